@@ -1,0 +1,236 @@
+//! Command-line parsing. clap lives here and nowhere else: arguments become plain config structs
+//! that the commands take.
+
+use crate::cmd;
+use crate::exit_codes::{self, ExitCode};
+use crate::input::{Format, InputOptions};
+use crate::kind::Kind;
+use crate::report::ReportFormat;
+use crate::roles::ColumnMap;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Find which people on your watchlist are exposed in a leaked data dump.
+
+leakcheck normalizes every identity value it reads (NIK, phone, e-mail, name, date of birth),
+hashes it, and matches it against the watchlist, so `0812-3456-7890` in a dump finds
+`+62 812 3456 7890` in your list. Reports mask identifiers unless you pass --reveal.";
+
+const SCAN_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan dump.csv --watch patients.csv
+  leakcheck scan dump.csv --watch ids.txt --format ndjson | jq 'select(.type==\"exposure\")'
+  zcat dump.csv.gz | leakcheck scan - --watch ids.txt --format json -o report.json
+  leakcheck scan export.txt --no-header --map name=3 --map dob=4 --watch ids.txt";
+
+#[derive(Parser, Debug)]
+#[command(name = "leakcheck", version, about = ABOUT, after_help = exit_codes::HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan dumps for the people of one or more watchlists and report who is exposed.
+    #[command(after_help = format!("{SCAN_EXAMPLES}\n\n{}", exit_codes::HELP))]
+    Scan(ScanArgs),
+    /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
+    /// `invalid: <reason>`.
+    Normalize(NormalizeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Dumps to scan: CSV or TSV files, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Watchlist: a plain list (one NIK, phone, e-mail or name per line, optional `kind:` prefix)
+    /// or a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…). Repeatable.
+    #[arg(short, long = "watch", value_name = "FILE", required = true)]
+    pub watch: Vec<PathBuf>,
+
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Write the report to PATH (atomically: nothing is left there if the scan fails).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Show identifiers as found in the dump instead of masked.
+    #[arg(long)]
+    pub reveal: bool,
+
+    /// Which matches make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
+    pub fail_on: FailOn,
+
+    /// Worker threads [default: the number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Read inputs as this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// Field delimiter of CSV inputs, instead of sniffing among , ; TAB |.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// The first row of CSV inputs is data, not a header (columns are then sniffed, or use --map
+    /// with column numbers).
+    #[arg(long)]
+    pub no_header: bool,
+
+    /// Give a column a role: KIND is nik, phone, email, name or dob; COLUMN is a header name or a
+    /// 1-based column number. Repeatable.
+    #[arg(long, value_name = "KIND=COLUMN")]
+    pub map: Vec<ColumnMap>,
+
+    /// Stop with exit code 2 at the first malformed record instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Never show the progress bar (it only appears when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct NormalizeArgs {
+    /// nik, phone, email, name, dob or name_dob (`<name>|<dob>`).
+    #[arg(value_parser = parse_kind)]
+    pub kind: Kind,
+    /// Values to normalize; read one per line from stdin when none are given.
+    #[arg(allow_hyphen_values = true)]
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when someone is exposed (a strong kind matched).
+    Exposed,
+    /// Exit 1 also for name-only (possible) matches.
+    Possible,
+    /// Exit 0 unless there is an error.
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum InputFormatArg {
+    Csv,
+    Tsv,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| format!("unknown kind {s:?}; use nik, phone, email, name, dob or name_dob"))
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "\\t" | "tab" | "TAB" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err("the delimiter must be one ASCII character (or \\t)".to_string()),
+    }
+}
+
+impl From<FormatArg> for ReportFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => ReportFormat::Human,
+            FormatArg::Json => ReportFormat::Json,
+            FormatArg::Ndjson => ReportFormat::Ndjson,
+            FormatArg::Csv => ReportFormat::Csv,
+        }
+    }
+}
+
+impl ScanArgs {
+    /// The plain configuration the scan command runs on.
+    pub fn into_config(self) -> cmd::scan::ScanCommand {
+        let threads = self
+            .threads
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
+        cmd::scan::ScanCommand {
+            inputs: self.inputs,
+            watch: self.watch,
+            format: self.format.into(),
+            output: self.output,
+            reveal: self.reveal,
+            fail_on: match self.fail_on {
+                FailOn::Exposed => cmd::scan::FailOn::Exposed,
+                FailOn::Possible => cmd::scan::FailOn::Possible,
+                FailOn::Never => cmd::scan::FailOn::Never,
+            },
+            threads,
+            input: InputOptions {
+                format: self.input_format.map(|f| match f {
+                    InputFormatArg::Csv => Format::Csv,
+                    InputFormatArg::Tsv => Format::Tsv,
+                }),
+                delimiter: self.delimiter,
+                no_header: self.no_header,
+                maps: self.map,
+            },
+            strict: self.strict,
+            lenient: self.lenient,
+            progress: !self.no_progress,
+        }
+    }
+}
+
+/// Parses the command line, runs the command and turns the outcome into an exit code. Errors are
+/// printed once, with their whole chain, as `leakcheck: error: …`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::Error } else { ExitCode::Clear };
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(args) => cmd::scan::run(args.into_config()),
+        Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("leakcheck: error: {e:#}");
+            ExitCode::Error
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("\\t"), Ok(b'\t'));
+        assert!(parse_delimiter(";;").is_err());
+    }
+}

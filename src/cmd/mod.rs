@@ -1,0 +1,4 @@
+//! One file per subcommand: each takes a plain config and returns an exit code.
+
+pub mod normalize;
+pub mod scan;

@@ -1,0 +1,18 @@
+//! leakcheck: find which people of a watchlist are exposed in a leaked data dump.
+//!
+//! The pipeline is input → normalize → hash → match → report; each stage is a module.
+
+pub mod cli;
+pub mod cmd;
+pub mod exit_codes;
+pub mod hash;
+pub mod input;
+pub mod kind;
+pub mod matcher;
+pub mod normalize;
+pub mod output;
+pub mod progress;
+pub mod report;
+pub mod roles;
+pub mod scan;
+pub mod watchlist;

@@ -1,0 +1,194 @@
+//! Dates of birth: the spellings of SPEC §2, day first, to `YYYY-MM-DD`.
+
+use super::Invalid;
+use std::fmt::Write;
+
+/// Month names and abbreviations, Indonesian and English, lowercase, with their month number.
+/// Beyond SPEC §2's list: the old spellings `pebruari`/`nopember` and the abbreviations
+/// `ags`, `agt`, `sept`, all common in Indonesian records and unambiguous.
+const MONTHS: &[(&str, u32)] = &[
+    ("januari", 1),
+    ("january", 1),
+    ("jan", 1),
+    ("februari", 2),
+    ("pebruari", 2),
+    ("february", 2),
+    ("feb", 2),
+    ("peb", 2),
+    ("maret", 3),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("mei", 5),
+    ("may", 5),
+    ("juni", 6),
+    ("june", 6),
+    ("jun", 6),
+    ("juli", 7),
+    ("july", 7),
+    ("jul", 7),
+    ("agustus", 8),
+    ("august", 8),
+    ("agu", 8),
+    ("aug", 8),
+    ("ags", 8),
+    ("agt", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("oktober", 10),
+    ("october", 10),
+    ("okt", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nopember", 11),
+    ("nov", 11),
+    ("nop", 11),
+    ("desember", 12),
+    ("december", 12),
+    ("des", 12),
+    ("dec", 12),
+];
+
+/// Normalizes a date of birth into `out` as `YYYY-MM-DD`.
+///
+/// Accepts `YYYY-MM-DD`, `YYYY/MM/DD`, `DD-MM-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY`, `YYYYMMDD`,
+/// `DD <month> YYYY` and an ISO datetime (the time is dropped). Day and month may have one digit.
+pub fn normalize_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    let s = drop_time(raw.trim());
+    let (y, m, d) =
+        parse_numeric(s).or_else(|| parse_month_name(s)).ok_or(Invalid("not a recognized date format"))?;
+    if !is_real_date(y, m, d) {
+        return Err(Invalid("not a calendar date"));
+    }
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+    Ok(())
+}
+
+/// `1990-07-01T08:30:00Z` or `1990-07-01 08:30:00` → `1990-07-01`.
+fn drop_time(s: &str) -> &str {
+    match s.find(['T', 't', ' ']) {
+        Some(i) if s[..i].bytes().all(|b| b.is_ascii_digit() || b"-/.".contains(&b)) => {
+            let time = s[i + 1..].trim_start().as_bytes();
+            let looks_like_time =
+                time.len() >= 4 && time[0].is_ascii_digit() && time[1].is_ascii_digit() && time[2] == b':';
+            if looks_like_time { &s[..i] } else { s }
+        }
+        _ => s,
+    }
+}
+
+fn number(s: &str, digits: std::ops::RangeInclusive<usize>) -> Option<u32> {
+    if digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
+}
+
+/// Numeric forms: year first with `-` `/` `.`, day first with `-` `/` `.`, or `YYYYMMDD`.
+fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let y = number(&s[..4], 4..=4)?;
+        return Some((y, number(&s[4..6], 2..=2)?, number(&s[6..], 2..=2)?));
+    }
+    let sep = s.bytes().find(|b| b"-/.".contains(b))?;
+    let mut parts = s.split(char::from(sep));
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    if a.len() == 4 {
+        Some((number(a, 4..=4)?, number(b, 1..=2)?, number(c, 1..=2)?))
+    } else {
+        Some((number(c, 4..=4)?, number(b, 1..=2)?, number(a, 1..=2)?))
+    }
+}
+
+/// `17 Agustus 1945`, `17 Agu 1945`, `17-Aug-1945`.
+fn parse_month_name(s: &str) -> Option<(u32, u32, u32)> {
+    let mut parts =
+        s.split(|c: char| c.is_whitespace() || c == '-' || c == '/' || c == '.').filter(|p| !p.is_empty());
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let month = MONTHS.iter().find(|(name, _)| name.eq_ignore_ascii_case(m))?.1;
+    Some((number(y, 4..=4)?, month, number(d, 1..=2)?))
+}
+
+fn is_real_date(y: u32, m: u32, d: u32) -> bool {
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1 && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dob(raw: &str) -> Result<String, Invalid> {
+        let mut out = String::new();
+        normalize_dob(raw, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn formats_of_spec_section_2() {
+        let table = [
+            ("1945-08-17", "1945-08-17"),      // YYYY-MM-DD, canonical
+            ("1945/08/17", "1945-08-17"),      // YYYY/MM/DD
+            ("17-08-1945", "1945-08-17"),      // DD-MM-YYYY
+            ("17/08/1945", "1945-08-17"),      // DD/MM/YYYY
+            ("17.08.1945", "1945-08-17"),      // DD.MM.YYYY
+            ("19450817", "1945-08-17"),        // YYYYMMDD
+            ("17 Agustus 1945", "1945-08-17"), // Indonesian month
+            ("17 Agu 1945", "1945-08-17"),     // Indonesian abbreviation
+            ("17 August 1945", "1945-08-17"),  // English month
+            ("17 Aug 1945", "1945-08-17"),     // English abbreviation
+            ("17 AGUSTUS 1945", "1945-08-17"), // any case
+            ("1 Mei 1990", "1990-05-01"),
+            ("01 Desember 1990", "1990-12-01"),
+            ("5 Okt 2001", "2001-10-05"),
+            ("5-Oct-2001", "2001-10-05"),
+            ("1945-08-17T10:00:00", "1945-08-17"), // ISO datetime
+            ("1945-08-17T10:00:00.000+07:00", "1945-08-17"),
+            ("1945-08-17 00:00:00", "1945-08-17"), // SQL datetime
+            ("7/8/1945", "1945-08-07"),            // one-digit day and month, day first
+            ("01/02/2003", "2003-02-01"),          // day first, never month first
+            ("29-02-2000", "2000-02-29"),          // leap year
+            (" 17-08-1945 ", "1945-08-17"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(dob(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_dates() {
+        let bad_format = Invalid("not a recognized date format");
+        let not_a_date = Invalid("not a calendar date");
+        let table = [
+            ("", bad_format),
+            ("kemarin", bad_format),
+            ("17 Agustusan 1945", bad_format),
+            ("1945", bad_format),
+            ("17-08-45", bad_format), // two-digit year
+            ("1945-08-17-01", bad_format),
+            ("31-02-1990", not_a_date),
+            ("29-02-1900", not_a_date), // 1900 is not a leap year
+            ("1990-13-01", not_a_date),
+            ("00-01-1990", not_a_date),
+            ("19901301", not_a_date),
+            ("0000-01-01", not_a_date),
+            ("12/31/1990", not_a_date), // month first is not read
+        ];
+        for (raw, want) in table {
+            assert_eq!(dob(raw), Err(want), "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Canonical forms of identity values (SPEC §2): one pure function per kind, no I/O.
+//!
+//! Every normalizer writes into a caller-owned `String` so the scan's hot path reuses one scratch
+//! buffer per worker instead of allocating per field. A value is either canonical, *invalid*
+//! (with a short reason that never repeats the value), or *absent* (empty), which callers check
+//! first with [`is_absent`].
+
+mod dob;
+mod email;
+mod name;
+mod nik;
+mod phone;
+
+pub use dob::normalize_dob;
+pub use email::normalize_email;
+pub use name::normalize_name;
+pub use nik::{is_structurally_valid_nik, normalize_nik};
+pub use phone::{for_each_phone, normalize_phone};
+
+use crate::kind::Kind;
+use std::fmt;
+
+/// Why a value has no canonical form. The reason names the rule, never the value, so it is safe
+/// to print in warnings and logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invalid(pub &'static str);
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// An absent value (empty or whitespace only) is skipped: neither matched nor counted invalid.
+pub fn is_absent(raw: &str) -> bool {
+    raw.trim().is_empty()
+}
+
+/// Normalizes `raw` as `kind` into `out` (cleared first).
+///
+/// `name_dob` takes `<name>|<dob>` and normalizes both halves. Phones are normalized as one
+/// number; use [`for_each_phone`] first when a field may hold several.
+pub fn normalize_into(kind: Kind, raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    match kind {
+        Kind::Nik => normalize_nik(raw, out),
+        Kind::Phone => normalize_phone(raw, out),
+        Kind::Email => normalize_email(raw, out),
+        Kind::Name => normalize_name(raw, out),
+        Kind::Dob => normalize_dob(raw, out),
+        Kind::NameDob => {
+            let (name, dob) = raw.rsplit_once('|').ok_or(Invalid("name_dob needs <name>|<dob>"))?;
+            normalize_name(name, out)?;
+            out.push('|');
+            let mut date = String::new();
+            normalize_dob(dob, &mut date)?;
+            out.push_str(&date);
+            Ok(())
+        }
+    }
+}
+
+/// Convenience form of [`normalize_into`] returning a new `String`.
+pub fn canonical(kind: Kind, raw: &str) -> Result<String, Invalid> {
+    let mut out = String::new();
+    normalize_into(kind, raw, &mut out)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_values_are_empty_or_whitespace() {
+        for raw in ["", " ", "\t\r\n", "\u{3000}"] {
+            assert!(is_absent(raw), "{raw:?}");
+        }
+        assert!(!is_absent(" x "));
+    }
+
+    #[test]
+    fn name_dob_joins_both_canonical_halves() {
+        assert_eq!(
+            canonical(Kind::NameDob, "Hj. Siti Nurhaliza, S.E.|01-07-1990").as_deref(),
+            Ok("siti nurhaliza|1990-07-01")
+        );
+        assert!(canonical(Kind::NameDob, "Siti").is_err());
+        assert!(canonical(Kind::NameDob, "Siti|31-02-1990").is_err());
+    }
+
+    #[test]
+    fn output_buffer_is_cleared_before_use() {
+        let mut out = String::from("stale");
+        normalize_into(Kind::Nik, "3201014107900001", &mut out).unwrap();
+        assert_eq!(out, "3201014107900001");
+    }
+}

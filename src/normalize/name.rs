@@ -1,0 +1,144 @@
+//! Person names: Unicode folding, degree and honorific stripping, one space between tokens
+//! (SPEC §2).
+
+use super::Invalid;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Leading tokens dropped as honorifics (SPEC §2).
+const HONORIFICS: &[&str] = &[
+    "h", "hj", "dr", "drs", "dra", "ir", "prof", "bpk", "bapak", "ibu", "sdr", "sdri", "tn", "ny", "nn", "an",
+];
+
+/// Trailing tokens dropped as academic degrees written without a comma (SPEC §2).
+const DEGREES: &[&str] =
+    &["skom", "sh", "se", "st", "spd", "amd", "mm", "mt", "mkes", "ssos", "sked", "sip", "ssi", "mpd", "mba"];
+
+/// Normalizes a name into `out`.
+///
+/// NFKC, lowercase, diacritics stripped (NFD without combining marks); everything after the first
+/// `,` dropped; apostrophes and dots removed; any other non-letter becomes a space; leading
+/// honorifics and trailing degrees dropped; tokens joined by one space.
+pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    if raw.is_ascii() {
+        // ASCII is already NFKC and NFD and has no combining marks: skip the Unicode passes.
+        clean_tokens(raw.chars().map(|c| c.to_ascii_lowercase()), out);
+    } else {
+        let lowered: String = raw.nfkc().flat_map(char::to_lowercase).collect();
+        clean_tokens(lowered.nfd().filter(|&c| !is_combining_mark(c)), out);
+    }
+    strip_titles(out);
+    if out.is_empty() {
+        return Err(Invalid("no letters left after removing titles and punctuation"));
+    }
+    Ok(())
+}
+
+/// Writes letters into `out`, stopping at the first comma, dropping apostrophes and dots and
+/// turning every other non-letter into a single separating space.
+fn clean_tokens(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut pending_space = false;
+    for c in chars {
+        match c {
+            ',' => break,
+            '\'' | '\u{2019}' | '`' | '.' => {}
+            c if c.is_alphabetic() => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+            }
+            _ => pending_space = true,
+        }
+    }
+}
+
+/// Drops leading honorific and trailing degree tokens from a space-separated name in place.
+fn strip_titles(out: &mut String) {
+    let mut start = 0;
+    while start < out.len() {
+        let token_end = out[start..].find(' ').map_or(out.len(), |i| start + i);
+        if !HONORIFICS.contains(&&out[start..token_end]) {
+            break;
+        }
+        start = (token_end + 1).min(out.len());
+    }
+    let mut end = out.len();
+    while end > start {
+        let token_start = out[start..end].rfind(' ').map_or(start, |i| start + i + 1);
+        if !DEGREES.contains(&&out[token_start..end]) {
+            break;
+        }
+        end = token_start.saturating_sub(1).max(start);
+    }
+    out.truncate(end);
+    out.drain(..start);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(raw: &str) -> Result<String, Invalid> {
+        let mut out = String::new();
+        normalize_name(raw, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn rules_of_spec_section_2() {
+        let table = [
+            ("siti nurhaliza", "siti nurhaliza"),        // canonical
+            ("SITI NURHALIZA", "siti nurhaliza"),        // lowercase
+            ("  Siti   Nurhaliza ", "siti nurhaliza"),   // collapse spaces
+            ("Budi, S.Kom., M.T.", "budi"),              // everything after the comma
+            ("Ma'ruf Amin", "maruf amin"),               // apostrophe removed
+            ("Ma\u{2019}ruf Amin", "maruf amin"),        // typographic apostrophe
+            ("Ma`ruf Amin", "maruf amin"),               // backtick
+            ("Muh. Yusuf", "muh yusuf"),                 // dot removed
+            ("Budi Santoso S.Kom", "budi santoso"),      // S.Kom → skom, a degree
+            ("Budi Santoso S.Kom M.T.", "budi santoso"), // several trailing degrees
+            ("Siti Nurhaliza SE MM", "siti nurhaliza"),
+            ("Hj. Siti Nurhaliza", "siti nurhaliza"), // honorific
+            ("Prof. Dr. Ir. H. Budi Santoso", "budi santoso"), // several honorifics
+            ("Bpk Budi", "budi"),
+            ("Ibu Siti", "siti"),
+            ("Sdri. Ani", "ani"),
+            ("Tn. Budi", "budi"),
+            ("Ny. Ani", "ani"),
+            ("Nn Ani", "ani"),
+            ("An. Budi", "budi"),
+            ("dra ani", "ani"),
+            ("drs budi", "budi"),
+            ("bapak budi", "budi"),
+            ("sdr budi", "budi"),
+            ("Budi-Santoso", "budi santoso"),   // hyphen → space
+            ("Budi_Santoso 2", "budi santoso"), // digits → space
+            ("Budi (Santoso)", "budi santoso"),
+            ("José Álvarez", "jose alvarez"), // diacritics stripped
+            ("Nguyễn Văn Thị", "nguyen van thi"),
+            ("ＢＵＤＩ　ＳＡＮＴＯＳＯ", "budi santoso"), // fullwidth: NFKC
+            ("Budi，Santoso", "budi"),                    // fullwidth comma is a comma after NFKC
+            ("ﬁtri", "fitri"),                            // ligature: NFKC
+            ("Hadi Santoso", "hadi santoso"),             // `h` only drops as a whole token
+            ("Budi St", "budi"),                          // trailing degree token
+            ("St Budi", "st budi"),                       // a degree only drops at the end
+            ("Budi H", "budi h"),                         // an honorific only drops at the start
+            ("Anisa Mt Sh", "anisa"),
+            ("Dewi Se Santoso", "dewi se santoso"), // degree tokens in the middle stay
+            ("Ahmad bin Abdullah", "ahmad bin abdullah"), // token order kept
+        ];
+        for (raw, want) in table {
+            assert_eq!(name(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_names() {
+        let empty = Err(Invalid("no letters left after removing titles and punctuation"));
+        for raw in ["", "123", "-", ", Budi", "Dr.", "H. Hj.", "S.Kom", "Ibu, S.E.", "...", "'"] {
+            assert_eq!(name(raw), empty, "{raw:?}");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! NIK (Nomor Induk Kependudukan): cleanup to 16 digits, and the structural check of SPEC §2.
+
+use super::Invalid;
+
+/// Digits in a NIK.
+const NIK_LEN: usize = 16;
+
+/// Normalizes a NIK into `out`: removes whitespace, `.`, `-`, `_`, one leading `'` (Excel's text
+/// marker) and one trailing `.0` (a spreadsheet float); what is left must be 16 ASCII digits.
+pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    let mut s = raw.trim();
+    s = s.strip_prefix('\'').unwrap_or(s);
+    // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
+    s = s.trim_end().strip_suffix(".0").unwrap_or(s);
+    if looks_scientific(s) {
+        return Err(Invalid("scientific notation has lost digits"));
+    }
+    let mut digits = 0usize;
+    let mut other = false;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => {
+                digits += 1;
+                if digits <= NIK_LEN {
+                    out.push(c);
+                }
+            }
+            '.' | '-' | '_' => {}
+            c if c.is_whitespace() => {}
+            _ => other = true,
+        }
+    }
+    if other {
+        out.clear();
+        return Err(Invalid("contains characters other than digits and separators"));
+    }
+    if digits != NIK_LEN {
+        out.clear();
+        return Err(Invalid("not 16 digits"));
+    }
+    Ok(())
+}
+
+/// `3.20101E+15`: a mantissa of digits and dots, `e`, an optional sign, exponent digits.
+fn looks_scientific(s: &str) -> bool {
+    let Some((mantissa, exponent)) = s.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    mantissa.bytes().any(|b| b.is_ascii_digit())
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !exponent.is_empty()
+        && exponent.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Province codes (digits 1–2) of SPEC §2; 91–96 cover the pre-2022 and the current Papua codes.
+fn is_province(code: u8) -> bool {
+    matches!(code, 11..=19 | 21 | 31..=36 | 51..=53 | 61..=65 | 71..=76 | 81..=82 | 91..=96)
+}
+
+/// True when a canonical NIK has a known province, non-zero regency and district, a birth day of
+/// 01–31 (41–71 for women), a month of 01–12 and a non-zero serial. There is no check digit.
+pub fn is_structurally_valid_nik(canonical: &str) -> bool {
+    let b = canonical.as_bytes();
+    if b.len() != NIK_LEN || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let pair = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
+    let day = pair(6);
+    is_province(pair(0))
+        && pair(2) != 0
+        && pair(4) != 0
+        && (matches!(day, 1..=31) || matches!(day, 41..=71))
+        && matches!(pair(8), 1..=12)
+        && &canonical[12..] != "0000"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nik(raw: &str) -> Result<String, Invalid> {
+        let mut out = String::new();
+        normalize_nik(raw, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn cleanup_rules_of_spec_section_2() {
+        let table = [
+            ("3201014107900001", "3201014107900001"),            // canonical
+            ("3201 0141 0790 0001", "3201014107900001"),         // spaces
+            ("3201.0141.0790.0001", "3201014107900001"),         // dots
+            ("3201-0141-0790-0001", "3201014107900001"),         // hyphens
+            ("3201_0141_0790_0001", "3201014107900001"),         // underscores
+            ("'3201014107900001", "3201014107900001"),           // Excel text marker
+            ("3201014107900001.0", "3201014107900001"),          // spreadsheet float
+            ("'3201014107900001.0", "3201014107900001"),         // both
+            ("  3201014107900001  ", "3201014107900001"),        // surrounding whitespace
+            ("\t32 01 01 41 07 90 00 01\r", "3201014107900001"), // tabs and CR
+            ("3201014107900001\u{a0}", "3201014107900001"),      // no-break space from a sheet
+        ];
+        for (raw, want) in table {
+            assert_eq!(nik(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_niks() {
+        let table = [
+            ("320101410790000", "not 16 digits"),                   // 15 digits
+            ("32010141079000011", "not 16 digits"),                 // 17 digits
+            ("3.20101E+15", "scientific notation has lost digits"), // Excel float
+            ("3.201014107900001e15", "scientific notation has lost digits"),
+            ("320101410790000A", "contains characters other than digits and separators"),
+            ("''3201014107900001", "contains characters other than digits and separators"), // one ' only
+            ("3201014107900001.0.0", "not 16 digits"),                                      // one .0 only
+            ("nik", "contains characters other than digits and separators"),
+            ("３２０１０１４１０７９００００１", "contains characters other than digits and separators"), // fullwidth
+        ];
+        for (raw, reason) in table {
+            assert_eq!(nik(raw), Err(Invalid(reason)), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn structural_validity() {
+        let valid = [
+            "3201014107900001", // West Java, woman born 1 July 1990
+            "3201010107900001", // man
+            "1101010101000001", // Aceh
+            "9601017112990001", // Papua code, day 71 (woman born 31st)
+            "2101013112990001",
+        ];
+        for n in valid {
+            assert!(is_structurally_valid_nik(n), "{n}");
+        }
+        let invalid = [
+            "1001014107900001", // province 10 does not exist
+            "3200014107900001", // regency 00
+            "3201004107900001", // district 00
+            "3201013207900001", // day 32
+            "3201017207900001", // day 72
+            "3201010007900001", // day 00
+            "3201014113900001", // month 13
+            "3201014100900001", // month 00
+            "3201014107900000", // serial 0000
+            "97010141079000011",
+            "320101410790000",
+        ];
+        for n in invalid {
+            assert!(!is_structurally_valid_nik(n), "{n}");
+        }
+    }
+}

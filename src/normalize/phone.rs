@@ -1,0 +1,224 @@
+//! Phone numbers: Indonesian spellings to E.164 (`+628123456789`), and splitting a field that
+//! holds several numbers (SPEC §2).
+
+use super::Invalid;
+
+/// More digits than any E.164 number plus prefixes can have; longer input is rejected early.
+const MAX_DIGITS: usize = 24;
+/// Digits of a national Indonesian number after `+62` (SPEC §2).
+const ID_NATIONAL_DIGITS: std::ops::RangeInclusive<usize> = 8..=12;
+/// Digits of a `+` number of another country (SPEC §2).
+const FOREIGN_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
+/// Digits in all of a `62…` number written without `+` (SPEC §2).
+const BARE_62_DIGITS: std::ops::RangeInclusive<usize> = 11..=15;
+/// Digits of a bare `8…` mobile whose leading 0 a spreadsheet dropped (SPEC §2).
+const BARE_8_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
+
+/// Normalizes one phone number into `out` as E.164.
+///
+/// Keeps digits and one `+` written before the first digit, drops an extension (`ext`, `x`,
+/// `#` and what follows), then maps `+62…`, `0062…`, `62…`, `0…` and a bare `8…` to `+62…`,
+/// dropping a trunk `0` written after the country code. Other `+` numbers are kept.
+pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    let body = match raw.find(['x', 'X', '#']) {
+        Some(i) => &raw[..i],
+        None => raw,
+    };
+    let mut buf = [0u8; MAX_DIGITS];
+    let mut n = 0;
+    let mut plus = false;
+    for b in body.bytes() {
+        if b.is_ascii_digit() {
+            if n == MAX_DIGITS {
+                return Err(Invalid("too many digits"));
+            }
+            buf[n] = b;
+            n += 1;
+        } else if b == b'+' && n == 0 {
+            plus = true;
+        }
+    }
+    let d = &buf[..n];
+    if d.is_empty() {
+        return Err(Invalid("no digits"));
+    }
+    let national = if plus {
+        if let Some(rest) = d.strip_prefix(b"62") {
+            drop_trunk_zero(rest)
+        } else {
+            if d[0] == b'0' {
+                return Err(Invalid("country code cannot start with 0"));
+            }
+            if !FOREIGN_DIGITS.contains(&n) {
+                return Err(Invalid("international number must have 8-15 digits"));
+            }
+            out.push('+');
+            push_ascii(out, d);
+            return Ok(());
+        }
+    } else if let Some(rest) = d.strip_prefix(b"0062") {
+        drop_trunk_zero(rest)
+    } else if d.starts_with(b"62") && BARE_62_DIGITS.contains(&n) {
+        drop_trunk_zero(&d[2..])
+    } else if let Some(rest) = d.strip_prefix(b"0") {
+        rest
+    } else if d[0] == b'8' && BARE_8_DIGITS.contains(&n) {
+        d
+    } else {
+        return Err(Invalid("not an Indonesian number and no + country code"));
+    };
+    if !ID_NATIONAL_DIGITS.contains(&national.len()) {
+        return Err(Invalid("Indonesian number must have 8-12 digits after +62"));
+    }
+    if national[0] == b'0' {
+        return Err(Invalid("Indonesian number cannot start with 0 after +62"));
+    }
+    out.push_str("+62");
+    push_ascii(out, national);
+    Ok(())
+}
+
+/// `+62 (0) 812…`: a trunk `0` written after the country code is dropped.
+fn drop_trunk_zero(national: &[u8]) -> &[u8] {
+    national.strip_prefix(b"0").unwrap_or(national)
+}
+
+fn push_ascii(out: &mut String, digits: &[u8]) {
+    out.extend(digits.iter().map(|&b| char::from(b)));
+}
+
+/// Calls `f` with each phone number of a field that may hold several, separated by `,` `;` `/`
+/// `|` or the word `atau` ("or"). Pieces are trimmed; empty pieces are skipped.
+pub fn for_each_phone<'a>(raw: &'a str, mut f: impl FnMut(&'a str)) {
+    let bytes = raw.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut emit = |piece: &'a str| {
+        let piece = piece.trim();
+        if !piece.is_empty() {
+            f(piece);
+        }
+    };
+    while i < bytes.len() {
+        let sep_len = match bytes[i] {
+            b',' | b';' | b'/' | b'|' => 1,
+            b'a' | b'A' if is_atau_at(bytes, i) => 4,
+            _ => 0,
+        };
+        if sep_len > 0 {
+            emit(&raw[start..i]);
+            i += sep_len;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    emit(&raw[start..]);
+}
+
+/// The word `atau` (any case) at `i`, not part of a longer word.
+fn is_atau_at(bytes: &[u8], i: usize) -> bool {
+    let end = i + 4;
+    end <= bytes.len()
+        && bytes[i..end].eq_ignore_ascii_case(b"atau")
+        && (i == 0 || !bytes[i - 1].is_ascii_alphabetic())
+        && (end == bytes.len() || !bytes[end].is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(raw: &str) -> Result<String, Invalid> {
+        let mut out = String::new();
+        normalize_phone(raw, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn spellings_of_one_mobile() {
+        let table = [
+            "+6281234567890",    // canonical E.164
+            "+62 812-3456-7890", // + with separators
+            "0812-3456-7890",    // national with trunk 0
+            "0812 3456 7890",
+            "(0812) 3456.7890",      // brackets and dots
+            "6281234567890",         // 62 without +, 13 digits
+            "006281234567890",       // 00 international prefix
+            "81234567890",           // spreadsheet dropped the 0
+            "+62 (0) 812 3456 7890", // trunk 0 after the country code
+            "62 0812 3456 7890",     // same without +
+            "0062 0812 3456 7890",
+            "tel: 0812-3456-7890",    // labels are not digits
+            "0812-3456-7890 ext. 12", // extension dropped
+            "0812-3456-7890 x12",
+            "0812-3456-7890#12",
+            " +62 812 3456 7890 ",
+        ];
+        for raw in table {
+            assert_eq!(phone(raw).as_deref(), Ok("+6281234567890"), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn other_accepted_numbers() {
+        let table = [
+            ("021-5551234", "+62215551234"), // Jakarta landline
+            ("(021) 555 1234", "+62215551234"),
+            ("812345678", "+62812345678"),             // bare 8… of 9 digits
+            ("812345678901", "+62812345678901"),       // bare 8… of 12 digits
+            ("62812345678", "+62812345678"),           // 62… of 11 digits
+            ("+65 9123 4567", "+6591234567"),          // Singapore, kept as E.164
+            ("+1 (415) 555-2671", "+14155552671"),     // USA
+            ("(+62) 812-3456-7890", "+6281234567890"), // + before the first digit
+        ];
+        for (raw, want) in table {
+            assert_eq!(phone(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_phones() {
+        let table = [
+            ("", "no digits"),
+            ("-", "no digits"),
+            ("x0812", "no digits"), // all after the x is extension
+            ("0812", "Indonesian number must have 8-12 digits after +62"),
+            ("08123456789012", "Indonesian number must have 8-12 digits after +62"), // 13 national digits
+            ("+62 0 0812 3456 789", "Indonesian number cannot start with 0 after +62"),
+            ("00812345678", "Indonesian number cannot start with 0 after +62"),
+            ("6281234567", "not an Indonesian number and no + country code"), // 62… of only 10 digits
+            ("81234567", "not an Indonesian number and no + country code"),   // bare 8… of 8 digits
+            ("8123456789012", "not an Indonesian number and no + country code"), // bare 8… of 13 digits
+            ("3201014107900001", "not an Indonesian number and no + country code"), // a NIK
+            ("+0812345678", "country code cannot start with 0"),
+            ("+6512345", "international number must have 8-15 digits"),
+            ("+1234567890123456", "international number must have 8-15 digits"),
+            ("1234567890123456789012345", "too many digits"),
+        ];
+        for (raw, reason) in table {
+            assert_eq!(phone(raw), Err(Invalid(reason)), "{raw:?}");
+        }
+    }
+
+    fn pieces(raw: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        for_each_phone(raw, |p| v.push(p));
+        v
+    }
+
+    #[test]
+    fn several_phones_in_one_field() {
+        assert_eq!(pieces("0812-1111-2222"), ["0812-1111-2222"]);
+        assert_eq!(pieces("0812111122, 0813 2222 3333"), ["0812111122", "0813 2222 3333"]);
+        assert_eq!(pieces("0812111122;0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122 / 0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122|0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122 atau 0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122 ATAU 0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122atau0813222233"), ["0812111122", "0813222233"]);
+        assert_eq!(pieces("0812111122,, ;"), ["0812111122"]);
+        assert_eq!(pieces("bataua 0812"), ["bataua 0812"]); // `atau` inside a word is not a separator
+        assert!(pieces(" , ").is_empty());
+    }
+}

@@ -1,0 +1,54 @@
+//! Where a report goes: stdout, or a file written atomically (a temporary file beside it,
+//! renamed into place only when the report is complete).
+
+use anyhow::{Context, Result};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
+
+/// The report's destination.
+pub enum Output {
+    Stdout,
+    /// A temporary file in the target's directory, and the target path.
+    File(NamedTempFile, PathBuf),
+}
+
+impl Output {
+    /// Opens the destination; `-o` creates a temporary file next to `path` so the final rename
+    /// stays on one filesystem.
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(path) = path else { return Ok(Output::Stdout) };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".leakcheck-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        Ok(Output::File(temp, path.to_path_buf()))
+    }
+
+    /// A buffered writer over the destination.
+    pub fn writer(&mut self) -> Box<dyn Write + '_> {
+        match self {
+            Output::Stdout => Box::new(io::BufWriter::with_capacity(64 << 10, io::stdout().lock())),
+            Output::File(temp, _) => Box::new(io::BufWriter::with_capacity(64 << 10, temp.as_file_mut())),
+        }
+    }
+
+    /// Moves a complete report into place. Without this, dropping the output removes the
+    /// temporary file and leaves nothing at the target.
+    pub fn commit(self) -> Result<()> {
+        if let Output::File(temp, path) = self {
+            temp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+            temp.persist(&path).with_context(|| format!("cannot move the report into {}", path.display()))?;
+        }
+        Ok(())
+    }
+
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Output::Stdout)
+    }
+}

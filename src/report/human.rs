@@ -1,0 +1,161 @@
+//! `--format human`: a summary a data-protection officer can read, then a table of exposures.
+//! Colour only when asked for (terminal and no `NO_COLOR`); dump text is always sanitized.
+
+use super::{ReportOptions, Reporter, mask};
+use crate::kind::Kind;
+use crate::scan::{Confidence, Exposure, ScanStats};
+use std::io::{self, Write};
+
+/// Rows the table keeps; beyond this the report says how many more there were and points to the
+/// machine formats, which stream every row.
+pub const TABLE_LIMIT: usize = 1000;
+
+const HEADINGS: [&str; 8] = ["confidence", "where", "watch", "matched", "nik", "phone", "email", "name"];
+
+pub struct HumanReporter<'w> {
+    out: Box<dyn Write + 'w>,
+    options: ReportOptions,
+    rows: Vec<[String; 8]>,
+    exposed_rows: u64,
+    possible_rows: u64,
+}
+
+impl<'w> HumanReporter<'w> {
+    pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
+        HumanReporter { out, options, rows: Vec::new(), exposed_rows: 0, possible_rows: 0 }
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.options.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+
+    fn summary(&mut self, s: &ScanStats) -> io::Result<()> {
+        let headline = if !s.complete {
+            self.paint("INCOMPLETE: the scan stopped early; the counts below are partial", "1;31")
+        } else if s.watch_entries_exposed > 0 {
+            self.paint(
+                &format!(
+                    "EXPOSED: {} of {} watched entries appear in the dump ({} records)",
+                    s.watch_entries_exposed, s.watch_entries, s.exposed_records
+                ),
+                "1;31",
+            )
+        } else if s.possible_records > 0 {
+            self.paint(
+                &format!(
+                    "POSSIBLE: no strong match, but {} records share a watched name",
+                    s.possible_records
+                ),
+                "1;33",
+            )
+        } else {
+            self.paint(
+                &format!("CLEAR: none of {} watched entries appear in the dump", s.watch_entries),
+                "1;32",
+            )
+        };
+        writeln!(self.out, "{headline}")?;
+        writeln!(self.out)?;
+        let inputs: Vec<String> = s
+            .inputs
+            .iter()
+            .map(|i| {
+                let complete = if i.complete { "" } else { ", incomplete" };
+                format!(
+                    "{} ({}, {} records{complete})",
+                    mask::sanitize(&i.path),
+                    i.format.unwrap_or("?"),
+                    i.records
+                )
+            })
+            .collect();
+        let kinds = |counts: &[u64], kinds: &[Kind]| {
+            kinds.iter().map(|k| format!("{k} {}", counts[k.index()])).collect::<Vec<_>>().join(", ")
+        };
+        let rows = [
+            ("inputs", inputs.join("; ")),
+            ("records scanned", s.records.to_string()),
+            ("exposed records", s.exposed_records.to_string()),
+            ("possible records", format!("{} (name only)", s.possible_records)),
+            ("watch entries exposed", format!("{} of {}", s.watch_entries_exposed, s.watch_entries)),
+            ("exposed pairs by kind", kinds(&s.by_kind, &Kind::MATCHED)),
+            ("invalid values", kinds(&s.invalid_values, &Kind::FIELDS)),
+            ("bad records", s.bad_records.to_string()),
+            ("time", format!("{:.2} s", s.elapsed_ms as f64 / 1000.0)),
+        ];
+        for (label, value) in rows {
+            writeln!(self.out, "  {label:<22} {value}")?;
+        }
+        if self.options.watch_skipped > 0 {
+            writeln!(self.out, "  {:<22} {}", "watchlist lines skipped", self.options.watch_skipped)?;
+        }
+        Ok(())
+    }
+
+    fn table(&mut self) -> io::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let mut widths = HEADINGS.map(str::len);
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        writeln!(self.out)?;
+        let heading: Vec<String> = HEADINGS.iter().zip(widths).map(|(h, w)| format!("{h:<w$}")).collect();
+        writeln!(self.out, "  {}", self.paint(heading.join("  ").trim_end(), "1"))?;
+        for row in std::mem::take(&mut self.rows) {
+            let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+            let mut line = cells.join("  ");
+            line.truncate(line.trim_end().len());
+            let colour = if row[0] == "exposed" { "31" } else { "33" };
+            let (first, rest) = line.split_at(row[0].len());
+            writeln!(self.out, "  {}{rest}", self.paint(first, colour))?;
+        }
+        let total = self.exposed_rows + self.possible_rows;
+        if total > TABLE_LIMIT as u64 {
+            writeln!(
+                self.out,
+                "  … {} more exposures not shown; use --format csv or ndjson for all {total}",
+                total - TABLE_LIMIT as u64
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn pad(cell: &str, width: usize) -> String {
+    let n = cell.chars().count();
+    format!("{cell}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+impl Reporter for HumanReporter<'_> {
+    fn exposure(&mut self, e: &Exposure<'_>) -> io::Result<()> {
+        match e.confidence {
+            Confidence::Exposed => self.exposed_rows += 1,
+            Confidence::Possible => self.possible_rows += 1,
+        }
+        if self.rows.len() >= TABLE_LIMIT {
+            return Ok(());
+        }
+        let mut row: [String; 8] = Default::default();
+        row[0] = e.confidence.as_str().to_string();
+        row[1] = format!("{}:{} (record {})", mask::sanitize(e.input), e.line, e.record);
+        row[2] = mask::sanitize(e.watch);
+        row[3] = e.matched.joined("+");
+        for (kind, value) in e.values.iter() {
+            if let Some(i) = Kind::SHOWN.iter().position(|k| *k == kind) {
+                row[4 + i] = mask::shown(kind, value, self.options.reveal);
+            }
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
+        self.summary(stats)?;
+        self.table()?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,60 @@
+//! Reports (SPEC §7): one [`Reporter`] per format behind one trait, plus masking.
+//!
+//! Reporters receive exposures in input order while the scan runs and the summary at the end.
+//! Machine formats stream (memory stays flat however many exposures there are); the human format
+//! keeps at most [`human::TABLE_LIMIT`] rows for its table.
+
+mod csv;
+mod human;
+mod json;
+pub mod mask;
+mod ndjson;
+mod schema;
+
+use crate::scan::{Exposure, ScanStats};
+use std::io::{self, Write};
+
+/// The report formats of `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+/// What every reporter needs to know besides the data.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportOptions {
+    /// Show identifiers as found instead of masked (`--reveal`).
+    pub reveal: bool,
+    /// Use ANSI colour (human format, terminal, no `NO_COLOR`).
+    pub color: bool,
+    /// Lines or rows of the watchlists skipped under `--lenient`.
+    pub watch_skipped: usize,
+}
+
+/// Writes one report format.
+pub trait Reporter {
+    /// One (record, watch entry) pair, in input order.
+    fn exposure(&mut self, exposure: &Exposure<'_>) -> io::Result<()>;
+    /// The summary, once, after the last exposure (also when the scan stopped early).
+    fn finish(&mut self, stats: &ScanStats) -> io::Result<()>;
+}
+
+/// A reporter of `format` writing to `out`.
+pub fn reporter<'w>(
+    format: ReportFormat,
+    out: Box<dyn Write + 'w>,
+    options: ReportOptions,
+) -> Box<dyn Reporter + 'w> {
+    match format {
+        ReportFormat::Human => Box::new(human::HumanReporter::new(out, options)),
+        ReportFormat::Json => Box::new(json::JsonReporter::new(out, options)),
+        ReportFormat::Ndjson => Box::new(ndjson::NdjsonReporter::new(out, options)),
+        ReportFormat::Csv => Box::new(csv::CsvReporter::new(out, options)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

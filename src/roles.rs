@@ -1,0 +1,343 @@
+//! Column roles (SPEC §5): which identity kind a column holds, from its header, from `--map`, or
+//! sniffed from its first values. Shared by dump readers and the CSV watchlist loader.
+
+use crate::kind::Kind;
+use crate::normalize::{self, Invalid};
+
+/// Header synonyms per kind, as header keys (lowercase, alphanumerics only), from SPEC §5.
+const SYNONYMS: &[(Kind, &[&str])] = &[
+    (
+        Kind::Nik,
+        &[
+            "nik",
+            "niknik",
+            "noktp",
+            "nomorktp",
+            "ktp",
+            "nonik",
+            "nomorinduk",
+            "nomorindukkependudukan",
+            "nikpasien",
+            "nikpeserta",
+        ],
+    ),
+    (
+        Kind::Name,
+        &["nama", "name", "namalengkap", "namapasien", "namapeserta", "nmcetak", "fullname", "patientname"],
+    ),
+    (
+        Kind::Phone,
+        &[
+            "nohp",
+            "hp",
+            "telepon",
+            "telp",
+            "notelp",
+            "notelepon",
+            "nomortelepon",
+            "phone",
+            "phonenumber",
+            "mobile",
+            "handphone",
+            "nowa",
+            "whatsapp",
+            "msisdn",
+        ],
+    ),
+    (Kind::Email, &["email", "surel", "alamatemail", "mail", "emailaddress"]),
+    (Kind::Dob, &["tgllahir", "tgllhr", "tanggallahir", "dob", "dateofbirth", "birthdate"]),
+];
+
+/// Family-card (Kartu Keluarga) headers: 16-digit numbers shaped like NIKs that never are one.
+const FAMILY_CARD: &[&str] = &["nokk", "nomorkk", "kk"];
+
+/// Watchlist columns that give a person's label (SPEC §4).
+const LABEL: &[&str] = &["id", "label", "ref", "norm"];
+
+/// Share of non-empty sampled values that must be valid for a sniffed role (SPEC §5).
+pub const SNIFF_MIN_SHARE: f64 = 0.8;
+/// Records sampled for sniffing (SPEC §5).
+pub const SNIFF_RECORDS: usize = 1000;
+
+/// A header lowercased with everything but letters and digits removed (`No. HP` → `nohp`).
+pub fn header_key(header: &str) -> String {
+    header.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The kind a header names, if it is one of the synonyms.
+pub fn role_from_header(header: &str) -> Option<Kind> {
+    let key = header_key(header);
+    SYNONYMS.iter().find(|(_, names)| names.contains(&key.as_str())).map(|(kind, _)| *kind)
+}
+
+/// True for family-card columns, which never become `nik`.
+pub fn is_family_card(header: &str) -> bool {
+    FAMILY_CARD.contains(&header_key(header).as_str())
+}
+
+/// True for a watchlist label column (`id`, `label`, `ref`, `no_rm`).
+pub fn is_label(header: &str) -> bool {
+    LABEL.contains(&header_key(header).as_str())
+}
+
+/// How a column got its role; shown by `inspect` and in `--help`-level docs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RoleSource {
+    Header,
+    Map,
+    /// Sniffed, with the share of non-empty sampled values that were valid.
+    Sniffed(f64),
+}
+
+/// A column's role and where it came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Role {
+    pub kind: Kind,
+    pub source: RoleSource,
+}
+
+/// Is `raw` a valid value of `kind` for sniffing? NIKs must also be structurally valid; a phone
+/// field counts when every number in it is valid.
+pub fn sniff_valid(kind: Kind, raw: &str, scratch: &mut String) -> bool {
+    match kind {
+        Kind::Nik => {
+            normalize::normalize_nik(raw, scratch).is_ok() && normalize::is_structurally_valid_nik(scratch)
+        }
+        Kind::Phone => {
+            let (mut any, mut all) = (false, true);
+            normalize::for_each_phone(raw, |p| {
+                any = true;
+                all &= normalize::normalize_phone(p, scratch).is_ok();
+            });
+            any && all
+        }
+        Kind::Email => normalize::normalize_email(raw, scratch).is_ok(),
+        _ => normalize::normalize_into(kind, raw, scratch).is_ok(),
+    }
+}
+
+/// Counts, per column, non-empty sampled values and how many are valid for each sniffable kind.
+#[derive(Debug, Default, Clone)]
+pub struct Sniffer {
+    columns: Vec<ColumnTally>,
+    scratch: String,
+}
+
+#[derive(Debug, Default, Clone)]
+struct ColumnTally {
+    non_empty: usize,
+    valid: [usize; Kind::SNIFFED.len()],
+}
+
+impl Sniffer {
+    /// Tallies one value of column `col`.
+    pub fn observe(&mut self, col: usize, raw: &str) {
+        if normalize::is_absent(raw) {
+            return;
+        }
+        if self.columns.len() <= col {
+            self.columns.resize(col + 1, ColumnTally::default());
+        }
+        let tally = &mut self.columns[col];
+        tally.non_empty += 1;
+        for (i, kind) in Kind::SNIFFED.into_iter().enumerate() {
+            if sniff_valid(kind, raw, &mut self.scratch) {
+                tally.valid[i] += 1;
+            }
+        }
+    }
+
+    /// The role sniffing gives column `col`: the first strong kind (nik, email, phone) whose
+    /// valid share reaches [`SNIFF_MIN_SHARE`]. `nik` is never given to a family-card column.
+    pub fn role(&self, col: usize, family_card: bool) -> Option<Role> {
+        let tally = self.columns.get(col)?;
+        if tally.non_empty == 0 {
+            return None;
+        }
+        Kind::SNIFFED.into_iter().enumerate().find_map(|(i, kind)| {
+            let share = tally.valid[i] as f64 / tally.non_empty as f64;
+            (share >= SNIFF_MIN_SHARE && !(family_card && kind == Kind::Nik))
+                .then_some(Role { kind, source: RoleSource::Sniffed(share) })
+        })
+    }
+
+    /// The best share of valid values of column `col` for `kind` (for `inspect`).
+    pub fn share(&self, col: usize, kind: Kind) -> Option<f64> {
+        let tally = self.columns.get(col)?;
+        let i = Kind::SNIFFED.iter().position(|k| *k == kind)?;
+        (tally.non_empty > 0).then(|| tally.valid[i] as f64 / tally.non_empty as f64)
+    }
+}
+
+/// A `--map KIND=COLUMN` override.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColumnMap {
+    pub kind: Kind,
+    pub column: String,
+}
+
+impl std::str::FromStr for ColumnMap {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (kind, column) = s.split_once('=').ok_or_else(|| format!("expected KIND=COLUMN, got {s:?}"))?;
+        let kind = Kind::parse(kind)
+            .filter(|k| Kind::FIELDS.contains(k))
+            .ok_or_else(|| format!("unknown kind {kind:?}; use nik, phone, email, name or dob"))?;
+        if column.is_empty() {
+            return Err("the column name is empty".into());
+        }
+        Ok(ColumnMap { kind, column: column.to_string() })
+    }
+}
+
+impl ColumnMap {
+    /// The index of the column this map names among `headers` (exact name, then header key),
+    /// or a 1-based column number.
+    pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
+        if let Some(headers) = headers {
+            if let Some(i) = headers.iter().position(|h| h == &self.column) {
+                return Some(i);
+            }
+            let key = header_key(&self.column);
+            if let Some(i) = headers.iter().position(|h| header_key(h) == key) {
+                return Some(i);
+            }
+        }
+        self.column.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1)
+    }
+}
+
+/// Assigns roles to columns: `--map` first, then header synonyms, then sniffing of the rest.
+pub fn assign_roles(
+    headers: Option<&[String]>,
+    maps: &[ColumnMap],
+    sniffer: &Sniffer,
+    column_count: usize,
+) -> Result<Vec<Option<Role>>, String> {
+    let mut roles: Vec<Option<Role>> = vec![None; column_count];
+    let mut mapped = vec![false; column_count];
+    for map in maps {
+        let i =
+            map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
+        if i >= roles.len() {
+            roles.resize(i + 1, None);
+            mapped.resize(i + 1, false);
+        }
+        roles[i] = Some(Role { kind: map.kind, source: RoleSource::Map });
+        mapped[i] = true;
+    }
+    for (i, role) in roles.iter_mut().enumerate() {
+        if mapped[i] {
+            continue;
+        }
+        let header = headers.and_then(|h| h.get(i)).map(String::as_str);
+        *role = match header.and_then(role_from_header) {
+            Some(kind) => Some(Role { kind, source: RoleSource::Header }),
+            None => sniffer.role(i, header.is_some_and(is_family_card)),
+        };
+    }
+    Ok(roles)
+}
+
+/// Normalizes as `kind`, returning the reason on failure; a thin alias used by loaders.
+pub fn canonical(kind: Kind, raw: &str) -> Result<String, Invalid> {
+    normalize::canonical(kind, raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_synonyms_of_spec_section_5() {
+        let table = [
+            ("NIK", Some(Kind::Nik)),
+            ("No. KTP", Some(Kind::Nik)),
+            ("nomor_induk_kependudukan", Some(Kind::Nik)),
+            ("NIK Pasien", Some(Kind::Nik)),
+            ("nama_pasien", Some(Kind::Name)),
+            ("NMCETAK", Some(Kind::Name)),
+            ("Full Name", Some(Kind::Name)),
+            ("no_hp", Some(Kind::Phone)),
+            ("No. Telp", Some(Kind::Phone)),
+            ("WhatsApp", Some(Kind::Phone)),
+            ("MSISDN", Some(Kind::Phone)),
+            ("E-mail", Some(Kind::Email)),
+            ("surel", Some(Kind::Email)),
+            ("tgl_lahir", Some(Kind::Dob)),
+            ("TGLLHR", Some(Kind::Dob)),
+            ("Date of Birth", Some(Kind::Dob)),
+            ("no_kk", None),
+            ("nama_ibu", None),
+            ("alamat", None),
+            ("nik_ibu", None), // only exact synonyms
+        ];
+        for (header, want) in table {
+            assert_eq!(role_from_header(header), want, "{header}");
+        }
+        assert!(is_family_card("No. KK"));
+        assert!(is_family_card("nomor_kk"));
+        assert!(is_label("no_rm"));
+        assert!(is_label("ID"));
+    }
+
+    #[test]
+    fn sniffing_needs_eighty_percent_and_skips_family_cards() {
+        let mut s = Sniffer::default();
+        for i in 0..10 {
+            // column 0: 8 of 10 NIKs valid; column 1: 7 of 10 phones valid; column 2: e-mails
+            s.observe(0, if i < 8 { "3201014107900001" } else { "123" });
+            s.observe(1, if i < 7 { "0812-3456-7890" } else { "n/a" });
+            s.observe(2, "budi@example.com");
+            s.observe(3, "");
+        }
+        assert_eq!(s.role(0, false).map(|r| r.kind), Some(Kind::Nik));
+        assert_eq!(s.role(0, true), None);
+        assert_eq!(s.role(1, false), None);
+        assert_eq!(s.role(2, false).map(|r| r.kind), Some(Kind::Email));
+        assert_eq!(s.role(3, false), None);
+        assert_eq!(s.role(9, false), None);
+    }
+
+    #[test]
+    fn structurally_invalid_niks_are_not_sniffed() {
+        let mut s = Sniffer::default();
+        for _ in 0..5 {
+            s.observe(0, "1234567890123456"); // 16 digits, province 12 valid, but day 78
+        }
+        assert_eq!(s.role(0, false), None);
+    }
+
+    #[test]
+    fn map_overrides_header_and_sniffing() {
+        let headers: Vec<String> = ["nik", "kontak", "no_kk", "hp2"].map(String::from).to_vec();
+        let mut s = Sniffer::default();
+        s.observe(1, "0812-3456-7890");
+        s.observe(2, "3201014107900001");
+        let maps = ["phone=hp2".parse::<ColumnMap>().unwrap()];
+        let roles = assign_roles(Some(&headers), &maps, &s, 4).unwrap();
+        let kinds: Vec<_> = roles.iter().map(|r| r.map(|r| (r.kind, r.source))).collect();
+        assert_eq!(kinds[0], Some((Kind::Nik, RoleSource::Header)));
+        assert_eq!(kinds[1].map(|k| k.0), Some(Kind::Phone));
+        assert_eq!(kinds[2], None, "family card never becomes nik");
+        assert_eq!(kinds[3], Some((Kind::Phone, RoleSource::Map)));
+        let bad = ["email=surel2".parse::<ColumnMap>().unwrap()];
+        assert!(assign_roles(Some(&headers), &bad, &s, 4).is_err());
+        let by_number = ["name=2".parse::<ColumnMap>().unwrap()];
+        let roles = assign_roles(None, &by_number, &s, 4).unwrap();
+        assert_eq!(roles[1].map(|r| r.kind), Some(Kind::Name));
+    }
+
+    #[test]
+    fn map_syntax_errors() {
+        assert!("nik".parse::<ColumnMap>().is_err());
+        assert!("ktp=nik".parse::<ColumnMap>().is_err());
+        assert!("name_dob=x".parse::<ColumnMap>().is_err());
+        assert!("nik=".parse::<ColumnMap>().is_err());
+        assert_eq!(
+            "NIK=No KTP".parse::<ColumnMap>(),
+            Ok(ColumnMap { kind: Kind::Nik, column: "No KTP".into() })
+        );
+    }
+}

@@ -1,0 +1,344 @@
+//! The scan: the only module that knows about threads and batches.
+//!
+//! Per input, one splitter reads whole-record batches while the previous batch is matched in
+//! parallel (`rayon::join` of the read with a `par_chunks` over the batch). Results come back in
+//! input order and are emitted from this thread, so the report is byte-identical whatever the
+//! number of threads. Memory is two batches plus one worker scratch per thread.
+
+use crate::hash::Hasher;
+use crate::input::{
+    self, Batch, BatchLimits, Dump, Extractor, InputError, InputOptions, InputPath, RecordValues,
+};
+use crate::kind::{KIND_COUNT, Kind, KindSet};
+use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
+use crate::watchlist::Watchlist;
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+
+/// Records per parallel work item: enough to amortize scheduling, few enough to balance.
+const RECORDS_PER_TASK: usize = 512;
+
+/// Whether a pair shares a strong kind (exposed) or only the name (possible), SPEC §6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confidence {
+    Exposed,
+    Possible,
+}
+
+impl Confidence {
+    pub fn of(matched: KindSet) -> Self {
+        if matched.any_strong() { Confidence::Exposed } else { Confidence::Possible }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Exposed => "exposed",
+            Confidence::Possible => "possible",
+        }
+    }
+}
+
+/// One (record, watch entry) pair, ready for a report.
+#[derive(Debug)]
+pub struct Exposure<'a> {
+    pub input: &'a str,
+    pub record: u64,
+    pub line: u64,
+    pub watch: &'a str,
+    pub confidence: Confidence,
+    pub matched: KindSet,
+    pub values: &'a ShownValues,
+}
+
+/// A malformed record that was skipped (SPEC §9).
+#[derive(Debug, Clone)]
+pub struct BadRecord<'a> {
+    pub input: &'a str,
+    pub record: u64,
+    pub line: u64,
+    pub reason: &'static str,
+}
+
+/// Receives the scan's results in input order.
+pub trait ScanSink {
+    fn exposure(&mut self, exposure: &Exposure<'_>) -> std::io::Result<()>;
+    /// Called for each bad record; returning `Err` stops the scan (`--strict`).
+    fn bad_record(&mut self, bad: &BadRecord<'_>) -> Result<(), ScanError>;
+    /// Called after each batch with the records scanned so far.
+    fn progress(&mut self, _records: u64) {}
+}
+
+/// What the scan needs besides the watchlist.
+pub struct ScanConfig {
+    pub inputs: Vec<InputPath>,
+    pub input: InputOptions,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Bytes read so far across inputs, for the progress bar.
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+/// Per-input counts for the report's `inputs`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputStats {
+    pub path: String,
+    pub format: Option<&'static str>,
+    pub records: u64,
+    pub bad_records: u64,
+    /// Read to its end.
+    pub complete: bool,
+}
+
+/// Everything the summary reports.
+#[derive(Clone, Debug, Default)]
+pub struct ScanStats {
+    pub inputs: Vec<InputStats>,
+    pub records: u64,
+    pub exposed_records: u64,
+    pub possible_records: u64,
+    pub bad_records: u64,
+    pub exposed_pairs: u64,
+    pub possible_pairs: u64,
+    /// Exposed pairs per matched kind, indexed by [`Kind::index`].
+    pub by_kind: [u64; KIND_COUNT],
+    pub invalid_values: InvalidCounts,
+    pub watch_entries: usize,
+    pub watch_entries_exposed: usize,
+    pub elapsed_ms: u64,
+    /// Every input was read to its end.
+    pub complete: bool,
+}
+
+/// Why a scan stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{input}:{line}: bad record {record} ({reason}), and --strict is set")]
+    Strict { input: String, line: u64, record: u64, reason: &'static str },
+    #[error("writing the report: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+}
+
+/// The outcome of one record that the emitter must see.
+enum Outcome {
+    Pairs { record: u64, line: u64, pairs: Vec<Pair> },
+    Bad { record: u64, line: u64, reason: &'static str },
+}
+
+/// One work item's results, in record order.
+#[derive(Default)]
+struct TaskResult {
+    records: u64,
+    outcomes: Vec<Outcome>,
+    invalid: InvalidCounts,
+}
+
+/// Buffers one worker thread reuses across records.
+#[derive(Default)]
+struct WorkerScratch {
+    bytes: Vec<u8>,
+    values: RecordValues,
+    matching: MatchScratch,
+}
+
+/// Scans every input of `config`. The stats are returned even when the scan stops early, with
+/// `complete` false, so the caller can still write an honest report.
+pub fn scan(
+    config: &ScanConfig,
+    watchlist: &Watchlist,
+    hasher: &Hasher,
+    sink: &mut dyn ScanSink,
+) -> (ScanStats, Result<(), ScanError>) {
+    let started = Instant::now();
+    let mut state = Emitter::new(watchlist);
+    let result = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads.max(1))
+        .build()
+        .map_err(|e| ScanError::Threads(config.threads, e.to_string()))
+        .and_then(|pool| {
+            let matcher = Matcher { watchlist, hasher };
+            for input in &config.inputs {
+                scan_input(input, config, &pool, &matcher, &mut state, sink)?;
+            }
+            Ok(())
+        });
+    let mut stats = state.stats;
+    stats.complete = result.is_ok();
+    stats.elapsed_ms = started.elapsed().as_millis() as u64;
+    (stats, result)
+}
+
+fn scan_input(
+    input: &InputPath,
+    config: &ScanConfig,
+    pool: &rayon::ThreadPool,
+    matcher: &Matcher<'_>,
+    state: &mut Emitter,
+    sink: &mut dyn ScanSink,
+) -> Result<(), ScanError> {
+    state.stats.inputs.push(InputStats {
+        path: input.display_name(),
+        format: None,
+        records: 0,
+        bad_records: 0,
+        complete: false,
+    });
+    let Dump { name, format, first, mut splitter, extractor, .. } =
+        input::open_dump(input, &config.input, config.bytes_read.clone())?;
+    if let Some(last) = state.stats.inputs.last_mut() {
+        last.format = Some(format.as_str());
+    }
+    let mut current = first;
+    let mut next = Batch::default();
+    let mut more = true;
+    while !current.spans.is_empty() {
+        // Read the next batch while this one is matched; emit on this thread, in order.
+        let (read, results) = pool.install(|| {
+            rayon::join(
+                || if more { splitter.next_batch(&mut next, BatchLimits::STEADY) } else { Ok(false) },
+                || process_batch(&current, extractor.as_ref(), matcher),
+            )
+        });
+        state.emit(&name, results, sink)?;
+        sink.progress(state.stats.records);
+        more = read?;
+        std::mem::swap(&mut current, &mut next);
+        if !more {
+            next.clear();
+        }
+    }
+    if let Some(last) = state.stats.inputs.last_mut() {
+        last.complete = true;
+    }
+    Ok(())
+}
+
+/// Extracts and matches every record of a batch in parallel; results keep record order.
+fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
+    batch
+        .spans
+        .par_chunks(RECORDS_PER_TASK)
+        .map_init(WorkerScratch::default, |scratch, spans| {
+            let mut result = TaskResult::default();
+            for span in spans {
+                if let Some(reason) = span.bad {
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                    continue;
+                }
+                scratch.values.clear();
+                let bytes = batch.record_bytes(span);
+                if let Err(reason) = extractor.extract(bytes, &mut scratch.bytes, &mut scratch.values) {
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                    continue;
+                }
+                let pairs = matcher.match_record(&scratch.values, &mut scratch.matching, &mut result.invalid);
+                if !pairs.is_empty() {
+                    result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
+                }
+            }
+            result.records = spans.len() as u64;
+            result
+        })
+        .collect()
+}
+
+/// Turns ordered task results into stats and sink calls.
+struct Emitter<'w> {
+    watchlist: &'w Watchlist,
+    stats: ScanStats,
+    entry_exposed: Vec<bool>,
+}
+
+impl<'w> Emitter<'w> {
+    fn new(watchlist: &'w Watchlist) -> Self {
+        Emitter {
+            watchlist,
+            stats: ScanStats { watch_entries: watchlist.len(), ..ScanStats::default() },
+            entry_exposed: vec![false; watchlist.len()],
+        }
+    }
+
+    fn emit(
+        &mut self,
+        input: &str,
+        results: Vec<TaskResult>,
+        sink: &mut dyn ScanSink,
+    ) -> Result<(), ScanError> {
+        for result in results {
+            self.stats.records += result.records;
+            if let Some(i) = self.stats.inputs.last_mut() {
+                i.records += result.records;
+            }
+            for (total, n) in self.stats.invalid_values.iter_mut().zip(result.invalid) {
+                *total += n;
+            }
+            for outcome in result.outcomes {
+                match outcome {
+                    Outcome::Bad { record, line, reason } => {
+                        self.stats.bad_records += 1;
+                        if let Some(i) = self.stats.inputs.last_mut() {
+                            i.bad_records += 1;
+                        }
+                        sink.bad_record(&BadRecord { input, record, line, reason })?;
+                    }
+                    Outcome::Pairs { record, line, pairs } => {
+                        self.pairs(input, record, line, &pairs, sink)?
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn pairs(
+        &mut self,
+        input: &str,
+        record: u64,
+        line: u64,
+        pairs: &[Pair],
+        sink: &mut dyn ScanSink,
+    ) -> std::io::Result<()> {
+        let (mut any_exposed, mut any_possible) = (false, false);
+        for pair in pairs {
+            let confidence = Confidence::of(pair.matched);
+            match confidence {
+                Confidence::Exposed => {
+                    any_exposed = true;
+                    self.stats.exposed_pairs += 1;
+                    for kind in pair.matched.iter() {
+                        self.stats.by_kind[kind.index()] += 1;
+                    }
+                    let seen = &mut self.entry_exposed[pair.entry as usize];
+                    if !*seen {
+                        *seen = true;
+                        self.stats.watch_entries_exposed += 1;
+                    }
+                }
+                Confidence::Possible => {
+                    any_possible = true;
+                    self.stats.possible_pairs += 1;
+                }
+            }
+            sink.exposure(&Exposure {
+                input,
+                record,
+                line,
+                watch: &self.watchlist.entry(pair.entry).label,
+                confidence,
+                matched: pair.matched,
+                values: &pair.values,
+            })?;
+        }
+        self.stats.exposed_records += u64::from(any_exposed);
+        self.stats.possible_records += u64::from(any_possible);
+        Ok(())
+    }
+}
+
+/// Kinds counted in `invalid_values` (SPEC §7): every field kind.
+pub const INVALID_KINDS: [Kind; 5] = Kind::FIELDS;

@@ -1,0 +1,283 @@
+//! Watchlists (SPEC §4): loading plain lists and CSVs of people into one digest lookup.
+//!
+//! Every identifier is normalized and hashed on load; the scan only ever compares digests. The
+//! loaders never put an identifier into an error message: they name the file, line, column and
+//! rule instead.
+
+mod index;
+mod people;
+mod plain;
+
+pub use index::EntryId;
+
+use crate::hash::{Digest, Hasher};
+use crate::input::sniff;
+use crate::kind::Kind;
+use crate::normalize::{self, Invalid};
+use crate::roles;
+use index::DigestIndex;
+use std::path::{Path, PathBuf};
+
+/// One watched person (or, in a plain list, one watched identifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchEntry {
+    /// `L<line>` (plain list), `R<row>` or the label column (CSV).
+    pub label: String,
+}
+
+/// Every entry of every `--watch` file and the digests that find them.
+pub struct Watchlist {
+    entries: Vec<WatchEntry>,
+    index: DigestIndex,
+    /// Lines or rows skipped under `--lenient`.
+    pub skipped: usize,
+    /// One message per skipped line, safe to print (no identifiers).
+    pub warnings: Vec<String>,
+}
+
+impl Watchlist {
+    /// Entries that hold `digest`, in load order.
+    pub fn lookup(&self, digest: &Digest) -> &[EntryId] {
+        self.index.get(digest)
+    }
+
+    pub fn entry(&self, id: EntryId) -> &WatchEntry {
+        &self.entries[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Why a watchlist could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchlistError {
+    #[error("watchlist {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("watchlist {path}:{line}: {reason}")]
+    Line { path: String, line: u64, reason: String },
+    #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
+    Empty { path: String },
+    #[error("watchlist {path}: hashed watchlists (from `leakcheck hash`) are not supported by this version")]
+    Hashed { path: String },
+}
+
+/// How to treat lines that cannot be understood.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Skip them with a warning instead of failing (`--lenient`).
+    pub lenient: bool,
+}
+
+/// The canonical identifiers of one entry, before hashing.
+#[derive(Debug, Default)]
+pub(crate) struct Person {
+    pub values: Vec<(Kind, String)>,
+}
+
+impl Person {
+    /// Normalizes and adds `raw` as `kind` (a phone cell may hold several numbers).
+    pub fn add(&mut self, kind: Kind, raw: &str) -> Result<(), Invalid> {
+        if kind == Kind::Phone {
+            let mut result = Ok(());
+            normalize::for_each_phone(raw, |p| {
+                if result.is_ok() {
+                    result = normalize::canonical(Kind::Phone, p).map(|c| self.values.push((kind, c)));
+                }
+            });
+            return result;
+        }
+        let canonical = normalize::canonical(kind, raw)?;
+        self.values.push((kind, canonical));
+        Ok(())
+    }
+
+    /// True when the entry can match something (a date of birth alone cannot).
+    pub fn has_identifier(&self) -> bool {
+        self.values.iter().any(|(k, _)| *k != Kind::Dob)
+    }
+}
+
+/// Collects entries and their digests while files are read.
+pub(crate) struct Builder<'h> {
+    hasher: &'h Hasher,
+    lenient: bool,
+    entries: Vec<WatchEntry>,
+    pairs: Vec<(Digest, EntryId)>,
+    skipped: usize,
+    warnings: Vec<String>,
+}
+
+impl Builder<'_> {
+    /// Adds a person: one digest per identifier, plus `name_dob` for every name and date pair.
+    pub fn add(&mut self, label: String, person: &Person) {
+        let id = self.entries.len() as EntryId;
+        self.entries.push(WatchEntry { label });
+        let of = |kind: Kind| person.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
+        for (kind, value) in &person.values {
+            if *kind != Kind::Dob {
+                self.pairs.push((self.hasher.digest(*kind, value), id));
+            }
+        }
+        for name in of(Kind::Name) {
+            for dob in of(Kind::Dob) {
+                self.pairs.push((self.hasher.digest(Kind::NameDob, &format!("{name}|{dob}")), id));
+            }
+        }
+    }
+
+    /// Fails on a line that cannot be understood, or skips it under `--lenient`.
+    pub fn reject(&mut self, path: &str, line: u64, reason: String) -> Result<(), WatchlistError> {
+        if !self.lenient {
+            return Err(WatchlistError::Line { path: path.to_string(), line, reason });
+        }
+        self.skipped += 1;
+        self.warnings.push(format!("watchlist {path}:{line}: {reason}; skipped (--lenient)"));
+        Ok(())
+    }
+}
+
+/// Loads every watchlist file, in order, into one lookup.
+pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<Watchlist, WatchlistError> {
+    let mut builder = Builder {
+        hasher,
+        lenient: options.lenient,
+        entries: Vec::new(),
+        pairs: Vec::new(),
+        skipped: 0,
+        warnings: Vec::new(),
+    };
+    for path in paths {
+        load_file(path, &mut builder)?;
+    }
+    Ok(Watchlist {
+        entries: builder.entries,
+        index: DigestIndex::build(builder.pairs),
+        skipped: builder.skipped,
+        warnings: builder.warnings,
+    })
+}
+
+fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| WatchlistError::Io { path: name.clone(), source })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let before = builder.entries.len();
+    match detect(text) {
+        Layout::Hashed => return Err(WatchlistError::Hashed { path: name }),
+        Layout::People(delimiter) => people::load(&name, text, delimiter, builder)?,
+        Layout::Plain => plain::load(&name, text, builder)?,
+    }
+    if builder.entries.len() == before {
+        return Err(WatchlistError::Empty { path: name });
+    }
+    Ok(())
+}
+
+enum Layout {
+    Plain,
+    People(u8),
+    Hashed,
+}
+
+/// A hashed list starts with its JSON header; a CSV of people has a header row naming at least
+/// one identity column; anything else is a plain list.
+fn detect(text: &str) -> Layout {
+    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+        return Layout::Plain;
+    };
+    if first.starts_with('{') && first.contains("leakcheck-watchlist") {
+        return Layout::Hashed;
+    }
+    let delimiter = sniff::sniff_delimiter(text.as_bytes(), true).unwrap_or(b',');
+    let recognized = first
+        .split(char::from(delimiter))
+        .any(|h| roles::role_from_header(h.trim().trim_matches('"')).is_some());
+    if recognized && !first.contains('@') { Layout::People(delimiter) } else { Layout::Plain }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn load_text(text: &str, lenient: bool) -> Result<Watchlist, WatchlistError> {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        load(&[f.path().to_path_buf()], &Hasher::unkeyed(), LoadOptions { lenient })
+    }
+
+    fn labels_for(w: &Watchlist, kind: Kind, canonical: &str) -> Vec<String> {
+        let d = Hasher::unkeyed().digest(kind, canonical);
+        w.lookup(&d).iter().map(|&id| w.entry(id).label.clone()).collect()
+    }
+
+    #[test]
+    fn plain_list_with_prefixes_and_inference() {
+        let w = load_text(
+            "# patients\n\n3201 0141 0790 0001\nphone:0812-3456-7890\nBudi.Santoso@Gmail.com\nname:Siti Nurhaliza\n+62 813 1111 2222\nHj. Ani Yudhoyono\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 6);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["L3"]);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281234567890"), ["L4"]);
+        assert_eq!(labels_for(&w, Kind::Email, "budisantoso@gmail.com"), ["L5"]);
+        assert_eq!(labels_for(&w, Kind::Name, "siti nurhaliza"), ["L6"]);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281311112222"), ["L7"]);
+        assert_eq!(labels_for(&w, Kind::Name, "ani yudhoyono"), ["L8"]);
+    }
+
+    #[test]
+    fn csv_of_people_with_label_column_and_several_phones() {
+        let w = load_text(
+            "id;NIK;Nama Lengkap;Tgl Lahir;No HP;Email\nP-1;3201014107900001;Siti Nurhaliza;01-07-1990;0812-3456-7890 / 0813 1111 2222;\n;;Budi;;;budi@example.com\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(w.len(), 2);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["P-1"]);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281311112222"), ["P-1"]);
+        assert_eq!(labels_for(&w, Kind::NameDob, "siti nurhaliza|1990-07-01"), ["P-1"]);
+        assert_eq!(labels_for(&w, Kind::Name, "siti nurhaliza"), ["P-1"]);
+        assert_eq!(labels_for(&w, Kind::Email, "budi@example.com"), ["R2"]);
+    }
+
+    #[test]
+    fn errors_name_file_and_line_without_the_value() {
+        let err = load_text("3201014107900001\n0812\n", false).err().unwrap().to_string();
+        assert!(err.contains(":2: "), "{err}");
+        assert!(!err.contains("0812"), "{err}");
+        let err = load_text("nik,nama\n3201014107900001,Budi\n12345,Ani\n", false).err().unwrap().to_string();
+        assert!(err.contains(":3: ") && err.contains("nik") && !err.contains("12345"), "{err}");
+        let err = load_text("email:not-an-email\n", false).err().unwrap().to_string();
+        assert!(err.contains(":1: "), "{err}");
+        assert!(matches!(load_text("# nothing\n\n", false), Err(WatchlistError::Empty { .. })));
+        assert!(matches!(
+            load_text("{\"format\":\"leakcheck-watchlist\",\"version\":1}\n", false),
+            Err(WatchlistError::Hashed { .. })
+        ));
+    }
+
+    #[test]
+    fn lenient_skips_and_counts() {
+        let w = load_text("3201014107900001\n0812\n???\nBudi\n", true).unwrap();
+        assert_eq!(w.len(), 2);
+        assert_eq!(w.skipped, 2);
+        assert_eq!(w.warnings.len(), 2);
+        assert!(w.warnings[0].contains(":2: "));
+        assert_eq!(labels_for(&w, Kind::Name, "budi"), ["L4"]);
+    }
+
+    #[test]
+    fn rows_without_identifiers_are_rejected() {
+        let err = load_text("id,nama,tgl_lahir\nP1,,01-01-1990\n", false).err().unwrap().to_string();
+        assert!(err.contains(":2: "), "{err}");
+    }
+}

@@ -1,0 +1,91 @@
+//! The plain watchlist: one identifier per line, kind from a `kind:` prefix or inferred.
+
+use super::{Builder, Person, WatchlistError};
+use crate::kind::Kind;
+use crate::normalize;
+
+/// Prefixes that force a line's kind (SPEC §4).
+const PREFIXES: [Kind; 4] = [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name];
+
+pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (kind, value) = match forced_kind(line) {
+            Some(forced) => forced,
+            None => match infer_kind(line) {
+                Some(kind) => (kind, line),
+                None => {
+                    let reason = "cannot tell what this is: not a NIK, phone, e-mail or name".to_string();
+                    builder.reject(path, line_no, reason)?;
+                    continue;
+                }
+            },
+        };
+        let mut person = Person::default();
+        match person.add(kind, value) {
+            Ok(()) if person.has_identifier() => builder.add(format!("L{line_no}"), &person),
+            Ok(()) => builder.reject(path, line_no, format!("no {kind} in this line"))?,
+            Err(why) => builder.reject(path, line_no, format!("invalid {kind}: {why}"))?,
+        }
+    }
+    Ok(())
+}
+
+/// `nik:…`, `phone:…`, `email:…`, `name:…` (prefix in any case).
+fn forced_kind(line: &str) -> Option<(Kind, &str)> {
+    let (prefix, value) = line.split_once(':')?;
+    let kind = Kind::parse(prefix).filter(|k| PREFIXES.contains(k))?;
+    Some((kind, value.trim()))
+}
+
+/// SPEC §4: `@` → email; 16 digits after NIK cleanup → nik; a valid phone → phone; letters →
+/// name.
+fn infer_kind(line: &str) -> Option<Kind> {
+    let mut scratch = String::new();
+    if line.contains('@') {
+        Some(Kind::Email)
+    } else if normalize::normalize_nik(line, &mut scratch).is_ok() {
+        Some(Kind::Nik)
+    } else if normalize::normalize_phone(line, &mut scratch).is_ok() {
+        Some(Kind::Phone)
+    } else if line.chars().any(char::is_alphabetic) {
+        Some(Kind::Name)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inference_order_of_spec_section_4() {
+        let table = [
+            ("budi@example.com", Some(Kind::Email)),
+            ("3201.0141.0790.0001", Some(Kind::Nik)),
+            ("'3201014107900001.0", Some(Kind::Nik)),
+            ("0812-3456-7890", Some(Kind::Phone)),
+            ("+65 9123 4567", Some(Kind::Phone)),
+            ("Siti Nurhaliza", Some(Kind::Name)),
+            ("not @ valid", Some(Kind::Email)), // `@` decides, validity is checked after
+            ("12345", None),
+            ("---", None),
+        ];
+        for (line, want) in table {
+            assert_eq!(infer_kind(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn prefixes_force_the_kind() {
+        assert_eq!(forced_kind("nik: 3201014107900001"), Some((Kind::Nik, "3201014107900001")));
+        assert_eq!(forced_kind("NAME:Budi"), Some((Kind::Name, "Budi")));
+        assert_eq!(forced_kind("dob:01-01-1990"), None);
+        assert_eq!(forced_kind("mailto:budi@example.com"), None);
+    }
+}

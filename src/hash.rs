@@ -56,13 +56,7 @@ impl Hasher {
     pub fn digest(&self, kind: Kind, canonical: &str) -> Digest {
         let parts = [DOMAIN.as_bytes(), kind.as_str().as_bytes(), b":", canonical.as_bytes()];
         match &self.keyed {
-            None => {
-                let mut h = Sha256::new();
-                for part in parts {
-                    h.update(part);
-                }
-                h.finalize().into()
-            }
+            None => sha256(&parts),
             Some(mac) => {
                 let mut m = mac.clone();
                 for part in parts {
@@ -80,6 +74,40 @@ impl Hasher {
         let full = to_hex(&m.finalize().into_bytes().into());
         Some(full[..16].to_string())
     }
+}
+
+/// SHA-256's initial state (FIPS 180-4 §5.3.3).
+const SHA256_IV: [u32; 8] =
+    [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+/// Longest message that fits one 64-byte block with its `0x80` marker and 8-byte length.
+const ONE_BLOCK_MAX: usize = 55;
+
+/// SHA-256 of the concatenated `parts`. Almost every canonical message fits one block, so it is
+/// padded in a stack buffer and compressed once, skipping the streaming hasher's bookkeeping.
+fn sha256(parts: &[&[u8]]) -> Digest {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > ONE_BLOCK_MAX {
+        let mut h = Sha256::new();
+        for part in parts {
+            h.update(part);
+        }
+        return h.finalize().into();
+    }
+    let mut block = [0u8; 64];
+    let mut at = 0;
+    for part in parts {
+        block[at..at + part.len()].copy_from_slice(part);
+        at += part.len();
+    }
+    block[at] = 0x80;
+    block[56..].copy_from_slice(&((len as u64) * 8).to_be_bytes());
+    let mut state = SHA256_IV;
+    sha2::block_api::compress256(&mut state, &[block]);
+    let mut out = [0u8; 32];
+    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
 }
 
 /// Lowercase hex of a digest.
@@ -168,6 +196,20 @@ mod tests {
     fn short_keys_are_refused() {
         assert_eq!(Hasher::keyed(b"too-short").err(), Some(KeyError::TooShort(9)));
         assert!(Hasher::keyed(&[7u8; MIN_KEY_LEN]).is_ok());
+    }
+
+    #[test]
+    fn one_block_fast_path_equals_streaming_sha256() {
+        let text = "x".repeat(130);
+        for len in 0..=130 {
+            let (a, b) = text.split_at(len / 3);
+            let b = &b[..len - len / 3];
+            let mut h = Sha256::new();
+            h.update(a.as_bytes());
+            h.update(b.as_bytes());
+            let want: Digest = h.finalize().into();
+            assert_eq!(sha256(&[a.as_bytes(), b.as_bytes()]), want, "length {len}");
+        }
     }
 
     #[test]

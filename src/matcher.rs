@@ -5,7 +5,6 @@
 //! allocates only when a record matches.
 
 use crate::hash::Hasher;
-use crate::input::RecordValues;
 use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::normalize;
 use crate::watchlist::{EntryId, Watchlist};
@@ -61,6 +60,8 @@ pub struct MatchScratch {
     values: Vec<Value>,
     hits: Vec<Hit>,
     tmp: String,
+    /// This record's invalid values, added to the totals only if the record is not bad.
+    invalid: InvalidCounts,
 }
 
 /// Matches records against a watchlist with one hasher.
@@ -70,27 +71,37 @@ pub struct Matcher<'a> {
 }
 
 impl Matcher<'_> {
-    /// The pairs `record` forms with watch entries, ordered by entry. Invalid values are counted
-    /// in `invalid`; absent ones are skipped.
-    pub fn match_record(
-        &self,
-        record: &RecordValues,
-        s: &mut MatchScratch,
-        invalid: &mut InvalidCounts,
-    ) -> Vec<Pair> {
+    /// Starts a record: forgets the previous one's values and hits.
+    pub fn begin(&self, s: &mut MatchScratch) {
         s.raw.clear();
         s.canonical.clear();
         s.values.clear();
         s.hits.clear();
-        for (kind, raw) in record.iter() {
-            if normalize::is_absent(raw) {
-                continue;
-            }
-            if kind == Kind::Phone {
-                normalize::for_each_phone(raw, |piece| self.add_value(kind, piece, s, invalid));
-            } else {
-                self.add_value(kind, raw, s, invalid);
-            }
+        s.invalid = [0; KIND_COUNT];
+    }
+
+    /// Adds one field of the record: decoded lossily (SPEC §9), skipped when absent, split when it
+    /// holds several phones, normalized, hashed and looked up.
+    pub fn add_field(&self, kind: Kind, raw: &[u8], s: &mut MatchScratch) {
+        let text = match std::str::from_utf8(raw) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
+        if normalize::is_absent(&text) {
+            return;
+        }
+        if kind == Kind::Phone {
+            normalize::for_each_phone(&text, |piece| self.add_value(kind, piece, s));
+        } else {
+            self.add_value(kind, &text, s);
+        }
+    }
+
+    /// Ends the record: adds its invalid-value counts to `invalid` and returns the pairs it forms
+    /// with watch entries, ordered by entry.
+    pub fn finish(&self, s: &mut MatchScratch, invalid: &mut InvalidCounts) -> Vec<Pair> {
+        for (total, n) in invalid.iter_mut().zip(s.invalid) {
+            *total += n;
         }
         self.add_name_dob(s);
         if s.hits.is_empty() {
@@ -107,14 +118,28 @@ impl Matcher<'_> {
             .collect()
     }
 
-    fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch, invalid: &mut InvalidCounts) {
+    /// Matches a whole record given as (kind, raw value) fields.
+    pub fn match_fields<'v>(
+        &self,
+        fields: impl IntoIterator<Item = (Kind, &'v str)>,
+        s: &mut MatchScratch,
+        invalid: &mut InvalidCounts,
+    ) -> Vec<Pair> {
+        self.begin(s);
+        for (kind, raw) in fields {
+            self.add_field(kind, raw.as_bytes(), s);
+        }
+        self.finish(s, invalid)
+    }
+
+    fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
         if normalize::normalize_into(kind, raw, &mut s.tmp).is_err() {
-            invalid[kind.index()] += 1;
+            s.invalid[kind.index()] += 1;
             return;
         }
         let value = s.values.len();
         let raw_start = s.raw.len();
-        s.raw.push_str(raw.trim());
+        s.raw.push_str(normalize::trim(raw));
         let canonical_start = s.canonical.len();
         s.canonical.push_str(&s.tmp);
         s.values.push(Value {
@@ -179,19 +204,11 @@ mod tests {
         load(&[f.path().to_path_buf()], &Hasher::unkeyed(), LoadOptions::default()).unwrap()
     }
 
-    fn record(values: &[(Kind, &str)]) -> RecordValues {
-        let mut r = RecordValues::default();
-        for (k, v) in values {
-            r.push(*k, v.as_bytes());
-        }
-        r
-    }
-
     fn run(w: &Watchlist, values: &[(Kind, &str)]) -> (Vec<(String, String)>, InvalidCounts) {
         let hasher = Hasher::unkeyed();
         let m = Matcher { watchlist: w, hasher: &hasher };
         let mut invalid = [0; KIND_COUNT];
-        let pairs = m.match_record(&record(values), &mut MatchScratch::default(), &mut invalid);
+        let pairs = m.match_fields(values.iter().copied(), &mut MatchScratch::default(), &mut invalid);
         let out = pairs.iter().map(|p| (w.entry(p.entry).label.clone(), p.matched.joined("+"))).collect();
         (out, invalid)
     }
@@ -250,8 +267,8 @@ mod tests {
         let hasher = Hasher::unkeyed();
         let m = Matcher { watchlist: &w, hasher: &hasher };
         let mut invalid = [0; KIND_COUNT];
-        let r = record(&[(Kind::Phone, "0813-0000-1111 atau 0812-3456-7890"), (Kind::Name, "X")]);
-        let pairs = m.match_record(&r, &mut MatchScratch::default(), &mut invalid);
+        let r = [(Kind::Phone, "0813-0000-1111 atau 0812-3456-7890"), (Kind::Name, "X")];
+        let pairs = m.match_fields(r, &mut MatchScratch::default(), &mut invalid);
         let phone = pairs[0].values.0[1].as_ref().unwrap();
         assert_eq!(phone.raw, "0812-3456-7890");
         assert_eq!(phone.canonical, "+6281234567890");

@@ -6,9 +6,7 @@
 //! number of threads. Memory is two batches plus one worker scratch per thread.
 
 use crate::hash::Hasher;
-use crate::input::{
-    self, Batch, BatchLimits, Dump, Extractor, InputError, InputOptions, InputPath, RecordValues,
-};
+use crate::input::{self, Batch, BatchLimits, Dump, Extractor, InputError, InputOptions, InputPath};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
 use crate::watchlist::Watchlist;
@@ -142,7 +140,6 @@ struct TaskResult {
 #[derive(Default)]
 struct WorkerScratch {
     bytes: Vec<u8>,
-    values: RecordValues,
     matching: MatchScratch,
 }
 
@@ -230,13 +227,14 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }
-                scratch.values.clear();
-                let bytes = batch.record_bytes(span);
-                if let Err(reason) = extractor.extract(bytes, &mut scratch.bytes, &mut scratch.values) {
+                let WorkerScratch { bytes, matching } = scratch;
+                matcher.begin(matching);
+                let mut sink = |kind, raw: &[u8]| matcher.add_field(kind, raw, matching);
+                if let Err(reason) = extractor.extract(batch.record_bytes(span), bytes, &mut sink) {
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }
-                let pairs = matcher.match_record(&scratch.values, &mut scratch.matching, &mut result.invalid);
+                let pairs = matcher.finish(matching, &mut result.invalid);
                 if !pairs.is_empty() {
                     result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
                 }

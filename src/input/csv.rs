@@ -9,8 +9,8 @@
 //! quote up to the delimiter are kept.
 
 use super::{
-    Batch, BatchLimits, Column, Dump, Extractor, Format, InputError, InputOptions, MAX_RECORD_BYTES,
-    RecordValues, Span, Splitter, read_chunk, sniff,
+    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, InputError, InputOptions,
+    MAX_RECORD_BYTES, Span, Splitter, read_chunk, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, Sniffer};
@@ -145,18 +145,16 @@ impl Extractor for CsvExtractor {
         &self,
         record: &[u8],
         scratch: &mut Vec<u8>,
-        out: &mut RecordValues,
+        sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
         let Some(last) = self.last_role else { return Ok(()) };
-        let mut tmp = std::mem::take(scratch);
-        for_each_field(record, self.delim, &mut tmp, |col, field| {
+        for_each_field(record, self.delim, scratch, |col, field| {
             if col <= last
                 && let Some(Some(kind)) = self.roles.get(col)
             {
-                out.push(*kind, field);
+                sink(*kind, field);
             }
         });
-        *scratch = tmp;
         Ok(())
     }
 }
@@ -393,7 +391,8 @@ impl CsvSplitter {
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', bytes).count() as u64
+    // Quoted fields are short: a plain loop (vectorized by the compiler) beats memchr's setup.
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! Every format is split in two halves. A [`Splitter`] runs on one thread and only finds record
 //! boundaries (cheap, quote-aware byte scanning); an [`Extractor`] runs on the workers and turns
-//! one record's bytes into its identity values ([`RecordValues`]). Nothing here knows about
+//! one record's bytes into its identity values. Nothing here knows about
 //! threads, hashing or reports.
 
 pub mod csv;
@@ -145,48 +145,19 @@ pub trait Splitter: Send {
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError>;
 }
 
+/// Receives a record's identity values as found: the kind its column holds, and the raw bytes.
+pub type FieldSink<'a> = dyn FnMut(Kind, &[u8]) + 'a;
+
 /// Turns one record's bytes into its identity values.
 pub trait Extractor: Sync {
-    /// Appends the record's identity values to `out` (cleared by the caller). `Err` is the reason
-    /// the record is malformed.
+    /// Passes each identity value of the record to `sink`, in field order. `Err` is the reason the
+    /// record is malformed; values already passed must then be discarded by the caller.
     fn extract(
         &self,
         record: &[u8],
         scratch: &mut Vec<u8>,
-        out: &mut RecordValues,
+        sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str>;
-}
-
-/// The identity values of one record, as found (decoded lossily from UTF-8), in field order.
-#[derive(Debug, Default, Clone)]
-pub struct RecordValues {
-    text: String,
-    items: Vec<(Kind, usize, usize)>,
-}
-
-impl RecordValues {
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.items.clear();
-    }
-
-    /// Adds a raw value; invalid UTF-8 becomes U+FFFD (SPEC §9: decoded lossily, never dropped).
-    pub fn push(&mut self, kind: Kind, raw: &[u8]) {
-        let start = self.text.len();
-        match std::str::from_utf8(raw) {
-            Ok(s) => self.text.push_str(s),
-            Err(_) => self.text.push_str(&String::from_utf8_lossy(raw)),
-        }
-        self.items.push((kind, start, self.text.len()));
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (Kind, &str)> + '_ {
-        self.items.iter().map(|&(kind, s, e)| (kind, &self.text[s..e]))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 /// A column (or path) of a dump and the role it was given.
@@ -289,18 +260,6 @@ pub(crate) fn read_chunk(reader: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn record_values_decode_lossily() {
-        let mut v = RecordValues::default();
-        v.push(Kind::Name, b"Jos\xe9 Garc\xeda");
-        v.push(Kind::Nik, b"3201014107900001");
-        let items: Vec<_> = v.iter().collect();
-        assert_eq!(items[0], (Kind::Name, "Jos\u{fffd} Garc\u{fffd}a"));
-        assert_eq!(items[1], (Kind::Nik, "3201014107900001"));
-        v.clear();
-        assert!(v.is_empty());
-    }
 
     #[test]
     fn format_from_extension() {

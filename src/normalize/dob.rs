@@ -1,7 +1,6 @@
 //! Dates of birth: the spellings of SPEC §2, day first, to `YYYY-MM-DD`.
 
 use super::Invalid;
-use std::fmt::Write;
 
 /// Month names and abbreviations, Indonesian and English, lowercase, with their month number.
 /// Beyond SPEC §2's list: the old spellings `pebruari`/`nopember` and the abbreviations
@@ -54,53 +53,100 @@ const MONTHS: &[(&str, u32)] = &[
 /// Normalizes a date of birth into `out` as `YYYY-MM-DD`.
 ///
 /// Accepts `YYYY-MM-DD`, `YYYY/MM/DD`, `DD-MM-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY`, `YYYYMMDD`,
-/// `DD <month> YYYY` and an ISO datetime (the time is dropped). Day and month may have one digit.
+/// `DD <month> YYYY` and an ISO datetime (the time is dropped). Day and month may have one digit;
+/// the month name may also be joined by `-`, `/` or `.` (`17-Agu-1945`).
 pub fn normalize_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    let s = drop_time(raw.trim());
+    let s = drop_time(super::trim(raw));
     let (y, m, d) =
         parse_numeric(s).or_else(|| parse_month_name(s)).ok_or(Invalid("not a recognized date format"))?;
     if !is_real_date(y, m, d) {
         return Err(Invalid("not a calendar date"));
     }
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+    push_digits(out, y, 4);
+    out.push('-');
+    push_digits(out, m, 2);
+    out.push('-');
+    push_digits(out, d, 2);
     Ok(())
 }
 
-/// `1990-07-01T08:30:00Z` or `1990-07-01 08:30:00` → `1990-07-01`.
+/// `1990-07-01T08:30:00Z` or `1990-07-01 08:30:00` → `1990-07-01`: an ISO date followed by
+/// `T` or a space and a well-formed time of day (seconds, fraction and zone optional).
 fn drop_time(s: &str) -> &str {
-    match s.find(['T', 't', ' ']) {
-        Some(i) if s[..i].bytes().all(|b| b.is_ascii_digit() || b"-/.".contains(&b)) => {
-            let time = s[i + 1..].trim_start().as_bytes();
-            let looks_like_time =
-                time.len() >= 4 && time[0].is_ascii_digit() && time[1].is_ascii_digit() && time[2] == b':';
-            if looks_like_time { &s[..i] } else { s }
+    let b = s.as_bytes();
+    let iso_date = b.len() > 10
+        && b[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if iso_date && matches!(b[10], b'T' | b't' | b' ') && is_time(&s[11..]) { &s[..10] } else { s }
+}
+
+/// `HH:MM[:SS][.fff][Z|±HH[:]MM|±HH]`.
+fn is_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits2 = |i: usize| b.len() >= i + 2 && b[i].is_ascii_digit() && b[i + 1].is_ascii_digit();
+    if !(digits2(0) && b.get(2) == Some(&b':') && digits2(3)) {
+        return false;
+    }
+    let mut i = 5;
+    if b.get(i) == Some(&b':') && digits2(i + 1) {
+        i += 3;
+    }
+    if matches!(b.get(i), Some(b'.' | b',')) {
+        let n = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
         }
-        _ => s,
+        i += 1 + n;
+    }
+    match &b[i..] {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', zone @ ..] => match zone {
+            [h1, h2] | [h1, h2, _, _] | [h1, h2, b':', _, _] => {
+                h1.is_ascii_digit()
+                    && h2.is_ascii_digit()
+                    && zone[2..].iter().filter(|c| **c != b':').all(u8::is_ascii_digit)
+            }
+            _ => false,
+        },
+        _ => false,
     }
 }
 
+/// Appends `n` zero-padded to `width` digits (no formatting machinery on the hot path).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
+    }
+}
+
+/// The value of `s` when it is all ASCII digits and its length is in `digits`.
 fn number(s: &str, digits: std::ops::RangeInclusive<usize>) -> Option<u32> {
-    if digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
-}
-
-/// Numeric forms: year first with `-` `/` `.`, day first with `-` `/` `.`, or `YYYYMMDD`.
-fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
-    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        let y = number(&s[..4], 4..=4)?;
-        return Some((y, number(&s[4..6], 2..=2)?, number(&s[6..], 2..=2)?));
-    }
-    let sep = s.bytes().find(|b| b"-/.".contains(b))?;
-    let mut parts = s.split(char::from(sep));
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    if !digits.contains(&s.len()) {
         return None;
     }
+    s.bytes().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+}
+
+/// Numeric forms: year first with `-` `/`, day first with `-` `/` `.`, or `YYYYMMDD`.
+fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
+    let b = s.as_bytes();
+    if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+        return Some((number(&s[..4], 4..=4)?, number(&s[4..6], 2..=2)?, number(&s[6..], 2..=2)?));
+    }
+    let first = b.iter().position(|c| matches!(c, b'-' | b'/' | b'.'))?;
+    let sep = b[first];
+    let second = first + 1 + b[first + 1..].iter().position(|&c| c == sep)?;
+    let (a, m, c) = (&s[..first], &s[first + 1..second], &s[second + 1..]);
     if a.len() == 4 {
-        Some((number(a, 4..=4)?, number(b, 1..=2)?, number(c, 1..=2)?))
+        if sep == b'.' {
+            return None; // `YYYY.MM.DD` is not a form of SPEC §2
+        }
+        Some((number(a, 4..=4)?, number(m, 1..=2)?, number(c, 1..=2)?))
     } else {
-        Some((number(c, 4..=4)?, number(b, 1..=2)?, number(a, 1..=2)?))
+        Some((number(c, 4..=4)?, number(m, 1..=2)?, number(a, 1..=2)?))
     }
 }
 
@@ -162,6 +208,9 @@ mod tests {
             ("01/02/2003", "2003-02-01"),          // day first, never month first
             ("29-02-2000", "2000-02-29"),          // leap year
             (" 17-08-1945 ", "1945-08-17"),
+            ("1990-07-01T10:00", "1990-07-01"),
+            ("1990-07-01 10:00:00,5Z", "1990-07-01"),
+            ("1990-07-01T10:00:00-0700", "1990-07-01"),
         ];
         for (raw, want) in table {
             assert_eq!(dob(raw).as_deref(), Ok(want), "{raw:?}");
@@ -185,7 +234,11 @@ mod tests {
             ("00-01-1990", not_a_date),
             ("19901301", not_a_date),
             ("0000-01-01", not_a_date),
-            ("12/31/1990", not_a_date), // month first is not read
+            ("12/31/1990", not_a_date),            // month first is not read
+            ("1990.07.01", bad_format),            // not a form of SPEC §2
+            ("1990-07-01T10:00 2020", bad_format), // junk after the time
+            ("1990-07-01 10:00:00 WIB", bad_format),
+            ("01/07/1990 10:00", bad_format), // only ISO dates carry a time
         ];
         for (raw, want) in table {
             assert_eq!(dob(raw), Err(want), "{raw:?}");

@@ -9,7 +9,7 @@ const NIK_LEN: usize = 16;
 /// marker) and one trailing `.0` (a spreadsheet float); what is left must be 16 ASCII digits.
 pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    let mut s = raw.trim();
+    let mut s = super::trim(raw);
     s = s.strip_prefix('\'').unwrap_or(s);
     // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
     s = s.trim_end().strip_suffix(".0").unwrap_or(s);
@@ -18,16 +18,21 @@ pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     }
     let mut digits = 0usize;
     let mut other = false;
-    for c in s.chars() {
-        match c {
-            '0'..='9' => {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
                 digits += 1;
                 if digits <= NIK_LEN {
-                    out.push(c);
+                    out.push(char::from(b));
                 }
             }
-            '.' | '-' | '_' => {}
-            c if c.is_whitespace() => {}
+            b'.' | b'-' | b'_' => {}
+            b if b.is_ascii_whitespace() => {}
+            // A no-break space or other Unicode whitespace from a spreadsheet: only then decode.
+            0x80.. if s.is_char_boundary(i) => {
+                other |= !s[i..].chars().next().is_some_and(char::is_whitespace)
+            }
+            0x80.. => {}
             _ => other = true,
         }
     }

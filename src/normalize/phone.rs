@@ -21,14 +21,17 @@ const BARE_8_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
 /// dropping a trunk `0` written after the country code. Other `+` numbers are kept.
 pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    let body = match raw.find(['x', 'X', '#']) {
-        Some(i) => &raw[..i],
-        None => raw,
+    // An extension marker counts only after the number has begun (`Fax: 021…` is no extension).
+    let bytes = raw.as_bytes();
+    let first_digit = bytes.iter().position(u8::is_ascii_digit).unwrap_or(bytes.len());
+    let body = match bytes[first_digit..].iter().position(|b| matches!(b, b'x' | b'X' | b'#')) {
+        Some(i) => &bytes[..first_digit + i],
+        None => bytes,
     };
     let mut buf = [0u8; MAX_DIGITS];
     let mut n = 0;
     let mut plus = false;
-    for b in body.bytes() {
+    for &b in body {
         if b.is_ascii_digit() {
             if n == MAX_DIGITS {
                 return Err(Invalid("too many digits"));
@@ -95,7 +98,7 @@ pub fn for_each_phone<'a>(raw: &'a str, mut f: impl FnMut(&'a str)) {
     let mut start = 0;
     let mut i = 0;
     let mut emit = |piece: &'a str| {
-        let piece = piece.trim();
+        let piece = super::trim(piece);
         if !piece.is_empty() {
             f(piece);
         }
@@ -154,6 +157,8 @@ mod tests {
             "0812-3456-7890 x12",
             "0812-3456-7890#12",
             " +62 812 3456 7890 ",
+            "Fax: 0812-3456-7890", // an x before the number is no extension marker
+            "#0812-3456-7890",
         ];
         for raw in table {
             assert_eq!(phone(raw).as_deref(), Ok("+6281234567890"), "{raw:?}");
@@ -182,7 +187,7 @@ mod tests {
         let table = [
             ("", "no digits"),
             ("-", "no digits"),
-            ("x0812", "no digits"), // all after the x is extension
+            ("ext", "no digits"),
             ("0812", "Indonesian number must have 8-12 digits after +62"),
             ("08123456789012", "Indonesian number must have 8-12 digits after +62"), // 13 national digits
             ("+62 0 0812 3456 789", "Indonesian number cannot start with 0 after +62"),

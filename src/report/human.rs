@@ -35,16 +35,20 @@ impl<'w> HumanReporter<'w> {
         } else if s.watch_entries_exposed > 0 {
             self.paint(
                 &format!(
-                    "EXPOSED: {} of {} watched entries appear in the dump ({} records)",
-                    s.watch_entries_exposed, s.watch_entries, s.exposed_records
+                    "EXPOSED: {} of {} watched entries appear in the dump ({} {})",
+                    s.watch_entries_exposed,
+                    s.watch_entries,
+                    s.exposed_records,
+                    plural(s.exposed_records, "record")
                 ),
                 "1;31",
             )
         } else if s.possible_records > 0 {
             self.paint(
                 &format!(
-                    "POSSIBLE: no strong match, but {} records share a watched name",
-                    s.possible_records
+                    "POSSIBLE: no strong match, but {} {} share a watched name",
+                    s.possible_records,
+                    plural(s.possible_records, "record")
                 ),
                 "1;33",
             )
@@ -123,6 +127,10 @@ impl<'w> HumanReporter<'w> {
         }
         Ok(())
     }
+}
+
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
 }
 
 fn pad(cell: &str, width: usize) -> String {

@@ -1,0 +1,299 @@
+//! The command line as a CI job and a terminal user meet it: exit codes, errors naming file and
+//! line, atomic `-o`, bad records, `--strict`, `--threads`, `normalize`, `--help`.
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+
+const DUMP: &str = "nik,nama,tgl_lahir,no_hp\n\
+3201014107900001,Siti Nurhaliza,01-07-1990,0812-3456-7890\n\
+3174051203880003,Budi Santoso,12-03-1988,0813-1111-2222\n";
+
+fn setup(watch: &str) -> (Scratch, std::path::PathBuf, std::path::PathBuf) {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", DUMP);
+    let watch = s.write("watch.txt", watch);
+    (s, dump, watch)
+}
+
+#[test]
+fn exit_code_0_when_nobody_is_exposed() {
+    let (_s, dump, watch) = setup("3201019999990001\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("CLEAR"));
+}
+
+#[test]
+fn exit_code_1_when_someone_is_exposed() {
+    let (_s, dump, watch) = setup("+62 812 3456 7890\n");
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).assert().code(1);
+}
+
+#[test]
+fn fail_on_decides_what_counts() {
+    let (_s, dump, watch) = setup("name:Budi Santoso\n");
+    let scan = || {
+        let mut c = leakcheck();
+        c.arg("scan").arg(&dump).arg("-w").arg(&watch);
+        c
+    };
+    scan().assert().code(0).stdout(predicate::str::contains("POSSIBLE"));
+    scan().args(["--fail-on", "possible"]).assert().code(1);
+    let (_s2, dump2, watch2) = setup("3201014107900001\n");
+    leakcheck().arg("scan").arg(&dump2).arg("-w").arg(&watch2).args(["--fail-on", "never"]).assert().code(0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    leakcheck().arg("scan").assert().code(2);
+    leakcheck().args(["scan", "x.csv"]).assert().code(2);
+    leakcheck().args(["frobnicate"]).assert().code(2);
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["--format", "xml"]).assert().code(2);
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["--map", "ktp=nik"]).assert().code(2);
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-j", "0"]).assert().code(2);
+}
+
+#[test]
+fn missing_files_are_one_line_errors() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let missing = s.path("nope.csv");
+    leakcheck()
+        .arg("scan")
+        .arg(&missing)
+        .arg("-w")
+        .arg(&watch)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with("leakcheck: error: ").and(predicate::str::contains("nope.csv")));
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(s.path("nowatch.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nowatch.txt"));
+}
+
+#[test]
+fn bad_watchlist_line_names_file_and_line_but_not_the_value() {
+    let (_s, dump, watch) = setup("3201014107900001\n0812\nBudi\n");
+    let assert = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).assert().code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("watch.txt:2:"), "{stderr}");
+    assert!(!stderr.contains("0812"), "the value leaked: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--lenient", "--format", "json"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("watch.txt:2:").and(predicate::str::contains("skipped")))
+        .stdout(predicate::str::contains("\"watchlist_skipped\":1"));
+}
+
+#[test]
+fn output_file_is_written_atomically() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let report = s.path("report.json");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "json", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1)
+        .stdout("");
+    let v = json(&std::fs::read(&report).unwrap());
+    assert_eq!(v["summary"]["exposed_records"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(s.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".leakcheck-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn failed_scan_leaves_no_output_file_and_says_incomplete_on_stdout() {
+    let s = Scratch::new();
+    let dump =
+        s.write("dump.csv", "nik,nama\n3201014107900001,A\n\"3174051203880003,B\n3201014107900001,C\n");
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let report = s.path("report.json");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--strict", "-f", "json", "-o"])
+        .arg(&report)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dump.csv:3:").and(predicate::str::contains("--strict")));
+    assert!(!report.exists());
+    assert_eq!(std::fs::read_dir(s.dir()).unwrap().count(), 2, "no temporary file is left");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--strict", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out.stdout)["summary"]["complete"], false);
+}
+
+#[test]
+fn bad_records_are_counted_warned_and_skipped() {
+    let s = Scratch::new();
+    // The quote on line 3 never closes: that record is bad, and scanning resumes on line 4.
+    let dump = s.write(
+        "dump.csv",
+        "nik,nama\n3201014107900001,A\n3201014107900001,\"never closed\n3201014107900001,C\n",
+    );
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["bad_records"], 1);
+    assert_eq!(report["summary"]["records"], 3);
+    assert_eq!(report["inputs"][0]["bad_records"], 1);
+    let records: Vec<u64> =
+        report["exposures"].as_array().unwrap().iter().map(|e| e["record"].as_u64().unwrap()).collect();
+    assert_eq!(records, [1, 3]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!("leakcheck: warning: {}:3: bad record 2 skipped: quoted field never closed", dump.display())
+    );
+}
+
+#[test]
+fn a_broken_quote_loses_only_its_own_record() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "dump.csv",
+        "nik,catatan\n3201014107900001,ok\n3174051203880003,\"broken\n3578011505850002,after\n",
+    );
+    let watch = s.write("w.txt", "3201014107900001\n3578011505850002\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(csv_rows(&out.stdout), [row(1, 2, "L1", "exposed", "nik"), row(3, 4, "L2", "exposed", "nik")]);
+}
+
+#[test]
+fn latin1_bytes_are_decoded_lossily_and_still_match() {
+    let s = Scratch::new();
+    let mut dump = b"nama,nik\nJos\xe9 Garc\xeda,3201014107900001\n".to_vec();
+    dump.extend_from_slice(b"\xff\xfe,\xc3\x28\n");
+    let path = s.write("dump.csv", dump);
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let out = leakcheck().arg("scan").arg(&path).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["bad_records"], 0);
+    assert_eq!(report["summary"]["records"], 2);
+}
+
+/// Enough records for many batches, so threads really split the work.
+fn big_dump() -> String {
+    let mut s = String::from("nik,nama,tgl_lahir,no_hp,alamat\n");
+    for i in 0..60_000u32 {
+        let nik = format!("32010141079{:05}", i % 99_999 + 1);
+        let phone = format!("0812-{:04}-{:04}", i % 10_000, (i * 7) % 10_000);
+        s.push_str(&format!("{nik},Pasien Nomor {i},01-07-1990,{phone},\"Jl. Mawar {i}, Bandung\"\n"));
+    }
+    s
+}
+
+#[test]
+fn reports_are_byte_identical_for_any_thread_count() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", big_dump());
+    let watch = s.write("w.txt", "3201014107900001\n32010141079 00777\n0812-0042-0294\nname:Pasien Nomor\n");
+    for format in ["json", "ndjson", "csv", "human"] {
+        let mut reports = Vec::new();
+        for threads in ["1", "2", "3", "8"] {
+            let out = leakcheck()
+                .arg("scan")
+                .arg(&dump)
+                .arg("-w")
+                .arg(&watch)
+                .args(["-f", format, "-j", threads])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1));
+            let text = without_elapsed(&out.stdout);
+            let text =
+                text.lines().filter(|l| !l.trim_start().starts_with("time ")).collect::<Vec<_>>().join("\n");
+            reports.push(text);
+        }
+        assert!(reports.windows(2).all(|w| w[0] == w[1]), "{format} differs between thread counts");
+        assert!(reports[0].len() > 200);
+    }
+}
+
+#[test]
+fn normalize_prints_canonical_forms_or_reasons() {
+    leakcheck()
+        .args([
+            "normalize",
+            "phone",
+            "0812-3456-7890",
+            "+62 (0) 812 3456 7890",
+            "0812-1111-2222 / 0813-1111-2222",
+            "12",
+        ])
+        .assert()
+        .code(0)
+        .stdout(
+            "+6281234567890\n+6281234567890\n+6281211112222, +6281311112222\n\
+             invalid: not an Indonesian number and no + country code\n",
+        );
+    leakcheck().args(["normalize", "nik", "'3201.0141.0790.0001.0"]).assert().stdout("3201014107900001\n");
+    leakcheck()
+        .args(["normalize", "name", "Prof. Dr. Ir. H. Budi Santoso, M.T."])
+        .assert()
+        .stdout("budi santoso\n");
+    leakcheck().args(["normalize", "dob", "17 Agustus 1945"]).assert().stdout("1945-08-17\n");
+    leakcheck().args(["normalize", "email", "-x@GoogleMail.com"]).assert().stdout("-x@gmail.com\n");
+    leakcheck()
+        .args(["normalize", "email"])
+        .write_stdin("A.B@gmail.com\r\nnope\n")
+        .assert()
+        .stdout("ab@gmail.com\ninvalid: no @\n");
+    leakcheck().args(["normalize", "ktp", "1"]).assert().code(2);
+}
+
+#[test]
+fn help_teaches_exit_codes_and_examples() {
+    leakcheck().args(["scan", "--help"]).assert().code(0).stdout(
+        predicate::str::contains("Exit codes:")
+            .and(predicate::str::contains("Examples:"))
+            .and(predicate::str::contains("--map")),
+    );
+    leakcheck().arg("--version").assert().code(0).stdout(predicate::str::starts_with("leakcheck "));
+}
+
+#[test]
+fn colour_never_reaches_a_pipe() {
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).output().unwrap();
+    assert!(!out.stdout.contains(&0x1b));
+    assert!(out.stderr.is_empty(), "no progress bar off a terminal");
+}

@@ -1,0 +1,247 @@
+//! The same records written as every CSV flavour of SPEC §5, scanned against both watchlist
+//! formats: exactly the (record, watch, matched) pairs SPEC §6 defines, no miss and no extra.
+
+mod common;
+use common::*;
+
+const HEADER: [&str; 7] = ["no_rm", "nik", "nama_lengkap", "tgl_lahir", "no_hp", "email", "alamat"];
+
+fn records() -> Vec<Vec<&'static str>> {
+    vec![
+        vec![
+            "RM001",
+            "3201014107900001",
+            "Siti Nurhaliza, S.E.",
+            "01-07-1990",
+            "0812-3456-7890",
+            "siti@example.com",
+            "Jl. Mawar 1, Bandung",
+        ],
+        vec![
+            "RM002",
+            "'3174 0512 0388 0003",
+            "Budi Santoso",
+            "1988-03-12",
+            "+62 813 1111 2222",
+            "budi.santoso@gmail.com",
+            "Jl. Melati",
+        ],
+        vec!["RM003", "3578011505850002", "Agus Salim", "15/05/1985", "", "AGUS@EXAMPLE.CO.ID", "Surabaya"],
+        vec!["RM004", "", "Dewi Lestari", "", "085712345678 / 0813 9999 0000", "", "Jl. Kenanga\nNo. 5"],
+        vec![
+            "RM005",
+            "3273015506920001",
+            "Rina Wati",
+            "15 Juni 1992",
+            "0821-0000-1111",
+            "rina@example.com",
+            "Bandung",
+        ],
+    ]
+}
+
+const PEOPLE: &str = "id,nik,nama,tgl_lahir,no_hp,email
+W1,3201014107900001,,,,
+W2,,,,6281311112222,
+W3,,Dewi Lestari,,,
+W4,,Rina Wati,1992-06-15,,
+W5,,,,,budisantoso@googlemail.com
+W6,3201019999990001,Nobody Here,01-01-1970,0899-9999-9999,nobody@example.com
+W7,,,,0813-9999-0000,
+";
+
+const PLAIN: &str = "# plain watchlist
+3201.0141.0790.0001
++62 813-1111-2222
+name:Dewi Lestari
+agus@example.co.id
+";
+
+fn with_header() -> Vec<Vec<&'static str>> {
+    let mut rows = vec![HEADER.to_vec()];
+    rows.extend(records());
+    rows
+}
+
+fn expected_people(header: bool, names: bool) -> Vec<Row> {
+    // With a header each record starts one line later; record 4 spans two lines.
+    let line = |record: u64| record + u64::from(header) + u64::from(record > 4);
+    let mut rows = vec![
+        row(1, line(1), "W1", "exposed", "nik"),
+        row(2, line(2), "W2", "exposed", "phone"),
+        row(2, line(2), "W5", "exposed", "email"),
+        row(4, line(4), "W7", "exposed", "phone"),
+    ];
+    if names {
+        rows.push(row(4, line(4), "W3", "possible", "name"));
+        rows.push(row(5, line(5), "W4", "exposed", "name_dob+name"));
+    }
+    rows.sort();
+    rows
+}
+
+fn expected_plain(header: bool, names: bool) -> Vec<Row> {
+    let line = |record: u64| record + u64::from(header);
+    let mut rows = vec![
+        row(1, line(1), "L2", "exposed", "nik"),
+        row(2, line(2), "L3", "exposed", "phone"),
+        row(3, line(3), "L5", "exposed", "email"),
+    ];
+    if names {
+        rows.push(row(4, line(4), "L4", "possible", "name"));
+    }
+    rows
+}
+
+fn scan(s: &Scratch, dump: &std::path::Path, extra: &[&str]) -> (Vec<Row>, Vec<Row>) {
+    let people = s.write("people.csv", PEOPLE);
+    let plain = s.write("plain.txt", PLAIN);
+    let mut results = Vec::new();
+    for watch in [&people, &plain] {
+        let out = leakcheck()
+            .arg("scan")
+            .arg(dump)
+            .arg("--watch")
+            .arg(watch)
+            .args(["--format", "csv"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        let mut rows = csv_rows(&out.stdout);
+        rows.sort();
+        results.push(rows);
+    }
+    let plain_rows = results.pop().unwrap();
+    (results.pop().unwrap(), plain_rows)
+}
+
+#[test]
+fn comma_separated_with_lf() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", delimited(&with_header(), ',', "\n"));
+    let (people, plain) = scan(&s, &dump, &[]);
+    assert_eq!(people, expected_people(true, true));
+    assert_eq!(plain, expected_plain(true, true));
+}
+
+#[test]
+fn semicolon_separated_with_bom_and_crlf() {
+    let s = Scratch::new();
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(delimited(&with_header(), ';', "\r\n").into_bytes());
+    let dump = s.write("dump.csv", bytes);
+    let (people, plain) = scan(&s, &dump, &[]);
+    assert_eq!(people, expected_people(true, true));
+    assert_eq!(plain, expected_plain(true, true));
+}
+
+#[test]
+fn tab_separated_by_extension_and_by_sniffing() {
+    let s = Scratch::new();
+    let text = delimited(&with_header(), '\t', "\n");
+    for name in ["dump.tsv", "dump.csv", "dump.txt"] {
+        let dump = s.write(name, &text);
+        let (people, plain) = scan(&s, &dump, &[]);
+        assert_eq!(people, expected_people(true, true), "{name}");
+        assert_eq!(plain, expected_plain(true, true), "{name}");
+    }
+}
+
+#[test]
+fn pipe_separated() {
+    let s = Scratch::new();
+    let dump = s.write("dump.psv", delimited(&with_header(), '|', "\n"));
+    let (people, _) = scan(&s, &dump, &[]);
+    assert_eq!(people, expected_people(true, true));
+}
+
+#[test]
+fn headerless_dump_sniffs_strong_columns_only() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", delimited(&records(), ',', "\n"));
+    let (people, plain) = scan(&s, &dump, &["--no-header"]);
+    assert_eq!(people, expected_people(false, false));
+    assert_eq!(plain, expected_plain(false, false));
+}
+
+#[test]
+fn headerless_dump_with_map_by_column_number() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", delimited(&records(), ';', "\r\n"));
+    let (people, plain) = scan(&s, &dump, &["--no-header", "--map", "name=3", "--map", "dob=4"]);
+    assert_eq!(people, expected_people(false, true));
+    assert_eq!(plain, expected_plain(false, true));
+}
+
+#[test]
+fn unrecognized_headers_are_sniffed_and_map_renames() {
+    let s = Scratch::new();
+    let mut rows = with_header();
+    rows[0] = vec!["id", "identitas", "pasien", "lahir", "kontak", "surat", "alamat"];
+    let dump = s.write("dump.csv", delimited(&rows, ',', "\n"));
+    // identitas/kontak/surat are sniffed as nik/phone/email; pasien/lahir need --map.
+    let (people, _) = scan(&s, &dump, &[]);
+    assert_eq!(people, expected_people(true, false));
+    let (people, _) = scan(&s, &dump, &["--map", "name=pasien", "--map", "dob=Lahir"]);
+    assert_eq!(people, expected_people(true, true));
+}
+
+#[test]
+fn family_card_columns_never_match_as_nik() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", "no_kk,nama\n3201014107900001,Someone Else\n");
+    let watch = s.write("w.txt", "3201014107900001\n");
+    leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).assert().code(0);
+    let dump = s.write("dump2.csv", "nomor_kk,catatan\n3201014107900001,x\n");
+    leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).assert().code(0);
+}
+
+#[test]
+fn stdin_and_several_inputs_in_one_run() {
+    let s = Scratch::new();
+    let text = delimited(&with_header(), ',', "\n");
+    let a = s.write("a.csv", &text);
+    let watch = s.write("plain.txt", PLAIN);
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&a)
+        .arg("-")
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--format", "json"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let inputs = report["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    assert_eq!(inputs[1]["path"], "-");
+    assert_eq!(inputs[0]["records"], 5);
+    assert_eq!(report["summary"]["records"], 10);
+    let exposures = report["exposures"].as_array().unwrap();
+    assert_eq!(exposures.len(), 8);
+    assert!(exposures[..4].iter().all(|e| e["input"] == a.display().to_string()));
+    assert!(exposures[4..].iter().all(|e| e["input"] == "-"));
+}
+
+#[test]
+fn ragged_rows_are_read_not_rejected() {
+    let s = Scratch::new();
+    let dump =
+        s.write("dump.csv", "nama,nik,no_hp\nBudi\nAni,3201014107900001\n,,0812-3456-7890,extra,fields\n");
+    let watch = s.write("w.txt", "3201014107900001\n0812 3456 7890\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        csv_rows(&out.stdout),
+        [row(2, 3, "L1", "exposed", "nik"), row(3, 4, "L2", "exposed", "phone")]
+    );
+}

@@ -1,0 +1,1561 @@
+//! `gendump` — deterministic generator of a large, messy CSV "leak" of Indonesian
+//! patient/insurance records plus a CSV-of-people watchlist, for whole-program benchmarks
+//! of `leakcheck` (see `scripts/bench.sh`, SPEC.md §2 normalization, §4 watchlists, §5 dumps).
+//!
+//! std only, no crates: it builds as `cargo run --release --example gendump -- …` and with
+//! plain `rustc -O examples/gendump.rs` (any edition). The same arguments give byte-identical
+//! files on every platform: a hand-written SplitMix64, no hash-map iteration, no clock in
+//! the output.
+//!
+//! Ground truth: of the K watchlist people exactly P are planted, each in exactly one dump
+//! record, by NIK and/or phone spelled differently than in the watchlist. No other record
+//! shares a NIK, a phone or a canonical name with any watchlist person, so a correct scan of
+//! the dump reports exactly P exposed records, P exposed watch entries and no possible
+//! matches. `--truth-out` lists the planted records with the kinds a scan should match.
+
+use std::collections::{HashMap, HashSet};
+use std::env;
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, Write};
+use std::process;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Instant;
+
+const USAGE: &str = "\
+gendump — write a large synthetic CSV leak of Indonesian patient records plus a watchlist
+
+USAGE:
+    gendump --size-mb N --out DUMP.csv --watch-out WATCHLIST.csv --watch-people K
+            [--planted P] [--seed S] [--truth-out TRUTH.csv]
+
+OPTIONS:
+    --size-mb N         dump size in MB (1 MB = 1,000,000 bytes; fractions allowed); the
+                        last record crosses the mark, so the file is slightly larger
+    --out PATH          the dump (`-` for stdout); columns
+                        nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas
+    --watch-out PATH    the watchlist, a CSV of people: id,nik,nama,tgl_lahir,no_hp
+    --watch-people K    number of watchlist people (ids W-000001 …)
+    --planted P         how many of them appear in the dump [default: K/10, rounded up]
+    --seed S            PRNG seed [default: 42]
+    --truth-out PATH    also write the planted records: watch,record,line,matched
+    -h, --help          this text
+
+Same arguments => byte-identical output. The watchlist depends only on --seed,
+--watch-people and --planted, not on --size-mb. A summary goes to stderr.";
+
+/// "MB" in `--size-mb` and in throughput figures is decimal, like the bench table.
+const BYTES_PER_MB: f64 = 1_000_000.0;
+/// Output is handed to the OS in chunks of about this size.
+const FLUSH_AT: usize = 1 << 20;
+const DEFAULT_SEED: u64 = 42;
+/// The watchlist and the dump draw from independent streams, so the watchlist (and which
+/// people are planted) does not depend on `--size-mb`.
+const WATCH_STREAM: u64 = 0x5741_5443_484c_4953;
+const DUMP_STREAM: u64 = 0x4455_4d50_5f43_5356;
+const DUMP_HEADER: &[u8] = b"nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas\n";
+const WATCH_HEADER: &[u8] = b"id,nik,nama,tgl_lahir,no_hp\n";
+
+// Rates are per mille (‰) of records unless said otherwise.
+/// Random dump rows whose NIK is written messily (spaces, dots, `'`, `.0`, …): ~20 %.
+const MESSY_NIK_PERMILLE: u32 = 200;
+const EMPTY_NIK_PERMILLE: u32 = 3;
+const EMPTY_DOB_PERMILLE: u32 = 20;
+const EMPTY_PHONE_PERMILLE: u32 = 40;
+/// Rows whose phone field holds two numbers (`0812… / 0857…`, SPEC §2 allows several).
+const TWO_PHONES_PERMILLE: u32 = 25;
+const EMPTY_ADDRESS_PERMILLE: u32 = 10;
+/// Addresses containing `"` (written doubled inside a quoted field).
+const QUOTE_IN_ADDRESS_PERMILLE: u32 = 5;
+/// Addresses spanning two physical lines (quoted field with an embedded newline).
+const NEWLINE_IN_ADDRESS_PER_10K: u32 = 10;
+const HONORIFIC_PERMILLE: u32 = 80;
+const DEGREE_PERMILLE: u32 = 70;
+
+// ---------------------------------------------------------------------------------------
+// PRNG and a cheap hasher for u64 keys
+
+/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and good enough for test data.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix64(self.0)
+    }
+
+    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is far below what matters here).
+    fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+    }
+
+    fn between(&mut self, lo: u32, hi_inclusive: u32) -> u32 {
+        lo + self.below((hi_inclusive - lo + 1) as usize) as u32
+    }
+
+    fn permille(&mut self, rate: u32) -> bool {
+        (self.below(1000) as u32) < rate
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// Like `weighted`, given the running sums of the weights (binary search, for long lists).
+    fn cumulative(&mut self, running_sums: &[u32]) -> usize {
+        let total = running_sums[running_sums.len() - 1];
+        let roll = self.below(total as usize) as u32;
+        running_sums.partition_point(|&sum| sum <= roll)
+    }
+
+    /// Index into `weights`, chosen with probability proportional to each weight.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u32 = weights.iter().sum();
+        let mut roll = self.below(total as usize) as u32;
+        for (i, &w) in weights.iter().enumerate() {
+            if roll < w {
+                return i;
+            }
+            roll -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Hashes a u64 key with the SplitMix64 finalizer: much cheaper than SipHash, and we only
+/// ever ask membership questions (never iterate), so the output stays deterministic.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        mix64(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+
+// ---------------------------------------------------------------------------------------
+// Vocabulary
+
+const MALE_FIRST: &str = "\
+    Budi Agus Andi Ahmad Muhammad Muh. Moh. M. Rizki Dedi Eko Hendra Joko Bambang Slamet Wahyu Yusuf \
+    Arif Fajar Hadi Imam Irfan Rahmat Ridwan Rudi Sigit Taufik Teguh Yudi Adi Aditya Bayu Dimas Dwi \
+    Gilang Ilham Krisna Lukman Reza Rian Rizal Sandi Surya Tri Wawan Yoga Zainal Fauzi Hasan Husein Iwan \
+    Januar Kurnia Nanang Oki Ramli Samsul Syaiful Tono Umar Veri Wahid Yanto Zulkifli Ma'ruf Aris Benny \
+    Daniel Yohanes Stefanus Markus Petrus Abdul Firman Galih Hafiz Indra Jaka Kevin Lutfi Nur Rendi \
+    Sahrul Toni Wisnu Yosua Fikri Ardi Dani Heru";
+const FEMALE_FIRST: &str = "\
+    Siti Sri Dewi Ani Rina Yuni Wati Fitri Indah Putri Ayu Dian Eka Endang Nur Nurul Ratna Rini Sari \
+    Tuti Wulan Yanti Agustina Anisa Aisyah Bunga Citra Desi Dina Elis Fatimah Hana Ika Intan Kartika \
+    Lina Maya Mega Melati Novi Nining Puji Ratih Rosa Sinta Susi Tari Umi Vina Winda Yulia Zahra \
+    Khadijah Theresia Maria Lestari Nia Oktavia Febri Rahma Laila Nadia Safira Salsabila Tiara Wahyuni \
+    Yuliana Zulaikha Annisa Dwi";
+/// Javanese-style single names (no surname), common among older people.
+const MALE_MONONYM: &str = "\
+    Sutrisno Suparman Sukirman Paijo Subagyo Sumarno Sugiono Mulyadi Suwarno Karyadi Sarijo Tukimin \
+    Wagiman Darmaji Suroso Poniman";
+const FEMALE_MONONYM: &str = "\
+    Sumarni Tukiyem Sukarni Painem Suyatmi Wagiyem Sumiati Parinem Kasiyem Sulastri Suminah Ngatini \
+    Rukmini Sarinah Juminten Suharti";
+const SURNAME: &str = "\
+    Santoso Wijaya Nugroho Setiawan Hidayat Wibowo Susanto Purnomo Gunawan Hartono Siregar Nasution \
+    Harahap Lubis Simanjuntak Sitompul Hutapea Situmorang Panjaitan Sinaga Tambunan Pardede Manurung \
+    Ginting Sembiring Tarigan Sihombing Simatupang Pohan Daulay Rangkuti Wowor Rumondor Pangaribuan \
+    Pattinama Tuhumury Latuconsina Sahetapy Mandagi Kaunang Sondakh Pasaribu Halim Tanoto Kusuma Permana \
+    Ramadhan Firmansyah Hakim Maulana Susilo Sutanto Prabowo Sulistyo Rachman Suryadi Haryanto Budiman \
+    Effendi Iskandar Sudirman Sulaiman Tanjung Matondang Batubara Napitupulu Marpaung Silalahi Rambe \
+    Hasibuan Ritonga Tampubolon Sianturi Saragih Purba Damanik Syahputra Hutagalung Nainggolan Kurniadi \
+    Salim Lim Tanuwijaya Hendrawan Rusdi Fauzan Baharuddin Nasrullah Mappanyukki Daeng";
+const MALE_SURNAME: &str = "\
+    Saputra Pratama Kurniawan Ramadhani Hermawan Wicaksono Prasetyo Kusumo Nugraha Adinata Darmawan \
+    Firdaus Syahrial Wardana Putra";
+const FEMALE_SURNAME: &str = "\
+    Saputri Wulandari Handayani Rahmawati Puspitasari Safitri Anggraini Utami Permatasari Kusumawati \
+    Novitasari Oktaviani Febriani Yuliani Susanti Hartati Rahayu Suryani Lestari Maharani";
+/// Balinese birth-order names, then given names; `I` / `Ni` mark male / female.
+const BALI_ORDER: &str = "Wayan Made Nyoman Ketut Putu Kadek Komang Gede";
+const BALI_NAME: &str = "\
+    Sudarma Suarjana Artawan Wirawan Sukerti Ariani Astiti Sudiarta Mahendra Suastika Widiasih Darmayasa \
+    Suartini Adnyana Budiasa";
+/// Canonical tokens SPEC §2 strips from names; no vocabulary token may be one of them.
+const STRIPPED_NAME_TOKENS: &[&str] = &[
+    "h", "hj", "dr", "drs", "dra", "ir", "prof", "bpk", "bapak", "ibu", "sdr", "sdri", "tn", "ny", "nn",
+    "an", "skom", "sh", "se", "st", "spd", "amd", "mm", "mt", "mkes", "ssos", "sked", "sip", "ssi", "mpd",
+    "mba",
+];
+const MALE_HONORIFIC: &[&str] =
+    &["H.", "Dr.", "dr.", "Drs.", "Ir.", "Prof. Dr.", "Tn.", "Bpk.", "Bapak", "Sdr."];
+const FEMALE_HONORIFIC: &[&str] = &["Hj.", "Dr.", "dr.", "Dra.", "Ir.", "Ny.", "Ibu", "Sdri.", "Nn."];
+/// Degrees: after a comma (SPEC drops everything from the first comma) or bare tokens it
+/// strips as trailing degrees.
+const DEGREES: &[&str] = &[
+    ", S.Kom.",
+    ", S.H.",
+    ", S.E.",
+    ", S.E., M.M.",
+    ", S.Pd.",
+    ", S.Kep., Ners",
+    ", A.Md.Kep.",
+    ", S.T., M.T.",
+    ", M.Kes.",
+    ", S.Sos.",
+    ", Sp.PD",
+    " SH",
+    " SE",
+    " S.Pd",
+    " S.Kom",
+    " ST",
+    " A.Md",
+    " MM",
+    " M.Kes",
+];
+
+/// (province code, regency code, name). Regency codes ≥ 71 are cities (`Kota`), below are
+/// regencies (`Kab.`), as in real NIKs; the last field is a rough population weight.
+const REGIONS: &[(u8, u8, &str, u32)] = &[
+    (31, 71, "Jakarta Selatan", 8),
+    (31, 72, "Jakarta Timur", 10),
+    (31, 73, "Jakarta Pusat", 3),
+    (31, 74, "Jakarta Barat", 8),
+    (31, 75, "Jakarta Utara", 6),
+    (32, 1, "Bogor", 10),
+    (32, 71, "Bogor", 3),
+    (32, 73, "Bandung", 8),
+    (32, 4, "Bandung", 7),
+    (32, 75, "Bekasi", 7),
+    (32, 16, "Bekasi", 6),
+    (32, 76, "Depok", 6),
+    (32, 77, "Cimahi", 2),
+    (32, 78, "Tasikmalaya", 2),
+    (32, 9, "Cirebon", 4),
+    (32, 5, "Garut", 5),
+    (32, 3, "Cianjur", 4),
+    (32, 2, "Sukabumi", 4),
+    (32, 15, "Karawang", 4),
+    (33, 74, "Semarang", 4),
+    (33, 72, "Surakarta", 2),
+    (33, 2, "Banyumas", 4),
+    (33, 9, "Boyolali", 2),
+    (33, 28, "Tegal", 3),
+    (34, 71, "Yogyakarta", 2),
+    (34, 4, "Sleman", 3),
+    (34, 2, "Bantul", 2),
+    (35, 78, "Surabaya", 7),
+    (35, 73, "Malang", 3),
+    (35, 7, "Malang", 6),
+    (35, 15, "Sidoarjo", 5),
+    (35, 9, "Jember", 5),
+    (35, 25, "Gresik", 3),
+    (35, 77, "Madiun", 1),
+    (36, 71, "Tangerang", 5),
+    (36, 3, "Tangerang", 6),
+    (36, 74, "Tangerang Selatan", 4),
+    (36, 73, "Serang", 2),
+    (11, 71, "Banda Aceh", 1),
+    (12, 71, "Medan", 6),
+    (12, 7, "Deli Serdang", 4),
+    (13, 71, "Padang", 2),
+    (14, 71, "Pekanbaru", 3),
+    (15, 71, "Jambi", 1),
+    (16, 71, "Palembang", 4),
+    (17, 71, "Bengkulu", 1),
+    (18, 71, "Bandar Lampung", 3),
+    (19, 71, "Pangkalpinang", 1),
+    (21, 71, "Batam", 3),
+    (51, 71, "Denpasar", 2),
+    (51, 3, "Badung", 2),
+    (52, 71, "Mataram", 1),
+    (53, 71, "Kupang", 1),
+    (61, 71, "Pontianak", 2),
+    (62, 71, "Palangka Raya", 1),
+    (63, 71, "Banjarmasin", 2),
+    (64, 71, "Balikpapan", 2),
+    (64, 72, "Samarinda", 2),
+    (65, 71, "Tarakan", 1),
+    (71, 71, "Manado", 2),
+    (72, 71, "Palu", 1),
+    (73, 71, "Makassar", 4),
+    (74, 71, "Kendari", 1),
+    (75, 71, "Gorontalo", 1),
+    (76, 4, "Mamuju", 1),
+    (81, 71, "Ambon", 1),
+    (82, 71, "Ternate", 1),
+    (91, 71, "Sorong", 1),
+    (94, 71, "Jayapura", 1),
+];
+/// Bali's province code: Balinese names are common there.
+const BALI_PROVINCE: u8 = 51;
+/// Indonesian mobile prefixes after the trunk 0 (Telkomsel, Indosat, XL, Axis, Tri, Smartfren).
+const MOBILE_PREFIXES: &[u32] = &[
+    811, 812, 813, 821, 822, 823, 851, 852, 853, 814, 815, 816, 855, 856, 857, 858, 817, 818, 819, 859, 877,
+    878, 831, 832, 833, 838, 895, 896, 897, 898, 899, 881, 882, 883, 885, 887,
+];
+const STREETS: &str = "\
+    Merdeka, Jend. Sudirman, Ahmad Yani, Diponegoro, Gatot Subroto, Pahlawan, Imam Bonjol, Gajah Mada, \
+    Hayam Wuruk, Veteran, Pemuda, Kartini, Cut Nyak Dien, Raya Bogor, Mawar, Melati, Kenanga, Anggrek, \
+    Flamboyan, Cendrawasih, Rajawali, Kutilang, Nusantara, Pattimura, Sisingamangaraja, Teuku Umar, \
+    Hasanuddin, Dr. Sutomo, KH. Hasyim Asyari, Letjen Suprapto, Raya Serpong, Kaliurang, Asia Afrika, \
+    Setiabudi, Kebon Sirih, Gunung Sahari, Mangga Besar, Pramuka, Cempaka, Margonda Raya, Siliwangi, \
+    Basuki Rahmat, Panglima Polim";
+const KELURAHAN: &str = "\
+    Sukamaju, Sukamulya, Mekarsari, Margahayu, Sidomulyo, Karangasem, Tanjung Duren, Kebon Jeruk, \
+    Cempaka Putih, Sumbersari, Wonorejo, Tegalrejo, Kedung Badak, Pondok Cina, Jati Padang, Pasir Putih, \
+    Sukarame, Bojong Gede, Cilandak Timur, Rawamangun, Kampung Baru, Tanah Tinggi, Sungai Bambu, \
+    Lebak Bulus";
+const KECAMATAN: &str = "\
+    Cibinong, Sukajadi, Coblong, Tebet, Menteng, Gubeng, Tegalsari, Banyumanik, Medan Baru, Ilir Timur, \
+    Tamalanrea, Denpasar Barat, Kebayoran Baru, Cakung, Pasar Minggu, Sawangan, Ciputat, Serpong, Kraton, \
+    Umbulharjo, Lowokwaru, Klojen, Wonokromo, Rungkut, Tembalang, Pedurungan, Antapani, Cimahi Tengah";
+const PERUMAHAN: &str = "\
+    Griya Asri, Bumi Indah, Taman Sari, Villa Nusa Indah, Citra Raya, Pesona Depok, Graha Permai, \
+    Bukit Cimanggu, Puri Harmoni, Taman Kenari";
+const HOSPITALS: &str = "\
+    RS Siloam, RS Mitra Keluarga, RS Hermina, RS Awal Bros, RS Bhayangkara, RS Islam Jakarta, \
+    RS PKU Muhammadiyah, RS Panti Rapih, RSUP Dr. Sardjito, RSUPN Dr. Cipto Mangunkusumo, RSUP Fatmawati, \
+    RSUP Persahabatan, RS Santo Borromeus, RS Immanuel, RS Advent, RS Primaya, Eka Hospital, RS Mayapada";
+const MONTHS_ID: &[&str] = &[
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_ID_SHORT: &[&str] =
+    &["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+const ROMAN: &[&str] = &["I", "II", "III", "IV", "V", "VI", "VII"];
+
+/// Token ids of every name pool, over one vocabulary deduplicated by canonical form, so that
+/// two names are the same canonical name (SPEC §2) exactly when their id sequences are equal;
+/// plus the place-name lists and region weights.
+struct Vocab {
+    display: Vec<&'static str>,
+    male_first: Vec<u16>,
+    female_first: Vec<u16>,
+    male_mononym: Vec<u16>,
+    female_mononym: Vec<u16>,
+    surname: Vec<u16>,
+    male_surname: Vec<u16>,
+    female_surname: Vec<u16>,
+    bali_order: Vec<u16>,
+    bali_name: Vec<u16>,
+    bali_male: u16,
+    bali_female: u16,
+    streets: Vec<&'static str>,
+    kelurahan: Vec<&'static str>,
+    kecamatan: Vec<&'static str>,
+    perumahan: Vec<&'static str>,
+    hospitals: Vec<&'static str>,
+    /// Running sums of the REGIONS weights, for `Rng::cumulative`.
+    region_cumulative: Vec<u32>,
+}
+
+impl Vocab {
+    fn new() -> Vocab {
+        let mut ids: HashMap<String, u16> = HashMap::new();
+        let mut display = Vec::new();
+        let mut pool = |words: &'static str| -> Vec<u16> {
+            words.split_whitespace().map(|w| token_id(&mut ids, &mut display, w)).collect()
+        };
+        let places = |list: &'static str| -> Vec<&'static str> { list.split(", ").collect() };
+        let male_first = pool(MALE_FIRST);
+        let female_first = pool(FEMALE_FIRST);
+        let male_mononym = pool(MALE_MONONYM);
+        let female_mononym = pool(FEMALE_MONONYM);
+        let surname = pool(SURNAME);
+        let male_surname = pool(MALE_SURNAME);
+        let female_surname = pool(FEMALE_SURNAME);
+        let bali_order = pool(BALI_ORDER);
+        let bali_name = pool(BALI_NAME);
+        let markers = pool("I Ni");
+        Vocab {
+            display,
+            male_first,
+            female_first,
+            male_mononym,
+            female_mononym,
+            surname,
+            male_surname,
+            female_surname,
+            bali_order,
+            bali_name,
+            bali_male: markers[0],
+            bali_female: markers[1],
+            streets: places(STREETS),
+            kelurahan: places(KELURAHAN),
+            kecamatan: places(KECAMATAN),
+            perumahan: places(PERUMAHAN),
+            hospitals: places(HOSPITALS),
+            region_cumulative: REGIONS
+                .iter()
+                .scan(0, |total, r| {
+                    *total += r.3;
+                    Some(*total)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn token_id(ids: &mut HashMap<String, u16>, display: &mut Vec<&'static str>, word: &'static str) -> u16 {
+    let canonical: String =
+        word.chars().filter(|c| *c != '.' && *c != '\'').flat_map(char::to_lowercase).collect();
+    if !canonical.bytes().all(|b| b.is_ascii_lowercase())
+        || STRIPPED_NAME_TOKENS.contains(&canonical.as_str())
+    {
+        // `panic_any`, not `panic!("{word}")`: edition 2015 (plain rustc) would not format that.
+        std::panic::panic_any(format!(
+            "name token {word:?} would not survive SPEC §2 name normalization as one token"
+        ));
+    }
+    let next = display.len() as u16;
+    *ids.entry(canonical).or_insert_with(|| {
+        display.push(word);
+        next
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// People and their identifiers
+
+#[derive(Clone, Copy, PartialEq)]
+struct Date {
+    year: u32,
+    month: u32,
+    day: u32,
+}
+
+/// A name as vocabulary ids: up to four tokens.
+#[derive(Clone, Copy)]
+struct Name {
+    tokens: [u16; 4],
+    len: usize,
+}
+
+impl Name {
+    fn of(tokens: &[u16]) -> Name {
+        let mut name = Name { tokens: [0; 4], len: tokens.len() };
+        name.tokens[..tokens.len()].copy_from_slice(tokens);
+        name
+    }
+
+    /// Equal keys ⇔ equal canonical names.
+    fn key(&self) -> u64 {
+        self.tokens[..self.len].iter().fold(0, |acc, &t| (acc << 16) | (u64::from(t) + 1))
+    }
+}
+
+/// Everything the dump or the watchlist knows about one person.
+struct Person {
+    female: bool,
+    region: usize,
+    name: Name,
+    dob: Date,
+    /// The 16 canonical digits as a number (a NIK never starts with 0).
+    nik: u64,
+    /// The national significant number after +62, e.g. 81234567890.
+    phone: u64,
+}
+
+/// Watchlist people's canonical identifiers; random dump rows never use any of them.
+#[derive(Default)]
+struct Reserved {
+    niks: KeySet,
+    phones: KeySet,
+    names: KeySet,
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Birth years 1940–2019, peaked around 1980 (sum of two uniforms).
+fn random_date(rng: &mut Rng) -> Date {
+    let year = 1940 + rng.between(0, 40) + rng.between(0, 39);
+    let month = rng.between(1, 12);
+    let day = rng.between(1, days_in_month(year, month));
+    Date { year, month, day }
+}
+
+/// A structurally valid NIK (SPEC §2) consistent with the person's region, birth date and sex.
+fn random_nik(rng: &mut Rng, region: usize, dob: Date, female: bool) -> u64 {
+    let (province, regency, _, _) = REGIONS[region];
+    let district = rng.between(1, 30);
+    let day = dob.day + if female { 40 } else { 0 };
+    let serial = if rng.permille(900) { rng.between(1, 600) } else { rng.between(1, 9999) };
+    let fields = [
+        (u64::from(province), 100_000_000_000_000u64),
+        (u64::from(regency), 1_000_000_000_000),
+        (u64::from(district), 10_000_000_000),
+        (u64::from(day), 100_000_000),
+        (u64::from(dob.month), 1_000_000),
+        (u64::from(dob.year % 100), 10_000),
+        (u64::from(serial), 1),
+    ];
+    fields.iter().map(|&(v, scale)| v * scale).sum()
+}
+
+/// A mobile number: a 3-digit operator prefix and 7–9 more digits (10–12 national digits).
+fn random_phone(rng: &mut Rng) -> u64 {
+    let prefix = u64::from(*rng.pick(MOBILE_PREFIXES));
+    let rest_len = rng.weighted(&[15, 45, 40]) as u32 + 7;
+    let rest = rng.next_u64() % 10u64.pow(rest_len);
+    prefix * 10u64.pow(rest_len) + rest
+}
+
+fn random_name(rng: &mut Rng, vocab: &Vocab, female: bool, region: usize, allow_mononym: bool) -> Name {
+    let bali_permille = if REGIONS[region].0 == BALI_PROVINCE { 600 } else { 10 };
+    if rng.permille(bali_permille) {
+        let marker = if female { vocab.bali_female } else { vocab.bali_male };
+        return Name::of(&[marker, *rng.pick(&vocab.bali_order), *rng.pick(&vocab.bali_name)]);
+    }
+    let (first, mononym, gendered) = if female {
+        (&vocab.female_first, &vocab.female_mononym, &vocab.female_surname)
+    } else {
+        (&vocab.male_first, &vocab.male_mononym, &vocab.male_surname)
+    };
+    let shape = rng.weighted(&[if allow_mononym { 12 } else { 0 }, 50, 38]);
+    if shape == 0 {
+        return Name::of(&[*rng.pick(mononym)]);
+    }
+    let given = *rng.pick(first);
+    let middle = if shape == 2 { Some(other_token(rng, first, given)) } else { None };
+    let last = if rng.permille(700) { *rng.pick(&vocab.surname) } else { *rng.pick(gendered) };
+    match middle {
+        Some(middle) => Name::of(&[given, middle, last]),
+        None => Name::of(&[given, last]),
+    }
+}
+
+/// A token from `pool` other than `avoid` ("Tuti Tuti Hartati" is not a name).
+fn other_token(rng: &mut Rng, pool: &[u16], avoid: u16) -> u16 {
+    loop {
+        let token = *rng.pick(pool);
+        if token != avoid {
+            return token;
+        }
+    }
+}
+
+fn random_person(rng: &mut Rng, vocab: &Vocab, allow_mononym: bool) -> Person {
+    let female = rng.permille(500);
+    let region = rng.cumulative(&vocab.region_cumulative);
+    let dob = random_date(rng);
+    Person {
+        female,
+        region,
+        name: random_name(rng, vocab, female, region, allow_mononym),
+        dob,
+        nik: random_nik(rng, region, dob, female),
+        phone: random_phone(rng),
+    }
+}
+
+/// A NIK no watchlist person has.
+fn fresh_nik(rng: &mut Rng, reserved: &Reserved, region: usize, dob: Date, female: bool) -> u64 {
+    loop {
+        let nik = random_nik(rng, region, dob, female);
+        if !reserved.niks.contains(&nik) {
+            return nik;
+        }
+    }
+}
+
+fn fresh_phone(rng: &mut Rng, reserved: &Reserved) -> u64 {
+    loop {
+        let phone = random_phone(rng);
+        if !reserved.phones.contains(&phone) {
+            return phone;
+        }
+    }
+}
+
+fn fresh_name(rng: &mut Rng, vocab: &Vocab, reserved: &Reserved, female: bool, region: usize) -> Name {
+    loop {
+        let name = random_name(rng, vocab, female, region, true);
+        if !reserved.names.contains(&name.key()) {
+            return name;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Spellings
+
+#[derive(Clone, Copy, PartialEq)]
+enum NikStyle {
+    Plain,
+    Spaced,
+    Dotted,
+    Dashed,
+    Apostrophe,
+    FloatSuffix,
+    TrailingSpace,
+}
+
+const MESSY_NIK_STYLES: &[NikStyle] = &[
+    NikStyle::Spaced,
+    NikStyle::Dotted,
+    NikStyle::Dashed,
+    NikStyle::Apostrophe,
+    NikStyle::FloatSuffix,
+    NikStyle::TrailingSpace,
+];
+const MESSY_NIK_WEIGHTS: &[u32] = &[20, 25, 10, 25, 15, 5];
+
+#[derive(Clone, Copy, PartialEq)]
+enum PhoneStyle {
+    Zero,
+    ZeroDashes,
+    ZeroSpaces,
+    ZeroDots,
+    ParenZero,
+    Plus,
+    PlusSpaced,
+    PlusTrunk,
+    CountryCode,
+    Bare,
+}
+
+const PHONE_STYLES: &[PhoneStyle] = &[
+    PhoneStyle::Zero,
+    PhoneStyle::ZeroDashes,
+    PhoneStyle::ZeroSpaces,
+    PhoneStyle::ZeroDots,
+    PhoneStyle::ParenZero,
+    PhoneStyle::Plus,
+    PhoneStyle::PlusSpaced,
+    PhoneStyle::PlusTrunk,
+    PhoneStyle::CountryCode,
+    PhoneStyle::Bare,
+];
+const PHONE_WEIGHTS: &[u32] = &[35, 15, 8, 2, 3, 10, 8, 2, 10, 7];
+
+#[derive(Clone, Copy, PartialEq)]
+enum DateStyle {
+    IsoDash,
+    DayMonthDash,
+    DayMonthSlash,
+    DayMonthDot,
+    MonthName,
+    MonthAbbrev,
+}
+
+const DATE_STYLES: &[DateStyle] = &[
+    DateStyle::IsoDash,
+    DateStyle::DayMonthDash,
+    DateStyle::DayMonthSlash,
+    DateStyle::DayMonthDot,
+    DateStyle::MonthName,
+    DateStyle::MonthAbbrev,
+];
+const DATE_WEIGHTS: &[u32] = &[25, 30, 25, 5, 10, 5];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Case {
+    Title,
+    Upper,
+    Lower,
+}
+
+/// How a name is dressed up; none of it changes the canonical name.
+#[derive(Clone, Copy)]
+struct Decor {
+    case: Case,
+    honorific: Option<&'static str>,
+    degree: Option<&'static str>,
+}
+
+impl Decor {
+    const PLAIN: Decor = Decor { case: Case::Title, honorific: None, degree: None };
+
+    fn random(rng: &mut Rng, female: bool) -> Decor {
+        let case = [Case::Title, Case::Upper, Case::Lower][rng.weighted(&[70, 25, 5])];
+        let honorifics = if female { FEMALE_HONORIFIC } else { MALE_HONORIFIC };
+        let honorific = if rng.permille(HONORIFIC_PERMILLE) { Some(*rng.pick(honorifics)) } else { None };
+        let degree = if rng.permille(DEGREE_PERMILLE) { Some(*rng.pick(DEGREES)) } else { None };
+        Decor { case, honorific, degree }
+    }
+}
+
+/// Picks a style other than `avoid`, so a planted value is spelled unlike the watchlist's.
+fn other_style<T: Copy + PartialEq>(rng: &mut Rng, styles: &[T], weights: &[u32], avoid: T) -> T {
+    loop {
+        let style = styles[rng.weighted(weights)];
+        if style != avoid {
+            return style;
+        }
+    }
+}
+
+/// "00" "01" … "99": two digits per division, the usual itoa trick.
+const DIGIT_PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+
+/// The decimal digits of `n`, written into the end of `out`.
+fn digits(mut n: u64, out: &mut [u8; 20]) -> &[u8] {
+    let mut i = out.len();
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        out[i..i + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        i -= 2;
+        out[i..i + 2].copy_from_slice(&DIGIT_PAIRS[n as usize * 2..n as usize * 2 + 2]);
+    } else {
+        i -= 1;
+        out[i] = b'0' + n as u8;
+    }
+    &out[i..]
+}
+
+fn push_padded(buf: &mut Vec<u8>, n: u32, width: usize) {
+    let mut tmp = [0u8; 20];
+    let d = digits(u64::from(n), &mut tmp);
+    buf.extend(std::iter::repeat_n(b'0', width.saturating_sub(d.len())));
+    buf.extend_from_slice(d);
+}
+
+fn push_number(buf: &mut Vec<u8>, n: u64) {
+    let mut tmp = [0u8; 20];
+    buf.extend_from_slice(digits(n, &mut tmp));
+}
+
+fn push_nik(buf: &mut Vec<u8>, nik: u64, style: NikStyle) {
+    let mut tmp = [0u8; 20];
+    let d = digits(nik, &mut tmp);
+    let groups: &[(usize, usize)] = match style {
+        NikStyle::Spaced | NikStyle::Dashed => &[(0, 4), (4, 8), (8, 12), (12, 16)],
+        NikStyle::Dotted => &[(0, 2), (2, 4), (4, 6), (6, 12), (12, 16)],
+        _ => &[(0, 16)],
+    };
+    let sep = match style {
+        NikStyle::Spaced => b' ',
+        NikStyle::Dashed => b'-',
+        _ => b'.',
+    };
+    if style == NikStyle::Apostrophe {
+        buf.push(b'\'');
+    }
+    for (i, &(from, to)) in groups.iter().enumerate() {
+        if i > 0 {
+            buf.push(sep);
+        }
+        buf.extend_from_slice(&d[from..to]);
+    }
+    match style {
+        NikStyle::FloatSuffix => buf.extend_from_slice(b".0"),
+        NikStyle::TrailingSpace => buf.push(b' '),
+        _ => {}
+    }
+}
+
+/// Writes `rest` in two groups separated by `sep`: `34567890` → `3456-7890`, `3456789` → `345-6789`.
+fn push_grouped(buf: &mut Vec<u8>, rest: &[u8], sep: u8) {
+    let (head, tail) = rest.split_at(rest.len() / 2);
+    buf.extend_from_slice(head);
+    buf.push(sep);
+    buf.extend_from_slice(tail);
+}
+
+fn push_phone(buf: &mut Vec<u8>, phone: u64, style: PhoneStyle) {
+    let mut tmp = [0u8; 20];
+    let d = digits(phone, &mut tmp);
+    let (operator, rest) = d.split_at(3);
+    let (lead, between, sep): (&[u8], &[u8], u8) = match style {
+        PhoneStyle::Zero => (b"0", b"", 0),
+        PhoneStyle::ZeroDashes => (b"0", b"-", b'-'),
+        PhoneStyle::ZeroSpaces => (b"0", b" ", b' '),
+        PhoneStyle::ZeroDots => (b"0", b".", b'.'),
+        PhoneStyle::ParenZero => (b"(0", b") ", b'-'),
+        PhoneStyle::Plus => (b"+62", b"", 0),
+        PhoneStyle::PlusSpaced => (b"+62 ", b"-", b'-'),
+        PhoneStyle::PlusTrunk => (b"+62 (0)", b" ", b' '),
+        PhoneStyle::CountryCode => (b"62", b"", 0),
+        PhoneStyle::Bare => (b"", b"", 0),
+    };
+    buf.extend_from_slice(lead);
+    buf.extend_from_slice(operator);
+    buf.extend_from_slice(between);
+    if sep == 0 {
+        buf.extend_from_slice(rest);
+    } else {
+        push_grouped(buf, rest, sep);
+    }
+}
+
+fn push_date(buf: &mut Vec<u8>, date: Date, style: DateStyle) {
+    let (sep, day_first) = match style {
+        DateStyle::IsoDash => (b'-', false),
+        DateStyle::DayMonthDash => (b'-', true),
+        DateStyle::DayMonthSlash => (b'/', true),
+        DateStyle::DayMonthDot => (b'.', true),
+        DateStyle::MonthName | DateStyle::MonthAbbrev => {
+            let months = if style == DateStyle::MonthName { MONTHS_ID } else { MONTHS_ID_SHORT };
+            push_padded(buf, date.day, 2);
+            buf.push(b' ');
+            buf.extend_from_slice(months[date.month as usize - 1].as_bytes());
+            buf.push(b' ');
+            push_padded(buf, date.year, 4);
+            return;
+        }
+    };
+    let (first, last, first_width, last_width) =
+        if day_first { (date.day, date.year, 2, 4) } else { (date.year, date.day, 4, 2) };
+    push_padded(buf, first, first_width);
+    buf.push(sep);
+    push_padded(buf, date.month, 2);
+    buf.push(sep);
+    push_padded(buf, last, last_width);
+}
+
+fn push_cased(buf: &mut Vec<u8>, text: &str, case: Case) {
+    match case {
+        Case::Title => buf.extend_from_slice(text.as_bytes()),
+        Case::Upper => buf.extend(text.bytes().map(|b| b.to_ascii_uppercase())),
+        Case::Lower => buf.extend(text.bytes().map(|b| b.to_ascii_lowercase())),
+    }
+}
+
+/// Writes a name, CSV-quoted when its degree brings a comma (name tokens never hold one).
+fn push_name(buf: &mut Vec<u8>, vocab: &Vocab, name: Name, decor: Decor) {
+    let quoted = decor.degree.is_some_and(|d| d.contains(','));
+    if quoted {
+        buf.push(b'"');
+    }
+    if let Some(honorific) = decor.honorific {
+        push_cased(buf, honorific, decor.case);
+        buf.push(b' ');
+    }
+    for (i, &token) in name.tokens[..name.len].iter().enumerate() {
+        if i > 0 {
+            buf.push(b' ');
+        }
+        push_cased(buf, vocab.display[token as usize], decor.case);
+    }
+    if let Some(degree) = decor.degree {
+        buf.extend_from_slice(degree.as_bytes());
+    }
+    if quoted {
+        buf.push(b'"');
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Non-identity columns
+
+/// Address shapes: how often each is used, and whether it contains a comma.
+const ADDRESS_WEIGHTS: &[u32] = &[40, 20, 14, 10, 10, 6];
+const ADDRESS_HAS_COMMA: &[bool] = &[true, false, true, true, true, false];
+
+/// Writes an address CSV-quoted as needed (decided up front: scanning every field for
+/// delimiters afterwards cost a tenth of the run time); returns the newlines it embedded.
+fn push_address(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab) -> u64 {
+    if rng.permille(EMPTY_ADDRESS_PERMILLE) {
+        return 0;
+    }
+    let shape = rng.weighted(ADDRESS_WEIGHTS);
+    let with_quotes = rng.permille(QUOTE_IN_ADDRESS_PERMILLE);
+    let with_newline = (rng.below(10_000) as u32) < NEWLINE_IN_ADDRESS_PER_10K;
+    let quoted = ADDRESS_HAS_COMMA[shape] || with_quotes || with_newline;
+    if quoted {
+        buf.push(b'"');
+    }
+    push_address_shape(buf, rng, vocab, shape);
+    if with_quotes {
+        // Inside a quoted field a quote is doubled (RFC 4180).
+        buf.extend_from_slice(b" (belakang masjid \"\"Al-Ikhlas\"\")");
+    }
+    if with_newline {
+        buf.extend_from_slice(b"\nKec. ");
+        buf.extend_from_slice(rng.pick(&vocab.kecamatan).as_bytes());
+    }
+    if quoted {
+        buf.push(b'"');
+    }
+    u64::from(with_newline)
+}
+
+fn push_address_shape(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab, shape: usize) {
+    let number = rng.between(1, 250);
+    let (rt, rw) = (rng.between(1, 15), rng.between(1, 12));
+    match shape {
+        0 => {
+            buf.extend_from_slice(b"Jl. ");
+            buf.extend_from_slice(rng.pick(&vocab.streets).as_bytes());
+            buf.extend_from_slice(b" No. ");
+            push_number(buf, u64::from(number));
+            push_rt_rw(buf, rt, rw, b", RT ", b"/RW ", 3);
+            buf.extend_from_slice(b", Kel. ");
+            buf.extend_from_slice(rng.pick(&vocab.kelurahan).as_bytes());
+            buf.extend_from_slice(b", Kec. ");
+            buf.extend_from_slice(rng.pick(&vocab.kecamatan).as_bytes());
+        }
+        1 => {
+            buf.extend_from_slice(b"Jl. ");
+            buf.extend_from_slice(rng.pick(&vocab.streets).as_bytes());
+            buf.extend_from_slice(b" No. ");
+            push_number(buf, u64::from(number));
+            push_rt_rw(buf, rt, rw, b" RT ", b" RW ", 2);
+            buf.push(b' ');
+            buf.extend_from_slice(rng.pick(&vocab.kelurahan).as_bytes());
+        }
+        2 => {
+            buf.extend_from_slice(b"Perum ");
+            buf.extend_from_slice(rng.pick(&vocab.perumahan).as_bytes());
+            buf.extend_from_slice(b" Blok ");
+            buf.push(b'A' + rng.below(8) as u8);
+            push_number(buf, u64::from(rng.between(1, 20)));
+            buf.extend_from_slice(b" No. ");
+            push_number(buf, u64::from(number % 40 + 1));
+            buf.extend_from_slice(b", ");
+            buf.extend_from_slice(rng.pick(&vocab.kelurahan).as_bytes());
+        }
+        3 => {
+            buf.extend_from_slice(b"Dusun ");
+            buf.extend_from_slice(rng.pick(&vocab.kelurahan).as_bytes());
+            push_rt_rw(buf, rt, rw, b" RT ", b"/RW ", 3);
+            buf.extend_from_slice(b", Desa ");
+            buf.extend_from_slice(rng.pick(&vocab.kelurahan).as_bytes());
+            buf.extend_from_slice(b", Kec. ");
+            buf.extend_from_slice(rng.pick(&vocab.kecamatan).as_bytes());
+        }
+        4 => {
+            buf.extend_from_slice(b"Gg. ");
+            buf.extend_from_slice(rng.pick(&vocab.streets).as_bytes());
+            buf.push(b' ');
+            buf.extend_from_slice(rng.pick(ROMAN).as_bytes());
+            buf.extend_from_slice(b" No. ");
+            push_number(buf, u64::from(number % 60 + 1));
+            push_rt_rw(buf, rt, rw, b", RT ", b"/RW ", 2);
+        }
+        _ => {
+            buf.extend_from_slice(b"JL ");
+            let street = *rng.pick(&vocab.streets);
+            push_cased(buf, street, Case::Upper);
+            buf.extend_from_slice(b" NO ");
+            push_number(buf, u64::from(number));
+            push_rt_rw(buf, rt, rw, b" RT", b"/", 3);
+        }
+    }
+}
+
+fn push_rt_rw(buf: &mut Vec<u8>, rt: u32, rw: u32, rt_label: &[u8], rw_label: &[u8], width: usize) {
+    buf.extend_from_slice(rt_label);
+    push_padded(buf, rt, width);
+    buf.extend_from_slice(rw_label);
+    push_padded(buf, rw, width);
+}
+
+fn push_city(buf: &mut Vec<u8>, rng: &mut Rng, region: usize) {
+    let (_, regency, name, _) = REGIONS[region];
+    let prefix = if regency >= 71 { "Kota " } else { "Kab. " };
+    match rng.weighted(&[60, 30, 10]) {
+        0 => {
+            buf.extend_from_slice(prefix.as_bytes());
+            buf.extend_from_slice(name.as_bytes());
+        }
+        1 => buf.extend_from_slice(name.as_bytes()),
+        _ => {
+            push_cased(buf, prefix, Case::Upper);
+            push_cased(buf, name, Case::Upper);
+        }
+    }
+}
+
+fn push_facility(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab, region: usize) {
+    match rng.weighted(&[50, 15, 15, 20]) {
+        0 => {
+            buf.extend_from_slice(b"Puskesmas ");
+            buf.extend_from_slice(rng.pick(&vocab.kecamatan).as_bytes());
+        }
+        1 => {
+            buf.extend_from_slice(b"RSUD ");
+            buf.extend_from_slice(REGIONS[region].2.as_bytes());
+        }
+        2 => {
+            buf.extend_from_slice(b"Klinik Pratama ");
+            buf.extend_from_slice(rng.pick(&vocab.perumahan).as_bytes());
+        }
+        _ => buf.extend_from_slice(rng.pick(&vocab.hospitals).as_bytes()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Records
+
+/// The identity columns of one dump record, as they are to be spelled.
+struct IdentityFields {
+    nik: Option<(u64, NikStyle)>,
+    name: Name,
+    decor: Decor,
+    dob: Option<(Date, DateStyle)>,
+    phones: [Option<(u64, PhoneStyle)>; 2],
+    female: bool,
+    region: usize,
+}
+
+const PHONE_SEPARATORS: &[&str] = &[" / ", "; ", ", ", " atau ", "/"];
+
+/// How many output buffers exist at once: one being filled, the others queued for or being
+/// written by the writer thread (so generating and the write syscalls overlap).
+const BUFFERS_IN_FLIGHT: usize = 3;
+
+/// The dump file being written: a buffer filled here and handed to a writer thread when
+/// full, plus running totals.
+struct DumpWriter {
+    buf: Vec<u8>,
+    /// Full buffers go to the writer thread; `None` once it has been told to stop.
+    full: Option<mpsc::SyncSender<Vec<u8>>>,
+    /// Written buffers come back for reuse.
+    empty: mpsc::Receiver<Vec<u8>>,
+    thread: Option<thread::JoinHandle<io::Result<()>>>,
+    flushed: u64,
+    records: u64,
+    /// Physical lines written so far, header included.
+    lines: u64,
+}
+
+impl DumpWriter {
+    fn new(mut sink: Box<dyn Write + Send>) -> DumpWriter {
+        let (full, from_generator) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
+        let (to_generator, empty) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
+        for _ in 1..BUFFERS_IN_FLIGHT {
+            to_generator.send(Vec::with_capacity(FLUSH_AT + 64 * 1024)).expect("receiver is alive");
+        }
+        let thread = thread::spawn(move || -> io::Result<()> {
+            for mut buf in from_generator {
+                sink.write_all(&buf)?;
+                buf.clear();
+                // The generator may already be done and gone; then the buffer is just dropped.
+                let _ = to_generator.send(buf);
+            }
+            sink.flush()
+        });
+        let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
+        buf.extend_from_slice(DUMP_HEADER);
+        DumpWriter { buf, full: Some(full), empty, thread: Some(thread), flushed: 0, records: 0, lines: 1 }
+    }
+
+    fn bytes(&self) -> u64 {
+        self.flushed + self.buf.len() as u64
+    }
+
+    /// Writes one record; returns its (record number, first line).
+    fn record(&mut self, rng: &mut Rng, vocab: &Vocab, id: &IdentityFields) -> io::Result<(u64, u64)> {
+        self.records += 1;
+        let position = (self.records, self.lines + 1);
+        let buf = &mut self.buf;
+        if let Some((nik, style)) = id.nik {
+            push_nik(buf, nik, style);
+        }
+        buf.push(b',');
+        push_name(buf, vocab, id.name, id.decor);
+        buf.push(b',');
+        if let Some((date, style)) = id.dob {
+            push_date(buf, date, style);
+        }
+        buf.push(b',');
+        push_phones(buf, rng, &id.phones);
+        buf.push(b',');
+        push_sex(buf, rng, id.female);
+        buf.push(b',');
+        let newlines = push_address(buf, rng, vocab);
+        buf.push(b',');
+        push_city(buf, rng, id.region);
+        buf.push(b',');
+        push_facility(buf, rng, vocab, id.region);
+        buf.push(b',');
+        buf.push(b"1223333"[rng.below(7)]);
+        buf.push(b'\n');
+        self.lines += 1 + newlines;
+        if self.buf.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(position)
+    }
+
+    /// Hands the buffer to the writer thread and takes an empty one back.
+    fn flush(&mut self) -> io::Result<()> {
+        let (Some(full), Ok(next)) = (&self.full, self.empty.recv()) else {
+            return self.stop_writer().and(Err(io::Error::other("the writer thread stopped")));
+        };
+        let filled = std::mem::replace(&mut self.buf, next);
+        self.flushed += filled.len() as u64;
+        if full.send(filled).is_err() {
+            return self.stop_writer().and(Err(io::Error::other("the writer thread stopped")));
+        }
+        Ok(())
+    }
+
+    /// Closes the queue and waits for the writer thread; returns its write error, if any.
+    fn stop_writer(&mut self) -> io::Result<()> {
+        self.full = None;
+        match self.thread.take().map(thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(io::Error::other("the writer thread panicked")),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if !self.buf.is_empty() {
+            self.flush()?;
+        }
+        self.stop_writer()
+    }
+}
+
+/// Writes the phone column: one number, or two joined by a separator (CSV-quoted when
+/// that separator is a comma).
+fn push_phones(buf: &mut Vec<u8>, rng: &mut Rng, phones: &[Option<(u64, PhoneStyle)>; 2]) {
+    match *phones {
+        [Some((first, first_style)), Some((second, second_style))] => {
+            let separator = *rng.pick(PHONE_SEPARATORS);
+            let quoted = separator.contains(',');
+            if quoted {
+                buf.push(b'"');
+            }
+            push_phone(buf, first, first_style);
+            buf.extend_from_slice(separator.as_bytes());
+            push_phone(buf, second, second_style);
+            if quoted {
+                buf.push(b'"');
+            }
+        }
+        [Some((phone, style)), None] | [None, Some((phone, style))] => push_phone(buf, phone, style),
+        [None, None] => {}
+    }
+}
+
+fn push_sex(buf: &mut Vec<u8>, rng: &mut Rng, female: bool) {
+    let long = rng.permille(300);
+    let text: &[u8] = match (female, long) {
+        (false, false) => b"L",
+        (true, false) => b"P",
+        (false, true) => b"Laki-laki",
+        (true, true) => b"Perempuan",
+    };
+    buf.extend_from_slice(text);
+}
+
+fn random_phone_style(rng: &mut Rng) -> PhoneStyle {
+    PHONE_STYLES[rng.weighted(PHONE_WEIGHTS)]
+}
+
+fn random_date_style(rng: &mut Rng) -> DateStyle {
+    DATE_STYLES[rng.weighted(DATE_WEIGHTS)]
+}
+
+/// A record of someone not on the watchlist: it shares no NIK, phone or name with it.
+fn random_identity(rng: &mut Rng, vocab: &Vocab, reserved: &Reserved) -> IdentityFields {
+    let female = rng.permille(500);
+    let region = rng.cumulative(&vocab.region_cumulative);
+    let dob = random_date(rng);
+    let name = fresh_name(rng, vocab, reserved, female, region);
+    let nik = if rng.permille(EMPTY_NIK_PERMILLE) {
+        None
+    } else {
+        let style = if rng.permille(MESSY_NIK_PERMILLE) {
+            MESSY_NIK_STYLES[rng.weighted(MESSY_NIK_WEIGHTS)]
+        } else {
+            NikStyle::Plain
+        };
+        Some((fresh_nik(rng, reserved, region, dob, female), style))
+    };
+    let dob = if rng.permille(EMPTY_DOB_PERMILLE) { None } else { Some((dob, random_date_style(rng))) };
+    let mut phones = [None, None];
+    if !rng.permille(EMPTY_PHONE_PERMILLE) {
+        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        if rng.permille(TWO_PHONES_PERMILLE) {
+            phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        }
+    }
+    IdentityFields { nik, name, decor: Decor::random(rng, female), dob, phones, female, region }
+}
+
+// ---------------------------------------------------------------------------------------
+// Watchlist
+
+/// One watchlist person and how the watchlist spells them.
+struct WatchPerson {
+    person: Person,
+    nik_style: Option<NikStyle>,
+    phone_style: Option<PhoneStyle>,
+    dob_style: Option<DateStyle>,
+}
+
+/// Draws K people with pairwise distinct NIK, phone and canonical name (at least two name
+/// tokens), each with a NIK or a phone or both.
+fn make_watchlist(rng: &mut Rng, vocab: &Vocab, people: usize) -> (Vec<WatchPerson>, Reserved) {
+    let mut reserved = Reserved::default();
+    let mut list = Vec::with_capacity(people);
+    while list.len() < people {
+        let person = random_person(rng, vocab, false);
+        if reserved.niks.contains(&person.nik)
+            || reserved.phones.contains(&person.phone)
+            || reserved.names.contains(&person.name.key())
+        {
+            continue;
+        }
+        reserved.niks.insert(person.nik);
+        reserved.phones.insert(person.phone);
+        reserved.names.insert(person.name.key());
+        let has_phone = rng.permille(850);
+        let has_nik = !has_phone || rng.permille(950);
+        let nik_style = [NikStyle::Plain, NikStyle::Dotted, NikStyle::Spaced][rng.weighted(&[80, 10, 10])];
+        let phone_style =
+            [PhoneStyle::Zero, PhoneStyle::ZeroDashes, PhoneStyle::Plus, PhoneStyle::PlusSpaced]
+                [rng.weighted(&[50, 20, 15, 15])];
+        let dob_style = [DateStyle::IsoDash, DateStyle::DayMonthDash, DateStyle::DayMonthSlash]
+            [rng.weighted(&[60, 25, 15])];
+        list.push(WatchPerson {
+            person,
+            nik_style: if has_nik { Some(nik_style) } else { None },
+            phone_style: if has_phone { Some(phone_style) } else { None },
+            dob_style: if rng.permille(950) { Some(dob_style) } else { None },
+        });
+    }
+    (list, reserved)
+}
+
+fn write_watchlist(path: &str, vocab: &Vocab, list: &[WatchPerson], rng: &mut Rng) -> io::Result<()> {
+    let mut out = Vec::with_capacity(list.len() * 80 + WATCH_HEADER.len());
+    out.extend_from_slice(WATCH_HEADER);
+    for (i, wp) in list.iter().enumerate() {
+        let p = &wp.person;
+        out.extend_from_slice(b"W-");
+        push_padded(&mut out, i as u32 + 1, 6);
+        out.push(b',');
+        if let Some(style) = wp.nik_style {
+            push_nik(&mut out, p.nik, style);
+        }
+        out.push(b',');
+        let decor = match rng.weighted(&[80, 15, 5]) {
+            0 => Decor::PLAIN,
+            1 => Decor { case: Case::Upper, ..Decor::PLAIN },
+            _ => Decor { degree: Some(*rng.pick(DEGREES)), ..Decor::PLAIN },
+        };
+        push_name(&mut out, vocab, p.name, decor);
+        out.push(b',');
+        if let Some(style) = wp.dob_style {
+            push_date(&mut out, p.dob, style);
+        }
+        out.push(b',');
+        if let Some(style) = wp.phone_style {
+            push_phone(&mut out, p.phone, style);
+        }
+        out.push(b'\n');
+    }
+    let mut file = create(path)?;
+    file.write_all(&out)?;
+    file.flush()
+}
+
+/// Which watchlist people to plant, in the order they will appear in the dump.
+fn choose_planted(rng: &mut Rng, people: usize, planted: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..people).collect();
+    for i in 0..planted {
+        let j = i + rng.below(people - i);
+        order.swap(i, j);
+    }
+    order.truncate(planted);
+    order
+}
+
+/// The identity kinds a correct scan matches between a planted record and its person.
+#[derive(Default, Clone, Copy)]
+struct Matched {
+    nik: bool,
+    phone: bool,
+    name_dob: bool,
+    name: bool,
+}
+
+impl Matched {
+    /// `+`-joined in SPEC §1 order, like the CSV report's `matched` column.
+    fn joined(&self) -> String {
+        let kinds =
+            [(self.nik, "nik"), (self.phone, "phone"), (self.name_dob, "name_dob"), (self.name, "name")];
+        kinds.iter().filter(|k| k.0).map(|k| k.1).collect::<Vec<_>>().join("+")
+    }
+}
+
+/// The dump record of a planted person: their NIK and/or phone, spelled unlike the watchlist.
+fn planted_identity(
+    rng: &mut Rng,
+    vocab: &Vocab,
+    reserved: &Reserved,
+    wp: &WatchPerson,
+) -> (IdentityFields, Matched) {
+    let p = &wp.person;
+    let (use_nik, use_phone) = match (wp.nik_style, wp.phone_style) {
+        (Some(_), Some(_)) => [(true, true), (true, false), (false, true)][rng.weighted(&[45, 30, 25])],
+        (Some(_), None) => (true, false),
+        _ => (false, true),
+    };
+    let nik = match wp.nik_style {
+        Some(avoid) if use_nik => Some((p.nik, other_style(rng, MESSY_NIK_STYLES, MESSY_NIK_WEIGHTS, avoid))),
+        _ if rng.permille(500) => None,
+        _ => Some((fresh_nik(rng, reserved, p.region, p.dob, p.female), NikStyle::Plain)),
+    };
+    let mut phones = [None, None];
+    if let (true, Some(avoid)) = (use_phone, wp.phone_style) {
+        phones[0] = Some((p.phone, other_style(rng, PHONE_STYLES, PHONE_WEIGHTS, avoid)));
+    } else if rng.permille(600) {
+        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+    }
+    if phones[0].is_some() && rng.permille(150) {
+        phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        phones.swap(0, rng.below(2));
+    }
+    let same_name = rng.permille(900);
+    let name = if same_name { p.name } else { fresh_name(rng, vocab, reserved, p.female, p.region) };
+    let dob = match wp.dob_style {
+        Some(avoid) => match rng.weighted(&[75, 10, 15]) {
+            0 => Some((p.dob, other_style(rng, DATE_STYLES, DATE_WEIGHTS, avoid))),
+            1 => None,
+            _ => Some((other_date(rng, p.dob), random_date_style(rng))),
+        },
+        None if rng.permille(700) => Some((random_date(rng), random_date_style(rng))),
+        None => None,
+    };
+    let same_dob = wp.dob_style.is_some() && dob.is_some_and(|(d, _)| d == p.dob);
+    let matched =
+        Matched { nik: use_nik, phone: use_phone, name_dob: same_name && same_dob, name: same_name };
+    let fields = IdentityFields {
+        nik,
+        name,
+        decor: Decor::random(rng, p.female),
+        dob,
+        phones,
+        female: p.female,
+        region: p.region,
+    };
+    (fields, matched)
+}
+
+fn other_date(rng: &mut Rng, avoid: Date) -> Date {
+    loop {
+        let date = random_date(rng);
+        if date != avoid {
+            return date;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Driver
+
+struct Args {
+    size_bytes: u64,
+    out: String,
+    watch_out: String,
+    watch_people: usize,
+    planted: usize,
+    seed: u64,
+    truth_out: Option<String>,
+}
+
+fn parse_args(argv: Vec<String>) -> Result<Args, String> {
+    let mut size_mb: Option<f64> = None;
+    let (mut out, mut watch_out, mut truth_out) = (None, None, None);
+    let (mut watch_people, mut planted): (Option<usize>, Option<usize>) = (None, None);
+    let mut seed = DEFAULT_SEED;
+    let mut it = argv.into_iter();
+    while let Some(arg) = it.next() {
+        if arg == "-h" || arg == "--help" {
+            println!("{USAGE}");
+            process::exit(0);
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let value = match inline.or_else(|| it.next()) {
+            Some(v) if flag.starts_with("--") => v,
+            _ => return Err(format!("unexpected argument or missing value: {flag}")),
+        };
+        match flag.as_str() {
+            "--size-mb" => size_mb = Some(parse_number(&flag, &value)?),
+            "--out" => out = Some(value),
+            "--watch-out" => watch_out = Some(value),
+            "--truth-out" => truth_out = Some(value),
+            "--watch-people" => watch_people = Some(parse_number(&flag, &value)?),
+            "--planted" => planted = Some(parse_number(&flag, &value)?),
+            "--seed" => seed = parse_number(&flag, &value)?,
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    let size_mb = size_mb.ok_or("--size-mb is required")?;
+    if !(size_mb.is_finite() && size_mb >= 0.0) {
+        return Err(format!("--size-mb must be a non-negative number, not {size_mb}"));
+    }
+    let watch_people = watch_people.ok_or("--watch-people is required")?;
+    let planted = planted.unwrap_or(watch_people.div_ceil(10));
+    if planted > watch_people {
+        return Err(format!("--planted {planted} is more than --watch-people {watch_people}"));
+    }
+    if watch_people > 999_999 {
+        return Err("--watch-people must be at most 999999 (ids are W-000001…W-999999)".to_string());
+    }
+    Ok(Args {
+        size_bytes: (size_mb * BYTES_PER_MB) as u64,
+        out: out.ok_or("--out is required")?,
+        watch_out: watch_out.ok_or("--watch-out is required")?,
+        watch_people,
+        planted,
+        seed,
+        truth_out,
+    })
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value.trim().parse().map_err(|_| format!("{flag}: not a valid number: {value:?}"))
+}
+
+/// Byte offset at which the `i`-th of `n` planted records is due: spread evenly over the dump.
+fn plant_offset(size: u64, i: usize, n: usize) -> u64 {
+    (u128::from(size) * (2 * i as u128 + 1) / (2 * n as u128)) as u64
+}
+
+/// A planted record, where it went and what a scan should match.
+struct Planted {
+    watch: usize,
+    record: u64,
+    line: u64,
+    matched: Matched,
+}
+
+fn write_dump(
+    args: &Args,
+    vocab: &Vocab,
+    list: &[WatchPerson],
+    reserved: &Reserved,
+    plan: &[usize],
+) -> io::Result<(DumpWriter, Vec<Planted>)> {
+    let sink: Box<dyn Write + Send> =
+        if args.out == "-" { Box::new(io::stdout()) } else { Box::new(create(&args.out)?) };
+    let mut writer = DumpWriter::new(sink);
+    let mut rng = Rng::new(args.seed ^ DUMP_STREAM);
+    let mut planted = Vec::with_capacity(plan.len());
+    while writer.bytes() < args.size_bytes || planted.len() < plan.len() {
+        let due = planted.len() < plan.len()
+            && writer.bytes() >= plant_offset(args.size_bytes, planted.len(), plan.len());
+        if due {
+            let watch = plan[planted.len()];
+            let (fields, matched) = planted_identity(&mut rng, vocab, reserved, &list[watch]);
+            let (record, line) = writer.record(&mut rng, vocab, &fields)?;
+            planted.push(Planted { watch, record, line, matched });
+        } else {
+            let fields = random_identity(&mut rng, vocab, reserved);
+            writer.record(&mut rng, vocab, &fields)?;
+        }
+    }
+    Ok((writer, planted))
+}
+
+fn write_truth(path: &str, planted: &[Planted]) -> io::Result<()> {
+    let mut out = String::from("watch,record,line,matched\n");
+    for p in planted {
+        out.push_str(&format!("W-{:06},{},{},{}\n", p.watch + 1, p.record, p.line, p.matched.joined()));
+    }
+    create(path)?.write_all(out.as_bytes())
+}
+
+/// `File::create` whose error names the file.
+fn create(path: &str) -> io::Result<File> {
+    File::create(path).map_err(|err| io::Error::new(err.kind(), format!("cannot create {path}: {err}")))
+}
+
+fn run(args: &Args) -> io::Result<()> {
+    let vocab = Vocab::new();
+    let mut watch_rng = Rng::new(args.seed ^ WATCH_STREAM);
+    let (list, reserved) = make_watchlist(&mut watch_rng, &vocab, args.watch_people);
+    let plan = choose_planted(&mut watch_rng, args.watch_people, args.planted);
+    write_watchlist(&args.watch_out, &vocab, &list, &mut watch_rng)?;
+
+    let started = Instant::now();
+    let (writer, planted) = write_dump(args, &vocab, &list, &reserved, &plan)?;
+    let (records, lines, bytes) = (writer.records, writer.lines, writer.bytes());
+    writer.finish()?;
+    let secs = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.truth_out {
+        write_truth(path, &planted)?;
+    }
+    report(args, records, lines, bytes, secs, &planted);
+    Ok(())
+}
+
+fn report(args: &Args, records: u64, lines: u64, bytes: u64, secs: f64, planted: &[Planted]) {
+    let count = |f: fn(&Matched) -> bool| planted.iter().filter(|p| f(&p.matched)).count();
+    eprintln!(
+        "gendump: {}: {records} records, {bytes} bytes ({:.1} MB), {lines} lines, in {secs:.2} s = {:.0} MB/s",
+        args.out,
+        bytes as f64 / BYTES_PER_MB,
+        bytes as f64 / BYTES_PER_MB / secs.max(1e-9),
+    );
+    eprintln!(
+        "gendump: {}: {} people (W-000001…), {} planted in the dump, {} not (seed {})",
+        args.watch_out,
+        args.watch_people,
+        planted.len(),
+        args.watch_people - planted.len(),
+        args.seed,
+    );
+    eprintln!(
+        "gendump: a correct scan finds exposed_records={n} watch_entries_exposed={n} possible_records=0, \
+         by_kind nik={} phone={} name_dob={} name={}",
+        count(|m| m.nik),
+        count(|m| m.phone),
+        count(|m| m.name_dob),
+        count(|m| m.name),
+        n = planted.len(),
+    );
+}
+
+fn main() {
+    let args = match parse_args(env::args().skip(1).collect()) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("gendump: {message}\n\n{USAGE}");
+            process::exit(2);
+        }
+    };
+    if let Err(err) = run(&args) {
+        eprintln!("gendump: {err}");
+        process::exit(1);
+    }
+}

@@ -12,8 +12,17 @@ use std::fmt::Write;
 /// A SHA-256 or HMAC-SHA256 output.
 pub type Digest = [u8; 32];
 
-/// Domain prefix of every hashed message (SPEC §3).
-const DOMAIN: &str = "leakcheck:v1:";
+/// `leakcheck:v1:<kind>:`, the start of every hashed message (SPEC §3).
+fn message_prefix(kind: Kind) -> &'static [u8] {
+    match kind {
+        Kind::Nik => b"leakcheck:v1:nik:",
+        Kind::Phone => b"leakcheck:v1:phone:",
+        Kind::Email => b"leakcheck:v1:email:",
+        Kind::NameDob => b"leakcheck:v1:name_dob:",
+        Kind::Name => b"leakcheck:v1:name:",
+        Kind::Dob => b"leakcheck:v1:dob:",
+    }
+}
 /// The message whose HMAC identifies a key without revealing it (SPEC §3).
 const KEY_CHECK_MESSAGE: &[u8] = b"leakcheck:v1:key-check";
 /// Keys shorter than this are refused (SPEC §3).
@@ -54,7 +63,7 @@ impl Hasher {
 
     /// The digest of `leakcheck:v1:<kind>:<canonical>`.
     pub fn digest(&self, kind: Kind, canonical: &str) -> Digest {
-        let parts = [DOMAIN.as_bytes(), kind.as_str().as_bytes(), b":", canonical.as_bytes()];
+        let parts = [message_prefix(kind), canonical.as_bytes()];
         match &self.keyed {
             None => sha256(&parts),
             Some(mac) => {
@@ -190,6 +199,13 @@ mod tests {
             assert_eq!(to_hex(&h.digest(kind, canonical)), hmac, "{kind} {canonical}");
         }
         assert_eq!(h.key_check().as_deref(), Some("368b69be2d18eca3"));
+    }
+
+    #[test]
+    fn message_prefixes_spell_the_kind() {
+        for kind in Kind::MATCHED.into_iter().chain([Kind::Dob]) {
+            assert_eq!(message_prefix(kind), format!("leakcheck:v1:{kind}:").as_bytes());
+        }
     }
 
     #[test]

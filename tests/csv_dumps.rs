@@ -40,22 +40,13 @@ fn records() -> Vec<Vec<&'static str>> {
     ]
 }
 
-const PEOPLE: &str = "id,nik,nama,tgl_lahir,no_hp,email
-W1,3201014107900001,,,,
-W2,,,,6281311112222,
-W3,,Dewi Lestari,,,
-W4,,Rina Wati,1992-06-15,,
-W5,,,,,budisantoso@googlemail.com
-W6,3201019999990001,Nobody Here,01-01-1970,0899-9999-9999,nobody@example.com
-W7,,,,0813-9999-0000,
-";
+fn people() -> String {
+    std::fs::read_to_string(fixture("csv/people.csv")).unwrap()
+}
 
-const PLAIN: &str = "# plain watchlist
-3201.0141.0790.0001
-+62 813-1111-2222
-name:Dewi Lestari
-agus@example.co.id
-";
+fn plain() -> String {
+    std::fs::read_to_string(fixture("csv/plain.txt")).unwrap()
+}
 
 fn with_header() -> Vec<Vec<&'static str>> {
     let mut rows = vec![HEADER.to_vec()];
@@ -94,8 +85,8 @@ fn expected_plain(header: bool, names: bool) -> Vec<Row> {
 }
 
 fn scan(s: &Scratch, dump: &std::path::Path, extra: &[&str]) -> (Vec<Row>, Vec<Row>) {
-    let people = s.write("people.csv", PEOPLE);
-    let plain = s.write("plain.txt", PLAIN);
+    let people = s.write("people.csv", people());
+    let plain = s.write("plain.txt", plain());
     let mut results = Vec::new();
     for watch in [&people, &plain] {
         let out = leakcheck()
@@ -114,6 +105,32 @@ fn scan(s: &Scratch, dump: &std::path::Path, extra: &[&str]) -> (Vec<Row>, Vec<R
     }
     let plain_rows = results.pop().unwrap();
     (results.pop().unwrap(), plain_rows)
+}
+
+#[test]
+fn bundled_fixtures_are_these_records() {
+    let read = |name: &str| std::fs::read(fixture(&format!("csv/{name}"))).unwrap();
+    assert_eq!(read("comma.csv"), delimited(&with_header(), ',', "\n").into_bytes());
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend(delimited(&with_header(), ';', "\r\n").into_bytes());
+    assert_eq!(read("semicolon_bom_crlf.csv"), bom);
+    assert_eq!(read("tabs.tsv"), delimited(&with_header(), '\t', "\n").into_bytes());
+    assert_eq!(read("headerless.csv"), delimited(&records(), ',', "\n").into_bytes());
+}
+
+#[test]
+fn bundled_fixtures_scan_as_expected() {
+    let s = Scratch::new();
+    for (name, header, extra) in [
+        ("comma.csv", true, &[][..]),
+        ("semicolon_bom_crlf.csv", true, &[][..]),
+        ("tabs.tsv", true, &[][..]),
+        ("headerless.csv", false, &["--no-header"][..]),
+    ] {
+        let (people, plain) = scan(&s, &fixture(&format!("csv/{name}")), extra);
+        assert_eq!(people, expected_people(header, header), "{name}");
+        assert_eq!(plain, expected_plain(header, header), "{name}");
+    }
 }
 
 #[test]
@@ -202,7 +219,7 @@ fn stdin_and_several_inputs_in_one_run() {
     let s = Scratch::new();
     let text = delimited(&with_header(), ',', "\n");
     let a = s.write("a.csv", &text);
-    let watch = s.write("plain.txt", PLAIN);
+    let watch = s.write("plain.txt", plain());
     let out = leakcheck()
         .arg("scan")
         .arg(&a)

@@ -132,7 +132,7 @@ pub struct BatchLimits {
 
 impl BatchLimits {
     /// The steady-state batch: large enough to amortize scheduling, small enough for the cache.
-    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: 1 << 20 };
+    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: 4 << 20 };
     /// The first batch, on which columns are sniffed (SPEC §5: the first 1,000 records). Bounded
     /// in bytes too, so that huge records cannot make sniffing hold gigabytes.
     pub const SNIFF: BatchLimits = BatchLimits { records: crate::roles::SNIFF_RECORDS, bytes: 16 << 20 };

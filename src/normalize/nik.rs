@@ -6,23 +6,22 @@ use super::Invalid;
 const NIK_LEN: usize = 16;
 
 /// Normalizes a NIK into `out`: removes whitespace, `.`, `-`, `_`, one leading `'` (Excel's text
-/// marker) and one trailing `.0` (a spreadsheet float); what is left must be 16 ASCII digits.
+/// marker) and one trailing `.0` (a spreadsheet float: a 17th digit after the dot); what is left
+/// must be 16 ASCII digits.
 pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
     let mut s = super::trim(raw);
     s = s.strip_prefix('\'').unwrap_or(s);
-    // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
-    s = s.trim_end().strip_suffix(".0").unwrap_or(s);
-    if looks_scientific(s) {
-        return Err(Invalid("scientific notation has lost digits"));
-    }
+    // A trailing `.0` is a spreadsheet's float only when it adds a 17th digit: dots are also
+    // separators, so `000000000000000.0` is 16 digits while `3201014107900001.0` is a float.
+    let float_suffix = s.ends_with(".0");
     let mut digits = 0usize;
     let mut other = false;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         match b {
             b'0'..=b'9' => {
                 digits += 1;
-                if digits <= NIK_LEN {
+                if digits <= NIK_LEN + 1 {
                     out.push(char::from(b));
                 }
             }
@@ -38,7 +37,14 @@ pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     }
     if other {
         out.clear();
+        if looks_scientific(s) {
+            return Err(Invalid("scientific notation has lost digits"));
+        }
         return Err(Invalid("contains characters other than digits and separators"));
+    }
+    if digits == NIK_LEN + 1 && float_suffix {
+        out.pop();
+        digits -= 1;
     }
     if digits != NIK_LEN {
         out.clear();

@@ -10,12 +10,16 @@ use std::io::{self, Write};
 /// machine formats, which stream every row.
 pub const TABLE_LIMIT: usize = 1000;
 
-const HEADINGS: [&str; 8] = ["confidence", "where", "watch", "matched", "nik", "phone", "email", "name"];
+/// Table columns; `input` is shown only when the scan had several inputs.
+const HEADINGS: [&str; 10] =
+    ["input", "confidence", "line", "record", "watch", "matched", "nik", "phone", "email", "name"];
+/// Index of the confidence column, which is coloured.
+const CONFIDENCE: usize = 1;
 
 pub struct HumanReporter<'w> {
     out: Box<dyn Write + 'w>,
     options: ReportOptions,
-    rows: Vec<[String; 8]>,
+    rows: Vec<[String; 10]>,
     exposed_rows: u64,
     possible_rows: u64,
 }
@@ -96,10 +100,11 @@ impl<'w> HumanReporter<'w> {
         Ok(())
     }
 
-    fn table(&mut self) -> io::Result<()> {
+    fn table(&mut self, several_inputs: bool) -> io::Result<()> {
         if self.rows.is_empty() {
             return Ok(());
         }
+        let first_column = if several_inputs { 0 } else { 1 };
         let mut widths = HEADINGS.map(str::len);
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
@@ -107,15 +112,22 @@ impl<'w> HumanReporter<'w> {
             }
         }
         writeln!(self.out)?;
-        let heading: Vec<String> = HEADINGS.iter().zip(widths).map(|(h, w)| format!("{h:<w$}")).collect();
+        let heading: Vec<String> =
+            HEADINGS.iter().zip(widths).skip(first_column).map(|(h, w)| format!("{h:<w$}")).collect();
         writeln!(self.out, "  {}", self.paint(heading.join("  ").trim_end(), "1"))?;
         for row in std::mem::take(&mut self.rows) {
-            let cells: Vec<String> = row.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
-            let mut line = cells.join("  ");
-            line.truncate(line.trim_end().len());
-            let colour = if row[0] == "exposed" { "31" } else { "33" };
-            let (first, rest) = line.split_at(row[0].len());
-            writeln!(self.out, "  {}{rest}", self.paint(first, colour))?;
+            let colour = if row[CONFIDENCE] == "exposed" { "31" } else { "33" };
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .enumerate()
+                .skip(first_column)
+                .map(|(i, (cell, w))| {
+                    let padded = pad(cell, w);
+                    if i == CONFIDENCE { self.paint(&padded, colour) } else { padded }
+                })
+                .collect();
+            writeln!(self.out, "  {}", cells.join("  ").trim_end())?;
         }
         let total = self.exposed_rows + self.possible_rows;
         if total > TABLE_LIMIT as u64 {
@@ -147,14 +159,16 @@ impl Reporter for HumanReporter<'_> {
         if self.rows.len() >= TABLE_LIMIT {
             return Ok(());
         }
-        let mut row: [String; 8] = Default::default();
-        row[0] = e.confidence.as_str().to_string();
-        row[1] = format!("{}:{} (record {})", mask::sanitize(e.input), e.line, e.record);
-        row[2] = mask::sanitize(e.watch);
-        row[3] = e.matched.joined("+");
+        let mut row: [String; 10] = Default::default();
+        row[0] = mask::sanitize(e.input);
+        row[CONFIDENCE] = e.confidence.as_str().to_string();
+        row[2] = e.line.to_string();
+        row[3] = e.record.to_string();
+        row[4] = mask::sanitize(e.watch);
+        row[5] = e.matched.joined("+");
         for (kind, value) in e.values.iter() {
             if let Some(i) = Kind::SHOWN.iter().position(|k| *k == kind) {
-                row[4 + i] = mask::shown(kind, value, self.options.reveal);
+                row[6 + i] = mask::shown(kind, value, self.options.reveal);
             }
         }
         self.rows.push(row);
@@ -163,7 +177,7 @@ impl Reporter for HumanReporter<'_> {
 
     fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
         self.summary(stats)?;
-        self.table()?;
+        self.table(stats.inputs.len() > 1)?;
         self.out.flush()
     }
 }

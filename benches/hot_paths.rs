@@ -1,0 +1,105 @@
+//! Micro-benchmarks of the per-field hot path: each normalizer, hashing, the record loop
+//! (extract + normalize + hash + look up), and the CSV splitter.
+//!
+//! `cargo bench --bench hot_paths`; whole-program timings are `scripts/bench.sh`.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use leakcheck::hash::Hasher;
+use leakcheck::input::csv::{CsvExtractor, CsvSplitter};
+use leakcheck::input::{Batch, BatchLimits, Extractor, Splitter};
+use leakcheck::kind::{KIND_COUNT, Kind};
+use leakcheck::matcher::{MatchScratch, Matcher};
+use leakcheck::normalize::normalize_into;
+use leakcheck::watchlist::{LoadOptions, load};
+use std::hint::black_box;
+use std::io::Write;
+
+fn normalizers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("normalize");
+    let cases = [
+        (Kind::Nik, "'3201.0141.0790.0001"),
+        (Kind::Phone, "0812-3456-7890"),
+        (Kind::Email, "Budi.Santoso+bpjs@Gmail.com"),
+        (Kind::Name, "Hj. Siti Nurhaliza, S.E."),
+        (Kind::Name, "Nguyễn Văn Thị"),
+        (Kind::Dob, "17 Agustus 1945"),
+        (Kind::Dob, "1945-08-17"),
+    ];
+    let mut out = String::new();
+    for (kind, raw) in cases {
+        group.bench_function(format!("{kind}/{raw}"), |b| {
+            b.iter(|| normalize_into(kind, black_box(raw), &mut out).is_ok())
+        });
+    }
+    group.finish();
+}
+
+fn hashing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hash");
+    let unkeyed = Hasher::unkeyed();
+    let keyed = Hasher::keyed(b"kunci-rahasia-rumah-sakit-2021").unwrap();
+    group.bench_function("sha256/nik", |b| {
+        b.iter(|| unkeyed.digest(Kind::Nik, black_box("3201014107900001")))
+    });
+    group.bench_function("hmac/nik", |b| b.iter(|| keyed.digest(Kind::Nik, black_box("3201014107900001"))));
+    group.finish();
+}
+
+const RECORD: &[u8] = b"'3201.0141.0790.0001,Hj. Siti Nurhaliza,01-07-1990,0812-3456-7890,P,\"Jl. Mawar 1, Bandung\",Bandung,RSUD,3";
+
+fn watchlist() -> leakcheck::watchlist::Watchlist {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    writeln!(f, "id,nik,nama,tgl_lahir,no_hp").unwrap();
+    for i in 0..1000 {
+        writeln!(f, "W{i},32010141079{i:05},Pasien {i},01-01-1980,0812{i:08}").unwrap();
+    }
+    load(&[f.path().to_path_buf()], &Hasher::unkeyed(), LoadOptions::default()).unwrap()
+}
+
+fn record_loop(c: &mut Criterion) {
+    let watchlist = watchlist();
+    let hasher = Hasher::unkeyed();
+    let matcher = Matcher { watchlist: &watchlist, hasher: &hasher };
+    let roles = vec![Some(Kind::Nik), Some(Kind::Name), Some(Kind::Dob), Some(Kind::Phone)];
+    let extractor = CsvExtractor::new(b',', roles);
+    let mut scratch = MatchScratch::default();
+    let mut bytes = Vec::new();
+    let mut invalid = [0u64; KIND_COUNT];
+    let mut group = c.benchmark_group("record");
+    group.throughput(Throughput::Bytes(RECORD.len() as u64));
+    group.bench_function("extract+normalize+hash+lookup", |b| {
+        b.iter(|| {
+            matcher.begin(&mut scratch);
+            let mut sink = |kind, raw: &[u8]| matcher.add_field(kind, raw, &mut scratch);
+            extractor.extract(black_box(RECORD), &mut bytes, &mut sink).unwrap();
+            matcher.finish(&mut scratch, &mut invalid)
+        })
+    });
+    group.finish();
+}
+
+fn splitter(c: &mut Criterion) {
+    let mut data = Vec::new();
+    for _ in 0..20_000 {
+        data.extend_from_slice(RECORD);
+        data.push(b'\n');
+    }
+    let mut group = c.benchmark_group("split");
+    group.throughput(Throughput::Bytes(data.len() as u64));
+    group.bench_function("csv", |b| {
+        let mut batch = Batch::default();
+        b.iter(|| {
+            let mut s =
+                CsvSplitter::new(Box::new(std::io::empty()), data.clone(), b',', false, "bench".into());
+            let mut n = 0;
+            while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+                n += batch.spans.len();
+            }
+            n
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, normalizers, hashing, record_loop, splitter);
+criterion_main!(benches);

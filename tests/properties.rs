@@ -1,0 +1,136 @@
+//! Property tests of the normalizers (SPEC §2): canonical forms are fixed points, and the many
+//! spellings of one NIK, phone, e-mail, name or date map to one canonical value.
+
+use leakcheck::kind::Kind;
+use leakcheck::normalize::canonical;
+use proptest::prelude::*;
+
+const KINDS: [Kind; 6] = [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name, Kind::Dob, Kind::NameDob];
+
+/// Strings built from the characters identity values are made of, plus some Unicode.
+fn messy_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::char::range('0', '9'),
+            3 => prop::char::range('a', 'z'),
+            2 => prop::char::range('A', 'Z'),
+            3 => prop::sample::select(vec![
+                ' ', '.', ',', '-', '_', '+', '@', '\'', '(', ')', '/', '|', ';', ':', '#', 'x', '\t', '<', '>', '"',
+                '’', 'é', 'Ö', 'ß', 'İ', 'ﬁ', 'Ｂ', '，', '\u{a0}', '\u{301}', 'Σ', 'ς', '〇', '한',
+            ]),
+        ],
+        0..40,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+/// Inserts separators between the characters of `s` wherever `mask` says so.
+fn sprinkle(s: &str, seps: &[&str], mask: &[usize]) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 {
+            out.push_str(seps[mask[i % mask.len()] % seps.len()]);
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonical_values_are_fixed_points(raw in messy_text()) {
+        for kind in KINDS {
+            if let Ok(c) = canonical(kind, &raw) {
+                prop_assert_eq!(canonical(kind, &c), Ok(c.clone()), "{} {:?}", kind, raw);
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_unicode_never_panics_and_is_idempotent(raw in any::<String>()) {
+        for kind in KINDS {
+            if let Ok(c) = canonical(kind, &raw) {
+                prop_assert_eq!(canonical(kind, &c), Ok(c.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn spellings_of_one_nik(digits in "[0-9]{16}", mask in prop::collection::vec(0usize..8, 16),
+                            quote in any::<bool>(), float in any::<bool>()) {
+        let mut raw = sprinkle(&digits, &["", "", "", "", " ", ".", "-", "_"], &mask);
+        if quote { raw.insert(0, '\''); }
+        if float { raw.push_str(".0"); }
+        prop_assert_eq!(canonical(Kind::Nik, &raw), Ok(digits.clone()));
+    }
+
+    #[test]
+    fn spellings_of_one_mobile(rest in "[1-9][0-9]{7,10}", mask in prop::collection::vec(0usize..6, 12), form in 0usize..7) {
+        let national = format!("8{rest}");
+        prop_assume!(national.len() <= 12);
+        let spaced = sprinkle(&national, &["", "", "", " ", "-", "."], &mask);
+        let raw = match form {
+            0 => format!("0{spaced}"),
+            1 => format!("+62 {spaced}"),
+            2 => format!("0062{spaced}"),
+            3 => format!("+62 (0) {spaced}"),
+            4 => format!("(+62) {spaced} ext. 12"),
+            5 if national.len() + 2 >= 11 => format!("62{spaced}"),
+            _ => spaced,
+        };
+        prop_assert_eq!(canonical(Kind::Phone, &raw), Ok(format!("+62{national}")), "{:?}", raw);
+    }
+
+    #[test]
+    fn spellings_of_one_email(local in "[a-z][a-z0-9]{0,9}", domain in "[a-z]{2,8}\\.(com|co\\.id|go\\.id)",
+                              upper in any::<bool>(), wrap in 0usize..4) {
+        let address = format!("{local}@{domain}");
+        let mut raw = if upper { address.to_uppercase() } else { address.clone() };
+        raw = match wrap {
+            0 => raw,
+            1 => format!("mailto:{raw}"),
+            2 => format!("<{raw}>"),
+            _ => format!(" \"{raw}\" "),
+        };
+        prop_assert_eq!(canonical(Kind::Email, &raw), Ok(address));
+    }
+
+    #[test]
+    fn gmail_dots_and_tags_are_one_mailbox(local in "[a-z]{2,10}", mask in prop::collection::vec(0usize..3, 10),
+                                           tag in "[a-z0-9]{0,6}", googlemail in any::<bool>()) {
+        let dotted = sprinkle(&local, &["", "", "."], &mask);
+        let domain = if googlemail { "googlemail.com" } else { "Gmail.com" };
+        let raw = if tag.is_empty() { format!("{dotted}@{domain}") } else { format!("{dotted}+{tag}@{domain}") };
+        prop_assert_eq!(canonical(Kind::Email, &raw), Ok(format!("{local}@gmail.com")));
+    }
+
+    #[test]
+    fn spellings_of_one_name(tokens in prop::collection::vec("[b-gj-mo-z][a-z]{2,7}", 1..4),
+                             title in prop::sample::select(vec!["", "Dr. ", "Hj. ", "Prof. Dr. Ir. ", "Bpk "]),
+                             degree in prop::sample::select(vec!["", ", S.Kom.", ", S.E., M.M.", " S.Kom", " M.Kes"]),
+                             upper in any::<bool>()) {
+        let name = tokens.join(" ");
+        let mut raw = format!("{title}{}{degree}", tokens.join("  "));
+        if upper { raw = raw.to_uppercase(); }
+        prop_assert_eq!(canonical(Kind::Name, &raw), Ok(name));
+    }
+
+    #[test]
+    fn spellings_of_one_date(y in 1900u32..2030, m in 1u32..=12, d in 1u32..=28, form in 0usize..8) {
+        const BULAN: [&str; 12] = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                                   "September", "Oktober", "November", "Desember"];
+        let raw = match form {
+            0 => format!("{y:04}-{m:02}-{d:02}"),
+            1 => format!("{y:04}/{m:02}/{d:02}"),
+            2 => format!("{d:02}-{m:02}-{y:04}"),
+            3 => format!("{d}/{m}/{y:04}"),
+            4 => format!("{d:02}.{m:02}.{y:04}"),
+            5 => format!("{y:04}{m:02}{d:02}"),
+            6 => format!("{d} {} {y}", BULAN[m as usize - 1]),
+            _ => format!("{y:04}-{m:02}-{d:02}T08:30:00+07:00"),
+        };
+        prop_assert_eq!(canonical(Kind::Dob, &raw), Ok(format!("{y:04}-{m:02}-{d:02}")));
+    }
+}

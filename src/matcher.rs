@@ -80,20 +80,16 @@ impl Matcher<'_> {
         s.invalid = [0; KIND_COUNT];
     }
 
-    /// Adds one field of the record: decoded lossily (SPEC §9), skipped when absent, split when it
-    /// holds several phones, normalized, hashed and looked up.
-    pub fn add_field(&self, kind: Kind, raw: &[u8], s: &mut MatchScratch) {
-        let text = match std::str::from_utf8(raw) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
-        if normalize::is_absent(&text) {
+    /// Adds one field of the record: skipped when absent, split when it holds several phones,
+    /// normalized, hashed and looked up.
+    pub fn add_field(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
+        if normalize::is_absent(raw) {
             return;
         }
         if kind == Kind::Phone {
-            normalize::for_each_phone(&text, |piece| self.add_value(kind, piece, s));
+            normalize::for_each_phone(raw, |piece| self.add_value(kind, piece, s));
         } else {
-            self.add_value(kind, &text, s);
+            self.add_value(kind, raw, s);
         }
     }
 
@@ -127,7 +123,7 @@ impl Matcher<'_> {
     ) -> Vec<Pair> {
         self.begin(s);
         for (kind, raw) in fields {
-            self.add_field(kind, raw.as_bytes(), s);
+            self.add_field(kind, raw, s);
         }
         self.finish(s, invalid)
     }

@@ -139,7 +139,7 @@ struct TaskResult {
 /// Buffers one worker thread reuses across records.
 #[derive(Default)]
 struct WorkerScratch {
-    bytes: Vec<u8>,
+    text: String,
     matching: MatchScratch,
 }
 
@@ -227,10 +227,10 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }
-                let WorkerScratch { bytes, matching } = scratch;
+                let WorkerScratch { text, matching } = scratch;
                 matcher.begin(matching);
-                let mut sink = |kind, raw: &[u8]| matcher.add_field(kind, raw, matching);
-                if let Err(reason) = extractor.extract(batch.record_bytes(span), bytes, &mut sink) {
+                let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
+                if let Err(reason) = extractor.extract(&batch.record_text(span), text, &mut sink) {
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }

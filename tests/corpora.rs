@@ -26,10 +26,10 @@ fn split_csv(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     let mut splitter = CsvSplitter::new(Box::new(std::io::empty()), bytes.to_vec(), b',', true, "t".into());
     let mut batch = Batch::default();
     let mut records = Vec::new();
-    let mut scratch = Vec::new();
-    let fields = |bytes: &[u8], scratch: &mut Vec<u8>| {
+    let mut scratch = String::new();
+    let fields = |bytes: &[u8], scratch: &mut String| {
         let mut out = Vec::new();
-        for_each_field(bytes, b',', scratch, |_, f| out.push(String::from_utf8_lossy(f).into_owned()));
+        for_each_field(&String::from_utf8_lossy(bytes), b',', scratch, |_, f| out.push(f.to_string()));
         out
     };
     while splitter.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {

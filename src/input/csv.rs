@@ -41,21 +41,21 @@ pub(super) fn open(
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
-        let mut scratch = Vec::new();
-        for_each_field(h, delimiter, &mut scratch, |_, f| {
-            names.push(String::from_utf8_lossy(f).trim().to_string())
+        let mut scratch = String::new();
+        for_each_field(&String::from_utf8_lossy(h), delimiter, &mut scratch, |_, f| {
+            names.push(f.trim().to_string())
         });
         names
     });
     let mut sniffer = Sniffer::default();
     let mut width = headers.as_ref().map_or(0, Vec::len);
-    let mut scratch = Vec::new();
+    let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
-        for_each_field(first.record_bytes(span), delimiter, &mut scratch, |col, field| {
+        for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
             width = width.max(col + 1);
             let header = headers.as_ref().and_then(|h| h.get(col));
             if header.is_none_or(|h| roles::role_from_header(h).is_none()) {
-                sniffer.observe(col, &String::from_utf8_lossy(field));
+                sniffer.observe(col, field);
             }
         });
     }
@@ -78,28 +78,30 @@ pub(super) fn open(
     })
 }
 
-/// Calls `f(column, bytes)` for each field of one record (its line terminator excluded),
+/// Calls `f(column, text)` for each field of one record (its line terminator excluded),
 /// unquoting quoted fields into `scratch`.
-pub fn for_each_field(record: &[u8], delim: u8, scratch: &mut Vec<u8>, mut f: impl FnMut(usize, &[u8])) {
-    let rec = record.strip_suffix(b"\r").unwrap_or(record);
+pub fn for_each_field(record: &str, delim: u8, scratch: &mut String, mut f: impl FnMut(usize, &str)) {
+    let rec = record.strip_suffix('\r').unwrap_or(record);
+    let bytes = rec.as_bytes();
+    // Delimiters and quotes are ASCII, so every index found below is a char boundary.
     let mut col = 0;
     let mut i = 0;
     loop {
-        let end = if rec.get(i) == Some(&b'"') {
+        let end = if bytes.get(i) == Some(&b'"') {
             scratch.clear();
             let mut j = i + 1;
             loop {
-                match memchr(b'"', &rec[j..]) {
+                match memchr(b'"', &bytes[j..]) {
                     None => {
-                        scratch.extend_from_slice(&rec[j..]);
+                        scratch.push_str(&rec[j..]);
                         j = rec.len();
                         break;
                     }
                     Some(k) => {
-                        scratch.extend_from_slice(&rec[j..j + k]);
+                        scratch.push_str(&rec[j..j + k]);
                         let quote = j + k;
-                        if rec.get(quote + 1) == Some(&b'"') {
-                            scratch.push(b'"');
+                        if bytes.get(quote + 1) == Some(&b'"') {
+                            scratch.push('"');
                             j = quote + 2;
                         } else {
                             j = quote + 1;
@@ -108,12 +110,12 @@ pub fn for_each_field(record: &[u8], delim: u8, scratch: &mut Vec<u8>, mut f: im
                     }
                 }
             }
-            let end = memchr(delim, &rec[j..]).map_or(rec.len(), |k| j + k);
-            scratch.extend_from_slice(&rec[j..end]);
+            let end = memchr(delim, &bytes[j..]).map_or(rec.len(), |k| j + k);
+            scratch.push_str(&rec[j..end]);
             f(col, scratch);
             end
         } else {
-            let end = memchr(delim, &rec[i..]).map_or(rec.len(), |k| i + k);
+            let end = memchr(delim, &bytes[i..]).map_or(rec.len(), |k| i + k);
             f(col, &rec[i..end]);
             end
         };
@@ -143,8 +145,8 @@ impl CsvExtractor {
 impl Extractor for CsvExtractor {
     fn extract(
         &self,
-        record: &[u8],
-        scratch: &mut Vec<u8>,
+        record: &str,
+        scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
         let Some(last) = self.last_role else { return Ok(()) };
@@ -564,10 +566,10 @@ mod tests {
 
     fn fields(record: &[u8]) -> Vec<String> {
         let mut v = Vec::new();
-        let mut scratch = Vec::new();
-        for_each_field(record, b',', &mut scratch, |i, f| {
+        let mut scratch = String::new();
+        for_each_field(&String::from_utf8_lossy(record), b',', &mut scratch, |i, f| {
             assert_eq!(i, v.len());
-            v.push(String::from_utf8_lossy(f).into_owned());
+            v.push(f.to_string());
         });
         v
     }

@@ -121,6 +121,16 @@ impl Batch {
     pub fn record_bytes(&self, span: &Span) -> &[u8] {
         &self.data[span.start..span.end]
     }
+
+    /// A record's text: borrowed when it is valid UTF-8 (validated once per record, not per
+    /// field), else decoded lossily with U+FFFD (SPEC §9).
+    pub fn record_text(&self, span: &Span) -> std::borrow::Cow<'_, str> {
+        let bytes = self.record_bytes(span);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
+    }
 }
 
 /// How much one batch may hold before the splitter hands it over.
@@ -145,17 +155,18 @@ pub trait Splitter: Send {
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError>;
 }
 
-/// Receives a record's identity values as found: the kind its column holds, and the raw bytes.
-pub type FieldSink<'a> = dyn FnMut(Kind, &[u8]) + 'a;
+/// Receives a record's identity values as found: the kind its column holds, and the raw text.
+pub type FieldSink<'a> = dyn FnMut(Kind, &str) + 'a;
 
 /// Turns one record's bytes into its identity values.
 pub trait Extractor: Sync {
-    /// Passes each identity value of the record to `sink`, in field order. `Err` is the reason the
-    /// record is malformed; values already passed must then be discarded by the caller.
+    /// Passes each identity value of the record to `sink`, in field order. The record was decoded
+    /// lossily from UTF-8 by the caller (SPEC §9). `Err` is the reason the record is malformed;
+    /// values already passed must then be discarded by the caller.
     fn extract(
         &self,
-        record: &[u8],
-        scratch: &mut Vec<u8>,
+        record: &str,
+        scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str>;
 }

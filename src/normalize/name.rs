@@ -56,7 +56,11 @@ fn is_degree(token: &str) -> bool {
 /// honorifics and trailing degrees dropped; tokens joined by one space.
 pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    if raw.is_ascii() {
+    if is_clean_ascii(raw.as_bytes()) {
+        // Letters and single spaces only (most names): the canonical form is the lowercase.
+        out.push_str(raw);
+        out.make_ascii_lowercase();
+    } else if raw.is_ascii() {
         // ASCII is already NFKC and NFD and has no combining marks: skip the Unicode passes.
         clean_ascii(raw.as_bytes(), out);
     } else {
@@ -90,6 +94,19 @@ fn clean_tokens(chars: impl Iterator<Item = char>, out: &mut String) {
     }
 }
 
+/// ASCII letters separated by single spaces, nothing else.
+fn is_clean_ascii(raw: &[u8]) -> bool {
+    let mut previous_space = true; // no leading space
+    for &b in raw {
+        let space = b == b' ';
+        if !(b.is_ascii_alphabetic() || space) || (space && previous_space) {
+            return false;
+        }
+        previous_space = space;
+    }
+    !previous_space // no trailing space, not empty
+}
+
 /// [`clean_tokens`] for ASCII input, on bytes.
 fn clean_ascii(raw: &[u8], out: &mut String) {
     let mut pending_space = false;
@@ -113,7 +130,8 @@ fn clean_ascii(raw: &[u8], out: &mut String) {
 fn strip_titles(out: &mut String) {
     let mut start = 0;
     while start < out.len() {
-        let token_end = out[start..].find(' ').map_or(out.len(), |i| start + i);
+        let token_end =
+            out.as_bytes()[start..].iter().position(|&b| b == b' ').map_or(out.len(), |i| start + i);
         if !is_honorific(&out[start..token_end]) {
             break;
         }
@@ -121,7 +139,8 @@ fn strip_titles(out: &mut String) {
     }
     let mut end = out.len();
     while end > start {
-        let token_start = out[start..end].rfind(' ').map_or(start, |i| start + i + 1);
+        let token_start =
+            out.as_bytes()[start..end].iter().rposition(|&b| b == b' ').map_or(start, |i| start + i + 1);
         if !is_degree(&out[token_start..end]) {
             break;
         }

@@ -71,7 +71,7 @@ fn record_loop(c: &mut Criterion) {
         b.iter(|| {
             matcher.begin(&mut scratch);
             let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, &mut scratch);
-            extractor.extract(black_box(RECORD), &mut text, &mut sink).unwrap();
+            extractor.extract(black_box(RECORD), None, &mut text, &mut sink).unwrap();
             matcher.finish(&mut scratch, &mut invalid)
         })
     });

@@ -42,12 +42,15 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Dumps to scan: CSV or TSV files, or `-` for standard input.
+    /// Dumps to scan: CSV/TSV, NDJSON, JSON, MySQL or PostgreSQL dumps, plain or .gz/.zst;
+    /// directories (all files under them, in sorted order); `-` for standard input. Files that
+    /// are not dumps (images, PDFs, archives) are skipped with a warning.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
     /// Watchlist: a plain list (one NIK, phone, e-mail or name per line, optional `kind:` prefix)
-    /// or a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…). Repeatable.
+    /// or a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…); `-` reads it
+    /// from standard input. Repeatable.
     #[arg(short, long = "watch", value_name = "FILE", required = true)]
     pub watch: Vec<PathBuf>,
 
@@ -71,7 +74,7 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Read inputs as this format instead of detecting it.
+    /// Read inputs as this format instead of detecting it (from the file name, then the content).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
 
@@ -79,13 +82,14 @@ pub struct ScanArgs {
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
 
-    /// The first row of CSV inputs is data, not a header (columns are then sniffed, or use --map
-    /// with column numbers).
+    /// The first row of CSV inputs is data, not a header (NIK, phone and e-mail columns are then
+    /// found by their content; give names and birth dates with --map and column numbers).
     #[arg(long)]
     pub no_header: bool,
 
-    /// Give a column a role: KIND is nik, phone, email, name or dob; COLUMN is a header name or a
-    /// 1-based column number. Repeatable.
+    /// Give a column a role: KIND is nik, phone, email, name or dob; COLUMN is a header name, a
+    /// JSON path (`pasien.kontak.hp`) or its last part, an SQL column, or a 1-based column
+    /// number. Repeatable.
     #[arg(long, value_name = "KIND=COLUMN")]
     pub map: Vec<ColumnMap>,
 
@@ -134,6 +138,9 @@ pub enum FailOn {
 pub enum InputFormatArg {
     Csv,
     Tsv,
+    Ndjson,
+    Json,
+    Sql,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -182,6 +189,9 @@ impl ScanArgs {
                 format: self.input_format.map(|f| match f {
                     InputFormatArg::Csv => Format::Csv,
                     InputFormatArg::Tsv => Format::Tsv,
+                    InputFormatArg::Ndjson => Format::Ndjson,
+                    InputFormatArg::Json => Format::Json,
+                    InputFormatArg::Sql => Format::Sql,
                 }),
                 delimiter: self.delimiter,
                 no_header: self.no_header,

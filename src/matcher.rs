@@ -62,6 +62,15 @@ pub struct MatchScratch {
     tmp: String,
     /// This record's invalid values, added to the totals only if the record is not bad.
     invalid: InvalidCounts,
+    /// Values (valid or not) this record held.
+    seen: u64,
+}
+
+impl MatchScratch {
+    /// Identity values (valid or not) of the current record.
+    pub fn values_seen(&self) -> u64 {
+        self.seen
+    }
 }
 
 /// Matches records against a watchlist with one hasher.
@@ -78,6 +87,7 @@ impl Matcher<'_> {
         s.values.clear();
         s.hits.clear();
         s.invalid = [0; KIND_COUNT];
+        s.seen = 0;
     }
 
     /// Adds one field of the record: skipped when absent, split when it holds several phones,
@@ -129,6 +139,7 @@ impl Matcher<'_> {
     }
 
     fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
+        s.seen += 1;
         if normalize::normalize_into(kind, raw, &mut s.tmp).is_err() {
             s.invalid[kind.index()] += 1;
             return;

@@ -1,7 +1,7 @@
 //! Where a report goes: stdout, or a file written atomically (a temporary file beside it,
 //! renamed into place only when the report is complete).
 
-use anyhow::{Context, Result};
+use anyhow::{Result, anyhow, bail};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -22,11 +22,21 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        if path.is_dir() {
+            bail!("cannot write the report to {}: it is a directory", path.display());
+        }
+        if !dir.is_dir() {
+            bail!(
+                "cannot write the report to {}: directory {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
         let temp = tempfile::Builder::new()
             .prefix(".leakcheck-")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            .map_err(|e| anyhow!("cannot write the report to {}: {}", path.display(), e.kind()))?;
         Ok(Output::File(temp, path.to_path_buf()))
     }
 
@@ -42,8 +52,9 @@ impl Output {
     /// temporary file and leaves nothing at the target.
     pub fn commit(self) -> Result<()> {
         if let Output::File(temp, path) = self {
-            temp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
-            temp.persist(&path).with_context(|| format!("cannot move the report into {}", path.display()))?;
+            temp.as_file().sync_all().map_err(|e| anyhow!("writing {}: {}", path.display(), e.kind()))?;
+            temp.persist(&path)
+                .map_err(|e| anyhow!("cannot move the report into {}: {}", path.display(), e.error.kind()))?;
         }
         Ok(())
     }

@@ -29,6 +29,7 @@ impl Progress {
             if let Ok(style) = ProgressStyle::with_template(template) {
                 bar.set_style(style);
             }
+            bar.set_message("starting");
             bar
         });
         Progress { bar, bytes_read, started: Instant::now() }

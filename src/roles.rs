@@ -2,7 +2,7 @@
 //! sniffed from its first values. Shared by dump readers and the CSV watchlist loader.
 
 use crate::kind::Kind;
-use crate::normalize::{self, Invalid};
+use crate::normalize;
 
 /// Header synonyms per kind, as header keys (lowercase, alphanumerics only), from SPEC §5.
 const SYNONYMS: &[(Kind, &[&str])] = &[
@@ -192,8 +192,8 @@ impl std::str::FromStr for ColumnMap {
 }
 
 impl ColumnMap {
-    /// The index of the column this map names among `headers` (exact name, then header key),
-    /// or a 1-based column number.
+    /// The index of the column this map names among `headers` (exact name, then header key, then
+    /// the key of a JSON path's last segment), or a 1-based column number.
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
         if let Some(headers) = headers {
             if let Some(i) = headers.iter().position(|h| h == &self.column) {
@@ -203,9 +203,25 @@ impl ColumnMap {
             if let Some(i) = headers.iter().position(|h| header_key(h) == key) {
                 return Some(i);
             }
+            if let Some(i) = headers.iter().position(|h| header_key(last_segment(h)) == key) {
+                return Some(i);
+            }
         }
         self.column.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1)
     }
+}
+
+/// The last segment of a dotted JSON path (`pasien.kontak.hp` → `hp`).
+pub fn last_segment(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+/// How a format's column names give roles: CSV headers and SQL columns as a whole, JSON paths by
+/// their last segment (SPEC §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    Whole,
+    DottedPath,
 }
 
 /// Assigns roles to columns: `--map` first, then header synonyms, then sniffing of the rest.
@@ -215,14 +231,29 @@ pub fn assign_roles(
     sniffer: &Sniffer,
     column_count: usize,
 ) -> Result<Vec<Option<Role>>, String> {
+    assign_roles_named(headers, Naming::Whole, maps, sniffer, column_count)
+}
+
+/// [`assign_roles`] with a choice of how names give roles.
+pub fn assign_roles_named(
+    headers: Option<&[String]>,
+    naming: Naming,
+    maps: &[ColumnMap],
+    sniffer: &Sniffer,
+    column_count: usize,
+) -> Result<Vec<Option<Role>>, String> {
     let mut roles: Vec<Option<Role>> = vec![None; column_count];
     let mut mapped = vec![false; column_count];
     for map in maps {
         let i =
             map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
-        if i >= roles.len() {
-            roles.resize(i + 1, None);
-            mapped.resize(i + 1, false);
+        if i >= column_count {
+            return Err(format!(
+                "--map {}={}: there is no column {} (the input has {column_count})",
+                map.kind,
+                map.column,
+                i + 1
+            ));
         }
         roles[i] = Some(Role { kind: map.kind, source: RoleSource::Map });
         mapped[i] = true;
@@ -231,18 +262,16 @@ pub fn assign_roles(
         if mapped[i] {
             continue;
         }
-        let header = headers.and_then(|h| h.get(i)).map(String::as_str);
+        let header = headers.and_then(|h| h.get(i)).map(|h| match naming {
+            Naming::Whole => h.as_str(),
+            Naming::DottedPath => last_segment(h),
+        });
         *role = match header.and_then(role_from_header) {
             Some(kind) => Some(Role { kind, source: RoleSource::Header }),
             None => sniffer.role(i, header.is_some_and(is_family_card)),
         };
     }
     Ok(roles)
-}
-
-/// Normalizes as `kind`, returning the reason on failure; a thin alias used by loaders.
-pub fn canonical(kind: Kind, raw: &str) -> Result<String, Invalid> {
-    normalize::canonical(kind, raw)
 }
 
 #[cfg(test)]
@@ -326,6 +355,8 @@ mod tests {
         assert!(assign_roles(Some(&headers), &bad, &s, 4).is_err());
         let by_number = ["name=2".parse::<ColumnMap>().unwrap()];
         let roles = assign_roles(None, &by_number, &s, 4).unwrap();
+        let too_far = ["nik=18446744073709551615".parse::<ColumnMap>().unwrap()];
+        assert!(assign_roles(None, &too_far, &s, 4).unwrap_err().contains("the input has 4"));
         assert_eq!(roles[1].map(|r| r.kind), Some(Kind::Name));
     }
 

@@ -66,6 +66,10 @@ pub trait ScanSink {
     fn bad_record(&mut self, bad: &BadRecord<'_>) -> Result<(), ScanError>;
     /// Called after each batch with the records scanned so far.
     fn progress(&mut self, _records: u64) {}
+    /// An input that is not a dump (an image, a PDF…) was skipped.
+    fn skipped(&mut self, input: &str, what: &str);
+    /// Something the user should know about an input (never an identifier).
+    fn warn(&mut self, message: &str);
 }
 
 /// What the scan needs besides the watchlist.
@@ -83,6 +87,8 @@ pub struct ScanConfig {
 pub struct InputStats {
     pub path: String,
     pub format: Option<&'static str>,
+    /// `gzip` or `zstd` when the input was compressed.
+    pub compression: Option<&'static str>,
     pub records: u64,
     pub bad_records: u64,
     /// Read to its end.
@@ -104,6 +110,8 @@ pub struct ScanStats {
     pub invalid_values: InvalidCounts,
     pub watch_entries: usize,
     pub watch_entries_exposed: usize,
+    /// Inputs skipped because they are not dumps (images, PDFs, archives…).
+    pub skipped_files: u64,
     pub elapsed_ms: u64,
     /// Every input was read to its end.
     pub complete: bool,
@@ -117,9 +125,17 @@ pub enum ScanError {
     #[error("{input}:{line}: bad record {record} ({reason}), and --strict is set")]
     Strict { input: String, line: u64, record: u64, reason: &'static str },
     #[error("writing the report: {0}")]
-    Output(#[from] std::io::Error),
+    Output(std::io::Error),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+    #[error("none of the {0} inputs could be scanned: they are not dumps (see the warnings above)")]
+    NothingScanned(u64),
+}
+
+impl From<std::io::Error> for ScanError {
+    fn from(e: std::io::Error) -> Self {
+        ScanError::Output(e)
+    }
 }
 
 /// The outcome of one record that the emitter must see.
@@ -132,6 +148,8 @@ enum Outcome {
 #[derive(Default)]
 struct TaskResult {
     records: u64,
+    /// Identity values seen (valid or not), to warn about inputs where none was found.
+    values: u64,
     outcomes: Vec<Outcome>,
     invalid: InvalidCounts,
 }
@@ -162,6 +180,9 @@ pub fn scan(
             for input in &config.inputs {
                 scan_input(input, config, &pool, &matcher, &mut state, sink)?;
             }
+            if state.stats.inputs.is_empty() && state.stats.skipped_files > 0 {
+                return Err(ScanError::NothingScanned(state.stats.skipped_files));
+            }
             Ok(())
         });
     let mut stats = state.stats;
@@ -178,22 +199,33 @@ fn scan_input(
     state: &mut Emitter,
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
+    let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
+    if let Err(InputError::Unsupported { input, what }) = &opened {
+        state.stats.skipped_files += 1;
+        sink.skipped(input, what);
+        return Ok(());
+    }
     state.stats.inputs.push(InputStats {
         path: input.display_name(),
         format: None,
+        compression: None,
         records: 0,
         bad_records: 0,
         complete: false,
     });
-    let Dump { name, format, first, mut splitter, extractor, .. } =
-        input::open_dump(input, &config.input, config.bytes_read.clone())?;
+    let Dump { name, format, compression, first, mut splitter, extractor, warnings, .. } = opened?;
     if let Some(last) = state.stats.inputs.last_mut() {
         last.format = Some(format.as_str());
+        last.compression = compression.name();
     }
+    for warning in &warnings {
+        sink.warn(warning);
+    }
+    let values_before = state.identity_values;
     let mut current = first;
     let mut next = Batch::default();
     let mut more = true;
-    while !current.spans.is_empty() {
+    while more || !current.spans.is_empty() {
         // Read the next batch while this one is matched; emit on this thread, in order.
         let (read, results) = pool.install(|| {
             rayon::join(
@@ -211,6 +243,12 @@ fn scan_input(
     }
     if let Some(last) = state.stats.inputs.last_mut() {
         last.complete = true;
+        if last.records > last.bad_records && state.identity_values == values_before {
+            sink.warn(&format!(
+                "{name}: no NIK, phone, e-mail, name or birth date was found in any record; \
+                 check which columns hold them with --map KIND=COLUMN"
+            ));
+        }
     }
     Ok(())
 }
@@ -230,10 +268,12 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 let WorkerScratch { text, matching } = scratch;
                 matcher.begin(matching);
                 let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
-                if let Err(reason) = extractor.extract(&batch.record_text(span), text, &mut sink) {
+                let layout = batch.layout(span);
+                if let Err(reason) = extractor.extract(&batch.record_text(span), layout, text, &mut sink) {
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }
+                result.values += matching.values_seen();
                 let pairs = matcher.finish(matching, &mut result.invalid);
                 if !pairs.is_empty() {
                     result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
@@ -249,6 +289,7 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
 struct Emitter<'w> {
     watchlist: &'w Watchlist,
     stats: ScanStats,
+    identity_values: u64,
     entry_exposed: Vec<bool>,
 }
 
@@ -257,6 +298,7 @@ impl<'w> Emitter<'w> {
         Emitter {
             watchlist,
             stats: ScanStats { watch_entries: watchlist.len(), ..ScanStats::default() },
+            identity_values: 0,
             entry_exposed: vec![false; watchlist.len()],
         }
     }
@@ -269,6 +311,7 @@ impl<'w> Emitter<'w> {
     ) -> Result<(), ScanError> {
         for result in results {
             self.stats.records += result.records;
+            self.identity_values += result.values;
             if let Some(i) = self.stats.inputs.last_mut() {
                 i.records += result.records;
             }

@@ -61,6 +61,8 @@ proptest! {
     fn spellings_of_one_nik(digits in "[0-9]{16}", mask in prop::collection::vec(0usize..8, 16),
                             quote in any::<bool>(), float in any::<bool>()) {
         let mut raw = sprinkle(&digits, &["", "", "", "", " ", ".", "-", "_"], &mask);
+        // `….0` at the end is a float's suffix (SPEC §2): a last digit 0 after a dot is ambiguous.
+        prop_assume!(float || !raw.replace(' ', "").ends_with(".0"));
         if quote { raw.insert(0, '\''); }
         if float { raw.push_str(".0"); }
         prop_assert_eq!(canonical(Kind::Nik, &raw), Ok(digits.clone()));

@@ -2,20 +2,23 @@
 
 use crate::exit_codes::ExitCode;
 use crate::hash::Hasher;
-use crate::input::{InputOptions, InputPath};
+use crate::input::{InputOptions, InputPath, walk};
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::report::{self, ReportFormat, ReportOptions, Reporter};
 use crate::scan::{self, BadRecord, Exposure, ScanConfig, ScanError, ScanSink, ScanStats};
 use crate::watchlist::{self, LoadOptions};
 use anyhow::{Context, Result, bail};
+use std::collections::HashSet;
 use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// Bad records warned about one by one; the rest are counted (SPEC §9).
 const WARN_BAD_RECORDS: u64 = 10;
+/// Skipped files named one by one; the rest are counted.
+const WARN_SKIPPED_FILES: u64 = 5;
 
 /// Which pairs make the exit code 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,12 +61,13 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     for warning in &watchlist.warnings {
         eprintln!("leakcheck: warning: {warning}");
     }
-    let inputs = check_inputs(&cmd.inputs)?;
+    let inputs = check_inputs(&cmd.inputs, &cmd.watch)?;
     let mut output = Output::open(cmd.output.as_deref())?;
 
     let stdout_tty = io::stdout().is_terminal();
     let to_terminal = output.is_stdout() && stdout_tty;
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("TERM").is_some_and(|t| t == "dumb");
     let options = ReportOptions {
         reveal: cmd.reveal,
         color: cmd.format == ReportFormat::Human && to_terminal && !no_color,
@@ -79,8 +83,13 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);
-        let mut sink =
-            CliSink { reporter: reporter.as_mut(), progress: &progress, strict: cmd.strict, warned: 0 };
+        let mut sink = CliSink {
+            reporter: reporter.as_mut(),
+            progress: &progress,
+            strict: cmd.strict,
+            warned: 0,
+            skipped: 0,
+        };
         let (stats, result) = scan::scan(&config, &watchlist, &hasher, &mut sink);
         progress.finish();
         if stats.bad_records > WARN_BAD_RECORDS {
@@ -88,6 +97,13 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
                 "leakcheck: warning: {} more bad records not shown ({} in all)",
                 stats.bad_records - WARN_BAD_RECORDS,
                 stats.bad_records
+            );
+        }
+        if stats.skipped_files > WARN_SKIPPED_FILES {
+            eprintln!(
+                "leakcheck: warning: {} more files skipped ({} in all)",
+                stats.skipped_files - WARN_SKIPPED_FILES,
+                stats.skipped_files
             );
         }
         let finished = reporter.finish(&stats).map_err(ScanError::Output);
@@ -107,15 +123,29 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     }
 }
 
-/// Every input must exist before anything is written; stdin may be read only once.
-fn check_inputs(paths: &[PathBuf]) -> Result<Vec<InputPath>> {
-    let inputs: Vec<InputPath> = paths.iter().map(|p| InputPath::new(p)).collect();
-    if inputs.iter().filter(|i| **i == InputPath::Stdin).count() > 1 {
-        bail!("`-` (standard input) can be given only once");
-    }
-    for input in &inputs {
-        if let InputPath::File(path) = input {
+/// Every input must exist before anything is written; directories become the files under them;
+/// stdin may be read only once.
+fn check_inputs(paths: &[PathBuf], watch: &[PathBuf]) -> Result<Vec<InputPath>> {
+    for path in paths {
+        if path != Path::new("-") {
             std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
+        }
+    }
+    let inputs = walk::expand(paths).map_err(anyhow::Error::msg)?;
+    let stdin_readers = inputs.iter().filter(|i| **i == InputPath::Stdin).count()
+        + watch.iter().filter(|w| w.as_path() == Path::new("-")).count();
+    if stdin_readers > 1 {
+        bail!("`-` (standard input) can be read only once: as one input or as one watchlist");
+    }
+    let mut seen = HashSet::new();
+    for input in &inputs {
+        if let InputPath::File(path) = input
+            && !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        {
+            eprintln!(
+                "leakcheck: warning: {} is given more than once; it is scanned each time",
+                path.display()
+            );
         }
     }
     Ok(inputs)
@@ -127,6 +157,7 @@ struct CliSink<'a, 'w> {
     progress: &'a Progress,
     strict: bool,
     warned: u64,
+    skipped: u64,
 }
 
 impl ScanSink for CliSink<'_, '_> {
@@ -158,5 +189,19 @@ impl ScanSink for CliSink<'_, '_> {
 
     fn progress(&mut self, records: u64) {
         self.progress.update(records);
+    }
+
+    fn skipped(&mut self, input: &str, what: &str) {
+        self.skipped += 1;
+        if self.skipped <= WARN_SKIPPED_FILES {
+            self.progress.println(&format!(
+                "leakcheck: warning: {}: skipped, it is {what}",
+                report::mask::sanitize(input)
+            ));
+        }
+    }
+
+    fn warn(&mut self, message: &str) {
+        self.progress.println(&format!("leakcheck: warning: {}", report::mask::sanitize(message)));
     }
 }

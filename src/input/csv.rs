@@ -8,9 +8,10 @@
 //! only at the start of a field, `""` inside one is a literal quote, and bytes after the closing
 //! quote up to the delimiter are kept.
 
+use super::decompress::Compression;
 use super::{
-    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, InputError, InputOptions,
-    MAX_RECORD_BYTES, Span, Splitter, read_chunk, sniff,
+    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_chunk, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, Sniffer};
@@ -24,11 +25,11 @@ const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 pub(super) fn open(
     name: String,
     format: Format,
-    mut head: Vec<u8>,
-    complete: bool,
+    head: Head,
     reader: Box<dyn Read + Send>,
     options: &InputOptions,
 ) -> Result<Dump, InputError> {
+    let Head { bytes: mut head, complete } = head;
     if head.starts_with(UTF8_BOM) {
         head.drain(..UTF8_BOM.len());
     }
@@ -36,14 +37,26 @@ pub(super) fn open(
         Format::Tsv => b'\t',
         _ => sniff::sniff_delimiter(&head, complete).unwrap_or(b','),
     });
+    let cr_only = !head.contains(&b'\n') && head.contains(&b'\r');
     let mut splitter = CsvSplitter::new(reader, head, delimiter, !options.no_header, name.clone());
+    if cr_only {
+        splitter = splitter.with_cr_newlines();
+    }
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
+    if let Some(reason) = splitter.header_error {
+        return Err(InputError::Columns {
+            input: name,
+            message: format!("cannot read the header row: {reason}"),
+        });
+    }
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
-        for_each_field(&String::from_utf8_lossy(h), delimiter, &mut scratch, |_, f| {
-            names.push(f.trim().to_string())
+        for_each_field(&String::from_utf8_lossy(h), delimiter, &mut scratch, |col, f| {
+            if col < MAX_COLUMNS {
+                names.push(f.trim().to_string());
+            }
         });
         names
     });
@@ -52,9 +65,12 @@ pub(super) fn open(
     let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
+            if col >= MAX_COLUMNS {
+                return;
+            }
             width = width.max(col + 1);
             let header = headers.as_ref().and_then(|h| h.get(col));
-            if header.is_none_or(|h| roles::role_from_header(h).is_none()) {
+            if header.is_none_or(|h| roles::role_from_header(h).is_none()) && !is_null_marker(field) {
                 sniffer.observe(col, field);
             }
         });
@@ -67,15 +83,30 @@ pub(super) fn open(
         .map(|(i, role)| Column { name: headers.as_ref().and_then(|h| h.get(i).cloned()), role: *role })
         .collect();
     let roles: Vec<Option<Kind>> = assigned.iter().map(|r| r.map(|r| r.kind)).collect();
+    let mut warnings = Vec::new();
+    if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
+        warnings.push(format!(
+            "{name}: the first row holds a NIK, phone or e-mail, so it looks like data, not a header; \
+             it was read as a header and not scanned (use --no-header if the file has none)"
+        ));
+    }
     Ok(Dump {
         name,
         format,
+        compression: Compression::None,
         delimiter: Some(delimiter),
         columns,
         first,
         splitter: Box::new(splitter),
+        warnings,
         extractor: Box::new(CsvExtractor::new(delimiter, roles)),
     })
+}
+
+/// A header row with a valid NIK, phone or e-mail in it is probably the first data row.
+fn looks_like_data(headers: &[String]) -> bool {
+    let mut scratch = String::new();
+    headers.iter().any(|h| Kind::SNIFFED.into_iter().any(|kind| roles::sniff_valid(kind, h, &mut scratch)))
 }
 
 /// Calls `f(column, text)` for each field of one record (its line terminator excluded),
@@ -146,6 +177,7 @@ impl Extractor for CsvExtractor {
     fn extract(
         &self,
         record: &str,
+        _layout: Option<&Layout>,
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
@@ -153,6 +185,7 @@ impl Extractor for CsvExtractor {
         for_each_field(record, self.delim, scratch, |col, field| {
             if col <= last
                 && let Some(Some(kind)) = self.roles.get(col)
+                && !is_null_marker(field)
             {
                 sink(*kind, field);
             }
@@ -161,11 +194,16 @@ impl Extractor for CsvExtractor {
     }
 }
 
-/// Finds CSV record boundaries in a stream (see the module docs for the quoting rules).
+/// Finds CSV record boundaries in a stream (see the module docs for the quoting rules). With
+/// `quote: None` it splits plain lines (NDJSON) with the same limits and line numbers.
 pub struct CsvSplitter {
     reader: Box<dyn Read + Send>,
     name: String,
     delim: u8,
+    /// The quote byte, or `None` when records are plain lines.
+    quote: Option<u8>,
+    /// The record terminator: `\n` (also ends CRLF records), or `\r` for old Mac files.
+    newline: u8,
     /// Unconsumed bytes, starting at the current (unfinished) record.
     buf: Vec<u8>,
     /// Where scanning resumes in `buf`.
@@ -180,11 +218,16 @@ pub struct CsvSplitter {
     eof: bool,
     /// Discarding the rest of an oversized line.
     skipping_line: bool,
+    /// After a broken quote, quoted fields may no longer span lines: every later line is read on
+    /// its own, which keeps recovery linear however many broken quotes follow.
+    line_mode: bool,
     /// Records longer than this are bad (SPEC §9: 64 MiB).
     max_record: usize,
     want_header: bool,
     /// The header row, once read.
     pub header: Option<Vec<u8>>,
+    /// Why the header row could not be read, if it could not.
+    pub header_error: Option<&'static str>,
 }
 
 impl CsvSplitter {
@@ -194,6 +237,8 @@ impl CsvSplitter {
             reader,
             name,
             delim,
+            quote: Some(b'"'),
+            newline: b'\n',
             buf: head,
             pos: 0,
             in_quotes: false,
@@ -202,10 +247,24 @@ impl CsvSplitter {
             next_record: 1,
             eof: false,
             skipping_line: false,
+            line_mode: false,
             max_record: MAX_RECORD_BYTES,
             want_header: header,
             header: None,
+            header_error: None,
         }
+    }
+
+    /// Splits plain lines: no quoting (NDJSON, where strings cannot hold a raw newline).
+    pub fn lines(mut self) -> Self {
+        self.quote = None;
+        self
+    }
+
+    /// Ends records at a lone `\r` (files from old Mac software with no `\n` at all).
+    pub fn with_cr_newlines(mut self) -> Self {
+        self.newline = b'\r';
+        self
     }
 
     /// Lowers the record size limit (for tests of the limit without 64 MiB inputs).
@@ -216,63 +275,82 @@ impl CsvSplitter {
 
     fn read_more(&mut self) -> Result<(), InputError> {
         let n = read_chunk(self.reader.as_mut(), &mut self.buf)
-            .map_err(|source| InputError::Read { input: self.name.clone(), source })?;
+            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
         if n == 0 {
             self.eof = true;
         }
         Ok(())
     }
 
-    /// Scans from `pos`; pushes complete records (offsets relative to `buf`) until the limits
-    /// are reached or more input is needed. Returns the offset where the unfinished record starts.
+    /// Scans from `pos`, pushing complete records (offsets into `buf`) until the limits are
+    /// reached (`true`) or more input is needed (`false`).
     fn scan(&mut self, record_start: &mut usize, batch: &mut Batch, limits: BatchLimits) -> bool {
+        let nl = self.newline;
         let mut pos = self.pos;
         loop {
             if self.in_quotes {
-                match memchr(b'"', &self.buf[pos..]) {
-                    None => {
-                        self.inner_lines += count_newlines(&self.buf[pos..]);
-                        self.pos = self.buf.len();
+                let q = self.quote.unwrap_or(b'"');
+                let found = if self.line_mode {
+                    memchr2(q, nl, &self.buf[pos..])
+                } else {
+                    memchr(q, &self.buf[pos..])
+                };
+                let Some(k) = found else {
+                    self.inner_lines += count_newlines(&self.buf[pos..], nl);
+                    self.pos = self.buf.len();
+                    return false;
+                };
+                let at = pos + k;
+                if self.buf[at] == nl {
+                    // Line mode: a quote still open at the end of its line is a bad record.
+                    self.push_bad(batch, "quoted field never closed");
+                    self.in_quotes = false;
+                    self.line += 1;
+                    *record_start = at + 1;
+                    pos = at + 1;
+                    self.pos = pos;
+                } else {
+                    self.inner_lines += count_newlines(&self.buf[pos..at], nl);
+                    if at + 1 == self.buf.len() && !self.eof {
+                        // Cannot tell `""` from a closing quote yet.
+                        self.pos = at;
                         return false;
                     }
-                    Some(k) => {
-                        let quote = pos + k;
-                        self.inner_lines += count_newlines(&self.buf[pos..quote]);
-                        if quote + 1 == self.buf.len() && !self.eof {
-                            // Cannot tell `""` from a closing quote yet.
-                            self.pos = quote;
-                            return false;
-                        }
-                        if self.buf.get(quote + 1) == Some(&b'"') {
-                            pos = quote + 2;
-                        } else {
-                            self.in_quotes = false;
-                            pos = quote + 1;
-                        }
+                    if self.buf.get(at + 1) == Some(&q) {
+                        pos = at + 2;
+                    } else {
+                        self.in_quotes = false;
+                        pos = at + 1;
                     }
+                    continue;
                 }
-                continue;
-            }
-            let Some(k) = memchr2(b'"', b'\n', &self.buf[pos..]) else {
-                self.pos = self.buf.len();
-                return false;
-            };
-            let at = pos + k;
-            if self.buf[at] == b'"' {
-                if at == *record_start || self.buf[at - 1] == self.delim {
-                    self.in_quotes = true;
+            } else {
+                let found = match self.quote {
+                    Some(q) => memchr2(q, nl, &self.buf[pos..]),
+                    None => memchr(nl, &self.buf[pos..]),
+                };
+                let Some(k) = found else {
+                    self.pos = self.buf.len();
+                    return false;
+                };
+                let at = pos + k;
+                if self.buf[at] != nl {
+                    if at == *record_start || self.buf[at - 1] == self.delim {
+                        self.in_quotes = true;
+                    }
+                    pos = at + 1;
+                    continue;
                 }
+                let start = *record_start;
+                let lines = 1 + std::mem::take(&mut self.inner_lines);
+                self.finish_record(batch, start, at);
+                self.line += lines;
+                *record_start = at + 1;
                 pos = at + 1;
-                continue;
+                self.pos = pos;
             }
-            let start = *record_start;
-            let lines = 1 + std::mem::take(&mut self.inner_lines);
-            self.finish_record(batch, start, at);
-            self.line += lines;
-            *record_start = at + 1;
-            pos = at + 1;
-            self.pos = pos;
-            if batch.spans.len() >= limits.records || at + 1 >= limits.bytes {
+            let full = batch.spans.len() >= limits.records || pos >= limits.bytes;
+            if full && !batch.spans.is_empty() {
                 return true;
             }
         }
@@ -290,25 +368,29 @@ impl CsvSplitter {
             self.header = Some(bytes.to_vec());
             return;
         }
-        batch.spans.push(Span { start, end, record: self.next_record, line: self.line, bad: None });
+        batch.spans.push(Span::new(start, end, self.next_record, self.line));
         self.next_record += 1;
     }
 
-    /// Marks the record at `record_start` bad and restarts scanning on the line after its first.
-    /// Returns `false` when that first line is itself unfinished (then the line is skipped).
-    fn recover(&mut self, record_start: &mut usize, batch: &mut Batch, reason: &'static str) {
-        batch.spans.push(Span {
-            start: 0,
-            end: 0,
-            record: self.next_record,
-            line: self.line,
-            bad: Some(reason),
-        });
+    /// Counts the current record as bad (the header, if it was still expected, is an error).
+    fn push_bad(&mut self, batch: &mut Batch, reason: &'static str) {
+        if self.want_header {
+            self.want_header = false;
+            self.header_error = Some(reason);
+            return;
+        }
+        batch.spans.push(Span::bad(self.next_record, self.line, reason));
         self.next_record += 1;
-        self.want_header = false;
+    }
+
+    /// Marks the record at `record_start` bad and restarts on the line after its first, in line
+    /// mode from then on. When that first line is itself unfinished, the rest of it is skipped.
+    fn recover(&mut self, record_start: &mut usize, batch: &mut Batch, reason: &'static str) {
+        self.push_bad(batch, reason);
         self.in_quotes = false;
         self.inner_lines = 0;
-        match memchr(b'\n', &self.buf[*record_start..]) {
+        self.line_mode = true;
+        match memchr(self.newline, &self.buf[*record_start..]) {
             Some(k) => {
                 *record_start += k + 1;
                 self.pos = *record_start;
@@ -324,7 +406,7 @@ impl CsvSplitter {
 
     /// Drops bytes up to and including the next newline; `true` once it was found.
     fn skip_line(&mut self, record_start: &mut usize) -> bool {
-        match memchr(b'\n', &self.buf[*record_start..]) {
+        match memchr(self.newline, &self.buf[*record_start..]) {
             Some(k) => {
                 *record_start += k + 1;
                 self.pos = *record_start;
@@ -337,6 +419,15 @@ impl CsvSplitter {
                 self.pos = self.buf.len();
                 false
             }
+        }
+    }
+
+    /// Drops consumed bytes before `record_start` when no span refers to them.
+    fn compact(&mut self, record_start: &mut usize) {
+        if *record_start > 0 {
+            self.buf.drain(..*record_start);
+            self.pos -= *record_start;
+            *record_start = 0;
         }
     }
 }
@@ -375,7 +466,12 @@ impl Splitter for CsvSplitter {
                 break;
             }
             if self.buf.len() - record_start > self.max_record {
-                self.recover(&mut record_start, batch, "record larger than 64 MiB");
+                let reason = if self.in_quotes {
+                    "quoted field still open after 64 MiB"
+                } else {
+                    "record larger than 64 MiB"
+                };
+                self.recover(&mut record_start, batch, reason);
                 continue;
             }
             if batch.spans.is_empty() {
@@ -393,20 +489,9 @@ impl Splitter for CsvSplitter {
     }
 }
 
-impl CsvSplitter {
-    /// Drops consumed bytes before `record_start` when no span refers to them.
-    fn compact(&mut self, record_start: &mut usize) {
-        if *record_start > 0 {
-            self.buf.drain(..*record_start);
-            self.pos -= *record_start;
-            *record_start = 0;
-        }
-    }
-}
-
-fn count_newlines(bytes: &[u8]) -> u64 {
+fn count_newlines(bytes: &[u8], newline: u8) -> u64 {
     // Quoted fields are short: a plain loop (vectorized by the compiler) beats memchr's setup.
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    bytes.iter().filter(|&&b| b == newline).count() as u64
 }
 
 #[cfg(test)]
@@ -546,8 +631,61 @@ mod tests {
         // A quoted field that grows past the limit: bad, and scanning resumes on its next line.
         let input = format!("a,b\n\"{long}\n{long}\n3,4\n");
         let (_, recs) = trickle(input.as_bytes(), true, 64);
-        assert_eq!(recs[0], (1, 2, Err("record larger than 64 MiB")));
+        assert_eq!(recs[0], (1, 2, Err("quoted field still open after 64 MiB")));
         assert_eq!(recs.last(), Some(&(3, 4, Ok("3,4".into()))));
+    }
+
+    #[test]
+    fn after_a_broken_quote_each_line_stands_alone() {
+        // Every line opens a quote at a field start; read naively this rescans to the end once
+        // per line. In line mode each such line is one bad record, found in one pass.
+        let mut input = String::from("nama,x\n");
+        for _ in 0..20_000 {
+            input.push_str("a\",\"b\n");
+        }
+        input.push_str("ok,1\n");
+        let started = std::time::Instant::now();
+        let (_, recs) = split(input.as_bytes(), true);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(recs.len(), 20_001);
+        assert_eq!(recs.last(), Some(&(20_001, 20_002, Ok("ok,1".into()))));
+        assert!(recs.iter().filter(|r| r.2.is_err()).count() >= 19_999);
+    }
+
+    #[test]
+    fn a_header_with_a_broken_quote_is_an_error_not_record_one() {
+        let mut s = CsvSplitter::new(
+            Box::new(std::io::empty()),
+            b"\"nik,nama\n1,2\n".to_vec(),
+            b',',
+            true,
+            "t".into(),
+        );
+        let mut batch = Batch::default();
+        while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {}
+        assert_eq!(s.header_error, Some("quoted field never closed"));
+    }
+
+    #[test]
+    fn lines_mode_ignores_quotes_and_cr_mode_splits_on_cr() {
+        let mut s = CsvSplitter::new(
+            Box::new(std::io::empty()),
+            b"{\"a\":\"\"}\n\n{\"b\":1}".to_vec(),
+            b',',
+            false,
+            "t".into(),
+        )
+        .lines();
+        let mut batch = Batch::default();
+        assert!(s.next_batch(&mut batch, BatchLimits::STEADY).unwrap());
+        let lines: Vec<_> = batch.spans.iter().map(|sp| (sp.line, batch.record_bytes(sp).to_vec())).collect();
+        assert_eq!(lines, [(1, b"{\"a\":\"\"}".to_vec()), (3, b"{\"b\":1}".to_vec())]);
+        let mut s =
+            CsvSplitter::new(Box::new(std::io::empty()), b"a,b\r1,2\r3,4".to_vec(), b',', true, "t".into())
+                .with_cr_newlines();
+        assert!(s.next_batch(&mut batch, BatchLimits::STEADY).unwrap());
+        assert_eq!(s.header.as_deref(), Some(&b"a,b"[..]));
+        assert_eq!(batch.spans.iter().map(|sp| sp.line).collect::<Vec<_>>(), [2, 3]);
     }
 
     #[test]

@@ -7,7 +7,12 @@
 //! threads, hashing or reports.
 
 pub mod csv;
+pub mod decompress;
+pub mod detect;
+pub mod json;
 pub mod sniff;
+pub mod sql;
+pub mod walk;
 
 use crate::kind::Kind;
 use crate::roles::{ColumnMap, Role};
@@ -19,6 +24,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A record larger than this is a bad record, not an allocation (SPEC §9).
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
+/// Columns (or JSON paths, or SQL columns) planned per input; fields beyond are ignored, so a
+/// hostile record of millions of fields cannot make planning allocate per field.
+pub const MAX_COLUMNS: usize = 4096;
 /// Bytes read from the input at a time.
 const READ_CHUNK: usize = 256 << 10;
 
@@ -27,6 +35,9 @@ const READ_CHUNK: usize = 256 << 10;
 pub enum Format {
     Csv,
     Tsv,
+    Ndjson,
+    Json,
+    Sql,
 }
 
 impl Format {
@@ -34,6 +45,9 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Tsv => "tsv",
+            Format::Ndjson => "ndjson",
+            Format::Json => "json",
+            Format::Sql => "sql",
         }
     }
 }
@@ -71,6 +85,19 @@ impl InputPath {
         }
     }
 
+    /// The file name without a `.gz`/`.zst` suffix, for detection by extension.
+    pub fn name_without_compression(&self) -> Option<String> {
+        let InputPath::File(p) = self else { return None };
+        let name = p.file_name()?.to_string_lossy().into_owned();
+        let lower = name.to_ascii_lowercase();
+        for suffix in [".gz", ".gzip", ".zst", ".zstd"] {
+            if lower.ends_with(suffix) {
+                return Some(name[..name.len() - suffix.len()].to_string());
+            }
+        }
+        Some(name)
+    }
+
     /// Size in bytes when known (for the progress bar).
     pub fn size(&self) -> Option<u64> {
         match self {
@@ -83,14 +110,17 @@ impl InputPath {
 /// Why an input could not be read. Messages name the input, never a value from it.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{input}: {source}")]
-    Open { input: String, source: io::Error },
+    #[error("{input}: {error}")]
+    Open { input: String, error: io::Error },
     #[error("{input}: is a directory")]
     Directory { input: String },
-    #[error("{input}: read error: {source}")]
-    Read { input: String, source: io::Error },
+    #[error("{input}: read error: {error}")]
+    Read { input: String, error: io::Error },
     #[error("{input}: {message}")]
     Columns { input: String, message: String },
+    /// Not a dump (an image, a PDF, an archive…): skipped and counted, not an error.
+    #[error("{input}: skipped, it is {what}")]
+    Unsupported { input: String, what: &'static str },
 }
 
 /// One record's place in its input; `bad` is set when the splitter already knows it is malformed.
@@ -103,6 +133,32 @@ pub struct Span {
     /// 1-based physical line where the record starts.
     pub line: u64,
     pub bad: Option<&'static str>,
+    /// Index into [`Batch::layouts`] for formats whose records differ in shape (SQL tables).
+    pub layout: u32,
+}
+
+impl Span {
+    /// A record at `start..end` of the batch's data.
+    pub fn new(start: usize, end: usize, record: u64, line: u64) -> Self {
+        Span { start, end, record, line, bad: None, layout: 0 }
+    }
+
+    /// A record the splitter already found malformed; it has no bytes.
+    pub fn bad(record: u64, line: u64, reason: &'static str) -> Self {
+        Span { start: 0, end: 0, record, line, bad: Some(reason), layout: 0 }
+    }
+}
+
+/// The columns of one kind of record, for formats where they change within an input: an SQL
+/// dump's tables, each with its own column list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Role of each value position.
+    pub roles: Vec<Option<Kind>>,
+    /// The record is a PostgreSQL `COPY` line (tab-separated, `\N`) rather than an SQL tuple.
+    pub copy: bool,
+    /// Backslash escapes inside quoted strings (MySQL), or only doubled quotes (PostgreSQL).
+    pub backslash_escapes: bool,
 }
 
 /// A run of whole records: their bytes and where each one is.
@@ -110,12 +166,20 @@ pub struct Span {
 pub struct Batch {
     pub data: Vec<u8>,
     pub spans: Vec<Span>,
+    /// Layouts the spans of this batch refer to (empty for formats with one layout).
+    pub layouts: Vec<Arc<Layout>>,
 }
 
 impl Batch {
     pub fn clear(&mut self) {
         self.data.clear();
         self.spans.clear();
+        self.layouts.clear();
+    }
+
+    /// The layout of a record, for formats that have several.
+    pub fn layout(&self, span: &Span) -> Option<&Layout> {
+        self.layouts.get(span.layout as usize).map(Arc::as_ref)
     }
 
     pub fn record_bytes(&self, span: &Span) -> &[u8] {
@@ -166,6 +230,7 @@ pub trait Extractor: Sync {
     fn extract(
         &self,
         record: &str,
+        layout: Option<&Layout>,
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str>;
@@ -184,11 +249,14 @@ pub struct Column {
 pub struct Dump {
     pub name: String,
     pub format: Format,
+    pub compression: decompress::Compression,
     pub delimiter: Option<u8>,
     pub columns: Vec<Column>,
     pub first: Batch,
     pub splitter: Box<dyn Splitter>,
     pub extractor: Box<dyn Extractor>,
+    /// Things planning noticed that the user should know (never an identifier).
+    pub warnings: Vec<String>,
 }
 
 /// Counts bytes read from an input, for the progress bar.
@@ -205,41 +273,55 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-/// Opens `input`, detects its format and plans its columns.
+/// Opens `input`, decompresses it, detects its format and plans its columns.
 pub fn open_dump(
     input: &InputPath,
     options: &InputOptions,
     bytes_read: Arc<AtomicU64>,
 ) -> Result<Dump, InputError> {
     let name = input.display_name();
+    let read_error = |error| InputError::Read { input: input.display_name(), error };
     let reader: Box<dyn Read + Send> = match input {
         InputPath::Stdin => Box::new(io::stdin()),
         InputPath::File(path) => {
             if path.is_dir() {
                 return Err(InputError::Directory { input: name });
             }
-            let file = File::open(path).map_err(|source| InputError::Open { input: name.clone(), source })?;
+            let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
             Box::new(file)
         }
     };
-    let mut reader: Box<dyn Read + Send> = Box::new(CountingReader { inner: reader, counter: bytes_read });
-    let head = read_head(&mut reader, sniff::SAMPLE_BYTES)
-        .map_err(|source| InputError::Read { input: name.clone(), source })?;
+    let counted: Box<dyn Read + Send> = Box::new(CountingReader { inner: reader, counter: bytes_read });
+    let (compression, mut reader) = decompress::open(counted).map_err(read_error)?;
+    let head = read_head(&mut reader, sniff::SAMPLE_BYTES).map_err(read_error)?;
     let complete = head.len() < sniff::SAMPLE_BYTES;
-    let format = options.format.unwrap_or_else(|| detect_format(input, &head));
-    csv::open(name, format, head, complete, reader, options)
+    let format = match options.format {
+        Some(format) => format,
+        None => match detect::detect(input.name_without_compression().as_deref(), &head) {
+            detect::Detected::Dump(format) => format,
+            detect::Detected::Unsupported(what) => return Err(InputError::Unsupported { input: name, what }),
+        },
+    };
+    let head = Head { bytes: head, complete };
+    let mut dump = match format {
+        Format::Csv | Format::Tsv => csv::open(name, format, head, reader, options),
+        Format::Ndjson => json::open_ndjson(name, head, reader, options),
+        Format::Json => json::open_array(name, head, reader, options),
+        Format::Sql => sql::open(name, head, reader, options),
+    }?;
+    dump.compression = compression;
+    Ok(dump)
 }
 
-/// The format an input's name suggests, then its content (CSV is the default).
-fn detect_format(input: &InputPath, _head: &[u8]) -> Format {
-    let ext = match input {
-        InputPath::File(p) => p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase),
-        InputPath::Stdin => None,
-    };
-    match ext.as_deref() {
-        Some("tsv" | "tab") => Format::Tsv,
-        _ => Format::Csv,
-    }
+/// Database exports write a missing value as `NULL` or `\N`: absent, not invalid (SPEC §2).
+pub fn is_null_marker(field: &str) -> bool {
+    matches!(field.trim(), "NULL" | "null" | "\\N")
+}
+
+/// The first bytes of an input, already read for detection; `complete` when they are all of it.
+pub struct Head {
+    pub bytes: Vec<u8>,
+    pub complete: bool,
 }
 
 /// Reads up to `limit` bytes (fewer only at the end of the input).
@@ -273,10 +355,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn format_from_extension() {
-        let tsv = InputPath::new(Path::new("dump.TSV"));
-        assert_eq!(detect_format(&tsv, b""), Format::Tsv);
-        assert_eq!(detect_format(&InputPath::new(Path::new("-")), b""), Format::Csv);
+    fn names_lose_their_compression_suffix() {
+        let name = |p: &str| InputPath::new(Path::new(p)).name_without_compression();
+        assert_eq!(name("dir/dump.csv.gz").as_deref(), Some("dump.csv"));
+        assert_eq!(name("dump.SQL.ZST").as_deref(), Some("dump.SQL"));
+        assert_eq!(name("dump.json").as_deref(), Some("dump.json"));
+        assert_eq!(name("-"), None);
         assert_eq!(InputPath::new(Path::new("-")), InputPath::Stdin);
     }
 }

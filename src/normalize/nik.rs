@@ -5,33 +5,35 @@ use super::Invalid;
 /// Digits in a NIK.
 const NIK_LEN: usize = 16;
 
-/// Normalizes a NIK into `out`: removes whitespace, `.`, `-`, `_`, one leading `'` (Excel's text
-/// marker) and one trailing `.0` (a spreadsheet float: a 17th digit after the dot); what is left
-/// must be 16 ASCII digits.
+/// Normalizes a NIK into `out`: removes whitespace, then one leading `'` (Excel's text marker)
+/// and one trailing `.0` (a spreadsheet float), then `.`, `-` and `_`; what is left must be 16
+/// ASCII digits.
 pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    let mut s = super::trim(raw);
+    let trimmed = super::trim(raw);
+    // Inner whitespace is rare: only then is a copy without it made.
+    let spaced = trimmed.bytes().any(|b| b.is_ascii_whitespace() || b >= 0x80);
+    let compact: String;
+    let mut s = if spaced {
+        compact = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
+        compact.as_str()
+    } else {
+        trimmed
+    };
     s = s.strip_prefix('\'').unwrap_or(s);
-    // A trailing `.0` is a spreadsheet's float only when it adds a 17th digit: dots are also
-    // separators, so `000000000000000.0` is 16 digits while `3201014107900001.0` is a float.
-    let float_suffix = s.ends_with(".0");
+    // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
+    s = s.strip_suffix(".0").unwrap_or(s);
     let mut digits = 0usize;
     let mut other = false;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
+    for &b in s.as_bytes() {
         match b {
             b'0'..=b'9' => {
                 digits += 1;
-                if digits <= NIK_LEN + 1 {
+                if digits <= NIK_LEN {
                     out.push(char::from(b));
                 }
             }
             b'.' | b'-' | b'_' => {}
-            b if b.is_ascii_whitespace() => {}
-            // A no-break space or other Unicode whitespace from a spreadsheet: only then decode.
-            0x80.. if s.is_char_boundary(i) => {
-                other |= !s[i..].chars().next().is_some_and(char::is_whitespace)
-            }
-            0x80.. => {}
             _ => other = true,
         }
     }
@@ -41,10 +43,6 @@ pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
             return Err(Invalid("scientific notation has lost digits"));
         }
         return Err(Invalid("contains characters other than digits and separators"));
-    }
-    if digits == NIK_LEN + 1 && float_suffix {
-        out.pop();
-        digits -= 1;
     }
     if digits != NIK_LEN {
         out.clear();
@@ -126,6 +124,7 @@ mod tests {
             ("320101410790000A", "contains characters other than digits and separators"),
             ("''3201014107900001", "contains characters other than digits and separators"), // one ' only
             ("3201014107900001.0.0", "not 16 digits"),                                      // one .0 only
+            ("320101410790000.0", "not 16 digits"), // a 15-digit float: the .0 is no digit
             ("nik", "contains characters other than digits and separators"),
             ("３２０１０１４１０７９００００１", "contains characters other than digits and separators"), // fullwidth
         ];

@@ -1,5 +1,6 @@
-//! `--format csv`: one row per exposure under the header of SPEC §7, streamed. No summary row:
-//! the CSV holds exposures only (the exit code and the other formats carry the counts).
+//! `--format csv`: one row per exposure under the header of SPEC §7, streamed. No summary: the
+//! CSV holds exposures only; when the scan failed, a last row with `confidence` = `incomplete`
+//! says the list is partial.
 
 use super::{ReportOptions, Reporter, mask};
 use crate::kind::Kind;
@@ -23,7 +24,7 @@ impl<'w> CsvReporter<'w> {
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;
-            self.out.write_record(HEADER)?;
+            self.out.write_record(HEADER).map_err(into_io)?;
         }
         Ok(())
     }
@@ -39,23 +40,36 @@ impl Reporter for CsvReporter<'_> {
             }
         }
         let [nik, phone, email, name] = shown;
-        self.out.write_record([
-            e.input,
-            &e.record.to_string(),
-            &e.line.to_string(),
-            e.watch,
-            e.confidence.as_str(),
-            &e.matched.joined("+"),
-            &nik,
-            &phone,
-            &email,
-            &name,
-        ])?;
-        Ok(())
+        self.out
+            .write_record([
+                e.input,
+                &e.record.to_string(),
+                &e.line.to_string(),
+                e.watch,
+                e.confidence.as_str(),
+                &e.matched.joined("+"),
+                &nik,
+                &phone,
+                &email,
+                &name,
+            ])
+            .map_err(into_io)
     }
 
-    fn finish(&mut self, _stats: &ScanStats) -> io::Result<()> {
+    fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
         self.header()?;
+        if !stats.complete {
+            // A CSV has no summary: a last row says the report is partial (SPEC §8).
+            self.out.write_record(["", "", "", "", "incomplete", "", "", "", "", ""]).map_err(into_io)?;
+        }
         self.out.flush()
+    }
+}
+
+/// The I/O error inside a CSV error, so that a closed pipe is still recognized as one.
+fn into_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
 }

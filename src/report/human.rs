@@ -64,24 +64,11 @@ impl<'w> HumanReporter<'w> {
         };
         writeln!(self.out, "{headline}")?;
         writeln!(self.out)?;
-        let inputs: Vec<String> = s
-            .inputs
-            .iter()
-            .map(|i| {
-                let complete = if i.complete { "" } else { ", incomplete" };
-                format!(
-                    "{} ({}, {} records{complete})",
-                    mask::sanitize(&i.path),
-                    i.format.unwrap_or("?"),
-                    i.records
-                )
-            })
-            .collect();
         let kinds = |counts: &[u64], kinds: &[Kind]| {
             kinds.iter().map(|k| format!("{k} {}", counts[k.index()])).collect::<Vec<_>>().join(", ")
         };
-        let rows = [
-            ("inputs", inputs.join("; ")),
+        let mut rows = vec![
+            ("inputs", inputs_line(s)),
             ("records scanned", s.records.to_string()),
             ("exposed records", s.exposed_records.to_string()),
             ("possible records", format!("{} (name only)", s.possible_records)),
@@ -89,13 +76,16 @@ impl<'w> HumanReporter<'w> {
             ("exposed pairs by kind", kinds(&s.by_kind, &Kind::MATCHED)),
             ("invalid values", kinds(&s.invalid_values, &Kind::FIELDS)),
             ("bad records", s.bad_records.to_string()),
-            ("time", format!("{:.2} s", s.elapsed_ms as f64 / 1000.0)),
         ];
-        for (label, value) in rows {
-            writeln!(self.out, "  {label:<22} {value}")?;
+        if s.skipped_files > 0 {
+            rows.push(("files skipped", format!("{} (not dumps)", s.skipped_files)));
         }
         if self.options.watch_skipped > 0 {
-            writeln!(self.out, "  {:<22} {}", "watchlist lines skipped", self.options.watch_skipped)?;
+            rows.push(("watchlist lines skipped", self.options.watch_skipped.to_string()));
+        }
+        rows.push(("time", format!("{:.2} s", s.elapsed_ms as f64 / 1000.0)));
+        for (label, value) in rows {
+            writeln!(self.out, "  {label:<24} {value}")?;
         }
         Ok(())
     }
@@ -139,6 +129,39 @@ impl<'w> HumanReporter<'w> {
         }
         Ok(())
     }
+}
+
+/// Inputs scanned, one by one when there are a few, else counted by format.
+fn inputs_line(s: &ScanStats) -> String {
+    const LISTED: usize = 5;
+    let format = |i: &crate::scan::InputStats| match i.compression {
+        Some(c) => format!("{}+{c}", i.format.unwrap_or("?")),
+        None => i.format.unwrap_or("?").to_string(),
+    };
+    if s.inputs.len() <= LISTED {
+        let listed: Vec<String> = s
+            .inputs
+            .iter()
+            .map(|i| {
+                let complete = if i.complete { "" } else { ", incomplete" };
+                let records = plural(i.records, "record");
+                format!("{} ({}, {} {records}{complete})", mask::sanitize(&i.path), format(i), i.records)
+            })
+            .collect();
+        return if listed.is_empty() { "none".to_string() } else { listed.join("; ") };
+    }
+    let mut by_format: Vec<(String, usize)> = Vec::new();
+    for i in &s.inputs {
+        let f = format(i);
+        match by_format.iter_mut().find(|(name, _)| *name == f) {
+            Some((_, n)) => *n += 1,
+            None => by_format.push((f, 1)),
+        }
+    }
+    let formats: Vec<String> = by_format.iter().map(|(f, n)| format!("{n} {f}")).collect();
+    let incomplete = s.inputs.iter().filter(|i| !i.complete).count();
+    let incomplete = if incomplete > 0 { format!(", {incomplete} incomplete") } else { String::new() };
+    format!("{} files: {}{incomplete}", s.inputs.len(), formats.join(", "))
 }
 
 fn plural(n: u64, word: &str) -> String {

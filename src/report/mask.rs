@@ -24,7 +24,7 @@ pub fn mask(kind: Kind, canonical: &str) -> String {
         Kind::Phone if canonical.starts_with("+62") => keep_ends(canonical, PHONE_KEEP),
         Kind::Phone => keep_ends(canonical, FOREIGN_PHONE_KEEP),
         Kind::Email => match canonical.split_once('@') {
-            Some((local, domain)) => format!("{}@{domain}", first_then_stars(local, false)),
+            Some((local, domain)) => format!("{}@{}", first_then_stars(local, false), host_part(domain)),
             None => stars(canonical.chars().count()),
         },
         Kind::Name | Kind::NameDob => {
@@ -32,6 +32,13 @@ pub fn mask(kind: Kind, canonical: &str) -> String {
         }
         Kind::Dob => stars(canonical.chars().count()),
     }
+}
+
+/// The domain as far as it is made of host-name characters; anything after that (a second value
+/// pasted into the same cell, `gmail.com;0812…`) is starred, not shown.
+fn host_part(domain: &str) -> String {
+    let end = domain.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.')).unwrap_or(domain.len());
+    format!("{}{}", &domain[..end], stars(domain[end..].chars().count()))
 }
 
 fn stars(n: usize) -> String {
@@ -87,6 +94,7 @@ mod tests {
             (Kind::Phone, "+6591234567", "+65*****567"),
             (Kind::Email, "budisantoso@gmail.com", "b**********@gmail.com"),
             (Kind::Email, "a@example.com", "a@example.com"),
+            (Kind::Email, "budi@gmail.com;081234567890", "b***@gmail.com*************"),
             (Kind::Name, "budi santoso", "B*** S******"),
             (Kind::Name, "siti", "S***"),
             (Kind::Name, "élodie", "É*****"),

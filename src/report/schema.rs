@@ -5,9 +5,11 @@
 //!   (1-based physical line where it starts), `watch` (entry label), `confidence` (`exposed` or
 //!   `possible`), `matched` (kinds, in the order nik, phone, email, name_dob, name), `values`
 //!   (the record's own nik/phone/email/name, masked unless `--reveal`).
-//! - `inputs[]`: `path`, `format`, `records`, `bad_records`, `complete`.
-//! - `summary`: the counts of SPEC §7, `watchlist_skipped` (lines skipped by `--lenient`) and
-//!   `complete` (false when the scan stopped on an error: the report is partial).
+//! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
+//!   `zstd`, only when compressed), `records`, `bad_records`, `complete`.
+//! - `summary`: the counts of SPEC §7, `watchlist_skipped` (lines skipped by `--lenient`),
+//!   `skipped_files` (inputs that are not dumps) and `complete` (false when the scan stopped on an
+//!   error: the report is partial).
 
 use super::ReportOptions;
 use super::mask;
@@ -69,6 +71,8 @@ impl<'a> JsonExposure<'a> {
 pub struct JsonInput<'a> {
     pub path: &'a str,
     pub format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression: Option<&'static str>,
     pub records: u64,
     pub bad_records: u64,
     pub complete: bool,
@@ -79,6 +83,7 @@ impl<'a> From<&'a InputStats> for JsonInput<'a> {
         JsonInput {
             path: &i.path,
             format: i.format,
+            compression: i.compression,
             records: i.records,
             bad_records: i.bad_records,
             complete: i.complete,
@@ -119,6 +124,7 @@ pub struct JsonSummary {
     pub by_kind: ByKind,
     pub invalid_values: InvalidValues,
     pub watchlist_skipped: usize,
+    pub skipped_files: u64,
     pub elapsed_ms: u64,
     pub complete: bool,
 }
@@ -149,6 +155,7 @@ impl JsonSummary {
                 dob: bad(Kind::Dob),
             },
             watchlist_skipped: options.watch_skipped,
+            skipped_files: s.skipped_files,
             elapsed_ms: s.elapsed_ms,
             complete: s.complete,
         }

@@ -26,6 +26,7 @@ fn stats() -> ScanStats {
         inputs: vec![InputStats {
             path: "pasien.csv".into(),
             format: Some("csv"),
+            compression: None,
             records: 300,
             bad_records: 1,
             complete: true,

@@ -57,8 +57,16 @@ impl Watchlist {
 /// Why a watchlist could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchlistError {
-    #[error("watchlist {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("watchlist {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error(
+        "watchlist {path}: looks like a table, but no column is named like nik, nama, tgl_lahir, no_hp or email \
+         (rename the headers; for a plain list, put one identifier per line or prefix lines with nik:, phone:, \
+         email: or name:)"
+    )]
+    UnknownTable { path: String },
+    #[error("watchlist {path}: UTF-16 text; save it as UTF-8 and try again")]
+    Utf16 { path: String },
     #[error("watchlist {path}:{line}: {reason}")]
     Line { path: String, line: u64, reason: String },
     #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
@@ -165,12 +173,22 @@ pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<
 
 fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| WatchlistError::Io { path: name.clone(), source })?;
+    let bytes = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    }
+    .map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(WatchlistError::Utf16 { path: name });
+    }
     let text = String::from_utf8_lossy(&bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let before = builder.entries.len();
     match detect(text) {
         Layout::Hashed => return Err(WatchlistError::Hashed { path: name }),
+        Layout::UnknownTable => return Err(WatchlistError::UnknownTable { path: name }),
         Layout::People(delimiter) => people::load(&name, text, delimiter, builder)?,
         Layout::Plain => plain::load(&name, text, builder)?,
     }
@@ -184,22 +202,33 @@ enum Layout {
     Plain,
     People(u8),
     Hashed,
+    UnknownTable,
 }
 
 /// A hashed list starts with its JSON header; a CSV of people has a header row naming at least
-/// one identity column; anything else is a plain list.
+/// one identity column; a table whose header names none is refused rather than read as a list
+/// of names; anything else is a plain list.
 fn detect(text: &str) -> Layout {
-    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) else {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(first) = lines.next() else {
         return Layout::Plain;
     };
     if first.starts_with('{') && first.contains("leakcheck-watchlist") {
         return Layout::Hashed;
     }
     let delimiter = sniff::sniff_delimiter(text.as_bytes(), true).unwrap_or(b',');
-    let recognized = first
-        .split(char::from(delimiter))
-        .any(|h| roles::role_from_header(h.trim().trim_matches('"')).is_some());
-    if recognized && !first.contains('@') { Layout::People(delimiter) } else { Layout::Plain }
+    let d = char::from(delimiter);
+    let recognized = first.split(d).any(|h| roles::role_from_header(h.trim().trim_matches('"')).is_some());
+    if recognized && !first.contains('@') {
+        return Layout::People(delimiter);
+    }
+    // Every line with the same number (two or more) of fields, and a first line of words only:
+    // a table with headers this tool does not know.
+    let fields = first.split(d).count();
+    let header_like = !first.contains('@') && !first.chars().any(|c| c.is_ascii_digit());
+    let mut rest = lines.take(49).peekable();
+    let uniform = rest.peek().is_some() && rest.all(|l| l.split(d).count() == fields);
+    if fields >= 2 && header_like && uniform { Layout::UnknownTable } else { Layout::Plain }
 }
 
 #[cfg(test)]
@@ -262,6 +291,13 @@ mod tests {
         assert!(matches!(
             load_text("{\"format\":\"leakcheck-watchlist\",\"version\":1}\n", false),
             Err(WatchlistError::Hashed { .. })
+        ));
+        assert!(matches!(
+            load_text(
+                "Nama Karyawan,KTP Number\nBudi Santoso,3201014107900001\nAni,3174051203880003\n",
+                false
+            ),
+            Err(WatchlistError::UnknownTable { .. })
         ));
     }
 

@@ -14,6 +14,10 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        if let Some(reason) = unknown_prefix(line) {
+            builder.reject(path, line_no, reason)?;
+            continue;
+        }
         let (kind, value) = match forced_kind(line) {
             Some(forced) => forced,
             None => match infer_kind(line) {
@@ -42,8 +46,23 @@ fn forced_kind(line: &str) -> Option<(Kind, &str)> {
     Some((kind, value.trim()))
 }
 
+/// A `word:` prefix that is not one of the four kinds (`nik :`, `dob:`, `emial:`): an error
+/// rather than a name or an e-mail that can never match.
+fn unknown_prefix(line: &str) -> Option<String> {
+    let (prefix, _) = line.split_once(':')?;
+    let prefix = prefix.trim();
+    let is_word = !prefix.is_empty() && prefix.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
+    if !is_word || forced_kind(line).is_some() || prefix.eq_ignore_ascii_case("mailto") {
+        return None;
+    }
+    Some(match prefix.to_ascii_lowercase().as_str() {
+        "dob" | "name_dob" => "a birth date can only be watched with a name: use a CSV of people".to_string(),
+        _ => "unknown prefix; use nik:, phone:, email: or name:".to_string(),
+    })
+}
+
 /// SPEC §4: `@` → email; 16 digits after NIK cleanup → nik; a valid phone → phone; letters →
-/// name.
+/// name. A line of letters and digits (`3201… Budi`) holds two identifiers: it is not a name.
 fn infer_kind(line: &str) -> Option<Kind> {
     let mut scratch = String::new();
     if line.contains('@') {
@@ -52,7 +71,7 @@ fn infer_kind(line: &str) -> Option<Kind> {
         Some(Kind::Nik)
     } else if normalize::normalize_phone(line, &mut scratch).is_ok() {
         Some(Kind::Phone)
-    } else if line.chars().any(char::is_alphabetic) {
+    } else if line.chars().any(char::is_alphabetic) && !line.chars().any(|c| c.is_ascii_digit()) {
         Some(Kind::Name)
     } else {
         None
@@ -75,10 +94,22 @@ mod tests {
             ("not @ valid", Some(Kind::Email)), // `@` decides, validity is checked after
             ("12345", None),
             ("---", None),
+            ("3201014107900001 Budi", None), // two identifiers on one line
+            ("Budi 2", None),
         ];
         for (line, want) in table {
             assert_eq!(infer_kind(line), want, "{line}");
         }
+    }
+
+    #[test]
+    fn unknown_prefixes_are_errors() {
+        assert!(unknown_prefix("dob:01-01-1990").is_some());
+        assert!(unknown_prefix("emial:x@y.com").is_some());
+        assert!(unknown_prefix("Nik : 3201").is_none());
+        assert!(unknown_prefix("mailto:x@y.com").is_none());
+        assert!(unknown_prefix("Budi Santoso").is_none());
+        assert!(unknown_prefix("+62:812").is_none());
     }
 
     #[test]

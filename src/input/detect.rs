@@ -1,0 +1,139 @@
+//! Which format an input is: from its name, then from its first bytes; and which inputs are not
+//! dumps at all (images, PDFs, archives, binaries), so they can be skipped and counted.
+
+use super::Format;
+
+/// What detection concluded about an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detected {
+    Dump(Format),
+    /// Not a supported format; the reason names what it looks like.
+    Unsupported(&'static str),
+}
+
+/// Magic numbers of files that are certainly not dumps.
+const NOT_DUMPS: &[(&[u8], &str)] = &[
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (unpack it first)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", "an executable"),
+    (b"Rar!", "a RAR archive (unpack it first)"),
+    (b"7z\xbc\xaf", "a 7-Zip archive (unpack it first)"),
+    (b"BZh", "a bzip2 stream (decompress it first)"),
+    (b"\xfd7zXZ", "an xz stream (decompress it first)"),
+    (b"\xff\xfe", "UTF-16 text (convert it to UTF-8 first)"),
+    (b"\xfe\xff", "UTF-16 text (convert it to UTF-8 first)"),
+    (b"SQLite format 3\0", "an SQLite database (export it to CSV or SQL first)"),
+];
+
+/// SQL statements a dump can start with (after comments).
+const SQL_STARTS: &[&str] = &[
+    "INSERT", "REPLACE", "CREATE", "COPY", "SET", "DROP", "LOCK", "UNLOCK", "USE", "BEGIN", "START", "ALTER",
+];
+
+/// The format of an input called `name` (compression suffix already removed) whose decompressed
+/// stream starts with `head`.
+pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
+    if let Some((_, what)) = NOT_DUMPS.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Detected::Unsupported(what);
+    }
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if looks_binary(head) {
+        return Detected::Unsupported("binary data");
+    }
+    let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+    let by_content = from_content(head);
+    Detected::Dump(match ext.as_deref() {
+        Some("csv") => Format::Csv,
+        Some("tsv" | "tab") => Format::Tsv,
+        Some("ndjson" | "jsonl") => Format::Ndjson,
+        // A `.json` file holding one object per line is NDJSON whatever it is called.
+        Some("json") if by_content == Format::Ndjson => Format::Ndjson,
+        Some("json") => Format::Json,
+        Some("sql") => Format::Sql,
+        _ => by_content,
+    })
+}
+
+/// NUL bytes, or mostly control characters, in the first bytes.
+fn looks_binary(head: &[u8]) -> bool {
+    let sample = &head[..head.len().min(4096)];
+    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    sample.contains(&0) || control * 10 > sample.len()
+}
+
+fn from_content(head: &[u8]) -> Format {
+    let text = String::from_utf8_lossy(head);
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        return Format::Json;
+    }
+    if trimmed.starts_with('{') {
+        return if looks_like_ndjson(trimmed) { Format::Ndjson } else { Format::Json };
+    }
+    if looks_like_sql(trimmed) {
+        return Format::Sql;
+    }
+    Format::Csv
+}
+
+/// The first line is a whole JSON object and the next non-blank line starts another.
+fn looks_like_ndjson(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first_is_object =
+        lines.next().is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok());
+    first_is_object && lines.next().is_some_and(|l| l.starts_with('{'))
+}
+
+/// Starts with an SQL comment or statement.
+fn looks_like_sql(text: &str) -> bool {
+    if text.starts_with("--") || text.starts_with("/*") {
+        return true;
+    }
+    let word: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
+    SQL_STARTS.iter().any(|s| s.eq_ignore_ascii_case(&word))
+        && text[word.len()..].starts_with(|c: char| c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_name_then_by_content() {
+        let table: [(Option<&str>, &[u8], Detected); 16] = [
+            (Some("a.csv"), b"x;y\n", Detected::Dump(Format::Csv)),
+            (Some("a.TSV"), b"x\ty\n", Detected::Dump(Format::Tsv)),
+            (Some("a.jsonl"), b"{}\n", Detected::Dump(Format::Ndjson)),
+            (Some("a.json"), b"{\"a\":1}\n{\"a\":2}\n", Detected::Dump(Format::Ndjson)),
+            (Some("a.json"), b"{\n \"data\": [\n", Detected::Dump(Format::Json)),
+            (Some("a.sql"), b"", Detected::Dump(Format::Sql)),
+            (None, b"  [{\"nik\":1}]", Detected::Dump(Format::Json)),
+            (None, b"{\"nik\":\"1\"}\r\n{\"nik\":\"2\"}", Detected::Dump(Format::Ndjson)),
+            (None, b"{\"rows\":[{\"nik\":\"1\"}]}", Detected::Dump(Format::Json)),
+            (None, b"-- MySQL dump 10.13\n", Detected::Dump(Format::Sql)),
+            (None, b"INSERT INTO t VALUES (1);", Detected::Dump(Format::Sql)),
+            (Some("dump.txt"), b"copy public.t (a) FROM stdin;\n", Detected::Dump(Format::Sql)),
+            (None, b"nik,nama\n", Detected::Dump(Format::Csv)),
+            (Some("x.csv"), b"%PDF-1.7", Detected::Unsupported("a PDF document")),
+            (
+                Some("x.csv"),
+                b"\xff\xfen\0i\0k\0",
+                Detected::Unsupported("UTF-16 text (convert it to UTF-8 first)"),
+            ),
+            (None, b"ab\0\0\0\x01\x02", Detected::Unsupported("binary data")),
+        ];
+        for (name, head, want) in table {
+            assert_eq!(detect(name, head), want, "{name:?} {head:?}");
+        }
+    }
+
+    #[test]
+    fn csv_that_mentions_sql_words_is_still_csv() {
+        assert_eq!(detect(None, b"insert_date,nik\n"), Detected::Dump(Format::Csv));
+        assert_eq!(detect(None, b"Set,Value\n"), Detected::Dump(Format::Csv));
+    }
+}

@@ -1,0 +1,607 @@
+//! NDJSON (one object per line) and JSON (a top-level array of objects, or an object holding one
+//! at any depth), streamed: records are found by a structural byte scan that never holds more
+//! than one record, and each record is parsed on a worker.
+//!
+//! Nested objects flatten to dotted paths (`pasien.kontak.hp`) whose last segment gives the role;
+//! arrays add no segment, so an array of scalars gives several values for one path and an array of
+//! objects contributes each element's fields under the same path. Numbers keep their digits
+//! (`arbitrary_precision`), so a NIK written as a JSON number is read as written.
+
+use super::csv::CsvSplitter;
+use super::decompress::Compression;
+use super::{
+    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+};
+use crate::kind::Kind;
+use crate::roles::{self, ColumnMap, Naming, Sniffer};
+use memchr::memchr2;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::Read;
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Plans an NDJSON dump: lines are records, blank lines are skipped.
+pub(super) fn open_ndjson(
+    name: String,
+    head: Head,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
+    let mut bytes = head.bytes;
+    if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+    }
+    let splitter = CsvSplitter::new(reader, bytes, b',', false, name.clone()).lines();
+    plan(name, Format::Ndjson, Box::new(splitter), options)
+}
+
+/// Plans a JSON dump: the elements of the first array of objects are records.
+pub(super) fn open_array(
+    name: String,
+    head: Head,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
+    let splitter = ArraySplitter::new(reader, head.bytes, name.clone());
+    plan(name, Format::Json, Box::new(splitter), options)
+}
+
+/// Reads the first records, collects their paths, and gives each path a role.
+fn plan(
+    name: String,
+    format: Format,
+    mut splitter: Box<dyn Splitter>,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
+    let mut first = Batch::default();
+    splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
+    let mut paths: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut sniffer = Sniffer::default();
+    for span in first.spans.iter().filter(|s| s.bad.is_none()) {
+        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(&first.record_text(span)) else {
+            continue;
+        };
+        let mut path = String::new();
+        for_each_leaf_of(&object, &mut path, &mut |path, text| {
+            let i = match index.get(path) {
+                Some(&i) => i,
+                None if paths.len() < MAX_COLUMNS => {
+                    index.insert(path.to_string(), paths.len());
+                    paths.push(path.to_string());
+                    paths.len() - 1
+                }
+                None => return,
+            };
+            if roles::role_from_header(roles::last_segment(path)).is_none() {
+                sniffer.observe(i, text);
+            }
+        });
+    }
+    let assigned =
+        roles::assign_roles_named(Some(&paths), Naming::DottedPath, &options.maps, &sniffer, paths.len())
+            .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let columns: Vec<Column> =
+        paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
+    let known = paths.into_iter().zip(assigned.iter().map(|r| r.map(|r| r.kind))).collect();
+    Ok(Dump {
+        name,
+        format,
+        compression: Compression::None,
+        delimiter: None,
+        columns,
+        first,
+        splitter,
+        warnings: Vec::new(),
+        extractor: Box::new(JsonExtractor { known, maps: options.maps.clone() }),
+    })
+}
+
+/// Calls `f(path, text)` for every string and number in `object`, depth first.
+fn for_each_leaf_of(
+    object: &serde_json::Map<String, Value>,
+    path: &mut String,
+    f: &mut dyn FnMut(&str, &str),
+) {
+    for (key, value) in object {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        for_each_leaf(value, path, f);
+        path.truncate(len);
+    }
+}
+
+fn for_each_leaf(value: &Value, path: &mut String, f: &mut dyn FnMut(&str, &str)) {
+    match value {
+        Value::Object(object) => for_each_leaf_of(object, path, f),
+        Value::Array(items) => items.iter().for_each(|item| for_each_leaf(item, path, f)),
+        Value::String(s) => f(path, s),
+        // With `arbitrary_precision` this is the number exactly as written.
+        Value::Number(n) => f(path, &n.to_string()),
+        Value::Bool(_) | Value::Null => {}
+    }
+}
+
+/// Parses one JSON object and passes the values of paths that have a role.
+struct JsonExtractor {
+    /// Roles of the paths seen while planning.
+    known: HashMap<String, Option<Kind>>,
+    /// For paths first seen later: `--map` and header synonyms (no sniffing).
+    maps: Vec<ColumnMap>,
+}
+
+impl JsonExtractor {
+    fn role(&self, path: &str) -> Option<Kind> {
+        if let Some(role) = self.known.get(path) {
+            return *role;
+        }
+        let key = roles::header_key(roles::last_segment(path));
+        let mapped = self.maps.iter().find(|m| {
+            m.column == path
+                || roles::header_key(&m.column) == key
+                || roles::header_key(&m.column) == roles::header_key(path)
+        });
+        mapped.map(|m| m.kind).or_else(|| roles::role_from_header(roles::last_segment(path)))
+    }
+}
+
+impl Extractor for JsonExtractor {
+    fn extract(
+        &self,
+        record: &str,
+        _layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut FieldSink<'_>,
+    ) -> Result<(), &'static str> {
+        let value: Value = serde_json::from_str(record).map_err(|e| {
+            if e.is_eof() {
+                "JSON ends in the middle of a value"
+            } else if e.to_string().starts_with("recursion limit") {
+                "JSON nested too deeply"
+            } else {
+                "not valid JSON"
+            }
+        })?;
+        let Value::Object(object) = value else { return Err("not a JSON object") };
+        scratch.clear();
+        for_each_leaf_of(&object, scratch, &mut |path, text| {
+            if let Some(kind) = self.role(path) {
+                sink(kind, text);
+            }
+        });
+        Ok(())
+    }
+}
+
+/// Where the array splitter is in the document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Before the first value.
+    Start,
+    /// Inside a top-level object, looking for its first array of objects. `whole` is set while
+    /// the object is still small enough to be one record if no such array turns up.
+    Seek {
+        whole: bool,
+    },
+    /// Inside the records array, whose contents are at `depth`.
+    Records {
+        depth: usize,
+    },
+    /// After the records array, skipping the rest of the enclosing object.
+    Rest,
+    /// After the top-level value: only whitespace may follow.
+    Trailing,
+    /// A top-level scalar: read it whole to check it is JSON, then stop.
+    Scalar,
+    Done,
+}
+
+/// Finds the records of a JSON document by a structural scan: strings skipped with their
+/// escapes, brackets counted, no value parsed. Nesting depth is a counter, not a stack, so a
+/// 100,000-deep document costs nothing here (the worker's parser rejects it).
+pub struct ArraySplitter {
+    reader: Box<dyn Read + Send>,
+    name: String,
+    buf: Vec<u8>,
+    /// Scanned up to here; `line` is the line at `pos`.
+    pos: usize,
+    line: u64,
+    eof: bool,
+    phase: Phase,
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    /// Start (offset, line) of the value being collected: a record, or the whole object.
+    item: Option<(usize, u64)>,
+    /// The current record grew past the limit: it is being skipped.
+    oversized: bool,
+    /// A comma was seen where an element should have started.
+    expect_element: bool,
+    next_record: u64,
+    max_record: usize,
+}
+
+/// What the structural scan stopped at.
+enum Token {
+    /// `{ } [ ] , :` at `pos - 1`.
+    Structural(u8),
+    /// The first byte of a scalar (number, `true`, …) at `pos - 1`.
+    Scalar,
+    NeedMore,
+}
+
+impl ArraySplitter {
+    pub fn new(reader: Box<dyn Read + Send>, mut head: Vec<u8>, name: String) -> Self {
+        if head.starts_with(UTF8_BOM) {
+            head.drain(..UTF8_BOM.len());
+        }
+        ArraySplitter {
+            reader,
+            name,
+            buf: head,
+            pos: 0,
+            line: 1,
+            eof: false,
+            phase: Phase::Start,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            item: None,
+            oversized: false,
+            expect_element: true,
+            next_record: 1,
+            max_record: MAX_RECORD_BYTES,
+        }
+    }
+
+    /// Lowers the record size limit (for tests).
+    pub fn with_max_record(mut self, bytes: usize) -> Self {
+        self.max_record = bytes;
+        self
+    }
+
+    fn advance(&mut self, to: usize) {
+        self.line += self.buf[self.pos..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = to;
+    }
+
+    /// Moves past whitespace and strings to the next structural byte or scalar start.
+    fn next_token(&mut self) -> Token {
+        loop {
+            if self.in_string {
+                let Some(k) = memchr2(b'"', b'\\', &self.buf[self.pos..]).map(|k| self.pos + k) else {
+                    self.advance(self.buf.len());
+                    return Token::NeedMore;
+                };
+                if self.escaped {
+                    // The byte after a backslash is taken as is, whatever it is.
+                    self.escaped = false;
+                    self.advance(self.pos + 1);
+                    continue;
+                }
+                match self.buf[k] {
+                    b'\\' if k + 1 < self.buf.len() => self.advance(k + 2),
+                    b'\\' => {
+                        self.escaped = true;
+                        self.advance(k + 1);
+                    }
+                    _ => {
+                        self.in_string = false;
+                        self.advance(k + 1);
+                    }
+                }
+                continue;
+            }
+            let Some(&b) = self.buf.get(self.pos) else { return Token::NeedMore };
+            self.advance(self.pos + 1);
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                b'"' => {
+                    self.in_string = true;
+                    return Token::Scalar;
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    return Token::Structural(b);
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    return Token::Structural(b);
+                }
+                b',' | b':' => return Token::Structural(b),
+                _ => {
+                    // Skip the rest of a bare scalar.
+                    let end = self.buf[self.pos..]
+                        .iter()
+                        .position(|c| {
+                            matches!(
+                                c,
+                                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':'
+                            )
+                        })
+                        .map_or(self.buf.len(), |k| self.pos + k);
+                    self.advance(end);
+                    return Token::Scalar;
+                }
+            }
+        }
+    }
+
+    /// The next non-whitespace byte at or after `pos`, without consuming it.
+    fn peek(&self) -> Option<u8> {
+        self.buf[self.pos..].iter().copied().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    }
+
+    fn push_record(&mut self, batch: &mut Batch, start: usize, line: u64, end: usize) {
+        let end =
+            start + self.buf[start..end].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |k| k + 1);
+        let span = if self.oversized {
+            Span::bad(self.next_record, line, "record larger than 64 MiB")
+        } else if end == start {
+            Span::bad(self.next_record, line, "empty array element")
+        } else {
+            Span::new(start, end, self.next_record, line)
+        };
+        batch.spans.push(span);
+        self.next_record += 1;
+        self.oversized = false;
+    }
+
+    fn push_bad(&mut self, batch: &mut Batch, line: u64, reason: &'static str) {
+        batch.spans.push(Span::bad(self.next_record, line, reason));
+        self.next_record += 1;
+    }
+
+    /// Runs the phases until the batch is full (`true`) or more input is needed (`false`).
+    fn scan(&mut self, batch: &mut Batch, limits: BatchLimits) -> bool {
+        loop {
+            if batch.spans.len() >= limits.records || (self.pos >= limits.bytes && !batch.spans.is_empty()) {
+                return true;
+            }
+            match self.phase {
+                Phase::Done => return false,
+                Phase::Start => match self.peek() {
+                    None => {
+                        self.advance(self.buf.len());
+                        return false;
+                    }
+                    Some(b'[') => {
+                        let _ = self.next_token();
+                        self.phase = Phase::Records { depth: 1 };
+                        self.expect_element = true;
+                    }
+                    Some(b'{') => {
+                        let at = self.pos + self.buf[self.pos..].iter().position(|&b| b == b'{').unwrap_or(0);
+                        self.advance(at);
+                        self.item = Some((at, self.line));
+                        let _ = self.next_token();
+                        self.phase = Phase::Seek { whole: true };
+                    }
+                    Some(_) => {
+                        self.item = Some((self.pos, self.line));
+                        self.phase = Phase::Scalar;
+                    }
+                },
+                Phase::Scalar => {
+                    // Wait for the end of the input; the caller checks it at EOF.
+                    if self.buf.len() - self.pos > self.max_record {
+                        let line = self.line;
+                        self.push_bad(batch, line, "record larger than 64 MiB");
+                        self.phase = Phase::Done;
+                    }
+                    return false;
+                }
+                Phase::Seek { whole } => match self.next_token() {
+                    Token::NeedMore => {
+                        if whole
+                            && self.item.is_some_and(|(start, _)| self.buf.len() - start > self.max_record)
+                        {
+                            self.phase = Phase::Seek { whole: false };
+                            self.item = None;
+                        }
+                        return false;
+                    }
+                    Token::Structural(b'[') => match self.peek() {
+                        None if !self.eof => {
+                            // Cannot tell yet what the array holds: look again with more input.
+                            self.pos -= 1;
+                            self.depth -= 1;
+                            return false;
+                        }
+                        Some(b'{') => {
+                            self.item = None;
+                            self.phase = Phase::Records { depth: self.depth };
+                            self.expect_element = true;
+                        }
+                        _ => {}
+                    },
+                    Token::Structural(b'}') if self.depth == 0 => {
+                        // No array of objects: the object itself is the one record.
+                        if let Some((start, line)) = self.item.take() {
+                            self.push_record(batch, start, line, self.pos);
+                        } else {
+                            let line = self.line;
+                            self.push_bad(batch, line, "record larger than 64 MiB");
+                        }
+                        self.phase = Phase::Trailing;
+                    }
+                    _ => {}
+                },
+                Phase::Records { depth } => {
+                    if self.item.is_none() {
+                        match self.peek() {
+                            None => {
+                                self.advance(self.buf.len());
+                                return false;
+                            }
+                            Some(b']') => {
+                                let _ = self.next_token();
+                                self.phase = if depth == 1 { Phase::Trailing } else { Phase::Rest };
+                                continue;
+                            }
+                            Some(b',') => {
+                                let _ = self.next_token();
+                                if self.expect_element {
+                                    let line = self.line;
+                                    self.push_bad(batch, line, "empty array element");
+                                }
+                                self.expect_element = true;
+                                continue;
+                            }
+                            Some(_) => {
+                                let at = self.pos
+                                    + self.buf[self.pos..]
+                                        .iter()
+                                        .position(|b| !b.is_ascii_whitespace())
+                                        .unwrap_or(0);
+                                self.advance(at);
+                                self.item = Some((at, self.line));
+                                self.expect_element = false;
+                            }
+                        }
+                    }
+                    let Some((start, line)) = self.item else { continue };
+                    let before = self.pos;
+                    match self.next_token() {
+                        Token::NeedMore => {
+                            if self.buf.len() - start > self.max_record {
+                                self.oversized = true;
+                            }
+                            return false;
+                        }
+                        // A `,` at the array's own depth ends the element…
+                        Token::Structural(b',') if self.depth == depth => {
+                            self.item = None;
+                            self.push_record(batch, start, line, before);
+                            self.expect_element = true;
+                        }
+                        // …and so does the `]` that closes the array.
+                        Token::Structural(b']') if self.depth == depth - 1 => {
+                            self.item = None;
+                            self.push_record(batch, start, line, before);
+                            self.phase = if depth == 1 { Phase::Trailing } else { Phase::Rest };
+                        }
+                        _ => {}
+                    }
+                }
+                Phase::Rest => match self.next_token() {
+                    Token::NeedMore => {
+                        self.item = None;
+                        return false;
+                    }
+                    Token::Structural(b'}' | b']') if self.depth == 0 => self.phase = Phase::Trailing,
+                    _ => {}
+                },
+                Phase::Trailing => match self.peek() {
+                    None => {
+                        self.advance(self.buf.len());
+                        return false;
+                    }
+                    Some(_) => {
+                        let line = self.line;
+                        self.push_bad(batch, line, "unexpected data after the JSON document");
+                        self.advance(self.buf.len());
+                        self.phase = Phase::Done;
+                    }
+                },
+            }
+        }
+    }
+
+    /// At the end of the input: a value still open is a bad record; a top-level scalar is
+    /// checked.
+    fn finish(&mut self, batch: &mut Batch) {
+        match self.phase {
+            Phase::Scalar => {
+                if let Some((start, line)) = self.item.take() {
+                    let text = String::from_utf8_lossy(&self.buf[start..]);
+                    if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_err() {
+                        self.push_bad(batch, line, "not a JSON array or object");
+                    }
+                }
+            }
+            Phase::Records { depth } if self.depth == depth && !self.in_string => {
+                // The last element is whole; only the array's `]` is missing.
+                if let Some((start, line)) = self.item.take() {
+                    self.push_record(batch, start, line, self.buf.len());
+                }
+                let line = self.line;
+                self.push_bad(batch, line, "JSON ends in the middle of a value");
+            }
+            Phase::Records { .. } | Phase::Seek { .. } | Phase::Rest => {
+                let line = self.item.map_or(self.line, |(_, line)| line);
+                self.item = None;
+                self.push_bad(batch, line, "JSON ends in the middle of a value");
+            }
+            Phase::Start | Phase::Trailing | Phase::Done => {}
+        }
+        self.phase = Phase::Done;
+    }
+
+    fn read_more(&mut self) -> Result<(), InputError> {
+        let n = read_chunk(self.reader.as_mut(), &mut self.buf)
+            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
+        self.eof = n == 0;
+        Ok(())
+    }
+
+    /// Drops bytes no record needs any more.
+    fn compact(&mut self) {
+        let keep = match (self.item, self.oversized) {
+            (Some((start, _)), false) => start,
+            _ => self.pos,
+        };
+        if keep > 0 {
+            self.buf.drain(..keep);
+            self.pos -= keep;
+            if let Some((start, line)) = self.item {
+                self.item = Some((start.saturating_sub(keep), line));
+            }
+        }
+    }
+}
+
+impl Splitter for ArraySplitter {
+    fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError> {
+        batch.clear();
+        loop {
+            if self.scan(batch, limits) {
+                break;
+            }
+            if self.phase == Phase::Done {
+                break;
+            }
+            if self.eof {
+                self.finish(batch);
+                break;
+            }
+            if batch.spans.is_empty() {
+                self.compact();
+            } else {
+                break;
+            }
+            self.read_more()?;
+        }
+        // Hand over what the spans point at; keep everything from the unfinished item on.
+        let keep = match (self.item, self.oversized) {
+            (Some((start, _)), false) => start,
+            _ => self.pos,
+        };
+        std::mem::swap(&mut batch.data, &mut self.buf);
+        self.buf.clear();
+        self.buf.extend_from_slice(&batch.data[keep..]);
+        self.pos -= keep;
+        if let Some((start, line)) = self.item {
+            self.item = Some((start - keep.min(start), line));
+        }
+        Ok(!batch.spans.is_empty() || self.phase != Phase::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests;

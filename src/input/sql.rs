@@ -1,0 +1,867 @@
+//! SQL dumps: MySQL/MariaDB `INSERT … VALUES (…),(…);` (with or without a column list, then the
+//! columns of the table's `CREATE TABLE`) and PostgreSQL `COPY … FROM stdin;` blocks. Each tuple
+//! or COPY line is a record, numbered in file order across the whole file; everything else
+//! (comments, `SET`, `LOCK TABLES`, indexes…) is skipped.
+//!
+//! The splitter walks statements with a small lexer that knows quotes, escapes and comments; it
+//! never holds a whole statement, only the tuple being read. Column roles are planned per table
+//! when its first rows appear: column names first, then sniffing on up to 1,000 of those rows.
+
+use super::decompress::Compression;
+use super::{
+    Batch, BatchLimits, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+};
+use crate::roles::{self, ColumnMap, Sniffer};
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+mod values;
+
+pub use values::{SqlValue, for_each_copy_field, for_each_value};
+
+/// Bytes a sniffing look-ahead may read past the current position.
+const LOOKAHEAD_BYTES: usize = 16 << 20;
+/// Longest statement head (`INSERT INTO … VALUES`, `CREATE TABLE …;`) that is parsed.
+const MAX_HEAD: usize = 4 << 20;
+
+pub(super) fn open(
+    name: String,
+    head: Head,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
+    let mut splitter = SqlSplitter::new(reader, head.bytes, name.clone(), options.maps.clone());
+    let mut first = Batch::default();
+    splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
+    if let Some(message) = splitter.error.take() {
+        return Err(InputError::Columns { input: name, message });
+    }
+    Ok(Dump {
+        name,
+        format: Format::Sql,
+        compression: Compression::None,
+        delimiter: None,
+        columns: Vec::new(),
+        first,
+        splitter: Box::new(splitter),
+        warnings: Vec::new(),
+        extractor: Box::new(SqlExtractor),
+    })
+}
+
+/// What the splitter is in the middle of.
+#[derive(Debug)]
+enum Mode {
+    /// Between statements.
+    Top,
+    /// Inside a statement that holds no records, until its `;`.
+    Skip(Lexer),
+    /// After `VALUES`, between tuples.
+    Values(Arc<Layout>),
+    /// Inside a tuple that started at `start` (kept unless it grew too large).
+    Tuple { layout: Arc<Layout>, start: usize, line: u64, depth: u32, lexer: Lexer, oversized: bool },
+    /// Inside the data of a `COPY … FROM stdin`.
+    Copy(Arc<Layout>),
+}
+
+/// Quote and comment state, carried across reads.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lexer {
+    quote: Option<u8>,
+    escaped: bool,
+    line_comment: bool,
+    block_comment: bool,
+}
+
+impl Lexer {
+    /// Feeds one byte; `true` when it is code (outside quotes and comments).
+    fn feed(&mut self, b: u8, next: Option<u8>, backslash: bool) -> bool {
+        if self.escaped {
+            self.escaped = false;
+            return false;
+        }
+        if let Some(q) = self.quote {
+            if b == b'\\' && backslash && q != b'`' {
+                self.escaped = true;
+            } else if b == q {
+                // A doubled quote re-opens at once: both bytes are string.
+                self.quote = None;
+            }
+            return false;
+        }
+        if self.line_comment {
+            self.line_comment = b != b'\n';
+            return false;
+        }
+        if self.block_comment {
+            // The closing `*/`: the `*` ends the comment here, the `/` is then skipped as code.
+            if b == b'*' && next == Some(b'/') {
+                self.block_comment = false;
+                self.escaped = true;
+            }
+            return false;
+        }
+        match b {
+            b'\'' | b'"' | b'`' => {
+                self.quote = Some(b);
+                false
+            }
+            b'-' if next == Some(b'-') => {
+                self.line_comment = true;
+                false
+            }
+            b'#' => {
+                self.line_comment = true;
+                false
+            }
+            b'/' if next == Some(b'*') => {
+                self.block_comment = true;
+                false
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Finds SQL records in a stream (see the module docs).
+pub struct SqlSplitter {
+    reader: Box<dyn Read + Send>,
+    name: String,
+    buf: Vec<u8>,
+    pos: usize,
+    line: u64,
+    eof: bool,
+    mode: Mode,
+    next_record: u64,
+    /// Columns of each `CREATE TABLE`, by table name.
+    tables: HashMap<String, Vec<String>>,
+    /// Planned layouts, by table and column list.
+    layouts: HashMap<String, Arc<Layout>>,
+    /// MySQL string escapes; off for PostgreSQL dumps.
+    backslash: bool,
+    maps: Vec<ColumnMap>,
+    max_record: usize,
+    /// A `--map` that names no column of a table, reported by `open`.
+    error: Option<String>,
+}
+
+/// What one step of the splitter did.
+enum Step {
+    Continue,
+    NeedMore,
+}
+
+impl SqlSplitter {
+    pub fn new(reader: Box<dyn Read + Send>, mut head: Vec<u8>, name: String, maps: Vec<ColumnMap>) -> Self {
+        if head.starts_with(b"\xef\xbb\xbf") {
+            head.drain(..3);
+        }
+        SqlSplitter {
+            reader,
+            name,
+            buf: head,
+            pos: 0,
+            line: 1,
+            eof: false,
+            mode: Mode::Top,
+            next_record: 1,
+            tables: HashMap::new(),
+            layouts: HashMap::new(),
+            backslash: true,
+            maps,
+            max_record: MAX_RECORD_BYTES,
+            error: None,
+        }
+    }
+
+    /// Lowers the record size limit (for tests).
+    pub fn with_max_record(mut self, bytes: usize) -> Self {
+        self.max_record = bytes;
+        self
+    }
+
+    fn read_more(&mut self) -> Result<(), InputError> {
+        let n = read_chunk(self.reader.as_mut(), &mut self.buf)
+            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
+        self.eof = n == 0;
+        Ok(())
+    }
+
+    fn advance(&mut self, to: usize) {
+        self.line += self.buf[self.pos..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = to;
+    }
+
+    /// The first byte that must be kept: the unfinished tuple, else the scan position.
+    fn keep_from(&self) -> usize {
+        match &self.mode {
+            Mode::Tuple { start, oversized: false, .. } => *start,
+            _ => self.pos,
+        }
+    }
+
+    fn push(&mut self, batch: &mut Batch, span: Span, layout: &Arc<Layout>) {
+        let index = match batch.layouts.iter().position(|l| Arc::ptr_eq(l, layout)) {
+            Some(i) => i,
+            None => {
+                batch.layouts.push(layout.clone());
+                batch.layouts.len() - 1
+            }
+        };
+        batch.spans.push(Span { layout: index as u32, ..span });
+        self.next_record += 1;
+    }
+
+    fn step(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
+        match std::mem::replace(&mut self.mode, Mode::Top) {
+            Mode::Top => self.top(),
+            Mode::Skip(lexer) => Ok(self.skip(lexer)),
+            Mode::Values(layout) => Ok(self.values(layout)),
+            Mode::Tuple { layout, start, line, depth, lexer, oversized } => {
+                Ok(self.tuple(batch, layout, start, line, depth, lexer, oversized))
+            }
+            Mode::Copy(layout) => Ok(self.copy(batch, layout)),
+        }
+    }
+
+    /// Between statements: skip blanks and comments, then classify the next statement.
+    fn top(&mut self) -> Result<Step, InputError> {
+        let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace() && *b != b';')
+        else {
+            self.advance(self.buf.len());
+            return Ok(Step::NeedMore);
+        };
+        self.advance(self.pos + at);
+        let rest = &self.buf[self.pos..];
+        if rest.starts_with(b"--") || rest.starts_with(b"#") {
+            let Some(end) = memchr::memchr(b'\n', rest) else { return Ok(self.wait_or_skip()) };
+            let comment = String::from_utf8_lossy(&rest[..end]);
+            if comment.contains("PostgreSQL database dump") {
+                self.backslash = false;
+            }
+            self.advance(self.pos + end + 1);
+            return Ok(Step::Continue);
+        }
+        if rest.starts_with(b"/*") {
+            let Some(end) = memchr::memmem::find(&rest[2..], b"*/") else { return Ok(self.wait_or_skip()) };
+            self.advance(self.pos + end + 4);
+            return Ok(Step::Continue);
+        }
+        let word_len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        if word_len == rest.len() && !self.eof {
+            return Ok(Step::NeedMore);
+        }
+        let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
+        match word.as_str() {
+            "INSERT" | "REPLACE" => self.insert_head(),
+            "COPY" => self.copy_head(),
+            "CREATE" => self.create_table(),
+            "SET" => {
+                let line_end = memchr::memchr(b';', rest).unwrap_or(rest.len());
+                let statement = String::from_utf8_lossy(&rest[..line_end]).to_ascii_lowercase();
+                if statement.contains("standard_conforming_strings") {
+                    self.backslash = !statement.contains("on");
+                }
+                self.mode = Mode::Skip(Lexer::default());
+                Ok(Step::Continue)
+            }
+            _ => {
+                self.mode = Mode::Skip(Lexer::default());
+                if word_len == 0 {
+                    // Not a statement at all: step over the byte so the scan always moves on.
+                    self.advance(self.pos + 1);
+                }
+                Ok(Step::Continue)
+            }
+        }
+    }
+
+    /// A statement head is cut by the end of the buffer: wait for more, or give up on it.
+    fn wait_or_skip(&mut self) -> Step {
+        if self.eof || self.buf.len() - self.pos > MAX_HEAD {
+            self.mode = Mode::Skip(Lexer::default());
+            Step::Continue
+        } else {
+            Step::NeedMore
+        }
+    }
+
+    /// Skips to the end of the statement (`;` outside quotes and comments), streaming.
+    fn skip(&mut self, mut lexer: Lexer) -> Step {
+        let bytes = &self.buf[self.pos..];
+        for (i, &b) in bytes.iter().enumerate() {
+            if lexer.feed(b, bytes.get(i + 1).copied(), self.backslash) && b == b';' {
+                self.advance(self.pos + i + 1);
+                self.mode = Mode::Top;
+                return Step::Continue;
+            }
+        }
+        self.advance(self.buf.len());
+        self.mode = Mode::Skip(lexer);
+        Step::NeedMore
+    }
+
+    /// `INSERT [IGNORE] INTO t [(cols)] VALUES`: plans the layout and moves on to the tuples.
+    fn insert_head(&mut self) -> Result<Step, InputError> {
+        let rest = &self.buf[self.pos..];
+        let Some(found) = find_values_keyword(rest, self.backslash) else { return Ok(self.wait_or_skip()) };
+        let (head_end, after) = match found {
+            Keyword::Values { start, end } => (start, end),
+            Keyword::Semicolon => {
+                // INSERT … SELECT or INSERT … SET: no tuples.
+                self.mode = Mode::Skip(Lexer::default());
+                return Ok(Step::Continue);
+            }
+        };
+        let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
+        self.advance(self.pos + after);
+        let Some((table, columns)) = parse_insert_head(&head) else {
+            self.mode = Mode::Skip(Lexer::default());
+            return Ok(Step::Continue);
+        };
+        let layout = self.layout_for(&table, columns, false)?;
+        self.mode = Mode::Values(layout);
+        Ok(Step::Continue)
+    }
+
+    /// `COPY t [(cols)] FROM stdin;`: the data lines that follow are records.
+    fn copy_head(&mut self) -> Result<Step, InputError> {
+        let rest = &self.buf[self.pos..];
+        let Some(end) = memchr::memchr(b'\n', rest) else { return Ok(self.wait_or_skip()) };
+        let head = String::from_utf8_lossy(&rest[..end]).into_owned();
+        self.advance(self.pos + end + 1);
+        match parse_copy_head(&head) {
+            Some((table, columns)) => {
+                let layout = self.layout_for(&table, columns, true)?;
+                self.mode = Mode::Copy(layout);
+            }
+            None => self.mode = Mode::Top,
+        }
+        Ok(Step::Continue)
+    }
+
+    /// `CREATE TABLE t (…);`: remembers the column names; other `CREATE`s are skipped.
+    fn create_table(&mut self) -> Result<Step, InputError> {
+        let rest = &self.buf[self.pos..];
+        let mut lexer = Lexer::default();
+        let end = rest
+            .iter()
+            .enumerate()
+            .position(|(i, &b)| lexer.feed(b, rest.get(i + 1).copied(), self.backslash) && b == b';');
+        let Some(end) = end else { return Ok(self.wait_or_skip()) };
+        let statement = String::from_utf8_lossy(&rest[..end]).into_owned();
+        self.advance(self.pos + end + 1);
+        if let Some((table, columns)) = parse_create_table(&statement) {
+            self.tables.insert(table, columns);
+        }
+        Ok(Step::Continue)
+    }
+
+    /// After `VALUES`: the next tuple, a `,`, the closing `;`, or a trailing clause to skip.
+    fn values(&mut self, layout: Arc<Layout>) -> Step {
+        let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace()) else {
+            self.advance(self.buf.len());
+            self.mode = Mode::Values(layout);
+            return Step::NeedMore;
+        };
+        self.advance(self.pos + at);
+        match self.buf[self.pos] {
+            b',' => {
+                self.advance(self.pos + 1);
+                self.mode = Mode::Values(layout);
+            }
+            b';' => {
+                self.advance(self.pos + 1);
+                self.mode = Mode::Top;
+            }
+            b'(' => {
+                let (start, line) = (self.pos, self.line);
+                self.advance(self.pos + 1);
+                self.mode =
+                    Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default(), oversized: false };
+            }
+            // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`: no more tuples in this statement.
+            _ => self.mode = Mode::Skip(Lexer::default()),
+        }
+        Step::Continue
+    }
+
+    /// Inside a tuple: find its closing parenthesis.
+    #[allow(clippy::too_many_arguments)]
+    fn tuple(
+        &mut self,
+        batch: &mut Batch,
+        layout: Arc<Layout>,
+        start: usize,
+        line: u64,
+        mut depth: u32,
+        mut lexer: Lexer,
+        mut oversized: bool,
+    ) -> Step {
+        let bytes = &self.buf[self.pos..];
+        for (i, &b) in bytes.iter().enumerate() {
+            if !lexer.feed(b, bytes.get(i + 1).copied(), self.backslash) {
+                continue;
+            }
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let end = self.pos + i + 1;
+                        self.advance(end);
+                        let span = if oversized {
+                            Span::bad(self.next_record, line, "record larger than 64 MiB")
+                        } else {
+                            Span::new(start, end, self.next_record, line)
+                        };
+                        self.push(batch, span, &layout);
+                        self.mode = Mode::Values(layout);
+                        return Step::Continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.advance(self.buf.len());
+        oversized |= self.buf.len() - start > self.max_record;
+        self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
+        Step::NeedMore
+    }
+
+    /// COPY data: one record per line, up to the `\.` line.
+    fn copy(&mut self, batch: &mut Batch, layout: Arc<Layout>) -> Step {
+        let rest = &self.buf[self.pos..];
+        let end = match memchr::memchr(b'\n', rest) {
+            Some(end) => end,
+            None if self.eof => rest.len(),
+            None => {
+                if rest.len() > self.max_record {
+                    let line = self.line;
+                    self.push(batch, Span::bad(self.next_record, line, "record larger than 64 MiB"), &layout);
+                    // Drop the oversized line's bytes as they come.
+                    self.advance(self.buf.len());
+                    self.mode = Mode::Skip(Lexer { line_comment: true, ..Lexer::default() });
+                    return Step::Continue;
+                }
+                self.mode = Mode::Copy(layout);
+                return Step::NeedMore;
+            }
+        };
+        let text = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+        if text == b"\\." {
+            self.advance(self.pos + (end + 1).min(rest.len()));
+            self.mode = Mode::Top;
+            return Step::Continue;
+        }
+        if end == 0 && self.eof {
+            self.mode = Mode::Top;
+            return Step::NeedMore;
+        }
+        let (start, line) = (self.pos, self.line);
+        let text_end = start + text.len();
+        self.advance(self.pos + (end + 1).min(rest.len()));
+        if text_end > start {
+            self.push(batch, Span::new(start, text_end, self.next_record, line), &layout);
+        }
+        self.mode = Mode::Copy(layout);
+        Step::Continue
+    }
+
+    /// The layout of rows of `table` with `columns` (or the `CREATE TABLE` columns), planned once
+    /// from the names and a look-ahead at the first rows.
+    fn layout_for(
+        &mut self,
+        table: &str,
+        columns: Option<Vec<String>>,
+        copy: bool,
+    ) -> Result<Arc<Layout>, InputError> {
+        let names = columns.or_else(|| self.tables.get(table).cloned());
+        let key =
+            format!("{table}\u{0}{}\u{0}{copy}", names.as_ref().map(|n| n.join("\u{1}")).unwrap_or_default());
+        if let Some(layout) = self.layouts.get(&key) {
+            return Ok(layout.clone());
+        }
+        let rows = self.lookahead(copy)?;
+        let mut sniffer = Sniffer::default();
+        let mut width = names.as_ref().map_or(0, Vec::len);
+        let mut scratch = String::new();
+        for row in &rows {
+            let mut observe = |col: usize, value: SqlValue<'_>| {
+                if col >= MAX_COLUMNS {
+                    return;
+                }
+                width = width.max(col + 1);
+                let named = names
+                    .as_ref()
+                    .and_then(|n| n.get(col))
+                    .is_some_and(|h| roles::role_from_header(h).is_some());
+                if let (SqlValue::Text(text), false) = (value, named) {
+                    sniffer.observe(col, text);
+                }
+            };
+            let _ = if copy {
+                for_each_copy_field(row, &mut scratch, &mut observe);
+                Ok(())
+            } else {
+                for_each_value(row, self.backslash, &mut scratch, &mut observe)
+            };
+        }
+        let roles = match roles::assign_roles(names.as_deref(), &self.maps, &sniffer, width.min(MAX_COLUMNS))
+        {
+            Ok(roles) => roles,
+            Err(message) => {
+                self.error.get_or_insert(format!("table {table}: {message}"));
+                Vec::new()
+            }
+        };
+        let layout = Arc::new(Layout {
+            roles: roles.iter().map(|r| r.map(|r| r.kind)).collect(),
+            copy,
+            backslash_escapes: self.backslash,
+        });
+        self.layouts.insert(key, layout.clone());
+        Ok(layout)
+    }
+
+    /// Up to 1,000 rows from the current position, without consuming them: tuples of this
+    /// `INSERT`, or lines of this `COPY`. Reads ahead up to [`LOOKAHEAD_BYTES`].
+    fn lookahead(&mut self, copy: bool) -> Result<Vec<String>, InputError> {
+        loop {
+            let (rows, complete) = peek_rows(&self.buf[self.pos..], copy, self.backslash);
+            let enough = rows.len() >= roles::SNIFF_RECORDS || complete;
+            if enough || self.eof || self.buf.len() - self.pos > LOOKAHEAD_BYTES {
+                return Ok(rows);
+            }
+            self.read_more()?;
+        }
+    }
+}
+
+/// Rows at the start of `bytes` (after `VALUES`, or after a `COPY` line): their text, and
+/// whether the statement ended within `bytes`.
+fn peek_rows(bytes: &[u8], copy: bool, backslash: bool) -> (Vec<String>, bool) {
+    let mut rows = Vec::new();
+    if copy {
+        for line in bytes.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line == b"\\." {
+                return (rows, true);
+            }
+            if rows.len() == roles::SNIFF_RECORDS {
+                break;
+            }
+            rows.push(String::from_utf8_lossy(line).into_owned());
+        }
+        rows.pop(); // the last piece may be cut short
+        return (rows, false);
+    }
+    let mut i = 0;
+    while rows.len() < roles::SNIFF_RECORDS {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b',') {
+            i += 1;
+        }
+        match bytes.get(i) {
+            Some(b'(') => {}
+            Some(_) => return (rows, true),
+            None => return (rows, false),
+        }
+        let (mut lexer, mut depth, start) = (Lexer::default(), 0u32, i);
+        let mut end = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if lexer.feed(b, bytes.get(i + 1).copied(), backslash) {
+                match b {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            i += 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        let Some(end) = end else { return (rows, false) };
+        rows.push(String::from_utf8_lossy(&bytes[start..end]).into_owned());
+    }
+    (rows, false)
+}
+
+/// Where an `INSERT` head ends.
+enum Keyword {
+    /// `VALUES` (or `VALUE`) at `start..end`.
+    Values { start: usize, end: usize },
+    /// A `;` before any `VALUES`: an `INSERT … SELECT` or `INSERT … SET`.
+    Semicolon,
+}
+
+/// Finds the `VALUES` keyword of an `INSERT` outside quotes and comments, or the `;` that ends
+/// the statement first. `None` when neither is in `bytes` yet.
+fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
+    let mut lexer = Lexer::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
+        if code && b == b';' {
+            return Some(Keyword::Semicolon);
+        }
+        let word_start = code && b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1]));
+        if word_start {
+            let len = bytes[i..].iter().take_while(|&&c| is_word_byte(c)).count();
+            if i + len == bytes.len() {
+                return None; // the word may go on
+            }
+            let word = &bytes[i..i + len];
+            if word.eq_ignore_ascii_case(b"VALUES") || word.eq_ignore_ascii_case(b"VALUE") {
+                return Some(Keyword::Values { start: i, end: i + len });
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
+/// A statement split into identifiers, quoted names and punctuation.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '`' || c == '"' || c == '[' {
+            let close = if c == '[' { ']' } else { c };
+            let mut name = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == close {
+                    if chars.get(i + 1) == Some(&close) && close != ']' {
+                        name.push(close);
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                name.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            out.push(format!("\u{1}{name}")); // marked as quoted: never a keyword
+        } else if c.is_alphanumeric() || c == '_' || c == '$' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                i += 1;
+            }
+            out.push(chars[start..i].iter().collect());
+        } else {
+            out.push(c.to_string());
+            i += 1;
+        }
+    }
+    out
+}
+
+fn unquote(token: &str) -> &str {
+    token.strip_prefix('\u{1}').unwrap_or(token)
+}
+
+fn is_keyword(token: &str, word: &str) -> bool {
+    !token.starts_with('\u{1}') && token.eq_ignore_ascii_case(word)
+}
+
+/// `schema.table` → `table` (the last part names the table); returns it and the index after.
+fn table_name(tokens: &[String], mut i: usize) -> Option<(String, usize)> {
+    let mut name = unquote(tokens.get(i)?).to_string();
+    i += 1;
+    while tokens.get(i).map(String::as_str) == Some(".") {
+        name = unquote(tokens.get(i + 1)?).to_string();
+        i += 2;
+    }
+    (!name.is_empty() && name != "(").then_some((name, i))
+}
+
+/// `( a, b, c )` starting at `i`: the names.
+fn column_list(tokens: &[String], i: usize) -> Option<Vec<String>> {
+    if tokens.get(i).map(String::as_str) != Some("(") {
+        return None;
+    }
+    let mut names = Vec::new();
+    for t in &tokens[i + 1..] {
+        match t.as_str() {
+            ")" => return Some(names),
+            "," => {}
+            name => names.push(unquote(name).to_string()),
+        }
+    }
+    None
+}
+
+/// `INSERT [LOW_PRIORITY|DELAYED|HIGH_PRIORITY] [IGNORE] [INTO] t [(cols)]` (text before
+/// `VALUES`): the table and its column list, if given.
+fn parse_insert_head(head: &str) -> Option<(String, Option<Vec<String>>)> {
+    let tokens = tokens(head);
+    let mut i = 1;
+    while tokens.get(i).is_some_and(|t| {
+        ["LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE", "INTO"].iter().any(|k| is_keyword(t, k))
+    }) {
+        i += 1;
+    }
+    let (table, i) = table_name(&tokens, i)?;
+    let i = if tokens.get(i).is_some_and(|t| is_keyword(t, "PARTITION")) {
+        // Skip `PARTITION (p0, p1)`.
+        i + 1 + tokens[i + 1..].iter().position(|t| t == ")")? + 1
+    } else {
+        i
+    };
+    Some((table, column_list(&tokens, i)))
+}
+
+/// `COPY t [(cols)] FROM stdin;` → the table and columns; `None` for other COPYs.
+fn parse_copy_head(head: &str) -> Option<(String, Option<Vec<String>>)> {
+    let tokens = tokens(head);
+    let (table, i) = table_name(&tokens, 1)?;
+    let columns = column_list(&tokens, i);
+    let from = tokens.iter().position(|t| is_keyword(t, "FROM"))?;
+    tokens.get(from + 1).filter(|t| is_keyword(t, "STDIN"))?;
+    Some((table, columns))
+}
+
+/// `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] t ( definitions ) …` → the table and the names
+/// of its columns (constraints and indexes left out).
+fn parse_create_table(statement: &str) -> Option<(String, Vec<String>)> {
+    let tokens = tokens(statement);
+    let table_kw = tokens.iter().position(|t| is_keyword(t, "TABLE"))?;
+    let mut i = table_kw + 1;
+    while tokens.get(i).is_some_and(|t| ["IF", "NOT", "EXISTS"].iter().any(|k| is_keyword(t, k))) {
+        i += 1;
+    }
+    let (table, i) = table_name(&tokens, i)?;
+    if tokens.get(i).map(String::as_str) != Some("(") {
+        return None;
+    }
+    const NOT_COLUMNS: [&str; 11] = [
+        "PRIMARY",
+        "KEY",
+        "UNIQUE",
+        "INDEX",
+        "CONSTRAINT",
+        "FOREIGN",
+        "FULLTEXT",
+        "SPATIAL",
+        "CHECK",
+        "EXCLUDE",
+        "LIKE",
+    ];
+    let mut columns = Vec::new();
+    let mut depth = 0;
+    let mut at_definition_start = true;
+    for t in &tokens[i + 1..] {
+        match t.as_str() {
+            "(" => depth += 1,
+            ")" if depth == 0 => break,
+            ")" => depth -= 1,
+            "," if depth == 0 => {
+                at_definition_start = true;
+                continue;
+            }
+            name if at_definition_start && depth == 0 && !NOT_COLUMNS.iter().any(|k| is_keyword(name, k)) => {
+                columns.push(unquote(name).to_string());
+            }
+            _ => {}
+        }
+        at_definition_start = false;
+    }
+    Some((table, columns))
+}
+
+impl Splitter for SqlSplitter {
+    fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError> {
+        batch.clear();
+        loop {
+            let full =
+                batch.spans.len() >= limits.records || (self.pos >= limits.bytes && !batch.spans.is_empty());
+            if full {
+                break;
+            }
+            match self.step(batch)? {
+                Step::Continue => continue,
+                Step::NeedMore if self.eof => {
+                    if let Mode::Tuple { line, .. } = self.mode {
+                        let record = self.next_record;
+                        batch.spans.push(Span::bad(record, line, "SQL tuple is not closed"));
+                        self.next_record += 1;
+                    }
+                    self.mode = Mode::Top;
+                    self.pos = self.buf.len();
+                    break;
+                }
+                Step::NeedMore => {
+                    if batch.spans.is_empty() {
+                        let keep = self.keep_from();
+                        self.buf.drain(..keep);
+                        self.pos -= keep;
+                        if let Mode::Tuple { start, .. } = &mut self.mode {
+                            *start -= keep.min(*start);
+                        }
+                    } else if !matches!(self.mode, Mode::Tuple { .. }) || self.pos >= limits.bytes {
+                        break;
+                    }
+                    self.read_more()?;
+                }
+            }
+        }
+        let keep = self.keep_from();
+        std::mem::swap(&mut batch.data, &mut self.buf);
+        self.buf.clear();
+        self.buf.extend_from_slice(&batch.data[keep..]);
+        self.pos -= keep;
+        if let Mode::Tuple { start, .. } = &mut self.mode {
+            *start -= keep.min(*start);
+        }
+        Ok(!(batch.spans.is_empty() && self.eof && self.pos >= self.buf.len()))
+    }
+}
+
+/// Reads the values of a tuple or COPY line by its table's layout.
+pub struct SqlExtractor;
+
+impl Extractor for SqlExtractor {
+    fn extract(
+        &self,
+        record: &str,
+        layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut FieldSink<'_>,
+    ) -> Result<(), &'static str> {
+        let Some(layout) = layout else { return Ok(()) };
+        let mut emit = |col: usize, value: SqlValue<'_>| {
+            if let (Some(Some(kind)), SqlValue::Text(text)) = (layout.roles.get(col), value) {
+                sink(*kind, text);
+            }
+        };
+        if layout.copy {
+            for_each_copy_field(record, scratch, &mut emit);
+            Ok(())
+        } else {
+            for_each_value(record, layout.backslash_escapes, scratch, &mut emit)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

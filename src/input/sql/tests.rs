@@ -1,0 +1,200 @@
+use super::*;
+use crate::kind::Kind;
+
+/// (record, line, layout roles, text or reason) of every record, read whole and byte by byte.
+type Rows = Vec<(u64, u64, Vec<Option<Kind>>, Result<String, &'static str>)>;
+
+fn rows(input: &str) -> Rows {
+    let whole = split(Box::new(std::io::empty()), input.as_bytes().to_vec());
+    let trickled = split(Box::new(Trickle(input.as_bytes().to_vec(), 0)), Vec::new());
+    assert_eq!(whole, trickled, "read sizes must not change the split");
+    whole
+}
+
+fn split(reader: Box<dyn Read + Send>, head: Vec<u8>) -> Rows {
+    let mut s = SqlSplitter::new(reader, head, "t".into(), Vec::new());
+    let mut batch = Batch::default();
+    let mut out = Vec::new();
+    let mut rounds = 0;
+    while s.next_batch(&mut batch, BatchLimits { records: 3, bytes: usize::MAX }).unwrap() {
+        rounds += 1;
+        assert!(rounds < 1_000_000);
+        for span in &batch.spans {
+            let roles = batch.layout(span).map(|l| l.roles.clone()).unwrap_or_default();
+            let text = match span.bad {
+                Some(r) => Err(r),
+                None => Ok(String::from_utf8_lossy(batch.record_bytes(span)).into_owned()),
+            };
+            out.push((span.record, span.line, roles, text));
+        }
+    }
+    out
+}
+
+struct Trickle(Vec<u8>, usize);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.1 == self.0.len() || buf.is_empty() {
+            return Ok(0);
+        }
+        buf[0] = self.0[self.1];
+        self.1 += 1;
+        Ok(1)
+    }
+}
+
+const MYSQL: &str = "-- MySQL dump 10.13  Distrib 8.0.36
+/*!40101 SET NAMES utf8mb4 */;
+DROP TABLE IF EXISTS `pasien`;
+CREATE TABLE `pasien` (
+  `id` int NOT NULL AUTO_INCREMENT,
+  `nik` varchar(16) DEFAULT NULL,
+  `nama` varchar(100) DEFAULT NULL,
+  `saldo` decimal(10,2) DEFAULT NULL,
+  `no_hp` varchar(20) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `idx_nik` (`nik`)
+) ENGINE=InnoDB;
+LOCK TABLES `pasien` WRITE;
+INSERT INTO `pasien` VALUES (1,'3201014107900001','Siti; \\'Ani\\'',1.50,'0812-3456-7890'),(2,'3174051203880003','O''Brien (x)',NULL,NULL),
+(3,NULL,'Line\\nBreak',2,_binary 'abc');
+UNLOCK TABLES;
+INSERT INTO pegawai (nip, email) VALUES ('19800101', 'budi@example.com');
+";
+
+#[test]
+fn mysql_tuples_are_records_with_their_tables_columns() {
+    let got = rows(MYSQL);
+    let pasien = vec![None, Some(Kind::Nik), Some(Kind::Name), None, Some(Kind::Phone)];
+    assert_eq!(got.len(), 4);
+    assert_eq!(
+        got[0],
+        (1, 14, pasien.clone(), Ok("(1,'3201014107900001','Siti; \\'Ani\\'',1.50,'0812-3456-7890')".into()))
+    );
+    assert_eq!(got[1].0, 2);
+    assert_eq!(got[2], (3, 15, pasien, Ok("(3,NULL,'Line\\nBreak',2,_binary 'abc')".into())));
+    assert_eq!(got[3].2, vec![None, Some(Kind::Email)]);
+    assert_eq!(got[3].1, 17);
+}
+
+#[test]
+fn postgres_copy_blocks_are_records() {
+    let dump = "--\n-- PostgreSQL database dump\n--\nSET standard_conforming_strings = on;\n\
+        CREATE TABLE public.pasien (\n    id integer NOT NULL,\n    nik character varying(16),\n    nama text\n);\n\
+        COPY public.pasien (id, nik, nama) FROM stdin;\n1\t3201014107900001\tSiti\n2\t\\N\tBudi\\tSantoso\n\\.\n\
+        INSERT INTO public.pasien VALUES (3, '3174051203880003', 'C:\\path');\n";
+    let got = rows(dump);
+    let roles = vec![None, Some(Kind::Nik), Some(Kind::Name)];
+    assert_eq!(
+        got,
+        vec![
+            (1, 11, roles.clone(), Ok("1\t3201014107900001\tSiti".into())),
+            (2, 12, roles.clone(), Ok("2\t\\N\tBudi\\tSantoso".into())),
+            (3, 14, roles, Ok("(3, '3174051203880003', 'C:\\path')".into())),
+        ]
+    );
+}
+
+#[test]
+fn other_statements_and_comments_are_skipped() {
+    let dump = "SET @x = 'INSERT INTO t VALUES (9)';\n/* INSERT INTO t VALUES (8) */\n# INSERT INTO t VALUES (7)\n\
+        CREATE INDEX i ON t (a);\nINSERT INTO t SELECT * FROM u;\nINSERT INTO t (nik) VALUES ('1') ON DUPLICATE KEY UPDATE nik='2';\n";
+    let got = rows(dump);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].3, Ok("('1')".into()));
+    assert_eq!(got[0].1, 6);
+}
+
+#[test]
+fn an_unclosed_tuple_at_the_end_is_a_bad_record() {
+    let got = rows("INSERT INTO t (nik) VALUES ('1'),('2");
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].3, Err("SQL tuple is not closed"));
+}
+
+#[test]
+fn unknown_columns_are_sniffed_from_the_first_rows() {
+    let mut dump = String::from("INSERT INTO t VALUES ");
+    for i in 0..20 {
+        dump.push_str(&format!("({i},'0812-3456-{i:04}','x{i}@example.com'),"));
+    }
+    dump.pop();
+    dump.push(';');
+    let got = rows(&dump);
+    assert_eq!(got.len(), 20);
+    assert_eq!(got[0].2, vec![None, Some(Kind::Phone), Some(Kind::Email)]);
+}
+
+fn values(tuple: &str, backslash: bool) -> Result<Vec<SqlValue<'static>>, &'static str> {
+    let mut out = Vec::new();
+    let mut scratch = String::new();
+    for_each_value(tuple, backslash, &mut scratch, &mut |_, v| {
+        out.push(match v {
+            SqlValue::Text(t) => SqlValue::Text(Box::leak(t.to_string().into_boxed_str())),
+            SqlValue::Absent => SqlValue::Absent,
+            SqlValue::NotIdentity => SqlValue::NotIdentity,
+        })
+    })?;
+    Ok(out)
+}
+
+#[test]
+fn tuple_values_unescape() {
+    use SqlValue::*;
+    assert_eq!(
+        values(
+            "(1, -2.5e3, 'a\\'b''c', \"d\\\\e\", NULL, _binary 'x', X'4142', 0x41, NOW(), _utf8mb4 'é', E'f\\tg', TRUE)",
+            true
+        ),
+        Ok(vec![
+            Text("1"),
+            Text("-2.5e3"),
+            Text("a'b'c"),
+            Text("d\\e"),
+            Absent,
+            NotIdentity,
+            NotIdentity,
+            NotIdentity,
+            NotIdentity,
+            Text("é"),
+            Text("f\tg"),
+            NotIdentity
+        ])
+    );
+    assert_eq!(values("('C:\\path', 'it''s')", false), Ok(vec![Text("C:\\path"), Text("it's")]));
+    assert_eq!(values("()", true), Ok(vec![]));
+    assert_eq!(values("(1,,2)", true), Err("empty value in an SQL tuple"));
+    assert_eq!(values("('a' x)", true), Err("SQL tuple does not parse"));
+    assert_eq!(values("('open", true), Err("SQL tuple does not parse"));
+}
+
+#[test]
+fn copy_fields_unescape() {
+    let mut got = Vec::new();
+    let mut scratch = String::new();
+    for_each_copy_field("1\t\\N\ta\\tb\\\\c\\101\\x42", &mut scratch, &mut |i, v| {
+        got.push(format!("{i}:{v:?}"))
+    });
+    assert_eq!(got, ["0:Text(\"1\")", "1:Absent", "2:Text(\"a\\tb\\\\cAB\")"]);
+}
+
+#[test]
+fn heads_parse() {
+    assert_eq!(
+        parse_insert_head("INSERT IGNORE INTO `db`.`t` (`a`, \"b\", c) "),
+        Some(("t".into(), Some(vec!["a".into(), "b".into(), "c".into()])))
+    );
+    assert_eq!(parse_insert_head("REPLACE INTO t "), Some(("t".into(), None)));
+    assert_eq!(
+        parse_copy_head("COPY public.t (a, b) FROM stdin;"),
+        Some(("t".into(), Some(vec!["a".into(), "b".into()])))
+    );
+    assert_eq!(parse_copy_head("COPY t TO stdout;"), None);
+    assert_eq!(
+        parse_create_table(
+            "CREATE TABLE IF NOT EXISTS `t` (`a` decimal(10,2), b int, PRIMARY KEY (a), CONSTRAINT x FOREIGN KEY (b) REFERENCES u (id))"
+        ),
+        Some(("t".into(), vec!["a".into(), "b".into()]))
+    );
+}

@@ -304,3 +304,116 @@ fn colour_never_reaches_a_pipe() {
     assert!(!out.stdout.contains(&0x1b));
     assert!(out.stderr.is_empty(), "no progress bar off a terminal");
 }
+
+#[test]
+fn warnings_explain_scans_that_found_nothing_to_match() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n");
+    // No column holds identity data.
+    let dump = s.write("plain.csv", "foo,bar\nhello,world\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("plain.csv: no NIK, phone, e-mail, name or birth date was found"));
+    // A headerless file scanned with a header: its first row looks like data.
+    let dump = s.write("noheader.csv", "3201014107900001,Budi\n3174051203880003,Ani\n");
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).assert().code(0).stderr(
+        predicate::str::contains("looks like data, not a header")
+            .and(predicate::str::contains("--no-header")),
+    );
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).arg("--no-header").assert().code(1);
+}
+
+#[test]
+fn map_to_a_column_that_does_not_exist_is_an_error() {
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--map", "nik=99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no column 99"));
+}
+
+#[test]
+fn output_into_a_missing_directory_says_so() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .arg("-o")
+        .arg(s.path("nodir/report.json"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("nodir")
+                .and(predicate::str::contains("does not exist"))
+                .and(predicate::str::contains(".leakcheck-").not()),
+        );
+}
+
+#[test]
+fn errors_print_the_os_reason_once() {
+    let (s, dump, _watch) = setup("");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(s.path("missing.txt")).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("No such file or directory").count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_watchlist_can_come_from_stdin() {
+    let (_s, dump, _watch) = setup("");
+    leakcheck().arg("scan").arg(&dump).args(["-w", "-"]).write_stdin("0812 3456 7890\n").assert().code(1);
+    leakcheck()
+        .args(["scan", "-", "-w", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only once"));
+}
+
+#[test]
+fn a_failed_csv_report_ends_with_an_incomplete_row() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", "nik,nama\n3201014107900001,A\n\"3174051203880003,B\n");
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--strict", "-f", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().last(), Some(",,,,incomplete,,,,,"), "{text}");
+}
+
+#[test]
+fn a_closed_pipe_is_a_quiet_exit_in_every_format() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", big_dump());
+    let watch = s.write("w.txt", "name:Pasien Nomor\n");
+    let bin = assert_cmd::cargo::cargo_bin("leakcheck");
+    for format in ["csv", "ndjson", "json"] {
+        let script = format!(
+            "'{}' scan '{}' -w '{}' -f {format} --fail-on never | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}",
+            bin.display(),
+            dump.display(),
+            watch.display()
+        );
+        let out = std::process::Command::new("bash").args(["-c", &script]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

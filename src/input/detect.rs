@@ -41,10 +41,14 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         return Detected::Unsupported(what);
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    if looks_binary(head) {
+    let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+    // A file named as a dump is read as one, control bytes and all (they make bad records);
+    // only unnamed or otherwise-named files are judged binary by their content.
+    let named_dump =
+        matches!(ext.as_deref(), Some("csv" | "tsv" | "tab" | "ndjson" | "jsonl" | "json" | "sql"));
+    if !named_dump && looks_binary(head) {
         return Detected::Unsupported("binary data");
     }
-    let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
     let by_content = from_content(head);
     Detected::Dump(match ext.as_deref() {
         Some("csv") => Format::Csv,
@@ -104,7 +108,7 @@ mod tests {
 
     #[test]
     fn by_name_then_by_content() {
-        let table: [(Option<&str>, &[u8], Detected); 16] = [
+        let table: [(Option<&str>, &[u8], Detected); 17] = [
             (Some("a.csv"), b"x;y\n", Detected::Dump(Format::Csv)),
             (Some("a.TSV"), b"x\ty\n", Detected::Dump(Format::Tsv)),
             (Some("a.jsonl"), b"{}\n", Detected::Dump(Format::Ndjson)),
@@ -125,6 +129,7 @@ mod tests {
                 Detected::Unsupported("UTF-16 text (convert it to UTF-8 first)"),
             ),
             (None, b"ab\0\0\0\x01\x02", Detected::Unsupported("binary data")),
+            (Some("x.json"), b"123\0", Detected::Dump(Format::Json)),
         ];
         for (name, head, want) in table {
             assert_eq!(detect(name, head), want, "{name:?} {head:?}");

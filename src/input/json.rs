@@ -538,7 +538,9 @@ impl ArraySplitter {
                 self.item = None;
                 self.push_bad(batch, line, "JSON ends in the middle of a value");
             }
-            Phase::Start | Phase::Trailing | Phase::Done => {}
+            // Nothing but whitespace: not a JSON document at all.
+            Phase::Start => self.push_bad(batch, 1, "empty JSON document"),
+            Phase::Trailing | Phase::Done => {}
         }
         self.phase = Phase::Done;
     }

@@ -75,7 +75,8 @@ fn malformed_documents_give_bad_records_not_hangs() {
     assert_eq!(bad("{\"a\" \"b\"}"), 0); // structurally whole: the worker's parser rejects it
     assert_eq!(bad("nope"), 1);
     assert_eq!(bad("\"just a string\""), 0);
-    assert_eq!(bad(""), 0);
+    assert_eq!(bad(""), 1); // an empty document is not JSON
+    assert_eq!(bad(" \n"), 1);
     assert_eq!(bad("[\"unterminated"), 1);
     assert_eq!(bad(&"[".repeat(100_000)), 1);
 }

@@ -1,0 +1,307 @@
+//! Every dump format of SPEC §5 gives the same exposures for the same records; compression,
+//! directories, stdin and files that are not dumps; the JSONTestSuite corpus.
+
+mod common;
+use common::*;
+use std::io::Write;
+
+/// (record, watch, confidence, matched) of every exposure, and the line of each record.
+fn exposures(dump: &std::path::Path, extra: &[&str]) -> (Vec<(u64, String, String, String)>, Vec<u64>) {
+    let out = leakcheck()
+        .arg("scan")
+        .arg(dump)
+        .arg("--watch")
+        .arg(fixture("csv/people.csv"))
+        .args(["--format", "csv"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}: {}", dump.display(), String::from_utf8_lossy(&out.stderr));
+    let rows = csv_rows(&out.stdout);
+    let lines = rows.iter().map(|r| r.line).collect();
+    (rows.into_iter().map(|r| (r.record, r.watch, r.confidence, r.matched)).collect(), lines)
+}
+
+fn expected() -> Vec<(u64, String, String, String)> {
+    [
+        (1, "W1", "exposed", "nik"),
+        (2, "W2", "exposed", "phone"),
+        (2, "W5", "exposed", "email"),
+        (4, "W3", "possible", "name"),
+        (4, "W7", "exposed", "phone"),
+        (5, "W4", "exposed", "name_dob+name"),
+    ]
+    .map(|(r, w, c, m)| (r, w.to_string(), c.to_string(), m.to_string()))
+    .to_vec()
+}
+
+#[test]
+fn the_same_records_in_every_format_give_the_same_exposures() {
+    let cases: [(&str, [u64; 6]); 7] = [
+        ("csv/comma.csv", [2, 3, 3, 5, 5, 7]),
+        ("formats/pasien.csv.gz", [2, 3, 3, 5, 5, 7]),
+        ("formats/pasien.ndjson", [1, 2, 2, 4, 4, 5]),
+        ("formats/pasien.json", [5, 6, 6, 8, 8, 9]),
+        ("formats/pasien_mysql.sql", [15; 6]),
+        ("formats/pasien_mysql_columns.sql", [2, 3, 3, 5, 5, 6]),
+        ("formats/pasien_pg.sql", [18, 19, 19, 21, 21, 22]),
+    ];
+    for (file, lines) in cases {
+        let (got, got_lines) = exposures(&fixture(file), &[]);
+        assert_eq!(got, expected(), "{file}");
+        assert_eq!(got_lines, lines, "{file}");
+    }
+}
+
+#[test]
+fn reports_name_each_inputs_format_and_compression() {
+    let out = leakcheck()
+        .arg("scan")
+        .arg(fixture("formats"))
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&out.stdout);
+    let inputs: Vec<(String, String, Option<String>)> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let path = std::path::Path::new(i["path"].as_str().unwrap());
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                i["format"].as_str().unwrap().to_string(),
+                i["compression"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    let formats: Vec<(&str, &str, Option<&str>)> =
+        inputs.iter().map(|(p, f, c)| (p.as_str(), f.as_str(), c.as_deref())).collect();
+    assert_eq!(
+        formats,
+        [
+            ("make_formats.py", "csv", None),
+            ("pasien.csv.gz", "csv", Some("gzip")),
+            ("pasien.json", "json", None),
+            ("pasien.ndjson", "ndjson", None),
+            ("pasien_mysql.sql", "sql", None),
+            ("pasien_mysql_columns.sql", "sql", None),
+            ("pasien_pg.sql", "sql", None),
+        ]
+    );
+}
+
+#[test]
+fn zstd_and_stdin_are_sniffed_from_content() {
+    let s = Scratch::new();
+    let ndjson = std::fs::read(fixture("formats/pasien.ndjson")).unwrap();
+    // Compressed under a name that says nothing: detected by magic bytes, then by content.
+    let path = s.write("export.bin", zstd::encode_all(&ndjson[..], 3).unwrap());
+    assert_eq!(exposures(&path, &[]).0, expected());
+    let out = leakcheck()
+        .args(["scan", "-", "--watch"])
+        .arg(fixture("csv/people.csv"))
+        .args(["--format", "csv"])
+        .write_stdin(std::fs::read(fixture("formats/pasien_pg.sql")).unwrap())
+        .output()
+        .unwrap();
+    let got: Vec<_> =
+        csv_rows(&out.stdout).into_iter().map(|r| (r.record, r.watch, r.confidence, r.matched)).collect();
+    assert_eq!(got, expected());
+    // --input-format overrides detection.
+    let path = s.write("rows.txt", &ndjson);
+    assert_eq!(exposures(&path, &["--input-format", "ndjson"]).0, expected());
+}
+
+#[test]
+fn a_truncated_gzip_is_an_error_and_leaves_no_report() {
+    let s = Scratch::new();
+    let mut big = String::from("nik,nama\n");
+    for i in 0..50_000 {
+        big.push_str(&format!("32010141079{:05},Pasien {i}\n", i % 99_999 + 1));
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(big.as_bytes()).unwrap();
+    let gz = e.finish().unwrap();
+    let cut = s.write("cut.csv.gz", &gz[..gz.len() * 2 / 3]);
+    let report = s.path("report.json");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&cut)
+        .args(["--watch"])
+        .arg(fixture("csv/plain.txt"))
+        .args(["--format", "json", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("cut.csv.gz") && stderr.contains("truncated"), "{stderr}");
+    assert!(!report.exists());
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&cut)
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let partial = json(&out.stdout);
+    assert_eq!(partial["summary"]["complete"], false);
+    assert_eq!(partial["inputs"][0]["complete"], false);
+    assert!(partial["summary"]["records"].as_u64().unwrap() > 0, "what was read is reported");
+}
+
+#[test]
+fn directories_are_walked_in_order_and_non_dumps_skipped() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("leak/b")).unwrap();
+    std::fs::copy(fixture("formats/pasien.ndjson"), s.path("leak/b/z.ndjson")).unwrap();
+    std::fs::copy(fixture("csv/comma.csv"), s.path("leak/a.csv")).unwrap();
+    s.write("leak/scan.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    s.write("leak/report.pdf", b"%PDF-1.7\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(s.path("leak"))
+        .arg("--watch")
+        .arg(fixture("csv/people.csv"))
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["skipped_files"], 2);
+    let paths: Vec<&str> =
+        report["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 2);
+    assert!(paths[0].ends_with("a.csv") && paths[1].ends_with("z.ndjson"), "{paths:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("report.pdf: skipped, it is a PDF document"), "{stderr}");
+    assert!(stderr.contains("scan.png: skipped, it is a PNG image"), "{stderr}");
+    // Nothing but non-dumps: an error, not a clean bill of health.
+    let out = leakcheck()
+        .arg("scan")
+        .arg(s.path("leak/report.pdf"))
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn broken_ndjson_lines_are_bad_records_and_the_scan_goes_on() {
+    let s = Scratch::new();
+    let text = "{\"nik\":\"3201014107900001\"}\n\n{\"nik\": \n[1,2]\n{\"nik\":\"3201014107900001\"}\n";
+    let dump = s.write("d.ndjson", text);
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["records"], 4);
+    assert_eq!(report["summary"]["bad_records"], 2);
+    let lines: Vec<u64> =
+        report["exposures"].as_array().unwrap().iter().map(|e| e["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 5]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("d.ndjson:3: bad record 2 skipped"), "{stderr}");
+    assert!(stderr.contains("d.ndjson:4: bad record 3 skipped: not a JSON object"), "{stderr}");
+}
+
+#[test]
+fn many_bad_records_are_named_ten_times_then_counted() {
+    let s = Scratch::new();
+    let mut text = String::new();
+    for _ in 0..25 {
+        text.push_str("{broken\n");
+    }
+    text.push_str("{\"nik\":\"3201014107900001\"}\n");
+    let dump = s.write("d.ndjson", text);
+    let out =
+        leakcheck().arg("scan").arg(&dump).arg("--watch").arg(fixture("csv/plain.txt")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("skipped: not valid JSON").count(), 10, "{stderr}");
+    assert!(stderr.contains("15 more bad records not shown (25 in all)"), "{stderr}");
+}
+
+fn json_test_suite() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora/JSONTestSuite/test_parsing");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(std::env::var_os("LEAKCHECK_REQUIRE_CORPORA").is_none(), "{} is missing", dir.display());
+    eprintln!("note: {} not found; JSONTestSuite test skipped", dir.display());
+    None
+}
+
+#[test]
+fn json_test_suite_y_accepted_n_rejected_nothing_hangs() {
+    let Some(dir) = json_test_suite() else { return };
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert!(files.len() > 300);
+    // One run over all of them: the binary reports each file's records and bad records.
+    let out = leakcheck()
+        .arg("scan")
+        .args(&files)
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .args(["-f", "json", "--fail-on", "never"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    let inputs = report["inputs"].as_array().unwrap();
+    // Only UTF-16 text is skipped (with a warning), and only i_ files are UTF-16.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.lines().filter(|l| l.contains(": skipped, it is")).all(|l| l.contains("/i_")), "{stderr}");
+    assert!(inputs.len() >= files.len() - 3, "{} of {}", inputs.len(), files.len());
+    for input in inputs {
+        let name = std::path::Path::new(input["path"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(input["complete"], true, "{name}");
+        let bad = input["bad_records"].as_u64().unwrap();
+        if name.starts_with("n_") {
+            assert!(bad > 0, "{name} must be rejected");
+        }
+        if name.starts_with("y_") {
+            assert!(input["format"] == "json" || input["format"] == "ndjson", "{name}");
+        }
+    }
+    // And each alone finishes well under a second.
+    for file in &files {
+        let started = std::time::Instant::now();
+        let out = leakcheck()
+            .arg("scan")
+            .arg(file)
+            .arg("--watch")
+            .arg(fixture("csv/plain.txt"))
+            .args(["-f", "json"])
+            .timeout(std::time::Duration::from_secs(5))
+            .output()
+            .unwrap();
+        let utf16 = String::from_utf8_lossy(&out.stderr).contains("UTF-16");
+        assert!(matches!(out.status.code(), Some(0 | 1)) || utf16, "{}", file.display());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{} took {:?}",
+            file.display(),
+            started.elapsed()
+        );
+    }
+}

@@ -20,7 +20,8 @@ const SCAN_EXAMPLES: &str = "\
 Examples:
   leakcheck scan dump.csv --watch patients.csv
   leakcheck scan dump.csv --watch ids.txt --format ndjson | jq 'select(.type==\"exposure\")'
-  zcat dump.csv.gz | leakcheck scan - --watch ids.txt --format json -o report.json
+  leakcheck scan leak-2021/ --watch ids.txt --format json -o report.json   # every file, .gz too
+  mysqldump simrs pasien | leakcheck scan - --watch patients.csv
   leakcheck scan export.txt --no-header --map name=3 --map dob=4 --watch ids.txt";
 
 #[derive(Parser, Debug)]

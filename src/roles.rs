@@ -160,13 +160,6 @@ impl Sniffer {
                 .then_some(Role { kind, source: RoleSource::Sniffed(share) })
         })
     }
-
-    /// The best share of valid values of column `col` for `kind` (for `inspect`).
-    pub fn share(&self, col: usize, kind: Kind) -> Option<f64> {
-        let tally = self.columns.get(col)?;
-        let i = Kind::SNIFFED.iter().position(|k| *k == kind)?;
-        (tally.non_empty > 0).then(|| tally.valid[i] as f64 / tally.non_empty as f64)
-    }
 }
 
 /// A `--map KIND=COLUMN` override.

@@ -7,7 +7,7 @@
 
 use crate::hash::Hasher;
 use crate::input::{self, Batch, BatchLimits, Dump, Extractor, InputError, InputOptions, InputPath};
-use crate::kind::{KIND_COUNT, Kind, KindSet};
+use crate::kind::{KIND_COUNT, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
 use crate::watchlist::Watchlist;
 use rayon::prelude::*;
@@ -105,7 +105,7 @@ pub struct ScanStats {
     pub bad_records: u64,
     pub exposed_pairs: u64,
     pub possible_pairs: u64,
-    /// Exposed pairs per matched kind, indexed by [`Kind::index`].
+    /// Exposed pairs per matched kind, indexed by [`crate::kind::Kind::index`].
     pub by_kind: [u64; KIND_COUNT],
     pub invalid_values: InvalidCounts,
     pub watch_entries: usize,
@@ -380,6 +380,3 @@ impl<'w> Emitter<'w> {
         Ok(())
     }
 }
-
-/// Kinds counted in `invalid_values` (SPEC §7): every field kind.
-pub const INVALID_KINDS: [Kind; 5] = Kind::FIELDS;

@@ -5,8 +5,11 @@ mod common;
 use common::*;
 use std::io::Write;
 
-/// (record, watch, confidence, matched) of every exposure, and the line of each record.
-fn exposures(dump: &std::path::Path, extra: &[&str]) -> (Vec<(u64, String, String, String)>, Vec<u64>) {
+/// (record, watch, confidence, matched) of one exposure.
+type Pair = (u64, String, String, String);
+
+/// Every exposure of a scan against `csv/people.csv`, and the line of each record.
+fn exposures(dump: &std::path::Path, extra: &[&str]) -> (Vec<Pair>, Vec<u64>) {
     let out = leakcheck()
         .arg("scan")
         .arg(dump)
@@ -22,7 +25,7 @@ fn exposures(dump: &std::path::Path, extra: &[&str]) -> (Vec<(u64, String, Strin
     (rows.into_iter().map(|r| (r.record, r.watch, r.confidence, r.matched)).collect(), lines)
 }
 
-fn expected() -> Vec<(u64, String, String, String)> {
+fn expected() -> Vec<Pair> {
     [
         (1, "W1", "exposed", "nik"),
         (2, "W2", "exposed", "phone"),

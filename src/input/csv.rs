@@ -363,6 +363,10 @@ impl CsvSplitter {
         if bytes.is_empty() || bytes == b"\r" {
             return;
         }
+        if end - start > self.max_record {
+            self.push_bad(batch, "record larger than 64 MiB");
+            return;
+        }
         if self.want_header {
             self.want_header = false;
             self.header = Some(bytes.to_vec());

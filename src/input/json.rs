@@ -340,7 +340,7 @@ impl ArraySplitter {
     fn push_record(&mut self, batch: &mut Batch, start: usize, line: u64, end: usize) {
         let end =
             start + self.buf[start..end].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |k| k + 1);
-        let span = if self.oversized {
+        let span = if self.oversized || end - start > self.max_record {
             Span::bad(self.next_record, line, "record larger than 64 MiB")
         } else if end == start {
             Span::bad(self.next_record, line, "empty array element")
@@ -584,7 +584,8 @@ impl Splitter for ArraySplitter {
             }
             if batch.spans.is_empty() {
                 self.compact();
-            } else {
+            } else if self.oversized || self.pos >= limits.bytes {
+                // Bytes can only be dropped once the records before them are handed over.
                 break;
             }
             self.read_more()?;

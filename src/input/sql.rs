@@ -64,6 +64,8 @@ enum Mode {
     Tuple { layout: Arc<Layout>, start: usize, line: u64, depth: u32, lexer: Lexer, oversized: bool },
     /// Inside the data of a `COPY … FROM stdin`.
     Copy(Arc<Layout>),
+    /// Dropping the rest of an oversized COPY line, then back to its block.
+    CopySkipLine(Arc<Layout>),
 }
 
 /// Quote and comment state, carried across reads.
@@ -223,6 +225,18 @@ impl SqlSplitter {
                 Ok(self.tuple(batch, layout, start, line, depth, lexer, oversized))
             }
             Mode::Copy(layout) => Ok(self.copy(batch, layout)),
+            Mode::CopySkipLine(layout) => Ok(match memchr::memchr(b'\n', &self.buf[self.pos..]) {
+                Some(end) => {
+                    self.advance(self.pos + end + 1);
+                    self.mode = Mode::Copy(layout);
+                    Step::Continue
+                }
+                None => {
+                    self.advance(self.buf.len());
+                    self.mode = Mode::CopySkipLine(layout);
+                    Step::NeedMore
+                }
+            }),
         }
     }
 
@@ -412,7 +426,7 @@ impl SqlSplitter {
                     if depth == 0 {
                         let end = self.pos + i + 1;
                         self.advance(end);
-                        let span = if oversized {
+                        let span = if oversized || end - start > self.max_record {
                             Span::bad(self.next_record, line, "record larger than 64 MiB")
                         } else {
                             Span::new(start, end, self.next_record, line)
@@ -443,7 +457,7 @@ impl SqlSplitter {
                     self.push(batch, Span::bad(self.next_record, line, "record larger than 64 MiB"), &layout);
                     // Drop the oversized line's bytes as they come.
                     self.advance(self.buf.len());
-                    self.mode = Mode::Skip(Lexer { line_comment: true, ..Lexer::default() });
+                    self.mode = Mode::CopySkipLine(layout);
                     return Step::Continue;
                 }
                 self.mode = Mode::Copy(layout);
@@ -463,7 +477,9 @@ impl SqlSplitter {
         let (start, line) = (self.pos, self.line);
         let text_end = start + text.len();
         self.advance(self.pos + (end + 1).min(rest.len()));
-        if text_end > start {
+        if text_end - start > self.max_record {
+            self.push(batch, Span::bad(self.next_record, line, "record larger than 64 MiB"), &layout);
+        } else if text_end > start {
             self.push(batch, Span::new(start, text_end, self.next_record, line), &layout);
         }
         self.mode = Mode::Copy(layout);
@@ -818,7 +834,10 @@ impl Splitter for SqlSplitter {
                         if let Mode::Tuple { start, .. } = &mut self.mode {
                             *start -= keep.min(*start);
                         }
-                    } else if !matches!(self.mode, Mode::Tuple { .. }) || self.pos >= limits.bytes {
+                    } else if self.pos >= limits.bytes
+                        || matches!(self.mode, Mode::Tuple { oversized: true, .. })
+                    {
+                        // Bytes can only be dropped once the records before them are handed over.
                         break;
                     }
                     self.read_more()?;

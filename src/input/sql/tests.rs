@@ -198,3 +198,21 @@ fn heads_parse() {
         Some(("t".into(), vec!["a".into(), "b".into()]))
     );
 }
+
+#[test]
+fn oversized_rows_are_bad_and_the_rest_is_read() {
+    let long = "x".repeat(5000);
+    let dump = format!(
+        "COPY t (nik, nama) FROM stdin;\n1\ta\n2\t{long}\n3\tc\n\\.\nINSERT INTO t (nik) VALUES ('{long}'),('4');\n"
+    );
+    // Fed a byte at a time, so the limit is checked as each row grows.
+    let mut s = SqlSplitter::new(Box::new(Trickle(dump.into_bytes(), 0)), Vec::new(), "t".into(), Vec::new())
+        .with_max_record(1000);
+    let mut batch = Batch::default();
+    let mut got = Vec::new();
+    while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+        got.extend(batch.spans.iter().map(|sp| (sp.record, sp.bad)));
+    }
+    let bad = Some("record larger than 64 MiB");
+    assert_eq!(got, [(1, None), (2, bad), (3, None), (4, bad), (5, None)]);
+}

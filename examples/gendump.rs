@@ -1,6 +1,8 @@
-//! `gendump` — deterministic generator of a large, messy CSV "leak" of Indonesian
+//! `gendump` — deterministic generator of a large, messy "leak" of Indonesian
 //! patient/insurance records plus a CSV-of-people watchlist, for whole-program benchmarks
 //! of `leakcheck` (see `scripts/bench.sh`, SPEC.md §2 normalization, §4 watchlists, §5 dumps).
+//! The leak is CSV, NDJSON, JSON, a MySQL dump or a PostgreSQL dump (`--format`); every
+//! format holds the same records in the same order, so only the truth's `line`s differ.
 //!
 //! std only, no crates: it builds as `cargo run --release --example gendump -- …` and with
 //! plain `rustc -O examples/gendump.rs` (any edition). The same arguments give byte-identical
@@ -24,26 +26,49 @@ use std::thread;
 use std::time::Instant;
 
 const USAGE: &str = "\
-gendump — write a large synthetic CSV leak of Indonesian patient records plus a watchlist
+gendump — write a large synthetic leak of Indonesian patient records plus a watchlist
 
 USAGE:
-    gendump --size-mb N --out DUMP.csv --watch-out WATCHLIST.csv --watch-people K
-            [--planted P] [--seed S] [--truth-out TRUTH.csv]
+    gendump --size-mb N --out DUMP --watch-out WATCHLIST.csv --watch-people K
+            [--format F] [--planted P] [--seed S] [--truth-out TRUTH.csv]
 
 OPTIONS:
-    --size-mb N         dump size in MB (1 MB = 1,000,000 bytes; fractions allowed); the
-                        last record crosses the mark, so the file is slightly larger
+    --size-mb N         dump size in MB of the CSV format (1 MB = 1,000,000 bytes;
+                        fractions allowed); the last record crosses the mark, so the file
+                        is slightly larger. Other formats hold the same records, so their
+                        files are larger: ndjson ~1.7x, json ~1.8x, mysql ~1.1x, pgcopy ~1x
     --out PATH          the dump (`-` for stdout); columns
                         nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas
+    --format F          the dump's format [default: csv]:
+                          csv     header line, RFC 4180 quoting (some quoted newlines)
+                          ndjson  one JSON object per line, keys as the CSV header; all
+                                  values strings, except a clean NIK as a JSON number in
+                                  ~10 % of records; the phone nested as
+                                  \"kontak\": {\"no_hp\": …} in ~half of them
+                          json    {\"meta\": {…}, \"data\": [ … ]}, the same objects, one
+                                  array element per line
+                          mysql   mysqldump-like: CREATE TABLE `pasien`, extended
+                                  INSERT INTO `pasien` VALUES (…),(…); statements of
+                                  ~1 MB, each on one line; backslash escapes; NULL if empty
+                          pgcopy  pg_dump-like: CREATE TABLE public.pasien, then
+                                  COPY public.pasien (…) FROM stdin; tab-separated
+                                  lines, COPY escapes, \\N if empty, ended by \\.
     --watch-out PATH    the watchlist, a CSV of people: id,nik,nama,tgl_lahir,no_hp
     --watch-people K    number of watchlist people (ids W-000001 …)
     --planted P         how many of them appear in the dump [default: K/10, rounded up]
     --seed S            PRNG seed [default: 42]
-    --truth-out PATH    also write the planted records: watch,record,line,matched
+    --truth-out PATH    also write the planted records: watch,record,line,matched.
+                        `record` is the same in every format (SPEC §5: data rows, lines,
+                        array elements, tuples); `line` is where the record starts:
+                          csv     after the header, counting quoted newlines
+                          ndjson  record n is on line n
+                          json    record n is on line n + 1 (line 1 opens the array)
+                          mysql   the line of the INSERT statement holding the tuple
+                          pgcopy  record n is on line n + the COPY statement's line
     -h, --help          this text
 
 Same arguments => byte-identical output. The watchlist depends only on --seed,
---watch-people and --planted, not on --size-mb. A summary goes to stderr.";
+--watch-people and --planted, not on --size-mb or --format. A summary goes to stderr.";
 
 /// "MB" in `--size-mb` and in throughput figures is decimal, like the bench table.
 const BYTES_PER_MB: f64 = 1_000_000.0;
@@ -54,6 +79,9 @@ const DEFAULT_SEED: u64 = 42;
 /// people are planted) does not depend on `--size-mb`.
 const WATCH_STREAM: u64 = 0x5741_5443_484c_4953;
 const DUMP_STREAM: u64 = 0x4455_4d50_5f43_5356;
+/// Choices that only change how a format spells a record (JSON number NIKs, nested phones)
+/// come from a third stream, so all formats hold the same records.
+const SHAPE_STREAM: u64 = 0x5348_4150_455f_4a53;
 const DUMP_HEADER: &[u8] = b"nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas\n";
 const WATCH_HEADER: &[u8] = b"id,nik,nama,tgl_lahir,no_hp\n";
 
@@ -849,12 +877,8 @@ fn push_cased(buf: &mut Vec<u8>, text: &str, case: Case) {
     }
 }
 
-/// Writes a name, CSV-quoted when its degree brings a comma (name tokens never hold one).
-fn push_name(buf: &mut Vec<u8>, vocab: &Vocab, name: Name, decor: Decor) {
-    let quoted = decor.degree.is_some_and(|d| d.contains(','));
-    if quoted {
-        buf.push(b'"');
-    }
+/// Writes a name as is; returns whether CSV must quote it.
+fn push_name(buf: &mut Vec<u8>, vocab: &Vocab, name: Name, decor: Decor) -> bool {
     if let Some(honorific) = decor.honorific {
         push_cased(buf, honorific, decor.case);
         buf.push(b' ');
@@ -868,9 +892,12 @@ fn push_name(buf: &mut Vec<u8>, vocab: &Vocab, name: Name, decor: Decor) {
     if let Some(degree) = decor.degree {
         buf.extend_from_slice(degree.as_bytes());
     }
-    if quoted {
-        buf.push(b'"');
-    }
+    name_needs_quotes(decor)
+}
+
+/// A name's degree may bring a comma; name tokens never hold one.
+fn name_needs_quotes(decor: Decor) -> bool {
+    decor.degree.is_some_and(|d| d.contains(','))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -880,32 +907,25 @@ fn push_name(buf: &mut Vec<u8>, vocab: &Vocab, name: Name, decor: Decor) {
 const ADDRESS_WEIGHTS: &[u32] = &[40, 20, 14, 10, 10, 6];
 const ADDRESS_HAS_COMMA: &[bool] = &[true, false, true, true, true, false];
 
-/// Writes an address CSV-quoted as needed (decided up front: scanning every field for
-/// delimiters afterwards cost a tenth of the run time); returns the newlines it embedded.
-fn push_address(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab) -> u64 {
+/// Writes an address as is; returns whether CSV must quote it (decided up front: scanning
+/// every field for delimiters afterwards cost a tenth of the run time) and the newlines it
+/// holds.
+fn push_address(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab) -> (bool, u64) {
     if rng.permille(EMPTY_ADDRESS_PERMILLE) {
-        return 0;
+        return (false, 0);
     }
     let shape = rng.weighted(ADDRESS_WEIGHTS);
     let with_quotes = rng.permille(QUOTE_IN_ADDRESS_PERMILLE);
     let with_newline = (rng.below(10_000) as u32) < NEWLINE_IN_ADDRESS_PER_10K;
-    let quoted = ADDRESS_HAS_COMMA[shape] || with_quotes || with_newline;
-    if quoted {
-        buf.push(b'"');
-    }
     push_address_shape(buf, rng, vocab, shape);
     if with_quotes {
-        // Inside a quoted field a quote is doubled (RFC 4180).
-        buf.extend_from_slice(b" (belakang masjid \"\"Al-Ikhlas\"\")");
+        buf.extend_from_slice(b" (belakang masjid \"Al-Ikhlas\")");
     }
     if with_newline {
         buf.extend_from_slice(b"\nKec. ");
         buf.extend_from_slice(rng.pick(&vocab.kecamatan).as_bytes());
     }
-    if quoted {
-        buf.push(b'"');
-    }
-    u64::from(with_newline)
+    (ADDRESS_HAS_COMMA[shape] || with_quotes || with_newline, u64::from(with_newline))
 }
 
 fn push_address_shape(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab, shape: usize) {
@@ -1029,6 +1049,529 @@ struct IdentityFields {
 
 const PHONE_SEPARATORS: &[&str] = &[" / ", "; ", ", ", " atau ", "/"];
 
+/// The dump's columns, in order: the CSV header, the JSON keys, the SQL columns.
+const COLUMNS: [&str; 9] =
+    ["nik", "nama", "tgl_lahir", "no_hp", "jenis_kelamin", "alamat", "kota", "faskes", "kelas"];
+const NIK_COLUMN: usize = 0;
+const PHONE_COLUMN: usize = 3;
+/// A digit 1–3, written as an SQL number (the table declares it `tinyint` / `smallint`).
+const KELAS_COLUMN: usize = 8;
+
+/// One record's values as they are spelled, before any quoting or escaping, so that every
+/// format writes the same values.
+struct Row {
+    /// The values joined by `,`: already the CSV line when no value needs quotes.
+    text: Vec<u8>,
+    /// Where each value ends in `text`; it starts after the `,` that ends the previous one.
+    ends: [usize; COLUMNS.len()],
+    filled: usize,
+    /// Whether CSV must quote the value (it holds `,`, `"` or a newline): known where the
+    /// value is made.
+    csv_quoted: [bool; COLUMNS.len()],
+    /// Newlines inside values, which are extra physical lines in CSV.
+    newlines: u64,
+}
+
+impl Row {
+    fn new() -> Row {
+        Row {
+            text: Vec::with_capacity(512),
+            ends: [0; COLUMNS.len()],
+            filled: 0,
+            csv_quoted: [false; COLUMNS.len()],
+            newlines: 0,
+        }
+    }
+
+    /// Draws the record's spelling and its non-identity columns. The draws from `rng` are the
+    /// same whatever the output format.
+    fn fill(&mut self, rng: &mut Rng, vocab: &Vocab, id: &IdentityFields) {
+        self.text.clear();
+        self.filled = 0;
+        if let Some((nik, style)) = id.nik {
+            push_nik(&mut self.text, nik, style);
+        }
+        self.end_value(false);
+        let quoted = push_name(&mut self.text, vocab, id.name, id.decor);
+        self.end_value(quoted);
+        if let Some((date, style)) = id.dob {
+            push_date(&mut self.text, date, style);
+        }
+        self.end_value(false);
+        let quoted = push_phones(&mut self.text, rng, &id.phones);
+        self.end_value(quoted);
+        push_sex(&mut self.text, rng, id.female);
+        self.end_value(false);
+        let (quoted, newlines) = push_address(&mut self.text, rng, vocab);
+        self.end_value(quoted);
+        self.newlines = newlines;
+        push_city(&mut self.text, rng, id.region);
+        self.end_value(false);
+        push_facility(&mut self.text, rng, vocab, id.region);
+        self.end_value(false);
+        self.text.push(b"1223333"[rng.below(7)]);
+        self.end_value(false);
+    }
+
+    fn end_value(&mut self, csv_quoted: bool) {
+        self.ends[self.filled] = self.text.len();
+        self.csv_quoted[self.filled] = csv_quoted;
+        self.filled += 1;
+        if self.filled < COLUMNS.len() {
+            self.text.push(b',');
+        }
+    }
+
+    /// Where a value is in `text`.
+    fn span(&self, column: usize) -> (usize, usize) {
+        let start = if column == 0 { 0 } else { self.ends[column - 1] + 1 };
+        (start, self.ends[column])
+    }
+
+    fn value(&self, column: usize) -> &[u8] {
+        let (start, end) = self.span(column);
+        &self.text[start..end]
+    }
+
+    /// The length of the record as a CSV line.
+    fn csv_len(&self) -> u64 {
+        let mut len = self.text.len() + 1; // the newline
+        for column in 0..COLUMNS.len() {
+            if self.csv_quoted[column] {
+                let value = self.value(column);
+                len += 2;
+                if any(value, csv_may_escape) {
+                    len += value.iter().filter(|&&b| b == b'"').count();
+                }
+            }
+        }
+        len as u64
+    }
+}
+
+/// Whether `may_escape` holds for any byte. Branch-free, it compiles to SIMD compares: the
+/// usual case, nothing to escape, is checked for a whole record at once.
+fn any(bytes: &[u8], may_escape: fn(u8) -> bool) -> bool {
+    bytes.iter().fold(false, |any, &b| any | may_escape(b))
+}
+
+/// Appends `value`, escaped unless `plain` (the whole record has nothing to escape) or the
+/// value itself has nothing to.
+#[inline(always)]
+fn push_value(
+    out: &mut Vec<u8>,
+    value: &[u8],
+    plain: bool,
+    may_escape: fn(u8) -> bool,
+    escape: fn(u8) -> Option<&'static [u8]>,
+) {
+    if plain || !any(value, may_escape) {
+        out.extend_from_slice(value);
+    } else {
+        push_escaped(out, value, escape);
+    }
+}
+
+/// Appends `value`, replacing each byte for which `escape` gives a replacement.
+fn push_escaped(out: &mut Vec<u8>, value: &[u8], escape: fn(u8) -> Option<&'static [u8]>) {
+    let mut run = 0;
+    for (i, &b) in value.iter().enumerate() {
+        if let Some(replacement) = escape(b) {
+            out.extend_from_slice(&value[run..i]);
+            out.extend_from_slice(replacement);
+            run = i + 1;
+        }
+    }
+    out.extend_from_slice(&value[run..]);
+}
+
+fn csv_may_escape(b: u8) -> bool {
+    b == b'"'
+}
+
+/// RFC 4180: a quote inside a quoted field is doubled.
+fn csv_escape(b: u8) -> Option<&'static [u8]> {
+    if b == b'"' { Some(b"\"\"") } else { None }
+}
+
+/// `\u0000` … `\u001f`, for the control characters JSON has no short escape for.
+const JSON_CONTROL: [[u8; 6]; 32] = {
+    let mut table = [*b"\\u0000"; 32];
+    let mut i = 0;
+    while i < 32 {
+        table[i][4] = b"01"[i / 16];
+        table[i][5] = b"0123456789abcdef"[i % 16];
+        i += 1;
+    }
+    table
+};
+
+fn json_may_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+fn json_escape(b: u8) -> Option<&'static [u8]> {
+    match b {
+        b'"' => Some(b"\\\""),
+        b'\\' => Some(b"\\\\"),
+        b'\n' => Some(b"\\n"),
+        b'\r' => Some(b"\\r"),
+        b'\t' => Some(b"\\t"),
+        0..=0x1f => Some(&JSON_CONTROL[b as usize]),
+        _ => None,
+    }
+}
+
+fn mysql_may_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'\\') | (b == b'\'') | (b == b'"')
+}
+
+/// What `mysqldump` escapes in a single-quoted string (`mysql_real_escape_string`).
+fn mysql_escape(b: u8) -> Option<&'static [u8]> {
+    match b {
+        0 => Some(b"\\0"),
+        b'\n' => Some(b"\\n"),
+        b'\r' => Some(b"\\r"),
+        0x1a => Some(b"\\Z"),
+        b'\\' => Some(b"\\\\"),
+        b'\'' => Some(b"\\'"),
+        b'"' => Some(b"\\\""),
+        _ => None,
+    }
+}
+
+fn copy_may_escape(b: u8) -> bool {
+    (b < 0x20) | (b == b'\\')
+}
+
+/// What `pg_dump` escapes in `COPY … FROM stdin` text data.
+fn copy_escape(b: u8) -> Option<&'static [u8]> {
+    match b {
+        b'\\' => Some(b"\\\\"),
+        b'\t' => Some(b"\\t"),
+        b'\n' => Some(b"\\n"),
+        b'\r' => Some(b"\\r"),
+        0x08 => Some(b"\\b"),
+        0x0b => Some(b"\\v"),
+        0x0c => Some(b"\\f"),
+        _ => None,
+    }
+}
+
+/// Copies the row's text, quoting the values that need it.
+fn write_csv_row(out: &mut Vec<u8>, row: &Row) {
+    let mut copied = 0;
+    for column in 0..COLUMNS.len() {
+        if row.csv_quoted[column] {
+            let (start, end) = row.span(column);
+            out.extend_from_slice(&row.text[copied..start]);
+            out.push(b'"');
+            push_value(out, &row.text[start..end], false, csv_may_escape, csv_escape);
+            out.push(b'"');
+            copied = end;
+        }
+    }
+    out.extend_from_slice(&row.text[copied..]);
+    out.push(b'\n');
+}
+
+/// Per-record choices of the JSON formats, from their own random stream.
+#[derive(Clone, Copy)]
+struct JsonShape {
+    /// Write a clean NIK as a JSON number (about 10 % of records).
+    nik_number: bool,
+    /// Write the phone as `"kontak": {"no_hp": …}` (about half of the records).
+    nested_phone: bool,
+}
+
+impl JsonShape {
+    fn random(rng: &mut Rng) -> JsonShape {
+        let roll = rng.next_u64();
+        JsonShape { nik_number: roll.is_multiple_of(10), nested_phone: (roll >> 32) & 1 == 1 }
+    }
+}
+
+/// A NIK that is exactly 16 digits, not starting with 0: valid as a JSON number.
+fn is_clean_nik(value: &[u8]) -> bool {
+    value.len() == 16 && value[0] != b'0' && value.iter().all(u8::is_ascii_digit)
+}
+
+/// Writes `value` as a JSON string; `plain` says it has nothing to escape.
+fn push_json_string(out: &mut Vec<u8>, value: &[u8], plain: bool) {
+    out.push(b'"');
+    push_value(out, value, plain, json_may_escape, json_escape);
+    out.push(b'"');
+}
+
+/// One record as a JSON object on one line; `spaced` puts a space after `:` and `,`.
+fn write_json_object(out: &mut Vec<u8>, row: &Row, shape: JsonShape, spaced: bool) {
+    let (colon, comma): (&[u8], &[u8]) = if spaced { (b": ", b", ") } else { (b":", b",") };
+    let plain = !any(&row.text, json_may_escape);
+    out.push(b'{');
+    for (column, key) in COLUMNS.iter().enumerate() {
+        if column > 0 {
+            out.extend_from_slice(comma);
+        }
+        let nested = column == PHONE_COLUMN && shape.nested_phone;
+        if nested {
+            out.extend_from_slice(b"\"kontak\"");
+            out.extend_from_slice(colon);
+            out.push(b'{');
+        }
+        push_json_string(out, key.as_bytes(), true);
+        out.extend_from_slice(colon);
+        let value = row.value(column);
+        if column == NIK_COLUMN && shape.nik_number && is_clean_nik(value) {
+            out.extend_from_slice(value);
+        } else {
+            push_json_string(out, value, plain);
+        }
+        if nested {
+            out.push(b'}');
+        }
+    }
+    out.push(b'}');
+}
+
+/// One record as a MySQL tuple `(…)`: strings single-quoted and escaped, empty values `NULL`.
+fn write_mysql_tuple(out: &mut Vec<u8>, row: &Row) {
+    let plain = !any(&row.text, mysql_may_escape);
+    out.push(b'(');
+    for column in 0..COLUMNS.len() {
+        if column > 0 {
+            out.push(b',');
+        }
+        let value = row.value(column);
+        if value.is_empty() {
+            out.extend_from_slice(b"NULL");
+        } else if column == KELAS_COLUMN {
+            out.extend_from_slice(value);
+        } else {
+            out.push(b'\'');
+            push_value(out, value, plain, mysql_may_escape, mysql_escape);
+            out.push(b'\'');
+        }
+    }
+    out.push(b')');
+}
+
+/// One record as a COPY text line: tab-separated, escaped, empty values `\N`.
+fn write_copy_line(out: &mut Vec<u8>, row: &Row) {
+    let plain = !any(&row.text, copy_may_escape);
+    if plain && (0..COLUMNS.len()).all(|column| !row.value(column).is_empty()) {
+        // The usual case: the row's text with its separators turned into tabs.
+        let base = out.len();
+        out.extend_from_slice(&row.text);
+        for &end in &row.ends[..COLUMNS.len() - 1] {
+            out[base + end] = b'\t';
+        }
+        out.push(b'\n');
+        return;
+    }
+    for column in 0..COLUMNS.len() {
+        if column > 0 {
+            out.push(b'\t');
+        }
+        let value = row.value(column);
+        if value.is_empty() {
+            out.extend_from_slice(b"\\N");
+        } else {
+            push_value(out, value, plain, copy_may_escape, copy_escape);
+        }
+    }
+    out.push(b'\n');
+}
+
+/// The dump formats of `--format`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Ndjson,
+    Json,
+    Mysql,
+    Pgcopy,
+}
+
+impl Format {
+    const ALL: [(&'static str, Format); 5] = [
+        ("csv", Format::Csv),
+        ("ndjson", Format::Ndjson),
+        ("json", Format::Json),
+        ("mysql", Format::Mysql),
+        ("pgcopy", Format::Pgcopy),
+    ];
+
+    fn parse(name: &str) -> Option<Format> {
+        Format::ALL.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+    }
+
+    fn name(self) -> &'static str {
+        Format::ALL.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+    }
+
+    /// Where record n starts, as the truth file's `line` gives it.
+    fn line_rule(self) -> &'static str {
+        match self {
+            Format::Csv => "record n starts on line n + 1 + the newlines quoted in the records before it",
+            Format::Ndjson => "record n is line n",
+            Format::Json => "record n (array element n) is line n + 1",
+            Format::Mysql => "a record's line is that of the INSERT statement holding its tuple",
+            Format::Pgcopy => "record n is line n + (the line of the COPY statement)",
+        }
+    }
+
+    /// What comes before the first record.
+    fn header(self) -> &'static [u8] {
+        match self {
+            Format::Csv => DUMP_HEADER,
+            Format::Ndjson => b"",
+            Format::Json => JSON_HEADER,
+            Format::Mysql => MYSQL_HEADER,
+            Format::Pgcopy => PGCOPY_HEADER,
+        }
+    }
+
+    /// What comes after the last record (and after the MySQL statement that holds it).
+    fn trailer(self) -> &'static [u8] {
+        match self {
+            Format::Csv | Format::Ndjson => b"",
+            Format::Json => b"\n]}\n",
+            Format::Mysql => MYSQL_TRAILER,
+            Format::Pgcopy => PGCOPY_TRAILER,
+        }
+    }
+}
+
+/// The records array sits in an object after a `meta` object (whose `tags` array of scalars
+/// is not the records array); each element goes on a line of its own, so record n is on
+/// line n + 1.
+const JSON_HEADER: &[u8] = br#"{"meta": {"source": "gendump", "tags": ["a","b"]}, "data": ["#;
+
+const MYSQL_HEADER: &[u8] = b"\
+-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)
+--
+-- Host: 10.20.1.15    Database: simrs
+-- ------------------------------------------------------
+-- Server version\t8.0.36
+
+/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;
+/*!40101 SET @OLD_CHARACTER_SET_RESULTS=@@CHARACTER_SET_RESULTS */;
+/*!40101 SET @OLD_COLLATION_CONNECTION=@@COLLATION_CONNECTION */;
+/*!50503 SET NAMES utf8mb4 */;
+/*!40103 SET @OLD_TIME_ZONE=@@TIME_ZONE */;
+/*!40103 SET TIME_ZONE='+00:00' */;
+/*!40014 SET @OLD_UNIQUE_CHECKS=@@UNIQUE_CHECKS, UNIQUE_CHECKS=0 */;
+/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;
+/*!40111 SET @OLD_SQL_NOTES=@@SQL_NOTES, SQL_NOTES=0 */;
+
+--
+-- Table structure for table `pasien`
+--
+
+DROP TABLE IF EXISTS `pasien`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!50503 SET character_set_client = utf8mb4 */;
+CREATE TABLE `pasien` (
+  `nik` varchar(32) DEFAULT NULL,
+  `nama` varchar(128) NOT NULL,
+  `tgl_lahir` varchar(32) DEFAULT NULL,
+  `no_hp` varchar(64) DEFAULT NULL,
+  `jenis_kelamin` varchar(16) NOT NULL,
+  `alamat` text,
+  `kota` varchar(64) NOT NULL,
+  `faskes` varchar(128) NOT NULL,
+  `kelas` tinyint NOT NULL,
+  KEY `idx_nik` (`nik`),
+  KEY `idx_nama` (`nama`(32))
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT='data peserta; ekspor SIMRS';
+/*!40101 SET character_set_client = @saved_cs_client */;
+
+--
+-- Dumping data for table `pasien`
+--
+
+LOCK TABLES `pasien` WRITE;
+/*!40000 ALTER TABLE `pasien` DISABLE KEYS */;
+";
+const MYSQL_INSERT: &[u8] = b"INSERT INTO `pasien` VALUES ";
+/// An extended `INSERT` is closed once it is this long, as `mysqldump` does at
+/// `--net-buffer-length`.
+const MYSQL_INSERT_BYTES: u64 = 1_000_000;
+const MYSQL_TRAILER: &[u8] = b"\
+/*!40000 ALTER TABLE `pasien` ENABLE KEYS */;
+UNLOCK TABLES;
+/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
+
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;
+/*!40014 SET UNIQUE_CHECKS=@OLD_UNIQUE_CHECKS */;
+/*!40101 SET CHARACTER_SET_CLIENT=@OLD_CHARACTER_SET_CLIENT */;
+/*!40101 SET CHARACTER_SET_RESULTS=@OLD_CHARACTER_SET_RESULTS */;
+/*!40101 SET COLLATION_CONNECTION=@OLD_COLLATION_CONNECTION */;
+/*!40111 SET SQL_NOTES=@OLD_SQL_NOTES */;
+
+-- Dump completed on 2021-05-20  3:14:07
+";
+
+const PGCOPY_HEADER: &[u8] = b"\
+--
+-- PostgreSQL database dump
+--
+
+-- Dumped from database version 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)
+-- Dumped by pg_dump version 14.11 (Ubuntu 14.11-0ubuntu0.22.04.1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: pasien; Type: TABLE; Schema: public; Owner: simrs
+--
+
+CREATE TABLE public.pasien (
+    nik character varying(32),
+    nama character varying(128) NOT NULL,
+    tgl_lahir character varying(32),
+    no_hp character varying(64),
+    jenis_kelamin character varying(16) NOT NULL,
+    alamat text,
+    kota character varying(64) NOT NULL,
+    faskes character varying(128) NOT NULL,
+    kelas smallint NOT NULL
+);
+
+
+ALTER TABLE public.pasien OWNER TO simrs;
+
+--
+-- Data for Name: pasien; Type: TABLE DATA; Schema: public; Owner: simrs
+--
+
+COPY public.pasien (nik, nama, tgl_lahir, no_hp, jenis_kelamin, alamat, kota, faskes, kelas) FROM stdin;
+";
+const PGCOPY_TRAILER: &[u8] = b"\
+\\.
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+";
+
 /// How many output buffers exist at once: one being filled, the others queued for or being
 /// written by the writer thread (so generating and the write syscalls overlap).
 const BUFFERS_IN_FLIGHT: usize = 3;
@@ -1036,6 +1579,7 @@ const BUFFERS_IN_FLIGHT: usize = 3;
 /// The dump file being written: a buffer filled here and handed to a writer thread when
 /// full, plus running totals.
 struct DumpWriter {
+    format: Format,
     buf: Vec<u8>,
     /// Full buffers go to the writer thread; `None` once it has been told to stop.
     full: Option<mpsc::SyncSender<Vec<u8>>>,
@@ -1044,12 +1588,21 @@ struct DumpWriter {
     thread: Option<thread::JoinHandle<io::Result<()>>>,
     flushed: u64,
     records: u64,
-    /// Physical lines written so far, header included.
+    /// Newlines written so far: the next line to be started is `lines + 1`.
     lines: u64,
+    /// The size of the same records written as CSV, header included. It decides where the
+    /// planted records go and when the dump is done, so every format holds the same records.
+    csv_bytes: u64,
+    row: Row,
+    /// Format-only choices (JSON number NIKs, nested phones) come from their own stream, so
+    /// they leave the records' stream alone.
+    shape_rng: Rng,
+    /// MySQL: (byte offset, line) of the `INSERT` statement still open.
+    insert: Option<(u64, u64)>,
 }
 
 impl DumpWriter {
-    fn new(mut sink: Box<dyn Write + Send>) -> DumpWriter {
+    fn new(mut sink: Box<dyn Write + Send>, format: Format, seed: u64) -> DumpWriter {
         let (full, from_generator) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         let (to_generator, empty) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         for _ in 1..BUFFERS_IN_FLIGHT {
@@ -1065,46 +1618,107 @@ impl DumpWriter {
             sink.flush()
         });
         let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
-        buf.extend_from_slice(DUMP_HEADER);
-        DumpWriter { buf, full: Some(full), empty, thread: Some(thread), flushed: 0, records: 0, lines: 1 }
+        let header = format.header();
+        buf.extend_from_slice(header);
+        DumpWriter {
+            format,
+            buf,
+            full: Some(full),
+            empty,
+            thread: Some(thread),
+            flushed: 0,
+            records: 0,
+            lines: count_newlines(header),
+            csv_bytes: DUMP_HEADER.len() as u64,
+            row: Row::new(),
+            shape_rng: Rng::new(seed ^ SHAPE_STREAM),
+            insert: None,
+        }
     }
 
     fn bytes(&self) -> u64 {
         self.flushed + self.buf.len() as u64
     }
 
-    /// Writes one record; returns its (record number, first line).
+    /// Writes one record; returns its (record number, line it starts on).
     fn record(&mut self, rng: &mut Rng, vocab: &Vocab, id: &IdentityFields) -> io::Result<(u64, u64)> {
+        self.row.fill(rng, vocab, id);
         self.records += 1;
-        let position = (self.records, self.lines + 1);
-        let buf = &mut self.buf;
-        if let Some((nik, style)) = id.nik {
-            push_nik(buf, nik, style);
-        }
-        buf.push(b',');
-        push_name(buf, vocab, id.name, id.decor);
-        buf.push(b',');
-        if let Some((date, style)) = id.dob {
-            push_date(buf, date, style);
-        }
-        buf.push(b',');
-        push_phones(buf, rng, &id.phones);
-        buf.push(b',');
-        push_sex(buf, rng, id.female);
-        buf.push(b',');
-        let newlines = push_address(buf, rng, vocab);
-        buf.push(b',');
-        push_city(buf, rng, id.region);
-        buf.push(b',');
-        push_facility(buf, rng, vocab, id.region);
-        buf.push(b',');
-        buf.push(b"1223333"[rng.below(7)]);
-        buf.push(b'\n');
-        self.lines += 1 + newlines;
+        let row = &self.row;
+        let line = match self.format {
+            Format::Csv => {
+                let before = self.buf.len();
+                write_csv_row(&mut self.buf, row);
+                self.csv_bytes += (self.buf.len() - before) as u64;
+                let line = self.lines + 1;
+                self.lines += 1 + row.newlines;
+                line
+            }
+            Format::Ndjson => {
+                self.csv_bytes += row.csv_len();
+                write_json_object(&mut self.buf, row, JsonShape::random(&mut self.shape_rng), false);
+                self.buf.push(b'\n');
+                self.lines += 1;
+                self.lines
+            }
+            Format::Json => {
+                self.csv_bytes += row.csv_len();
+                // The comma ends the previous element's line; each element starts a line.
+                if self.records > 1 {
+                    self.buf.push(b',');
+                }
+                self.buf.push(b'\n');
+                self.lines += 1;
+                write_json_object(&mut self.buf, row, JsonShape::random(&mut self.shape_rng), true);
+                self.lines + 1
+            }
+            Format::Mysql => {
+                self.csv_bytes += row.csv_len();
+                let (start, line) = match self.insert {
+                    Some(open) => {
+                        self.buf.push(b',');
+                        open
+                    }
+                    None => {
+                        let open = (self.bytes(), self.lines + 1);
+                        self.buf.extend_from_slice(MYSQL_INSERT);
+                        self.insert = Some(open);
+                        open
+                    }
+                };
+                write_mysql_tuple(&mut self.buf, row);
+                if self.bytes() - start >= MYSQL_INSERT_BYTES {
+                    self.close_insert();
+                }
+                line
+            }
+            Format::Pgcopy => {
+                self.csv_bytes += row.csv_len();
+                write_copy_line(&mut self.buf, row);
+                self.lines += 1;
+                self.lines
+            }
+        };
         if self.buf.len() >= FLUSH_AT {
             self.flush()?;
         }
-        Ok(position)
+        Ok((self.records, line))
+    }
+
+    /// Ends the open MySQL `INSERT` statement, if any.
+    fn close_insert(&mut self) {
+        if self.insert.take().is_some() {
+            self.buf.extend_from_slice(b";\n");
+            self.lines += 1;
+        }
+    }
+
+    /// Writes what follows the last record.
+    fn end(&mut self) {
+        self.close_insert();
+        let trailer = self.format.trailer();
+        self.buf.extend_from_slice(trailer);
+        self.lines += count_newlines(trailer);
     }
 
     /// Hands the buffer to the writer thread and takes an empty one back.
@@ -1138,25 +1752,26 @@ impl DumpWriter {
     }
 }
 
-/// Writes the phone column: one number, or two joined by a separator (CSV-quoted when
-/// that separator is a comma).
-fn push_phones(buf: &mut Vec<u8>, rng: &mut Rng, phones: &[Option<(u64, PhoneStyle)>; 2]) {
+fn count_newlines(text: &[u8]) -> u64 {
+    text.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Writes the phone column: one number, or two joined by a separator; returns whether CSV
+/// must quote it (the separator is a comma).
+fn push_phones(buf: &mut Vec<u8>, rng: &mut Rng, phones: &[Option<(u64, PhoneStyle)>; 2]) -> bool {
     match *phones {
         [Some((first, first_style)), Some((second, second_style))] => {
             let separator = *rng.pick(PHONE_SEPARATORS);
-            let quoted = separator.contains(',');
-            if quoted {
-                buf.push(b'"');
-            }
             push_phone(buf, first, first_style);
             buf.extend_from_slice(separator.as_bytes());
             push_phone(buf, second, second_style);
-            if quoted {
-                buf.push(b'"');
-            }
+            separator.contains(',')
         }
-        [Some((phone, style)), None] | [None, Some((phone, style))] => push_phone(buf, phone, style),
-        [None, None] => {}
+        [Some((phone, style)), None] | [None, Some((phone, style))] => {
+            push_phone(buf, phone, style);
+            false
+        }
+        [None, None] => false,
     }
 }
 
@@ -1268,7 +1883,14 @@ fn write_watchlist(path: &str, vocab: &Vocab, list: &[WatchPerson], rng: &mut Rn
             1 => Decor { case: Case::Upper, ..Decor::PLAIN },
             _ => Decor { degree: Some(*rng.pick(DEGREES)), ..Decor::PLAIN },
         };
+        let quoted = name_needs_quotes(decor);
+        if quoted {
+            out.push(b'"');
+        }
         push_name(&mut out, vocab, p.name, decor);
+        if quoted {
+            out.push(b'"');
+        }
         out.push(b',');
         if let Some(style) = wp.dob_style {
             push_date(&mut out, p.dob, style);
@@ -1387,6 +2009,7 @@ struct Args {
     planted: usize,
     seed: u64,
     truth_out: Option<String>,
+    format: Format,
 }
 
 fn parse_args(argv: Vec<String>) -> Result<Args, String> {
@@ -1394,6 +2017,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
     let (mut out, mut watch_out, mut truth_out) = (None, None, None);
     let (mut watch_people, mut planted): (Option<usize>, Option<usize>) = (None, None);
     let mut seed = DEFAULT_SEED;
+    let mut format = Format::Csv;
     let mut it = argv.into_iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
@@ -1416,6 +2040,11 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
             "--watch-people" => watch_people = Some(parse_number(&flag, &value)?),
             "--planted" => planted = Some(parse_number(&flag, &value)?),
             "--seed" => seed = parse_number(&flag, &value)?,
+            "--format" => {
+                format = Format::parse(&value).ok_or_else(|| {
+                    format!("--format must be one of csv, ndjson, json, mysql, pgcopy, not {value:?}")
+                })?
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -1439,6 +2068,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
         planted,
         seed,
         truth_out,
+        format,
     })
 }
 
@@ -1468,12 +2098,14 @@ fn write_dump(
 ) -> io::Result<(DumpWriter, Vec<Planted>)> {
     let sink: Box<dyn Write + Send> =
         if args.out == "-" { Box::new(io::stdout()) } else { Box::new(create(&args.out)?) };
-    let mut writer = DumpWriter::new(sink);
+    let mut writer = DumpWriter::new(sink, args.format, args.seed);
     let mut rng = Rng::new(args.seed ^ DUMP_STREAM);
     let mut planted = Vec::with_capacity(plan.len());
-    while writer.bytes() < args.size_bytes || planted.len() < plan.len() {
+    // Sizes are measured in CSV bytes whatever the format, so every format holds the same
+    // records, with the planted ones at the same record numbers.
+    while writer.csv_bytes < args.size_bytes || planted.len() < plan.len() {
         let due = planted.len() < plan.len()
-            && writer.bytes() >= plant_offset(args.size_bytes, planted.len(), plan.len());
+            && writer.csv_bytes >= plant_offset(args.size_bytes, planted.len(), plan.len());
         if due {
             let watch = plan[planted.len()];
             let (fields, matched) = planted_identity(&mut rng, vocab, reserved, &list[watch]);
@@ -1484,6 +2116,7 @@ fn write_dump(
             writer.record(&mut rng, vocab, &fields)?;
         }
     }
+    writer.end();
     Ok((writer, planted))
 }
 
@@ -1509,24 +2142,48 @@ fn run(args: &Args) -> io::Result<()> {
 
     let started = Instant::now();
     let (writer, planted) = write_dump(args, &vocab, &list, &reserved, &plan)?;
-    let (records, lines, bytes) = (writer.records, writer.lines, writer.bytes());
+    let totals = Totals {
+        records: writer.records,
+        lines: writer.lines,
+        bytes: writer.bytes(),
+        csv_bytes: writer.csv_bytes,
+    };
     writer.finish()?;
     let secs = started.elapsed().as_secs_f64();
     if let Some(path) = &args.truth_out {
         write_truth(path, &planted)?;
     }
-    report(args, records, lines, bytes, secs, &planted);
+    report(args, &totals, secs, &planted);
     Ok(())
 }
 
-fn report(args: &Args, records: u64, lines: u64, bytes: u64, secs: f64, planted: &[Planted]) {
+/// What went into the dump.
+#[derive(Clone, Copy)]
+struct Totals {
+    records: u64,
+    lines: u64,
+    bytes: u64,
+    /// The size of the same records as CSV (what `--size-mb` measures).
+    csv_bytes: u64,
+}
+
+fn report(args: &Args, totals: &Totals, secs: f64, planted: &[Planted]) {
     let count = |f: fn(&Matched) -> bool| planted.iter().filter(|p| f(&p.matched)).count();
+    let Totals { records, lines, bytes, csv_bytes } = *totals;
     eprintln!(
-        "gendump: {}: {records} records, {bytes} bytes ({:.1} MB), {lines} lines, in {secs:.2} s = {:.0} MB/s",
+        "gendump: {}: {} {records} records, {bytes} bytes ({:.1} MB), {lines} lines, in {secs:.2} s = {:.0} MB/s",
         args.out,
+        args.format.name(),
         bytes as f64 / BYTES_PER_MB,
         bytes as f64 / BYTES_PER_MB / secs.max(1e-9),
     );
+    if args.format != Format::Csv {
+        eprintln!(
+            "gendump: the same records as CSV would be {csv_bytes} bytes ({:.1} MB); {}",
+            csv_bytes as f64 / BYTES_PER_MB,
+            args.format.line_rule(),
+        );
+    }
     eprintln!(
         "gendump: {}: {} people (W-000001…), {} planted in the dump, {} not (seed {})",
         args.watch_out,

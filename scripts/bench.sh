@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-program benchmark: time `leakcheck scan` on a synthetic ~1.1 GB CSV leak (made by
-# examples/gendump.rs) at several thread counts, next to `grep -F` (and `rg -F` if installed)
+# Whole-program benchmark: time `leakcheck scan` on a synthetic ~1.1 GB leak (made by
+# examples/gendump.rs; CSV by default, or NDJSON, JSON, a MySQL or a PostgreSQL dump with
+# --format) at several thread counts, next to `grep -F` (and `rg -F` if installed)
 # looking for the watchlist's raw NIKs, and print a markdown table.
 #
 # It also checks the scan against the generator's ground truth (target/bench/truth.csv):
@@ -12,19 +13,24 @@ usage() {
     cat <<'EOF'
 Usage: scripts/bench.sh [options]
 
-Builds leakcheck (cargo build --release), generates target/bench/dump.csv and
-target/bench/watchlist.csv with examples/gendump.rs unless they already exist with the
-same parameters, warms the page cache, then times
+Builds leakcheck (cargo build --release), generates target/bench/dump.F (F = --format,
+csv by default) and target/bench/watchlist.csv with examples/gendump.rs unless they
+already exist with the same parameters, warms the page cache, then times
 
-    target/release/leakcheck scan target/bench/dump.csv --watch target/bench/watchlist.csv \
+    target/release/leakcheck scan target/bench/dump.F --watch target/bench/watchlist.csv \
         --format json --threads T -o /tmp/lc-report.json
 
 RUNS times per thread count, plus `grep -c -F -f <raw NIKs>` (same count as
 `grep -F -f … | wc -l`) and `rg -c -F -f …` when rg is installed. Prints a markdown table
 (median wall seconds, MB/s, peak RSS) on stdout and keeps a copy in target/bench/results.md.
+For a format other than csv every file but the dump gets a `.F` suffix (watchlist.F.csv,
+truth.F.csv, results.F.md, logs.F/, …), so each format's data is kept and checked apart.
 
 Options:
+  -f, --format F       dump format: csv ndjson json mysql pgcopy [default: csv]
   -s, --size-mb N      dump size in MB, 1 MB = 10^6 bytes      [default: 1100]
+                       (of the CSV format: every format holds the same records, so
+                       ndjson/json files are ~1.7-1.8x larger, mysql ~1.1x)
   -r, --runs N         timed runs per configuration            [default: 3]
   -t, --threads LIST   leakcheck thread counts, e.g. "1 2 4"   [default: "1 2"]
   -p, --people K       watchlist people                        [default: 1000]
@@ -46,6 +52,7 @@ die() {
 }
 note() { echo "==> $*" >&2; }
 
+FORMAT=csv
 SIZE_MB=1100
 RUNS=3
 THREADS="1 2"
@@ -58,6 +65,7 @@ REPORT=/tmp/lc-report.json
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
+        -f | --format) FORMAT=${2:?"$1 needs a value"}; shift 2 ;;
         -s | --size-mb) SIZE_MB=${2:?"$1 needs a value"}; shift 2 ;;
         -r | --runs) RUNS=${2:?"$1 needs a value"}; shift 2 ;;
         -t | --threads) THREADS=${2:?"$1 needs a value"}; shift 2 ;;
@@ -76,6 +84,10 @@ require_int() {
     [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $3)) && return 0
     die "$1 must be an integer >= $3, not '$2'"
 }
+case "$FORMAT" in
+    csv | ndjson | json | mysql | pgcopy) ;;
+    *) die "--format must be one of csv ndjson json mysql pgcopy, not '$FORMAT'" ;;
+esac
 [[ $SIZE_MB =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--size-mb must be a number, not '$SIZE_MB'"
 require_int --runs "$RUNS" 1
 require_int --people "$PEOPLE" 1
@@ -90,12 +102,17 @@ done
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 BENCH=target/bench
-DUMP=$BENCH/dump.csv
-WATCH=$BENCH/watchlist.csv
-TRUTH=$BENCH/truth.csv
-STAMP=$BENCH/dump.params
-NIKS=$BENCH/watch-niks.txt
-LOGS=$BENCH/logs
+# csv keeps the historical names; another format suffixes every file but the dump.
+SUFFIX=.$FORMAT
+if [[ $FORMAT == csv ]]; then SUFFIX=; fi
+DUMP=$BENCH/dump.$FORMAT
+WATCH=$BENCH/watchlist$SUFFIX.csv
+TRUTH=$BENCH/truth$SUFFIX.csv
+STAMP=$BENCH/dump$SUFFIX.params
+GENLOG=$BENCH/gendump$SUFFIX.log
+RESULTS=$BENCH/results$SUFFIX.md
+NIKS=$BENCH/watch-niks$SUFFIX.txt
+LOGS=$BENCH/logs$SUFFIX
 LEAKCHECK=target/release/leakcheck
 GENDUMP=target/release/examples/gendump
 mkdir -p "$BENCH" "$LOGS"
@@ -116,21 +133,21 @@ fi
 # --- (b) data -------------------------------------------------------------------------------
 # The stamp names everything the files depend on, the generator's source included, so a
 # changed size or generator regenerates instead of silently benchmarking stale data.
-params="size_mb=$SIZE_MB people=$PEOPLE planted=$PLANTED seed=$SEED gendump=$(sha256sum examples/gendump.rs | cut -c1-16)"
+params="format=$FORMAT size_mb=$SIZE_MB people=$PEOPLE planted=$PLANTED seed=$SEED gendump=$(sha256sum examples/gendump.rs | cut -c1-16)"
 if ((REGEN == 1)) || [[ ! -s $DUMP || ! -s $WATCH || ! -s $TRUTH || "$(cat "$STAMP" 2>/dev/null)" != "$params" ]]; then
     [[ -x $GENDUMP ]] || die "$GENDUMP does not exist; run without --skip-build"
     rm -f "$STAMP"
     note "generating $DUMP ($SIZE_MB MB) and $WATCH ($PEOPLE people, $PLANTED planted)"
-    "$GENDUMP" --size-mb "$SIZE_MB" --out "$DUMP" --watch-out "$WATCH" --watch-people "$PEOPLE" \
-        --planted "$PLANTED" --seed "$SEED" --truth-out "$TRUTH" 2>"$BENCH/gendump.log" ||
-        { cat "$BENCH/gendump.log" >&2; die "gendump failed"; }
-    cat "$BENCH/gendump.log" >&2
+    "$GENDUMP" --format "$FORMAT" --size-mb "$SIZE_MB" --out "$DUMP" --watch-out "$WATCH" \
+        --watch-people "$PEOPLE" --planted "$PLANTED" --seed "$SEED" --truth-out "$TRUTH" 2>"$GENLOG" ||
+        { cat "$GENLOG" >&2; die "gendump failed"; }
+    cat "$GENLOG" >&2
     echo "$params" >"$STAMP"
 else
     note "reusing $DUMP ($params)"
 fi
 DUMP_BYTES=$(stat -c %s "$DUMP")
-DUMP_RECORDS=$(grep -o '[0-9]* records' "$BENCH/gendump.log" 2>/dev/null | head -n 1 || true)
+DUMP_RECORDS=$(grep -o '[0-9]* records' "$GENLOG" 2>/dev/null | head -n 1 || true)
 EXPECTED=$(($(wc -l <"$TRUTH") - 1))
 
 # The raw NIK list for grep/rg: the watchlist's nik column (2nd; id and nik are never
@@ -238,7 +255,7 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_gb=$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
 {
     echo "Machine: ${cpu:-unknown CPU}, $(nproc) CPUs, ${mem_gb} GB RAM, $(uname -sr); $(date -u +%Y-%m-%d)"
-    echo "Input: $DUMP, $DUMP_BYTES bytes, ${DUMP_RECORDS:+$DUMP_RECORDS, }warm page cache;" \
+    echo "Input: $DUMP ($FORMAT), $DUMP_BYTES bytes, ${DUMP_RECORDS:+$DUMP_RECORDS, }warm page cache;" \
         "watchlist $PEOPLE people ($EXPECTED planted); median of $RUNS runs; MB = 10^6 bytes"
     echo
     echo "| tool | threads | median s | MB/s | peak RSS MB |"
@@ -247,11 +264,11 @@ mem_gb=$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
     echo
     echo "grep -F matched $GREP_LINES lines with the $(wc -l <"$NIKS") raw watchlist NIKs" \
         "(leakcheck should find $EXPECTED planted records; many are spelled differently); $RG_NOTE."
-} | tee "$BENCH/results.md"
+} | tee "$RESULTS"
 
 if ((${#CHECK_FAILURES[@]} > 0)); then
     echo >&2
     printf 'bench.sh: CHECK FAILED: %s\n' "${CHECK_FAILURES[@]}" >&2
     exit 3
 fi
-note "leakcheck reports match the ground truth ($EXPECTED planted records); table saved to $BENCH/results.md"
+note "leakcheck reports match the ground truth ($EXPECTED planted records); table saved to $RESULTS"

@@ -275,8 +275,12 @@ impl SqlSplitter {
             "SET" => {
                 let line_end = memchr::memchr(b';', rest).unwrap_or(rest.len());
                 let statement = String::from_utf8_lossy(&rest[..line_end]).to_ascii_lowercase();
-                if statement.contains("standard_conforming_strings") {
-                    self.backslash = !statement.contains("on");
+                if let Some(at) = statement.find("standard_conforming_strings") {
+                    // `= on`, `TO 'off'`, `= false`…: the word after the name and `=`/`TO`.
+                    let value = statement[at + "standard_conforming_strings".len()..]
+                        .split(|c: char| c.is_whitespace() || c == '=' || c == '\'')
+                        .find(|w| !w.is_empty() && *w != "to");
+                    self.backslash = matches!(value, Some("off" | "false"));
                 }
                 self.mode = Mode::Skip(Lexer::default());
                 Ok(Step::Continue)

@@ -216,3 +216,21 @@ fn oversized_rows_are_bad_and_the_rest_is_read() {
     let bad = Some("record larger than 64 MiB");
     assert_eq!(got, [(1, None), (2, bad), (3, None), (4, bad), (5, None)]);
 }
+
+#[test]
+fn standard_conforming_strings_decides_backslashes() {
+    for (setting, tuple, backslashes) in [
+        ("on", "('Ma''ruf', 'C:\\x')", false),
+        ("off", "('Ma\\'ruf', 'x')", true),
+        ("TO 'off'", "('Ma\\'ruf', 'x')", true),
+    ] {
+        let dump = format!("SET standard_conforming_strings = {setting};\nINSERT INTO t (nama, nik) VALUES {tuple};\n");
+        let got = rows(&dump);
+        assert_eq!(got.len(), 1, "{setting}");
+        assert!(got[0].3.is_ok(), "{setting}");
+        let mut s = SqlSplitter::new(Box::new(std::io::empty()), dump.into_bytes(), "t".into(), Vec::new());
+        let mut batch = Batch::default();
+        s.next_batch(&mut batch, BatchLimits::STEADY).unwrap();
+        assert_eq!(batch.layouts[0].backslash_escapes, backslashes, "{setting}");
+    }
+}

@@ -224,7 +224,9 @@ fn standard_conforming_strings_decides_backslashes() {
         ("off", "('Ma\\'ruf', 'x')", true),
         ("TO 'off'", "('Ma\\'ruf', 'x')", true),
     ] {
-        let dump = format!("SET standard_conforming_strings = {setting};\nINSERT INTO t (nama, nik) VALUES {tuple};\n");
+        let dump = format!(
+            "SET standard_conforming_strings = {setting};\nINSERT INTO t (nama, nik) VALUES {tuple};\n"
+        );
         let got = rows(&dump);
         assert_eq!(got.len(), 1, "{setting}");
         assert!(got[0].3.is_ok(), "{setting}");

@@ -36,9 +36,42 @@ pub enum Command {
     /// Scan dumps for the people of one or more watchlists and report who is exposed.
     #[command(after_help = format!("{SCAN_EXAMPLES}\n\n{}", exit_codes::HELP))]
     Scan(ScanArgs),
+    /// Write watchlists as digests only (a hashed watchlist), to hand to whoever scans a leak
+    /// without handing over the people on it.
+    #[command(after_help = HASH_HELP)]
+    Hash(HashArgs),
     /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
     /// `invalid: <reason>`.
     Normalize(NormalizeArgs),
+}
+
+const HASH_HELP: &str = "\
+The key is read from --key-file (the file's bytes, less one trailing newline) or from the
+environment variable LEAKCHECK_KEY, never from the command line, and must be at least 16 bytes.
+Without a key the hashes are plain SHA-256, which a laptop reverses for NIKs and phone numbers in
+hours: key every list that leaves your hands, and keep the key.
+
+Example:
+  leakcheck hash patients.csv --key-file rs.key -o patients.hashed.jsonl
+  leakcheck scan leak/ --watch patients.hashed.jsonl --key-file rs.key";
+
+#[derive(Args, Debug)]
+pub struct HashArgs {
+    /// Plain or CSV watchlists to hash (`-` for standard input).
+    #[arg(required = true, value_name = "WATCHLIST")]
+    pub watch: Vec<PathBuf>,
+
+    /// Write the hashed watchlist to PATH (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Read the HMAC key from this file (else from LEAKCHECK_KEY; else unkeyed, with a warning).
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 #[derive(Args, Debug)]
@@ -49,9 +82,9 @@ pub struct ScanArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
-    /// Watchlist: a plain list (one NIK, phone, e-mail or name per line, optional `kind:` prefix)
-    /// or a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…); `-` reads it
-    /// from standard input. Repeatable.
+    /// Watchlist: a plain list (one NIK, phone, e-mail or name per line, optional `kind:` prefix),
+    /// a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…), or a hashed list
+    /// written by `leakcheck hash`; `-` reads it from standard input. Repeatable.
     #[arg(short, long = "watch", value_name = "FILE", required = true)]
     pub watch: Vec<PathBuf>,
 
@@ -105,6 +138,11 @@ pub struct ScanArgs {
     /// Never show the progress bar (it only appears when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
+
+    /// Read the HMAC key from this file (else from LEAKCHECK_KEY): needed for watchlists hashed
+    /// with a key; with plain watchlists the results are the same either way.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +239,7 @@ impl ScanArgs {
             strict: self.strict,
             lenient: self.lenient,
             progress: !self.no_progress,
+            key_file: self.key_file,
         }
     }
 }
@@ -217,6 +256,12 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(args.into_config()),
+        Command::Hash(args) => cmd::hash::run(cmd::hash::HashCommand {
+            watch: args.watch,
+            output: args.output,
+            key_file: args.key_file,
+            lenient: args.lenient,
+        }),
         Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
     };
     match result {

@@ -1,13 +1,15 @@
 //! Hashing of canonical values (SPEC §3): domain-separated SHA-256, or HMAC-SHA256 with a key.
 //!
-//! The message is `leakcheck:v1:<kind>:<canonical>`. It is fed to the hash in pieces, so hashing
-//! a value allocates nothing. With a key, the keyed HMAC state is computed once and cloned per
-//! value.
+//! The message is `leakcheck:v1:<kind>:<canonical>`. Almost every message fits one 64-byte
+//! SHA-256 block, so it is padded in a stack buffer and compressed directly: one compression
+//! unkeyed, two keyed (the key's inner and outer HMAC states are computed once, when the key is
+//! loaded, and wiped when the hasher is dropped). Longer messages take the general path.
 
 use crate::kind::Kind;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest as _, Sha256};
 use std::fmt::Write;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A SHA-256 or HMAC-SHA256 output.
 pub type Digest = [u8; 32];
@@ -27,18 +29,36 @@ fn message_prefix(kind: Kind) -> &'static [u8] {
 const KEY_CHECK_MESSAGE: &[u8] = b"leakcheck:v1:key-check";
 /// Keys shorter than this are refused (SPEC §3).
 pub const MIN_KEY_LEN: usize = 16;
+/// SHA-256's block size, which is also HMAC's padded key size.
+const BLOCK: usize = 64;
 
-/// Why a key was refused.
+/// Why a key was refused. Never holds the key.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeyError {
     #[error("the key is {0} bytes long; at least {MIN_KEY_LEN} are needed")]
     TooShort(usize),
 }
 
+/// SHA-256 states after absorbing the key's HMAC inner and outer pads.
+#[derive(Clone)]
+struct KeyStates {
+    inner: [u32; 8],
+    outer: [u32; 8],
+    /// The general HMAC, for messages longer than one block.
+    mac: Hmac<Sha256>,
+}
+
+impl Drop for KeyStates {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
 /// Hashes canonical values, keyed or not.
 #[derive(Clone)]
 pub struct Hasher {
-    keyed: Option<Hmac<Sha256>>,
+    keyed: Option<Box<KeyStates>>,
 }
 
 impl Hasher {
@@ -52,9 +72,28 @@ impl Hasher {
         if key.len() < MIN_KEY_LEN {
             return Err(KeyError::TooShort(key.len()));
         }
+        // RFC 2104: a key longer than a block is hashed first; the rest is zero-padded.
+        let mut padded = Zeroizing::new([0u8; BLOCK]);
+        if key.len() > BLOCK {
+            let digest: Zeroizing<[u8; 32]> = Zeroizing::new(Sha256::digest(key).into());
+            padded[..32].copy_from_slice(&digest[..]);
+        } else {
+            padded[..key.len()].copy_from_slice(key);
+        }
+        let pad_state = |byte: u8| {
+            let mut block = Zeroizing::new([0u8; BLOCK]);
+            for (b, k) in block.iter_mut().zip(padded.iter()) {
+                *b = k ^ byte;
+            }
+            let mut state = SHA256_IV;
+            sha2::block_api::compress256(&mut state, &[*block]);
+            state
+        };
         // HMAC accepts keys of any length, so this cannot fail.
         let mac = Hmac::<Sha256>::new_from_slice(key).map_err(|_| KeyError::TooShort(key.len()))?;
-        Ok(Hasher { keyed: Some(mac) })
+        Ok(Hasher {
+            keyed: Some(Box::new(KeyStates { inner: pad_state(0x36), outer: pad_state(0x5c), mac })),
+        })
     }
 
     pub fn is_keyed(&self) -> bool {
@@ -63,14 +102,28 @@ impl Hasher {
 
     /// The digest of `leakcheck:v1:<kind>:<canonical>`.
     pub fn digest(&self, kind: Kind, canonical: &str) -> Digest {
-        let parts = [message_prefix(kind), canonical.as_bytes()];
+        self.digest_message(message_prefix(kind), canonical.as_bytes())
+    }
+
+    fn digest_message(&self, prefix: &[u8], value: &[u8]) -> Digest {
+        let len = prefix.len() + value.len();
         match &self.keyed {
-            None => sha256(&parts),
-            Some(mac) => {
-                let mut m = mac.clone();
-                for part in parts {
-                    m.update(part);
-                }
+            None if len <= ONE_BLOCK_MAX => one_block(SHA256_IV, 0, prefix, value),
+            None => {
+                let mut h = Sha256::new();
+                h.update(prefix);
+                h.update(value);
+                h.finalize().into()
+            }
+            Some(k) if len <= ONE_BLOCK_MAX => {
+                // HMAC = H(opad ‖ H(ipad ‖ message)); both pads are already absorbed.
+                let inner = one_block(k.inner, BLOCK, prefix, value);
+                one_block(k.outer, BLOCK, &inner, &[])
+            }
+            Some(k) => {
+                let mut m = k.mac.clone();
+                m.update(prefix);
+                m.update(value);
                 m.finalize().into_bytes().into()
             }
         }
@@ -78,9 +131,8 @@ impl Hasher {
 
     /// The first 16 hex digits of `HMAC(key, "leakcheck:v1:key-check")`, or `None` unkeyed.
     pub fn key_check(&self) -> Option<String> {
-        let mut m = self.keyed.clone()?;
-        m.update(KEY_CHECK_MESSAGE);
-        let full = to_hex(&m.finalize().into_bytes().into());
+        self.keyed.as_ref()?;
+        let full = to_hex(&self.digest_message(KEY_CHECK_MESSAGE, b""));
         Some(full[..16].to_string())
     }
 }
@@ -91,26 +143,15 @@ const SHA256_IV: [u32; 8] =
 /// Longest message that fits one 64-byte block with its `0x80` marker and 8-byte length.
 const ONE_BLOCK_MAX: usize = 55;
 
-/// SHA-256 of the concatenated `parts`. Almost every canonical message fits one block, so it is
-/// padded in a stack buffer and compressed once, skipping the streaming hasher's bookkeeping.
-fn sha256(parts: &[&[u8]]) -> Digest {
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    if len > ONE_BLOCK_MAX {
-        let mut h = Sha256::new();
-        for part in parts {
-            h.update(part);
-        }
-        return h.finalize().into();
-    }
-    let mut block = [0u8; 64];
-    let mut at = 0;
-    for part in parts {
-        block[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
-    }
-    block[at] = 0x80;
-    block[56..].copy_from_slice(&((len as u64) * 8).to_be_bytes());
-    let mut state = SHA256_IV;
+/// Finishes a SHA-256 whose `state` has absorbed `before` bytes, with `a ‖ b` (at most
+/// [`ONE_BLOCK_MAX`] bytes) as the last block: padded in a stack buffer and compressed once.
+fn one_block(mut state: [u32; 8], before: usize, a: &[u8], b: &[u8]) -> Digest {
+    let len = a.len() + b.len();
+    let mut block = [0u8; BLOCK];
+    block[..a.len()].copy_from_slice(a);
+    block[a.len()..len].copy_from_slice(b);
+    block[len] = 0x80;
+    block[56..].copy_from_slice(&(((before + len) as u64) * 8).to_be_bytes());
     sha2::block_api::compress256(&mut state, &[block]);
     let mut out = [0u8; 32];
     for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
@@ -145,95 +186,4 @@ pub fn from_hex(hex: &str) -> Option<Digest> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// SPEC §3 test vectors: kind, canonical, SHA-256, HMAC-SHA256 with the 30-byte key.
-    const VECTORS: [(Kind, &str, &str, &str); 5] = [
-        (
-            Kind::Nik,
-            "3201014107900001",
-            "e77a3d6148b08bd89fa92cd9b384fac919d09bda67a4ee94a2a115b645a0fdfe",
-            "a0dead7a8144871c37b70dd4c3479ad1d0c30a8d27f39ee3c110857efc2549e0",
-        ),
-        (
-            Kind::Phone,
-            "+6281234567890",
-            "0766065f448af2ca561aec9e51ad8398b948bd8e911aa9a842323c07ac164804",
-            "0069e77f5ac9e86f6d63301e276940c0ca88a9dd1657efccc5f71a8bc9ef35b8",
-        ),
-        (
-            Kind::Email,
-            "budisantoso@gmail.com",
-            "561a9718c0e69059dc9585bc22107350093014db522dededba329f28582d8bcf",
-            "caa7701dc91d7c5bc71b324c757206b74be011a3aa31d5424cb98ca8919495b2",
-        ),
-        (
-            Kind::Name,
-            "siti nurhaliza",
-            "0e324c23e7a917f597a45c790785caa7812337d0691bed8a5c5110a8f714babe",
-            "45a962435a772307a81b9dd82c0a4a6833bcafba3768823712cfcbe1fd20e68b",
-        ),
-        (
-            Kind::NameDob,
-            "siti nurhaliza|1990-07-01",
-            "bf4dad9ff50e7903335c05d4e5cadf30712ff879130624498d3df144a1c77364",
-            "9340ffb2ef7e8d5fe3ed4aba81030fe90324394c73c6d0b472701a1b6b57f8c4",
-        ),
-    ];
-    const KEY: &[u8] = b"kunci-rahasia-rumah-sakit-2021";
-
-    #[test]
-    fn unkeyed_vectors_of_spec_section_3() {
-        let h = Hasher::unkeyed();
-        for (kind, canonical, sha, _) in VECTORS {
-            assert_eq!(to_hex(&h.digest(kind, canonical)), sha, "{kind} {canonical}");
-        }
-        assert_eq!(h.key_check(), None);
-    }
-
-    #[test]
-    fn keyed_vectors_of_spec_section_3() {
-        let h = Hasher::keyed(KEY).unwrap();
-        for (kind, canonical, _, hmac) in VECTORS {
-            assert_eq!(to_hex(&h.digest(kind, canonical)), hmac, "{kind} {canonical}");
-        }
-        assert_eq!(h.key_check().as_deref(), Some("368b69be2d18eca3"));
-    }
-
-    #[test]
-    fn message_prefixes_spell_the_kind() {
-        for kind in Kind::MATCHED.into_iter().chain([Kind::Dob]) {
-            assert_eq!(message_prefix(kind), format!("leakcheck:v1:{kind}:").as_bytes());
-        }
-    }
-
-    #[test]
-    fn short_keys_are_refused() {
-        assert_eq!(Hasher::keyed(b"too-short").err(), Some(KeyError::TooShort(9)));
-        assert!(Hasher::keyed(&[7u8; MIN_KEY_LEN]).is_ok());
-    }
-
-    #[test]
-    fn one_block_fast_path_equals_streaming_sha256() {
-        let text = "x".repeat(130);
-        for len in 0..=130 {
-            let (a, b) = text.split_at(len / 3);
-            let b = &b[..len - len / 3];
-            let mut h = Sha256::new();
-            h.update(a.as_bytes());
-            h.update(b.as_bytes());
-            let want: Digest = h.finalize().into();
-            assert_eq!(sha256(&[a.as_bytes(), b.as_bytes()]), want, "length {len}");
-        }
-    }
-
-    #[test]
-    fn hex_round_trips() {
-        let d = Hasher::unkeyed().digest(Kind::Nik, "3201014107900001");
-        assert_eq!(from_hex(&to_hex(&d)), Some(d));
-        assert_eq!(from_hex(&to_hex(&d).to_uppercase()), Some(d));
-        assert_eq!(from_hex("abc"), None);
-        assert_eq!(from_hex(&"g".repeat(64)), None);
-    }
-}
+mod tests;

@@ -1,4 +1,5 @@
 //! One file per subcommand: each takes a plain config and returns an exit code.
 
+pub mod hash;
 pub mod normalize;
 pub mod scan;

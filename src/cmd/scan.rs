@@ -1,8 +1,8 @@
 //! `leakcheck scan`: load the watchlists, scan the dumps, write the report, pick the exit code.
 
 use crate::exit_codes::ExitCode;
-use crate::hash::Hasher;
 use crate::input::{InputOptions, InputPath, walk};
+use crate::key;
 use crate::output::Output;
 use crate::progress::Progress;
 use crate::report::{self, ReportFormat, ReportOptions, Reporter};
@@ -53,10 +53,12 @@ pub struct ScanCommand {
     pub strict: bool,
     pub lenient: bool,
     pub progress: bool,
+    /// `--key-file`; without it the key comes from `LEAKCHECK_KEY`, if set.
+    pub key_file: Option<PathBuf>,
 }
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
-    let hasher = Hasher::unkeyed();
+    let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
     let watchlist = watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &watchlist.warnings {
         eprintln!("leakcheck: warning: {warning}");

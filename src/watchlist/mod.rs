@@ -4,10 +4,12 @@
 //! loaders never put an identifier into an error message: they name the file, line, column and
 //! rule instead.
 
+mod hashed;
 mod index;
 mod people;
 mod plain;
 
+pub use hashed::write as hashed_write;
 pub use index::EntryId;
 
 use crate::hash::{Digest, Hasher};
@@ -71,8 +73,17 @@ pub enum WatchlistError {
     Line { path: String, line: u64, reason: String },
     #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
     Empty { path: String },
-    #[error("watchlist {path}: hashed watchlists (from `leakcheck hash`) are not supported by this version")]
-    Hashed { path: String },
+    #[error("watchlist {path} is already hashed")]
+    AlreadyHashed { path: String },
+    #[error("watchlist {path} is keyed: give its key with --key-file or {}", crate::key::KEY_ENV)]
+    KeyMissing { path: String },
+    #[error("watchlist {path} was hashed with another key (its key check does not match this key's)")]
+    KeyWrong { path: String },
+    #[error(
+        "watchlist {path} is not keyed, but a key was given: scan it without --key-file and {}",
+        crate::key::KEY_ENV
+    )]
+    KeyUnexpected { path: String },
 }
 
 /// How to treat lines that cannot be understood.
@@ -111,32 +122,57 @@ impl Person {
     }
 }
 
+/// One watch entry as digests only: what a hashed watchlist holds, line by line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HashedEntry {
+    pub label: String,
+    /// Digests in kind order, each kind's digests once.
+    pub digests: Vec<(Kind, Digest)>,
+}
+
 /// Collects entries and their digests while files are read.
 pub(crate) struct Builder<'h> {
     hasher: &'h Hasher,
     lenient: bool,
     entries: Vec<WatchEntry>,
     pairs: Vec<(Digest, EntryId)>,
+    /// Each entry's digests, kept for `leakcheck hash`.
+    kept: Option<Vec<HashedEntry>>,
     skipped: usize,
     warnings: Vec<String>,
+    /// `leakcheck hash` refuses lists that are already hashed.
+    refuse_hashed: bool,
 }
 
 impl Builder<'_> {
     /// Adds a person: one digest per identifier, plus `name_dob` for every name and date pair.
     pub fn add(&mut self, label: String, person: &Person) {
-        let id = self.entries.len() as EntryId;
-        self.entries.push(WatchEntry { label });
         let of = |kind: Kind| person.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
+        let mut digests = Vec::new();
         for (kind, value) in &person.values {
             if *kind != Kind::Dob {
-                self.pairs.push((self.hasher.digest(*kind, value), id));
+                digests.push((*kind, self.hasher.digest(*kind, value)));
             }
         }
         for name in of(Kind::Name) {
             for dob in of(Kind::Dob) {
-                self.pairs.push((self.hasher.digest(Kind::NameDob, &format!("{name}|{dob}")), id));
+                digests.push((Kind::NameDob, self.hasher.digest(Kind::NameDob, &format!("{name}|{dob}"))));
             }
         }
+        self.add_digests(label, digests);
+    }
+
+    /// Adds an entry given by its digests (from a hashed watchlist, or hashed above).
+    pub fn add_digests(&mut self, label: String, mut digests: Vec<(Kind, Digest)>) {
+        digests.sort_by_key(|(kind, _)| *kind);
+        let mut seen = std::collections::HashSet::new();
+        digests.retain(|(_, d)| seen.insert(*d));
+        let id = self.entries.len() as EntryId;
+        self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
+        if let Some(kept) = &mut self.kept {
+            kept.push(HashedEntry { label: label.clone(), digests });
+        }
+        self.entries.push(WatchEntry { label });
     }
 
     /// Fails on a line that cannot be understood, or skips it under `--lenient`.
@@ -150,16 +186,24 @@ impl Builder<'_> {
     }
 }
 
-/// Loads every watchlist file, in order, into one lookup.
+impl<'h> Builder<'h> {
+    fn new(hasher: &'h Hasher, options: LoadOptions) -> Self {
+        Builder {
+            hasher,
+            lenient: options.lenient,
+            entries: Vec::new(),
+            pairs: Vec::new(),
+            kept: None,
+            skipped: 0,
+            warnings: Vec::new(),
+            refuse_hashed: false,
+        }
+    }
+}
+
+/// Loads every watchlist file (plain, CSV of people or hashed), in order, into one lookup.
 pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<Watchlist, WatchlistError> {
-    let mut builder = Builder {
-        hasher,
-        lenient: options.lenient,
-        entries: Vec::new(),
-        pairs: Vec::new(),
-        skipped: 0,
-        warnings: Vec::new(),
-    };
+    let mut builder = Builder::new(hasher, options);
     for path in paths {
         load_file(path, &mut builder)?;
     }
@@ -169,6 +213,22 @@ pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<
         skipped: builder.skipped,
         warnings: builder.warnings,
     })
+}
+
+/// The entries of plain and CSV watchlists as digests, for `leakcheck hash`; the lines skipped
+/// under `--lenient`, and their warnings.
+pub fn hash_entries(
+    paths: &[PathBuf],
+    hasher: &Hasher,
+    options: LoadOptions,
+) -> Result<(Vec<HashedEntry>, usize, Vec<String>), WatchlistError> {
+    let mut builder = Builder::new(hasher, options);
+    builder.kept = Some(Vec::new());
+    builder.refuse_hashed = true;
+    for path in paths {
+        load_file(path, &mut builder)?;
+    }
+    Ok((builder.kept.unwrap_or_default(), builder.skipped, builder.warnings))
 }
 
 fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
@@ -187,7 +247,8 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let before = builder.entries.len();
     match detect(text) {
-        Layout::Hashed => return Err(WatchlistError::Hashed { path: name }),
+        Layout::Hashed if builder.refuse_hashed => return Err(WatchlistError::AlreadyHashed { path: name }),
+        Layout::Hashed => hashed::load(&name, text, builder)?,
         Layout::UnknownTable => return Err(WatchlistError::UnknownTable { path: name }),
         Layout::People(delimiter) => people::load(&name, text, delimiter, builder)?,
         Layout::Plain => plain::load(&name, text, builder)?,
@@ -290,7 +351,7 @@ mod tests {
         assert!(matches!(load_text("# nothing\n\n", false), Err(WatchlistError::Empty { .. })));
         assert!(matches!(
             load_text("{\"format\":\"leakcheck-watchlist\",\"version\":1}\n", false),
-            Err(WatchlistError::Hashed { .. })
+            Err(WatchlistError::Line { line: 1, .. })
         ));
         assert!(matches!(
             load_text(

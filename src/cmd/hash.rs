@@ -1,0 +1,50 @@
+//! `leakcheck hash WATCHLIST… [-o FILE] [--key-file PATH]`: the watchlists as digests only, for
+//! handing to whoever scans a leak without handing over the people on it (SPEC §4.3, §10).
+
+use crate::exit_codes::ExitCode;
+use crate::key::{self, KeySource};
+use crate::output::Output;
+use crate::watchlist::{self, LoadOptions, hashed_write};
+use anyhow::Result;
+use std::io;
+use std::path::PathBuf;
+
+/// Everything `hash` was asked to do, free of clap.
+#[derive(Debug)]
+pub struct HashCommand {
+    pub watch: Vec<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub lenient: bool,
+}
+
+pub fn run(cmd: HashCommand) -> Result<ExitCode> {
+    let (hasher, source) = key::load_hasher(cmd.key_file.as_deref())?;
+    match source {
+        None => eprintln!(
+            "leakcheck: warning: no key: unkeyed SHA-256 of a NIK or a phone number is reversed by brute force \
+             in hours; give a key with --key-file or {} before handing this list to anyone",
+            key::KEY_ENV
+        ),
+        Some(KeySource::Env) => eprintln!("leakcheck: keyed with {}", key::KEY_ENV),
+        Some(KeySource::File(_)) => {}
+    }
+    let (entries, _skipped, warnings) =
+        watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
+    for warning in &warnings {
+        eprintln!("leakcheck: warning: {warning}");
+    }
+    let mut output = Output::open(cmd.output.as_deref())?;
+    let written = {
+        let mut out = output.writer();
+        hashed_write(&mut *out, &entries, &hasher)
+    };
+    match written {
+        Ok(()) => {
+            output.commit()?;
+            Ok(ExitCode::Clear)
+        }
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
+        Err(e) => Err(anyhow::anyhow!("writing the hashed watchlist: {e}")),
+    }
+}

@@ -1,0 +1,144 @@
+//! The hashed watchlist (SPEC §4.3), read and written: JSON Lines, a header line then one
+//! object of digests per entry. It never holds a plaintext identifier.
+
+use super::{Builder, HashedEntry, WatchlistError};
+use crate::hash::{self, Digest, Hasher};
+use crate::kind::Kind;
+use serde::{Deserialize, Serialize};
+use std::io::{self, Write};
+
+/// The `format` field of the header.
+const FORMAT: &str = "leakcheck-watchlist";
+/// The only version written and read.
+const VERSION: u64 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u64,
+    keyed: bool,
+    key_check: Option<String>,
+    entries: u64,
+}
+
+/// One entry line: a label and lowercase hex digests per kind (absent kinds omitted).
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct EntryLine {
+    label: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    nik: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    phone: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    email: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    name: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    name_dob: Vec<String>,
+}
+
+impl EntryLine {
+    fn slots(&mut self) -> [(Kind, &mut Vec<String>); 5] {
+        [
+            (Kind::Nik, &mut self.nik),
+            (Kind::Phone, &mut self.phone),
+            (Kind::Email, &mut self.email),
+            (Kind::Name, &mut self.name),
+            (Kind::NameDob, &mut self.name_dob),
+        ]
+    }
+}
+
+/// Reads a hashed watchlist into `builder`, after checking that its key is the scan's key.
+pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+    let mut lines =
+        text.lines().enumerate().map(|(i, l)| (i as u64 + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+    let line_error =
+        |line: u64, reason: &str| WatchlistError::Line { path: path.into(), line, reason: reason.into() };
+    let (header_line, header) = lines.next().ok_or_else(|| line_error(1, "empty file"))?;
+    let header: Header = serde_json::from_str(header)
+        .map_err(|_| line_error(header_line, "not the header of a leakcheck hashed watchlist"))?;
+    if header.format != FORMAT {
+        return Err(line_error(header_line, "not the header of a leakcheck hashed watchlist"));
+    }
+    if header.version != VERSION {
+        return Err(line_error(
+            header_line,
+            &format!("hashed watchlist version {} is not supported", header.version),
+        ));
+    }
+    check_key(path, &header, builder.hasher)?;
+    let mut seen = 0u64;
+    let mut last_line = header_line;
+    for (line_no, line) in lines {
+        last_line = line_no;
+        seen += 1;
+        match parse_entry(line) {
+            Ok(entry) => builder.add_digests(entry.label, entry.digests),
+            Err(reason) => builder.reject(path, line_no, reason.to_string())?,
+        }
+    }
+    if seen != header.entries {
+        let reason = format!(
+            "the header announces {} entries but {seen} follow (is the file cut short?)",
+            header.entries
+        );
+        return Err(line_error(last_line, &reason));
+    }
+    Ok(())
+}
+
+/// A keyed list needs the same key; an unkeyed list needs no key (SPEC §4.3).
+fn check_key(path: &str, header: &Header, hasher: &Hasher) -> Result<(), WatchlistError> {
+    let path = path.to_string();
+    match (header.keyed, hasher.key_check()) {
+        (true, None) => Err(WatchlistError::KeyMissing { path }),
+        (true, Some(check)) if header.key_check.as_deref() != Some(check.as_str()) => {
+            Err(WatchlistError::KeyWrong { path })
+        }
+        (false, Some(_)) => Err(WatchlistError::KeyUnexpected { path }),
+        _ => Ok(()),
+    }
+}
+
+fn parse_entry(line: &str) -> Result<HashedEntry, &'static str> {
+    let mut entry: EntryLine =
+        serde_json::from_str(line).map_err(|_| "not an entry of a hashed watchlist")?;
+    let label = std::mem::take(&mut entry.label);
+    let mut digests: Vec<(Kind, Digest)> = Vec::new();
+    for (kind, hexes) in entry.slots() {
+        for hex in hexes.iter() {
+            digests.push((kind, hash::from_hex(hex).ok_or("not a 64-digit hex digest")?));
+        }
+    }
+    if digests.is_empty() {
+        return Err("an entry without digests");
+    }
+    Ok(HashedEntry { label, digests })
+}
+
+/// Writes `entries` as a hashed watchlist: the header (keyed or not, key check, count), then one
+/// line per entry.
+pub fn write(out: &mut dyn Write, entries: &[HashedEntry], hasher: &Hasher) -> io::Result<()> {
+    let header = Header {
+        format: FORMAT.into(),
+        version: VERSION,
+        keyed: hasher.is_keyed(),
+        key_check: hasher.key_check(),
+        entries: entries.len() as u64,
+    };
+    serde_json::to_writer(&mut *out, &header)?;
+    out.write_all(b"\n")?;
+    for entry in entries {
+        let mut line = EntryLine { label: entry.label.clone(), ..EntryLine::default() };
+        for (kind, digest) in &entry.digests {
+            if let Some((_, slot)) = line.slots().into_iter().find(|(k, _)| k == kind) {
+                slot.push(hash::to_hex(digest));
+            }
+        }
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}

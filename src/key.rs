@@ -36,7 +36,7 @@ pub fn load_hasher(key_file: Option<&Path>) -> Result<(Hasher, Option<KeySource>
     if let Some(path) = key_file {
         let name = path.display().to_string();
         let bytes = Zeroizing::new(
-            std::fs::read(path).map_err(|error| KeyLoadError::Read { path: name.clone(), error })?,
+            read_capped(path).map_err(|error| KeyLoadError::Read { path: name.clone(), error })?,
         );
         let key = strip_newline(&bytes);
         let hasher = Hasher::keyed(key).map_err(|error| KeyLoadError::Refused { path: name, error })?;
@@ -50,6 +50,20 @@ pub fn load_hasher(key_file: Option<&Path>) -> Result<(Hasher, Option<KeySource>
         }
         _ => Ok((Hasher::unkeyed(), None)),
     }
+}
+
+/// Longest key file read: a key is bytes, not a file to stream (`--key-file /dev/zero`).
+const MAX_KEY_FILE: u64 = 1 << 20;
+
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        zeroize::Zeroize::zeroize(&mut bytes);
+        return Err(std::io::Error::other("larger than 1 MiB; a key file holds the key only"));
+    }
+    Ok(bytes)
 }
 
 /// The file's bytes less one trailing `\r\n` or `\n` (editors add one; SPEC §3).

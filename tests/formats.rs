@@ -308,3 +308,21 @@ fn json_test_suite_y_accepted_n_rejected_nothing_hangs() {
         );
     }
 }
+
+#[test]
+fn linked_files_are_scanned_and_an_empty_directory_is_an_error() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.path("leak")).unwrap();
+    std::fs::create_dir_all(s.path("empty")).unwrap();
+    std::os::unix::fs::symlink(fixture("formats/pasien_pg.sql"), s.path("leak/link.sql")).unwrap();
+    let (got, _) = exposures(&s.path("leak"), &[]);
+    assert_eq!(got, expected());
+    leakcheck()
+        .arg("scan")
+        .arg(s.path("empty"))
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no files to scan"));
+}

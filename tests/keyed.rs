@@ -312,3 +312,62 @@ fn hashing_a_hashed_list_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("already hashed"));
 }
+
+#[test]
+fn labels_that_are_identifiers_never_reach_a_hashed_list() {
+    let s = Scratch::new();
+    let list = s.write("ids.csv", "id,nama\n3201014107900001,Budi Santoso\nP-7,Ani\n");
+    let out = leakcheck().arg("hash").arg(&list).env_remove("LEAKCHECK_KEY").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("3201014107900001"), "{text}");
+    let labels: Vec<String> =
+        hash_lines(text.as_bytes())[1..].iter().map(|l| l["label"].as_str().unwrap().to_string()).collect();
+    assert_eq!(labels, ["R1", "P-7"]);
+}
+
+#[test]
+fn inconsistent_headers_and_oversized_key_files_are_refused() {
+    let s = Scratch::new();
+    let key = s.write("rs.key", KEY);
+    let keyed = s.path("k.jsonl");
+    leakcheck()
+        .arg("hash")
+        .arg(fixture("csv/plain.txt"))
+        .arg("-o")
+        .arg(&keyed)
+        .arg("--key-file")
+        .arg(&key)
+        .assert()
+        .code(0);
+    let flipped = std::fs::read_to_string(&keyed).unwrap().replacen("\"keyed\":true", "\"keyed\":false", 1);
+    let flipped = s.write("flipped.jsonl", flipped);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("csv/comma.csv"))
+        .arg("--watch")
+        .arg(&flipped)
+        .env_remove("LEAKCHECK_KEY")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":1: the header's keyed and key_check disagree"));
+    let extra = std::fs::read_to_string(&keyed).unwrap().replacen("{", "{\"extra\":1,", 1);
+    let extra = s.write("extra.jsonl", extra);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("csv/comma.csv"))
+        .arg("--watch")
+        .arg(&extra)
+        .arg("--key-file")
+        .arg(&key)
+        .assert()
+        .code(2);
+    let huge = s.write("huge.key", vec![b'k'; (1 << 20) + 10]);
+    leakcheck()
+        .arg("hash")
+        .arg(fixture("csv/plain.txt"))
+        .arg("--key-file")
+        .arg(&huge)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 1 MiB"));
+}

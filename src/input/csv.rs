@@ -360,7 +360,11 @@ impl CsvSplitter {
     /// nothing when the line is blank.
     fn finish_record(&mut self, batch: &mut Batch, start: usize, end: usize) {
         let bytes = &self.buf[start..end];
-        if bytes.is_empty() || bytes == b"\r" {
+        // A blank line is no record; in line mode (NDJSON) neither is a line of blanks.
+        let blank = bytes.is_empty()
+            || bytes == b"\r"
+            || (self.quote.is_none() && bytes.iter().all(u8::is_ascii_whitespace));
+        if blank {
             return;
         }
         if end - start > self.max_record {

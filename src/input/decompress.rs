@@ -4,7 +4,7 @@
 //! A stream that ends early or is corrupt is a read error, never a silent end of input: the
 //! decoders report it and the scan stops with the input marked incomplete (SPEC §8).
 
-use std::io::{self, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
@@ -46,25 +46,77 @@ pub fn open(mut reader: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dy
     let whole: Box<dyn Read + Send> = Box::new(Cursor::new(magic).chain(reader));
     let stream: Box<dyn Read + Send> = match compression {
         Compression::None => whole,
-        Compression::Gzip => Box::new(Truncation(flate2::read::MultiGzDecoder::new(whole))),
+        Compression::Gzip => {
+            Box::new(Truncation(GzipMembers::new(BufReader::with_capacity(256 << 10, whole))))
+        }
         Compression::Zstd => Box::new(Truncation(zstd::stream::read::Decoder::new(whole)?)),
     };
     Ok((compression, stream))
 }
 
-/// Names a decoder's error so the message says what happened to the file.
+/// Names a decoder's error so the message says what happened to the file; errors of the file
+/// itself (a disk error) pass through unchanged.
 struct Truncation<R>(R);
 
 impl<R: Read> Read for Truncation<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.read(buf).map_err(|e| {
-            let what = if e.kind() == io::ErrorKind::UnexpectedEof {
-                "compressed stream is truncated"
-            } else {
-                "compressed stream is corrupt"
+            let what = match e.kind() {
+                io::ErrorKind::UnexpectedEof => "compressed stream is truncated",
+                io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => "compressed stream is corrupt",
+                _ => return e,
             };
             io::Error::new(e.kind(), format!("{what} ({e})"))
         })
+    }
+}
+
+/// Every member of a gzip stream, one after the other, like `gzip -d`: zero bytes padding the
+/// end (tape and block devices write them) are allowed; anything else after a member is an error.
+struct GzipMembers<R: BufRead> {
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(reader: R) -> Self {
+        GzipMembers { member: Some(flate2::bufread::GzDecoder::new(reader)) }
+    }
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let Some(member) = self.member.as_mut() else { return Ok(0) };
+            let n = member.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            // This member is whole; what follows decides whether another one starts.
+            let Some(member) = self.member.take() else { return Ok(0) };
+            let mut rest = member.into_inner();
+            let next = rest.fill_buf()?;
+            if next.is_empty() {
+                return Ok(0);
+            }
+            if next[0] == GZIP_MAGIC[0] {
+                self.member = Some(flate2::bufread::GzDecoder::new(rest));
+                continue;
+            }
+            loop {
+                let padding = rest.fill_buf()?;
+                if padding.is_empty() {
+                    return Ok(0);
+                }
+                if padding.iter().any(|&b| b != 0) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "data after the last gzip member",
+                    ));
+                }
+                let len = padding.len();
+                rest.consume(len);
+            }
+        }
     }
 }
 
@@ -102,6 +154,33 @@ mod tests {
         let (c, out) = read_all(bytes);
         assert_eq!(c, Compression::Gzip);
         assert_eq!(out.unwrap(), b"first,\nsecond\n");
+    }
+
+    #[test]
+    fn zero_padding_after_gzip_is_allowed_but_garbage_is_not() {
+        let mut bytes = gzip(b"a\n");
+        bytes.extend([0u8; 4096]);
+        assert_eq!(read_all(bytes).1.unwrap(), b"a\n");
+        let mut bytes = gzip(b"a\n");
+        bytes.extend(b"garbage");
+        let err = read_all(bytes).1.unwrap_err().to_string();
+        assert!(err.contains("corrupt") && err.contains("after the last gzip member"), "{err}");
+    }
+
+    #[test]
+    fn disk_errors_pass_through_unlabelled() {
+        struct Failing;
+        impl Read for Failing {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::Error::other("I/O error on the disk"))
+            }
+        }
+        let mut gz = gzip(&[b'x'; 100_000]);
+        gz.truncate(20);
+        let reader = Box::new(Cursor::new(gz).chain(Failing));
+        let (_, mut r) = open(reader).unwrap();
+        let err = r.read_to_end(&mut Vec::new()).unwrap_err().to_string();
+        assert_eq!(err, "I/O error on the disk");
     }
 
     #[test]

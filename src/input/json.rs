@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use std::io::Read;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+/// A top-level JSON value that is neither an array nor an object is read whole only up to this
+/// size (it holds no records; it is only checked to be JSON).
+const MAX_SCALAR: usize = 1 << 20;
 
 /// Plans an NDJSON dump: lines are records, blank lines are skipped.
 pub(super) fn open_ndjson(
@@ -80,9 +83,16 @@ fn plan(
             }
         });
     }
-    let assigned =
-        roles::assign_roles_named(Some(&paths), Naming::DottedPath, &options.maps, &sniffer, paths.len())
+    // `--map` gives its role to every path it names (whole, or by last part), as it will for
+    // paths first seen later; the rest get theirs from synonyms and sniffing.
+    let mut assigned =
+        roles::assign_roles_named(Some(&paths), Naming::DottedPath, &[], &sniffer, paths.len())
             .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    for (path, role) in paths.iter().zip(assigned.iter_mut()) {
+        if let Some(kind) = mapped_kind(&options.maps, path) {
+            *role = Some(roles::Role { kind, source: roles::RoleSource::Map });
+        }
+    }
     let columns: Vec<Column> =
         paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
     let known = paths.into_iter().zip(assigned.iter().map(|r| r.map(|r| r.kind))).collect();
@@ -140,14 +150,19 @@ impl JsonExtractor {
         if let Some(role) = self.known.get(path) {
             return *role;
         }
-        let key = roles::header_key(roles::last_segment(path));
-        let mapped = self.maps.iter().find(|m| {
-            m.column == path
-                || roles::header_key(&m.column) == key
-                || roles::header_key(&m.column) == roles::header_key(path)
-        });
-        mapped.map(|m| m.kind).or_else(|| roles::role_from_header(roles::last_segment(path)))
+        mapped_kind(&self.maps, path).or_else(|| roles::role_from_header(roles::last_segment(path)))
     }
+}
+
+/// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).
+fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
+    let whole = roles::header_key(path);
+    let last = roles::header_key(roles::last_segment(path));
+    maps.iter()
+        .find(|m| {
+            m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
+        })
+        .map(|m| m.kind)
 }
 
 impl Extractor for JsonExtractor {
@@ -224,6 +239,8 @@ pub struct ArraySplitter {
     expect_element: bool,
     next_record: u64,
     max_record: usize,
+    /// The line where the last top-level value ended.
+    ended_on_line: u64,
 }
 
 /// What the structural scan stopped at.
@@ -256,6 +273,7 @@ impl ArraySplitter {
             expect_element: true,
             next_record: 1,
             max_record: MAX_RECORD_BYTES,
+            ended_on_line: 0,
         }
     }
 
@@ -274,16 +292,19 @@ impl ArraySplitter {
     fn next_token(&mut self) -> Token {
         loop {
             if self.in_string {
-                let Some(k) = memchr2(b'"', b'\\', &self.buf[self.pos..]).map(|k| self.pos + k) else {
-                    self.advance(self.buf.len());
-                    return Token::NeedMore;
-                };
                 if self.escaped {
-                    // The byte after a backslash is taken as is, whatever it is.
+                    // The byte after a backslash is taken as is, whatever it is — once it arrives.
+                    if self.pos >= self.buf.len() {
+                        return Token::NeedMore;
+                    }
                     self.escaped = false;
                     self.advance(self.pos + 1);
                     continue;
                 }
+                let Some(k) = memchr2(b'"', b'\\', &self.buf[self.pos..]).map(|k| self.pos + k) else {
+                    self.advance(self.buf.len());
+                    return Token::NeedMore;
+                };
                 match self.buf[k] {
                     b'\\' if k + 1 < self.buf.len() => self.advance(k + 2),
                     b'\\' => {
@@ -332,6 +353,20 @@ impl ArraySplitter {
         }
     }
 
+    /// The top-level value ended here: only whitespace, or another object on a later line, may
+    /// follow.
+    fn end_document(&mut self) {
+        self.phase = Phase::Trailing;
+        self.ended_on_line = self.line;
+    }
+
+    /// The line of the next non-whitespace byte.
+    fn line_of_next_value(&self) -> u64 {
+        let rest = &self.buf[self.pos..];
+        let at = rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len());
+        self.line + rest[..at].iter().filter(|&&b| b == b'\n').count() as u64
+    }
+
     /// The next non-whitespace byte at or after `pos`, without consuming it.
     fn peek(&self) -> Option<u8> {
         self.buf[self.pos..].iter().copied().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
@@ -364,7 +399,12 @@ impl ArraySplitter {
                 return true;
             }
             match self.phase {
-                Phase::Done => return false,
+                Phase::Done => {
+                    // Nothing more is read from this document, but the input is still drained to
+                    // its end, so that a corrupt or truncated stream is noticed.
+                    self.advance(self.buf.len());
+                    return false;
+                }
                 Phase::Start => match self.peek() {
                     None => {
                         self.advance(self.buf.len());
@@ -388,10 +428,11 @@ impl ArraySplitter {
                     }
                 },
                 Phase::Scalar => {
-                    // Wait for the end of the input; the caller checks it at EOF.
-                    if self.buf.len() - self.pos > self.max_record {
+                    // A lone value is checked whole at the end of the input; a long one is no dump.
+                    if self.buf.len() - self.pos > MAX_SCALAR {
                         let line = self.line;
-                        self.push_bad(batch, line, "record larger than 64 MiB");
+                        self.push_bad(batch, line, "not a JSON array or object");
+                        self.item = None;
                         self.phase = Phase::Done;
                     }
                     return false;
@@ -428,7 +469,7 @@ impl ArraySplitter {
                             let line = self.line;
                             self.push_bad(batch, line, "record larger than 64 MiB");
                         }
-                        self.phase = Phase::Trailing;
+                        self.end_document();
                     }
                     _ => {}
                 },
@@ -441,7 +482,11 @@ impl ArraySplitter {
                             }
                             Some(b']') => {
                                 let _ = self.next_token();
-                                self.phase = if depth == 1 { Phase::Trailing } else { Phase::Rest };
+                                if depth == 1 {
+                                    self.end_document();
+                                } else {
+                                    self.phase = Phase::Rest;
+                                }
                                 continue;
                             }
                             Some(b',') => {
@@ -484,7 +529,11 @@ impl ArraySplitter {
                         Token::Structural(b']') if self.depth == depth - 1 => {
                             self.item = None;
                             self.push_record(batch, start, line, before);
-                            self.phase = if depth == 1 { Phase::Trailing } else { Phase::Rest };
+                            if depth == 1 {
+                                self.end_document();
+                            } else {
+                                self.phase = Phase::Rest;
+                            }
                         }
                         _ => {}
                     }
@@ -494,7 +543,7 @@ impl ArraySplitter {
                         self.item = None;
                         return false;
                     }
-                    Token::Structural(b'}' | b']') if self.depth == 0 => self.phase = Phase::Trailing,
+                    Token::Structural(b'}' | b']') if self.depth == 0 => self.end_document(),
                     _ => {}
                 },
                 Phase::Trailing => match self.peek() {
@@ -502,10 +551,12 @@ impl ArraySplitter {
                         self.advance(self.buf.len());
                         return false;
                     }
+                    // Another object on a later line: NDJSON named `.json`, or documents
+                    // written one per line. (`[][]` or `{}{}` on one line is no JSON.)
+                    Some(b'{') if self.line_of_next_value() > self.ended_on_line => self.phase = Phase::Start,
                     Some(_) => {
-                        let line = self.line;
+                        let line = self.line_of_next_value();
                         self.push_bad(batch, line, "unexpected data after the JSON document");
-                        self.advance(self.buf.len());
                         self.phase = Phase::Done;
                     }
                 },
@@ -552,18 +603,28 @@ impl ArraySplitter {
         Ok(())
     }
 
-    /// Drops bytes no record needs any more.
-    fn compact(&mut self) {
-        let keep = match (self.item, self.oversized) {
+    /// The first byte still needed: the unfinished item, unless it is too large to keep.
+    fn keep_from(&self) -> usize {
+        match (self.item, self.oversized) {
             (Some((start, _)), false) => start,
             _ => self.pos,
-        };
+        }
+    }
+
+    /// Offsets after the first `keep` bytes were dropped.
+    fn rebase(&mut self, keep: usize) {
+        self.pos -= keep;
+        if let Some((start, line)) = self.item {
+            self.item = Some((start.saturating_sub(keep), line));
+        }
+    }
+
+    /// Drops bytes no record needs any more.
+    fn compact(&mut self) {
+        let keep = self.keep_from();
         if keep > 0 {
             self.buf.drain(..keep);
-            self.pos -= keep;
-            if let Some((start, line)) = self.item {
-                self.item = Some((start.saturating_sub(keep), line));
-            }
+            self.rebase(keep);
         }
     }
 }
@@ -573,9 +634,6 @@ impl Splitter for ArraySplitter {
         batch.clear();
         loop {
             if self.scan(batch, limits) {
-                break;
-            }
-            if self.phase == Phase::Done {
                 break;
             }
             if self.eof {
@@ -591,18 +649,12 @@ impl Splitter for ArraySplitter {
             self.read_more()?;
         }
         // Hand over what the spans point at; keep everything from the unfinished item on.
-        let keep = match (self.item, self.oversized) {
-            (Some((start, _)), false) => start,
-            _ => self.pos,
-        };
+        let keep = self.keep_from();
         std::mem::swap(&mut batch.data, &mut self.buf);
         self.buf.clear();
         self.buf.extend_from_slice(&batch.data[keep..]);
-        self.pos -= keep;
-        if let Some((start, line)) = self.item {
-            self.item = Some((start - keep.min(start), line));
-        }
-        Ok(!batch.spans.is_empty() || self.phase != Phase::Done)
+        self.rebase(keep);
+        Ok(!batch.spans.is_empty() || !self.eof)
     }
 }
 

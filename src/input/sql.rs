@@ -35,9 +35,6 @@ pub(super) fn open(
     let mut splitter = SqlSplitter::new(reader, head.bytes, name.clone(), options.maps.clone());
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
-    if let Some(message) = splitter.error.take() {
-        return Err(InputError::Columns { input: name, message });
-    }
     Ok(Dump {
         name,
         format: Format::Sql,
@@ -145,8 +142,6 @@ pub struct SqlSplitter {
     backslash: bool,
     maps: Vec<ColumnMap>,
     max_record: usize,
-    /// A `--map` that names no column of a table, reported by `open`.
-    error: Option<String>,
 }
 
 /// What one step of the splitter did.
@@ -174,7 +169,6 @@ impl SqlSplitter {
             backslash: true,
             maps,
             max_record: MAX_RECORD_BYTES,
-            error: None,
         }
     }
 
@@ -310,7 +304,31 @@ impl SqlSplitter {
     fn skip(&mut self, mut lexer: Lexer) -> Step {
         let bytes = &self.buf[self.pos..];
         for (i, &b) in bytes.iter().enumerate() {
-            if lexer.feed(b, bytes.get(i + 1).copied(), self.backslash) && b == b';' {
+            let next = bytes.get(i + 1).copied();
+            let cut = match b {
+                b'-' | b'/' | b'*' => next.is_none(),
+                // The statement that may start on the next line must be whole to be recognized.
+                b'\n' => bytes.len() - (i + 1) < 8,
+                _ => false,
+            };
+            if cut && !self.eof {
+                // A comment marker or keyword may be cut by the read: look again with more input.
+                self.advance(self.pos + i);
+                self.mode = Mode::Skip(lexer);
+                return Step::NeedMore;
+            }
+            let code = lexer.feed(b, next, self.backslash);
+            if code && b == b';' {
+                self.advance(self.pos + i + 1);
+                self.mode = Mode::Top;
+                return Step::Continue;
+            }
+            // A statement without `;` ends where a line starts another INSERT or COPY.
+            if b == b'\n'
+                && lexer.quote.is_none()
+                && !lexer.block_comment
+                && starts_statement(&bytes[i + 1..])
+            {
                 self.advance(self.pos + i + 1);
                 self.mode = Mode::Top;
                 return Step::Continue;
@@ -385,6 +403,32 @@ impl SqlSplitter {
             return Step::NeedMore;
         };
         self.advance(self.pos + at);
+        let rest = &self.buf[self.pos..];
+        // A comment marker or a keyword may be cut by the read: decide on a few whole bytes.
+        let undecided =
+            rest.len() < 8 && (rest[0] == b'-' || rest[0] == b'/' || rest[0].is_ascii_alphabetic());
+        if undecided && !self.eof {
+            self.mode = Mode::Values(layout);
+            return Step::NeedMore;
+        }
+        if rest.starts_with(b"--") || rest.starts_with(b"/*") || rest.starts_with(b"#") {
+            let close: &[u8] = if rest.starts_with(b"/*") { b"*/" } else { b"\n" };
+            match memchr::memmem::find(&rest[1..], close) {
+                Some(end) => self.advance(self.pos + 1 + end + close.len()),
+                None if self.eof => self.advance(self.buf.len()),
+                None => {
+                    self.mode = Mode::Values(layout);
+                    return Step::NeedMore;
+                }
+            }
+            self.mode = Mode::Values(layout);
+            return Step::Continue;
+        }
+        if starts_statement(rest) {
+            // The previous statement ended without `;` (SQL Server scripts, hand-made dumps).
+            self.mode = Mode::Top;
+            return Step::Continue;
+        }
         match self.buf[self.pos] {
             b',' => {
                 self.advance(self.pos + 1);
@@ -420,7 +464,15 @@ impl SqlSplitter {
     ) -> Step {
         let bytes = &self.buf[self.pos..];
         for (i, &b) in bytes.iter().enumerate() {
-            if !lexer.feed(b, bytes.get(i + 1).copied(), self.backslash) {
+            let next = bytes.get(i + 1).copied();
+            if next.is_none() && !self.eof && matches!(b, b'-' | b'/' | b'*') {
+                // A comment marker may be cut by the read: look again with more input.
+                self.advance(self.pos + i);
+                oversized |= self.buf.len() - start > self.max_record;
+                self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
+                return Step::NeedMore;
+            }
+            if !lexer.feed(b, next, self.backslash) {
                 continue;
             }
             match b {
@@ -529,14 +581,15 @@ impl SqlSplitter {
                 for_each_value(row, self.backslash, &mut scratch, &mut observe)
             };
         }
-        let roles = match roles::assign_roles(names.as_deref(), &self.maps, &sniffer, width.min(MAX_COLUMNS))
-        {
-            Ok(roles) => roles,
-            Err(message) => {
-                self.error.get_or_insert(format!("table {table}: {message}"));
-                Vec::new()
-            }
-        };
+        // A `--map` applies to the tables that have the column it names; others keep theirs.
+        let width = width.min(MAX_COLUMNS);
+        let maps: Vec<ColumnMap> = self
+            .maps
+            .iter()
+            .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))
+            .cloned()
+            .collect();
+        let roles = roles::assign_roles(names.as_deref(), &maps, &sniffer, width).unwrap_or_default();
         let layout = Arc::new(Layout {
             roles: roles.iter().map(|r| r.map(|r| r.kind)).collect(),
             copy,
@@ -558,6 +611,15 @@ impl SqlSplitter {
             self.read_more()?;
         }
     }
+}
+
+/// `bytes` starts (after blanks) with a statement that holds records.
+fn starts_statement(bytes: &[u8]) -> bool {
+    let at = bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r')).unwrap_or(bytes.len());
+    let word: Vec<u8> =
+        bytes[at..].iter().take_while(|b| b.is_ascii_alphabetic()).map(u8::to_ascii_uppercase).collect();
+    matches!(word.as_slice(), b"INSERT" | b"REPLACE" | b"COPY")
+        && bytes.get(at + word.len()).is_some_and(|b| b.is_ascii_whitespace())
 }
 
 /// Rows at the start of `bytes` (after `VALUES`, or after a `COPY` line): their text, and
@@ -664,6 +726,29 @@ fn tokens(text: &str) -> Vec<String> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
+        } else if c == '\'' {
+            // A string literal (a COMMENT or DEFAULT): one token, whatever commas it holds.
+            i += 1;
+            while i < chars.len() {
+                match chars[i] {
+                    '\\' => i += 2,
+                    '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
+                    '\'' => break,
+                    _ => i += 1,
+                }
+            }
+            i += 1;
+            out.push("'…'".to_string());
+        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                i += 1;
+            }
+            i += 2;
         } else if c == '`' || c == '"' || c == '[' {
             let close = if c == '[' { ']' } else { c };
             let mut name = String::new();

@@ -4,7 +4,7 @@ use super::InputPath;
 use std::path::{Path, PathBuf};
 
 /// The inputs of a run with every directory replaced by the files under it (recursively,
-/// sorted by path, symbolic links not followed). Errors name the path that could not be read.
+/// sorted by path, symbolic links followed; a link loop is an error). Errors name the path.
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputPath>, String> {
     let mut out = Vec::new();
     for path in paths {
@@ -16,7 +16,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputPath>, String> {
             out.push(InputPath::File(path.clone()));
             continue;
         }
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(false) {
+        for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true) {
             let entry = entry.map_err(|e| {
                 let at = e.path().unwrap_or(path).display().to_string();
                 format!("{at}: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string))
@@ -25,6 +25,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<InputPath>, String> {
                 out.push(InputPath::File(entry.into_path()));
             }
         }
+    }
+    if out.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!("no files to scan in {}", names.join(", ")));
     }
     Ok(out)
 }

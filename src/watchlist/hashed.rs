@@ -13,6 +13,7 @@ const FORMAT: &str = "leakcheck-watchlist";
 const VERSION: u64 = 1;
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Header {
     format: String,
     version: u64,
@@ -67,6 +68,13 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
             header_line,
             &format!("hashed watchlist version {} is not supported", header.version),
         ));
+    }
+    let check_ok = header
+        .key_check
+        .as_deref()
+        .is_some_and(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_hexdigit()));
+    if header.keyed != check_ok || (!header.keyed && header.key_check.is_some()) {
+        return Err(line_error(header_line, "the header's keyed and key_check disagree"));
     }
     check_key(path, &header, builder.hasher)?;
     let mut seen = 0u64;

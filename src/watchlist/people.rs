@@ -45,14 +45,22 @@ pub(super) fn load(
             builder.reject(path, line, reason)?;
             continue;
         }
-        let label = label_col
-            .and_then(|c| record.get(c))
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map_or_else(|| format!("R{}", row + 1), str::to_string);
+        let given = label_col.and_then(|c| record.get(c)).map(str::trim).filter(|l| !l.is_empty());
+        // A hashed list must hold no identifier: a label that is one (a NIK used as the id) is
+        // replaced by the row number there.
+        let given = given.filter(|l| !(builder.refuse_hashed && looks_like_identifier(l)));
+        let label = given.map_or_else(|| format!("R{}", row + 1), str::to_string);
         builder.add(label, &person);
     }
     Ok(())
+}
+
+/// A valid NIK, phone or e-mail.
+fn looks_like_identifier(label: &str) -> bool {
+    let mut scratch = String::new();
+    normalize::normalize_nik(label, &mut scratch).is_ok()
+        || normalize::normalize_phone(label, &mut scratch).is_ok()
+        || normalize::normalize_email(label, &mut scratch).is_ok()
 }
 
 fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {

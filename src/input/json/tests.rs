@@ -160,3 +160,42 @@ fn non_objects_and_broken_lines_are_bad_records() {
     let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
     assert_eq!(extract(&deep, &[]), Err("JSON nested too deeply"));
 }
+
+#[test]
+fn an_escape_cut_by_a_read_still_escapes_one_byte() {
+    // Read a byte at a time, the backslash of `\n` ends one read and the `n` is the whole next one.
+    let got = records("[{\"a\":\"x\\n\"},{\"nik\":\"3201014107900001\"}]");
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|r| r.2.is_ok()), "{got:?}");
+}
+
+#[test]
+fn concatenated_documents_are_all_read() {
+    // NDJSON under a `.json` name, or several documents one after the other.
+    let got = records("{\"nik\":\"1\"}\n{\"nik\":\"2\"}\n\n{\"nik\":\"3\"}\n");
+    let lines: Vec<(u64, u64)> = got.iter().map(|r| (r.0, r.1)).collect();
+    assert_eq!(lines, [(1, 1), (2, 2), (3, 4)]);
+    assert!(got.iter().all(|r| r.2.is_ok()));
+    // Not JSON: two values on one line, or an array after an object.
+    let bad = |doc: &str| records(doc).into_iter().filter(|r| r.2.is_err()).map(|r| r.1).collect::<Vec<_>>();
+    assert_eq!(bad("{}{}"), [1]);
+    assert_eq!(bad("[][]"), [1]);
+    assert_eq!(bad("{\"a\":1}\n\n[{\"b\":2}]"), [3]);
+}
+
+#[test]
+fn a_long_top_level_scalar_is_one_bad_record() {
+    let doc = format!("\"{}\"", "x".repeat(2 * MAX_SCALAR));
+    let mut s = ArraySplitter::new(Box::new(std::io::Cursor::new(doc.into_bytes())), Vec::new(), "t".into());
+    let mut batch = Batch::default();
+    let mut bad = Vec::new();
+    while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+        bad.extend(batch.spans.iter().map(|sp| sp.bad));
+    }
+    bad.extend(batch.spans.iter().map(|sp| sp.bad));
+    assert_eq!(bad, [Some("not a JSON array or object")]);
+    assert!(s.buf.len() <= 2 * READ, "the scalar is not kept: {}", s.buf.len());
+}
+
+/// Bytes read at a time by the splitter (see `read_chunk`).
+const READ: usize = 256 << 10;

@@ -236,3 +236,34 @@ fn standard_conforming_strings_decides_backslashes() {
         assert_eq!(batch.layouts[0].backslash_escapes, backslashes, "{setting}");
     }
 }
+
+#[test]
+fn string_defaults_and_comments_in_create_table_keep_the_columns() {
+    let dump = "CREATE TABLE `p` (`id` int,\n `nama` varchar(50) COMMENT 'nama lengkap, sesuai KTP' DEFAULT 'a,b',\n \
+        -- no_hp, surel\n `no_hp` varchar(20), /* x, y */ `email` varchar(50), PRIMARY KEY (`id`));\n\
+        INSERT INTO `p` VALUES (1,'Siti','0812','s@x.co');\n";
+    let got = rows(dump);
+    assert_eq!(got[0].2, vec![None, Some(Kind::Name), Some(Kind::Phone), Some(Kind::Email)]);
+}
+
+#[test]
+fn comments_between_tuples_and_statements_without_semicolons() {
+    let dump = "INSERT INTO t (id, nik) VALUES\n  -- batch 1\n  (1, 'a'),\n  /* x */ (2, 'b'),\n  # y\n (3, 'c')\n\
+        INSERT INTO t (id, nik) VALUES (4, N'd')\nGO\nINSERT INTO t (id, nik) VALUES (5, 'e');\n";
+    let got = rows(dump);
+    let records: Vec<u64> = got.iter().map(|r| r.0).collect();
+    assert_eq!(records, [1, 2, 3, 4, 5]);
+    assert!(got.iter().all(|r| r.3.is_ok()));
+}
+
+#[test]
+fn a_map_applies_only_to_the_tables_that_have_the_column() {
+    let dump = "CREATE TABLE a (id int, nomor text);\nCREATE TABLE b (id int, nik text, email text);\n\
+        INSERT INTO a VALUES (1, 'x');\nINSERT INTO b VALUES (1, 'y', 'z');\n";
+    let maps = vec!["nik=nomor".parse().unwrap()];
+    let mut s = SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "t".into(), maps);
+    let mut batch = Batch::default();
+    s.next_batch(&mut batch, BatchLimits::STEADY).unwrap();
+    let roles: Vec<_> = batch.spans.iter().map(|sp| batch.layout(sp).unwrap().roles.clone()).collect();
+    assert_eq!(roles, [vec![None, Some(Kind::Nik)], vec![None, Some(Kind::Nik), Some(Kind::Email)]]);
+}

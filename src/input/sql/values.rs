@@ -52,11 +52,13 @@ pub fn for_each_value(
                             end,
                         )
                     }
-                    // `X'…'`, `B'…'`: hex and bit literals; `E'…'`: PostgreSQL escape strings.
+                    // `X'…'`, `B'…'`: hex and bit literals; `E'…'`: PostgreSQL escape strings;
+                    // `N'…'`: a national-charset string.
                     Some(b'\'') if word.len() == 1 => {
                         let escapes = word.eq_ignore_ascii_case("e");
+                        let text = escapes || word.eq_ignore_ascii_case("n");
                         let end = unescape(inner, word_end, escapes || backslash, scratch).ok_or(BAD)?;
-                        (if escapes { Kind::Text } else { Kind::NotIdentity }, end)
+                        (if text { Kind::Text } else { Kind::NotIdentity }, end)
                     }
                     // A function call: skip its arguments.
                     Some(b'(') if !word.is_empty() => {

@@ -6,10 +6,11 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leakcheck::hash::Hasher;
 use leakcheck::input::csv::{CsvExtractor, CsvSplitter};
-use leakcheck::input::{Batch, BatchLimits, Extractor, Splitter};
+use leakcheck::input::{Batch, BatchLimits, Column, Extractor, Splitter};
 use leakcheck::kind::{KIND_COUNT, Kind};
 use leakcheck::matcher::{MatchScratch, Matcher};
 use leakcheck::normalize::normalize_into;
+use leakcheck::roles::{Role, RoleSource};
 use leakcheck::watchlist::{LoadOptions, load};
 use std::hint::black_box;
 use std::io::Write;
@@ -60,8 +61,13 @@ fn record_loop(c: &mut Criterion) {
     let watchlist = watchlist();
     let hasher = Hasher::unkeyed();
     let matcher = Matcher { watchlist: &watchlist, hasher: &hasher };
-    let roles = vec![Some(Kind::Nik), Some(Kind::Name), Some(Kind::Dob), Some(Kind::Phone)];
-    let extractor = CsvExtractor::new(b',', roles);
+    let columns: Vec<Column> = [Kind::Nik, Kind::Name, Kind::Dob, Kind::Phone]
+        .map(|kind| Column {
+            name: Some(kind.to_string()),
+            role: Some(Role { kind, source: RoleSource::Header }),
+        })
+        .to_vec();
+    let extractor = CsvExtractor::new(b',', &columns);
     let mut scratch = MatchScratch::default();
     let mut text = String::new();
     let mut invalid = [0u64; KIND_COUNT];

@@ -6,7 +6,7 @@
 //! number of threads. Memory is two batches plus one worker scratch per thread.
 
 use crate::hash::Hasher;
-use crate::input::{self, Batch, BatchLimits, Dump, Extractor, InputError, InputOptions, InputPath};
+use crate::input::{self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Splitter};
 use crate::kind::{KIND_COUNT, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
 use crate::watchlist::Watchlist;
@@ -171,20 +171,16 @@ pub fn scan(
 ) -> (ScanStats, Result<(), ScanError>) {
     let started = Instant::now();
     let mut state = Emitter::new(watchlist);
-    let result = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads.max(1))
-        .build()
-        .map_err(|e| ScanError::Threads(config.threads, e.to_string()))
-        .and_then(|pool| {
-            let matcher = Matcher { watchlist, hasher };
-            for input in &config.inputs {
-                scan_input(input, config, &pool, &matcher, &mut state, sink)?;
-            }
-            if state.stats.inputs.is_empty() && state.stats.skipped_files > 0 {
-                return Err(ScanError::NothingScanned(state.stats.skipped_files));
-            }
-            Ok(())
-        });
+    let result = thread_pool(config.threads).and_then(|pool| {
+        let matcher = Matcher { watchlist, hasher };
+        for input in &config.inputs {
+            scan_input(input, config, &pool, &matcher, &mut state, sink)?;
+        }
+        if state.stats.inputs.is_empty() && state.stats.skipped_files > 0 {
+            return Err(ScanError::NothingScanned(state.stats.skipped_files));
+        }
+        Ok(())
+    });
     let mut stats = state.stats;
     stats.complete = result.is_ok();
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -213,34 +209,30 @@ fn scan_input(
         bad_records: 0,
         complete: false,
     });
-    let Dump { name, format, compression, first, mut splitter, extractor, warnings, .. } = opened?;
+    let mut dump = opened?;
     if let Some(last) = state.stats.inputs.last_mut() {
-        last.format = Some(format.as_str());
-        last.compression = compression.name();
+        last.format = Some(dump.format.as_str());
+        last.compression = dump.compression.name();
     }
-    for warning in &warnings {
+    for warning in &dump.warnings {
         sink.warn(warning);
     }
+    let name = dump.name.clone();
     let values_before = state.identity_values;
-    let mut current = first;
-    let mut next = Batch::default();
-    let mut more = true;
-    while more || !current.spans.is_empty() {
-        // Read the next batch while this one is matched; emit on this thread, in order.
-        let (read, results) = pool.install(|| {
-            rayon::join(
-                || if more { splitter.next_batch(&mut next, BatchLimits::STEADY) } else { Ok(false) },
-                || process_batch(&current, extractor.as_ref(), matcher),
-            )
-        });
-        state.emit(&name, results, sink)?;
-        sink.progress(state.stats.records);
-        more = read?;
-        std::mem::swap(&mut current, &mut next);
-        if !more {
-            next.clear();
-        }
-    }
+    let first = std::mem::take(&mut dump.first);
+    let extractor = dump.extractor.as_ref();
+    run_batches(
+        pool,
+        dump.splitter.as_mut(),
+        first,
+        None,
+        |batch| process_batch(batch, extractor, matcher),
+        |results| {
+            state.emit(&name, results, sink)?;
+            sink.progress(state.stats.records);
+            Ok(())
+        },
+    )?;
     if let Some(last) = state.stats.inputs.last_mut() {
         last.complete = true;
         if last.records > last.bad_records && state.identity_values == values_before {
@@ -248,6 +240,52 @@ fn scan_input(
                 "{name}: no NIK, phone, e-mail, name or birth date was found in any record; \
                  check which columns hold them with --map KIND=COLUMN"
             ));
+        }
+    }
+    Ok(())
+}
+
+/// A worker pool of `threads` threads (at least one).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| ScanError::Threads(threads, e.to_string()))
+}
+
+/// Runs `process` on `first` and each following batch of `splitter` while the next batch is
+/// read, and hands the results to `emit` in input order, on this thread. With `limit`, stops
+/// after that many records.
+pub fn run_batches<T: Send>(
+    pool: &rayon::ThreadPool,
+    splitter: &mut dyn Splitter,
+    first: Batch,
+    limit: Option<u64>,
+    process: impl Fn(&Batch) -> T + Sync,
+    mut emit: impl FnMut(T) -> Result<(), ScanError>,
+) -> Result<(), ScanError> {
+    let mut current = first;
+    let mut next = Batch::default();
+    let mut more = true;
+    while more || !current.spans.is_empty() {
+        if let Some(limit) = limit
+            && current.spans.last().is_some_and(|s| s.record >= limit)
+        {
+            current.spans.retain(|s| s.record <= limit);
+            more = false;
+        }
+        // Read the next batch while this one is processed; emit on this thread, in order.
+        let (read, result) = pool.install(|| {
+            rayon::join(
+                || if more { splitter.next_batch(&mut next, BatchLimits::STEADY) } else { Ok(false) },
+                || process(&current),
+            )
+        });
+        emit(result)?;
+        more = more && read?;
+        std::mem::swap(&mut current, &mut next);
+        if !more {
+            next.clear();
         }
     }
     Ok(())

@@ -10,11 +10,11 @@
 
 use super::decompress::Compression;
 use super::{
-    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
-    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_chunk, sniff,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_chunk, sniff,
 };
 use crate::kind::Kind;
-use crate::roles::{self, Sniffer};
+use crate::roles::{self, Role, Sniffer};
 use memchr::{memchr, memchr2};
 use std::io::Read;
 
@@ -81,8 +81,8 @@ pub(super) fn open(
         .iter()
         .enumerate()
         .map(|(i, role)| Column { name: headers.as_ref().and_then(|h| h.get(i).cloned()), role: *role })
-        .collect();
-    let roles: Vec<Option<Kind>> = assigned.iter().map(|r| r.map(|r| r.kind)).collect();
+        .collect::<Vec<_>>();
+    let extractor = Box::new(CsvExtractor::new(delimiter, &columns));
     let mut warnings = Vec::new();
     if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
         warnings.push(format!(
@@ -99,7 +99,7 @@ pub(super) fn open(
         first,
         splitter: Box::new(splitter),
         warnings,
-        extractor: Box::new(CsvExtractor::new(delimiter, roles)),
+        extractor,
     })
 }
 
@@ -164,12 +164,26 @@ pub struct CsvExtractor {
     roles: Vec<Option<Kind>>,
     /// Columns after the last one with a role are not parsed.
     last_role: Option<usize>,
+    /// Column names (`column 3` without a header) and roles with their reasons, for `inspect`.
+    names: Vec<String>,
+    sources: Vec<Option<Role>>,
 }
 
 impl CsvExtractor {
-    pub fn new(delim: u8, roles: Vec<Option<Kind>>) -> Self {
+    pub fn new(delim: u8, columns: &[Column]) -> Self {
+        let roles: Vec<Option<Kind>> = columns.iter().map(|c| c.role.map(|r| r.kind)).collect();
         let last_role = roles.iter().rposition(Option::is_some);
-        CsvExtractor { delim, roles, last_role }
+        let mut names: Vec<String> = Vec::with_capacity(columns.len());
+        for (i, column) in columns.iter().enumerate() {
+            let name = match &column.name {
+                Some(n) if !n.is_empty() && !names.contains(n) => n.clone(),
+                Some(n) if !n.is_empty() => format!("{n} (column {})", i + 1),
+                _ => format!("column {}", i + 1),
+            };
+            names.push(name);
+        }
+        let sources = columns.iter().map(|c| c.role).collect();
+        CsvExtractor { delim, roles, last_role, names, sources }
     }
 }
 
@@ -188,6 +202,26 @@ impl Extractor for CsvExtractor {
                 && !is_null_marker(field)
             {
                 sink(*kind, field);
+            }
+        });
+        Ok(())
+    }
+
+    fn columns(
+        &self,
+        record: &str,
+        _layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut ColumnSink<'_>,
+    ) -> Result<(), &'static str> {
+        for_each_field(record, self.delim, scratch, |col, field| {
+            if col >= MAX_COLUMNS || is_null_marker(field) {
+                return;
+            }
+            let role = self.sources.get(col).copied().flatten();
+            match self.names.get(col) {
+                Some(name) => sink(name, role, field),
+                None => sink(&format!("column {}", col + 1), role, field),
             }
         });
         Ok(())

@@ -10,11 +10,11 @@
 use super::csv::CsvSplitter;
 use super::decompress::Compression;
 use super::{
-    Batch, BatchLimits, Column, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
-    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Naming, Sniffer};
+use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
 use memchr::memchr2;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -90,12 +90,12 @@ fn plan(
             .map_err(|message| InputError::Columns { input: name.clone(), message })?;
     for (path, role) in paths.iter().zip(assigned.iter_mut()) {
         if let Some(kind) = mapped_kind(&options.maps, path) {
-            *role = Some(roles::Role { kind, source: roles::RoleSource::Map });
+            *role = Some(Role { kind, source: RoleSource::Map });
         }
     }
     let columns: Vec<Column> =
         paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
-    let known = paths.into_iter().zip(assigned.iter().map(|r| r.map(|r| r.kind))).collect();
+    let known = paths.into_iter().zip(assigned.iter().copied()).collect();
     Ok(Dump {
         name,
         format,
@@ -140,17 +140,39 @@ fn for_each_leaf(value: &Value, path: &mut String, f: &mut dyn FnMut(&str, &str)
 /// Parses one JSON object and passes the values of paths that have a role.
 struct JsonExtractor {
     /// Roles of the paths seen while planning.
-    known: HashMap<String, Option<Kind>>,
+    known: HashMap<String, Option<Role>>,
     /// For paths first seen later: `--map` and header synonyms (no sniffing).
     maps: Vec<ColumnMap>,
 }
 
 impl JsonExtractor {
-    fn role(&self, path: &str) -> Option<Kind> {
+    /// The role of a path: planned, or for a path first seen later, from `--map` or its last
+    /// part's synonym (no sniffing).
+    fn role(&self, path: &str) -> Option<Role> {
         if let Some(role) = self.known.get(path) {
             return *role;
         }
-        mapped_kind(&self.maps, path).or_else(|| roles::role_from_header(roles::last_segment(path)))
+        if let Some(kind) = mapped_kind(&self.maps, path) {
+            return Some(Role { kind, source: RoleSource::Map });
+        }
+        roles::role_from_header(roles::last_segment(path))
+            .map(|kind| Role { kind, source: RoleSource::Header })
+    }
+
+    fn parse(record: &str) -> Result<serde_json::Map<String, Value>, &'static str> {
+        let value: Value = serde_json::from_str(record).map_err(|e| {
+            if e.is_eof() {
+                "JSON ends in the middle of a value"
+            } else if e.to_string().starts_with("recursion limit") {
+                "JSON nested too deeply"
+            } else {
+                "not valid JSON"
+            }
+        })?;
+        match value {
+            Value::Object(object) => Ok(object),
+            _ => Err("not a JSON object"),
+        }
     }
 }
 
@@ -173,22 +195,26 @@ impl Extractor for JsonExtractor {
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
-        let value: Value = serde_json::from_str(record).map_err(|e| {
-            if e.is_eof() {
-                "JSON ends in the middle of a value"
-            } else if e.to_string().starts_with("recursion limit") {
-                "JSON nested too deeply"
-            } else {
-                "not valid JSON"
-            }
-        })?;
-        let Value::Object(object) = value else { return Err("not a JSON object") };
+        let object = Self::parse(record)?;
         scratch.clear();
         for_each_leaf_of(&object, scratch, &mut |path, text| {
-            if let Some(kind) = self.role(path) {
-                sink(kind, text);
+            if let Some(role) = self.role(path) {
+                sink(role.kind, text);
             }
         });
+        Ok(())
+    }
+
+    fn columns(
+        &self,
+        record: &str,
+        _layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut ColumnSink<'_>,
+    ) -> Result<(), &'static str> {
+        let object = Self::parse(record)?;
+        scratch.clear();
+        for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, self.role(path), text));
         Ok(())
     }
 }

@@ -153,8 +153,12 @@ impl Span {
 /// dump's tables, each with its own column list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layout {
-    /// Role of each value position.
-    pub roles: Vec<Option<Kind>>,
+    /// The table, for `inspect`.
+    pub table: String,
+    /// Each value position's column name, for `inspect` (`table.column`, or `table.#3`).
+    pub names: Vec<String>,
+    /// Role of each value position, and how it was given.
+    pub roles: Vec<Option<Role>>,
     /// The record is a PostgreSQL `COPY` line (tab-separated, `\N`) rather than an SQL tuple.
     pub copy: bool,
     /// Backslash escapes inside quoted strings (MySQL), or only doubled quotes (PostgreSQL).
@@ -222,6 +226,10 @@ pub trait Splitter: Send {
 /// Receives a record's identity values as found: the kind its column holds, and the raw text.
 pub type FieldSink<'a> = dyn FnMut(Kind, &str) + 'a;
 
+/// Receives every value of a record, for `inspect`: its column's name, the column's role (and
+/// why), and the raw text.
+pub type ColumnSink<'a> = dyn FnMut(&str, Option<Role>, &str) + 'a;
+
 /// Turns one record's bytes into its identity values.
 pub trait Extractor: Sync {
     /// Passes each identity value of the record to `sink`, in field order. The record was decoded
@@ -233,6 +241,16 @@ pub trait Extractor: Sync {
         layout: Option<&Layout>,
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
+    ) -> Result<(), &'static str>;
+
+    /// Passes every value of the record — not only those with a role — with its column, for
+    /// `inspect`. The same columns and roles as [`Extractor::extract`] uses.
+    fn columns(
+        &self,
+        record: &str,
+        layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str>;
 }
 

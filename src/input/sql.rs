@@ -9,8 +9,8 @@
 
 use super::decompress::Compression;
 use super::{
-    Batch, BatchLimits, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions, Layout,
-    MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+    Batch, BatchLimits, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions,
+    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
 };
 use crate::roles::{self, ColumnMap, Sniffer};
 use std::collections::HashMap;
@@ -590,8 +590,16 @@ impl SqlSplitter {
             .cloned()
             .collect();
         let roles = roles::assign_roles(names.as_deref(), &maps, &sniffer, width).unwrap_or_default();
+        let column_names = (0..roles.len())
+            .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
+                Some(name) => format!("{table}.{name}"),
+                None => format!("{table}.#{}", i + 1),
+            })
+            .collect();
         let layout = Arc::new(Layout {
-            roles: roles.iter().map(|r| r.map(|r| r.kind)).collect(),
+            table: table.to_string(),
+            names: column_names,
+            roles,
             copy,
             backslash_escapes: self.backslash,
         });
@@ -958,16 +966,48 @@ impl Extractor for SqlExtractor {
     ) -> Result<(), &'static str> {
         let Some(layout) = layout else { return Ok(()) };
         let mut emit = |col: usize, value: SqlValue<'_>| {
-            if let (Some(Some(kind)), SqlValue::Text(text)) = (layout.roles.get(col), value) {
-                sink(*kind, text);
+            if let (Some(Some(role)), SqlValue::Text(text)) = (layout.roles.get(col), value) {
+                sink(role.kind, text);
             }
         };
-        if layout.copy {
-            for_each_copy_field(record, scratch, &mut emit);
-            Ok(())
-        } else {
-            for_each_value(record, layout.backslash_escapes, scratch, &mut emit)
-        }
+        read_row(record, layout, scratch, &mut emit)
+    }
+
+    fn columns(
+        &self,
+        record: &str,
+        layout: Option<&Layout>,
+        scratch: &mut String,
+        sink: &mut ColumnSink<'_>,
+    ) -> Result<(), &'static str> {
+        let Some(layout) = layout else { return Ok(()) };
+        let mut emit = |col: usize, value: SqlValue<'_>| {
+            if let SqlValue::Text(text) = value
+                && col < MAX_COLUMNS
+            {
+                let role = layout.roles.get(col).copied().flatten();
+                match layout.names.get(col) {
+                    Some(name) => sink(name, role, text),
+                    None => sink(&format!("{}.#{}", layout.table, col + 1), role, text),
+                }
+            }
+        };
+        read_row(record, layout, scratch, &mut emit)
+    }
+}
+
+/// Calls `emit` for each value of a tuple or COPY line, as its layout says to read it.
+fn read_row(
+    record: &str,
+    layout: &Layout,
+    scratch: &mut String,
+    emit: &mut dyn FnMut(usize, SqlValue<'_>),
+) -> Result<(), &'static str> {
+    if layout.copy {
+        for_each_copy_field(record, scratch, emit);
+        Ok(())
+    } else {
+        for_each_value(record, layout.backslash_escapes, scratch, emit)
     }
 }
 

@@ -109,7 +109,10 @@ fn oversized_elements_are_bad_and_skipped() {
 
 fn extract(record: &str, known: &[(&str, Kind)]) -> Result<Vec<(Kind, String)>, &'static str> {
     let extractor = JsonExtractor {
-        known: known.iter().map(|(p, k)| (p.to_string(), Some(*k))).collect(),
+        known: known
+            .iter()
+            .map(|(p, k)| (p.to_string(), Some(Role { kind: *k, source: RoleSource::Header })))
+            .collect(),
         maps: Vec::new(),
     };
     let mut out = Vec::new();

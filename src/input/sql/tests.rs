@@ -20,7 +20,10 @@ fn split(reader: Box<dyn Read + Send>, head: Vec<u8>) -> Rows {
         rounds += 1;
         assert!(rounds < 1_000_000);
         for span in &batch.spans {
-            let roles = batch.layout(span).map(|l| l.roles.clone()).unwrap_or_default();
+            let roles = batch
+                .layout(span)
+                .map(|l| l.roles.iter().map(|r| r.map(|r| r.kind)).collect())
+                .unwrap_or_default();
             let text = match span.bad {
                 Some(r) => Err(r),
                 None => Ok(String::from_utf8_lossy(batch.record_bytes(span)).into_owned()),
@@ -264,6 +267,10 @@ fn a_map_applies_only_to_the_tables_that_have_the_column() {
     let mut s = SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "t".into(), maps);
     let mut batch = Batch::default();
     s.next_batch(&mut batch, BatchLimits::STEADY).unwrap();
-    let roles: Vec<_> = batch.spans.iter().map(|sp| batch.layout(sp).unwrap().roles.clone()).collect();
+    let roles: Vec<Vec<Option<Kind>>> = batch
+        .spans
+        .iter()
+        .map(|sp| batch.layout(sp).unwrap().roles.iter().map(|r| r.map(|r| r.kind)).collect())
+        .collect();
     assert_eq!(roles, [vec![None, Some(Kind::Nik)], vec![None, Some(Kind::Nik), Some(Kind::Email)]]);
 }

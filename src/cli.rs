@@ -40,6 +40,10 @@ pub enum Command {
     /// without handing over the people on it.
     #[command(after_help = HASH_HELP)]
     Hash(HashArgs),
+    /// Show what leakcheck sees in dumps before scanning them: format, columns and their roles
+    /// (and why), valid values per kind, masked samples, what the NIKs say, and the --map that
+    /// would catch columns it missed.
+    Inspect(InspectArgs),
     /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
     /// `invalid: <reason>`.
     Normalize(NormalizeArgs),
@@ -108,6 +112,30 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Stop with exit code 2 at the first malformed record instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Never show the progress bar (it only appears when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// Read the HMAC key from this file (else from LEAKCHECK_KEY): needed for watchlists hashed
+    /// with a key; with plain watchlists the results are the same either way.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+}
+
+/// How to read dumps: shared by `scan` and `inspect`.
+#[derive(Args, Debug)]
+pub struct InputArgs {
     /// Read inputs as this format instead of detecting it (from the file name, then the content).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
@@ -126,23 +154,63 @@ pub struct ScanArgs {
     /// number. Repeatable.
     #[arg(long, value_name = "KIND=COLUMN")]
     pub map: Vec<ColumnMap>,
+}
 
-    /// Stop with exit code 2 at the first malformed record instead of skipping it.
+impl InputArgs {
+    fn into_options(self) -> InputOptions {
+        InputOptions {
+            format: self.input_format.map(|f| match f {
+                InputFormatArg::Csv => Format::Csv,
+                InputFormatArg::Tsv => Format::Tsv,
+                InputFormatArg::Ndjson => Format::Ndjson,
+                InputFormatArg::Json => Format::Json,
+                InputFormatArg::Sql => Format::Sql,
+            }),
+            delimiter: self.delimiter,
+            no_header: self.no_header,
+            maps: self.map,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// Dumps to inspect (as for `scan`: files, directories, `-`).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Read the first N records of each input.
+    #[arg(long, value_name = "N", default_value_t = crate::inspect::DEFAULT_SAMPLE, conflicts_with = "full")]
+    pub sample: u64,
+
+    /// Read every record (in parallel, with a progress bar on a terminal).
     #[arg(long)]
-    pub strict: bool,
+    pub full: bool,
 
-    /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = InspectFormatArg::Human)]
+    pub format: InspectFormatArg,
+
+    /// Show sample values as found instead of masked.
     #[arg(long)]
-    pub lenient: bool,
+    pub reveal: bool,
 
-    /// Never show the progress bar (it only appears when stderr is a terminal).
+    /// Worker threads [default: the number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// Never show the progress bar.
     #[arg(long)]
     pub no_progress: bool,
+}
 
-    /// Read the HMAC key from this file (else from LEAKCHECK_KEY): needed for watchlists hashed
-    /// with a key; with plain watchlists the results are the same either way.
-    #[arg(long, value_name = "PATH")]
-    pub key_file: Option<PathBuf>,
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum InspectFormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -224,24 +292,20 @@ impl ScanArgs {
                 FailOn::Never => cmd::scan::FailOn::Never,
             },
             threads,
-            input: InputOptions {
-                format: self.input_format.map(|f| match f {
-                    InputFormatArg::Csv => Format::Csv,
-                    InputFormatArg::Tsv => Format::Tsv,
-                    InputFormatArg::Ndjson => Format::Ndjson,
-                    InputFormatArg::Json => Format::Json,
-                    InputFormatArg::Sql => Format::Sql,
-                }),
-                delimiter: self.delimiter,
-                no_header: self.no_header,
-                maps: self.map,
-            },
+            input: self.input.into_options(),
             strict: self.strict,
             lenient: self.lenient,
             progress: !self.no_progress,
             key_file: self.key_file,
         }
     }
+}
+
+/// `--threads`, or the number of CPUs.
+fn threads_or_cpus(threads: Option<u16>) -> usize {
+    threads
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 /// Parses the command line, runs the command and turns the outcome into an exit code. Errors are
@@ -261,6 +325,15 @@ pub fn main() -> ExitCode {
             output: args.output,
             key_file: args.key_file,
             lenient: args.lenient,
+        }),
+        Command::Inspect(args) => cmd::inspect::run(cmd::inspect::InspectCommand {
+            inputs: args.inputs,
+            input: args.input.into_options(),
+            sample: (!args.full).then_some(args.sample),
+            json: matches!(args.format, InspectFormatArg::Json),
+            reveal: args.reveal,
+            threads: threads_or_cpus(args.threads),
+            progress: !args.no_progress,
         }),
         Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
     };

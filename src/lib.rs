@@ -7,6 +7,7 @@ pub mod cmd;
 pub mod exit_codes;
 pub mod hash;
 pub mod input;
+pub mod inspect;
 pub mod key;
 pub mod kind;
 pub mod matcher;

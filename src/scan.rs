@@ -6,7 +6,9 @@
 //! number of threads. Memory is two batches plus one worker scratch per thread.
 
 use crate::hash::Hasher;
-use crate::input::{self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Splitter};
+use crate::input::{
+    self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
+};
 use crate::kind::{KIND_COUNT, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
 use crate::watchlist::Watchlist;
@@ -291,36 +293,42 @@ pub fn run_batches<T: Send>(
     Ok(())
 }
 
+/// Runs `f` on slices of `chunk` records of a batch in parallel, each worker with its own
+/// scratch `S`; the results keep record order.
+pub fn map_batch<S: Default, T: Send>(
+    batch: &Batch,
+    chunk: usize,
+    f: impl Fn(&[Span], &mut S) -> T + Sync,
+) -> Vec<T> {
+    batch.spans.par_chunks(chunk.max(1)).map_init(S::default, |scratch, spans| f(spans, scratch)).collect()
+}
+
 /// Extracts and matches every record of a batch in parallel; results keep record order.
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
-    batch
-        .spans
-        .par_chunks(RECORDS_PER_TASK)
-        .map_init(WorkerScratch::default, |scratch, spans| {
-            let mut result = TaskResult::default();
-            for span in spans {
-                if let Some(reason) = span.bad {
-                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                    continue;
-                }
-                let WorkerScratch { text, matching } = scratch;
-                matcher.begin(matching);
-                let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
-                let layout = batch.layout(span);
-                if let Err(reason) = extractor.extract(&batch.record_text(span), layout, text, &mut sink) {
-                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                    continue;
-                }
-                result.values += matching.values_seen();
-                let pairs = matcher.finish(matching, &mut result.invalid);
-                if !pairs.is_empty() {
-                    result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
-                }
+    map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut WorkerScratch| {
+        let mut result = TaskResult::default();
+        for span in spans {
+            if let Some(reason) = span.bad {
+                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                continue;
             }
-            result.records = spans.len() as u64;
-            result
-        })
-        .collect()
+            let WorkerScratch { text, matching } = scratch;
+            matcher.begin(matching);
+            let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
+            let layout = batch.layout(span);
+            if let Err(reason) = extractor.extract(&batch.record_text(span), layout, text, &mut sink) {
+                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                continue;
+            }
+            result.values += matching.values_seen();
+            let pairs = matcher.finish(matching, &mut result.invalid);
+            if !pairs.is_empty() {
+                result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
+            }
+        }
+        result.records = spans.len() as u64;
+        result
+    })
 }
 
 /// Turns ordered task results into stats and sink calls.

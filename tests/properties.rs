@@ -49,6 +49,11 @@ proptest! {
     }
 
     #[test]
+    fn name_validity_without_building_agrees(raw in messy_text()) {
+        prop_assert_eq!(leakcheck::normalize::is_valid_name(&raw), canonical(Kind::Name, &raw).is_ok(), "{:?}", raw);
+    }
+
+    #[test]
     fn arbitrary_unicode_never_panics_and_is_idempotent(raw in any::<String>()) {
         for kind in KINDS {
             if let Ok(c) = canonical(kind, &raw) {

@@ -94,6 +94,7 @@ pub(super) fn open(
         name,
         format,
         compression: Compression::None,
+        bom: false,
         delimiter: Some(delimiter),
         columns,
         first,

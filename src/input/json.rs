@@ -100,6 +100,7 @@ fn plan(
         name,
         format,
         compression: Compression::None,
+        bom: false,
         delimiter: None,
         columns,
         first,

@@ -268,6 +268,8 @@ pub struct Dump {
     pub name: String,
     pub format: Format,
     pub compression: decompress::Compression,
+    /// The input started with a UTF-8 byte-order mark.
+    pub bom: bool,
     pub delimiter: Option<u8>,
     pub columns: Vec<Column>,
     pub first: Batch,
@@ -320,6 +322,7 @@ pub fn open_dump(
             detect::Detected::Unsupported(what) => return Err(InputError::Unsupported { input: name, what }),
         },
     };
+    let bom = head.starts_with(b"\xef\xbb\xbf");
     let head = Head { bytes: head, complete };
     let mut dump = match format {
         Format::Csv | Format::Tsv => csv::open(name, format, head, reader, options),
@@ -328,6 +331,7 @@ pub fn open_dump(
         Format::Sql => sql::open(name, head, reader, options),
     }?;
     dump.compression = compression;
+    dump.bom = bom;
     Ok(dump)
 }
 

@@ -39,6 +39,7 @@ pub(super) fn open(
         name,
         format: Format::Sql,
         compression: Compression::None,
+        bom: false,
         delimiter: None,
         columns: Vec::new(),
         first,

@@ -13,7 +13,7 @@ mod phone;
 
 pub use dob::normalize_dob;
 pub use email::normalize_email;
-pub use name::normalize_name;
+pub use name::{is_valid_name, normalize_name};
 pub use nik::{is_structurally_valid_nik, normalize_nik};
 pub use phone::{for_each_phone, normalize_phone};
 

@@ -6,46 +6,46 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Leading tokens dropped as honorifics (SPEC §2).
-fn is_honorific(token: &str) -> bool {
+fn is_honorific(token: &[u8]) -> bool {
     matches!(
         token,
-        "h" | "hj"
-            | "dr"
-            | "drs"
-            | "dra"
-            | "ir"
-            | "prof"
-            | "bpk"
-            | "bapak"
-            | "ibu"
-            | "sdr"
-            | "sdri"
-            | "tn"
-            | "ny"
-            | "nn"
-            | "an"
+        b"h" | b"hj"
+            | b"dr"
+            | b"drs"
+            | b"dra"
+            | b"ir"
+            | b"prof"
+            | b"bpk"
+            | b"bapak"
+            | b"ibu"
+            | b"sdr"
+            | b"sdri"
+            | b"tn"
+            | b"ny"
+            | b"nn"
+            | b"an"
     )
 }
 
 /// Trailing tokens dropped as academic degrees written without a comma (SPEC §2).
-fn is_degree(token: &str) -> bool {
+fn is_degree(token: &[u8]) -> bool {
     matches!(
         token,
-        "skom"
-            | "sh"
-            | "se"
-            | "st"
-            | "spd"
-            | "amd"
-            | "mm"
-            | "mt"
-            | "mkes"
-            | "ssos"
-            | "sked"
-            | "sip"
-            | "ssi"
-            | "mpd"
-            | "mba"
+        b"skom"
+            | b"sh"
+            | b"se"
+            | b"st"
+            | b"spd"
+            | b"amd"
+            | b"mm"
+            | b"mt"
+            | b"mkes"
+            | b"ssos"
+            | b"sked"
+            | b"sip"
+            | b"ssi"
+            | b"mpd"
+            | b"mba"
     )
 }
 
@@ -72,6 +72,50 @@ pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
         return Err(Invalid("no letters left after removing titles and punctuation"));
     }
     Ok(())
+}
+
+/// Whether `raw` has a canonical name, without building it: the same answer as
+/// `normalize_name(raw, _).is_ok()`, cheaper for ASCII (used by `inspect` on every value).
+///
+/// A name is left when some token after the leading honorifics is not a degree: such a token
+/// cannot be part of the trailing run of degrees.
+pub fn is_valid_name(raw: &str) -> bool {
+    if !raw.is_ascii() {
+        return normalize_name(raw, &mut String::new()).is_ok();
+    }
+    let mut token = [0u8; 6];
+    let mut len = 0usize;
+    let mut leading = true;
+    // Judges a finished token; `true` when it proves the name valid.
+    let mut judge = |len: usize, token: &[u8; 6]| {
+        let text = &token[..len.min(6)];
+        let short = len <= 5;
+        if leading && short && is_honorific(text) {
+            return false;
+        }
+        leading = false;
+        !(short && is_degree(text))
+    };
+    for &b in raw.as_bytes() {
+        match b {
+            b',' => break,
+            // Dots and apostrophes join letters, as in `normalize_name`.
+            b'\'' | b'`' | b'.' => {}
+            b if b.is_ascii_alphabetic() => {
+                if len < 6 {
+                    token[len] = b.to_ascii_lowercase();
+                }
+                len += 1;
+            }
+            _ => {
+                if len > 0 && judge(len, &token) {
+                    return true;
+                }
+                len = 0;
+            }
+        }
+    }
+    len > 0 && judge(len, &token)
 }
 
 /// Writes letters into `out`, stopping at the first comma, dropping apostrophes and dots and
@@ -132,7 +176,7 @@ fn strip_titles(out: &mut String) {
     while start < out.len() {
         let token_end =
             out.as_bytes()[start..].iter().position(|&b| b == b' ').map_or(out.len(), |i| start + i);
-        if !is_honorific(&out[start..token_end]) {
+        if !is_honorific(&out.as_bytes()[start..token_end]) {
             break;
         }
         start = (token_end + 1).min(out.len());
@@ -141,7 +185,7 @@ fn strip_titles(out: &mut String) {
     while end > start {
         let token_start =
             out.as_bytes()[start..end].iter().rposition(|&b| b == b' ').map_or(start, |i| start + i + 1);
-        if !is_degree(&out[token_start..end]) {
+        if !is_degree(&out.as_bytes()[token_start..end]) {
             break;
         }
         end = token_start.saturating_sub(1).max(start);
@@ -205,6 +249,33 @@ mod tests {
         ];
         for (raw, want) in table {
             assert_eq!(name(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn validity_without_building_agrees_with_normalizing() {
+        let mut out = String::new();
+        for raw in [
+            "",
+            "Budi",
+            "Dr.",
+            "H. Hj.",
+            "S.Kom",
+            "Ibu, S.E.",
+            "Ma'ruf Amin",
+            "Prof. Dr. Ir. H. Budi Santoso, M.T.",
+            "St Budi",
+            "Budi St",
+            "Se Mt",
+            "dr. se",
+            "ibu",
+            "123",
+            "Jl. Mawar No. 5",
+            "a.b.c",
+            "H.Ani",
+            "José",
+        ] {
+            assert_eq!(is_valid_name(raw), normalize_name(raw, &mut out).is_ok(), "{raw:?}");
         }
     }
 

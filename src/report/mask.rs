@@ -41,6 +41,11 @@ fn host_part(domain: &str) -> String {
     format!("{}{}", &domain[..end], stars(domain[end..].chars().count()))
 }
 
+/// Masks text of no known kind: each word keeps its first character (`Jl. Mawar` → `J** M****`).
+pub fn mask_text(text: &str) -> String {
+    sanitize(text).split_whitespace().map(|w| first_then_stars(w, false)).collect::<Vec<_>>().join(" ")
+}
+
 fn stars(n: usize) -> String {
     "*".repeat(n)
 }
@@ -102,6 +107,12 @@ mod tests {
         for (kind, canonical, want) in table {
             assert_eq!(mask(kind, canonical), want, "{kind} {canonical}");
         }
+    }
+
+    #[test]
+    fn free_text_keeps_first_letters() {
+        assert_eq!(mask_text("Jl. Mawar  No 5"), "J** M**** N* 5");
+        assert_eq!(mask_text(""), "");
     }
 
     #[test]

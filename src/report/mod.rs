@@ -11,6 +11,8 @@ pub mod mask;
 mod ndjson;
 mod schema;
 
+pub use schema::VERSION;
+
 use crate::scan::{Exposure, ScanStats};
 use std::io::{self, Write};
 

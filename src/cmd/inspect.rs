@@ -1,0 +1,71 @@
+//! `leakcheck inspect DUMP…`: show what leakcheck sees in each dump, and why.
+
+use crate::exit_codes::ExitCode;
+use crate::input::{InputOptions, InputPath, walk};
+use crate::inspect::{self, InspectOptions, report};
+use crate::progress::Progress;
+use crate::scan;
+use anyhow::{Context, Result};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// Everything `inspect` was asked to do, free of clap.
+#[derive(Debug)]
+pub struct InspectCommand {
+    pub inputs: Vec<PathBuf>,
+    pub input: InputOptions,
+    /// Records per input; `None` reads everything.
+    pub sample: Option<u64>,
+    pub json: bool,
+    pub reveal: bool,
+    pub threads: usize,
+    pub progress: bool,
+}
+
+pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
+    for path in &cmd.inputs {
+        if path != Path::new("-") {
+            std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
+        }
+    }
+    let inputs = walk::expand(&cmd.inputs).map_err(anyhow::Error::msg)?;
+    let pool = scan::thread_pool(cmd.threads)?;
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let total =
+        if cmd.sample.is_none() { inputs.iter().map(InputPath::size).sum::<Option<u64>>() } else { None };
+    let show_bar = cmd.progress && cmd.sample.is_none() && io::stderr().is_terminal();
+    let progress = Progress::new(show_bar, total, bytes_read.clone());
+    let options = InspectOptions { input: cmd.input, sample: cmd.sample, bytes_read };
+    let mut inspections = Vec::new();
+    for input in &inputs {
+        match inspect::inspect(input, &options, &pool, &mut |records| progress.update(records)) {
+            Ok(inspection) => inspections.push(inspection),
+            Err(e) => match inspect::is_skipped(&e) {
+                Some((name, what)) => {
+                    progress.println(&format!("leakcheck: warning: {name}: skipped, it is {what}"))
+                }
+                None => {
+                    progress.finish();
+                    return Err(e.into());
+                }
+            },
+        }
+    }
+    progress.finish();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if cmd.json {
+        report::write_json(&mut out, &inspections, cmd.reveal)
+    } else {
+        report::write_human(&mut out, &inspections, cmd.reveal)
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ if inspections.is_empty() => {
+            Err(anyhow::anyhow!("none of the inputs could be inspected: they are not dumps"))
+        }
+        _ => Ok(ExitCode::Clear),
+    }
+}

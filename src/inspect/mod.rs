@@ -1,0 +1,98 @@
+//! `inspect`: what leakcheck sees in a dump before it scans — format, columns and their roles
+//! (and why), how many values of each kind are valid, masked samples, and what the NIKs say.
+//!
+//! It plans an input exactly as the scan does (`input::open_dump`) and reads records through
+//! the same extractors, so the roles it shows are the roles the scan uses.
+
+pub mod nik;
+pub mod report;
+pub mod tally;
+
+use crate::input::{self, InputError, InputOptions, InputPath};
+use crate::scan::{self, ScanError};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+pub use tally::Tally;
+
+/// Records per parallel work item: each builds a tally that is then merged, so larger than the
+/// scan's.
+const RECORDS_PER_TASK: usize = 4096;
+
+/// Records read when neither `--sample` nor `--full` says otherwise.
+pub const DEFAULT_SAMPLE: u64 = 10_000;
+
+/// How to inspect.
+pub struct InspectOptions {
+    pub input: InputOptions,
+    /// Stop after this many records; `None` reads everything (`--full`).
+    pub sample: Option<u64>,
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+/// What was found in one input.
+pub struct Inspection {
+    pub path: String,
+    pub format: &'static str,
+    pub compression: Option<&'static str>,
+    pub delimiter: Option<u8>,
+    /// CSV/TSV only: whether the first row was read as a header.
+    pub header: Option<bool>,
+    pub bom: bool,
+    /// Reading stopped at the sample size.
+    pub sampled: bool,
+    pub tally: Tally,
+    pub warnings: Vec<String>,
+}
+
+/// Inspects one input; `progress` is told the records read so far after each batch.
+pub fn inspect(
+    input: &InputPath,
+    options: &InspectOptions,
+    pool: &rayon::ThreadPool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Inspection, ScanError> {
+    let mut dump = input::open_dump(input, &options.input, options.bytes_read.clone())?;
+    let mut total = Tally::default();
+    let first = std::mem::take(&mut dump.first);
+    let extractor = dump.extractor.as_ref();
+    scan::run_batches(
+        pool,
+        dump.splitter.as_mut(),
+        first,
+        options.sample,
+        |batch| {
+            scan::map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut tally::Scratch| {
+                let mut tally = Tally::default();
+                tally.add_records(batch, spans, extractor, scratch);
+                tally
+            })
+        },
+        |tallies| {
+            for tally in tallies {
+                total.merge(tally);
+            }
+            progress(total.records);
+            Ok(())
+        },
+    )?;
+    let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
+    Ok(Inspection {
+        path: dump.name,
+        format: dump.format.as_str(),
+        compression: dump.compression.name(),
+        delimiter: dump.delimiter,
+        header: csv.then_some(!options.input.no_header),
+        bom: dump.bom,
+        sampled: options.sample.is_some_and(|n| total.records >= n),
+        tally: total,
+        warnings: dump.warnings,
+    })
+}
+
+/// Whether an input error means "not a dump" (skipped) rather than a failure.
+pub fn is_skipped(error: &ScanError) -> Option<(&str, &'static str)> {
+    match error {
+        ScanError::Input(InputError::Unsupported { input, what }) => Some((input, what)),
+        _ => None,
+    }
+}

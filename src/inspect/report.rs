@@ -1,0 +1,384 @@
+//! How `inspect` shows what it found: a human summary, or one JSON object of this shape
+//! (serialize-only structs, so it changes only on purpose):
+//!
+//! - `leakcheck`: version; `inputs[]`, one per input:
+//!   - `path`, `format`, `compression` (only when compressed), `delimiter` (CSV/TSV), `header`
+//!     (CSV/TSV: whether the first row was read as a header), `bom`;
+//!   - `records_read`, `sampled` (reading stopped at `--sample`), `bad_records`,
+//!     `not_utf8_share` (records decoded lossily), `tables` (SQL: `name`, `records`);
+//!   - `columns[]`: `name` (header, JSON path, `table.column`, or `column N`), `role` and `why`
+//!     (`header`, `map`, `sniffed`; null without a role), `sniffed_share`, `values` (non-empty),
+//!     `valid` (share of values with a canonical form as `nik`, `phone`, `email`, `name`, `dob`),
+//!     `samples` (masked unless `--reveal`), `suggestion` (a `--map` for a column that looks like
+//!     identity data but has no role);
+//!   - `nik`: over the values of NIK columns — `values` (16 digits), `structurally_valid`,
+//!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `male`, `female`,
+//!     `by_birth_decade` (`"1990s": n`), `dob_checked` (records with a valid NIK and birth date),
+//!     `dob_disagrees_share`.
+//!
+//! Shares are fractions from 0 to 1, rounded to 4 decimals.
+
+use super::Inspection;
+use super::nik;
+use super::tally::{ColumnTally, KINDS, Sample};
+use crate::kind::Kind;
+use crate::report::mask;
+use crate::roles::{self, RoleSource};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+/// Below this share of valid values a column without a role is not worth a suggestion.
+const SUGGEST_MIN_SHARE: f64 = 0.2;
+
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    leakcheck: &'static str,
+    inputs: Vec<InputJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    path: &'a str,
+    format: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compression: Option<&'static str>,
+    delimiter: Option<String>,
+    header: Option<bool>,
+    bom: bool,
+    records_read: u64,
+    sampled: bool,
+    bad_records: u64,
+    not_utf8_share: f64,
+    tables: Vec<TableJson<'a>>,
+    columns: Vec<ColumnJson<'a>>,
+    nik: NikJson,
+}
+
+#[derive(Serialize)]
+struct TableJson<'a> {
+    name: &'a str,
+    records: u64,
+}
+
+#[derive(Serialize)]
+struct ColumnJson<'a> {
+    name: &'a str,
+    role: Option<&'static str>,
+    why: Option<&'static str>,
+    sniffed_share: Option<f64>,
+    values: u64,
+    valid: BTreeMap<&'static str, f64>,
+    samples: Vec<String>,
+    suggestion: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NikJson {
+    values: u64,
+    structurally_valid: u64,
+    structurally_invalid_share: f64,
+    by_province: Vec<ProvinceJson>,
+    male: u64,
+    female: u64,
+    by_birth_decade: BTreeMap<String, u64>,
+    dob_checked: u64,
+    dob_disagrees_share: f64,
+}
+
+#[derive(Serialize)]
+struct ProvinceJson {
+    code: String,
+    name: &'static str,
+    count: u64,
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0 }
+}
+
+fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
+    match column.role.map(|r| r.source) {
+        Some(RoleSource::Header) => (Some("header"), None),
+        Some(RoleSource::Map) => (Some("map"), None),
+        Some(RoleSource::Sniffed(s)) => (Some("sniffed"), Some(share((s * 10_000.0).round() as u64, 10_000))),
+        None => (None, None),
+    }
+}
+
+/// The `--map` that would give a column without a role the kind most of its values are, and
+/// that share.
+fn suggestion(column: &ColumnTally) -> Option<(String, f64)> {
+    if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(map_target(&column.name)) {
+        return None;
+    }
+    let shares = column.valid.map(|v| v as f64 / column.non_empty as f64);
+    let strong = [Kind::Nik, Kind::Phone, Kind::Email]
+        .into_iter()
+        .map(|k| (k, shares[KINDS.iter().position(|x| *x == k).unwrap_or(0)]))
+        .filter(|(_, s)| *s >= SUGGEST_MIN_SHARE)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let dob = shares[4];
+    let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
+    Some((format!("--map {kind}={}", map_target(&column.name)), s))
+}
+
+/// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, the column
+/// of `table.column`, else the name.
+fn map_target(name: &str) -> &str {
+    if let Some(n) = name.strip_prefix("column ") {
+        return n;
+    }
+    if let Some(open) = name.rfind(" (column ") {
+        return name[open + 9..].trim_end_matches(')');
+    }
+    name
+}
+
+fn sample_text(sample: &Sample, reveal: bool) -> String {
+    if reveal {
+        return mask::sanitize(&sample.raw);
+    }
+    match &sample.masked_as {
+        Some((kind, canonical)) => mask::mask(*kind, canonical),
+        None => mask::mask_text(&sample.raw),
+    }
+}
+
+fn decade(year2: u8) -> i32 {
+    nik::decade(year2, this_year())
+}
+
+/// The current year, for reading two-digit birth years.
+fn this_year() -> i32 {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    // Good to a day around New Year, which is all a decade needs.
+    1970 + (days as f64 / 365.2425) as i32
+}
+
+fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
+    let t = &i.tally;
+    let columns = t
+        .columns
+        .iter()
+        .map(|c| {
+            let (why, sniffed_share) = why(c);
+            ColumnJson {
+                name: &c.name,
+                role: c.role.map(|r| r.kind.as_str()),
+                why,
+                sniffed_share,
+                values: c.non_empty,
+                valid: KINDS.iter().zip(c.valid).map(|(k, v)| (k.as_str(), share(v, c.non_empty))).collect(),
+                samples: c.samples.iter().map(|s| sample_text(s, reveal)).collect(),
+                suggestion: suggestion(c).map(|(m, _)| m),
+            }
+        })
+        .collect();
+    let n = &t.nik;
+    let mut by_decade = BTreeMap::new();
+    for (year2, count) in &n.by_year2 {
+        *by_decade.entry(format!("{}s", decade(*year2))).or_insert(0) += count;
+    }
+    InputJson {
+        path: &i.path,
+        format: i.format,
+        compression: i.compression,
+        delimiter: i
+            .delimiter
+            .map(|d| if d == b'\t' { "\\t".to_string() } else { char::from(d).to_string() }),
+        header: i.header,
+        bom: i.bom,
+        records_read: t.records,
+        sampled: i.sampled,
+        bad_records: t.bad_records,
+        not_utf8_share: share(t.not_utf8, t.records),
+        tables: t.tables.iter().map(|(name, records)| TableJson { name, records: *records }).collect(),
+        columns,
+        nik: NikJson {
+            values: n.canonical,
+            structurally_valid: n.structurally_valid,
+            structurally_invalid_share: share(n.canonical - n.structurally_valid, n.canonical),
+            by_province: n
+                .by_province
+                .iter()
+                .map(|(code, count)| ProvinceJson {
+                    code: format!("{code:02}"),
+                    name: nik::province_name(*code).unwrap_or("?"),
+                    count: *count,
+                })
+                .collect(),
+            male: n.male,
+            female: n.female,
+            by_birth_decade: by_decade,
+            dob_checked: n.with_dob,
+            dob_disagrees_share: share(n.dob_disagrees, n.with_dob),
+        },
+    }
+}
+
+/// Writes the JSON report of all inspected inputs.
+pub fn write_json(out: &mut dyn Write, inspections: &[Inspection], reveal: bool) -> io::Result<()> {
+    let report = InspectJson {
+        leakcheck: crate::report::VERSION,
+        inputs: inspections.iter().map(|i| to_json(i, reveal)).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 { "-".to_string() } else { format!("{:.0}%", part as f64 * 100.0 / whole as f64) }
+}
+
+/// Writes the human report of all inspected inputs.
+pub fn write_human(out: &mut dyn Write, inspections: &[Inspection], reveal: bool) -> io::Result<()> {
+    for (n, i) in inspections.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        human_input(out, i, reveal)?;
+    }
+    out.flush()
+}
+
+fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<()> {
+    let t = &i.tally;
+    writeln!(out, "{}", mask::sanitize(&i.path))?;
+    let mut facts = vec![format!("format {}", i.format)];
+    if let Some(c) = i.compression {
+        facts.push(format!("{c}-compressed"));
+    }
+    if let Some(d) = i.delimiter {
+        facts.push(if d == b'\t' {
+            "delimiter tab".to_string()
+        } else {
+            format!("delimiter '{}'", char::from(d))
+        });
+    }
+    match i.header {
+        Some(true) => facts.push("header row".into()),
+        Some(false) => facts.push("no header row".into()),
+        None => {}
+    }
+    if i.bom {
+        facts.push("UTF-8 BOM".into());
+    }
+    let read = if i.sampled { "first" } else { "all" };
+    writeln!(
+        out,
+        "  {}; {read} {} records read, {} bad, {} not UTF-8",
+        facts.join(", "),
+        t.records,
+        t.bad_records,
+        percent(t.not_utf8, t.records)
+    )?;
+    if !t.tables.is_empty() {
+        let tables: Vec<String> =
+            t.tables.iter().map(|(name, n)| format!("{} ({n})", mask::sanitize(name))).collect();
+        writeln!(out, "  tables: {}", tables.join(", "))?;
+    }
+    writeln!(out)?;
+    let mut rows = vec![
+        ["column", "role", "why", "values", "nik", "phone", "email", "name", "dob", "samples"]
+            .map(String::from),
+    ];
+    for c in &t.columns {
+        let (why, share) = why(c);
+        let why = match (why, share) {
+            (Some("sniffed"), Some(s)) => format!("sniffed {:.0}%", s * 100.0),
+            (Some(w), _) => w.to_string(),
+            _ => String::new(),
+        };
+        let samples: Vec<String> = c.samples.iter().map(|s| sample_text(s, reveal)).collect();
+        let valid = c.valid.map(|v| percent(v, c.non_empty));
+        rows.push([
+            mask::sanitize(&c.name),
+            c.role.map_or("-".into(), |r| r.kind.to_string()),
+            why,
+            c.non_empty.to_string(),
+            valid[0].clone(),
+            valid[1].clone(),
+            valid[2].clone(),
+            valid[3].clone(),
+            valid[4].clone(),
+            samples.join(", "),
+        ]);
+    }
+    let mut widths = [0usize; 10];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(k, (cell, w))| {
+                let pad = " ".repeat(w.saturating_sub(cell.chars().count()));
+                // Counts and shares are right-aligned.
+                if (3..9).contains(&k) { format!("{pad}{cell}") } else { format!("{cell}{pad}") }
+            })
+            .collect();
+        writeln!(out, "  {}", cells.join("  ").trim_end())?;
+    }
+    let suggestions: Vec<String> = t
+        .columns
+        .iter()
+        .filter_map(|c| {
+            suggestion(c).map(|(m, s)| {
+                format!("{m}  ({:.0}% of the values of {} are valid)", s * 100.0, mask::sanitize(&c.name))
+            })
+        })
+        .collect();
+    if !suggestions.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "  columns that look like identity data but have no role; to scan them, add:")?;
+        for s in suggestions {
+            writeln!(out, "    {s}")?;
+        }
+    }
+    let n = &t.nik;
+    if n.canonical > 0 {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  NIKs: {} of 16 digits, {} structurally valid ({} structurally invalid)",
+            n.canonical,
+            n.structurally_valid,
+            percent(n.canonical - n.structurally_valid, n.canonical)
+        )?;
+        let mut provinces: Vec<(&u8, &u64)> = n.by_province.iter().collect();
+        provinces.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let provinces: Vec<String> = provinces
+            .iter()
+            .map(|(code, count)| format!("{code} {} {count}", nik::province_name(**code).unwrap_or("?")))
+            .collect();
+        writeln!(out, "    province: {}", provinces.join(" · "))?;
+        writeln!(out, "    sex: {} male, {} female", n.male, n.female)?;
+        let mut decades: BTreeMap<i32, u64> = BTreeMap::new();
+        for (year2, count) in &n.by_year2 {
+            *decades.entry(decade(*year2)).or_default() += count;
+        }
+        let decades: Vec<String> = decades.iter().map(|(d, c)| format!("{d}s {c}")).collect();
+        writeln!(out, "    born: {}", decades.join(" · "))?;
+        if n.with_dob > 0 {
+            writeln!(
+                out,
+                "    birth date disagrees with the NIK in {} of {} records that have both ({})",
+                n.dob_disagrees,
+                n.with_dob,
+                percent(n.dob_disagrees, n.with_dob)
+            )?;
+        }
+    }
+    for w in &i.warnings {
+        writeln!(out, "  warning: {}", mask::sanitize(w))?;
+    }
+    Ok(())
+}

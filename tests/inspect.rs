@@ -1,0 +1,165 @@
+//! `leakcheck inspect`: the roles it shows are the roles the scan uses, sniffing is explained,
+//! missed columns get a `--map` suggestion, and samples are masked.
+
+mod common;
+use common::*;
+use leakcheck::input::{InputOptions, InputPath, open_dump};
+use leakcheck::kind::Kind;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+fn inspect_json(path: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let out = leakcheck().arg("inspect").arg(path).args(["--format", "json"]).args(extra).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    json(&out.stdout)
+}
+
+fn roles(report: &serde_json::Value) -> Vec<(String, Option<String>)> {
+    report["inputs"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap().to_string(), c["role"].as_str().map(String::from)))
+        .collect()
+}
+
+/// Every (kind, value) the scan's extractor yields is a value of a column `inspect` gives that
+/// role, and the other way round, record by record, for every fixture format.
+#[test]
+fn inspect_and_scan_read_the_same_roles() {
+    let files = [
+        "csv/comma.csv",
+        "csv/semicolon_bom_crlf.csv",
+        "csv/tabs.tsv",
+        "formats/pasien.csv.gz",
+        "formats/pasien.ndjson",
+        "formats/pasien.json",
+        "formats/pasien_mysql.sql",
+        "formats/pasien_mysql_columns.sql",
+        "formats/pasien_pg.sql",
+        "demo/pasien.csv",
+    ];
+    for file in files {
+        let dump =
+            open_dump(&InputPath::File(fixture(file)), &InputOptions::default(), Arc::new(AtomicU64::new(0)))
+                .unwrap();
+        let batch = &dump.first;
+        assert!(!batch.spans.is_empty(), "{file}");
+        let mut scratch = String::new();
+        for span in &batch.spans {
+            let text = batch.record_text(span);
+            let layout = batch.layout(span);
+            let mut scanned: BTreeSet<(Kind, String)> = BTreeSet::new();
+            dump.extractor
+                .extract(&text, layout, &mut scratch, &mut |k, v| {
+                    scanned.insert((k, v.to_string()));
+                })
+                .unwrap();
+            let mut inspected: BTreeSet<(Kind, String)> = BTreeSet::new();
+            dump.extractor
+                .columns(&text, layout, &mut scratch, &mut |_, role, v| {
+                    if let Some(role) = role {
+                        inspected.insert((role.kind, v.to_string()));
+                    }
+                })
+                .unwrap();
+            // inspect drops NULL markers and absent values the same way the scan skips them.
+            scanned.retain(|(_, v)| !leakcheck::normalize::is_absent(v));
+            inspected.retain(|(_, v)| !leakcheck::normalize::is_absent(v));
+            assert_eq!(scanned, inspected, "{file} record {}", span.record);
+        }
+    }
+}
+
+#[test]
+fn roles_are_shown_with_their_reasons() {
+    let report = inspect_json(&fixture("csv/comma.csv"), &[]);
+    let input = &report["inputs"][0];
+    assert_eq!(input["format"], "csv");
+    assert_eq!(input["delimiter"], ",");
+    assert_eq!(input["header"], true);
+    assert_eq!(input["records_read"], 5);
+    assert_eq!(input["sampled"], false);
+    assert_eq!(
+        roles(&report),
+        [
+            ("no_rm".to_string(), None),
+            ("nik".to_string(), Some("nik".to_string())),
+            ("nama_lengkap".to_string(), Some("name".to_string())),
+            ("tgl_lahir".to_string(), Some("dob".to_string())),
+            ("no_hp".to_string(), Some("phone".to_string())),
+            ("email".to_string(), Some("email".to_string())),
+            ("alamat".to_string(), None),
+        ]
+    );
+    let nik = &input["columns"][1];
+    assert_eq!(nik["why"], "header");
+    assert_eq!(nik["values"], 4);
+    assert_eq!(nik["valid"]["nik"], 1.0);
+    assert_eq!(input["nik"]["structurally_valid"], 4);
+    assert_eq!(input["nik"]["male"], 2);
+    assert_eq!(input["nik"]["by_province"][0]["name"], "DKI Jakarta");
+    let semicolon = inspect_json(&fixture("csv/semicolon_bom_crlf.csv"), &[]);
+    assert_eq!(semicolon["inputs"][0]["delimiter"], ";");
+    assert_eq!(semicolon["inputs"][0]["bom"], true);
+}
+
+#[test]
+fn a_headerless_dump_shows_sniffed_roles_and_suggests_maps() {
+    let s = Scratch::new();
+    // Column 3 holds phones in 2 of 5 rows: too few to be sniffed, worth a suggestion.
+    let dump = s.write(
+        "h.csv",
+        "3201014107900001,Budi,0812-3456-7890,01-07-1990\n3174051203880003,Ani,n/a,12/03/1988\n\
+         3578011505850002,Siti,-,15 Mei 1985\n3273015506920001,Rina,0813 1111 2222,1992-06-15\n\
+         3201010107900002,Joko,tidak ada,20-01-1970\n",
+    );
+    let report = inspect_json(&dump, &["--no-header"]);
+    let columns = report["inputs"][0]["columns"].as_array().unwrap();
+    assert_eq!(columns[0]["role"], "nik");
+    assert_eq!(columns[0]["why"], "sniffed");
+    assert_eq!(columns[0]["sniffed_share"], 1.0);
+    assert_eq!(columns[2]["role"], serde_json::Value::Null);
+    assert_eq!(columns[2]["valid"]["phone"], 0.4);
+    assert_eq!(columns[2]["suggestion"], "--map phone=3");
+    assert_eq!(columns[3]["suggestion"], "--map dob=4");
+    // The suggestion works.
+    let watch = s.write("w.txt", "0813-1111-2222\n");
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).arg("--no-header").assert().code(0);
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--no-header", "--map", "phone=3"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn samples_are_masked_unless_revealed() {
+    let masked = leakcheck().arg("inspect").arg(fixture("csv/comma.csv")).output().unwrap();
+    let text = String::from_utf8(masked.stdout).unwrap();
+    assert!(text.contains("3201**********01"), "{text}");
+    for secret in ["3201014107900001", "Nurhaliza", "siti@example.com", "0812-3456-7890"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
+    let revealed = leakcheck().arg("inspect").arg(fixture("csv/comma.csv")).arg("--reveal").output().unwrap();
+    assert!(String::from_utf8(revealed.stdout).unwrap().contains("3201014107900001"));
+}
+
+#[test]
+fn sample_and_full_read_as_much_as_asked() {
+    let sampled = inspect_json(&fixture("demo/pasien.csv"), &["--sample", "20"]);
+    assert_eq!(sampled["inputs"][0]["records_read"], 20);
+    assert_eq!(sampled["inputs"][0]["sampled"], true);
+    let full = inspect_json(&fixture("demo/pasien.csv"), &["--full", "-j", "2"]);
+    assert_eq!(full["inputs"][0]["records_read"], 300);
+    assert_eq!(full["inputs"][0]["sampled"], false);
+    let tables = inspect_json(&fixture("formats/pasien_pg.sql"), &[]);
+    assert_eq!(tables["inputs"][0]["tables"][0]["name"], "pasien");
+    assert_eq!(tables["inputs"][0]["tables"][0]["records"], 5);
+    assert_eq!(tables["inputs"][0]["nik"]["dob_checked"], 4);
+    assert_eq!(tables["inputs"][0]["nik"]["dob_disagrees_share"], 0.0);
+}

@@ -8,10 +8,9 @@
 //! only at the start of a field, `""` inside one is a literal quote, and bytes after the closing
 //! quote up to the delimiter are kept.
 
-use super::decompress::Compression;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_chunk, sniff,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_more, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, Role, Sniffer};
@@ -90,18 +89,8 @@ pub(super) fn open(
              it was read as a header and not scanned (use --no-header if the file has none)"
         ));
     }
-    Ok(Dump {
-        name,
-        format,
-        compression: Compression::None,
-        bom: false,
-        delimiter: Some(delimiter),
-        columns,
-        first,
-        splitter: Box::new(splitter),
-        warnings,
-        extractor,
-    })
+    let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
+    Ok(Dump { delimiter: Some(delimiter), columns, warnings, ..dump })
 }
 
 /// A header row with a valid NIK, phone or e-mail in it is probably the first data row.
@@ -309,11 +298,7 @@ impl CsvSplitter {
     }
 
     fn read_more(&mut self) -> Result<(), InputError> {
-        let n = read_chunk(self.reader.as_mut(), &mut self.buf)
-            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
-        if n == 0 {
-            self.eof = true;
-        }
+        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
         Ok(())
     }
 
@@ -540,6 +525,7 @@ fn count_newlines(bytes: &[u8], newline: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::testing::Trickle;
 
     /// (record, line, bytes or bad reason) of each record.
     type Split = Vec<(u64, u64, Result<String, &'static str>)>;
@@ -547,20 +533,6 @@ mod tests {
     fn split(input: &[u8], header: bool) -> (Option<String>, Split) {
         let s = CsvSplitter::new(Box::new(std::io::empty()), input.to_vec(), b',', header, "t".into());
         drain(s)
-    }
-
-    /// Reads one byte per `read` call, so every boundary case of the buffer is met.
-    struct Trickle(Vec<u8>, usize);
-
-    impl Read for Trickle {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.1 == self.0.len() || buf.is_empty() {
-                return Ok(0);
-            }
-            buf[0] = self.0[self.1];
-            self.1 += 1;
-            Ok(1)
-        }
     }
 
     fn trickle(input: &[u8], header: bool, max: usize) -> (Option<String>, Split) {

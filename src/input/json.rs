@@ -8,10 +8,9 @@
 //! (`arbitrary_precision`), so a NIK written as a JSON number is read as written.
 
 use super::csv::CsvSplitter;
-use super::decompress::Compression;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_more,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
@@ -96,18 +95,8 @@ fn plan(
     let columns: Vec<Column> =
         paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
     let known = paths.into_iter().zip(assigned.iter().copied()).collect();
-    Ok(Dump {
-        name,
-        format,
-        compression: Compression::None,
-        bom: false,
-        delimiter: None,
-        columns,
-        first,
-        splitter,
-        warnings: Vec::new(),
-        extractor: Box::new(JsonExtractor { known, maps: options.maps.clone() }),
-    })
+    let extractor = Box::new(JsonExtractor { known, maps: options.maps.clone() });
+    Ok(Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) })
 }
 
 /// Calls `f(path, text)` for every string and number in `object`, depth first.
@@ -624,9 +613,7 @@ impl ArraySplitter {
     }
 
     fn read_more(&mut self) -> Result<(), InputError> {
-        let n = read_chunk(self.reader.as_mut(), &mut self.buf)
-            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
-        self.eof = n == 0;
+        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
         Ok(())
     }
 

@@ -262,6 +262,30 @@ pub struct Column {
     pub role: Option<Role>,
 }
 
+impl Dump {
+    /// A dump with defaults for what only some formats have (delimiter, column list, warnings).
+    pub(crate) fn planned(
+        name: String,
+        format: Format,
+        first: Batch,
+        splitter: Box<dyn Splitter>,
+        extractor: Box<dyn Extractor>,
+    ) -> Self {
+        Dump {
+            name,
+            format,
+            compression: decompress::Compression::None,
+            bom: false,
+            delimiter: None,
+            columns: Vec::new(),
+            first,
+            splitter,
+            extractor,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 /// An input opened and planned: its format, its columns' roles, the first batch already read
 /// (sniffing needed it), and the two halves that read the rest.
 pub struct Dump {
@@ -354,21 +378,42 @@ pub fn read_head(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Appends up to [`READ_CHUNK`] bytes to `buf`; returns how many (0 at the end of the input).
-pub(crate) fn read_chunk(reader: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<usize> {
+/// Appends up to [`READ_CHUNK`] bytes of `input` to `buf`; returns whether the input has ended.
+pub(crate) fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, input: &str) -> Result<bool, InputError> {
     let len = buf.len();
     buf.resize(len + READ_CHUNK, 0);
     loop {
         match reader.read(&mut buf[len..]) {
             Ok(n) => {
                 buf.truncate(len + n);
-                return Ok(n);
+                return Ok(n == 0);
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
+            Err(error) => {
                 buf.truncate(len);
-                return Err(e);
+                return Err(InputError::Read { input: input.to_string(), error });
             }
+        }
+    }
+}
+
+/// Test helpers shared by the format modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::io::Read;
+
+    /// A reader that hands out one byte per call, so that every record and token boundary
+    /// falls between two reads at some point.
+    pub struct Trickle(pub Vec<u8>, pub usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 == self.0.len() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.0[self.1];
+            self.1 += 1;
+            Ok(1)
         }
     }
 }

@@ -7,10 +7,9 @@
 //! never holds a whole statement, only the tuple being read. Column roles are planned per table
 //! when its first rows appear: column names first, then sniffing on up to 1,000 of those rows.
 
-use super::decompress::Compression;
 use super::{
     Batch, BatchLimits, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions,
-    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_chunk,
+    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_more,
 };
 use crate::roles::{self, ColumnMap, Sniffer};
 use std::collections::HashMap;
@@ -35,18 +34,7 @@ pub(super) fn open(
     let mut splitter = SqlSplitter::new(reader, head.bytes, name.clone(), options.maps.clone());
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
-    Ok(Dump {
-        name,
-        format: Format::Sql,
-        compression: Compression::None,
-        bom: false,
-        delimiter: None,
-        columns: Vec::new(),
-        first,
-        splitter: Box::new(splitter),
-        warnings: Vec::new(),
-        extractor: Box::new(SqlExtractor),
-    })
+    Ok(Dump::planned(name, Format::Sql, first, Box::new(splitter), Box::new(SqlExtractor)))
 }
 
 /// What the splitter is in the middle of.
@@ -180,9 +168,7 @@ impl SqlSplitter {
     }
 
     fn read_more(&mut self) -> Result<(), InputError> {
-        let n = read_chunk(self.reader.as_mut(), &mut self.buf)
-            .map_err(|error| InputError::Read { input: self.name.clone(), error })?;
-        self.eof = n == 0;
+        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
         Ok(())
     }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::input::testing::Trickle;
 
 /// (record, line, text or bad reason) for every record of a JSON document, read in one go and
 /// one byte at a time.
@@ -27,19 +28,6 @@ fn split(reader: Box<dyn Read + Send>, head: Vec<u8>) -> Vec<(u64, u64, Result<S
         }
     }
     out
-}
-
-struct Trickle(Vec<u8>, usize);
-
-impl Read for Trickle {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.1 == self.0.len() || buf.is_empty() {
-            return Ok(0);
-        }
-        buf[0] = self.0[self.1];
-        self.1 += 1;
-        Ok(1)
-    }
 }
 
 #[test]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::input::testing::Trickle;
 use crate::kind::Kind;
 
 /// (record, line, layout roles, text or reason) of every record, read whole and byte by byte.
@@ -32,19 +33,6 @@ fn split(reader: Box<dyn Read + Send>, head: Vec<u8>) -> Rows {
         }
     }
     out
-}
-
-struct Trickle(Vec<u8>, usize);
-
-impl Read for Trickle {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.1 == self.0.len() || buf.is_empty() {
-            return Ok(0);
-        }
-        buf[0] = self.0[self.1];
-        self.1 += 1;
-        Ok(1)
-    }
 }
 
 const MYSQL: &str = "-- MySQL dump 10.13  Distrib 8.0.36

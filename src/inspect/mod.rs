@@ -4,12 +4,14 @@
 //! It plans an input exactly as the scan does (`input::open_dump`) and reads records through
 //! the same extractors, so the roles it shows are the roles the scan uses.
 
+mod memo;
 pub mod nik;
 pub mod report;
 pub mod tally;
 
 use crate::input::{self, InputError, InputOptions, InputPath};
 use crate::scan::{self, ScanError};
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 pub use tally::Tally;
@@ -17,6 +19,12 @@ pub use tally::Tally;
 /// Records per parallel work item: each builds a tally that is then merged, so larger than the
 /// scan's.
 const RECORDS_PER_TASK: usize = 4096;
+
+thread_local! {
+    /// Each worker's buffers and value memory, kept from task to task and batch to batch: the
+    /// memory pays off only over many records.
+    static SCRATCH: RefCell<tally::Scratch> = RefCell::default();
+}
 
 /// Records read when neither `--sample` nor `--full` says otherwise.
 pub const DEFAULT_SAMPLE: u64 = 10_000;
@@ -61,9 +69,9 @@ pub fn inspect(
         first,
         options.sample,
         |batch| {
-            scan::map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut tally::Scratch| {
+            scan::map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
                 let mut tally = Tally::default();
-                tally.add_records(batch, spans, extractor, scratch);
+                SCRATCH.with_borrow_mut(|scratch| tally.add_records(batch, spans, extractor, scratch));
                 tally
             })
         },

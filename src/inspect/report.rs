@@ -179,8 +179,8 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         .collect();
     let n = &t.nik;
     let mut by_decade = BTreeMap::new();
-    for (year2, count) in &n.by_year2 {
-        *by_decade.entry(format!("{}s", decade(*year2))).or_insert(0) += count;
+    for (year2, count) in n.by_year2.iter() {
+        *by_decade.entry(format!("{}s", decade(year2))).or_insert(0) += count;
     }
     InputJson {
         path: &i.path,
@@ -206,8 +206,8 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
                 .iter()
                 .map(|(code, count)| ProvinceJson {
                     code: format!("{code:02}"),
-                    name: nik::province_name(*code).unwrap_or("?"),
-                    count: *count,
+                    name: nik::province_name(code).unwrap_or("?"),
+                    count,
                 })
                 .collect(),
             male: n.male,
@@ -353,17 +353,17 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
             n.structurally_valid,
             percent(n.canonical - n.structurally_valid, n.canonical)
         )?;
-        let mut provinces: Vec<(&u8, &u64)> = n.by_province.iter().collect();
-        provinces.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut provinces: Vec<(u8, u64)> = n.by_province.iter().collect();
+        provinces.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let provinces: Vec<String> = provinces
             .iter()
-            .map(|(code, count)| format!("{code} {} {count}", nik::province_name(**code).unwrap_or("?")))
+            .map(|(code, count)| format!("{code} {} {count}", nik::province_name(*code).unwrap_or("?")))
             .collect();
         writeln!(out, "    province: {}", provinces.join(" · "))?;
         writeln!(out, "    sex: {} male, {} female", n.male, n.female)?;
         let mut decades: BTreeMap<i32, u64> = BTreeMap::new();
-        for (year2, count) in &n.by_year2 {
-            *decades.entry(decade(*year2)).or_default() += count;
+        for (year2, count) in n.by_year2.iter() {
+            *decades.entry(decade(year2)).or_default() += count;
         }
         let decades: Vec<String> = decades.iter().map(|(d, c)| format!("{d}s {c}")).collect();
         writeln!(out, "    born: {}", decades.join(" · "))?;

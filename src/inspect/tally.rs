@@ -1,6 +1,7 @@
 //! Counting what the records of a dump hold: per column, the values valid for each kind and a
 //! few samples; for NIK columns, what the NIKs encode. Tallies of batches merge in input order.
 
+use super::memo::Memo;
 use super::nik;
 use crate::input::{Batch, Extractor};
 use crate::kind::Kind;
@@ -32,16 +33,39 @@ pub struct ColumnTally {
     pub samples: Vec<Sample>,
 }
 
+/// Counts by a two-digit code (a NIK's province, its birth year's last two digits).
+#[derive(Clone, Debug)]
+pub struct ByCode([u64; 100]);
+
+impl Default for ByCode {
+    fn default() -> Self {
+        ByCode([0; 100])
+    }
+}
+
+impl ByCode {
+    fn add(&mut self, code: u8, count: u64) {
+        if let Some(slot) = self.0.get_mut(usize::from(code)) {
+            *slot += count;
+        }
+    }
+
+    /// The codes counted at least once, in ascending order, with their counts.
+    pub fn iter(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
+        (0u8..).zip(self.0.iter().copied()).filter(|&(_, n)| n > 0)
+    }
+}
+
 /// What the NIKs of the NIK columns encode.
 #[derive(Clone, Debug, Default)]
 pub struct NikTally {
     /// NIK values with 16 digits after cleanup.
     pub canonical: u64,
     pub structurally_valid: u64,
-    pub by_province: BTreeMap<u8, u64>,
+    pub by_province: ByCode,
     pub female: u64,
     pub male: u64,
-    pub by_year2: BTreeMap<u8, u64>,
+    pub by_year2: ByCode,
     /// Records with both a structurally valid NIK and a valid date of birth.
     pub with_dob: u64,
     pub dob_disagrees: u64,
@@ -70,6 +94,7 @@ pub struct Scratch {
     canonical: String,
     /// The current record's first valid date of birth.
     dob: String,
+    memo: Memo,
 }
 
 impl Tally {
@@ -97,14 +122,21 @@ impl Tally {
             }
             self.last_column = usize::MAX;
             let mut record_nik: Option<nik::NikFacts> = None;
-            let Scratch { text: scratch, canonical, dob: record_dob } = s;
+            let Scratch { text: scratch, canonical, dob: record_dob, memo } = s;
             record_dob.clear();
             let result = extractor.columns(&text, layout, scratch, &mut |name, role, value| {
                 if normalize::is_absent(value) {
                     return;
                 }
-                let column = self.column(name, role);
-                let (valid, facts, dob) = check_value(value, role.map(|r| r.kind), canonical);
+                let index = self.column(name, role);
+                let column = &mut self.columns[index];
+                let kind = role.map(|r| r.kind);
+                let (valid, facts, dob) = if matches!(kind, Some(Kind::Nik | Kind::Dob)) {
+                    check_value(value, kind, canonical)
+                } else {
+                    // Only NIK and dob columns yield more than the kinds a value is valid as.
+                    (memo.valid(index, value, || check_value(value, kind, canonical).0), None, false)
+                };
                 if dob && record_dob.is_empty() {
                     // `check_value` tests the date last, so `canonical` still holds it.
                     record_dob.push_str(canonical);
@@ -120,13 +152,13 @@ impl Tally {
                     self.nik.canonical += 1;
                     if let Some(f) = facts {
                         self.nik.structurally_valid += 1;
-                        *self.nik.by_province.entry(f.province).or_default() += 1;
+                        self.nik.by_province.add(f.province, 1);
                         if f.female {
                             self.nik.female += 1;
                         } else {
                             self.nik.male += 1;
                         }
-                        *self.nik.by_year2.entry(f.year2).or_default() += 1;
+                        self.nik.by_year2.add(f.year2, 1);
                         record_nik.get_or_insert(f);
                     }
                 }
@@ -144,12 +176,13 @@ impl Tally {
         }
     }
 
-    fn column(&mut self, name: &str, role: Option<Role>) -> &mut ColumnTally {
+    /// The index of the column called `name`, added if new.
+    fn column(&mut self, name: &str, role: Option<Role>) -> usize {
         // Columns come in the same order record after record: try the one after the last first.
         let hint = self.last_column.wrapping_add(1);
         if self.columns.get(hint).is_some_and(|c| c.name == name) {
             self.last_column = hint;
-            return &mut self.columns[hint];
+            return hint;
         }
         let i = match self.index.get(name) {
             Some(&i) => i,
@@ -166,7 +199,7 @@ impl Tally {
             }
         };
         self.last_column = i;
-        &mut self.columns[i]
+        i
     }
 
     /// Adds a tally of later records.
@@ -175,7 +208,8 @@ impl Tally {
         self.bad_records += other.bad_records;
         self.not_utf8 += other.not_utf8;
         for column in other.columns {
-            let mine = self.column(&column.name, column.role);
+            let i = self.column(&column.name, column.role);
+            let mine = &mut self.columns[i];
             mine.non_empty += column.non_empty;
             for (a, b) in mine.valid.iter_mut().zip(column.valid) {
                 *a += b;
@@ -190,11 +224,11 @@ impl Tally {
         a.male += b.male;
         a.with_dob += b.with_dob;
         a.dob_disagrees += b.dob_disagrees;
-        for (k, v) in b.by_province {
-            *a.by_province.entry(k).or_default() += v;
+        for (k, v) in b.by_province.iter() {
+            a.by_province.add(k, v);
         }
-        for (k, v) in b.by_year2 {
-            *a.by_year2.entry(k).or_default() += v;
+        for (k, v) in b.by_year2.iter() {
+            a.by_year2.add(k, v);
         }
         for (k, v) in other.tables {
             *self.tables.entry(k).or_default() += v;
@@ -202,91 +236,98 @@ impl Tally {
     }
 }
 
-const DIGIT: u8 = 1;
-const AT: u8 = 2;
-const PLUS: u8 = 4;
-const SEPARATOR: u8 = 8;
-const LETTER: u8 = 16;
+/// What one pass over a value's bytes tells: enough to skip the normalizers that cannot succeed.
+#[derive(Default)]
+struct Shape {
+    digits: usize,
+    at: bool,
+    plus: bool,
+    separator: bool,
+    letter: bool,
+}
 
-/// The shape class of each byte value.
-static CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'0'..=b'9' => DIGIT,
-            b'@' => AT,
-            b'+' => PLUS,
-            b'-' | b'/' | b'.' | b' ' => SEPARATOR,
-            b'a'..=b'z' | b'A'..=b'Z' | 0x80..=0xff => LETTER,
-            _ => 0,
-        };
-        b += 1;
+impl Shape {
+    /// Reads the value 16 bytes at a time (the last piece zero-padded, and a zero byte is in no
+    /// class) with branch-free tests that compile to one vector register per step; a byte-at-a-
+    /// time loop over the short values of a dump cost more than the normalizers it saved.
+    fn of(bytes: &[u8]) -> Shape {
+        let (mut digits, mut classes) = (0usize, [0u8; 4]);
+        let mut chunks = bytes.chunks_exact(16);
+        for chunk in &mut chunks {
+            let mut block = [0u8; 16];
+            block.copy_from_slice(chunk);
+            digits += Self::block(&block, &mut classes);
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut block = [0u8; 16];
+            block[..tail.len()].copy_from_slice(tail);
+            digits += Self::block(&block, &mut classes);
+        }
+        let [at, plus, separator, letter] = classes.map(|c| c != 0);
+        Shape { digits, at, plus, separator, letter }
     }
-    table
-};
+
+    /// Counts the digits of one block and ORs its `@`, `+`, separator and letter flags in.
+    #[inline(always)]
+    fn block(block: &[u8; 16], classes: &mut [u8; 4]) -> usize {
+        let (mut digits, mut at, mut plus, mut separator, mut letter) = (0u8, 0u8, 0u8, 0u8, 0u8);
+        for &b in block {
+            digits += u8::from(b.wrapping_sub(b'0') < 10);
+            at |= u8::from(b == b'@');
+            plus |= u8::from(b == b'+');
+            separator |= u8::from(b == b'-' || b == b'/' || b == b'.' || b == b' ');
+            letter |= u8::from((b | 0x20).wrapping_sub(b'a') < 26 || b >= 0x80);
+        }
+        classes[0] |= at;
+        classes[1] |= plus;
+        classes[2] |= separator;
+        classes[3] |= letter;
+        usize::from(digits)
+    }
+}
 
 /// Which kinds `value` is valid as (in [`KINDS`] order); for a column with the NIK role, what a
 /// structurally valid NIK encodes; for a column with the dob role, whether it is a valid date
-/// (then left in `canonical`). Cheap tests on the text skip normalizers that cannot succeed.
+/// (then left in `canonical`). Cheap tests on the value's shape skip normalizers that cannot
+/// succeed; the kinds are tested one after another, in straight-line code, because a loop with a
+/// `match` on the kind mispredicted its jumps on every value.
 fn check_value(
     value: &str,
     role: Option<Kind>,
     canonical: &mut String,
 ) -> ([bool; 5], Option<nik::NikFacts>, bool) {
-    // One pass for the shape of the value: every kind needs some digits, an `@` or a letter.
-    // The shape of the value in one table-driven pass: every kind needs some digits, an `@` or a
-    // letter, and cheap tests on them skip normalizers that cannot succeed.
+    const _: () = assert!(matches!(KINDS, [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name, Kind::Dob]));
     let bytes = value.as_bytes();
-    let (mut classes, mut digits) = (0u8, 0usize);
-    for &b in bytes {
-        let c = CLASS[usize::from(b)];
-        classes |= c;
-        digits += usize::from(c & DIGIT);
-    }
-    let has = |class: u8| classes & class != 0;
-    let first_digit = || bytes.iter().find(|b| b.is_ascii_digit()).copied();
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(b' ');
-    let mut valid = [false; 5];
+    let shape = Shape::of(bytes);
     let mut facts = None;
-    let mut dob = false;
-    for (i, kind) in KINDS.into_iter().enumerate() {
-        let plausible = match kind {
-            Kind::Nik => digits >= 16,
-            // Without a `+`, an Indonesian number's digits start 0, 62 or 8.
-            Kind::Phone => digits >= 8 && (has(PLUS) || matches!(first_digit(), Some(b'0' | b'6' | b'8'))),
-            Kind::Email => has(AT),
-            // Every date form starts with its day or its year, and is YYYYMMDD or has separators.
-            Kind::Dob => digits >= 4 && first.is_ascii_digit() && (has(SEPARATOR) || digits == 8),
-            _ => has(LETTER),
-        };
-        if !plausible {
-            continue;
-        }
-        if kind == Kind::Name {
-            valid[i] = normalize::is_valid_name(value);
-            continue;
-        }
-        valid[i] = match kind {
-            Kind::Phone => {
-                let (mut any, mut all) = (false, true);
-                normalize::for_each_phone(value, |p| {
-                    any = true;
-                    all &= normalize::normalize_phone(p, canonical).is_ok();
-                });
-                any && all
-            }
-            _ => normalize::normalize_into(kind, value, canonical).is_ok(),
-        };
-        if valid[i] && role == Some(kind) {
-            match kind {
-                Kind::Nik if normalize::is_structurally_valid_nik(canonical) => facts = nik::facts(canonical),
-                Kind::Dob => dob = true,
-                _ => {}
-            }
-        }
+
+    let nik = shape.digits >= 16 && normalize::normalize_into(Kind::Nik, value, canonical).is_ok();
+    if nik && role == Some(Kind::Nik) && normalize::is_structurally_valid_nik(canonical) {
+        facts = nik::facts(canonical);
     }
-    (valid, facts, dob)
+    // Without a `+`, an Indonesian number's digits start 0, 62 or 8.
+    let phone = shape.digits >= 8
+        && (shape.plus || matches!(bytes.iter().find(|b| b.is_ascii_digit()), Some(b'0' | b'6' | b'8')))
+        && {
+            let (mut any, mut all) = (false, true);
+            normalize::for_each_phone(value, |p| {
+                any = true;
+                all &= normalize::normalize_phone(p, canonical).is_ok();
+            });
+            any && all
+        };
+    let email = shape.at && normalize::normalize_into(Kind::Email, value, canonical).is_ok();
+    let name = shape.letter && normalize::is_valid_name(value);
+    // Every date form starts with its day or its year, and is YYYYMMDD or has separators; only
+    // a datetime (whose time has a `:`) has more than 8 digits.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(b' ');
+    let dob = shape.digits >= 4
+        && first.is_ascii_digit()
+        && (shape.separator || shape.digits == 8)
+        && (shape.digits <= 8 || memchr::memchr(b':', bytes).is_some())
+        && normalize::normalize_into(Kind::Dob, value, canonical).is_ok();
+    ([nik, phone, email, name, dob], facts, dob && role == Some(Kind::Dob))
 }
 
 /// An example value, masked by its column's role, else by the first strong kind it is valid as.
@@ -332,5 +373,43 @@ mod tests {
         assert_eq!(valid, [false, true, false, false, false]);
         let (valid, ..) = check_value("budi@example.com", None, &mut c);
         assert_eq!(valid, [false, false, true, true, false]);
+        let (valid, ..) = check_value("1990-07-01T08:30:00Z", None, &mut c);
+        assert!(valid[4], "a datetime has more than 8 digits");
+    }
+
+    /// What each normalizer says of `value`, without the shortcuts of `check_value`.
+    fn unoptimized(value: &str) -> [bool; 5] {
+        let mut c = String::new();
+        let (mut any, mut all) = (false, true);
+        normalize::for_each_phone(value, |p| {
+            any = true;
+            all &= normalize::normalize_phone(p, &mut c).is_ok();
+        });
+        [
+            normalize::normalize_into(Kind::Nik, value, &mut c).is_ok(),
+            any && all,
+            normalize::normalize_into(Kind::Email, value, &mut c).is_ok(),
+            normalize::is_valid_name(value),
+            normalize::normalize_into(Kind::Dob, value, &mut c).is_ok(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The shape tests only skip normalizers that would fail: the answer is theirs.
+        #[test]
+        fn shortcuts_never_change_an_answer(
+            value in proptest::prop_oneof![
+                "[0-9 +@.:/TZa-z'-]{0,40}",
+                "[+0 ]{0,2}[0-9]{1,4}[-./ ][0-9]{1,4}[-./ ][0-9]{1,8}( [0-9:.]{0,12})?",
+                "[0-9. ']{14,24}(\\.0)?",
+                "(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])",
+                "(0?[1-9]|1[0-9]|2[0-8])[-./ ](0?[1-9]|1[0-2]|[A-Za-z]{3,9})[-./ ](19|20)[0-9]{2}",
+                "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([T ][0-2][0-9]:[0-5][0-9](:[0-5][0-9])?Z?)?",
+                "(\\+62|62|0|0062)?[ -]?8[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{2,5}",
+            ],
+        ) {
+            let mut c = String::new();
+            proptest::prop_assert_eq!(check_value(&value, None, &mut c).0, unoptimized(&value), "{:?}", value);
+        }
     }
 }

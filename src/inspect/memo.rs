@@ -1,0 +1,140 @@
+//! Per-worker memory of which kinds a column's recent values were valid as. Dumps repeat the
+//! values of their low-cardinality columns (sex, city, clinic, class) millions of times, and
+//! `inspect --full` would otherwise check each repetition against every kind again.
+
+/// Slots per column: direct-mapped by a hash of the value.
+const SLOTS: usize = 1 << SLOT_BITS;
+const SLOT_BITS: u32 = 10;
+/// Lookups after which a column whose values rarely repeat stops being remembered.
+const TRIAL: u32 = 4096;
+/// Longer values are not remembered: they rarely repeat and would hold memory.
+const MAX_LEN: usize = 96;
+
+#[derive(Clone, Default)]
+struct Slot {
+    value: Vec<u8>,
+    valid: [bool; 5],
+    used: bool,
+}
+
+#[derive(Default)]
+struct ColumnMemo {
+    slots: Vec<Slot>,
+    lookups: u32,
+    hits: u32,
+    off: bool,
+}
+
+/// The memory of one worker, by column index.
+#[derive(Default)]
+pub struct Memo {
+    columns: Vec<ColumnMemo>,
+}
+
+impl Memo {
+    /// What `value` of column `column` is valid as: remembered, or computed by `check` (and then
+    /// remembered). The answer is always `check`'s, whatever the column index means.
+    pub fn valid(&mut self, column: usize, value: &str, check: impl FnOnce() -> [bool; 5]) -> [bool; 5] {
+        if value.len() > MAX_LEN {
+            return check();
+        }
+        if self.columns.len() <= column {
+            self.columns.resize_with(column + 1, ColumnMemo::default);
+        }
+        let memo = &mut self.columns[column];
+        if memo.off {
+            return check();
+        }
+        if memo.slots.is_empty() {
+            memo.slots = vec![Slot::default(); SLOTS];
+        }
+        memo.lookups += 1;
+        if memo.lookups == TRIAL && memo.hits < TRIAL / 2 {
+            // Values of this column rarely repeat: stop paying for the lookups.
+            memo.off = true;
+            memo.slots = Vec::new();
+            return check();
+        }
+        let slot = &mut memo.slots[slot_of(value.as_bytes())];
+        if slot.used && slot.value == value.as_bytes() {
+            memo.hits += 1;
+            return slot.valid;
+        }
+        let valid = check();
+        slot.value.clear();
+        slot.value.extend_from_slice(value.as_bytes());
+        slot.valid = valid;
+        slot.used = true;
+        valid
+    }
+}
+
+/// A multiply-mix hash of the value, eight bytes at a time, reduced to a slot index.
+fn slot_of(bytes: &[u8]) -> usize {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(31);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(31);
+    }
+    (h.wrapping_mul(K) >> (64 - SLOT_BITS)) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_repeated_value_is_checked_once() {
+        let mut memo = Memo::default();
+        let calls = Cell::new(0);
+        let check = |v: [bool; 5]| {
+            let calls = &calls;
+            move || {
+                calls.set(calls.get() + 1);
+                v
+            }
+        };
+        let a = [true, false, false, true, false];
+        assert_eq!(memo.valid(0, "Bandung", check(a)), a);
+        assert_eq!(memo.valid(0, "Bandung", check([false; 5])), a, "remembered");
+        assert_eq!(calls.get(), 1);
+        // Another column and another value are their own.
+        assert_eq!(memo.valid(1, "Bandung", check([false; 5])), [false; 5]);
+        assert_eq!(memo.valid(0, "Bandungan", check([true; 5])), [true; 5]);
+        assert_eq!(calls.get(), 3);
+    }
+
+    #[test]
+    fn long_values_and_columns_of_distinct_values_are_not_remembered() {
+        let mut memo = Memo::default();
+        let long = "x".repeat(MAX_LEN + 1);
+        memo.valid(0, &long, || [true; 5]);
+        assert_eq!(memo.valid(0, &long, || [false; 5]), [false; 5]);
+        for i in 0..TRIAL {
+            memo.valid(1, &format!("{i:016}"), || [true; 5]);
+        }
+        assert!(memo.columns[1].off && memo.columns[1].slots.is_empty());
+        // A value seen just before the column was given up is checked again.
+        assert_eq!(memo.valid(1, &format!("{:016}", TRIAL - 2), || [false; 5]), [false; 5]);
+    }
+
+    #[test]
+    fn colliding_values_never_answer_for_each_other() {
+        let mut memo = Memo::default();
+        // More values than slots: some share a slot, and each must still get its own answer.
+        for round in 0..2 {
+            for i in 0..(SLOTS * 2) {
+                let expected = [i % 2 == 0, i % 3 == 0, i % 5 == 0, i % 7 == 0, round == 0];
+                let got = memo.valid(0, &format!("v{i}"), || expected);
+                assert_eq!(&got[..4], &expected[..4], "value v{i}");
+            }
+        }
+    }
+}

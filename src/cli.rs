@@ -311,6 +311,7 @@ fn threads_or_cpus(threads: Option<u16>) -> usize {
 /// Parses the command line, runs the command and turns the outcome into an exit code. Errors are
 /// printed once, with their whole chain, as `leakcheck: error: …`.
 pub fn main() -> ExitCode {
+    crate::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -340,7 +341,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("leakcheck: error: {e:#}");
+            // Paths and names in a message may come from a dump: no control bytes reach the terminal.
+            eprintln!("leakcheck: error: {}", crate::report::mask::sanitize(&format!("{e:#}")));
             ExitCode::Error
         }
     }

@@ -9,6 +9,8 @@ pub enum ExitCode {
     Exposed = 1,
     /// Usage error, unreadable file, bad watchlist, or an input not read to its end.
     Error = 2,
+    /// Ctrl-C (SIGINT) stopped the run; no `-o` file was left.
+    Interrupted = crate::interrupt::EXIT_CODE as isize,
 }
 
 impl From<ExitCode> for std::process::ExitCode {
@@ -22,4 +24,5 @@ pub const HELP: &str = "\
 Exit codes:
   0  no exposed person found (or --fail-on never)
   1  at least one exposed person found (with --fail-on possible: also name-only matches)
-  2  error: bad usage, unreadable file, bad watchlist, or an input not read to its end";
+  2  error: bad usage, unreadable file, bad watchlist, or an input not read to its end
+  130  interrupted by Ctrl-C (no -o file is left behind)";

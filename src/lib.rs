@@ -8,6 +8,7 @@ pub mod exit_codes;
 pub mod hash;
 pub mod input;
 pub mod inspect;
+pub mod interrupt;
 pub mod key;
 pub mod kind;
 pub mod matcher;

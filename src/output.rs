@@ -1,6 +1,7 @@
 //! Where a report goes: stdout, or a file written atomically (a temporary file beside it,
 //! renamed into place only when the report is complete), or a device or pipe written directly.
 
+use crate::interrupt::PendingFile;
 use anyhow::{Result, anyhow, bail};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -10,8 +11,9 @@ use tempfile::NamedTempFile;
 /// The report's destination.
 pub enum Output {
     Stdout,
-    /// A temporary file in the target's directory, and the target path.
-    File(NamedTempFile, PathBuf),
+    /// A temporary file in the target's directory, and the target path; the guard has Ctrl-C
+    /// remove the temporary file should the process end before it is moved into place.
+    File(NamedTempFile, PathBuf, PendingFile),
     /// Something that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO): written in
     /// place, since renaming over it would replace the device with a plain file.
     Special(File),
@@ -54,14 +56,15 @@ impl Output {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| anyhow!("cannot write the report to {}: {}", path.display(), e.kind()))?;
-        Ok(Output::File(temp, path.to_path_buf()))
+        let pending = PendingFile::new(temp.path());
+        Ok(Output::File(temp, path.to_path_buf(), pending))
     }
 
     /// A buffered writer over the destination.
     pub fn writer(&mut self) -> Box<dyn Write + '_> {
         match self {
             Output::Stdout => Box::new(io::BufWriter::with_capacity(64 << 10, io::stdout().lock())),
-            Output::File(temp, _) => Box::new(io::BufWriter::with_capacity(64 << 10, temp.as_file_mut())),
+            Output::File(temp, ..) => Box::new(io::BufWriter::with_capacity(64 << 10, temp.as_file_mut())),
             Output::Special(file) => Box::new(io::BufWriter::with_capacity(64 << 10, file)),
         }
     }
@@ -69,7 +72,7 @@ impl Output {
     /// Moves a complete report into place. Without this, dropping the output removes the
     /// temporary file and leaves nothing at the target.
     pub fn commit(self) -> Result<()> {
-        if let Output::File(temp, path) = self {
+        if let Output::File(temp, path, _pending) = self {
             temp.as_file().sync_all().map_err(|e| anyhow!("writing {}: {}", path.display(), e.kind()))?;
             temp.persist(&path)
                 .map_err(|e| anyhow!("cannot move the report into {}: {}", path.display(), e.error.kind()))?;

@@ -44,8 +44,10 @@ impl Progress {
         }
     }
 
-    /// Prints a line on stderr without tearing the bar.
+    /// Prints a line on stderr without tearing the bar; control characters (from file names or
+    /// fields of a dump) are replaced so none reaches the terminal.
     pub fn println(&self, line: &str) {
+        let line = crate::report::mask::sanitize(line);
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),

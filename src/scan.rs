@@ -130,6 +130,8 @@ pub enum ScanError {
     Output(std::io::Error),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+    #[error("interrupted")]
+    Interrupted,
     #[error("none of the {0} inputs could be scanned: they are not dumps (see the warnings above)")]
     NothingScanned(u64),
 }
@@ -270,6 +272,9 @@ pub fn run_batches<T: Send>(
     let mut next = Batch::default();
     let mut more = true;
     while more || !current.spans.is_empty() {
+        if crate::interrupt::requested() {
+            return Err(ScanError::Interrupted);
+        }
         if let Some(limit) = limit
             && current.spans.last().is_some_and(|s| s.record >= limit)
         {

@@ -32,7 +32,7 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
     let (entries, _skipped, warnings) =
         watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &warnings {
-        eprintln!("leakcheck: warning: {warning}");
+        eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
     }
     let mut output = Output::open(cmd.output.as_deref())?;
     let written = {

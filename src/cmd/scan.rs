@@ -61,7 +61,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
     let watchlist = watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &watchlist.warnings {
-        eprintln!("leakcheck: warning: {warning}");
+        eprintln!("leakcheck: warning: {}", report::mask::sanitize(warning));
     }
     let inputs = check_inputs(&cmd.inputs, &cmd.watch)?;
     let mut output = Output::open(cmd.output.as_deref())?;
@@ -119,6 +119,11 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         // `leakcheck scan … | head`: the reader left; what it saw decides the code.
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             Ok(cmd.fail_on.exit_code(&stats))
+        }
+        Err(ScanError::Interrupted) => {
+            drop(output);
+            eprintln!("leakcheck: interrupted");
+            Ok(ExitCode::Interrupted)
         }
         // Dropping `output` removes the temporary file: no partial report at the -o path.
         Err(e) => Err(e.into()),

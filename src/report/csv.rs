@@ -42,10 +42,11 @@ impl Reporter for CsvReporter<'_> {
         let [nik, phone, email, name] = shown;
         self.out
             .write_record([
-                e.input,
+                // A file name from a leaked directory may carry terminal escapes.
+                &mask::sanitize(e.input),
                 &e.record.to_string(),
                 &e.line.to_string(),
-                e.watch,
+                &mask::sanitize(e.watch),
                 e.confidence.as_str(),
                 &e.matched.joined("+"),
                 &nik,

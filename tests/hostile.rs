@@ -1,0 +1,216 @@
+//! The ends of a run under attack (issue 6, SPEC §8–§9): Ctrl-C, a full disk, identifiers fed
+//! through every error path, terminal escapes in file names and fields.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn spawn(args: &[&std::ffi::OsStr]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn interrupt(child: &Child) {
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
+    let s = Scratch::new();
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    let report = s.path("report.json");
+    let mut child = spawn(&[
+        "scan".as_ref(),
+        "-".as_ref(),
+        "-w".as_ref(),
+        watch.as_os_str(),
+        "-o".as_ref(),
+        report.as_os_str(),
+    ]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();
+    // Wait until the temporary report exists: the scan is under way, blocked on stdin.
+    let started = std::time::Instant::now();
+    while std::fs::read_dir(s.dir()).unwrap().count() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(20), "the scan never opened its output");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    let left: Vec<_> = std::fs::read_dir(s.dir()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["watch.txt"], "no report and no temporary file");
+}
+
+#[test]
+fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
+    let s = Scratch::new();
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    let mut child = spawn(&[
+        "scan".as_ref(),
+        "-".as_ref(),
+        "-w".as_ref(),
+        watch.as_os_str(),
+        "-f".as_ref(),
+        "json".as_ref(),
+    ]);
+    let mut stdin = child.stdin.take().unwrap();
+    // An endless dump: only the scan's own check between batches can stop it in time.
+    let feeder = std::thread::spawn(move || {
+        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
+        let _ = stdin.write_all(b"nik,nama\n");
+        while stdin.write_all(rows.as_bytes()).is_ok() {}
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["complete"], false);
+    assert!(report["summary"]["records"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_full_disk_is_exit_2_with_a_clear_message() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("note: no /dev/full; skipped");
+        return;
+    }
+    let s = Scratch::new();
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("-w")
+        .arg(&watch)
+        .args(["-o", "/dev/full"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("leakcheck: error: writing the report:"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// Spellings of the identifiers fed in below, raw and canonical.
+const SECRETS: [&str; 6] =
+    ["3201014107900001", "081234567890", "6281234567890", "budi.santoso", "Santoso", "santoso"];
+
+#[test]
+fn identifiers_fed_through_every_error_path_never_reach_stderr() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let files = [
+        ("headerless.csv", "3201014107900001,Budi Santoso,081234567890\n3201014107900002,Siti,0812\n"),
+        ("broken.csv", "nik,nama,no_hp\n3201014107900001,\"Budi Santoso,081234567890\n"),
+        (
+            "bad.ndjson",
+            "{\"nik\":\"3201014107900001\",\"hp\":\"081234567890\"\n[\"budi.santoso@example.com\"]\n",
+        ),
+        ("bad.sql", "INSERT INTO p (nik,hp) VALUES ('3201014107900001','081234567890';\n"),
+        ("bad.json", "[{\"nik\":\"3201014107900001\",\"nama\":\"Budi Santoso\"},{\"hp\":081234567890}]"),
+        ("pg.sql", "COPY p (nik, hp) FROM stdin;\n3201014107900001\t081234567890\textra\n"),
+        ("prefix.txt", "zzz:3201014107900001\n"),
+        ("people.csv", "id,nik,hp\nW1,3201014107900001,081234567890\nW2,12345,budi.santoso@example.com\n"),
+        ("unknown.txt", "!!081234567890??\n"),
+        ("hashed.txt", "sha256:nik:3201014107900001\n"),
+        ("trunc.csv.gz", ""),
+    ];
+    for (name, text) in files {
+        s.write(name, text);
+    }
+    // A gzip cut in half, holding an identifier.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"nik,nama\n3201014107900001,Budi Santoso\n").unwrap();
+    let gz = gz.finish().unwrap();
+    s.write("trunc.csv.gz", &gz[..gz.len() / 2]);
+    let w = watch.to_str().unwrap();
+    let dir = s.dir();
+    let runs: Vec<Vec<String>> = [
+        vec!["scan", "headerless.csv", "-w", w, "--map", "nik=NIK"],
+        vec!["scan", "headerless.csv", "-w", w],
+        vec!["scan", "broken.csv", "-w", w],
+        vec!["scan", "broken.csv", "-w", w, "--strict"],
+        vec!["scan", "bad.ndjson", "-w", w],
+        vec!["scan", "bad.ndjson", "-w", w, "--strict"],
+        vec!["scan", "bad.sql", "-w", w],
+        vec!["scan", "bad.json", "-w", w],
+        vec!["scan", "pg.sql", "-w", w, "--strict"],
+        vec!["scan", "trunc.csv.gz", "-w", w],
+        vec!["scan", "broken.csv", "-w", "prefix.txt"],
+        vec!["scan", "broken.csv", "-w", "people.csv"],
+        vec!["scan", "broken.csv", "-w", "unknown.txt"],
+        vec!["scan", "broken.csv", "-w", "hashed.txt"],
+        vec!["scan", "broken.csv", "-w", "people.csv", "--lenient"],
+        vec!["hash", "people.csv"],
+        vec!["hash", "prefix.txt"],
+        vec!["inspect", "broken.csv"],
+        vec!["inspect", "bad.ndjson", "bad.sql", "trunc.csv.gz"],
+        vec!["inspect", "headerless.csv", "--map", "nik=NIK"],
+    ]
+    .into_iter()
+    .map(|args| args.into_iter().map(String::from).collect())
+    .collect();
+    for args in runs {
+        let out = leakcheck().current_dir(dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.is_empty() || out.status.code() != Some(2), "{args:?} failed silently");
+        for secret in SECRETS {
+            assert!(!stderr.contains(secret), "{args:?} leaked {secret}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn terminal_escapes_in_file_names_and_fields_never_reach_the_terminal() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n");
+    let dir = s.dir().join("leak");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a\x1b]0;owned\x07.csv"), "nik,nama\n3201014107900001,Budi\n").unwrap();
+    std::fs::write(dir.join("b\x1b[2J.png"), b"\x89PNG\r\n\x1a\n\x1b[31m").unwrap();
+    std::fs::write(
+        dir.join("c.csv"),
+        "ni\x1b[2Jk,nama\x1b[31m\n3201014107900001,Bu\x1b[31mdi\n\"broken\x1b[5m\n",
+    )
+    .unwrap();
+    for args in [
+        vec!["scan", "-f", "human", "--reveal"],
+        vec!["scan", "-f", "csv", "--reveal"],
+        vec!["scan", "-f", "json", "--reveal"],
+        vec!["scan", "-f", "ndjson", "--reveal"],
+        vec!["scan", "-f", "human"],
+        vec!["inspect", "--reveal"],
+        vec!["inspect", "-f", "json", "--reveal"],
+    ] {
+        let mut cmd = leakcheck();
+        cmd.args(&args).arg(&dir);
+        if args[0] == "scan" {
+            cmd.arg("-w").arg(&watch);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.contains(&0x1b), "{args:?}: escape on stdout");
+        assert!(!out.stderr.contains(&0x1b), "{args:?}: escape on stderr");
+    }
+    // An error naming such a file.
+    let out =
+        leakcheck().arg("scan").arg(dir.join("missing\x1b[2J.csv")).arg("-w").arg(&watch).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stderr));
+}

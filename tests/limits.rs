@@ -1,0 +1,104 @@
+//! SPEC §9's limits under attack, with the peak memory of each run measured: a 1 GiB line, a
+//! gzip bomb, JSON nested 100,000 deep. Each must be a counted bad record, never a crash, and
+//! memory must stay bounded whatever the input's size.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Peak resident memory allowed to any run here: the 64 MiB record limit plus the scan's own.
+const MAX_RSS_KIB: i64 = 160 << 10;
+
+/// Runs the binary with `args`, feeding it `feed` on stdin from another thread; returns the
+/// exit code, stdout and the child's peak RSS in KiB, read from `wait4` (exact, per child).
+#[allow(clippy::zombie_processes, reason = "reaped by wait4 below, which also reads its rusage")]
+fn run_measured(args: &[&str], feed: impl FnOnce(&mut dyn Write) + Send + 'static) -> (i32, Vec<u8>, i64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || feed(&mut stdin));
+    let mut stdout = Vec::new();
+    std::io::Read::read_to_end(child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
+    writer.join().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid value; wait4 writes into the two out-pointers only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    assert!(libc::WIFEXITED(status), "killed by a signal: {status}");
+    (libc::WEXITSTATUS(status), stdout, usage.ru_maxrss)
+}
+
+fn watch() -> (Scratch, String) {
+    let s = Scratch::new();
+    let path = s.write("watch.txt", "3201014107900001\n");
+    (s, path.to_string_lossy().into_owned())
+}
+
+#[test]
+fn a_1_gib_line_is_a_bad_record_in_bounded_memory() {
+    let (_s, watch) = watch();
+    let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], |w| {
+        w.write_all(b"nik,nama\n").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..1024 {
+            w.write_all(&chunk).unwrap();
+        }
+        w.write_all(b"\n3201014107900001,Budi\n").unwrap();
+    });
+    let report = json(&out);
+    assert_eq!(code, 1, "the record after the long line still matched");
+    assert_eq!(report["summary"]["bad_records"], 1);
+    assert_eq!(report["summary"]["records"], 2);
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+}
+
+#[test]
+fn a_gzip_bomb_is_decompressed_as_a_stream() {
+    let (_s, watch) = watch();
+    // 512 MiB of one byte compress to about half a megabyte.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    bomb.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();
+    let chunk = vec![b'0'; 1 << 20];
+    for _ in 0..512 {
+        bomb.write_all(&chunk).unwrap();
+    }
+    let bomb = bomb.finish().unwrap();
+    assert!(bomb.len() < 4 << 20);
+    let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], move |w| {
+        w.write_all(&bomb).unwrap();
+    });
+    let report = json(&out);
+    assert_eq!(code, 1);
+    assert_eq!(report["inputs"][0]["compression"], "gzip");
+    assert_eq!(report["summary"]["bad_records"], 1, "the 512 MiB line");
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+}
+
+#[test]
+fn json_nested_100000_deep_is_a_bad_record_not_a_stack_overflow() {
+    let (_s, watch) = watch();
+    let deep =
+        |open: &str, close: &str| format!("{{\"a\":{}{}}}", open.repeat(100_000), close.repeat(100_000));
+    // NDJSON, the same line as an element of a JSON array, and an object nested as deep.
+    for (name, dump) in [
+        ("ndjson", format!("{}\n{{\"nik\":\"3201014107900001\"}}\n", deep("[", "]"))),
+        ("json", format!("[{},\n{{\"nik\":\"3201014107900001\"}}]\n", deep("[", "]"))),
+        ("objects", format!("{}\n{{\"nik\":\"3201014107900001\"}}\n", deep("{\"b\":", "}"))),
+    ] {
+        let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], move |w| {
+            let _ = w.write_all(dump.as_bytes());
+        });
+        let report = json(&out);
+        assert_eq!(code, 1, "{name}: the record after the deep one still matched");
+        assert_eq!(report["summary"]["bad_records"], 1, "{name}");
+        assert!(rss < MAX_RSS_KIB, "{name}: peak RSS {rss} KiB");
+    }
+}

@@ -5,6 +5,8 @@
 pub mod cli;
 pub mod cmd;
 pub mod exit_codes;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hash;
 pub mod input;
 pub mod inspect;

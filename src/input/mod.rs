@@ -303,16 +303,31 @@ pub struct Dump {
     pub warnings: Vec<String>,
 }
 
-/// Counts bytes read from an input, for the progress bar.
+/// Counts bytes read from an input, for the progress bar; for a regular file, an end before
+/// the size it had when opened is an error (the file was truncated or replaced mid-scan), so
+/// the scan is marked incomplete instead of silently missing the rest.
 struct CountingReader<R> {
     inner: R,
     counter: Arc<AtomicU64>,
+    read: u64,
+    expected: Option<u64>,
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        self.read += n as u64;
+        if n == 0
+            && !buf.is_empty()
+            && let Some(expected) = self.expected
+            && self.read < expected
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the file shrank while it was read (ended after {} of {expected} bytes)", self.read),
+            ));
+        }
         Ok(n)
     }
 }
@@ -324,24 +339,37 @@ pub fn open_dump(
     bytes_read: Arc<AtomicU64>,
 ) -> Result<Dump, InputError> {
     let name = input.display_name();
-    let read_error = |error| InputError::Read { input: input.display_name(), error };
-    let reader: Box<dyn Read + Send> = match input {
-        InputPath::Stdin => Box::new(io::stdin()),
+    let (reader, expected): (Box<dyn Read + Send>, _) = match input {
+        InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(path) => {
             if path.is_dir() {
                 return Err(InputError::Directory { input: name });
             }
             let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
-            Box::new(file)
+            let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+            (Box::new(file), size)
         }
     };
-    let counted: Box<dyn Read + Send> = Box::new(CountingReader { inner: reader, counter: bytes_read });
-    let (compression, mut reader) = decompress::open(counted).map_err(read_error)?;
+    let counted: Box<dyn Read + Send> =
+        Box::new(CountingReader { inner: reader, counter: bytes_read, read: 0, expected });
+    open_reader(name, input.name_without_compression().as_deref(), counted, options)
+}
+
+/// Plans a dump read from `reader` (decompressed here), called `name` in messages; `file_name`
+/// (without a compression suffix) helps detect the format.
+pub fn open_reader(
+    name: String,
+    file_name: Option<&str>,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
+    let read_error = |error| InputError::Read { input: name.clone(), error };
+    let (compression, mut reader) = decompress::open(reader).map_err(read_error)?;
     let head = read_head(&mut reader, sniff::SAMPLE_BYTES).map_err(read_error)?;
     let complete = head.len() < sniff::SAMPLE_BYTES;
     let format = match options.format {
         Some(format) => format,
-        None => match detect::detect(input.name_without_compression().as_deref(), &head) {
+        None => match detect::detect(file_name, &head) {
             detect::Detected::Dump(format) => format,
             detect::Detected::Unsupported(what) => return Err(InputError::Unsupported { input: name, what }),
         },
@@ -430,5 +458,24 @@ mod tests {
         assert_eq!(name("dump.json").as_deref(), Some("dump.json"));
         assert_eq!(name("-"), None);
         assert_eq!(InputPath::new(Path::new("-")), InputPath::Stdin);
+    }
+
+    #[test]
+    fn a_file_that_ends_before_its_size_is_a_read_error() {
+        let read = |expected| {
+            let mut r = CountingReader {
+                inner: io::Cursor::new(vec![b'x'; 10]),
+                counter: Arc::default(),
+                read: 0,
+                expected,
+            };
+            r.read_to_end(&mut Vec::new())
+        };
+        let err = read(Some(20)).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+        assert!(err.to_string().contains("ended after 10 of 20 bytes"), "{err}");
+        assert_eq!(read(Some(10)).unwrap(), 10);
+        assert_eq!(read(Some(4)).unwrap(), 10, "a file that grew is read to its end");
+        assert_eq!(read(None).unwrap(), 10);
     }
 }

@@ -187,6 +187,16 @@ impl Builder<'_> {
 }
 
 impl<'h> Builder<'h> {
+    /// The lookup over everything added.
+    fn finish(self) -> Watchlist {
+        Watchlist {
+            entries: self.entries,
+            index: DigestIndex::build(self.pairs),
+            skipped: self.skipped,
+            warnings: self.warnings,
+        }
+    }
+
     fn new(hasher: &'h Hasher, options: LoadOptions) -> Self {
         Builder {
             hasher,
@@ -207,12 +217,7 @@ pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<
     for path in paths {
         load_file(path, &mut builder)?;
     }
-    Ok(Watchlist {
-        entries: builder.entries,
-        index: DigestIndex::build(builder.pairs),
-        skipped: builder.skipped,
-        warnings: builder.warnings,
-    })
+    Ok(builder.finish())
 }
 
 /// The entries of plain and CSV watchlists as digests, for `leakcheck hash`; the lines skipped
@@ -231,6 +236,18 @@ pub fn hash_entries(
     Ok((builder.kept.unwrap_or_default(), builder.skipped, builder.warnings))
 }
 
+/// Loads one watchlist held in memory, called `name` in messages.
+pub fn load_bytes(
+    name: &str,
+    bytes: &[u8],
+    hasher: &Hasher,
+    options: LoadOptions,
+) -> Result<Watchlist, WatchlistError> {
+    let mut builder = Builder::new(hasher, options);
+    add_bytes(name.to_string(), bytes, &mut builder)?;
+    Ok(builder.finish())
+}
+
 fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     let name = path.display().to_string();
     let bytes = if path == Path::new("-") {
@@ -240,10 +257,14 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
         std::fs::read(path)
     }
     .map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    add_bytes(name, &bytes, builder)
+}
+
+fn add_bytes(name: String, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Err(WatchlistError::Utf16 { path: name });
     }
-    let text = String::from_utf8_lossy(&bytes);
+    let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let before = builder.entries.len();
     match detect(text) {

@@ -1,0 +1,3 @@
+//! A CSV dump of arbitrary bytes; see `leakcheck::fuzzing::run` for what is checked.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| leakcheck::fuzzing::run("csv", data));

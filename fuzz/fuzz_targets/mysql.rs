@@ -1,0 +1,3 @@
+//! Arbitrary MySQL tuples after an INSERT head; see `leakcheck::fuzzing::run` for what is checked.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| leakcheck::fuzzing::run("mysql", data));

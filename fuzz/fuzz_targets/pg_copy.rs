@@ -1,0 +1,3 @@
+//! Arbitrary PostgreSQL COPY rows after a COPY head; see `leakcheck::fuzzing::run` for what is checked.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| leakcheck::fuzzing::run("pg_copy", data));

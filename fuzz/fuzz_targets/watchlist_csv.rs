@@ -1,0 +1,3 @@
+//! Arbitrary rows of a CSV-of-people watchlist; see `leakcheck::fuzzing::run` for what is checked.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| leakcheck::fuzzing::run("watchlist_csv", data));

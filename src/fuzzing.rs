@@ -1,0 +1,150 @@
+//! Harnesses shared by the fuzz targets under `fuzz/` and their regression tests: each takes
+//! arbitrary bytes, runs one part of leakcheck on them, and panics only when a property breaks
+//! (a panic inside leakcheck is a finding too).
+
+use crate::hash::Hasher;
+use crate::input::{self, BatchLimits, Format, InputOptions};
+use crate::kind::Kind;
+use crate::normalize;
+use crate::watchlist::{self, LoadOptions};
+use std::io::Read;
+
+/// The fuzz targets, by name: each is `run(name, data)`.
+pub const TARGETS: [&str; 9] = [
+    "csv",
+    "ndjson",
+    "json",
+    "mysql",
+    "pg_copy",
+    "watchlist_plain",
+    "watchlist_csv",
+    "watchlist_hashed",
+    "normalize",
+];
+
+/// Runs the harness of fuzz target `target` on `data`. SQL and CSV-watchlist targets put a
+/// fixed head before the data so that most inputs reach the tuple, row or entry parser.
+pub fn run(target: &str, data: &[u8]) {
+    let with_head = |head: &[u8]| [head, data].concat();
+    match target {
+        "csv" => dump(Format::Csv, data),
+        "ndjson" => dump(Format::Ndjson, data),
+        "json" => dump(Format::Json, data),
+        "mysql" => {
+            dump(Format::Sql, &with_head(b"INSERT INTO `pasien` (`nik`,`nama`,`tgl_lahir`,`no_hp`) VALUES "))
+        }
+        "pg_copy" => {
+            dump(Format::Sql, &with_head(b"COPY public.pasien (nik, nama, tgl_lahir, no_hp) FROM stdin;\n"))
+        }
+        "watchlist_plain" => watchlist(data),
+        "watchlist_csv" => watchlist(&with_head(b"id,nik,nama,tgl_lahir,no_hp,email\n")),
+        "watchlist_hashed" => watchlist(&with_head(
+            br#"{"format":"leakcheck-watchlist","version":1,"keyed":false,"key_check":null,"entries":1}
+"#,
+        )),
+        "normalize" => normalizers(data),
+        _ => panic!("no fuzz target {target}"),
+    }
+}
+
+/// One record as the splitter found it: number, line, why it is bad, and its bytes.
+type Seen = (u64, u64, Option<&'static str>, Vec<u8>);
+
+/// Reads `bytes` as a dump of `format`, checks the records are numbered 1, 2, 3… and that
+/// feeding the same bytes one at a time splits them identically, and passes every value of
+/// every record through the extractor and the normalizers.
+pub fn dump(format: Format, bytes: &[u8]) {
+    let whole = read_dump(format, Box::new(std::io::Cursor::new(bytes.to_vec())));
+    for (i, seen) in whole.iter().enumerate() {
+        assert_eq!(seen.0, i as u64 + 1, "records are numbered in order");
+    }
+    assert!(whole.windows(2).all(|w| w[0].1 <= w[1].1), "lines never go back");
+    if bytes.len() <= 4096 {
+        let trickled = read_dump(format, Box::new(Trickle(bytes.to_vec(), 0)));
+        assert_eq!(whole, trickled, "the split does not depend on how reads fall");
+    }
+}
+
+fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
+    let options = InputOptions { format: Some(format), ..InputOptions::default() };
+    let Ok(mut dump) = input::open_reader("fuzz".into(), None, reader, &options) else { return Vec::new() };
+    let mut batch = std::mem::take(&mut dump.first);
+    let mut seen = Vec::new();
+    let (mut scratch, mut canonical) = (String::new(), String::new());
+    loop {
+        for span in &batch.spans {
+            seen.push((span.record, span.line, span.bad, batch.record_bytes(span).to_vec()));
+            if span.bad.is_some() {
+                continue;
+            }
+            let text = batch.record_text(span);
+            let layout = batch.layout(span);
+            let mut check = |kind: Kind, value: &str| {
+                let _ = normalize::normalize_into(kind, value, &mut canonical);
+            };
+            let extracted = dump.extractor.extract(&text, layout, &mut scratch, &mut check);
+            let listed = dump.extractor.columns(&text, layout, &mut scratch, &mut |_, role, value| {
+                if let Some(role) = role {
+                    let _ = normalize::normalize_into(role.kind, value, &mut canonical);
+                }
+            });
+            assert_eq!(extracted.is_ok(), listed.is_ok(), "extract and columns agree on a record");
+        }
+        match dump.splitter.next_batch(&mut batch, BatchLimits::STEADY) {
+            Ok(true) => {}
+            _ => break,
+        }
+    }
+    seen
+}
+
+/// Hands out one byte per read.
+struct Trickle(Vec<u8>, usize);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.1 == self.0.len() || buf.is_empty() {
+            return Ok(0);
+        }
+        buf[0] = self.0[self.1];
+        self.1 += 1;
+        Ok(1)
+    }
+}
+
+/// Loads `bytes` as a watchlist, strict and lenient; a lenient load fails only where a strict
+/// one fails for a reason other than one bad line.
+pub fn watchlist(bytes: &[u8]) {
+    let hasher = Hasher::unkeyed();
+    let strict = watchlist::load_bytes("fuzz", bytes, &hasher, LoadOptions { lenient: false });
+    let lenient = watchlist::load_bytes("fuzz", bytes, &hasher, LoadOptions { lenient: true });
+    if let Ok(strict) = &strict {
+        let lenient = lenient.as_ref().expect("what loads strictly loads leniently");
+        assert_eq!(strict.len(), lenient.len());
+        assert_eq!(lenient.skipped, 0);
+    }
+}
+
+/// Normalizes `bytes` (decoded lossily) as every kind: canonical forms normalize to themselves,
+/// the name check agrees with the name normalizer, and every phone piece is handled.
+pub fn normalizers(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let hasher = Hasher::unkeyed();
+    for kind in Kind::FIELDS {
+        if let Ok(canonical) = normalize::canonical(kind, &text) {
+            assert_eq!(normalize::canonical(kind, &canonical).as_deref(), Ok(canonical.as_str()), "{kind:?}");
+            hasher.digest(kind, &canonical);
+        }
+    }
+    let mut out = String::new();
+    assert_eq!(
+        normalize::is_valid_name(&text),
+        normalize::normalize_into(Kind::Name, &text, &mut out).is_ok(),
+        "is_valid_name agrees with normalize_name"
+    );
+    normalize::for_each_phone(&text, |piece| {
+        if let Ok(phone) = normalize::canonical(Kind::Phone, piece) {
+            assert_eq!(normalize::canonical(Kind::Phone, &phone).as_deref(), Ok(phone.as_str()));
+        }
+    });
+}

@@ -38,14 +38,16 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write watchlists as digests only (a hashed watchlist), to hand to whoever scans a leak
     /// without handing over the people on it.
-    #[command(after_help = HASH_HELP)]
+    #[command(after_help = format!("{HASH_HELP}\n\n{}", exit_codes::HELP_OTHER))]
     Hash(HashArgs),
     /// Show what leakcheck sees in dumps before scanning them: format, columns and their roles
     /// (and why), valid values per kind, masked samples, what the NIKs say, and the --map that
     /// would catch columns it missed.
+    #[command(after_help = exit_codes::HELP_OTHER)]
     Inspect(InspectArgs),
     /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
     /// `invalid: <reason>`.
+    #[command(after_help = exit_codes::HELP_OTHER)]
     Normalize(NormalizeArgs),
 }
 

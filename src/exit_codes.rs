@@ -9,20 +9,31 @@ pub enum ExitCode {
     Exposed = 1,
     /// Usage error, unreadable file, bad watchlist, or an input not read to its end.
     Error = 2,
-    /// Ctrl-C (SIGINT) stopped the run; no `-o` file was left.
+    /// A signal stopped the run (Ctrl-C: 130; SIGTERM: 143; SIGHUP: 129); no `-o` file was left.
     Interrupted = crate::interrupt::EXIT_CODE as isize,
 }
 
 impl From<ExitCode> for std::process::ExitCode {
     fn from(code: ExitCode) -> Self {
-        std::process::ExitCode::from(code as u8)
+        match code {
+            ExitCode::Interrupted => std::process::ExitCode::from(crate::interrupt::exit_code()),
+            _ => std::process::ExitCode::from(code as u8),
+        }
     }
 }
 
 /// The exit-code table printed at the end of `--help`.
 pub const HELP: &str = "\
 Exit codes:
-  0  no exposed person found (or --fail-on never)
-  1  at least one exposed person found (with --fail-on possible: also name-only matches)
-  2  error: bad usage, unreadable file, bad watchlist, or an input not read to its end
-  130  interrupted by Ctrl-C (no -o file is left behind)";
+    0  no exposed person found (or --fail-on never)
+    1  at least one exposed person found (with --fail-on possible: also name-only matches)
+    2  error: bad usage, unreadable file, bad watchlist, an input not read to its end,
+       or a bad record under --strict
+  130  interrupted by Ctrl-C (143: SIGTERM); -o writes nothing, an earlier file stays as it was";
+
+/// The exit codes of `inspect`, `hash` and `normalize`, which find no exposures.
+pub const HELP_OTHER: &str = "\
+Exit codes:
+    0  done (for normalize: also when a value is invalid; the output says `invalid: …`)
+    2  error: bad usage, an unreadable or bad file
+  130  interrupted by Ctrl-C (143: SIGTERM)";

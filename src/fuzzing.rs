@@ -98,8 +98,9 @@ fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
     seen
 }
 
-/// Hands out one byte per read.
-struct Trickle(Vec<u8>, usize);
+/// A reader that hands out one byte per call, so that every record and token boundary falls
+/// between two reads at some point: the bytes, and how many were handed out.
+pub struct Trickle(pub Vec<u8>, pub usize);
 
 impl Read for Trickle {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {

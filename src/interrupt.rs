@@ -1,14 +1,16 @@
-//! Ctrl-C (SIGINT): the scan stops at the next batch and exits 130 with no `-o` file left
-//! behind. A run blocked where it cannot check (reading a quiet stdin, loading a watchlist) is
-//! ended by the handler itself after a grace period, or at once on a second Ctrl-C, after it
-//! has removed the temporary report files that are still pending.
+//! Ctrl-C (SIGINT), and the SIGTERM and SIGHUP that CI cancellation, `timeout` and a closed
+//! terminal send: the scan stops at the next batch and exits 128 + the signal's number (130
+//! for Ctrl-C) with no `-o` file left behind. A run blocked where it cannot check (reading a
+//! quiet stdin, loading a watchlist) is ended by the handler itself after a grace period, or at
+//! once on a second signal, after it has removed the temporary report files still pending.
 
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
-/// Exit code of a run ended by SIGINT (128 + 2, as shells report it).
+/// Exit code of a run ended by Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_CODE: u8 = 130;
 
 /// How long the handler waits for the run to stop on its own.
@@ -16,20 +18,35 @@ const GRACE: Duration = Duration::from_secs(2);
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
+/// The exit code the run ends with: 128 + the first signal received.
+static CODE: AtomicU8 = AtomicU8::new(EXIT_CODE);
+
 /// Temporary report files not yet moved into place, removed if the handler ends the process.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// Installs the SIGINT handler. Without one (another was set, or the platform has none)
-/// Ctrl-C keeps its default effect: the process ends and the OS reclaims nothing on disk, which
-/// is why this is installed first thing.
+/// Installs the handler: a thread that waits for the signals. If it cannot be installed, the
+/// signals keep their default effect (the process ends; a temporary report file may remain).
 pub fn install() {
-    let _ = ctrlc::set_handler(|| {
-        if REQUESTED.swap(true, Ordering::SeqCst) {
-            end_now();
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    let spawned = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        for signal in signals.forever() {
+            if REQUESTED.swap(true, Ordering::SeqCst) {
+                end_now();
+            }
+            CODE.store(128 + signal as u8, Ordering::SeqCst);
+            // The grace period runs on its own thread so that a second signal ends at once.
+            let _ = std::thread::Builder::new().name("grace".into()).spawn(|| {
+                std::thread::sleep(GRACE);
+                end_now();
+            });
         }
-        std::thread::sleep(GRACE);
-        end_now();
     });
+    drop(spawned);
+}
+
+/// The exit code for a run stopped by a signal: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP.
+pub fn exit_code() -> u8 {
+    CODE.load(Ordering::SeqCst)
 }
 
 /// Whether Ctrl-C was pressed: long loops check this between batches.
@@ -45,7 +62,7 @@ fn end_now() -> ! {
         let _ = std::fs::remove_file(path);
     }
     eprintln!("leakcheck: interrupted");
-    std::process::exit(i32::from(EXIT_CODE));
+    std::process::exit(i32::from(exit_code()));
 }
 
 /// A temporary file the handler removes if it ends the process; dropping the guard forgets it

@@ -132,6 +132,10 @@ pub enum ScanError {
     Threads(usize, String),
     #[error("interrupted")]
     Interrupted,
+    #[error(
+        "{0} of the inputs could not be read to their end (see the warnings above); the report is incomplete"
+    )]
+    InputsFailed(usize),
     #[error("none of the {0} inputs could be scanned: they are not dumps (see the warnings above)")]
     NothingScanned(u64),
 }
@@ -177,8 +181,23 @@ pub fn scan(
     let mut state = Emitter::new(watchlist);
     let result = thread_pool(config.threads).and_then(|pool| {
         let matcher = Matcher { watchlist, hasher };
-        for input in &config.inputs {
-            scan_input(input, config, &pool, &matcher, &mut state, sink)?;
+        // An input that cannot be read to its end does not stop the others (a leaked directory
+        // of hundreds of files with one cut short); the run still ends in error.
+        let mut failed = 0;
+        for (n, input) in config.inputs.iter().enumerate() {
+            match scan_input(input, config, &pool, &matcher, &mut state, sink) {
+                Err(ScanError::Input(e @ (InputError::Open { .. } | InputError::Read { .. }))) => {
+                    if failed == 0 && n + 1 == config.inputs.len() {
+                        return Err(e.into());
+                    }
+                    failed += 1;
+                    sink.warn(&format!("{e}; this input is incomplete"));
+                }
+                result => result?,
+            }
+        }
+        if failed > 0 {
+            return Err(ScanError::InputsFailed(failed));
         }
         if state.stats.inputs.is_empty() && state.stats.skipped_files > 0 {
             return Err(ScanError::NothingScanned(state.stats.skipped_files));

@@ -159,6 +159,39 @@ fn a_truncated_gzip_is_an_error_and_leaves_no_report() {
 }
 
 #[test]
+fn an_input_cut_short_does_not_stop_the_others() {
+    let s = Scratch::new();
+    let dir = s.dir().join("leak");
+    std::fs::create_dir(&dir).unwrap();
+    let mut big = String::from("nik,nama\n");
+    for i in 0..50_000 {
+        big.push_str(&format!("32010141079{:05},Pasien {i}\n", i % 99_999 + 2));
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(big.as_bytes()).unwrap();
+    let gz = e.finish().unwrap();
+    std::fs::write(dir.join("a.csv.gz"), &gz[..gz.len() / 2]).unwrap();
+    std::fs::write(dir.join("b.csv"), "nik,nama\n3201014107900001,Budi\n").unwrap();
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dir)
+        .arg("--watch")
+        .arg(fixture("csv/plain.txt"))
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.csv.gz") && stderr.contains("this input is incomplete"), "{stderr}");
+    assert!(stderr.contains("1 of the inputs could not be read to their end"), "{stderr}");
+    let json = json(&out.stdout);
+    assert_eq!(json["summary"]["complete"], false);
+    assert_eq!(json["inputs"][0]["complete"], false);
+    assert_eq!(json["inputs"][1]["complete"], true);
+    assert_eq!(json["exposures"][0]["input"].as_str().map(|p| p.ends_with("b.csv")), Some(true));
+}
+
+#[test]
 fn directories_are_walked_in_order_and_non_dumps_skipped() {
     let s = Scratch::new();
     std::fs::create_dir_all(s.path("leak/b")).unwrap();

@@ -17,14 +17,17 @@ fn spawn(args: &[&std::ffi::OsStr]) -> Child {
         .unwrap()
 }
 
-fn interrupt(child: &Child) {
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap();
     assert!(sent.success());
 }
 
-#[test]
-fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
-    let s = Scratch::new();
+fn interrupt(child: &Child) {
+    signal(child, "INT");
+}
+
+/// A scan of a quiet stdin with `-o`, started and waited for until its temporary report exists.
+fn blocked_scan(s: &Scratch) -> (Child, std::process::ChildStdin) {
     let watch = s.write("watch.txt", "3201014107900001\n");
     let report = s.path("report.json");
     let mut child = spawn(&[
@@ -37,19 +40,52 @@ fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
     ]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();
-    // Wait until the temporary report exists: the scan is under way, blocked on stdin.
     let started = std::time::Instant::now();
     while std::fs::read_dir(s.dir()).unwrap().count() < 2 {
         assert!(started.elapsed() < Duration::from_secs(20), "the scan never opened its output");
         std::thread::sleep(Duration::from_millis(20));
     }
+    (child, stdin)
+}
+
+fn left_in(s: &Scratch) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(s.dir()).unwrap().map(|e| e.unwrap().file_name()).collect()
+}
+
+#[test]
+fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
+    let s = Scratch::new();
+    let (child, stdin) = blocked_scan(&s);
+    signal(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(left_in(&s), ["watch.txt"], "no report and no temporary file");
+
+    let s = Scratch::new();
+    let (child, stdin) = blocked_scan(&s);
+    let started = std::time::Instant::now();
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt(&child);
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130));
+    // The grace period is 2 s; a second Ctrl-C does not wait for it.
+    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
+    assert_eq!(left_in(&s), ["watch.txt"]);
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
+    let s = Scratch::new();
+    let (child, stdin) = blocked_scan(&s);
     interrupt(&child);
     let out = child.wait_with_output().unwrap();
     drop(stdin);
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
-    let left: Vec<_> = std::fs::read_dir(s.dir()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(left, ["watch.txt"], "no report and no temporary file");
+    assert_eq!(left_in(&s), ["watch.txt"], "no report and no temporary file");
 }
 
 #[test]

@@ -163,3 +163,28 @@ fn sample_and_full_read_as_much_as_asked() {
     assert_eq!(tables["inputs"][0]["nik"]["dob_checked"], 4);
     assert_eq!(tables["inputs"][0]["nik"]["dob_disagrees_share"], 0.0);
 }
+
+#[test]
+fn a_first_row_of_data_read_as_header_is_never_shown() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "h.csv",
+        "3201014107900001,Budi Santoso,081234567890,budi@x.com,01/07/1990\n\
+         3174051203880003,Siti Aminah,081299999999,siti@y.com,02/08/1991\n",
+    );
+    for format in ["human", "json"] {
+        let out = leakcheck().arg("inspect").arg(&dump).args(["-f", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        for secret in ["3201014107900001", "Budi", "081234567890", "budi@x.com", "01/07/1990"] {
+            assert!(!text.contains(secret), "{format} shows {secret}: {text}");
+        }
+        assert!(text.contains("column 5"), "{text}");
+        assert!(text.contains("--map dob=5"), "{text}");
+    }
+    // JSON keys that are identifiers are masked part by part.
+    let keyed = s.write("k.ndjson", "{\"3201014107900001\":{\"hp\":\"081234567890\"}}\n");
+    let out = leakcheck().arg("inspect").arg(&keyed).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("3201014107900001") && text.contains("3201**********01.hp"), "{text}");
+}

@@ -428,22 +428,7 @@ pub(crate) fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, input: &str) -
 /// Test helpers shared by the format modules.
 #[cfg(test)]
 pub(crate) mod testing {
-    use std::io::Read;
-
-    /// A reader that hands out one byte per call, so that every record and token boundary
-    /// falls between two reads at some point.
-    pub struct Trickle(pub Vec<u8>, pub usize);
-
-    impl Read for Trickle {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.1 == self.0.len() || buf.is_empty() {
-                return Ok(0);
-            }
-            buf[0] = self.0[self.1];
-            self.1 += 1;
-            Ok(1)
-        }
-    }
+    pub use crate::fuzzing::Trickle;
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use super::Inspection;
 use super::nik;
 use super::tally::{ColumnTally, KINDS, Sample};
 use crate::kind::Kind;
+use crate::normalize;
 use crate::report::mask;
 use crate::roles::{self, RoleSource};
 use serde::Serialize;
@@ -51,7 +52,7 @@ struct InputJson<'a> {
     bad_records: u64,
     not_utf8_share: f64,
     tables: Vec<TableJson<'a>>,
-    columns: Vec<ColumnJson<'a>>,
+    columns: Vec<ColumnJson>,
     nik: NikJson,
 }
 
@@ -62,8 +63,8 @@ struct TableJson<'a> {
 }
 
 #[derive(Serialize)]
-struct ColumnJson<'a> {
-    name: &'a str,
+struct ColumnJson {
+    name: String,
     role: Option<&'static str>,
     why: Option<&'static str>,
     sniffed_share: Option<f64>,
@@ -108,8 +109,8 @@ fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
 
 /// The `--map` that would give a column without a role the kind most of its values are, and
 /// that share.
-fn suggestion(column: &ColumnTally) -> Option<(String, f64)> {
-    if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(map_target(&column.name)) {
+fn suggestion(column: &ColumnTally, shown: &str) -> Option<(String, f64)> {
+    if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(map_target(shown)) {
         return None;
     }
     let shares = column.valid.map(|v| v as f64 / column.non_empty as f64);
@@ -120,7 +121,40 @@ fn suggestion(column: &ColumnTally) -> Option<(String, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let dob = shares[4];
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
-    Some((format!("--map {kind}={}", map_target(&column.name)), s))
+    Some((format!("--map {kind}={}", map_target(shown)), s))
+}
+
+/// The column names as shown. A header is the dump's first row, and in a headerless dump read
+/// with a header that row is a person: when any name (or any `.` part of a path) is a NIK, phone
+/// or e-mail, every CSV column is shown as `column N` (what `--map` and `--no-header` take), and
+/// the identifier parts of other paths are masked. `--reveal` shows names as they are.
+fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
+    let columns = &i.tally.columns;
+    if reveal {
+        return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
+    }
+    let identifier = |part: &str| {
+        [Kind::Nik, Kind::Phone, Kind::Email]
+            .into_iter()
+            .find_map(|k| normalize::canonical(k, part).ok().map(|c| mask::mask(k, &c)))
+    };
+    let header_is_data = i.header == Some(true)
+        && columns.iter().any(|c| c.name.split('.').any(|part| identifier(part).is_some()));
+    columns
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            if header_is_data {
+                return format!("column {}", n + 1);
+            }
+            let parts: Vec<String> = c
+                .name
+                .split('.')
+                .map(|part| identifier(part).unwrap_or_else(|| mask::sanitize(part)))
+                .collect();
+            parts.join(".")
+        })
+        .collect()
 }
 
 /// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, the column
@@ -163,17 +197,18 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
     let columns = t
         .columns
         .iter()
-        .map(|c| {
+        .zip(shown_names(i, reveal))
+        .map(|(c, name)| {
             let (why, sniffed_share) = why(c);
             ColumnJson {
-                name: &c.name,
+                suggestion: suggestion(c, &name).map(|(m, _)| m),
+                name,
                 role: c.role.map(|r| r.kind.as_str()),
                 why,
                 sniffed_share,
                 values: c.non_empty,
                 valid: KINDS.iter().zip(c.valid).map(|(k, v)| (k.as_str(), share(v, c.non_empty))).collect(),
                 samples: c.samples.iter().map(|s| sample_text(s, reveal)).collect(),
-                suggestion: suggestion(c).map(|(m, _)| m),
             }
         })
         .collect();
@@ -286,7 +321,8 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         ["column", "role", "why", "values", "nik", "phone", "email", "name", "dob", "samples"]
             .map(String::from),
     ];
-    for c in &t.columns {
+    let names = shown_names(i, reveal);
+    for (c, name) in t.columns.iter().zip(&names) {
         let (why, share) = why(c);
         let why = match (why, share) {
             (Some("sniffed"), Some(s)) => format!("sniffed {:.0}%", s * 100.0),
@@ -296,7 +332,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         let samples: Vec<String> = c.samples.iter().map(|s| sample_text(s, reveal)).collect();
         let valid = c.valid.map(|v| percent(v, c.non_empty));
         rows.push([
-            mask::sanitize(&c.name),
+            name.clone(),
             c.role.map_or("-".into(), |r| r.kind.to_string()),
             why,
             c.non_empty.to_string(),
@@ -330,10 +366,10 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
     let suggestions: Vec<String> = t
         .columns
         .iter()
-        .filter_map(|c| {
-            suggestion(c).map(|(m, s)| {
-                format!("{m}  ({:.0}% of the values of {} are valid)", s * 100.0, mask::sanitize(&c.name))
-            })
+        .zip(&names)
+        .filter_map(|(c, name)| {
+            suggestion(c, name)
+                .map(|(m, s)| format!("{m}  ({:.0}% of the values of {name} are valid)", s * 100.0))
         })
         .collect();
     if !suggestions.is_empty() {

@@ -20,6 +20,13 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         }
         let (kind, value) = match forced_kind(line) {
             Some(forced) => forced,
+            None if holds_two_identifiers(line) => {
+                let reason =
+                    "two identifiers on one line: put one per line, or use a CSV of people with a header"
+                        .to_string();
+                builder.reject(path, line_no, reason)?;
+                continue;
+            }
             None => match infer_kind(line) {
                 Some(kind) => (kind, line),
                 None => {
@@ -78,6 +85,23 @@ fn infer_kind(line: &str) -> Option<Kind> {
     }
 }
 
+/// A line like `3201…,budi@example.com` or `Budi Santoso;0812…`: split at a delimiter, at least
+/// two pieces are identifiers and one of them is a NIK, phone or e-mail. (A name with a degree
+/// after a comma, `Budi Santoso, S.Kom.`, holds no strong identifier and stays one name.) Left
+/// whole, such a line would be inferred as one e-mail or rejected as nothing, and never match.
+fn holds_two_identifiers(line: &str) -> bool {
+    let (mut identified, mut strong) = (0, false);
+    let mut scratch = String::new();
+    for piece in line.split([',', ';', '\t', '|']).map(str::trim).filter(|p| !p.is_empty()) {
+        let Some(kind) = infer_kind(piece) else { continue };
+        if normalize::normalize_into(kind, piece, &mut scratch).is_ok() {
+            identified += 1;
+            strong |= kind.is_strong();
+        }
+    }
+    identified >= 2 && strong
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +123,22 @@ mod tests {
         ];
         for (line, want) in table {
             assert_eq!(infer_kind(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn two_identifiers_on_one_line_are_found() {
+        for line in [
+            "3201014107900001,budi@x.com",
+            "Budi Santoso,budi@gmail.com",
+            "Budi Santoso;0812-3456-7890",
+            "3201014107900001\t0812-3456-7890",
+            "budi@x.com | siti@y.com",
+        ] {
+            assert!(holds_two_identifiers(line), "{line}");
+        }
+        for line in ["Budi Santoso, S.Kom.", "budi@x.com", "3201014107900001", "Siti, Hj."] {
+            assert!(!holds_two_identifiers(line), "{line}");
         }
     }
 

@@ -342,6 +342,10 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(e) if e.is::<crate::interrupt::Interrupted>() => {
+            eprintln!("leakcheck: interrupted");
+            ExitCode::Interrupted
+        }
         Err(e) => {
             // Paths and names in a message may come from a dump: no control bytes reach the terminal.
             eprintln!("leakcheck: error: {}", crate::report::mask::sanitize(&format!("{e:#}")));

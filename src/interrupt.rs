@@ -32,6 +32,7 @@ pub fn install() {
         for signal in signals.forever() {
             if REQUESTED.swap(true, Ordering::SeqCst) {
                 end_now();
+                continue;
             }
             CODE.store(128 + signal as u8, Ordering::SeqCst);
             // The grace period runs on its own thread so that a second signal ends at once.
@@ -54,15 +55,40 @@ pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
 }
 
-/// Removes the pending temporary files and exits 130, skipping destructors.
-fn end_now() -> ! {
+/// Removes the pending temporary files and exits 128 + the signal, skipping destructors; or
+/// returns, when the report was already moved into place and the run ends on its own.
+fn end_now() {
     // A poisoned lock still holds the list.
     let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    if COMMITTED.load(Ordering::SeqCst) {
+        return;
+    }
     for path in pending.iter() {
         let _ = std::fs::remove_file(path);
     }
     eprintln!("leakcheck: interrupted");
     std::process::exit(i32::from(exit_code()));
+}
+
+/// Set once a report was moved into place: a signal after that no longer changes the outcome.
+static COMMITTED: AtomicBool = AtomicBool::new(false);
+
+/// A finished report was not moved into place because a signal came first.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
+/// Runs `commit` (which moves a finished report into place) unless a signal came first. The
+/// handler cannot end the process while `commit` runs, so the report is either left out whole
+/// (exit 128 + signal) or in place with the run's own exit code.
+pub fn commit_unless_interrupted<T>(commit: impl FnOnce() -> T) -> Result<T, Interrupted> {
+    let _serialized = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    if requested() {
+        return Err(Interrupted);
+    }
+    let done = commit();
+    COMMITTED.store(true, Ordering::SeqCst);
+    Ok(done)
 }
 
 /// A temporary file the handler removes if it ends the process; dropping the guard forgets it

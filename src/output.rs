@@ -74,7 +74,8 @@ impl Output {
     pub fn commit(self) -> Result<()> {
         if let Output::File(temp, path, _pending) = self {
             temp.as_file().sync_all().map_err(|e| anyhow!("writing {}: {}", path.display(), e.kind()))?;
-            temp.persist(&path)
+            // Not moved into place if Ctrl-C came first (then dropping `temp` removes it).
+            crate::interrupt::commit_unless_interrupted(|| temp.persist(&path))?
                 .map_err(|e| anyhow!("cannot move the report into {}: {}", path.display(), e.error.kind()))?;
         }
         Ok(())

@@ -17,6 +17,24 @@ fn spawn(args: &[&std::ffi::OsStr]) -> Child {
         .unwrap()
 }
 
+/// Waits for `child`'s exit and output; kills it (and fails) if it takes more than 20 s, so a
+/// handler that never ends the process fails the test instead of hanging it.
+fn finish(child: Child) -> std::process::Output {
+    let pid = child.id().to_string();
+    let (done, watchdog) = std::sync::mpsc::channel::<()>();
+    let killer = std::thread::spawn(move || {
+        let timed_out = watchdog.recv_timeout(Duration::from_secs(20)).is_err();
+        if timed_out {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        }
+        timed_out
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    assert!(!killer.join().unwrap(), "the process did not end within 20 s");
+    out
+}
+
 fn signal(child: &Child, name: &str) {
     let sent = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status().unwrap();
     assert!(sent.success());
@@ -57,7 +75,7 @@ fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
     let s = Scratch::new();
     let (child, stdin) = blocked_scan(&s);
     signal(&child, "TERM");
-    let out = child.wait_with_output().unwrap();
+    let out = finish(child);
     drop(stdin);
     assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(left_in(&s), ["watch.txt"], "no report and no temporary file");
@@ -68,7 +86,7 @@ fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
     interrupt(&child);
     std::thread::sleep(Duration::from_millis(200));
     interrupt(&child);
-    let out = child.wait_with_output().unwrap();
+    let out = finish(child);
     drop(stdin);
     assert_eq!(out.status.code(), Some(130));
     // The grace period is 2 s; a second Ctrl-C does not wait for it.
@@ -81,7 +99,7 @@ fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
     let s = Scratch::new();
     let (child, stdin) = blocked_scan(&s);
     interrupt(&child);
-    let out = child.wait_with_output().unwrap();
+    let out = finish(child);
     drop(stdin);
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
@@ -109,7 +127,7 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     });
     std::thread::sleep(Duration::from_millis(500));
     interrupt(&child);
-    let out = child.wait_with_output().unwrap();
+    let out = finish(child);
     feeder.join().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     let report = json(&out.stdout);
@@ -221,6 +239,11 @@ fn terminal_escapes_in_file_names_and_fields_never_reach_the_terminal() {
         "ni\x1b[2Jk,nama\x1b[31m\n3201014107900001,Bu\x1b[31mdi\n\"broken\x1b[5m\n",
     )
     .unwrap();
+    // Under recognized columns, so the values reach the reports (revealed, they are shown), and
+    // a watchlist label with an escape.
+    std::fs::write(dir.join("d.csv"), "nik,nama,tgl_lahir\n3201014107900001,Bu\x1b[31mdi,01-07-1990\n")
+        .unwrap();
+    let people = s.write("people.csv", "id,nik,nama,tgl_lahir\nW\x1b[2J1,3201014107900001,Budi,01-07-1990\n");
     for args in [
         vec!["scan", "-f", "human", "--reveal"],
         vec!["scan", "-f", "csv", "--reveal"],
@@ -233,7 +256,7 @@ fn terminal_escapes_in_file_names_and_fields_never_reach_the_terminal() {
         let mut cmd = leakcheck();
         cmd.args(&args).arg(&dir);
         if args[0] == "scan" {
-            cmd.arg("-w").arg(&watch);
+            cmd.arg("-w").arg(&watch).arg("-w").arg(&people);
         }
         let out = cmd.output().unwrap();
         assert!(
@@ -242,6 +265,12 @@ fn terminal_escapes_in_file_names_and_fields_never_reach_the_terminal() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(!out.stdout.contains(&0x1b), "{args:?}: escape on stdout");
+        if args.contains(&"--reveal") && args[0] == "scan" && args[2] != "json" {
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("Bu\u{fffd}[31mdi"),
+                "{args:?}: the value is shown"
+            );
+        }
         assert!(!out.stderr.contains(&0x1b), "{args:?}: escape on stderr");
     }
     // An error naming such a file.
@@ -249,4 +278,52 @@ fn terminal_escapes_in_file_names_and_fields_never_reach_the_terminal() {
         leakcheck().arg("scan").arg(dir.join("missing\x1b[2J.csv")).arg("-w").arg(&watch).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.contains(&0x1b), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_file_truncated_while_it_is_read_is_a_read_error() {
+    use leakcheck::input::{BatchLimits, InputError, InputOptions, InputPath, open_dump};
+    let s = Scratch::new();
+    let rows = "3201014107900001,Budi Santoso\n".repeat(400_000);
+    let path = s.write("dump.csv", format!("nik,nama\n{rows}"));
+    let mut dump = open_dump(&InputPath::new(&path), &InputOptions::default(), Default::default()).unwrap();
+    // Cut the file after the first batch was read, as another process truncating a leak would.
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(1 << 20).unwrap();
+    let mut batch = leakcheck::input::Batch::default();
+    let error = loop {
+        match dump.splitter.next_batch(&mut batch, BatchLimits::STEADY) {
+            Ok(true) => continue,
+            Ok(false) => panic!("the shrunken file read as complete"),
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(error, InputError::Read { .. }), "{error}");
+    assert!(error.to_string().contains("shrank while it was read"), "{error}");
+}
+
+#[test]
+fn a_dump_that_ends_mid_record_loses_only_that_record() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n");
+    for (name, text) in [
+        ("cut.csv", "nik,nama\n3201014107900001,Budi\n3174051203880003,\"Siti"),
+        ("cut.ndjson", "{\"nik\":\"3201014107900001\"}\n{\"nik\":\"3174051203880003\",\"nama\":\"Si"),
+        ("cut.json", "[{\"nik\":\"3201014107900001\"},\n{\"nik\":\"3174051203880003\",\"nama\":{\"a\":["),
+        ("cut.sql", "INSERT INTO p (nik,nama) VALUES ('3201014107900001','Budi'),('3174051203880003','Si"),
+    ] {
+        let dump = s.write(name, text);
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["records"], 2, "{name}");
+        assert_eq!(report["summary"]["bad_records"], 1, "{name}");
+        assert_eq!(report["summary"]["complete"], true, "{name}");
+    }
+    // A COPY row is a line: cut mid-line, it cannot be told from a whole one and is read as one.
+    let dump =
+        s.write("cut_pg.sql", "COPY p (nik, nama) FROM stdin;\n3201014107900001\tBudi\n3174051203880003\tSi");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out.stdout)["summary"]["records"], 2);
 }

@@ -151,7 +151,7 @@ fn check_inputs(paths: &[PathBuf], watch: &[PathBuf]) -> Result<Vec<InputPath>> 
         {
             eprintln!(
                 "leakcheck: warning: {} is given more than once; it is scanned each time",
-                path.display()
+                report::mask::sanitize(&path.display().to_string())
             );
         }
     }

@@ -9,6 +9,9 @@ const SLOT_BITS: u32 = 10;
 const TRIAL: u32 = 4096;
 /// Longer values are not remembered: they rarely repeat and would hold memory.
 const MAX_LEN: usize = 96;
+/// Only the first columns are remembered, so that a dump of thousands of columns (or of JSON
+/// keys) cannot make each worker hold 32 KiB for every one: at most 1 MiB a worker.
+const MAX_COLUMNS: usize = 32;
 
 #[derive(Clone, Default)]
 struct Slot {
@@ -22,6 +25,8 @@ struct ColumnMemo {
     slots: Vec<Slot>,
     lookups: u32,
     hits: u32,
+    /// The trial is over: the column is remembered for good (or `off`).
+    decided: bool,
     off: bool,
 }
 
@@ -35,7 +40,7 @@ impl Memo {
     /// What `value` of column `column` is valid as: remembered, or computed by `check` (and then
     /// remembered). The answer is always `check`'s, whatever the column index means.
     pub fn valid(&mut self, column: usize, value: &str, check: impl FnOnce() -> [bool; 5]) -> [bool; 5] {
-        if value.len() > MAX_LEN {
+        if value.len() > MAX_LEN || column >= MAX_COLUMNS {
             return check();
         }
         if self.columns.len() <= column {
@@ -48,16 +53,21 @@ impl Memo {
         if memo.slots.is_empty() {
             memo.slots = vec![Slot::default(); SLOTS];
         }
-        memo.lookups += 1;
-        if memo.lookups == TRIAL && memo.hits < TRIAL / 2 {
-            // Values of this column rarely repeat: stop paying for the lookups.
-            memo.off = true;
-            memo.slots = Vec::new();
-            return check();
+        if !memo.decided {
+            memo.lookups += 1;
+            if memo.lookups == TRIAL {
+                memo.decided = true;
+                if memo.hits < TRIAL / 2 {
+                    // Values of this column rarely repeat: stop paying for the lookups.
+                    memo.off = true;
+                    memo.slots = Vec::new();
+                    return check();
+                }
+            }
         }
         let slot = &mut memo.slots[slot_of(value.as_bytes())];
         if slot.used && slot.value == value.as_bytes() {
-            memo.hits += 1;
+            memo.hits += u32::from(!memo.decided);
             return slot.valid;
         }
         let valid = check();
@@ -121,6 +131,10 @@ mod tests {
             memo.valid(1, &format!("{i:016}"), || [true; 5]);
         }
         assert!(memo.columns[1].off && memo.columns[1].slots.is_empty());
+        // Columns past the first few are never remembered.
+        memo.valid(MAX_COLUMNS, "L", || [true; 5]);
+        assert_eq!(memo.valid(MAX_COLUMNS, "L", || [false; 5]), [false; 5]);
+        assert!(memo.columns.len() <= MAX_COLUMNS);
         // A value seen just before the column was given up is checked again.
         assert_eq!(memo.valid(1, &format!("{:016}", TRIAL - 2), || [false; 5]), [false; 5]);
     }

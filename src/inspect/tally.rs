@@ -3,11 +3,14 @@
 
 use super::memo::Memo;
 use super::nik;
-use crate::input::{Batch, Extractor};
+use crate::input::{Batch, Extractor, MAX_COLUMNS};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::roles::Role;
 use std::collections::{BTreeMap, HashMap};
+
+/// Where the values of columns past [`MAX_COLUMNS`] are counted, together.
+pub const MORE_COLUMNS: &str = "(more columns)";
 
 /// Samples kept per column.
 pub const SAMPLES: usize = 3;
@@ -186,6 +189,10 @@ impl Tally {
         }
         let i = match self.index.get(name) {
             Some(&i) => i,
+            // As the scan reads no column past MAX_COLUMNS, inspect counts no more separately.
+            None if self.columns.len() >= MAX_COLUMNS && name != MORE_COLUMNS => {
+                return self.column(MORE_COLUMNS, None);
+            }
             None => {
                 self.index.insert(name.to_string(), self.columns.len());
                 self.columns.push(ColumnTally {
@@ -276,7 +283,8 @@ impl Shape {
             digits += u8::from(b.wrapping_sub(b'0') < 10);
             at |= u8::from(b == b'@');
             plus |= u8::from(b == b'+');
-            separator |= u8::from(b == b'-' || b == b'/' || b == b'.' || b == b' ');
+            // Non-ASCII bytes may be Unicode spaces (a no-break space between day and month).
+            separator |= u8::from(b == b'-' || b == b'/' || b == b'.' || b == b' ' || b >= 0x80);
             letter |= u8::from((b | 0x20).wrapping_sub(b'a') < 26 || b >= 0x80);
         }
         classes[0] |= at;
@@ -321,7 +329,7 @@ fn check_value(
     let name = shape.letter && normalize::is_valid_name(value);
     // Every date form starts with its day or its year, and is YYYYMMDD or has separators; only
     // a datetime (whose time has a `:`) has more than 8 digits.
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(b' ');
+    let first = normalize::trim(value).bytes().next().unwrap_or(b' ');
     let dob = shape.digits >= 4
         && first.is_ascii_digit()
         && (shape.separator || shape.digits == 8)
@@ -358,6 +366,17 @@ fn sample(value: &str, role: Option<Kind>, valid: &[bool; 5]) -> Sample {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_past_the_limit_are_counted_together() {
+        let mut t = Tally::default();
+        for i in 0..MAX_COLUMNS + 10 {
+            t.column(&format!("k{i}"), None);
+        }
+        assert_eq!(t.columns.len(), MAX_COLUMNS + 1);
+        assert_eq!(t.columns[MAX_COLUMNS].name, MORE_COLUMNS);
+        assert_eq!(t.column("k3", None), 3);
+    }
 
     #[test]
     fn values_are_checked_against_every_kind() {
@@ -399,7 +418,8 @@ mod tests {
         #[test]
         fn shortcuts_never_change_an_answer(
             value in proptest::prop_oneof![
-                "[0-9 +@.:/TZa-z'-]{0,40}",
+                "[0-9 +@.:/TZa-z'\u{a0}\u{3000}é-]{0,40}",
+                "[ \u{a0}]?(0?[1-9]|1[0-9]|2[0-8])[ \u{a0}](Agustus|Mei|jan|Des)[ \u{a0}](19|20)[0-9]{2}[ \u{a0}]?",
                 "[+0 ]{0,2}[0-9]{1,4}[-./ ][0-9]{1,4}[-./ ][0-9]{1,8}( [0-9:.]{0,12})?",
                 "[0-9. ']{14,24}(\\.0)?",
                 "(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])",

@@ -83,7 +83,7 @@ fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
                 let _ = normalize::normalize_into(kind, value, &mut canonical);
             };
             let extracted = dump.extractor.extract(&text, layout, &mut scratch, &mut check);
-            let listed = dump.extractor.columns(&text, layout, &mut scratch, &mut |_, role, value| {
+            let listed = dump.extractor.columns(&text, layout, &mut scratch, &mut |_, _, role, value| {
                 if let Some(role) = role {
                     let _ = normalize::normalize_into(role.kind, value, &mut canonical);
                 }

@@ -58,7 +58,7 @@ fn inspect_and_scan_read_the_same_roles() {
                 .unwrap();
             let mut inspected: BTreeSet<(Kind, String)> = BTreeSet::new();
             dump.extractor
-                .columns(&text, layout, &mut scratch, &mut |_, role, v| {
+                .columns(&text, layout, &mut scratch, &mut |_, _, role, v| {
                     if let Some(role) = role {
                         inspected.insert((role.kind, v.to_string()));
                     }

@@ -210,8 +210,8 @@ impl Extractor for CsvExtractor {
             }
             let role = self.sources.get(col).copied().flatten();
             match self.names.get(col) {
-                Some(name) => sink(name, role, field),
-                None => sink(&format!("column {}", col + 1), role, field),
+                Some(name) => sink(name, Some(col), role, field),
+                None => sink(&format!("column {}", col + 1), Some(col), role, field),
             }
         });
         Ok(())

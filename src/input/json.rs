@@ -204,7 +204,7 @@ impl Extractor for JsonExtractor {
     ) -> Result<(), &'static str> {
         let object = Self::parse(record)?;
         scratch.clear();
-        for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, self.role(path), text));
+        for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
         Ok(())
     }
 }

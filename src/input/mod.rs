@@ -226,9 +226,10 @@ pub trait Splitter: Send {
 /// Receives a record's identity values as found: the kind its column holds, and the raw text.
 pub type FieldSink<'a> = dyn FnMut(Kind, &str) + 'a;
 
-/// Receives every value of a record, for `inspect`: its column's name, the column's role (and
-/// why), and the raw text.
-pub type ColumnSink<'a> = dyn FnMut(&str, Option<Role>, &str) + 'a;
+/// Receives every value of a record, for `inspect`: its column's name, its position when that
+/// always has the same name in this input (CSV: the column number; `None` for JSON paths and SQL
+/// tables, whose names vary record by record), the column's role (and why), and the raw text.
+pub type ColumnSink<'a> = dyn FnMut(&str, Option<usize>, Option<Role>, &str) + 'a;
 
 /// Turns one record's bytes into its identity values.
 pub trait Extractor: Sync {

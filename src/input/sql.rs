@@ -974,8 +974,8 @@ impl Extractor for SqlExtractor {
             {
                 let role = layout.roles.get(col).copied().flatten();
                 match layout.names.get(col) {
-                    Some(name) => sink(name, role, text),
-                    None => sink(&format!("{}.#{}", layout.table, col + 1), role, text),
+                    Some(name) => sink(name, None, role, text),
+                    None => sink(&format!("{}.#{}", layout.table, col + 1), None, role, text),
                 }
             }
         };

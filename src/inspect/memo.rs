@@ -79,20 +79,21 @@ impl Memo {
     }
 }
 
-/// A multiply-mix hash of the value, eight bytes at a time, reduced to a slot index.
+/// A multiply-mix hash of the value's length and its first and last eight bytes (two loads,
+/// no loop: the values remembered are short, and a collision costs only a recheck), reduced to
+/// a slot index.
 fn slot_of(bytes: &[u8]) -> usize {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = bytes.len() as u64;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
+    let word = |part: &[u8]| {
         let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(31);
-    }
-    for &b in words.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(31);
-    }
-    (h.wrapping_mul(K) >> (64 - SLOT_BITS)) as usize
+        w[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(w)
+    };
+    let n = bytes.len();
+    let first = word(&bytes[..n.min(8)]);
+    let last = word(&bytes[n.saturating_sub(8)..]);
+    let h = ((n as u64 ^ first).wrapping_mul(K).rotate_left(31) ^ last).wrapping_mul(K);
+    (h >> (64 - SLOT_BITS)) as usize
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ pub struct Tally {
     index: HashMap<String, usize>,
     /// The column looked up last (columns usually come in order).
     last_column: usize,
+    /// The column index of each position that has a stable name (CSV), `usize::MAX` until seen.
+    by_position: Vec<usize>,
     pub nik: NikTally,
     /// Records per SQL table.
     pub tables: BTreeMap<String, u64>,
@@ -127,11 +129,11 @@ impl Tally {
             let mut record_nik: Option<nik::NikFacts> = None;
             let Scratch { text: scratch, canonical, dob: record_dob, memo } = s;
             record_dob.clear();
-            let result = extractor.columns(&text, layout, scratch, &mut |name, role, value| {
+            let result = extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
                 if normalize::is_absent(value) {
                     return;
                 }
-                let index = self.column(name, role);
+                let index = self.column_at(name, position, role);
                 let column = &mut self.columns[index];
                 let kind = role.map(|r| r.kind);
                 let (valid, facts, dob) = if matches!(kind, Some(Kind::Nik | Kind::Dob)) {
@@ -177,6 +179,23 @@ impl Tally {
                 self.nik.dob_disagrees += u64::from(!nik::dob_agrees(&f, record_dob));
             }
         }
+    }
+
+    /// The index of the column called `name` at `position`: by position when the input's
+    /// positions keep their names (no string compare), else by name.
+    fn column_at(&mut self, name: &str, position: Option<usize>, role: Option<Role>) -> usize {
+        let Some(p) = position else { return self.column(name, role) };
+        if let Some(&i) = self.by_position.get(p)
+            && i != usize::MAX
+        {
+            return i;
+        }
+        let i = self.column(name, role);
+        if self.by_position.len() <= p {
+            self.by_position.resize(p + 1, usize::MAX);
+        }
+        self.by_position[p] = i;
+        i
     }
 
     /// The index of the column called `name`, added if new.
@@ -314,8 +333,9 @@ fn check_value(
     if nik && role == Some(Kind::Nik) && normalize::is_structurally_valid_nik(canonical) {
         facts = nik::facts(canonical);
     }
-    // Without a `+`, an Indonesian number's digits start 0, 62 or 8.
-    let phone = shape.digits >= 8
+    // Without a `+`, an Indonesian number has at least 9 digits, which start 0, 62 or 8; with
+    // one, at least 8.
+    let phone = (shape.digits >= 9 || (shape.plus && shape.digits >= 8))
         && (shape.plus || matches!(bytes.iter().find(|b| b.is_ascii_digit()), Some(b'0' | b'6' | b'8')))
         && {
             let (mut any, mut all) = (false, true);
@@ -366,6 +386,22 @@ fn sample(value: &str, role: Option<Kind>, valid: &[bool; 5]) -> Sample {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_find_the_column_their_name_found_first() {
+        let mut t = Tally::default();
+        assert_eq!(t.column_at("nik", Some(0), None), 0);
+        assert_eq!(t.column_at("nama", Some(1), None), 1);
+        assert_eq!(t.column_at("nik", Some(0), None), 0);
+        // Without a position (JSON paths) the name decides, and may reach the same column.
+        assert_eq!(t.column_at("nama", None, None), 1);
+        assert_eq!(t.column_at("kontak.hp", None, None), 2);
+        assert_eq!(t.column_at("column 4", Some(3), None), 3);
+        assert_eq!(
+            t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            ["nik", "nama", "kontak.hp", "column 4"]
+        );
+    }
 
     #[test]
     fn columns_past_the_limit_are_counted_together() {

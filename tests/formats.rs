@@ -118,17 +118,23 @@ fn zstd_and_stdin_are_sniffed_from_content() {
     assert_eq!(exposures(&path, &["--input-format", "ndjson"]).0, expected());
 }
 
-#[test]
-fn a_truncated_gzip_is_an_error_and_leaves_no_report() {
-    let s = Scratch::new();
+/// A gzipped CSV of 50,000 patients whose NIKs start at `32010141079` + `first`, cut to
+/// `keep` of its bytes (a fraction).
+fn cut_gzip(first: u32, keep: f64) -> Vec<u8> {
     let mut big = String::from("nik,nama\n");
     for i in 0..50_000 {
-        big.push_str(&format!("32010141079{:05},Pasien {i}\n", i % 99_999 + 1));
+        big.push_str(&format!("32010141079{:05},Pasien {i}\n", i % 99_999 + first));
     }
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(big.as_bytes()).unwrap();
     let gz = e.finish().unwrap();
-    let cut = s.write("cut.csv.gz", &gz[..gz.len() * 2 / 3]);
+    gz[..(gz.len() as f64 * keep) as usize].to_vec()
+}
+
+#[test]
+fn a_truncated_gzip_is_an_error_and_leaves_no_report() {
+    let s = Scratch::new();
+    let cut = s.write("cut.csv.gz", cut_gzip(1, 2.0 / 3.0));
     let report = s.path("report.json");
     let out = leakcheck()
         .arg("scan")
@@ -163,14 +169,8 @@ fn an_input_cut_short_does_not_stop_the_others() {
     let s = Scratch::new();
     let dir = s.dir().join("leak");
     std::fs::create_dir(&dir).unwrap();
-    let mut big = String::from("nik,nama\n");
-    for i in 0..50_000 {
-        big.push_str(&format!("32010141079{:05},Pasien {i}\n", i % 99_999 + 2));
-    }
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(big.as_bytes()).unwrap();
-    let gz = e.finish().unwrap();
-    std::fs::write(dir.join("a.csv.gz"), &gz[..gz.len() / 2]).unwrap();
+    // Its NIKs (3201014107900002 on) are not watched; b.csv holds one that is.
+    std::fs::write(dir.join("a.csv.gz"), cut_gzip(2, 0.5)).unwrap();
     std::fs::write(dir.join("b.csv"), "nik,nama\n3201014107900001,Budi\n").unwrap();
     let out = leakcheck()
         .arg("scan")

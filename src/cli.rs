@@ -342,7 +342,14 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) if e.is::<crate::interrupt::Interrupted>() => {
+        // A signal stopped the run: between batches, or before the report was moved into place.
+        Err(e)
+            if e.is::<crate::interrupt::Interrupted>()
+                || matches!(
+                    e.downcast_ref::<crate::scan::ScanError>(),
+                    Some(crate::scan::ScanError::Interrupted)
+                ) =>
+        {
             eprintln!("leakcheck: interrupted");
             ExitCode::Interrupted
         }

@@ -110,7 +110,7 @@ fn ctrl_c_while_waiting_for_input_exits_130_and_leaves_no_output_file() {
 fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     let s = Scratch::new();
     let watch = s.write("watch.txt", "3201014107900001\n");
-    let mut child = spawn(&[
+    let out = interrupt_endless(&[
         "scan".as_ref(),
         "-".as_ref(),
         "-w".as_ref(),
@@ -118,8 +118,21 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
         "-f".as_ref(),
         "json".as_ref(),
     ]);
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["complete"], false);
+    assert!(report["summary"]["records"].as_u64().unwrap() > 0);
+    // inspect --full stops the same way, with no report.
+    let out = interrupt_endless(&["inspect".as_ref(), "-".as_ref(), "--full".as_ref()]);
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+}
+
+/// Runs the binary on an endless dump on stdin and presses Ctrl-C after half a second: only the
+/// run's own check between batches can stop it in time.
+fn interrupt_endless(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut child = spawn(args);
     let mut stdin = child.stdin.take().unwrap();
-    // An endless dump: only the scan's own check between batches can stop it in time.
     let feeder = std::thread::spawn(move || {
         let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
         let _ = stdin.write_all(b"nik,nama\n");
@@ -129,10 +142,7 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     interrupt(&child);
     let out = finish(child);
     feeder.join().unwrap();
-    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
-    let report = json(&out.stdout);
-    assert_eq!(report["summary"]["complete"], false);
-    assert!(report["summary"]["records"].as_u64().unwrap() > 0);
+    out
 }
 
 #[test]

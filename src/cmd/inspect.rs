@@ -48,10 +48,6 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
                 }
                 None => {
                     progress.finish();
-                    if matches!(e, scan::ScanError::Interrupted) {
-                        eprintln!("leakcheck: interrupted");
-                        return Ok(ExitCode::Interrupted);
-                    }
                     return Err(e.into());
                 }
             },

@@ -120,11 +120,6 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             Ok(cmd.fail_on.exit_code(&stats))
         }
-        Err(ScanError::Interrupted) => {
-            drop(output);
-            eprintln!("leakcheck: interrupted");
-            Ok(ExitCode::Interrupted)
-        }
         // Dropping `output` removes the temporary file: no partial report at the -o path.
         Err(e) => Err(e.into()),
     }

@@ -7,7 +7,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leakcheck::hash::Hasher;
 use leakcheck::input::csv::{CsvExtractor, CsvSplitter};
 use leakcheck::input::{Batch, BatchLimits, Column, Extractor, Splitter};
-use leakcheck::kind::{KIND_COUNT, Kind};
+use leakcheck::kind::Kind;
 use leakcheck::matcher::{MatchScratch, Matcher};
 use leakcheck::normalize::normalize_into;
 use leakcheck::roles::{Role, RoleSource};
@@ -43,6 +43,30 @@ fn hashing(c: &mut Criterion) {
         b.iter(|| unkeyed.digest(Kind::Nik, black_box("3201014107900001")))
     });
     group.bench_function("hmac/nik", |b| b.iter(|| keyed.digest(Kind::Nik, black_box("3201014107900001"))));
+    // A task's worth of values, one at a time and all at once (two compressions interleaved).
+    let values: Vec<(Kind, String)> = (0..1024u64).map(|i| (Kind::Nik, format!("32010141{i:08}"))).collect();
+    group.throughput(Throughput::Elements(values.len() as u64));
+    group.bench_function("sha256/1024 one by one", |b| {
+        b.iter(|| values.iter().map(|(k, v)| unkeyed.digest(*k, black_box(v))[0]).fold(0u8, |a, x| a ^ x))
+    });
+    let mut scratch = leakcheck::hash::HashScratch::default();
+    let mut out = Vec::new();
+    group.bench_function("sha256/1024 digest_all", |b| {
+        b.iter(|| {
+            unkeyed.digest_all(
+                values.iter().map(|(k, v)| (*k, black_box(v.as_str()))),
+                &mut scratch,
+                &mut out,
+            );
+            out.len()
+        })
+    });
+    group.bench_function("hmac/1024 digest_all", |b| {
+        b.iter(|| {
+            keyed.digest_all(values.iter().map(|(k, v)| (*k, black_box(v.as_str()))), &mut scratch, &mut out);
+            out.len()
+        })
+    });
     group.finish();
 }
 
@@ -70,15 +94,22 @@ fn record_loop(c: &mut Criterion) {
     let extractor = CsvExtractor::new(b',', &columns);
     let mut scratch = MatchScratch::default();
     let mut text = String::new();
-    let mut invalid = [0u64; KIND_COUNT];
     let mut group = c.benchmark_group("record");
-    group.throughput(Throughput::Bytes(RECORD.len() as u64));
+    // One task of records, as a worker matches them: all normalized, then hashed, then looked up.
+    const TASK: u64 = 256;
+    group.throughput(Throughput::Bytes(RECORD.len() as u64 * TASK));
     group.bench_function("extract+normalize+hash+lookup", |b| {
         b.iter(|| {
-            matcher.begin(&mut scratch);
-            let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, &mut scratch);
-            extractor.extract(black_box(RECORD), None, &mut text, &mut sink).unwrap();
-            matcher.finish(&mut scratch, &mut invalid)
+            matcher.begin_task(&mut scratch);
+            for n in 0..TASK {
+                matcher.begin(&mut scratch);
+                let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, &mut scratch);
+                extractor.extract(black_box(RECORD), None, &mut text, &mut sink).unwrap();
+                matcher.end(&mut scratch, n + 1, n + 2);
+            }
+            let mut matched = 0;
+            matcher.finish_task(&mut scratch, |_, _, pairs| matched += pairs.len());
+            matched
         })
     });
     group.finish();

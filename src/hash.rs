@@ -4,6 +4,10 @@
 //! SHA-256 block, so it is padded in a stack buffer and compressed directly: one compression
 //! unkeyed, two keyed (the key's inner and outer HMAC states are computed once, when the key is
 //! loaded, and wiped when the hasher is dropped). Longer messages take the general path.
+//! [`Hasher::digest_all`] hashes a whole task's values: it pads every message first, then
+//! compresses two at a time ([`shani`]).
+
+mod shani;
 
 use crate::kind::Kind;
 use hmac::{Hmac, KeyInit, Mac};
@@ -129,6 +133,49 @@ impl Hasher {
         }
     }
 
+    /// Hashes many canonical values: `out` gets `digest(kind, value)` for each, in order.
+    ///
+    /// Every one-block message is padded first and compressed afterwards, two at a time: the
+    /// pairs fill the SHA unit's idle cycles, and no compression waits for the stores of the
+    /// block it has just built.
+    pub fn digest_all<'a>(
+        &self,
+        values: impl IntoIterator<Item = (Kind, &'a str)>,
+        scratch: &mut HashScratch,
+        out: &mut Vec<Digest>,
+    ) {
+        let HashScratch { blocks, slots } = scratch;
+        out.clear();
+        blocks.clear();
+        slots.clear();
+        let before = if self.keyed.is_some() { BLOCK } else { 0 };
+        for (kind, value) in values {
+            let prefix = message_prefix(kind);
+            if prefix.len() + value.len() <= ONE_BLOCK_MAX {
+                // Built in place: a block built on the stack and copied would be read back
+                // while its byte stores are still in flight, a stall on every value.
+                blocks.push([0; BLOCK]);
+                if let Some(block) = blocks.last_mut() {
+                    pad_into(block, before, prefix, value.as_bytes());
+                }
+                slots.push(out.len());
+                out.push([0; 32]);
+            } else {
+                out.push(self.digest_message(prefix, value.as_bytes()));
+            }
+        }
+        let Some(k) = &self.keyed else {
+            compress_all(SHA256_IV, blocks, slots, out);
+            return;
+        };
+        compress_all(k.inner, blocks, slots, out);
+        for (block, &slot) in blocks.iter_mut().zip(slots.iter()) {
+            block.fill(0);
+            pad_into(block, BLOCK, &out[slot], &[]);
+        }
+        compress_all(k.outer, blocks, slots, out);
+    }
+
     /// The first 16 hex digits of `HMAC(key, "leakcheck:v1:key-check")`, or `None` unkeyed.
     pub fn key_check(&self) -> Option<String> {
         self.keyed.as_ref()?;
@@ -143,21 +190,56 @@ const SHA256_IV: [u32; 8] =
 /// Longest message that fits one 64-byte block with its `0x80` marker and 8-byte length.
 const ONE_BLOCK_MAX: usize = 55;
 
-/// Finishes a SHA-256 whose `state` has absorbed `before` bytes, with `a ‖ b` (at most
-/// [`ONE_BLOCK_MAX`] bytes) as the last block: padded in a stack buffer and compressed once.
-fn one_block(mut state: [u32; 8], before: usize, a: &[u8], b: &[u8]) -> Digest {
+/// Buffers [`Hasher::digest_all`] reuses: the padded blocks and where each one's digest goes.
+#[derive(Default)]
+pub struct HashScratch {
+    blocks: Vec<[u8; BLOCK]>,
+    slots: Vec<usize>,
+}
+
+/// Compresses each block from `state` into `out[slots[i]]`, two at a time.
+fn compress_all(state: [u32; 8], blocks: &[[u8; BLOCK]], slots: &[usize], out: &mut [Digest]) {
+    let mut pairs = blocks.chunks_exact(2);
+    let mut at = 0;
+    for pair in &mut pairs {
+        let mut states = [state; 2];
+        shani::compress2(&mut states, &[pair[0], pair[1]]);
+        out[slots[at]] = state_bytes(states[0]);
+        out[slots[at + 1]] = state_bytes(states[1]);
+        at += 2;
+    }
+    if let [last] = pairs.remainder() {
+        let mut last_state = state;
+        sha2::block_api::compress256(&mut last_state, &[*last]);
+        out[slots[at]] = state_bytes(last_state);
+    }
+}
+
+/// Writes `a ‖ b` (at most [`ONE_BLOCK_MAX`] bytes) into the zeroed `block` as the last block of
+/// a message that had `before` bytes before it: the `0x80` marker and the length in bits.
+fn pad_into(block: &mut [u8; BLOCK], before: usize, a: &[u8], b: &[u8]) {
     let len = a.len() + b.len();
-    let mut block = [0u8; BLOCK];
     block[..a.len()].copy_from_slice(a);
     block[a.len()..len].copy_from_slice(b);
     block[len] = 0x80;
     block[56..].copy_from_slice(&(((before + len) as u64) * 8).to_be_bytes());
-    sha2::block_api::compress256(&mut state, &[block]);
+}
+
+fn state_bytes(state: [u32; 8]) -> Digest {
     let mut out = [0u8; 32];
     for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
         chunk.copy_from_slice(&word.to_be_bytes());
     }
     out
+}
+
+/// Finishes a SHA-256 whose `state` has absorbed `before` bytes, with `a ‖ b` (at most
+/// [`ONE_BLOCK_MAX`] bytes) as the last block: padded in a stack buffer and compressed once.
+fn one_block(mut state: [u32; 8], before: usize, a: &[u8], b: &[u8]) -> Digest {
+    let mut block = [0u8; BLOCK];
+    pad_into(&mut block, before, a, b);
+    sha2::block_api::compress256(&mut state, &[block]);
+    state_bytes(state)
 }
 
 /// Lowercase hex of a digest.

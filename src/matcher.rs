@@ -1,10 +1,10 @@
-//! Matching one record against the watchlist (SPEC §6): normalize each value, hash it, look the
-//! digest up, and group the hits by watch entry.
+//! Matching records against the watchlist (SPEC §6): normalize each value, hash it, look the
+//! digest up, and group the hits by record and watch entry.
 //!
-//! Runs on the workers for every record, so it reuses one [`MatchScratch`] per worker and
-//! allocates only when a record matches.
+//! Runs on the workers for every task of records, so it reuses one [`MatchScratch`] per worker
+//! and allocates only when a record matches.
 
-use crate::hash::Hasher;
+use crate::hash::{Digest, HashScratch, Hasher};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::normalize;
 use crate::watchlist::{EntryId, Watchlist};
@@ -44,34 +44,76 @@ struct Value {
     canonical: (usize, usize),
 }
 
+/// A digest to look up: what it was hashed from, and which value shows it.
 #[derive(Clone, Copy, Debug)]
-struct Hit {
-    entry: EntryId,
+struct Query {
     kind: Kind,
+    /// The hashed text in `canonical` (for `name_dob`, `<name>|<dob>`).
+    text: (usize, usize),
     /// The value that matched; for `name_dob`, the name.
     value: usize,
 }
 
-/// Buffers one worker reuses for every record.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    entry: EntryId,
+    kind: Kind,
+    value: usize,
+    /// The record's place in the task.
+    record: usize,
+}
+
+/// One record of the task: where its values and queries are.
+#[derive(Clone, Copy, Debug)]
+struct RecordMark {
+    record: u64,
+    line: u64,
+    values: (usize, usize),
+    queries: (usize, usize),
+}
+
+/// Buffers one worker reuses for every task, so a record costs no allocation unless it matches.
+///
+/// A task's records are matched in three passes: every value is normalized (and kept here),
+/// then every canonical value is hashed ([`Hasher::digest_all`], two compressions at a time),
+/// then every digest is looked up, each slot prefetched a few lookups ahead.
 #[derive(Default)]
 pub struct MatchScratch {
     raw: String,
     canonical: String,
     values: Vec<Value>,
+    queries: Vec<Query>,
+    records: Vec<RecordMark>,
+    digests: Vec<Digest>,
+    hashing: HashScratch,
     hits: Vec<Hit>,
     tmp: String,
-    /// This record's invalid values, added to the totals only if the record is not bad.
+    /// The current record's first value and query, and text lengths, to undo a bad record.
+    start: (usize, usize, usize, usize),
+    /// The current record's invalid values, added to the task's only if the record is not bad.
+    record_invalid: InvalidCounts,
+    /// The task's invalid values.
     invalid: InvalidCounts,
-    /// Values (valid or not) this record held.
+    /// Identity values (valid or not) the current record, then the task, held.
+    record_seen: u64,
     seen: u64,
 }
 
 impl MatchScratch {
-    /// Identity values (valid or not) of the current record.
+    /// Identity values (valid or not) of the records ended so far in this task.
     pub fn values_seen(&self) -> u64 {
         self.seen
     }
+
+    /// Invalid values per kind of the records ended so far in this task.
+    pub fn invalid(&self) -> &InvalidCounts {
+        &self.invalid
+    }
 }
+
+/// How many lookups ahead a slot is prefetched: enough to overlap the cache misses of a large
+/// watchlist, few enough that the lines are still there when they are read.
+const PREFETCH_AHEAD: usize = 8;
 
 /// Matches records against a watchlist with one hasher.
 pub struct Matcher<'a> {
@@ -80,18 +122,26 @@ pub struct Matcher<'a> {
 }
 
 impl Matcher<'_> {
-    /// Starts a record: forgets the previous one's values and hits.
-    pub fn begin(&self, s: &mut MatchScratch) {
+    /// Starts a task: forgets the previous one's records.
+    pub fn begin_task(&self, s: &mut MatchScratch) {
         s.raw.clear();
         s.canonical.clear();
         s.values.clear();
-        s.hits.clear();
+        s.queries.clear();
+        s.records.clear();
         s.invalid = [0; KIND_COUNT];
         s.seen = 0;
     }
 
+    /// Starts a record of the task.
+    pub fn begin(&self, s: &mut MatchScratch) {
+        s.start = (s.values.len(), s.queries.len(), s.raw.len(), s.canonical.len());
+        s.record_invalid = [0; KIND_COUNT];
+        s.record_seen = 0;
+    }
+
     /// Adds one field of the record: skipped when absent, split when it holds several phones,
-    /// normalized, hashed and looked up.
+    /// normalized and queued for hashing.
     pub fn add_field(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
         if normalize::is_absent(raw) {
             return;
@@ -103,25 +153,78 @@ impl Matcher<'_> {
         }
     }
 
-    /// Ends the record: adds its invalid-value counts to `invalid` and returns the pairs it forms
-    /// with watch entries, ordered by entry.
-    pub fn finish(&self, s: &mut MatchScratch, invalid: &mut InvalidCounts) -> Vec<Pair> {
-        for (total, n) in invalid.iter_mut().zip(s.invalid) {
+    /// Ends the record: queues its `name_dob` pairs and counts its values.
+    pub fn end(&self, s: &mut MatchScratch, record: u64, line: u64) {
+        self.add_name_dob(s);
+        for (total, n) in s.invalid.iter_mut().zip(s.record_invalid) {
             *total += n;
         }
-        self.add_name_dob(s);
-        if s.hits.is_empty() {
-            return Vec::new();
+        s.seen += s.record_seen;
+        s.records.push(RecordMark {
+            record,
+            line,
+            values: (s.start.0, s.values.len()),
+            queries: (s.start.1, s.queries.len()),
+        });
+    }
+
+    /// Forgets the record begun last (it turned out to be bad): its values are not counted.
+    pub fn abandon(&self, s: &mut MatchScratch) {
+        let (values, queries, raw, canonical) = s.start;
+        s.values.truncate(values);
+        s.queries.truncate(queries);
+        s.raw.truncate(raw);
+        s.canonical.truncate(canonical);
+    }
+
+    /// Hashes and looks up every value of the task's records, and calls `found` with each
+    /// record that forms pairs with watch entries (ordered by entry), in record order.
+    pub fn finish_task(&self, s: &mut MatchScratch, mut found: impl FnMut(u64, u64, Vec<Pair>)) {
+        let texts = s.queries.iter().map(|q| (q.kind, &s.canonical[q.text.0..q.text.1]));
+        self.hasher.digest_all(texts, &mut s.hashing, &mut s.digests);
+        let digests = &s.digests;
+        for d in digests.iter().take(PREFETCH_AHEAD) {
+            self.watchlist.prefetch(d);
         }
-        s.hits.sort_by_key(|h| h.entry);
-        s.hits
-            .chunk_by(|a, b| a.entry == b.entry)
-            .map(|hits| Pair {
-                entry: hits[0].entry,
-                matched: hits.iter().map(|h| h.kind).collect(),
-                values: shown_values(s, hits),
-            })
-            .collect()
+        // Records are in query order, so the record of each hit is found by walking forward.
+        let mut record = 0;
+        s.hits.clear();
+        for (q, digest) in digests.iter().enumerate() {
+            if let Some(ahead) = digests.get(q + PREFETCH_AHEAD) {
+                self.watchlist.prefetch(ahead);
+            }
+            let entries = self.watchlist.lookup(digest);
+            if entries.is_empty() {
+                continue;
+            }
+            while s.records[record].queries.1 <= q {
+                record += 1;
+            }
+            let query = s.queries[q];
+            s.hits.extend(entries.iter().map(|&entry| Hit {
+                entry,
+                kind: query.kind,
+                value: query.value,
+                record,
+            }));
+        }
+        let mut hits = std::mem::take(&mut s.hits);
+        for record_hits in hits.chunk_by_mut(|a, b| a.record == b.record) {
+            // Stable: a record's hits stay in value order within each entry.
+            record_hits.sort_by_key(|h| h.entry);
+            let mark = s.records[record_hits[0].record];
+            let pairs = record_hits
+                .chunk_by(|a, b| a.entry == b.entry)
+                .map(|hits| Pair {
+                    entry: hits[0].entry,
+                    matched: hits.iter().map(|h| h.kind).collect(),
+                    values: shown_values(s, mark.values, hits),
+                })
+                .collect();
+            found(mark.record, mark.line, pairs);
+        }
+        hits.clear();
+        s.hits = hits;
     }
 
     /// Matches a whole record given as (kind, raw value) fields.
@@ -131,17 +234,24 @@ impl Matcher<'_> {
         s: &mut MatchScratch,
         invalid: &mut InvalidCounts,
     ) -> Vec<Pair> {
+        self.begin_task(s);
         self.begin(s);
         for (kind, raw) in fields {
             self.add_field(kind, raw, s);
         }
-        self.finish(s, invalid)
+        self.end(s, 1, 1);
+        let mut pairs = Vec::new();
+        self.finish_task(s, |_, _, p| pairs = p);
+        for (total, n) in invalid.iter_mut().zip(s.invalid) {
+            *total += n;
+        }
+        pairs
     }
 
     fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
-        s.seen += 1;
+        s.record_seen += 1;
         if normalize::normalize_into(kind, raw, &mut s.tmp).is_err() {
-            s.invalid[kind.index()] += 1;
+            s.record_invalid[kind.index()] += 1;
             return;
         }
         let value = s.values.len();
@@ -149,45 +259,48 @@ impl Matcher<'_> {
         s.raw.push_str(normalize::trim(raw));
         let canonical_start = s.canonical.len();
         s.canonical.push_str(&s.tmp);
-        s.values.push(Value {
-            kind,
-            raw: (raw_start, s.raw.len()),
-            canonical: (canonical_start, s.canonical.len()),
-        });
+        let canonical = (canonical_start, s.canonical.len());
+        s.values.push(Value { kind, raw: (raw_start, s.raw.len()), canonical });
         if kind != Kind::Dob {
-            let digest = self.hasher.digest(kind, &s.tmp);
-            for &entry in self.watchlist.lookup(&digest) {
-                s.hits.push(Hit { entry, kind, value });
-            }
+            s.queries.push(Query { kind, text: canonical, value });
         }
     }
 
-    /// Hashes every (name, dob) pair of the record as `name_dob`.
+    /// Queues every (name, dob) pair of the record as `name_dob`.
     fn add_name_dob(&self, s: &mut MatchScratch) {
-        for (n, name) in s.values.iter().enumerate().filter(|(_, v)| v.kind == Kind::Name) {
-            for dob in s.values.iter().filter(|v| v.kind == Kind::Dob) {
-                s.tmp.clear();
-                s.tmp.push_str(&s.canonical[name.canonical.0..name.canonical.1]);
-                s.tmp.push('|');
-                s.tmp.push_str(&s.canonical[dob.canonical.0..dob.canonical.1]);
-                let digest = self.hasher.digest(Kind::NameDob, &s.tmp);
-                for &entry in self.watchlist.lookup(&digest) {
-                    s.hits.push(Hit { entry, kind: Kind::NameDob, value: n });
+        let record = s.start.0..s.values.len();
+        for n in record.clone() {
+            let name = s.values[n];
+            if name.kind != Kind::Name {
+                continue;
+            }
+            for d in record.clone() {
+                let dob = s.values[d];
+                if dob.kind != Kind::Dob {
+                    continue;
                 }
+                let start = s.canonical.len();
+                s.canonical.extend_from_within(name.canonical.0..name.canonical.1);
+                s.canonical.push('|');
+                s.canonical.extend_from_within(dob.canonical.0..dob.canonical.1);
+                s.queries.push(Query { kind: Kind::NameDob, text: (start, s.canonical.len()), value: n });
             }
         }
     }
 }
 
 /// For each shown kind, the value that matched this entry, else the record's first valid one.
-fn shown_values(s: &MatchScratch, hits: &[Hit]) -> ShownValues {
+/// `record` is the range of the record's values in `s.values`.
+fn shown_values(s: &MatchScratch, record: (usize, usize), hits: &[Hit]) -> ShownValues {
+    let (first, end) = record;
+    let record = &s.values[first..end];
     let mut shown = ShownValues::default();
     for (slot, kind) in shown.0.iter_mut().zip(Kind::SHOWN) {
         let matched = hits
             .iter()
             .find(|h| h.kind == kind || (kind == Kind::Name && h.kind == Kind::NameDob))
             .map(|h| h.value);
-        let index = matched.or_else(|| s.values.iter().position(|v| v.kind == kind));
+        let index = matched.or_else(|| record.iter().position(|v| v.kind == kind).map(|i| first + i));
         *slot = index.map(|i| {
             let v = &s.values[i];
             ShownValue {

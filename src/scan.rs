@@ -152,6 +152,14 @@ enum Outcome {
     Bad { record: u64, line: u64, reason: &'static str },
 }
 
+impl Outcome {
+    fn record(&self) -> u64 {
+        match self {
+            Outcome::Pairs { record, .. } | Outcome::Bad { record, .. } => *record,
+        }
+    }
+}
+
 /// One work item's results, in record order.
 #[derive(Default)]
 struct TaskResult {
@@ -331,25 +339,33 @@ pub fn map_batch<S: Default, T: Send>(
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
     map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut WorkerScratch| {
         let mut result = TaskResult::default();
+        let WorkerScratch { text, matching } = scratch;
+        matcher.begin_task(matching);
         for span in spans {
             if let Some(reason) = span.bad {
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 continue;
             }
-            let WorkerScratch { text, matching } = scratch;
             matcher.begin(matching);
             let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
             let layout = batch.layout(span);
             if let Err(reason) = extractor.extract(&batch.record_text(span), layout, text, &mut sink) {
+                matcher.abandon(matching);
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 continue;
             }
-            result.values += matching.values_seen();
-            let pairs = matcher.finish(matching, &mut result.invalid);
-            if !pairs.is_empty() {
-                result.outcomes.push(Outcome::Pairs { record: span.record, line: span.line, pairs });
-            }
+            matcher.end(matching, span.record, span.line);
         }
+        let bad = result.outcomes.len();
+        matcher.finish_task(matching, |record, line, pairs| {
+            result.outcomes.push(Outcome::Pairs { record, line, pairs });
+        });
+        if bad > 0 && result.outcomes.len() > bad {
+            // Bad records and matches were gathered in two passes: put them back in record order.
+            result.outcomes.sort_by_key(Outcome::record);
+        }
+        result.values = matching.values_seen();
+        result.invalid = *matching.invalid();
         result.records = spans.len() as u64;
         result
     })

@@ -59,7 +59,11 @@ pub struct ScanCommand {
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
-    let watchlist = watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
+    // Loaded on as many threads as the scan will use.
+    let pool = scan::thread_pool(cmd.threads)?;
+    let watchlist =
+        pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
+    drop(pool);
     for warning in &watchlist.warnings {
         eprintln!("leakcheck: warning: {}", report::mask::sanitize(warning));
     }

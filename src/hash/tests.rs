@@ -101,6 +101,23 @@ fn fast_paths_equal_the_general_algorithms_at_every_length() {
 }
 
 #[test]
+fn digest_all_equals_digest_one_by_one() {
+    // Every length around the one-block limit, every kind, odd and even counts, keyed or not.
+    let text = "y".repeat(80);
+    let values: Vec<(Kind, &str)> =
+        (0..=70).map(|len| (Kind::MATCHED[len % Kind::MATCHED.len()], &text[..len])).collect();
+    for hasher in [Hasher::unkeyed(), Hasher::keyed(&[4u8; 32]).unwrap()] {
+        let mut scratch = HashScratch::default();
+        let mut out = Vec::new();
+        for n in [0, 1, 2, 3, values.len()] {
+            hasher.digest_all(values[..n].iter().copied(), &mut scratch, &mut out);
+            let expected: Vec<Digest> = values[..n].iter().map(|&(k, v)| hasher.digest(k, v)).collect();
+            assert_eq!(out, expected, "{n} values, keyed {}", hasher.is_keyed());
+        }
+    }
+}
+
+#[test]
 fn hex_round_trips() {
     let d = Hasher::unkeyed().digest(Kind::Nik, "3201014107900001");
     assert_eq!(from_hex(&to_hex(&d)), Some(d));

@@ -101,7 +101,18 @@ fn looks_like_data(headers: &[String]) -> bool {
 
 /// Calls `f(column, text)` for each field of one record (its line terminator excluded),
 /// unquoting quoted fields into `scratch`.
-pub fn for_each_field(record: &str, delim: u8, scratch: &mut String, mut f: impl FnMut(usize, &str)) {
+pub fn for_each_field(record: &str, delim: u8, scratch: &mut String, f: impl FnMut(usize, &str)) {
+    for_each_field_until(record, delim, scratch, usize::MAX, f);
+}
+
+/// [`for_each_field`] up to column `last`: the fields after it are not looked at.
+pub fn for_each_field_until(
+    record: &str,
+    delim: u8,
+    scratch: &mut String,
+    last: usize,
+    mut f: impl FnMut(usize, &str),
+) {
     let rec = record.strip_suffix('\r').unwrap_or(record);
     let bytes = rec.as_bytes();
     // Delimiters and quotes are ASCII, so every index found below is a char boundary.
@@ -140,7 +151,7 @@ pub fn for_each_field(record: &str, delim: u8, scratch: &mut String, mut f: impl
             f(col, &rec[i..end]);
             end
         };
-        if end >= rec.len() {
+        if end >= rec.len() || col >= last {
             return;
         }
         i = end + 1;
@@ -186,9 +197,8 @@ impl Extractor for CsvExtractor {
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
         let Some(last) = self.last_role else { return Ok(()) };
-        for_each_field(record, self.delim, scratch, |col, field| {
-            if col <= last
-                && let Some(Some(kind)) = self.roles.get(col)
+        for_each_field_until(record, self.delim, scratch, last, |col, field| {
+            if let Some(Some(kind)) = self.roles.get(col)
                 && !is_null_marker(field)
             {
                 sink(*kind, field);

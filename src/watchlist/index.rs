@@ -1,72 +1,130 @@
 //! The digest → watch entries lookup the scan probes for every value.
+//!
+//! A flat open-addressing table: digests are already uniform, so the slot is taken straight from
+//! the digest's first bits (no further hashing), and each 8-byte slot holds 32 other bits of the
+//! digest as a tag beside the group number, so a miss, which is nearly every probe, reads one
+//! cache line of slots and never the 32-byte digests. The table is at most half full, so a probe
+//! costs the same for a thousand entries as for millions, apart from cache misses, which
+//! [`DigestIndex::prefetch`] lets the caller overlap.
 
 use crate::hash::Digest;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// Index of a watch entry in load order.
 pub type EntryId = u32;
 
-/// A digest as a map key. Digests are already uniform, so the map hashes only their first
-/// eight bytes instead of running SipHash over all 32.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Key(Digest);
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&self.0[..8]);
-        state.write_u64(u64::from_le_bytes(first));
-    }
-}
-
-/// Passes the key's pre-mixed `u64` through.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// Maps each digest to the entries that hold it, stored as ranges of one flat id list.
-#[derive(Default)]
 pub struct DigestIndex {
-    map: HashMap<Key, (u32, u32), BuildHasherDefault<PassThrough>>,
+    /// `0` is empty; otherwise the digest's tag in the high half and its group + 1 in the low.
+    slots: Vec<u64>,
+    /// `slots.len() - 1` (the length is a power of two).
+    mask: usize,
+    /// 64 minus the table's size in bits: `home` keeps the prefix's top bits.
+    shift: u32,
+    /// Each group's digest, for the exact comparison once the tag matches.
+    digests: Vec<Digest>,
+    /// Group `g`'s entries are `ids[starts[g]..starts[g + 1]]`.
+    starts: Vec<u32>,
     ids: Vec<EntryId>,
+}
+
+impl Default for DigestIndex {
+    fn default() -> Self {
+        DigestIndex::build(Vec::new())
+    }
+}
+
+/// The digest's first eight bytes as a big-endian number: the same order as the digests.
+#[inline]
+fn prefix(digest: &Digest) -> u64 {
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    u64::from_be_bytes(first)
+}
+
+/// Where `digest`'s probe starts: the top bits of its prefix, so that digests in sorted order
+/// fill the table from front to back while it is built.
+#[inline]
+fn home(digest: &Digest, shift: u32) -> usize {
+    // `checked_shr`: a one-slot shift of 64 would overflow; the table has at least 16 slots.
+    prefix(digest).checked_shr(shift).unwrap_or(0) as usize
+}
+
+/// Bits of `digest` that do not choose the slot, kept in the slot to reject misses cheaply.
+#[inline]
+fn tag(digest: &Digest) -> u64 {
+    let mut bits = [0u8; 4];
+    bits.copy_from_slice(&digest[8..12]);
+    u64::from(u32::from_le_bytes(bits)) << 32
 }
 
 impl DigestIndex {
     /// Builds the index from (digest, entry) pairs in any order; duplicates are dropped.
     pub fn build(mut pairs: Vec<(Digest, EntryId)>) -> Self {
-        pairs.sort_unstable();
+        use rayon::slice::ParallelSliceMut;
+        // By the prefix first: one integer comparison settles nearly every pair.
+        pairs.par_sort_unstable_by(|a, b| prefix(&a.0).cmp(&prefix(&b.0)).then_with(|| a.cmp(b)));
         pairs.dedup();
-        let mut index = DigestIndex::default();
-        index.map.reserve(pairs.len());
-        index.ids.reserve(pairs.len());
+        let groups = pairs.chunk_by(|a, b| a.0 == b.0).count();
+        // At most half full: short probe runs, and an empty slot always ends a probe.
+        let capacity = (groups * 2).next_power_of_two().max(16);
+        let mut index = DigestIndex {
+            slots: vec![0; capacity],
+            mask: capacity - 1,
+            shift: 64 - capacity.trailing_zeros(),
+            digests: Vec::with_capacity(groups),
+            starts: Vec::with_capacity(groups + 1),
+            ids: Vec::with_capacity(pairs.len()),
+        };
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let start = index.ids.len() as u32;
+            let digest = group[0].0;
+            let number = index.digests.len() as u64;
+            index.starts.push(index.ids.len() as u32);
             index.ids.extend(group.iter().map(|&(_, id)| id));
-            index.map.insert(Key(group[0].0), (start, group.len() as u32));
+            index.digests.push(digest);
+            let mut slot = home(&digest, index.shift);
+            while index.slots[slot] != 0 {
+                slot = (slot + 1) & index.mask;
+            }
+            index.slots[slot] = tag(&digest) | (number + 1);
         }
+        index.starts.push(index.ids.len() as u32);
         index
     }
 
     /// Entries holding `digest`, in load order.
+    #[inline]
     pub fn get(&self, digest: &Digest) -> &[EntryId] {
-        match self.map.get(&Key(*digest)) {
-            Some(&(start, len)) => &self.ids[start as usize..(start + len) as usize],
-            None => &[],
+        let tag = tag(digest);
+        let mut slot = home(digest, self.shift);
+        loop {
+            let found = self.slots[slot];
+            if found == 0 {
+                return &[];
+            }
+            if found & !0xffff_ffff == tag {
+                let group = (found & 0xffff_ffff) as usize - 1;
+                if self.digests[group] == *digest {
+                    return &self.ids[self.starts[group] as usize..self.starts[group + 1] as usize];
+                }
+            }
+            slot = (slot + 1) & self.mask;
         }
+    }
+
+    /// Asks the CPU to start loading the slots `get(digest)` will read, so that the cache misses
+    /// of a large watchlist overlap instead of following one another.
+    #[inline]
+    pub fn prefetch(&self, digest: &Digest) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let slot: *const u64 = &self.slots[home(digest, self.shift)];
+            // SAFETY: a prefetch is only a hint: it cannot fault or change memory, and the
+            // pointer is to an element of `slots`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(slot.cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = digest;
     }
 }
 
@@ -86,6 +144,40 @@ mod tests {
         assert_eq!(index.get(&d(1)), &[1, 3]);
         assert_eq!(index.get(&d(2)), &[0]);
         assert_eq!(index.get(&d(9)), &[] as &[EntryId]);
-        assert_eq!(index.map.len(), 2);
+        assert_eq!(index.digests.len(), 2);
+    }
+
+    #[test]
+    fn colliding_homes_and_tags_still_find_exactly() {
+        // Same first 12 bytes (same home slot and tag), different tails: probing must go on
+        // past a tag match whose digest differs, and stop at the first empty slot.
+        let digests: Vec<Digest> = (0..40u8)
+            .map(|n| {
+                let mut x = [7u8; 32];
+                x[20] = n;
+                x
+            })
+            .collect();
+        let index = DigestIndex::build(digests.iter().enumerate().map(|(i, d)| (*d, i as u32)).collect());
+        for (i, digest) in digests.iter().enumerate() {
+            assert_eq!(index.get(digest), &[i as u32]);
+        }
+        let mut absent = [7u8; 32];
+        absent[20] = 200;
+        assert!(index.get(&absent).is_empty());
+        assert!(DigestIndex::default().get(&absent).is_empty());
+    }
+
+    #[test]
+    fn many_random_digests_are_all_found_and_others_are_not() {
+        use sha2::Digest as _;
+        let digest = |n: u32| -> Digest { sha2::Sha256::digest(n.to_le_bytes()).into() };
+        let index = DigestIndex::build((0..20_000).map(|n| (digest(n), n)).collect());
+        assert!(index.slots.len() >= 40_000 && index.slots.len().is_power_of_two());
+        for n in 0..20_000 {
+            index.prefetch(&digest(n));
+            assert_eq!(index.get(&digest(n)), &[n]);
+        }
+        assert!((20_000..40_000).all(|n| index.get(&digest(n)).is_empty()));
     }
 }

@@ -43,6 +43,12 @@ impl Watchlist {
         self.index.get(digest)
     }
 
+    /// Starts loading what [`Watchlist::lookup`] of `digest` will read (see [`DigestIndex::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self, digest: &Digest) {
+        self.index.prefetch(digest);
+    }
+
     pub fn entry(&self, id: EntryId) -> &WatchEntry {
         &self.entries[id as usize]
     }
@@ -116,6 +122,28 @@ impl Person {
         Ok(())
     }
 
+    /// One digest per identifier, plus `name_dob` for every name and date pair.
+    pub fn digests(&self, hasher: &Hasher) -> Vec<(Kind, Digest)> {
+        let of = |kind: Kind| self.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
+        let mut digests = Vec::with_capacity(self.values.len() + 1);
+        for (kind, value) in &self.values {
+            if *kind != Kind::Dob {
+                digests.push((*kind, hasher.digest(*kind, value)));
+            }
+        }
+        let mut joined = String::new();
+        for name in of(Kind::Name) {
+            for dob in of(Kind::Dob) {
+                joined.clear();
+                joined.push_str(name);
+                joined.push('|');
+                joined.push_str(dob);
+                digests.push((Kind::NameDob, hasher.digest(Kind::NameDob, &joined)));
+            }
+        }
+        digests
+    }
+
     /// True when the entry can match something (a date of birth alone cannot).
     pub fn has_identifier(&self) -> bool {
         self.values.iter().any(|(k, _)| *k != Kind::Dob)
@@ -147,26 +175,28 @@ pub(crate) struct Builder<'h> {
 impl Builder<'_> {
     /// Adds a person: one digest per identifier, plus `name_dob` for every name and date pair.
     pub fn add(&mut self, label: String, person: &Person) {
-        let of = |kind: Kind| person.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
-        let mut digests = Vec::new();
-        for (kind, value) in &person.values {
-            if *kind != Kind::Dob {
-                digests.push((*kind, self.hasher.digest(*kind, value)));
-            }
-        }
-        for name in of(Kind::Name) {
-            for dob in of(Kind::Dob) {
-                digests.push((Kind::NameDob, self.hasher.digest(Kind::NameDob, &format!("{name}|{dob}"))));
-            }
-        }
+        let digests = person.digests(self.hasher);
         self.add_digests(label, digests);
     }
 
     /// Adds an entry given by its digests (from a hashed watchlist, or hashed above).
     pub fn add_digests(&mut self, label: String, mut digests: Vec<(Kind, Digest)>) {
         digests.sort_by_key(|(kind, _)| *kind);
-        let mut seen = std::collections::HashSet::new();
-        digests.retain(|(_, d)| seen.insert(*d));
+        // Each digest once, the first kind that has it kept. A person has a handful: a linear
+        // search, unless a hostile row holds thousands of phones.
+        if digests.len() <= 32 {
+            let mut kept = 0;
+            for i in 0..digests.len() {
+                if !digests[..kept].iter().any(|(_, d)| *d == digests[i].1) {
+                    digests.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            digests.truncate(kept);
+        } else {
+            let mut seen = std::collections::HashSet::new();
+            digests.retain(|(_, d)| seen.insert(*d));
+        }
         let id = self.entries.len() as EntryId;
         self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
         if let Some(kept) = &mut self.kept {

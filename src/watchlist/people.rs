@@ -1,9 +1,22 @@
-//! The CSV-of-people watchlist: a header naming identity columns, one person per row.
+//! The CSV-of-people watchlist: a header naming identity columns, one person per row. Rows are
+//! normalized and hashed in parallel chunks and added in file order.
 
 use super::{Builder, Person, WatchlistError};
+use crate::hash::{Digest, Hasher};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::roles;
+use rayon::prelude::*;
+
+/// Rows read before a chunk is normalized and hashed in parallel (then added in order).
+const CHUNK_ROWS: usize = 16_384;
+
+/// One row, normalized and hashed off the loading thread.
+enum Row {
+    Blank,
+    Rejected { line: u64, reason: String },
+    Person { label: String, digests: Vec<(Kind, Digest)> },
+}
 
 pub(super) fn load(
     path: &str,
@@ -18,41 +31,91 @@ pub(super) fn load(
         .from_reader(text.as_bytes());
     let headers: Vec<String> =
         reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|h| h.trim().to_string()).collect();
-    let kinds: Vec<Option<Kind>> = headers.iter().map(|h| roles::role_from_header(h)).collect();
-    let label_col = headers.iter().position(|h| roles::is_label(h));
-    for (row, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
+    let plan = Plan {
+        kinds: headers.iter().map(|h| roles::role_from_header(h)).collect(),
+        label_col: headers.iter().position(|h| roles::is_label(h)),
+        headers,
+        refuse_hashed: builder.refuse_hashed,
+        hasher: builder.hasher,
+    };
+    // Records are reused from chunk to chunk.
+    let mut chunk = vec![csv::StringRecord::new(); CHUNK_ROWS];
+    let mut first_row = 0;
+    loop {
+        // A malformed row ends the load, but only after the rows before it (whose own errors
+        // come first).
+        let mut malformed = None;
+        let mut filled = 0;
+        while filled < CHUNK_ROWS {
+            match reader.read_record(&mut chunk[filled]) {
+                Ok(true) => filled += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    malformed = Some(csv_error(path, &e));
+                    break;
+                }
+            }
+        }
+        if filled == 0 && malformed.is_none() {
+            return Ok(());
+        }
+        let rows: Vec<Row> = chunk[..filled]
+            .par_iter()
+            .enumerate()
+            .map(|(i, record)| plan.row(first_row + i, record))
+            .collect();
+        first_row += filled;
+        for row in rows {
+            match row {
+                Row::Blank => {}
+                Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
+                Row::Person { label, digests } => builder.add_digests(label, digests),
+            }
+        }
+        if let Some(error) = malformed {
+            return Err(error);
+        }
+    }
+}
+
+/// What every row needs to know about the file.
+struct Plan<'h> {
+    headers: Vec<String>,
+    kinds: Vec<Option<Kind>>,
+    label_col: Option<usize>,
+    refuse_hashed: bool,
+    hasher: &'h Hasher,
+}
+
+impl Plan<'_> {
+    /// Row number `row` (0-based) of the data.
+    fn row(&self, row: usize, record: &csv::StringRecord) -> Row {
         let line = record.position().map_or(0, |p| p.line());
         if record.iter().all(normalize::is_absent) {
-            continue;
+            return Row::Blank;
         }
         let mut person = Person::default();
-        let mut problem = None;
         for (col, value) in record.iter().enumerate() {
-            let Some(Some(kind)) = kinds.get(col) else { continue };
+            let Some(Some(kind)) = self.kinds.get(col) else { continue };
             if normalize::is_absent(value) {
                 continue;
             }
             if let Err(why) = person.add(*kind, value) {
-                problem = Some(format!("column {:?}: invalid {kind}: {why}", headers[col]));
-                break;
+                let reason = format!("column {:?}: invalid {kind}: {why}", self.headers[col]);
+                return Row::Rejected { line, reason };
             }
         }
-        if problem.is_none() && !person.has_identifier() {
-            problem = Some("no identifier (NIK, phone, e-mail or name) in this row".to_string());
+        if !person.has_identifier() {
+            let reason = "no identifier (NIK, phone, e-mail or name) in this row".to_string();
+            return Row::Rejected { line, reason };
         }
-        if let Some(reason) = problem {
-            builder.reject(path, line, reason)?;
-            continue;
-        }
-        let given = label_col.and_then(|c| record.get(c)).map(str::trim).filter(|l| !l.is_empty());
+        let given = self.label_col.and_then(|c| record.get(c)).map(str::trim).filter(|l| !l.is_empty());
         // A hashed list must hold no identifier: a label that is one (a NIK used as the id) is
         // replaced by the row number there.
-        let given = given.filter(|l| !(builder.refuse_hashed && looks_like_identifier(l)));
+        let given = given.filter(|l| !(self.refuse_hashed && looks_like_identifier(l)));
         let label = given.map_or_else(|| format!("R{}", row + 1), str::to_string);
-        builder.add(label, &person);
+        Row::Person { label, digests: person.digests(self.hasher) }
     }
-    Ok(())
 }
 
 /// A valid NIK, phone or e-mail.

@@ -14,6 +14,8 @@
 //! shares a NIK, a phone or a canonical name with any watchlist person, so a correct scan of
 //! the dump reports exactly P exposed records, P exposed watch entries and no possible
 //! matches. `--truth-out` lists the planted records with the kinds a scan should match.
+//! `--extra-people M` appends M people who share nothing with any dump record, so every
+//! prefix of that longer watchlist that holds the first K people has the same ground truth.
 
 use std::collections::{HashMap, HashSet};
 use std::env;
@@ -31,6 +33,7 @@ gendump — write a large synthetic leak of Indonesian patient records plus a wa
 USAGE:
     gendump --size-mb N --out DUMP --watch-out WATCHLIST.csv --watch-people K
             [--format F] [--planted P] [--seed S] [--truth-out TRUTH.csv]
+            [--extra-people M]
 
 OPTIONS:
     --size-mb N         dump size in MB of the CSV format (1 MB = 1,000,000 bytes;
@@ -56,6 +59,14 @@ OPTIONS:
     --watch-out PATH    the watchlist, a CSV of people: id,nik,nama,tgl_lahir,no_hp
     --watch-people K    number of watchlist people (ids W-000001 …)
     --planted P         how many of them appear in the dump [default: K/10, rounded up]
+    --extra-people M    append M more people to the watchlist (ids W-(K+1)…), none of them
+                        in the dump, for big-watchlist benchmarks [default: 0]. The dump,
+                        the truth and the watchlist's first K rows are byte-identical to a
+                        run without it, so the first N >= K rows (`head -n N+1`) are a
+                        watchlist of N people with the same ground truth. Their identifiers
+                        cannot occur in the dump: names of four tokens (dump names have at
+                        most three), NIK district codes 31-79 (the dump's are 01-30) and
+                        landline phones (the dump's are mobiles)
     --seed S            PRNG seed [default: 42]
     --truth-out PATH    also write the planted records: watch,record,line,matched.
                         `record` is the same in every format (SPEC §5: data rows, lines,
@@ -68,7 +79,8 @@ OPTIONS:
     -h, --help          this text
 
 Same arguments => byte-identical output. The watchlist depends only on --seed,
---watch-people and --planted, not on --size-mb or --format. A summary goes to stderr.";
+--watch-people, --planted and --extra-people, not on --size-mb or --format; the dump not on
+--extra-people. A summary goes to stderr.";
 
 /// "MB" in `--size-mb` and in throughput figures is decimal, like the bench table.
 const BYTES_PER_MB: f64 = 1_000_000.0;
@@ -82,6 +94,12 @@ const DUMP_STREAM: u64 = 0x4455_4d50_5f43_5356;
 /// Choices that only change how a format spells a record (JSON number NIKs, nested phones)
 /// come from a third stream, so all formats hold the same records.
 const SHAPE_STREAM: u64 = 0x5348_4150_455f_4a53;
+/// `--extra-people` draws from a fourth stream, so the rest of the output does not change.
+const EXTRA_STREAM: u64 = 0x4558_5452_415f_5050;
+/// Extra people's NIK district codes: above the dump's 01–30 (`random_nik`).
+const EXTRA_DISTRICTS: (u32, u32) = (31, 79);
+/// Ids are W-000001 … W-9999999 (seven digits at most).
+const MAX_WATCH_PEOPLE: usize = 9_999_999;
 const DUMP_HEADER: &[u8] = b"nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas\n";
 const WATCH_HEADER: &[u8] = b"id,nik,nama,tgl_lahir,no_hp\n";
 
@@ -337,6 +355,27 @@ const BALI_PROVINCE: u8 = 51;
 const MOBILE_PREFIXES: &[u32] = &[
     811, 812, 813, 821, 822, 823, 851, 852, 853, 814, 815, 816, 855, 856, 857, 858, 817, 818, 819, 859, 877,
     878, 831, 832, 833, 838, 895, 896, 897, 898, 899, 881, 882, 883, 885, 887,
+];
+/// Landline area codes (without the trunk 0) and subscriber digits, for extra watchlist
+/// people: the dump only has mobiles, so their phones never occur in it.
+const LANDLINE_AREAS: &[(u32, u32)] = &[
+    (21, 8),
+    (22, 7),
+    (24, 7),
+    (31, 7),
+    (61, 7),
+    (251, 7),
+    (274, 6),
+    (341, 6),
+    (361, 6),
+    (411, 6),
+    (431, 6),
+    (511, 6),
+    (541, 6),
+    (711, 6),
+    (721, 6),
+    (761, 6),
+    (778, 6),
 ];
 const STREETS: &str = "\
     Merdeka, Jend. Sudirman, Ahmad Yani, Diponegoro, Gatot Subroto, Pahlawan, Imam Bonjol, Gajah Mada, \
@@ -1866,7 +1905,15 @@ fn make_watchlist(rng: &mut Rng, vocab: &Vocab, people: usize) -> (Vec<WatchPers
     (list, reserved)
 }
 
-fn write_watchlist(path: &str, vocab: &Vocab, list: &[WatchPerson], rng: &mut Rng) -> io::Result<()> {
+/// Writes the watchlist: the people of `list`, then `extra` more (`--extra-people`).
+fn write_watchlist(
+    path: &str,
+    vocab: &Vocab,
+    list: &[WatchPerson],
+    rng: &mut Rng,
+    extra: usize,
+    seed: u64,
+) -> io::Result<()> {
     let mut out = Vec::with_capacity(list.len() * 80 + WATCH_HEADER.len());
     out.extend_from_slice(WATCH_HEADER);
     for (i, wp) in list.iter().enumerate() {
@@ -1878,19 +1925,7 @@ fn write_watchlist(path: &str, vocab: &Vocab, list: &[WatchPerson], rng: &mut Rn
             push_nik(&mut out, p.nik, style);
         }
         out.push(b',');
-        let decor = match rng.weighted(&[80, 15, 5]) {
-            0 => Decor::PLAIN,
-            1 => Decor { case: Case::Upper, ..Decor::PLAIN },
-            _ => Decor { degree: Some(*rng.pick(DEGREES)), ..Decor::PLAIN },
-        };
-        let quoted = name_needs_quotes(decor);
-        if quoted {
-            out.push(b'"');
-        }
-        push_name(&mut out, vocab, p.name, decor);
-        if quoted {
-            out.push(b'"');
-        }
+        push_watch_name(&mut out, vocab, p.name, rng);
         out.push(b',');
         if let Some(style) = wp.dob_style {
             push_date(&mut out, p.dob, style);
@@ -1903,7 +1938,131 @@ fn write_watchlist(path: &str, vocab: &Vocab, list: &[WatchPerson], rng: &mut Rn
     }
     let mut file = create(path)?;
     file.write_all(&out)?;
+    if extra > 0 {
+        write_extra_people(&mut file, vocab, list.len(), extra, seed)?;
+    }
     file.flush()
+}
+
+/// A watchlist row's name: as is, in upper case, or with a degree (quoted when it has a comma).
+fn push_watch_name(out: &mut Vec<u8>, vocab: &Vocab, name: Name, rng: &mut Rng) {
+    let decor = match rng.weighted(&[80, 15, 5]) {
+        0 => Decor::PLAIN,
+        1 => Decor { case: Case::Upper, ..Decor::PLAIN },
+        _ => Decor { degree: Some(*rng.pick(DEGREES)), ..Decor::PLAIN },
+    };
+    let quoted = name_needs_quotes(decor);
+    if quoted {
+        out.push(b'"');
+    }
+    push_name(out, vocab, name, decor);
+    if quoted {
+        out.push(b'"');
+    }
+}
+
+/// `--extra-people`: `count` watchlist rows after the first `first` people, from their own
+/// random stream. No dump record can share an identifier with them (see the usage text), so
+/// they change neither the dump nor the truth. Their NIKs and phones are pairwise distinct.
+fn write_extra_people(
+    file: &mut File,
+    vocab: &Vocab,
+    first: usize,
+    count: usize,
+    seed: u64,
+) -> io::Result<()> {
+    let mut rng = Rng::new(seed ^ EXTRA_STREAM);
+    let (mut niks, mut phones) = (KeySet::default(), KeySet::default());
+    let mut out = Vec::with_capacity(FLUSH_AT + 256);
+    for i in first..first + count {
+        let female = rng.permille(500);
+        let region = rng.cumulative(&vocab.region_cumulative);
+        let dob = random_date(&mut rng);
+        let name = extra_name(&mut rng, vocab, female);
+        let nik = loop {
+            let nik = extra_nik(&mut rng, region, dob, female);
+            if niks.insert(nik) {
+                break nik;
+            }
+        };
+        let (area, subscriber) = loop {
+            let (area, digits) = *rng.pick(LANDLINE_AREAS);
+            let low = 2 * 10u64.pow(digits - 1); // subscriber numbers do not start with 0 or 1
+            let subscriber = low + rng.next_u64() % (10u64.pow(digits) - low);
+            if phones.insert(u64::from(area) * 10u64.pow(digits) + subscriber) {
+                break (area, subscriber);
+            }
+        };
+        let has_phone = rng.permille(850);
+        let has_nik = !has_phone || rng.permille(950);
+        out.extend_from_slice(b"W-");
+        push_padded(&mut out, i as u32 + 1, 6);
+        out.push(b',');
+        if has_nik {
+            let style = [NikStyle::Plain, NikStyle::Dotted, NikStyle::Spaced][rng.weighted(&[80, 10, 10])];
+            push_nik(&mut out, nik, style);
+        }
+        out.push(b',');
+        push_watch_name(&mut out, vocab, name, &mut rng);
+        out.push(b',');
+        if rng.permille(950) {
+            let style = [DateStyle::IsoDash, DateStyle::DayMonthDash, DateStyle::DayMonthSlash]
+                [rng.weighted(&[60, 25, 15])];
+            push_date(&mut out, dob, style);
+        }
+        out.push(b',');
+        if has_phone {
+            push_landline(&mut out, &mut rng, area, subscriber);
+        }
+        out.push(b'\n');
+        if out.len() >= FLUSH_AT {
+            file.write_all(&out)?;
+            out.clear();
+        }
+    }
+    file.write_all(&out)
+}
+
+/// Four name tokens: no dump name has more than three, so no dump record shares it.
+fn extra_name(rng: &mut Rng, vocab: &Vocab, female: bool) -> Name {
+    let (first, gendered) = if female {
+        (&vocab.female_first, &vocab.female_surname)
+    } else {
+        (&vocab.male_first, &vocab.male_surname)
+    };
+    let given = *rng.pick(first);
+    let second = other_token(rng, first, given);
+    let third = loop {
+        let token = *rng.pick(first);
+        if token != given && token != second {
+            break token;
+        }
+    };
+    let last = if rng.permille(700) { *rng.pick(&vocab.surname) } else { *rng.pick(gendered) };
+    Name::of(&[given, second, third, last])
+}
+
+/// A structurally valid NIK whose district code (digits 5–6) no dump NIK has.
+fn extra_nik(rng: &mut Rng, region: usize, dob: Date, female: bool) -> u64 {
+    const DISTRICT: u64 = 10_000_000_000;
+    let nik = random_nik(rng, region, dob, female);
+    let district = u64::from(rng.between(EXTRA_DISTRICTS.0, EXTRA_DISTRICTS.1));
+    nik - (nik / DISTRICT % 100) * DISTRICT + district * DISTRICT
+}
+
+/// A landline as a watchlist would spell it: `(021) 5551234`, `021-5551234`, `+62 21 5551234`….
+fn push_landline(buf: &mut Vec<u8>, rng: &mut Rng, area: u32, subscriber: u64) {
+    let (lead, between): (&[u8], &[u8]) = match rng.weighted(&[25, 30, 20, 15, 10]) {
+        0 => (b"(0", b") "),
+        1 => (b"0", b"-"),
+        2 => (b"0", b""),
+        3 => (b"+62 ", b" "),
+        _ => (b"+62", b""),
+    };
+    buf.extend_from_slice(lead);
+    push_number(buf, u64::from(area));
+    buf.extend_from_slice(between);
+    push_number(buf, subscriber);
 }
 
 /// Which watchlist people to plant, in the order they will appear in the dump.
@@ -2010,6 +2169,7 @@ struct Args {
     seed: u64,
     truth_out: Option<String>,
     format: Format,
+    extra_people: usize,
 }
 
 fn parse_args(argv: Vec<String>) -> Result<Args, String> {
@@ -2018,6 +2178,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
     let (mut watch_people, mut planted): (Option<usize>, Option<usize>) = (None, None);
     let mut seed = DEFAULT_SEED;
     let mut format = Format::Csv;
+    let mut extra_people = 0;
     let mut it = argv.into_iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
@@ -2039,6 +2200,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
             "--truth-out" => truth_out = Some(value),
             "--watch-people" => watch_people = Some(parse_number(&flag, &value)?),
             "--planted" => planted = Some(parse_number(&flag, &value)?),
+            "--extra-people" => extra_people = parse_number(&flag, &value)?,
             "--seed" => seed = parse_number(&flag, &value)?,
             "--format" => {
                 format = Format::parse(&value).ok_or_else(|| {
@@ -2060,6 +2222,9 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
     if watch_people > 999_999 {
         return Err("--watch-people must be at most 999999 (ids are W-000001…W-999999)".to_string());
     }
+    if watch_people + extra_people > MAX_WATCH_PEOPLE {
+        return Err(format!("--watch-people plus --extra-people must be at most {MAX_WATCH_PEOPLE}"));
+    }
     Ok(Args {
         size_bytes: (size_mb * BYTES_PER_MB) as u64,
         out: out.ok_or("--out is required")?,
@@ -2069,6 +2234,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
         seed,
         truth_out,
         format,
+        extra_people,
     })
 }
 
@@ -2138,7 +2304,7 @@ fn run(args: &Args) -> io::Result<()> {
     let mut watch_rng = Rng::new(args.seed ^ WATCH_STREAM);
     let (list, reserved) = make_watchlist(&mut watch_rng, &vocab, args.watch_people);
     let plan = choose_planted(&mut watch_rng, args.watch_people, args.planted);
-    write_watchlist(&args.watch_out, &vocab, &list, &mut watch_rng)?;
+    write_watchlist(&args.watch_out, &vocab, &list, &mut watch_rng, args.extra_people, args.seed)?;
 
     let started = Instant::now();
     let (writer, planted) = write_dump(args, &vocab, &list, &reserved, &plan)?;
@@ -2192,6 +2358,15 @@ fn report(args: &Args, totals: &Totals, secs: f64, planted: &[Planted]) {
         args.watch_people - planted.len(),
         args.seed,
     );
+    if args.extra_people > 0 {
+        eprintln!(
+            "gendump: {}: then {} extra people (W-{:06}…W-{:06}), none in the dump",
+            args.watch_out,
+            args.extra_people,
+            args.watch_people + 1,
+            args.watch_people + args.extra_people,
+        );
+    }
     eprintln!(
         "gendump: a correct scan finds exposed_records={n} watch_entries_exposed={n} possible_records=0, \
          by_kind nik={} phone={} name_dob={} name={}",

@@ -113,7 +113,7 @@ impl MatchScratch {
 
 /// How many lookups ahead a slot is prefetched: enough to overlap the cache misses of a large
 /// watchlist, few enough that the lines are still there when they are read.
-const PREFETCH_AHEAD: usize = 8;
+const PREFETCH_AHEAD: usize = 16;
 
 /// Matches records against a watchlist with one hasher.
 pub struct Matcher<'a> {

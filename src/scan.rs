@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 /// Records per parallel work item: enough to amortize scheduling, few enough to balance.
-const RECORDS_PER_TASK: usize = 256;
+const RECORDS_PER_TASK: usize = 128;
 
 /// Whether a pair shares a strong kind (exposed) or only the name (possible), SPEC §6.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

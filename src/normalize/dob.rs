@@ -63,11 +63,12 @@ pub fn normalize_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if !is_real_date(y, m, d) {
         return Err(Invalid("not a calendar date"));
     }
-    push_digits(out, y, 4);
-    out.push('-');
-    push_digits(out, m, 2);
-    out.push('-');
-    push_digits(out, d, 2);
+    // `YYYY-MM-DD` in a stack buffer, then one copy.
+    let mut date = *b"0000-00-00";
+    put_digits(&mut date[..4], y);
+    put_digits(&mut date[5..7], m);
+    put_digits(&mut date[8..], d);
+    super::push_ascii(out, &date);
     Ok(())
 }
 
@@ -115,10 +116,12 @@ fn is_time(t: &str) -> bool {
     }
 }
 
-/// Appends `n` zero-padded to `width` digits (no formatting machinery on the hot path).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for i in (0..width).rev() {
-        out.push(char::from(b'0' + (n / 10u32.pow(i) % 10) as u8));
+/// Writes the last `to.len()` decimal digits of `n` into `to`, zero-padded (no formatting
+/// machinery on the hot path).
+fn put_digits(to: &mut [u8], mut n: u32) {
+    for digit in to.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 

@@ -48,6 +48,16 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// Appends ASCII `bytes` (digits, `+`, `-`) built in a stack buffer: one copy instead of a
+/// `String::push` per character on the hot path.
+#[inline]
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    debug_assert!(bytes.is_ascii());
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        out.push_str(text);
+    }
+}
+
 /// Normalizes `raw` as `kind` into `out` (cleared first).
 ///
 /// `name_dob` takes `<name>|<dob>` and normalizes both halves. Phones are normalized as one

@@ -23,31 +23,31 @@ pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     s = s.strip_prefix('\'').unwrap_or(s);
     // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
     s = s.strip_suffix(".0").unwrap_or(s);
+    let mut kept = [0u8; NIK_LEN];
     let mut digits = 0usize;
     let mut other = false;
     for &b in s.as_bytes() {
         match b {
             b'0'..=b'9' => {
-                digits += 1;
-                if digits <= NIK_LEN {
-                    out.push(char::from(b));
+                if digits < NIK_LEN {
+                    kept[digits] = b;
                 }
+                digits += 1;
             }
             b'.' | b'-' | b'_' => {}
             _ => other = true,
         }
     }
     if other {
-        out.clear();
         if looks_scientific(s) {
             return Err(Invalid("scientific notation has lost digits"));
         }
         return Err(Invalid("contains characters other than digits and separators"));
     }
     if digits != NIK_LEN {
-        out.clear();
         return Err(Invalid("not 16 digits"));
     }
+    super::push_ascii(out, &kept);
     Ok(())
 }
 

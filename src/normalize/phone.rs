@@ -57,7 +57,7 @@ pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
                 return Err(Invalid("international number must have 8-15 digits"));
             }
             out.push('+');
-            push_ascii(out, d);
+            super::push_ascii(out, d);
             return Ok(());
         }
     } else if let Some(rest) = d.strip_prefix(b"0062") {
@@ -78,17 +78,13 @@ pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
         return Err(Invalid("Indonesian number cannot start with 0 after +62"));
     }
     out.push_str("+62");
-    push_ascii(out, national);
+    super::push_ascii(out, national);
     Ok(())
 }
 
 /// `+62 (0) 812…`: a trunk `0` written after the country code is dropped.
 fn drop_trunk_zero(national: &[u8]) -> &[u8] {
     national.strip_prefix(b"0").unwrap_or(national)
-}
-
-fn push_ascii(out: &mut String, digits: &[u8]) {
-    out.extend(digits.iter().map(|&b| char::from(b)));
 }
 
 /// Calls `f` with each phone number of a field that may hold several, separated by `,` `;` `/`

@@ -87,6 +87,8 @@ pub struct MatchScratch {
     digests: Vec<Digest>,
     hashing: HashScratch,
     hits: Vec<Hit>,
+    /// Hits of `name_dob` pairs hashed on the spot (see [`QUEUED_PAIRS_MAX`]).
+    early: Vec<Hit>,
     tmp: String,
     /// The current record's first value and query, and text lengths, to undo a bad record.
     start: (usize, usize, usize, usize),
@@ -115,6 +117,10 @@ impl MatchScratch {
 /// watchlist, few enough that the lines are still there when they are read.
 const PREFETCH_AHEAD: usize = 16;
 
+/// `name_dob` pairs of one record queued for the task's hashing pass; past this many, they are
+/// hashed one by one on the spot.
+const QUEUED_PAIRS_MAX: usize = 64;
+
 /// Matches records against a watchlist with one hasher.
 pub struct Matcher<'a> {
     pub watchlist: &'a Watchlist,
@@ -129,6 +135,7 @@ impl Matcher<'_> {
         s.values.clear();
         s.queries.clear();
         s.records.clear();
+        s.early.clear();
         s.invalid = [0; KIND_COUNT];
         s.seen = 0;
     }
@@ -208,6 +215,11 @@ impl Matcher<'_> {
                 record,
             }));
         }
+        if !s.early.is_empty() {
+            // After each record's queued hits, as if its pairs had been queued last (stable).
+            s.hits.append(&mut s.early);
+            s.hits.sort_by_key(|h| h.record);
+        }
         let mut hits = std::mem::take(&mut s.hits);
         for record_hits in hits.chunk_by_mut(|a, b| a.record == b.record) {
             // Stable: a record's hits stay in value order within each entry.
@@ -266,9 +278,30 @@ impl Matcher<'_> {
         }
     }
 
-    /// Queues every (name, dob) pair of the record as `name_dob`.
+    /// Queues every (name, dob) pair of the record as `name_dob`. A record with more pairs than
+    /// [`QUEUED_PAIRS_MAX`] (a hostile JSON record of thousands of names and dates) has them
+    /// hashed and looked up at once instead, so its memory does not grow with their product.
     fn add_name_dob(&self, s: &mut MatchScratch) {
         let record = s.start.0..s.values.len();
+        let names = s.values[record.clone()].iter().filter(|v| v.kind == Kind::Name).count();
+        let dobs = s.values[record.clone()].iter().filter(|v| v.kind == Kind::Dob).count();
+        if names.saturating_mul(dobs) > QUEUED_PAIRS_MAX {
+            for n in record.clone().filter(|&n| s.values[n].kind == Kind::Name) {
+                for d in record.clone().filter(|&d| s.values[d].kind == Kind::Dob) {
+                    let (name, dob) = (s.values[n].canonical, s.values[d].canonical);
+                    s.tmp.clear();
+                    s.tmp.push_str(&s.canonical[name.0..name.1]);
+                    s.tmp.push('|');
+                    s.tmp.push_str(&s.canonical[dob.0..dob.1]);
+                    let digest = self.hasher.digest(Kind::NameDob, &s.tmp);
+                    let record = s.records.len();
+                    for &entry in self.watchlist.lookup(&digest) {
+                        s.early.push(Hit { entry, kind: Kind::NameDob, value: n, record });
+                    }
+                }
+            }
+            return;
+        }
         for n in record.clone() {
             let name = s.values[n];
             if name.kind != Kind::Name {
@@ -379,6 +412,24 @@ mod tests {
         assert_eq!(invalid[Kind::Phone.index()], 2);
         assert_eq!(invalid[Kind::Email.index()], 0);
         assert_eq!(invalid[Kind::Dob.index()], 1);
+    }
+
+    #[test]
+    fn many_name_dob_pairs_are_hashed_on_the_spot_with_the_same_answer() {
+        let w = watchlist(PEOPLE);
+        let mut fields: Vec<(Kind, String)> = (0..9).map(|i| (Kind::Name, format!("Orang {i}x"))).collect();
+        fields.extend((1..10).map(|d| (Kind::Dob, format!("0{d}-07-1990"))));
+        fields.push((Kind::Name, "Siti Nurhaliza".to_string()));
+        // 10 × 9 = 90 pairs, more than are queued: the matching one is still found, after the
+        // name hit, and the shown name is the matching one.
+        let fields: Vec<(Kind, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: &w, hasher: &hasher };
+        let pairs =
+            m.match_fields(fields.iter().copied(), &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].matched.joined("+"), "name_dob+name");
+        assert_eq!(pairs[0].values.0[3].as_ref().unwrap().canonical, "siti nurhaliza");
     }
 
     #[test]

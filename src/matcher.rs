@@ -99,6 +99,9 @@ pub struct MatchScratch {
     /// Identity values (valid or not) the current record, then the task, held.
     record_seen: u64,
     seen: u64,
+    /// Valid names and dates of birth of the current record (for its `name_dob` pairs).
+    record_names: usize,
+    record_dobs: usize,
 }
 
 impl MatchScratch {
@@ -145,6 +148,8 @@ impl Matcher<'_> {
         s.start = (s.values.len(), s.queries.len(), s.raw.len(), s.canonical.len());
         s.record_invalid = [0; KIND_COUNT];
         s.record_seen = 0;
+        s.record_names = 0;
+        s.record_dobs = 0;
     }
 
     /// Adds one field of the record: skipped when absent, split when it holds several phones,
@@ -262,16 +267,20 @@ impl Matcher<'_> {
 
     fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
         s.record_seen += 1;
-        if normalize::normalize_into(kind, raw, &mut s.tmp).is_err() {
+        let canonical_start = s.canonical.len();
+        if normalize::normalize_append(kind, raw, &mut s.canonical, &mut s.tmp).is_err() {
             s.record_invalid[kind.index()] += 1;
             return;
         }
+        let canonical = (canonical_start, s.canonical.len());
         let value = s.values.len();
         let raw_start = s.raw.len();
         s.raw.push_str(normalize::trim(raw));
-        let canonical_start = s.canonical.len();
-        s.canonical.push_str(&s.tmp);
-        let canonical = (canonical_start, s.canonical.len());
+        match kind {
+            Kind::Name => s.record_names += 1,
+            Kind::Dob => s.record_dobs += 1,
+            _ => {}
+        }
         s.values.push(Value { kind, raw: (raw_start, s.raw.len()), canonical });
         if kind != Kind::Dob {
             s.queries.push(Query { kind, text: canonical, value });
@@ -282,10 +291,11 @@ impl Matcher<'_> {
     /// [`QUEUED_PAIRS_MAX`] (a hostile JSON record of thousands of names and dates) has them
     /// hashed and looked up at once instead, so its memory does not grow with their product.
     fn add_name_dob(&self, s: &mut MatchScratch) {
+        if s.record_names == 0 || s.record_dobs == 0 {
+            return;
+        }
         let record = s.start.0..s.values.len();
-        let names = s.values[record.clone()].iter().filter(|v| v.kind == Kind::Name).count();
-        let dobs = s.values[record.clone()].iter().filter(|v| v.kind == Kind::Dob).count();
-        if names.saturating_mul(dobs) > QUEUED_PAIRS_MAX {
+        if s.record_names.saturating_mul(s.record_dobs) > QUEUED_PAIRS_MAX {
             for n in record.clone().filter(|&n| s.values[n].kind == Kind::Name) {
                 for d in record.clone().filter(|&d| s.values[d].kind == Kind::Dob) {
                     let (name, dob) = (s.values[n].canonical, s.values[d].canonical);

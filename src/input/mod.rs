@@ -194,7 +194,8 @@ impl Batch {
     /// field), else decoded lossily with U+FFFD (SPEC §9).
     pub fn record_text(&self, span: &Span) -> std::borrow::Cow<'_, str> {
         let bytes = self.record_bytes(span);
-        match std::str::from_utf8(bytes) {
+        // SIMD validation: this is the one pass over every byte of every record.
+        match simdutf8::basic::from_utf8(bytes) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(bytes),
         }

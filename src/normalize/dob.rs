@@ -57,9 +57,41 @@ const MONTHS: &[(&str, u32)] = &[
 /// the month name may also be joined by `-`, `/` or `.` (`17-Agu-1945`).
 pub fn normalize_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
+    append_dob(raw, out)
+}
+
+/// [`normalize_dob`] appending to `out`, which is left as it was when `raw` is invalid.
+pub(super) fn append_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    match ten_byte_date(raw.as_bytes()) {
+        Some((y, m, d)) => write_date(y, m, d, out),
+        None => append_dob_general(raw, out),
+    }
+}
+
+/// The usual spellings, `YYYY-MM-DD`, `YYYY/MM/DD`, `DD-MM-YYYY`, `DD/MM/YYYY` and `DD.MM.YYYY`,
+/// read at fixed positions; `None` for anything else (which the general path then reads).
+fn ten_byte_date(b: &[u8]) -> Option<(u32, u32, u32)> {
+    let b: &[u8; 10] = b.try_into().ok()?;
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+    let four = |i: usize| Some(two(i)? * 100 + two(i + 2)?);
+    match (b[2], b[4], b[5], b[7]) {
+        (_, s1 @ (b'-' | b'/'), _, s2) if s1 == s2 => Some((four(0)?, two(5)?, two(8)?)),
+        (s1 @ (b'-' | b'/' | b'.'), _, s2, _) if s1 == s2 => Some((four(6)?, two(3)?, two(0)?)),
+        _ => None,
+    }
+}
+
+/// [`append_dob`] for every spelling.
+fn append_dob_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let s = drop_time(super::trim(raw));
     let (y, m, d) =
         parse_numeric(s).or_else(|| parse_month_name(s)).ok_or(Invalid("not a recognized date format"))?;
+    write_date(y, m, d, out)
+}
+
+/// Appends `YYYY-MM-DD` when it is a calendar date.
+fn write_date(y: u32, m: u32, d: u32, out: &mut String) -> Result<(), Invalid> {
     if !is_real_date(y, m, d) {
         return Err(Invalid("not a calendar date"));
     }
@@ -180,6 +212,18 @@ fn is_real_date(y: u32, m: u32, d: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_fixed_position_shortcut_agrees_with_the_general_path(
+            raw in "[0-9]{2,4}[-/. ][0-9]{1,2}[-/. ][0-9]{2,4}|[0-9./-]{10}"
+        ) {
+            let (mut fast, mut general) = (String::new(), String::new());
+            prop_assert_eq!(append_dob(&raw, &mut fast), append_dob_general(&raw, &mut general));
+            prop_assert_eq!(fast, general);
+        }
+    }
 
     fn dob(raw: &str) -> Result<String, Invalid> {
         let mut out = String::new();

@@ -52,9 +52,10 @@ pub fn trim(s: &str) -> &str {
 /// `String::push` per character on the hot path.
 #[inline]
 fn push_ascii(out: &mut String, bytes: &[u8]) {
-    debug_assert!(bytes.is_ascii());
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        out.push_str(text);
+    if bytes.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8 on their own, so `out` stays valid UTF-8. (The
+        // safe `str::from_utf8` here was 4 % of a scan: an out-of-line call per value.)
+        unsafe { out.as_mut_vec() }.extend_from_slice(bytes);
     }
 }
 
@@ -77,6 +78,26 @@ pub fn normalize_into(kind: Kind, raw: &str, out: &mut String) -> Result<(), Inv
             let mut date = String::new();
             normalize_dob(dob, &mut date)?;
             out.push_str(&date);
+            Ok(())
+        }
+    }
+}
+
+/// Appends the canonical form of `raw` as `kind` to `out` (left as it was when `raw` is
+/// invalid). NIKs, phones, dates and plain names are written straight into `out`; the rest go
+/// through `tmp`.
+pub fn normalize_append(kind: Kind, raw: &str, out: &mut String, tmp: &mut String) -> Result<(), Invalid> {
+    match kind {
+        Kind::Nik => nik::append_nik(raw, out),
+        Kind::Phone => phone::append_phone(raw, out),
+        Kind::Dob => dob::append_dob(raw, out),
+        Kind::Name if let Some((plain, len)) = name::plain_name(raw.as_bytes()) => {
+            push_ascii(out, &plain[..len]);
+            Ok(())
+        }
+        _ => {
+            normalize_into(kind, raw, tmp)?;
+            out.push_str(tmp);
             Ok(())
         }
     }

@@ -39,6 +39,7 @@ pub struct Watchlist {
 
 impl Watchlist {
     /// Entries that hold `digest`, in load order.
+    #[inline]
     pub fn lookup(&self, digest: &Digest) -> &[EntryId] {
         self.index.get(digest)
     }

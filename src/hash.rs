@@ -19,7 +19,7 @@ use zeroize::{Zeroize, Zeroizing};
 pub type Digest = [u8; 32];
 
 /// `leakcheck:v1:<kind>:`, the start of every hashed message (SPEC §3).
-fn message_prefix(kind: Kind) -> &'static [u8] {
+const fn message_prefix(kind: Kind) -> &'static [u8] {
     match kind {
         Kind::Nik => b"leakcheck:v1:nik:",
         Kind::Phone => b"leakcheck:v1:phone:",
@@ -154,9 +154,10 @@ impl Hasher {
             if prefix.len() + value.len() <= ONE_BLOCK_MAX {
                 // Built in place: a block built on the stack and copied would be read back
                 // while its byte stores are still in flight, a stall on every value.
-                blocks.push([0; BLOCK]);
+                // The block starts as the kind's prefix followed by zeros (one fixed-size copy).
+                blocks.push(BLOCK_STARTS[kind.index()]);
                 if let Some(block) = blocks.last_mut() {
-                    pad_into(block, before, prefix, value.as_bytes());
+                    finish_block(block, before, prefix.len(), value.as_bytes());
                 }
                 slots.push(out.len());
                 out.push([0; 32]);
@@ -213,6 +214,34 @@ fn compress_all(state: [u32; 8], blocks: &[[u8; BLOCK]], slots: &[usize], out: &
         sha2::block_api::compress256(&mut last_state, &[*last]);
         out[slots[at]] = state_bytes(last_state);
     }
+}
+
+/// Each kind's message prefix at the start of an otherwise zero block, by [`Kind::index`].
+const BLOCK_STARTS: [[u8; BLOCK]; crate::kind::KIND_COUNT] = {
+    const KINDS: [Kind; crate::kind::KIND_COUNT] =
+        [Kind::Nik, Kind::Phone, Kind::Email, Kind::NameDob, Kind::Name, Kind::Dob];
+    let mut starts = [[0u8; BLOCK]; crate::kind::KIND_COUNT];
+    let mut k = 0;
+    while k < KINDS.len() {
+        let prefix = message_prefix(KINDS[k]);
+        let mut i = 0;
+        while i < prefix.len() {
+            starts[KINDS[k] as usize][i] = prefix[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    starts
+};
+
+/// Completes a block that holds `at` bytes of message followed by zeros: appends `value` (the
+/// whole message at most [`ONE_BLOCK_MAX`] bytes), the `0x80` marker and the length in bits of
+/// a message that had `before` bytes before this block.
+fn finish_block(block: &mut [u8; BLOCK], before: usize, at: usize, value: &[u8]) {
+    let len = at + value.len();
+    block[at..len].copy_from_slice(value);
+    block[len] = 0x80;
+    block[56..].copy_from_slice(&(((before + len) as u64) * 8).to_be_bytes());
 }
 
 /// Writes `a ‖ b` (at most [`ONE_BLOCK_MAX`] bytes) into the zeroed `block` as the last block of

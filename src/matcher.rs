@@ -102,9 +102,20 @@ pub struct MatchScratch {
     /// Valid names and dates of birth of the current record (for its `name_dob` pairs).
     record_names: usize,
     record_dobs: usize,
+    /// Screening: values as found are not kept, and `finish_task` only names the records that
+    /// match (see [`MatchScratch::screening`]).
+    screening: bool,
 }
 
 impl MatchScratch {
+    /// A scratch that only finds which records match: it does not copy the values as found,
+    /// which only matching records need, and [`Matcher::finish_task`] passes those records
+    /// with no pairs. Matching records are then matched again with a default scratch, which
+    /// builds their pairs; they are rare, so the scan copies almost nothing per value.
+    pub fn screening() -> Self {
+        MatchScratch { screening: true, ..MatchScratch::default() }
+    }
+
     /// Identity values (valid or not) of the records ended so far in this task.
     pub fn values_seen(&self) -> u64 {
         self.seen
@@ -190,7 +201,8 @@ impl Matcher<'_> {
     }
 
     /// Hashes and looks up every value of the task's records, and calls `found` with each
-    /// record that forms pairs with watch entries (ordered by entry), in record order.
+    /// record that forms pairs with watch entries (ordered by entry), in record order. A
+    /// [screening](MatchScratch::screening) scratch passes no pairs.
     pub fn finish_task(&self, s: &mut MatchScratch, mut found: impl FnMut(u64, u64, Vec<Pair>)) {
         let texts = s.queries.iter().map(|q| (q.kind, &s.canonical[q.text.0..q.text.1]));
         self.hasher.digest_all(texts, &mut s.hashing, &mut s.digests);
@@ -230,6 +242,10 @@ impl Matcher<'_> {
             // Stable: a record's hits stay in value order within each entry.
             record_hits.sort_by_key(|h| h.entry);
             let mark = s.records[record_hits[0].record];
+            if s.screening {
+                found(mark.record, mark.line, Vec::new());
+                continue;
+            }
             let pairs = record_hits
                 .chunk_by(|a, b| a.entry == b.entry)
                 .map(|hits| Pair {
@@ -275,7 +291,9 @@ impl Matcher<'_> {
         let canonical = (canonical_start, s.canonical.len());
         let value = s.values.len();
         let raw_start = s.raw.len();
-        s.raw.push_str(normalize::trim(raw));
+        if !s.screening {
+            s.raw.push_str(normalize::trim(raw));
+        }
         match kind {
             Kind::Name => s.record_names += 1,
             Kind::Dob => s.record_dobs += 1,

@@ -171,10 +171,22 @@ struct TaskResult {
 }
 
 /// Buffers one worker thread reuses across records.
-#[derive(Default)]
 struct WorkerScratch {
     text: String,
+    /// Finds the records that match.
     matching: MatchScratch,
+    /// Builds the pairs of those records, matched again.
+    pairing: MatchScratch,
+}
+
+impl Default for WorkerScratch {
+    fn default() -> Self {
+        WorkerScratch {
+            text: String::new(),
+            matching: MatchScratch::screening(),
+            pairing: MatchScratch::default(),
+        }
+    }
 }
 
 /// Scans every input of `config`. The stats are returned even when the scan stops early, with
@@ -339,27 +351,30 @@ pub fn map_batch<S: Default, T: Send>(
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
     map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut WorkerScratch| {
         let mut result = TaskResult::default();
-        let WorkerScratch { text, matching } = scratch;
+        let WorkerScratch { text, matching, pairing } = scratch;
         matcher.begin_task(matching);
         for span in spans {
             if let Some(reason) = span.bad {
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 continue;
             }
-            matcher.begin(matching);
-            let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, matching);
-            let layout = batch.layout(span);
-            if let Err(reason) = extractor.extract(&batch.record_text(span), layout, text, &mut sink) {
+            if let Err(reason) = match_record(batch, span, extractor, matcher, text, matching) {
                 matcher.abandon(matching);
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                continue;
             }
-            matcher.end(matching, span.record, span.line);
         }
+        let mut matched = Vec::new();
+        matcher.finish_task(matching, |record, _, _| matched.push(record));
         let bad = result.outcomes.len();
-        matcher.finish_task(matching, |record, line, pairs| {
-            result.outcomes.push(Outcome::Pairs { record, line, pairs });
-        });
+        // The few records that match, again, keeping what the report shows.
+        for span in spans.iter().filter(|s| matched.contains(&s.record)) {
+            matcher.begin_task(pairing);
+            if match_record(batch, span, extractor, matcher, text, pairing).is_ok() {
+                matcher.finish_task(pairing, |record, line, pairs| {
+                    result.outcomes.push(Outcome::Pairs { record, line, pairs });
+                });
+            }
+        }
         if bad > 0 && result.outcomes.len() > bad {
             // Bad records and matches were gathered in two passes: put them back in record order.
             result.outcomes.sort_by_key(Outcome::record);
@@ -369,6 +384,22 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
         result.records = spans.len() as u64;
         result
     })
+}
+
+/// Extracts one record's fields into `scratch` as a record of its task.
+fn match_record(
+    batch: &Batch,
+    span: &Span,
+    extractor: &dyn Extractor,
+    matcher: &Matcher<'_>,
+    text: &mut String,
+    scratch: &mut MatchScratch,
+) -> Result<(), &'static str> {
+    matcher.begin(scratch);
+    let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, scratch);
+    extractor.extract(&batch.record_text(span), batch.layout(span), text, &mut sink)?;
+    matcher.end(scratch, span.record, span.line);
+    Ok(())
 }
 
 /// Turns ordered task results into stats and sink calls.

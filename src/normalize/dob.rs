@@ -62,22 +62,32 @@ pub fn normalize_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
 
 /// [`normalize_dob`] appending to `out`, which is left as it was when `raw` is invalid.
 pub(super) fn append_dob(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    match ten_byte_date(raw.as_bytes()) {
-        Some((y, m, d)) => write_date(y, m, d, out),
-        None => append_dob_general(raw, out),
+    let Some((y, m, d, canonical)) = ten_byte_date(raw.as_bytes()) else {
+        return append_dob_general(raw, out);
+    };
+    if !is_real_date(y, m, d) {
+        return Err(Invalid("not a calendar date"));
     }
+    super::push_ascii(out, &canonical);
+    Ok(())
 }
 
 /// The usual spellings, `YYYY-MM-DD`, `YYYY/MM/DD`, `DD-MM-YYYY`, `DD/MM/YYYY` and `DD.MM.YYYY`,
-/// read at fixed positions; `None` for anything else (which the general path then reads).
-fn ten_byte_date(b: &[u8]) -> Option<(u32, u32, u32)> {
+/// read at fixed positions: year, month, day and the canonical `YYYY-MM-DD` (its digits copied,
+/// not printed); `None` for anything else (which the general path then reads).
+fn ten_byte_date(b: &[u8]) -> Option<(u32, u32, u32, [u8; 10])> {
     let b: &[u8; 10] = b.try_into().ok()?;
     let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
     let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
     let four = |i: usize| Some(two(i)? * 100 + two(i + 2)?);
+    let canonical = |y: usize, m: usize, d: usize| {
+        [b[y], b[y + 1], b[y + 2], b[y + 3], b'-', b[m], b[m + 1], b'-', b[d], b[d + 1]]
+    };
     match (b[2], b[4], b[5], b[7]) {
-        (_, s1 @ (b'-' | b'/'), _, s2) if s1 == s2 => Some((four(0)?, two(5)?, two(8)?)),
-        (s1 @ (b'-' | b'/' | b'.'), _, s2, _) if s1 == s2 => Some((four(6)?, two(3)?, two(0)?)),
+        (_, s1 @ (b'-' | b'/'), _, s2) if s1 == s2 => Some((four(0)?, two(5)?, two(8)?, canonical(0, 5, 8))),
+        (s1 @ (b'-' | b'/' | b'.'), _, s2, _) if s1 == s2 => {
+            Some((four(6)?, two(3)?, two(0)?, canonical(6, 3, 0)))
+        }
         _ => None,
     }
 }

@@ -84,6 +84,9 @@ pub struct MatchScratch {
     values: Vec<Value>,
     queries: Vec<Query>,
     records: Vec<RecordMark>,
+    /// The queries that passed the watchlist's prefilter, and their digests.
+    hashed: Vec<usize>,
+    keys: Vec<u64>,
     digests: Vec<Digest>,
     hashing: HashScratch,
     hits: Vec<Hit>,
@@ -204,7 +207,13 @@ impl Matcher<'_> {
     /// record that forms pairs with watch entries (ordered by entry), in record order. A
     /// [screening](MatchScratch::screening) scratch passes no pairs.
     pub fn finish_task(&self, s: &mut MatchScratch, mut found: impl FnMut(u64, u64, Vec<Pair>)) {
-        let texts = s.queries.iter().map(|q| (q.kind, &s.canonical[q.text.0..q.text.1]));
+        // Only values that may be on the watchlist are hashed (all of them for a hashed one).
+        let values = s.queries.iter().map(|q| (q.kind, &s.canonical[q.text.0..q.text.1]));
+        self.watchlist.may_hold_all(values, &mut s.keys, &mut s.hashed);
+        let texts = s
+            .hashed
+            .iter()
+            .map(|&q| (s.queries[q].kind, &s.canonical[s.queries[q].text.0..s.queries[q].text.1]));
         self.hasher.digest_all(texts, &mut s.hashing, &mut s.digests);
         let digests = &s.digests;
         for d in digests.iter().take(PREFETCH_AHEAD) {
@@ -213,8 +222,8 @@ impl Matcher<'_> {
         // Records are in query order, so the record of each hit is found by walking forward.
         let mut record = 0;
         s.hits.clear();
-        for (q, digest) in digests.iter().enumerate() {
-            if let Some(ahead) = digests.get(q + PREFETCH_AHEAD) {
+        for (i, (digest, &q)) in digests.iter().zip(&s.hashed).enumerate() {
+            if let Some(ahead) = digests.get(i + PREFETCH_AHEAD) {
                 self.watchlist.prefetch(ahead);
             }
             let entries = self.watchlist.lookup(digest);

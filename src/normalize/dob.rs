@@ -2,53 +2,36 @@
 
 use super::Invalid;
 
-/// Month names and abbreviations, Indonesian and English, lowercase, with their month number.
-/// Beyond SPEC §2's list: the old spellings `pebruari`/`nopember` and the abbreviations
-/// `ags`, `agt`, `sept`, all common in Indonesian records and unambiguous.
-const MONTHS: &[(&str, u32)] = &[
-    ("januari", 1),
-    ("january", 1),
-    ("jan", 1),
-    ("februari", 2),
-    ("pebruari", 2),
-    ("february", 2),
-    ("feb", 2),
-    ("peb", 2),
-    ("maret", 3),
-    ("march", 3),
-    ("mar", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("mei", 5),
-    ("may", 5),
-    ("juni", 6),
-    ("june", 6),
-    ("jun", 6),
-    ("juli", 7),
-    ("july", 7),
-    ("jul", 7),
-    ("agustus", 8),
-    ("august", 8),
-    ("agu", 8),
-    ("aug", 8),
-    ("ags", 8),
-    ("agt", 8),
-    ("september", 9),
-    ("sep", 9),
-    ("sept", 9),
-    ("oktober", 10),
-    ("october", 10),
-    ("okt", 10),
-    ("oct", 10),
-    ("november", 11),
-    ("nopember", 11),
-    ("nov", 11),
-    ("nop", 11),
-    ("desember", 12),
-    ("december", 12),
-    ("des", 12),
-    ("dec", 12),
-];
+/// The month a name or abbreviation (Indonesian or English, any case) stands for.
+///
+/// Beyond SPEC §2's list: the old spellings `pebruari`/`nopember` and the abbreviations `ags`,
+/// `agt`, `sept`, all common in Indonesian records and unambiguous. A `match` on the lowercase
+/// bytes, not a search through a list: about one date in six in a dump is written this way.
+fn month_number(name: &str) -> Option<u32> {
+    let mut lower = [0u8; 9];
+    let bytes = name.as_bytes();
+    if bytes.len() > lower.len() {
+        return None;
+    }
+    for (l, b) in lower.iter_mut().zip(bytes) {
+        *l = b.to_ascii_lowercase();
+    }
+    Some(match &lower[..bytes.len()] {
+        b"januari" | b"january" | b"jan" => 1,
+        b"februari" | b"pebruari" | b"february" | b"feb" | b"peb" => 2,
+        b"maret" | b"march" | b"mar" => 3,
+        b"april" | b"apr" => 4,
+        b"mei" | b"may" => 5,
+        b"juni" | b"june" | b"jun" => 6,
+        b"juli" | b"july" | b"jul" => 7,
+        b"agustus" | b"august" | b"agu" | b"aug" | b"ags" | b"agt" => 8,
+        b"september" | b"sep" | b"sept" => 9,
+        b"oktober" | b"october" | b"okt" | b"oct" => 10,
+        b"november" | b"nopember" | b"nov" | b"nop" => 11,
+        b"desember" | b"december" | b"des" | b"dec" => 12,
+        _ => return None,
+    })
+}
 
 /// Normalizes a date of birth into `out` as `YYYY-MM-DD`.
 ///
@@ -203,7 +186,7 @@ fn parse_month_name(s: &str) -> Option<(u32, u32, u32)> {
     if parts.next().is_some() {
         return None;
     }
-    let month = MONTHS.iter().find(|(name, _)| name.eq_ignore_ascii_case(m))?.1;
+    let month = month_number(m)?;
     Some((number(y, 4..=4)?, month, number(d, 1..=2)?))
 }
 

@@ -91,10 +91,18 @@ pub fn normalize_append(kind: Kind, raw: &str, out: &mut String, tmp: &mut Strin
         Kind::Nik => nik::append_nik(raw, out),
         Kind::Phone => phone::append_phone(raw, out),
         Kind::Dob => dob::append_dob(raw, out),
-        Kind::Name if let Some((plain, len)) = name::plain_name(raw.as_bytes()) => {
-            push_ascii(out, &plain[..len]);
-            Ok(())
-        }
+        Kind::Name => match name::plain_name(raw.as_bytes()) {
+            Some((plain, len)) => {
+                push_ascii(out, &plain[..len]);
+                Ok(())
+            }
+            None => {
+                tmp.clear();
+                name::normalize_name_general(raw, tmp)?;
+                out.push_str(tmp);
+                Ok(())
+            }
+        },
         _ => {
             normalize_into(kind, raw, tmp)?;
             out.push_str(tmp);

@@ -97,8 +97,8 @@ pub(super) fn plain_name(raw: &[u8]) -> Option<([u8; PLAIN_MAX], usize)> {
     plain.then_some((lower, raw.len()))
 }
 
-/// [`normalize_name`] for every spelling.
-fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
+/// [`normalize_name`] for every spelling, into an empty `out`.
+pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if is_clean_ascii(raw.as_bytes()) {
         // Letters and single spaces only (most names): the canonical form is the lowercase.
         out.push_str(raw);
@@ -194,23 +194,36 @@ fn is_clean_ascii(raw: &[u8]) -> bool {
     !previous_space // no trailing space, not empty
 }
 
-/// [`clean_tokens`] for ASCII input, on bytes.
+/// [`clean_tokens`] for ASCII input, on bytes (gathered in a stack buffer, copied out in runs).
 fn clean_ascii(raw: &[u8], out: &mut String) {
+    let mut buf = [0u8; 64];
+    let mut n = 0;
     let mut pending_space = false;
+    let mut empty = out.is_empty();
+    let mut put = |b: u8, buf: &mut [u8; 64], n: &mut usize| {
+        if *n == buf.len() {
+            super::push_ascii(out, buf);
+            *n = 0;
+        }
+        buf[*n] = b;
+        *n += 1;
+    };
     for &b in raw {
         match b {
             b',' => break,
             b'\'' | b'`' | b'.' => {}
             b if b.is_ascii_alphabetic() => {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
+                if pending_space && !empty {
+                    put(b' ', &mut buf, &mut n);
                 }
                 pending_space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
+                empty = false;
+                put(b.to_ascii_lowercase(), &mut buf, &mut n);
             }
             _ => pending_space = true,
         }
     }
+    super::push_ascii(out, &buf[..n]);
 }
 
 /// Drops leading honorific and trailing degree tokens from a space-separated name in place.

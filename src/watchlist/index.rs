@@ -116,17 +116,23 @@ impl DigestIndex {
     /// of a large watchlist overlap instead of following one another.
     #[inline]
     pub fn prefetch(&self, digest: &Digest) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let slot: *const u64 = &self.slots[home(digest, self.shift)];
-            // SAFETY: a prefetch is only a hint: it cannot fault or change memory, and the
-            // pointer is to an element of `slots`.
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(slot.cast()) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = digest;
+        prefetch(&self.slots[home(digest, self.shift)]);
     }
+}
+
+/// Asks the CPU to start loading the cache line that holds `word`.
+#[inline]
+pub(super) fn prefetch(word: &u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let at: *const u64 = word;
+        // SAFETY: a prefetch is only a hint: it cannot fault or change memory, and the pointer
+        // is to a live `u64`.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = word;
 }
 
 /// Asks Linux to back a large table with 2 MiB pages: a million-person watchlist's table is tens

@@ -8,6 +8,7 @@ mod hashed;
 mod index;
 mod people;
 mod plain;
+mod prefilter;
 
 pub use hashed::write as hashed_write;
 pub use index::EntryId;
@@ -18,6 +19,7 @@ use crate::kind::Kind;
 use crate::normalize::{self, Invalid};
 use crate::roles;
 use index::DigestIndex;
+use prefilter::Prefilter;
 use std::path::{Path, PathBuf};
 
 /// One watched person (or, in a plain list, one watched identifier).
@@ -31,6 +33,8 @@ pub struct WatchEntry {
 pub struct Watchlist {
     entries: Vec<WatchEntry>,
     index: DigestIndex,
+    /// Built when every entry's canonical values were known (no hashed watchlist).
+    prefilter: Option<Prefilter>,
     /// Lines or rows skipped under `--lenient`.
     pub skipped: usize,
     /// One message per skipped line, safe to print (no identifiers).
@@ -42,6 +46,35 @@ impl Watchlist {
     #[inline]
     pub fn lookup(&self, digest: &Digest) -> &[EntryId] {
         self.index.get(digest)
+    }
+
+    /// False only when no entry holds the canonical value `canonical` of `kind`, which then
+    /// need not be hashed (always true for a hashed watchlist; see [`prefilter`]).
+    #[inline]
+    pub fn may_hold(&self, kind: Kind, canonical: &str) -> bool {
+        self.prefilter.as_ref().is_none_or(|p| p.may_contain(prefilter::key(kind, canonical.as_bytes())))
+    }
+
+    /// Keeps the values of `values` (kind, canonical) that may be on the watchlist, by position,
+    /// in `kept`: the prefilter's cache lines are all requested before any is tested.
+    pub fn may_hold_all<'a>(
+        &self,
+        values: impl ExactSizeIterator<Item = (Kind, &'a str)>,
+        keys: &mut Vec<u64>,
+        kept: &mut Vec<usize>,
+    ) {
+        kept.clear();
+        let Some(filter) = &self.prefilter else {
+            kept.extend(0..values.len());
+            return;
+        };
+        keys.clear();
+        keys.extend(values.map(|(kind, canonical)| {
+            let key = prefilter::key(kind, canonical.as_bytes());
+            filter.prefetch(key);
+            key
+        }));
+        kept.extend(keys.iter().enumerate().filter(|(_, key)| filter.may_contain(**key)).map(|(i, _)| i));
     }
 
     /// Starts loading what [`Watchlist::lookup`] of `digest` will read (see [`DigestIndex::prefetch`]).
@@ -125,11 +158,18 @@ impl Person {
 
     /// One digest per identifier, plus `name_dob` for every name and date pair.
     pub fn digests(&self, hasher: &Hasher) -> Vec<(Kind, Digest)> {
-        let of = |kind: Kind| self.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
         let mut digests = Vec::with_capacity(self.values.len() + 1);
+        self.for_each_hashed(|kind, value| digests.push((kind, hasher.digest(kind, value))));
+        digests
+    }
+
+    /// Calls `f` with each (kind, canonical value) that is hashed: every value but dates, then
+    /// `<name>|<dob>` for every name and date pair.
+    fn for_each_hashed(&self, mut f: impl FnMut(Kind, &str)) {
+        let of = |kind: Kind| self.values.iter().filter(move |(k, _)| *k == kind).map(|(_, v)| v);
         for (kind, value) in &self.values {
             if *kind != Kind::Dob {
-                digests.push((*kind, hasher.digest(*kind, value)));
+                f(*kind, value);
             }
         }
         let mut joined = String::new();
@@ -139,10 +179,16 @@ impl Person {
                 joined.push_str(name);
                 joined.push('|');
                 joined.push_str(dob);
-                digests.push((Kind::NameDob, hasher.digest(Kind::NameDob, &joined)));
+                f(Kind::NameDob, &joined);
             }
         }
-        digests
+    }
+
+    /// The prefilter keys of the values [`Person::digests`] hashes, in the same order.
+    pub fn prefilter_keys(&self) -> Vec<u64> {
+        let mut keys = Vec::with_capacity(self.values.len() + 1);
+        self.for_each_hashed(|kind, value| keys.push(prefilter::key(kind, value.as_bytes())));
+        keys
     }
 
     /// True when the entry can match something (a date of birth alone cannot).
@@ -171,17 +217,33 @@ pub(crate) struct Builder<'h> {
     warnings: Vec<String>,
     /// `leakcheck hash` refuses lists that are already hashed.
     refuse_hashed: bool,
+    /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
+    keys: Option<Vec<u64>>,
 }
 
 impl Builder<'_> {
     /// Adds a person: one digest per identifier, plus `name_dob` for every name and date pair.
     pub fn add(&mut self, label: String, person: &Person) {
         let digests = person.digests(self.hasher);
-        self.add_digests(label, digests);
+        self.add_person(label, digests, &person.prefilter_keys());
     }
 
-    /// Adds an entry given by its digests (from a hashed watchlist, or hashed above).
-    pub fn add_digests(&mut self, label: String, mut digests: Vec<(Kind, Digest)>) {
+    /// Adds a person already hashed, with the prefilter keys of its canonical values.
+    pub fn add_person(&mut self, label: String, digests: Vec<(Kind, Digest)>, keys: &[u64]) {
+        if let Some(all) = &mut self.keys {
+            all.extend_from_slice(keys);
+        }
+        self.add_entry(label, digests);
+    }
+
+    /// Adds an entry known only by its digests (a hashed watchlist): no value of it is known,
+    /// so the scan hashes every value.
+    pub fn add_digests(&mut self, label: String, digests: Vec<(Kind, Digest)>) {
+        self.keys = None;
+        self.add_entry(label, digests);
+    }
+
+    fn add_entry(&mut self, label: String, mut digests: Vec<(Kind, Digest)>) {
         digests.sort_by_key(|(kind, _)| *kind);
         // Each digest once, the first kind that has it kept. A person has a handful: a linear
         // search, unless a hostile row holds thousands of phones.
@@ -223,6 +285,7 @@ impl<'h> Builder<'h> {
         Watchlist {
             entries: self.entries,
             index: DigestIndex::build(self.pairs),
+            prefilter: self.keys.map(|keys| Prefilter::build(&keys)),
             skipped: self.skipped,
             warnings: self.warnings,
         }
@@ -238,6 +301,7 @@ impl<'h> Builder<'h> {
             skipped: 0,
             warnings: Vec::new(),
             refuse_hashed: false,
+            keys: Some(Vec::new()),
         }
     }
 }

@@ -15,7 +15,7 @@ const CHUNK_ROWS: usize = 16_384;
 enum Row {
     Blank,
     Rejected { line: u64, reason: String },
-    Person { label: String, digests: Vec<(Kind, Digest)> },
+    Person { label: String, digests: Vec<(Kind, Digest)>, keys: Vec<u64> },
 }
 
 pub(super) fn load(
@@ -69,7 +69,7 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, digests } => builder.add_digests(label, digests),
+                Row::Person { label, digests, keys } => builder.add_person(label, digests, &keys),
             }
         }
         if let Some(error) = malformed {
@@ -114,7 +114,7 @@ impl Plan<'_> {
         // replaced by the row number there.
         let given = given.filter(|l| !(self.refuse_hashed && looks_like_identifier(l)));
         let label = given.map_or_else(|| format!("R{}", row + 1), str::to_string);
-        Row::Person { label, digests: person.digests(self.hasher) }
+        Row::Person { label, digests: person.digests(self.hasher), keys: person.prefilter_keys() }
     }
 }
 

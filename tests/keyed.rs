@@ -135,6 +135,7 @@ fn scan_json(dump: &std::path::Path, watch: &[&std::path::Path], key: Option<&st
     without_elapsed(&out.stdout)
 }
 
+/// Also proves the plain list's prefilter (which a hashed list cannot have) changes no answer.
 #[test]
 fn scanning_the_hashed_list_reports_exactly_what_the_plain_list_does() {
     let s = Scratch::new();

@@ -48,15 +48,9 @@ impl Watchlist {
         self.index.get(digest)
     }
 
-    /// False only when no entry holds the canonical value `canonical` of `kind`, which then
-    /// need not be hashed (always true for a hashed watchlist; see [`prefilter`]).
-    #[inline]
-    pub fn may_hold(&self, kind: Kind, canonical: &str) -> bool {
-        self.prefilter.as_ref().is_none_or(|p| p.may_contain(prefilter::key(kind, canonical.as_bytes())))
-    }
-
-    /// Keeps the values of `values` (kind, canonical) that may be on the watchlist, by position,
-    /// in `kept`: the prefilter's cache lines are all requested before any is tested.
+    /// Keeps the positions of the `values` (kind, canonical) that may be on the watchlist in
+    /// `kept`: the others need not be hashed (see [`prefilter`]; a hashed watchlist keeps all).
+    /// The prefilter's cache lines are all requested before any is tested.
     pub fn may_hold_all<'a>(
         &self,
         values: impl ExactSizeIterator<Item = (Kind, &'a str)>,

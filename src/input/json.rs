@@ -15,9 +15,10 @@ use super::{
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
 use memchr::memchr2;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::io::Read;
+
+mod node;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 /// A top-level JSON value that is neither an array nor an object is read whole only up to this
@@ -63,11 +64,12 @@ fn plan(
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut sniffer = Sniffer::default();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
-        let Ok(Value::Object(object)) = serde_json::from_str::<Value>(&first.record_text(span)) else {
+        let text = first.record_text(span);
+        let Ok(object) = node::parse_object(&text) else {
             continue;
         };
         let mut path = String::new();
-        for_each_leaf_of(&object, &mut path, &mut |path, text| {
+        node::for_each_leaf_of(&object, &mut path, &mut |path, text| {
             let i = match index.get(path) {
                 Some(&i) => i,
                 None if paths.len() < MAX_COLUMNS => {
@@ -99,38 +101,23 @@ fn plan(
     Ok(Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) })
 }
 
-/// Calls `f(path, text)` for every string and number in `object`, depth first.
-fn for_each_leaf_of(
-    object: &serde_json::Map<String, Value>,
-    path: &mut String,
-    f: &mut dyn FnMut(&str, &str),
-) {
-    for (key, value) in object {
-        let len = path.len();
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(key);
-        for_each_leaf(value, path, f);
-        path.truncate(len);
-    }
-}
-
-fn for_each_leaf(value: &Value, path: &mut String, f: &mut dyn FnMut(&str, &str)) {
-    match value {
-        Value::Object(object) => for_each_leaf_of(object, path, f),
-        Value::Array(items) => items.iter().for_each(|item| for_each_leaf(item, path, f)),
-        Value::String(s) => f(path, s),
-        // With `arbitrary_precision` this is the number exactly as written.
-        Value::Number(n) => f(path, &n.to_string()),
-        Value::Bool(_) | Value::Null => {}
-    }
+/// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).
+fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
+    let whole = roles::header_key(path);
+    let last = roles::header_key(roles::last_segment(path));
+    maps.iter()
+        .find(|m| {
+            m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
+        })
+        .map(|m| m.kind)
 }
 
 /// Parses one JSON object and passes the values of paths that have a role.
 struct JsonExtractor {
     /// Roles of the paths seen while planning.
-    known: HashMap<String, Option<Role>>,
+    /// Looked up for every leaf of every record: foldhash, seeded per process, instead of
+    /// SipHash (whose hashing was a tenth of an NDJSON scan).
+    known: HashMap<String, Option<Role>, foldhash::fast::RandomState>,
     /// For paths first seen later: `--map` and header synonyms (no sniffing).
     maps: Vec<ColumnMap>,
 }
@@ -148,33 +135,6 @@ impl JsonExtractor {
         roles::role_from_header(roles::last_segment(path))
             .map(|kind| Role { kind, source: RoleSource::Header })
     }
-
-    fn parse(record: &str) -> Result<serde_json::Map<String, Value>, &'static str> {
-        let value: Value = serde_json::from_str(record).map_err(|e| {
-            if e.is_eof() {
-                "JSON ends in the middle of a value"
-            } else if e.to_string().starts_with("recursion limit") {
-                "JSON nested too deeply"
-            } else {
-                "not valid JSON"
-            }
-        })?;
-        match value {
-            Value::Object(object) => Ok(object),
-            _ => Err("not a JSON object"),
-        }
-    }
-}
-
-/// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).
-fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
-    let whole = roles::header_key(path);
-    let last = roles::header_key(roles::last_segment(path));
-    maps.iter()
-        .find(|m| {
-            m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
-        })
-        .map(|m| m.kind)
 }
 
 impl Extractor for JsonExtractor {
@@ -185,9 +145,9 @@ impl Extractor for JsonExtractor {
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
     ) -> Result<(), &'static str> {
-        let object = Self::parse(record)?;
+        let object = node::parse_object(record)?;
         scratch.clear();
-        for_each_leaf_of(&object, scratch, &mut |path, text| {
+        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
             if let Some(role) = self.role(path) {
                 sink(role.kind, text);
             }
@@ -202,9 +162,9 @@ impl Extractor for JsonExtractor {
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
-        let object = Self::parse(record)?;
+        let object = node::parse_object(record)?;
         scratch.clear();
-        for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
+        node::for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
         Ok(())
     }
 }

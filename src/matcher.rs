@@ -6,7 +6,7 @@
 
 use crate::hash::{Digest, HashScratch, Hasher};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
-use crate::normalize;
+use crate::normalize::{self, Invalid};
 use crate::watchlist::{EntryId, Watchlist};
 
 /// A value of the record shown in reports: as found, and canonical (for masking).
@@ -173,7 +173,12 @@ impl Matcher<'_> {
             return;
         }
         if kind == Kind::Phone {
-            normalize::for_each_phone(raw, |piece| self.add_value(kind, piece, s));
+            // One number in digits, dashes and spaces (most phone fields) needs no splitting.
+            let start = s.canonical.len();
+            match normalize::append_plain_phone(raw, &mut s.canonical) {
+                Some(result) => self.record_value(kind, raw, start, result, s),
+                None => normalize::for_each_phone(raw, |piece| self.add_value(kind, piece, s)),
+            }
         } else {
             self.add_value(kind, raw, s);
         }
@@ -291,13 +296,28 @@ impl Matcher<'_> {
     }
 
     fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
+        let start = s.canonical.len();
+        let result = normalize::normalize_append(kind, raw, &mut s.canonical, &mut s.tmp);
+        self.record_value(kind, raw, start, result, s);
+    }
+
+    /// Counts a value whose canonical form, if it has one, was appended to `s.canonical` from
+    /// `start`, and queues it for hashing.
+    fn record_value(
+        &self,
+        kind: Kind,
+        raw: &str,
+        start: usize,
+        normalized: Result<(), Invalid>,
+        s: &mut MatchScratch,
+    ) {
         s.record_seen += 1;
-        let canonical_start = s.canonical.len();
-        if normalize::normalize_append(kind, raw, &mut s.canonical, &mut s.tmp).is_err() {
+        if normalized.is_err() {
+            s.canonical.truncate(start);
             s.record_invalid[kind.index()] += 1;
             return;
         }
-        let canonical = (canonical_start, s.canonical.len());
+        let canonical = (start, s.canonical.len());
         let value = s.values.len();
         let raw_start = s.raw.len();
         if !s.screening {

@@ -15,7 +15,7 @@ pub use dob::normalize_dob;
 pub use email::normalize_email;
 pub use name::{is_valid_name, normalize_name};
 pub use nik::{is_structurally_valid_nik, normalize_nik};
-pub use phone::{for_each_phone, normalize_phone};
+pub use phone::{append_plain_phone, for_each_phone, normalize_phone};
 
 use crate::kind::Kind;
 use std::fmt;

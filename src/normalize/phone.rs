@@ -34,6 +34,14 @@ pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
     to_e164(&buf[..n], plus, out)
 }
 
+/// [`append_phone`] for a field that is one number in digits, dashes, spaces and a leading `+`
+/// (which therefore needs no [`for_each_phone`] splitting); `None` for any other field.
+pub fn append_plain_phone(raw: &str, out: &mut String) -> Option<Result<(), Invalid>> {
+    let mut buf = [0u8; MAX_DIGITS];
+    let (n, plus) = plain_digits(raw.as_bytes(), &mut buf)?;
+    Some(to_e164(&buf[..n], plus, out))
+}
+
 /// The digits of a number written with only digits, `-`, spaces and a leading `+` (most
 /// phones in a dump), and whether it had the `+`; `None` for anything else (or too long).
 fn plain_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool)> {
@@ -169,6 +177,19 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn a_plain_field_is_one_piece_normalized_alike(raw in "[ 0-9+/,a-]{0,20}") {
+            let mut pieces = Vec::new();
+            for_each_phone(&raw, |p| pieces.push(p));
+            let mut fast = String::new();
+            if let Some(result) = append_plain_phone(&raw, &mut fast) {
+                prop_assert_eq!(pieces.len(), 1);
+                let mut general = String::new();
+                prop_assert_eq!(result, append_phone(pieces[0], &mut general));
+                prop_assert_eq!(fast, general);
+            }
+        }
+
         #[test]
         fn the_plain_spelling_shortcut_agrees_with_the_general_path(raw in "[+]?[0-9 +()x.-]{0,26}") {
             let mut buf = [0u8; MAX_DIGITS];

@@ -232,19 +232,14 @@ impl Matcher<'_> {
                 self.watchlist.prefetch(ahead);
             }
             let entries = self.watchlist.lookup(digest);
-            if entries.is_empty() {
+            if entries.len() == 0 {
                 continue;
             }
             while s.records[record].queries.1 <= q {
                 record += 1;
             }
             let query = s.queries[q];
-            s.hits.extend(entries.iter().map(|&entry| Hit {
-                entry,
-                kind: query.kind,
-                value: query.value,
-                record,
-            }));
+            s.hits.extend(entries.map(|entry| Hit { entry, kind: query.kind, value: query.value, record }));
         }
         if !s.early.is_empty() {
             // After each record's queued hits, as if its pairs had been queued last (stable).
@@ -352,7 +347,7 @@ impl Matcher<'_> {
                     s.tmp.push_str(&s.canonical[dob.0..dob.1]);
                     let digest = self.hasher.digest(Kind::NameDob, &s.tmp);
                     let record = s.records.len();
-                    for &entry in self.watchlist.lookup(&digest) {
+                    for entry in self.watchlist.lookup(&digest) {
                         s.early.push(Hit { entry, kind: Kind::NameDob, value: n, record });
                     }
                 }

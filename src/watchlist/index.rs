@@ -12,19 +12,18 @@ use crate::hash::Digest;
 /// Index of a watch entry in load order.
 pub type EntryId = u32;
 
-/// Maps each digest to the entries that hold it, stored as ranges of one flat id list.
+/// Maps each digest to the entries that hold it.
 pub struct DigestIndex {
-    /// `0` is empty; otherwise the digest's tag in the high half and its group + 1 in the low.
+    /// `0` is empty; otherwise the digest's tag in the high half and, in the low half, one more
+    /// than the place in `pairs` where its entries start.
     slots: Vec<u64>,
     /// `slots.len() - 1` (the length is a power of two).
     mask: usize,
     /// 64 minus the table's size in bits: `home` keeps the prefix's top bits.
     shift: u32,
-    /// Each group's digest, for the exact comparison once the tag matches.
-    digests: Vec<Digest>,
-    /// Group `g`'s entries are `ids[starts[g]..starts[g + 1]]`.
-    starts: Vec<u32>,
-    ids: Vec<EntryId>,
+    /// Every (digest, entry) once, sorted: a digest's entries are one run, in load order. The
+    /// table points into it, so no digest is stored twice.
+    pairs: Vec<(Digest, EntryId)>,
 }
 
 impl Default for DigestIndex {
@@ -67,34 +66,26 @@ impl DigestIndex {
         let groups = pairs.chunk_by(|a, b| a.0 == b.0).count();
         // At most half full: short probe runs, and an empty slot always ends a probe.
         let capacity = (groups * 2).next_power_of_two().max(16);
-        let mut index = DigestIndex {
-            slots: vec![0; capacity],
-            mask: capacity - 1,
-            shift: 64 - capacity.trailing_zeros(),
-            digests: Vec::with_capacity(groups),
-            starts: Vec::with_capacity(groups + 1),
-            ids: Vec::with_capacity(pairs.len()),
-        };
-        advise_huge_pages(&index.slots);
+        let mut slots = vec![0; capacity];
+        advise_huge_pages(&slots);
+        let (mask, shift) = (capacity - 1, 64 - capacity.trailing_zeros());
+        let mut start = 0;
         for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let digest = group[0].0;
-            let number = index.digests.len() as u64;
-            index.starts.push(index.ids.len() as u32);
-            index.ids.extend(group.iter().map(|&(_, id)| id));
-            index.digests.push(digest);
-            let mut slot = home(&digest, index.shift);
-            while index.slots[slot] != 0 {
-                slot = (slot + 1) & index.mask;
+            let digest = &group[0].0;
+            let mut slot = home(digest, shift);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & mask;
             }
-            index.slots[slot] = tag(&digest) | (number + 1);
+            slots[slot] = tag(digest) | (start as u64 + 1);
+            start += group.len();
         }
-        index.starts.push(index.ids.len() as u32);
-        index
+        pairs.shrink_to_fit();
+        DigestIndex { slots, mask, shift, pairs }
     }
 
-    /// Entries holding `digest`, in load order.
+    /// The (digest, entry) pairs of the entries holding `digest`, in load order.
     #[inline]
-    pub fn get(&self, digest: &Digest) -> &[EntryId] {
+    pub fn get(&self, digest: &Digest) -> &[(Digest, EntryId)] {
         let tag = tag(digest);
         let mut slot = home(digest, self.shift);
         loop {
@@ -103,9 +94,10 @@ impl DigestIndex {
                 return &[];
             }
             if found & !0xffff_ffff == tag {
-                let group = (found & 0xffff_ffff) as usize - 1;
-                if self.digests[group] == *digest {
-                    return &self.ids[self.starts[group] as usize..self.starts[group + 1] as usize];
+                let start = (found & 0xffff_ffff) as usize - 1;
+                let run = self.pairs[start..].iter().take_while(|(d, _)| d == digest).count();
+                if run > 0 {
+                    return &self.pairs[start..start + run];
                 }
             }
             slot = (slot + 1) & self.mask;
@@ -169,10 +161,11 @@ mod tests {
     #[test]
     fn lookup_returns_every_holder_once_in_order() {
         let index = DigestIndex::build(vec![(d(1), 3), (d(2), 0), (d(1), 1), (d(1), 3)]);
-        assert_eq!(index.get(&d(1)), &[1, 3]);
-        assert_eq!(index.get(&d(2)), &[0]);
-        assert_eq!(index.get(&d(9)), &[] as &[EntryId]);
-        assert_eq!(index.digests.len(), 2);
+        let ids = |digest| index.get(&digest).iter().map(|p| p.1).collect::<Vec<_>>();
+        assert_eq!(ids(d(1)), [1, 3]);
+        assert_eq!(ids(d(2)), [0]);
+        assert_eq!(ids(d(9)), [] as [EntryId; 0]);
+        assert_eq!(index.pairs.len(), 3);
     }
 
     #[test]
@@ -188,7 +181,7 @@ mod tests {
             .collect();
         let index = DigestIndex::build(digests.iter().enumerate().map(|(i, d)| (*d, i as u32)).collect());
         for (i, digest) in digests.iter().enumerate() {
-            assert_eq!(index.get(digest), &[i as u32]);
+            assert_eq!(index.get(digest), &[(*digest, i as u32)]);
         }
         let mut absent = [7u8; 32];
         absent[20] = 200;
@@ -204,7 +197,7 @@ mod tests {
         assert!(index.slots.len() >= 40_000 && index.slots.len().is_power_of_two());
         for n in 0..20_000 {
             index.prefetch(&digest(n));
-            assert_eq!(index.get(&digest(n)), &[n]);
+            assert_eq!(index.get(&digest(n)), &[(digest(n), n)]);
         }
         assert!((20_000..40_000).all(|n| index.get(&digest(n)).is_empty()));
     }

@@ -44,8 +44,8 @@ pub struct Watchlist {
 impl Watchlist {
     /// Entries that hold `digest`, in load order.
     #[inline]
-    pub fn lookup(&self, digest: &Digest) -> &[EntryId] {
-        self.index.get(digest)
+    pub fn lookup(&self, digest: &Digest) -> impl ExactSizeIterator<Item = EntryId> + '_ {
+        self.index.get(digest).iter().map(|&(_, entry)| entry)
     }
 
     /// Keeps the positions of the `values` (kind, canonical) that may be on the watchlist in
@@ -415,7 +415,7 @@ mod tests {
 
     fn labels_for(w: &Watchlist, kind: Kind, canonical: &str) -> Vec<String> {
         let d = Hasher::unkeyed().digest(kind, canonical);
-        w.lookup(&d).iter().map(|&id| w.entry(id).label.clone()).collect()
+        w.lookup(&d).map(|id| w.entry(id).label.clone()).collect()
     }
 
     #[test]

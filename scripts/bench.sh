@@ -42,6 +42,10 @@ second-smallest size, 100000 by default):
   leakcheck             scan dump.csv --watch watchlist-N.csv --format json -o ... --threads T,
                         for every N and T
   leakcheck keyed       the same with --key-file bench.key (HMAC-SHA256), watchlist REF, every T
+  leakcheck hashed list, leakcheck hashed keyed list
+                        watchlist REF hashed with `leakcheck hash` (unkeyed, and keyed with
+                        bench.key), REF_T threads: digests only, so the scan cannot prefilter
+                        on canonical values and hashes every value
   leakcheck ndjson      scan dump.ndjson, watchlist REF, REF_T threads
   leakcheck load        scan tiny.csv: the time to start and load watchlist N, every N
   grep -F / rg -F       LC_ALL=C grep -n -F -f raw-N.txt dump.csv (and rg), N <= --grep-max
@@ -382,6 +386,18 @@ if ((CLASSIC == 0)); then
         for t in $THREADS; do
             add_scan "keyed-$REF_SIZE-$t" "leakcheck keyed" "$DUMP" "$REF_SIZE" "$t" "$TRUTH" --key-file "$KEY"
         done
+        # The same list hashed with `leakcheck hash`, unkeyed and keyed: digests only, so no
+        # prefilter of canonical values, and every value of the dump is hashed.
+        for keyed in "" keyed; do
+            hashed=$BENCH/watchlist-$REF_SIZE.hashed${keyed:+-$keyed}.jsonl
+            "$LEAKCHECK" hash "$(watch_file "$REF_SIZE")" -o "$hashed" ${keyed:+--key-file "$KEY"} 2>/dev/null ||
+                die "leakcheck hash $(watch_file "$REF_SIZE") failed"
+            out=$LOGS/report-hashed${keyed:+-$keyed}-$REF_SIZE-$REF_T.json
+            add "hashed${keyed:+-$keyed}-$REF_SIZE-$REF_T" leakcheck "leakcheck hashed${keyed:+ $keyed} list" \
+                "$REF_SIZE" "$REF_T" "$DUMP_BYTES" "$TRUTH" "$out" "0 1" -- \
+                "$LEAKCHECK" scan "$DUMP" --watch "$hashed" --format json --threads "$REF_T" -o "$out" \
+                ${keyed:+--key-file "$KEY"}
+        done
     fi
     if ! skipped ndjson; then
         add_scan "ndjson-$REF_SIZE-$REF_T" "leakcheck ndjson" "$BENCH/dump.ndjson" "$REF_SIZE" "$REF_T" \
@@ -609,6 +625,11 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
             line="$line $(ratio "$(med_of "keyed-$REF_SIZE-$t")" "$(med_of "lc-$REF_SIZE-$t")")× at $t thread$(plural "$t"),"
         done
         echo "${line%,}"
+    fi
+    if [[ -n ${IDX[hashed-keyed-$REF_SIZE-$REF_T]:-} ]]; then
+        echo "- hashed lists (every value hashed, no prefilter), watchlist $(people "$REF_SIZE"), $REF_T threads:" \
+            "keyed / unkeyed $(ratio "$(med_of "hashed-keyed-$REF_SIZE-$REF_T")" "$(med_of "hashed-$REF_SIZE-$REF_T")")×;" \
+            "unkeyed hashed / plain list $(ratio "$(med_of "hashed-$REF_SIZE-$REF_T")" "$(med_of "lc-$REF_SIZE-$REF_T")")×"
     fi
     if ((${#SIZE_LIST[@]} > 1)); then
         lo=${SIZE_LIST[0]} hi=$MAX_SIZE

@@ -110,7 +110,7 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
     pub fail_on: FailOn,
 
-    /// Worker threads [default: the number of CPUs].
+    /// Worker threads, for loading the watchlists and for scanning [default: the number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 

@@ -188,3 +188,29 @@ fn a_first_row_of_data_read_as_header_is_never_shown() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("3201014107900001") && text.contains("3201**********01.hp"), "{text}");
 }
+
+/// A record's NIK is compared with its *first* valid date of birth in field order. Inspect
+/// counts a chunk of records column by column, and columns are numbered as first seen: here
+/// `tgl_lahir` (seen first) is counted before `tanggal_lahir`, which comes first in the later
+/// records (JSON objects are read in key order).
+#[test]
+fn a_nik_is_compared_with_the_first_date_of_birth_of_its_record() {
+    let s = Scratch::new();
+    let nik = "3201014107900001"; // born 1990-07-01
+    let dump = s.write(
+        "order.ndjson",
+        [
+            r#"{"tgl_lahir":"1990-07-01"}"#.to_string(),
+            format!(r#"{{"nik":"{nik}","tanggal_lahir":"1990-07-01","tgl_lahir":"1985-01-01"}}"#),
+            format!(r#"{{"nik":"{nik}","tanggal_lahir":"1990-07-01","tgl_lahir":"1985-01-01"}}"#),
+            format!(r#"{{"nik":"{nik}","tanggal_lahir":"not a date","tgl_lahir":"01-07-1990"}}"#),
+            format!(r#"{{"nik":"{nik}","tgl_lahir":"1990-07-02"}}"#),
+        ]
+        .join("\n"),
+    );
+    let report = inspect_json(&dump, &["--full"]);
+    let n = &report["inputs"][0]["nik"];
+    assert_eq!(n["dob_checked"], 4, "{n}");
+    // Records 2, 3 and 4 agree (their first valid date is 1990-07-01), record 5 does not.
+    assert_eq!(n["dob_disagrees_share"], 0.25, "{n}");
+}

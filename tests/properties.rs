@@ -53,6 +53,18 @@ proptest! {
         prop_assert_eq!(leakcheck::normalize::is_valid_name(&raw), canonical(Kind::Name, &raw).is_ok(), "{:?}", raw);
     }
 
+    /// `is_valid_name` decides most names by their first word: titles, short words and six-letter
+    /// words, followed by anything.
+    #[test]
+    fn a_first_word_decides_as_the_whole_name_would(
+        word in prop::sample::select(vec!["Dr", "h", "Hj", "SE", "st", "Mkes", "Budi", "Ani", "L", "Prof", "Bapak", "Abcdef", "Ratnasari"]),
+        joint in prop::sample::select(vec![" ", "", ".", ",", "\u{a0}", "'", "\u{301}", "-"]),
+        tail in messy_text(),
+    ) {
+        let raw = format!("{word}{joint}{tail}");
+        prop_assert_eq!(leakcheck::normalize::is_valid_name(&raw), canonical(Kind::Name, &raw).is_ok(), "{:?}", raw);
+    }
+
     #[test]
     fn arbitrary_unicode_never_panics_and_is_idempotent(raw in any::<String>()) {
         for kind in KINDS {

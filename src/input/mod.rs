@@ -254,6 +254,11 @@ pub trait Extractor: Sync {
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str>;
+
+    /// The CSV extractor behind this one, for `inspect`'s by-number reading of columns.
+    fn as_csv(&self) -> Option<&csv::CsvExtractor> {
+        None
+    }
 }
 
 /// A column (or path) of a dump and the role it was given.
@@ -391,8 +396,11 @@ pub fn open_reader(
 
 /// Database exports write a missing value as `NULL` or `\N`: absent, not invalid (SPEC §2).
 pub fn is_null_marker(field: &str) -> bool {
-    // Checked for every field with a role: the length test keeps it off the common path.
-    field.len() <= 8 && matches!(field.trim(), "NULL" | "null" | "\\N")
+    // Checked for every field: the length and last-byte tests keep it off the common path.
+    field.len() <= 8
+        // A marker ends in `L`, `l` or `N`, or in whitespace (ASCII, or a Unicode space's last byte).
+        && field.as_bytes().last().is_some_and(|&b| matches!(b, b'L' | b'l' | b'N') || !b.is_ascii_graphic())
+        && matches!(field.trim(), "NULL" | "null" | "\\N")
 }
 
 /// The first bytes of an input, already read for detection; `complete` when they are all of it.
@@ -436,6 +444,16 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_markers_are_found_whatever_surrounds_them() {
+        for marker in ["NULL", "null", "\\N", " NULL", "null\t", "\\N\r", "NULL\u{3000}", "\u{a0}null"] {
+            assert!(is_null_marker(marker), "{marker:?}");
+        }
+        for value in ["", "Null", "NUL", "nulls", "\\n", "N", "NULL.", "NULLNULL", "  NULL   "] {
+            assert!(!is_null_marker(value), "{value:?}");
+        }
+    }
 
     #[test]
     fn names_lose_their_compression_suffix() {

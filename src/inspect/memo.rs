@@ -2,22 +2,65 @@
 //! values of their low-cardinality columns (sex, city, clinic, class) millions of times, and
 //! `inspect --full` would otherwise check each repetition against every kind again.
 
+use super::shape::words;
+use super::tally::Kinds;
+
 /// Slots per column: direct-mapped by a hash of the value.
 const SLOTS: usize = 1 << SLOT_BITS;
 const SLOT_BITS: u32 = 10;
 /// Lookups after which a column whose values rarely repeat stops being remembered.
 const TRIAL: u32 = 4096;
-/// Longer values are not remembered: they rarely repeat and would hold memory.
-const MAX_LEN: usize = 96;
+/// Longer values are not remembered: they rarely repeat, and the short ones are compared as a
+/// few words held in the slot itself (no pointer to follow, no `memcmp` call).
+const MAX_LEN: usize = 8 * WORDS;
+const WORDS: usize = 5;
 /// Only the first columns are remembered, so that a dump of thousands of columns (or of JSON
 /// keys) cannot make each worker hold 32 KiB for every one: at most 1 MiB a worker.
 const MAX_COLUMNS: usize = 32;
 
-#[derive(Clone, Default)]
+#[derive(Clone, Copy, Default)]
 struct Slot {
-    value: Vec<u8>,
-    valid: [bool; 5],
-    used: bool,
+    key: Key,
+    valid: Kinds,
+}
+
+/// A value of at most [`MAX_LEN`] bytes as its length and words: equal values, equal keys.
+#[derive(Clone, Copy, Default)]
+struct Key {
+    /// Zero for an unused slot (empty values are never looked up).
+    len: usize,
+    words: [u64; WORDS],
+}
+
+impl Key {
+    /// The words of `bytes` (see [`words`]): equal values, equal keys.
+    fn of(bytes: &[u8]) -> Key {
+        let mut key = Key { len: bytes.len(), words: [0; WORDS] };
+        let mut k = 0;
+        words(bytes, |w| {
+            // Callers pass at most MAX_LEN bytes: `get_mut` only keeps a longer value from panicking.
+            if let Some(slot) = key.words.get_mut(k) {
+                *slot = w;
+            }
+            k += 1;
+        });
+        key
+    }
+
+    /// `==` without a `memcmp` call: the words compared in registers.
+    #[inline(always)]
+    fn same(&self, other: &Key) -> bool {
+        let words = self.words.iter().zip(&other.words).fold(0, |d, (a, b)| d | (a ^ b));
+        self.len == other.len && words == 0
+    }
+
+    /// A multiply-mix of the length and the first and last words, reduced to a slot index.
+    fn slot(&self) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let last = self.words[self.len.saturating_sub(1) / 8];
+        let h = ((self.len as u64 ^ self.words[0]).wrapping_mul(K).rotate_left(31) ^ last).wrapping_mul(K);
+        (h >> (64 - SLOT_BITS)) as usize
+    }
 }
 
 #[derive(Default)]
@@ -39,8 +82,8 @@ pub struct Memo {
 impl Memo {
     /// What `value` of column `column` is valid as: remembered, or computed by `check` (and then
     /// remembered). The answer is always `check`'s, whatever the column index means.
-    pub fn valid(&mut self, column: usize, value: &str, check: impl FnOnce() -> [bool; 5]) -> [bool; 5] {
-        if value.len() > MAX_LEN || column >= MAX_COLUMNS {
+    pub fn valid(&mut self, column: usize, value: &str, check: impl FnOnce() -> Kinds) -> Kinds {
+        if value.is_empty() || value.len() > MAX_LEN || column >= MAX_COLUMNS {
             return check();
         }
         if self.columns.len() <= column {
@@ -65,41 +108,26 @@ impl Memo {
                 }
             }
         }
-        let slot = &mut memo.slots[slot_of(value.as_bytes())];
-        if slot.used && slot.value == value.as_bytes() {
+        let key = Key::of(value.as_bytes());
+        let slot = &mut memo.slots[key.slot()];
+        if slot.key.same(&key) {
             memo.hits += u32::from(!memo.decided);
             return slot.valid;
         }
         let valid = check();
-        slot.value.clear();
-        slot.value.extend_from_slice(value.as_bytes());
-        slot.valid = valid;
-        slot.used = true;
+        *slot = Slot { key, valid };
         valid
     }
-}
-
-/// A multiply-mix hash of the value's length and its first and last eight bytes (two loads,
-/// no loop: the values remembered are short, and a collision costs only a recheck), reduced to
-/// a slot index.
-fn slot_of(bytes: &[u8]) -> usize {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let word = |part: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(w)
-    };
-    let n = bytes.len();
-    let first = word(&bytes[..n.min(8)]);
-    let last = word(&bytes[n.saturating_sub(8)..]);
-    let h = ((n as u64 ^ first).wrapping_mul(K).rotate_left(31) ^ last).wrapping_mul(K);
-    (h >> (64 - SLOT_BITS)) as usize
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::cell::Cell;
+
+    fn valid(memo: &mut Memo, column: usize, value: &str, check: impl FnOnce() -> [bool; 5]) -> [bool; 5] {
+        memo.valid(column, value, || Kinds::of(check())).to_array()
+    }
 
     #[test]
     fn a_repeated_value_is_checked_once() {
@@ -113,12 +141,12 @@ mod tests {
             }
         };
         let a = [true, false, false, true, false];
-        assert_eq!(memo.valid(0, "Bandung", check(a)), a);
-        assert_eq!(memo.valid(0, "Bandung", check([false; 5])), a, "remembered");
+        assert_eq!(valid(&mut memo, 0, "Bandung", check(a)), a);
+        assert_eq!(valid(&mut memo, 0, "Bandung", check([false; 5])), a, "remembered");
         assert_eq!(calls.get(), 1);
         // Another column and another value are their own.
-        assert_eq!(memo.valid(1, "Bandung", check([false; 5])), [false; 5]);
-        assert_eq!(memo.valid(0, "Bandungan", check([true; 5])), [true; 5]);
+        assert_eq!(valid(&mut memo, 1, "Bandung", check([false; 5])), [false; 5]);
+        assert_eq!(valid(&mut memo, 0, "Bandungan", check([true; 5])), [true; 5]);
         assert_eq!(calls.get(), 3);
     }
 
@@ -126,18 +154,18 @@ mod tests {
     fn long_values_and_columns_of_distinct_values_are_not_remembered() {
         let mut memo = Memo::default();
         let long = "x".repeat(MAX_LEN + 1);
-        memo.valid(0, &long, || [true; 5]);
-        assert_eq!(memo.valid(0, &long, || [false; 5]), [false; 5]);
+        valid(&mut memo, 0, &long, || [true; 5]);
+        assert_eq!(valid(&mut memo, 0, &long, || [false; 5]), [false; 5]);
         for i in 0..TRIAL {
-            memo.valid(1, &format!("{i:016}"), || [true; 5]);
+            valid(&mut memo, 1, &format!("{i:016}"), || [true; 5]);
         }
         assert!(memo.columns[1].off && memo.columns[1].slots.is_empty());
         // Columns past the first few are never remembered.
-        memo.valid(MAX_COLUMNS, "L", || [true; 5]);
-        assert_eq!(memo.valid(MAX_COLUMNS, "L", || [false; 5]), [false; 5]);
+        valid(&mut memo, MAX_COLUMNS, "L", || [true; 5]);
+        assert_eq!(valid(&mut memo, MAX_COLUMNS, "L", || [false; 5]), [false; 5]);
         assert!(memo.columns.len() <= MAX_COLUMNS);
         // A value seen just before the column was given up is checked again.
-        assert_eq!(memo.valid(1, &format!("{:016}", TRIAL - 2), || [false; 5]), [false; 5]);
+        assert_eq!(valid(&mut memo, 1, &format!("{:016}", TRIAL - 2), || [false; 5]), [false; 5]);
     }
 
     #[test]
@@ -147,7 +175,7 @@ mod tests {
         for round in 0..2 {
             for i in 0..(SLOTS * 2) {
                 let expected = [i % 2 == 0, i % 3 == 0, i % 5 == 0, i % 7 == 0, round == 0];
-                let got = memo.valid(0, &format!("v{i}"), || expected);
+                let got = valid(&mut memo, 0, &format!("v{i}"), || expected);
                 assert_eq!(&got[..4], &expected[..4], "value v{i}");
             }
         }

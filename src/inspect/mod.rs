@@ -7,6 +7,7 @@
 mod memo;
 pub mod nik;
 pub mod report;
+mod shape;
 pub mod tally;
 
 use crate::input::{self, InputError, InputOptions, InputPath};

@@ -3,6 +3,7 @@
 
 use super::memo::Memo;
 use super::nik;
+use super::shape::Shape;
 use crate::input::{Batch, Extractor, MAX_COLUMNS};
 use crate::kind::Kind;
 use crate::normalize;
@@ -92,24 +93,80 @@ pub struct Tally {
     pub tables: BTreeMap<String, u64>,
 }
 
+/// Records collected before their values are counted, column by column.
+const CHUNK: usize = 256;
+
 /// Reusable buffers of one worker.
 #[derive(Default)]
 pub struct Scratch {
     text: String,
     canonical: String,
-    /// The current record's first valid date of birth.
-    dob: String,
     memo: Memo,
+    /// Values of a chunk that are not slices of the batch (unquoted, or lossily decoded).
+    arena: String,
+    /// Per record of a chunk: its first structurally valid NIK and first valid date of birth.
+    records: Vec<RecordFacts>,
+    /// The first valid dates of birth of a chunk's records.
+    dobs: String,
+}
+
+/// What one record of a chunk says of its holder, each with the field it came from (the first
+/// in field order wins, whichever column is counted first).
+#[derive(Clone, Copy, Default)]
+struct RecordFacts {
+    failed: bool,
+    nik: Option<(u32, nik::NikFacts)>,
+    dob: Option<(u32, usize, usize)>,
+}
+
+/// Where a collected value is: in the batch, or copied into the chunk's arena.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Batch(&'a str),
+    Arena(usize, usize),
+}
+
+/// A non-empty value of a chunk, waiting to be counted in its column.
+#[derive(Clone, Copy)]
+struct Found<'a> {
+    text: Text<'a>,
+    /// The record's index in the chunk, and the value's field number in it.
+    record: u32,
+    field: u32,
+    kind: Option<Kind>,
 }
 
 impl Tally {
-    /// Counts the records of `spans` (part of `batch`).
+    /// Counts the records of `spans` (part of `batch`): a chunk at a time, first collecting the
+    /// values of its records by column, then checking each column's values together, so that the
+    /// checks of one kind of value run back to back (values of different columns, interleaved,
+    /// made every branch of the checks mispredict).
     pub fn add_records(
         &mut self,
         batch: &Batch,
         spans: &[crate::input::Span],
         extractor: &dyn Extractor,
         s: &mut Scratch,
+    ) {
+        let mut by_column: Vec<Vec<Found<'_>>> = Vec::new();
+        for chunk in spans.chunks(CHUNK) {
+            by_column.iter_mut().for_each(Vec::clear);
+            s.arena.clear();
+            s.records.clear();
+            s.dobs.clear();
+            self.collect(batch, chunk, extractor, s, &mut by_column);
+            self.count(&by_column, s);
+        }
+    }
+
+    /// Reads the records of a chunk into `by_column`.
+    fn collect<'a>(
+        &mut self,
+        batch: &'a Batch,
+        spans: &[crate::input::Span],
+        extractor: &dyn Extractor,
+        s: &mut Scratch,
+        by_column: &mut Vec<Vec<Found<'a>>>,
     ) {
         for span in spans {
             self.records += 1;
@@ -118,42 +175,97 @@ impl Tally {
                 continue;
             }
             let text = batch.record_text(span);
-            if matches!(text, std::borrow::Cow::Owned(_)) {
-                self.not_utf8 += 1;
-            }
+            let borrowed: Option<&'a str> = match text {
+                std::borrow::Cow::Borrowed(t) => Some(t),
+                std::borrow::Cow::Owned(_) => {
+                    self.not_utf8 += 1;
+                    None
+                }
+            };
             let layout = batch.layout(span);
             if let Some(layout) = layout {
                 *self.tables.entry(layout.table.clone()).or_default() += 1;
             }
             self.last_column = usize::MAX;
-            let mut record_nik: Option<nik::NikFacts> = None;
-            let Scratch { text: scratch, canonical, dob: record_dob, memo } = s;
-            record_dob.clear();
-            let result = extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
-                if normalize::is_absent(value) {
-                    return;
+            let record = s.records.len() as u32;
+            s.records.push(RecordFacts::default());
+            let mut field = 0u32;
+            let Scratch { text: scratch, arena, .. } = s;
+            let mut keep = |index: usize, role: Option<Role>, value: &str, field: u32| {
+                if by_column.len() <= index {
+                    by_column.resize_with(index + 1, Vec::new);
                 }
-                let index = self.column_at(name, position, role);
+                let text = match borrowed.and_then(|t| slice_of(t, value)) {
+                    Some(v) => Text::Batch(v),
+                    None => {
+                        arena.push_str(value);
+                        Text::Arena(arena.len() - value.len(), arena.len())
+                    }
+                };
+                by_column[index].push(Found { text, record, field, kind: role.map(|r| r.kind) });
+            };
+            let result = if let Some(csv) = extractor.as_csv() {
+                csv.for_each_column(&text, scratch, |col, role, value| {
+                    field += 1;
+                    if normalize::is_absent(value) {
+                        return;
+                    }
+                    let index = match self.by_position.get(col) {
+                        Some(&i) if i != usize::MAX => i,
+                        _ => self.column_at(&csv.column_name(col), Some(col), role),
+                    };
+                    keep(index, role, value, field);
+                });
+                Ok(())
+            } else {
+                extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
+                    field += 1;
+                    if normalize::is_absent(value) {
+                        return;
+                    }
+                    keep(self.column_at(name, position, role), role, value, field);
+                })
+            };
+            if result.is_err() {
+                self.bad_records += 1;
+                s.records[record as usize].failed = true;
+            }
+        }
+    }
+
+    /// Counts the values collected from a chunk, column by column, then what each record's NIK
+    /// and date of birth say together.
+    fn count(&mut self, by_column: &[Vec<Found<'_>>], s: &mut Scratch) {
+        let Scratch { canonical, memo, arena, records, dobs, .. } = s;
+        for (index, values) in by_column.iter().enumerate() {
+            for found in values {
+                let value = match found.text {
+                    Text::Batch(v) => v,
+                    Text::Arena(from, to) => &arena[from..to],
+                };
+                let kind = found.kind;
                 let column = &mut self.columns[index];
-                let kind = role.map(|r| r.kind);
                 let (valid, facts, dob) = if matches!(kind, Some(Kind::Nik | Kind::Dob)) {
                     check_value(value, kind, canonical)
                 } else {
                     // Only NIK and dob columns yield more than the kinds a value is valid as.
                     (memo.valid(index, value, || check_value(value, kind, canonical).0), None, false)
                 };
-                if dob && record_dob.is_empty() {
+                let valid = valid.to_array();
+                let facts_of = &mut records[found.record as usize];
+                if dob && facts_of.dob.is_none_or(|(field, ..)| found.field < field) {
                     // `check_value` tests the date last, so `canonical` still holds it.
-                    record_dob.push_str(canonical);
+                    dobs.push_str(canonical);
+                    facts_of.dob = Some((found.field, dobs.len() - canonical.len(), dobs.len()));
                 }
                 column.non_empty += 1;
                 for (total, ok) in column.valid.iter_mut().zip(valid) {
                     *total += u64::from(ok);
                 }
                 if column.samples.len() < SAMPLES {
-                    column.samples.push(sample(value, role.map(|r| r.kind), &valid));
+                    column.samples.push(sample(value, kind, &valid));
                 }
-                if role.is_some_and(|r| r.kind == Kind::Nik) && valid[0] {
+                if kind == Some(Kind::Nik) && valid[0] {
                     self.nik.canonical += 1;
                     if let Some(f) = facts {
                         self.nik.structurally_valid += 1;
@@ -164,19 +276,17 @@ impl Tally {
                             self.nik.male += 1;
                         }
                         self.nik.by_year2.add(f.year2, 1);
-                        record_nik.get_or_insert(f);
+                        if facts_of.nik.is_none_or(|(field, _)| found.field < field) {
+                            facts_of.nik = Some((found.field, f));
+                        }
                     }
                 }
-            });
-            if result.is_err() {
-                self.bad_records += 1;
-                continue;
             }
-            if let Some(f) = record_nik
-                && !record_dob.is_empty()
-            {
+        }
+        for record in records.iter() {
+            if let (false, Some((_, f)), Some((_, from, to))) = (record.failed, record.nik, record.dob) {
                 self.nik.with_dob += 1;
-                self.nik.dob_disagrees += u64::from(!nik::dob_agrees(&f, record_dob));
+                self.nik.dob_disagrees += u64::from(!nik::dob_agrees(&f, &dobs[from..to]));
             }
         }
     }
@@ -262,56 +372,11 @@ impl Tally {
     }
 }
 
-/// What one pass over a value's bytes tells: enough to skip the normalizers that cannot succeed.
-#[derive(Default)]
-struct Shape {
-    digits: usize,
-    at: bool,
-    plus: bool,
-    separator: bool,
-    letter: bool,
-}
-
-impl Shape {
-    /// Reads the value 16 bytes at a time (the last piece zero-padded, and a zero byte is in no
-    /// class) with branch-free tests that compile to one vector register per step; a byte-at-a-
-    /// time loop over the short values of a dump cost more than the normalizers it saved.
-    fn of(bytes: &[u8]) -> Shape {
-        let (mut digits, mut classes) = (0usize, [0u8; 4]);
-        let mut chunks = bytes.chunks_exact(16);
-        for chunk in &mut chunks {
-            let mut block = [0u8; 16];
-            block.copy_from_slice(chunk);
-            digits += Self::block(&block, &mut classes);
-        }
-        let tail = chunks.remainder();
-        if !tail.is_empty() {
-            let mut block = [0u8; 16];
-            block[..tail.len()].copy_from_slice(tail);
-            digits += Self::block(&block, &mut classes);
-        }
-        let [at, plus, separator, letter] = classes.map(|c| c != 0);
-        Shape { digits, at, plus, separator, letter }
-    }
-
-    /// Counts the digits of one block and ORs its `@`, `+`, separator and letter flags in.
-    #[inline(always)]
-    fn block(block: &[u8; 16], classes: &mut [u8; 4]) -> usize {
-        let (mut digits, mut at, mut plus, mut separator, mut letter) = (0u8, 0u8, 0u8, 0u8, 0u8);
-        for &b in block {
-            digits += u8::from(b.wrapping_sub(b'0') < 10);
-            at |= u8::from(b == b'@');
-            plus |= u8::from(b == b'+');
-            // Non-ASCII bytes may be Unicode spaces (a no-break space between day and month).
-            separator |= u8::from(b == b'-' || b == b'/' || b == b'.' || b == b' ' || b >= 0x80);
-            letter |= u8::from((b | 0x20).wrapping_sub(b'a') < 26 || b >= 0x80);
-        }
-        classes[0] |= at;
-        classes[1] |= plus;
-        classes[2] |= separator;
-        classes[3] |= letter;
-        usize::from(digits)
-    }
+/// `value` as a slice of `text` when it is one (a field read without unquoting), so that it
+/// can outlive the record's decoding; `None` when it lives elsewhere (the extractor's scratch).
+fn slice_of<'a>(text: &'a str, value: &str) -> Option<&'a str> {
+    let from = (value.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    text.get(from..from.checked_add(value.len())?)
 }
 
 /// Which kinds `value` is valid as (in [`KINDS`] order); for a column with the NIK role, what a
@@ -323,7 +388,7 @@ fn check_value(
     value: &str,
     role: Option<Kind>,
     canonical: &mut String,
-) -> ([bool; 5], Option<nik::NikFacts>, bool) {
+) -> (Kinds, Option<nik::NikFacts>, bool) {
     const _: () = assert!(matches!(KINDS, [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name, Kind::Dob]));
     let bytes = value.as_bytes();
     let shape = Shape::of(bytes);
@@ -338,12 +403,19 @@ fn check_value(
     let phone = (shape.digits >= 9 || (shape.plus && shape.digits >= 8))
         && (shape.plus || matches!(bytes.iter().find(|b| b.is_ascii_digit()), Some(b'0' | b'6' | b'8')))
         && {
-            let (mut any, mut all) = (false, true);
-            normalize::for_each_phone(value, |p| {
-                any = true;
-                all &= normalize::normalize_phone(p, canonical).is_ok();
-            });
-            any && all
+            canonical.clear();
+            // One number in digits, dashes and spaces (most phone fields) needs no splitting.
+            match normalize::append_plain_phone(value, canonical) {
+                Some(result) => result.is_ok(),
+                None => {
+                    let (mut any, mut all) = (false, true);
+                    normalize::for_each_phone(value, |p| {
+                        any = true;
+                        all &= normalize::normalize_phone(p, canonical).is_ok();
+                    });
+                    any && all
+                }
+            }
         };
     let email = shape.at && normalize::normalize_into(Kind::Email, value, canonical).is_ok();
     let name = shape.letter && normalize::is_valid_name(value);
@@ -355,7 +427,22 @@ fn check_value(
         && (shape.separator || shape.digits == 8)
         && (shape.digits <= 8 || memchr::memchr(b':', bytes).is_some())
         && normalize::normalize_into(Kind::Dob, value, canonical).is_ok();
-    ([nik, phone, email, name, dob], facts, dob && role == Some(Kind::Dob))
+    (Kinds::of([nik, phone, email, name, dob]), facts, dob && role == Some(Kind::Dob))
+}
+
+/// The kinds a value is valid as, one bit per kind of [`KINDS`]: a byte, returned in a register
+/// (as five `bool`s it went through memory, and reading it back stalled on every value).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Kinds(u8);
+
+impl Kinds {
+    pub fn of(valid: [bool; 5]) -> Kinds {
+        Kinds(valid.iter().enumerate().fold(0, |bits, (k, &ok)| bits | u8::from(ok) << k))
+    }
+
+    pub fn to_array(self) -> [bool; 5] {
+        std::array::from_fn(|k| self.0 >> k & 1 == 1)
+    }
 }
 
 /// An example value, masked by its column's role, else by the first strong kind it is valid as.
@@ -418,18 +505,18 @@ mod tests {
     fn values_are_checked_against_every_kind() {
         let mut c = String::new();
         let (valid, facts, _) = check_value("3201014107900001", Some(Kind::Nik), &mut c);
-        assert_eq!(valid, [true, false, false, false, false]);
+        assert_eq!(valid.to_array(), [true, false, false, false, false]);
         assert_eq!(facts.map(|f| f.province), Some(32));
         let (valid, _, dob) = check_value("17 Agustus 1945", Some(Kind::Dob), &mut c);
-        assert_eq!(valid, [false, false, false, true, true]);
+        assert_eq!(valid.to_array(), [false, false, false, true, true]);
         assert!(dob);
         assert_eq!(c, "1945-08-17");
         let (valid, ..) = check_value("0812-3456-7890 / 0813 1111 2222", None, &mut c);
-        assert_eq!(valid, [false, true, false, false, false]);
+        assert_eq!(valid.to_array(), [false, true, false, false, false]);
         let (valid, ..) = check_value("budi@example.com", None, &mut c);
-        assert_eq!(valid, [false, false, true, true, false]);
+        assert_eq!(valid.to_array(), [false, false, true, true, false]);
         let (valid, ..) = check_value("1990-07-01T08:30:00Z", None, &mut c);
-        assert!(valid[4], "a datetime has more than 8 digits");
+        assert!(valid.to_array()[4], "a datetime has more than 8 digits");
     }
 
     /// What each normalizer says of `value`, without the shortcuts of `check_value`.
@@ -465,7 +552,7 @@ mod tests {
             ],
         ) {
             let mut c = String::new();
-            proptest::prop_assert_eq!(check_value(&value, None, &mut c).0, unoptimized(&value), "{:?}", value);
+            proptest::prop_assert_eq!(check_value(&value, None, &mut c).0.to_array(), unoptimized(&value), "{:?}", value);
         }
     }
 }

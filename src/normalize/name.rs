@@ -123,6 +123,23 @@ pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), 
 /// A name is left when some token after the leading honorifics is not a degree: such a token
 /// cannot be part of the trailing run of degrees.
 pub fn is_valid_name(raw: &str) -> bool {
+    // Most names start with a token of ASCII letters ended by a space (or the end): when that
+    // token is neither an honorific nor a degree, the name is valid, whatever follows (Unicode
+    // folding of what follows a space cannot change these letters). Six letters are neither.
+    let bytes = raw.as_bytes();
+    let len = bytes.iter().take(6).take_while(|b| b.is_ascii_alphabetic()).count();
+    if len == 6 {
+        return true;
+    }
+    if len > 0 && bytes.get(len).is_none_or(|&b| b == b' ') {
+        let mut token = [0u8; 5];
+        for (t, b) in token.iter_mut().zip(bytes) {
+            *t = b.to_ascii_lowercase();
+        }
+        if !is_honorific(&token[..len]) && !is_degree(&token[..len]) {
+            return true;
+        }
+    }
     if !raw.is_ascii() {
         return normalize_name(raw, &mut String::new()).is_ok();
     }

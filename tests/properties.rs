@@ -57,7 +57,7 @@ proptest! {
     /// words, followed by anything.
     #[test]
     fn a_first_word_decides_as_the_whole_name_would(
-        word in prop::sample::select(vec!["Dr", "h", "Hj", "SE", "st", "Mkes", "Budi", "Ani", "L", "Prof", "Bapak", "Abcdef", "Ratnasari"]),
+        word in prop::sample::select(vec!["Dr", "h", "Hj", "SE", "st", "Mkes", "Budi", "Ani", "L", "Prof", "Bapak", "Abcdef", "Ratnasari", "Jl.", "Gg", "H.", "Moh.Ali", "S.Kom", "dr.", "Ma'ruf"]),
         joint in prop::sample::select(vec![" ", "", ".", ",", "\u{a0}", "'", "\u{301}", "-"]),
         tail in messy_text(),
     ) {

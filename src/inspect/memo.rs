@@ -2,12 +2,14 @@
 //! values of their low-cardinality columns (sex, city, clinic, class) millions of times, and
 //! `inspect --full` would otherwise check each repetition against every kind again.
 
-use super::shape::words;
+use super::shape::{short_pair, words};
 use super::tally::Kinds;
 
-/// Slots per column: direct-mapped by a hash of the value.
-const SLOTS: usize = 1 << SLOT_BITS;
-const SLOT_BITS: u32 = 10;
+/// Slots per column, direct-mapped by a hash of the value: a column starts with few (a table
+/// that stays in the L1 cache: a column of sexes or classes needs no more) and doubles them when
+/// its values keep missing, up to the largest.
+const FIRST_SLOT_BITS: u32 = 6;
+const MAX_SLOT_BITS: u32 = 10;
 /// Lookups after which a column whose values rarely repeat stops being remembered.
 const TRIAL: u32 = 4096;
 /// Longer values are not remembered: they rarely repeat, and the short ones are compared as a
@@ -24,48 +26,62 @@ struct Slot {
     valid: Kinds,
 }
 
-/// A value of at most [`MAX_LEN`] bytes as its length and words: equal values, equal keys.
+/// A value of at most [`MAX_LEN`] bytes as its length and words: equal values, equal keys. The
+/// first 16 bytes (all of most values) are read into two words in registers; the rest, if any,
+/// into `rest`.
 #[derive(Clone, Copy, Default)]
 struct Key {
     /// Zero for an unused slot (empty values are never looked up).
     len: usize,
-    words: [u64; WORDS],
+    head: (u64, u64),
+    rest: [u64; WORDS - 2],
 }
 
 impl Key {
-    /// The words of `bytes` (see [`words`]): equal values, equal keys.
+    #[inline(always)]
     fn of(bytes: &[u8]) -> Key {
-        let mut key = Key { len: bytes.len(), words: [0; WORDS] };
-        let mut k = 0;
-        words(bytes, |w| {
-            // Callers pass at most MAX_LEN bytes: `get_mut` only keeps a longer value from panicking.
-            if let Some(slot) = key.words.get_mut(k) {
-                *slot = w;
-            }
-            k += 1;
-        });
+        let mut key = Key { len: bytes.len(), head: short_pair(bytes), rest: [0; WORDS - 2] };
+        if let Some(tail) = bytes.get(16..) {
+            let mut k = 0;
+            words(tail, |w| {
+                // Callers pass at most MAX_LEN bytes: `get_mut` only keeps a longer value from
+                // panicking.
+                if let Some(slot) = key.rest.get_mut(k) {
+                    *slot = w;
+                }
+                k += 1;
+            });
+        }
         key
     }
 
     /// `==` without a `memcmp` call: the words compared in registers.
     #[inline(always)]
     fn same(&self, other: &Key) -> bool {
-        let words = self.words.iter().zip(&other.words).fold(0, |d, (a, b)| d | (a ^ b));
-        self.len == other.len && words == 0
+        let head = (self.head.0 ^ other.head.0) | (self.head.1 ^ other.head.1);
+        let rest = self.rest.iter().zip(&other.rest).fold(0, |d, (a, b)| d | (a ^ b));
+        self.len == other.len && head == 0 && (self.len <= 16 || rest == 0)
     }
 
-    /// A multiply-mix of the length and the first and last words, reduced to a slot index.
-    fn slot(&self) -> usize {
+    /// A multiply-mix of the length and the first words (and the last, past 16 bytes), reduced
+    /// to `bits` bits.
+    #[inline(always)]
+    fn slot(&self, bits: u32) -> usize {
         const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let last = self.words[self.len.saturating_sub(1) / 8];
-        let h = ((self.len as u64 ^ self.words[0]).wrapping_mul(K).rotate_left(31) ^ last).wrapping_mul(K);
-        (h >> (64 - SLOT_BITS)) as usize
+        let last = if self.len > 16 { self.rest[(self.len - 17) / 8] } else { 0 };
+        let h = ((self.len as u64 ^ self.head.0).wrapping_mul(K).rotate_left(31) ^ self.head.1 ^ last)
+            .wrapping_mul(K);
+        (h >> (64 - bits)) as usize
     }
 }
 
 #[derive(Default)]
 struct ColumnMemo {
     slots: Vec<Slot>,
+    /// `slots` has `1 << bits` slots.
+    bits: u32,
+    /// Values not found since the table last grew.
+    misses: u32,
     lookups: u32,
     hits: u32,
     /// The trial is over: the column is remembered for good (or `off`).
@@ -94,7 +110,8 @@ impl Memo {
             return check();
         }
         if memo.slots.is_empty() {
-            memo.slots = vec![Slot::default(); SLOTS];
+            memo.bits = FIRST_SLOT_BITS;
+            memo.slots = vec![Slot::default(); 1 << memo.bits];
         }
         if !memo.decided {
             memo.lookups += 1;
@@ -109,13 +126,20 @@ impl Memo {
             }
         }
         let key = Key::of(value.as_bytes());
-        let slot = &mut memo.slots[key.slot()];
+        let slot = &mut memo.slots[key.slot(memo.bits)];
         if slot.key.same(&key) {
             memo.hits += u32::from(!memo.decided);
             return slot.valid;
         }
         let valid = check();
         *slot = Slot { key, valid };
+        memo.misses += 1;
+        if memo.misses > 2 << memo.bits && memo.bits < MAX_SLOT_BITS {
+            // More misses than twice the slots: too many values, or two that share a slot.
+            memo.bits += 1;
+            memo.slots = vec![Slot::default(); 1 << memo.bits];
+            memo.misses = 0;
+        }
         valid
     }
 }
@@ -173,7 +197,7 @@ mod tests {
         let mut memo = Memo::default();
         // More values than slots: some share a slot, and each must still get its own answer.
         for round in 0..2 {
-            for i in 0..(SLOTS * 2) {
+            for i in 0..(2 << MAX_SLOT_BITS) {
                 let expected = [i % 2 == 0, i % 3 == 0, i % 5 == 0, i % 7 == 0, round == 0];
                 let got = valid(&mut memo, 0, &format!("v{i}"), || expected);
                 assert_eq!(&got[..4], &expected[..4], "value v{i}");

@@ -18,8 +18,9 @@ use std::sync::atomic::AtomicU64;
 pub use tally::Tally;
 
 /// Records per parallel work item: each builds a tally that is then merged, so larger than the
-/// scan's.
-const RECORDS_PER_TASK: usize = 4096;
+/// scan's; small enough that the last tasks of a batch keep both workers busy (4096 left one
+/// idle at the end of each batch: 2.5 s against 2.43 s on the 1.1 GB bench CSV, 2 threads).
+const RECORDS_PER_TASK: usize = 1024;
 
 thread_local! {
     /// Each worker's buffers and value memory, kept from task to task and batch to batch: the

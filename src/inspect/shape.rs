@@ -1,5 +1,5 @@
 //! One pass over a value's bytes before it is checked against every kind: how many digits, and
-//! whether it has an `@`, a `+`, a date separator or a letter — enough to skip the normalizers
+//! whether it has an `@`, a `+`, a `:`, a date separator or a letter — enough to skip the normalizers
 //! that cannot succeed. Runs on every value `inspect` reads, so it reads 16 bytes at a time
 //! (SSE2, in every x86_64 CPU) and never copies the value.
 
@@ -9,6 +9,7 @@ pub struct Shape {
     pub digits: usize,
     pub at: bool,
     pub plus: bool,
+    pub colon: bool,
     /// `-`, `.`, `/`, a space, or a non-ASCII byte (maybe of a Unicode space).
     pub separator: bool,
     /// An ASCII letter or a non-ASCII byte (maybe of a letter).
@@ -57,6 +58,28 @@ pub fn words(bytes: &[u8], mut each: impl FnMut(u64)) {
     }
 }
 
+/// The first 16 bytes of a value as two words, in registers, zeros past its end: [`words`]
+/// for a value that has at most two.
+#[inline(always)]
+pub fn short_pair(bytes: &[u8]) -> (u64, u64) {
+    let n = bytes.len();
+    let load8 = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    let load4 = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
+    match n {
+        16.. => (load8(0), load8(8)),
+        // At 8 bytes the second word is empty (a shift by 64 is no shift).
+        8..16 => (load8(0), load8(n - 8).checked_shr(8 * (16 - n) as u32).unwrap_or(0)),
+        4..8 => (load4(0) | load4(n - 4) << (8 * (n - 4)), 0),
+        1..4 => (
+            u64::from(bytes[0])
+                | u64::from(bytes[n / 2]) << (8 * (n / 2))
+                | u64::from(bytes[n - 1]) << (8 * (n - 1)),
+            0,
+        ),
+        0 => (0, 0),
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use super::Shape;
@@ -88,13 +111,8 @@ mod sse2 {
                 acc.add(_mm_and_si128(load(n - 16), fresh));
             }
         } else {
-            let mut pair = [0u64; 2];
-            let mut k = 0;
-            super::words(bytes, |w| {
-                pair[k] = w;
-                k += 1;
-            });
-            acc.add(_mm_set_epi64x(pair[1] as i64, pair[0] as i64));
+            let (lo, hi) = super::short_pair(bytes);
+            acc.add(_mm_set_epi64x(hi as i64, lo as i64));
         }
         acc.finish()
     }
@@ -103,6 +121,7 @@ mod sse2 {
         digits: __m128i,
         at: __m128i,
         plus: __m128i,
+        colon: __m128i,
         separator: __m128i,
         letter: __m128i,
     }
@@ -111,7 +130,7 @@ mod sse2 {
         #[target_feature(enable = "sse2")]
         fn new() -> Acc {
             let zero = _mm_setzero_si128();
-            Acc { digits: zero, at: zero, plus: zero, separator: zero, letter: zero }
+            Acc { digits: zero, at: zero, plus: zero, colon: zero, separator: zero, letter: zero }
         }
 
         #[target_feature(enable = "sse2")]
@@ -128,6 +147,7 @@ mod sse2 {
             self.digits = _mm_add_epi64(self.digits, _mm_sad_epu8(_mm_and_si128(digit, set(1)), zero));
             self.at = _mm_or_si128(self.at, _mm_cmpeq_epi8(v, set(b'@')));
             self.plus = _mm_or_si128(self.plus, _mm_cmpeq_epi8(v, set(b'+')));
+            self.colon = _mm_or_si128(self.colon, _mm_cmpeq_epi8(v, set(b':')));
             // `-`, `.`, `/` are 0x2d..=0x2f.
             let separator = _mm_or_si128(between(v, b'-', b'/'), _mm_cmpeq_epi8(v, set(b' ')));
             self.separator = _mm_or_si128(self.separator, _mm_or_si128(separator, high));
@@ -144,6 +164,7 @@ mod sse2 {
                 digits: (low + high) as usize,
                 at: any(self.at),
                 plus: any(self.plus),
+                colon: any(self.colon),
                 separator: any(self.separator),
                 letter: any(self.letter),
             }
@@ -173,6 +194,7 @@ mod swar {
             shape.digits += digit.count_ones() as usize;
             shape.at |= equal(x, b'@') != 0;
             shape.plus |= equal(x, b'+') != 0;
+            shape.colon |= equal(x, b':') != 0;
             let separator = (at_least(low, b'-') & !at_least(low, b'/' + 1) & !high) | equal(x, b' ') | high;
             shape.separator |= separator != 0;
             let folded = (x | (ONES * 0x20)) & LOWS;
@@ -199,6 +221,7 @@ mod tests {
             digits: bytes.iter().filter(|b| b.is_ascii_digit()).count(),
             at: bytes.contains(&b'@'),
             plus: bytes.contains(&b'+'),
+            colon: bytes.contains(&b':'),
             separator: bytes.iter().any(|&b| matches!(b, b'-' | b'.' | b'/' | b' ') || b >= 0x80),
             letter: bytes.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80),
         }

@@ -35,6 +35,21 @@ pub struct ColumnTally {
     /// Values with a canonical form, per kind of [`KINDS`].
     pub valid: [u64; 5],
     pub samples: Vec<Sample>,
+    /// Values counted by the set of kinds they are valid as, not yet added to `non_empty` and
+    /// `valid` (one increment per value instead of six).
+    by_kinds: [u64; 32],
+}
+
+impl ColumnTally {
+    /// Adds the values counted in `by_kinds` to `non_empty` and `valid`.
+    fn settle(&mut self) {
+        for (bits, n) in (0u8..).zip(std::mem::take(&mut self.by_kinds)) {
+            self.non_empty += n;
+            for (k, total) in self.valid.iter_mut().enumerate() {
+                *total += n * u64::from(bits >> k & 1);
+            }
+        }
+    }
 }
 
 /// Counts by a two-digit code (a NIK's province, its birth year's last two digits).
@@ -93,80 +108,74 @@ pub struct Tally {
     pub tables: BTreeMap<String, u64>,
 }
 
-/// Records collected before their values are counted, column by column.
-const CHUNK: usize = 256;
-
 /// Reusable buffers of one worker.
 #[derive(Default)]
 pub struct Scratch {
     text: String,
+    work: Work,
+}
+
+/// What checking a value needs.
+#[derive(Default)]
+struct Work {
     canonical: String,
     memo: Memo,
-    /// Values of a chunk that are not slices of the batch (unquoted, or lossily decoded).
-    arena: String,
-    /// Per record of a chunk: its first structurally valid NIK and first valid date of birth.
-    records: Vec<RecordFacts>,
-    /// The first valid dates of birth of a chunk's records.
-    dobs: String,
-}
-
-/// What one record of a chunk says of its holder, each with the field it came from (the first
-/// in field order wins, whichever column is counted first).
-#[derive(Clone, Copy, Default)]
-struct RecordFacts {
-    failed: bool,
-    nik: Option<(u32, nik::NikFacts)>,
-    dob: Option<(u32, usize, usize)>,
-}
-
-/// Where a collected value is: in the batch, or copied into the chunk's arena.
-#[derive(Clone, Copy)]
-enum Text<'a> {
-    Batch(&'a str),
-    Arena(usize, usize),
-}
-
-/// A non-empty value of a chunk, waiting to be counted in its column.
-#[derive(Clone, Copy)]
-struct Found<'a> {
-    text: Text<'a>,
-    /// The record's index in the chunk, and the value's field number in it.
-    record: u32,
-    field: u32,
-    kind: Option<Kind>,
+    /// The current record's first valid date of birth.
+    dob: String,
 }
 
 impl Tally {
-    /// Counts the records of `spans` (part of `batch`): a chunk at a time, first collecting the
-    /// values of its records by column, then checking each column's values together, so that the
-    /// checks of one kind of value run back to back (values of different columns, interleaved,
-    /// made every branch of the checks mispredict).
+    /// Counts one value of column `index`; `record_nik` is the record's first structurally valid
+    /// NIK so far, `w.dob` its first valid date of birth.
+    #[inline]
+    fn count_value(
+        &mut self,
+        index: usize,
+        kind: Option<Kind>,
+        value: &str,
+        record_nik: &mut Option<nik::NikFacts>,
+        w: &mut Work,
+    ) {
+        let Work { canonical, memo, dob: record_dob } = w;
+        let (valid, facts, dob) = if matches!(kind, Some(Kind::Nik | Kind::Dob)) {
+            check_value(value, kind, canonical)
+        } else {
+            // Only NIK and dob columns yield more than the kinds a value is valid as.
+            (memo.valid(index, value, || check_value(value, kind, canonical).0), None, false)
+        };
+        if dob && record_dob.is_empty() {
+            // `check_value` tests the date last, so `canonical` still holds it.
+            record_dob.push_str(canonical);
+        }
+        let column = &mut self.columns[index];
+        column.by_kinds[usize::from(valid.0)] += 1;
+        if column.samples.len() < SAMPLES {
+            column.samples.push(sample(value, kind, &valid.to_array()));
+        }
+        if kind == Some(Kind::Nik) && valid.has(Kind::Nik) {
+            self.nik.canonical += 1;
+            if let Some(f) = facts {
+                self.nik.structurally_valid += 1;
+                self.nik.by_province.add(f.province, 1);
+                if f.female {
+                    self.nik.female += 1;
+                } else {
+                    self.nik.male += 1;
+                }
+                self.nik.by_year2.add(f.year2, 1);
+                record_nik.get_or_insert(f);
+            }
+        }
+    }
+
+    /// Counts the records of `spans` (part of `batch`), value by value as the extractor reads
+    /// them.
     pub fn add_records(
         &mut self,
         batch: &Batch,
         spans: &[crate::input::Span],
         extractor: &dyn Extractor,
         s: &mut Scratch,
-    ) {
-        let mut by_column: Vec<Vec<Found<'_>>> = Vec::new();
-        for chunk in spans.chunks(CHUNK) {
-            by_column.iter_mut().for_each(Vec::clear);
-            s.arena.clear();
-            s.records.clear();
-            s.dobs.clear();
-            self.collect(batch, chunk, extractor, s, &mut by_column);
-            self.count(&by_column, s);
-        }
-    }
-
-    /// Reads the records of a chunk into `by_column`.
-    fn collect<'a>(
-        &mut self,
-        batch: &'a Batch,
-        spans: &[crate::input::Span],
-        extractor: &dyn Extractor,
-        s: &mut Scratch,
-        by_column: &mut Vec<Vec<Found<'a>>>,
     ) {
         for span in spans {
             self.records += 1;
@@ -175,38 +184,20 @@ impl Tally {
                 continue;
             }
             let text = batch.record_text(span);
-            let borrowed: Option<&'a str> = match text {
-                std::borrow::Cow::Borrowed(t) => Some(t),
-                std::borrow::Cow::Owned(_) => {
-                    self.not_utf8 += 1;
-                    None
-                }
-            };
+            if matches!(text, std::borrow::Cow::Owned(_)) {
+                self.not_utf8 += 1;
+            }
             let layout = batch.layout(span);
             if let Some(layout) = layout {
                 *self.tables.entry(layout.table.clone()).or_default() += 1;
             }
             self.last_column = usize::MAX;
-            let record = s.records.len() as u32;
-            s.records.push(RecordFacts::default());
-            let mut field = 0u32;
-            let Scratch { text: scratch, arena, .. } = s;
-            let mut keep = |index: usize, role: Option<Role>, value: &str, field: u32| {
-                if by_column.len() <= index {
-                    by_column.resize_with(index + 1, Vec::new);
-                }
-                let text = match borrowed.and_then(|t| slice_of(t, value)) {
-                    Some(v) => Text::Batch(v),
-                    None => {
-                        arena.push_str(value);
-                        Text::Arena(arena.len() - value.len(), arena.len())
-                    }
-                };
-                by_column[index].push(Found { text, record, field, kind: role.map(|r| r.kind) });
-            };
+            let mut record_nik = None;
+            s.work.dob.clear();
+            let Scratch { text: scratch, work } = s;
             let result = if let Some(csv) = extractor.as_csv() {
+                // By column number: no name compared, no call through a `dyn` sink per field.
                 csv.for_each_column(&text, scratch, |col, role, value| {
-                    field += 1;
                     if normalize::is_absent(value) {
                         return;
                     }
@@ -214,81 +205,30 @@ impl Tally {
                         Some(&i) if i != usize::MAX => i,
                         _ => self.column_at(&csv.column_name(col), Some(col), role),
                     };
-                    keep(index, role, value, field);
+                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
                 });
                 Ok(())
             } else {
                 extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
-                    field += 1;
                     if normalize::is_absent(value) {
                         return;
                     }
-                    keep(self.column_at(name, position, role), role, value, field);
+                    let index = self.column_at(name, position, role);
+                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
                 })
             };
             if result.is_err() {
                 self.bad_records += 1;
-                s.records[record as usize].failed = true;
+                continue;
             }
-        }
-    }
-
-    /// Counts the values collected from a chunk, column by column, then what each record's NIK
-    /// and date of birth say together.
-    fn count(&mut self, by_column: &[Vec<Found<'_>>], s: &mut Scratch) {
-        let Scratch { canonical, memo, arena, records, dobs, .. } = s;
-        for (index, values) in by_column.iter().enumerate() {
-            for found in values {
-                let value = match found.text {
-                    Text::Batch(v) => v,
-                    Text::Arena(from, to) => &arena[from..to],
-                };
-                let kind = found.kind;
-                let column = &mut self.columns[index];
-                let (valid, facts, dob) = if matches!(kind, Some(Kind::Nik | Kind::Dob)) {
-                    check_value(value, kind, canonical)
-                } else {
-                    // Only NIK and dob columns yield more than the kinds a value is valid as.
-                    (memo.valid(index, value, || check_value(value, kind, canonical).0), None, false)
-                };
-                let valid = valid.to_array();
-                let facts_of = &mut records[found.record as usize];
-                if dob && facts_of.dob.is_none_or(|(field, ..)| found.field < field) {
-                    // `check_value` tests the date last, so `canonical` still holds it.
-                    dobs.push_str(canonical);
-                    facts_of.dob = Some((found.field, dobs.len() - canonical.len(), dobs.len()));
-                }
-                column.non_empty += 1;
-                for (total, ok) in column.valid.iter_mut().zip(valid) {
-                    *total += u64::from(ok);
-                }
-                if column.samples.len() < SAMPLES {
-                    column.samples.push(sample(value, kind, &valid));
-                }
-                if kind == Some(Kind::Nik) && valid[0] {
-                    self.nik.canonical += 1;
-                    if let Some(f) = facts {
-                        self.nik.structurally_valid += 1;
-                        self.nik.by_province.add(f.province, 1);
-                        if f.female {
-                            self.nik.female += 1;
-                        } else {
-                            self.nik.male += 1;
-                        }
-                        self.nik.by_year2.add(f.year2, 1);
-                        if facts_of.nik.is_none_or(|(field, _)| found.field < field) {
-                            facts_of.nik = Some((found.field, f));
-                        }
-                    }
-                }
-            }
-        }
-        for record in records.iter() {
-            if let (false, Some((_, f)), Some((_, from, to))) = (record.failed, record.nik, record.dob) {
+            if let Some(f) = record_nik
+                && !s.work.dob.is_empty()
+            {
                 self.nik.with_dob += 1;
-                self.nik.dob_disagrees += u64::from(!nik::dob_agrees(&f, &dobs[from..to]));
+                self.nik.dob_disagrees += u64::from(!nik::dob_agrees(&f, &s.work.dob));
             }
         }
+        self.columns.iter_mut().for_each(ColumnTally::settle);
     }
 
     /// The index of the column called `name` at `position`: by position when the input's
@@ -330,6 +270,7 @@ impl Tally {
                     non_empty: 0,
                     valid: [0; 5],
                     samples: Vec::new(),
+                    by_kinds: [0; 32],
                 });
                 self.columns.len() - 1
             }
@@ -370,13 +311,6 @@ impl Tally {
             *self.tables.entry(k).or_default() += v;
         }
     }
-}
-
-/// `value` as a slice of `text` when it is one (a field read without unquoting), so that it
-/// can outlive the record's decoding; `None` when it lives elsewhere (the extractor's scratch).
-fn slice_of<'a>(text: &'a str, value: &str) -> Option<&'a str> {
-    let from = (value.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
-    text.get(from..from.checked_add(value.len())?)
 }
 
 /// Which kinds `value` is valid as (in [`KINDS`] order); for a column with the NIK role, what a
@@ -425,7 +359,7 @@ fn check_value(
     let dob = shape.digits >= 4
         && first.is_ascii_digit()
         && (shape.separator || shape.digits == 8)
-        && (shape.digits <= 8 || memchr::memchr(b':', bytes).is_some())
+        && (shape.digits <= 8 || shape.colon)
         && normalize::normalize_into(Kind::Dob, value, canonical).is_ok();
     (Kinds::of([nik, phone, email, name, dob]), facts, dob && role == Some(Kind::Dob))
 }
@@ -438,6 +372,11 @@ pub struct Kinds(u8);
 impl Kinds {
     pub fn of(valid: [bool; 5]) -> Kinds {
         Kinds(valid.iter().enumerate().fold(0, |bits, (k, &ok)| bits | u8::from(ok) << k))
+    }
+
+    /// Whether the value is valid as `kind` (one of [`KINDS`]).
+    pub fn has(self, kind: Kind) -> bool {
+        KINDS.iter().position(|&k| k == kind).is_some_and(|k| self.0 >> k & 1 == 1)
     }
 
     pub fn to_array(self) -> [bool; 5] {

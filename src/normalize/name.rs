@@ -123,20 +123,27 @@ pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), 
 /// A name is left when some token after the leading honorifics is not a degree: such a token
 /// cannot be part of the trailing run of degrees.
 pub fn is_valid_name(raw: &str) -> bool {
-    // Most names start with a token of ASCII letters ended by a space (or the end): when that
-    // token is neither an honorific nor a degree, the name is valid, whatever follows (Unicode
-    // folding of what follows a space cannot change these letters). Six letters are neither.
+    // Most names (and addresses: `Jl. Mawar`) start with a word of ASCII letters, maybe with
+    // dots and apostrophes, ended by an ASCII character: when that word is neither an honorific
+    // nor a degree, the name is valid whatever follows (Unicode folding of what follows cannot
+    // change these letters). Six letters are neither.
     let bytes = raw.as_bytes();
-    let len = bytes.iter().take(6).take_while(|b| b.is_ascii_alphabetic()).count();
-    if len == 6 {
-        return true;
-    }
-    if len > 0 && bytes.get(len).is_none_or(|&b| b == b' ') {
-        let mut token = [0u8; 5];
-        for (t, b) in token.iter_mut().zip(bytes) {
-            *t = b.to_ascii_lowercase();
+    if bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        let (mut token, mut len, mut end) = ([0u8; 5], 0usize, bytes.len());
+        for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_alphabetic() {
+                if len == 5 {
+                    return true;
+                }
+                token[len] = b.to_ascii_lowercase();
+                len += 1;
+            } else if !matches!(b, b'\'' | b'`' | b'.') {
+                end = i;
+                break;
+            }
         }
-        if !is_honorific(&token[..len]) && !is_degree(&token[..len]) {
+        let ended = bytes.get(end).is_none_or(u8::is_ascii);
+        if ended && !is_honorific(&token[..len]) && !is_degree(&token[..len]) {
             return true;
         }
     }

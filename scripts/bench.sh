@@ -48,6 +48,9 @@ second-smallest size, 100000 by default):
                         on canonical values and hashes every value
   leakcheck ndjson      scan dump.ndjson, watchlist REF, REF_T threads
   leakcheck load        scan tiny.csv: the time to start and load watchlist N, every N
+  leakcheck inspect     inspect dump.csv --full --format json --threads T, every T: every
+                        value of every column checked against every kind (no watchlist); its
+                        report must be the same at every T
   grep -F / rg -F       LC_ALL=C grep -n -F -f raw-N.txt dump.csv (and rg), N <= --grep-max
   duckdb sha256         python3 scripts/bench_duckdb.py at REF_T threads, watchlist REF: reads
                         the CSV as VARCHAR, normalizes NIK, phones, name and birth date in SQL,
@@ -73,7 +76,7 @@ Options:
       --planted P       planted people                               [default: 100]
       --seed S          generator seed                               [default: 42]
       --grep-max N      grep/rg only with watchlists of at most N    [default: 100000]
-      --skip LIST       leave out parts: keyed ndjson load grep rg duckdb nohash
+      --skip LIST       leave out parts: keyed ndjson load inspect grep rg duckdb nohash
   -q, --quick           smoke test: --size-mb 20 --runs 1 unless given, and --dir
                         target/bench/quick unless given (keeps the big data apart)
   -d, --dir DIR         where data, logs and results go (env BENCH_DIR) [default: target/bench]
@@ -208,8 +211,8 @@ REF_SIZE=${SIZE_LIST[0]}
 if ((${#SIZE_LIST[@]} > 1)); then REF_SIZE=${SIZE_LIST[1]}; fi
 for part in $SKIP; do
     case "$part" in
-        keyed | ndjson | load | grep | rg | duckdb | nohash) ;;
-        *) die "--skip: unknown part '$part' (keyed ndjson load grep rg duckdb nohash)" ;;
+        keyed | ndjson | load | inspect | grep | rg | duckdb | nohash) ;;
+        *) die "--skip: unknown part '$part' (keyed ndjson load inspect grep rg duckdb nohash)" ;;
     esac
 done
 skipped() { [[ " $SKIP " == *" $1 "* ]]; }
@@ -403,6 +406,13 @@ if ((CLASSIC == 0)); then
         add_scan "ndjson-$REF_SIZE-$REF_T" "leakcheck ndjson" "$BENCH/dump.ndjson" "$REF_SIZE" "$REF_T" \
             "$BENCH/truth.ndjson.csv"
     fi
+    if ! skipped inspect; then
+        for t in $THREADS; do
+            # Its JSON report is the run's stdout, kept in the run's log.
+            add "inspect-$t" inspect "leakcheck inspect --full" 0 "$t" "$DUMP_BYTES" "" "" "0" -- \
+                "$LEAKCHECK" inspect "$DUMP" --full --format json --no-progress --threads "$t"
+        done
+    fi
     if ! skipped load; then
         for n in "${SIZE_LIST[@]}"; do
             add "load-$n" load "leakcheck load" "$n" "$REF_T" 0 "" "$SCRATCH/load-report.json" "0 1" -- \
@@ -557,6 +567,20 @@ for ((i = 0; i < ${#C_KIND[@]}; i++)); do
             cut -d: -f1 "$LOGS/$tag-run$RUNS.out" | sort -u >"$LOGS/$tag.found"
             FOUND[i]=$(found_of "$LOGS/$tag.truth-lines" "$LOGS/$tag.found")
             ;;
+        inspect)
+            report=$LOGS/$tag-run$RUNS.out what="inspect threads=${C_THREADS[i]}"
+            FOUND[i]="—"
+            [[ -s $report ]] || { fail_check "$what: no report $report"; continue; }
+            if command -v jq >/dev/null; then
+                got=$(jq -r '.inputs[0].records_read' "$report")
+                [[ -z $RECORDS || $got == "$RECORDS" ]] || fail_check "$what: records_read=$got, expected $RECORDS"
+                jq -S . "$report" >"$LOGS/$tag.report"
+                if [[ -n ${FIRST_REPORT[inspect]:-} ]] && ! cmp -s "${FIRST_REPORT[inspect]}" "$LOGS/$tag.report"; then
+                    fail_check "$what: report differs from ${FIRST_REPORT[inspect]}"
+                fi
+                FIRST_REPORT[inspect]=${FIRST_REPORT[inspect]:-$LOGS/$tag.report}
+            fi
+            ;;
         duckdb)
             tail -n +2 "$truth" | cut -d, -f2 | sort -u >"$LOGS/$tag.truth-records"
             awk -F, 'NR > 1 && $3 ~ /nik|phone|name_dob/ { print $1 }' "${C_OUT[i]}" | sort -u >"$LOGS/$tag.found"
@@ -599,10 +623,13 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
     echo "| tool | watchlist | threads | median s | MB/s | records/s | peak RSS MB | planted found | vs leakcheck |"
     echo "|---|---:|---:|---:|---:|---:|---:|---|---:|"
     for ((i = 0; i < ${#C_KIND[@]}; i++)); do
-        ref=$(med_of "lc-${C_WATCH[i]}-$REF_T")
+        ref=$(med_of "lc-${C_WATCH[i]}-$REF_T" || true)
         vs=$(ratio "${MED[i]}" "$ref")
         if [[ ${C_KIND[i]} == load ]]; then vs=n/a; fi
-        awk -v tool="${C_TOOL[i]}" -v w="$(people "${C_WATCH[i]}")" -v t="${C_THREADS[i]}" -v s="${MED[i]}" \
+        if [[ ${C_KIND[i]} == inspect ]]; then vs=$(ratio "${MED[i]}" "$(med_of "lc-$PEOPLE-$REF_T")"); fi
+        w=$(people "${C_WATCH[i]}")
+        if [[ ${C_KIND[i]} == inspect ]]; then w="—"; fi
+        awk -v tool="${C_TOOL[i]}" -v w="$w" -v t="${C_THREADS[i]}" -v s="${MED[i]}" \
             -v b="${C_BYTES[i]}" -v n="${RECORDS:-0}" -v rss="${RSS[i]}" -v found="${FOUND[i]}" -v vs="$vs" 'BEGIN {
             mbs = (b > 0 && s > 0) ? b / 1e6 / s : -1
             rps = (b > 0 && s > 0 && n > 0) ? n / s : -1
@@ -647,6 +674,17 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
             line="$line $(people "$n") $(printf '%.2f' "$(med_of "load-$n")") s (peak RSS $(awk -v k="${RSS[${IDX[load-$n]}]}" 'BEGIN { printf "%.0f", k / 1024 }') MB),"
         done
         echo "${line%,}"
+    fi
+    if [[ -n ${IDX[inspect-$REF_T]:-} ]]; then
+        line="- inspect --full / scan time, same dump, same threads:"
+        for t in $THREADS; do
+            line="$line $t thread$(plural "$t"): $(ratio "$(med_of "inspect-$t")" "$(med_of "lc-$PEOPLE-$t")")× the scan with watchlist $(people "$PEOPLE")"
+            if [[ -n ${IDX[lc-$REF_SIZE-$t]:-} && $REF_SIZE != "$PEOPLE" ]]; then
+                line="$line, $(ratio "$(med_of "inspect-$t")" "$(med_of "lc-$REF_SIZE-$t")")× with $(people "$REF_SIZE")"
+            fi
+            line="$line;"
+        done
+        echo "${line%;}"
     fi
     if [[ -n ${IDX[ndjson-$REF_SIZE-$REF_T]:-} ]]; then
         echo "- NDJSON / CSV time, same records, watchlist $(people "$REF_SIZE"), $REF_T threads:" \

@@ -173,7 +173,8 @@ impl Matcher<'_> {
             return;
         }
         if kind == Kind::Phone {
-            // One number in digits, dashes and spaces (most phone fields) needs no splitting.
+            // One number in digits and dashes, dots, spaces or brackets (most phone fields) needs no
+            // splitting.
             let start = s.canonical.len();
             match normalize::append_plain_phone(raw, &mut s.canonical) {
                 Some(result) => self.record_value(kind, raw, start, result, s),

@@ -189,10 +189,9 @@ fn a_first_row_of_data_read_as_header_is_never_shown() {
     assert!(!text.contains("3201014107900001") && text.contains("3201**********01.hp"), "{text}");
 }
 
-/// A record's NIK is compared with its *first* valid date of birth in field order. Inspect
-/// counts a chunk of records column by column, and columns are numbered as first seen: here
-/// `tgl_lahir` (seen first) is counted before `tanggal_lahir`, which comes first in the later
-/// records (JSON objects are read in key order).
+/// A record's NIK is compared with its *first* valid date of birth in field order, whatever
+/// order its columns were first seen in: here `tgl_lahir` (seen first) comes after
+/// `tanggal_lahir` in the later records (JSON objects are read in key order).
 #[test]
 fn a_nik_is_compared_with_the_first_date_of_birth_of_its_record() {
     let s = Scratch::new();
@@ -213,4 +212,37 @@ fn a_nik_is_compared_with_the_first_date_of_birth_of_its_record() {
     assert_eq!(n["dob_checked"], 4, "{n}");
     // Records 2, 3 and 4 agree (their first valid date is 1990-07-01), record 5 does not.
     assert_eq!(n["dob_disagrees_share"], 0.25, "{n}");
+}
+
+/// `--full` counts every value of every CSV column exactly: quoted, unquoted, with `""`, empty
+/// and null-marker values, repeated values (remembered per column) and several phones in a field.
+#[test]
+fn full_counts_every_csv_value_by_kind() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "counts.csv",
+        [
+            "nik,nama,no_hp,kota",
+            "3201014107900001,Siti Nurhaliza,0812-3456-7890,Bandung",
+            r#""3201014107900001",NULL,"0812 3456 7890 / 0813-1111-2222","Kota Bandung, Jawa Barat""#,
+            r#"32.01.01.410790.0001,"Dr. ""Budi""",,Bandung"#,
+            r"'3201014107900002,H.,+62 812 3456 7890,\N",
+            "3201014107900003.0,Ani,12345,Bandung",
+        ]
+        .join("\n"),
+    );
+    let report = inspect_json(&dump, &["--full"]);
+    let columns = report["inputs"][0]["columns"].as_array().unwrap();
+    let of = |name: &str| columns.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{name}"));
+    let shares = |name: &str| {
+        let c = of(name);
+        let v = &c["valid"];
+        let share = |k: &str| (v[k].as_f64().unwrap() * c["values"].as_f64().unwrap()).round() as u64;
+        (c["values"].as_u64().unwrap(), ["nik", "phone", "email", "name", "dob"].map(share))
+    };
+    assert_eq!(shares("nik"), (5, [5, 0, 0, 0, 0]));
+    // `H.` is an honorific and nothing else: no name left.
+    assert_eq!(shares("nama"), (4, [0, 0, 0, 3, 0]));
+    assert_eq!(shares("no_hp"), (4, [0, 3, 0, 0, 0]));
+    assert_eq!(shares("kota"), (4, [0, 0, 0, 4, 0]));
 }

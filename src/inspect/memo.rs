@@ -133,7 +133,9 @@ impl Memo {
         }
         let valid = check();
         *slot = Slot { key, valid };
-        memo.misses += 1;
+        if memo.bits < MAX_SLOT_BITS {
+            memo.misses += 1;
+        }
         if memo.misses > 2 << memo.bits && memo.bits < MAX_SLOT_BITS {
             // More misses than twice the slots: too many values, or two that share a slot.
             memo.bits += 1;
@@ -190,6 +192,29 @@ mod tests {
         assert!(memo.columns.len() <= MAX_COLUMNS);
         // A value seen just before the column was given up is checked again.
         assert_eq!(valid(&mut memo, 1, &format!("{:016}", TRIAL - 2), || [false; 5]), [false; 5]);
+    }
+
+    #[test]
+    fn long_values_are_told_apart_past_their_first_16_bytes() {
+        let mut memo = Memo::default();
+        let base = "Puskesmas Kecamatan Sukajadi Bandung Kota"; // 41 bytes: the longest is 40
+        for len in 17..=MAX_LEN {
+            let value = &base[..len];
+            // Differ in one byte past the first 16: the last, then the middle of the rest.
+            for at in [len - 1, 16 + (len - 16) / 2] {
+                let mut other = value.as_bytes().to_vec();
+                other[at] ^= 0x20;
+                let other = String::from_utf8(other).unwrap();
+                let expected = [len % 2 == 0, len % 3 == 0, true, false, true];
+                valid(&mut memo, 3, value, || expected);
+                assert_eq!(valid(&mut memo, 3, value, || [false; 5]), expected, "{value:?} remembered");
+                assert_eq!(
+                    valid(&mut memo, 3, &other, || [false; 5]),
+                    [false; 5],
+                    "{other:?} is not {value:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -17,13 +17,14 @@ pub struct Shape {
 }
 
 impl Shape {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     pub fn of(bytes: &[u8]) -> Shape {
-        // SAFETY: SSE2 is part of the x86_64 baseline: every x86_64 CPU has it.
+        // SAFETY: compiled only where SSE2 is enabled for the whole build (every hosted x86_64
+        // target: it is part of the baseline), so the CPU running this has it.
         unsafe { sse2::shape(bytes) }
     }
 
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     pub fn of(bytes: &[u8]) -> Shape {
         swar::shape(bytes)
     }
@@ -80,7 +81,7 @@ pub fn short_pair(bytes: &[u8]) -> (u64, u64) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use super::Shape;
     use std::arch::x86_64::*;
@@ -174,7 +175,7 @@ mod sse2 {
 
 /// The same classification on 8-byte words with integer arithmetic: the portable path, and the
 /// tests' second opinion on the SSE2 one.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 mod swar {
     use super::Shape;
 

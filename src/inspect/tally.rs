@@ -259,6 +259,10 @@ impl Tally {
         let i = match self.index.get(name) {
             Some(&i) => i,
             // As the scan reads no column past MAX_COLUMNS, inspect counts no more separately.
+            // (Each task's tally has its own limit, which bounds its memory: in a dump with more
+            // distinct columns or paths than that, a task that meets the limit counts its later
+            // columns together even if an earlier task named them, so the split depends on
+            // where tasks begin. CSV columns and most JSON dumps are far below it.)
             None if self.columns.len() >= MAX_COLUMNS && name != MORE_COLUMNS => {
                 return self.column(MORE_COLUMNS, None);
             }
@@ -338,7 +342,8 @@ fn check_value(
         && (shape.plus || matches!(bytes.iter().find(|b| b.is_ascii_digit()), Some(b'0' | b'6' | b'8')))
         && {
             canonical.clear();
-            // One number in digits, dashes and spaces (most phone fields) needs no splitting.
+            // One number in digits and dashes, dots, spaces or brackets (most phone fields) needs no
+            // splitting.
             match normalize::append_plain_phone(value, canonical) {
                 Some(result) => result.is_ok(),
                 None => {

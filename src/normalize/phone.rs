@@ -34,16 +34,18 @@ pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
     to_e164(&buf[..n], plus, out)
 }
 
-/// [`append_phone`] for a field that is one number in digits, dashes, spaces and a leading `+`
-/// (which therefore needs no [`for_each_phone`] splitting); `None` for any other field.
+/// [`append_phone`] for a field that is one number in digits, dashes, dots, spaces, brackets
+/// and a leading `+` (which therefore needs no [`for_each_phone`] splitting); `None` for any
+/// other field.
 pub fn append_plain_phone(raw: &str, out: &mut String) -> Option<Result<(), Invalid>> {
     let mut buf = [0u8; MAX_DIGITS];
     let (n, plus) = plain_digits(raw.as_bytes(), &mut buf)?;
     Some(to_e164(&buf[..n], plus, out))
 }
 
-/// The digits of a number written with only digits, `-`, spaces and a leading `+` (most
-/// phones in a dump), and whether it had the `+`; `None` for anything else (or too long).
+/// The digits of a number written with only digits, `-`, `.`, spaces, brackets and a leading
+/// `+` (most phones in a dump), and whether it had the `+`; `None` for anything else (or too
+/// long).
 fn plain_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool)> {
     let mut n = 0;
     let mut plus = false;
@@ -53,7 +55,7 @@ fn plain_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool
                 buf[n] = b;
                 n += 1;
             }
-            b'-' | b' ' => {}
+            b'-' | b' ' | b'.' | b'(' | b')' => {}
             b'+' if n == 0 => plus = true,
             _ => return None,
         }
@@ -178,7 +180,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_plain_field_is_one_piece_normalized_alike(raw in "[ 0-9+/,a-]{0,20}") {
+        fn a_plain_field_is_one_piece_normalized_alike(raw in "[ 0-9+/,a.()-]{0,20}") {
             let mut pieces = Vec::new();
             for_each_phone(&raw, |p| pieces.push(p));
             let mut fast = String::new();

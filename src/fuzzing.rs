@@ -4,6 +4,7 @@
 
 use crate::hash::Hasher;
 use crate::input::{self, BatchLimits, Format, InputOptions};
+use crate::inspect::{self, Tally};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::watchlist::{self, LoadOptions};
@@ -71,7 +72,15 @@ fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
     let mut batch = std::mem::take(&mut dump.first);
     let mut seen = Vec::new();
     let (mut scratch, mut canonical) = (String::new(), String::new());
+    let (mut tally, mut inspecting) = (Tally::default(), inspect::tally::Scratch::default());
     loop {
+        // What `inspect --full` counts: every record once, whatever it holds.
+        tally.add_records(&batch, &batch.spans, dump.extractor.as_ref(), &mut inspecting);
+        assert_eq!(
+            tally.records,
+            seen.len() as u64 + batch.spans.len() as u64,
+            "inspect counts every record"
+        );
         for span in &batch.spans {
             seen.push((span.record, span.line, span.bad, batch.record_bytes(span).to_vec()));
             if span.bad.is_some() {
@@ -142,6 +151,11 @@ pub fn normalizers(bytes: &[u8]) {
         normalize::is_valid_name(&text),
         normalize::normalize_into(Kind::Name, &text, &mut out).is_ok(),
         "is_valid_name agrees with normalize_name"
+    );
+    assert_eq!(
+        crate::inspect::tally::check_value(&text, None, &mut out).0.to_array(),
+        crate::inspect::tally::kinds_by_normalizers(&text),
+        "inspect's shortcuts give the normalizers' answers"
     );
     normalize::for_each_phone(&text, |piece| {
         if let Ok(phone) = normalize::canonical(Kind::Phone, piece) {

@@ -10,7 +10,7 @@ pub struct Shape {
     pub at: bool,
     pub plus: bool,
     pub colon: bool,
-    /// `-`, `.`, `/`, a space, or a non-ASCII byte (maybe of a Unicode space).
+    /// `-`, `.`, `/`, ASCII whitespace, or a non-ASCII byte (maybe of a Unicode space).
     pub separator: bool,
     /// An ASCII letter or a non-ASCII byte (maybe of a letter).
     pub letter: bool,
@@ -150,7 +150,8 @@ mod sse2 {
             self.plus = _mm_or_si128(self.plus, _mm_cmpeq_epi8(v, set(b'+')));
             self.colon = _mm_or_si128(self.colon, _mm_cmpeq_epi8(v, set(b':')));
             // `-`, `.`, `/` are 0x2d..=0x2f.
-            let separator = _mm_or_si128(between(v, b'-', b'/'), _mm_cmpeq_epi8(v, set(b' ')));
+            let space = _mm_or_si128(_mm_cmpeq_epi8(v, set(b' ')), between(v, b'\t', b'\r'));
+            let separator = _mm_or_si128(between(v, b'-', b'/'), space);
             self.separator = _mm_or_si128(self.separator, _mm_or_si128(separator, high));
             let letter = between(_mm_or_si128(v, set(0x20)), b'a', b'z');
             self.letter = _mm_or_si128(self.letter, _mm_or_si128(letter, high));
@@ -196,7 +197,8 @@ mod swar {
             shape.at |= equal(x, b'@') != 0;
             shape.plus |= equal(x, b'+') != 0;
             shape.colon |= equal(x, b':') != 0;
-            let separator = (at_least(low, b'-') & !at_least(low, b'/' + 1) & !high) | equal(x, b' ') | high;
+            let space = equal(x, b' ') | (at_least(low, b'\t') & !at_least(low, b'\r' + 1) & !high);
+            let separator = (at_least(low, b'-') & !at_least(low, b'/' + 1) & !high) | space | high;
             shape.separator |= separator != 0;
             let folded = (x | (ONES * 0x20)) & LOWS;
             let letter = (at_least(folded, b'a') & !at_least(folded, b'z' + 1) & !high) | high;
@@ -223,14 +225,16 @@ mod tests {
             at: bytes.contains(&b'@'),
             plus: bytes.contains(&b'+'),
             colon: bytes.contains(&b':'),
-            separator: bytes.iter().any(|&b| matches!(b, b'-' | b'.' | b'/' | b' ') || b >= 0x80),
+            separator: bytes
+                .iter()
+                .any(|&b| matches!(b, b'-' | b'.' | b'/' | b' ' | b'\t'..=b'\r') || b >= 0x80),
             letter: bytes.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80),
         }
     }
 
     #[test]
     fn values_of_every_length_are_classified_byte_for_byte() {
-        let sample = b"3201-01/41.07 90+00@01aZ\xc2\xa0`{9:0";
+        let sample = b"3201-01/41.07 90+00@01aZ\xc2\xa0`{9:0\t\x0b\r\x0e\x08";
         for len in 0..=sample.len() {
             for start in 0..(sample.len() - len).min(8) + 1 {
                 let bytes = &sample[start..start + len];

@@ -320,19 +320,25 @@ pub fn run_batches<T: Send>(
             current.spans.retain(|s| s.record <= limit);
             more = false;
         }
-        // Read the next batch while this one is processed; emit on this thread, in order.
+        // Read the next batch while this one is processed; emit on this thread, in order. When
+        // nothing more is read, `next` must be emptied: it still holds the batch before
+        // `current`, which would otherwise be processed a second time after the swap.
         let (read, result) = pool.install(|| {
             rayon::join(
-                || if more { splitter.next_batch(&mut next, BatchLimits::STEADY) } else { Ok(false) },
+                || {
+                    if more {
+                        splitter.next_batch(&mut next, BatchLimits::STEADY)
+                    } else {
+                        next.clear();
+                        Ok(false)
+                    }
+                },
                 || process(&current),
             )
         });
         emit(result)?;
         more = more && read?;
         std::mem::swap(&mut current, &mut next);
-        if !more {
-            next.clear();
-        }
     }
     Ok(())
 }

@@ -246,3 +246,29 @@ fn full_counts_every_csv_value_by_kind() {
     assert_eq!(shares("no_hp"), (4, [0, 3, 0, 0, 0]));
     assert_eq!(shares("kota"), (4, [0, 0, 0, 4, 0]));
 }
+
+/// A sample larger than the first batch (the 1,000 records columns are sniffed on) counts each
+/// record once: `--sample N` reads what `--full` reads of the first N records, and the default
+/// sample stops at 10,000.
+#[test]
+fn a_sample_past_the_first_batch_counts_each_record_once() {
+    let s = Scratch::new();
+    let rows = |n: usize| -> Vec<String> {
+        (0..n).map(|i| format!("32010141079{:05},08123456{:04},Budi {i}", i + 1, i % 10_000)).collect()
+    };
+    let csv = |n: usize| format!("nik,hp,nama\n{}\n", rows(n).join("\n"));
+    let ndjson =
+        |n: usize| rows(n).iter().map(|r| format!("{{\"nik\":\"{}\"}}\n", &r[..16])).collect::<String>();
+    for (name, whole, head) in [("s.csv", csv(1500), csv(1200)), ("s.ndjson", ndjson(1500), ndjson(1200))] {
+        let sampled = inspect_json(&s.write(name, whole), &["--sample", "1200"]);
+        let full = inspect_json(&s.write(&format!("head-{name}"), head), &["--full"]);
+        let (a, b) = (&sampled["inputs"][0], &full["inputs"][0]);
+        assert_eq!(a["records_read"], 1200, "{name}");
+        assert_eq!(a["sampled"], true);
+        assert_eq!(a["columns"], b["columns"], "{name}: the sample counts what --full counts of its records");
+        assert_eq!(a["nik"], b["nik"], "{name}");
+    }
+    let big = inspect_json(&s.write("big.csv", csv(12_000)), &[]);
+    assert_eq!(big["inputs"][0]["records_read"], 10_000);
+    assert_eq!(big["inputs"][0]["columns"][0]["values"], 10_000);
+}

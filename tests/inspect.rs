@@ -182,11 +182,111 @@ fn a_first_row_of_data_read_as_header_is_never_shown() {
         assert!(text.contains("column 5"), "{text}");
         assert!(text.contains("--map dob=5"), "{text}");
     }
-    // JSON keys that are identifiers are masked part by part.
-    let keyed = s.write("k.ndjson", "{\"3201014107900001\":{\"hp\":\"081234567890\"}}\n");
+    // Identifiers with dots in them, and a first row of a name and a date only.
+    for (name, first, secrets) in [
+        ("e.csv", "Siti Nurhaliza,siti.n@example.com,Bandung", &["Siti", "siti.n", "example"][..]),
+        ("d.csv", "RM1,3201.0141.0790.0001,0812.3456.7890", &["3201.0141", "0812.3456"]),
+        ("b.csv", "Siti Nurhaliza,01-07-1990,Bandung", &["Siti", "01-07-1990"]),
+    ] {
+        let dump = s.write(name, format!("{first}\nBudi Santoso,budi@x.com,Bogor\n"));
+        for format in ["human", "json"] {
+            let out = leakcheck().arg("inspect").arg(&dump).args(["-f", format]).output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for secret in secrets {
+                assert!(!text.contains(secret), "{name} {format} shows {secret}: {text}");
+            }
+            assert!(text.contains("column 2"), "{text}");
+        }
+    }
+    // JSON keys that are identifiers are masked part by part, or as a run of parts.
+    let keyed = s.write(
+        "k.ndjson",
+        "{\"3201014107900001\":{\"hp\":\"081234567890\"},\"siti.n@example.com\":1,\"x\":{\"3201.0141.0790.0001\":1}}\n",
+    );
     let out = leakcheck().arg("inspect").arg(&keyed).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("3201014107900001") && text.contains("3201**********01.hp"), "{text}");
+    assert!(!text.contains("siti.n") && text.contains("s*****@example.com"), "{text}");
+    assert!(!text.contains("0141") && text.contains("  x.3201**********01 "), "{text}");
+}
+
+/// Columns named as `inspect` shows them are what `--map` takes: an SQL `table.column` maps that
+/// table's column only, `table.#3` a column without a name; a `--map` that names no column is a
+/// warning (JSON and SQL columns are only known once read).
+#[test]
+fn sql_columns_are_mapped_by_the_names_inspect_shows() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "m.sql",
+        "CREATE TABLE a (id varchar(20), nama varchar(50));\n\
+         CREATE TABLE b (id varchar(20), nama varchar(50));\n\
+         INSERT INTO a VALUES ('081234567890','Budi'),('x2','Ani'),('x3','Cici');\n\
+         INSERT INTO b VALUES ('081234567891','Budi'),('081234567892','Ani'),('hello','C');\n\
+         INSERT INTO c VALUES ('RM1','01-07-1990'),('RM2','not a date'),('RM3','x');\n",
+    );
+    let roles = |extra: &[&str]| {
+        let report = inspect_json(&dump, extra);
+        report["inputs"][0]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}={}:{}", c["name"].as_str().unwrap(), c["role"], c["suggestion"]))
+            .collect::<Vec<_>>()
+    };
+    let plain = roles(&[]);
+    assert!(plain.contains(&r#"b.id=null:"--map phone=b.id""#.to_string()), "{plain:?}");
+    let mapped = roles(&["--map", "phone=b.id", "--map", "dob=c.#2"]);
+    assert!(mapped.contains(&r#"b.id="phone":null"#.to_string()), "{mapped:?}");
+    assert!(mapped.iter().any(|c| c.starts_with("a.id=null:")), "a's id keeps no role: {mapped:?}");
+    assert!(mapped.contains(&r#"c.#2="dob":null"#.to_string()), "{mapped:?}");
+    // The scan takes the same map.
+    let watch = s.write("w.txt", "081234567891\n081234567890\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--map", "phone=b.id", "-f", "csv"])
+        .output()
+        .unwrap();
+    let rows = csv_rows(&out.stdout);
+    assert_eq!(rows.len(), 1, "only b's phone is scanned: {rows:?}");
+    let out =
+        leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=nope", "-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--map phone=nope gave no column a role"), "{stderr}");
+    assert_eq!(json(&out.stdout)["inputs"][0]["warnings"].as_array().map(Vec::len), Some(1));
+}
+
+/// Bad records and empty inputs are told, on stderr too when the report is JSON.
+#[test]
+fn bad_records_and_empty_inputs_are_warned_about() {
+    let s = Scratch::new();
+    let broken = s.write("broken.csv", "nik,nama\n3201014107900001,Budi\n\"x,Ani\n");
+    let out = leakcheck().arg("inspect").arg(&broken).args(["-f", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("broken.csv:3: bad record 2 not counted: quoted field never closed\n"),
+        "{stderr}"
+    );
+    assert_eq!(json(&out.stdout)["inputs"][0]["bad_records"], 1);
+    let broken = s.write("broken.ndjson", "{\"nik\":\"3201014107900001\"}\n{\"nik\n{\"nik\":1}\n[1,\n");
+    let out = leakcheck().arg("inspect").arg(&broken).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("broken.ndjson:2: bad record 2 not counted: "), "{text}");
+    assert!(text.contains(" (2 bad records in all)"), "{text}");
+    for (name, contents) in [("empty.csv", ""), ("header.csv", "nik,nama\n"), ("empty.json", "[]")] {
+        let out = leakcheck().arg("inspect").arg(s.write(name, contents)).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("warning: {}: no records", s.path(name).display())), "{text}");
+    }
+    let header_only = inspect_json(&s.path("header.csv"), &[]);
+    assert_eq!(
+        roles(&header_only),
+        [("nik".to_string(), Some("nik".to_string())), ("nama".to_string(), Some("name".to_string()))]
+    );
 }
 
 /// A record's NIK is compared with its *first* valid date of birth in field order, whatever
@@ -271,4 +371,32 @@ fn a_sample_past_the_first_batch_counts_each_record_once() {
     let big = inspect_json(&s.write("big.csv", csv(12_000)), &[]);
     assert_eq!(big["inputs"][0]["records_read"], 10_000);
     assert_eq!(big["inputs"][0]["columns"][0]["values"], 10_000);
+}
+
+/// The human report and the JSON shape, on a dump with a column of each kind of story: a header
+/// role, a sniffed one, one always empty, one that deserves a `--map` (with a space in its
+/// name), a bad record, a value too long to show whole, and a NIK whose date disagrees.
+#[test]
+fn reports_keep_their_shape() {
+    let s = Scratch::new();
+    let long = format!("Jl. {} No. 1", "Panjang ".repeat(20));
+    let mut rows = vec!["nik,email,nama,tgl_lahir,Kontak Lain,catatan,ref".to_string()];
+    for i in 0..8 {
+        let hp = if i % 2 == 0 { format!("08123456{i:04}") } else { "tidak ada".to_string() };
+        rows.push(format!("32010141079{:05},,Budi {i},01-07-1990,{hp},{long},R{i}", i + 1));
+    }
+    rows.push("3201014107900009,,Ani,02-07-1991,-,\"x,R9".to_string());
+    rows.push("1234567890123456,,Cici,01-07-1990,-,-,08129999000".to_string());
+    rows.push("3201014107900010,,Dedi,01-07-1991,-,-,-".to_string());
+    s.write("dump.csv", rows.join("\n") + "\n");
+    for (format, snapshot) in [("human", "inspect_human"), ("json", "inspect_json")] {
+        let out = leakcheck()
+            .current_dir(s.dir())
+            .args(["inspect", "dump.csv", "--full", "-j", "2", "-f", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap().replace(env!("CARGO_PKG_VERSION"), "VERSION");
+        insta::assert_snapshot!(snapshot, text);
+    }
 }

@@ -54,6 +54,12 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
         }
     }
     progress.finish();
+    if cmd.json {
+        // The human report shows its warnings; a JSON report piped on is not read by a person.
+        for warning in inspections.iter().flat_map(|i| &i.warnings) {
+            eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
+        }
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = if cmd.json {

@@ -85,7 +85,7 @@ pub(super) fn open(
     let mut warnings = Vec::new();
     if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
         warnings.push(format!(
-            "{name}: the first row holds a NIK, phone or e-mail, so it looks like data, not a header; \
+            "{name}: the first row holds a NIK, phone, e-mail or date, so it looks like data, not a header; \
              it was read as a header and not scanned (use --no-header if the file has none)"
         ));
     }
@@ -93,10 +93,13 @@ pub(super) fn open(
     Ok(Dump { delimiter: Some(delimiter), columns, warnings, ..dump })
 }
 
-/// A header row with a valid NIK, phone or e-mail in it is probably the first data row.
+/// A header row with a valid NIK, phone, e-mail or date in it is probably the first data row.
 fn looks_like_data(headers: &[String]) -> bool {
     let mut scratch = String::new();
-    headers.iter().any(|h| Kind::SNIFFED.into_iter().any(|kind| roles::sniff_valid(kind, h, &mut scratch)))
+    headers.iter().any(|h| {
+        Kind::SNIFFED.into_iter().any(|kind| roles::sniff_valid(kind, h, &mut scratch))
+            || crate::normalize::normalize_into(Kind::Dob, h, &mut scratch).is_ok()
+    })
 }
 
 /// Calls `f(column, text)` for each field of one record (its line terminator excluded),
@@ -296,6 +299,16 @@ impl CsvExtractor {
                 f(col, self.sources.get(col).copied().flatten(), field);
             }
         });
+    }
+
+    /// How many columns the header (or the first record) has.
+    pub fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The role of column `col` (0-based) and why it has it.
+    pub fn role(&self, col: usize) -> Option<Role> {
+        self.sources.get(col).copied().flatten()
     }
 
     /// The name [`Extractor::columns`] gives column `col` (0-based).

@@ -569,12 +569,19 @@ impl SqlSplitter {
             };
         }
         // A `--map` applies to the tables that have the column it names; others keep theirs.
+        // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only.
         let width = width.min(MAX_COLUMNS);
         let maps: Vec<ColumnMap> = self
             .maps
             .iter()
+            .map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
+                Some(column) => {
+                    let number = column.strip_prefix('#').filter(|n| n.parse::<usize>().is_ok());
+                    ColumnMap { kind: m.kind, column: number.unwrap_or(column).to_string() }
+                }
+                None => m.clone(),
+            })
             .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))
-            .cloned()
             .collect();
         let roles = roles::assign_roles(names.as_deref(), &maps, &sniffer, width).unwrap_or_default();
         let column_names = (0..roles.len())

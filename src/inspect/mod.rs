@@ -11,6 +11,7 @@ mod shape;
 pub mod tally;
 
 use crate::input::{self, InputError, InputOptions, InputPath};
+use crate::roles::RoleSource;
 use crate::scan::{self, ScanError};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -65,6 +66,9 @@ pub fn inspect(
     let mut total = Tally::default();
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
+    if let Some(csv) = extractor.as_csv() {
+        total.declare_columns(csv);
+    }
     scan::run_batches(
         pool,
         dump.splitter.as_mut(),
@@ -86,6 +90,33 @@ pub fn inspect(
         },
     )?;
     let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
+    let mut warnings = dump.warnings;
+    if let Some((record, line, reason)) = total.first_bad {
+        let all = match total.bad_records {
+            1 => String::new(),
+            n => format!(" ({n} bad records in all)"),
+        };
+        warnings.push(format!("{}:{line}: bad record {record} not counted: {reason}{all}", dump.name));
+    }
+    if total.records == 0 {
+        warnings.push(format!("{}: no records", dump.name));
+    } else {
+        // An unknown CSV column is an error before reading; JSON paths and SQL columns are only
+        // known once read.
+        for map in &options.input.maps {
+            let applied = total
+                .columns
+                .iter()
+                .filter_map(|c| c.role)
+                .any(|r| r.source == RoleSource::Map && r.kind == map.kind);
+            if !applied {
+                warnings.push(format!(
+                    "{}: --map {}={} gave no column a role: no column with values has that name",
+                    dump.name, map.kind, map.column
+                ));
+            }
+        }
+    }
     Ok(Inspection {
         path: dump.name,
         format: dump.format.as_str(),
@@ -95,7 +126,7 @@ pub fn inspect(
         bom: dump.bom,
         sampled: options.sample.is_some_and(|n| total.records >= n),
         tally: total,
-        warnings: dump.warnings,
+        warnings,
     })
 }
 

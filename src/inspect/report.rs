@@ -9,12 +9,15 @@
 //!   - `columns[]`: `name` (header, JSON path, `table.column`, or `column N`), `role` and `why`
 //!     (`header`, `map`, `sniffed`; null without a role), `sniffed_share`, `values` (non-empty),
 //!     `valid` (share of values with a canonical form as `nik`, `phone`, `email`, `name`, `dob`),
-//!     `samples` (masked unless `--reveal`), `suggestion` (a `--map` for a column that looks like
-//!     identity data but has no role);
+//!     `samples` (masked unless `--reveal`; a value is cut at 60 characters), `suggestion` (a
+//!     `--map` for a column that looks like identity data but has no role, quoted for a shell
+//!     when it must be). CSV columns are listed in their order, always-empty ones too.
 //!   - `nik`: over the values of NIK columns — `values` (16 digits), `structurally_valid`,
 //!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `male`, `female`,
 //!     `by_birth_decade` (`"1990s": n`), `dob_checked` (records with a valid NIK and birth date),
-//!     `dob_disagrees_share`.
+//!     `dob_disagrees_share`;
+//!   - `warnings[]`: what the human report shows as `warning:` lines (a first row that looks like
+//!     data, the first bad record, no records…); with `--format json` also written to stderr.
 //!
 //! Shares are fractions from 0 to 1, rounded to 4 decimals.
 
@@ -54,6 +57,7 @@ struct InputJson<'a> {
     tables: Vec<TableJson<'a>>,
     columns: Vec<ColumnJson>,
     nik: NikJson,
+    warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -110,7 +114,8 @@ fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
 /// The `--map` that would give a column without a role the kind most of its values are, and
 /// that share.
 fn suggestion(column: &ColumnTally, shown: &str) -> Option<(String, f64)> {
-    if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(map_target(shown)) {
+    let target = map_target(shown);
+    if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(target) {
         return None;
     }
     let shares = column.valid.map(|v| v as f64 / column.non_empty as f64);
@@ -121,44 +126,70 @@ fn suggestion(column: &ColumnTally, shown: &str) -> Option<(String, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let dob = shares[4];
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
-    Some((format!("--map {kind}={}", map_target(shown)), s))
+    Some((map_option(kind, target), s))
 }
 
 /// The column names as shown. A header is the dump's first row, and in a headerless dump read
-/// with a header that row is a person: when any name (or any `.` part of a path) is a NIK, phone
-/// or e-mail, every CSV column is shown as `column N` (what `--map` and `--no-header` take), and
-/// the identifier parts of other paths are masked. `--reveal` shows names as they are.
+/// with a header that row is a person: when any name holds a NIK, phone, e-mail or date, every
+/// CSV column is shown as `column N` (what `--map` and `--no-header` take); in other names (JSON
+/// keys, SQL columns) such identifiers are masked. `--reveal` shows names as they are.
 fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
     let columns = &i.tally.columns;
     if reveal {
         return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
     }
-    let identifier = |part: &str| {
-        [Kind::Nik, Kind::Phone, Kind::Email]
-            .into_iter()
-            .find_map(|k| normalize::canonical(k, part).ok().map(|c| mask::mask(k, &c)))
-    };
-    let header_is_data = i.header == Some(true)
-        && columns.iter().any(|c| c.name.split('.').any(|part| identifier(part).is_some()));
+    let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name)).collect();
+    let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
     columns
         .iter()
+        .zip(masked)
         .enumerate()
-        .map(|(n, c)| {
-            if header_is_data {
+        .map(|(n, (c, (name, _)))| {
+            if header_is_data && !c.name.starts_with("column ") {
+                // CSV columns are listed in header order: the n-th is column n + 1.
                 return format!("column {}", n + 1);
             }
-            let parts: Vec<String> = c
-                .name
-                .split('.')
-                .map(|part| identifier(part).unwrap_or_else(|| mask::sanitize(part)))
-                .collect();
-            parts.join(".")
+            name
         })
         .collect()
 }
 
-/// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, the column
-/// of `table.column`, else the name.
+/// `name` with each identifier in it masked, and whether there was one. A path's parts are
+/// joined by `.`, and so are the parts of `siti.n@example.com` or `3201.0141.0790.0001`: the
+/// longest run of parts that is an identifier is masked whole.
+fn mask_identifiers(name: &str) -> (String, bool) {
+    /// Identifiers are short: longer runs are not tried (a hostile key may have many dots).
+    const MAX_PARTS: usize = 24;
+    const MAX_LEN: usize = 256;
+    let identifier = |text: &str| {
+        [Kind::Nik, Kind::Phone, Kind::Email, Kind::Dob]
+            .into_iter()
+            .find_map(|k| normalize::canonical(k, text).ok().map(|c| mask::mask(k, &c)))
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    let (mut shown, mut found, mut i) = (Vec::with_capacity(parts.len()), false, 0);
+    while i < parts.len() {
+        let longest = (i + 1..=parts.len().min(i + MAX_PARTS)).rev().find_map(|j| {
+            let run = parts[i..j].join(".");
+            (run.len() <= MAX_LEN).then(|| identifier(&run)).flatten().map(|m| (j, m))
+        });
+        match longest {
+            Some((j, masked)) => {
+                shown.push(masked);
+                found = true;
+                i = j;
+            }
+            None => {
+                shown.push(mask::sanitize(parts[i]));
+                i += 1;
+            }
+        }
+    }
+    (shown.join("."), found)
+}
+
+/// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, else the
+/// name as shown (a JSON path, or an SQL `table.column`, which maps that table's column only).
 fn map_target(name: &str) -> &str {
     if let Some(n) = name.strip_prefix("column ") {
         return n;
@@ -167,6 +198,17 @@ fn map_target(name: &str) -> &str {
         return name[open + 9..].trim_end_matches(')');
     }
     name
+}
+
+/// `--map KIND=COLUMN` as one shell word: quoted when the column name has spaces, `#`, quotes or
+/// other characters a shell would read.
+fn map_option(kind: Kind, column: &str) -> String {
+    let arg = format!("{kind}={column}");
+    if arg.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.,:=/@%+".contains(&b)) {
+        format!("--map {arg}")
+    } else {
+        format!("--map '{}'", arg.replace('\'', r"'\''"))
+    }
 }
 
 fn sample_text(sample: &Sample, reveal: bool) -> String {
@@ -232,6 +274,7 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         not_utf8_share: share(t.not_utf8, t.records),
         tables: t.tables.iter().map(|(name, records)| TableJson { name, records: *records }).collect(),
         columns,
+        warnings: i.warnings.iter().map(|w| mask::sanitize(w)).collect(),
         nik: NikJson {
             values: n.canonical,
             structurally_valid: n.structurally_valid,
@@ -266,7 +309,21 @@ pub fn write_json(out: &mut dyn Write, inspections: &[Inspection], reveal: bool)
 }
 
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 { "-".to_string() } else { format!("{:.0}%", part as f64 * 100.0 / whole as f64) }
+    match (u128::from(part) * 100).checked_div(u128::from(whole)) {
+        None => "-".to_string(),
+        Some(0) if part > 0 => "<1%".to_string(),
+        Some(p) => format!("{p}%"),
+    }
+}
+
+/// A share as a whole percent, rounded down (as [`percent`]): a column with 79.8 % valid phones, short of the
+/// 80 % that gives a role, must not read `80%`; a share above 0 reads `<1%`, not `0%`.
+fn whole_percent(share: f64) -> String {
+    match share {
+        s if s <= 0.0 => "0%".to_string(),
+        s if s < 0.01 => "<1%".to_string(),
+        s => format!("{}%", (s * 100.0 + 1e-9).floor()),
+    }
 }
 
 /// Writes the human report of all inspected inputs.
@@ -325,7 +382,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
     for (c, name) in t.columns.iter().zip(&names) {
         let (why, share) = why(c);
         let why = match (why, share) {
-            (Some("sniffed"), Some(s)) => format!("sniffed {:.0}%", s * 100.0),
+            (Some("sniffed"), Some(s)) => format!("sniffed {}", whole_percent(s)),
             (Some(w), _) => w.to_string(),
             _ => String::new(),
         };
@@ -369,7 +426,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         .zip(&names)
         .filter_map(|(c, name)| {
             suggestion(c, name)
-                .map(|(m, s)| format!("{m}  ({:.0}% of the values of {name} are valid)", s * 100.0))
+                .map(|(m, s)| format!("{m}  ({} of the values of {name} are valid)", whole_percent(s)))
         })
         .collect();
     if !suggestions.is_empty() {
@@ -417,4 +474,59 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         writeln!(out, "  warning: {}", mask::sanitize(w))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percents_round_down_and_never_hide_a_few() {
+        let cases = [
+            ((0, 10), "0%"),
+            ((1, 1000), "<1%"),
+            ((798, 1000), "79%"),
+            ((7999, 10_000), "79%"),
+            ((8, 10), "80%"),
+            ((999, 1000), "99%"),
+            ((10, 10), "100%"),
+            ((u64::MAX, u64::MAX), "100%"),
+        ];
+        for ((part, whole), shown) in cases {
+            assert_eq!(percent(part, whole), shown, "{part}/{whole}");
+            assert_eq!(whole_percent(part as f64 / whole as f64), shown, "{part}/{whole}");
+        }
+        assert_eq!(percent(0, 0), "-");
+        assert_eq!(whole_percent(0.29), "29%", "28.999…% in floating point");
+    }
+
+    #[test]
+    fn identifiers_in_names_are_masked_whole() {
+        let cases = [
+            ("nama", "nama", false),
+            ("kontak.hp", "kontak.hp", false),
+            ("3201014107900001.hp", "3201**********01.hp", true),
+            ("siti.n@example.com", "s*****@example.com", true),
+            ("a.3201.0141.0790.0001.b", "a.3201**********01.b", true),
+            ("0812.3456.7890", "+62812*****890", true),
+            ("pasien.#4", "pasien.#4", false),
+        ];
+        for (name, shown, found) in cases {
+            assert_eq!(mask_identifiers(name), (shown.to_string(), found), "{name}");
+        }
+        // Many dots cost a bounded number of tries per part.
+        let hostile = "1.".repeat(50_000);
+        assert!(!mask_identifiers(&hostile).0.is_empty());
+    }
+
+    #[test]
+    fn suggested_maps_are_one_shell_word() {
+        assert_eq!(map_option(Kind::Phone, "no_hp"), "--map phone=no_hp");
+        assert_eq!(map_option(Kind::Phone, "b.id"), "--map phone=b.id");
+        assert_eq!(map_option(Kind::Phone, "No HP Lain"), "--map 'phone=No HP Lain'");
+        assert_eq!(map_option(Kind::Email, "# list"), "--map 'email=# list'");
+        assert_eq!(map_option(Kind::Name, "nama'ibu"), r"--map 'name=nama'\''ibu'");
+        assert_eq!(map_target("x (column 3)"), "3");
+        assert_eq!(map_target("column 12"), "12");
+    }
 }

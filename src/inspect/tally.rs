@@ -16,6 +16,9 @@ pub const MORE_COLUMNS: &str = "(more columns)";
 /// Samples kept per column.
 pub const SAMPLES: usize = 3;
 
+/// Characters of a sample kept (and shown, masked or not): a longer value is cut, with `…`.
+pub const SAMPLE_CHARS: usize = 60;
+
 /// The kinds whose validity is counted per column, in report order.
 pub const KINDS: [Kind; 5] = Kind::FIELDS;
 
@@ -96,6 +99,8 @@ pub struct NikTally {
 pub struct Tally {
     pub records: u64,
     pub bad_records: u64,
+    /// The first bad record: its number, line and why.
+    pub first_bad: Option<(u64, u64, &'static str)>,
     /// Records that were not valid UTF-8 (read lossily).
     pub not_utf8: u64,
     pub columns: Vec<ColumnTally>,
@@ -180,8 +185,9 @@ impl Tally {
     ) {
         for span in spans {
             self.records += 1;
-            if span.bad.is_some() {
+            if let Some(reason) = span.bad {
                 self.bad_records += 1;
+                self.first_bad.get_or_insert((span.record, span.line, reason));
                 continue;
             }
             let text = batch.record_text(span);
@@ -218,8 +224,9 @@ impl Tally {
                     self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
                 })
             };
-            if result.is_err() {
+            if let Err(reason) = result {
                 self.bad_records += 1;
+                self.first_bad.get_or_insert((span.record, span.line, reason));
                 continue;
             }
             if let Some(f) = record_nik
@@ -230,6 +237,14 @@ impl Tally {
             }
         }
         self.columns.iter_mut().for_each(ColumnTally::settle);
+    }
+
+    /// Lists the columns of a CSV input in their order before any value is counted, so that
+    /// every column is shown where it stands, one that is always empty too.
+    pub fn declare_columns(&mut self, csv: &crate::input::csv::CsvExtractor) {
+        for col in 0..csv.width().min(MAX_COLUMNS) {
+            self.column_at(&csv.column_name(col), Some(col), csv.role(col));
+        }
     }
 
     /// The index of the column called `name` at `position`: by position when the input's
@@ -288,6 +303,7 @@ impl Tally {
     pub fn merge(&mut self, other: Tally) {
         self.records += other.records;
         self.bad_records += other.bad_records;
+        self.first_bad = self.first_bad.or(other.first_bad);
         self.not_utf8 += other.not_utf8;
         for column in other.columns {
             let i = self.column(&column.name, column.role);
@@ -431,7 +447,12 @@ fn sample(value: &str, role: Option<Kind>, valid: &[bool; 5]) -> Sample {
         }
         first.map(|c| (k, c))
     });
-    Sample { raw: value.trim().to_string(), masked_as }
+    let raw = value.trim();
+    let raw = match raw.char_indices().nth(SAMPLE_CHARS) {
+        Some((cut, _)) => format!("{}…", &raw[..cut]),
+        None => raw.to_string(),
+    };
+    Sample { raw, masked_as }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 use crate::kind::Kind;
 use crate::normalize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Header synonyms per kind, as header keys (lowercase, alphanumerics only), from SPEC §5.
 const SYNONYMS: &[(Kind, &[&str])] = &[
@@ -163,11 +165,22 @@ impl Sniffer {
 }
 
 /// A `--map KIND=COLUMN` override.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ColumnMap {
     pub kind: Kind,
     pub column: String,
+    /// Set when the map gives a column its role; shared by the map's clones (one per input and
+    /// extractor), so that a map that named no column can be warned about.
+    used: Arc<AtomicBool>,
 }
+
+impl PartialEq for ColumnMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.column == other.column
+    }
+}
+
+impl Eq for ColumnMap {}
 
 impl std::str::FromStr for ColumnMap {
     type Err = String;
@@ -180,11 +193,38 @@ impl std::str::FromStr for ColumnMap {
         if column.is_empty() {
             return Err("the column name is empty".into());
         }
-        Ok(ColumnMap { kind, column: column.to_string() })
+        Ok(ColumnMap::new(kind, column))
     }
 }
 
 impl ColumnMap {
+    pub fn new(kind: Kind, column: &str) -> ColumnMap {
+        ColumnMap { kind, column: column.to_string(), used: Arc::default() }
+    }
+
+    /// The same map under another column name (an SQL `table.column` within its table), still
+    /// marking this one used.
+    pub fn renamed(&self, column: &str) -> ColumnMap {
+        ColumnMap { column: column.to_string(), ..self.clone() }
+    }
+
+    /// Records that the map gave a column its role.
+    pub fn mark_used(&self) {
+        // Read first: paths are looked up on every record, and a shared line written by every
+        // worker would bounce between their caches.
+        if !self.used.load(Ordering::Relaxed) {
+            self.used.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the map gave a column its role since it was made or last [`forget_use`](Self::forget_use)d.
+    pub fn was_used(&self) -> bool {
+        self.used.load(Ordering::Relaxed)
+    }
+
+    pub fn forget_use(&self) {
+        self.used.store(false, Ordering::Relaxed);
+    }
     /// The index of the column this map names among `headers` (exact name, then header key, then
     /// the key of a JSON path's last segment), or a 1-based column number.
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
@@ -250,6 +290,7 @@ pub fn assign_roles_named(
         }
         roles[i] = Some(Role { kind: map.kind, source: RoleSource::Map });
         mapped[i] = true;
+        map.mark_used();
     }
     for (i, role) in roles.iter_mut().enumerate() {
         if mapped[i] {
@@ -359,9 +400,6 @@ mod tests {
         assert!("ktp=nik".parse::<ColumnMap>().is_err());
         assert!("name_dob=x".parse::<ColumnMap>().is_err());
         assert!("nik=".parse::<ColumnMap>().is_err());
-        assert_eq!(
-            "NIK=No KTP".parse::<ColumnMap>(),
-            Ok(ColumnMap { kind: Kind::Nik, column: "No KTP".into() })
-        );
+        assert_eq!("NIK=No KTP".parse::<ColumnMap>(), Ok(ColumnMap::new(Kind::Nik, "No KTP")));
     }
 }

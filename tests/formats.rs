@@ -359,3 +359,24 @@ fn linked_files_are_scanned_and_an_empty_directory_is_an_error() {
         .code(2)
         .stderr(predicates::str::contains("no files to scan"));
 }
+
+/// A `--map` that names no JSON path or SQL column (known only once read) is a warning, not a
+/// silent no-op; one that names a column is not.
+#[test]
+fn a_map_that_names_no_column_is_warned_about() {
+    let watch = fixture("demo/watchlist.txt");
+    for dump in ["formats/pasien.ndjson", "formats/pasien_mysql.sql"] {
+        for (map, warned) in [("phone=nope", true), ("phone=no_hp", false)] {
+            let out = leakcheck()
+                .args(["scan", "-j1", "--map", map, "-f", "json", "--watch"])
+                .arg(&watch)
+                .arg(fixture(dump))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{dump}: the other columns are still scanned");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let warning = format!("--map {map} gave no column a role");
+            assert_eq!(stderr.contains(&warning), warned, "{dump} {map}: {stderr}");
+        }
+    }
+}

@@ -112,6 +112,16 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
                 stats.skipped_files
             );
         }
+        // A CSV column a `--map` names must exist before reading; JSON paths and SQL columns
+        // are only known once read, and a misspelt one must not pass silently.
+        if result.is_ok() {
+            for map in config.input.maps.iter().filter(|m| !m.was_used()) {
+                let map = report::mask::sanitize(&format!("{}={}", map.kind, map.column));
+                eprintln!(
+                    "leakcheck: warning: --map {map} gave no column a role: no input has a column of that name"
+                );
+            }
+        }
         let finished = reporter.finish(&stats).map_err(ScanError::Output);
         (stats, result.and(finished))
     };

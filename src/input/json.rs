@@ -105,11 +105,11 @@ fn plan(
 fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
     let whole = roles::header_key(path);
     let last = roles::header_key(roles::last_segment(path));
-    maps.iter()
-        .find(|m| {
-            m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
-        })
-        .map(|m| m.kind)
+    let map = maps.iter().find(|m| {
+        m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
+    })?;
+    map.mark_used();
+    Some(map.kind)
 }
 
 /// Parses one JSON object and passes the values of paths that have a role.

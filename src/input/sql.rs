@@ -577,7 +577,7 @@ impl SqlSplitter {
             .map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
                 Some(column) => {
                     let number = column.strip_prefix('#').filter(|n| n.parse::<usize>().is_ok());
-                    ColumnMap { kind: m.kind, column: number.unwrap_or(column).to_string() }
+                    m.renamed(number.unwrap_or(column))
                 }
                 None => m.clone(),
             })

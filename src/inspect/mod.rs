@@ -11,7 +11,7 @@ mod shape;
 pub mod tally;
 
 use crate::input::{self, InputError, InputOptions, InputPath};
-use crate::roles::RoleSource;
+use crate::roles::ColumnMap;
 use crate::scan::{self, ScanError};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -62,6 +62,8 @@ pub fn inspect(
     pool: &rayon::ThreadPool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Inspection, ScanError> {
+    // Each input is told which `--map` named none of its columns.
+    options.input.maps.iter().for_each(ColumnMap::forget_use);
     let mut dump = input::open_dump(input, &options.input, options.bytes_read.clone())?;
     let mut total = Tally::default();
     let first = std::mem::take(&mut dump.first);
@@ -100,22 +102,14 @@ pub fn inspect(
     }
     if total.records == 0 {
         warnings.push(format!("{}: no records", dump.name));
-    } else {
-        // An unknown CSV column is an error before reading; JSON paths and SQL columns are only
-        // known once read.
-        for map in &options.input.maps {
-            let applied = total
-                .columns
-                .iter()
-                .filter_map(|c| c.role)
-                .any(|r| r.source == RoleSource::Map && r.kind == map.kind);
-            if !applied {
-                warnings.push(format!(
-                    "{}: --map {}={} gave no column a role: no column with values has that name",
-                    dump.name, map.kind, map.column
-                ));
-            }
-        }
+    }
+    // An unknown CSV column is an error before reading; JSON paths and SQL columns are only
+    // known once read.
+    for map in options.input.maps.iter().filter(|m| !m.was_used()) {
+        warnings.push(format!(
+            "{}: --map {}={} gave no column a role: no column read has that name",
+            dump.name, map.kind, map.column
+        ));
     }
     Ok(Inspection {
         path: dump.name,

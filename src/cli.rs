@@ -152,8 +152,9 @@ pub struct InputArgs {
     pub no_header: bool,
 
     /// Give a column a role: KIND is nik, phone, email, name or dob; COLUMN is a header name, a
-    /// JSON path (`pasien.kontak.hp`) or its last part, an SQL column, or a 1-based column
-    /// number. Repeatable.
+    /// JSON path (`pasien.kontak.hp`) or its last part, an SQL column (`hp`, or `pasien.hp` for
+    /// that table's only), or a 1-based column number (`3`, or `#3` when a header is named `3`).
+    /// Repeatable.
     #[arg(long, value_name = "KIND=COLUMN")]
     pub map: Vec<ColumnMap>,
 }
@@ -185,7 +186,13 @@ pub struct InspectArgs {
     pub input: InputArgs,
 
     /// Read the first N records of each input.
-    #[arg(long, value_name = "N", default_value_t = crate::inspect::DEFAULT_SAMPLE, conflicts_with = "full")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::inspect::DEFAULT_SAMPLE,
+        value_parser = clap::value_parser!(u64).range(1..),
+        conflicts_with = "full"
+    )]
     pub sample: u64,
 
     /// Read every record (in parallel, with a progress bar on a terminal).

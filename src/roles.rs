@@ -225,11 +225,16 @@ impl ColumnMap {
     pub fn forget_use(&self) {
         self.used.store(false, Ordering::Relaxed);
     }
-    /// The index of the column this map names among `headers` (exact name, then header key, then
-    /// the key of a JSON path's last segment), or a 1-based column number.
+    /// The index of the column this map names among `headers` (exact name, `#N`, header key, the
+    /// key of a JSON path's last segment), or a 1-based column number.
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
+        let number = |n: &str| n.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1);
         if let Some(headers) = headers {
             if let Some(i) = headers.iter().position(|h| h == &self.column) {
+                return Some(i);
+            }
+            // `#3` is column 3 even where a header is named `3`.
+            if let Some(i) = self.column.strip_prefix('#').and_then(number) {
                 return Some(i);
             }
             let key = header_key(&self.column);
@@ -240,7 +245,7 @@ impl ColumnMap {
                 return Some(i);
             }
         }
-        self.column.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1)
+        number(self.column.strip_prefix('#').unwrap_or(&self.column))
     }
 }
 
@@ -281,12 +286,12 @@ pub fn assign_roles_named(
         let i =
             map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
         if i >= column_count {
-            return Err(format!(
-                "--map {}={}: there is no column {} (the input has {column_count})",
-                map.kind,
-                map.column,
-                i + 1
-            ));
+            let has = if column_count == crate::input::MAX_COLUMNS {
+                format!("only the first {column_count} columns are read")
+            } else {
+                format!("the input has {column_count}")
+            };
+            return Err(format!("--map {}={}: there is no column {} ({has})", map.kind, map.column, i + 1));
         }
         roles[i] = Some(Role { kind: map.kind, source: RoleSource::Map });
         mapped[i] = true;
@@ -392,6 +397,20 @@ mod tests {
         let too_far = ["nik=18446744073709551615".parse::<ColumnMap>().unwrap()];
         assert!(assign_roles(None, &too_far, &s, 4).unwrap_err().contains("the input has 4"));
         assert_eq!(roles[1].map(|r| r.kind), Some(Kind::Name));
+    }
+
+    #[test]
+    fn maps_find_columns_by_name_then_number() {
+        let headers: Vec<String> = ["No KTP", "3", "nama", "kontak.hp"].map(String::from).to_vec();
+        let find = |column: &str| ColumnMap::new(Kind::Nik, column).find(Some(&headers));
+        assert_eq!(find("No KTP"), Some(0));
+        assert_eq!(find("no_ktp"), Some(0), "by header key");
+        assert_eq!(find("3"), Some(1), "a header named 3 before column 3");
+        assert_eq!(find("#3"), Some(2), "#3 is column 3");
+        assert_eq!(find("hp"), Some(3), "a path's last part");
+        assert_eq!(find("4"), Some(3));
+        assert_eq!(find("#0"), None);
+        assert_eq!(ColumnMap::new(Kind::Nik, "#2").find(None), Some(1));
     }
 
     #[test]

@@ -296,9 +296,12 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
         .map_err(|e| ScanError::Threads(threads, e.to_string()))
 }
 
+/// Bad records warned about one by one; the rest are counted (SPEC §9).
+pub const WARN_BAD_RECORDS: u64 = 10;
+
 /// Runs `process` on `first` and each following batch of `splitter` while the next batch is
 /// read, and hands the results to `emit` in input order, on this thread. With `limit`, stops
-/// after that many records.
+/// after that many records, and returns whether records were left unread.
 pub fn run_batches<T: Send>(
     pool: &rayon::ThreadPool,
     splitter: &mut dyn Splitter,
@@ -306,18 +309,23 @@ pub fn run_batches<T: Send>(
     limit: Option<u64>,
     process: impl Fn(&Batch) -> T + Sync,
     mut emit: impl FnMut(T) -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
+) -> Result<bool, ScanError> {
     let mut current = first;
     let mut next = Batch::default();
     let mut more = true;
+    let mut left = false;
     while more || !current.spans.is_empty() {
         if crate::interrupt::requested() {
             return Err(ScanError::Interrupted);
         }
+        // At the limit the next batch is read only to tell whether records are left.
+        let mut peek = false;
         if let Some(limit) = limit
             && current.spans.last().is_some_and(|s| s.record >= limit)
         {
+            left = current.spans.last().is_some_and(|s| s.record > limit);
             current.spans.retain(|s| s.record <= limit);
+            peek = more && !left;
             more = false;
         }
         // Read the next batch while this one is processed; emit on this thread, in order. When
@@ -326,7 +334,7 @@ pub fn run_batches<T: Send>(
         let (read, result) = pool.install(|| {
             rayon::join(
                 || {
-                    if more {
+                    if more || peek {
                         splitter.next_batch(&mut next, BatchLimits::STEADY)
                     } else {
                         next.clear();
@@ -337,10 +345,15 @@ pub fn run_batches<T: Send>(
             )
         });
         emit(result)?;
+        if peek {
+            // Records past the limit, or an input that cannot be read past it: not all was read.
+            left = read.is_err() || !next.spans.is_empty();
+            next.clear();
+        }
         more = more && read?;
         std::mem::swap(&mut current, &mut next);
     }
-    Ok(())
+    Ok(left)
 }
 
 /// Runs `f` on slices of `chunk` records of a batch in parallel, each worker with its own

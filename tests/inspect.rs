@@ -251,11 +251,16 @@ fn sql_columns_are_mapped_by_the_names_inspect_shows() {
         .unwrap();
     let rows = csv_rows(&out.stdout);
     assert_eq!(rows.len(), 1, "only b's phone is scanned: {rows:?}");
-    let out =
-        leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=nope", "-f", "json"]).output().unwrap();
+    let out = leakcheck()
+        .arg("inspect")
+        .arg(&dump)
+        .args(["--map", "phone=b.id", "--map", "phone=nope", "-f", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--map phone=nope gave no column a role"), "{stderr}");
+    assert!(!stderr.contains("--map phone=b.id gave"), "another map of the same kind was used: {stderr}");
     assert_eq!(json(&out.stdout)["inputs"][0]["warnings"].as_array().map(Vec::len), Some(1));
 }
 
@@ -271,11 +276,26 @@ fn bad_records_and_empty_inputs_are_warned_about() {
         "{stderr}"
     );
     assert_eq!(json(&out.stdout)["inputs"][0]["bad_records"], 1);
-    let broken = s.write("broken.ndjson", "{\"nik\":\"3201014107900001\"}\n{\"nik\n{\"nik\":1}\n[1,\n");
+    // The first ten bad records are named, the rest counted (SPEC §9).
+    let broken = s.write("broken.ndjson", "{\"nik\"\n".repeat(11) + "{\"n\":1}\n");
     let out = leakcheck().arg("inspect").arg(&broken).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("broken.ndjson:2: bad record 2 not counted: "), "{text}");
-    assert!(text.contains(" (2 bad records in all)"), "{text}");
+    for line in [1, 2, 10] {
+        assert!(text.contains(&format!("broken.ndjson:{line}: bad record {line} not counted: ")), "{text}");
+    }
+    assert!(!text.contains("broken.ndjson:11: bad record"), "{text}");
+    assert!(text.contains("broken.ndjson: 1 more bad records not counted (11 in all)"), "{text}");
+    // An SQL tuple found bad part-way counts none of its values.
+    let sql = s.write(
+        "bad.sql",
+        "CREATE TABLE p (nik varchar(20), nama varchar(50));\n\
+         INSERT INTO p VALUES ('3201014107900001','Budi'),('3201014107900002',Ani Xyz),('3201014107900003','Cici');\n",
+    );
+    let report = inspect_json(&sql, &[]);
+    let input = &report["inputs"][0];
+    assert_eq!(input["bad_records"], 1);
+    assert_eq!(input["columns"][0]["values"], 2, "{input}");
+    assert_eq!(input["nik"]["values"], 2);
     for (name, contents) in [("empty.csv", ""), ("header.csv", "nik,nama\n"), ("empty.json", "[]")] {
         let out = leakcheck().arg("inspect").arg(s.write(name, contents)).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
@@ -399,4 +419,130 @@ fn reports_keep_their_shape() {
         let text = String::from_utf8(out.stdout).unwrap().replace(env!("CARGO_PKG_VERSION"), "VERSION");
         insta::assert_snapshot!(snapshot, text);
     }
+}
+
+/// A first row that no normalizer takes can still be a person: a whole row read as one field
+/// (wrong delimiter), a NIK with a digit missing, a header cell with a NIK in it. None of it is
+/// shown, and a JSON key that holds a phone keeps the rest of its path.
+#[test]
+fn long_numbers_in_names_are_never_shown() {
+    let s = Scratch::new();
+    let cases = [
+        (
+            "one.csv",
+            "3201014107900001;Siti Nurhaliza;081234567890",
+            &["3201014107900001", "Siti", "0812"][..],
+        ),
+        ("short.csv", "RM009,320101410790000,Siti Nurhaliza,x", &["320101410790000", "Siti"]),
+        ("cell.csv", "NIK 3201014107900001,nama,x,y", &["3201014107900001"]),
+    ];
+    for (name, first, secrets) in cases {
+        let dump = s.write(name, format!("{first}\nRM1,3201014107900002,Budi,y\n"));
+        for format in ["human", "json"] {
+            let out = leakcheck()
+                .arg("inspect")
+                .arg(&dump)
+                .args(["--delimiter", ",", "-f", format])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for secret in secrets {
+                assert!(!text.contains(secret), "{name} {format} shows {secret}: {text}");
+            }
+            assert!(text.contains("column 1"), "{name}: {text}");
+        }
+    }
+    let keyed =
+        s.write("k.ndjson", "{\"kontak\":{\"081234567890\":\"budi@x.com\"},\"no\":{\"3201014107900\":1}}\n");
+    let out = leakcheck().arg("inspect").arg(&keyed).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kontak.+62812*****890 "), "{text}");
+    assert!(text.contains("no.*************"), "{text}");
+    assert!(!text.contains("0812") && !text.contains("3201014107900"), "{text}");
+}
+
+/// Every suggested `--map` names the column it is for when pasted into a scan, even where a
+/// header cell is a number or reads `column 3`.
+#[test]
+fn suggested_maps_name_their_column() {
+    let s = Scratch::new();
+    // The first row is a person whose last field is `4`: `--map dob=4` would name column 5.
+    let numbers = s.write(
+        "n.csv",
+        "7,3201014107900001,Siti Nurhaliza,01-07-1990,4\n\
+         8,3201014107900002,Budi Santoso,02-07-1991,5\n\
+         9,3201014107900003,Ani,03-07-1992,6\n",
+    );
+    let named = s.write(
+        "c.csv",
+        "nik,column 3,x\n3201014107900001,081234567890,a\n3201014107900002,081234567891,b\n3201014107900003,halo,c\n",
+    );
+    for (dump, column, kind) in [(&numbers, 3, "dob"), (&named, 1, "phone")] {
+        let report = inspect_json(dump, &[]);
+        let suggestion = report["inputs"][0]["columns"][column]["suggestion"].as_str().unwrap().to_string();
+        let arg = suggestion.strip_prefix("--map ").unwrap().trim_matches('\'');
+        let mapped = inspect_json(dump, &["--map", arg]);
+        let col = &mapped["inputs"][0]["columns"][column];
+        assert_eq!(
+            (col["role"].as_str(), col["why"].as_str()),
+            (Some(kind), Some("map")),
+            "{suggestion}: {col}"
+        );
+    }
+    // `#N` is column N whatever the header says.
+    let mapped = inspect_json(&numbers, &["--map", "dob=#4"]);
+    assert_eq!(mapped["inputs"][0]["columns"][3]["role"], "dob");
+    // The name role is asked for where dates of birth would need it.
+    let out = leakcheck().arg("inspect").arg(&numbers).arg("--no-header").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("--map dob=4") && text.contains("add --map name=COLUMN"), "{text}");
+    let out =
+        leakcheck().arg("inspect").arg(&numbers).args(["--no-header", "--map", "name=3"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("add --map name=COLUMN"));
+}
+
+/// `sampled` says whether records were left unread: a file of exactly N records read with
+/// `--sample N` was read whole; `--sample 0` is a usage error.
+#[test]
+fn a_sample_of_the_whole_file_is_not_sampled() {
+    let s = Scratch::new();
+    let rows: String = (1..=1500).map(|i| format!("32010141079{i:05}\n")).collect();
+    let dump = s.write("n.csv", format!("nik\n{rows}"));
+    for (n, sampled) in [(999, true), (1000, true), (1499, true), (1500, false), (1501, false)] {
+        let report = inspect_json(&dump, &["--sample", &n.to_string()]);
+        assert_eq!(report["inputs"][0]["sampled"], sampled, "--sample {n}");
+        assert_eq!(report["inputs"][0]["records_read"], n.min(1500), "--sample {n}");
+    }
+    let out = leakcheck().arg("inspect").arg(&dump).args(["--sample", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Samples: a date in a column without a role is masked as a date, and a masked value is cut as
+/// its value was.
+#[test]
+fn samples_are_masked_as_their_kind_and_cut() {
+    let s = Scratch::new();
+    let long = format!("Siti {}Akhir", "Nurhaliza ".repeat(9));
+    let dump = s.write("d.csv", format!("nama,tanggal\n{long},15 Juni 1992\n"));
+    let report = inspect_json(&dump, &[]);
+    let columns = &report["inputs"][0]["columns"];
+    assert_eq!(columns[1]["samples"][0], "**********", "{columns}");
+    let name = columns[0]["samples"][0].as_str().unwrap();
+    assert_eq!(name.chars().count(), 61, "{name}");
+    assert!(name.ends_with('…') && name.starts_with("S*** N******** "), "{name}");
+}
+
+/// A CSV wider than leakcheck reads says so, and so does a `--map` past its columns.
+#[test]
+fn columns_past_the_limit_are_told() {
+    let s = Scratch::new();
+    let width = leakcheck::input::MAX_COLUMNS + 10;
+    let header: Vec<String> = (0..width).map(|i| format!("c{i}")).collect();
+    let dump = s.write("wide.csv", format!("{}\n{}\n", header.join(","), vec!["x"; width].join(",")));
+    let out = leakcheck().arg("inspect").arg(&dump).args(["-f", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("records have more than 4096 columns; only the first 4096 are read"), "{stderr}");
+    let out = leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=4100"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only the first 4096 columns are read"));
 }

@@ -15,8 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
-/// Bad records warned about one by one; the rest are counted (SPEC §9).
-const WARN_BAD_RECORDS: u64 = 10;
+use crate::scan::WARN_BAD_RECORDS;
 /// Skipped files named one by one; the rest are counted.
 const WARN_SKIPPED_FILES: u64 = 5;
 

@@ -49,12 +49,16 @@ pub(super) fn open(
             message: format!("cannot read the header row: {reason}"),
         });
     }
+    // Columns past MAX_COLUMNS are not read (memory stays bounded): said once, not silently.
+    let mut too_wide = false;
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
         for_each_field(&String::from_utf8_lossy(h), delimiter, &mut scratch, |col, f| {
             if col < MAX_COLUMNS {
                 names.push(f.trim().to_string());
+            } else {
+                too_wide = true;
             }
         });
         names
@@ -65,6 +69,7 @@ pub(super) fn open(
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
             if col >= MAX_COLUMNS {
+                too_wide = true;
                 return;
             }
             width = width.max(col + 1);
@@ -83,9 +88,14 @@ pub(super) fn open(
         .collect::<Vec<_>>();
     let extractor = Box::new(CsvExtractor::new(delimiter, &columns));
     let mut warnings = Vec::new();
+    if too_wide {
+        warnings.push(format!(
+            "{name}: records have more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read"
+        ));
+    }
     if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
         warnings.push(format!(
-            "{name}: the first row holds a NIK, phone, e-mail or date, so it looks like data, not a header; \
+            "{name}: the first row holds a NIK, phone, e-mail, date or long number, so it looks like data, not a header; \
              it was read as a header and not scanned (use --no-header if the file has none)"
         ));
     }
@@ -93,12 +103,14 @@ pub(super) fn open(
     Ok(Dump { delimiter: Some(delimiter), columns, warnings, ..dump })
 }
 
-/// A header row with a valid NIK, phone, e-mail or date in it is probably the first data row.
+/// A header row with a valid NIK, phone, e-mail or date in it, or a long number (a NIK with a
+/// digit missing, a whole row read as one field), is probably the first data row.
 fn looks_like_data(headers: &[String]) -> bool {
     let mut scratch = String::new();
     headers.iter().any(|h| {
         Kind::SNIFFED.into_iter().any(|kind| roles::sniff_valid(kind, h, &mut scratch))
             || crate::normalize::normalize_into(Kind::Dob, h, &mut scratch).is_ok()
+            || !crate::normalize::long_number_spans(h).is_empty()
     })
 }
 

@@ -575,10 +575,7 @@ impl SqlSplitter {
             .maps
             .iter()
             .map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
-                Some(column) => {
-                    let number = column.strip_prefix('#').filter(|n| n.parse::<usize>().is_ok());
-                    m.renamed(number.unwrap_or(column))
-                }
+                Some(column) => m.renamed(column),
                 None => m.clone(),
             })
             .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))

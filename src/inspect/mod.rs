@@ -48,6 +48,9 @@ pub struct Inspection {
     pub delimiter: Option<u8>,
     /// CSV/TSV only: whether the first row was read as a header.
     pub header: Option<bool>,
+    /// CSV/TSV read with a header: its names, to check that a suggested `--map` names the column
+    /// it is for.
+    pub headers: Option<Vec<String>>,
     pub bom: bool,
     /// Reading stopped at the sample size.
     pub sampled: bool,
@@ -71,7 +74,7 @@ pub fn inspect(
     if let Some(csv) = extractor.as_csv() {
         total.declare_columns(csv);
     }
-    scan::run_batches(
+    let left = scan::run_batches(
         pool,
         dump.splitter.as_mut(),
         first,
@@ -93,12 +96,14 @@ pub fn inspect(
     )?;
     let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
     let mut warnings = dump.warnings;
-    if let Some((record, line, reason)) = total.first_bad {
-        let all = match total.bad_records {
-            1 => String::new(),
-            n => format!(" ({n} bad records in all)"),
-        };
-        warnings.push(format!("{}:{line}: bad record {record} not counted: {reason}{all}", dump.name));
+    for &(record, line, reason) in &total.first_bad {
+        warnings.push(format!("{}:{line}: bad record {record} not counted: {reason}", dump.name));
+    }
+    if let more @ 1.. = total.bad_records.saturating_sub(total.first_bad.len() as u64) {
+        warnings.push(format!(
+            "{}: {more} more bad records not counted ({} in all)",
+            dump.name, total.bad_records
+        ));
     }
     if total.records == 0 {
         warnings.push(format!("{}: no records", dump.name));
@@ -117,8 +122,10 @@ pub fn inspect(
         compression: dump.compression.name(),
         delimiter: dump.delimiter,
         header: csv.then_some(!options.input.no_header),
+        headers: (csv && !options.input.no_header)
+            .then(|| dump.columns.iter().map(|c| c.name.clone().unwrap_or_default()).collect()),
         bom: dump.bom,
-        sampled: options.sample.is_some_and(|n| total.records >= n),
+        sampled: left,
         tally: total,
         warnings,
     })

@@ -23,11 +23,11 @@
 
 use super::Inspection;
 use super::nik;
-use super::tally::{ColumnTally, KINDS, Sample};
+use super::tally::{ColumnTally, KINDS, SAMPLE_CHARS, Sample};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::report::mask;
-use crate::roles::{self, RoleSource};
+use crate::roles::{self, ColumnMap, RoleSource};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -112,9 +112,10 @@ fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
 }
 
 /// The `--map` that would give a column without a role the kind most of its values are, and
-/// that share.
-fn suggestion(column: &ColumnTally, shown: &str) -> Option<(String, f64)> {
-    let target = map_target(shown);
+/// that share. For a CSV column the map is checked to name that column as the scan resolves
+/// names (a header cell may be named `3`, or `column 2`): by its shown name, its header, or `#N`.
+fn suggestion(column: &ColumnTally, shown: &Shown, headers: Option<&[String]>) -> Option<(String, f64)> {
+    let target = map_target(&shown.text);
     if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(target) {
         return None;
     }
@@ -126,17 +127,40 @@ fn suggestion(column: &ColumnTally, shown: &str) -> Option<(String, f64)> {
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let dob = shares[4];
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
-    Some((map_option(kind, target), s))
+    if shown.masked {
+        return Some((format!("--map {kind}=… (its name holds an identifier: see it with --reveal)"), s));
+    }
+    let target = match (headers, column.position) {
+        (Some(headers), Some(p)) => {
+            let header = (shown.text == column.name).then_some(column.name.as_str());
+            let number = format!("#{}", p + 1);
+            [Some(target), header, Some(number.as_str())]
+                .into_iter()
+                .flatten()
+                .find(|t| ColumnMap::new(kind, t).find(Some(headers)) == Some(p))?
+                .to_string()
+        }
+        _ => target.to_string(),
+    };
+    (!target.is_empty()).then(|| (map_option(kind, &target), s))
+}
+
+/// A column's name as shown, and whether identifiers in it were masked (its `--map` cannot be
+/// shown then).
+struct Shown {
+    text: String,
+    masked: bool,
 }
 
 /// The column names as shown. A header is the dump's first row, and in a headerless dump read
-/// with a header that row is a person: when any name holds a NIK, phone, e-mail or date, every
-/// CSV column is shown as `column N` (what `--map` and `--no-header` take); in other names (JSON
-/// keys, SQL columns) such identifiers are masked. `--reveal` shows names as they are.
-fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
+/// with a header that row is a person: when any name holds a NIK, phone, e-mail, date or long
+/// number, every CSV column is shown as `column N` (what `--map` and `--no-header` take); in
+/// other names (JSON keys, SQL columns) such identifiers are masked. `--reveal` shows names as
+/// they are.
+fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
     let columns = &i.tally.columns;
     if reveal {
-        return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
+        return columns.iter().map(|c| Shown { text: mask::sanitize(&c.name), masked: false }).collect();
     }
     let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name)).collect();
     let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
@@ -144,27 +168,34 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
         .iter()
         .zip(masked)
         .enumerate()
-        .map(|(n, (c, (name, _)))| {
+        .map(|(n, (c, (text, masked)))| {
             if header_is_data && !c.name.starts_with("column ") {
                 // CSV columns are listed in header order: the n-th is column n + 1.
-                return format!("column {}", n + 1);
+                return Shown { text: format!("column {}", c.position.unwrap_or(n) + 1), masked: false };
             }
-            name
+            Shown { text, masked }
         })
         .collect()
 }
 
 /// `name` with each identifier in it masked, and whether there was one. A path's parts are
 /// joined by `.`, and so are the parts of `siti.n@example.com` or `3201.0141.0790.0001`: the
-/// longest run of parts that is an identifier is masked whole.
+/// longest run of parts that is an identifier is masked whole. Other long numbers (a NIK with a
+/// digit missing, `NIK 3201…`) have their digits masked.
 fn mask_identifiers(name: &str) -> (String, bool) {
     /// Identifiers are short: longer runs are not tried (a hostile key may have many dots).
     const MAX_PARTS: usize = 24;
     const MAX_LEN: usize = 256;
     let identifier = |text: &str| {
-        [Kind::Nik, Kind::Phone, Kind::Email, Kind::Dob]
-            .into_iter()
-            .find_map(|k| normalize::canonical(k, text).ok().map(|c| mask::mask(k, &c)))
+        // Numbers have no letters (the phone normalizer would read `kontak.0812…` as a phone),
+        // e-mails an `@`.
+        let letters = text.bytes().any(|b| b.is_ascii_alphabetic());
+        let candidates: &[Kind] = match (letters, text.contains('@')) {
+            (_, true) => &[Kind::Email],
+            (true, false) => &[Kind::Dob],
+            (false, false) => &[Kind::Nik, Kind::Phone, Kind::Dob],
+        };
+        candidates.iter().find_map(|&k| normalize::canonical(k, text).ok().map(|c| mask::mask(k, &c)))
     };
     let parts: Vec<&str> = name.split('.').collect();
     let (mut shown, mut found, mut i) = (Vec::with_capacity(parts.len()), false, 0);
@@ -180,7 +211,16 @@ fn mask_identifiers(name: &str) -> (String, bool) {
                 i = j;
             }
             None => {
-                shown.push(mask::sanitize(parts[i]));
+                let mut part = parts[i].to_string();
+                for span in normalize::long_number_spans(parts[i]) {
+                    let stars: String = part[span.clone()]
+                        .chars()
+                        .map(|c| if c.is_ascii_digit() { '*' } else { c })
+                        .collect();
+                    part.replace_range(span, &stars);
+                    found = true;
+                }
+                shown.push(mask::sanitize(&part));
                 i += 1;
             }
         }
@@ -212,12 +252,16 @@ fn map_option(kind: Kind, column: &str) -> String {
 }
 
 fn sample_text(sample: &Sample, reveal: bool) -> String {
-    if reveal {
-        return mask::sanitize(&sample.raw);
-    }
-    match &sample.masked_as {
+    let text = match &sample.masked_as {
+        _ if reveal => mask::sanitize(&sample.raw),
         Some((kind, canonical)) => mask::mask(*kind, canonical),
         None => mask::mask_text(&sample.raw),
+    };
+    // A masked canonical form is as long as the whole value: cut as the value was.
+    match text.char_indices().nth(SAMPLE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None if sample.cut => format!("{text}…"),
+        None => text,
     }
 }
 
@@ -243,8 +287,8 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         .map(|(c, name)| {
             let (why, sniffed_share) = why(c);
             ColumnJson {
-                suggestion: suggestion(c, &name).map(|(m, _)| m),
-                name,
+                suggestion: suggestion(c, &name, i.headers.as_deref()).map(|(m, _)| m),
+                name: name.text,
                 role: c.role.map(|r| r.kind.as_str()),
                 why,
                 sniffed_share,
@@ -389,7 +433,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         let samples: Vec<String> = c.samples.iter().map(|s| sample_text(s, reveal)).collect();
         let valid = c.valid.map(|v| percent(v, c.non_empty));
         rows.push([
-            name.clone(),
+            name.text.clone(),
             c.role.map_or("-".into(), |r| r.kind.to_string()),
             why,
             c.non_empty.to_string(),
@@ -425,16 +469,27 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         .iter()
         .zip(&names)
         .filter_map(|(c, name)| {
-            suggestion(c, name)
-                .map(|(m, s)| format!("{m}  ({} of the values of {name} are valid)", whole_percent(s)))
+            suggestion(c, name, i.headers.as_deref())
+                .map(|(m, s)| format!("{m}  ({} of the values of {} are valid)", whole_percent(s), name.text))
         })
         .collect();
+    let has = |kind: Kind| t.columns.iter().any(|c| c.role.is_some_and(|r| r.kind == kind));
+    let dob_suggested = suggestions.iter().any(|s| s.contains("dob="));
     if !suggestions.is_empty() {
         writeln!(out)?;
         writeln!(out, "  columns that look like identity data but have no role; to scan them, add:")?;
         for s in suggestions {
             writeln!(out, "    {s}")?;
         }
+    }
+    if (has(Kind::Dob) || dob_suggested) && !has(Kind::Name) {
+        // Every text column is a valid name, so names are never sniffed: the person must say.
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  no column has the name role (names are never sniffed), and a date of birth matches"
+        )?;
+        writeln!(out, "  only with a name: add --map name=COLUMN for the column of names")?;
     }
     let n = &t.nik;
     if n.canonical > 0 {

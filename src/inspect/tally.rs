@@ -8,6 +8,7 @@ use crate::input::{Batch, Extractor, MAX_COLUMNS};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::roles::Role;
+use crate::scan::WARN_BAD_RECORDS;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the values of columns past [`MAX_COLUMNS`] are counted, together.
@@ -25,7 +26,10 @@ pub const KINDS: [Kind; 5] = Kind::FIELDS;
 /// One value kept as an example: as found, and the kind and canonical form it is masked by.
 #[derive(Clone, Debug)]
 pub struct Sample {
+    /// As found, its first [`SAMPLE_CHARS`] characters.
     pub raw: String,
+    /// The value was longer.
+    pub cut: bool,
     pub masked_as: Option<(Kind, String)>,
 }
 
@@ -33,6 +37,8 @@ pub struct Sample {
 #[derive(Clone, Debug)]
 pub struct ColumnTally {
     pub name: String,
+    /// The CSV column number (0-based) the column was found at.
+    pub position: Option<usize>,
     pub role: Option<Role>,
     pub non_empty: u64,
     /// Values with a canonical form, per kind of [`KINDS`].
@@ -99,8 +105,8 @@ pub struct NikTally {
 pub struct Tally {
     pub records: u64,
     pub bad_records: u64,
-    /// The first bad record: its number, line and why.
-    pub first_bad: Option<(u64, u64, &'static str)>,
+    /// The first bad records (up to [`WARN_BAD_RECORDS`]): number, line and why.
+    pub first_bad: Vec<(u64, u64, &'static str)>,
     /// Records that were not valid UTF-8 (read lossily).
     pub not_utf8: u64,
     pub columns: Vec<ColumnTally>,
@@ -119,6 +125,10 @@ pub struct Tally {
 pub struct Scratch {
     text: String,
     work: Work,
+    /// A JSON or SQL record's values, kept until the whole record has been read: a record that
+    /// turns out bad part-way (an SQL tuple cut short) counts none of them.
+    held: Vec<(usize, Option<Kind>, std::ops::Range<usize>)>,
+    held_text: String,
 }
 
 /// What checking a value needs.
@@ -187,7 +197,7 @@ impl Tally {
             self.records += 1;
             if let Some(reason) = span.bad {
                 self.bad_records += 1;
-                self.first_bad.get_or_insert((span.record, span.line, reason));
+                self.note_bad(span, reason);
                 continue;
             }
             let text = batch.record_text(span);
@@ -201,7 +211,7 @@ impl Tally {
             self.last_column = usize::MAX;
             let mut record_nik = None;
             s.work.dob.clear();
-            let Scratch { text: scratch, work } = s;
+            let Scratch { text: scratch, work, held, held_text } = s;
             let result = if let Some(csv) = extractor.as_csv() {
                 // By column number: no name compared, no call through a `dyn` sink per field.
                 csv.for_each_column(&text, scratch, |col, role, value| {
@@ -216,17 +226,26 @@ impl Tally {
                 });
                 Ok(())
             } else {
-                extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
+                held.clear();
+                held_text.clear();
+                let read = extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
                     if normalize::is_absent(value) {
                         return;
                     }
                     let index = self.column_at(name, position, role);
-                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
-                })
+                    held_text.push_str(value);
+                    held.push((index, role.map(|r| r.kind), held_text.len() - value.len()..held_text.len()));
+                });
+                if read.is_ok() {
+                    for (index, kind, range) in held.drain(..) {
+                        self.count_value(index, kind, &held_text[range], &mut record_nik, work);
+                    }
+                }
+                read
             };
             if let Err(reason) = result {
                 self.bad_records += 1;
-                self.first_bad.get_or_insert((span.record, span.line, reason));
+                self.note_bad(span, reason);
                 continue;
             }
             if let Some(f) = record_nik
@@ -237,6 +256,12 @@ impl Tally {
             }
         }
         self.columns.iter_mut().for_each(ColumnTally::settle);
+    }
+
+    fn note_bad(&mut self, span: &crate::input::Span, reason: &'static str) {
+        if self.first_bad.len() < WARN_BAD_RECORDS as usize {
+            self.first_bad.push((span.record, span.line, reason));
+        }
     }
 
     /// Lists the columns of a CSV input in their order before any value is counted, so that
@@ -257,6 +282,7 @@ impl Tally {
             return i;
         }
         let i = self.column(name, role);
+        self.columns[i].position.get_or_insert(p);
         if self.by_position.len() <= p {
             self.by_position.resize(p + 1, usize::MAX);
         }
@@ -286,6 +312,7 @@ impl Tally {
                 self.index.insert(name.to_string(), self.columns.len());
                 self.columns.push(ColumnTally {
                     name: name.to_string(),
+                    position: None,
                     role,
                     non_empty: 0,
                     valid: [0; 5],
@@ -303,11 +330,13 @@ impl Tally {
     pub fn merge(&mut self, other: Tally) {
         self.records += other.records;
         self.bad_records += other.bad_records;
-        self.first_bad = self.first_bad.or(other.first_bad);
+        let room = (WARN_BAD_RECORDS as usize).saturating_sub(self.first_bad.len());
+        self.first_bad.extend(other.first_bad.into_iter().take(room));
         self.not_utf8 += other.not_utf8;
         for column in other.columns {
             let i = self.column(&column.name, column.role);
             let mine = &mut self.columns[i];
+            mine.position = mine.position.or(column.position);
             mine.non_empty += column.non_empty;
             for (a, b) in mine.valid.iter_mut().zip(column.valid) {
                 *a += b;
@@ -425,14 +454,17 @@ impl Kinds {
     }
 }
 
-/// An example value, masked by its column's role, else by the first strong kind it is valid as.
+/// An example value, masked by its column's role, else by the first strong kind it is valid as,
+/// else as a date if it is one (as the same value is in a column with that role).
 fn sample(value: &str, role: Option<Kind>, valid: &[bool; 5]) -> Sample {
     let kind = role.or_else(|| {
         KINDS
             .into_iter()
             .zip(valid)
-            .find(|(k, ok)| **ok && matches!(k, Kind::Nik | Kind::Phone | Kind::Email))
+            .filter(|(_, ok)| **ok)
             .map(|(k, _)| k)
+            .filter(|k| matches!(k, Kind::Nik | Kind::Phone | Kind::Email | Kind::Dob))
+            .min_by_key(|k| *k == Kind::Dob)
     });
     let masked_as = kind.and_then(|k| {
         let mut first = None;
@@ -448,11 +480,8 @@ fn sample(value: &str, role: Option<Kind>, valid: &[bool; 5]) -> Sample {
         first.map(|c| (k, c))
     });
     let raw = value.trim();
-    let raw = match raw.char_indices().nth(SAMPLE_CHARS) {
-        Some((cut, _)) => format!("{}…", &raw[..cut]),
-        None => raw.to_string(),
-    };
-    Sample { raw, masked_as }
+    let cut = raw.char_indices().nth(SAMPLE_CHARS).map(|(cut, _)| cut);
+    Sample { raw: raw[..cut.unwrap_or(raw.len())].to_string(), cut: cut.is_some(), masked_as }
 }
 
 #[cfg(test)]

@@ -33,6 +33,41 @@ impl fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// Digits in a run of digits that may be split by single separators (` `, `-`, `.`, `/`), for
+/// runs of at least [`LONG_NUMBER`] digits: where a column name holds what looks like an
+/// identifier (a NIK, a phone, a record number) though no normalizer takes it.
+pub fn long_number_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let (mut spans, mut i) = (Vec::new(), 0);
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut digits) = (i, i, 0);
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                digits += 1;
+                i += 1;
+                end = i;
+            } else if matches!(bytes[i], b' ' | b'-' | b'.' | b'/')
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if digits >= LONG_NUMBER {
+            spans.push(start..end);
+        }
+    }
+    spans
+}
+
+/// Digits that make a number look like an identifier in a column name.
+pub const LONG_NUMBER: usize = 6;
+
 /// An absent value (empty or whitespace only) is skipped: neither matched nor counted invalid.
 pub fn is_absent(raw: &str) -> bool {
     trim(raw).is_empty()
@@ -121,6 +156,24 @@ pub fn canonical(kind: Kind, raw: &str) -> Result<String, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_numbers_are_found_with_their_separators() {
+        let cases: [(&str, &[&str]); 8] = [
+            ("nama", &[]),
+            ("no_hp_2", &[]),
+            ("12345", &[]),
+            ("123456", &["123456"]),
+            ("NIK 3201014107900001", &["3201014107900001"]),
+            ("0812-3456 7890 x", &["0812-3456 7890"]),
+            ("01/07/1990", &["01/07/1990"]),
+            ("12--3456 789012", &["3456 789012"]),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<&str> = long_number_spans(text).into_iter().map(|r| &text[r]).collect();
+            assert_eq!(found, expected, "{text}");
+        }
+    }
 
     #[test]
     fn absent_values_are_empty_or_whitespace() {

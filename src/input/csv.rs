@@ -294,6 +294,10 @@ impl Extractor for CsvExtractor {
     fn as_csv(&self) -> Option<&CsvExtractor> {
         Some(self)
     }
+
+    fn may_fail_after_values(&self) -> bool {
+        false
+    }
 }
 
 impl CsvExtractor {

@@ -167,6 +167,11 @@ impl Extractor for JsonExtractor {
         node::for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
         Ok(())
     }
+
+    /// A record is parsed whole before its first value is passed on.
+    fn may_fail_after_values(&self) -> bool {
+        false
+    }
 }
 
 /// Where the array splitter is in the document.

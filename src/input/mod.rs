@@ -259,6 +259,13 @@ pub trait Extractor: Sync {
     fn as_csv(&self) -> Option<&csv::CsvExtractor> {
         None
     }
+
+    /// Whether [`columns`](Self::columns) may pass values of a record before finding it bad
+    /// (an SQL tuple is read value by value), so that a caller counting them must hold them
+    /// until the record is read whole.
+    fn may_fail_after_values(&self) -> bool {
+        true
+    }
 }
 
 /// A column (or path) of a dump and the role it was given.

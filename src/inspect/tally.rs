@@ -225,6 +225,14 @@ impl Tally {
                     self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
                 });
                 Ok(())
+            } else if !extractor.may_fail_after_values() {
+                extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
+                    if normalize::is_absent(value) {
+                        return;
+                    }
+                    let index = self.column_at(name, position, role);
+                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
+                })
             } else {
                 held.clear();
                 held_text.clear();

@@ -104,7 +104,37 @@ fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
             _ => break,
         }
     }
+    render_inspection(&dump, tally);
     seen
+}
+
+/// `inspect`'s reports of what was counted: the JSON parses, and neither report holds a control
+/// character a terminal would act on (column names, table names and samples come from the dump).
+fn render_inspection(dump: &input::Dump, tally: Tally) {
+    let inspection = inspect::Inspection {
+        path: "fuzz".into(),
+        format: dump.format.as_str(),
+        compression: None,
+        delimiter: dump.delimiter,
+        header: matches!(dump.format, input::Format::Csv | input::Format::Tsv).then_some(true),
+        headers: Some(dump.columns.iter().map(|c| c.name.clone().unwrap_or_default()).collect()),
+        bom: dump.bom,
+        sampled: false,
+        tally,
+        warnings: dump.warnings.clone(),
+    };
+    for reveal in [false, true] {
+        let (mut human, mut json) = (Vec::new(), Vec::new());
+        let one = std::slice::from_ref(&inspection);
+        assert!(inspect::report::write_human(&mut human, one, reveal).is_ok());
+        assert!(inspect::report::write_json(&mut json, one, reveal).is_ok());
+        assert!(serde_json::from_slice::<serde_json::Value>(&json).is_ok(), "inspect's JSON parses");
+        let human = String::from_utf8_lossy(&human);
+        assert!(
+            !human.chars().any(|c| c.is_control() && c != '\n'),
+            "inspect's report holds no control character: {human:?}"
+        );
+    }
 }
 
 /// A reader that hands out one byte per call, so that every record and token boundary falls

@@ -24,7 +24,10 @@ pub fn mask(kind: Kind, canonical: &str) -> String {
         Kind::Phone if canonical.starts_with("+62") => keep_ends(canonical, PHONE_KEEP),
         Kind::Phone => keep_ends(canonical, FOREIGN_PHONE_KEEP),
         Kind::Email => match canonical.split_once('@') {
-            Some((local, domain)) => format!("{}@{}", first_then_stars(local, false), host_part(domain)),
+            // An e-mail's local part may start with any character, a control one too.
+            Some((local, domain)) => {
+                format!("{}@{}", sanitize(&first_then_stars(local, false)), host_part(domain))
+            }
             None => stars(canonical.chars().count()),
         },
         Kind::Name | Kind::NameDob => {
@@ -106,6 +109,16 @@ mod tests {
         ];
         for (kind, canonical, want) in table {
             assert_eq!(mask(kind, canonical), want, "{kind} {canonical}");
+        }
+    }
+
+    #[test]
+    fn a_control_character_never_survives_masking() {
+        // The e-mail normalizer keeps a local part's characters; the first one is shown.
+        for local in ["\0a", "\u{1b}[31m", "\u{202e}x"] {
+            let masked = mask(Kind::Email, &format!("{local}@gmail.com"));
+            assert!(!masked.chars().any(|c| c.is_control() || is_bidi_control(c)), "{masked:?}");
+            assert!(masked.ends_with("@gmail.com"));
         }
     }
 

@@ -222,7 +222,9 @@ fn sql_columns_are_mapped_by_the_names_inspect_shows() {
          CREATE TABLE b (id varchar(20), nama varchar(50));\n\
          INSERT INTO a VALUES ('081234567890','Budi'),('x2','Ani'),('x3','Cici');\n\
          INSERT INTO b VALUES ('081234567891','Budi'),('081234567892','Ani'),('hello','C');\n\
-         INSERT INTO c VALUES ('RM1','01-07-1990'),('RM2','not a date'),('RM3','x');\n",
+         INSERT INTO c VALUES ('RM1','01-07-1990'),('RM2','not a date'),('RM3','x');\n\
+         CREATE TABLE kunjungan (b_id varchar(20), tgl varchar(20));\n\
+         INSERT INTO kunjungan VALUES ('k1','x'),('k2','y');\n",
     );
     let roles = |extra: &[&str]| {
         let report = inspect_json(&dump, extra);
@@ -238,6 +240,10 @@ fn sql_columns_are_mapped_by_the_names_inspect_shows() {
     let mapped = roles(&["--map", "phone=b.id", "--map", "dob=c.#2"]);
     assert!(mapped.contains(&r#"b.id="phone":null"#.to_string()), "{mapped:?}");
     assert!(mapped.iter().any(|c| c.starts_with("a.id=null:")), "a's id keeps no role: {mapped:?}");
+    assert!(
+        mapped.iter().any(|c| c.starts_with("kunjungan.b_id=null:")),
+        "b.id maps no b_id of another table: {mapped:?}"
+    );
     assert!(mapped.contains(&r#"c.#2="dob":null"#.to_string()), "{mapped:?}");
     // The scan takes the same map.
     let watch = s.write("w.txt", "081234567891\n081234567890\n");

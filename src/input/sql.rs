@@ -569,14 +569,16 @@ impl SqlSplitter {
             };
         }
         // A `--map` applies to the tables that have the column it names; others keep theirs.
-        // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only.
+        // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only:
+        // another table's (SQL column names have no dots) is not compared with this one's
+        // columns, where `pasien.id` would find `pasien_id` by its header key.
         let width = width.min(MAX_COLUMNS);
         let maps: Vec<ColumnMap> = self
             .maps
             .iter()
-            .map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
-                Some(column) => m.renamed(column),
-                None => m.clone(),
+            .filter_map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
+                Some(column) => Some(m.renamed(column)),
+                None => (!m.column.contains('.')).then(|| m.clone()),
             })
             .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))
             .collect();

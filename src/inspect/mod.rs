@@ -52,7 +52,7 @@ pub struct Inspection {
     /// it is for.
     pub headers: Option<Vec<String>>,
     pub bom: bool,
-    /// Reading stopped at the sample size.
+    /// Reading stopped at the sample size with records left unread.
     pub sampled: bool,
     pub tally: Tally,
     pub warnings: Vec<String>,

@@ -4,14 +4,15 @@
 //! - `leakcheck`: version; `inputs[]`, one per input:
 //!   - `path`, `format`, `compression` (only when compressed), `delimiter` (CSV/TSV), `header`
 //!     (CSV/TSV: whether the first row was read as a header), `bom`;
-//!   - `records_read`, `sampled` (reading stopped at `--sample`), `bad_records`,
+//!   - `records_read`, `sampled` (`--sample` left records unread), `bad_records`,
 //!     `not_utf8_share` (records decoded lossily), `tables` (SQL: `name`, `records`);
 //!   - `columns[]`: `name` (header, JSON path, `table.column`, or `column N`), `role` and `why`
 //!     (`header`, `map`, `sniffed`; null without a role), `sniffed_share`, `values` (non-empty),
 //!     `valid` (share of values with a canonical form as `nik`, `phone`, `email`, `name`, `dob`),
 //!     `samples` (masked unless `--reveal`; a value is cut at 60 characters), `suggestion` (a
 //!     `--map` for a column that looks like identity data but has no role, quoted for a shell
-//!     when it must be). CSV columns are listed in their order, always-empty ones too.
+//!     when it must be; `--map KIND=… (…)`, not to be pasted, when the column's name is masked).
+//!     CSV columns are listed in their order, always-empty ones too.
 //!   - `nik`: over the values of NIK columns — `values` (16 digits), `structurally_valid`,
 //!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `male`, `female`,
 //!     `by_birth_decade` (`"1990s": n`), `dob_checked` (records with a valid NIK and birth date),
@@ -114,7 +115,11 @@ fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
 /// The `--map` that would give a column without a role the kind most of its values are, and
 /// that share. For a CSV column the map is checked to name that column as the scan resolves
 /// names (a header cell may be named `3`, or `column 2`): by its shown name, its header, or `#N`.
-fn suggestion(column: &ColumnTally, shown: &Shown, headers: Option<&[String]>) -> Option<(String, f64)> {
+fn suggestion(
+    column: &ColumnTally,
+    shown: &Shown,
+    headers: Option<&[String]>,
+) -> Option<(Kind, String, f64)> {
     let target = map_target(&shown.text);
     if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(target) {
         return None;
@@ -128,7 +133,11 @@ fn suggestion(column: &ColumnTally, shown: &Shown, headers: Option<&[String]>) -
     let dob = shares[4];
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
     if shown.masked {
-        return Some((format!("--map {kind}=… (its name holds an identifier: see it with --reveal)"), s));
+        return Some((
+            kind,
+            format!("--map {kind}=… (its name holds an identifier: see it with --reveal)"),
+            s,
+        ));
     }
     let target = match (headers, column.position) {
         (Some(headers), Some(p)) => {
@@ -142,7 +151,7 @@ fn suggestion(column: &ColumnTally, shown: &Shown, headers: Option<&[String]>) -
         }
         _ => target.to_string(),
     };
-    (!target.is_empty()).then(|| (map_option(kind, &target), s))
+    (!target.is_empty()).then(|| (kind, map_option(kind, &target), s))
 }
 
 /// A column's name as shown, and whether identifiers in it were masked (its `--map` cannot be
@@ -181,11 +190,17 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
 /// `name` with each identifier in it masked, and whether there was one. A path's parts are
 /// joined by `.`, and so are the parts of `siti.n@example.com` or `3201.0141.0790.0001`: the
 /// longest run of parts that is an identifier is masked whole. Other long numbers (a NIK with a
-/// digit missing, `NIK 3201…`) have their digits masked.
+/// digit missing, `NIK 3201…`) have their digits masked. A name too long to be a column's is
+/// shown as free text, cut.
 fn mask_identifiers(name: &str) -> (String, bool) {
-    /// Identifiers are short: longer runs are not tried (a hostile key may have many dots).
+    /// Identifiers are short: runs of more parts are not tried (nor names longer than this, so
+    /// that a dump of many names of many dots costs little).
     const MAX_PARTS: usize = 24;
-    const MAX_LEN: usize = 256;
+    const MAX_RUN: usize = 256;
+    if name.len() > MAX_RUN {
+        let cut = name.char_indices().nth(SAMPLE_CHARS).map_or(name.len(), |(i, _)| i);
+        return (format!("{}…", mask::mask_text(&name[..cut])), true);
+    }
     let identifier = |text: &str| {
         // Numbers have no letters (the phone normalizer would read `kontak.0812…` as a phone),
         // e-mails an `@`.
@@ -198,12 +213,14 @@ fn mask_identifiers(name: &str) -> (String, bool) {
         candidates.iter().find_map(|&k| normalize::canonical(k, text).ok().map(|c| mask::mask(k, &c)))
     };
     let parts: Vec<&str> = name.split('.').collect();
+    // Where each part starts in `name`: a run of parts is a slice of it, its length known.
+    let starts: Vec<usize> =
+        parts.iter().scan(0, |at, p| Some(std::mem::replace(at, *at + p.len() + 1))).collect();
     let (mut shown, mut found, mut i) = (Vec::with_capacity(parts.len()), false, 0);
     while i < parts.len() {
-        let longest = (i + 1..=parts.len().min(i + MAX_PARTS)).rev().find_map(|j| {
-            let run = parts[i..j].join(".");
-            (run.len() <= MAX_LEN).then(|| identifier(&run)).flatten().map(|m| (j, m))
-        });
+        let longest = (i + 1..=parts.len().min(i + MAX_PARTS))
+            .rev()
+            .find_map(|j| identifier(&name[starts[i]..starts[j - 1] + parts[j - 1].len()]).map(|m| (j, m)));
         match longest {
             Some((j, masked)) => {
                 shown.push(masked);
@@ -211,21 +228,20 @@ fn mask_identifiers(name: &str) -> (String, bool) {
                 i = j;
             }
             None => {
-                let mut part = parts[i].to_string();
-                for span in normalize::long_number_spans(parts[i]) {
-                    let stars: String = part[span.clone()]
-                        .chars()
-                        .map(|c| if c.is_ascii_digit() { '*' } else { c })
-                        .collect();
-                    part.replace_range(span, &stars);
-                    found = true;
-                }
-                shown.push(mask::sanitize(&part));
+                shown.push(mask::sanitize(parts[i]));
                 i += 1;
             }
         }
     }
-    (shown.join("."), found)
+    // Long numbers, within a part or across dots (`3201.1241.0790.001`).
+    let mut shown = shown.join(".");
+    for span in normalize::long_number_spans(&shown) {
+        let stars: String =
+            shown[span.clone()].chars().map(|c| if c.is_ascii_digit() { '*' } else { c }).collect();
+        shown.replace_range(span, &stars);
+        found = true;
+    }
+    (shown, found)
 }
 
 /// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, else the
@@ -287,7 +303,7 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         .map(|(c, name)| {
             let (why, sniffed_share) = why(c);
             ColumnJson {
-                suggestion: suggestion(c, &name, i.headers.as_deref()).map(|(m, _)| m),
+                suggestion: suggestion(c, &name, i.headers.as_deref()).map(|(_, m, _)| m),
                 name: name.text,
                 role: c.role.map(|r| r.kind.as_str()),
                 why,
@@ -464,21 +480,21 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
             .collect();
         writeln!(out, "  {}", cells.join("  ").trim_end())?;
     }
-    let suggestions: Vec<String> = t
+    let suggestions: Vec<(Kind, String)> = t
         .columns
         .iter()
         .zip(&names)
         .filter_map(|(c, name)| {
-            suggestion(c, name, i.headers.as_deref())
-                .map(|(m, s)| format!("{m}  ({} of the values of {} are valid)", whole_percent(s), name.text))
+            let (kind, map, s) = suggestion(c, name, i.headers.as_deref())?;
+            Some((kind, format!("{map}  ({} of the values of {} are valid)", whole_percent(s), name.text)))
         })
         .collect();
     let has = |kind: Kind| t.columns.iter().any(|c| c.role.is_some_and(|r| r.kind == kind));
-    let dob_suggested = suggestions.iter().any(|s| s.contains("dob="));
+    let dob_suggested = suggestions.iter().any(|(kind, _)| *kind == Kind::Dob);
     if !suggestions.is_empty() {
         writeln!(out)?;
         writeln!(out, "  columns that look like identity data but have no role; to scan them, add:")?;
-        for s in suggestions {
+        for (_, s) in suggestions {
             writeln!(out, "    {s}")?;
         }
     }
@@ -565,13 +581,17 @@ mod tests {
             ("a.3201.0141.0790.0001.b", "a.3201**********01.b", true),
             ("0812.3456.7890", "+62812*****890", true),
             ("pasien.#4", "pasien.#4", false),
+            ("3201.1241.0790.001", "****.****.****.***", true),
+            ("kode_320101", "kode_******", true),
         ];
         for (name, shown, found) in cases {
             assert_eq!(mask_identifiers(name), (shown.to_string(), found), "{name}");
         }
-        // Many dots cost a bounded number of tries per part.
-        let hostile = "1.".repeat(50_000);
-        assert!(!mask_identifiers(&hostile).0.is_empty());
+        // A name longer than any column's is free text, cut: many dots cost nothing.
+        let (shown, found) = mask_identifiers(&"1.".repeat(50_000));
+        assert!(found && shown.starts_with("1****") && shown.ends_with('…') && shown.chars().count() == 61, "{shown}");
+        let (shown, _) = mask_identifiers(&format!("{}.3201014107900001", "x".repeat(300)));
+        assert!(!shown.contains("3201014107900001"), "{shown}");
     }
 
     #[test]

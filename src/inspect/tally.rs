@@ -125,8 +125,8 @@ pub struct Tally {
 pub struct Scratch {
     text: String,
     work: Work,
-    /// A JSON or SQL record's values, kept until the whole record has been read: a record that
-    /// turns out bad part-way (an SQL tuple cut short) counts none of them.
+    /// An SQL record's values, kept until the whole tuple has been read: one that turns out bad
+    /// part-way counts none of them.
     held: Vec<(usize, Option<Kind>, std::ops::Range<usize>)>,
     held_text: String,
 }

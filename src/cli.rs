@@ -172,6 +172,8 @@ impl InputArgs {
             delimiter: self.delimiter,
             no_header: self.no_header,
             maps: self.map,
+            // Known once directories are walked.
+            several_inputs: false,
         }
     }
 }
@@ -266,8 +268,9 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "\\t" | "tab" | "TAB" => Ok(b'\t'),
-        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err("the delimiter must be one ASCII character (or \\t)".to_string()),
+        // A newline or other control byte would split records, or reach the terminal.
+        _ if s.len() == 1 && (s.as_bytes()[0].is_ascii_graphic() || s == " ") => Ok(s.as_bytes()[0]),
+        _ => Err("the delimiter must be one printable ASCII character (or \\t)".to_string()),
     }
 }
 

@@ -225,27 +225,24 @@ impl ColumnMap {
     pub fn forget_use(&self) {
         self.used.store(false, Ordering::Relaxed);
     }
-    /// The index of the column this map names among `headers` (exact name, `#N`, header key, the
-    /// key of a JSON path's last segment), or a 1-based column number.
+    /// The index of the column this map names among `headers`: `#N` is column N; a number is
+    /// the header of that exact name, else column N; other names match a header exactly, by its
+    /// key, or by the key of a JSON path's last segment.
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
         let number = |n: &str| n.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1);
-        if let Some(headers) = headers {
-            if let Some(i) = headers.iter().position(|h| h == &self.column) {
-                return Some(i);
-            }
-            // `#3` is column 3 even where a header is named `3`.
-            if let Some(i) = self.column.strip_prefix('#').and_then(number) {
-                return Some(i);
-            }
-            let key = header_key(&self.column);
-            if let Some(i) = headers.iter().position(|h| header_key(h) == key) {
-                return Some(i);
-            }
-            if let Some(i) = headers.iter().position(|h| header_key(last_segment(h)) == key) {
-                return Some(i);
-            }
+        if let Some(n) = self.column.strip_prefix('#').filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
+            return number(n);
         }
-        number(self.column.strip_prefix('#').unwrap_or(&self.column))
+        let exact = headers.and_then(|h| h.iter().position(|h| h == &self.column));
+        if self.column.bytes().all(|b| b.is_ascii_digit()) {
+            // `2` is not the header `(2)` or `x.2` by their keys: a number names a column.
+            return exact.or_else(|| number(&self.column));
+        }
+        let headers = headers?;
+        let key = header_key(&self.column);
+        exact
+            .or_else(|| headers.iter().position(|h| header_key(h) == key))
+            .or_else(|| headers.iter().position(|h| header_key(last_segment(h)) == key))
     }
 }
 
@@ -411,6 +408,13 @@ mod tests {
         assert_eq!(find("4"), Some(3));
         assert_eq!(find("#0"), None);
         assert_eq!(ColumnMap::new(Kind::Nik, "#2").find(None), Some(1));
+        // Loose matching is for names: a number never finds `(2)`, `x.2` or `# 2` by key, and
+        // `#2` is column 2 even beside a header named `#2`.
+        let odd: Vec<String> = ["(2)", "x.2", "#2", "# 2"].map(String::from).to_vec();
+        let find = |column: &str| ColumnMap::new(Kind::Nik, column).find(Some(&odd));
+        assert_eq!(find("2"), Some(1));
+        assert_eq!(find("#2"), Some(1));
+        assert_eq!(find("# 2"), Some(3), "a name, found exactly");
     }
 
     #[test]

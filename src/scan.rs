@@ -278,7 +278,10 @@ fn scan_input(
     )?;
     if let Some(last) = state.stats.inputs.last_mut() {
         last.complete = true;
-        if last.records > last.bad_records && state.identity_values == values_before {
+        if last.records == 0 {
+            // An empty export scans clear: say so, or a CI job reads it as a clean dump.
+            sink.warn(&format!("{name}: no records"));
+        } else if last.records > last.bad_records && state.identity_values == values_before {
             sink.warn(&format!(
                 "{name}: no NIK, phone, e-mail, name or birth date was found in any record; \
                  check which columns hold them with --map KIND=COLUMN"

@@ -380,3 +380,37 @@ fn a_map_that_names_no_column_is_warned_about() {
         }
     }
 }
+
+/// With several inputs a `--map` for one of them does not stop the others: a CSV without the
+/// column is read without the map (and warned about); one input alone keeps the error.
+#[test]
+fn a_map_for_one_of_several_inputs_does_not_stop_the_others() {
+    let s = Scratch::new();
+    let dir = s.path("dumps");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.csv"), "nik,nama,lhr\n3201014107900001,Budi Santoso,01-07-1990\n").unwrap();
+    std::fs::write(dir.join("b.csv"), "nik,nama\n3201014107900002,Ani\n").unwrap();
+    std::fs::write(dir.join("c.csv"), "").unwrap();
+    let watch = s.write("w.csv", "nama,tgl_lahir\nBudi Santoso,1990-07-01\n");
+    let out = leakcheck()
+        .args(["scan", "-j1", "--map", "dob=lhr", "-f", "json", "--watch"])
+        .arg(&watch)
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("b.csv: --map dob=lhr: no such column; this file is read without it"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("c.csv: no records"), "{stderr}");
+    assert_eq!(json(&out.stdout)["summary"]["by_kind"]["name_dob"], 1);
+    let alone = leakcheck()
+        .args(["scan", "-j1", "--map", "dob=lhr", "--watch"])
+        .arg(&watch)
+        .arg(dir.join("b.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(alone.status.code(), Some(2));
+}

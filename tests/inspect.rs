@@ -552,3 +552,46 @@ fn columns_past_the_limit_are_told() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only the first 4096 columns are read"));
 }
+
+/// Third cold test: `#N` names column N beside a header named `#2`; SQL table names are masked
+/// like column names and `table.column` takes the table in any case; a long plain header is cut
+/// but is not "data"; stdin once; no control character as a delimiter.
+#[test]
+fn names_numbers_and_tables_as_a_third_tester_tried_them() {
+    let s = Scratch::new();
+    let odd = s.write("n.csv", "nama,,#2\nBudi,01-07-1990,x\nAni,02-07-1991,y\nCici,03-07-1992,z\n");
+    let report = inspect_json(&odd, &[]);
+    let suggestion = report["inputs"][0]["columns"][1]["suggestion"].as_str().unwrap().to_string();
+    assert_eq!(suggestion, "--map dob=2", "2 is column 2, not the header #2");
+    let mapped = inspect_json(&odd, &["--map", "dob=#2"]);
+    assert_eq!(mapped["inputs"][0]["columns"][1]["role"], "dob");
+    assert_eq!(mapped["inputs"][0]["columns"][2]["role"], serde_json::Value::Null);
+
+    let sql = s.write(
+        "t.sql",
+        "CREATE TABLE `3201014107900001` (nm varchar(20));\n\
+         INSERT INTO `3201014107900001` VALUES ('Budi');\n\
+         CREATE TABLE pasien (nm varchar(20), hp varchar(20));\n\
+         INSERT INTO pasien VALUES ('Ani','x'),('Cici','y');\n",
+    );
+    for format in ["human", "json"] {
+        let out = leakcheck().arg("inspect").arg(&sql).args(["-f", format]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("3201014107900001") && text.contains("3201**********01"), "{text}");
+    }
+    let mapped = inspect_json(&sql, &["--map", "phone=PASIEN.HP"]);
+    let hp =
+        mapped["inputs"][0]["columns"].as_array().unwrap().iter().find(|c| c["name"] == "pasien.hp").unwrap();
+    assert_eq!(hp["why"], "map", "{hp}");
+
+    let long = "Nama Lengkap Pasien Sesuai Kartu ".repeat(10);
+    let wide = s.write("l.csv", format!("{long},nik\nBudi,3201014107900001\n"));
+    let out = leakcheck().arg("inspect").arg(&wide).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("  nik ") && !text.contains("looks like data"), "{text}");
+
+    let out = leakcheck().args(["inspect", "-", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = leakcheck().arg("inspect").arg(&odd).args(["--delimiter", "\n"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -31,13 +31,17 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
         }
     }
     let inputs = walk::expand(&cmd.inputs).map_err(anyhow::Error::msg)?;
+    if inputs.iter().filter(|i| **i == InputPath::Stdin).count() > 1 {
+        anyhow::bail!("`-` (standard input) can be read only once");
+    }
     let pool = scan::thread_pool(cmd.threads)?;
     let bytes_read = Arc::new(AtomicU64::new(0));
     let total =
         if cmd.sample.is_none() { inputs.iter().map(InputPath::size).sum::<Option<u64>>() } else { None };
     let show_bar = cmd.progress && cmd.sample.is_none() && io::stderr().is_terminal();
     let progress = Progress::new(show_bar, total, bytes_read.clone());
-    let options = InspectOptions { input: cmd.input, sample: cmd.sample, bytes_read };
+    let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
+    let options = InspectOptions { input, sample: cmd.sample, bytes_read };
     let mut inspections = Vec::new();
     for input in &inputs {
         match inspect::inspect(input, &options, &pool, &mut |records| progress.update(records)) {

@@ -84,7 +84,8 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let show_bar =
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
-    let config = ScanConfig { inputs, input: cmd.input, threads: cmd.threads, bytes_read };
+    let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
+    let config = ScanConfig { inputs, input, threads: cmd.threads, bytes_read };
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);

@@ -13,7 +13,7 @@ use super::{
     InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_more, sniff,
 };
 use crate::kind::Kind;
-use crate::roles::{self, Role, Sniffer};
+use crate::roles::{self, ColumnMap, Role, Sniffer};
 use memchr::{memchr, memchr2};
 use std::io::Read;
 
@@ -79,7 +79,12 @@ pub(super) fn open(
             }
         });
     }
-    let assigned = roles::assign_roles(headers.as_deref(), &options.maps, &sniffer, width)
+    let (maps, missing): (Vec<ColumnMap>, Vec<ColumnMap>) = if options.several_inputs {
+        options.maps.iter().cloned().partition(|m| m.find(headers.as_deref()).is_some_and(|i| i < width))
+    } else {
+        (options.maps.clone(), Vec::new())
+    };
+    let assigned = roles::assign_roles(headers.as_deref(), &maps, &sniffer, width)
         .map_err(|message| InputError::Columns { input: name.clone(), message })?;
     let columns = assigned
         .iter()
@@ -87,7 +92,12 @@ pub(super) fn open(
         .map(|(i, role)| Column { name: headers.as_ref().and_then(|h| h.get(i).cloned()), role: *role })
         .collect::<Vec<_>>();
     let extractor = Box::new(CsvExtractor::new(delimiter, &columns));
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = missing
+        .iter()
+        .map(|m| {
+            format!("{name}: --map {}={}: no such column; this file is read without it", m.kind, m.column)
+        })
+        .collect();
     if too_wide {
         warnings.push(format!(
             "{name}: records have more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read"

@@ -63,6 +63,9 @@ pub struct InputOptions {
     pub no_header: bool,
     /// `--map KIND=COLUMN` overrides.
     pub maps: Vec<ColumnMap>,
+    /// The run reads several inputs: a `--map` that names no column of one CSV (another input
+    /// may have it) is warned about for that CSV instead of stopping the run.
+    pub several_inputs: bool,
 }
 
 /// Where a dump comes from: a path, or standard input (`-`).

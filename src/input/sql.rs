@@ -576,7 +576,7 @@ impl SqlSplitter {
         let maps: Vec<ColumnMap> = self
             .maps
             .iter()
-            .filter_map(|m| match m.column.strip_prefix(table).and_then(|c| c.strip_prefix('.')) {
+            .filter_map(|m| match strip_table(&m.column, table) {
                 Some(column) => Some(m.renamed(column)),
                 None => (!m.column.contains('.')).then(|| m.clone()),
             })
@@ -788,6 +788,12 @@ fn unquote(token: &str) -> &str {
 
 fn is_keyword(token: &str, word: &str) -> bool {
     !token.starts_with('\u{1}') && token.eq_ignore_ascii_case(word)
+}
+
+/// The column of `table.column` when `table` (in any case, as SQL names are) is this one.
+fn strip_table<'a>(map: &'a str, table: &str) -> Option<&'a str> {
+    let head = map.get(..table.len()).filter(|h| h.eq_ignore_ascii_case(table))?;
+    map[head.len()..].strip_prefix('.')
 }
 
 /// `schema.table` → `table` (the last part names the table); returns it and the index after.

@@ -11,7 +11,7 @@
 //!     `valid` (share of values with a canonical form as `nik`, `phone`, `email`, `name`, `dob`),
 //!     `samples` (masked unless `--reveal`; a value is cut at 60 characters), `suggestion` (a
 //!     `--map` for a column that looks like identity data but has no role, quoted for a shell
-//!     when it must be; `--map KIND=… (…)`, not to be pasted, when the column's name is masked).
+//!     when it must be; `--map KIND=… (…)`, not to be pasted, when the name is masked or cut).
 //!     CSV columns are listed in their order, always-empty ones too.
 //!   - `nik`: over the values of NIK columns — `values` (16 digits), `structurally_valid`,
 //!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `male`, `female`,
@@ -55,15 +55,15 @@ struct InputJson<'a> {
     sampled: bool,
     bad_records: u64,
     not_utf8_share: f64,
-    tables: Vec<TableJson<'a>>,
+    tables: Vec<TableJson>,
     columns: Vec<ColumnJson>,
     nik: NikJson,
     warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
-struct TableJson<'a> {
-    name: &'a str,
+struct TableJson {
+    name: String,
     records: u64,
 }
 
@@ -132,13 +132,6 @@ fn suggestion(
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let dob = shares[4];
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
-    if shown.masked {
-        return Some((
-            kind,
-            format!("--map {kind}=… (its name holds an identifier: see it with --reveal)"),
-            s,
-        ));
-    }
     let target = match (headers, column.position) {
         (Some(headers), Some(p)) => {
             let header = (shown.text == column.name).then_some(column.name.as_str());
@@ -149,16 +142,19 @@ fn suggestion(
                 .find(|t| ColumnMap::new(kind, t).find(Some(headers)) == Some(p))?
                 .to_string()
         }
+        // A name shown masked, cut or sanitized is not the name `--map` takes.
+        _ if shown.text != column.name => {
+            let why = "the column's name is not shown as it is: see it with --reveal";
+            return Some((kind, format!("--map {kind}=… ({why})"), s));
+        }
         _ => target.to_string(),
     };
     (!target.is_empty()).then(|| (kind, map_option(kind, &target), s))
 }
 
-/// A column's name as shown, and whether identifiers in it were masked (its `--map` cannot be
-/// shown then).
+/// A column's name as shown.
 struct Shown {
     text: String,
-    masked: bool,
 }
 
 /// The column names as shown. A header is the dump's first row, and in a headerless dump read
@@ -169,7 +165,7 @@ struct Shown {
 fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
     let columns = &i.tally.columns;
     if reveal {
-        return columns.iter().map(|c| Shown { text: mask::sanitize(&c.name), masked: false }).collect();
+        return columns.iter().map(|c| Shown { text: mask::sanitize(&c.name) }).collect();
     }
     let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name)).collect();
     let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
@@ -177,21 +173,26 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
         .iter()
         .zip(masked)
         .enumerate()
-        .map(|(n, (c, (text, masked)))| {
+        .map(|(n, (c, (text, _)))| {
             if header_is_data && !c.name.starts_with("column ") {
                 // CSV columns are listed in header order: the n-th is column n + 1.
-                return Shown { text: format!("column {}", c.position.unwrap_or(n) + 1), masked: false };
+                return Shown { text: format!("column {}", c.position.unwrap_or(n) + 1) };
             }
-            Shown { text, masked }
+            Shown { text }
         })
         .collect()
+}
+
+/// A table's name as shown: masked as column names are.
+fn shown_name(name: &str, reveal: bool) -> String {
+    if reveal { mask::sanitize(name) } else { mask_identifiers(name).0 }
 }
 
 /// `name` with each identifier in it masked, and whether there was one. A path's parts are
 /// joined by `.`, and so are the parts of `siti.n@example.com` or `3201.0141.0790.0001`: the
 /// longest run of parts that is an identifier is masked whole. Other long numbers (a NIK with a
 /// digit missing, `NIK 3201…`) have their digits masked. A name too long to be a column's is
-/// shown as free text, cut.
+/// cut (and masked as free text if it holds an `@` or a long number).
 fn mask_identifiers(name: &str) -> (String, bool) {
     /// Identifiers are short: runs of more parts are not tried (nor names longer than this, so
     /// that a dump of many names of many dots costs little).
@@ -199,7 +200,9 @@ fn mask_identifiers(name: &str) -> (String, bool) {
     const MAX_RUN: usize = 256;
     if name.len() > MAX_RUN {
         let cut = name.char_indices().nth(SAMPLE_CHARS).map_or(name.len(), |(i, _)| i);
-        return (format!("{}…", mask::mask_text(&name[..cut])), true);
+        let risky = name.contains('@') || !normalize::long_number_spans(name).is_empty();
+        let text = if risky { mask::mask_text(&name[..cut]) } else { mask::sanitize(&name[..cut]) };
+        return (format!("{text}…"), risky);
     }
     let identifier = |text: &str| {
         // Numbers have no letters (the phone normalizer would read `kontak.0812…` as a phone),
@@ -332,7 +335,11 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         sampled: i.sampled,
         bad_records: t.bad_records,
         not_utf8_share: share(t.not_utf8, t.records),
-        tables: t.tables.iter().map(|(name, records)| TableJson { name, records: *records }).collect(),
+        tables: t
+            .tables
+            .iter()
+            .map(|(name, records)| TableJson { name: shown_name(name, reveal), records: *records })
+            .collect(),
         columns,
         warnings: i.warnings.iter().map(|w| mask::sanitize(w)).collect(),
         nik: NikJson {
@@ -430,7 +437,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
     )?;
     if !t.tables.is_empty() {
         let tables: Vec<String> =
-            t.tables.iter().map(|(name, n)| format!("{} ({n})", mask::sanitize(name))).collect();
+            t.tables.iter().map(|(name, n)| format!("{} ({n})", shown_name(name, reveal))).collect();
         writeln!(out, "  tables: {}", tables.join(", "))?;
     }
     writeln!(out)?;
@@ -589,7 +596,10 @@ mod tests {
         }
         // A name longer than any column's is free text, cut: many dots cost nothing.
         let (shown, found) = mask_identifiers(&"1.".repeat(50_000));
-        assert!(found && shown.starts_with("1****") && shown.ends_with('…') && shown.chars().count() == 61, "{shown}");
+        assert!(
+            found && shown.starts_with("1****") && shown.ends_with('…') && shown.chars().count() == 61,
+            "{shown}"
+        );
         let (shown, _) = mask_identifiers(&format!("{}.3201014107900001", "x".repeat(300)));
         assert!(!shown.contains("3201014107900001"), "{shown}");
     }

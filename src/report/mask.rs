@@ -86,7 +86,8 @@ pub fn sanitize(s: &str) -> String {
 }
 
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    // Embeddings and overrides, isolates, and the marks (LRM, RLM, ALM).
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 #[cfg(test)]
@@ -115,7 +116,7 @@ mod tests {
     #[test]
     fn a_control_character_never_survives_masking() {
         // The e-mail normalizer keeps a local part's characters; the first one is shown.
-        for local in ["\0a", "\u{1b}[31m", "\u{202e}x"] {
+        for local in ["\0a", "\u{1b}[31m", "\u{202e}x", "\u{61c}x"] {
             let masked = mask(Kind::Email, &format!("{local}@gmail.com"));
             assert!(!masked.chars().any(|c| c.is_control() || is_bidi_control(c)), "{masked:?}");
             assert!(masked.ends_with("@gmail.com"));

@@ -115,12 +115,8 @@ fn why(column: &ColumnTally) -> (Option<&'static str>, Option<f64>) {
 /// The `--map` that would give a column without a role the kind most of its values are, and
 /// that share. For a CSV column the map is checked to name that column as the scan resolves
 /// names (a header cell may be named `3`, or `column 2`): by its shown name, its header, or `#N`.
-fn suggestion(
-    column: &ColumnTally,
-    shown: &Shown,
-    headers: Option<&[String]>,
-) -> Option<(Kind, String, f64)> {
-    let target = map_target(&shown.text);
+fn suggestion(column: &ColumnTally, shown: &str, headers: Option<&[String]>) -> Option<(Kind, String, f64)> {
+    let target = map_target(shown);
     if column.role.is_some() || column.non_empty == 0 || roles::is_family_card(target) {
         return None;
     }
@@ -134,7 +130,7 @@ fn suggestion(
     let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
     let target = match (headers, column.position) {
         (Some(headers), Some(p)) => {
-            let header = (shown.text == column.name).then_some(column.name.as_str());
+            let header = (shown == column.name).then_some(column.name.as_str());
             let number = format!("#{}", p + 1);
             [Some(target), header, Some(number.as_str())]
                 .into_iter()
@@ -143,7 +139,7 @@ fn suggestion(
                 .to_string()
         }
         // A name shown masked, cut or sanitized is not the name `--map` takes.
-        _ if shown.text != column.name => {
+        _ if shown != column.name => {
             let why = "the column's name is not shown as it is: see it with --reveal";
             return Some((kind, format!("--map {kind}=… ({why})"), s));
         }
@@ -152,20 +148,15 @@ fn suggestion(
     (!target.is_empty()).then(|| (kind, map_option(kind, &target), s))
 }
 
-/// A column's name as shown.
-struct Shown {
-    text: String,
-}
-
 /// The column names as shown. A header is the dump's first row, and in a headerless dump read
 /// with a header that row is a person: when any name holds a NIK, phone, e-mail, date or long
 /// number, every CSV column is shown as `column N` (what `--map` and `--no-header` take); in
 /// other names (JSON keys, SQL columns) such identifiers are masked. `--reveal` shows names as
 /// they are.
-fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
+fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
     let columns = &i.tally.columns;
     if reveal {
-        return columns.iter().map(|c| Shown { text: mask::sanitize(&c.name) }).collect();
+        return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
     }
     let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name)).collect();
     let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
@@ -176,9 +167,9 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<Shown> {
         .map(|(n, (c, (text, _)))| {
             if header_is_data && !c.name.starts_with("column ") {
                 // CSV columns are listed in header order: the n-th is column n + 1.
-                return Shown { text: format!("column {}", c.position.unwrap_or(n) + 1) };
+                return format!("column {}", c.position.unwrap_or(n) + 1);
             }
-            Shown { text }
+            text
         })
         .collect()
 }
@@ -307,7 +298,7 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
             let (why, sniffed_share) = why(c);
             ColumnJson {
                 suggestion: suggestion(c, &name, i.headers.as_deref()).map(|(_, m, _)| m),
-                name: name.text,
+                name,
                 role: c.role.map(|r| r.kind.as_str()),
                 why,
                 sniffed_share,
@@ -456,7 +447,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         let samples: Vec<String> = c.samples.iter().map(|s| sample_text(s, reveal)).collect();
         let valid = c.valid.map(|v| percent(v, c.non_empty));
         rows.push([
-            name.text.clone(),
+            name.clone(),
             c.role.map_or("-".into(), |r| r.kind.to_string()),
             why,
             c.non_empty.to_string(),
@@ -493,7 +484,7 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         .zip(&names)
         .filter_map(|(c, name)| {
             let (kind, map, s) = suggestion(c, name, i.headers.as_deref())?;
-            Some((kind, format!("{map}  ({} of the values of {} are valid)", whole_percent(s), name.text)))
+            Some((kind, format!("{map}  ({} of the values of {} are valid)", whole_percent(s), name)))
         })
         .collect();
     let has = |kind: Kind| t.columns.iter().any(|c| c.role.is_some_and(|r| r.kind == kind));

@@ -15,6 +15,7 @@ pub mod key;
 pub mod kind;
 pub mod matcher;
 pub mod normalize;
+pub mod oom;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -121,3 +121,33 @@ fn a_json_key_repeated_millions_of_times_holds_one_member() {
     assert_eq!(report["summary"]["records"], 1);
     assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
 }
+
+#[test]
+fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
+    use std::os::unix::process::CommandExt;
+    // 40 MiB of address space: too little for the watchlist and the worker threads.
+    let limit = libc::rlimit { rlim_cur: 40 << 20, rlim_max: 40 << 20 };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_leakcheck"));
+    cmd.args(["scan", "-w"])
+        .arg(fixture("demo/watchlist.csv"))
+        .arg(fixture("demo/pasien.csv"))
+        .args(["-f", "json"]);
+    // SAFETY: setrlimit is async-signal-safe, and nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("leakcheck: out of memory") || stderr.contains("cannot start"),
+        "a message saying why: {stderr}"
+    );
+    assert!(!stderr.contains("memory allocation of"), "not Rust's abort message: {stderr}");
+}

@@ -123,6 +123,25 @@ fn a_json_key_repeated_millions_of_times_holds_one_member() {
 }
 
 #[test]
+fn a_name_that_unicode_folding_would_blow_up_is_invalid_in_bounded_memory() {
+    let (_s, watch) = watch();
+    // 30 MB of U+FDFA, which NFKC writes as 18 characters each: a 60 MB one took 4.4 GB and
+    // two minutes. Now the name is invalid at once, and the record's NIK still matches.
+    let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], |w| {
+        w.write_all(b"nama,nik\n").unwrap();
+        let chunk = "\u{FDFA}".repeat(1 << 20);
+        for _ in 0..10 {
+            w.write_all(chunk.as_bytes()).unwrap();
+        }
+        w.write_all(b",3201014107900001\n").unwrap();
+    });
+    let report = json(&out);
+    assert_eq!(code, 1, "the record's NIK matched");
+    assert_eq!(report["summary"]["invalid_values"]["name"], 1);
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+}
+
+#[test]
 fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
     use std::os::unix::process::CommandExt;
     // 40 MiB of address space: too little for the watchlist and the worker threads.

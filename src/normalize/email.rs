@@ -9,6 +9,21 @@ use super::Invalid;
 /// domain as `gmail.com`. Valid with exactly one `@`, a non-empty local part and a domain that
 /// has a `.` and no whitespace.
 pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    // Bounded before and after: a canonical form must be short enough to normalize again.
+    if raw.len() > super::MAX_TEXT_VALUE_BYTES {
+        out.clear();
+        return Err(super::TOO_LONG);
+    }
+    normalize_bounded(raw, out)?;
+    if out.len() > super::MAX_TEXT_VALUE_BYTES {
+        out.clear();
+        return Err(super::TOO_LONG);
+    }
+    Ok(())
+}
+
+/// [`normalize_email`] of a value already known to be short.
+fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
     let s = strip_wrappers(raw);
     let mut parts = s.splitn(3, '@');
@@ -33,7 +48,7 @@ pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
         // by fuzzing): clean again, so that a canonical form normalizes to itself.
         if strip_wrappers(out).len() != out.len() {
             let folded = std::mem::take(out);
-            return normalize_email(&folded, out);
+            return normalize_bounded(&folded, out);
         }
         return Ok(());
     }
@@ -81,6 +96,15 @@ mod tests {
     fn email(raw: &str) -> Result<String, Invalid> {
         let mut out = String::new();
         normalize_email(raw, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn an_address_longer_than_the_bound_is_invalid() {
+        let at_bound = format!("{}@example.co.id", "b".repeat(super::super::MAX_TEXT_VALUE_BYTES - 14));
+        assert_eq!(at_bound.len(), super::super::MAX_TEXT_VALUE_BYTES);
+        assert_eq!(email(&at_bound).as_deref(), Ok(at_bound.as_str()));
+        let over = format!("b{at_bound}");
+        assert_eq!(email(&over), Err(super::super::TOO_LONG));
     }
 
     #[test]

@@ -68,6 +68,15 @@ pub fn long_number_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 /// Digits that make a number look like an identifier in a column name.
 pub const LONG_NUMBER: usize = 6;
 
+/// Longest name or e-mail value, in bytes, that is normalized; a longer one is invalid. Unicode
+/// NFKC can write 18 characters for one (U+FDFA), so without a bound a 60 MB name took 4.4 GB
+/// and two minutes. Real values are far shorter: an e-mail address has at most 254 characters
+/// (RFC 5321), and the longest Indonesian names with every title and degree about 150.
+pub const MAX_TEXT_VALUE_BYTES: usize = 1024;
+
+/// The reason a name or e-mail over [`MAX_TEXT_VALUE_BYTES`] is invalid.
+pub(crate) const TOO_LONG: Invalid = Invalid("longer than 1,024 bytes");
+
 /// An absent value (empty or whitespace only) is skipped: neither matched nor counted invalid.
 pub fn is_absent(raw: &str) -> bool {
     trim(raw).is_empty()

@@ -99,6 +99,9 @@ pub(super) fn plain_name(raw: &[u8]) -> Option<([u8; PLAIN_MAX], usize)> {
 
 /// [`normalize_name`] for every spelling, into an empty `out`.
 pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    if raw.len() > super::MAX_TEXT_VALUE_BYTES {
+        return Err(super::TOO_LONG);
+    }
     if is_clean_ascii(raw.as_bytes()) {
         // Letters and single spaces only (most names): the canonical form is the lowercase.
         out.push_str(raw);
@@ -114,6 +117,11 @@ pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), 
     if out.is_empty() {
         return Err(Invalid("no letters left after removing titles and punctuation"));
     }
+    // NFKC may have lengthened it: a canonical form must be short enough to normalize again.
+    if out.len() > super::MAX_TEXT_VALUE_BYTES {
+        out.clear();
+        return Err(super::TOO_LONG);
+    }
     Ok(())
 }
 
@@ -128,6 +136,9 @@ pub fn is_valid_name(raw: &str) -> bool {
     // nor a degree, the name is valid whatever follows (Unicode folding of what follows cannot
     // change these letters). Six letters are neither.
     let bytes = raw.as_bytes();
+    if bytes.len() > super::MAX_TEXT_VALUE_BYTES {
+        return false;
+    }
     if bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         let (mut token, mut len, mut end) = ([0u8; 5], 0usize, bytes.len());
         for (i, &b) in bytes.iter().enumerate() {
@@ -278,6 +289,26 @@ fn strip_titles(out: &mut String) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_name_that_nfkc_would_blow_up_is_invalid_without_being_expanded() {
+        // U+FDFA is 3 bytes that NFKC writes as 18 characters: 60 MB of it took 4.4 GB.
+        let mut out = String::new();
+        let huge = "\u{FDFA}".repeat(2_000_000);
+        assert_eq!(normalize_name(&huge, &mut out), Err(crate::normalize::TOO_LONG));
+        assert!(!is_valid_name(&huge));
+        // Under the input bound but over it once expanded (60 × 18 × 2 bytes): invalid too,
+        // so that every canonical name normalizes again to itself.
+        let expands = "\u{FDFA}".repeat(60);
+        assert!(expands.len() <= crate::normalize::MAX_TEXT_VALUE_BYTES);
+        assert_eq!(normalize_name(&expands, &mut out), Err(crate::normalize::TOO_LONG));
+        assert!(!is_valid_name(&expands));
+        // A long real name is still read; one letter past the bound is not.
+        let long = "Budi ".repeat(200);
+        assert!(normalize_name(&long, &mut out).is_ok() && is_valid_name(&long));
+        let over = "a".repeat(crate::normalize::MAX_TEXT_VALUE_BYTES + 1);
+        assert!(normalize_name(&over, &mut out).is_err() && !is_valid_name(&over));
+    }
 
     proptest! {
         #[test]

@@ -105,7 +105,7 @@ fn record_loop(c: &mut Criterion) {
                 matcher.begin(&mut scratch);
                 let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, &mut scratch);
                 extractor.extract(black_box(RECORD), None, &mut text, &mut sink).unwrap();
-                matcher.end(&mut scratch, n + 1, n + 2);
+                matcher.end(&mut scratch, n + 1, n + 2).unwrap();
             }
             let mut matched = 0;
             matcher.finish_task(&mut scratch, |_, _, pairs| matched += pairs.len());

@@ -138,6 +138,14 @@ const PREFETCH_AHEAD: usize = 16;
 /// hashed one by one on the spot.
 const QUEUED_PAIRS_MAX: usize = 64;
 
+/// Most `name_dob` pairs one record may form (names × dates of birth). A family card of 30
+/// members forms 900; a hostile JSON record of a million names and a million dates would form
+/// 10¹² and hash for days, so a record past this is a bad record (SPEC §9), named in a warning.
+pub const RECORD_PAIRS_MAX: usize = 4096;
+
+/// Why a record past [`RECORD_PAIRS_MAX`] is bad.
+pub const TOO_MANY_PAIRS: &str = "more than 4,096 name and birth-date pairs";
+
 /// Matches records against a watchlist with one hasher.
 pub struct Matcher<'a> {
     pub watchlist: &'a Watchlist,
@@ -185,8 +193,13 @@ impl Matcher<'_> {
         }
     }
 
-    /// Ends the record: queues its `name_dob` pairs and counts its values.
-    pub fn end(&self, s: &mut MatchScratch, record: u64, line: u64) {
+    /// Ends the record: queues its `name_dob` pairs and counts its values. A record that would
+    /// form more than [`RECORD_PAIRS_MAX`] pairs is refused (the caller then
+    /// [abandons](Matcher::abandon) it as a bad record).
+    pub fn end(&self, s: &mut MatchScratch, record: u64, line: u64) -> Result<(), &'static str> {
+        if s.record_names.saturating_mul(s.record_dobs) > RECORD_PAIRS_MAX {
+            return Err(TOO_MANY_PAIRS);
+        }
         self.add_name_dob(s);
         for (total, n) in s.invalid.iter_mut().zip(s.record_invalid) {
             *total += n;
@@ -198,6 +211,7 @@ impl Matcher<'_> {
             values: (s.start.0, s.values.len()),
             queries: (s.start.1, s.queries.len()),
         });
+        Ok(())
     }
 
     /// Forgets the record begun last (it turned out to be bad): its values are not counted.
@@ -282,7 +296,9 @@ impl Matcher<'_> {
         for (kind, raw) in fields {
             self.add_field(kind, raw, s);
         }
-        self.end(s, 1, 1);
+        if self.end(s, 1, 1).is_err() {
+            self.abandon(s);
+        }
         let mut pairs = Vec::new();
         self.finish_task(s, |_, _, p| pairs = p);
         for (total, n) in invalid.iter_mut().zip(s.invalid) {
@@ -483,6 +499,39 @@ mod tests {
         assert_eq!(pairs.len(), 1);
         assert_eq!(pairs[0].matched.joined("+"), "name_dob+name");
         assert_eq!(pairs[0].values.0[3].as_ref().unwrap().canonical, "siti nurhaliza");
+    }
+
+    #[test]
+    fn a_record_of_too_many_names_and_dates_is_refused_not_hashed_for_days() {
+        let w = watchlist(PEOPLE);
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: &w, hasher: &hasher };
+        let names: Vec<String> =
+            (0..65).map(|i| format!("Orang {}", char::from(b'a' + (i % 26) as u8))).collect();
+        let fields = |dobs: usize| {
+            let mut f: Vec<(Kind, &str)> = names.iter().map(|n| (Kind::Name, n.as_str())).collect();
+            f.extend(std::iter::repeat_n((Kind::Dob, "01-07-1990"), dobs));
+            f.push((Kind::Nik, "3201014107900001"));
+            f
+        };
+        let mut s = MatchScratch::default();
+        // 65 × 63 = 4,095 pairs: matched as usual (by its NIK).
+        m.begin_task(&mut s);
+        m.begin(&mut s);
+        for (kind, raw) in fields(63) {
+            m.add_field(kind, raw, &mut s);
+        }
+        assert_eq!(m.end(&mut s, 1, 1), Ok(()));
+        // 65 × 64 = 4,160: refused, and abandoning it leaves nothing of it in the task.
+        m.begin(&mut s);
+        for (kind, raw) in fields(64) {
+            m.add_field(kind, raw, &mut s);
+        }
+        assert_eq!(m.end(&mut s, 2, 2), Err(TOO_MANY_PAIRS));
+        m.abandon(&mut s);
+        let mut found = Vec::new();
+        m.finish_task(&mut s, |record, _, pairs| found.push((record, pairs.len())));
+        assert_eq!(found, [(1, 1)]);
     }
 
     #[test]

@@ -420,8 +420,7 @@ fn match_record(
     matcher.begin(scratch);
     let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, scratch);
     extractor.extract(&batch.record_text(span), batch.layout(span), text, &mut sink)?;
-    matcher.end(scratch, span.record, span.line);
-    Ok(())
+    matcher.end(scratch, span.record, span.line)
 }
 
 /// Turns ordered task results into stats and sink calls.

@@ -142,6 +142,28 @@ fn a_name_that_unicode_folding_would_blow_up_is_invalid_in_bounded_memory() {
 }
 
 #[test]
+fn a_record_of_millions_of_names_and_dates_is_one_bad_record() {
+    let (_s, watch) = watch();
+    // 100,000 names × 100,000 dates in one JSON record would be 10¹⁰ name_dob pairs to hash.
+    let names = vec!["\"Budi Santoso\""; 100_000].join(",");
+    let dates = vec!["\"01-07-1990\""; 100_000].join(",");
+    let dump = format!(
+        "{{\"nama\":[{names}],\"tgl_lahir\":[{dates}],\"nik\":\"3201014107900001\"}}\n{{\"nik\":\"3201014107900001\"}}\n"
+    );
+    let started = std::time::Instant::now();
+    let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], move |w| {
+        w.write_all(dump.as_bytes()).unwrap();
+    });
+    let report = json(&out);
+    assert_eq!(code, 1, "the record after it still matched");
+    assert_eq!(report["summary"]["bad_records"], 1);
+    assert_eq!(report["summary"]["records"], 2);
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+    // Not a timing assert on a loaded machine: 10¹⁰ hashes would take hours, this takes a second.
+    assert!(started.elapsed() < std::time::Duration::from_secs(120));
+}
+
+#[test]
 fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
     use std::os::unix::process::CommandExt;
     // 40 MiB of address space: too little for the watchlist and the worker threads.

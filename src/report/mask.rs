@@ -5,10 +5,21 @@ use crate::matcher::ShownValue;
 
 /// Digits of a NIK kept at the start and at the end.
 const NIK_KEEP: (usize, usize) = (4, 2);
-/// Characters of an Indonesian E.164 phone kept at the start (`+62` and 3 digits) and the end.
+/// Characters of an Indonesian E.164 phone of a long national number kept at the start (`+62`
+/// and 3 digits) and the end (SPEC §7).
 const PHONE_KEEP: (usize, usize) = (6, 3);
-/// Characters of another country's E.164 phone kept (the `+` and 2 digits) and digits at the end.
-const FOREIGN_PHONE_KEEP: (usize, usize) = (3, 3);
+/// Digits of an Indonesian national number (after `+62`) from which [`PHONE_KEEP`] applies;
+/// shorter ones keep [`SHORT_PHONE_KEEP`], so that an 8-digit number shows half of its digits,
+/// not 6 of 8 (SPEC §7, 1.1).
+const LONG_NATIONAL_DIGITS: usize = 10;
+/// Characters of an Indonesian E.164 phone of a short national number kept: `+62` and 2 digits,
+/// and 2 at the end.
+const SHORT_PHONE_KEEP: (usize, usize) = (5, 2);
+/// Characters of another country's E.164 phone kept at the start (the `+` and 3 digits) and at
+/// the end (SPEC §7, 1.1).
+const FOREIGN_PHONE_KEEP: (usize, usize) = (4, 2);
+/// An e-mail local part this short is all stars: its first character would be half of it.
+const SHORT_LOCAL_PART: usize = 2;
 
 /// The value as a report shows it: masked from its canonical form, or with `reveal`, as found in
 /// the dump (sanitized for terminals).
@@ -17,24 +28,62 @@ pub fn shown(kind: Kind, value: &ShownValue, reveal: bool) -> String {
 }
 
 /// Masks a canonical value: NIK `3201**********01`, phone `+62812*****890`, e-mail
-/// `b**********@gmail.com`, name `B*** S******`.
+/// `b**********@gmail.com`, name `B*** S******`, date of birth `1990-**-**`. No short value is
+/// shown whole: `**@rs.go.id`, a one-letter name token `*`, `+6221****23` (SPEC §7, 1.1).
 pub fn mask(kind: Kind, canonical: &str) -> String {
     match kind {
         Kind::Nik => keep_ends(canonical, NIK_KEEP),
-        Kind::Phone if canonical.starts_with("+62") => keep_ends(canonical, PHONE_KEEP),
-        Kind::Phone => keep_ends(canonical, FOREIGN_PHONE_KEEP),
-        Kind::Email => match canonical.split_once('@') {
-            // An e-mail's local part may start with any character, a control one too.
-            Some((local, domain)) => {
-                format!("{}@{}", sanitize(&first_then_stars(local, false)), host_part(domain))
-            }
-            None => stars(canonical.chars().count()),
+        Kind::Phone => mask_phone(canonical),
+        Kind::Email => mask_email(canonical),
+        Kind::Name => mask_name(canonical),
+        Kind::NameDob => match canonical.rsplit_once('|') {
+            Some((name, dob)) => format!("{}|{}", mask_name(name), mask_dob(dob)),
+            None => mask_name(canonical),
         },
-        Kind::Name | Kind::NameDob => {
-            canonical.split(' ').map(|token| first_then_stars(token, true)).collect::<Vec<_>>().join(" ")
-        }
-        Kind::Dob => stars(canonical.chars().count()),
+        Kind::Dob => mask_dob(canonical),
     }
+}
+
+/// `+62` and 3 digits and the last 3 of a national number of 10 digits or more, else `+62` and
+/// 2 and the last 2; another country's number its first 4 characters and last 2.
+fn mask_phone(canonical: &str) -> String {
+    let keep = match canonical.strip_prefix("+62") {
+        Some(national) if national.chars().count() >= LONG_NATIONAL_DIGITS => PHONE_KEEP,
+        Some(_) => SHORT_PHONE_KEEP,
+        None => FOREIGN_PHONE_KEEP,
+    };
+    keep_ends(canonical, keep)
+}
+
+/// The local part's first character (none of a local part of 1–2) and the domain.
+fn mask_email(canonical: &str) -> String {
+    match canonical.split_once('@') {
+        Some((local, domain)) => {
+            let local = if local.chars().count() <= SHORT_LOCAL_PART {
+                stars(local.chars().count())
+            } else {
+                // An e-mail's local part may start with any character, a control one too.
+                sanitize(&first_then_stars(local, false))
+            };
+            format!("{local}@{}", host_part(domain))
+        }
+        None => stars(canonical.chars().count()),
+    }
+}
+
+/// Each token's first letter, uppercased; a one-letter token is `*`.
+fn mask_name(canonical: &str) -> String {
+    canonical.split(' ').map(|token| first_then_stars(token, true)).collect::<Vec<_>>().join(" ")
+}
+
+/// A canonical date of birth keeps its year: `1990-**-**`; anything else is all stars.
+pub fn mask_dob(canonical: &str) -> String {
+    let b = canonical.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shaped { format!("{}-**-**", &canonical[..4]) } else { stars(canonical.chars().count()) }
 }
 
 /// The domain as far as it is made of host-name characters; anything after that (a second value
@@ -44,7 +93,8 @@ fn host_part(domain: &str) -> String {
     format!("{}{}", &domain[..end], stars(domain[end..].chars().count()))
 }
 
-/// Masks text of no known kind: each word keeps its first character (`Jl. Mawar` → `J** M****`).
+/// Masks text of no known kind: each word keeps its first character (`Jl. Mawar` → `J** M****`);
+/// a one-character word is `*`.
 pub fn mask_text(text: &str) -> String {
     sanitize(text).split_whitespace().map(|w| first_then_stars(w, false)).collect::<Vec<_>>().join(" ")
 }
@@ -53,12 +103,12 @@ fn stars(n: usize) -> String {
     "*".repeat(n)
 }
 
-/// Keeps `head` characters and `tail` characters, stars in between; short values are all stars
-/// but their first character.
+/// Keeps `head` characters and `tail` characters, stars in between; a value too short for that
+/// is all stars.
 fn keep_ends(s: &str, (head, tail): (usize, usize)) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= head + tail {
-        return first_then_stars(s, false);
+        return stars(chars.len());
     }
     let mut out: String = chars[..head].iter().collect();
     out.push_str(&stars(chars.len() - head - tail));
@@ -66,16 +116,22 @@ fn keep_ends(s: &str, (head, tail): (usize, usize)) -> String {
     out
 }
 
+/// The first character (uppercased with `uppercase`) and a star for each other one; a value of
+/// one character is `*`, never shown whole.
 fn first_then_stars(s: &str, uppercase: bool) -> String {
     let mut chars = s.chars();
     let Some(first) = chars.next() else { return String::new() };
+    let rest = chars.count();
+    if rest == 0 {
+        return stars(1);
+    }
     let mut out = String::new();
     if uppercase {
         out.extend(first.to_uppercase());
     } else {
         out.push(first);
     }
-    out.push_str(&stars(chars.count()));
+    out.push_str(&stars(rest));
     out
 }
 
@@ -99,14 +155,16 @@ mod tests {
         let table = [
             (Kind::Nik, "3201014107900001", "3201**********01"),
             (Kind::Phone, "+6281234567890", "+62812*****890"),
-            (Kind::Phone, "+62215551234", "+62215***234"),
-            (Kind::Phone, "+6591234567", "+65*****567"),
+            (Kind::Phone, "+62215551234", "+6221*****34"),
+            (Kind::Phone, "+6591234567", "+659*****67"),
             (Kind::Email, "budisantoso@gmail.com", "b**********@gmail.com"),
-            (Kind::Email, "a@example.com", "a@example.com"),
+            (Kind::Email, "abc@example.com", "a**@example.com"),
             (Kind::Email, "budi@gmail.com;081234567890", "b***@gmail.com*************"),
             (Kind::Name, "budi santoso", "B*** S******"),
             (Kind::Name, "siti", "S***"),
             (Kind::Name, "élodie", "É*****"),
+            (Kind::Dob, "1990-07-01", "1990-**-**"),
+            (Kind::NameDob, "budi santoso|1990-07-01", "B*** S******|1990-**-**"),
         ];
         for (kind, canonical, want) in table {
             assert_eq!(mask(kind, canonical), want, "{kind} {canonical}");
@@ -114,9 +172,41 @@ mod tests {
     }
 
     #[test]
+    fn a_one_or_two_letter_local_part_is_not_shown_whole() {
+        assert_eq!(mask(Kind::Email, "a@example.com"), "*@example.com");
+        assert_eq!(mask(Kind::Email, "ab@rs.go.id"), "**@rs.go.id");
+    }
+
+    #[test]
+    fn a_one_letter_name_token_is_a_star() {
+        assert_eq!(mask(Kind::Name, "a"), "*");
+        assert_eq!(mask(Kind::Name, "budi s"), "B*** *");
+        assert_eq!(mask(Kind::Name, "m yusuf"), "* Y****");
+        assert_eq!(mask_text("A"), "*");
+    }
+
+    #[test]
+    fn an_eight_digit_phone_shows_half_its_digits_not_six() {
+        // The national number 21555123 has 8 digits: 2 at the start and 2 at the end are shown.
+        assert_eq!(mask(Kind::Phone, "+6221555123"), "+6221****23");
+        // From 10 digits on, 3 and 3.
+        assert_eq!(mask(Kind::Phone, "+62812345678"), "+6281*****78");
+        assert_eq!(mask(Kind::Phone, "+628123456789"), "+62812****789");
+        // Another country's number: its first 4 characters and last 2.
+        assert_eq!(mask(Kind::Phone, "+12025550123"), "+120******23");
+    }
+
+    #[test]
+    fn a_value_too_short_for_its_mask_is_all_stars() {
+        assert_eq!(mask(Kind::Nik, "3201"), "****");
+        assert_eq!(mask(Kind::Phone, "+62812"), "******");
+        assert_eq!(mask(Kind::Dob, "1990-7-1"), "********");
+    }
+
+    #[test]
     fn a_control_character_never_survives_masking() {
         // The e-mail normalizer keeps a local part's characters; the first one is shown.
-        for local in ["\0a", "\u{1b}[31m", "\u{202e}x", "\u{61c}x"] {
+        for local in ["\0ab", "\u{1b}[31m", "\u{202e}xy", "\u{61c}xy"] {
             let masked = mask(Kind::Email, &format!("{local}@gmail.com"));
             assert!(!masked.chars().any(|c| c.is_control() || is_bidi_control(c)), "{masked:?}");
             assert!(masked.ends_with("@gmail.com"));
@@ -125,7 +215,7 @@ mod tests {
 
     #[test]
     fn free_text_keeps_first_letters() {
-        assert_eq!(mask_text("Jl. Mawar  No 5"), "J** M**** N* 5");
+        assert_eq!(mask_text("Jl. Mawar  No 5"), "J** M**** N* *");
         assert_eq!(mask_text(""), "");
     }
 
@@ -141,6 +231,6 @@ mod tests {
     fn reveal_shows_the_raw_value_sanitized() {
         let v = ShownValue { raw: "Budi\u{1b}[31m \u{202e}X\n".into(), canonical: "budi x".into() };
         assert_eq!(shown(Kind::Name, &v, true), "Budi\u{fffd}[31m \u{fffd}X\u{fffd}");
-        assert_eq!(shown(Kind::Name, &v, false), "B*** X");
+        assert_eq!(shown(Kind::Name, &v, false), "B*** *");
     }
 }

@@ -337,3 +337,34 @@ fn a_dump_that_ends_mid_record_loses_only_that_record() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out.stdout)["summary"]["records"], 2);
 }
+
+/// `--format csv --reveal` wrote dump cells like `=HYPERLINK(…)` raw: a spreadsheet opening the
+/// report would run them (SPEC §7, 1.1).
+#[test]
+fn a_formula_in_a_dump_cell_is_escaped_in_a_csv_report() {
+    let s = Scratch::new();
+    let watch = s.write("w.csv", "label,nik\n=1+1,3201014107900001\n");
+    let dump = s.write(
+        "d.csv",
+        "nik,nama,email\n3201014107900001,\"=HYPERLINK(\"\"http://x\"\";\"\"klik\"\")\",=cmd@example.com\n",
+    );
+    for reveal in [true, false] {
+        let mut cmd = leakcheck();
+        cmd.arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "csv"]);
+        if reveal {
+            cmd.arg("--reveal");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut rows = csv::Reader::from_reader(&out.stdout[..]);
+        let row = rows.records().next().unwrap().unwrap();
+        assert!(row[3].starts_with("'=1+1"), "watch label: {row:?}");
+        if reveal {
+            assert_eq!(&row[9], "'=HYPERLINK(\"http://x\";\"klik\")", "{row:?}");
+            assert_eq!(&row[8], "'=cmd@example.com", "{row:?}");
+        } else {
+            assert_eq!(&row[8], "'=***@example.com", "{row:?}");
+        }
+        assert!(row.iter().all(|c| !c.starts_with(['=', '@'])), "{row:?}");
+    }
+}

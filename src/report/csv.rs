@@ -1,10 +1,11 @@
 //! `--format csv`: one row per exposure under the header of SPEC §7, streamed. No summary: the
 //! CSV holds exposures only; when the scan failed, a last row with `confidence` = `incomplete`
-//! says the list is partial.
+//! says the list is partial. A cell a spreadsheet would run as a formula is escaped (SPEC §7, 1.1).
 
 use super::{ReportOptions, Reporter, mask};
 use crate::kind::Kind;
 use crate::scan::{Exposure, ScanStats};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 const HEADER: [&str; 10] =
@@ -30,6 +31,26 @@ impl<'w> CsvReporter<'w> {
     }
 }
 
+impl CsvReporter<'_> {
+    /// Writes a row, every cell [`defused`]: dump text, file names and watch labels alike.
+    fn row(&mut self, cells: [&str; HEADER.len()]) -> io::Result<()> {
+        self.out.write_record(cells.map(defused).iter().map(|c| c.as_bytes())).map_err(into_io)
+    }
+}
+
+/// A cell a spreadsheet would read as a formula, escaped by a leading `'` (SPEC §7, 1.1): one
+/// that starts with `=`, `@`, TAB or CR, or with `+` or `-` followed by anything but digits,
+/// spaces, `-` and `*` (`=HYPERLINK(…)`, `+cmd|…`, `-1+1`; not a masked phone `+62812*****321`).
+fn defused(cell: &str) -> Cow<'_, str> {
+    let mut rest = cell.chars();
+    let formula = match rest.next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => rest.any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '*'))),
+        _ => false,
+    };
+    if formula { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
+}
+
 impl Reporter for CsvReporter<'_> {
     fn exposure(&mut self, e: &Exposure<'_>) -> io::Result<()> {
         self.header()?;
@@ -40,28 +61,26 @@ impl Reporter for CsvReporter<'_> {
             }
         }
         let [nik, phone, email, name] = shown;
-        self.out
-            .write_record([
-                // A file name from a leaked directory may carry terminal escapes.
-                &mask::sanitize(e.input),
-                &e.record.to_string(),
-                &e.line.to_string(),
-                &mask::sanitize(e.watch),
-                e.confidence.as_str(),
-                &e.matched.joined("+"),
-                &nik,
-                &phone,
-                &email,
-                &name,
-            ])
-            .map_err(into_io)
+        self.row([
+            // A file name from a leaked directory may carry terminal escapes.
+            &mask::sanitize(e.input),
+            &e.record.to_string(),
+            &e.line.to_string(),
+            &mask::sanitize(e.watch),
+            e.confidence.as_str(),
+            &e.matched.joined("+"),
+            &nik,
+            &phone,
+            &email,
+            &name,
+        ])
     }
 
     fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
         self.header()?;
         if !stats.complete {
             // A CSV has no summary: a last row says the report is partial (SPEC §8).
-            self.out.write_record(["", "", "", "", "incomplete", "", "", "", "", ""]).map_err(into_io)?;
+            self.row(["", "", "", "", "incomplete", "", "", "", "", ""])?;
         }
         self.out.flush()
     }
@@ -72,5 +91,81 @@ fn into_io(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::KindSet;
+    use crate::matcher::{ShownValue, ShownValues};
+    use crate::scan::Confidence;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_escaped() {
+        let escaped = ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "\tx", "\rx", "+cmd|' /C calc'!A0", "-1+1"];
+        let kept =
+            ["+62812*****321", "-", "+", "- 12 -", "3201**********01", "B*** S******", "", "a=b", " =1"];
+        for cell in escaped {
+            assert_eq!(defused(cell), format!("'{cell}"), "{cell:?}");
+        }
+        for cell in kept {
+            assert_eq!(defused(cell), cell, "{cell:?}");
+        }
+    }
+
+    /// Renders one exposure whose every text cell is a formula, with `reveal`.
+    fn render(reveal: bool) -> String {
+        let formula = |s: &str| Some(ShownValue { raw: s.to_string(), canonical: s.to_string() });
+        let values = ShownValues([
+            formula("=1+1"),
+            formula("+cmd|' /C calc'!A0"),
+            formula("=cmd@example.com"),
+            formula("=HYPERLINK(\"http://x\";\"klik\")"),
+        ]);
+        let mut buf = Vec::new();
+        {
+            let options = ReportOptions { reveal, color: false, watch_skipped: 0 };
+            let mut r = CsvReporter::new(Box::new(&mut buf), options);
+            let matched: KindSet = [Kind::Nik].into_iter().collect();
+            let e = Exposure {
+                input: "-2+3.csv",
+                record: 1,
+                line: 2,
+                watch: "@label",
+                confidence: Confidence::Exposed,
+                matched,
+                values: &values,
+            };
+            r.exposure(&e).unwrap();
+            r.finish(&ScanStats::default()).unwrap();
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn a_formula_in_a_revealed_cell_a_path_or_a_label_is_escaped() {
+        let report = render(true);
+        let mut rows = csv::Reader::from_reader(report.as_bytes());
+        let row = rows.records().next().unwrap().unwrap();
+        let cells: Vec<&str> = row.iter().collect();
+        assert_eq!(
+            cells,
+            [
+                "'-2+3.csv",
+                "1",
+                "2",
+                "'@label",
+                "exposed",
+                "nik",
+                "'=1+1",
+                "'+cmd|' /C calc'!A0",
+                "'=cmd@example.com",
+                "'=HYPERLINK(\"http://x\";\"klik\")"
+            ]
+        );
+        // Masked, the phone and the e-mail still start with their first characters.
+        let masked = render(false);
+        assert!(masked.contains(",****,'+cmd************A0,'=***@example.com,"), "{masked}");
     }
 }

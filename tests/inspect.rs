@@ -595,3 +595,37 @@ fn names_numbers_and_tables_as_a_third_tester_tried_them() {
     let out = leakcheck().arg("inspect").arg(&odd).args(["--delimiter", "\n"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `inspect` of a dump keyed by people (`{"Budi Santoso": {"nik": …}}`) listed every person's
+/// name as a column: such keys are `*`, and the columns they made are one (`*.nik`).
+#[test]
+fn a_dump_keyed_by_people_never_shows_their_names() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "people.json",
+        r#"{"Budi Santoso": {"nik": "3201014107900001", "hp": "081234567890", "Jenis Kelamin": "L"},
+            "Siti Aminah": {"nik": "3174051203880003", "hp": "081234567891", "Jenis Kelamin": "P"},
+            "Ma'ruf Amin": {"nik": "3174051203880004", "hp": "081234567892"}}"#,
+    );
+    let names = ["Budi", "Santoso", "Siti", "Aminah", "Ma'ruf", "Amin"];
+    let report = inspect_json(&dump, &[]);
+    let text = report.to_string();
+    assert!(names.iter().all(|n| !text.contains(n)), "{text}");
+    let columns = &report["inputs"][0]["columns"];
+    assert_eq!(
+        roles(&report),
+        [
+            ("*.Jenis Kelamin".into(), None),
+            ("*.hp".into(), Some("phone".into())),
+            ("*.nik".into(), Some("nik".into()))
+        ]
+    );
+    assert_eq!(columns[2]["values"], 3, "{columns}");
+    assert_eq!(columns[2]["valid"]["nik"], 1.0, "{columns}");
+    let out = leakcheck().arg("inspect").arg(&dump).output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(names.iter().all(|n| !human.contains(n)) && human.contains("  *.nik "), "{human}");
+    // --reveal shows them, one column per person as read.
+    let revealed = inspect_json(&dump, &["--reveal"]);
+    assert!(roles(&revealed).iter().any(|(name, _)| name == "Budi Santoso.nik"), "{revealed}");
+}

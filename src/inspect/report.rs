@@ -6,7 +6,8 @@
 //!     (CSV/TSV: whether the first row was read as a header), `bom`;
 //!   - `records_read`, `sampled` (`--sample` left records unread), `bad_records`,
 //!     `not_utf8_share` (records decoded lossily), `tables` (SQL: `name`, `records`);
-//!   - `columns[]`: `name` (header, JSON path, `table.column`, or `column N`), `role` and `why`
+//!   - `columns[]`: `name` (header, JSON path, `table.column`, or `column N`; identifiers in it
+//!     masked, a JSON key that looks like a person's name written `*`), `role` and `why`
 //!     (`header`, `map`, `sniffed`; null without a role), `sniffed_share`, `values` (non-empty),
 //!     `valid` (share of values with a canonical form as `nik`, `phone`, `email`, `name`, `dob`),
 //!     `samples` (masked unless `--reveal`; a value is cut at 60 characters), `suggestion` (a
@@ -24,13 +25,14 @@
 
 use super::Inspection;
 use super::nik;
-use super::tally::{ColumnTally, KINDS, SAMPLE_CHARS, Sample};
+use super::tally::{ColumnTally, KINDS, SAMPLE_CHARS, SAMPLES, Sample};
 use crate::kind::Kind;
 use crate::normalize;
 use crate::report::mask;
 use crate::roles::{self, ColumnMap, RoleSource};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 /// Below this share of valid values a column without a role is not worth a suggestion.
@@ -151,14 +153,15 @@ fn suggestion(column: &ColumnTally, shown: &str, headers: Option<&[String]>) -> 
 /// The column names as shown. A header is the dump's first row, and in a headerless dump read
 /// with a header that row is a person: when any name holds a NIK, phone, e-mail, date or long
 /// number, every CSV column is shown as `column N` (what `--map` and `--no-header` take); in
-/// other names (JSON keys, SQL columns) such identifiers are masked. `--reveal` shows names as
-/// they are.
+/// other names (JSON keys, SQL columns) such identifiers are masked, and a JSON key that looks
+/// like a person's name (a dump keyed by people) is `*`. `--reveal` shows names as they are.
 fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
     let columns = &i.tally.columns;
     if reveal {
         return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
     }
-    let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name)).collect();
+    let keys = matches!(i.format, "json" | "ndjson");
+    let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name, keys)).collect();
     let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
     columns
         .iter()
@@ -174,24 +177,58 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
         .collect()
 }
 
+/// The columns as shown, with their names: columns whose names are shown alike once masked (the
+/// `*.nik` of each person of a dump keyed by people) are one, their counts added, their role
+/// kept when they all have the same one.
+fn shown_columns<'a>(i: &'a Inspection, reveal: bool) -> Vec<(Cow<'a, ColumnTally>, String)> {
+    let mut shown: Vec<(Cow<'a, ColumnTally>, String)> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
+    for (c, name) in i.tally.columns.iter().zip(shown_names(i, reveal)) {
+        match at.get(&name) {
+            Some(&k) if name != c.name => merge(shown[k].0.to_mut(), c),
+            _ => {
+                at.insert(name.clone(), shown.len());
+                shown.push((Cow::Borrowed(c), name));
+            }
+        }
+    }
+    shown
+}
+
+/// Adds `other`'s counts and samples to `into`, which keeps a role only `other` has too.
+fn merge(into: &mut ColumnTally, other: &ColumnTally) {
+    into.non_empty += other.non_empty;
+    for (total, n) in into.valid.iter_mut().zip(other.valid) {
+        *total += n;
+    }
+    let room = SAMPLES.saturating_sub(into.samples.len());
+    into.samples.extend(other.samples.iter().take(room).cloned());
+    if into.role.map(|r| r.kind) != other.role.map(|r| r.kind) {
+        into.role = None;
+    }
+}
+
 /// A table's name as shown: masked as column names are.
 fn shown_name(name: &str, reveal: bool) -> String {
-    if reveal { mask::sanitize(name) } else { mask_identifiers(name).0 }
+    if reveal { mask::sanitize(name) } else { mask_identifiers(name, false).0 }
 }
 
 /// `name` with each identifier in it masked, and whether there was one. A path's parts are
 /// joined by `.`, and so are the parts of `siti.n@example.com` or `3201.0141.0790.0001`: the
 /// longest run of parts that is an identifier is masked whole. Other long numbers (a NIK with a
-/// digit missing, `NIK 3201…`) have their digits masked. A name too long to be a column's is
-/// cut (and masked as free text if it holds an `@` or a long number).
-fn mask_identifiers(name: &str) -> (String, bool) {
+/// digit missing, `NIK 3201…`) have their digits masked. With `keys` (a JSON path), a part that
+/// [`looks_like_a_person`] is `*`. A name too long to be a column's is cut (and masked as free
+/// text if it holds an `@`, a long number or, with `keys`, a person's name).
+fn mask_identifiers(name: &str, keys: bool) -> (String, bool) {
     /// Identifiers are short: runs of more parts are not tried (nor names longer than this, so
     /// that a dump of many names of many dots costs little).
     const MAX_PARTS: usize = 24;
     const MAX_RUN: usize = 256;
     if name.len() > MAX_RUN {
         let cut = name.char_indices().nth(SAMPLE_CHARS).map_or(name.len(), |(i, _)| i);
-        let risky = name.contains('@') || !normalize::long_number_spans(name).is_empty();
+        let risky = name.contains('@')
+            || !normalize::long_number_spans(name).is_empty()
+            || (keys && name.split('.').any(looks_like_a_person));
         let text = if risky { mask::mask_text(&name[..cut]) } else { mask::sanitize(&name[..cut]) };
         return (format!("{text}…"), risky);
     }
@@ -221,6 +258,11 @@ fn mask_identifiers(name: &str) -> (String, bool) {
                 found = true;
                 i = j;
             }
+            None if keys && looks_like_a_person(parts[i]) => {
+                shown.push("*".to_string());
+                found = true;
+                i += 1;
+            }
             None => {
                 shown.push(mask::sanitize(parts[i]));
                 i += 1;
@@ -236,6 +278,94 @@ fn mask_identifiers(name: &str) -> (String, bool) {
         found = true;
     }
     (shown, found)
+}
+
+/// Words of column names, not of people's names: a key of several words holding one (`Jenis
+/// Kelamin`, `Tempat Lahir`, `Nama Ibu`) is a field. Honorifics (`Ibu`, `Bapak`) are not here:
+/// `Ibu Siti` is a person.
+const FIELD_WORDS: &[&str] = &[
+    "address",
+    "age",
+    "agama",
+    "akun",
+    "alamat",
+    "bank",
+    "berat",
+    "birth",
+    "blood",
+    "city",
+    "code",
+    "darah",
+    "data",
+    "date",
+    "desa",
+    "education",
+    "first",
+    "full",
+    "gender",
+    "golongan",
+    "home",
+    "hubungan",
+    "info",
+    "jalan",
+    "jenis",
+    "job",
+    "jumlah",
+    "kabupaten",
+    "kandung",
+    "kartu",
+    "kecamatan",
+    "kelamin",
+    "kelurahan",
+    "keluarga",
+    "keterangan",
+    "kode",
+    "kota",
+    "last",
+    "lahir",
+    "middle",
+    "nomor",
+    "no",
+    "number",
+    "pekerjaan",
+    "pendidikan",
+    "postal",
+    "provinsi",
+    "rekening",
+    "rt",
+    "rw",
+    "sex",
+    "status",
+    "street",
+    "tanggal",
+    "tempat",
+    "tgl",
+    "tinggi",
+    "tipe",
+    "total",
+    "type",
+    "umur",
+    "usia",
+    "warga",
+    "work",
+];
+
+/// A JSON key that looks like a person's name, as a dump keyed by people has them (`{"Budi
+/// Santoso": {"nik": …}}`): two or more words of letters (and `'`, `’`, `-`), neither the whole
+/// nor any word a column name (a header synonym, `kk`, `id`, or one of [`FIELD_WORDS`]). A
+/// one-word key (`Budi`) cannot be told from a field name and is shown.
+fn looks_like_a_person(key: &str) -> bool {
+    let words: Vec<&str> = key.split_whitespace().collect();
+    let column_name = |w: &str| {
+        roles::role_from_header(w).is_some()
+            || roles::is_family_card(w)
+            || roles::is_label(w)
+            || FIELD_WORDS.contains(&roles::header_key(w).as_str())
+    };
+    words.len() >= 2
+        && key.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '\'' | '’' | '-'))
+        && words.iter().all(|w| w.chars().any(char::is_alphabetic) && !column_name(w))
+        && !column_name(key)
 }
 
 /// What `--map` needs to name a column: its number for `column 3` or `x (column 3)`, else the
@@ -290,14 +420,12 @@ fn this_year() -> i32 {
 
 fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
     let t = &i.tally;
-    let columns = t
-        .columns
-        .iter()
-        .zip(shown_names(i, reveal))
+    let columns = shown_columns(i, reveal)
+        .into_iter()
         .map(|(c, name)| {
-            let (why, sniffed_share) = why(c);
+            let (why, sniffed_share) = why(&c);
             ColumnJson {
-                suggestion: suggestion(c, &name, i.headers.as_deref()).map(|(_, m, _)| m),
+                suggestion: suggestion(&c, &name, i.headers.as_deref()).map(|(_, m, _)| m),
                 name,
                 role: c.role.map(|r| r.kind.as_str()),
                 why,
@@ -436,8 +564,8 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         ["column", "role", "why", "values", "nik", "phone", "email", "name", "dob", "samples"]
             .map(String::from),
     ];
-    let names = shown_names(i, reveal);
-    for (c, name) in t.columns.iter().zip(&names) {
+    let columns = shown_columns(i, reveal);
+    for (c, name) in &columns {
         let (why, share) = why(c);
         let why = match (why, share) {
             (Some("sniffed"), Some(s)) => format!("sniffed {}", whole_percent(s)),
@@ -478,10 +606,8 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
             .collect();
         writeln!(out, "  {}", cells.join("  ").trim_end())?;
     }
-    let suggestions: Vec<(Kind, String)> = t
-        .columns
+    let suggestions: Vec<(Kind, String)> = columns
         .iter()
-        .zip(&names)
         .filter_map(|(c, name)| {
             let (kind, map, s) = suggestion(c, name, i.headers.as_deref())?;
             Some((kind, format!("{map}  ({} of the values of {} are valid)", whole_percent(s), name)))
@@ -583,16 +709,38 @@ mod tests {
             ("kode_320101", "kode_******", true),
         ];
         for (name, shown, found) in cases {
-            assert_eq!(mask_identifiers(name), (shown.to_string(), found), "{name}");
+            assert_eq!(mask_identifiers(name, true), (shown.to_string(), found), "{name}");
         }
         // A name longer than any column's is free text, cut: many dots cost nothing.
-        let (shown, found) = mask_identifiers(&"1.".repeat(50_000));
+        let (shown, found) = mask_identifiers(&"1.".repeat(50_000), false);
         assert!(
             found && shown.starts_with("1****") && shown.ends_with('…') && shown.chars().count() == 61,
             "{shown}"
         );
-        let (shown, _) = mask_identifiers(&format!("{}.3201014107900001", "x".repeat(300)));
+        let (shown, _) = mask_identifiers(&format!("{}.3201014107900001", "x".repeat(300)), false);
         assert!(!shown.contains("3201014107900001"), "{shown}");
+    }
+
+    #[test]
+    fn json_keys_that_are_people_are_never_shown() {
+        let cases = [
+            ("Budi Santoso.nik", "*.nik"),
+            ("pasien.Siti Nur Aminah.kontak.hp", "pasien.*.kontak.hp"),
+            ("Ma'ruf Amin.Jenis Kelamin", "*.Jenis Kelamin"),
+            ("Ibu Siti.alamat", "*.alamat"),
+            ("data.Nama Lengkap", "data.Nama Lengkap"),
+            ("Tempat Lahir", "Tempat Lahir"),
+            ("No HP", "No HP"),
+            ("Budi.nik", "Budi.nik"),
+            ("Budi Santoso 2.nik", "Budi Santoso 2.nik"),
+        ];
+        for (name, shown) in cases {
+            assert_eq!(mask_identifiers(name, true).0, shown, "{name}");
+        }
+        // Only JSON keys: a CSV header or an SQL column of two words is a column's name.
+        assert_eq!(mask_identifiers("Budi Santoso", false).0, "Budi Santoso");
+        let (shown, _) = mask_identifiers(&format!("Budi Santoso.{}", "x".repeat(300)), true);
+        assert!(shown.starts_with("B*** S*****") && !shown.contains("antoso"), "{shown}");
     }
 
     #[test]

@@ -149,6 +149,60 @@ fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize;
+    use proptest::prelude::*;
+
+    /// Raw values of each kind, most of them valid, many short (where a mask used to show all).
+    fn raw_values() -> impl Strategy<Value = (Kind, String)> {
+        prop_oneof![
+            "[0-9]{4}[.-]?[0-9]{4}[.-]?[0-9]{4}[.-]?[0-9]{4}".prop_map(|v| (Kind::Nik, v)),
+            "(\\+62|0|62|\\+[1-9]{1,3})[ -]?[2-9][0-9 -]{5,14}".prop_map(|v| (Kind::Phone, v)),
+            "[a-z0-9._+=@-]{1,6}@(gmail\\.com|[a-z]{1,5}\\.[a-z]{2,3})".prop_map(|v| (Kind::Email, v)),
+            "\\PC{1,4}@[a-z]{1,3}\\.id".prop_map(|v| (Kind::Email, v)),
+            "[A-Za-z]{1,3}( [A-Za-z'.]{1,4}){0,3}".prop_map(|v| (Kind::Name, v)),
+            "\\PC{1,12}".prop_map(|v| (Kind::Name, v)),
+            "([0-9]{1,2}[-/.][0-9]{1,2}[-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9])"
+                .prop_map(|v| (Kind::Dob, v)),
+        ]
+    }
+
+    /// Digits a mask may show: a NIK's first 4 and last 2; a phone's country code and the digits
+    /// SPEC §7 keeps of its national number.
+    fn digits_allowed(kind: Kind, canonical: &str) -> usize {
+        match (kind, canonical.strip_prefix("+62")) {
+            (Kind::Nik, _) => 6,
+            (Kind::Phone, Some(national)) if national.len() >= LONG_NATIONAL_DIGITS => 2 + 6,
+            (Kind::Phone, Some(_)) => 2 + 4,
+            (Kind::Phone, None) => 3 + 2,
+            _ => usize::MAX,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_masked_value_never_holds_the_whole_value((kind, raw) in raw_values()) {
+            let Ok(canonical) = normalize::canonical(kind, &raw) else { return Ok(()) };
+            // A value made of the stars a mask writes is its own mask.
+            prop_assume!(!canonical.contains('*'));
+            let masked = mask(kind, &canonical);
+            prop_assert!(!masked.to_lowercase().contains(&canonical), "{kind} {canonical:?} → {masked:?}");
+            let shown = masked.chars().filter(char::is_ascii_digit).count();
+            prop_assert!(shown <= digits_allowed(kind, &canonical), "{kind} {canonical:?} → {masked:?}");
+            if matches!(kind, Kind::Nik | Kind::Phone | Kind::Dob) {
+                prop_assert_eq!(masked.chars().count(), canonical.chars().count());
+            }
+        }
+
+        #[test]
+        fn any_text_masked_as_any_kind_is_never_shown_whole(kind_at in 0..5usize, text in "\\PC{1,20}") {
+            prop_assume!(!text.contains('*'));
+            let kind = crate::inspect::tally::KINDS[kind_at];
+            // Names and e-mails are split into tokens and parts: one that is empty is no value.
+            prop_assume!(!text.split([' ', '@']).any(str::is_empty));
+            let masked = mask(kind, &text);
+            prop_assert!(!masked.to_lowercase().contains(&text.to_lowercase()), "{kind} {text:?} → {masked:?}");
+        }
+    }
 
     #[test]
     fn masks_of_spec_section_7() {

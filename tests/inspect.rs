@@ -629,3 +629,27 @@ fn a_dump_keyed_by_people_never_shows_their_names() {
     let revealed = inspect_json(&dump, &["--reveal"]);
     assert!(roles(&revealed).iter().any(|(name, _)| name == "Budi Santoso.nik"), "{revealed}");
 }
+
+/// A dump keyed by people with one-word names (`{"Sukarno": {"nik": …}, …}`) cannot be told from
+/// field names by their shape; ten or more keys with the same fields beneath are data: `*`.
+#[test]
+fn a_dump_keyed_by_one_word_names_never_shows_them() {
+    let s = Scratch::new();
+    let people = [
+        "Sukarno", "Suharto", "Sutrisno", "Wiranto", "Sarwono", "Mulyani", "Susanti", "Rukmini", "Hartini",
+        "Suparmi",
+    ];
+    let entries: Vec<String> = people
+        .iter()
+        .zip(1u64..)
+        .map(|(p, n)| {
+            format!(r#""{p}": {{"nik": "{}", "alamat": {{"kota": "Bandung"}}}}"#, 3201014107900000 + n)
+        })
+        .collect();
+    let dump = s.write("people.json", format!("{{{}}}", entries.join(",")));
+    let report = inspect_json(&dump, &[]);
+    let text = report.to_string();
+    assert!(people.iter().all(|p| !text.contains(p)), "{text}");
+    assert_eq!(roles(&report), [("*.alamat.kota".into(), None), ("*.nik".into(), Some("nik".into()))]);
+    assert_eq!(report["inputs"][0]["columns"][1]["values"], 10);
+}

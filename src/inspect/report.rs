@@ -32,7 +32,7 @@ use crate::report::mask;
 use crate::roles::{self, ColumnMap, RoleSource};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
 
 /// Below this share of valid values a column without a role is not worth a suggestion.
@@ -161,7 +161,9 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
         return columns.iter().map(|c| mask::sanitize(&c.name)).collect();
     }
     let keys = matches!(i.format, "json" | "ndjson");
-    let masked: Vec<(String, bool)> = columns.iter().map(|c| mask_identifiers(&c.name, keys)).collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let names = if keys { star_data_keys(&names) } else { names.into_iter().map(Cow::Borrowed).collect() };
+    let masked: Vec<(String, bool)> = names.iter().map(|name| mask_identifiers(name, keys)).collect();
     let header_is_data = i.header == Some(true) && masked.iter().any(|(_, found)| *found);
     columns
         .iter()
@@ -173,6 +175,43 @@ fn shown_names(i: &Inspection, reveal: bool) -> Vec<String> {
                 return format!("column {}", c.position.unwrap_or(n) + 1);
             }
             text
+        })
+        .collect()
+}
+
+/// Keys found at one place of JSON paths with the same path after them, from this many on, are
+/// data (people, user names, record numbers), not field names: a schema names a few (12 months
+/// of a year would be starred, which hides nothing worth seeing).
+const MANY_KEYS: usize = 10;
+
+/// JSON paths with each key that is data written `*`: a key of [`MANY_KEYS`] or more found at
+/// the same place (after the same keys) with the same path after it — `budi.nik`, `siti.nik`, …
+/// of a dump keyed by people with one-word names, which no rule for a name's shape can tell from
+/// `alamat.kota`. A path's last key, the field's own name, is kept.
+fn star_data_keys<'a>(paths: &[&'a str]) -> Vec<Cow<'a, str>> {
+    /// A path's keys but the last, each with the path before it and after it.
+    fn inner_keys(path: &str) -> impl Iterator<Item = (&str, &str, &str)> {
+        let ends = path.match_indices('.').map(|(at, _)| at);
+        let starts = std::iter::once(0).chain(path.match_indices('.').map(|(at, _)| at + 1));
+        starts.zip(ends).map(move |(start, end)| (&path[..start], &path[start..end], &path[end..]))
+    }
+    let mut places: HashMap<(&str, &str), HashSet<&str>> = HashMap::new();
+    for (before, key, after) in paths.iter().flat_map(|p| inner_keys(p)) {
+        places.entry((before, after)).or_default().insert(key);
+    }
+    let is_data =
+        |before: &str, after: &str| places.get(&(before, after)).is_some_and(|k| k.len() >= MANY_KEYS);
+    paths
+        .iter()
+        .map(|path| {
+            if !inner_keys(path).any(|(before, _, after)| is_data(before, after)) {
+                return Cow::Borrowed(*path);
+            }
+            let mut shown: Vec<&str> = inner_keys(path)
+                .map(|(before, key, after)| if is_data(before, after) { "*" } else { key })
+                .collect();
+            shown.push(roles::last_segment(path));
+            Cow::Owned(shown.join("."))
         })
         .collect()
 }
@@ -741,6 +780,22 @@ mod tests {
         assert_eq!(mask_identifiers("Budi Santoso", false).0, "Budi Santoso");
         let (shown, _) = mask_identifiers(&format!("Budi Santoso.{}", "x".repeat(300)), true);
         assert!(shown.starts_with("B*** S*****") && !shown.contains("antoso"), "{shown}");
+    }
+
+    #[test]
+    fn many_keys_with_the_same_fields_beneath_are_data() {
+        let people = ["budi", "siti", "agus", "dewi", "joko", "rina", "tono", "wati", "yudi", "sri"];
+        let mut paths: Vec<String> =
+            people.iter().flat_map(|p| [format!("{p}.nik"), format!("{p}.kontak.hp")]).collect();
+        paths.extend(["alamat.kota", "alamat.jalan", "budi", "x.siti.nik"].map(String::from));
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let shown = star_data_keys(&paths);
+        assert_eq!(shown[0], "*.nik");
+        assert_eq!(shown[1], "*.kontak.hp");
+        assert_eq!(shown[18], "*.nik");
+        assert_eq!(&shown[20..], ["alamat.kota", "alamat.jalan", "budi", "x.siti.nik"]);
+        // Nine are a schema's.
+        assert!(star_data_keys(&paths[2..]).iter().all(|p| !p.starts_with('*')));
     }
 
     #[test]

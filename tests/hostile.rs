@@ -368,3 +368,24 @@ fn a_formula_in_a_dump_cell_is_escaped_in_a_csv_report() {
         assert!(row.iter().all(|c| !c.starts_with(['=', '@'])), "{row:?}");
     }
 }
+
+/// A one-letter e-mail local part and name token printed unmasked, and an 8-digit phone showed 6
+/// of its 8 digits, in every report format (SPEC §7, 1.1).
+#[test]
+fn short_identifiers_are_never_shown_whole_in_any_report() {
+    let s = Scratch::new();
+    let watch = s.write("w.csv", "label,email,nama,hp\nP1,a@rs.go.id,Budi A,021-555123\n");
+    let dump = s.write("d.csv", "email,nama,hp\nA@rs.go.id,Budi A,(021) 555123\n");
+    for format in ["human", "json", "ndjson", "csv"] {
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        let report = String::from_utf8(out.stdout).unwrap();
+        for shown in ["*@rs.go.id", "B*** *", "+6221****23"] {
+            assert!(report.contains(shown), "{format}: {shown} in {report}");
+        }
+        for hidden in ["a@rs", "A@rs", "Budi A", "B*** A", "+62215", "*123", "55512"] {
+            assert!(!report.contains(hidden), "{format}: {hidden} in {report}");
+        }
+    }
+}

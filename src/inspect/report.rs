@@ -390,7 +390,8 @@ const FIELD_WORDS: &[&str] = &[
 ];
 
 /// A JSON key that looks like a person's name, as a dump keyed by people has them (`{"Budi
-/// Santoso": {"nik": …}}`): two or more words of letters (and `'`, `’`, `-`), neither the whole
+/// Santoso": {"nik": …}}`): two or more words of letters (and `'`, `’`, `-`, and a `,` before a
+/// degree or after a family name: `Santoso, Budi`), neither the whole
 /// nor any word a column name (a header synonym, `kk`, `id`, or one of [`FIELD_WORDS`]). A
 /// one-word key (`Budi`) cannot be told from a field name and is shown.
 fn looks_like_a_person(key: &str) -> bool {
@@ -402,7 +403,7 @@ fn looks_like_a_person(key: &str) -> bool {
             || FIELD_WORDS.contains(&roles::header_key(w).as_str())
     };
     words.len() >= 2
-        && key.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '\'' | '’' | '-'))
+        && key.chars().all(|c| c.is_alphabetic() || c.is_whitespace() || matches!(c, '\'' | '’' | '-' | ','))
         && words.iter().all(|w| w.chars().any(char::is_alphabetic) && !column_name(w))
         && !column_name(key)
 }
@@ -767,6 +768,9 @@ mod tests {
             ("pasien.Siti Nur Aminah.kontak.hp", "pasien.*.kontak.hp"),
             ("Ma'ruf Amin.Jenis Kelamin", "*.Jenis Kelamin"),
             ("Ibu Siti.alamat", "*.alamat"),
+            ("Santoso, Budi.nik", "*.nik"),
+            ("Dr. Budi Santoso, S.Kom.nik", "Dr.*.Kom.nik"),
+            ("Alamat, Kota", "Alamat, Kota"),
             ("data.Nama Lengkap", "data.Nama Lengkap"),
             ("Tempat Lahir", "Tempat Lahir"),
             ("No HP", "No HP"),

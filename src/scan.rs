@@ -6,6 +6,7 @@
 //! number of threads. Memory is two batches plus one worker scratch per thread.
 
 use crate::hash::Hasher;
+use crate::input::walk::Skipped;
 use crate::input::{
     self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
 };
@@ -68,8 +69,8 @@ pub trait ScanSink {
     fn bad_record(&mut self, bad: &BadRecord<'_>) -> Result<(), ScanError>;
     /// Called after each batch with the records scanned so far.
     fn progress(&mut self, _records: u64) {}
-    /// An input that is not a dump (an image, a PDF…) was skipped.
-    fn skipped(&mut self, input: &str, what: &str);
+    /// An input that was not scanned, or not to its end (see [`Skipped::error`]).
+    fn skipped(&mut self, skipped: &Skipped);
     /// Something the user should know about an input (never an identifier).
     fn warn(&mut self, message: &str);
 }
@@ -77,6 +78,8 @@ pub trait ScanSink {
 /// What the scan needs besides the watchlist.
 pub struct ScanConfig {
     pub inputs: Vec<InputPath>,
+    /// Entries of the inputs' directories that could not be walked: the report lists them first.
+    pub skipped: Vec<Skipped>,
     pub input: InputOptions,
     /// Worker threads (at least 1).
     pub threads: usize,
@@ -114,9 +117,53 @@ pub struct ScanStats {
     pub watch_entries_exposed: usize,
     /// Inputs skipped because they are not dumps (images, PDFs, archives…).
     pub skipped_files: u64,
+    /// Every input not scanned, or not to its end, in the order met.
+    pub skipped: Vec<Skipped>,
+    /// The run's warnings as shown on stderr (sanitized), for the report; the scan leaves this
+    /// empty and the command fills it.
+    pub warnings: Vec<String>,
     pub elapsed_ms: u64,
-    /// Every input was read to its end.
+    /// Every input was read to its end, and records were read: the counts can be trusted.
     pub complete: bool,
+}
+
+impl ScanStats {
+    /// Why a scan that went through every input is still no result to trust (SPEC §8 1.1: exit
+    /// 2, with the report written).
+    pub fn shortfall(&self) -> Option<Shortfall> {
+        let unreadable = self.skipped.iter().filter(|s| s.error).count();
+        (unreadable > 0 || self.records == 0)
+            .then_some(Shortfall { unreadable, nothing_read: self.records == 0 })
+    }
+}
+
+/// Inputs that could not be read, or no record read at all: what was checked is not everything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shortfall {
+    pub unreadable: usize,
+    pub nothing_read: bool,
+}
+
+impl std::fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.unreadable > 0 {
+            write!(
+                f,
+                "{} of the inputs could not be read to their end (see the warnings above); the report is incomplete",
+                self.unreadable
+            )?;
+            if self.nothing_read {
+                f.write_str("; ")?;
+            }
+        }
+        if self.nothing_read {
+            f.write_str(
+                "no record was read, so nothing was checked: every input was empty, header-only, \
+                 unreadable or not a dump (see the warnings above)",
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Why a scan stopped early.
@@ -132,12 +179,6 @@ pub enum ScanError {
     Threads(usize, String),
     #[error("interrupted")]
     Interrupted,
-    #[error(
-        "{0} of the inputs could not be read to their end (see the warnings above); the report is incomplete"
-    )]
-    InputsFailed(usize),
-    #[error("none of the {0} inputs could be scanned: they are not dumps (see the warnings above)")]
-    NothingScanned(u64),
 }
 
 impl From<std::io::Error> for ScanError {
@@ -201,31 +242,26 @@ pub fn scan(
     let mut state = Emitter::new(watchlist);
     let result = thread_pool(config.threads).and_then(|pool| {
         let matcher = Matcher { watchlist, hasher };
+        for skipped in &config.skipped {
+            state.skip(skipped.clone(), sink);
+        }
         // An input that cannot be read to its end does not stop the others (a leaked directory
-        // of hundreds of files with one cut short); the run still ends in error.
-        let mut failed = 0;
-        for (n, input) in config.inputs.iter().enumerate() {
+        // of hundreds of files with one cut short); it is listed, and the run ends in exit 2.
+        for input in &config.inputs {
             match scan_input(input, config, &pool, &matcher, &mut state, sink) {
-                Err(ScanError::Input(e @ (InputError::Open { .. } | InputError::Read { .. }))) => {
-                    if failed == 0 && n + 1 == config.inputs.len() {
-                        return Err(e.into());
-                    }
-                    failed += 1;
-                    sink.warn(&format!("{e}; this input is incomplete"));
-                }
+                Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
+                    Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
+                    sink,
+                ),
+                Err(ScanError::Input(InputError::Read { input, error })) => state
+                    .skip(Skipped { path: input, reason: format!("read error: {error}"), error: true }, sink),
                 result => result?,
             }
-        }
-        if failed > 0 {
-            return Err(ScanError::InputsFailed(failed));
-        }
-        if state.stats.inputs.is_empty() && state.stats.skipped_files > 0 {
-            return Err(ScanError::NothingScanned(state.stats.skipped_files));
         }
         Ok(())
     });
     let mut stats = state.stats;
-    stats.complete = result.is_ok();
+    stats.complete = result.is_ok() && stats.shortfall().is_none();
     stats.elapsed_ms = started.elapsed().as_millis() as u64;
     (stats, result)
 }
@@ -239,9 +275,8 @@ fn scan_input(
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
     let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
-    if let Err(InputError::Unsupported { input, what }) = &opened {
-        state.stats.skipped_files += 1;
-        sink.skipped(input, what);
+    if let Err(InputError::Unsupported { input, what }) = opened {
+        state.skip(Skipped { path: input, reason: what.to_string(), error: false }, sink);
         return Ok(());
     }
     state.stats.inputs.push(InputStats {
@@ -439,6 +474,15 @@ impl<'w> Emitter<'w> {
             identity_values: 0,
             entry_exposed: vec![false; watchlist.len()],
         }
+    }
+
+    /// Lists an input that was not scanned (or not to its end) and tells the sink.
+    fn skip(&mut self, skipped: Skipped, sink: &mut dyn ScanSink) {
+        if !skipped.error {
+            self.stats.skipped_files += 1;
+        }
+        sink.skipped(&skipped);
+        self.stats.skipped.push(skipped);
     }
 
     fn emit(

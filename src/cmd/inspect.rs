@@ -30,7 +30,13 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
             std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
         }
     }
-    let inputs = walk::expand(&cmd.inputs).map_err(anyhow::Error::msg)?;
+    let walk::Expanded { inputs, skipped } = walk::expand(&cmd.inputs).map_err(anyhow::Error::msg)?;
+    for walk::Skipped { path, reason, .. } in &skipped {
+        eprintln!(
+            "leakcheck: warning: {}",
+            crate::report::mask::sanitize(&format!("{path}: skipped, {reason}"))
+        );
+    }
     if inputs.iter().filter(|i| **i == InputPath::Stdin).count() > 1 {
         anyhow::bail!("`-` (standard input) can be read only once");
     }

@@ -1,7 +1,8 @@
 //! `leakcheck scan`: load the watchlists, scan the dumps, write the report, pick the exit code.
 
 use crate::exit_codes::ExitCode;
-use crate::input::{InputOptions, InputPath, walk};
+use crate::input::walk::{self, Skipped};
+use crate::input::{InputOptions, InputPath};
 use crate::key;
 use crate::output::Output;
 use crate::progress::Progress;
@@ -18,6 +19,9 @@ use std::sync::atomic::AtomicU64;
 use crate::scan::WARN_BAD_RECORDS;
 /// Skipped files named one by one; the rest are counted.
 const WARN_SKIPPED_FILES: u64 = 5;
+/// Warnings a report lists; past this many (a directory of a million empty files), it counts
+/// the rest, which stderr still shows.
+const REPORT_WARNINGS: usize = 1000;
 
 /// Which pairs make the exit code 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,10 +67,11 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let watchlist =
         pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
     drop(pool);
+    let mut warnings = Warnings::default();
     for warning in &watchlist.warnings {
-        eprintln!("leakcheck: warning: {}", report::mask::sanitize(warning));
+        warnings.add(warning, |w| eprintln!("leakcheck: warning: {w}"));
     }
-    let inputs = check_inputs(&cmd.inputs, &cmd.watch)?;
+    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &cmd.watch, &mut warnings)?;
     let mut output = Output::open(cmd.output.as_deref())?;
 
     let stdout_tty = io::stdout().is_terminal();
@@ -85,7 +90,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
     let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
-    let config = ScanConfig { inputs, input, threads: cmd.threads, bytes_read };
+    let config = ScanConfig { inputs, skipped, input, threads: cmd.threads, bytes_read };
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);
@@ -95,76 +100,122 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
             strict: cmd.strict,
             warned: 0,
             skipped: 0,
+            warnings,
         };
-        let (stats, result) = scan::scan(&config, &watchlist, &hasher, &mut sink);
+        let (mut stats, result) = scan::scan(&config, &watchlist, &hasher, &mut sink);
         progress.finish();
+        let mut warnings = sink.warnings;
+        let mut warn = |message: &str| warnings.add(message, |w| eprintln!("leakcheck: warning: {w}"));
         if stats.bad_records > WARN_BAD_RECORDS {
-            eprintln!(
-                "leakcheck: warning: {} more bad records not shown ({} in all)",
+            warn(&format!(
+                "{} more bad records not shown ({} in all)",
                 stats.bad_records - WARN_BAD_RECORDS,
                 stats.bad_records
-            );
+            ));
         }
         if stats.skipped_files > WARN_SKIPPED_FILES {
-            eprintln!(
-                "leakcheck: warning: {} more files skipped ({} in all)",
+            warn(&format!(
+                "{} more files skipped ({} in all)",
                 stats.skipped_files - WARN_SKIPPED_FILES,
                 stats.skipped_files
-            );
+            ));
         }
         // A CSV column a `--map` names must exist before reading; JSON paths and SQL columns
         // are only known once read, and a misspelt one must not pass silently.
         if result.is_ok() {
             for map in config.input.maps.iter().filter(|m| !m.was_used()) {
-                let map = report::mask::sanitize(&format!("{}={}", map.kind, map.column));
-                eprintln!(
-                    "leakcheck: warning: --map {map} gave no column a role: no input has a column of that name"
-                );
+                warn(&format!(
+                    "--map {}={} gave no column a role: no input has a column of that name",
+                    map.kind, map.column
+                ));
             }
         }
+        stats.warnings = warnings.into_list();
         let finished = reporter.finish(&stats).map_err(ScanError::Output);
         (stats, result.and(finished))
     };
     match result {
+        // A run that went through every input writes its report, also when some could not be
+        // read or none held a record (SPEC §8 1.1); the exit code says it is no CLEAR.
         Ok(()) => {
             output.commit()?;
-            Ok(cmd.fail_on.exit_code(&stats))
+            Ok(exit_code(&stats, cmd.fail_on))
         }
         // `leakcheck scan … | head`: the reader left; what it saw decides the code.
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            Ok(cmd.fail_on.exit_code(&stats))
+            Ok(exit_code(&stats, cmd.fail_on))
         }
-        // Dropping `output` removes the temporary file: no partial report at the -o path.
+        // A run that stopped: dropping `output` removes the temporary file, no partial report
+        // at the -o path.
         Err(e) => Err(e.into()),
     }
 }
 
-/// Every input must exist before anything is written; directories become the files under them;
-/// stdin may be read only once.
-fn check_inputs(paths: &[PathBuf], watch: &[PathBuf]) -> Result<Vec<InputPath>> {
+/// Exit 2 for a run that could not read some inputs or read no record at all, with the reason
+/// on stderr; else what `--fail-on` makes of the pairs found.
+fn exit_code(stats: &ScanStats, fail_on: FailOn) -> ExitCode {
+    match stats.shortfall() {
+        Some(shortfall) => {
+            eprintln!("leakcheck: error: {shortfall}");
+            ExitCode::Error
+        }
+        None => fail_on.exit_code(stats),
+    }
+}
+
+/// The run's warnings: each shown on stderr as it comes, and kept (sanitized, at most
+/// [`REPORT_WARNINGS`]) for the report's `warnings`.
+#[derive(Default)]
+struct Warnings {
+    list: Vec<String>,
+    left_out: usize,
+}
+
+impl Warnings {
+    /// Sanitizes `message`, hands it to `show` (which prints it), and keeps it.
+    fn add(&mut self, message: &str, show: impl FnOnce(&str)) {
+        let message = report::mask::sanitize(message);
+        show(&message);
+        if self.list.len() < REPORT_WARNINGS {
+            self.list.push(message);
+        } else {
+            self.left_out += 1;
+        }
+    }
+
+    fn into_list(mut self) -> Vec<String> {
+        if self.left_out > 0 {
+            self.list.push(format!("{} more warnings not listed here (see standard error)", self.left_out));
+        }
+        self.list
+    }
+}
+
+/// Every input must exist before anything is written; directories become the files under them
+/// (entries that cannot be walked are set aside for the report); stdin may be read only once.
+fn check_inputs(paths: &[PathBuf], watch: &[PathBuf], warnings: &mut Warnings) -> Result<walk::Expanded> {
     for path in paths {
         if path != Path::new("-") {
             std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
         }
     }
-    let inputs = walk::expand(paths).map_err(anyhow::Error::msg)?;
+    let expanded = walk::expand(paths).map_err(anyhow::Error::msg)?;
+    let inputs = &expanded.inputs;
     let stdin_readers = inputs.iter().filter(|i| **i == InputPath::Stdin).count()
         + watch.iter().filter(|w| w.as_path() == Path::new("-")).count();
     if stdin_readers > 1 {
         bail!("`-` (standard input) can be read only once: as one input or as one watchlist");
     }
     let mut seen = HashSet::new();
-    for input in &inputs {
+    for input in inputs {
         if let InputPath::File(path) = input
             && !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
         {
-            eprintln!(
-                "leakcheck: warning: {} is given more than once; it is scanned each time",
-                report::mask::sanitize(&path.display().to_string())
-            );
+            let message = format!("{} is given more than once; it is scanned each time", path.display());
+            warnings.add(&message, |w| eprintln!("leakcheck: warning: {w}"));
         }
     }
-    Ok(inputs)
+    Ok(expanded)
 }
 
 /// Routes scan results to the reporter, and bad-record warnings to stderr.
@@ -174,6 +225,15 @@ struct CliSink<'a, 'w> {
     strict: bool,
     warned: u64,
     skipped: u64,
+    warnings: Warnings,
+}
+
+impl CliSink<'_, '_> {
+    /// A warning on stderr (above the progress bar) and in the report.
+    fn note(&mut self, message: &str) {
+        let progress = self.progress;
+        self.warnings.add(message, |w| progress.println(&format!("leakcheck: warning: {w}")));
+    }
 }
 
 impl ScanSink for CliSink<'_, '_> {
@@ -192,12 +252,9 @@ impl ScanSink for CliSink<'_, '_> {
         }
         if self.warned < WARN_BAD_RECORDS {
             self.warned += 1;
-            self.progress.println(&format!(
-                "leakcheck: warning: {}:{}: bad record {} skipped: {}",
-                report::mask::sanitize(bad.input),
-                bad.line,
-                bad.record,
-                bad.reason
+            self.note(&format!(
+                "{}:{}: bad record {} skipped: {}",
+                bad.input, bad.line, bad.record, bad.reason
             ));
         }
         Ok(())
@@ -207,17 +264,20 @@ impl ScanSink for CliSink<'_, '_> {
         self.progress.update(records);
     }
 
-    fn skipped(&mut self, input: &str, what: &str) {
+    fn skipped(&mut self, skipped: &Skipped) {
+        let Skipped { path, reason, error } = skipped;
+        if *error {
+            // Never counted away: each one makes the run exit 2.
+            self.note(&format!("{path}: {reason}; it is not scanned in full, so the run is incomplete"));
+            return;
+        }
         self.skipped += 1;
         if self.skipped <= WARN_SKIPPED_FILES {
-            self.progress.println(&format!(
-                "leakcheck: warning: {}: skipped, it is {what}",
-                report::mask::sanitize(input)
-            ));
+            self.note(&format!("{path}: skipped, it is {reason}"));
         }
     }
 
     fn warn(&mut self, message: &str) {
-        self.progress.println(&format!("leakcheck: warning: {}", report::mask::sanitize(message)));
+        self.note(message);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{ReportOptions, Reporter, mask};
 use crate::kind::Kind;
-use crate::scan::{Confidence, Exposure, ScanStats};
+use crate::scan::{Confidence, Exposure, ScanStats, Shortfall};
 use std::io::{self, Write};
 
 /// Rows the table keeps; beyond this the report says how many more there were and points to the
@@ -15,6 +15,8 @@ const HEADINGS: [&str; 10] =
     ["input", "confidence", "line", "record", "watch", "matched", "nik", "phone", "email", "name"];
 /// Index of the confidence column, which is coloured.
 const CONFIDENCE: usize = 1;
+/// Skipped inputs and warnings listed under the summary; the machine formats list them all.
+const NOTES_LISTED: usize = 20;
 
 pub struct HumanReporter<'w> {
     out: Box<dyn Write + 'w>,
@@ -34,8 +36,21 @@ impl<'w> HumanReporter<'w> {
     }
 
     fn summary(&mut self, s: &ScanStats) -> io::Result<()> {
-        let headline = if !s.complete {
-            self.paint("INCOMPLETE: the scan stopped early; the counts below are partial", "1;31")
+        if !s.complete {
+            let why = match s.shortfall() {
+                Some(Shortfall { nothing_read: true, .. }) => {
+                    "NOTHING CHECKED: no record was read; this is not a clean result".to_string()
+                }
+                Some(Shortfall { unreadable, .. }) => format!(
+                    "INCOMPLETE: {unreadable} {} could not be read; the counts below cover the rest",
+                    plural(unreadable as u64, "input")
+                ),
+                None => "INCOMPLETE: the scan stopped early; the counts below are partial".to_string(),
+            };
+            writeln!(self.out, "{}", self.paint(&why, "1;31"))?;
+        }
+        let headline = if !s.complete && s.watch_entries_exposed == 0 && s.possible_records == 0 {
+            String::new()
         } else if s.watch_entries_exposed > 0 {
             self.paint(
                 &format!(
@@ -62,7 +77,9 @@ impl<'w> HumanReporter<'w> {
                 "1;32",
             )
         };
-        writeln!(self.out, "{headline}")?;
+        if !headline.is_empty() {
+            writeln!(self.out, "{headline}")?;
+        }
         writeln!(self.out)?;
         let kinds = |counts: &[u64], kinds: &[Kind]| {
             kinds.iter().map(|k| format!("{k} {}", counts[k.index()])).collect::<Vec<_>>().join(", ")
@@ -86,6 +103,27 @@ impl<'w> HumanReporter<'w> {
         rows.push(("time", format!("{:.2} s", s.elapsed_ms as f64 / 1000.0)));
         for (label, value) in rows {
             writeln!(self.out, "  {label:<24} {value}")?;
+        }
+        let skipped = s.skipped.iter().map(|i| {
+            let error = if i.error { " (error)" } else { "" };
+            format!("{}: {}{error}", mask::sanitize(&i.path), mask::sanitize(&i.reason))
+        });
+        self.notes("not scanned", s.skipped.len(), skipped)?;
+        self.notes("warnings", s.warnings.len(), s.warnings.iter().map(|w| mask::sanitize(w)))
+    }
+
+    /// A heading and the first [`NOTES_LISTED`] of `total` lines under it, then how many more.
+    fn notes(&mut self, heading: &str, total: usize, lines: impl Iterator<Item = String>) -> io::Result<()> {
+        if total == 0 {
+            return Ok(());
+        }
+        writeln!(self.out)?;
+        writeln!(self.out, "  {heading}:")?;
+        for line in lines.take(NOTES_LISTED) {
+            writeln!(self.out, "    {line}")?;
+        }
+        if total > NOTES_LISTED {
+            writeln!(self.out, "    … {} more; --format json lists them all", total - NOTES_LISTED)?;
         }
         Ok(())
     }

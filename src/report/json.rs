@@ -1,5 +1,5 @@
 //! `--format json`: one object, streamed — exposures are written as they are found, and
-//! `inputs` and `summary` follow them, so memory does not grow with the number of exposures.
+//! `inputs`, `skipped`, `warnings` and `summary` follow them, so memory does not grow with the number of exposures.
 
 use super::schema::{self, JsonExposure, JsonSummary, VERSION};
 use super::{ReportOptions, Reporter};
@@ -39,6 +39,10 @@ impl Reporter for JsonReporter<'_> {
         }
         self.out.write_all(b"\n],\"inputs\":")?;
         serde_json::to_writer(&mut self.out, &schema::inputs(stats))?;
+        self.out.write_all(b",\n\"skipped\":")?;
+        serde_json::to_writer(&mut self.out, &schema::skipped(stats))?;
+        self.out.write_all(b",\n\"warnings\":")?;
+        serde_json::to_writer(&mut self.out, &stats.warnings)?;
         self.out.write_all(b",\n\"summary\":")?;
         serde_json::to_writer(&mut self.out, &JsonSummary::new(stats, &self.options))?;
         self.out.write_all(b"}\n")?;

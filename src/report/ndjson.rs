@@ -1,7 +1,8 @@
 //! `--format ndjson`: one `{"type":"exposure",…}` line per exposure as it is found, then one
-//! `{"type":"summary",…}` line with the version, the inputs and the summary counts.
+//! `{"type":"summary",…}` line with the version, the inputs, what was skipped, the warnings and
+//! the summary counts.
 
-use super::schema::{self, JsonExposure, JsonInput, JsonSummary, VERSION};
+use super::schema::{self, JsonExposure, JsonInput, JsonSkipped, JsonSummary, VERSION};
 use super::{ReportOptions, Reporter};
 use crate::scan::{Exposure, ScanStats};
 use serde::Serialize;
@@ -19,6 +20,8 @@ struct Line<T> {
 struct SummaryBody<'a> {
     leakcheck: &'static str,
     inputs: Vec<JsonInput<'a>>,
+    skipped: Vec<JsonSkipped<'a>>,
+    warnings: &'a [String],
     #[serde(flatten)]
     summary: JsonSummary,
 }
@@ -45,6 +48,8 @@ impl Reporter for NdjsonReporter<'_> {
         let body = SummaryBody {
             leakcheck: VERSION,
             inputs: schema::inputs(stats),
+            skipped: schema::skipped(stats),
+            warnings: &stats.warnings,
             summary: JsonSummary::new(stats, &self.options),
         };
         serde_json::to_writer(&mut self.out, &Line { kind: "summary", body })?;

@@ -7,9 +7,16 @@
 //!   (the record's own nik/phone/email/name, masked unless `--reveal`).
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `complete`.
+//! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
+//!   `reason` (`a PDF document`, `a symbolic link to nothing`, `read error: …`) and `error` (true
+//!   when it should have been read and could not be — the run then exits 2 —, false when it is
+//!   simply not a dump). An input read in part is also in `inputs[]`, with `complete` false.
+//! - `warnings[]` (1.1): the run's warnings as on stderr, sanitized, without the
+//!   `leakcheck: warning: ` prefix; at most 1,000, then one saying how many more there were.
 //! - `summary`: the counts of SPEC §7, `watchlist_skipped` (lines skipped by `--lenient`),
 //!   `skipped_files` (inputs that are not dumps) and `complete` (false when the scan stopped on an
-//!   error: the report is partial).
+//!   error, could not read an input, or read no record at all: the counts are not a result to
+//!   trust, and the run exits 2).
 
 use super::ReportOptions;
 use super::mask;
@@ -93,6 +100,17 @@ impl<'a> From<&'a InputStats> for JsonInput<'a> {
 
 pub fn inputs(stats: &ScanStats) -> Vec<JsonInput<'_>> {
     stats.inputs.iter().map(JsonInput::from).collect()
+}
+
+#[derive(Serialize)]
+pub struct JsonSkipped<'a> {
+    pub path: &'a str,
+    pub reason: &'a str,
+    pub error: bool,
+}
+
+pub fn skipped(stats: &ScanStats) -> Vec<JsonSkipped<'_>> {
+    stats.skipped.iter().map(|s| JsonSkipped { path: &s.path, reason: &s.reason, error: s.error }).collect()
 }
 
 #[derive(Serialize)]

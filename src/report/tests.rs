@@ -1,6 +1,7 @@
 //! Snapshot tests of every report format on the same exposures and summary.
 
 use super::{ReportFormat, ReportOptions, reporter};
+use crate::input::walk::Skipped;
 use crate::kind::{Kind, KindSet};
 use crate::matcher::{ShownValue, ShownValues};
 use crate::scan::{Confidence, Exposure, InputStats, ScanStats};
@@ -39,6 +40,9 @@ fn stats() -> ScanStats {
         possible_pairs: 1,
         watch_entries: 12,
         watch_entries_exposed: 1,
+        skipped_files: 1,
+        skipped: vec![Skipped { path: "scan.png".into(), reason: "a PNG image".into(), error: false }],
+        warnings: vec!["scan.png: skipped, it is a PNG image".into()],
         elapsed_ms: 0,
         complete: true,
         ..ScanStats::default()

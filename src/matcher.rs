@@ -36,6 +36,8 @@ pub struct Pair {
 
 /// Per-kind counts of values that had no canonical form.
 pub type InvalidCounts = [u64; KIND_COUNT];
+/// Per-kind counts of values (valid or not; absent ones are not values).
+pub type ValueCounts = [u64; KIND_COUNT];
 
 #[derive(Clone, Copy, Debug)]
 struct Value {
@@ -99,9 +101,9 @@ pub struct MatchScratch {
     record_invalid: InvalidCounts,
     /// The task's invalid values.
     invalid: InvalidCounts,
-    /// Identity values (valid or not) the current record, then the task, held.
-    record_seen: u64,
-    seen: u64,
+    /// Identity values (valid or not) per kind the current record, then the task, held.
+    record_seen: ValueCounts,
+    seen: ValueCounts,
     /// Valid names and dates of birth of the current record (for its `name_dob` pairs).
     record_names: usize,
     record_dobs: usize,
@@ -119,9 +121,9 @@ impl MatchScratch {
         MatchScratch { screening: true, ..MatchScratch::default() }
     }
 
-    /// Identity values (valid or not) of the records ended so far in this task.
-    pub fn values_seen(&self) -> u64 {
-        self.seen
+    /// Identity values (valid or not) per kind of the records ended so far in this task.
+    pub fn values_seen(&self) -> &ValueCounts {
+        &self.seen
     }
 
     /// Invalid values per kind of the records ended so far in this task.
@@ -162,14 +164,14 @@ impl Matcher<'_> {
         s.records.clear();
         s.early.clear();
         s.invalid = [0; KIND_COUNT];
-        s.seen = 0;
+        s.seen = [0; KIND_COUNT];
     }
 
     /// Starts a record of the task.
     pub fn begin(&self, s: &mut MatchScratch) {
         s.start = (s.values.len(), s.queries.len(), s.raw.len(), s.canonical.len());
         s.record_invalid = [0; KIND_COUNT];
-        s.record_seen = 0;
+        s.record_seen = [0; KIND_COUNT];
         s.record_names = 0;
         s.record_dobs = 0;
     }
@@ -204,7 +206,9 @@ impl Matcher<'_> {
         for (total, n) in s.invalid.iter_mut().zip(s.record_invalid) {
             *total += n;
         }
-        s.seen += s.record_seen;
+        for (total, n) in s.seen.iter_mut().zip(s.record_seen) {
+            *total += n;
+        }
         s.records.push(RecordMark {
             record,
             line,
@@ -323,7 +327,7 @@ impl Matcher<'_> {
         normalized: Result<(), Invalid>,
         s: &mut MatchScratch,
     ) {
-        s.record_seen += 1;
+        s.record_seen[kind.index()] += 1;
         if normalized.is_err() {
             s.canonical.truncate(start);
             s.record_invalid[kind.index()] += 1;

@@ -10,8 +10,8 @@ use crate::input::walk::Skipped;
 use crate::input::{
     self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
 };
-use crate::kind::{KIND_COUNT, KindSet};
-use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues};
+use crate::kind::{KIND_COUNT, Kind, KindSet};
+use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues, ValueCounts};
 use crate::watchlist::Watchlist;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -73,6 +73,9 @@ pub trait ScanSink {
     fn skipped(&mut self, skipped: &Skipped);
     /// Something the user should know about an input (never an identifier).
     fn warn(&mut self, message: &str);
+    /// An input whose values look like no rule foresaw them (see [`suspicions`]); returning
+    /// `Err` stops the scan (`--strict`).
+    fn suspicious(&mut self, message: &str) -> Result<(), ScanError>;
 }
 
 /// What the scan needs besides the watchlist.
@@ -179,6 +182,8 @@ pub enum ScanError {
     Threads(usize, String),
     #[error("interrupted")]
     Interrupted,
+    #[error("{0}, and --strict is set")]
+    Suspicious(String),
 }
 
 impl From<std::io::Error> for ScanError {
@@ -205,8 +210,8 @@ impl Outcome {
 #[derive(Default)]
 struct TaskResult {
     records: u64,
-    /// Identity values seen (valid or not), to warn about inputs where none was found.
-    values: u64,
+    /// Identity values seen per kind (valid or not), for the input's guard ([`suspicions`]).
+    values: ValueCounts,
     outcomes: Vec<Outcome>,
     invalid: InvalidCounts,
 }
@@ -296,7 +301,8 @@ fn scan_input(
         sink.warn(warning);
     }
     let name = dump.name.clone();
-    let values_before = state.identity_values;
+    state.input_values = [0; KIND_COUNT];
+    state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
     run_batches(
@@ -311,19 +317,50 @@ fn scan_input(
             Ok(())
         },
     )?;
-    if let Some(last) = state.stats.inputs.last_mut() {
-        last.complete = true;
-        if last.records == 0 {
-            // An empty export scans clear: say so, or a CI job reads it as a clean dump.
-            sink.warn(&format!("{name}: no records"));
-        } else if last.records > last.bad_records && state.identity_values == values_before {
-            sink.warn(&format!(
-                "{name}: no NIK, phone, e-mail, name or birth date was found in any record; \
-                 check which columns hold them with --map KIND=COLUMN"
-            ));
+    let Some(last) = state.stats.inputs.last_mut() else { return Ok(()) };
+    last.complete = true;
+    if last.records == 0 {
+        // An empty export scans clear: say so, or a CI job reads it as a clean dump.
+        sink.warn(&format!("{name}: no records"));
+    } else if last.records > last.bad_records {
+        for message in suspicions(&name, &state.input_values, &state.input_invalid) {
+            sink.suspicious(&message)?;
         }
     }
     Ok(())
+}
+
+/// The guard for what no rule foresaw: an input is suspect when at least this many values of
+/// one role (one kind, all its columns together) were read…
+pub const SUSPECT_MIN_VALUES: u64 = 20;
+/// …and at least this share of them, in percent, is invalid: a UTF-16 file read as TSV, a NIK
+/// column of a spreadsheet export written `3.20101E+15`, dates with two-digit years. Few values
+/// never warn, so one bad value in a small dump is not a suspect input.
+pub const SUSPECT_INVALID_PERCENT: u64 = 95;
+
+/// What looks wrong in a whole input of `name`, from its values and invalid values per kind:
+/// a role whose values are almost all invalid, or no value with a role at all.
+pub fn suspicions(name: &str, values: &ValueCounts, invalid: &InvalidCounts) -> Vec<String> {
+    if values.iter().all(|&n| n == 0) {
+        return vec![format!(
+            "{name}: no NIK, phone, e-mail, name or birth date was found in any record; \
+             check which columns hold them with --map KIND=COLUMN"
+        )];
+    }
+    Kind::FIELDS
+        .iter()
+        .filter_map(|&kind| {
+            let (seen, bad) = (values[kind.index()], invalid[kind.index()]);
+            (seen >= SUSPECT_MIN_VALUES && bad * 100 >= seen * SUSPECT_INVALID_PERCENT).then(|| {
+                format!(
+                    "{name}: {bad} of {seen} {kind} values are invalid ({}%): that column may hold \
+                     something else, or the input be in another format or encoding; check it with \
+                     `leakcheck inspect`, and give the columns with --map KIND=COLUMN",
+                    bad * 100 / seen
+                )
+            })
+        })
+        .collect()
 }
 
 /// A worker pool of `threads` threads (at least one).
@@ -436,7 +473,7 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
             // Bad records and matches were gathered in two passes: put them back in record order.
             result.outcomes.sort_by_key(Outcome::record);
         }
-        result.values = matching.values_seen();
+        result.values = *matching.values_seen();
         result.invalid = *matching.invalid();
         result.records = spans.len() as u64;
         result
@@ -462,7 +499,9 @@ fn match_record(
 struct Emitter<'w> {
     watchlist: &'w Watchlist,
     stats: ScanStats,
-    identity_values: u64,
+    /// Values and invalid values per kind of the input being scanned, for its guard.
+    input_values: ValueCounts,
+    input_invalid: InvalidCounts,
     entry_exposed: Vec<bool>,
 }
 
@@ -471,7 +510,8 @@ impl<'w> Emitter<'w> {
         Emitter {
             watchlist,
             stats: ScanStats { watch_entries: watchlist.len(), ..ScanStats::default() },
-            identity_values: 0,
+            input_values: [0; KIND_COUNT],
+            input_invalid: [0; KIND_COUNT],
             entry_exposed: vec![false; watchlist.len()],
         }
     }
@@ -493,13 +533,12 @@ impl<'w> Emitter<'w> {
     ) -> Result<(), ScanError> {
         for result in results {
             self.stats.records += result.records;
-            self.identity_values += result.values;
             if let Some(i) = self.stats.inputs.last_mut() {
                 i.records += result.records;
             }
-            for (total, n) in self.stats.invalid_values.iter_mut().zip(result.invalid) {
-                *total += n;
-            }
+            add(&mut self.input_values, &result.values);
+            add(&mut self.input_invalid, &result.invalid);
+            add(&mut self.stats.invalid_values, &result.invalid);
             for outcome in result.outcomes {
                 match outcome {
                     Outcome::Bad { record, line, reason } => {
@@ -560,5 +599,12 @@ impl<'w> Emitter<'w> {
         self.stats.exposed_records += u64::from(any_exposed);
         self.stats.possible_records += u64::from(any_possible);
         Ok(())
+    }
+}
+
+/// Adds per-kind counts into `total`.
+fn add(total: &mut [u64; KIND_COUNT], counts: &[u64; KIND_COUNT]) {
+    for (total, n) in total.iter_mut().zip(counts) {
+        *total += n;
     }
 }

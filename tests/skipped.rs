@@ -1,5 +1,6 @@
 //! Runs that cannot be a CLEAR: directory entries that cannot be read, inputs that hold no
-//! record; and the report's `skipped` and `warnings`, which say so (SPEC §7 and §8, 1.1).
+//! record, inputs whose values look like no rule foresaw them; and the report's `skipped` and
+//! `warnings`, which say so (SPEC §7 and §8, 1.1).
 
 mod common;
 
@@ -174,6 +175,77 @@ fn one_good_input_and_one_non_dump_exit_by_the_findings() {
             serde_json::json!([format!("{}: skipped, it is a PDF document", pdf.display())])
         );
     }
+}
+
+/// A NIK column as a spreadsheet writes it (`3.20101E+15`: digits lost) fails no record, so
+/// the run would be a CLEAR that checked nothing: a warning, and an error under `--strict`.
+#[test]
+fn a_nik_column_of_spreadsheet_floats_is_warned_and_strict_stops() {
+    let s = Scratch::new();
+    let rows = |n: usize| {
+        let mut text = "nik,nama\n".to_string();
+        for i in 0..n {
+            text.push_str(&format!("3.20101E+15,Budi {}\n", i + 1));
+        }
+        text
+    };
+    let dump = s.write("export.csv", rows(25));
+    let out = scan(&[&dump], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "a warning: {}", stderr(&out));
+    let warning = "export.csv: 25 of 25 nik values are invalid (100%)";
+    assert!(stderr(&out).contains(warning), "{}", stderr(&out));
+    let report = json(&out.stdout);
+    assert!(report["warnings"][0].as_str().unwrap().contains(warning), "{report}");
+    assert_eq!(report["summary"]["complete"], true);
+
+    let report = s.path("report.json");
+    let out = scan(&[&dump], &["--strict", "-o", report.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--strict is set"), "{}", stderr(&out));
+    assert!(!report.exists(), "a run --strict stopped writes no report");
+
+    // Under 20 values, one bad value in a small dump is no suspect input.
+    let small = s.write("small.csv", rows(19));
+    let out = scan(&[&small], &["--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// 95 % is the line: 19 invalid of 20 warns, 18 of 20 does not.
+#[test]
+fn the_invalid_share_guard_starts_at_95_percent() {
+    let s = Scratch::new();
+    for (invalid, warned) in [(19, true), (18, false)] {
+        let mut text = "no_hp\n".to_string();
+        for i in 0..20 {
+            text.push_str(if i < invalid { "12\n" } else { "081234567890\n" });
+        }
+        let dump = s.write("phones.csv", text);
+        let out = scan(&[&dump], &["-f", "json"]);
+        let report = json(&out.stdout);
+        let warnings = report["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), usize::from(warned), "{invalid} of 20: {report}");
+        if warned {
+            assert!(
+                warnings[0].as_str().unwrap().contains("19 of 20 phone values are invalid (95%)"),
+                "{report}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_input_where_no_value_has_a_role_is_warned_and_strict_stops() {
+    let s = Scratch::new();
+    let dump = s.write("menu.csv", "item,harga\nnasi goreng,15000\n");
+    let out = scan(&[&dump], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json(&out.stdout);
+    assert!(
+        report["warnings"][0].as_str().unwrap().contains("no NIK, phone, e-mail, name or birth date"),
+        "{report}"
+    );
+    let out = scan(&[&dump], &["--strict"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
 /// The human report says what was not scanned and why, and repeats the warnings.

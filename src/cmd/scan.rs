@@ -280,4 +280,12 @@ impl ScanSink for CliSink<'_, '_> {
     fn warn(&mut self, message: &str) {
         self.note(message);
     }
+
+    fn suspicious(&mut self, message: &str) -> Result<(), ScanError> {
+        if self.strict {
+            return Err(ScanError::Suspicious(report::mask::sanitize(message)));
+        }
+        self.note(message);
+        Ok(())
+    }
 }

@@ -117,7 +117,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Stop with exit code 2 at the first malformed record instead of skipping it.
+    /// Stop with exit code 2 at the first malformed record instead of skipping it, and at an
+    /// input whose values of one kind are almost all invalid (95 % of 20 or more) or that has
+    /// no value of any kind, instead of warning.
     #[arg(long)]
     pub strict: bool,
 

@@ -7,7 +7,8 @@ pub enum ExitCode {
     Clear = 0,
     /// At least one pair counted by `--fail-on`: exposed by default.
     Exposed = 1,
-    /// Usage error, unreadable file, bad watchlist, or an input not read to its end.
+    /// Usage error, unreadable file, bad watchlist, an input not read to its end, or no record
+    /// read at all.
     Error = 2,
     /// A signal stopped the run (Ctrl-C: 130; SIGTERM: 143; SIGHUP: 129); no `-o` file was left.
     Interrupted = crate::interrupt::EXIT_CODE as isize,
@@ -28,7 +29,9 @@ Exit codes:
     0  no exposed person found (or --fail-on never)
     1  at least one exposed person found (with --fail-on possible: also name-only matches)
     2  error: bad usage, unreadable file, bad watchlist, an input not read to its end,
-       or a bad record under --strict
+       no record read at all (nothing was checked), or a bad record or suspect input
+       under --strict; a run that read every input it could still writes its report,
+       with \"complete\":false
   130  interrupted by Ctrl-C (143: SIGTERM); -o writes nothing, an earlier file stays as it was";
 
 /// The exit codes of `inspect`, `hash` and `normalize`, which find no exposures.

@@ -267,3 +267,16 @@ fn the_human_report_lists_what_was_not_scanned_and_the_warnings() {
     );
     assert!(text.contains("  warnings:\n") && text.contains("c.csv: no records\n"), "{text}");
 }
+
+/// `inspect` walks a directory as `scan` does: a link to nothing is warned about, not the end.
+#[test]
+fn inspect_warns_about_a_dangling_symlink_and_inspects_the_rest() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("leak")).unwrap();
+    s.write("leak/a.csv", WATCHED);
+    std::os::unix::fs::symlink(s.path("leak/gone.csv"), s.path("leak/b.csv")).unwrap();
+    let out = leakcheck().arg("inspect").arg(s.path("leak")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("b.csv: skipped, a symbolic link to nothing"), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("a.csv"));
+}

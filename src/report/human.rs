@@ -42,7 +42,7 @@ impl<'w> HumanReporter<'w> {
                     "NOTHING CHECKED: no record was read; this is not a clean result".to_string()
                 }
                 Some(Shortfall { unreadable, .. }) => format!(
-                    "INCOMPLETE: {unreadable} {} could not be read; the counts below cover the rest",
+                    "INCOMPLETE: {unreadable} {} could not be read in full; the counts below cover what was read",
                     plural(unreadable as u64, "input")
                 ),
                 None => "INCOMPLETE: the scan stopped early; the counts below are partial".to_string(),

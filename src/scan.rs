@@ -4,6 +4,10 @@
 //! parallel (`rayon::join` of the read with a `par_chunks` over the batch). Results come back in
 //! input order and are emitted from this thread, so the report is byte-identical whatever the
 //! number of threads. Memory is two batches plus one worker scratch per thread.
+//!
+//! It also decides what the run cannot vouch for: the inputs it could not read (listed in
+//! [`ScanStats::skipped`], see [`ScanStats::shortfall`]) and the inputs whose values look like no
+//! rule foresaw them ([`suspicions`], from per-kind counts summed per input as batches are emitted).
 
 use crate::hash::Hasher;
 use crate::input::walk::Skipped;

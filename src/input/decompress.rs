@@ -1,5 +1,5 @@
-//! Transparent decompression: gzip (every member) and zstd (every frame), recognized by their
-//! magic bytes whatever the file is called, and streamed.
+//! Transparent decompression: gzip (every member) and zstd (every frame, skippable ones too),
+//! recognized by their magic bytes whatever the file is called, and streamed.
 //!
 //! A stream that ends early or is corrupt is a read error, never a silent end of input: the
 //! decoders report it and the scan stops with the input marked incomplete (SPEC §8).
@@ -8,6 +8,9 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+/// The last three bytes of a zstd skippable frame's magic, 0x184D2A50..=0x184D2A5F little-endian
+/// (pzstd writes one first, holding its frame sizes); the first byte is 0x50..=0x5F.
+const ZSTD_SKIPPABLE_MAGIC: &[u8] = &[0x2a, 0x4d, 0x18];
 
 /// The compression of a stream, from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +24,7 @@ impl Compression {
     pub fn detect(head: &[u8]) -> Self {
         if head.starts_with(GZIP_MAGIC) {
             Compression::Gzip
-        } else if head.starts_with(ZSTD_MAGIC) {
+        } else if head.starts_with(ZSTD_MAGIC) || is_zstd_skippable(head) {
             Compression::Zstd
         } else {
             Compression::None
@@ -36,6 +39,11 @@ impl Compression {
             Compression::Zstd => Some("zstd"),
         }
     }
+}
+
+/// A zstd stream may start with a skippable frame (magic 0x184D2A5?), which the decoder skips.
+fn is_zstd_skippable(head: &[u8]) -> bool {
+    head.first().is_some_and(|&b| b & 0xf0 == 0x50) && head.get(1..4) == Some(ZSTD_SKIPPABLE_MAGIC)
 }
 
 /// Peeks at `reader`'s magic bytes and returns the decompressed stream (or the stream itself).
@@ -190,6 +198,31 @@ mod tests {
         let (c, out) = read_all(bytes);
         assert_eq!(c, Compression::Zstd);
         assert_eq!(out.unwrap(), b"one\ntwo\n");
+    }
+
+    /// A skippable frame of `len` bytes of content, with magic 0x184D2A5`nibble`.
+    fn skippable_frame(nibble: u8, len: u32) -> Vec<u8> {
+        let mut frame = vec![0x50 | nibble, 0x2a, 0x4d, 0x18];
+        frame.extend(len.to_le_bytes());
+        frame.extend((0..len).map(|i| i as u8));
+        frame
+    }
+
+    #[test]
+    fn a_zstd_stream_that_starts_with_a_skippable_frame_is_decompressed() {
+        for nibble in [0x0, 0x7, 0xf] {
+            let mut bytes = skippable_frame(nibble, 12);
+            bytes.extend(zstd::encode_all(&b"one\n"[..], 3).unwrap());
+            bytes.extend(skippable_frame(nibble, 0));
+            bytes.extend(zstd::encode_all(&b"two\n"[..], 3).unwrap());
+            let (c, out) = read_all(bytes);
+            assert_eq!(c, Compression::Zstd, "{nibble:x}");
+            assert_eq!(out.unwrap(), b"one\ntwo\n");
+        }
+        // The magic's neighbours are not zstd.
+        assert_eq!(Compression::detect(&[0x60, 0x2a, 0x4d, 0x18]), Compression::None);
+        assert_eq!(Compression::detect(&[0x50, 0x2a, 0x4d, 0x19]), Compression::None);
+        assert_eq!(Compression::detect(&[0x50, 0x2a, 0x4d]), Compression::None);
     }
 
     #[test]

@@ -159,6 +159,12 @@ pub struct InputArgs {
     /// Repeatable.
     #[arg(long, value_name = "KIND=COLUMN")]
     pub map: Vec<ColumnMap>,
+
+    /// Decode every input from this encoding (a WHATWG label: utf-16le, utf-16be, windows-1252,
+    /// iso-8859-1, gbk, shift_jis…) instead of detecting UTF-16 by its first bytes and reading
+    /// anything else as UTF-8 with Windows-1252 for the bytes that are not.
+    #[arg(long, value_name = "LABEL", value_parser = crate::input::encoding::from_label)]
+    pub encoding: Option<crate::input::encoding::Encoding>,
 }
 
 impl InputArgs {
@@ -176,6 +182,7 @@ impl InputArgs {
             maps: self.map,
             // Known once directories are walked.
             several_inputs: false,
+            encoding: self.encoding,
         }
     }
 }

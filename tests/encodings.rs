@@ -49,3 +49,104 @@ fn a_pzstd_file_that_starts_with_a_skippable_frame_is_decompressed() {
     assert_eq!(report["inputs"][0]["compression"], "zstd");
     assert_eq!(report["summary"]["complete"], true);
 }
+
+/// `fixtures/csv/comma.csv`'s rows written with `delim` and `eol`, as a spreadsheet would.
+fn comma_rows_as(delim: char, eol: &str) -> String {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).from_path(fixture("csv/comma.csv")).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows: Vec<Vec<&str>> = records.iter().map(|r| r.iter().collect()).collect();
+    delimited(&rows, delim, eol)
+}
+
+fn utf16(text: &str, little_endian: bool, bom: bool) -> Vec<u8> {
+    let units = std::iter::once(0xfeff).filter(|_| bom).chain(text.encode_utf16());
+    units.flat_map(|u| if little_endian { u.to_le_bytes() } else { u.to_be_bytes() }).collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn an_excel_unicode_text_export_gives_the_exposures_of_its_utf8_csv() {
+    let want = exposures(&fixture("csv/comma.csv"), &[]);
+    assert!(want.len() >= 4, "{want:?}");
+    let s = Scratch::new();
+    // Excel's "Unicode text": UTF-16LE with a BOM, tab-separated, CRLF, quoted like CSV.
+    let export = s.write("pasien.txt", utf16(&comma_rows_as('\t', "\r\n"), true, true));
+    assert_eq!(exposures(&export, &[]), want);
+    assert_eq!(exposures(&export, &["--input-format", "tsv"]), want);
+    let report = json_report(&export, &["--input-format", "tsv"]);
+    assert_eq!(report["summary"]["invalid_values"]["nik"], 0, "{report}");
+}
+
+#[test]
+fn utf16_without_a_bom_is_found_by_its_nul_bytes_in_either_byte_order() {
+    let want = exposures(&fixture("csv/comma.csv"), &[]);
+    let s = Scratch::new();
+    for little_endian in [true, false] {
+        let tsv = s.write("pasien.tsv", utf16(&comma_rows_as('\t', "\n"), little_endian, false));
+        assert_eq!(exposures(&tsv, &[]), want, "{little_endian}");
+        assert_eq!(exposures(&tsv, &["--input-format", "tsv"]), want, "{little_endian}");
+        let csv = s.write("pasien.csv", utf16(&comma_rows_as(',', "\r\n"), little_endian, false));
+        assert_eq!(exposures(&csv, &[]), want, "{little_endian}");
+    }
+}
+
+#[test]
+fn gzipped_utf16_and_utf16_on_standard_input_are_decoded() {
+    let want = exposures(&fixture("csv/comma.csv"), &[]);
+    let s = Scratch::new();
+    let bytes = utf16(&comma_rows_as('\t', "\r\n"), true, true);
+    let gz = s.write("pasien.txt.gz", gzip(&bytes));
+    assert_eq!(exposures(&gz, &[]), want);
+    let out = leakcheck()
+        .args(["scan", "-", "-f", "csv", "-w"])
+        .arg(fixture("csv/people.csv"))
+        .write_stdin(gzip(&utf16(&comma_rows_as(',', "\n"), false, false)))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(csv_rows(&out.stdout), want);
+}
+
+#[test]
+fn an_odd_length_utf16_stream_loses_only_its_last_character() {
+    let want = exposures(&fixture("csv/comma.csv"), &[]);
+    let s = Scratch::new();
+    let mut bytes = utf16(&comma_rows_as('\t', "\r\n"), true, true);
+    bytes.pop();
+    let cut = s.write("pasien.txt", bytes);
+    assert_eq!(exposures(&cut, &[]), want);
+    let report = json_report(&cut, &[]);
+    assert_eq!(report["summary"]["complete"], true);
+    assert_eq!(report["summary"]["bad_records"], 0);
+}
+
+#[test]
+fn encoding_forces_a_decoding_for_every_input_and_an_unknown_label_is_a_usage_error() {
+    let want = exposures(&fixture("csv/comma.csv"), &[]);
+    let s = Scratch::new();
+    // UTF-16 without a BOM whose first bytes are Chinese has no NUL bytes to be found by: the
+    // flag says what it is (the first column, which has no role, is named in Chinese).
+    let text = "备注".repeat(300) + &comma_rows_as(',', "\n");
+    let forced = s.write("pasien.csv", utf16(&text, true, false));
+    assert_eq!(exposures(&forced, &["--encoding", "utf-16le"]), want);
+    let out = leakcheck()
+        .args(["scan", "-", "-w"])
+        .arg(fixture("csv/people.csv"))
+        .args(["--encoding", "latin-9000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("latin-9000") && err.contains("--encoding"), "{err}");
+    let out = leakcheck().arg("inspect").arg(&forced).args(["--encoding", "utf-16le"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nik") && text.contains("no_hp"), "{text}");
+}

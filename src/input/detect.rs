@@ -24,8 +24,6 @@ const NOT_DUMPS: &[(&[u8], &str)] = &[
     (b"7z\xbc\xaf", "a 7-Zip archive (unpack it first)"),
     (b"BZh", "a bzip2 stream (decompress it first)"),
     (b"\xfd7zXZ", "an xz stream (decompress it first)"),
-    (b"\xff\xfe", "UTF-16 text (convert it to UTF-8 first)"),
-    (b"\xfe\xff", "UTF-16 text (convert it to UTF-8 first)"),
     (b"SQLite format 3\0", "an SQLite database (export it to CSV or SQL first)"),
 ];
 
@@ -108,7 +106,7 @@ mod tests {
 
     #[test]
     fn by_name_then_by_content() {
-        let table: [(Option<&str>, &[u8], Detected); 17] = [
+        let table: [(Option<&str>, &[u8], Detected); 16] = [
             (Some("a.csv"), b"x;y\n", Detected::Dump(Format::Csv)),
             (Some("a.TSV"), b"x\ty\n", Detected::Dump(Format::Tsv)),
             (Some("a.jsonl"), b"{}\n", Detected::Dump(Format::Ndjson)),
@@ -123,11 +121,6 @@ mod tests {
             (Some("dump.txt"), b"copy public.t (a) FROM stdin;\n", Detected::Dump(Format::Sql)),
             (None, b"nik,nama\n", Detected::Dump(Format::Csv)),
             (Some("x.csv"), b"%PDF-1.7", Detected::Unsupported("a PDF document")),
-            (
-                Some("x.csv"),
-                b"\xff\xfen\0i\0k\0",
-                Detected::Unsupported("UTF-16 text (convert it to UTF-8 first)"),
-            ),
             (None, b"ab\0\0\0\x01\x02", Detected::Unsupported("binary data")),
             (Some("x.json"), b"123\0", Detected::Dump(Format::Json)),
         ];

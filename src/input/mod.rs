@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod decompress;
 pub mod detect;
+pub mod encoding;
 pub mod json;
 pub mod sniff;
 pub mod sql;
@@ -66,6 +67,9 @@ pub struct InputOptions {
     /// The run reads several inputs: a `--map` that names no column of one CSV (another input
     /// may have it) is warned about for that CSV instead of stopping the run.
     pub several_inputs: bool,
+    /// Decode every input from this encoding (`--encoding`); else UTF-16 is found by its first
+    /// bytes and anything else is read as UTF-8.
+    pub encoding: Option<encoding::Encoding>,
 }
 
 /// Where a dump comes from: a path, or standard input (`-`).
@@ -381,7 +385,11 @@ pub fn open_reader(
     options: &InputOptions,
 ) -> Result<Dump, InputError> {
     let read_error = |error| InputError::Read { input: name.clone(), error };
-    let (compression, mut reader) = decompress::open(reader).map_err(read_error)?;
+    let (compression, reader) = decompress::open(reader).map_err(read_error)?;
+    let mut reader = match encoding::open(reader, options.encoding).map_err(read_error)? {
+        Ok(reader) => reader,
+        Err(what) => return Err(InputError::Unsupported { input: name, what }),
+    };
     let head = read_head(&mut reader, sniff::SAMPLE_BYTES).map_err(read_error)?;
     let complete = head.len() < sniff::SAMPLE_BYTES;
     let format = match options.format {

@@ -103,6 +103,8 @@ pub struct InputStats {
     pub compression: Option<&'static str>,
     pub records: u64,
     pub bad_records: u64,
+    /// Records that were not valid UTF-8 and were read with Windows-1252 (SPEC §5).
+    pub decoded_records: u64,
     /// Read to its end.
     pub complete: bool,
 }
@@ -214,6 +216,8 @@ impl Outcome {
 #[derive(Default)]
 struct TaskResult {
     records: u64,
+    /// Records read with Windows-1252 for their invalid UTF-8.
+    decoded: u64,
     /// Identity values seen per kind (valid or not), for the input's guard ([`suspicions`]).
     values: ValueCounts,
     outcomes: Vec<Outcome>,
@@ -294,6 +298,7 @@ fn scan_input(
         compression: None,
         records: 0,
         bad_records: 0,
+        decoded_records: 0,
         complete: false,
     });
     let mut dump = opened?;
@@ -456,7 +461,10 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 continue;
             }
-            if let Err(reason) = match_record(batch, span, extractor, matcher, text, matching) {
+            let record = batch.record_text(span);
+            // Owned text is text that was not valid UTF-8.
+            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
+            if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
                 matcher.abandon(matching);
                 result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
             }
@@ -467,7 +475,8 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
         // The few records that match, again, keeping what the report shows.
         for span in spans.iter().filter(|s| matched.contains(&s.record)) {
             matcher.begin_task(pairing);
-            if match_record(batch, span, extractor, matcher, text, pairing).is_ok() {
+            if match_record(&batch.record_text(span), batch, span, extractor, matcher, text, pairing).is_ok()
+            {
                 matcher.finish_task(pairing, |record, line, pairs| {
                     result.outcomes.push(Outcome::Pairs { record, line, pairs });
                 });
@@ -484,8 +493,9 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
     })
 }
 
-/// Extracts one record's fields into `scratch` as a record of its task.
+/// Extracts one record's fields (its text is `record`) into `scratch` as a record of its task.
 fn match_record(
+    record: &str,
     batch: &Batch,
     span: &Span,
     extractor: &dyn Extractor,
@@ -495,7 +505,7 @@ fn match_record(
 ) -> Result<(), &'static str> {
     matcher.begin(scratch);
     let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, scratch);
-    extractor.extract(&batch.record_text(span), batch.layout(span), text, &mut sink)?;
+    extractor.extract(record, batch.layout(span), text, &mut sink)?;
     matcher.end(scratch, span.record, span.line)
 }
 
@@ -539,6 +549,7 @@ impl<'w> Emitter<'w> {
             self.stats.records += result.records;
             if let Some(i) = self.stats.inputs.last_mut() {
                 i.records += result.records;
+                i.decoded_records += result.decoded;
             }
             add(&mut self.input_values, &result.values);
             add(&mut self.input_invalid, &result.invalid);

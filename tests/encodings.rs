@@ -150,3 +150,42 @@ fn encoding_forces_a_decoding_for_every_input_and_an_unknown_label_is_a_usage_er
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("nik") && text.contains("no_hp"), "{text}");
 }
+
+#[test]
+fn windows_1252_names_match_by_name_and_dob_and_are_counted_as_decoded() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "people.csv",
+        "id,nik,nama,tgl_lahir\nW1,,René Müller,1990-07-01\nW2,,Dewi Lestari,1985-01-02\n",
+    );
+    let mut dump = b"nik,nama,tgl_lahir,alamat\n".to_vec();
+    // é in Windows-1252 next to ü in UTF-8, as a dump of mixed sources has them.
+    dump.extend(b"3201014107900001,Ren\xe9 M\xc3\xbcller,01-07-1990,Bandung\n");
+    dump.extend(b"3201014107900002,Dewi Lestari,1985-01-02,Jl. \x93Mawar\x94 \x80\n");
+    dump.extend(b"3201014107900003,Ren\xc3\xa9 M\xc3\xbcller,1990-07-01,Jakarta\n");
+    let input = s.write("pasien.csv", dump);
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&input)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "csv", "--reveal"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        csv_rows(text.as_bytes()),
+        [
+            row(1, 2, "W1", "exposed", "name_dob+name"),
+            row(2, 3, "W2", "exposed", "name_dob+name"),
+            row(3, 4, "W1", "exposed", "name_dob+name")
+        ]
+    );
+    assert!(text.contains("René Müller") && !text.contains('\u{fffd}'), "{text}");
+    let out =
+        leakcheck().arg("scan").arg(&input).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    let report = json(&out.stdout);
+    assert_eq!(report["inputs"][0]["decoded_records"], 2, "{report}");
+    assert_eq!(report["inputs"][0]["records"], 3);
+}

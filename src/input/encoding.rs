@@ -1,8 +1,10 @@
 //! Text encodings (SPEC §5, §9): UTF-16 found by its byte-order mark or the NUL pattern of its
 //! first bytes, or any encoding forced with `--encoding`, decoded as a stream into UTF-8 before
-//! format detection.
+//! format detection; and records that are not valid UTF-8, whose invalid byte sequences are read
+//! as Windows-1252 while the valid UTF-8 around them stays.
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE};
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
 use std::io::{self, Cursor, Read};
 
 /// A text encoding, as `encoding_rs` names it (WHATWG).
@@ -150,6 +152,29 @@ impl<R: Read> Read for Decoding<R> {
     }
 }
 
+/// A record's text: borrowed when it is valid UTF-8 (one SIMD pass, the common case); else
+/// owned, each invalid byte sequence read as Windows-1252 and the valid UTF-8 around it kept
+/// (`Ren\xe9 Müller` is `René Müller`). Owned means decoded: callers count it.
+#[inline]
+pub fn record_text(bytes: &[u8]) -> Cow<'_, str> {
+    // SIMD validation: this is the one pass over every byte of every record.
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(mixed_to_string(bytes)),
+    }
+}
+
+/// Valid UTF-8 as it is, every other byte as Windows-1252 (which maps each byte to a character).
+#[cold]
+fn mixed_to_string(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +249,13 @@ mod tests {
         assert_eq!(from_label(" UTF-16LE ").unwrap(), UTF_16LE);
         assert!(from_label("latin-9000").unwrap_err().contains("\"latin-9000\""));
         assert!(from_label("iso-2022-kr").is_err(), "the replacement encoding reads nothing");
+    }
+
+    #[test]
+    fn invalid_bytes_of_a_record_are_windows_1252_and_valid_utf8_stays() {
+        assert!(matches!(record_text(b"Ren\xc3\xa9"), Cow::Borrowed("René")));
+        let text = record_text(b"Ren\xe9 M\xc3\xbcller;\x80\x81\xff;\xe9\x80");
+        assert!(matches!(text, Cow::Owned(_)));
+        assert_eq!(text, "René Müller;€\u{81}ÿ;é€");
     }
 }

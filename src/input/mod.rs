@@ -68,7 +68,7 @@ pub struct InputOptions {
     /// may have it) is warned about for that CSV instead of stopping the run.
     pub several_inputs: bool,
     /// Decode every input from this encoding (`--encoding`); else UTF-16 is found by its first
-    /// bytes and anything else is read as UTF-8.
+    /// bytes and anything else is read as UTF-8, with Windows-1252 for the bytes that are not.
     pub encoding: Option<encoding::Encoding>,
 }
 
@@ -198,14 +198,10 @@ impl Batch {
     }
 
     /// A record's text: borrowed when it is valid UTF-8 (validated once per record, not per
-    /// field), else decoded lossily with U+FFFD (SPEC §9).
+    /// field), else owned, its invalid bytes read as Windows-1252 ([`encoding::record_text`]).
+    #[inline]
     pub fn record_text(&self, span: &Span) -> std::borrow::Cow<'_, str> {
-        let bytes = self.record_bytes(span);
-        // SIMD validation: this is the one pass over every byte of every record.
-        match simdutf8::basic::from_utf8(bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(bytes),
-        }
+        encoding::record_text(self.record_bytes(span))
     }
 }
 
@@ -242,8 +238,8 @@ pub type ColumnSink<'a> = dyn FnMut(&str, Option<usize>, Option<Role>, &str) + '
 /// Turns one record's bytes into its identity values.
 pub trait Extractor: Sync {
     /// Passes each identity value of the record to `sink`, in field order. The record was decoded
-    /// lossily from UTF-8 by the caller (SPEC §9). `Err` is the reason the record is malformed;
-    /// values already passed must then be discarded by the caller.
+    /// by the caller (invalid UTF-8 read as Windows-1252, SPEC §9). `Err` is the reason the
+    /// record is malformed; values already passed must then be discarded by the caller.
     fn extract(
         &self,
         record: &str,

@@ -6,7 +6,8 @@
 //!   `possible`), `matched` (kinds, in the order nik, phone, email, name_dob, name), `values`
 //!   (the record's own nik/phone/email/name, masked unless `--reveal`).
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
-//!   `zstd`, only when compressed), `records`, `bad_records`, `complete`.
+//!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
+//!   UTF-8, read with Windows-1252), `complete`.
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
 //!   `reason` (`a PDF document`, `a symbolic link to nothing`, `read error: …`) and `error` (true
 //!   when it should have been read and could not be — the run then exits 2 —, false when it is
@@ -82,6 +83,7 @@ pub struct JsonInput<'a> {
     pub compression: Option<&'static str>,
     pub records: u64,
     pub bad_records: u64,
+    pub decoded_records: u64,
     pub complete: bool,
 }
 
@@ -93,6 +95,7 @@ impl<'a> From<&'a InputStats> for JsonInput<'a> {
             compression: i.compression,
             records: i.records,
             bad_records: i.bad_records,
+            decoded_records: i.decoded_records,
             complete: i.complete,
         }
     }

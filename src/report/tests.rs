@@ -30,6 +30,7 @@ fn stats() -> ScanStats {
             compression: None,
             records: 300,
             bad_records: 1,
+            decoded_records: 2,
             complete: true,
         }],
         records: 300,

@@ -52,18 +52,22 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     }
     let units = head[..head.len().min(SNIFF_BYTES)].chunks_exact(2);
     let count = units.len();
-    let (mut high_nul, mut low_nul) = (0, 0);
+    // Units with a NUL byte, in either position, and whether the other byte is a control.
+    let (mut high_nul, mut low_nul) = ([0, 0], [0, 0]);
     for unit in units {
         match (unit[0], unit[1]) {
             // A NUL character is not text: binary data, or UTF-32.
             (0, 0) => return Sniffed::Utf8,
-            (_, 0) => high_nul += 1,
-            (0, _) => low_nul += 1,
+            (c, 0) => high_nul[usize::from(!is_text_byte(c))] += 1,
+            (0, c) => low_nul[usize::from(!is_text_byte(c))] += 1,
             _ => {}
         }
     }
-    // Mostly one NUL pattern, hardly any of the other (a few characters such as U+0100 have it).
-    let pattern = |nul: usize, other: usize| count >= 2 && nul * 2 >= count && other * 16 <= count;
+    // Mostly one NUL pattern, next to text (a control character there is binary data, an
+    // executable's tables), and hardly any of the other (a few characters such as U+0100 have it).
+    let pattern = |nul: [usize; 2], other: [usize; 2]| {
+        count >= 2 && nul[1] == 0 && nul[0] * 2 >= count && (other[0] + other[1]) * 16 <= count
+    };
     if pattern(high_nul, low_nul) {
         Sniffed::Decode(UTF_16LE)
     } else if pattern(low_nul, high_nul) {
@@ -71,6 +75,11 @@ pub fn sniff(head: &[u8]) -> Sniffed {
     } else {
         Sniffed::Utf8
     }
+}
+
+/// A character below U+0100 that text holds: printable, or a tab or line end.
+fn is_text_byte(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\r' | 0x20..=0x7e | 0xa0..=0xff)
 }
 
 /// Peeks at `reader`'s first bytes and returns the stream as UTF-8: decoded from `forced`, or
@@ -215,6 +224,19 @@ mod tests {
             assert_eq!(sniff(head), Sniffed::Utf8, "{head:?}");
         }
         assert!(matches!(sniff(b"\xff\xfe\0\0n\0\0\0"), Sniffed::Unsupported(_)));
+    }
+
+    #[test]
+    fn binary_data_with_nul_bytes_every_other_byte_is_not_taken_for_utf16() {
+        // Control characters next to the NUL bytes: an executable's tables, not text.
+        let binary = b"\x01\0\x02\0\x7f\0a\0b\0c\0d\0e\0f\0g\0";
+        assert_eq!(sniff(binary), Sniffed::Utf8);
+        assert_eq!(sniff(&binary.map(|b| if b == 0 { 0 } else { b'a' })), Sniffed::Decode(UTF_16LE));
+        assert_eq!(sniff(b"\0\x1b\0a\0b\0c\0d\0e\0f\0g\0h\0i"), Sniffed::Utf8);
+        // A character such as U+0100 in UTF-16LE text does not make it binary.
+        let text: Vec<u8> =
+            "Āisyah Putri, 3201014107900001".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(sniff(&text), Sniffed::Decode(UTF_16LE));
     }
 
     #[test]

@@ -189,3 +189,20 @@ fn windows_1252_names_match_by_name_and_dob_and_are_counted_as_decoded() {
     assert_eq!(report["inputs"][0]["decoded_records"], 2, "{report}");
     assert_eq!(report["inputs"][0]["records"], 3);
 }
+
+#[test]
+fn a_windows_1252_header_is_read_like_its_records_so_a_map_can_name_it() {
+    let s = Scratch::new();
+    let watch = s.write("people.csv", "id,nik,nama,tgl_lahir\nW1,,René Müller,1990-07-01\n");
+    let input = s.write("pasien.csv", b"Nom compl\xe9t;N\xe9(e) le\nRen\xe9 M\xfcller;01/07/1990\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&input)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "csv", "--map", "name=Nom complét", "--map", "dob=Né(e) le"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(csv_rows(&out.stdout), [row(1, 2, "W1", "exposed", "name_dob+name")]);
+}

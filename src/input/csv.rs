@@ -54,7 +54,8 @@ pub(super) fn open(
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
-        for_each_field(&String::from_utf8_lossy(h), delimiter, &mut scratch, |col, f| {
+        // Read like a record: a Latin-1 header is named as `--map` spells it.
+        for_each_field(&super::encoding::record_text(h), delimiter, &mut scratch, |col, f| {
             if col < MAX_COLUMNS {
                 names.push(f.trim().to_string());
             } else {

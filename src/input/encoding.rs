@@ -139,9 +139,12 @@ impl<R: Read> Decoding<R> {
         if self.out.len() < room {
             self.out.resize(room, 0);
         }
-        // With room for the worst case, the decoder takes every byte it was given.
+        // With room for the worst case, the decoder takes every byte it was given; were it not
+        // to, the input would be cut silently, so that is an error.
         let (_, read, written, _) = self.decoder.decode_to_utf8(&self.raw[..n], &mut self.out, last);
-        debug_assert_eq!(read, n);
+        if read != n {
+            return Err(io::Error::other("the text decoder did not take its input"));
+        }
         self.len = written;
         self.pos = 0;
         self.done = last;
@@ -260,6 +263,22 @@ mod tests {
             bytes.push(byte[0]);
         }
         assert_eq!(String::from_utf8(bytes).unwrap(), "é€😀");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decoding_a_byte_at_a_time_is_decoding_it_whole(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            big_endian: bool,
+        ) {
+            let encoding = if big_endian { UTF_16BE } else { UTF_16LE };
+            let whole = encoding.decode_with_bom_removal(&bytes).0.into_owned();
+            let trickled = crate::fuzzing::Trickle(bytes, 0);
+            let mut reader = open(Box::new(trickled), Some(encoding)).unwrap().unwrap();
+            let mut text = String::new();
+            reader.read_to_string(&mut text).unwrap();
+            proptest::prop_assert_eq!(text, whole);
+        }
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! The digest → watch entries lookup the scan probes for every value.
 //!
-//! A flat open-addressing table: digests are already uniform, so the slot is taken straight from
-//! the digest's first bits (no further hashing), and each 8-byte slot holds 32 other bits of the
-//! digest as a tag beside the group number, so a miss, which is nearly every probe, reads one
-//! cache line of slots and never the 32-byte digests. The table is at most half full, so a probe
-//! costs the same for a thousand entries as for millions, apart from cache misses, which
-//! [`DigestIndex::prefetch`] lets the caller overlap.
+//! A flat open-addressing table. The home slot and a 32-bit tag come from a hash of the whole
+//! digest keyed with a per-process random seed (foldhash), not from the digest's own bits: the
+//! digests of a hashed watchlist are whatever its file says, and a million crafted ones sharing
+//! their first bytes would otherwise all start at one slot and make the build quadratic. Each
+//! 8-byte slot holds the tag beside the group number, so a miss, which is nearly every probe,
+//! reads one cache line of slots and never the 32-byte digests. The table is at most half full,
+//! so a probe costs the same for a thousand entries as for millions, apart from cache misses,
+//! which [`DigestIndex::prefetch`] lets the caller overlap.
 
 use crate::hash::Digest;
+use std::hash::{BuildHasher, Hasher};
 
 /// Index of a watch entry in load order.
 pub type EntryId = u32;
@@ -19,8 +22,10 @@ pub struct DigestIndex {
     slots: Vec<u64>,
     /// `slots.len() - 1` (the length is a power of two).
     mask: usize,
-    /// 64 minus the table's size in bits: `home` keeps the prefix's top bits.
+    /// 64 minus the table's size in bits: the home slot is the keyed hash's top bits.
     shift: u32,
+    /// The per-process random key of the slot hash.
+    seed: foldhash::fast::RandomState,
     /// Every (digest, entry) once, sorted: a digest's entries are one run, in load order. The
     /// table points into it, so no digest is stored twice.
     pairs: Vec<(Digest, EntryId)>,
@@ -32,62 +37,74 @@ impl Default for DigestIndex {
     }
 }
 
-/// The digest's first eight bytes as a big-endian number: the same order as the digests.
+/// The keyed hash of the whole digest that places it: two of foldhash's folded multiplies, one
+/// per half, each mixed with the per-process seed (half the work of hashing it as a slice).
 #[inline]
-fn prefix(digest: &Digest) -> u64 {
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    u64::from_be_bytes(first)
+fn slot_hash(seed: &foldhash::fast::RandomState, digest: &Digest) -> u64 {
+    let half = |at: usize| {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[at..at + 16]);
+        u128::from_le_bytes(bytes)
+    };
+    let mut hasher = seed.build_hasher();
+    hasher.write_u128(half(0));
+    hasher.write_u128(half(16));
+    hasher.finish()
 }
 
-/// Where `digest`'s probe starts: the top bits of its prefix, so that digests in sorted order
-/// fill the table from front to back while it is built.
+/// Where `hash`'s probe starts: its top bits, so that pairs sorted by hash fill the table from
+/// front to back while it is built.
 #[inline]
-fn home(digest: &Digest, shift: u32) -> usize {
+fn home(hash: u64, shift: u32) -> usize {
     // `checked_shr`: a one-slot shift of 64 would overflow; the table has at least 16 slots.
-    prefix(digest).checked_shr(shift).unwrap_or(0) as usize
+    hash.checked_shr(shift).unwrap_or(0) as usize
 }
 
-/// Bits of `digest` that do not choose the slot, kept in the slot to reject misses cheaply.
+/// Bits of `hash` that (in any table under 2^32 slots) do not choose the slot, kept in the slot
+/// to reject misses cheaply.
 #[inline]
-fn tag(digest: &Digest) -> u64 {
-    let mut bits = [0u8; 4];
-    bits.copy_from_slice(&digest[8..12]);
-    u64::from(u32::from_le_bytes(bits)) << 32
+fn tag(hash: u64) -> u64 {
+    hash << 32
 }
 
 impl DigestIndex {
     /// Builds the index from (digest, entry) pairs in any order; duplicates are dropped.
     pub fn build(mut pairs: Vec<(Digest, EntryId)>) -> Self {
         use rayon::slice::ParallelSliceMut;
-        // By the prefix first: one integer comparison settles nearly every pair.
-        pairs.par_sort_unstable_by(|a, b| prefix(&a.0).cmp(&prefix(&b.0)).then_with(|| a.cmp(b)));
+        pairs.par_sort_unstable();
         pairs.dedup();
-        let groups = pairs.chunk_by(|a, b| a.0 == b.0).count();
+        // (slot hash, first pair) of each digest, sorted by hash: the table fills from front to
+        // back, one cache line after the other, however the digests are spread.
+        let seed = foldhash::fast::RandomState::default();
+        let mut groups: Vec<(u64, usize)> = Vec::new();
+        let mut start = 0;
+        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
+            groups.push((slot_hash(&seed, &group[0].0), start));
+            start += group.len();
+        }
+        groups.par_sort_unstable();
         // At most half full: short probe runs, and an empty slot always ends a probe.
-        let capacity = (groups * 2).next_power_of_two().max(16);
+        let capacity = (groups.len() * 2).next_power_of_two().max(16);
         let mut slots = vec![0; capacity];
         advise_huge_pages(&slots);
         let (mask, shift) = (capacity - 1, 64 - capacity.trailing_zeros());
-        let mut start = 0;
-        for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-            let digest = &group[0].0;
-            let mut slot = home(digest, shift);
+        for (hash, start) in groups {
+            let mut slot = home(hash, shift);
             while slots[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = tag(digest) | (start as u64 + 1);
-            start += group.len();
+            slots[slot] = tag(hash) | (start as u64 + 1);
         }
         pairs.shrink_to_fit();
-        DigestIndex { slots, mask, shift, pairs }
+        DigestIndex { slots, mask, shift, seed, pairs }
     }
 
     /// The (digest, entry) pairs of the entries holding `digest`, in load order.
     #[inline]
     pub fn get(&self, digest: &Digest) -> &[(Digest, EntryId)] {
-        let tag = tag(digest);
-        let mut slot = home(digest, self.shift);
+        let hash = slot_hash(&self.seed, digest);
+        let tag = tag(hash);
+        let mut slot = home(hash, self.shift);
         loop {
             let found = self.slots[slot];
             if found == 0 {
@@ -108,7 +125,7 @@ impl DigestIndex {
     /// of a large watchlist overlap instead of following one another.
     #[inline]
     pub fn prefetch(&self, digest: &Digest) {
-        prefetch(&self.slots[home(digest, self.shift)]);
+        prefetch(&self.slots[home(slot_hash(&self.seed, digest), self.shift)]);
     }
 }
 
@@ -187,6 +204,39 @@ mod tests {
         absent[20] = 200;
         assert!(index.get(&absent).is_empty());
         assert!(DigestIndex::default().get(&absent).is_empty());
+    }
+
+    impl DigestIndex {
+        /// Slots probed past their home by every digest in the table: what a build walks and
+        /// what lookups of all of them walk, beyond one slot each.
+        fn displacement(&self) -> usize {
+            let occupied = self.slots.iter().enumerate().filter(|(_, s)| **s != 0);
+            occupied
+                .map(|(slot, s)| {
+                    let digest = &self.pairs[(s & 0xffff_ffff) as usize - 1].0;
+                    slot.wrapping_sub(home(slot_hash(&self.seed, digest), self.shift)) & self.mask
+                })
+                .sum()
+        }
+    }
+
+    #[test]
+    fn a_million_digests_sharing_their_first_24_bytes_load_in_linear_probes() {
+        // A hashed watchlist's digests are whatever its file says: these all share the bytes
+        // that used to choose the slot and the tag, and all landed on one slot (quadratic).
+        const N: u32 = 1_000_000;
+        let crafted = |n: u32| -> Digest {
+            let mut x = [0xab; 32];
+            x[24..28].copy_from_slice(&n.to_be_bytes());
+            x
+        };
+        let index = DigestIndex::build((0..N).map(|n| (crafted(n), n)).collect());
+        let probes = index.displacement();
+        assert!(probes < 2 * N as usize, "{probes} probes past home for {N} digests");
+        for n in (0..N).step_by(997) {
+            assert_eq!(index.get(&crafted(n)), &[(crafted(n), n)]);
+        }
+        assert!(index.get(&crafted(N)).is_empty());
     }
 
     #[test]

@@ -9,6 +9,8 @@ mod index;
 mod people;
 mod plain;
 mod prefilter;
+mod read;
+pub use read::MAX_LINE;
 
 pub use hashed::write as hashed_write;
 pub use index::EntryId;
@@ -333,26 +335,33 @@ pub fn load_bytes(
     options: LoadOptions,
 ) -> Result<Watchlist, WatchlistError> {
     let mut builder = Builder::new(hasher, options);
-    add_bytes(name.to_string(), bytes, &mut builder)?;
+    add_read(name.to_string(), bytes, &mut builder)?;
     Ok(builder.finish())
 }
 
 fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     let name = path.display().to_string();
-    let bytes = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(path)
+    if path == Path::new("-") {
+        return add_read(name, std::io::stdin().lock(), builder);
     }
-    .map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
-    add_bytes(name, &bytes, builder)
+    let file = std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    add_read(name, file, builder)
+}
+
+/// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
+fn add_read(
+    name: String,
+    reader: impl std::io::Read,
+    builder: &mut Builder<'_>,
+) -> Result<(), WatchlistError> {
+    let read = read::read(&name, reader, builder.lenient)?;
+    for line in read.long_lines {
+        builder.reject(&name, line, read::too_long())?;
+    }
+    add_bytes(name, &read.bytes, builder)
 }
 
 fn add_bytes(name: String, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
-        return Err(WatchlistError::Utf16 { path: name });
-    }
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let before = builder.entries.len();
@@ -470,6 +479,20 @@ mod tests {
             ),
             Err(WatchlistError::UnknownTable { .. })
         ));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_watchlists_report_physical_line_numbers() {
+        for eol in ["\r\n", "\r"] {
+            let csv = ["nik,nama", "3201014107900001,Budi", "12345,Ani", ""].join(eol);
+            let err = load_text(&csv, false).err().unwrap().to_string();
+            assert!(err.contains(":3: "), "{eol:?}: {err}");
+            let plain = ["3201014107900001", "", "0812", ""].join(eol);
+            let err = load_text(&plain, false).err().unwrap().to_string();
+            assert!(err.contains(":3: "), "{eol:?}: {err}");
+            let w = load_text(&["Budi", "Ani", ""].join(eol), false).unwrap();
+            assert_eq!(labels_for(&w, Kind::Name, "ani"), ["L2"], "{eol:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,157 @@
+//! Reading a watchlist's bytes with a bound on every line: line ends become `\n` (so every
+//! loader counts physical lines, whether the file ends its lines with LF, CRLF or a lone CR),
+//! a NUL byte refuses the file (a watchlist is text; `/dev/zero` is not one), and a line longer
+//! than [`MAX_LINE`] is an error naming it, or blanked under `--lenient`, never a buffer that
+//! grows without end.
+
+use super::WatchlistError;
+use std::io::{self, BufRead};
+
+/// Longest watchlist line kept, in bytes. A person's row of a CSV is well under a kilobyte; a
+/// megabyte leaves room for a row of hundreds of phones and is no strain on memory.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// A watchlist read into memory: its text, and the physical lines blanked for being too long.
+pub(super) struct ReadWatchlist {
+    pub bytes: Vec<u8>,
+    pub long_lines: Vec<u64>,
+}
+
+/// The error for a line longer than [`MAX_LINE`].
+pub(super) fn too_long() -> String {
+    format!("longer than {} MiB: not a watchlist line", MAX_LINE >> 20)
+}
+
+/// Reads `reader` (called `path` in errors) to its end. Without `lenient`, the first line over
+/// [`MAX_LINE`] stops the read with an error; with it, such lines are read past and left empty.
+pub(super) fn read(
+    path: &str,
+    reader: impl io::Read,
+    lenient: bool,
+) -> Result<ReadWatchlist, WatchlistError> {
+    let io_error = |error| WatchlistError::Io { path: path.to_string(), error };
+    let mut reader = io::BufReader::with_capacity(1 << 16, reader);
+    let mut state =
+        Lines { out: Vec::new(), long_lines: Vec::new(), line: 1, line_start: 0, skipping: false };
+    let mut after_cr = false;
+    let mut first = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        if first && (chunk.starts_with(b"\xff\xfe") || chunk.starts_with(b"\xfe\xff")) {
+            return Err(WatchlistError::Utf16 { path: path.to_string() });
+        }
+        first = false;
+        for &byte in chunk {
+            match byte {
+                0 => {
+                    let reason =
+                        "a NUL byte: binary data or UTF-16 without a byte order mark, not a text watchlist";
+                    return Err(WatchlistError::Line {
+                        path: path.into(),
+                        line: state.line,
+                        reason: reason.into(),
+                    });
+                }
+                b'\n' if after_cr => {} // the LF of a CRLF, already ended the line
+                b'\n' | b'\r' => state.end_line(),
+                _ => {
+                    if !state.push(byte) && !lenient {
+                        return Err(WatchlistError::Line {
+                            path: path.into(),
+                            line: state.line,
+                            reason: too_long(),
+                        });
+                    }
+                }
+            }
+            after_cr = byte == b'\r';
+        }
+        let consumed = chunk.len();
+        reader.consume(consumed);
+    }
+    Ok(ReadWatchlist { bytes: state.out, long_lines: state.long_lines })
+}
+
+/// The text read so far and where its current line stands.
+struct Lines {
+    out: Vec<u8>,
+    long_lines: Vec<u64>,
+    /// The physical line being read, 1-based.
+    line: u64,
+    /// Where the current line starts in `out`.
+    line_start: usize,
+    /// The current line went over [`MAX_LINE`]: its bytes are dropped.
+    skipping: bool,
+}
+
+impl Lines {
+    fn end_line(&mut self) {
+        self.out.push(b'\n');
+        self.line += 1;
+        self.line_start = self.out.len();
+        self.skipping = false;
+    }
+
+    /// Adds `byte` to the current line; false once the line is over [`MAX_LINE`] (its bytes
+    /// are then dropped and the line noted as blanked).
+    fn push(&mut self, byte: u8) -> bool {
+        if self.skipping {
+            return false;
+        }
+        if self.out.len() - self.line_start >= MAX_LINE {
+            self.out.truncate(self.line_start);
+            self.long_lines.push(self.line);
+            self.skipping = true;
+            return false;
+        }
+        self.out.push(byte);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_str(bytes: &[u8], lenient: bool) -> Result<ReadWatchlist, WatchlistError> {
+        read("w.txt", bytes, lenient)
+    }
+
+    #[test]
+    fn every_line_end_becomes_one_lf() {
+        let read = read_str(b"a\r\nb\rc\nd\r\r\ne", false).ok().unwrap();
+        assert_eq!(read.bytes, b"a\nb\nc\nd\n\ne");
+    }
+
+    #[test]
+    fn a_nul_byte_refuses_the_file_at_its_line() {
+        let err = read_str(b"a\r\nb\r\n\0\0\0", true).err().unwrap();
+        assert!(matches!(err, WatchlistError::Line { line: 3, .. }), "{err}");
+    }
+
+    #[test]
+    fn an_endless_line_stops_at_the_limit_with_its_line_number() {
+        let endless = io::Read::chain(&b"3201014107900001\r\n"[..], io::repeat(b'x'));
+        let err = read("w.txt", endless, false).err().unwrap().to_string();
+        assert!(err.contains("w.txt:2: longer than 1 MiB"), "{err}");
+    }
+
+    #[test]
+    fn lenient_blanks_long_lines_and_keeps_the_numbering() {
+        let mut bytes = b"a\n".to_vec();
+        bytes.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        bytes.extend(b"\r\nb\n");
+        let read = read_str(&bytes, true).ok().unwrap();
+        assert_eq!(read.bytes, b"a\n\nb\n");
+        assert_eq!(read.long_lines, [2]);
+        let exactly = vec![b'y'; MAX_LINE];
+        assert_eq!(read_str(&exactly, false).ok().unwrap().bytes.len(), MAX_LINE);
+    }
+}

@@ -4,7 +4,10 @@ use crate::exit_codes::ExitCode;
 use crate::kind::Kind;
 use crate::normalize::{self, Invalid};
 use anyhow::Result;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
+
+/// Longest line read from stdin, in bytes: the watchlists' limit.
+const MAX_LINE: usize = crate::watchlist::MAX_LINE;
 
 /// One output line for `raw`: its canonical form (a phone field's numbers joined by `, `), or
 /// `invalid: <reason>`.
@@ -32,15 +35,33 @@ pub fn line_for(kind: Kind, raw: &str) -> String {
     }
 }
 
+/// Reads the next line of `input` into `line` without its `\n`, at most [`MAX_LINE`] + 1 bytes
+/// of it (more means too long); false at the end of the input.
+fn next_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    line.clear();
+    let read = input.by_ref().take(MAX_LINE as u64 + 2).read_until(b'\n', line)?;
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    Ok(read > 0)
+}
+
 pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = (|| -> io::Result<()> {
         if values.is_empty() {
-            for line in io::stdin().lock().split(b'\n') {
-                let line = line?;
-                let line = String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(&line)).into_owned();
-                writeln!(out, "{}", line_for(kind, &line))?;
+            let mut stdin = io::stdin().lock();
+            let mut line = Vec::new();
+            let mut number = 0u64;
+            while next_line(&mut stdin, &mut line)? {
+                number += 1;
+                let value = line.strip_suffix(b"\r").unwrap_or(&line);
+                if value.len() > MAX_LINE {
+                    let reason = format!("stdin:{number}: longer than {} MiB: not a value", MAX_LINE >> 20);
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
+                }
+                writeln!(out, "{}", line_for(kind, &String::from_utf8_lossy(value)))?;
             }
         } else {
             for value in values {

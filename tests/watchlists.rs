@@ -1,0 +1,50 @@
+//! Watchlists under attack (issue 14, SPEC §4 and its 1.1 additions): endless and binary
+//! files, bad values among good ones, duplicate and disclosing labels, old hashed lists.
+
+mod common;
+use common::*;
+use std::time::{Duration, Instant};
+
+#[test]
+fn dev_zero_as_the_watchlist_is_refused_at_once() {
+    for lenient in [false, true] {
+        let started = Instant::now();
+        let mut cmd = leakcheck();
+        cmd.args(["scan", "-", "--watch", "/dev/zero"]).timeout(Duration::from_secs(20));
+        if lenient {
+            cmd.arg("--lenient");
+        }
+        let out = cmd.write_stdin("nik\n").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "lenient {lenient}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("/dev/zero:1: a NUL byte"), "{stderr}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}
+
+#[test]
+fn an_endless_line_in_a_watchlist_is_an_error_naming_its_line() {
+    let s = Scratch::new();
+    let mut text = b"3201014107900001\r\n".to_vec();
+    text.extend(std::iter::repeat_n(b'7', 3 << 20));
+    let watch = s.write("w.txt", &text);
+    let out = leakcheck().args(["scan", "-", "--watch"]).arg(&watch).write_stdin("nik\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("w.txt:2: longer than 1 MiB"), "{stderr}");
+    assert!(!stderr.contains("777"), "{stderr}");
+}
+
+#[test]
+fn normalize_refuses_an_endless_line_on_stdin() {
+    // std's Command: assert_cmd's pipe_stdin would read all of /dev/zero first.
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .args(["normalize", "nik"])
+        .stdin(zero)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("stdin:1: longer than 1 MiB"), "{stderr}");
+}

@@ -48,3 +48,28 @@ fn normalize_refuses_an_endless_line_on_stdin() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("stdin:1: longer than 1 MiB"), "{stderr}");
 }
+
+#[test]
+fn a_15_digit_nik_under_lenient_costs_only_that_value_not_the_person() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "ward.csv",
+        "no_rm,nik,nama,no_hp,email\r\nRM9,320101410790000,Budi Santoso,0812-3456-7890,budi@example.com\r\n",
+    );
+    let dump = s.write("dump.csv", "id,hp\n1,+62 812 3456 7890\n");
+    let out = leakcheck()
+        .args(["scan", "--format", "json", "--lenient", "--watch"])
+        .arg(&watch)
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["watchlist_skipped"], 1, "{report}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ward.csv:2: column \"nik\": invalid nik"), "{stderr}");
+    assert!(!stderr.contains("320101410790000"), "{stderr}");
+    let strict = leakcheck().args(["scan", "--watch"]).arg(&watch).arg(&dump).output().unwrap();
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("ward.csv:2: column \"nik\""));
+}

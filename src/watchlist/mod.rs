@@ -37,7 +37,7 @@ pub struct Watchlist {
     index: DigestIndex,
     /// Built when every entry's canonical values were known (no hashed watchlist).
     prefilter: Option<Prefilter>,
-    /// Lines or rows skipped under `--lenient`.
+    /// Lines, rows and values of a row skipped under `--lenient`.
     pub skipped: usize,
     /// One message per skipped line, safe to print (no identifiers).
     pub warnings: Vec<String>,
@@ -136,14 +136,14 @@ pub(crate) struct Person {
 }
 
 impl Person {
-    /// Normalizes and adds `raw` as `kind` (a phone cell may hold several numbers).
+    /// Normalizes and adds `raw` as `kind`. A phone cell may hold several numbers: every valid
+    /// one is added, and the first invalid one is the error.
     pub fn add(&mut self, kind: Kind, raw: &str) -> Result<(), Invalid> {
         if kind == Kind::Phone {
             let mut result = Ok(());
-            normalize::for_each_phone(raw, |p| {
-                if result.is_ok() {
-                    result = normalize::canonical(Kind::Phone, p).map(|c| self.values.push((kind, c)));
-                }
+            normalize::for_each_phone(raw, |p| match normalize::canonical(Kind::Phone, p) {
+                Ok(c) => self.values.push((kind, c)),
+                Err(why) => result = result.and(Err(why)),
             });
             return result;
         }
@@ -272,6 +272,11 @@ impl Builder<'_> {
         self.skipped += 1;
         self.warnings.push(format!("watchlist {path}:{line}: {reason}; skipped (--lenient)"));
         Ok(())
+    }
+
+    /// Counts a value left out of a person under `--lenient` (the rest of the row is kept).
+    pub fn reject_value(&mut self, path: &str, line: u64, reason: String) -> Result<(), WatchlistError> {
+        self.reject(path, line, format!("{reason}; the value is left out, the rest of the row kept"))
     }
 }
 
@@ -503,6 +508,25 @@ mod tests {
         assert_eq!(w.warnings.len(), 2);
         assert!(w.warnings[0].contains(":2: "));
         assert_eq!(labels_for(&w, Kind::Name, "budi"), ["L4"]);
+    }
+
+    #[test]
+    fn lenient_skips_a_bad_value_and_keeps_the_person() {
+        let csv = "no_rm,nik,nama,no_hp,email\nRM9,320101410790000,Budi,0812-3456-7890 / 0812,a@b.com\n";
+        let w = load_text(csv, true).unwrap();
+        assert_eq!(w.len(), 1);
+        assert_eq!(w.skipped, 2);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281234567890"), ["RM9"]);
+        assert_eq!(labels_for(&w, Kind::Email, "a@b.com"), ["RM9"]);
+        assert_eq!(labels_for(&w, Kind::Name, "budi"), ["RM9"]);
+        assert!(w.warnings[0].contains(":2: column \"nik\": invalid nik"), "{:?}", w.warnings);
+        assert!(w.warnings[1].contains(":2: column \"no_hp\": invalid phone"), "{:?}", w.warnings);
+        assert!(w.warnings.iter().all(|m| !m.contains("32010141079") && !m.contains("0812")));
+        let err = load_text(csv, false).err().unwrap().to_string();
+        assert!(err.contains(":2: column \"nik\""), "{err}");
+        // Nothing left to watch: the row is skipped once.
+        let w = load_text("nik,nama\n3201014107900001,Ani\n12345,\n", true).unwrap();
+        assert_eq!((w.len(), w.skipped), (1, 1));
     }
 
     #[test]

@@ -15,7 +15,13 @@ const CHUNK_ROWS: usize = 16_384;
 enum Row {
     Blank,
     Rejected { line: u64, reason: String },
-    Person { label: String, digests: Vec<(Kind, Digest)>, keys: Vec<u64> },
+    Person { label: String, digests: Vec<(Kind, Digest)>, keys: Vec<u64>, skipped: Vec<Rejected> },
+}
+
+/// A value left out of a person under `--lenient`: its physical line and why.
+struct Rejected {
+    line: u64,
+    reason: String,
 }
 
 pub(super) fn load(
@@ -36,6 +42,7 @@ pub(super) fn load(
         label_col: headers.iter().position(|h| roles::is_label(h)),
         headers,
         refuse_hashed: builder.refuse_hashed,
+        lenient: builder.lenient,
         hasher: builder.hasher,
     };
     // Records are reused from chunk to chunk.
@@ -69,7 +76,12 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, digests, keys } => builder.add_person(label, digests, &keys),
+                Row::Person { label, digests, keys, skipped } => {
+                    for value in skipped {
+                        builder.reject_value(path, value.line, value.reason)?;
+                    }
+                    builder.add_person(label, digests, &keys);
+                }
             }
         }
         if let Some(error) = malformed {
@@ -84,6 +96,8 @@ struct Plan<'h> {
     kinds: Vec<Option<Kind>>,
     label_col: Option<usize>,
     refuse_hashed: bool,
+    /// A bad value is left out of its person (SPEC §4 1.1), not the person out of the list.
+    lenient: bool,
     hasher: &'h Hasher,
 }
 
@@ -95,6 +109,7 @@ impl Plan<'_> {
             return Row::Blank;
         }
         let mut person = Person::default();
+        let mut skipped = Vec::new();
         for (col, value) in record.iter().enumerate() {
             let Some(Some(kind)) = self.kinds.get(col) else { continue };
             if normalize::is_absent(value) {
@@ -102,11 +117,18 @@ impl Plan<'_> {
             }
             if let Err(why) = person.add(*kind, value) {
                 let reason = format!("column {:?}: invalid {kind}: {why}", self.headers[col]);
-                return Row::Rejected { line, reason };
+                if !self.lenient {
+                    return Row::Rejected { line, reason };
+                }
+                skipped.push(Rejected { line, reason });
             }
         }
         if !person.has_identifier() {
-            let reason = "no identifier (NIK, phone, e-mail or name) in this row".to_string();
+            // Nothing left to watch: the row goes, once, for its first bad value if it had one.
+            let reason = skipped.into_iter().next().map_or_else(
+                || "no identifier (NIK, phone, e-mail or name) in this row".to_string(),
+                |first| first.reason,
+            );
             return Row::Rejected { line, reason };
         }
         let given = self.label_col.and_then(|c| record.get(c)).map(str::trim).filter(|l| !l.is_empty());
@@ -114,7 +136,7 @@ impl Plan<'_> {
         // replaced by the row number there.
         let given = given.filter(|l| !(self.refuse_hashed && looks_like_identifier(l)));
         let label = given.map_or_else(|| format!("R{}", row + 1), str::to_string);
-        Row::Person { label, digests: person.digests(self.hasher), keys: person.prefilter_keys() }
+        Row::Person { label, digests: person.digests(self.hasher), keys: person.prefilter_keys(), skipped }
     }
 }
 

@@ -73,3 +73,19 @@ fn a_15_digit_nik_under_lenient_costs_only_that_value_not_the_person() {
     assert_eq!(strict.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&strict.stderr).contains("ward.csv:2: column \"nik\""));
 }
+
+#[test]
+fn hash_never_copies_a_name_label_into_the_hashed_list() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "ward.csv",
+        "label,nama,no_hp\nSiti Nurhaliza,Siti Nurhaliza,0812-3456-7890\nP-001,Budi,0813-1111-2222\n",
+    );
+    let out = leakcheck().arg("hash").arg(&watch).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.to_lowercase().contains("siti"), "{text}");
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!([&lines[1]["label"], &lines[2]["label"]], ["R1", "P-001"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 label(s) were"));
+}

@@ -211,6 +211,8 @@ pub(crate) struct Builder<'h> {
     kept: Option<Vec<HashedEntry>>,
     skipped: usize,
     warnings: Vec<String>,
+    /// Labels that would disclose their person, written as the row number (`leakcheck hash`).
+    relabeled: usize,
     /// `leakcheck hash` refuses lists that are already hashed.
     refuse_hashed: bool,
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
@@ -301,6 +303,7 @@ impl<'h> Builder<'h> {
             kept: None,
             skipped: 0,
             warnings: Vec::new(),
+            relabeled: 0,
             refuse_hashed: false,
             keys: Some(Vec::new()),
         }
@@ -328,6 +331,13 @@ pub fn hash_entries(
     builder.refuse_hashed = true;
     for path in paths {
         load_file(path, &mut builder)?;
+    }
+    if builder.relabeled > 0 {
+        builder.warnings.push(format!(
+            "{} label(s) were a NIK, phone, e-mail or the person's own name: written as R<row number> \
+             instead, so the hashed list discloses no one",
+            builder.relabeled
+        ));
     }
     Ok((builder.kept.unwrap_or_default(), builder.skipped, builder.warnings))
 }
@@ -527,6 +537,29 @@ mod tests {
         // Nothing left to watch: the row is skipped once.
         let w = load_text("nik,nama\n3201014107900001,Ani\n12345,\n", true).unwrap();
         assert_eq!((w.len(), w.skipped), (1, 1));
+    }
+
+    #[test]
+    fn hash_writes_disclosing_labels_as_the_row_number() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        let csv = "label,nik,nama,email\n\
+                   3201014107900001,3201014107900001,Ani,\n\
+                   Budi  SANTOSO,,Budi Santoso,\n\
+                   budi@example.com,,,budi@example.com\n\
+                   0812-3456-7890,,Cici,\n\
+                   P-001,,Dedi,\n\
+                   RM000123,,Eka,\n\
+                   Siti,,Budi Santoso,\n";
+        f.write_all(csv.as_bytes()).unwrap();
+        let (entries, _, warnings) =
+            hash_entries(&[f.path().to_path_buf()], &Hasher::unkeyed(), LoadOptions::default()).unwrap();
+        let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["R1", "R2", "R3", "R4", "P-001", "RM000123", "Siti"]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with("4 label(s)"), "{warnings:?}");
+        // A scan shows the label as it is: only a hashed list must not hold it.
+        let w = load_text(csv, false).unwrap();
+        assert_eq!(labels_for(&w, Kind::Name, "ani"), ["3201014107900001"]);
     }
 
     #[test]

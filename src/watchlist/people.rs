@@ -14,8 +14,18 @@ const CHUNK_ROWS: usize = 16_384;
 /// One row, normalized and hashed off the loading thread.
 enum Row {
     Blank,
-    Rejected { line: u64, reason: String },
-    Person { label: String, digests: Vec<(Kind, Digest)>, keys: Vec<u64>, skipped: Vec<Rejected> },
+    Rejected {
+        line: u64,
+        reason: String,
+    },
+    Person {
+        label: String,
+        /// The label column was replaced by the row number, for disclosing the person.
+        relabeled: bool,
+        digests: Vec<(Kind, Digest)>,
+        keys: Vec<u64>,
+        skipped: Vec<Rejected>,
+    },
 }
 
 /// A value left out of a person under `--lenient`: its physical line and why.
@@ -76,10 +86,11 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, digests, keys, skipped } => {
+                Row::Person { label, relabeled, digests, keys, skipped } => {
                     for value in skipped {
                         builder.reject_value(path, value.line, value.reason)?;
                     }
+                    builder.relabeled += usize::from(relabeled);
                     builder.add_person(label, digests, &keys);
                 }
             }
@@ -132,20 +143,23 @@ impl Plan<'_> {
             return Row::Rejected { line, reason };
         }
         let given = self.label_col.and_then(|c| record.get(c)).map(str::trim).filter(|l| !l.is_empty());
-        // A hashed list must hold no identifier: a label that is one (a NIK used as the id) is
-        // replaced by the row number there.
-        let given = given.filter(|l| !(self.refuse_hashed && looks_like_identifier(l)));
-        let label = given.map_or_else(|| format!("R{}", row + 1), str::to_string);
-        Row::Person { label, digests: person.digests(self.hasher), keys: person.prefilter_keys(), skipped }
+        // A hashed list must hold no identifier: a label that discloses the person (a NIK used
+        // as the id, the name again) is replaced by the row number there (SPEC §4 1.1).
+        let relabeled = self.refuse_hashed && given.is_some_and(|l| discloses(l, &person));
+        let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
+        let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys());
+        Row::Person { label, relabeled, digests, keys, skipped }
     }
 }
 
-/// A valid NIK, phone or e-mail.
-fn looks_like_identifier(label: &str) -> bool {
+/// A label that is a valid NIK, phone or e-mail, or canonically the row's own name.
+fn discloses(label: &str, person: &Person) -> bool {
     let mut scratch = String::new();
     normalize::normalize_nik(label, &mut scratch).is_ok()
         || normalize::normalize_phone(label, &mut scratch).is_ok()
         || normalize::normalize_email(label, &mut scratch).is_ok()
+        || normalize::canonical(Kind::Name, label)
+            .is_ok_and(|name| person.values.iter().any(|(kind, value)| *kind == Kind::Name && *value == name))
 }
 
 fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {

@@ -86,6 +86,21 @@ fn hash_never_copies_a_name_label_into_the_hashed_list() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.to_lowercase().contains("siti"), "{text}");
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["rules"], "1.1");
+    assert_eq!(lines[0]["leakcheck"], env!("CARGO_PKG_VERSION"));
     assert_eq!([&lines[1]["label"], &lines[2]["label"]], ["R1", "P-001"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("1 label(s) were"));
+}
+
+#[test]
+fn a_list_hashed_before_rules_1_1_is_scanned_with_a_warning() {
+    let s = Scratch::new();
+    let old = "{\"format\":\"leakcheck-watchlist\",\"version\":1,\"keyed\":false,\"key_check\":null,\"entries\":1}\n\
+               {\"label\":\"P1\",\"nik\":[\"e77a3d6148b08bd89fa92cd9b384fac919d09bda67a4ee94a2a115b645a0fdfe\"]}\n";
+    let watch = s.write("old.jsonl", old);
+    let dump = s.write("dump.csv", "nik\n3201014107900001\n");
+    let out = leakcheck().args(["scan", "--watch"]).arg(&watch).arg(&dump).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "found, not refused");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("old.jsonl was hashed before rules 1.1; hash it again"), "{stderr}");
 }

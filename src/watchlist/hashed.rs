@@ -11,6 +11,9 @@ use std::io::{self, Write};
 const FORMAT: &str = "leakcheck-watchlist";
 /// The only version written and read.
 const VERSION: u64 = 1;
+/// The normalization rules (SPEC's version) the digests are made with, written in the header: a
+/// list hashed with other rules may spell values in ways this build does not (SPEC §4 1.1).
+const RULES: (u64, u64) = (1, 1);
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +23,12 @@ struct Header {
     keyed: bool,
     key_check: Option<String>,
     entries: u64,
+    /// The leakcheck version that wrote the list (absent before rules 1.1).
+    #[serde(default)]
+    leakcheck: Option<String>,
+    /// `<major>.<minor>` of the rules the list was hashed with (absent before rules 1.1).
+    #[serde(default)]
+    rules: Option<String>,
 }
 
 /// One entry line: a label and lowercase hex digests per kind (absent kinds omitted).
@@ -77,6 +86,9 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         return Err(line_error(header_line, "the header's keyed and key_check disagree"));
     }
     check_key(path, &header, builder.hasher)?;
+    if let Some(warning) = rules_warning(path, header.rules.as_deref()) {
+        builder.warnings.push(warning);
+    }
     let mut seen = 0u64;
     let mut last_line = header_line;
     for (line_no, line) in lines {
@@ -95,6 +107,29 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         return Err(line_error(last_line, &reason));
     }
     Ok(())
+}
+
+/// The warning for a list hashed with rules other than this build's, if it was.
+fn rules_warning(path: &str, rules: Option<&str>) -> Option<String> {
+    let parsed = rules.and_then(|r| {
+        let (major, minor) = r.split_once('.')?;
+        Some((major.parse::<u64>().ok()?, minor.parse::<u64>().ok()?))
+    });
+    let ours = format!("{}.{}", RULES.0, RULES.1);
+    let when = match parsed {
+        Some(theirs) if theirs == RULES => return None,
+        Some(theirs) if theirs > RULES => {
+            format!(
+                "with newer rules than this leakcheck's {ours}; update leakcheck or hash it with this one"
+            )
+        }
+        Some(_) => format!("with rules older than {ours}; hash it again with this leakcheck"),
+        None if rules.is_none() => format!("before rules {ours}; hash it again with this leakcheck"),
+        None => "with rules this leakcheck does not know; hash it again with this one".to_string(),
+    };
+    Some(format!(
+        "watchlist {path} was hashed {when} (values spelled in ways the rules changed may be missed)"
+    ))
 }
 
 /// A keyed list needs the same key; an unkeyed list needs no key (SPEC §4.3).
@@ -135,6 +170,8 @@ pub fn write(out: &mut dyn Write, entries: &[HashedEntry], hasher: &Hasher) -> i
         keyed: hasher.is_keyed(),
         key_check: hasher.key_check(),
         entries: entries.len() as u64,
+        leakcheck: Some(env!("CARGO_PKG_VERSION").to_string()),
+        rules: Some(format!("{}.{}", RULES.0, RULES.1)),
     };
     serde_json::to_writer(&mut *out, &header)?;
     out.write_all(b"\n")?;
@@ -149,4 +186,34 @@ pub fn write(out: &mut dyn Write, entries: &[HashedEntry], hasher: &Hasher) -> i
         out.write_all(b"\n")?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_hashed_with_other_rules_are_warned_about() {
+        assert_eq!(rules_warning("w", Some("1.1")), None);
+        for (rules, says) in [
+            (None, "before rules 1.1"),
+            (Some("1.0"), "older than 1.1"),
+            (Some("0.9"), "older than 1.1"),
+            (Some("1.10"), "newer rules"),
+            (Some("2.0"), "newer rules"),
+            (Some("one"), "does not know"),
+        ] {
+            let warning = rules_warning("w", rules).unwrap_or_default();
+            assert!(warning.contains(says), "{rules:?}: {warning}");
+        }
+    }
+
+    #[test]
+    fn the_header_names_the_version_and_rules() {
+        let mut out = Vec::new();
+        write(&mut out, &[], &Hasher::unkeyed()).unwrap();
+        let header: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(header["rules"], "1.1");
+        assert_eq!(header["leakcheck"], env!("CARGO_PKG_VERSION"));
+    }
 }

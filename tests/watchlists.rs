@@ -104,3 +104,39 @@ fn a_list_hashed_before_rules_1_1_is_scanned_with_a_warning() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("old.jsonl was hashed before rules 1.1; hash it again"), "{stderr}");
 }
+
+#[test]
+fn labels_of_several_lists_are_prefixed_with_their_file_names() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("b")).unwrap();
+    let ward3 = s.write("ward3.csv", "no_rm,nik\nRM001,3201014107900001\n");
+    let again = s.write("b/ward3.txt", "3201014107900001\n");
+    let dump = s.write("dump.csv", "nik\n3201014107900001\n");
+    let out = leakcheck()
+        .args(["scan", "--format", "csv", "--watch"])
+        .arg(&ward3)
+        .arg("--watch")
+        .arg(&again)
+        .args(["--watch", "-"])
+        .arg(&dump)
+        .write_stdin("name:Budi\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let watches: Vec<String> = csv_rows(&out.stdout).into_iter().map(|r| r.watch).collect();
+    assert_eq!(watches, ["ward3:RM001", "ward3#2:L1"]);
+}
+
+#[test]
+fn duplicate_labels_in_a_list_are_warned_about() {
+    let s = Scratch::new();
+    let watch = s.write("ward.csv", "no_rm,nama\nRM1,Budi\nRM1,Ani\nRM2,Cici\nR5,Dedi\n,Eka\n");
+    let dump = s.write("dump.csv", "nama\nZaenal\n");
+    let out = leakcheck().args(["scan", "--watch"]).arg(&watch).arg(&dump).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ward.csv: 2 label(s) are each given to more than one entry (\"RM1\", \"R5\")"),
+        "{stderr}"
+    );
+}

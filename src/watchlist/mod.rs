@@ -6,6 +6,7 @@
 
 mod hashed;
 mod index;
+mod labels;
 mod people;
 mod plain;
 mod prefilter;
@@ -211,6 +212,8 @@ pub(crate) struct Builder<'h> {
     kept: Option<Vec<HashedEntry>>,
     skipped: usize,
     warnings: Vec<String>,
+    /// Put before every label of the list being read (several lists, SPEC §4 1.1).
+    label_prefix: String,
     /// Labels that would disclose their person, written as the row number (`leakcheck hash`).
     relabeled: usize,
     /// `leakcheck hash` refuses lists that are already hashed.
@@ -241,7 +244,10 @@ impl Builder<'_> {
         self.add_entry(label, digests);
     }
 
-    fn add_entry(&mut self, label: String, mut digests: Vec<(Kind, Digest)>) {
+    fn add_entry(&mut self, mut label: String, mut digests: Vec<(Kind, Digest)>) {
+        if !self.label_prefix.is_empty() {
+            label.insert_str(0, &self.label_prefix);
+        }
         digests.sort_by_key(|(kind, _)| *kind);
         // Each digest once, the first kind that has it kept. A person has a handful: a linear
         // search, unless a hostile row holds thousands of phones.
@@ -303,6 +309,7 @@ impl<'h> Builder<'h> {
             kept: None,
             skipped: 0,
             warnings: Vec::new(),
+            label_prefix: String::new(),
             relabeled: 0,
             refuse_hashed: false,
             keys: Some(Vec::new()),
@@ -313,10 +320,17 @@ impl<'h> Builder<'h> {
 /// Loads every watchlist file (plain, CSV of people or hashed), in order, into one lookup.
 pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<Watchlist, WatchlistError> {
     let mut builder = Builder::new(hasher, options);
-    for path in paths {
-        load_file(path, &mut builder)?;
-    }
+    load_files(paths, &mut builder)?;
     Ok(builder.finish())
+}
+
+/// Reads `paths` in order, each list's labels prefixed with its name when there are several.
+fn load_files(paths: &[PathBuf], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+    for (path, prefix) in paths.iter().zip(labels::prefixes(paths, builder.refuse_hashed)) {
+        builder.label_prefix = prefix;
+        load_file(path, builder)?;
+    }
+    Ok(())
 }
 
 /// The entries of plain and CSV watchlists as digests, for `leakcheck hash`; the lines skipped
@@ -329,9 +343,7 @@ pub fn hash_entries(
     let mut builder = Builder::new(hasher, options);
     builder.kept = Some(Vec::new());
     builder.refuse_hashed = true;
-    for path in paths {
-        load_file(path, &mut builder)?;
-    }
+    load_files(paths, &mut builder)?;
     if builder.relabeled > 0 {
         builder.warnings.push(format!(
             "{} label(s) were a NIK, phone, e-mail or the person's own name: written as R<row number> \
@@ -389,6 +401,10 @@ fn add_bytes(name: String, bytes: &[u8], builder: &mut Builder<'_>) -> Result<()
     }
     if builder.entries.len() == before {
         return Err(WatchlistError::Empty { path: name });
+    }
+    let added = builder.entries[before..].iter().map(|e| e.label.as_str());
+    if let Some(warning) = labels::duplicates_warning(&name, added) {
+        builder.warnings.push(warning);
     }
     Ok(())
 }

@@ -154,10 +154,7 @@ impl Plan<'_> {
 
 /// A label that is a valid NIK, phone or e-mail, or canonically the row's own name.
 fn discloses(label: &str, person: &Person) -> bool {
-    let mut scratch = String::new();
-    normalize::normalize_nik(label, &mut scratch).is_ok()
-        || normalize::normalize_phone(label, &mut scratch).is_ok()
-        || normalize::normalize_email(label, &mut scratch).is_ok()
+    super::labels::is_identifier(label)
         || normalize::canonical(Kind::Name, label)
             .is_ok_and(|name| person.values.iter().any(|(kind, value)| *kind == Kind::Name && *value == name))
 }

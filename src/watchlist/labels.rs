@@ -1,0 +1,123 @@
+//! Watch entry labels: the per-file prefix that keeps the labels of several `--watch` lists
+//! apart (SPEC §4 1.1), the warning about labels a list gives to more than one entry, and the
+//! test for a label that is itself an identifier. Labels are never printed here unmasked when
+//! they are one.
+
+use crate::normalize;
+use crate::report::mask;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Duplicate labels named in the warning; the rest are only counted.
+const NAMED_DUPLICATES: usize = 5;
+
+/// The label prefix of each of `paths` (`ward3:`, `stdin:`, `ward3#2:`), or none for one list.
+/// For a hashed list (`hiding`), a file named after an identifier is `list<N>` instead.
+pub(super) fn prefixes(paths: &[PathBuf], hiding: bool) -> Vec<String> {
+    if paths.len() < 2 {
+        return vec![String::new(); paths.len()];
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let stem = stem(path);
+            let stem = if hiding && is_identifier(&stem) { format!("list{}", i + 1) } else { stem };
+            let count = seen.entry(stem.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 { format!("{stem}:") } else { format!("{stem}#{count}:") }
+        })
+        .collect()
+}
+
+/// The file's name without its extensions (`ward3.csv.gz` → `ward3`); `stdin` for `-`.
+fn stem(path: &Path) -> String {
+    if path == Path::new("-") {
+        return "stdin".to_string();
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // A leading dot is part of the name (`.ward3.csv` → `.ward3`), not an extension.
+    let end = name.char_indices().skip(1).find(|(_, c)| *c == '.').map_or(name.len(), |(i, _)| i);
+    name[..end].to_string()
+}
+
+/// A valid NIK, phone or e-mail.
+pub(super) fn is_identifier(label: &str) -> bool {
+    let mut scratch = String::new();
+    normalize::normalize_nik(label, &mut scratch).is_ok()
+        || normalize::normalize_phone(label, &mut scratch).is_ok()
+        || normalize::normalize_email(label, &mut scratch).is_ok()
+}
+
+/// The warning for labels that `labels` (one list's, in load order) gives to more than one
+/// entry, naming the first few: the report could not tell those people apart.
+pub(super) fn duplicates_warning<'a>(path: &str, labels: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut repeated = Vec::new();
+    for label in labels {
+        let count = counts.entry(label).or_insert(0);
+        *count += 1;
+        if *count == 2 {
+            repeated.push(label);
+        }
+    }
+    if repeated.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = repeated.iter().take(NAMED_DUPLICATES).map(|l| shown(l)).collect();
+    if repeated.len() > NAMED_DUPLICATES {
+        named.push("…".to_string());
+    }
+    Some(format!(
+        "watchlist {path}: {} label(s) are each given to more than one entry ({}): the report cannot tell \
+         those people apart; give every row its own label",
+        repeated.len(),
+        named.join(", ")
+    ))
+}
+
+/// A label as a warning may show it: masked when it is an identifier, cut when it is long.
+fn shown(label: &str) -> String {
+    const SHOWN_CHARS: usize = 40;
+    if is_identifier(label) {
+        return mask::mask_text(label);
+    }
+    let cut: String = label.chars().take(SHOWN_CHARS).collect();
+    let more = if label.chars().nth(SHOWN_CHARS).is_some() { "…" } else { "" };
+    format!("{:?}{more}", mask::sanitize(&cut))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_lists_get_their_stem_and_a_number_for_a_repeated_one() {
+        let paths: Vec<PathBuf> =
+            ["a/ward3.csv", "-", "b/ward3.txt.gz", "patients", "c/ward3", ".hidden.csv"]
+                .map(PathBuf::from)
+                .into();
+        assert_eq!(
+            prefixes(&paths, false),
+            ["ward3:", "stdin:", "ward3#2:", "patients:", "ward3#3:", ".hidden:"]
+        );
+        assert_eq!(prefixes(&[PathBuf::from("ward3.csv")], false), [""]);
+        let named = ["3201014107900001.csv", "b.csv"].map(PathBuf::from);
+        assert_eq!(prefixes(&named, true), ["list1:", "b:"]);
+        assert_eq!(prefixes(&named, false), ["3201014107900001:", "b:"]);
+    }
+
+    #[test]
+    fn duplicate_labels_are_counted_named_and_masked() {
+        let labels = ["RM1", "RM2", "RM1", "3201014107900001", "RM1", "3201014107900001", "RM3"];
+        let warning = duplicates_warning("w.csv", labels.into_iter()).unwrap();
+        assert!(warning.starts_with("watchlist w.csv: 2 label(s)"), "{warning}");
+        assert!(warning.contains("(\"RM1\", 3"), "{warning}");
+        assert!(!warning.contains("3201014107900001"), "{warning}");
+        assert_eq!(duplicates_warning("w.csv", ["a", "b"].into_iter()), None);
+        let many: Vec<String> = (0..20).flat_map(|n| [format!("P{n}"), format!("P{n}")]).collect();
+        let warning = duplicates_warning("w.csv", many.iter().map(String::as_str)).unwrap();
+        assert!(warning.contains("20 label(s)") && warning.contains("\"P4\", …") && !warning.contains("P5"));
+    }
+}

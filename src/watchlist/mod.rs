@@ -362,26 +362,29 @@ pub fn load_bytes(
     options: LoadOptions,
 ) -> Result<Watchlist, WatchlistError> {
     let mut builder = Builder::new(hasher, options);
-    add_read(name.to_string(), bytes, &mut builder)?;
+    add_read(name.to_string(), bytes, bytes.len() as u64, &mut builder)?;
     Ok(builder.finish())
 }
 
 fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     let name = path.display().to_string();
     if path == Path::new("-") {
-        return add_read(name, std::io::stdin().lock(), builder);
+        return add_read(name, std::io::stdin().lock(), 0, builder);
     }
     let file = std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
-    add_read(name, file, builder)
+    // A regular file's size is its length; a device's or a pipe's says nothing.
+    let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
+    add_read(name, file, size, builder)
 }
 
 /// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
 fn add_read(
     name: String,
     reader: impl std::io::Read,
+    size_hint: u64,
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
-    let read = read::read(&name, reader, builder.lenient)?;
+    let read = read::read(&name, reader, size_hint, builder.lenient)?;
     for line in read.long_lines {
         builder.reject(&name, line, read::too_long())?;
     }

@@ -6,6 +6,7 @@
 use crate::normalize;
 use crate::report::mask;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 /// Duplicate labels named in the warning; the rest are only counted.
@@ -53,15 +54,7 @@ pub(super) fn is_identifier(label: &str) -> bool {
 /// The warning for labels that `labels` (one list's, in load order) gives to more than one
 /// entry, naming the first few: the report could not tell those people apart.
 pub(super) fn duplicates_warning<'a>(path: &str, labels: impl Iterator<Item = &'a str>) -> Option<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    let mut repeated = Vec::new();
-    for label in labels {
-        let count = counts.entry(label).or_insert(0);
-        *count += 1;
-        if *count == 2 {
-            repeated.push(label);
-        }
-    }
+    let repeated = repeated(&labels.collect::<Vec<_>>());
     if repeated.is_empty() {
         return None;
     }
@@ -75,6 +68,30 @@ pub(super) fn duplicates_warning<'a>(path: &str, labels: impl Iterator<Item = &'
         repeated.len(),
         named.join(", ")
     ))
+}
+
+/// Each label that occurs more than once, in the order of first occurrence. Found by sorting
+/// 16-byte (hash, place) pairs rather than in a map of strings: a million-person list's labels
+/// are checked in a few megabytes.
+fn repeated<'a>(labels: &[&'a str]) -> Vec<&'a str> {
+    let seed = foldhash::fast::RandomState::default();
+    let mut keyed: Vec<(u64, usize)> =
+        labels.iter().enumerate().map(|(i, l)| (seed.hash_one(l), i)).collect();
+    keyed.sort_unstable();
+    let mut firsts = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // (first place, count) of each label in the run: one, unless two labels share a hash.
+        let mut counted: Vec<(usize, usize)> = Vec::new();
+        for &(_, i) in run {
+            match counted.iter_mut().find(|(first, _)| labels[*first] == labels[i]) {
+                Some((_, count)) => *count += 1,
+                None => counted.push((i, 1)),
+            }
+        }
+        firsts.extend(counted.iter().filter(|(_, count)| *count > 1).map(|(first, _)| *first));
+    }
+    firsts.sort_unstable();
+    firsts.into_iter().map(|i| labels[i]).collect()
 }
 
 /// A label as a warning may show it: masked when it is an identifier, cut when it is long.

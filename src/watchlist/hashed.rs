@@ -89,7 +89,8 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
     if let Some(warning) = rules_warning(path, header.rules.as_deref()) {
         builder.warnings.push(warning);
     }
-    let mut seen = 0u64;
+    // Lines left empty for being too long (under --lenient) were entries too.
+    let mut seen = builder.blanked;
     let mut last_line = header_line;
     for (line_no, line) in lines {
         last_line = line_no;

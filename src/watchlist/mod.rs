@@ -218,6 +218,9 @@ pub(crate) struct Builder<'h> {
     relabeled: usize,
     /// `leakcheck hash` refuses lists that are already hashed.
     refuse_hashed: bool,
+    /// Lines of the list being read that were too long and left empty under `--lenient`: a
+    /// hashed list counts them among its entries.
+    blanked: u64,
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
     keys: Option<Vec<u64>>,
 }
@@ -311,6 +314,7 @@ impl<'h> Builder<'h> {
             warnings: Vec::new(),
             label_prefix: String::new(),
             relabeled: 0,
+            blanked: 0,
             refuse_hashed: false,
             keys: Some(Vec::new()),
         }
@@ -385,6 +389,7 @@ fn add_read(
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
     let read = read::read(&name, reader, size_hint, builder.lenient)?;
+    builder.blanked = read.long_lines.len() as u64;
     for line in read.long_lines {
         builder.reject(&name, line, read::too_long())?;
     }
@@ -579,6 +584,22 @@ mod tests {
         // A scan shows the label as it is: only a hashed list must not hold it.
         let w = load_text(csv, false).unwrap();
         assert_eq!(labels_for(&w, Kind::Name, "ani"), ["3201014107900001"]);
+    }
+
+    #[test]
+    fn a_hashed_list_under_lenient_counts_a_line_too_long_as_a_skipped_entry() {
+        let digest = "e77a3d6148b08bd89fa92cd9b384fac919d09bda67a4ee94a2a115b645a0fdfe";
+        let long = format!("{{\"label\":\"{}\",\"nik\":[\"{digest}\"]}}", "x".repeat(read::MAX_LINE));
+        let list = format!(
+            "{{\"format\":\"leakcheck-watchlist\",\"version\":1,\"keyed\":false,\"key_check\":null,\"entries\":2,\"rules\":\"1.1\"}}\n\
+             {long}\n{{\"label\":\"P2\",\"nik\":[\"{digest}\"]}}\n"
+        );
+        let w = load_text(&list, true).unwrap();
+        assert_eq!((w.len(), w.skipped), (1, 1));
+        assert!(w.warnings[0].contains(":2: longer than 1 MiB"), "{:?}", w.warnings);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["P2"]);
+        let err = load_text(&list, false).err().unwrap().to_string();
+        assert!(err.contains(":2: longer than 1 MiB"), "{err}");
     }
 
     #[test]

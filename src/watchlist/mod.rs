@@ -277,17 +277,21 @@ impl Builder<'_> {
 
     /// Fails on a line that cannot be understood, or skips it under `--lenient`.
     pub fn reject(&mut self, path: &str, line: u64, reason: String) -> Result<(), WatchlistError> {
-        if !self.lenient {
-            return Err(WatchlistError::Line { path: path.to_string(), line, reason });
-        }
-        self.skipped += 1;
-        self.warnings.push(format!("watchlist {path}:{line}: {reason}; skipped (--lenient)"));
-        Ok(())
+        self.skip(path, line, reason, "skipped")
     }
 
     /// Counts a value left out of a person under `--lenient` (the rest of the row is kept).
     pub fn reject_value(&mut self, path: &str, line: u64, reason: String) -> Result<(), WatchlistError> {
-        self.reject(path, line, format!("{reason}; the value is left out, the rest of the row kept"))
+        self.skip(path, line, reason, "value left out, the rest of the row kept")
+    }
+
+    fn skip(&mut self, path: &str, line: u64, reason: String, what: &str) -> Result<(), WatchlistError> {
+        if !self.lenient {
+            return Err(WatchlistError::Line { path: path.to_string(), line, reason });
+        }
+        self.skipped += 1;
+        self.warnings.push(format!("watchlist {path}:{line}: {reason}; {what} (--lenient)"));
+        Ok(())
     }
 }
 

@@ -40,7 +40,8 @@ fn hash_writes_the_spec_digests_unkeyed_and_keyed() {
     assert_eq!(lines[3]["email"][0], "561a9718c0e69059dc9585bc22107350093014db522dededba329f28582d8bcf");
     assert_eq!(lines[4]["name"][0], "0e324c23e7a917f597a45c790785caa7812337d0691bed8a5c5110a8f714babe");
     assert_eq!(lines[5]["name_dob"][0], "bf4dad9ff50e7903335c05d4e5cadf30712ff879130624498d3df144a1c77364");
-    assert_eq!(lines[5]["label"], "P1");
+    // Two lists named v: labels prefixed v: and v#2: (SPEC §4 1.1).
+    assert_eq!(lines[5]["label"], "v#2:P1");
     assert!(lines[1].get("phone").is_none(), "absent kinds are omitted");
 
     let key = s.write("rs.key", format!("{KEY}\n"));

@@ -110,6 +110,10 @@ pub enum WatchlistError {
     Line { path: String, line: u64, reason: String },
     #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
     Empty { path: String },
+    #[error(
+        "watchlist {path}: no entries: all {skipped} that could be were skipped under --lenient (the first: {first})"
+    )]
+    AllSkipped { path: String, skipped: usize, first: String },
     #[error("watchlist {path} is already hashed")]
     AlreadyHashed { path: String },
     #[error("watchlist {path} is keyed: give its key with --key-file or {}", crate::key::KEY_ENV)]
@@ -392,33 +396,41 @@ fn add_read(
     size_hint: u64,
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
+    let (entries_before, skipped_before) = (builder.entries.len(), builder.skipped);
     let read = read::read(&name, reader, size_hint, builder.lenient)?;
     builder.blanked = read.long_lines.len() as u64;
     for line in read.long_lines {
         builder.reject(&name, line, read::too_long())?;
     }
-    add_bytes(name, &read.bytes, builder)
+    add_bytes(&name, &read.bytes, builder)?;
+    if builder.entries.len() > entries_before {
+        let added = builder.entries[entries_before..].iter().map(|e| e.label.as_str());
+        if let Some(warning) = labels::duplicates_warning(&name, added) {
+            builder.warnings.push(warning);
+        }
+        return Ok(());
+    }
+    let skipped = builder.skipped - skipped_before;
+    match builder.warnings.iter().rev().nth(skipped.saturating_sub(1)) {
+        Some(first) if skipped > 0 => {
+            Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone() })
+        }
+        _ => Err(WatchlistError::Empty { path: name }),
+    }
 }
 
-fn add_bytes(name: String, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+/// Adds the entries of one watchlist's text, whichever its layout.
+fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let before = builder.entries.len();
+    let path = || name.to_string();
     match detect(text) {
-        Layout::Hashed if builder.refuse_hashed => return Err(WatchlistError::AlreadyHashed { path: name }),
-        Layout::Hashed => hashed::load(&name, text, builder)?,
-        Layout::UnknownTable => return Err(WatchlistError::UnknownTable { path: name }),
-        Layout::People(delimiter) => people::load(&name, text, delimiter, builder)?,
-        Layout::Plain => plain::load(&name, text, builder)?,
+        Layout::Hashed if builder.refuse_hashed => Err(WatchlistError::AlreadyHashed { path: path() }),
+        Layout::Hashed => hashed::load(name, text, builder),
+        Layout::UnknownTable => Err(WatchlistError::UnknownTable { path: path() }),
+        Layout::People(delimiter) => people::load(name, text, delimiter, builder),
+        Layout::Plain => plain::load(name, text, builder),
     }
-    if builder.entries.len() == before {
-        return Err(WatchlistError::Empty { path: name });
-    }
-    let added = builder.entries[before..].iter().map(|e| e.label.as_str());
-    if let Some(warning) = labels::duplicates_warning(&name, added) {
-        builder.warnings.push(warning);
-    }
-    Ok(())
 }
 
 enum Layout {
@@ -511,6 +523,12 @@ mod tests {
         let err = load_text("email:not-an-email\n", false).err().unwrap().to_string();
         assert!(err.contains(":1: "), "{err}");
         assert!(matches!(load_text("# nothing\n\n", false), Err(WatchlistError::Empty { .. })));
+        let err = load_text("# ids\n0812\n12345\n", true).err().unwrap().to_string();
+        assert!(
+            err.contains("no entries: all 2 that could be were skipped under --lenient (the first: "),
+            "{err}"
+        );
+        assert!(err.contains(":2: cannot tell what this is"), "{err}");
         assert!(matches!(
             load_text("{\"format\":\"leakcheck-watchlist\",\"version\":1}\n", false),
             Err(WatchlistError::Line { line: 1, .. })

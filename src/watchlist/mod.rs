@@ -397,6 +397,7 @@ fn add_read(
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
     let (entries_before, skipped_before) = (builder.entries.len(), builder.skipped);
+    let warnings_before = builder.warnings.len();
     let read = read::read(&name, reader, size_hint, builder.lenient)?;
     builder.blanked = read.long_lines.len() as u64;
     for line in read.long_lines {
@@ -411,7 +412,8 @@ fn add_read(
         return Ok(());
     }
     let skipped = builder.skipped - skipped_before;
-    match builder.warnings.iter().rev().nth(skipped.saturating_sub(1)) {
+    let first = builder.warnings[warnings_before..].iter().find(|w| w.ends_with("(--lenient)"));
+    match first {
         Some(first) if skipped > 0 => {
             Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone() })
         }
@@ -529,6 +531,16 @@ mod tests {
             "{err}"
         );
         assert!(err.contains(":2: cannot tell what this is"), "{err}");
+        // Long line 2 is skipped before the header's rules are warned about, line 3 after.
+        let old_hashed = format!(
+            "{{\"format\":\"leakcheck-watchlist\",\"version\":1,\"keyed\":false,\"key_check\":null,\"entries\":2}}\n{}\n{{}}\n",
+            "x".repeat(read::MAX_LINE + 1)
+        );
+        let err = load_text(&old_hashed, true).err().unwrap().to_string();
+        assert!(
+            err.contains("all 2 that") && err.contains("(the first: ") && err.contains(":2: longer"),
+            "{err}"
+        );
         assert!(matches!(
             load_text("{\"format\":\"leakcheck-watchlist\",\"version\":1}\n", false),
             Err(WatchlistError::Line { line: 1, .. })

@@ -98,7 +98,7 @@ impl<'w> HumanReporter<'w> {
             rows.push(("files skipped", format!("{} (not dumps)", s.skipped_files)));
         }
         if self.options.watch_skipped > 0 {
-            rows.push(("watchlist lines skipped", self.options.watch_skipped.to_string()));
+            rows.push(("watchlist lines and values skipped", self.options.watch_skipped.to_string()));
         }
         rows.push(("time", format!("{:.2} s", s.elapsed_ms as f64 / 1000.0)));
         for (label, value) in rows {

@@ -61,6 +61,21 @@ Example:
   leakcheck hash patients.csv --key-file rs.key -o patients.hashed.jsonl
   leakcheck scan leak/ --watch patients.hashed.jsonl --key-file rs.key";
 
+/// `--help` for `-o`: what it writes, replaces and refuses (src/output).
+fn output_help(what: &str) -> String {
+    format!(
+        "Write the {what} to PATH instead of standard output (`-`).
+
+A regular file is created (mode 0600: it says who is on the list) or replaced whole when the \
+{what} is complete, keeping its permissions; until then the {what} is in a temporary file with \
+no name, so a failed, interrupted or killed run leaves nothing and the earlier file unchanged. \
+/dev/stdout, /dev/stderr, /dev/fd/N, FIFOs and devices are written in place (`-o /dev/stdout \
+>> log` appends to log). Refused before anything is read: a directory, a missing directory, a \
+FIFO with no reader, a file this run reads (input, watchlist, key file, or a hard link to one), \
+and a symbolic link, which is neither followed nor replaced: give the file's own path."
+    )
+}
+
 #[derive(Args, Debug)]
 pub struct HashArgs {
     /// Plain or CSV watchlists to hash (`-` for standard input).
@@ -68,7 +83,7 @@ pub struct HashArgs {
     pub watch: Vec<PathBuf>,
 
     /// Write the hashed watchlist to PATH (atomically) instead of standard output.
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", long_help = output_help("hashed watchlist"))]
     pub output: Option<PathBuf>,
 
     /// Read the HMAC key from this file (else from LEAKCHECK_KEY; else unkeyed, with a warning).
@@ -99,7 +114,7 @@ pub struct ScanArgs {
     pub format: FormatArg,
 
     /// Write the report to PATH (atomically: nothing is left there if the scan fails).
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", long_help = output_help("report"))]
     pub output: Option<PathBuf>,
 
     /// Show identifiers as found in the dump instead of masked.

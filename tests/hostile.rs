@@ -59,10 +59,14 @@ fn blocked_scan(s: &Scratch) -> (Child, std::process::ChildStdin) {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();
     let started = std::time::Instant::now();
-    while std::fs::read_dir(s.dir()).unwrap().count() < 2 {
+    // A report being written has no name on disk (O_TMPFILE): it is seen in /proc, not in the
+    // directory. The output is opened before the watchlist loads: wait for that to end too.
+    let dir = std::fs::canonicalize(s.dir()).unwrap();
+    while !has_file_open_under(child.id(), &dir) || has_file_open_under(child.id(), &dir.join("watch.txt")) {
         assert!(started.elapsed() < Duration::from_secs(20), "the scan never opened its output");
         std::thread::sleep(Duration::from_millis(20));
     }
+    std::thread::sleep(Duration::from_millis(100));
     (child, stdin)
 }
 

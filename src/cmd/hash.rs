@@ -3,7 +3,7 @@
 
 use crate::exit_codes::ExitCode;
 use crate::key::{self, KeySource};
-use crate::output::Output;
+use crate::output::{Output, RunFiles};
 use crate::watchlist::{self, LoadOptions, hashed_write};
 use anyhow::Result;
 use std::io;
@@ -29,12 +29,14 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
         Some(KeySource::Env) => eprintln!("leakcheck: keyed with {}", key::KEY_ENV),
         Some(KeySource::File(_)) => {}
     }
+    // Before the watchlists are read: a -o that cannot be written fails at once.
+    let run = RunFiles::of(cmd.watch.iter().map(PathBuf::as_path).chain(cmd.key_file.as_deref()));
+    let mut output = Output::open(cmd.output.as_deref(), run)?;
     let (entries, _skipped, warnings) =
         watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &warnings {
         eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
     }
-    let mut output = Output::open(cmd.output.as_deref())?;
     let written = {
         let mut out = output.writer();
         hashed_write(&mut *out, &entries, &hasher)

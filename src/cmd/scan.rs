@@ -4,7 +4,7 @@ use crate::exit_codes::ExitCode;
 use crate::input::walk::{self, Skipped};
 use crate::input::{InputOptions, InputPath};
 use crate::key;
-use crate::output::Output;
+use crate::output::{Output, RunFiles};
 use crate::progress::Progress;
 use crate::report::{self, ReportFormat, ReportOptions, Reporter};
 use crate::scan::{self, BadRecord, Exposure, ScanConfig, ScanError, ScanSink, ScanStats};
@@ -62,17 +62,18 @@ pub struct ScanCommand {
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
+    let mut warnings = Warnings::default();
+    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &cmd.watch, &mut warnings)?;
+    // Before the watchlists load: a -o that cannot be written fails at once.
+    let mut output = Output::open(cmd.output.as_deref(), run_files(&inputs, &cmd))?;
     // Loaded on as many threads as the scan will use.
     let pool = scan::thread_pool(cmd.threads)?;
     let watchlist =
         pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
     drop(pool);
-    let mut warnings = Warnings::default();
     for warning in &watchlist.warnings {
         warnings.add(warning, |w| eprintln!("leakcheck: warning: {w}"));
     }
-    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &cmd.watch, &mut warnings)?;
-    let mut output = Output::open(cmd.output.as_deref())?;
 
     let stdout_tty = io::stdout().is_terminal();
     let to_terminal = output.is_stdout() && stdout_tty;
@@ -216,6 +217,15 @@ fn check_inputs(paths: &[PathBuf], watch: &[PathBuf], warnings: &mut Warnings) -
         }
     }
     Ok(expanded)
+}
+
+/// The files the run reads, which -o must not write: inputs, watchlists, key file.
+fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
+    let inputs = inputs.iter().map(|i| match i {
+        InputPath::Stdin => Path::new("-"),
+        InputPath::File(path) => path.as_path(),
+    });
+    RunFiles::of(inputs.chain(cmd.watch.iter().map(PathBuf::as_path)).chain(cmd.key_file.as_deref()))
 }
 
 /// Routes scan results to the reporter, and bad-record warnings to stderr.

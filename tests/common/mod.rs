@@ -119,3 +119,10 @@ pub fn delimited(rows: &[Vec<&str>], delim: char, eol: &str) -> String {
     }
     out
 }
+
+/// Whether process `pid` holds a file open under `dir`: a report it is writing, named or not
+/// (an `O_TMPFILE` file shows as `dir/#123 (deleted)` in `/proc/PID/fd`).
+pub fn has_file_open_under(pid: u32, dir: &Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return false };
+    fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok()).any(|target| target.starts_with(dir))
+}

@@ -13,7 +13,7 @@ use crate::output::reason;
 use crate::output::target::RunFiles;
 use std::ffi::{CStr, CString, OsStr};
 use std::fs::{File, Metadata, OpenOptions, Permissions};
-use std::io;
+use std::io::{self, Seek};
 use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -147,8 +147,13 @@ impl Replacement {
         }
         let temp_name = match &self.named {
             Some((name, _)) => name.clone(),
-            None => link_anonymous(&self.temp, &self.dir)
-                .map_err(|e| anyhow::anyhow!(cannot_create(&self.dir_path, &e)))?,
+            None => match link_anonymous(&self.temp, &self.dir) {
+                Ok(name) => name,
+                // No /proc to link through (a bare container): a whole scan's report is not lost.
+                Err(_) => {
+                    self.copy_to_named().map_err(|e| anyhow::anyhow!(cannot_create(&self.dir_path, &e)))?
+                }
+            },
         };
         // SAFETY: both names are NUL-terminated C strings; the descriptor is open.
         let renamed = unsafe {
@@ -162,6 +167,26 @@ impl Replacement {
             anyhow::bail!("cannot move the report into place: {}", reason(&e));
         }
         Ok(self.named.take())
+    }
+}
+
+impl Replacement {
+    /// Copies the nameless temporary file into a new named one, with the same mode.
+    fn copy_to_named(&mut self) -> io::Result<CString> {
+        let (mut copy, name) = named_temp(&self.dir)?;
+        let copied = (|| {
+            self.temp.seek(io::SeekFrom::Start(0))?;
+            io::copy(&mut self.temp, &mut copy)?;
+            copy.set_permissions(self.temp.metadata()?.permissions())?;
+            copy.sync_all()
+        })();
+        match copied {
+            Ok(()) => Ok(name),
+            Err(e) => {
+                unlink_at(&self.dir, &name);
+                Err(e)
+            }
+        }
     }
 }
 
@@ -219,7 +244,7 @@ fn anonymous_temp(dir: &File) -> io::Result<Option<File>> {
         libc::openat(
             dir.as_raw_fd(),
             c".".as_ptr(),
-            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+            libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC,
             NEW_FILE_MODE,
         )
     };
@@ -318,4 +343,23 @@ fn link_anonymous(_temp: &File, _dir: &File) -> io::Result<CString> {
 fn unlink_at(dir: &File, name: &CStr) {
     // SAFETY: a NUL-terminated name; the descriptor is open.
     unsafe { libc::unlinkat(dir.as_raw_fd(), name.as_ptr(), 0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_report_that_cannot_be_linked_is_copied_under_a_name_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut replacement =
+            Replacement::new(dir.path(), "report.json".as_ref(), None, RunFiles::default()).unwrap();
+        replacement.file().write_all(b"a whole scan's report").unwrap();
+        replacement.settle_mode().unwrap();
+        let name = replacement.copy_to_named().unwrap();
+        let copy = dir.path().join(OsStr::from_bytes(name.as_bytes()));
+        assert_eq!(std::fs::read(&copy).unwrap(), b"a whole scan's report");
+        assert_eq!(std::fs::metadata(&copy).unwrap().mode() & 0o777, NEW_FILE_MODE);
+    }
 }

@@ -16,7 +16,10 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
+mod resync;
 mod values;
+
+use resync::{Boundary, Seen, Verdict};
 
 pub use values::{SqlValue, for_each_copy_field, for_each_value};
 
@@ -52,6 +55,8 @@ enum Mode {
     Copy(Arc<Layout>),
     /// Dropping the rest of an oversized COPY line, then back to its block.
     CopySkipLine(Arc<Layout>),
+    /// After a tuple that did not parse: looking for where tuples or statements start again.
+    Resync { layout: Arc<Layout>, seen: Seen },
 }
 
 /// Quote and comment state, carried across reads.
@@ -206,6 +211,7 @@ impl SqlSplitter {
                 Ok(self.tuple(batch, layout, start, line, depth, lexer, oversized))
             }
             Mode::Copy(layout) => Ok(self.copy(batch, layout)),
+            Mode::Resync { layout, seen } => Ok(self.resync(layout, seen)),
             Mode::CopySkipLine(layout) => Ok(match memchr::memchr(b'\n', &self.buf[self.pos..]) {
                 Some(end) => {
                     self.advance(self.pos + end + 1);
@@ -295,7 +301,7 @@ impl SqlSplitter {
             let cut = match b {
                 b'-' | b'/' | b'*' => next.is_none(),
                 // The statement that may start on the next line must be whole to be recognized.
-                b'\n' => bytes.len() - (i + 1) < 8,
+                b'\n' => bytes.len() - (i + 1) < resync::STATEMENT_PREFIX,
                 _ => false,
             };
             if cut && !self.eof {
@@ -310,12 +316,9 @@ impl SqlSplitter {
                 self.mode = Mode::Top;
                 return Step::Continue;
             }
-            // A statement without `;` ends where a line starts another INSERT or COPY.
-            if b == b'\n'
-                && lexer.quote.is_none()
-                && !lexer.block_comment
-                && starts_statement(&bytes[i + 1..])
-            {
+            // A statement without `;` ends where a line starts another INSERT or COPY; one with a
+            // quote that never closes, where a line starts an INSERT.
+            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.eof) {
                 self.advance(self.pos + i + 1);
                 self.mode = Mode::Top;
                 return Step::Continue;
@@ -437,7 +440,9 @@ impl SqlSplitter {
         Step::Continue
     }
 
-    /// Inside a tuple: find its closing parenthesis.
+    /// Inside a tuple: find its closing parenthesis. A tuple that cannot be one (a `;` or a line
+    /// starting an INSERT before it closes, or a `)` followed by what never follows a tuple) is
+    /// a bad record, and the scan resynchronizes after it.
     #[allow(clippy::too_many_arguments)]
     fn tuple(
         &mut self,
@@ -452,8 +457,28 @@ impl SqlSplitter {
         let bytes = &self.buf[self.pos..];
         for (i, &b) in bytes.iter().enumerate() {
             let next = bytes.get(i + 1).copied();
-            if next.is_none() && !self.eof && matches!(b, b'-' | b'/' | b'*') {
-                // A comment marker may be cut by the read: look again with more input.
+            let undecided = match b {
+                // A comment marker may be cut by the read.
+                b'-' | b'/' | b'*' => next.is_none() && !self.eof,
+                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.eof) {
+                    None => true,
+                    Some(true) => {
+                        self.advance(self.pos + i);
+                        return self.fail_tuple(
+                            batch,
+                            layout,
+                            start,
+                            line,
+                            oversized,
+                            "SQL tuple is not closed",
+                        );
+                    }
+                    Some(false) => false,
+                },
+                _ => false,
+            };
+            if undecided {
+                // Look again with more input.
                 self.advance(self.pos + i);
                 oversized |= self.buf.len() - start > self.max_record;
                 self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
@@ -464,20 +489,42 @@ impl SqlSplitter {
             }
             match b {
                 b'(' => depth += 1,
+                b';' => {
+                    self.advance(self.pos + i);
+                    return self.fail_tuple(batch, layout, start, line, oversized, "SQL tuple is not closed");
+                }
+                b')' if depth > 1 => depth -= 1,
                 b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        let end = self.pos + i + 1;
-                        self.advance(end);
-                        let span = if oversized || end - start > self.max_record {
-                            Span::bad(self.next_record, line, "record larger than 64 MiB")
-                        } else {
-                            Span::new(start, end, self.next_record, line)
-                        };
-                        self.push(batch, span, &layout);
-                        self.mode = Mode::Values(layout);
-                        return Step::Continue;
+                    let end = self.pos + i + 1;
+                    match resync::may_follow_tuple(&self.buf[end..], self.eof) {
+                        None => {
+                            self.advance(end - 1);
+                            oversized |= self.buf.len() - start > self.max_record;
+                            self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
+                            return Step::NeedMore;
+                        }
+                        Some(false) => {
+                            self.advance(end);
+                            return self.fail_tuple(
+                                batch,
+                                layout,
+                                start,
+                                line,
+                                oversized,
+                                "SQL tuple does not parse",
+                            );
+                        }
+                        Some(true) => {}
                     }
+                    self.advance(end);
+                    let span = if oversized || end - start > self.max_record {
+                        Span::bad(self.next_record, line, "record larger than 64 MiB")
+                    } else {
+                        Span::new(start, end, self.next_record, line)
+                    };
+                    self.push(batch, span, &layout);
+                    self.mode = Mode::Values(layout);
+                    return Step::Continue;
                 }
                 _ => {}
             }
@@ -485,6 +532,78 @@ impl SqlSplitter {
         self.advance(self.buf.len());
         oversized |= self.buf.len() - start > self.max_record;
         self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
+        Step::NeedMore
+    }
+
+    /// The tuple at `start` is bad: one bad record, then a resynchronization from the byte after
+    /// its `(` (or, when it was too large to keep, from where the scan is).
+    fn fail_tuple(
+        &mut self,
+        batch: &mut Batch,
+        layout: Arc<Layout>,
+        start: usize,
+        line: u64,
+        oversized: bool,
+        reason: &'static str,
+    ) -> Step {
+        let reason = if oversized { "record larger than 64 MiB" } else { reason };
+        self.push(batch, Span::bad(self.next_record, line, reason), &layout);
+        if !oversized {
+            self.pos = start + 1;
+            self.line = line;
+        }
+        self.mode = Mode::Resync { layout, seen: Seen::default() };
+        Step::Continue
+    }
+
+    /// After a bad tuple: on to the first boundary that is provably one: a `(` after `),` that
+    /// starts a whole tuple (read afresh, outside any quote the bad tuple left open), a line
+    /// starting an INSERT, or the end of a line ending with `;`.
+    fn resync(&mut self, layout: Arc<Layout>, mut seen: Seen) -> Step {
+        let mut i = self.pos;
+        while i < self.buf.len() {
+            let b = self.buf[i];
+            if b == b'\n' {
+                match resync::starts_insert_line(&self.buf[i + 1..], self.eof) {
+                    None => {
+                        self.advance(i);
+                        self.mode = Mode::Resync { layout, seen };
+                        return Step::NeedMore;
+                    }
+                    Some(true) => {
+                        self.advance(i + 1);
+                        self.mode = Mode::Top;
+                        return Step::Continue;
+                    }
+                    Some(false) => {}
+                }
+            }
+            match seen.feed(b) {
+                Some(Boundary::Statement) => {
+                    self.advance(i + 1);
+                    self.mode = Mode::Top;
+                    return Step::Continue;
+                }
+                Some(Boundary::Tuple) => match resync::verify_tuple(&self.buf[i..], self.backslash, self.eof)
+                {
+                    Verdict::Tuple => {
+                        self.advance(i);
+                        self.mode = Mode::Values(layout);
+                        return Step::Continue;
+                    }
+                    Verdict::NeedMore => {
+                        self.advance(i);
+                        self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
+                        return Step::NeedMore;
+                    }
+                    Verdict::NotTuple => {}
+                },
+                None => {}
+            }
+            i += 1;
+        }
+        self.advance(self.buf.len());
+        self.mode = Mode::Resync { layout, seen };
         Step::NeedMore
     }
 
@@ -611,6 +730,15 @@ impl SqlSplitter {
             }
             self.read_more()?;
         }
+    }
+}
+
+/// Whether a statement being skipped ends before `line`, the bytes after a newline: at an INSERT
+/// or COPY outside quotes, or at a line that starts an INSERT inside a quote that never closed.
+fn line_ends_skipped_statement(lexer: &Lexer, line: &[u8], eof: bool) -> bool {
+    match lexer.quote {
+        None => !lexer.block_comment && starts_statement(line),
+        Some(_) => resync::starts_insert_line(line, eof) == Some(true),
     }
 }
 
@@ -913,12 +1041,13 @@ impl Splitter for SqlSplitter {
             match self.step(batch)? {
                 Step::Continue => continue,
                 Step::NeedMore if self.eof => {
-                    if let Mode::Tuple { line, .. } = self.mode {
-                        let record = self.next_record;
-                        batch.spans.push(Span::bad(record, line, "SQL tuple is not closed"));
-                        self.next_record += 1;
+                    if let Mode::Tuple { layout, start, line, oversized, .. } =
+                        std::mem::replace(&mut self.mode, Mode::Top)
+                    {
+                        // What follows the unclosed tuple may still hold tuples and statements.
+                        self.fail_tuple(batch, layout, start, line, oversized, "SQL tuple is not closed");
+                        continue;
                     }
-                    self.mode = Mode::Top;
                     self.pos = self.buf.len();
                     break;
                 }

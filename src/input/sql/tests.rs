@@ -262,3 +262,85 @@ fn a_map_applies_only_to_the_tables_that_have_the_column() {
         .collect();
     assert_eq!(roles, [vec![None, Some(Kind::Nik)], vec![None, Some(Kind::Nik), Some(Kind::Email)]]);
 }
+
+/// Records as (number, line, text or reason), for the resynchronization tests.
+fn numbered(input: &str) -> Vec<(u64, u64, Result<String, &'static str>)> {
+    rows(input).into_iter().map(|(record, line, _, text)| (record, line, text)).collect()
+}
+
+#[test]
+fn a_stray_paren_in_one_tuple_loses_only_that_tuple() {
+    let got = numbered(
+        "INSERT INTO t (id, nik) VALUES (1,'a'),(2,(,'b'),(3,'c'),(4,'d');\nINSERT INTO t (id, nik) VALUES (5,'e');\n",
+    );
+    assert_eq!(
+        got,
+        vec![
+            (1, 1, Ok("(1,'a')".into())),
+            (2, 1, Err("SQL tuple is not closed")),
+            (3, 1, Ok("(3,'c')".into())),
+            (4, 1, Ok("(4,'d')".into())),
+            (5, 2, Ok("(5,'e')".into())),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_quote_in_one_tuple_loses_only_that_tuple() {
+    let dump = "INSERT INTO t (id, nik) VALUES (1,'a'),(2,'b'x'),(3,'c'),(4,'d;e');\n\
+        INSERT INTO t (id, nik) VALUES (5,'e'),(6,'it''s');\nUNLOCK TABLES;\nINSERT INTO t (id, nik) VALUES (7,'f');\n";
+    let got = numbered(dump);
+    let texts: Vec<(u64, Result<String, &str>)> = got.iter().map(|r| (r.0, r.2.clone())).collect();
+    assert_eq!(
+        texts,
+        vec![
+            (1, Ok("(1,'a')".into())),
+            (2, Err("SQL tuple is not closed")),
+            (3, Ok("(3,'c')".into())),
+            (4, Ok("(4,'d;e')".into())),
+            (5, Ok("(5,'e')".into())),
+            (6, Ok("(6,'it''s')".into())),
+            (7, Ok("(7,'f')".into())),
+        ]
+    );
+    assert_eq!(got.iter().map(|r| r.1).collect::<Vec<_>>(), [1, 1, 1, 1, 2, 2, 4]);
+}
+
+#[test]
+fn a_stray_close_paren_loses_only_its_tuple() {
+    let got = numbered("INSERT INTO t (id, nik) VALUES (1,'a'),(2,'b'),'x'),(3,'c');\n");
+    let texts: Vec<Result<String, &str>> = got.into_iter().map(|r| r.2).collect();
+    assert_eq!(texts, vec![Ok("(1,'a')".into()), Err("SQL tuple does not parse"), Ok("(3,'c')".into())]);
+}
+
+#[test]
+fn an_unclosed_quote_in_the_last_tuple_keeps_the_next_tables() {
+    // mysqldump: the statements after the last INSERT of a table, then the next table.
+    let dump = "INSERT INTO `a` VALUES (1,'x'),(2,'y);\nUNLOCK TABLES;\nDROP TABLE IF EXISTS `b`;\n\
+        CREATE TABLE `b` (\n  `id` int,\n  `nik` varchar(16) COMMENT 'no. KTP'\n);\nINSERT INTO `b` VALUES (1,'3201014107900001');\n";
+    let got = rows(dump);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[1].3, Err("SQL tuple is not closed"));
+    assert_eq!((got[2].0, got[2].1), (3, 8));
+    assert_eq!(got[2].2, vec![None, Some(Kind::Nik)], "b's CREATE TABLE was read");
+}
+
+#[test]
+fn a_quote_left_open_in_a_skipped_statement_ends_at_the_next_insert_line() {
+    let dump = "SET @x = 'never closed;\nINSERT INTO t (id, nik) VALUES (1,'a');\n";
+    assert_eq!(numbered(dump), vec![(1, 2, Ok("(1,'a')".into()))]);
+}
+
+#[test]
+fn a_tuple_cut_by_the_end_of_a_line_keeps_the_next_statements() {
+    let dump = "INSERT INTO t (id, nik) VALUES (1,'a'),(2,'b\nINSERT INTO t (id, nik) VALUES (3,'c');\n";
+    let got = numbered(dump);
+    assert_eq!(
+        got,
+        vec![
+            (1, 1, Ok("(1,'a')".into())),
+            (2, 1, Err("SQL tuple is not closed")),
+            (3, 2, Ok("(3,'c')".into()))
+        ]
+    );
+}

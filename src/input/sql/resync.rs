@@ -1,0 +1,191 @@
+//! Finding the way back after an SQL tuple that does not parse (STYLE habit 15): what may follow
+//! a tuple's `)`, the lines that always start a statement, and the next place where a tuple
+//! provably starts again. None of this runs on the hot path but the check after each `)`.
+
+use super::Lexer;
+use super::values::for_each_value;
+
+/// A tuple that begins here is given up on if it has not closed within this many bytes: a
+/// resynchronization never holds more, and a longer tuple right after a bad one is lost with it.
+pub(super) const VERIFY_LIMIT: usize = 1 << 20;
+
+/// Bytes after a newline needed to tell whether the line starts a statement.
+pub(super) const STATEMENT_PREFIX: usize = 24;
+
+/// `Some(true)` when `line` (the bytes after a newline) starts an `INSERT INTO`, `INSERT IGNORE
+/// INTO` or `REPLACE INTO`: a line no tuple of a dump holds, even inside an unclosed quote, so a
+/// strong boundary. `None` while too few bytes are known.
+pub(super) fn starts_insert_line(line: &[u8], eof: bool) -> Option<bool> {
+    const HEADS: [&[u8]; 3] = [b"INSERT INTO ", b"INSERT IGNORE INTO ", b"REPLACE INTO "];
+    let known = HEADS.iter().any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h));
+    if known || eof || line.len() >= STATEMENT_PREFIX { Some(known) } else { None }
+}
+
+/// Whether what follows a tuple's closing `)` may follow one: `,` and the next `(` (or a
+/// comment), `;`, a comment, the end, `ON …`/`RETURNING …`/`AS …` clauses, or a statement on a
+/// later line. Anything else (`'x'),(…` after a stray `)`) means the `)` did not end the tuple.
+/// `None` while the bytes known do not decide it.
+pub(super) fn may_follow_tuple(rest: &[u8], eof: bool) -> Option<bool> {
+    let mut i = 0;
+    let mut newline = false;
+    while i < rest.len() && rest[i].is_ascii_whitespace() {
+        newline |= rest[i] == b'\n';
+        i += 1;
+    }
+    let Some(&b) = rest.get(i) else { return eof.then_some(true) };
+    match b {
+        b';' | b'-' | b'/' | b'#' => Some(true),
+        b',' => {
+            let at = i + 1 + rest[i + 1..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+            match rest.get(at) {
+                None => eof.then_some(false),
+                Some(c) => Some(matches!(c, b'(' | b'-' | b'/' | b'#')),
+            }
+        }
+        _ if b.is_ascii_alphabetic() => {
+            if newline {
+                return Some(true);
+            }
+            let len = rest[i..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+            if i + len == rest.len() && !eof {
+                return None;
+            }
+            let word = &rest[i..i + len];
+            Some(["ON", "RETURNING", "AS"].iter().any(|k| word.eq_ignore_ascii_case(k.as_bytes())))
+        }
+        _ => Some(false),
+    }
+}
+
+/// What a look at the bytes from a candidate `(` found.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// A whole tuple that parses and is followed as a tuple is.
+    Tuple,
+    NotTuple,
+    NeedMore,
+}
+
+/// Whether `bytes`, which start with `(`, start a tuple that closes, parses, and is followed
+/// as a tuple is — read afresh, outside any quote the bad tuple before it left open.
+pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool) -> Verdict {
+    let mut lexer = Lexer::default();
+    let mut depth = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        if i > VERIFY_LIMIT {
+            return Verdict::NotTuple;
+        }
+        if b == b'\n' {
+            match starts_insert_line(&bytes[i + 1..], eof) {
+                Some(true) => return Verdict::NotTuple,
+                Some(false) => {}
+                None => return Verdict::NeedMore,
+            }
+        }
+        let next = bytes.get(i + 1).copied();
+        if next.is_none() && !eof && matches!(b, b'-' | b'/' | b'*') {
+            return Verdict::NeedMore;
+        }
+        if !lexer.feed(b, next, backslash) {
+            continue;
+        }
+        match b {
+            b'(' => depth += 1,
+            b';' => return Verdict::NotTuple,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return match may_follow_tuple(&bytes[i + 1..], eof) {
+                        None => Verdict::NeedMore,
+                        Some(false) => Verdict::NotTuple,
+                        Some(true) => {
+                            let text = String::from_utf8_lossy(&bytes[..=i]);
+                            let parses = for_each_value(&text, backslash, &mut String::new(), &mut |_, _| {});
+                            if parses.is_ok() { Verdict::Tuple } else { Verdict::NotTuple }
+                        }
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    if eof { Verdict::NotTuple } else { Verdict::NeedMore }
+}
+
+/// Where a resynchronization may go on from.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Boundary {
+    /// A `(` after `)` and `,` (blanks between): a tuple may start here (to be verified).
+    Tuple,
+    /// A line starting an `INSERT`/`REPLACE` (at the byte after the newline), or the end of a
+    /// line that ends with `;`: a statement boundary.
+    Statement,
+}
+
+/// The state of the byte scan for boundaries, carried across reads: what the last bytes that
+/// were not blanks were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Seen {
+    #[default]
+    Other,
+    Close,
+    CloseComma,
+    Semicolon,
+}
+
+impl Seen {
+    /// Feeds byte `b` (at `bytes[i]`); returns the boundary it is, if any.
+    pub(super) fn feed(&mut self, b: u8) -> Option<Boundary> {
+        let (next, found) = match (b, *self) {
+            (b' ' | b'\t' | b'\r', state) => (state, None),
+            (b'\n', Seen::Semicolon) => (Seen::Other, Some(Boundary::Statement)),
+            (b'(', Seen::CloseComma) => (Seen::Other, Some(Boundary::Tuple)),
+            (b',', Seen::Close) => (Seen::CloseComma, None),
+            (b')', _) => (Seen::Close, None),
+            (b';', _) => (Seen::Semicolon, None),
+            (b'\n', state) => (state, None),
+            _ => (Seen::Other, None),
+        };
+        *self = next;
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_may_follow_a_tuple() {
+        for ok in [",(", ", \n (", ";", " ON DUPLICATE", "\nINSERT", ",-- c", " /* x */", ""] {
+            assert_eq!(may_follow_tuple(ok.as_bytes(), true), Some(true), "{ok:?}");
+        }
+        for bad in [",'x'", "'x'),(", "x,'b')", ")", ",2)"] {
+            assert_eq!(may_follow_tuple(bad.as_bytes(), true), Some(false), "{bad:?}");
+        }
+        assert_eq!(may_follow_tuple(b",  ", false), None);
+        assert_eq!(may_follow_tuple(b" O", false), None);
+    }
+
+    #[test]
+    fn candidate_tuples_are_verified() {
+        assert_eq!(verify_tuple(b"(2,'b'),(3,'c');", true, true), Verdict::Tuple);
+        assert_eq!(verify_tuple(b"(2,'b');", true, true), Verdict::Tuple);
+        assert_eq!(verify_tuple(b"(ok', 'a'b'),(2,'c')", true, true), Verdict::NotTuple);
+        assert_eq!(verify_tuple(b"(2,'b'", true, false), Verdict::NeedMore);
+        assert_eq!(verify_tuple(b"(2,'b;\nINSERT INTO t VALUES (1);", true, true), Verdict::NotTuple);
+    }
+
+    #[test]
+    fn boundaries_are_found_across_blanks() {
+        let found: Vec<(usize, Boundary)> = {
+            let mut seen = Seen::default();
+            b"(1,'a') ,\n (2);\nX"
+                .iter()
+                .enumerate()
+                .filter_map(|(i, &b)| seen.feed(b).map(|f| (i, f)))
+                .collect()
+        };
+        assert_eq!(found, [(11, Boundary::Tuple), (15, Boundary::Statement)]);
+    }
+}

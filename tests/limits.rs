@@ -192,3 +192,25 @@ fn running_out_of_memory_is_exit_2_with_a_message_not_an_abort() {
     );
     assert!(!stderr.contains("memory allocation of"), "not Rust's abort message: {stderr}");
 }
+
+#[test]
+fn a_json_record_of_small_nested_arrays_is_too_large_to_hold_in_bounded_memory() {
+    let (_s, watch) = watch();
+    // `[],` is 3 bytes of text and a node of 32 bytes or more: 20 MB of it took 2.3 GB, 60 MB
+    // aborted. Each is one bad record now, and the record after it is still read.
+    for megabytes in [20, 60] {
+        let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], move |w| {
+            w.write_all(b"{\"a\":[").unwrap();
+            let chunk = b"[],".repeat(1 << 20);
+            for _ in 0..megabytes / 3 {
+                w.write_all(&chunk).unwrap();
+            }
+            w.write_all(b"[]]}\n{\"nik\":\"3201014107900001\"}\n").unwrap();
+        });
+        let report = json(&out);
+        eprintln!("{megabytes} MB: peak RSS {rss} KiB");
+        assert_eq!(code, 1, "{megabytes} MB: the record after it still matched");
+        assert_eq!(report["summary"]["bad_records"], 1, "{megabytes} MB");
+        assert!(rss < MAX_RSS_KIB, "{megabytes} MB: peak RSS {rss} KiB");
+    }
+}

@@ -6,11 +6,23 @@
 //! members in key order, the last of duplicate keys winning, as `serde_json::Map` (a `BTreeMap`
 //! without the `preserve_order` feature) holds them; numbers exactly as written
 //! (`arbitrary_precision`).
+//!
+//! The tree a record builds is bounded ([`MAX_TREE_BYTES`]): its cost is counted as it grows,
+//! and a record whose tree would outgrow the bound is refused before the allocation is made.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
+
+/// The most memory the tree of one record may take. Its text may be up to 64 MiB, but a text of
+/// small nested arrays (`[[],[],…]`) costs 10 to 40 times its bytes as nodes (2.3 GB for 20 MB).
+pub const MAX_TREE_BYTES: usize = 64 << 20;
+/// Why a record over [`MAX_TREE_BYTES`] is bad.
+const TOO_LARGE: &str = "JSON record too large to hold";
+/// What an allocator takes beyond the bytes asked for.
+const ALLOCATION_OVERHEAD: usize = 16;
 
 /// How `arbitrary_precision` hands a number to a visitor: a one-member map with this key and
 /// the number's text as value (`serde_json::Value`'s visitor checks for the same key).
@@ -31,15 +43,27 @@ pub enum Node<'a> {
 
 /// Parses a record that must be one JSON object.
 pub fn parse_object(record: &str) -> Result<Members<'_>, &'static str> {
-    let node: Node<'_> = serde_json::from_str(record).map_err(|e| {
-        if e.is_eof() {
-            "JSON ends in the middle of a value"
-        } else if e.to_string().starts_with("recursion limit") {
-            "JSON nested too deeply"
-        } else {
-            "not valid JSON"
-        }
-    })?;
+    parse_object_within(record, MAX_TREE_BYTES)
+}
+
+/// [`parse_object`], with the tree bounded by `budget` bytes.
+fn parse_object_within(record: &str, budget: usize) -> Result<Members<'_>, &'static str> {
+    let budget = Budget(Cell::new(budget));
+    let mut deserializer = serde_json::Deserializer::from_str(record);
+    let node = Nested { budget: &budget, record: true }
+        .deserialize(&mut deserializer)
+        .and_then(|node| deserializer.end().map(|()| node))
+        .map_err(|e| {
+            if e.is_eof() {
+                "JSON ends in the middle of a value"
+            } else if e.to_string().starts_with("recursion limit") {
+                "JSON nested too deeply"
+            } else if e.to_string().starts_with(TOO_LARGE) {
+                TOO_LARGE
+            } else {
+                "not valid JSON"
+            }
+        })?;
     match node {
         Node::Object(members) => Ok(members),
         _ => Err("not a JSON object"),
@@ -73,28 +97,51 @@ fn for_each_leaf(value: &Node<'_>, path: &mut String, f: &mut dyn FnMut(&str, &s
     }
 }
 
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor { record: true })
+/// Bytes the record's tree may still take.
+struct Budget(Cell<usize>);
+
+impl Budget {
+    /// Takes `bytes` (and an allocation's overhead) from the budget, or fails when it is spent.
+    fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
+        let left =
+            self.0.get().checked_sub(bytes + ALLOCATION_OVERHEAD).ok_or_else(|| E::custom(TOO_LARGE))?;
+        self.0.set(left);
+        Ok(())
+    }
+
+    /// Makes room for one more item in `items`, paying for the growth before it is allocated.
+    fn room_for_one<T, E: de::Error>(&self, items: &mut Vec<T>) -> Result<(), E> {
+        if items.len() == items.capacity() {
+            let more = items.capacity().max(4);
+            self.charge(more * std::mem::size_of::<T>())?;
+            items.reserve_exact(more);
+        }
+        Ok(())
+    }
+
+    /// Text the tree owns (a number, or a string with escapes), paid for.
+    fn owned<'de, E: de::Error>(&self, text: String) -> Result<Node<'de>, E> {
+        self.charge(text.capacity())?;
+        Ok(Node::Text(Cow::Owned(text)))
     }
 }
 
-/// Reads a value nested in the record.
-struct Nested;
-
-impl<'de> de::DeserializeSeed<'de> for Nested {
-    type Value = Node<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
-        deserializer.deserialize_any(NodeVisitor { record: false })
-    }
-}
-
-struct NodeVisitor {
+/// Reads a value of the record, within its budget.
+#[derive(Clone, Copy)]
+struct Nested<'b> {
+    budget: &'b Budget,
     /// The record's own object (not one nested in it): room for its members is made at once.
     record: bool,
 }
 
-impl<'de> Visitor<'de> for NodeVisitor {
+impl<'de> DeserializeSeed<'de> for Nested<'_> {
+    type Value = Node<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nested<'_> {
     type Value = Node<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -109,35 +156,35 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Other)
     }
 
-    fn visit_i64<E>(self, n: i64) -> Result<Node<'de>, E> {
-        Ok(Node::Text(Cow::Owned(n.to_string())))
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Node<'de>, E> {
+        self.budget.owned(n.to_string())
     }
 
-    fn visit_u64<E>(self, n: u64) -> Result<Node<'de>, E> {
-        Ok(Node::Text(Cow::Owned(n.to_string())))
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Node<'de>, E> {
+        self.budget.owned(n.to_string())
     }
 
-    fn visit_f64<E>(self, n: f64) -> Result<Node<'de>, E> {
-        Ok(Node::Text(Cow::Owned(
-            serde_json::Number::from_f64(n).map_or_else(String::new, |n| n.to_string()),
-        )))
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Node<'de>, E> {
+        self.budget.owned(serde_json::Number::from_f64(n).map_or_else(String::new, |n| n.to_string()))
     }
 
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'de>, E> {
         Ok(Node::Text(Cow::Borrowed(s)))
     }
 
-    fn visit_str<E>(self, s: &str) -> Result<Node<'de>, E> {
-        Ok(Node::Text(Cow::Owned(s.to_string())))
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Node<'de>, E> {
+        self.budget.owned(s.to_string())
     }
 
-    fn visit_string<E>(self, s: String) -> Result<Node<'de>, E> {
-        Ok(Node::Text(Cow::Owned(s)))
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Node<'de>, E> {
+        self.budget.owned(s)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+        let nested = Nested { record: false, ..self };
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Nested)? {
+        while let Some(item) = seq.next_element_seed(nested)? {
+            self.budget.room_for_one(&mut items)?;
             items.push(item);
         }
         Ok(Node::Array(items))
@@ -152,18 +199,23 @@ impl<'de> Visitor<'de> for NodeVisitor {
             // As `Value` reads it: parsed, and written back the way serde_json writes it.
             let text: String = map.next_value()?;
             let number = text.parse::<serde_json::Number>().map_err(de::Error::custom)?;
-            return Ok(Node::Text(Cow::Owned(number.to_string())));
+            return self.budget.owned(number.to_string());
         }
         // Room for a typical record's members at once (a `Vec` grown from one made an NDJSON
         // scan 12 % slower); nested objects, which a hostile record may hold millions of, get
         // no more than a `BTreeMap` node would take.
-        let mut members = Vec::with_capacity(if self.record { 16 } else { 4 });
-        members.push((first, map.next_value_seed(Nested)?));
+        let nested = Nested { record: false, ..self };
+        let capacity = if self.record { 16 } else { 4 };
+        self.budget.charge(capacity * std::mem::size_of::<(Cow<'_, str>, Node<'_>)>())?;
+        let mut members = Vec::with_capacity(capacity);
+        members.push((first, map.next_value_seed(nested)?));
         // Duplicate keys are dropped whenever the list has doubled, so that an object of one
         // key repeated millions of times holds one member, as a `BTreeMap` would.
         let mut compact_at = 64;
         while let Some(Key(key)) = map.next_key()? {
-            members.push((key, map.next_value_seed(Nested)?));
+            let value = map.next_value_seed(nested)?;
+            self.budget.room_for_one(&mut members)?;
+            members.push((key, value));
             if members.len() == compact_at {
                 in_key_order(&mut members);
                 compact_at = (members.len() * 2).max(64);
@@ -286,5 +338,15 @@ mod tests {
         );
         let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
         assert_eq!(parse_object(&deep).err(), Some("JSON nested too deeply"));
+    }
+
+    #[test]
+    fn a_record_of_small_nested_arrays_is_too_large_to_hold_not_gigabytes() {
+        // 9 MB of `[],` would be 3 million nodes: over 64 MiB as a tree.
+        let record = format!("{{\"a\":[{}[]]}}", "[],".repeat(3_000_000));
+        assert_eq!(parse_object(&record).err(), Some("JSON record too large to hold"));
+        let small = format!("{{\"a\":[{}[0]],\"nik\":\"1\"}}", "[0],".repeat(1000));
+        assert_eq!(parse_object_within(&small, 1 << 16).err(), Some("JSON record too large to hold"));
+        assert!(parse_object_within(&small, 1 << 20).is_ok());
     }
 }

@@ -19,6 +19,9 @@ use std::collections::HashMap;
 use std::io::Read;
 
 mod node;
+mod resync;
+
+use resync::{AtBoundary, Grammar, Tok, Verdict};
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 /// A top-level JSON value that is neither an array nor an object is read whole only up to this
@@ -188,6 +191,11 @@ enum Phase {
     Records {
         depth: usize,
     },
+    /// After an element that did not parse: looking for the next one of the array at `depth`.
+    Resync {
+        depth: usize,
+        at: AtBoundary,
+    },
     /// After the records array, skipping the rest of the enclosing object.
     Rest,
     /// After the top-level value: only whitespace may follow.
@@ -222,6 +230,11 @@ pub struct ArraySplitter {
     max_record: usize,
     /// The line where the last top-level value ended.
     ended_on_line: u64,
+    /// The tokens of the current element so far, checked as they come.
+    grammar: Grammar,
+    /// Where the token [`Self::next_token`] returned last starts, and where the one before it did.
+    token_start: usize,
+    last_token: usize,
 }
 
 /// What the structural scan stopped at.
@@ -255,6 +268,9 @@ impl ArraySplitter {
             next_record: 1,
             max_record: MAX_RECORD_BYTES,
             ended_on_line: 0,
+            grammar: Grammar::default(),
+            token_start: 0,
+            last_token: 0,
         }
     }
 
@@ -300,6 +316,7 @@ impl ArraySplitter {
                 continue;
             }
             let Some(&b) = self.buf.get(self.pos) else { return Token::NeedMore };
+            self.token_start = self.pos;
             self.advance(self.pos + 1);
             match b {
                 b' ' | b'\t' | b'\n' | b'\r' => {}
@@ -371,6 +388,52 @@ impl ArraySplitter {
     fn push_bad(&mut self, batch: &mut Batch, line: u64, reason: &'static str) {
         batch.spans.push(Span::bad(self.next_record, line, reason));
         self.next_record += 1;
+    }
+
+    /// The element at `start` broke the token grammar: one bad record, then a resynchronization
+    /// from the token before the one that broke it (a stray `"` swallows the next element's start
+    /// into a string, which a fresh read finds again), or from here when it was too large to keep.
+    fn fail_element(&mut self, batch: &mut Batch, depth: usize, start: usize, line: u64) {
+        let reason = if self.oversized { "record larger than 64 MiB" } else { "JSON element does not parse" };
+        self.push_bad(batch, line, reason);
+        let from = if self.oversized { self.token_start } else { self.last_token.max(start + 1) };
+        let from = from.min(self.pos);
+        self.line -= self.buf[from..self.pos].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos = from;
+        self.depth = depth;
+        self.in_string = false;
+        self.escaped = false;
+        self.item = None;
+        self.oversized = false;
+        self.phase = Phase::Resync { depth, at: AtBoundary::default() };
+    }
+
+    /// After a bad element: on to the first `{` (after `,` or `}`, or first on its line) that
+    /// starts a whole element read afresh; `false` when more input is needed.
+    fn resync(&mut self, depth: usize, mut at: AtBoundary) -> bool {
+        let mut i = self.pos;
+        while i < self.buf.len() {
+            if at.feed(self.buf[i]) {
+                match resync::verify_element(&self.buf[i..], self.eof) {
+                    Verdict::Element => {
+                        self.advance(i);
+                        self.phase = Phase::Records { depth };
+                        self.expect_element = false;
+                        return true;
+                    }
+                    Verdict::NeedMore => {
+                        self.advance(i);
+                        self.phase = Phase::Resync { depth, at: AtBoundary(true) };
+                        return false;
+                    }
+                    Verdict::NotElement => {}
+                }
+            }
+            i += 1;
+        }
+        self.advance(self.buf.len());
+        self.phase = Phase::Resync { depth, at };
+        false
     }
 
     /// Runs the phases until the batch is full (`true`) or more input is needed (`false`).
@@ -488,26 +551,60 @@ impl ArraySplitter {
                                 self.advance(at);
                                 self.item = Some((at, self.line));
                                 self.expect_element = false;
+                                self.grammar.reset();
+                                self.last_token = at;
                             }
                         }
                     }
                     let Some((start, line)) = self.item else { continue };
                     let before = self.pos;
-                    match self.next_token() {
+                    let token = self.next_token();
+                    let tok = match token {
                         Token::NeedMore => {
                             if self.buf.len() - start > self.max_record {
                                 self.oversized = true;
                             }
                             return false;
                         }
-                        // A `,` at the array's own depth ends the element…
-                        Token::Structural(b',') if self.depth == depth => {
+                        Token::Structural(b) => match b {
+                            b'{' | b'[' => Tok::Open(b),
+                            b'}' | b']' => Tok::Close(b),
+                            b',' => Tok::Comma,
+                            _ => Tok::Colon,
+                        },
+                        Token::Scalar if self.in_string => Tok::Str,
+                        Token::Scalar => Tok::Bare,
+                    };
+                    if !self.grammar.done() {
+                        if self.grammar.feed(tok) {
+                            self.last_token = self.token_start;
+                        } else {
+                            self.fail_element(batch, depth, start, line);
+                        }
+                        continue;
+                    }
+                    match tok {
+                        // After a whole element, a `,`…
+                        Tok::Comma => {
+                            // …then the next element; a key there (`{"a":1}, "b":2}`: a stray `}`)
+                            // means the element went on past its `}`.
+                            match self.peek() {
+                                None if !self.eof => {
+                                    self.pos -= 1;
+                                    return false;
+                                }
+                                Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
+                                    self.fail_element(batch, depth, start, line);
+                                    continue;
+                                }
+                                _ => {}
+                            }
                             self.item = None;
                             self.push_record(batch, start, line, before);
                             self.expect_element = true;
                         }
-                        // …and so does the `]` that closes the array.
-                        Token::Structural(b']') if self.depth == depth - 1 => {
+                        // …or the `]` that closes the array.
+                        Tok::Close(b']') => {
                             self.item = None;
                             self.push_record(batch, start, line, before);
                             if depth == 1 {
@@ -516,8 +613,14 @@ impl ArraySplitter {
                                 self.phase = Phase::Rest;
                             }
                         }
-                        _ => {}
+                        _ => self.fail_element(batch, depth, start, line),
                     }
+                }
+                Phase::Resync { depth, at } => {
+                    if self.resync(depth, at) {
+                        continue;
+                    }
+                    return false;
                 }
                 Phase::Rest => match self.next_token() {
                     Token::NeedMore => {
@@ -565,6 +668,8 @@ impl ArraySplitter {
                 let line = self.line;
                 self.push_bad(batch, line, "JSON ends in the middle of a value");
             }
+            // The bad element was counted; what followed it had no whole element.
+            Phase::Resync { .. } => {}
             Phase::Records { .. } | Phase::Seek { .. } | Phase::Rest => {
                 let line = self.item.map_or(self.line, |(_, line)| line);
                 self.item = None;
@@ -593,6 +698,8 @@ impl ArraySplitter {
     /// Offsets after the first `keep` bytes were dropped.
     fn rebase(&mut self, keep: usize) {
         self.pos -= keep;
+        self.last_token = self.last_token.saturating_sub(keep);
+        self.token_start = self.token_start.saturating_sub(keep);
         if let Some((start, line)) = self.item {
             self.item = Some((start.saturating_sub(keep), line));
         }

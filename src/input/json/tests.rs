@@ -190,3 +190,63 @@ fn a_long_top_level_scalar_is_one_bad_record() {
 
 /// Bytes read at a time by the splitter (see `read_chunk`).
 const READ: usize = 256 << 10;
+
+/// (record, line, text or reason) of each record, for the resynchronization tests.
+fn texts(doc: &str) -> Vec<(u64, Result<String, &'static str>)> {
+    records(doc).into_iter().map(|(record, _, text)| (record, text)).collect()
+}
+
+const BAD: Result<String, &str> = Err("JSON element does not parse");
+
+#[test]
+fn a_stray_quote_in_one_element_loses_only_that_element() {
+    // Minified: the next element's start is swallowed into the string the stray quote opened.
+    assert_eq!(
+        texts(r#"[{"a":"1"},{"b":"x"y"},{"c":"3"},{"d":"4"}]"#),
+        [
+            (1, Ok(r#"{"a":"1"}"#.into())),
+            (2, BAD),
+            (3, Ok(r#"{"c":"3"}"#.into())),
+            (4, Ok(r#"{"d":"4"}"#.into()))
+        ]
+    );
+    assert_eq!(
+        texts(r#"[{"a":"1"},{"b":"x},{"c":"3"},{"d":"4"}]"#),
+        [
+            (1, Ok(r#"{"a":"1"}"#.into())),
+            (2, BAD),
+            (3, Ok(r#"{"c":"3"}"#.into())),
+            (4, Ok(r#"{"d":"4"}"#.into()))
+        ]
+    );
+    // Pretty-printed, in a wrapper object: lines stay right.
+    let got = records("{\"data\": [\n  {\"a\": \"1\"},\n  {\"b\": \"x},\n  {\"c\": \"3\"}\n]}\n");
+    assert_eq!(got, [(1, 2, Ok("{\"a\": \"1\"}".into())), (2, 3, BAD), (3, 4, Ok("{\"c\": \"3\"}".into()))]);
+}
+
+#[test]
+fn a_stray_brace_in_one_element_loses_only_that_element() {
+    let ok = |s: &str| Ok::<String, &str>(s.into());
+    assert_eq!(
+        texts(r#"[{"a":1},{"b":{,"x":2},{"c":3}]"#),
+        [(1, ok(r#"{"a":1}"#)), (2, BAD), (3, ok(r#"{"c":3}"#))]
+    );
+    assert_eq!(
+        texts(r#"[{"a":1},{"b":2}},{"c":3}]"#),
+        [(1, ok(r#"{"a":1}"#)), (2, BAD), (3, ok(r#"{"c":3}"#))]
+    );
+    // A `}` that closes the element early: the rest of it is no element of its own.
+    assert_eq!(
+        texts(r#"[{"a":1},{"b":2}, "n":"3201014107900001"},{"c":3}]"#),
+        [(1, ok(r#"{"a":1}"#)), (2, BAD), (3, ok(r#"{"c":3}"#))]
+    );
+    // Nested objects of the bad element are not taken for elements.
+    assert_eq!(texts(r#"[{"v":[{"x":1},{"y":2}],"b":"x"y"},{"c":3}]"#), [(1, BAD), (2, ok(r#"{"c":3}"#))]);
+    // A missing comma: the first is lost, the second read.
+    assert_eq!(texts(r#"[{"a":1}{"c":3}]"#), [(1, BAD), (2, ok(r#"{"c":3}"#))]);
+}
+
+#[test]
+fn a_bad_last_element_is_one_bad_record() {
+    assert_eq!(texts(r#"[{"a":1},{"b":"x"y}]"#), [(1, Ok(r#"{"a":1}"#.into())), (2, BAD)]);
+}

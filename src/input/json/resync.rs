@@ -1,0 +1,246 @@
+//! Finding the way back after a JSON array element that does not parse (STYLE habit 15): a
+//! token grammar that notices a broken element where it breaks, and the test of a place where
+//! an element provably starts again.
+
+/// An element that begins here is given up on if it has not closed within this many bytes: a
+/// resynchronization never holds more, and a longer element right after a bad one is lost with
+/// it.
+pub(super) const VERIFY_LIMIT: usize = 1 << 20;
+
+/// One token of a JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tok {
+    /// `{` or `[`.
+    Open(u8),
+    /// `}` or `]`.
+    Close(u8),
+    Comma,
+    Colon,
+    Str,
+    /// A number, `true`, `false`, `null` (or a word that is none of them: the parser's to judge).
+    Bare,
+}
+
+/// What may come next.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Expect {
+    #[default]
+    Value,
+    ValueOrClose,
+    KeyOrClose,
+    Key,
+    Colon,
+    CommaOrClose,
+    Done,
+}
+
+/// The token grammar of one JSON value: which token may follow which, and which bracket closes
+/// which. A corrupt element (a stray `"`, `{`, `}`, a value cut short) breaks it at once or within
+/// a token or two.
+#[derive(Debug, Default)]
+pub(super) struct Grammar {
+    open: Vec<u8>,
+    expect: Expect,
+}
+
+impl Grammar {
+    /// The value is whole.
+    pub(super) fn done(&self) -> bool {
+        self.expect == Expect::Done
+    }
+
+    pub(super) fn reset(&mut self) {
+        self.open.clear();
+        self.expect = Expect::Value;
+    }
+
+    /// Feeds the next token; `false` when it cannot follow.
+    pub(super) fn feed(&mut self, tok: Tok) -> bool {
+        use Expect::*;
+        self.expect = match (self.expect, tok) {
+            (Value | ValueOrClose, Tok::Open(b)) => {
+                self.open.push(b);
+                if b == b'{' { KeyOrClose } else { ValueOrClose }
+            }
+            (Value | ValueOrClose, Tok::Str | Tok::Bare) => self.after_value(),
+            (KeyOrClose | Key, Tok::Str) => Colon,
+            (Colon, Tok::Colon) => Value,
+            (CommaOrClose, Tok::Comma) => {
+                if self.open.last() == Some(&b'{') {
+                    Key
+                } else {
+                    Value
+                }
+            }
+            (ValueOrClose | KeyOrClose | CommaOrClose, Tok::Close(b)) if self.closes(b) => {
+                self.open.pop();
+                self.after_value()
+            }
+            _ => return false,
+        };
+        true
+    }
+
+    fn closes(&self, close: u8) -> bool {
+        let open = if close == b'}' { b'{' } else { b'[' };
+        self.open.last() == Some(&open)
+    }
+
+    fn after_value(&self) -> Expect {
+        if self.open.is_empty() { Expect::Done } else { Expect::CommaOrClose }
+    }
+}
+
+/// What a look at the bytes from a candidate `{` found.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// A whole value that parses, followed by `,` or `]`.
+    Element,
+    NotElement,
+    NeedMore,
+}
+
+fn is_delimiter(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':')
+}
+
+/// Whether `bytes`, which start with `{`, start a whole element: read afresh (outside any string
+/// the bad element left open) it closes within [`VERIFY_LIMIT`], parses, and is followed by `,`
+/// or `]`.
+pub(super) fn verify_element(bytes: &[u8], eof: bool) -> Verdict {
+    let undecided = if eof { Verdict::NotElement } else { Verdict::NeedMore };
+    let mut grammar = Grammar::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if i > VERIFY_LIMIT {
+            return Verdict::NotElement;
+        }
+        let b = bytes[i];
+        let tok = match b {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'"' => {
+                let mut j = i + 1;
+                loop {
+                    match bytes.get(j) {
+                        None => return undecided,
+                        // A raw line break is never inside a JSON string.
+                        Some(b'\n') => return Verdict::NotElement,
+                        Some(b'\\') => j += 2,
+                        Some(b'"') => break,
+                        Some(_) => j += 1,
+                    }
+                }
+                i = j + 1;
+                Tok::Str
+            }
+            b'{' | b'[' => {
+                i += 1;
+                Tok::Open(b)
+            }
+            b'}' | b']' => {
+                i += 1;
+                Tok::Close(b)
+            }
+            b',' => {
+                i += 1;
+                Tok::Comma
+            }
+            b':' => {
+                i += 1;
+                Tok::Colon
+            }
+            _ => {
+                let len = bytes[i..].iter().take_while(|&&c| !is_delimiter(c)).count();
+                if i + len == bytes.len() && !eof {
+                    return Verdict::NeedMore;
+                }
+                i += len;
+                Tok::Bare
+            }
+        };
+        if !grammar.feed(tok) {
+            return Verdict::NotElement;
+        }
+        if grammar.done() {
+            let next = bytes[i..].iter().find(|c| !c.is_ascii_whitespace());
+            return match next {
+                None => undecided,
+                Some(b',' | b']') => {
+                    if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[..i]).is_ok() {
+                        Verdict::Element
+                    } else {
+                        Verdict::NotElement
+                    }
+                }
+                Some(_) => Verdict::NotElement,
+            };
+        }
+    }
+    undecided
+}
+
+/// Whether the bytes scanned last put a `{` at an element's start: after `,`, after `}`, or
+/// first on its line. Carried across reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct AtBoundary(pub(super) bool);
+
+impl AtBoundary {
+    /// Feeds byte `b`; `true` when it is a `{` where an element may start (to be verified).
+    pub(super) fn feed(&mut self, b: u8) -> bool {
+        let candidate = b == b'{' && self.0;
+        match b {
+            b' ' | b'\t' | b'\r' => {}
+            b',' | b'}' | b'\n' => self.0 = true,
+            _ => self.0 = false,
+        }
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grammar_accepts(tokens: &[Tok]) -> Option<bool> {
+        let mut g = Grammar::default();
+        for &t in tokens {
+            if !g.feed(t) {
+                return None;
+            }
+        }
+        Some(g.done())
+    }
+
+    #[test]
+    fn the_grammar_follows_json() {
+        use Tok::*;
+        let object = [Open(b'{'), Str, Colon, Open(b'['), Bare, Comma, Str, Close(b']'), Close(b'}')];
+        assert_eq!(grammar_accepts(&object), Some(true));
+        assert_eq!(grammar_accepts(&[Open(b'{'), Close(b'}')]), Some(true));
+        assert_eq!(grammar_accepts(&[Open(b'['), Close(b']')]), Some(true));
+        assert_eq!(grammar_accepts(&[Open(b'{'), Str, Colon, Str]), Some(false));
+        // A string then a word (a stray quote), a bracket closed by the other kind, a key that is
+        // no string, a `,` straight after `{`.
+        assert_eq!(grammar_accepts(&[Open(b'{'), Str, Colon, Str, Bare]), None);
+        assert_eq!(grammar_accepts(&[Open(b'{'), Str, Colon, Open(b'['), Close(b'}')]), None);
+        assert_eq!(grammar_accepts(&[Open(b'{'), Bare]), None);
+        assert_eq!(grammar_accepts(&[Open(b'{'), Comma]), None);
+        assert_eq!(grammar_accepts(&[Open(b'{'), Close(b']')]), None);
+        assert_eq!(grammar_accepts(&[Open(b'['), Close(b'}')]), None);
+    }
+
+    #[test]
+    fn candidate_elements_are_verified() {
+        assert_eq!(verify_element(b"{\"b\":[1,{}]},{", true), Verdict::Element);
+        assert_eq!(verify_element(b"{\"b\":2}\n]", true), Verdict::Element);
+        assert_eq!(verify_element(b"{\"b\":2} x", true), Verdict::NotElement);
+        assert_eq!(verify_element(b"{\"b\":tru},", true), Verdict::NotElement);
+        assert_eq!(verify_element(b"{\"b\":\"x\n\"},", true), Verdict::NotElement);
+        assert_eq!(verify_element(b"{\"b\":\"x", false), Verdict::NeedMore);
+        assert_eq!(verify_element(b"{\"b\":1", false), Verdict::NeedMore);
+        assert_eq!(verify_element(b"{\"b\":1}", false), Verdict::NeedMore);
+    }
+}

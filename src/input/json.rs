@@ -235,6 +235,9 @@ pub struct ArraySplitter {
     /// Where the token [`Self::next_token`] returned last starts, and where the one before it did.
     token_start: usize,
     last_token: usize,
+    /// A `{` the resynchronization must not take for an element's start: the stray one that broke
+    /// the element (`{"a":1,{"b":2}`: a `{` where a key should be).
+    stray_brace: Option<usize>,
 }
 
 /// What the structural scan stopped at.
@@ -271,6 +274,7 @@ impl ArraySplitter {
             grammar: Grammar::default(),
             token_start: 0,
             last_token: 0,
+            stray_brace: None,
         }
     }
 
@@ -393,7 +397,17 @@ impl ArraySplitter {
     /// The element at `start` broke the token grammar: one bad record, then a resynchronization
     /// from the token before the one that broke it (a stray `"` swallows the next element's start
     /// into a string, which a fresh read finds again), or from here when it was too large to keep.
-    fn fail_element(&mut self, batch: &mut Batch, depth: usize, start: usize, line: u64) {
+    /// A `stray` `{` (where a key should be) is not taken for the next element's start: the rest
+    /// of the bad element after it would read as one.
+    fn fail_element(
+        &mut self,
+        batch: &mut Batch,
+        depth: usize,
+        start: usize,
+        line: u64,
+        stray: Option<usize>,
+    ) {
+        self.stray_brace = stray;
         let reason = if self.oversized { "record larger than 64 MiB" } else { "JSON element does not parse" };
         self.push_bad(batch, line, reason);
         let from = if self.oversized { self.token_start } else { self.last_token.max(start + 1) };
@@ -413,9 +427,10 @@ impl ArraySplitter {
     fn resync(&mut self, depth: usize, mut at: AtBoundary) -> bool {
         let mut i = self.pos;
         while i < self.buf.len() {
-            if at.feed(self.buf[i]) {
+            if at.feed(self.buf[i]) && self.stray_brace != Some(i) {
                 match resync::verify_element(&self.buf[i..], self.eof) {
                     Verdict::Element => {
+                        self.stray_brace = None;
                         self.advance(i);
                         self.phase = Phase::Records { depth };
                         self.expect_element = false;
@@ -579,7 +594,8 @@ impl ArraySplitter {
                         if self.grammar.feed(tok) {
                             self.last_token = self.token_start;
                         } else {
-                            self.fail_element(batch, depth, start, line);
+                            let stray = (tok == Tok::Open(b'{')).then_some(self.token_start);
+                            self.fail_element(batch, depth, start, line, stray);
                         }
                         continue;
                     }
@@ -594,7 +610,7 @@ impl ArraySplitter {
                                     return false;
                                 }
                                 Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
-                                    self.fail_element(batch, depth, start, line);
+                                    self.fail_element(batch, depth, start, line, None);
                                     continue;
                                 }
                                 _ => {}
@@ -613,7 +629,7 @@ impl ArraySplitter {
                                 self.phase = Phase::Rest;
                             }
                         }
-                        _ => self.fail_element(batch, depth, start, line),
+                        _ => self.fail_element(batch, depth, start, line, None),
                     }
                 }
                 Phase::Resync { depth, at } => {
@@ -700,6 +716,7 @@ impl ArraySplitter {
         self.pos -= keep;
         self.last_token = self.last_token.saturating_sub(keep);
         self.token_start = self.token_start.saturating_sub(keep);
+        self.stray_brace = self.stray_brace.and_then(|at| at.checked_sub(keep));
         if let Some((start, line)) = self.item {
             self.item = Some((start.saturating_sub(keep), line));
         }

@@ -250,3 +250,13 @@ fn a_stray_brace_in_one_element_loses_only_that_element() {
 fn a_bad_last_element_is_one_bad_record() {
     assert_eq!(texts(r#"[{"a":1},{"b":"x"y}]"#), [(1, Ok(r#"{"a":1}"#.into())), (2, BAD)]);
 }
+
+#[test]
+fn a_stray_brace_before_a_key_does_not_make_the_rest_of_its_element_a_record() {
+    // The `{` where a key should be, closed by the element's own `}`, reads as an object, but it
+    // is the broken element's tail: found by the property test of one corrupt record.
+    assert_eq!(
+        texts(r#"[{"id":1,"nama":"x",{"nik":"1"},{"id":2}]"#),
+        [(1, BAD), (2, Ok(r#"{"id":2}"#.into()))]
+    );
+}

@@ -193,3 +193,93 @@ pub fn normalizers(bytes: &[u8]) {
         }
     });
 }
+
+/// How [`one_corrupt_record`] breaks its record.
+#[derive(Debug, Clone, Copy)]
+pub enum Corruption {
+    /// One stray byte (`(`, `'`, `"`, `{`, `}`…) inserted.
+    Insert(u8),
+    /// Some bytes removed: a value cut short, a quote or bracket lost.
+    Cut(usize),
+}
+
+/// The dump formats [`one_corrupt_record`] writes.
+#[derive(Debug, Clone, Copy)]
+pub enum Written {
+    /// `INSERT INTO t (id, nama, nik) VALUES (…),(…);`, `per_statement` tuples a statement, one
+    /// statement a line (as mysqldump writes).
+    Mysql {
+        per_statement: usize,
+    },
+    /// A JSON array of objects, minified on one line or one element a line.
+    Json {
+        pretty: bool,
+    },
+    Ndjson,
+}
+
+/// "One corrupted record loses at most that record" (issue 14): writes `records` (pairs of plain
+/// values: letters, digits, blanks) as a valid dump, corrupts the record at `victim` with
+/// `corruption` at `offset` bytes into it (strictly inside it: its first and last bytes are
+/// kept), and checks that every other record is still read with the same bytes, number and line.
+/// The corrupt record itself may be read changed, read as bad, or lost into the bad one.
+pub fn one_corrupt_record(
+    written: Written,
+    records: &[(String, String)],
+    victim: usize,
+    corruption: Corruption,
+    offset: usize,
+) {
+    let texts: Vec<String> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (nama, nik))| match written {
+            Written::Mysql { .. } => format!("({},'{nama}','{nik}')", i + 1),
+            Written::Json { .. } | Written::Ndjson => {
+                format!("{{\"id\":{},\"nama\":\"{nama}\",\"nik\":\"{nik}\"}}", i + 1)
+            }
+        })
+        .collect();
+    let victim = victim % texts.len();
+    let mut broken = texts.clone();
+    let text = &mut broken[victim];
+    let at = 1 + offset % (text.len() - 2);
+    match corruption {
+        Corruption::Insert(b) => text.insert(at, char::from(b)),
+        Corruption::Cut(n) => {
+            let end = (at + n.max(1)).min(text.len() - 1);
+            text.replace_range(at..end, "");
+        }
+    }
+    let (format, clean, dirty) = match written {
+        Written::Mysql { per_statement } => {
+            (Format::Sql, mysql(&texts, per_statement), mysql(&broken, per_statement))
+        }
+        Written::Json { pretty } => (Format::Json, json_array(&texts, pretty), json_array(&broken, pretty)),
+        Written::Ndjson => (Format::Ndjson, texts.join("\n") + "\n", broken.join("\n") + "\n"),
+    };
+    let clean = read_dump(format, Box::new(std::io::Cursor::new(clean.into_bytes())));
+    assert_eq!(clean.len(), texts.len(), "the clean dump is read whole");
+    assert!(clean.iter().all(|r| r.2.is_none()));
+    let dirty = read_dump(format, Box::new(std::io::Cursor::new(dirty.into_bytes())));
+    let victim = victim as u64 + 1;
+    for record in clean.iter().filter(|r| r.0 != victim) {
+        assert!(dirty.contains(record), "record {} is read as before: {:?}\n{dirty:?}", record.0, record);
+    }
+    assert!(dirty.len() <= clean.len(), "no record is made up: {dirty:?}");
+    assert!(
+        dirty.iter().all(|r| r.0 == victim || clean.contains(r)),
+        "nothing but the corrupt record changes"
+    );
+}
+
+fn mysql(tuples: &[String], per_statement: usize) -> String {
+    tuples
+        .chunks(per_statement.max(1))
+        .map(|chunk| format!("INSERT INTO `t` (`id`, `nama`, `nik`) VALUES {};\n", chunk.join(",")))
+        .collect()
+}
+
+fn json_array(elements: &[String], pretty: bool) -> String {
+    if pretty { format!("[\n  {}\n]\n", elements.join(",\n  ")) } else { format!("[{}]", elements.join(",")) }
+}

@@ -158,3 +158,48 @@ proptest! {
         prop_assert_eq!(canonical(Kind::Dob, &raw), Ok(format!("{y:04}-{m:02}-{d:02}")));
     }
 }
+
+mod corrupt_records {
+    use leakcheck::fuzzing::{Corruption, Written, one_corrupt_record};
+    use proptest::prelude::*;
+
+    /// Values as dumps hold them, without the bytes the corruptions insert.
+    fn values() -> impl Strategy<Value = Vec<(String, String)>> {
+        prop::collection::vec(("[A-Za-z ]{0,12}", "[0-9]{0,16}"), 2..12)
+    }
+
+    fn corruption(stray: &'static [u8]) -> impl Strategy<Value = Corruption> {
+        prop_oneof![
+            3 => prop::sample::select(stray).prop_map(Corruption::Insert),
+            1 => (1usize..12).prop_map(Corruption::Cut),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn one_corrupt_sql_tuple_loses_at_most_that_tuple(
+            records in values(), victim in 0usize..12, offset in 0usize..64,
+            corruption in corruption(b"()'\",;"), per_statement in 1usize..6,
+        ) {
+            one_corrupt_record(Written::Mysql { per_statement }, &records, victim, corruption, offset);
+        }
+
+        #[test]
+        fn one_corrupt_json_element_loses_at_most_that_element(
+            records in values(), victim in 0usize..12, offset in 0usize..64,
+            corruption in corruption(b"{}[]\",:"), pretty in any::<bool>(),
+        ) {
+            one_corrupt_record(Written::Json { pretty }, &records, victim, corruption, offset);
+        }
+
+        #[test]
+        fn one_corrupt_ndjson_line_loses_at_most_that_line(
+            records in values(), victim in 0usize..12, offset in 0usize..64,
+            corruption in corruption(b"{}[]\",:"),
+        ) {
+            one_corrupt_record(Written::Ndjson, &records, victim, corruption, offset);
+        }
+    }
+}

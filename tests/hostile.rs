@@ -393,3 +393,53 @@ fn short_identifiers_are_never_shown_whole_in_any_report() {
         }
     }
 }
+
+#[test]
+fn one_malformed_record_in_the_middle_loses_only_that_record() {
+    // Issue 14: one stray `(` in one MySQL tuple lost the rest of the file; one malformed element
+    // of a JSON array, every element after it. The person after the bad record must be found,
+    // and the warning names the input and line of the bad one, never its contents.
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n3174051203880003\n");
+    for (name, text, bad_line) in [
+        (
+            "paren.sql",
+            "INSERT INTO p (nik,nama) VALUES ('1','A'),\n('3271010101900009',('Budi'),('3201014107900001','C');\n\
+             INSERT INTO p (nik,nama) VALUES ('3174051203880003','D');\n",
+            2,
+        ),
+        (
+            "quote.sql",
+            "INSERT INTO p (nik,nama) VALUES ('1','A'),('3271010101900009','Bu'di'),('3201014107900001','C');\n\
+             INSERT INTO p (nik,nama) VALUES ('3174051203880003','D');\n",
+            1,
+        ),
+        (
+            "quote.json",
+            "[\n{\"nik\":\"1\"},\n{\"nik\":\"3271010101900009\",\"nama\":\"Bu},\n{\"nik\":\"3201014107900001\"},\n\
+             {\"nik\":\"3174051203880003\"}\n]\n",
+            3,
+        ),
+        (
+            "brace.json",
+            "{\"data\":[{\"nik\":\"1\"},{\"nik\":{\"3271010101900009\"},{\"nik\":\"3201014107900001\"},\
+             {\"nik\":\"3174051203880003\"}]}",
+            1,
+        ),
+    ] {
+        let dump = s.write(name, text);
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["records"], 4, "{name}");
+        assert_eq!(report["summary"]["bad_records"], 1, "{name}");
+        assert_eq!(report["summary"]["exposed_records"], 2, "{name}: both people after the bad record");
+        let records: Vec<u64> =
+            report["exposures"].as_array().unwrap().iter().map(|e| e["record"].as_u64().unwrap()).collect();
+        assert_eq!(records, [3, 4], "{name}: record numbers after the bad one stay right");
+        assert!(stderr.contains(&format!("{name}:{bad_line}: bad record 2")), "{name}: {stderr}");
+        assert!(!stderr.contains("3271010101900009") && !stderr.contains("Bu"), "{name}: {stderr}");
+    }
+}

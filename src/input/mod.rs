@@ -170,6 +170,9 @@ pub struct Layout {
     pub copy: bool,
     /// Backslash escapes inside quoted strings (MySQL), or only doubled quotes (PostgreSQL).
     pub backslash_escapes: bool,
+    /// The fields each `COPY` line has, when the `COPY` or the table's `CREATE TABLE` names its
+    /// columns: a line with more or fewer is a bad record.
+    pub copy_fields: Option<usize>,
 }
 
 /// A run of whole records: their bytes and where each one is.

@@ -656,6 +656,9 @@ impl SqlSplitter {
         columns: Option<Vec<String>>,
         copy: bool,
     ) -> Result<Arc<Layout>, InputError> {
+        // Only a COPY's own column list says how many fields its lines have (a `CREATE TABLE`
+        // may have been read wrong, or changed by a later `ALTER TABLE`).
+        let copy_fields = columns.as_ref().filter(|_| copy).map(Vec::len);
         let names = columns.or_else(|| self.tables.get(table).cloned());
         let key =
             format!("{table}\u{0}{}\u{0}{copy}", names.as_ref().map(|n| n.join("\u{1}")).unwrap_or_default());
@@ -714,6 +717,7 @@ impl SqlSplitter {
             roles,
             copy,
             backslash_escapes: self.backslash,
+            copy_fields,
         });
         self.layouts.insert(key, layout.clone());
         Ok(layout)
@@ -1132,6 +1136,10 @@ fn read_row(
     emit: &mut dyn FnMut(usize, SqlValue<'_>),
 ) -> Result<(), &'static str> {
     if layout.copy {
+        let fields = memchr::memchr_iter(b'\t', record.as_bytes()).count() + 1;
+        if layout.copy_fields.is_some_and(|n| n != fields) {
+            return Err("COPY row has the wrong number of fields");
+        }
         for_each_copy_field(record, scratch, emit);
         Ok(())
     } else {

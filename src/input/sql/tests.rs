@@ -344,3 +344,31 @@ fn a_tuple_cut_by_the_end_of_a_line_keeps_the_next_statements() {
         ]
     );
 }
+
+#[test]
+fn a_copy_row_with_the_wrong_number_of_fields_is_a_bad_record() {
+    // A raw line break inside a value splits one row in two: neither half is read with the
+    // wrong columns (the NIK as a name), and the rows after them are read as before.
+    let dump = "COPY public.p (id, nama, nik) FROM stdin;\n1\tSiti\t3201014107900001\n2\tBudi\nSantoso\t3174051203880003\n\
+        3\tAni\t3271010101900009\n\\.\n";
+    let mut s =
+        SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "t".into(), Vec::new());
+    let mut batch = Batch::default();
+    s.next_batch(&mut batch, BatchLimits::STEADY).unwrap();
+    let got: Vec<Result<Vec<String>, &str>> = batch
+        .spans
+        .iter()
+        .map(|span| {
+            let mut values = Vec::new();
+            SqlExtractor
+                .extract(&batch.record_text(span), batch.layout(span), &mut String::new(), &mut |kind, v| {
+                    values.push(format!("{kind:?}={v}"))
+                })
+                .map(|()| values)
+        })
+        .collect();
+    let bad = Err("COPY row has the wrong number of fields");
+    assert_eq!(got.len(), 4);
+    assert_eq!((&got[1], &got[2]), (&bad, &bad));
+    assert_eq!(got[3], Ok(vec!["Name=Ani".to_string(), "Nik=3271010101900009".to_string()]));
+}

@@ -627,6 +627,11 @@ impl SqlSplitter {
             }
         };
         let text = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
+        if text.starts_with(b"COPY ") && parse_copy_head(&String::from_utf8_lossy(text)).is_some() {
+            // The block before lost its `\.`: the next one starts here, with its own columns.
+            self.mode = Mode::Top;
+            return Step::Continue;
+        }
         if text == b"\\." {
             self.advance(self.pos + (end + 1).min(rest.len()));
             self.mode = Mode::Top;

@@ -372,3 +372,13 @@ fn a_copy_row_with_the_wrong_number_of_fields_is_a_bad_record() {
     assert_eq!((&got[1], &got[2]), (&bad, &bad));
     assert_eq!(got[3], Ok(vec!["Name=Ani".to_string(), "Nik=3271010101900009".to_string()]));
 }
+
+#[test]
+fn a_copy_block_that_lost_its_end_marker_ends_at_the_next_copy() {
+    let dump = "COPY public.a (id, nama) FROM stdin;\n1\tSiti\n\n--\n-- Data for Name: b\n--\n\n\
+        COPY public.b (nik, id) FROM stdin;\n3201014107900001\t1\n\\.\n";
+    let got = rows(dump);
+    let last = got.last().unwrap();
+    assert_eq!(last.2, vec![Some(Kind::Nik), None], "b's row is read with b's columns: {got:?}");
+    assert_eq!(last.3, Ok("3201014107900001\t1".into()));
+}

@@ -219,6 +219,9 @@ pub struct ArraySplitter {
     phase: Phase,
     depth: usize,
     in_string: bool,
+    /// Inside a bare scalar (number, `true`…) that the end of the input read so far cut: the rest
+    /// of it is not another token.
+    in_bare: bool,
     escaped: bool,
     /// Start (offset, line) of the value being collected: a record, or the whole object.
     item: Option<(usize, u64)>,
@@ -264,6 +267,7 @@ impl ArraySplitter {
             phase: Phase::Start,
             depth: 0,
             in_string: false,
+            in_bare: false,
             escaped: false,
             item: None,
             oversized: false,
@@ -292,6 +296,12 @@ impl ArraySplitter {
     /// Moves past whitespace and strings to the next structural byte or scalar start.
     fn next_token(&mut self) -> Token {
         loop {
+            if self.in_bare {
+                if !self.skip_bare() {
+                    return Token::NeedMore;
+                }
+                continue;
+            }
             if self.in_string {
                 if self.escaped {
                     // The byte after a backslash is taken as is, whatever it is — once it arrives.
@@ -338,19 +348,29 @@ impl ArraySplitter {
                 }
                 b',' | b':' => return Token::Structural(b),
                 _ => {
-                    // Skip the rest of a bare scalar.
-                    let end = self.buf[self.pos..]
-                        .iter()
-                        .position(|c| {
-                            matches!(
-                                c,
-                                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':'
-                            )
-                        })
-                        .map_or(self.buf.len(), |k| self.pos + k);
-                    self.advance(end);
+                    self.in_bare = true;
+                    self.skip_bare();
                     return Token::Scalar;
                 }
+            }
+        }
+    }
+
+    /// Skips the rest of a bare scalar; `false` when the input read so far ends inside it.
+    fn skip_bare(&mut self) -> bool {
+        let end = self.buf[self.pos..].iter().position(|&c| {
+            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':')
+        });
+        match end {
+            Some(k) => {
+                self.advance(self.pos + k);
+                self.in_bare = false;
+                true
+            }
+            None => {
+                self.advance(self.buf.len());
+                self.in_bare = !self.eof;
+                self.eof
             }
         }
     }
@@ -416,6 +436,7 @@ impl ArraySplitter {
         self.pos = from;
         self.depth = depth;
         self.in_string = false;
+        self.in_bare = false;
         self.escaped = false;
         self.item = None;
         self.oversized = false;

@@ -260,3 +260,18 @@ fn a_stray_brace_before_a_key_does_not_make_the_rest_of_its_element_a_record() {
         [(1, BAD), (2, Ok(r#"{"id":2}"#.into()))]
     );
 }
+
+#[test]
+fn a_number_cut_by_a_read_is_one_token() {
+    // Read in two parts that cut `1234` in the middle: the grammar saw two numbers in a row, and
+    // a valid element was taken for a bad one (found on a 77 MB array, at batch boundaries).
+    let doc = b"[{\"id\":1234,\"nik\":\"1\"},{\"id\":5}]".to_vec();
+    let (head, tail) = doc.split_at(9);
+    let mut s = ArraySplitter::new(Box::new(std::io::Cursor::new(tail.to_vec())), head.to_vec(), "t".into());
+    let mut batch = Batch::default();
+    let mut got = Vec::new();
+    while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+        got.extend(batch.spans.iter().map(|sp| sp.bad));
+    }
+    assert_eq!(got, [None, None]);
+}

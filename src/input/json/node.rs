@@ -119,6 +119,15 @@ impl Budget {
         Ok(())
     }
 
+    /// [`in_key_order`], giving back what the dropped duplicates' own values took (what is
+    /// nested in them is not counted back: the bound stays above what the tree holds).
+    fn in_key_order(&self, members: &mut Members<'_>) {
+        let cost = |members: &Members<'_>| members.iter().map(|(_, node)| own_cost(node)).sum::<usize>();
+        let before = cost(members);
+        in_key_order(members);
+        self.0.set(self.0.get() + before.saturating_sub(cost(members)));
+    }
+
     /// Text the tree owns (a number, or a string with escapes), paid for.
     fn owned<'de, E: de::Error>(&self, text: String) -> Result<Node<'de>, E> {
         self.charge(text.capacity())?;
@@ -217,13 +226,24 @@ impl<'de> Visitor<'de> for Nested<'_> {
             self.budget.room_for_one(&mut members)?;
             members.push((key, value));
             if members.len() == compact_at {
-                in_key_order(&mut members);
+                self.budget.in_key_order(&mut members);
                 compact_at = (members.len() * 2).max(64);
             }
         }
-        in_key_order(&mut members);
+        self.budget.in_key_order(&mut members);
         Ok(Node::Object(members))
     }
+}
+
+/// What [`Budget`] charged for `node` itself, not counting what is nested in it.
+fn own_cost(node: &Node<'_>) -> usize {
+    let bytes = match node {
+        Node::Text(Cow::Owned(text)) => text.capacity(),
+        Node::Object(members) => members.capacity() * std::mem::size_of::<(Cow<'_, str>, Node<'_>)>(),
+        Node::Array(items) => items.capacity() * std::mem::size_of::<Node<'_>>(),
+        Node::Text(Cow::Borrowed(_)) | Node::Other => return 0,
+    };
+    if bytes == 0 { 0 } else { bytes + ALLOCATION_OVERHEAD }
 }
 
 /// Sorts members by key, keeping the last of equal keys, as a `BTreeMap` filled member by

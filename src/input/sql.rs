@@ -49,8 +49,9 @@ enum Mode {
     Skip(Lexer),
     /// After `VALUES`, between tuples.
     Values(Arc<Layout>),
-    /// Inside a tuple that started at `start` (kept unless it grew too large).
-    Tuple { layout: Arc<Layout>, start: usize, line: u64, depth: u32, lexer: Lexer, oversized: bool },
+    /// Inside a tuple that started at `start` (kept: one that outgrows the record limit is given
+    /// up at once).
+    Tuple { layout: Arc<Layout>, start: usize, line: u64, depth: u32, lexer: Lexer },
     /// Inside the data of a `COPY … FROM stdin`.
     Copy(Arc<Layout>),
     /// Dropping the rest of an oversized COPY line, then back to its block.
@@ -185,7 +186,7 @@ impl SqlSplitter {
     /// The first byte that must be kept: the unfinished tuple, else the scan position.
     fn keep_from(&self) -> usize {
         match &self.mode {
-            Mode::Tuple { start, oversized: false, .. } => *start,
+            Mode::Tuple { start, .. } => *start,
             _ => self.pos,
         }
     }
@@ -207,8 +208,8 @@ impl SqlSplitter {
             Mode::Top => self.top(),
             Mode::Skip(lexer) => Ok(self.skip(lexer)),
             Mode::Values(layout) => Ok(self.values(layout)),
-            Mode::Tuple { layout, start, line, depth, lexer, oversized } => {
-                Ok(self.tuple(batch, layout, start, line, depth, lexer, oversized))
+            Mode::Tuple { layout, start, line, depth, lexer } => {
+                Ok(self.tuple(batch, layout, start, line, depth, lexer))
             }
             Mode::Copy(layout) => Ok(self.copy(batch, layout)),
             Mode::Resync { layout, seen } => Ok(self.resync(layout, seen)),
@@ -431,8 +432,7 @@ impl SqlSplitter {
             b'(' => {
                 let (start, line) = (self.pos, self.line);
                 self.advance(self.pos + 1);
-                self.mode =
-                    Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default(), oversized: false };
+                self.mode = Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default() };
             }
             // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`: no more tuples in this statement.
             _ => self.mode = Mode::Skip(Lexer::default()),
@@ -452,7 +452,6 @@ impl SqlSplitter {
         line: u64,
         mut depth: u32,
         mut lexer: Lexer,
-        mut oversized: bool,
     ) -> Step {
         let bytes = &self.buf[self.pos..];
         for (i, &b) in bytes.iter().enumerate() {
@@ -464,14 +463,7 @@ impl SqlSplitter {
                     None => true,
                     Some(true) => {
                         self.advance(self.pos + i);
-                        return self.fail_tuple(
-                            batch,
-                            layout,
-                            start,
-                            line,
-                            oversized,
-                            "SQL tuple is not closed",
-                        );
+                        return self.fail_tuple(batch, layout, start, line, "SQL tuple is not closed");
                     }
                     Some(false) => false,
                 },
@@ -480,9 +472,7 @@ impl SqlSplitter {
             if undecided {
                 // Look again with more input.
                 self.advance(self.pos + i);
-                oversized |= self.buf.len() - start > self.max_record;
-                self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
-                return Step::NeedMore;
+                return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
             }
             if !lexer.feed(b, next, self.backslash) {
                 continue;
@@ -491,7 +481,7 @@ impl SqlSplitter {
                 b'(' => depth += 1,
                 b';' => {
                     self.advance(self.pos + i);
-                    return self.fail_tuple(batch, layout, start, line, oversized, "SQL tuple is not closed");
+                    return self.fail_tuple(batch, layout, start, line, "SQL tuple is not closed");
                 }
                 b')' if depth > 1 => depth -= 1,
                 b')' => {
@@ -499,25 +489,16 @@ impl SqlSplitter {
                     match resync::may_follow_tuple(&self.buf[end..], self.eof) {
                         None => {
                             self.advance(end - 1);
-                            oversized |= self.buf.len() - start > self.max_record;
-                            self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
-                            return Step::NeedMore;
+                            return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
                         }
                         Some(false) => {
                             self.advance(end);
-                            return self.fail_tuple(
-                                batch,
-                                layout,
-                                start,
-                                line,
-                                oversized,
-                                "SQL tuple does not parse",
-                            );
+                            return self.fail_tuple(batch, layout, start, line, "SQL tuple does not parse");
                         }
                         Some(true) => {}
                     }
                     self.advance(end);
-                    let span = if oversized || end - start > self.max_record {
+                    let span = if end - start > self.max_record {
                         Span::bad(self.next_record, line, "record larger than 64 MiB")
                     } else {
                         Span::new(start, end, self.next_record, line)
@@ -530,28 +511,41 @@ impl SqlSplitter {
             }
         }
         self.advance(self.buf.len());
-        oversized |= self.buf.len() - start > self.max_record;
-        self.mode = Mode::Tuple { layout, start, line, depth, lexer, oversized };
+        self.wait_in_tuple(batch, layout, start, line, depth, lexer)
+    }
+
+    /// The tuple goes on past the bytes read: wait for more, unless it has outgrown the record
+    /// limit (then it is bad, and the scan resynchronizes after it: a quote left open on a
+    /// gigabyte-long line costs one tuple, not the line).
+    fn wait_in_tuple(
+        &mut self,
+        batch: &mut Batch,
+        layout: Arc<Layout>,
+        start: usize,
+        line: u64,
+        depth: u32,
+        lexer: Lexer,
+    ) -> Step {
+        if self.buf.len() - start > self.max_record {
+            return self.fail_tuple(batch, layout, start, line, "record larger than 64 MiB");
+        }
+        self.mode = Mode::Tuple { layout, start, line, depth, lexer };
         Step::NeedMore
     }
 
     /// The tuple at `start` is bad: one bad record, then a resynchronization from the byte after
-    /// its `(` (or, when it was too large to keep, from where the scan is).
+    /// its `(`.
     fn fail_tuple(
         &mut self,
         batch: &mut Batch,
         layout: Arc<Layout>,
         start: usize,
         line: u64,
-        oversized: bool,
         reason: &'static str,
     ) -> Step {
-        let reason = if oversized { "record larger than 64 MiB" } else { reason };
         self.push(batch, Span::bad(self.next_record, line, reason), &layout);
-        if !oversized {
-            self.pos = start + 1;
-            self.line = line;
-        }
+        self.pos = start + 1;
+        self.line = line;
         self.mode = Mode::Resync { layout, seen: Seen::default() };
         Step::Continue
     }
@@ -1050,11 +1044,11 @@ impl Splitter for SqlSplitter {
             match self.step(batch)? {
                 Step::Continue => continue,
                 Step::NeedMore if self.eof => {
-                    if let Mode::Tuple { layout, start, line, oversized, .. } =
+                    if let Mode::Tuple { layout, start, line, .. } =
                         std::mem::replace(&mut self.mode, Mode::Top)
                     {
                         // What follows the unclosed tuple may still hold tuples and statements.
-                        self.fail_tuple(batch, layout, start, line, oversized, "SQL tuple is not closed");
+                        self.fail_tuple(batch, layout, start, line, "SQL tuple is not closed");
                         continue;
                     }
                     self.pos = self.buf.len();
@@ -1068,9 +1062,7 @@ impl Splitter for SqlSplitter {
                         if let Mode::Tuple { start, .. } = &mut self.mode {
                             *start -= keep.min(*start);
                         }
-                    } else if self.pos >= limits.bytes
-                        || matches!(self.mode, Mode::Tuple { oversized: true, .. })
-                    {
+                    } else if self.pos >= limits.bytes {
                         // Bytes can only be dropped once the records before them are handed over.
                         break;
                     }

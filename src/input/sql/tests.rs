@@ -382,3 +382,21 @@ fn a_copy_block_that_lost_its_end_marker_ends_at_the_next_copy() {
     assert_eq!(last.2, vec![Some(Kind::Nik), None], "b's row is read with b's columns: {got:?}");
     assert_eq!(last.3, Ok("3201014107900001\t1".into()));
 }
+
+#[test]
+fn a_quote_left_open_on_a_line_longer_than_the_record_limit_costs_one_tuple() {
+    // No `;`, no line break: the open quote only shows as a tuple outgrowing the limit, and the
+    // scan goes back to find the tuples after it.
+    let tuples: Vec<String> = (3..200).map(|i| format!("({i},'n{i}')")).collect();
+    let dump = format!("INSERT INTO t (id, nik) VALUES (1,'a'),(2,'b'x'),{}", tuples.join(","));
+    let mut s = SqlSplitter::new(Box::new(Trickle(dump.into_bytes(), 0)), Vec::new(), "t".into(), Vec::new())
+        .with_max_record(1000);
+    let mut batch = Batch::default();
+    let mut got = Vec::new();
+    while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+        got.extend(batch.spans.iter().map(|sp| (sp.record, sp.bad)));
+    }
+    assert_eq!(got.len(), 199);
+    assert_eq!(got[1], (2, Some("record larger than 64 MiB")));
+    assert!(got.iter().enumerate().all(|(i, r)| r.0 == i as u64 + 1 && (i == 1 || r.1.is_none())), "{got:?}");
+}

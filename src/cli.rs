@@ -10,6 +10,10 @@ use crate::roles::ColumnMap;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// Most worker threads `--threads` takes: more than any machine has cores, and far fewer than
+/// the 65,535 that `u16` allows, which took minutes to start and swamped the machine.
+const MAX_THREADS: i64 = 1024;
+
 const ABOUT: &str = "Find which people on your watchlist are exposed in a leaked data dump.
 
 leakcheck normalizes every identity value it reads (NIK, phone, e-mail, name, date of birth),
@@ -125,8 +129,9 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
     pub fail_on: FailOn,
 
-    /// Worker threads, for loading the watchlists and for scanning [default: the number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, for loading the watchlists and for scanning, 1 to 1024 [default: the
+    /// number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 
     #[command(flatten)]
@@ -233,8 +238,8 @@ pub struct InspectArgs {
     #[arg(long)]
     pub reveal: bool,
 
-    /// Worker threads [default: the number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 1024 [default: the number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 
     /// Never show the progress bar.

@@ -60,6 +60,23 @@ fn usage_errors_exit_2() {
     leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-j", "0"]).assert().code(2);
 }
 
+/// `-j 65535` started 65,535 threads: minutes of a swamped machine before the first record.
+#[test]
+fn more_than_1024_threads_is_a_usage_error() {
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    for command in ["scan", "inspect"] {
+        let mut cmd = leakcheck();
+        cmd.arg(command).arg(&dump);
+        if command == "scan" {
+            cmd.arg("-w").arg(&watch);
+        }
+        let out = cmd.args(["-j", "65535"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("1..=1024"), "{command}");
+    }
+    leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-j", "1024"]).assert().code(1);
+}
+
 #[test]
 fn missing_files_are_one_line_errors() {
     let (s, dump, watch) = setup("3201014107900001\n");

@@ -109,6 +109,17 @@ impl DigestIndex {
         DigestIndex { slots, mask, shift, seed, pairs }
     }
 
+    /// How many digests more than `limit` entries hold, and the most entries one digest has:
+    /// a placeholder (`0000000000000000`) or a shared number (a switchboard) on many people,
+    /// each of whom a record holding it pairs with.
+    pub fn crowded(&self, limit: usize) -> (usize, usize) {
+        self.pairs
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(<[_]>::len)
+            .filter(|&n| n > limit)
+            .fold((0, 0), |(count, most), n| (count + 1, most.max(n)))
+    }
+
     /// The (digest, entry) pairs of the entries holding `digest`, in load order.
     #[inline]
     pub fn get(&self, digest: &Digest) -> &[(Digest, EntryId)] {
@@ -178,6 +189,17 @@ fn advise_huge_pages(slots: &[u64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digests_held_by_many_entries_are_counted() {
+        let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);
+        let mut pairs: Vec<(Digest, EntryId)> = (0..150).map(|e| (a, e)).collect();
+        pairs.extend((0..101).map(|e| (b, e)));
+        pairs.extend((0..100).map(|e| (c, e)));
+        let index = DigestIndex::build(pairs);
+        assert_eq!(index.crowded(100), (2, 150));
+        assert_eq!(index.crowded(150), (0, 0));
+    }
 
     fn d(n: u8) -> Digest {
         let mut x = [0u8; 32];

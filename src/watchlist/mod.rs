@@ -32,6 +32,10 @@ pub struct WatchEntry {
     pub label: String,
 }
 
+/// A value more watch entries than this hold is warned about at load: it is rarely a person's
+/// own (SPEC §6: people have one NIK; phones are shared within a family, not by hundreds).
+const SHARED_VALUE_WARN: usize = 100;
+
 /// Every entry of every `--watch` file and the digests that find them.
 pub struct Watchlist {
     entries: Vec<WatchEntry>,
@@ -301,10 +305,19 @@ impl Builder<'_> {
 
 impl<'h> Builder<'h> {
     /// The lookup over everything added.
-    fn finish(self) -> Watchlist {
+    fn finish(mut self) -> Watchlist {
+        let index = DigestIndex::build(self.pairs);
+        let (crowded, most) = index.crowded(SHARED_VALUE_WARN);
+        if crowded > 0 {
+            self.warnings.push(format!(
+                "{crowded} value(s) are each held by more than {SHARED_VALUE_WARN} watch entries (up to \
+                 {most}): a placeholder such as 0000000000000000 or a shared number such as a \
+                 switchboard? Every record holding one pairs with all of those people"
+            ));
+        }
         Watchlist {
             entries: self.entries,
-            index: DigestIndex::build(self.pairs),
+            index,
             prefilter: self.keys.map(|keys| Prefilter::build(&keys)),
             skipped: self.skipped,
             warnings: self.warnings,

@@ -140,9 +140,10 @@ const PREFETCH_AHEAD: usize = 16;
 /// hashed one by one on the spot.
 const QUEUED_PAIRS_MAX: usize = 64;
 
-/// Most `name_dob` pairs one record may form (names × dates of birth). A family card of 30
-/// members forms 900; a hostile JSON record of a million names and a million dates would form
-/// 10¹² and hash for days, so a record past this is a bad record (SPEC §9), named in a warning.
+/// Most `name_dob` pairs one record may form (distinct names × distinct dates of birth). A
+/// family card of 30 members forms 900; a hostile JSON record of a million names and a million
+/// dates would form 10¹² and hash for days, so a record past this is a bad record (SPEC §9),
+/// named in a warning.
 pub const RECORD_PAIRS_MAX: usize = 4096;
 
 /// Why a record past [`RECORD_PAIRS_MAX`] is bad.
@@ -199,10 +200,7 @@ impl Matcher<'_> {
     /// form more than [`RECORD_PAIRS_MAX`] pairs is refused (the caller then
     /// [abandons](Matcher::abandon) it as a bad record).
     pub fn end(&self, s: &mut MatchScratch, record: u64, line: u64) -> Result<(), &'static str> {
-        if s.record_names.saturating_mul(s.record_dobs) > RECORD_PAIRS_MAX {
-            return Err(TOO_MANY_PAIRS);
-        }
-        self.add_name_dob(s);
+        self.add_name_dob(s)?;
         for (total, n) in s.invalid.iter_mut().zip(s.record_invalid) {
             *total += n;
         }
@@ -353,14 +351,28 @@ impl Matcher<'_> {
     /// Queues every (name, dob) pair of the record as `name_dob`. A record with more pairs than
     /// [`QUEUED_PAIRS_MAX`] (a hostile JSON record of thousands of names and dates) has them
     /// hashed and looked up at once instead, so its memory does not grow with their product.
-    fn add_name_dob(&self, s: &mut MatchScratch) {
+    fn add_name_dob(&self, s: &mut MatchScratch) -> Result<(), &'static str> {
         if s.record_names == 0 || s.record_dobs == 0 {
-            return;
+            return Ok(());
         }
         let record = s.start.0..s.values.len();
         if s.record_names.saturating_mul(s.record_dobs) > QUEUED_PAIRS_MAX {
-            for n in record.clone().filter(|&n| s.values[n].kind == Kind::Name) {
-                for d in record.clone().filter(|&d| s.values[d].kind == Kind::Dob) {
+            // Copies of one name or date (a JSON array repeating them) form one pair: only
+            // distinct ones count towards the bound, and are hashed.
+            let distinct = |kind: Kind| {
+                let mut found: Vec<usize> = record.clone().filter(|&v| s.values[v].kind == kind).collect();
+                let text = |v: &usize| &s.canonical[s.values[*v].canonical.0..s.values[*v].canonical.1];
+                // Stable: the first of equal values stays, as the one a report shows.
+                found.sort_by(|a, b| text(a).cmp(text(b)));
+                found.dedup_by(|a, b| text(a) == text(b));
+                found
+            };
+            let (names, dobs) = (distinct(Kind::Name), distinct(Kind::Dob));
+            if names.len().saturating_mul(dobs.len()) > RECORD_PAIRS_MAX {
+                return Err(TOO_MANY_PAIRS);
+            }
+            for &n in &names {
+                for &d in &dobs {
                     let (name, dob) = (s.values[n].canonical, s.values[d].canonical);
                     s.tmp.clear();
                     s.tmp.push_str(&s.canonical[name.0..name.1]);
@@ -373,7 +385,7 @@ impl Matcher<'_> {
                     }
                 }
             }
-            return;
+            return Ok(());
         }
         for n in record.clone() {
             let name = s.values[n];
@@ -392,6 +404,7 @@ impl Matcher<'_> {
                 s.queries.push(Query { kind: Kind::NameDob, text: (start, s.canonical.len()), value: n });
             }
         }
+        Ok(())
     }
 }
 
@@ -510,11 +523,13 @@ mod tests {
         let w = watchlist(PEOPLE);
         let hasher = Hasher::unkeyed();
         let m = Matcher { watchlist: &w, hasher: &hasher };
-        let names: Vec<String> =
-            (0..65).map(|i| format!("Orang {}", char::from(b'a' + (i % 26) as u8))).collect();
+        let letter = |i: usize| char::from(b'a' + (i % 26) as u8);
+        let names: Vec<String> = (0..65).map(|i| format!("Orang {}{}", letter(i / 26), letter(i))).collect();
+        let dates: Vec<String> =
+            (0..64).map(|i| format!("{:02}-{:02}-1990", 1 + i % 28, 1 + i / 28)).collect();
         let fields = |dobs: usize| {
             let mut f: Vec<(Kind, &str)> = names.iter().map(|n| (Kind::Name, n.as_str())).collect();
-            f.extend(std::iter::repeat_n((Kind::Dob, "01-07-1990"), dobs));
+            f.extend(dates[..dobs].iter().map(|d| (Kind::Dob, d.as_str())));
             f.push((Kind::Nik, "3201014107900001"));
             f
         };
@@ -536,6 +551,13 @@ mod tests {
         let mut found = Vec::new();
         m.finish_task(&mut s, |record, _, pairs| found.push((record, pairs.len())));
         assert_eq!(found, [(1, 1)]);
+        // Copies of one name and one date are one pair, however many: matched as usual.
+        let copies: Vec<(Kind, &str)> = std::iter::repeat_n((Kind::Name, "Siti Nurhaliza"), 5000)
+            .chain(std::iter::repeat_n((Kind::Dob, "01-07-1990"), 5000))
+            .collect();
+        let pairs = m.match_fields(copies, &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].matched.joined("+"), "name_dob+name");
     }
 
     #[test]

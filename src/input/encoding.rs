@@ -179,17 +179,44 @@ pub fn record_text(bytes: &[u8]) -> Cow<'_, str> {
 /// Valid UTF-8 as it is, every other byte as Windows-1252 (which maps each byte to a character).
 #[cold]
 fn mixed_to_string(bytes: &[u8]) -> String {
+    let high = windows_1252_high();
     let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());
-        text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+        // Invalid sequences are bytes 0x80–0xFF: one table look-up each, no allocation (a
+        // decoder call per accented letter allocated its result).
+        text.extend(chunk.invalid().iter().map(|&b| high[usize::from(b & 0x7f)]));
     }
     text
+}
+
+/// What Windows-1252 makes of bytes 0x80–0xFF, taken once from `encoding_rs` (WHATWG's table).
+fn windows_1252_high() -> &'static [char; 128] {
+    static TABLE: std::sync::OnceLock<[char; 128]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = ['\u{fffd}'; 128];
+        for (byte, slot) in (0x80u8..=0xff).zip(table.iter_mut()) {
+            let one = [byte];
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(&one);
+            *slot = text.chars().next().unwrap_or('\u{fffd}');
+        }
+        table
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_windows_1252_table_is_the_decoders() {
+        for byte in 0x80u8..=0xff {
+            let one = [byte];
+            let (text, _) = WINDOWS_1252.decode_without_bom_handling(&one);
+            assert_eq!(mixed_to_string(&[b'a', byte, b'z']), format!("a{text}z"), "{byte:#x}");
+        }
+        assert_eq!(mixed_to_string(b"\x80 \x9f \xe9"), "€ Ÿ é");
+    }
 
     fn utf16(text: &str, le: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();

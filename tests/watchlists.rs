@@ -140,3 +140,31 @@ fn duplicate_labels_in_a_list_are_warned_about() {
         "{stderr}"
     );
 }
+
+/// A hostile test: a watchlist saved by Excel on Windows (Windows-1252) was read with U+FFFD for
+/// `é`, so René never matched by name and birth date, silently.
+#[test]
+fn a_windows_1252_watchlist_matches_names_with_accents() {
+    let s = Scratch::new();
+    let csv = s.write("wlat.csv", b"id,nama,tgl_lahir\nP1,Ren\xe9 M\xfcller,1990-01-01\n");
+    let plain = s.write("wlat.txt", b"name:Ren\xe9 M\xfcller\n");
+    let dump = s.write("dutf.csv", "nama,tgl_lahir\nRen\u{e9} M\u{fc}ller,01/01/1990\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&csv).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out.stdout)["exposures"][0]["matched"][0], "name_dob");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&plain)
+        .args(["-f", "json", "--fail-on", "possible"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = leakcheck()
+        .args(["normalize", "name"])
+        .write_stdin(b"Ren\xe9 M\xfcller\n".to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "rene muller");
+}

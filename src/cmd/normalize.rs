@@ -61,7 +61,7 @@ pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
                     let reason = format!("stdin:{number}: longer than {} MiB: not a value", MAX_LINE >> 20);
                     return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
                 }
-                writeln!(out, "{}", line_for(kind, &String::from_utf8_lossy(value)))?;
+                writeln!(out, "{}", line_for(kind, &crate::input::encoding::record_text(value)))?;
             }
         } else {
             for value in values {

@@ -436,7 +436,9 @@ fn add_read(
 
 /// Adds the entries of one watchlist's text, whichever its layout.
 fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    let text = String::from_utf8_lossy(bytes);
+    // Read as dumps are (SPEC §5): invalid bytes as Windows-1252, so a list Excel saved on
+    // Windows matches René where the dump writes it in UTF-8.
+    let text = crate::input::encoding::record_text(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let path = || name.to_string();
     match detect(text) {

@@ -288,8 +288,8 @@ fn scan_input(
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
     let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
-    if let Err(InputError::Unsupported { input, what }) = opened {
-        state.skip(Skipped { path: input, reason: what.to_string(), error: false }, sink);
+    if let Err(InputError::Unsupported { input, what, unread }) = opened {
+        state.skip(Skipped { path: input, reason: what.to_string(), error: unread }, sink);
         return Ok(());
     }
     state.stats.inputs.push(InputStats {

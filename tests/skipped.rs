@@ -177,6 +177,24 @@ fn one_good_input_and_one_non_dump_exit_by_the_findings() {
     }
 }
 
+/// A hostile test: an archive, a bzip2 stream or UTF-32 text beside a clean dump was skipped
+/// as "not a dump" and the run was CLEAR, though the people in it were never checked.
+#[test]
+fn an_archive_or_text_it_cannot_read_makes_the_run_incomplete() {
+    let s = Scratch::new();
+    let zip = s.write("leak.zip", b"PK\x03\x04\x14\0\0\0\0\0");
+    let bz2 = s.write("leak.csv.bz2", b"BZh91AY&SY");
+    let utf32 = s.write("u32.csv", b"\xff\xfe\0\0n\0\0\0i\0\0\0");
+    let csv = s.write("a.csv", UNWATCHED);
+    let out = scan(&[&csv, &zip, &bz2, &utf32], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["complete"], false);
+    assert_eq!(report["summary"]["records"], 1, "the CSV is still scanned");
+    let errors: Vec<bool> = skipped(&report).into_iter().map(|(_, _, error)| error).collect();
+    assert_eq!(errors, [true, true, true]);
+}
+
 /// A NIK column as a spreadsheet writes it (`3.20101E+15`: digits lost) fails no record, so
 /// the run would be a CLEAR that checked nothing: a warning, and an error under `--strict`.
 #[test]

@@ -125,9 +125,10 @@ pub enum InputError {
     Read { input: String, error: io::Error },
     #[error("{input}: {message}")]
     Columns { input: String, message: String },
-    /// Not a dump (an image, a PDF, an archive…): skipped and counted, not an error.
+    /// Not read: not a dump (an image, a PDF…), skipped and counted; or, with `unread`, a
+    /// container that may hold one (an archive, UTF-32 text), which makes the run incomplete.
     #[error("{input}: skipped, it is {what}")]
-    Unsupported { input: String, what: &'static str },
+    Unsupported { input: String, what: &'static str, unread: bool },
 }
 
 /// One record's place in its input; `bad` is set when the splitter already knows it is malformed.
@@ -387,7 +388,7 @@ pub fn open_reader(
     let (compression, reader) = decompress::open(reader).map_err(read_error)?;
     let mut reader = match encoding::open(reader, options.encoding).map_err(read_error)? {
         Ok(reader) => reader,
-        Err(what) => return Err(InputError::Unsupported { input: name, what }),
+        Err(what) => return Err(InputError::Unsupported { input: name, what, unread: true }),
     };
     let head = read_head(&mut reader, sniff::SAMPLE_BYTES).map_err(read_error)?;
     let complete = head.len() < sniff::SAMPLE_BYTES;
@@ -395,7 +396,12 @@ pub fn open_reader(
         Some(format) => format,
         None => match detect::detect(file_name, &head) {
             detect::Detected::Dump(format) => format,
-            detect::Detected::Unsupported(what) => return Err(InputError::Unsupported { input: name, what }),
+            detect::Detected::Unsupported(what) => {
+                return Err(InputError::Unsupported { input: name, what, unread: false });
+            }
+            detect::Detected::Unreadable(what) => {
+                return Err(InputError::Unsupported { input: name, what, unread: true });
+            }
         },
     };
     let bom = head.starts_with(b"\xef\xbb\xbf");

@@ -134,7 +134,7 @@ pub fn inspect(
 /// Whether an input error means "not a dump" (skipped) rather than a failure.
 pub fn is_skipped(error: &ScanError) -> Option<(&str, &'static str)> {
     match error {
-        ScanError::Input(InputError::Unsupported { input, what }) => Some((input, what)),
+        ScanError::Input(InputError::Unsupported { input, what, .. }) => Some((input, what)),
         _ => None,
     }
 }

@@ -97,6 +97,28 @@ fn o_dev_stdout_under_an_append_redirect_appends_to_the_log() {
     assert_eq!(snapshot(s.dir()).len(), 3, "no other file appeared");
 }
 
+/// From review: `scan d.csv >> d.csv` appended the report to the dump while it was read (and
+/// read it back), where `-o /dev/stdout >> d.csv` was already refused.
+#[test]
+fn standard_output_redirected_onto_an_input_is_refused() {
+    let s = Scratch::new();
+    let dump = s.write("d.csv", PEOPLE);
+    let watch = s.write("w.txt", "3201014107900001\n");
+    for (output, onto) in [(None, &dump), (Some("-"), &dump), (None, &watch)] {
+        let appending = fs::OpenOptions::new().append(true).open(onto).unwrap();
+        let before = fs::read(onto).unwrap();
+        let mut cmd = bin();
+        cmd.arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "csv"]);
+        if let Some(output) = output {
+            cmd.args(["-o", output]);
+        }
+        let out = cmd.stdout(appending).stderr(Stdio::piped()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{output:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("standard output"), "{}", stderr(&out));
+        assert_eq!(fs::read(onto).unwrap(), before, "{output:?}: the input was changed");
+    }
+}
+
 #[test]
 fn o_naming_a_file_the_run_reads_is_refused_and_the_file_kept() {
     let s = Scratch::new();

@@ -32,10 +32,10 @@ impl Output {
     /// Opens the destination `-o` names (`None` or `-`: standard output), refusing any of `run`,
     /// the files the run reads.
     pub fn open(path: Option<&Path>, run: RunFiles) -> Result<Output> {
-        let Some(path) = path else { return Ok(Output::Stdout) };
+        let Some(path) = path else { return stdout(&run) };
         let refused = |reason: String| anyhow!("-o {}: {reason}", path.display());
         match target::classify(path).map_err(refused)? {
-            Target::Stdout => Ok(Output::Stdout),
+            Target::Stdout => stdout(&run),
             Target::Descriptor(fd) => {
                 Ok(Output::InPlace(in_place::open_descriptor(fd, &run).map_err(refused)?))
             }
@@ -76,6 +76,7 @@ impl Output {
         Ok(())
     }
 
+    /// Whether the report goes to standard output.
     pub fn is_stdout(&self) -> bool {
         matches!(self, Output::Stdout)
     }
@@ -88,6 +89,18 @@ fn reason(e: &io::Error) -> String {
         Some(end) => text[..end].to_string(),
         None => text,
     }
+}
+
+/// Standard output, unless it is a file the run reads: `leakcheck scan d.csv >> d.csv` would
+/// append the report to the dump while it is read (and read it back), as `-o /dev/stdout` would.
+fn stdout(run: &RunFiles) -> Result<Output> {
+    let stdout = io::stdout();
+    let meta =
+        std::os::unix::io::AsFd::as_fd(&stdout).try_clone_to_owned().and_then(|fd| File::from(fd).metadata());
+    if let Some(refusal) = meta.ok().and_then(|meta| run.refusal(&meta)) {
+        return Err(anyhow!("standard output: {refusal}"));
+    }
+    Ok(Output::Stdout)
 }
 
 #[cfg(test)]

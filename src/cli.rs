@@ -103,7 +103,8 @@ pub struct HashArgs {
 pub struct ScanArgs {
     /// Dumps to scan: CSV/TSV, NDJSON, JSON, MySQL or PostgreSQL dumps, plain or .gz/.zst;
     /// directories (all files under them, in sorted order); `-` for standard input. Files that
-    /// are not dumps (images, PDFs, archives) are skipped with a warning.
+    /// are not dumps (images, PDFs) are skipped with a warning; archives (.zip, .7z, .rar),
+    /// .bz2/.xz streams and SQLite files are not read yet and make the run exit 2.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 

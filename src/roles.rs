@@ -82,6 +82,11 @@ pub fn is_label(header: &str) -> bool {
     LABEL.contains(&header_key(header).as_str())
 }
 
+/// True for a column name leakcheck knows: a SPEC §5 synonym, a family-card or a label column.
+pub fn names_a_column(header: &str) -> bool {
+    role_from_header(header).is_some() || is_family_card(header) || is_label(header)
+}
+
 /// How a column got its role; shown by `inspect` and in `--help`-level docs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RoleSource {

@@ -262,3 +262,44 @@ fn ragged_rows_are_read_not_rejected() {
         [row(2, 3, "L1", "exposed", "nik"), row(3, 4, "L2", "exposed", "phone")]
     );
 }
+
+/// An Excel export in `;` (or `|`) whose addresses or names hold commas has more commas than
+/// delimiters per record: it was split by `,`, no column got a role and the run said CLEAR.
+#[test]
+fn semicolon_and_pipe_exports_with_commas_in_their_fields_are_split_by_their_header() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "w.csv",
+        "id,nik,nama,tgl_lahir\nP1,3201014107900001,,\nP2,,\"Siti Aminah, S.Kom, M.T\",1990-07-01\n",
+    );
+    for (name, d, nama) in [("semi.csv", ';', "nama"), ("pipe.csv", '|', "Nama Lengkap")] {
+        let mut text = format!("nik{d}{nama}{d}tgl_lahir{d}alamat\n");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "32010141079{:05}{d}Nama {i}, S.Kom, M.T{d}1980-01-01{d}Jl. A, No 1, RT 1, Kec. B, Kota C\n",
+                i + 2
+            ));
+        }
+        text.push_str(&format!("3201014107900001{d}Budi{d}1970-01-01{d}Jl. X, No 2, RT 3, Kec. Y, Kota Z\n"));
+        text.push_str(&format!("3201014107900099{d}Siti Aminah, S.Kom, M.T{d}01-07-1990{d}Jl. Z, No 9\n"));
+        let dump = s.write(name, &text);
+        let out = leakcheck()
+            .arg("scan")
+            .arg(&dump)
+            .arg("--watch")
+            .arg(&watch)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let mut rows = csv_rows(&out.stdout);
+        rows.sort();
+        assert_eq!(
+            rows,
+            [row(51, 52, "P1", "exposed", "nik"), row(52, 53, "P2", "exposed", "name_dob+name")],
+            "{name}"
+        );
+        let inspect = leakcheck().arg("inspect").arg(&dump).args(["--format", "json"]).output().unwrap();
+        assert_eq!(json(&inspect.stdout)["inputs"][0]["delimiter"], d.to_string(), "{name}");
+    }
+}

@@ -34,7 +34,7 @@ pub(super) fn open(
     }
     let delimiter = options.delimiter.unwrap_or(match format {
         Format::Tsv => b'\t',
-        _ => sniff::sniff_delimiter(&head, complete).unwrap_or(b','),
+        _ => sniff::sniff_delimiter(&head, complete, !options.no_header).unwrap_or(b','),
     });
     let cr_only = !head.contains(&b'\n') && head.contains(&b'\r');
     let mut splitter = CsvSplitter::new(reader, head, delimiter, !options.no_header, name.clone());

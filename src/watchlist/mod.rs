@@ -468,7 +468,7 @@ fn detect(text: &str) -> Layout {
     if first.starts_with('{') && first.contains("leakcheck-watchlist") {
         return Layout::Hashed;
     }
-    let delimiter = sniff::sniff_delimiter(text.as_bytes(), true).unwrap_or(b',');
+    let delimiter = sniff::sniff_delimiter(text.as_bytes(), true, true).unwrap_or(b',');
     let d = char::from(delimiter);
     let recognized = first.split(d).any(|h| roles::role_from_header(h.trim().trim_matches('"')).is_some());
     if recognized && !first.contains('@') {
@@ -528,6 +528,22 @@ mod tests {
         assert_eq!(labels_for(&w, Kind::NameDob, "siti nurhaliza|1990-07-01"), ["P-1"]);
         assert_eq!(labels_for(&w, Kind::Name, "siti nurhaliza"), ["P-1"]);
         assert_eq!(labels_for(&w, Kind::Email, "budi@example.com"), ["R2"]);
+    }
+
+    #[test]
+    fn semicolon_csv_of_people_with_commas_in_names_is_split_by_semicolons() {
+        let mut text = String::from("id;nik;nama;tgl_lahir\n");
+        for i in 0..30 {
+            text.push_str(&format!(
+                "P-{i};32010141079{:05};Nama {i}, S.Kom, M.T, M.Kom, Ph.D;1980-01-01\n",
+                i + 1
+            ));
+        }
+        text.push_str("P-S;;Siti Aminah, S.Kom, M.T;01-07-1990\n");
+        let w = load_text(&text, false).unwrap();
+        assert_eq!(w.len(), 31);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["P-0"]);
+        assert_eq!(labels_for(&w, Kind::NameDob, "siti aminah|1990-07-01"), ["P-S"]);
     }
 
     #[test]

@@ -169,6 +169,97 @@ fn a_truncated_gzip_is_an_error_and_its_report_says_incomplete() {
     assert!(partial["summary"]["records"].as_u64().unwrap() > 0, "what was read is reported");
 }
 
+/// 120,000 patients in `ndjson` or CSV; record 30,000 holds the NIK `wn.csv` watches, the others
+/// are unwatched. About 5 MB, so a break half-way is far past the first batch of 1,000 records.
+fn many_patients(ndjson: bool) -> Vec<u8> {
+    let mut out = String::from(if ndjson { "" } else { "nik,nama\n" });
+    for i in 1..=120_000u32 {
+        let nik = if i == 30_000 { 3_201_014_107_900_001 } else { 3_201_014_107_000_000 + u64::from(i) * 7 };
+        if ndjson {
+            out.push_str(&format!("{{\"nik\":\"{nik}\",\"nama\":\"Pasien {i}\"}}\n"));
+        } else {
+            out.push_str(&format!("{nik},Pasien {i}\n"));
+        }
+    }
+    out.into_bytes()
+}
+
+/// The whole records among the bytes `decoder` gives before its stream breaks.
+fn records_before_the_break(mut decoder: impl std::io::Read, ndjson: bool) -> u64 {
+    let mut plain = Vec::new();
+    let mut chunk = [0; 1 << 16];
+    loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => plain.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let lines = plain.iter().filter(|&&b| b == b'\n').count() as u64;
+    if ndjson { lines } else { lines - 1 }
+}
+
+/// SPEC §8, §9: a compressed dump cut short, or with junk after its stream, is scanned up to the
+/// break: every whole record before it is read and matched (a watched person there is reported),
+/// the record the break cut is not counted, and the input is still incomplete (exit 2). It was
+/// scanned for its first 1,000 records only: the batch the break fell in was thrown away whole.
+#[test]
+fn a_watched_person_before_the_break_of_a_cut_or_trailed_compressed_dump_is_reported() {
+    let s = Scratch::new();
+    let watch = s.write("wn.csv", "id,nik\nP1,3201014107900001\n");
+    for ndjson in [false, true] {
+        let plain = many_patients(ndjson);
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(&plain).unwrap();
+        let gz = e.finish().unwrap();
+        let zst = zstd::encode_all(&plain[..], 3).unwrap();
+        let trailed = |mut c: Vec<u8>| {
+            c.extend_from_slice(b"junk after the stream");
+            c
+        };
+        let cases = [
+            ("cut", "gz", gz[..gz.len() / 2].to_vec()),
+            ("cut", "zst", zst[..zst.len() / 2].to_vec()),
+            ("trailed", "gz", trailed(gz.clone())),
+            ("trailed", "zst", trailed(zst.clone())),
+        ];
+        for (how, ext, bytes) in cases {
+            let what = format!("{how} {ext} ndjson={ndjson}");
+            let whole = if ext == "gz" {
+                records_before_the_break(flate2::read::MultiGzDecoder::new(&bytes[..]), ndjson)
+            } else {
+                records_before_the_break(zstd::stream::read::Decoder::new(&bytes[..]).unwrap(), ndjson)
+            };
+            assert!(whole > 30_000, "{what}: the break is after the watched record");
+            let name = format!("dump.{}.{ext}", if ndjson { "ndjson" } else { "csv" });
+            let path = s.write(&name, &bytes);
+            let out = leakcheck()
+                .arg("scan")
+                .arg(&path)
+                .arg("-w")
+                .arg(&watch)
+                .args(["-f", "json"])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{what}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains("read error") && !stderr.contains("3201014107900001"),
+                "{what}: {stderr}"
+            );
+            let report = json(&out.stdout);
+            assert_eq!(report["summary"]["complete"], false, "{what}");
+            assert_eq!(report["inputs"][0]["complete"], false, "{what}");
+            assert_eq!(report["skipped"][0]["error"], true, "{what}");
+            assert_eq!(report["summary"]["records"], whole, "{what}: every whole record, not the one cut");
+            assert_eq!(report["summary"]["bad_records"], 0, "{what}");
+            let exposures = report["exposures"].as_array().unwrap();
+            assert_eq!(exposures.len(), 1, "{what}");
+            assert_eq!(exposures[0]["record"], 30_000, "{what}");
+            assert!(!out.stdout.windows(16).any(|w| w == b"3201014107900001"), "{what}: masked");
+        }
+    }
+}
+
 #[test]
 fn an_input_cut_short_does_not_stop_the_others() {
     let s = Scratch::new();

@@ -653,3 +653,27 @@ fn a_dump_keyed_by_one_word_names_never_shows_them() {
     assert_eq!(roles(&report), [("*.alamat.kota".into(), None), ("*.nik".into(), Some("nik".into()))]);
     assert_eq!(report["inputs"][0]["columns"][1]["values"], 10);
 }
+
+/// A `.gz` cut after 20,000 records: the sample of 10,000 is read whole and shown (the break fell
+/// in the batch that holds them, which was thrown away whole: inspect failed), and `--full`, which
+/// reads to the break, is an error naming it.
+#[test]
+fn a_cut_gzip_is_sampled_up_to_its_break_and_full_is_an_error() {
+    use std::io::Write;
+    let s = Scratch::new();
+    let mut plain = String::from("nik,nama\n");
+    for i in 0..40_000u64 {
+        plain.push_str(&format!("{},Pasien {i}\n", 3_201_014_107_000_000 + i * 7));
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(plain.as_bytes()).unwrap();
+    let gz = e.finish().unwrap();
+    let cut = s.write("cut.csv.gz", &gz[..gz.len() / 2]);
+    let sampled = inspect_json(&cut, &[]);
+    assert_eq!(sampled["inputs"][0]["records_read"], 10_000);
+    assert_eq!(sampled["inputs"][0]["sampled"], true);
+    let out = leakcheck().arg("inspect").arg(&cut).arg("--full").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cut.csv.gz: read error: compressed stream is truncated"), "{stderr}");
+}

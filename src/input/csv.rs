@@ -10,7 +10,7 @@
 
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, is_null_marker, read_more, sniff,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter, is_null_marker, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Role, Sniffer};
@@ -350,8 +350,7 @@ impl CsvExtractor {
 /// Finds CSV record boundaries in a stream (see the module docs for the quoting rules). With
 /// `quote: None` it splits plain lines (NDJSON) with the same limits and line numbers.
 pub struct CsvSplitter {
-    reader: Box<dyn Read + Send>,
-    name: String,
+    source: Source,
     delim: u8,
     /// The quote byte, or `None` when records are plain lines.
     quote: Option<u8>,
@@ -368,7 +367,6 @@ pub struct CsvSplitter {
     line: u64,
     /// Number the next data record gets.
     next_record: u64,
-    eof: bool,
     /// Discarding the rest of an oversized line.
     skipping_line: bool,
     /// After a broken quote, quoted fields may no longer span lines: every later line is read on
@@ -387,8 +385,7 @@ impl CsvSplitter {
     /// A splitter over `head` (bytes already read, BOM removed) followed by the rest of `reader`.
     pub fn new(reader: Box<dyn Read + Send>, head: Vec<u8>, delim: u8, header: bool, name: String) -> Self {
         CsvSplitter {
-            reader,
-            name,
+            source: Source::new(reader, name),
             delim,
             quote: Some(b'"'),
             newline: b'\n',
@@ -398,7 +395,6 @@ impl CsvSplitter {
             inner_lines: 0,
             line: 1,
             next_record: 1,
-            eof: false,
             skipping_line: false,
             line_mode: false,
             max_record: MAX_RECORD_BYTES,
@@ -426,9 +422,9 @@ impl CsvSplitter {
         self
     }
 
-    fn read_more(&mut self) -> Result<(), InputError> {
-        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
-        Ok(())
+    /// Reads more of the input; `false` when it broke ([`Source`]).
+    fn read_more(&mut self) -> bool {
+        self.source.read_more(&mut self.buf)
     }
 
     /// Scans from `pos`, pushing complete records (offsets into `buf`) until the limits are
@@ -460,7 +456,7 @@ impl CsvSplitter {
                     self.pos = pos;
                 } else {
                     self.inner_lines += count_newlines(&self.buf[pos..at], nl);
-                    if at + 1 == self.buf.len() && !self.eof {
+                    if at + 1 == self.buf.len() && !self.source.eof {
                         // Cannot tell `""` from a closing quote yet.
                         self.pos = at;
                         return false;
@@ -556,7 +552,7 @@ impl CsvSplitter {
             None => {
                 *record_start = self.buf.len();
                 self.pos = self.buf.len();
-                self.skipping_line = !self.eof;
+                self.skipping_line = !self.source.eof;
             }
         }
     }
@@ -595,7 +591,7 @@ impl Splitter for CsvSplitter {
         let mut record_start = 0;
         loop {
             if self.skipping_line && !self.skip_line(&mut record_start) {
-                if self.eof {
+                if self.source.eof {
                     self.skipping_line = false;
                     break;
                 }
@@ -603,13 +599,15 @@ impl Splitter for CsvSplitter {
                     break; // hand the records over first: compacting would move their bytes
                 }
                 self.compact(&mut record_start);
-                self.read_more()?;
+                if !self.read_more() {
+                    break;
+                }
                 continue;
             }
             if self.scan(&mut record_start, batch, limits) {
                 break;
             }
-            if self.eof {
+            if self.source.eof {
                 if self.in_quotes {
                     self.recover(&mut record_start, batch, "quoted field never closed");
                     continue;
@@ -634,7 +632,9 @@ impl Splitter for CsvSplitter {
             if batch.spans.is_empty() {
                 self.compact(&mut record_start);
             }
-            self.read_more()?;
+            if !self.read_more() {
+                break;
+            }
         }
         // Hand over the whole records; keep the unfinished tail for the next batch.
         std::mem::swap(&mut batch.data, &mut self.buf);
@@ -642,7 +642,8 @@ impl Splitter for CsvSplitter {
         self.buf.extend_from_slice(&batch.data[record_start..]);
         batch.data.truncate(record_start);
         self.pos -= record_start.min(self.pos);
-        Ok(!(batch.spans.is_empty() && self.eof && self.buf.is_empty()))
+        let more = !(batch.spans.is_empty() && self.source.eof && self.buf.is_empty());
+        self.source.end_batch(batch, more)
     }
 }
 

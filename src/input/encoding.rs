@@ -83,23 +83,23 @@ fn is_text_byte(c: u8) -> bool {
 }
 
 /// Peeks at `reader`'s first bytes and returns the stream as UTF-8: decoded from `forced`, or
-/// from the encoding sniffed, or as it is; `Err` names an encoding that is not read.
+/// from the encoding sniffed, or as it is; `Err` names an encoding that is not read. A read error
+/// among the first bytes is met after them, by the splitter ([`super::read_head`]).
 pub fn open(
-    mut reader: Box<dyn Read + Send>,
+    reader: Box<dyn Read + Send>,
     forced: Option<Encoding>,
-) -> io::Result<Result<Box<dyn Read + Send>, &'static str>> {
-    let mut head = Vec::with_capacity(SNIFF_BYTES);
-    (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
+) -> Result<Box<dyn Read + Send>, &'static str> {
+    let (head, reader) = super::read_head(reader, SNIFF_BYTES);
     let sniffed = match forced {
         Some(encoding) => Sniffed::Decode(encoding),
-        None => sniff(&head),
+        None => sniff(&head.bytes),
     };
-    let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head).chain(reader));
-    Ok(match sniffed {
+    let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head.bytes).chain(reader));
+    match sniffed {
         Sniffed::Utf8 => Ok(whole),
         Sniffed::Decode(encoding) => Ok(Box::new(Decoding::new(whole, encoding))),
         Sniffed::Unsupported(what) => Err(what),
-    })
+    }
 }
 
 /// A stream decoded from `encoding` into UTF-8: malformed sequences (a lone surrogate, an odd
@@ -230,7 +230,7 @@ mod tests {
     }
 
     fn decoded(bytes: Vec<u8>, forced: Option<Encoding>) -> String {
-        let mut reader = open(Box::new(Cursor::new(bytes)), forced).unwrap().unwrap();
+        let mut reader = open(Box::new(Cursor::new(bytes)), forced).unwrap();
         let mut text = String::new();
         reader.read_to_string(&mut text).unwrap();
         text
@@ -283,7 +283,7 @@ mod tests {
         let text: String = (0..40_000).map(|i| format!("{i},Müller €\n")).collect();
         assert_eq!(decoded(utf16(&text, false, true), None), text);
         // Read a byte at a time: a character split between reads is whole.
-        let mut reader = open(Box::new(Cursor::new(utf16("é€😀", true, true))), None).unwrap().unwrap();
+        let mut reader = open(Box::new(Cursor::new(utf16("é€😀", true, true))), None).unwrap();
         let mut bytes = Vec::new();
         let mut byte = [0u8; 1];
         while reader.read(&mut byte).unwrap() == 1 {
@@ -301,7 +301,7 @@ mod tests {
             let encoding = if big_endian { UTF_16BE } else { UTF_16LE };
             let whole = encoding.decode_with_bom_removal(&bytes).0.into_owned();
             let trickled = crate::fuzzing::Trickle(bytes, 0);
-            let mut reader = open(Box::new(trickled), Some(encoding)).unwrap().unwrap();
+            let mut reader = open(Box::new(trickled), Some(encoding)).unwrap();
             let mut text = String::new();
             reader.read_to_string(&mut text).unwrap();
             proptest::prop_assert_eq!(text, whole);

@@ -10,7 +10,7 @@
 use super::csv::CsvSplitter;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_more,
+    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
@@ -209,13 +209,11 @@ enum Phase {
 /// escapes, brackets counted, no value parsed. Nesting depth is a counter, not a stack, so a
 /// 100,000-deep document costs nothing here (the worker's parser rejects it).
 pub struct ArraySplitter {
-    reader: Box<dyn Read + Send>,
-    name: String,
+    source: Source,
     buf: Vec<u8>,
     /// Scanned up to here; `line` is the line at `pos`.
     pos: usize,
     line: u64,
-    eof: bool,
     phase: Phase,
     depth: usize,
     in_string: bool,
@@ -258,12 +256,10 @@ impl ArraySplitter {
             head.drain(..UTF8_BOM.len());
         }
         ArraySplitter {
-            reader,
-            name,
+            source: Source::new(reader, name),
             buf: head,
             pos: 0,
             line: 1,
-            eof: false,
             phase: Phase::Start,
             depth: 0,
             in_string: false,
@@ -369,8 +365,8 @@ impl ArraySplitter {
             }
             None => {
                 self.advance(self.buf.len());
-                self.in_bare = !self.eof;
-                self.eof
+                self.in_bare = !self.source.eof;
+                self.source.eof
             }
         }
     }
@@ -449,7 +445,7 @@ impl ArraySplitter {
         let mut i = self.pos;
         while i < self.buf.len() {
             if at.feed(self.buf[i]) && self.stray_brace != Some(i) {
-                match resync::verify_element(&self.buf[i..], self.eof) {
+                match resync::verify_element(&self.buf[i..], self.source.eof) {
                     Verdict::Element => {
                         self.stray_brace = None;
                         self.advance(i);
@@ -528,7 +524,7 @@ impl ArraySplitter {
                         return false;
                     }
                     Token::Structural(b'[') => match self.peek() {
-                        None if !self.eof => {
+                        None if !self.source.eof => {
                             // Cannot tell yet what the array holds: look again with more input.
                             self.pos -= 1;
                             self.depth -= 1;
@@ -626,7 +622,7 @@ impl ArraySplitter {
                             // …then the next element; a key there (`{"a":1}, "b":2}`: a stray `}`)
                             // means the element went on past its `}`.
                             match self.peek() {
-                                None if !self.eof => {
+                                None if !self.source.eof => {
                                     self.pos -= 1;
                                     return false;
                                 }
@@ -719,9 +715,9 @@ impl ArraySplitter {
         self.phase = Phase::Done;
     }
 
-    fn read_more(&mut self) -> Result<(), InputError> {
-        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
-        Ok(())
+    /// Reads more of the input; `false` when it broke ([`Source`]).
+    fn read_more(&mut self) -> bool {
+        self.source.read_more(&mut self.buf)
     }
 
     /// The first byte still needed: the unfinished item, unless it is too large to keep.
@@ -760,7 +756,7 @@ impl Splitter for ArraySplitter {
             if self.scan(batch, limits) {
                 break;
             }
-            if self.eof {
+            if self.source.eof {
                 self.finish(batch);
                 break;
             }
@@ -770,7 +766,9 @@ impl Splitter for ArraySplitter {
                 // Bytes can only be dropped once the records before them are handed over.
                 break;
             }
-            self.read_more()?;
+            if !self.read_more() {
+                break;
+            }
         }
         // Hand over what the spans point at; keep everything from the unfinished item on.
         let keep = self.keep_from();
@@ -778,7 +776,8 @@ impl Splitter for ArraySplitter {
         self.buf.clear();
         self.buf.extend_from_slice(&batch.data[keep..]);
         self.rebase(keep);
-        Ok(!batch.spans.is_empty() || !self.eof)
+        let more = !batch.spans.is_empty() || !self.source.eof;
+        self.source.end_batch(batch, more)
     }
 }
 

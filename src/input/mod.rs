@@ -227,7 +227,8 @@ impl BatchLimits {
 /// Finds record boundaries in a byte stream.
 pub trait Splitter: Send {
     /// Clears `batch` and fills it with the next whole records. Returns `false` when the input
-    /// is exhausted and `batch` is empty.
+    /// is exhausted and `batch` is empty. When a read fails, the records completed before it are
+    /// still returned, and the error comes from the call that has none left ([`Source`]).
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError>;
 }
 
@@ -386,15 +387,14 @@ pub fn open_reader(
 ) -> Result<Dump, InputError> {
     let read_error = |error| InputError::Read { input: name.clone(), error };
     let (compression, reader) = decompress::open(reader).map_err(read_error)?;
-    let mut reader = match encoding::open(reader, options.encoding).map_err(read_error)? {
+    let reader = match encoding::open(reader, options.encoding) {
         Ok(reader) => reader,
         Err(what) => return Err(InputError::Unsupported { input: name, what, unread: true }),
     };
-    let head = read_head(&mut reader, sniff::SAMPLE_BYTES).map_err(read_error)?;
-    let complete = head.len() < sniff::SAMPLE_BYTES;
+    let (head, reader) = read_head(reader, sniff::SAMPLE_BYTES);
     let format = match options.format {
         Some(format) => format,
-        None => match detect::detect(file_name, &head) {
+        None => match detect::detect(file_name, &head.bytes) {
             detect::Detected::Dump(format) => format,
             detect::Detected::Unsupported(what) => {
                 return Err(InputError::Unsupported { input: name, what, unread: false });
@@ -404,8 +404,7 @@ pub fn open_reader(
             }
         },
     };
-    let bom = head.starts_with(b"\xef\xbb\xbf");
-    let head = Head { bytes: head, complete };
+    let bom = head.bytes.starts_with(b"\xef\xbb\xbf");
     let mut dump = match format {
         Format::Csv | Format::Tsv => csv::open(name, format, head, reader, options),
         Format::Ndjson => json::open_ndjson(name, head, reader, options),
@@ -432,28 +431,88 @@ pub struct Head {
     pub complete: bool,
 }
 
-/// Reads up to `limit` bytes (fewer only at the end of the input).
-pub fn read_head(reader: &mut dyn Read, limit: usize) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(limit);
-    reader.take(limit as u64).read_to_end(&mut head)?;
-    Ok(head)
+/// Reads up to `limit` bytes of `reader`: fewer only where the input ends (`complete`) or a read
+/// fails. Returns them with the reader of the rest, which meets that read error again once the
+/// splitter has read past these bytes, so that the records they hold are still scanned.
+pub fn read_head(mut reader: Box<dyn Read + Send>, limit: usize) -> (Head, Box<dyn Read + Send>) {
+    let mut bytes = Vec::with_capacity(limit);
+    // `read_to_end` keeps the bytes read before an error.
+    match (&mut reader).take(limit as u64).read_to_end(&mut bytes) {
+        Ok(_) => {
+            let complete = bytes.len() < limit;
+            (Head { bytes, complete }, reader)
+        }
+        Err(error) => (Head { bytes, complete: false }, Box::new(Broken(Some(error)))),
+    }
 }
 
-/// Appends up to [`READ_CHUNK`] bytes of `input` to `buf`; returns whether the input has ended.
-pub(crate) fn read_more(reader: &mut dyn Read, buf: &mut Vec<u8>, input: &str) -> Result<bool, InputError> {
-    let len = buf.len();
-    buf.resize(len + READ_CHUNK, 0);
-    loop {
-        match reader.read(&mut buf[len..]) {
-            Ok(n) => {
-                buf.truncate(len + n);
-                return Ok(n == 0);
+/// A reader whose next read fails with the error that broke the stream it replaces.
+struct Broken(Option<io::Error>);
+
+impl Read for Broken {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(self.0.take().unwrap_or_else(|| io::Error::other("read after a read error")))
+    }
+}
+
+/// The input a splitter reads, with how it stopped. Every splitter reads through it, so that a
+/// read that fails part-way (a cut `.gz`, junk after a zstd frame, a disk error) is met the same
+/// way in every format (SPEC §8, §9): the records completed before the break are handed over as
+/// a batch, the record the break cut short is dropped (it is no record), and the error comes from
+/// the next call to [`Splitter::next_batch`], which has no record left before it.
+pub(crate) struct Source {
+    reader: Box<dyn Read + Send>,
+    name: String,
+    /// The input has ended.
+    pub eof: bool,
+    /// A read failed: nothing more is read, and no unfinished record is finished.
+    broken: bool,
+    /// That read's error, until a batch with no record hands it over.
+    error: Option<InputError>,
+}
+
+impl Source {
+    pub(crate) fn new(reader: Box<dyn Read + Send>, name: String) -> Self {
+        Source { reader, name, eof: false, broken: false, error: None }
+    }
+
+    /// Appends up to [`READ_CHUNK`] bytes to `buf`, setting `eof` at the end of the input.
+    /// `false` when the input broke: the splitter stops, hands over its whole records, and
+    /// keeps the bytes after them unread.
+    pub(crate) fn read_more(&mut self, buf: &mut Vec<u8>) -> bool {
+        if self.broken {
+            return false;
+        }
+        let len = buf.len();
+        buf.resize(len + READ_CHUNK, 0);
+        loop {
+            match self.reader.read(&mut buf[len..]) {
+                Ok(n) => {
+                    buf.truncate(len + n);
+                    self.eof = n == 0;
+                    return true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    buf.truncate(len);
+                    self.broken = true;
+                    self.error = Some(InputError::Read { input: self.name.clone(), error });
+                    return false;
+                }
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => {
-                buf.truncate(len);
-                return Err(InputError::Read { input: input.to_string(), error });
-            }
+        }
+    }
+
+    /// What [`Splitter::next_batch`] returns for `batch`, `more` saying whether records may
+    /// follow it: once the input broke and `batch` has no record left before the break, the
+    /// read error, then `false`.
+    pub(crate) fn end_batch(&mut self, batch: &Batch, more: bool) -> Result<bool, InputError> {
+        if !self.broken || !batch.spans.is_empty() {
+            return Ok(more);
+        }
+        match self.error.take() {
+            Some(error) => Err(error),
+            None => Ok(false),
         }
     }
 }
@@ -486,6 +545,77 @@ mod tests {
         assert_eq!(name("dump.json").as_deref(), Some("dump.json"));
         assert_eq!(name("-"), None);
         assert_eq!(InputPath::new(Path::new("-")), InputPath::Stdin);
+    }
+
+    /// A stream of `bytes` whose next read then fails, as a cut `.gz` does.
+    fn breaking(bytes: Vec<u8>) -> Box<dyn Read + Send> {
+        let error = io::Error::new(io::ErrorKind::UnexpectedEof, "compressed stream is truncated");
+        Box::new(io::Cursor::new(bytes).chain(Broken(Some(error))))
+    }
+
+    /// `records` patients in `format`, and where record `cut` (1-based) starts.
+    fn patients(format: Format, records: usize, cut: usize) -> (Vec<u8>, usize) {
+        let (head, tail) = match format {
+            Format::Csv => ("nik,nama\n", ""),
+            Format::Json => ("[\n", "]\n"),
+            Format::Sql => ("INSERT INTO pasien (nik, nama) VALUES\n", ";\n"),
+            _ => ("", ""),
+        };
+        let mut out = head.to_string();
+        let mut at = 0;
+        for i in 1..=records {
+            if i == cut {
+                at = out.len();
+            }
+            let nik = 3_201_014_107_000_000 + i as u64;
+            let last = i == records;
+            out.push_str(&match format {
+                Format::Csv => format!("{nik},Pasien {i}\n"),
+                Format::Ndjson => format!("{{\"nik\":\"{nik}\",\"nama\":\"Pasien {i}\"}}\n"),
+                Format::Json => {
+                    format!("{{\"nik\":\"{nik}\",\"nama\":\"Pasien {i}\"}}{}\n", if last { "" } else { "," })
+                }
+                _ => format!("('{nik}','Pasien {i}'){}\n", if last { "" } else { "," }),
+            });
+        }
+        out.push_str(tail);
+        (out.into_bytes(), at)
+    }
+
+    /// SPEC §8, §9: when a read fails part-way, every record completed before it is handed over
+    /// (it was thrown away with the rest of its batch), the record it cut is not one, and the
+    /// error comes after them — in every format, whether the break falls in the first bytes read
+    /// for detection, in the first batch or far past it.
+    #[test]
+    fn a_read_error_costs_only_the_record_it_cuts() {
+        for format in [Format::Csv, Format::Ndjson, Format::Json, Format::Sql] {
+            for (records, cut) in [(40, 25), (3_000, 1_500), (60_000, 50_000)] {
+                let (bytes, at) = patients(format, records, cut);
+                let what = format!("{format:?}, cut in record {cut} of {records}");
+                let input = breaking(bytes[..at + 10].to_vec());
+                let options = InputOptions { format: Some(format), ..InputOptions::default() };
+                let mut dump = open_reader("t".into(), None, input, &options).expect(&what);
+                let mut batch = std::mem::take(&mut dump.first);
+                let mut read = Vec::new();
+                let error = loop {
+                    for span in &batch.spans {
+                        assert_eq!(span.bad, None, "{what}: record {}", span.record);
+                        let text = batch.record_text(span);
+                        let nik = 3_201_014_107_000_000 + span.record;
+                        assert!(text.contains(&nik.to_string()), "{what}: record {}", span.record);
+                        read.push(span.record);
+                    }
+                    match dump.splitter.next_batch(&mut batch, BatchLimits::STEADY) {
+                        Ok(true) => {}
+                        Ok(false) => panic!("{what}: the break was taken for the end of the input"),
+                        Err(error) => break error,
+                    }
+                };
+                assert!(matches!(error, InputError::Read { .. }), "{what}: {error}");
+                assert_eq!(read, (1..cut as u64).collect::<Vec<_>>(), "{what}");
+                assert!(!dump.splitter.next_batch(&mut batch, BatchLimits::STEADY).expect(&what), "{what}");
+            }
+        }
     }
 
     #[test]

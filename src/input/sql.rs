@@ -9,7 +9,7 @@
 
 use super::{
     Batch, BatchLimits, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions,
-    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Span, Splitter, read_more,
+    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter,
 };
 use crate::roles::{self, ColumnMap, Sniffer};
 use std::collections::HashMap;
@@ -121,12 +121,10 @@ impl Lexer {
 
 /// Finds SQL records in a stream (see the module docs).
 pub struct SqlSplitter {
-    reader: Box<dyn Read + Send>,
-    name: String,
+    source: Source,
     buf: Vec<u8>,
     pos: usize,
     line: u64,
-    eof: bool,
     mode: Mode,
     next_record: u64,
     /// Columns of each `CREATE TABLE`, by table name.
@@ -151,12 +149,10 @@ impl SqlSplitter {
             head.drain(..3);
         }
         SqlSplitter {
-            reader,
-            name,
+            source: Source::new(reader, name),
             buf: head,
             pos: 0,
             line: 1,
-            eof: false,
             mode: Mode::Top,
             next_record: 1,
             tables: HashMap::new(),
@@ -173,9 +169,9 @@ impl SqlSplitter {
         self
     }
 
-    fn read_more(&mut self) -> Result<(), InputError> {
-        self.eof = read_more(self.reader.as_mut(), &mut self.buf, &self.name)?;
-        Ok(())
+    /// Reads more of the input; `false` when it broke ([`Source`]).
+    fn read_more(&mut self) -> bool {
+        self.source.read_more(&mut self.buf)
     }
 
     fn advance(&mut self, to: usize) {
@@ -252,7 +248,7 @@ impl SqlSplitter {
             return Ok(Step::Continue);
         }
         let word_len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        if word_len == rest.len() && !self.eof {
+        if word_len == rest.len() && !self.source.eof {
             return Ok(Step::NeedMore);
         }
         let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
@@ -286,7 +282,7 @@ impl SqlSplitter {
 
     /// A statement head is cut by the end of the buffer: wait for more, or give up on it.
     fn wait_or_skip(&mut self) -> Step {
-        if self.eof || self.buf.len() - self.pos > MAX_HEAD {
+        if self.source.eof || self.buf.len() - self.pos > MAX_HEAD {
             self.mode = Mode::Skip(Lexer::default());
             Step::Continue
         } else {
@@ -305,7 +301,7 @@ impl SqlSplitter {
                 b'\n' => bytes.len() - (i + 1) < resync::STATEMENT_PREFIX,
                 _ => false,
             };
-            if cut && !self.eof {
+            if cut && !self.source.eof {
                 // A comment marker or keyword may be cut by the read: look again with more input.
                 self.advance(self.pos + i);
                 self.mode = Mode::Skip(lexer);
@@ -319,7 +315,7 @@ impl SqlSplitter {
             }
             // A statement without `;` ends where a line starts another INSERT or COPY; one with a
             // quote that never closes, where a line starts an INSERT.
-            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.eof) {
+            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.source.eof) {
                 self.advance(self.pos + i + 1);
                 self.mode = Mode::Top;
                 return Step::Continue;
@@ -398,7 +394,7 @@ impl SqlSplitter {
         // A comment marker or a keyword may be cut by the read: decide on a few whole bytes.
         let undecided =
             rest.len() < 8 && (rest[0] == b'-' || rest[0] == b'/' || rest[0].is_ascii_alphabetic());
-        if undecided && !self.eof {
+        if undecided && !self.source.eof {
             self.mode = Mode::Values(layout);
             return Step::NeedMore;
         }
@@ -406,7 +402,7 @@ impl SqlSplitter {
             let close: &[u8] = if rest.starts_with(b"/*") { b"*/" } else { b"\n" };
             match memchr::memmem::find(&rest[1..], close) {
                 Some(end) => self.advance(self.pos + 1 + end + close.len()),
-                None if self.eof => self.advance(self.buf.len()),
+                None if self.source.eof => self.advance(self.buf.len()),
                 None => {
                     self.mode = Mode::Values(layout);
                     return Step::NeedMore;
@@ -458,8 +454,8 @@ impl SqlSplitter {
             let next = bytes.get(i + 1).copied();
             let undecided = match b {
                 // A comment marker may be cut by the read.
-                b'-' | b'/' | b'*' => next.is_none() && !self.eof,
-                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.eof) {
+                b'-' | b'/' | b'*' => next.is_none() && !self.source.eof,
+                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.source.eof) {
                     None => true,
                     Some(true) => {
                         self.advance(self.pos + i);
@@ -486,7 +482,7 @@ impl SqlSplitter {
                 b')' if depth > 1 => depth -= 1,
                 b')' => {
                     let end = self.pos + i + 1;
-                    match resync::may_follow_tuple(&self.buf[end..], self.eof) {
+                    match resync::may_follow_tuple(&self.buf[end..], self.source.eof) {
                         None => {
                             self.advance(end - 1);
                             return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
@@ -558,7 +554,7 @@ impl SqlSplitter {
         while i < self.buf.len() {
             let b = self.buf[i];
             if b == b'\n' {
-                match resync::starts_insert_line(&self.buf[i + 1..], self.eof) {
+                match resync::starts_insert_line(&self.buf[i + 1..], self.source.eof) {
                     None => {
                         self.advance(i);
                         self.mode = Mode::Resync { layout, seen };
@@ -578,20 +574,21 @@ impl SqlSplitter {
                     self.mode = Mode::Top;
                     return Step::Continue;
                 }
-                Some(Boundary::Tuple) => match resync::verify_tuple(&self.buf[i..], self.backslash, self.eof)
-                {
-                    Verdict::Tuple => {
-                        self.advance(i);
-                        self.mode = Mode::Values(layout);
-                        return Step::Continue;
+                Some(Boundary::Tuple) => {
+                    match resync::verify_tuple(&self.buf[i..], self.backslash, self.source.eof) {
+                        Verdict::Tuple => {
+                            self.advance(i);
+                            self.mode = Mode::Values(layout);
+                            return Step::Continue;
+                        }
+                        Verdict::NeedMore => {
+                            self.advance(i);
+                            self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
+                            return Step::NeedMore;
+                        }
+                        Verdict::NotTuple => {}
                     }
-                    Verdict::NeedMore => {
-                        self.advance(i);
-                        self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
-                        return Step::NeedMore;
-                    }
-                    Verdict::NotTuple => {}
-                },
+                }
                 None => {}
             }
             i += 1;
@@ -606,7 +603,7 @@ impl SqlSplitter {
         let rest = &self.buf[self.pos..];
         let end = match memchr::memchr(b'\n', rest) {
             Some(end) => end,
-            None if self.eof => rest.len(),
+            None if self.source.eof => rest.len(),
             None => {
                 if rest.len() > self.max_record {
                     let line = self.line;
@@ -631,7 +628,7 @@ impl SqlSplitter {
             self.mode = Mode::Top;
             return Step::Continue;
         }
-        if end == 0 && self.eof {
+        if end == 0 && self.source.eof {
             self.mode = Mode::Top;
             return Step::NeedMore;
         }
@@ -728,10 +725,10 @@ impl SqlSplitter {
         loop {
             let (rows, complete) = peek_rows(&self.buf[self.pos..], copy, self.backslash);
             let enough = rows.len() >= roles::SNIFF_RECORDS || complete;
-            if enough || self.eof || self.buf.len() - self.pos > LOOKAHEAD_BYTES {
+            // A break ends the look too: the rows before it are all there are.
+            if enough || self.source.eof || self.buf.len() - self.pos > LOOKAHEAD_BYTES || !self.read_more() {
                 return Ok(rows);
             }
-            self.read_more()?;
         }
     }
 }
@@ -1043,7 +1040,7 @@ impl Splitter for SqlSplitter {
             }
             match self.step(batch)? {
                 Step::Continue => continue,
-                Step::NeedMore if self.eof => {
+                Step::NeedMore if self.source.eof => {
                     if let Mode::Tuple { layout, start, line, .. } =
                         std::mem::replace(&mut self.mode, Mode::Top)
                     {
@@ -1066,7 +1063,9 @@ impl Splitter for SqlSplitter {
                         // Bytes can only be dropped once the records before them are handed over.
                         break;
                     }
-                    self.read_more()?;
+                    if !self.read_more() {
+                        break;
+                    }
                 }
             }
         }
@@ -1078,7 +1077,8 @@ impl Splitter for SqlSplitter {
         if let Mode::Tuple { start, .. } = &mut self.mode {
             *start -= keep.min(*start);
         }
-        Ok(!(batch.spans.is_empty() && self.eof && self.pos >= self.buf.len()))
+        let more = !(batch.spans.is_empty() && self.source.eof && self.pos >= self.buf.len());
+        self.source.end_batch(batch, more)
     }
 }
 

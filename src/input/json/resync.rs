@@ -37,43 +37,56 @@ enum Expect {
 /// The token grammar of one JSON value: which token may follow which, and which bracket closes
 /// which. A corrupt element (a stray `"`, `{`, `}`, a value cut short) breaks it at once or within
 /// a token or two.
+///
+/// The open brackets are a stack of bits (1 for `{`), the innermost 64 in a register-sized word
+/// and the full words below it in `spill`: the splitter feeds every token of every element here,
+/// and a push or pop is a shift and a mask, allocating only past 64 levels.
 #[derive(Debug, Default)]
 pub(super) struct Grammar {
-    open: Vec<u8>,
+    /// Levels `64 * spill.len()` up to `depth` of the bracket stack, level `i` in bit `i % 64`.
+    top: u64,
+    /// Full words of the levels below those in `top`.
+    spill: Vec<u64>,
+    depth: usize,
     expect: Expect,
 }
 
 impl Grammar {
     /// The value is whole.
+    #[inline]
     pub(super) fn done(&self) -> bool {
         self.expect == Expect::Done
     }
 
     pub(super) fn reset(&mut self) {
-        self.open.clear();
+        self.top = 0;
+        self.spill.clear();
+        self.depth = 0;
         self.expect = Expect::Value;
     }
 
     /// Feeds the next token; `false` when it cannot follow.
+    #[inline(always)]
     pub(super) fn feed(&mut self, tok: Tok) -> bool {
         use Expect::*;
         self.expect = match (self.expect, tok) {
             (Value | ValueOrClose, Tok::Open(b)) => {
-                self.open.push(b);
-                if b == b'{' { KeyOrClose } else { ValueOrClose }
+                let object = b == b'{';
+                self.push(object);
+                if object { KeyOrClose } else { ValueOrClose }
             }
             (Value | ValueOrClose, Tok::Str | Tok::Bare) => self.after_value(),
             (KeyOrClose | Key, Tok::Str) => Colon,
             (Colon, Tok::Colon) => Value,
             (CommaOrClose, Tok::Comma) => {
-                if self.open.last() == Some(&b'{') {
+                if self.in_object() {
                     Key
                 } else {
                     Value
                 }
             }
             (ValueOrClose | KeyOrClose | CommaOrClose, Tok::Close(b)) if self.closes(b) => {
-                self.open.pop();
+                self.pop();
                 self.after_value()
             }
             _ => return false,
@@ -81,13 +94,39 @@ impl Grammar {
         true
     }
 
-    fn closes(&self, close: u8) -> bool {
-        let open = if close == b'}' { b'{' } else { b'[' };
-        self.open.last() == Some(&open)
+    #[inline(always)]
+    fn push(&mut self, object: bool) {
+        let bit = self.depth % 64;
+        if bit == 0 && self.depth > 0 {
+            self.spill.push(self.top);
+        }
+        self.top = (self.top & !(1 << bit)) | (u64::from(object) << bit);
+        self.depth += 1;
     }
 
+    /// Only called with a bracket open (see [`Self::closes`]).
+    #[inline(always)]
+    fn pop(&mut self) {
+        self.depth -= 1;
+        if self.depth.is_multiple_of(64) && self.depth > 0 {
+            self.top = self.spill.pop().unwrap_or(0);
+        }
+    }
+
+    /// The innermost open bracket is `{`.
+    #[inline(always)]
+    fn in_object(&self) -> bool {
+        self.depth > 0 && (self.top >> ((self.depth - 1) % 64)) & 1 == 1
+    }
+
+    #[inline(always)]
+    fn closes(&self, close: u8) -> bool {
+        self.depth > 0 && self.in_object() == (close == b'}')
+    }
+
+    #[inline(always)]
     fn after_value(&self) -> Expect {
-        if self.open.is_empty() { Expect::Done } else { Expect::CommaOrClose }
+        if self.depth == 0 { Expect::Done } else { Expect::CommaOrClose }
     }
 }
 
@@ -230,6 +269,41 @@ mod tests {
         assert_eq!(grammar_accepts(&[Open(b'{'), Comma]), None);
         assert_eq!(grammar_accepts(&[Open(b'{'), Close(b']')]), None);
         assert_eq!(grammar_accepts(&[Open(b'['), Close(b'}')]), None);
+    }
+
+    #[test]
+    fn the_bracket_stack_holds_past_its_first_words() {
+        use Tok::*;
+        // 200 levels alternating `{"k":` and `[`, closed in order: the stack spills two words and
+        // takes them back; closing any level with the other bracket breaks it.
+        let mut tokens = Vec::new();
+        for level in 0..200 {
+            if level % 3 == 0 {
+                tokens.extend([Open(b'{'), Str, Colon]);
+            } else {
+                tokens.push(Open(b'['));
+            }
+        }
+        tokens.push(Bare);
+        let closes: Vec<Tok> =
+            (0..200).rev().map(|level| if level % 3 == 0 { Close(b'}') } else { Close(b']') }).collect();
+        let mut whole = tokens.clone();
+        whole.extend(&closes);
+        assert_eq!(grammar_accepts(&whole), Some(true));
+        for wrong in [0, 63, 64, 65, 127, 128, 199] {
+            let mut bad = tokens.clone();
+            bad.extend(&closes);
+            let at = tokens.len() + wrong;
+            bad[at] = if bad[at] == Close(b'}') { Close(b']') } else { Close(b'}') };
+            assert_eq!(grammar_accepts(&bad), None, "level {}", 199 - wrong);
+        }
+        // After a deep element, a reset grammar starts from nothing.
+        let mut g = Grammar::default();
+        for &t in &tokens {
+            assert!(g.feed(t));
+        }
+        g.reset();
+        assert!(g.feed(Open(b'[')) && g.feed(Close(b']')) && g.done());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
-use memchr::memchr2;
+use memchr::{memchr2, memchr3};
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -250,6 +250,28 @@ enum Token {
     NeedMore,
 }
 
+/// How [`ArraySplitter::scan_body`] stopped.
+enum Body {
+    /// The element's value is whole: `pos` is just after it.
+    Whole,
+    /// The token at `token_start` broke the grammar; the start of a `{` that did.
+    Broken(Option<usize>),
+    /// At the end of the buffer, or before a token it cuts: the token-at-a-time path goes on.
+    Stopped,
+}
+
+/// The bytes that end a bare scalar (number, `true`…).
+const ENDS_BARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] =
+            matches!(b as u8, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':');
+        b += 1;
+    }
+    table
+};
+
 impl ArraySplitter {
     pub fn new(reader: Box<dyn Read + Send>, mut head: Vec<u8>, name: String) -> Self {
         if head.starts_with(UTF8_BOM) {
@@ -354,9 +376,7 @@ impl ArraySplitter {
 
     /// Skips the rest of a bare scalar; `false` when the input read so far ends inside it.
     fn skip_bare(&mut self) -> bool {
-        let end = self.buf[self.pos..].iter().position(|&c| {
-            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':')
-        });
+        let end = self.buf[self.pos..].iter().position(|&c| ENDS_BARE[usize::from(c)]);
         match end {
             Some(k) => {
                 self.advance(self.pos + k);
@@ -369,6 +389,83 @@ impl ArraySplitter {
                 self.source.eof
             }
         }
+    }
+
+    /// The tokens of the current element up to its end, as [`Self::next_token`] returns them and
+    /// [`Grammar::feed`] checks them, in one loop with the position, line and grammar held in
+    /// locals: the splitter's hot path on a valid array. It stops before a token the buffer cuts
+    /// (a string without its closing quote, a bare scalar at the buffer's end) and leaves that one
+    /// to the token-at-a-time path, which carries a cut token across reads.
+    ///
+    /// `depth` is the records array's; the element's own brackets are the grammar's.
+    fn scan_body(&mut self, depth: usize) -> Body {
+        let buf = &self.buf[..];
+        let grammar = &mut self.grammar;
+        let mut pos = self.pos;
+        let mut line = self.line;
+        let mut last_token = self.last_token;
+        let mut start = self.token_start;
+        let body = loop {
+            let Some(&b) = buf.get(pos) else { break Body::Stopped };
+            start = pos;
+            let (tok, end, lines) = match b {
+                b' ' | b'\t' | b'\r' => {
+                    pos += 1;
+                    continue;
+                }
+                b'\n' => {
+                    line += 1;
+                    pos += 1;
+                    continue;
+                }
+                b'"' => {
+                    // The closing quote, past escapes; raw line breaks (no JSON, but read on) are
+                    // counted as lines.
+                    let mut k = pos + 1;
+                    let mut lines = 0;
+                    let end = loop {
+                        let Some(j) = memchr3(b'"', b'\\', b'\n', &buf[k..]) else { break None };
+                        let at = k + j;
+                        match buf[at] {
+                            b'"' => break Some(at + 1),
+                            b'\\' if at + 1 < buf.len() => k = at + 2,
+                            b'\\' => break None,
+                            _ => {
+                                lines += 1;
+                                k = at + 1;
+                            }
+                        }
+                    };
+                    let Some(end) = end else { break Body::Stopped };
+                    (Tok::Str, end, lines)
+                }
+                b'{' | b'[' => (Tok::Open(b), pos + 1, 0),
+                b'}' | b']' => (Tok::Close(b), pos + 1, 0),
+                b',' => (Tok::Comma, pos + 1, 0),
+                b':' => (Tok::Colon, pos + 1, 0),
+                _ => match buf[pos + 1..].iter().position(|&c| ENDS_BARE[usize::from(c)]) {
+                    Some(k) => (Tok::Bare, pos + 1 + k, 0),
+                    None => break Body::Stopped,
+                },
+            };
+            if !grammar.feed(tok) {
+                // Where the token-at-a-time path would stand: past the token's first byte.
+                pos = start + 1;
+                break Body::Broken((b == b'{').then_some(start));
+            }
+            last_token = start;
+            pos = end;
+            line += lines;
+            if grammar.done() {
+                break Body::Whole;
+            }
+        };
+        self.pos = pos;
+        self.line = line;
+        self.last_token = last_token;
+        self.token_start = start;
+        self.depth = depth + self.grammar.depth();
+        body
     }
 
     /// The top-level value ended here: only whitespace, or another object on a later line, may
@@ -589,6 +686,16 @@ impl ArraySplitter {
                         }
                     }
                     let Some((start, line)) = self.item else { continue };
+                    if !self.grammar.done() && !self.in_string && !self.in_bare && !self.escaped {
+                        match self.scan_body(depth) {
+                            Body::Whole => continue,
+                            Body::Broken(stray) => {
+                                self.fail_element(batch, depth, start, line, stray);
+                                continue;
+                            }
+                            Body::Stopped => {}
+                        }
+                    }
                     let before = self.pos;
                     let token = self.next_token();
                     let tok = match token {

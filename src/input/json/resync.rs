@@ -58,6 +58,12 @@ impl Grammar {
         self.expect == Expect::Done
     }
 
+    /// How many brackets are open.
+    #[inline]
+    pub(super) fn depth(&self) -> usize {
+        self.depth
+    }
+
     pub(super) fn reset(&mut self) {
         self.top = 0;
         self.spill.clear();
@@ -303,6 +309,7 @@ mod tests {
             assert!(g.feed(t));
         }
         g.reset();
+        assert_eq!(g.depth(), 0);
         assert!(g.feed(Open(b'[')) && g.feed(Close(b']')) && g.done());
     }
 

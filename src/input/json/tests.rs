@@ -275,3 +275,31 @@ fn a_number_cut_by_a_read_is_one_token() {
     }
     assert_eq!(got, [None, None]);
 }
+
+#[test]
+fn every_read_boundary_splits_alike() {
+    // Elements are scanned a whole buffer at a time and a token the buffer cuts is carried over
+    // by the token-at-a-time path: cut at every byte, each document splits as when read whole
+    // (and as one byte at a time). Escapes, raw line breaks in a string, numbers and words,
+    // brackets nested past 64 levels, and broken elements (a stray `"`, `{`, `}`, a bracket
+    // closed by the other kind) at every cut.
+    let deep = format!("{}1{}", "[{\"k\":".repeat(40), "}]".repeat(40));
+    let docs = [
+        format!(
+            "[\n {{\"nik\": \"32\\\"01\\\\\", \"n\": 12345, \"t\": true, \"a\": [1, {{\"b\": null}}]}},\n \
+             {{\"d\": {deep}}},\n {{\"s\": \"x\ny\"}},\n {{\"e\": -1.5e3}}\n]\n"
+        ),
+        r#"[{"id":1,"nama":"x",{"nik":"1"},{"id":2},{"id":3,"n":"a"b"},{"id":4}]"#.to_string(),
+        r#"{"meta":{"n":[1,2]},"data":[{"a":[1}]},{"id":5},{"id":6,"x":[{"y":1]]},{"id":7}]}"#.to_string(),
+        format!("[{{\"d\": {}}}, {{\"id\": 8}}]", deep.replacen("}]", "]]", 1)),
+    ];
+    for doc in &docs {
+        let whole = records(doc);
+        assert!(whole.iter().any(|r| r.2.is_ok()), "{doc:?}: {whole:?}");
+        for at in 1..doc.len() {
+            let (head, tail) = doc.as_bytes().split_at(at);
+            let cut = split(Box::new(std::io::Cursor::new(tail.to_vec())), head.to_vec());
+            assert_eq!(cut, whole, "{doc:?} read in two at {at}");
+        }
+    }
+}

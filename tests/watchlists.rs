@@ -168,3 +168,23 @@ fn a_windows_1252_watchlist_matches_names_with_accents() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "rene muller");
 }
+
+#[test]
+fn hash_writes_a_label_holding_a_nik_or_phone_as_the_row_number() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "wh.csv",
+        "id,nik,nama\nNIK 3201014107900003,3201014107900003,Ani\n\
+         \"KTP: 3201-0141-0790-0004 / 0812-3456-7890\",3201014107900004,Ana\nRM000123,3201014107900005,Ina\n",
+    );
+    let out = leakcheck().arg("hash").arg(&watch).env_remove("LEAKCHECK_KEY").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let labels: Vec<serde_json::Value> = text
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["label"].clone())
+        .collect();
+    assert_eq!(labels, ["R1", "R2", "RM000123"], "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 label(s) were"));
+}

@@ -10,12 +10,14 @@ mod email;
 mod name;
 mod nik;
 mod phone;
+mod within;
 
 pub use dob::normalize_dob;
 pub use email::normalize_email;
 pub use name::{is_valid_name, normalize_name};
 pub use nik::{is_structurally_valid_nik, normalize_nik};
 pub use phone::{append_plain_phone, for_each_phone, normalize_phone};
+pub use within::{FoundIdentifier, identifiers_in};
 
 use crate::kind::Kind;
 use std::fmt;

@@ -1,7 +1,7 @@
 //! Watch entry labels: the per-file prefix that keeps the labels of several `--watch` lists
 //! apart (SPEC §4 1.1), the warning about labels a list gives to more than one entry, and the
-//! test for a label that is itself an identifier. Labels are never printed here unmasked when
-//! they are one.
+//! test for a label that is or holds an identifier. Labels are never printed here with an
+//! identifier in them unmasked.
 
 use crate::normalize;
 use crate::report::mask;
@@ -24,7 +24,7 @@ pub(super) fn prefixes(paths: &[PathBuf], hiding: bool) -> Vec<String> {
         .enumerate()
         .map(|(i, path)| {
             let stem = stem(path);
-            let stem = if hiding && is_identifier(&stem) { format!("list{}", i + 1) } else { stem };
+            let stem = if hiding && holds_identifier(&stem) { format!("list{}", i + 1) } else { stem };
             let count = seen.entry(stem.clone()).or_insert(0);
             *count += 1;
             if *count == 1 { format!("{stem}:") } else { format!("{stem}#{count}:") }
@@ -43,12 +43,9 @@ fn stem(path: &Path) -> String {
     name[..end].to_string()
 }
 
-/// A valid NIK, phone or e-mail.
-pub(super) fn is_identifier(label: &str) -> bool {
-    let mut scratch = String::new();
-    normalize::normalize_nik(label, &mut scratch).is_ok()
-        || normalize::normalize_phone(label, &mut scratch).is_ok()
-        || normalize::normalize_email(label, &mut scratch).is_ok()
+/// A valid NIK, phone or e-mail, or a text holding one (`NIK 3201014107900003`).
+pub(super) fn holds_identifier(label: &str) -> bool {
+    !normalize::identifiers_in(label).is_empty()
 }
 
 /// The warning for labels that `labels` (one list's, in load order) gives to more than one
@@ -97,7 +94,7 @@ fn repeated<'a>(labels: &[&'a str]) -> Vec<&'a str> {
 /// A label as a warning may show it: masked when it is an identifier, cut when it is long.
 fn shown(label: &str) -> String {
     const SHOWN_CHARS: usize = 40;
-    if is_identifier(label) {
+    if holds_identifier(label) {
         return mask::mask_text(label);
     }
     let cut: String = label.chars().take(SHOWN_CHARS).collect();

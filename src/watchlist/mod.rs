@@ -371,7 +371,7 @@ pub fn hash_entries(
     load_files(paths, &mut builder)?;
     if builder.relabeled > 0 {
         builder.warnings.push(format!(
-            "{} label(s) were a NIK, phone, e-mail or the person's own name: written as R<row number> \
+            "{} label(s) were or held a NIK, phone or e-mail, or were the person's own name: written as R<row number> \
              instead, so the hashed list discloses no one",
             builder.relabeled
         ));
@@ -638,15 +638,23 @@ mod tests {
                    0812-3456-7890,,Cici,\n\
                    P-001,,Dedi,\n\
                    RM000123,,Eka,\n\
-                   Siti,,Budi Santoso,\n";
+                   Siti,,Budi Santoso,\n\
+                   NIK 3201014107900003,3201014107900003,Fajar,\n\
+                   KTP: 3201-0141-0790-0004 / 0812-3456-7890,3201014107900004,Gita,\n\
+                   surel budi2@example.com,,Hana,\n\
+                   Bed 12 / 2024-01-31,,Indah,\n";
         f.write_all(csv.as_bytes()).unwrap();
         let (entries, _, warnings) =
             hash_entries(&[f.path().to_path_buf()], &Hasher::unkeyed(), LoadOptions::default()).unwrap();
         let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
-        assert_eq!(labels, ["R1", "R2", "R3", "R4", "P-001", "RM000123", "Siti"]);
+        assert_eq!(
+            labels,
+            ["R1", "R2", "R3", "R4", "P-001", "RM000123", "Siti", "R8", "R9", "R10", "Bed 12 / 2024-01-31"]
+        );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].starts_with("4 label(s)"), "{warnings:?}");
-        // A scan shows the label as it is: only a hashed list must not hold it.
+        assert!(warnings[0].starts_with("7 label(s)"), "{warnings:?}");
+        // The watchlist keeps the label as it is (a report masks it, unless `--reveal`): only a
+        // hashed list must not hold it.
         let w = load_text(csv, false).unwrap();
         assert_eq!(labels_for(&w, Kind::Name, "ani"), ["3201014107900001"]);
     }

@@ -152,9 +152,9 @@ impl Plan<'_> {
     }
 }
 
-/// A label that is a valid NIK, phone or e-mail, or canonically the row's own name.
+/// A label that is or holds a valid NIK, phone or e-mail, or is canonically the row's own name.
 fn discloses(label: &str, person: &Person) -> bool {
-    super::labels::is_identifier(label)
+    super::labels::holds_identifier(label)
         || normalize::canonical(Kind::Name, label)
             .is_ok_and(|name| person.values.iter().any(|(kind, value)| *kind == Kind::Name && *value == name))
 }

@@ -170,6 +170,47 @@ fn a_windows_1252_watchlist_matches_names_with_accents() {
 }
 
 #[test]
+fn a_watch_label_holding_an_identifier_is_masked_in_every_report_format() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "w1.csv",
+        "id,nik,nama,tgl_lahir,no_hp,email\n3201014107900001,3201014107900001,X Y,,,\n\
+         budi@gmail.com,,,,,budi@gmail.com\nHP 0812-3456-7890 / NIK 3201014107900002,3201014107900002,,,,\n",
+    );
+    // Named after a NIK too: the prefix is masked as the label is.
+    let named = s.write("3201014107900009.csv", "nik\n3201014107900001\n");
+    let dump = s.write("d1.csv", "nik,email\n3201014107900001,\n,budi@gmail.com\n3201014107900002,\n");
+    for format in ["human", "json", "ndjson", "csv"] {
+        for reveal in [false, true] {
+            let mut cmd = leakcheck();
+            cmd.args(["scan", "--format", format, "--watch"])
+                .arg(&watch)
+                .arg("--watch")
+                .arg(&named)
+                .arg(&dump);
+            if reveal {
+                cmd.arg("--reveal");
+            }
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+            let report = String::from_utf8_lossy(&out.stdout);
+            let shown =
+                ["w1:3201014107900001", "w1:budi@gmail.com", "3201014107900009:R1", "HP 0812-3456-7890"];
+            let masked = [
+                "w1:3201**********01",
+                "w1:b***@gmail.com",
+                "3201**********09:R1",
+                "w1:HP +62812*****890 / NIK",
+            ];
+            for (clear, masked) in shown.iter().zip(masked) {
+                assert_eq!(report.contains(clear), reveal, "{format} reveal {reveal} {clear}:\n{report}");
+                assert_eq!(report.contains(masked), !reveal, "{format} reveal {reveal} {masked}:\n{report}");
+            }
+        }
+    }
+}
+
+#[test]
 fn hash_writes_a_label_holding_a_nik_or_phone_as_the_row_number() {
     let s = Scratch::new();
     let watch = s.write(

@@ -66,7 +66,7 @@ impl Reporter for CsvReporter<'_> {
             &mask::sanitize(e.input),
             &e.record.to_string(),
             &e.line.to_string(),
-            &mask::sanitize(e.watch),
+            &mask::shown_label(e.watch, self.options.reveal),
             e.confidence.as_str(),
             &e.matched.joined("+"),
             &nik,

@@ -225,7 +225,7 @@ impl Reporter for HumanReporter<'_> {
         row[CONFIDENCE] = e.confidence.as_str().to_string();
         row[2] = e.line.to_string();
         row[3] = e.record.to_string();
-        row[4] = mask::sanitize(e.watch);
+        row[4] = mask::shown_label(e.watch, self.options.reveal);
         row[5] = e.matched.joined("+");
         for (kind, value) in e.values.iter() {
             if let Some(i) = Kind::SHOWN.iter().position(|k| *k == kind) {

@@ -2,6 +2,7 @@
 
 use crate::kind::Kind;
 use crate::matcher::ShownValue;
+use crate::normalize;
 
 /// Digits of a NIK kept at the start and at the end.
 const NIK_KEEP: (usize, usize) = (4, 2);
@@ -25,6 +26,33 @@ const SHORT_LOCAL_PART: usize = 2;
 /// the dump (sanitized for terminals).
 pub fn shown(kind: Kind, value: &ShownValue, reveal: bool) -> String {
     if reveal { sanitize(&value.raw) } else { mask(kind, &value.canonical) }
+}
+
+/// A watch label as a report shows it (SPEC §7): with `reveal` as given, sanitized for
+/// terminals; else [`mask_label`].
+pub fn shown_label(label: &str, reveal: bool) -> String {
+    if reveal { sanitize(label) } else { mask_label(label) }
+}
+
+/// A watch label with every NIK, phone and e-mail in it masked as its kind is, each
+/// `:`-separated part (a list's prefix, the label) on its own: `3201014107900001:P1` →
+/// `3201**********01:P1`, `NIK 3201014107900003` → `NIK 3201**********03`. The rest is kept,
+/// sanitized for terminals. One function for reports and warnings alike.
+pub fn mask_label(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for (i, part) in label.split(':').enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        let mut at = 0;
+        for found in normalize::identifiers_in(part) {
+            out.push_str(&sanitize(&part[at..found.span.start]));
+            out.push_str(&mask(found.kind, &found.canonical));
+            at = found.span.end;
+        }
+        out.push_str(&sanitize(&part[at..]));
+    }
+    out
 }
 
 /// Masks a canonical value: NIK `3201**********01`, phone `+62812*****890`, e-mail
@@ -286,5 +314,24 @@ mod tests {
         let v = ShownValue { raw: "Budi\u{1b}[31m \u{202e}X\n".into(), canonical: "budi x".into() };
         assert_eq!(shown(Kind::Name, &v, true), "Budi\u{fffd}[31m \u{fffd}X\u{fffd}");
         assert_eq!(shown(Kind::Name, &v, false), "B*** *");
+    }
+
+    #[test]
+    fn a_label_that_is_or_holds_an_identifier_is_shown_masked() {
+        let cases = [
+            ("3201014107900001", "3201**********01"),
+            ("3201014107900001:P1", "3201**********01:P1"),
+            ("ward3:budi@gmail.com", "ward3:b***@gmail.com"),
+            ("NIK 3201014107900003", "NIK 3201**********03"),
+            ("KTP: 3201-0141-0790-0004 / 0812-3456-7890", "KTP: 3201**********04 / +62812*****890"),
+            ("ward3:P-001", "ward3:P-001"),
+            ("RM000123", "RM000123"),
+            ("P\u{1b}[31m", "P\u{fffd}[31m"),
+        ];
+        for (label, masked) in cases {
+            assert_eq!(mask_label(label), masked, "{label}");
+            assert_eq!(shown_label(label, false), masked, "{label}");
+        }
+        assert_eq!(shown_label("3201014107900001:P1", true), "3201014107900001:P1");
     }
 }

@@ -2,9 +2,10 @@
 //! structs, separate from the domain types, so the format changes only on purpose.
 //!
 //! - `exposure`: `input` (path as given, `-` for stdin), `record` (1-based data record), `line`
-//!   (1-based physical line where it starts), `watch` (entry label), `confidence` (`exposed` or
-//!   `possible`), `matched` (kinds, in the order nik, phone, email, name_dob, name), `values`
-//!   (the record's own nik/phone/email/name, masked unless `--reveal`).
+//!   (1-based physical line where it starts), `watch` (entry label, each NIK, phone or e-mail in
+//!   it masked unless `--reveal`), `confidence` (`exposed` or `possible`), `matched` (kinds, in
+//!   the order nik, phone, email, name_dob, name), `values` (the record's own
+//!   nik/phone/email/name, masked unless `--reveal`).
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
 //!   UTF-8, read with Windows-1252), `complete`.
@@ -33,7 +34,7 @@ pub struct JsonExposure<'a> {
     pub input: &'a str,
     pub record: u64,
     pub line: u64,
-    pub watch: &'a str,
+    pub watch: String,
     pub confidence: &'static str,
     pub matched: Vec<&'static str>,
     pub values: JsonValues,
@@ -67,7 +68,7 @@ impl<'a> JsonExposure<'a> {
             input: e.input,
             record: e.record,
             line: e.line,
-            watch: e.watch,
+            watch: mask::shown_label(e.watch, options.reveal),
             confidence: e.confidence.as_str(),
             matched: e.matched.iter().map(Kind::as_str).collect(),
             values,

@@ -57,6 +57,11 @@ fn stats() -> ScanStats {
 }
 
 fn render(format: ReportFormat, reveal: bool) -> String {
+    render_labelled(format, reveal, ["P-001", "P-006"])
+}
+
+/// The report of two exposures, of watch entries labelled `labels`.
+fn render_labelled(format: ReportFormat, reveal: bool, labels: [&str; 2]) -> String {
     let mut buf = Vec::new();
     {
         let options = ReportOptions { reveal, color: false, watch_skipped: 0 };
@@ -65,8 +70,8 @@ fn render(format: ReportFormat, reveal: bool) -> String {
         let strong: KindSet = [Kind::Nik, Kind::Phone, Kind::NameDob, Kind::Name].into_iter().collect();
         let name: KindSet = [Kind::Name].into_iter().collect();
         let rows = [
-            (12, 13, "P-001", Confidence::Exposed, strong, &values[0]),
-            (241, 243, "P-006", Confidence::Possible, name, &values[1]),
+            (12, 13, labels[0], Confidence::Exposed, strong, &values[0]),
+            (241, 243, labels[1], Confidence::Possible, name, &values[1]),
         ];
         for (record, line, watch, confidence, matched, values) in rows {
             let e = Exposure { input: "pasien.csv", record, line, watch, confidence, matched, values };
@@ -131,5 +136,23 @@ fn masked_reports_hold_no_identifier() {
         for secret in ["3201014107900001", "0141", "34567890", "budisantoso", "Santoso", "aminah"] {
             assert!(!out.to_lowercase().contains(&secret.to_lowercase()), "{format:?} shows {secret}");
         }
+    }
+}
+
+#[test]
+fn a_watch_label_that_is_or_holds_an_identifier_is_masked_in_every_format() {
+    let labels = ["3201014107900001:P1", "ward3:NIK 3201014107900003 / budi@gmail.com"];
+    for format in [ReportFormat::Human, ReportFormat::Json, ReportFormat::Ndjson, ReportFormat::Csv] {
+        let out = render_labelled(format, false, labels);
+        for secret in ["3201014107900001", "3201014107900003", "budi@"] {
+            assert!(!out.contains(secret), "{format:?} shows {secret}:\n{out}");
+        }
+        assert!(out.contains("3201**********01:P1"), "{format:?}:\n{out}");
+        assert!(out.contains("ward3:NIK 3201**********03 / b***@gmail.com"), "{format:?}:\n{out}");
+        let revealed = render_labelled(format, true, labels);
+        assert!(
+            revealed.contains("3201014107900001:P1") && revealed.contains("budi@gmail.com"),
+            "{format:?}"
+        );
     }
 }

@@ -91,15 +91,13 @@ fn repeated<'a>(labels: &[&'a str]) -> Vec<&'a str> {
     firsts.into_iter().map(|i| labels[i]).collect()
 }
 
-/// A label as a warning may show it: masked when it is an identifier, cut when it is long.
+/// A label as a warning may show it: masked as a report shows it, cut when it is long.
 fn shown(label: &str) -> String {
     const SHOWN_CHARS: usize = 40;
-    if holds_identifier(label) {
-        return mask::mask_text(label);
-    }
-    let cut: String = label.chars().take(SHOWN_CHARS).collect();
-    let more = if label.chars().nth(SHOWN_CHARS).is_some() { "…" } else { "" };
-    format!("{:?}{more}", mask::sanitize(&cut))
+    let masked = mask::mask_label(label);
+    let cut: String = masked.chars().take(SHOWN_CHARS).collect();
+    let more = if masked.chars().nth(SHOWN_CHARS).is_some() { "…" } else { "" };
+    format!("{cut:?}{more}")
 }
 
 #[cfg(test)]
@@ -127,8 +125,12 @@ mod tests {
         let labels = ["RM1", "RM2", "RM1", "3201014107900001", "RM1", "3201014107900001", "RM3"];
         let warning = duplicates_warning("w.csv", labels.into_iter()).unwrap();
         assert!(warning.starts_with("watchlist w.csv: 2 label(s)"), "{warning}");
-        assert!(warning.contains("(\"RM1\", 3"), "{warning}");
+        assert!(warning.contains("(\"RM1\", \"3201**********01\")"), "{warning}");
         assert!(!warning.contains("3201014107900001"), "{warning}");
+        // Masked as a report masks it: a label holding an identifier too.
+        let held = ["NIK 3201014107900003", "NIK 3201014107900003"];
+        let warning = duplicates_warning("w.csv", held.into_iter()).unwrap();
+        assert!(warning.contains("(\"NIK 3201**********03\")"), "{warning}");
         assert_eq!(duplicates_warning("w.csv", ["a", "b"].into_iter()), None);
         let many: Vec<String> = (0..20).flat_map(|n| [format!("P{n}"), format!("P{n}")]).collect();
         let warning = duplicates_warning("w.csv", many.iter().map(String::as_str)).unwrap();

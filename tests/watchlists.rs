@@ -229,3 +229,26 @@ fn hash_writes_a_label_holding_a_nik_or_phone_as_the_row_number() {
     assert_eq!(labels, ["R1", "R2", "RM000123"], "{text}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 label(s) were"));
 }
+
+#[test]
+fn a_numbered_prefix_never_takes_another_lists_name() {
+    let s = Scratch::new();
+    for dir in ["x", "y"] {
+        std::fs::create_dir(s.path(dir)).unwrap();
+    }
+    let lists = [
+        s.write("x/ward3.csv", "no_rm,nik\nRM1,3201014107900001\n"),
+        s.write("y/ward3.csv", "no_rm,nik\nRM2,3201014107900001\n"),
+        s.write("ward3#2.csv", "no_rm,nik\nRM3,3201014107900001\n"),
+    ];
+    let dump = s.write("dump.csv", "nik\n3201014107900001\n");
+    let mut cmd = leakcheck();
+    cmd.args(["scan", "--format", "csv"]);
+    for list in &lists {
+        cmd.arg("--watch").arg(list);
+    }
+    let out = cmd.arg(&dump).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let watches: Vec<String> = csv_rows(&out.stdout).into_iter().map(|r| r.watch).collect();
+    assert_eq!(watches, ["ward3:RM1", "ward3#3:RM2", "ward3#2:RM3"]);
+}

@@ -5,7 +5,7 @@
 
 use crate::normalize;
 use crate::report::mask;
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
@@ -14,20 +14,39 @@ const NAMED_DUPLICATES: usize = 5;
 
 /// The label prefix of each of `paths` (`ward3:`, `stdin:`, `ward3#2:`), or none for one list.
 /// For a hashed list (`hiding`), a file named after an identifier is `list<N>` instead.
+///
+/// No two lists get the same prefix (SPEC §4 1.1): a list whose name an earlier one took is
+/// `<name>#<n>`, with the lowest `n` from 2 that no list is named and no earlier list was given
+/// (`x/ward3.csv y/ward3.csv ward3#2.csv` → `ward3: ward3#3: ward3#2:`).
 pub(super) fn prefixes(paths: &[PathBuf], hiding: bool) -> Vec<String> {
     if paths.len() < 2 {
         return vec![String::new(); paths.len()];
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    paths
+    let stems: Vec<String> = paths
         .iter()
         .enumerate()
         .map(|(i, path)| {
             let stem = stem(path);
-            let stem = if hiding && holds_identifier(&stem) { format!("list{}", i + 1) } else { stem };
-            let count = seen.entry(stem.clone()).or_insert(0);
-            *count += 1;
-            if *count == 1 { format!("{stem}:") } else { format!("{stem}#{count}:") }
+            if hiding && holds_identifier(&stem) { format!("list{}", i + 1) } else { stem }
+        })
+        .collect();
+    let named: HashSet<&str> = stems.iter().map(String::as_str).collect();
+    let mut given: HashSet<String> = HashSet::new();
+    stems
+        .iter()
+        .map(|stem| {
+            let mut prefix = stem.clone();
+            // Ends: every name skipped is one that some list is named or was given.
+            let mut n = 1;
+            while given.contains(&prefix) {
+                n += 1;
+                prefix = format!("{stem}#{n}");
+                if named.contains(prefix.as_str()) {
+                    prefix.clone_from(stem);
+                }
+            }
+            given.insert(prefix.clone());
+            format!("{prefix}:")
         })
         .collect()
 }
@@ -118,6 +137,20 @@ mod tests {
         let named = ["3201014107900001.csv", "b.csv"].map(PathBuf::from);
         assert_eq!(prefixes(&named, true), ["list1:", "b:"]);
         assert_eq!(prefixes(&named, false), ["3201014107900001:", "b:"]);
+    }
+
+    #[test]
+    fn a_numbered_prefix_never_takes_another_lists_name() {
+        let paths = ["x/ward3.csv", "y/ward3.csv", "ward3#2.csv"].map(PathBuf::from);
+        assert_eq!(prefixes(&paths, false), ["ward3:", "ward3#3:", "ward3#2:"]);
+        let paths =
+            ["ward3#2.csv", "a/ward3.csv", "b/ward3.csv", "ward3#3", "c/ward3#2.csv"].map(PathBuf::from);
+        assert_eq!(prefixes(&paths, false), ["ward3#2:", "ward3:", "ward3#4:", "ward3#3:", "ward3#2#2:"]);
+        let paths = ["list2.csv", "3201014107900001.csv"].map(PathBuf::from);
+        assert_eq!(prefixes(&paths, true), ["list2:", "list2#2:"]);
+        let many: Vec<PathBuf> = (0..50).map(|i| PathBuf::from(format!("{}/w.csv", i % 3))).collect();
+        let given = prefixes(&many, false);
+        assert_eq!(given.iter().collect::<HashSet<_>>().len(), 50);
     }
 
     #[test]

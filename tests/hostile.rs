@@ -443,3 +443,95 @@ fn one_malformed_record_in_the_middle_loses_only_that_record() {
         assert!(!stderr.contains("3271010101900009") && !stderr.contains("Bu"), "{name}: {stderr}");
     }
 }
+
+#[test]
+fn records_over_1_mib_after_a_malformed_one_are_read_not_skipped() {
+    // A resynchronization gave up on a candidate record that had not closed within 1 MiB: every
+    // later record over 1 MiB (a base64 photo, a BLOB) was skipped, uncounted and unwarned.
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n3174051203880003\n");
+    let photo = "A".repeat(3 << 19);
+    let sql = format!(
+        "INSERT INTO p (nik,foto) VALUES ('1','A'),\n('3271010101900009',('Budi'),('2','{photo}'),\
+         ('3201014107900001','{photo}'),('3174051203880003','D'),('5','E');\n"
+    );
+    let array = format!(
+        "{{\"data\":[{{\"nik\":\"1\"}},{{\"nik\":{{\"3271010101900009\"}},{{\"nik\":\"2\",\"foto\":\"{photo}\"}},\
+         {{\"nik\":\"3201014107900001\",\"foto\":\"{photo}\"}},{{\"nik\":\"3174051203880003\"}},{{\"nik\":\"5\"}}]}}"
+    );
+    // A `{` nested in a big element must not be taken for an element's start: its array's `]`
+    // then ended the records array, and the rest of the file was skipped in silence.
+    let nested = format!(
+        "{{\"data\":[{{\"nik\":\"1\"}},{{\"nik\":{{\"3271010101900009\"}},{{\"foto\":\"{photo}\",\"x\":[1,{{\"n\":1}}],\"y\":2}},\
+         {{\"nik\":\"3201014107900001\"}},{{\"nik\":\"3174051203880003\"}},{{\"nik\":\"5\"}}]}}"
+    );
+    for (name, text, exposed) in
+        [("big.sql", sql, [4, 5]), ("big.json", array, [4, 5]), ("nested.json", nested, [4, 5])]
+    {
+        let dump = s.write(name, text);
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["records"], 6, "{name}");
+        assert_eq!(report["summary"]["bad_records"], 1, "{name}");
+        let records: Vec<u64> =
+            report["exposures"].as_array().unwrap().iter().map(|e| e["record"].as_u64().unwrap()).collect();
+        assert_eq!(records, exposed, "{name}");
+        assert!(!stderr.contains("3271010101900009"), "{name}: {stderr}");
+    }
+}
+
+/// Runs a scan of `dump` and gives its output, or `None` if it has not ended within `limit`.
+fn scan_within(
+    dump: &std::path::Path,
+    watch: &std::path::Path,
+    limit: Duration,
+) -> Option<std::process::Output> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .arg("scan")
+        .arg(dump)
+        .arg("-w")
+        .arg(watch)
+        .args(["-f", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    None
+}
+
+#[test]
+fn restart_points_a_few_bytes_apart_after_a_malformed_record_take_linear_time() {
+    // Each candidate restart point was read up to 1 MiB ahead, and they can be 4 bytes apart: a
+    // 20 MB line took hours. The people before the bad record and after the line are still found.
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3201014107900001\n3174051203880003\n");
+    let sql = format!(
+        "INSERT INTO p (nik,nama) VALUES ('3201014107900001','A'),(x'),(2,'b'{});\n\
+         INSERT INTO p (nik,nama) VALUES ('3174051203880003','D');\n",
+        "),((".repeat(5 << 20)
+    );
+    let array = format!(
+        "[{{\"nik\":\"3201014107900001\"}},{{\"nik\":}},{}\n{{\"nik\":\"3174051203880003\"}}]\n",
+        "{\"a\":[1,".repeat(5 << 20 >> 1)
+    );
+    for (name, text) in [("commas.sql", sql), ("open.json", array)] {
+        let dump = s.write(name, text);
+        let out = scan_within(&dump, &watch, Duration::from_secs(60));
+        let out = out.unwrap_or_else(|| panic!("{name}: not done within 60 s"));
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["exposed_records"], 2, "{name}");
+    }
+}

@@ -236,3 +236,22 @@ fn a_json_record_of_small_nested_arrays_is_too_large_to_hold_in_bounded_memory()
         assert!(rss < MAX_RSS_KIB, "{megabytes} MB: peak RSS {rss} KiB");
     }
 }
+
+#[test]
+fn a_200_mb_line_of_brackets_in_a_json_array_is_a_bad_record_in_bounded_memory() {
+    // The element grammar kept one byte per open bracket, even once the element was too large to
+    // keep, and kept the capacity after it.
+    let (_s, watch) = watch();
+    let (code, out, rss) = run_measured(&["scan", "-", "-w", &watch, "-f", "json"], |w| {
+        w.write_all(b"[{\"nik\":\"1\"},").unwrap();
+        let chunk = vec![b'['; 1 << 20];
+        for _ in 0..200 {
+            w.write_all(&chunk).unwrap();
+        }
+        w.write_all(b"\n{\"nik\":\"3201014107900001\"}]\n").unwrap();
+    });
+    let report = json(&out);
+    assert_eq!(code, 1, "the element after the brackets still matched");
+    assert_eq!(report["summary"]["bad_records"], 1);
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+}

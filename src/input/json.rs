@@ -21,7 +21,8 @@ use std::io::Read;
 mod node;
 mod resync;
 
-use resync::{AtBoundary, Grammar, Tok, Verdict};
+use super::resync::{Budget, Verdict};
+use resync::{AtBoundary, Grammar, Tok};
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 /// A top-level JSON value that is neither an array nor an object is read whole only up to this
@@ -196,7 +197,8 @@ enum Phase {
         depth: usize,
         at: AtBoundary,
     },
-    /// After the records array, skipping the rest of the enclosing object.
+    /// After the records array, skipping the rest of the enclosing object. After a
+    /// resynchronization, only a close may follow the array's `]` (else a bad record).
     Rest,
     /// After the top-level value: only whitespace may follow.
     Trailing,
@@ -239,6 +241,14 @@ pub struct ArraySplitter {
     /// A `{` the resynchronization must not take for an element's start: the stray one that broke
     /// the element (`{"a":1,{"b":2}`: a `{` where a key should be).
     stray_brace: Option<usize>,
+    /// What the resynchronization after a bad element may still read ahead.
+    budget: Budget,
+    /// The element being read was taken by a resynchronization unproved: if it breaks, the next
+    /// resynchronization goes on with what is left of the budget.
+    unproved: bool,
+    /// A resynchronization took an element in this records array: its nesting is a guess, so
+    /// the array's `]` may be one of a bigger element's (see [`Phase::Rest`]).
+    resynced: bool,
 }
 
 /// What the structural scan stopped at.
@@ -297,6 +307,9 @@ impl ArraySplitter {
             token_start: 0,
             last_token: 0,
             stray_brace: None,
+            budget: Budget::fresh(),
+            unproved: false,
+            resynced: false,
         }
     }
 
@@ -471,6 +484,7 @@ impl ArraySplitter {
     /// The top-level value ended here: only whitespace, or another object on a later line, may
     /// follow.
     fn end_document(&mut self) {
+        self.resynced = false;
         self.phase = Phase::Trailing;
         self.ended_on_line = self.line;
     }
@@ -500,6 +514,7 @@ impl ArraySplitter {
         batch.spans.push(span);
         self.next_record += 1;
         self.oversized = false;
+        self.unproved = false;
     }
 
     fn push_bad(&mut self, batch: &mut Batch, line: u64, reason: &'static str) {
@@ -521,6 +536,9 @@ impl ArraySplitter {
         stray: Option<usize>,
     ) {
         self.stray_brace = stray;
+        if !std::mem::take(&mut self.unproved) {
+            self.budget = Budget::fresh();
+        }
         let reason = if self.oversized { "record larger than 64 MiB" } else { "JSON element does not parse" };
         self.push_bad(batch, line, reason);
         let from = if self.oversized { self.token_start } else { self.last_token.max(start + 1) };
@@ -537,13 +555,18 @@ impl ArraySplitter {
     }
 
     /// After a bad element: on to the first `{` (after `,` or `}`, or first on its line) that
-    /// starts a whole element read afresh; `false` when more input is needed.
+    /// starts a whole element read afresh, or is still consistent where the budget lets the look
+    /// stop (taken unproved: a 2 MiB element is read, not skipped); `false` when more input is
+    /// needed.
     fn resync(&mut self, depth: usize, mut at: AtBoundary) -> bool {
         let mut i = self.pos;
         while i < self.buf.len() {
             if at.feed(self.buf[i]) && self.stray_brace != Some(i) {
-                match resync::verify_element(&self.buf[i..], self.source.eof) {
-                    Verdict::Element => {
+                let verdict = self.verify_at(i);
+                match verdict {
+                    Verdict::Record | Verdict::Unproved => {
+                        self.unproved = verdict == Verdict::Unproved;
+                        self.resynced = true;
                         self.stray_brace = None;
                         self.advance(i);
                         self.phase = Phase::Records { depth };
@@ -555,7 +578,7 @@ impl ArraySplitter {
                         self.phase = Phase::Resync { depth, at: AtBoundary(true) };
                         return false;
                     }
-                    Verdict::NotElement => {}
+                    Verdict::NotRecord => {}
                 }
             }
             i += 1;
@@ -563,6 +586,20 @@ impl ArraySplitter {
         self.advance(self.buf.len());
         self.phase = Phase::Resync { depth, at };
         false
+    }
+
+    /// Whether an element starts at the candidate `{` at `self.buf[i]`, read ahead as far as
+    /// the budget allows; once it is spent, a `{` first on its line is taken unread, others not.
+    fn verify_at(&mut self, i: usize) -> Verdict {
+        if self.budget.is_spent() {
+            return if resync::first_on_line(&self.buf[..i]) {
+                Verdict::Unproved
+            } else {
+                Verdict::NotRecord
+            };
+        }
+        let (bytes, eof) = (&self.buf[i..], self.source.eof);
+        self.budget.verify(|limit| resync::verify_element(bytes, eof, limit))
     }
 
     /// Runs the phases until the batch is full (`true`) or more input is needed (`false`).
@@ -762,6 +799,21 @@ impl ArraySplitter {
                     }
                     return false;
                 }
+                // After a resynchronization the `]` may have closed an array nested in an element
+                // taken for a record's start: what follows then is no close of the enclosing
+                // object, and the rest is not skipped in silence but a bad record.
+                Phase::Rest if self.resynced => match self.peek() {
+                    None if !self.source.eof => {
+                        self.advance(self.buf.len());
+                        return false;
+                    }
+                    Some(b'}' | b']') | None => self.resynced = false,
+                    Some(_) => {
+                        self.resynced = false;
+                        let line = self.line_of_next_value();
+                        self.push_bad(batch, line, "data after the JSON records array");
+                    }
+                },
                 Phase::Rest => match self.next_token() {
                     Token::NeedMore => {
                         self.item = None;

@@ -11,6 +11,7 @@ pub mod decompress;
 pub mod detect;
 pub mod encoding;
 pub mod json;
+mod resync;
 pub mod sniff;
 pub mod sql;
 pub mod walk;

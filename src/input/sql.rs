@@ -19,7 +19,8 @@ use std::sync::Arc;
 mod resync;
 mod values;
 
-use resync::{Boundary, Seen, Verdict};
+use super::resync::{Budget, Verdict};
+use resync::{Boundary, Seen};
 
 pub use values::{SqlValue, for_each_copy_field, for_each_value};
 
@@ -135,6 +136,11 @@ pub struct SqlSplitter {
     backslash: bool,
     maps: Vec<ColumnMap>,
     max_record: usize,
+    /// What the resynchronization after a bad tuple may still read ahead.
+    budget: Budget,
+    /// The next tuple was taken by a resynchronization unproved: if it breaks, the scan from its
+    /// start takes statement boundaries only (it was read once already, up to where it broke).
+    unproved: bool,
 }
 
 /// What one step of the splitter did.
@@ -160,6 +166,8 @@ impl SqlSplitter {
             backslash: true,
             maps,
             max_record: MAX_RECORD_BYTES,
+            budget: Budget::fresh(),
+            unproved: false,
         }
     }
 
@@ -413,6 +421,7 @@ impl SqlSplitter {
         }
         if starts_statement(rest) {
             // The previous statement ended without `;` (SQL Server scripts, hand-made dumps).
+            self.unproved = false;
             self.mode = Mode::Top;
             return Step::Continue;
         }
@@ -423,6 +432,7 @@ impl SqlSplitter {
             }
             b';' => {
                 self.advance(self.pos + 1);
+                self.unproved = false;
                 self.mode = Mode::Top;
             }
             b'(' => {
@@ -494,6 +504,7 @@ impl SqlSplitter {
                         Some(true) => {}
                     }
                     self.advance(end);
+                    self.unproved = false;
                     let span = if end - start > self.max_record {
                         Span::bad(self.next_record, line, "record larger than 64 MiB")
                     } else {
@@ -540,6 +551,7 @@ impl SqlSplitter {
         reason: &'static str,
     ) -> Step {
         self.push(batch, Span::bad(self.next_record, line, reason), &layout);
+        self.budget = if std::mem::take(&mut self.unproved) { Budget::spent() } else { Budget::fresh() };
         self.pos = start + 1;
         self.line = line;
         self.mode = Mode::Resync { layout, seen: Seen::default() };
@@ -547,8 +559,10 @@ impl SqlSplitter {
     }
 
     /// After a bad tuple: on to the first boundary that is provably one: a `(` after `),` that
-    /// starts a whole tuple (read afresh, outside any quote the bad tuple left open), a line
-    /// starting an INSERT, or the end of a line ending with `;`.
+    /// starts a whole tuple (read afresh, outside any quote the bad tuple left open, or still
+    /// open where the budget lets the look stop: taken unproved, so a 2 MiB BLOB is read), a line
+    /// starting an INSERT, or the end of a line ending with `;`. With the budget spent, only the
+    /// last two.
     fn resync(&mut self, layout: Arc<Layout>, mut seen: Seen) -> Step {
         let mut i = self.pos;
         while i < self.buf.len() {
@@ -574,21 +588,22 @@ impl SqlSplitter {
                     self.mode = Mode::Top;
                     return Step::Continue;
                 }
-                Some(Boundary::Tuple) => {
-                    match resync::verify_tuple(&self.buf[i..], self.backslash, self.source.eof) {
-                        Verdict::Tuple => {
-                            self.advance(i);
-                            self.mode = Mode::Values(layout);
-                            return Step::Continue;
-                        }
-                        Verdict::NeedMore => {
-                            self.advance(i);
-                            self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
-                            return Step::NeedMore;
-                        }
-                        Verdict::NotTuple => {}
+                // Spent: statement boundaries only.
+                Some(Boundary::Tuple) if self.budget.is_spent() => {}
+                Some(Boundary::Tuple) => match self.verify_at(i) {
+                    verdict @ (Verdict::Record | Verdict::Unproved) => {
+                        self.unproved = verdict == Verdict::Unproved;
+                        self.advance(i);
+                        self.mode = Mode::Values(layout);
+                        return Step::Continue;
                     }
-                }
+                    Verdict::NeedMore => {
+                        self.advance(i);
+                        self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
+                        return Step::NeedMore;
+                    }
+                    Verdict::NotRecord => {}
+                },
                 None => {}
             }
             i += 1;
@@ -596,6 +611,12 @@ impl SqlSplitter {
         self.advance(self.buf.len());
         self.mode = Mode::Resync { layout, seen };
         Step::NeedMore
+    }
+
+    /// Whether a tuple starts at `self.buf[i]`, read ahead as far as the budget allows.
+    fn verify_at(&mut self, i: usize) -> Verdict {
+        let (bytes, backslash, eof) = (&self.buf[i..], self.backslash, self.source.eof);
+        self.budget.verify(|limit| resync::verify_tuple(bytes, backslash, eof, limit))
     }
 
     /// COPY data: one record per line, up to the `\.` line.

@@ -2,10 +2,12 @@
 //! token grammar that notices a broken element where it breaks, and the test of a place where
 //! an element provably starts again.
 
-/// An element that begins here is given up on if it has not closed within this many bytes: a
-/// resynchronization never holds more, and a longer element right after a bad one is lost with
-/// it.
-pub(super) const VERIFY_LIMIT: usize = 1 << 20;
+use crate::input::resync::Verdict;
+
+/// Brackets an element may nest: serde_json refuses more than 128, so an element past this is
+/// bad whatever follows, and the grammar holds at most this many bytes of brackets (a gigabyte
+/// line of `[` is given up at once, not held).
+const MAX_DEPTH: usize = 256;
 
 /// One token of a JSON text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,7 @@ impl Grammar {
     pub(super) fn feed(&mut self, tok: Tok) -> bool {
         use Expect::*;
         self.expect = match (self.expect, tok) {
+            (Value | ValueOrClose, Tok::Open(_)) if self.depth >= MAX_DEPTH => return false,
             (Value | ValueOrClose, Tok::Open(b)) => {
                 let object = b == b'{';
                 self.push(object);
@@ -136,29 +139,20 @@ impl Grammar {
     }
 }
 
-/// What a look at the bytes from a candidate `{` found.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Verdict {
-    /// A whole value that parses, followed by `,` or `]`.
-    Element,
-    NotElement,
-    NeedMore,
-}
-
 fn is_delimiter(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':')
 }
 
 /// Whether `bytes`, which start with `{`, start a whole element: read afresh (outside any string
-/// the bad element left open) it closes within [`VERIFY_LIMIT`], parses, and is followed by `,`
-/// or `]`.
-pub(super) fn verify_element(bytes: &[u8], eof: bool) -> Verdict {
-    let undecided = if eof { Verdict::NotElement } else { Verdict::NeedMore };
+/// the bad element left open) it closes, parses, and is followed by `,` or `]`. Still consistent
+/// after `limit` bytes, it is taken unproved. Also says how many bytes it read.
+pub(super) fn verify_element(bytes: &[u8], eof: bool, limit: usize) -> (Verdict, usize) {
+    let undecided = if eof { Verdict::NotRecord } else { Verdict::NeedMore };
     let mut grammar = Grammar::default();
     let mut i = 0;
     while i < bytes.len() {
-        if i > VERIFY_LIMIT {
-            return Verdict::NotElement;
+        if i > limit {
+            return (Verdict::Unproved, i);
         }
         let b = bytes[i];
         let tok = match b {
@@ -170,9 +164,10 @@ pub(super) fn verify_element(bytes: &[u8], eof: bool) -> Verdict {
                 let mut j = i + 1;
                 loop {
                     match bytes.get(j) {
-                        None => return undecided,
+                        _ if j > limit => return (Verdict::Unproved, j),
+                        None => return (undecided, j),
                         // A raw line break is never inside a JSON string.
-                        Some(b'\n') => return Verdict::NotElement,
+                        Some(b'\n') => return (Verdict::NotRecord, j),
                         Some(b'\\') => j += 2,
                         Some(b'"') => break,
                         Some(_) => j += 1,
@@ -200,31 +195,38 @@ pub(super) fn verify_element(bytes: &[u8], eof: bool) -> Verdict {
             _ => {
                 let len = bytes[i..].iter().take_while(|&&c| !is_delimiter(c)).count();
                 if i + len == bytes.len() && !eof {
-                    return Verdict::NeedMore;
+                    return (Verdict::NeedMore, i + len);
                 }
                 i += len;
                 Tok::Bare
             }
         };
         if !grammar.feed(tok) {
-            return Verdict::NotElement;
+            return (Verdict::NotRecord, i);
         }
         if grammar.done() {
             let next = bytes[i..].iter().find(|c| !c.is_ascii_whitespace());
-            return match next {
+            let verdict = match next {
                 None => undecided,
                 Some(b',' | b']') => {
                     if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[..i]).is_ok() {
-                        Verdict::Element
+                        Verdict::Record
                     } else {
-                        Verdict::NotElement
+                        Verdict::NotRecord
                     }
                 }
-                Some(_) => Verdict::NotElement,
+                Some(_) => Verdict::NotRecord,
             };
+            return (verdict, i);
         }
     }
-    undecided
+    (undecided, i)
+}
+
+/// Whether a `{` after `before` is first on its line (blanks before it): where an element of a
+/// pretty-printed array starts, a strong boundary taken unread once the budget is spent.
+pub(super) fn first_on_line(before: &[u8]) -> bool {
+    before.iter().rev().find(|b| !matches!(b, b' ' | b'\t' | b'\r')) == Some(&b'\n')
 }
 
 /// Whether the bytes scanned last put a `{` at an element's start: after `,`, after `}`, or
@@ -315,13 +317,37 @@ mod tests {
 
     #[test]
     fn candidate_elements_are_verified() {
-        assert_eq!(verify_element(b"{\"b\":[1,{}]},{", true), Verdict::Element);
-        assert_eq!(verify_element(b"{\"b\":2}\n]", true), Verdict::Element);
-        assert_eq!(verify_element(b"{\"b\":2} x", true), Verdict::NotElement);
-        assert_eq!(verify_element(b"{\"b\":tru},", true), Verdict::NotElement);
-        assert_eq!(verify_element(b"{\"b\":\"x\n\"},", true), Verdict::NotElement);
-        assert_eq!(verify_element(b"{\"b\":\"x", false), Verdict::NeedMore);
-        assert_eq!(verify_element(b"{\"b\":1", false), Verdict::NeedMore);
-        assert_eq!(verify_element(b"{\"b\":1}", false), Verdict::NeedMore);
+        let verify = |bytes: &[u8], eof| verify_element(bytes, eof, 1 << 20).0;
+        assert_eq!(verify(b"{\"b\":[1,{}]},{", true), Verdict::Record);
+        assert_eq!(verify(b"{\"b\":2}\n]", true), Verdict::Record);
+        assert_eq!(verify(b"{\"b\":2} x", true), Verdict::NotRecord);
+        assert_eq!(verify(b"{\"b\":tru},", true), Verdict::NotRecord);
+        assert_eq!(verify(b"{\"b\":\"x\n\"},", true), Verdict::NotRecord);
+        assert_eq!(verify(b"{\"b\":\"x", false), Verdict::NeedMore);
+        assert_eq!(verify(b"{\"b\":1", false), Verdict::NeedMore);
+        assert_eq!(verify(b"{\"b\":1}", false), Verdict::NeedMore);
+    }
+
+    #[test]
+    fn an_element_still_consistent_at_the_limit_is_taken_unproved() {
+        // A long string or a long array: a photo in base64, a list of visits.
+        assert_eq!(verify_element(b"{\"foto\":\"AAAAAAAAAA", false, 8).0, Verdict::Unproved);
+        assert_eq!(verify_element(b"{\"a\":[1,2,3,4,5,6,7", false, 8).0, Verdict::Unproved);
+        assert_eq!(verify_element(b"{\"a\":}", false, 8).0, Verdict::NotRecord);
+    }
+
+    #[test]
+    fn a_brace_first_on_its_line_is_a_strong_boundary() {
+        assert!(first_on_line(b"[\n  "));
+        assert!(first_on_line(b"},\r\n"));
+        assert!(!first_on_line(b"},"));
+        assert!(!first_on_line(b""));
+    }
+
+    #[test]
+    fn the_grammar_gives_up_past_the_depth_cap() {
+        let mut g = Grammar::default();
+        assert!((0..MAX_DEPTH).all(|_| g.feed(Tok::Open(b'['))));
+        assert!(!g.feed(Tok::Open(b'[')));
     }
 }

@@ -4,10 +4,7 @@
 
 use super::Lexer;
 use super::values::for_each_value;
-
-/// A tuple that begins here is given up on if it has not closed within this many bytes: a
-/// resynchronization never holds more, and a longer tuple right after a bad one is lost with it.
-pub(super) const VERIFY_LIMIT: usize = 1 << 20;
+use crate::input::resync::Verdict;
 
 /// Bytes after a newline needed to tell whether the line starts a statement.
 pub(super) const STATEMENT_PREFIX: usize = 24;
@@ -57,59 +54,52 @@ pub(super) fn may_follow_tuple(rest: &[u8], eof: bool) -> Option<bool> {
     }
 }
 
-/// What a look at the bytes from a candidate `(` found.
-#[derive(Debug, PartialEq, Eq)]
-pub(super) enum Verdict {
-    /// A whole tuple that parses and is followed as a tuple is.
-    Tuple,
-    NotTuple,
-    NeedMore,
-}
-
 /// Whether `bytes`, which start with `(`, start a tuple that closes, parses, and is followed
-/// as a tuple is — read afresh, outside any quote the bad tuple before it left open.
-pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool) -> Verdict {
+/// as a tuple is — read afresh, outside any quote the bad tuple before it left open. Still open
+/// after `limit` bytes, it is taken unproved. Also says how many bytes it read.
+pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool, limit: usize) -> (Verdict, usize) {
     let mut lexer = Lexer::default();
     let mut depth = 0u32;
     for (i, &b) in bytes.iter().enumerate() {
-        if i > VERIFY_LIMIT {
-            return Verdict::NotTuple;
+        if i > limit {
+            return (Verdict::Unproved, i);
         }
         if b == b'\n' {
             match starts_insert_line(&bytes[i + 1..], eof) {
-                Some(true) => return Verdict::NotTuple,
+                Some(true) => return (Verdict::NotRecord, i),
                 Some(false) => {}
-                None => return Verdict::NeedMore,
+                None => return (Verdict::NeedMore, i),
             }
         }
         let next = bytes.get(i + 1).copied();
         if next.is_none() && !eof && matches!(b, b'-' | b'/' | b'*') {
-            return Verdict::NeedMore;
+            return (Verdict::NeedMore, i);
         }
         if !lexer.feed(b, next, backslash) {
             continue;
         }
         match b {
             b'(' => depth += 1,
-            b';' => return Verdict::NotTuple,
+            b';' => return (Verdict::NotRecord, i),
             b')' => {
                 depth -= 1;
                 if depth == 0 {
-                    return match may_follow_tuple(&bytes[i + 1..], eof) {
+                    let verdict = match may_follow_tuple(&bytes[i + 1..], eof) {
                         None => Verdict::NeedMore,
-                        Some(false) => Verdict::NotTuple,
+                        Some(false) => Verdict::NotRecord,
                         Some(true) => {
                             let text = String::from_utf8_lossy(&bytes[..=i]);
                             let parses = for_each_value(&text, backslash, &mut String::new(), &mut |_, _| {});
-                            if parses.is_ok() { Verdict::Tuple } else { Verdict::NotTuple }
+                            if parses.is_ok() { Verdict::Record } else { Verdict::NotRecord }
                         }
                     };
+                    return (verdict, i);
                 }
             }
             _ => {}
         }
     }
-    if eof { Verdict::NotTuple } else { Verdict::NeedMore }
+    (if eof { Verdict::NotRecord } else { Verdict::NeedMore }, bytes.len())
 }
 
 /// Where a resynchronization may go on from.
@@ -169,11 +159,18 @@ mod tests {
 
     #[test]
     fn candidate_tuples_are_verified() {
-        assert_eq!(verify_tuple(b"(2,'b'),(3,'c');", true, true), Verdict::Tuple);
-        assert_eq!(verify_tuple(b"(2,'b');", true, true), Verdict::Tuple);
-        assert_eq!(verify_tuple(b"(ok', 'a'b'),(2,'c')", true, true), Verdict::NotTuple);
-        assert_eq!(verify_tuple(b"(2,'b'", true, false), Verdict::NeedMore);
-        assert_eq!(verify_tuple(b"(2,'b;\nINSERT INTO t VALUES (1);", true, true), Verdict::NotTuple);
+        let verify = |bytes: &[u8], eof| verify_tuple(bytes, true, eof, 1 << 20).0;
+        assert_eq!(verify(b"(2,'b'),(3,'c');", true), Verdict::Record);
+        assert_eq!(verify(b"(2,'b');", true), Verdict::Record);
+        assert_eq!(verify(b"(ok', 'a'b'),(2,'c')", true), Verdict::NotRecord);
+        assert_eq!(verify(b"(2,'b'", false), Verdict::NeedMore);
+        assert_eq!(verify(b"(2,'b;\nINSERT INTO t VALUES (1);", true), Verdict::NotRecord);
+    }
+
+    #[test]
+    fn a_tuple_still_open_at_the_limit_is_taken_unproved() {
+        assert_eq!(verify_tuple(b"(2,'AAAAAAAAAAAA", true, false, 8).0, Verdict::Unproved);
+        assert_eq!(verify_tuple(b"(2,'A');", true, false, 8).0, Verdict::Record);
     }
 
     #[test]

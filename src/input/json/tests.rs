@@ -303,3 +303,12 @@ fn every_read_boundary_splits_alike() {
         }
     }
 }
+
+#[test]
+fn a_records_array_closed_after_a_resynchronization_is_not_followed_in_silence() {
+    // The element after the bad one is itself bad (`tru`), so the resynchronization takes the
+    // `{` nested in its array: that array's `]` then ends the records array. What follows is no
+    // close of the enclosing object, and is a bad record, not skipped unseen.
+    let got = records(r#"{"a":{"data":[{"nik":{"x"}},{"a":[1,{"n":1}],"b":tru},{"nik":"5"}]}}"#);
+    assert!(got.iter().any(|(_, _, r)| *r == Err("data after the JSON records array")), "{got:?}");
+}

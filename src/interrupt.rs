@@ -81,13 +81,19 @@ pub struct Interrupted;
 /// Runs `commit` (which moves a finished report into place) unless a signal came first. The
 /// handler cannot end the process while `commit` runs, so the report is either left out whole
 /// (exit 128 + signal) or in place with the run's own exit code.
-pub fn commit_unless_interrupted<T>(commit: impl FnOnce() -> T) -> Result<T, Interrupted> {
+/// A commit that failed (the rename was refused) leaves the run as uncommitted as before, so a
+/// later signal still ends it with 128 + the signal.
+pub fn commit_unless_interrupted<T, E>(
+    commit: impl FnOnce() -> Result<T, E>,
+) -> Result<Result<T, E>, Interrupted> {
     let _serialized = PENDING.lock().unwrap_or_else(|e| e.into_inner());
     if requested() {
         return Err(Interrupted);
     }
     let done = commit();
-    COMMITTED.store(true, Ordering::SeqCst);
+    if done.is_ok() {
+        COMMITTED.store(true, Ordering::SeqCst);
+    }
     Ok(done)
 }
 

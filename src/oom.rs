@@ -5,8 +5,10 @@
 //! binary installs [`ExitOnOutOfMemory`] as its global allocator: it asks the system allocator
 //! and, when that returns nothing, writes a message and ends the process with exit 2 (SPEC §8:
 //! an error), as if the run had stopped on any other error. No `-o` report is moved into place
-//! (it is committed only at the end of a run); a report being written to stdout is cut short
-//! without its summary, which no reader mistakes for a complete one.
+//! (it is committed only at the end of a run), and its nameless temporary file goes with the
+//! process (where the file system has no `O_TMPFILE`, `_exit` leaves the named
+//! `.leakcheck-*.tmp` behind); a report being written to stdout is cut short without its
+//! summary, which no reader mistakes for a complete one.
 //!
 //! Memory is bounded per record by design (SPEC §9), so this is reached only when the process is
 //! given less memory than a run needs (`ulimit -v`, `prlimit --as`, a container limit that fails

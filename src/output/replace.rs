@@ -1,7 +1,9 @@
 //! Creating or replacing a regular file atomically. The report is written to a temporary file in
 //! the target's directory that has no name (Linux `O_TMPFILE`), so that nothing is left behind
-//! however the process ends (SIGKILL, out of memory); once complete it is linked under a fresh
-//! name and renamed over the target, so readers see the old file or the new one, never half.
+//! however the process ends (SIGKILL, out of memory) while it is written; once complete it is
+//! linked under a fresh name and renamed over the target, so readers see the old file or the new
+//! one, never half (a SIGKILL in the microseconds between the link and the rename leaves the
+//! complete report under its `.leakcheck-*.tmp` name).
 //! Where the file system has no `O_TMPFILE` (or off Linux), the temporary file is named
 //! `.leakcheck-*.tmp` from the start and removed on drop and on Ctrl-C, but not after a SIGKILL.
 //! A replaced file keeps its permission bits (and its owner and group, where the process may set

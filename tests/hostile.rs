@@ -535,3 +535,31 @@ fn restart_points_a_few_bytes_apart_after_a_malformed_record_take_linear_time() 
         assert_eq!(report["summary"]["exposed_records"], 2, "{name}");
     }
 }
+
+#[test]
+fn a_stray_character_between_or_in_json_elements_loses_only_the_element_it_breaks() {
+    // A stray `"` between two elements cost the intact element before it; a false CLEAR when the
+    // watched person was in it.
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3174051203880003\n");
+    let check = |name: &str, text: &str, exposed_record: u64| {
+        let dump = s.write(name, text);
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["bad_records"], 1, "{name}");
+        assert_eq!(report["summary"]["records"], 4, "{name}");
+        let records: Vec<u64> =
+            report["exposures"].as_array().unwrap().iter().map(|e| e["record"].as_u64().unwrap()).collect();
+        assert_eq!(records, [exposed_record], "{name}");
+        assert!(!stderr.contains("38800"), "{name}: {stderr}");
+    };
+    check(
+        "quote-between.json",
+        "[{\"nik\":\"3174051203880001\"},\n {\"nik\":\"3174051203880003\"},\n \"{\"nik\":\"3174051203880002\"},\n \
+         {\"nik\":\"3174051203880004\"}]\n",
+        2,
+    );
+}

@@ -501,6 +501,30 @@ impl ArraySplitter {
         self.buf[self.pos..].iter().copied().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
     }
 
+    /// Whether the string at the next non-whitespace byte is an object key: followed by `:`.
+    /// `None` when the input read so far cannot tell. A key holds no raw line break and is short,
+    /// so a look past either says no key.
+    fn key_follows(&self) -> Option<bool> {
+        const MAX_KEY: usize = 4096;
+        let rest = &self.buf[self.pos..];
+        let open = rest.iter().position(|&b| b == b'"')?;
+        let mut j = open + 1;
+        loop {
+            match rest.get(j) {
+                _ if j - open > MAX_KEY => return Some(false),
+                None => return if self.source.eof { Some(false) } else { None },
+                Some(b'\n') => return Some(false),
+                Some(b'\\') => j += 2,
+                Some(b'"') => break,
+                Some(_) => j += 1,
+            }
+        }
+        match rest[j + 1..].iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(&b) => Some(b == b':'),
+            None => (self.source.eof).then_some(false),
+        }
+    }
+
     fn push_record(&mut self, batch: &mut Batch, start: usize, line: u64, end: usize) {
         let end =
             start + self.buf[start..end].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |k| k + 1);
@@ -764,17 +788,26 @@ impl ArraySplitter {
                         // After a whole element, a `,`…
                         Tok::Comma => {
                             // …then the next element; a key there (`{"a":1}, "b":2}`: a stray `}`)
-                            // means the element went on past its `}`.
-                            match self.peek() {
-                                None if !self.source.eof => {
+                            // means the element went on past its `}`. A string that is no key
+                            // (`{"a":1}, "{"b":2}`: a stray `"` before the next element) leaves
+                            // this whole element a record.
+                            let key = match self.peek() {
+                                Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
+                                    self.key_follows()
+                                }
+                                None => self.source.eof.then_some(false),
+                                _ => Some(false),
+                            };
+                            match key {
+                                None => {
                                     self.pos -= 1;
                                     return false;
                                 }
-                                Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
+                                Some(true) => {
                                     self.fail_element(batch, depth, start, line, None);
                                     continue;
                                 }
-                                _ => {}
+                                Some(false) => {}
                             }
                             self.item = None;
                             self.push_record(batch, start, line, before);

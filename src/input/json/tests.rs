@@ -312,3 +312,19 @@ fn a_records_array_closed_after_a_resynchronization_is_not_followed_in_silence()
     let got = records(r#"{"a":{"data":[{"nik":{"x"}},{"a":[1,{"n":1}],"b":tru},{"nik":"5"}]}}"#);
     assert!(got.iter().any(|(_, _, r)| *r == Err("data after the JSON records array")), "{got:?}");
 }
+
+#[test]
+fn a_stray_quote_between_elements_does_not_cost_the_element_before_it() {
+    // The element before the stray `"` was whole when its `}` came: the string after its `,` is
+    // no key (no `:` follows), so only the element the quote broke is lost.
+    let ok = |s: &str| Ok::<String, &str>(s.into());
+    assert_eq!(
+        texts("[{\"nik\":\"1\"},\n {\"nik\":\"3\"},\n \"{\"nik\":\"2\"},\n {\"nik\":\"4\"}]\n"),
+        [(1, ok(r#"{"nik":"1"}"#)), (2, ok(r#"{"nik":"3"}"#)), (3, BAD), (4, ok(r#"{"nik":"4"}"#))]
+    );
+    // A key there still means the element went on past a stray `}`.
+    assert_eq!(
+        texts(r#"[{"a":1},{"b":2}, "n" : "1"},{"c":3}]"#),
+        [(1, ok(r#"{"a":1}"#)), (2, BAD), (3, ok(r#"{"c":3}"#))]
+    );
+}

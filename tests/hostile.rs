@@ -542,7 +542,7 @@ fn a_stray_character_between_or_in_json_elements_loses_only_the_element_it_break
     // watched person was in it.
     let s = Scratch::new();
     let watch = s.write("w.txt", "3174051203880003\n");
-    let check = |name: &str, text: &str, exposed_record: u64| {
+    let check = |name: &str, text: &str, records: u64, exposed_record: u64| {
         let dump = s.write(name, text);
         let out =
             leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
@@ -550,16 +550,28 @@ fn a_stray_character_between_or_in_json_elements_loses_only_the_element_it_break
         assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
         let report = json(&out.stdout);
         assert_eq!(report["summary"]["bad_records"], 1, "{name}");
-        assert_eq!(report["summary"]["records"], 4, "{name}");
-        let records: Vec<u64> =
+        assert_eq!(report["summary"]["records"], records, "{name}");
+        let exposed: Vec<u64> =
             report["exposures"].as_array().unwrap().iter().map(|e| e["record"].as_u64().unwrap()).collect();
-        assert_eq!(records, [exposed_record], "{name}");
+        assert_eq!(exposed, [exposed_record], "{name}");
         assert!(!stderr.contains("38800"), "{name}: {stderr}");
     };
     check(
         "quote-between.json",
         "[{\"nik\":\"3174051203880001\"},\n {\"nik\":\"3174051203880003\"},\n \"{\"nik\":\"3174051203880002\"},\n \
          {\"nik\":\"3174051203880004\"}]\n",
+        4,
         2,
     );
+    // A stray `"` in an element holding an array of objects: the restart was taken at a nested
+    // object, whose `]}` ended the records array; the three intact elements after it were lost.
+    let rows: String = ["1", "2", "4", "3", "5"]
+        .iter()
+        .map(|n| {
+            format!("{{\"nik\":\"317405120388000{n}\",\"riwayat\":[{{\"dx\":\"A09\"}},{{\"dx\":\"J18\"}}]}}")
+        })
+        .collect::<Vec<_>>()
+        .join(",\n")
+        .replacen("{\"nik\":\"3174051203880002", "{\"n\"ik\":\"3174051203880002", 1);
+    check("nested.json", &format!("[{rows}]\n"), 5, 4);
 }

@@ -586,7 +586,7 @@ impl ArraySplitter {
         let mut i = self.pos;
         while i < self.buf.len() {
             if at.feed(self.buf[i]) && self.stray_brace != Some(i) {
-                let verdict = self.verify_at(i);
+                let verdict = self.verify_at(i, depth);
                 match verdict {
                     Verdict::Record | Verdict::Unproved => {
                         self.unproved = verdict == Verdict::Unproved;
@@ -614,7 +614,7 @@ impl ArraySplitter {
 
     /// Whether an element starts at the candidate `{` at `self.buf[i]`, read ahead as far as
     /// the budget allows; once it is spent, a `{` first on its line is taken unread, others not.
-    fn verify_at(&mut self, i: usize) -> Verdict {
+    fn verify_at(&mut self, i: usize, depth: usize) -> Verdict {
         if self.budget.is_spent() {
             return if resync::first_on_line(&self.buf[..i]) {
                 Verdict::Unproved
@@ -623,7 +623,7 @@ impl ArraySplitter {
             };
         }
         let (bytes, eof) = (&self.buf[i..], self.source.eof);
-        self.budget.verify(|limit| resync::verify_element(bytes, eof, limit))
+        self.budget.verify(|limit| resync::verify_element(bytes, eof, limit, depth))
     }
 
     /// Runs the phases until the batch is full (`true`) or more input is needed (`false`).

@@ -146,10 +146,18 @@ fn is_delimiter(b: u8) -> bool {
 /// Whether `bytes`, which start with `{`, start a whole element: read afresh (outside any string
 /// the bad element left open) it closes, parses, and is followed by `,` or `]`. Still consistent
 /// after `limit` bytes, it is taken unproved. Also says how many bytes it read.
-pub(super) fn verify_element(bytes: &[u8], eof: bool, limit: usize) -> (Verdict, usize) {
-    let undecided = if eof { Verdict::NotRecord } else { Verdict::NeedMore };
+///
+/// The element must also be one of the records array's (at `depth`), not a value nested in a
+/// bigger element: the elements after it are read on (up to [`MAX_CHAIN`]) to the `]` that ends
+/// their array, and one followed by what closes an enclosing value (`]}` at depth 1, `]},{`) is
+/// no records array's. Once the candidate is whole, what breaks later is no evidence against it.
+pub(super) fn verify_element(bytes: &[u8], eof: bool, limit: usize, depth: usize) -> (Verdict, usize) {
+    let mut undecided = if eof { Verdict::NotRecord } else { Verdict::NeedMore };
     let mut grammar = Grammar::default();
     let mut i = 0;
+    let mut start = 0;
+    let mut whole = 0;
+    let broken = |whole: usize| if whole == 0 { Verdict::NotRecord } else { Verdict::Record };
     while i < bytes.len() {
         if i > limit {
             return (Verdict::Unproved, i);
@@ -167,7 +175,7 @@ pub(super) fn verify_element(bytes: &[u8], eof: bool, limit: usize) -> (Verdict,
                         _ if j > limit => return (Verdict::Unproved, j),
                         None => return (undecided, j),
                         // A raw line break is never inside a JSON string.
-                        Some(b'\n') => return (Verdict::NotRecord, j),
+                        Some(b'\n') => return (broken(whole), j),
                         Some(b'\\') => j += 2,
                         Some(b'"') => break,
                         Some(_) => j += 1,
@@ -202,25 +210,67 @@ pub(super) fn verify_element(bytes: &[u8], eof: bool, limit: usize) -> (Verdict,
             }
         };
         if !grammar.feed(tok) {
-            return (Verdict::NotRecord, i);
+            return (broken(whole), i);
         }
         if grammar.done() {
-            let next = bytes[i..].iter().find(|c| !c.is_ascii_whitespace());
-            let verdict = match next {
-                None => undecided,
-                Some(b',' | b']') => {
-                    if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[..i]).is_ok() {
-                        Verdict::Record
-                    } else {
-                        Verdict::NotRecord
-                    }
-                }
-                Some(_) => Verdict::NotRecord,
-            };
-            return (verdict, i);
+            let Some((k, next)) = next_byte(bytes, i) else { return (undecided, i) };
+            if !matches!(next, b',' | b']')
+                || serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[start..i]).is_err()
+            {
+                return (broken(whole), i);
+            }
+            if next == b']' {
+                return (closes_records(bytes, k + 1, eof, depth), k);
+            }
+            whole += 1;
+            if whole >= MAX_CHAIN {
+                return (Verdict::Record, k);
+            }
+            if eof {
+                undecided = Verdict::Record;
+            }
+            grammar.reset();
+            i = k + 1;
+            start = i;
         }
     }
     (undecided, i)
+}
+
+/// Elements read on after a candidate to find the `]` of their array.
+const MAX_CHAIN: usize = 64;
+
+/// The next non-whitespace byte at or after `from`, and where.
+fn next_byte(bytes: &[u8], from: usize) -> Option<(usize, u8)> {
+    let k = from + bytes.get(from..)?.iter().position(|c| !c.is_ascii_whitespace())?;
+    Some((k, bytes[k]))
+}
+
+/// Whether the `]` before `from` can end the records array at `depth`: at depth 1 it ends the
+/// document (no `}`, `]`, `,` or `:` may follow); deeper, the array is a value of objects only
+/// (the first array of objects is the records array), so a `,` leads to a key, and a `}` is not
+/// followed by `]` or by `,` and another element.
+fn closes_records(bytes: &[u8], from: usize, eof: bool, depth: usize) -> Verdict {
+    let undecided = if eof { Verdict::Record } else { Verdict::NeedMore };
+    let verdict = |ok: bool| if ok { Verdict::Record } else { Verdict::NotRecord };
+    let Some((k, m)) = next_byte(bytes, from) else { return undecided };
+    if depth <= 1 {
+        return verdict(!matches!(m, b'}' | b']' | b',' | b':'));
+    }
+    let key_after = |at: usize| match next_byte(bytes, at) {
+        None => undecided,
+        Some((_, b)) => verdict(b == b'"'),
+    };
+    match m {
+        b',' => key_after(k + 1),
+        b'}' => match next_byte(bytes, k + 1) {
+            None => undecided,
+            Some((_, b']')) => Verdict::NotRecord,
+            Some((n, b',')) => key_after(n + 1),
+            Some(_) => Verdict::Record,
+        },
+        _ => Verdict::NotRecord,
+    }
 }
 
 /// Whether a `{` after `before` is first on its line (blanks before it): where an element of a
@@ -317,7 +367,7 @@ mod tests {
 
     #[test]
     fn candidate_elements_are_verified() {
-        let verify = |bytes: &[u8], eof| verify_element(bytes, eof, 1 << 20).0;
+        let verify = |bytes: &[u8], eof| verify_element(bytes, eof, 1 << 20, 1).0;
         assert_eq!(verify(b"{\"b\":[1,{}]},{", true), Verdict::Record);
         assert_eq!(verify(b"{\"b\":2}\n]", true), Verdict::Record);
         assert_eq!(verify(b"{\"b\":2} x", true), Verdict::NotRecord);
@@ -331,9 +381,9 @@ mod tests {
     #[test]
     fn an_element_still_consistent_at_the_limit_is_taken_unproved() {
         // A long string or a long array: a photo in base64, a list of visits.
-        assert_eq!(verify_element(b"{\"foto\":\"AAAAAAAAAA", false, 8).0, Verdict::Unproved);
-        assert_eq!(verify_element(b"{\"a\":[1,2,3,4,5,6,7", false, 8).0, Verdict::Unproved);
-        assert_eq!(verify_element(b"{\"a\":}", false, 8).0, Verdict::NotRecord);
+        assert_eq!(verify_element(b"{\"foto\":\"AAAAAAAAAA", false, 8, 1).0, Verdict::Unproved);
+        assert_eq!(verify_element(b"{\"a\":[1,2,3,4,5,6,7", false, 8, 1).0, Verdict::Unproved);
+        assert_eq!(verify_element(b"{\"a\":}", false, 8, 1).0, Verdict::NotRecord);
     }
 
     #[test]

@@ -328,3 +328,25 @@ fn a_stray_quote_between_elements_does_not_cost_the_element_before_it() {
         [(1, ok(r#"{"a":1}"#)), (2, BAD), (3, ok(r#"{"c":3}"#))]
     );
 }
+
+#[test]
+fn a_restart_is_taken_at_the_records_arrays_own_depth() {
+    // A stray quote in an element holding an array of objects: the restart was taken at a nested
+    // `{"dx":…}`, whose `]}` then ended the records array, and every element after it was lost.
+    let row =
+        |nik: &str| format!(r#"{{"nik":"{nik}","riwayat":[{{"dx":"A09"}},{{"dx":"J18"}},{{"dx":"K1"}}]}}"#);
+    let doc = format!(
+        "[{},\n{{\"n\"ik\":\"2\",\"riwayat\":[{{\"dx\":\"A09\"}},{{\"dx\":\"J18\"}},{{\"dx\":\"K1\"}}]}},\n{},\n{}]\n",
+        row("1"),
+        row("4"),
+        row("3")
+    );
+    assert_eq!(texts(&doc), [(1, Ok(row("1"))), (2, BAD), (3, Ok(row("4"))), (4, Ok(row("3")))]);
+    // In a wrapper object too.
+    let doc = format!(
+        "{{\"data\":[{},{{\"n\"ik\":\"2\",\"riwayat\":[{{\"dx\":\"A\"}},{{\"dx\":\"B\"}}]}},{}]}}",
+        row("1"),
+        row("3")
+    );
+    assert_eq!(texts(&doc), [(1, Ok(row("1"))), (2, BAD), (3, Ok(row("3")))]);
+}

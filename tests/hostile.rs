@@ -574,4 +574,12 @@ fn a_stray_character_between_or_in_json_elements_loses_only_the_element_it_break
         .join(",\n")
         .replacen("{\"nik\":\"3174051203880002", "{\"n\"ik\":\"3174051203880002", 1);
     check("nested.json", &format!("[{rows}]\n"), 5, 4);
+    // A stray `[` before an element made the elements after it its own: the rest was lost.
+    check(
+        "bracket.json",
+        "[{\"nik\":\"3174051203880001\"},\n [{\"nik\":\"3174051203880002\"},\n {\"nik\":\"3174051203880003\"},\n \
+         {\"nik\":\"3174051203880004\"}]\n",
+        4,
+        3,
+    );
 }

@@ -739,6 +739,21 @@ impl ArraySplitter {
                                         .position(|b| !b.is_ascii_whitespace())
                                         .unwrap_or(0);
                                 self.advance(at);
+                                // An array of objects where an element of the records array
+                                // should be: a stray `[`, which would make the elements after it
+                                // its own. The element it opens is lost, the rest are read.
+                                if self.buf[at] == b'[' {
+                                    let next = self.buf[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
+                                    match next {
+                                        None if !self.source.eof => return false,
+                                        Some(b'{') => {
+                                            let line = self.line;
+                                            self.fail_element(batch, depth, at, line, None);
+                                            continue;
+                                        }
+                                        _ => {}
+                                    }
+                                }
                                 self.item = Some((at, self.line));
                                 self.expect_element = false;
                                 self.grammar.reset();

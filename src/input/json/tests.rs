@@ -350,3 +350,13 @@ fn a_restart_is_taken_at_the_records_arrays_own_depth() {
     );
     assert_eq!(texts(&doc), [(1, Ok(row("1"))), (2, BAD), (3, Ok(row("3")))]);
 }
+
+#[test]
+fn a_stray_bracket_before_an_element_loses_only_that_element() {
+    // The `[` made the elements after it its own: the rest of the array was lost.
+    let ok = |s: &str| Ok::<String, &str>(s.into());
+    assert_eq!(
+        texts("[{\"nik\":\"1\"},\n [{\"nik\":\"2\"},\n {\"nik\":\"3\"},\n {\"nik\":\"4\"}]\n"),
+        [(1, ok(r#"{"nik":"1"}"#)), (2, BAD), (3, ok(r#"{"nik":"3"}"#)), (4, ok(r#"{"nik":"4"}"#))]
+    );
+}

@@ -583,3 +583,35 @@ fn a_stray_character_between_or_in_json_elements_loses_only_the_element_it_break
         3,
     );
 }
+
+#[test]
+fn junk_between_the_tuples_of_an_insert_is_a_bad_record_not_a_clear() {
+    // A hostile test: `VALUES )(`, a `;` between tuples, or a `)` followed by a value ended the
+    // statement in silence: its watched person was never checked, bad_records 0, exit 0.
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3174051203880003\n");
+    let create = "CREATE TABLE `p` (`id` int, `nik` varchar(16), `nama` varchar(100));\n";
+    for (name, values) in [
+        ("close.sql", "VALUES )(1,'3174051203880001','B'),(2,'3174051203880003','S')"),
+        ("bracket.sql", "VALUES [(1,'3174051203880001','B'),(2,'3174051203880003','S')"),
+        ("semicolon.sql", "VALUES (1,'3174051203880001','B');,(2,'3174051203880003','S')"),
+        ("value.sql", "VALUES (1,'3174051203880001','B',NULL),-5,6),(2,'3174051203880003','S')"),
+    ] {
+        let dump = s.write(
+            name,
+            format!(
+                "{create}INSERT INTO `p` {values};\nINSERT INTO `p` VALUES (4,'3174051203880004','E');\n"
+            ),
+        );
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let summary = &json(&out.stdout)["summary"];
+        assert_eq!(summary["bad_records"], 1, "{name}: {stderr}");
+        assert_eq!(summary["records"], 4, "{name}: the bad record and the three tuples");
+        assert_eq!(summary["exposed_records"], 1, "{name}: {stderr}");
+        assert!(stderr.contains(&format!("{name}:2: bad record")), "{name}: {stderr}");
+        assert!(!stderr.contains("317405120388"), "{name}: {stderr}");
+    }
+}

@@ -141,6 +141,9 @@ pub struct SqlSplitter {
     /// The next tuple was taken by a resynchronization unproved: if it breaks, the scan from its
     /// start takes statement boundaries only (it was read once already, up to where it broke).
     unproved: bool,
+    /// The layout of the INSERT whose `;` was the last thing read: what follows it that is no
+    /// statement at all (`);,(3,…`) is junk in its tuples, not a statement to skip in silence.
+    after_values: Option<Arc<Layout>>,
 }
 
 /// What one step of the splitter did.
@@ -168,6 +171,7 @@ impl SqlSplitter {
             max_record: MAX_RECORD_BYTES,
             budget: Budget::fresh(),
             unproved: false,
+            after_values: None,
         }
     }
 
@@ -209,9 +213,9 @@ impl SqlSplitter {
 
     fn step(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         match std::mem::replace(&mut self.mode, Mode::Top) {
-            Mode::Top => self.top(),
+            Mode::Top => self.top(batch),
             Mode::Skip(lexer) => Ok(self.skip(lexer)),
-            Mode::Values(layout) => Ok(self.values(layout)),
+            Mode::Values(layout) => Ok(self.values(batch, layout)),
             Mode::Tuple { layout, start, line, depth, lexer } => {
                 Ok(self.tuple(batch, layout, start, line, depth, lexer))
             }
@@ -233,7 +237,7 @@ impl SqlSplitter {
     }
 
     /// Between statements: skip blanks and comments, then classify the next statement.
-    fn top(&mut self) -> Result<Step, InputError> {
+    fn top(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace() && *b != b';')
         else {
             self.advance(self.buf.len());
@@ -258,6 +262,11 @@ impl SqlSplitter {
         let word_len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
         if word_len == rest.len() && !self.source.eof {
             return Ok(Step::NeedMore);
+        }
+        if let Some(layout) = self.after_values.take()
+            && word_len == 0
+        {
+            return Ok(self.junk_in_values(batch, layout));
         }
         let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
         match word.as_str() {
@@ -391,7 +400,7 @@ impl SqlSplitter {
     }
 
     /// After `VALUES`: the next tuple, a `,`, the closing `;`, or a trailing clause to skip.
-    fn values(&mut self, layout: Arc<Layout>) -> Step {
+    fn values(&mut self, batch: &mut Batch, layout: Arc<Layout>) -> Step {
         let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace()) else {
             self.advance(self.buf.len());
             self.mode = Mode::Values(layout);
@@ -433,6 +442,7 @@ impl SqlSplitter {
             b';' => {
                 self.advance(self.pos + 1);
                 self.unproved = false;
+                self.after_values = Some(layout);
                 self.mode = Mode::Top;
             }
             b'(' => {
@@ -441,8 +451,21 @@ impl SqlSplitter {
                 self.mode = Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default() };
             }
             // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`: no more tuples in this statement.
-            _ => self.mode = Mode::Skip(Lexer::default()),
+            b if b.is_ascii_alphabetic() => self.mode = Mode::Skip(Lexer::default()),
+            // `)(1,…`, `[(1,…`, `-5,6),(2,…`: not where tuples go on, nor where they end.
+            _ => return self.junk_in_values(batch, layout),
         }
+        Step::Continue
+    }
+
+    /// Bytes at `self.pos` that are neither a tuple nor what may follow one: a bad record (the
+    /// tuples it hides are lost with it, never in silence), then a resynchronization that takes
+    /// a `(` right after the junk byte as a candidate tuple.
+    fn junk_in_values(&mut self, batch: &mut Batch, layout: Arc<Layout>) -> Step {
+        let from = if self.buf[self.pos] == b'(' { self.pos } else { self.pos + 1 };
+        let line = self.line;
+        self.push(batch, Span::bad(self.next_record, line, "SQL values do not parse"), &layout);
+        self.resync_from(layout, from, line, Seen::CloseComma);
         Step::Continue
     }
 
@@ -551,11 +574,16 @@ impl SqlSplitter {
         reason: &'static str,
     ) -> Step {
         self.push(batch, Span::bad(self.next_record, line, reason), &layout);
-        self.budget = if std::mem::take(&mut self.unproved) { Budget::spent() } else { Budget::fresh() };
-        self.pos = start + 1;
-        self.line = line;
-        self.mode = Mode::Resync { layout, seen: Seen::default() };
+        self.resync_from(layout, start + 1, line, Seen::default());
         Step::Continue
+    }
+
+    /// Resynchronizes from `self.buf[at]` (on `line`), after the bad record just pushed.
+    fn resync_from(&mut self, layout: Arc<Layout>, at: usize, line: u64, seen: Seen) {
+        self.budget = if std::mem::take(&mut self.unproved) { Budget::spent() } else { Budget::fresh() };
+        self.pos = at;
+        self.line = line;
+        self.mode = Mode::Resync { layout, seen };
     }
 
     /// After a bad tuple: on to the first boundary that is provably one: a `(` after `),` that

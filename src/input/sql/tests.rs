@@ -400,3 +400,40 @@ fn a_quote_left_open_on_a_line_longer_than_the_record_limit_costs_one_tuple() {
     assert_eq!(got[1], (2, Some("record larger than 64 MiB")));
     assert!(got.iter().enumerate().all(|(i, r)| r.0 == i as u64 + 1 && (i == 1 || r.1.is_none())), "{got:?}");
 }
+
+#[test]
+fn junk_between_values_and_tuples_is_a_bad_record_not_a_silent_end_of_the_statement() {
+    let texts = |dump: &str| -> Vec<Result<String, &'static str>> {
+        numbered(dump).into_iter().map(|r| r.2).collect()
+    };
+    let junk = Err("SQL values do not parse");
+    // Junk right after VALUES: one bad record, then every tuple.
+    for head in ["VALUES )(", "VALUES [(", "VALUES ;("] {
+        let dump = format!(
+            "INSERT INTO t (id, nik) VALUES (0,'z');\nINSERT INTO t (id, nik) {head}1,'a'),(2,'b'),(3,'c');\nINSERT INTO t (id, nik) VALUES (4,'d');\n"
+        );
+        let got = texts(&dump);
+        assert_eq!(got.iter().filter(|t| t.is_err()).count(), 1, "{head}: {got:?}");
+        for tuple in ["(0,'z')", "(1,'a')", "(2,'b')", "(3,'c')", "(4,'d')"] {
+            assert!(got.contains(&Ok(tuple.into())), "{head}: {tuple} lost: {got:?}");
+        }
+    }
+    // A `;` between tuples, or a `)` followed by a value.
+    assert_eq!(
+        texts("INSERT INTO t (id, nik) VALUES (1,'a'),(2,'b');,(3,'c'),(4,'d');\n"),
+        vec![
+            Ok("(1,'a')".into()),
+            Ok("(2,'b')".into()),
+            junk.clone(),
+            Ok("(3,'c')".into()),
+            Ok("(4,'d')".into())
+        ]
+    );
+    assert_eq!(
+        texts("INSERT INTO t (id, nik) VALUES (1,'a',NULL),-5,6),(2,'b'),(3,'c');\n"),
+        vec![Ok("(1,'a',NULL)".into()), junk, Ok("(2,'b')".into()), Ok("(3,'c')".into())]
+    );
+    // Clauses after the tuples, and statements after them, are not junk.
+    let fine = "INSERT INTO t (id, nik) VALUES (1,'a') ON DUPLICATE KEY UPDATE nik=VALUES(nik);\nUNLOCK TABLES;\n(x);\n";
+    assert_eq!(texts(fine), vec![Ok("(1,'a')".into())]);
+}

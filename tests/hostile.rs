@@ -615,3 +615,19 @@ fn junk_between_the_tuples_of_an_insert_is_a_bad_record_not_a_clear() {
         assert!(!stderr.contains("317405120388"), "{name}: {stderr}");
     }
 }
+
+#[test]
+fn copy_rows_after_an_extra_end_marker_are_checked_not_dropped() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", "3174051203880003\n");
+    let dump = s.write(
+        "c2.sql",
+        "COPY public.p (id, nik, nama) FROM stdin;\n1\t3174051203880001\tBudi\n\\.\n3\t3174051203880003\tSari\n\
+         4\t3174051203880004\tEko\n\\.\n",
+    );
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["records"], 3);
+    assert_eq!(report["exposures"][0]["record"], 2);
+}

@@ -144,6 +144,9 @@ pub struct SqlSplitter {
     /// The layout of the INSERT whose `;` was the last thing read: what follows it that is no
     /// statement at all (`);,(3,…`) is junk in its tuples, not a statement to skip in silence.
     after_values: Option<Arc<Layout>>,
+    /// The layout of the COPY block whose `\.` was the last thing read: lines after it that look
+    /// like its rows (a second `\.` cut the block) are read as its rows, not skipped in silence.
+    after_copy: Option<Arc<Layout>>,
 }
 
 /// What one step of the splitter did.
@@ -172,6 +175,7 @@ impl SqlSplitter {
             budget: Budget::fresh(),
             unproved: false,
             after_values: None,
+            after_copy: None,
         }
     }
 
@@ -267,6 +271,12 @@ impl SqlSplitter {
             && word_len == 0
         {
             return Ok(self.junk_in_values(batch, layout));
+        }
+        if let Some(layout) = self.after_copy.take()
+            && (rest[0].is_ascii_digit() || rest.starts_with(b"\\N\t"))
+        {
+            self.mode = Mode::Copy(layout);
+            return Ok(Step::Continue);
         }
         let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
         match word.as_str() {
@@ -674,6 +684,7 @@ impl SqlSplitter {
         }
         if text == b"\\." {
             self.advance(self.pos + (end + 1).min(rest.len()));
+            self.after_copy = Some(layout);
             self.mode = Mode::Top;
             return Step::Continue;
         }

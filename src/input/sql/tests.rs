@@ -437,3 +437,10 @@ fn junk_between_values_and_tuples_is_a_bad_record_not_a_silent_end_of_the_statem
     let fine = "INSERT INTO t (id, nik) VALUES (1,'a') ON DUPLICATE KEY UPDATE nik=VALUES(nik);\nUNLOCK TABLES;\n(x);\n";
     assert_eq!(texts(fine), vec![Ok("(1,'a')".into())]);
 }
+
+#[test]
+fn copy_rows_after_an_extra_end_marker_are_read_as_rows_of_the_block() {
+    let dump = "COPY public.p (id, nik) FROM stdin;\n1\ta\n\\.\n3\tc\n4\td\n\\.\n\n-- x\nALTER TABLE p OWNER TO x;\n";
+    let texts: Vec<Result<String, &str>> = numbered(dump).into_iter().map(|r| r.2).collect();
+    assert_eq!(texts, vec![Ok("1\ta".into()), Ok("3\tc".into()), Ok("4\td".into())]);
+}

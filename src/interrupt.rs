@@ -90,11 +90,16 @@ pub fn commit_unless_interrupted<T, E>(
     if requested() {
         return Err(Interrupted);
     }
+    Ok(commit_marking(&COMMITTED, commit))
+}
+
+/// Runs `commit` and marks `committed` only when it succeeded.
+fn commit_marking<T, E>(committed: &AtomicBool, commit: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     let done = commit();
     if done.is_ok() {
-        COMMITTED.store(true, Ordering::SeqCst);
+        committed.store(true, Ordering::SeqCst);
     }
-    Ok(done)
+    done
 }
 
 /// A temporary file the handler removes if it ends the process; dropping the guard forgets it
@@ -128,5 +133,14 @@ mod tests {
         assert!(PENDING.lock().unwrap().iter().any(|p| p == path));
         drop(guard);
         assert!(!PENDING.lock().unwrap().iter().any(|p| p == path));
+    }
+
+    #[test]
+    fn a_refused_commit_leaves_the_run_uncommitted_so_a_later_signal_still_ends_it() {
+        let committed = AtomicBool::new(false);
+        assert_eq!(commit_marking(&committed, || Err::<(), _>("rename refused")), Err("rename refused"));
+        assert!(!committed.load(Ordering::SeqCst));
+        assert_eq!(commit_marking(&committed, || Ok::<_, ()>(7)), Ok(7));
+        assert!(committed.load(Ordering::SeqCst));
     }
 }

@@ -24,13 +24,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A record larger than this is a bad record, not an allocation (SPEC §9).
-pub const MAX_RECORD_BYTES: usize = 64 << 20;
-/// Columns (or JSON paths, or SQL columns) planned per input; fields beyond are ignored, so a
-/// hostile record of millions of fields cannot make planning allocate per field.
-pub const MAX_COLUMNS: usize = 4096;
-/// Bytes read from the input at a time.
-const READ_CHUNK: usize = 256 << 10;
+pub use crate::limits::{MAX_COLUMNS, MAX_RECORD_BYTES};
+use crate::limits::{READ_CHUNK, SNIFF_BATCH_BYTES, SNIFF_RECORDS, STEADY_BATCH_BYTES};
 
 /// A dump format (SPEC §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,11 +213,10 @@ pub struct BatchLimits {
 }
 
 impl BatchLimits {
-    /// The steady-state batch: large enough to amortize scheduling, small enough for the cache.
-    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: 4 << 20 };
-    /// The first batch, on which columns are sniffed (SPEC §5: the first 1,000 records). Bounded
-    /// in bytes too, so that huge records cannot make sniffing hold gigabytes.
-    pub const SNIFF: BatchLimits = BatchLimits { records: crate::roles::SNIFF_RECORDS, bytes: 16 << 20 };
+    /// The steady-state batch.
+    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: STEADY_BATCH_BYTES };
+    /// The first batch, on which columns are sniffed (SPEC §5: the first 1,000 records).
+    pub const SNIFF: BatchLimits = BatchLimits { records: SNIFF_RECORDS, bytes: SNIFF_BATCH_BYTES };
 }
 
 /// Finds record boundaries in a byte stream.

@@ -4,8 +4,9 @@
 use super::memo::Memo;
 use super::nik;
 use super::shape::Shape;
-use crate::input::{Batch, Extractor, MAX_COLUMNS};
+use crate::input::{Batch, Extractor};
 use crate::kind::Kind;
+use crate::limits::MAX_COLUMNS;
 use crate::normalize;
 use crate::roles::Role;
 use crate::scan::WARN_BAD_RECORDS;

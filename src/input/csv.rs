@@ -8,9 +8,10 @@
 //! only at the start of a field, `""` inside one is a literal quote, and bytes after the closing
 //! quote up to the delimiter are kept.
 
+use super::buffer::{SplitBuffer, count_newlines};
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter, is_null_marker, sniff,
+    InputOptions, Layout, MAX_COLUMNS, Span, Splitter, is_null_marker, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Role, Sniffer};
@@ -350,14 +351,13 @@ impl CsvExtractor {
 /// Finds CSV record boundaries in a stream (see the module docs for the quoting rules). With
 /// `quote: None` it splits plain lines (NDJSON) with the same limits and line numbers.
 pub struct CsvSplitter {
-    source: Source,
     delim: u8,
     /// The quote byte, or `None` when records are plain lines.
     quote: Option<u8>,
     /// The record terminator: `\n` (also ends CRLF records), or `\r` for old Mac files.
     newline: u8,
     /// Unconsumed bytes, starting at the current (unfinished) record.
-    buf: Vec<u8>,
+    buf: SplitBuffer,
     /// Where scanning resumes in `buf`.
     pos: usize,
     in_quotes: bool,
@@ -372,8 +372,6 @@ pub struct CsvSplitter {
     /// After a broken quote, quoted fields may no longer span lines: every later line is read on
     /// its own, which keeps recovery linear however many broken quotes follow.
     line_mode: bool,
-    /// Records longer than this are bad (SPEC §9: 64 MiB).
-    max_record: usize,
     want_header: bool,
     /// The header row, once read.
     pub header: Option<Vec<u8>>,
@@ -385,11 +383,10 @@ impl CsvSplitter {
     /// A splitter over `head` (bytes already read, BOM removed) followed by the rest of `reader`.
     pub fn new(reader: Box<dyn Read + Send>, head: Vec<u8>, delim: u8, header: bool, name: String) -> Self {
         CsvSplitter {
-            source: Source::new(reader, name),
             delim,
             quote: Some(b'"'),
             newline: b'\n',
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             in_quotes: false,
             inner_lines: 0,
@@ -397,7 +394,6 @@ impl CsvSplitter {
             next_record: 1,
             skipping_line: false,
             line_mode: false,
-            max_record: MAX_RECORD_BYTES,
             want_header: header,
             header: None,
             header_error: None,
@@ -418,13 +414,8 @@ impl CsvSplitter {
 
     /// Lowers the record size limit (for tests of the limit without 64 MiB inputs).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
-    }
-
-    /// Reads more of the input; `false` when it broke ([`Source`]).
-    fn read_more(&mut self) -> bool {
-        self.source.read_more(&mut self.buf)
     }
 
     /// Scans from `pos`, pushing complete records (offsets into `buf`) until the limits are
@@ -456,7 +447,7 @@ impl CsvSplitter {
                     self.pos = pos;
                 } else {
                     self.inner_lines += count_newlines(&self.buf[pos..at], nl);
-                    if at + 1 == self.buf.len() && !self.source.eof {
+                    if at + 1 == self.buf.len() && !self.buf.eof() {
                         // Cannot tell `""` from a closing quote yet.
                         self.pos = at;
                         return false;
@@ -512,7 +503,7 @@ impl CsvSplitter {
         if blank {
             return;
         }
-        if end - start > self.max_record {
+        if end - start > self.buf.max_record() {
             self.push_bad(batch, "record larger than 64 MiB");
             return;
         }
@@ -552,7 +543,7 @@ impl CsvSplitter {
             None => {
                 *record_start = self.buf.len();
                 self.pos = self.buf.len();
-                self.skipping_line = !self.source.eof;
+                self.skipping_line = !self.buf.eof();
             }
         }
     }
@@ -578,7 +569,7 @@ impl CsvSplitter {
     /// Drops consumed bytes before `record_start` when no span refers to them.
     fn compact(&mut self, record_start: &mut usize) {
         if *record_start > 0 {
-            self.buf.drain(..*record_start);
+            self.buf.discard(*record_start);
             self.pos -= *record_start;
             *record_start = 0;
         }
@@ -591,7 +582,7 @@ impl Splitter for CsvSplitter {
         let mut record_start = 0;
         loop {
             if self.skipping_line && !self.skip_line(&mut record_start) {
-                if self.source.eof {
+                if self.buf.eof() {
                     self.skipping_line = false;
                     break;
                 }
@@ -599,7 +590,7 @@ impl Splitter for CsvSplitter {
                     break; // hand the records over first: compacting would move their bytes
                 }
                 self.compact(&mut record_start);
-                if !self.read_more() {
+                if !self.buf.read_more() {
                     break;
                 }
                 continue;
@@ -607,7 +598,7 @@ impl Splitter for CsvSplitter {
             if self.scan(&mut record_start, batch, limits) {
                 break;
             }
-            if self.source.eof {
+            if self.buf.eof() {
                 if self.in_quotes {
                     self.recover(&mut record_start, batch, "quoted field never closed");
                     continue;
@@ -620,7 +611,7 @@ impl Splitter for CsvSplitter {
                 }
                 break;
             }
-            if self.buf.len() - record_start > self.max_record {
+            if self.buf.outgrew(record_start) {
                 let reason = if self.in_quotes {
                     "quoted field still open after 64 MiB"
                 } else {
@@ -632,30 +623,23 @@ impl Splitter for CsvSplitter {
             if batch.spans.is_empty() {
                 self.compact(&mut record_start);
             }
-            if !self.read_more() {
+            if !self.buf.read_more() {
                 break;
             }
         }
         // Hand over the whole records; keep the unfinished tail for the next batch.
-        std::mem::swap(&mut batch.data, &mut self.buf);
-        self.buf.clear();
-        self.buf.extend_from_slice(&batch.data[record_start..]);
-        batch.data.truncate(record_start);
+        self.buf.hand_over(batch, record_start);
         self.pos -= record_start.min(self.pos);
-        let more = !(batch.spans.is_empty() && self.source.eof && self.buf.is_empty());
-        self.source.end_batch(batch, more)
+        let more = !(batch.spans.is_empty() && self.buf.eof() && self.buf.is_empty());
+        self.buf.end_batch(batch, more)
     }
-}
-
-fn count_newlines(bytes: &[u8], newline: u8) -> u64 {
-    // Quoted fields are short: a plain loop (vectorized by the compiler) beats memchr's setup.
-    bytes.iter().filter(|&&b| b == newline).count() as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::input::testing::Trickle;
+    use crate::limits::MAX_RECORD_BYTES;
 
     /// (record, line, bytes or bad reason) of each record.
     type Split = Vec<(u64, u64, Result<String, &'static str>)>;

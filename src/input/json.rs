@@ -7,10 +7,11 @@
 //! objects contributes each element's fields under the same path. Numbers keep their digits
 //! (`arbitrary_precision`), so a NIK written as a JSON number is read as written.
 
+use super::buffer::{SplitBuffer, count_newlines};
 use super::csv::CsvSplitter;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter,
+    InputOptions, Layout, MAX_COLUMNS, Span, Splitter,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
@@ -211,8 +212,7 @@ enum Phase {
 /// escapes, brackets counted, no value parsed. Nesting depth is a counter, not a stack, so a
 /// 100,000-deep document costs nothing here (the worker's parser rejects it).
 pub struct ArraySplitter {
-    source: Source,
-    buf: Vec<u8>,
+    buf: SplitBuffer,
     /// Scanned up to here; `line` is the line at `pos`.
     pos: usize,
     line: u64,
@@ -230,7 +230,6 @@ pub struct ArraySplitter {
     /// A comma was seen where an element should have started.
     expect_element: bool,
     next_record: u64,
-    max_record: usize,
     /// The line where the last top-level value ended.
     ended_on_line: u64,
     /// The tokens of the current element so far, checked as they come.
@@ -288,8 +287,7 @@ impl ArraySplitter {
             head.drain(..UTF8_BOM.len());
         }
         ArraySplitter {
-            source: Source::new(reader, name),
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             line: 1,
             phase: Phase::Start,
@@ -301,7 +299,6 @@ impl ArraySplitter {
             oversized: false,
             expect_element: true,
             next_record: 1,
-            max_record: MAX_RECORD_BYTES,
             ended_on_line: 0,
             grammar: Grammar::default(),
             token_start: 0,
@@ -315,12 +312,12 @@ impl ArraySplitter {
 
     /// Lowers the record size limit (for tests).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
     }
 
     fn advance(&mut self, to: usize) {
-        self.line += self.buf[self.pos..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += count_newlines(&self.buf[self.pos..to], b'\n');
         self.pos = to;
     }
 
@@ -398,8 +395,8 @@ impl ArraySplitter {
             }
             None => {
                 self.advance(self.buf.len());
-                self.in_bare = !self.source.eof;
-                self.source.eof
+                self.in_bare = !self.buf.eof();
+                self.buf.eof()
             }
         }
     }
@@ -512,7 +509,7 @@ impl ArraySplitter {
         loop {
             match rest.get(j) {
                 _ if j - open > MAX_KEY => return Some(false),
-                None => return if self.source.eof { Some(false) } else { None },
+                None => return if self.buf.eof() { Some(false) } else { None },
                 Some(b'\n') => return Some(false),
                 Some(b'\\') => j += 2,
                 Some(b'"') => break,
@@ -521,14 +518,14 @@ impl ArraySplitter {
         }
         match rest[j + 1..].iter().find(|b| !b.is_ascii_whitespace()) {
             Some(&b) => Some(b == b':'),
-            None => (self.source.eof).then_some(false),
+            None => self.buf.eof().then_some(false),
         }
     }
 
     fn push_record(&mut self, batch: &mut Batch, start: usize, line: u64, end: usize) {
         let end =
             start + self.buf[start..end].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |k| k + 1);
-        let span = if self.oversized || end - start > self.max_record {
+        let span = if self.oversized || end - start > self.buf.max_record() {
             Span::bad(self.next_record, line, "record larger than 64 MiB")
         } else if end == start {
             Span::bad(self.next_record, line, "empty array element")
@@ -622,7 +619,7 @@ impl ArraySplitter {
                 Verdict::NotRecord
             };
         }
-        let (bytes, eof) = (&self.buf[i..], self.source.eof);
+        let (bytes, eof) = (&self.buf[i..], self.buf.eof());
         self.budget.verify(|limit| resync::verify_element(bytes, eof, limit, depth))
     }
 
@@ -673,16 +670,14 @@ impl ArraySplitter {
                 }
                 Phase::Seek { whole } => match self.next_token() {
                     Token::NeedMore => {
-                        if whole
-                            && self.item.is_some_and(|(start, _)| self.buf.len() - start > self.max_record)
-                        {
+                        if whole && self.item.is_some_and(|(start, _)| self.buf.outgrew(start)) {
                             self.phase = Phase::Seek { whole: false };
                             self.item = None;
                         }
                         return false;
                     }
                     Token::Structural(b'[') => match self.peek() {
-                        None if !self.source.eof => {
+                        None if !self.buf.eof() => {
                             // Cannot tell yet what the array holds: look again with more input.
                             self.pos -= 1;
                             self.depth -= 1;
@@ -745,7 +740,7 @@ impl ArraySplitter {
                                 if self.buf[at] == b'[' {
                                     let next = self.buf[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
                                     match next {
-                                        None if !self.source.eof => return false,
+                                        None if !self.buf.eof() => return false,
                                         Some(b'{') => {
                                             let line = self.line;
                                             self.fail_element(batch, depth, at, line, None);
@@ -776,7 +771,7 @@ impl ArraySplitter {
                     let token = self.next_token();
                     let tok = match token {
                         Token::NeedMore => {
-                            if self.buf.len() - start > self.max_record {
+                            if self.buf.outgrew(start) {
                                 self.oversized = true;
                             }
                             return false;
@@ -810,7 +805,7 @@ impl ArraySplitter {
                                 Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
                                     self.key_follows()
                                 }
-                                None => self.source.eof.then_some(false),
+                                None => self.buf.eof().then_some(false),
                                 _ => Some(false),
                             };
                             match key {
@@ -851,7 +846,7 @@ impl ArraySplitter {
                 // taken for a record's start: what follows then is no close of the enclosing
                 // object, and the rest is not skipped in silence but a bad record.
                 Phase::Rest if self.resynced => match self.peek() {
-                    None if !self.source.eof => {
+                    None if !self.buf.eof() => {
                         self.advance(self.buf.len());
                         return false;
                     }
@@ -922,11 +917,6 @@ impl ArraySplitter {
         self.phase = Phase::Done;
     }
 
-    /// Reads more of the input; `false` when it broke ([`Source`]).
-    fn read_more(&mut self) -> bool {
-        self.source.read_more(&mut self.buf)
-    }
-
     /// The first byte still needed: the unfinished item, unless it is too large to keep.
     fn keep_from(&self) -> usize {
         match (self.item, self.oversized) {
@@ -950,7 +940,7 @@ impl ArraySplitter {
     fn compact(&mut self) {
         let keep = self.keep_from();
         if keep > 0 {
-            self.buf.drain(..keep);
+            self.buf.discard(keep);
             self.rebase(keep);
         }
     }
@@ -963,7 +953,7 @@ impl Splitter for ArraySplitter {
             if self.scan(batch, limits) {
                 break;
             }
-            if self.source.eof {
+            if self.buf.eof() {
                 self.finish(batch);
                 break;
             }
@@ -973,18 +963,16 @@ impl Splitter for ArraySplitter {
                 // Bytes can only be dropped once the records before them are handed over.
                 break;
             }
-            if !self.read_more() {
+            if !self.buf.read_more() {
                 break;
             }
         }
         // Hand over what the spans point at; keep everything from the unfinished item on.
         let keep = self.keep_from();
-        std::mem::swap(&mut batch.data, &mut self.buf);
-        self.buf.clear();
-        self.buf.extend_from_slice(&batch.data[keep..]);
+        self.buf.hand_over(batch, keep);
         self.rebase(keep);
-        let more = !batch.spans.is_empty() || !self.source.eof;
-        self.source.end_batch(batch, more)
+        let more = !batch.spans.is_empty() || !self.buf.eof();
+        self.buf.end_batch(batch, more)
     }
 }
 

@@ -6,6 +6,7 @@
 //! one record's bytes into its identity values. Nothing here knows about
 //! threads, hashing or reports.
 
+mod buffer;
 pub mod csv;
 pub mod decompress;
 pub mod detect;

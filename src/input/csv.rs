@@ -10,12 +10,13 @@
 
 use super::buffer::{SplitBuffer, count_newlines};
 use super::{
-    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, Span, Splitter, is_null_marker, sniff,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, Span, Splitter, Wanted, is_null_marker, sniff,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Role, Sniffer};
 use memchr::{memchr, memchr2};
+use std::fmt::Write;
 use std::io::Read;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
@@ -242,20 +243,19 @@ fn find_delimiter(bytes: &[u8], from: usize, delim: u8) -> usize {
     memchr(delim, &bytes[from..]).map_or(bytes.len(), |k| from + k)
 }
 
-/// Extracts the values of the columns that have a role.
+/// Extracts the values of a CSV record by column number.
 pub struct CsvExtractor {
     delim: u8,
-    roles: Vec<Option<Kind>>,
-    /// Columns after the last one with a role are not parsed.
+    /// Columns after the last one with a role are not parsed for the scan.
     last_role: Option<usize>,
-    /// Column names (`column 3` without a header) and roles with their reasons, for `inspect`.
+    /// Column names (`column 3` without a header) and roles with their reasons.
     names: Vec<String>,
-    sources: Vec<Option<Role>>,
+    roles: Vec<Option<Role>>,
 }
 
 impl CsvExtractor {
     pub fn new(delim: u8, columns: &[Column]) -> Self {
-        let roles: Vec<Option<Kind>> = columns.iter().map(|c| c.role.map(|r| r.kind)).collect();
+        let roles: Vec<Option<Role>> = columns.iter().map(|c| c.role).collect();
         let last_role = roles.iter().rposition(Option::is_some);
         let mut names: Vec<String> = Vec::with_capacity(columns.len());
         for (i, column) in columns.iter().enumerate() {
@@ -266,85 +266,45 @@ impl CsvExtractor {
             };
             names.push(name);
         }
-        let sources = columns.iter().map(|c| c.role).collect();
-        CsvExtractor { delim, roles, last_role, names, sources }
+        CsvExtractor { delim, last_role, names, roles }
     }
 }
 
 impl Extractor for CsvExtractor {
-    fn extract(
+    fn visit(
         &self,
         record: &str,
         _layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let Some(last) = self.last_role else { return Ok(()) };
-        for_each_field_until(record, self.delim, scratch, last, |col, field| {
-            if let Some(Some(kind)) = self.roles.get(col)
-                && !is_null_marker(field)
-            {
-                sink(*kind, field);
-            }
-        });
-        Ok(())
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        _layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
-        self.for_each_column(record, scratch, |col, role, field| {
-            sink(&self.column_name(col), Some(col), role, field);
+        let last = match (wanted, self.last_role) {
+            (Wanted::All, _) => MAX_COLUMNS - 1,
+            (Wanted::Roles, Some(last)) => last,
+            (Wanted::Roles, None) => return Ok(()),
+        };
+        // The name of a column past the header's (a ragged row), built only for `inspect`.
+        let mut extra = String::new();
+        for_each_field_until(record, self.delim, scratch, last, |col, field| {
+            let role = self.roles.get(col).copied().flatten();
+            if (role.is_none() && wanted == Wanted::Roles) || is_null_marker(field) {
+                return;
+            }
+            match self.names.get(col) {
+                Some(name) => sink(name, Some(col), role, field),
+                None => {
+                    extra.clear();
+                    let _ = write!(extra, "column {}", col + 1);
+                    sink(&extra, Some(col), role, field);
+                }
+            }
         });
         Ok(())
     }
 
-    fn as_csv(&self) -> Option<&CsvExtractor> {
-        Some(self)
-    }
-
-    fn may_fail_after_values(&self) -> bool {
-        false
-    }
-}
-
-impl CsvExtractor {
-    /// [`Extractor::columns`] by column number, for callers that know a column by its number
-    /// (`inspect`: no name looked up, no call through a `dyn` sink, per field).
-    #[inline]
-    pub fn for_each_column(
-        &self,
-        record: &str,
-        scratch: &mut String,
-        mut f: impl FnMut(usize, Option<Role>, &str),
-    ) {
-        for_each_field(record, self.delim, scratch, |col, field| {
-            if col < MAX_COLUMNS && !is_null_marker(field) {
-                f(col, self.sources.get(col).copied().flatten(), field);
-            }
-        });
-    }
-
-    /// How many columns the header (or the first record) has.
-    pub fn width(&self) -> usize {
-        self.names.len()
-    }
-
-    /// The role of column `col` (0-based) and why it has it.
-    pub fn role(&self, col: usize) -> Option<Role> {
-        self.sources.get(col).copied().flatten()
-    }
-
-    /// The name [`Extractor::columns`] gives column `col` (0-based).
-    pub fn column_name(&self, col: usize) -> std::borrow::Cow<'_, str> {
-        match self.names.get(col) {
-            Some(name) => name.into(),
-            None => format!("column {}", col + 1).into(),
-        }
+    fn fixed_columns(&self) -> Vec<(String, Option<Role>)> {
+        self.names.iter().cloned().zip(self.roles.iter().copied()).take(MAX_COLUMNS).collect()
     }
 }
 

@@ -10,8 +10,8 @@
 use super::buffer::{SplitBuffer, count_newlines};
 use super::csv::CsvSplitter;
 use super::{
-    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, Span, Splitter,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, Span, Splitter, Wanted,
 };
 use crate::kind::Kind;
 use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
@@ -143,39 +143,24 @@ impl JsonExtractor {
 }
 
 impl Extractor for JsonExtractor {
-    fn extract(
+    /// A record is parsed whole before its first value is passed on.
+    fn visit(
         &self,
         record: &str,
         _layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let object = node::parse_object(record)?;
-        scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
-            if let Some(role) = self.role(path) {
-                sink(role.kind, text);
-            }
-        });
-        Ok(())
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        _layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
         let object = node::parse_object(record)?;
         scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
+        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
+            let role = self.role(path);
+            if role.is_some() || wanted == Wanted::All {
+                sink(path, None, role, text);
+            }
+        });
         Ok(())
-    }
-
-    /// A record is parsed whole before its first value is passed on.
-    fn may_fail_after_values(&self) -> bool {
-        false
     }
 }
 

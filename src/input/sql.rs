@@ -9,8 +9,8 @@
 
 use super::buffer::{SplitBuffer, count_newlines};
 use super::{
-    Batch, BatchLimits, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions,
-    Layout, MAX_COLUMNS, Span, Splitter,
+    Batch, BatchLimits, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, Span, Splitter, Wanted,
 };
 use crate::roles::{self, ColumnMap, Sniffer};
 use std::collections::HashMap;
@@ -1140,38 +1140,28 @@ impl Splitter for SqlSplitter {
 pub struct SqlExtractor;
 
 impl Extractor for SqlExtractor {
-    fn extract(
+    fn visit(
         &self,
         record: &str,
         layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let Some(layout) = layout else { return Ok(()) };
-        let mut emit = |col: usize, value: SqlValue<'_>| {
-            if let (Some(Some(role)), SqlValue::Text(text)) = (layout.roles.get(col), value) {
-                sink(role.kind, text);
-            }
-        };
-        read_row(record, layout, scratch, &mut emit)
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
         let Some(layout) = layout else { return Ok(()) };
+        // The name of a value past the table's columns, built only for `inspect`.
+        let mut extra = String::new();
         let mut emit = |col: usize, value: SqlValue<'_>| {
-            if let SqlValue::Text(text) = value
-                && col < MAX_COLUMNS
-            {
-                let role = layout.roles.get(col).copied().flatten();
-                match layout.names.get(col) {
-                    Some(name) => sink(name, None, role, text),
-                    None => sink(&format!("{}.#{}", layout.table, col + 1), None, role, text),
+            let SqlValue::Text(text) = value else { return };
+            let role = layout.roles.get(col).copied().flatten();
+            if (role.is_none() && wanted == Wanted::Roles) || col >= MAX_COLUMNS {
+                return;
+            }
+            match layout.names.get(col) {
+                Some(name) => sink(name, None, role, text),
+                None => {
+                    extra = format!("{}.#{}", layout.table, col + 1);
+                    sink(&extra, None, role, text);
                 }
             }
         };

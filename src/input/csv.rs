@@ -9,12 +9,13 @@
 //! quote up to the delimiter are kept.
 
 use super::buffer::{SplitBuffer, count_newlines};
+use super::plan::ColumnPlanner;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
     MAX_COLUMNS, Span, Splitter, Wanted, is_null_marker, sniff,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Role, Sniffer};
+use crate::roles::{self, ColumnMap, Naming, Role};
 use memchr::{memchr, memchr2};
 use std::fmt::Write;
 use std::io::Read;
@@ -66,29 +67,22 @@ pub(super) fn open(
         });
         names
     });
-    let mut sniffer = Sniffer::default();
-    let mut width = headers.as_ref().map_or(0, Vec::len);
+    let mut planner = ColumnPlanner::new(headers, Naming::Whole);
     let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
-            if col >= MAX_COLUMNS {
-                too_wide = true;
-                return;
-            }
-            width = width.max(col + 1);
-            let header = headers.as_ref().and_then(|h| h.get(col));
-            if header.is_none_or(|h| roles::role_from_header(h).is_none()) && !is_null_marker(field) {
-                sniffer.observe(col, field);
-            }
+            planner.observe(col, (!is_null_marker(field)).then_some(field));
         });
     }
+    too_wide |= planner.too_wide();
     let (maps, missing): (Vec<ColumnMap>, Vec<ColumnMap>) = if options.several_inputs {
-        options.maps.iter().cloned().partition(|m| m.find(headers.as_deref()).is_some_and(|i| i < width))
+        options.maps.iter().cloned().partition(|m| planner.has_column(m))
     } else {
         (options.maps.clone(), Vec::new())
     };
-    let assigned = roles::assign_roles(headers.as_deref(), &maps, &sniffer, width)
-        .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let assigned =
+        planner.assign(&maps).map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let headers = planner.into_names();
     let columns = assigned
         .iter()
         .enumerate()

@@ -9,12 +9,13 @@
 
 use super::buffer::{SplitBuffer, count_newlines};
 use super::csv::CsvSplitter;
+use super::plan::ColumnPlanner;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
-    MAX_COLUMNS, Span, Splitter, Wanted,
+    Span, Splitter, Wanted,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
+use crate::roles::{self, ColumnMap, Naming, Role, RoleSource};
 use memchr::{memchr2, memchr3};
 use std::collections::HashMap;
 use std::io::Read;
@@ -65,9 +66,7 @@ fn plan(
 ) -> Result<Dump, InputError> {
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
-    let mut paths: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut sniffer = Sniffer::default();
+    let mut planner = ColumnPlanner::new(Some(Vec::new()), Naming::DottedPath);
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         let text = first.record_text(span);
         let Ok(object) = node::parse_object(&text) else {
@@ -75,25 +74,16 @@ fn plan(
         };
         let mut path = String::new();
         node::for_each_leaf_of(&object, &mut path, &mut |path, text| {
-            let i = match index.get(path) {
-                Some(&i) => i,
-                None if paths.len() < MAX_COLUMNS => {
-                    index.insert(path.to_string(), paths.len());
-                    paths.push(path.to_string());
-                    paths.len() - 1
-                }
-                None => return,
-            };
-            if roles::role_from_header(roles::last_segment(path)).is_none() {
-                sniffer.observe(i, text);
+            if let Some(i) = planner.column(path) {
+                planner.observe(i, Some(text));
             }
         });
     }
     // `--map` gives its role to every path it names (whole, or by last part), as it will for
     // paths first seen later; the rest get theirs from synonyms and sniffing.
     let mut assigned =
-        roles::assign_roles_named(Some(&paths), Naming::DottedPath, &[], &sniffer, paths.len())
-            .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+        planner.assign(&[]).map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let paths = planner.into_names().unwrap_or_default();
     for (path, role) in paths.iter().zip(assigned.iter_mut()) {
         if let Some(kind) = mapped_kind(&options.maps, path) {
             *role = Some(Role { kind, source: RoleSource::Map });

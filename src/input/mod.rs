@@ -12,6 +12,7 @@ pub mod decompress;
 pub mod detect;
 pub mod encoding;
 pub mod json;
+mod plan;
 mod resync;
 pub mod sniff;
 pub mod sql;

@@ -8,11 +8,12 @@
 //! when its first rows appear: column names first, then sniffing on up to 1,000 of those rows.
 
 use super::buffer::{SplitBuffer, count_newlines};
+use super::plan::ColumnPlanner;
 use super::{
     Batch, BatchLimits, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
     MAX_COLUMNS, Span, Splitter, Wanted,
 };
-use crate::roles::{self, ColumnMap, Sniffer};
+use crate::roles::{self, ColumnMap, Naming};
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
@@ -714,22 +715,15 @@ impl SqlSplitter {
             return Ok(layout.clone());
         }
         let rows = self.lookahead(copy)?;
-        let mut sniffer = Sniffer::default();
-        let mut width = names.as_ref().map_or(0, Vec::len);
+        let mut planner = ColumnPlanner::new(names, Naming::Whole);
         let mut scratch = String::new();
         for row in &rows {
             let mut observe = |col: usize, value: SqlValue<'_>| {
-                if col >= MAX_COLUMNS {
-                    return;
-                }
-                width = width.max(col + 1);
-                let named = names
-                    .as_ref()
-                    .and_then(|n| n.get(col))
-                    .is_some_and(|h| roles::role_from_header(h).is_some());
-                if let (SqlValue::Text(text), false) = (value, named) {
-                    sniffer.observe(col, text);
-                }
+                let text = match value {
+                    SqlValue::Text(text) => Some(text),
+                    SqlValue::Absent | SqlValue::NotIdentity => None,
+                };
+                planner.observe(col, text);
             };
             let _ = if copy {
                 for_each_copy_field(row, &mut scratch, &mut observe);
@@ -742,7 +736,6 @@ impl SqlSplitter {
         // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only:
         // another table's (SQL column names have no dots) is not compared with this one's
         // columns, where `pasien.id` would find `pasien_id` by its header key.
-        let width = width.min(MAX_COLUMNS);
         let maps: Vec<ColumnMap> = self
             .maps
             .iter()
@@ -750,9 +743,10 @@ impl SqlSplitter {
                 Some(column) => Some(m.renamed(column)),
                 None => (!m.column.contains('.')).then(|| m.clone()),
             })
-            .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))
+            .filter(|m| planner.has_column(m))
             .collect();
-        let roles = roles::assign_roles(names.as_deref(), &maps, &sniffer, width).unwrap_or_default();
+        let roles = planner.assign(&maps).unwrap_or_default();
+        let names = planner.into_names();
         let column_names = (0..roles.len())
             .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
                 Some(name) => format!("{table}.{name}"),

@@ -3,7 +3,7 @@
 //! (a panic inside leakcheck is a finding too).
 
 use crate::hash::Hasher;
-use crate::input::{self, BatchLimits, Format, InputOptions};
+use crate::input::{self, BatchLimits, Format, InputOptions, Wanted};
 use crate::inspect::{self, Tally};
 use crate::kind::Kind;
 use crate::normalize;
@@ -92,11 +92,12 @@ fn read_dump(format: Format, reader: Box<dyn Read + Send>) -> Vec<Seen> {
                 let _ = normalize::normalize_into(kind, value, &mut canonical);
             };
             let extracted = dump.extractor.extract(&text, layout, &mut scratch, &mut check);
-            let listed = dump.extractor.columns(&text, layout, &mut scratch, &mut |_, _, role, value| {
-                if let Some(role) = role {
-                    let _ = normalize::normalize_into(role.kind, value, &mut canonical);
-                }
-            });
+            let listed =
+                dump.extractor.visit(&text, layout, Wanted::All, &mut scratch, &mut |_, _, role, value| {
+                    if let Some(role) = role {
+                        let _ = normalize::normalize_into(role.kind, value, &mut canonical);
+                    }
+                });
             assert_eq!(extracted.is_ok(), listed.is_ok(), "extract and columns agree on a record");
         }
         match dump.splitter.next_batch(&mut batch, BatchLimits::STEADY) {

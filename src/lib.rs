@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod interrupt;
 pub mod key;
 pub mod kind;
+pub mod limits;
 pub mod matcher;
 pub mod normalize;
 pub mod oom;

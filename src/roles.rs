@@ -58,8 +58,7 @@ const LABEL: &[&str] = &["id", "label", "ref", "norm"];
 
 /// Share of non-empty sampled values that must be valid for a sniffed role (SPEC §5).
 pub const SNIFF_MIN_SHARE: f64 = 0.8;
-/// Records sampled for sniffing (SPEC §5).
-pub const SNIFF_RECORDS: usize = 1000;
+pub use crate::limits::SNIFF_RECORDS;
 
 /// A header lowercased with everything but letters and digits removed (`No. HP` → `nohp`).
 pub fn header_key(header: &str) -> String {
@@ -288,7 +287,7 @@ pub fn assign_roles_named(
         let i =
             map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
         if i >= column_count {
-            let has = if column_count == crate::input::MAX_COLUMNS {
+            let has = if column_count == crate::limits::MAX_COLUMNS {
                 format!("only the first {column_count} columns are read")
             } else {
                 format!("the input has {column_count}")

@@ -40,11 +40,12 @@ fn expected() -> Vec<Pair> {
 
 #[test]
 fn the_same_records_in_every_format_give_the_same_exposures() {
-    let cases: [(&str, [u64; 6]); 7] = [
+    let cases: [(&str, [u64; 6]); 8] = [
         ("csv/comma.csv", [2, 3, 3, 5, 5, 7]),
         ("formats/pasien.csv.gz", [2, 3, 3, 5, 5, 7]),
         ("formats/pasien.ndjson", [1, 2, 2, 4, 4, 5]),
         ("formats/pasien.json", [5, 6, 6, 8, 8, 9]),
+        ("formats/pasien_mongoexport.json", [1, 2, 2, 4, 4, 5]),
         ("formats/pasien_mysql.sql", [15; 6]),
         ("formats/pasien_mysql_columns.sql", [2, 3, 3, 5, 5, 6]),
         ("formats/pasien_pg.sql", [18, 19, 19, 21, 21, 22]),
@@ -89,6 +90,7 @@ fn reports_name_each_inputs_format_and_compression() {
             ("pasien.csv.gz", "csv", Some("gzip")),
             ("pasien.json", "json", None),
             ("pasien.ndjson", "ndjson", None),
+            ("pasien_mongoexport.json", "ndjson", None),
             ("pasien_mysql.sql", "sql", None),
             ("pasien_mysql_columns.sql", "sql", None),
             ("pasien_pg.sql", "sql", None),

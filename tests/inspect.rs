@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use leakcheck::input::{InputOptions, InputPath, open_dump};
+use leakcheck::input::{InputOptions, InputPath, Wanted, open_dump};
 use leakcheck::kind::Kind;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -58,7 +58,7 @@ fn inspect_and_scan_read_the_same_roles() {
                 .unwrap();
             let mut inspected: BTreeSet<(Kind, String)> = BTreeSet::new();
             dump.extractor
-                .columns(&text, layout, &mut scratch, &mut |_, _, role, v| {
+                .visit(&text, layout, Wanted::All, &mut scratch, &mut |_, _, role, v| {
                     if let Some(role) = role {
                         inspected.insert((role.kind, v.to_string()));
                     }

@@ -8,13 +8,16 @@
 //! only at the start of a field, `""` inside one is a literal quote, and bytes after the closing
 //! quote up to the delimiter are kept.
 
+use super::buffer::{SplitBuffer, count_newlines};
+use super::plan::ColumnPlanner;
 use super::{
-    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter, is_null_marker, sniff,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, Span, Splitter, Wanted, is_null_marker, sniff,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Role, Sniffer};
+use crate::roles::{self, ColumnMap, Naming, Role};
 use memchr::{memchr, memchr2};
+use std::fmt::Write;
 use std::io::Read;
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
@@ -64,29 +67,22 @@ pub(super) fn open(
         });
         names
     });
-    let mut sniffer = Sniffer::default();
-    let mut width = headers.as_ref().map_or(0, Vec::len);
+    let mut planner = ColumnPlanner::new(headers, Naming::Whole);
     let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
-            if col >= MAX_COLUMNS {
-                too_wide = true;
-                return;
-            }
-            width = width.max(col + 1);
-            let header = headers.as_ref().and_then(|h| h.get(col));
-            if header.is_none_or(|h| roles::role_from_header(h).is_none()) && !is_null_marker(field) {
-                sniffer.observe(col, field);
-            }
+            planner.observe(col, (!is_null_marker(field)).then_some(field));
         });
     }
+    too_wide |= planner.too_wide();
     let (maps, missing): (Vec<ColumnMap>, Vec<ColumnMap>) = if options.several_inputs {
-        options.maps.iter().cloned().partition(|m| m.find(headers.as_deref()).is_some_and(|i| i < width))
+        options.maps.iter().cloned().partition(|m| planner.has_column(m))
     } else {
         (options.maps.clone(), Vec::new())
     };
-    let assigned = roles::assign_roles(headers.as_deref(), &maps, &sniffer, width)
-        .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let assigned =
+        planner.assign(&maps).map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let headers = planner.into_names();
     let columns = assigned
         .iter()
         .enumerate()
@@ -241,20 +237,19 @@ fn find_delimiter(bytes: &[u8], from: usize, delim: u8) -> usize {
     memchr(delim, &bytes[from..]).map_or(bytes.len(), |k| from + k)
 }
 
-/// Extracts the values of the columns that have a role.
+/// Extracts the values of a CSV record by column number.
 pub struct CsvExtractor {
     delim: u8,
-    roles: Vec<Option<Kind>>,
-    /// Columns after the last one with a role are not parsed.
+    /// Columns after the last one with a role are not parsed for the scan.
     last_role: Option<usize>,
-    /// Column names (`column 3` without a header) and roles with their reasons, for `inspect`.
+    /// Column names (`column 3` without a header) and roles with their reasons.
     names: Vec<String>,
-    sources: Vec<Option<Role>>,
+    roles: Vec<Option<Role>>,
 }
 
 impl CsvExtractor {
     pub fn new(delim: u8, columns: &[Column]) -> Self {
-        let roles: Vec<Option<Kind>> = columns.iter().map(|c| c.role.map(|r| r.kind)).collect();
+        let roles: Vec<Option<Role>> = columns.iter().map(|c| c.role).collect();
         let last_role = roles.iter().rposition(Option::is_some);
         let mut names: Vec<String> = Vec::with_capacity(columns.len());
         for (i, column) in columns.iter().enumerate() {
@@ -265,99 +260,58 @@ impl CsvExtractor {
             };
             names.push(name);
         }
-        let sources = columns.iter().map(|c| c.role).collect();
-        CsvExtractor { delim, roles, last_role, names, sources }
+        CsvExtractor { delim, last_role, names, roles }
     }
 }
 
 impl Extractor for CsvExtractor {
-    fn extract(
+    fn visit(
         &self,
         record: &str,
         _layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let Some(last) = self.last_role else { return Ok(()) };
-        for_each_field_until(record, self.delim, scratch, last, |col, field| {
-            if let Some(Some(kind)) = self.roles.get(col)
-                && !is_null_marker(field)
-            {
-                sink(*kind, field);
-            }
-        });
-        Ok(())
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        _layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
-        self.for_each_column(record, scratch, |col, role, field| {
-            sink(&self.column_name(col), Some(col), role, field);
+        let last = match (wanted, self.last_role) {
+            (Wanted::All, _) => MAX_COLUMNS - 1,
+            (Wanted::Roles, Some(last)) => last,
+            (Wanted::Roles, None) => return Ok(()),
+        };
+        // The name of a column past the header's (a ragged row), built only for `inspect`.
+        let mut extra = String::new();
+        for_each_field_until(record, self.delim, scratch, last, |col, field| {
+            let role = self.roles.get(col).copied().flatten();
+            if (role.is_none() && wanted == Wanted::Roles) || is_null_marker(field) {
+                return;
+            }
+            match self.names.get(col) {
+                Some(name) => sink(name, Some(col), role, field),
+                None => {
+                    extra.clear();
+                    let _ = write!(extra, "column {}", col + 1);
+                    sink(&extra, Some(col), role, field);
+                }
+            }
         });
         Ok(())
     }
 
-    fn as_csv(&self) -> Option<&CsvExtractor> {
-        Some(self)
-    }
-
-    fn may_fail_after_values(&self) -> bool {
-        false
-    }
-}
-
-impl CsvExtractor {
-    /// [`Extractor::columns`] by column number, for callers that know a column by its number
-    /// (`inspect`: no name looked up, no call through a `dyn` sink, per field).
-    #[inline]
-    pub fn for_each_column(
-        &self,
-        record: &str,
-        scratch: &mut String,
-        mut f: impl FnMut(usize, Option<Role>, &str),
-    ) {
-        for_each_field(record, self.delim, scratch, |col, field| {
-            if col < MAX_COLUMNS && !is_null_marker(field) {
-                f(col, self.sources.get(col).copied().flatten(), field);
-            }
-        });
-    }
-
-    /// How many columns the header (or the first record) has.
-    pub fn width(&self) -> usize {
-        self.names.len()
-    }
-
-    /// The role of column `col` (0-based) and why it has it.
-    pub fn role(&self, col: usize) -> Option<Role> {
-        self.sources.get(col).copied().flatten()
-    }
-
-    /// The name [`Extractor::columns`] gives column `col` (0-based).
-    pub fn column_name(&self, col: usize) -> std::borrow::Cow<'_, str> {
-        match self.names.get(col) {
-            Some(name) => name.into(),
-            None => format!("column {}", col + 1).into(),
-        }
+    fn fixed_columns(&self) -> Vec<(String, Option<Role>)> {
+        self.names.iter().cloned().zip(self.roles.iter().copied()).take(MAX_COLUMNS).collect()
     }
 }
 
 /// Finds CSV record boundaries in a stream (see the module docs for the quoting rules). With
 /// `quote: None` it splits plain lines (NDJSON) with the same limits and line numbers.
 pub struct CsvSplitter {
-    source: Source,
     delim: u8,
     /// The quote byte, or `None` when records are plain lines.
     quote: Option<u8>,
     /// The record terminator: `\n` (also ends CRLF records), or `\r` for old Mac files.
     newline: u8,
     /// Unconsumed bytes, starting at the current (unfinished) record.
-    buf: Vec<u8>,
+    buf: SplitBuffer,
     /// Where scanning resumes in `buf`.
     pos: usize,
     in_quotes: bool,
@@ -372,8 +326,6 @@ pub struct CsvSplitter {
     /// After a broken quote, quoted fields may no longer span lines: every later line is read on
     /// its own, which keeps recovery linear however many broken quotes follow.
     line_mode: bool,
-    /// Records longer than this are bad (SPEC §9: 64 MiB).
-    max_record: usize,
     want_header: bool,
     /// The header row, once read.
     pub header: Option<Vec<u8>>,
@@ -385,11 +337,10 @@ impl CsvSplitter {
     /// A splitter over `head` (bytes already read, BOM removed) followed by the rest of `reader`.
     pub fn new(reader: Box<dyn Read + Send>, head: Vec<u8>, delim: u8, header: bool, name: String) -> Self {
         CsvSplitter {
-            source: Source::new(reader, name),
             delim,
             quote: Some(b'"'),
             newline: b'\n',
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             in_quotes: false,
             inner_lines: 0,
@@ -397,7 +348,6 @@ impl CsvSplitter {
             next_record: 1,
             skipping_line: false,
             line_mode: false,
-            max_record: MAX_RECORD_BYTES,
             want_header: header,
             header: None,
             header_error: None,
@@ -418,13 +368,8 @@ impl CsvSplitter {
 
     /// Lowers the record size limit (for tests of the limit without 64 MiB inputs).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
-    }
-
-    /// Reads more of the input; `false` when it broke ([`Source`]).
-    fn read_more(&mut self) -> bool {
-        self.source.read_more(&mut self.buf)
     }
 
     /// Scans from `pos`, pushing complete records (offsets into `buf`) until the limits are
@@ -456,7 +401,7 @@ impl CsvSplitter {
                     self.pos = pos;
                 } else {
                     self.inner_lines += count_newlines(&self.buf[pos..at], nl);
-                    if at + 1 == self.buf.len() && !self.source.eof {
+                    if at + 1 == self.buf.len() && !self.buf.eof() {
                         // Cannot tell `""` from a closing quote yet.
                         self.pos = at;
                         return false;
@@ -512,7 +457,7 @@ impl CsvSplitter {
         if blank {
             return;
         }
-        if end - start > self.max_record {
+        if end - start > self.buf.max_record() {
             self.push_bad(batch, "record larger than 64 MiB");
             return;
         }
@@ -552,7 +497,7 @@ impl CsvSplitter {
             None => {
                 *record_start = self.buf.len();
                 self.pos = self.buf.len();
-                self.skipping_line = !self.source.eof;
+                self.skipping_line = !self.buf.eof();
             }
         }
     }
@@ -578,7 +523,7 @@ impl CsvSplitter {
     /// Drops consumed bytes before `record_start` when no span refers to them.
     fn compact(&mut self, record_start: &mut usize) {
         if *record_start > 0 {
-            self.buf.drain(..*record_start);
+            self.buf.discard(*record_start);
             self.pos -= *record_start;
             *record_start = 0;
         }
@@ -591,7 +536,7 @@ impl Splitter for CsvSplitter {
         let mut record_start = 0;
         loop {
             if self.skipping_line && !self.skip_line(&mut record_start) {
-                if self.source.eof {
+                if self.buf.eof() {
                     self.skipping_line = false;
                     break;
                 }
@@ -599,7 +544,7 @@ impl Splitter for CsvSplitter {
                     break; // hand the records over first: compacting would move their bytes
                 }
                 self.compact(&mut record_start);
-                if !self.read_more() {
+                if !self.buf.read_more() {
                     break;
                 }
                 continue;
@@ -607,7 +552,7 @@ impl Splitter for CsvSplitter {
             if self.scan(&mut record_start, batch, limits) {
                 break;
             }
-            if self.source.eof {
+            if self.buf.eof() {
                 if self.in_quotes {
                     self.recover(&mut record_start, batch, "quoted field never closed");
                     continue;
@@ -620,7 +565,7 @@ impl Splitter for CsvSplitter {
                 }
                 break;
             }
-            if self.buf.len() - record_start > self.max_record {
+            if self.buf.outgrew(record_start) {
                 let reason = if self.in_quotes {
                     "quoted field still open after 64 MiB"
                 } else {
@@ -632,30 +577,23 @@ impl Splitter for CsvSplitter {
             if batch.spans.is_empty() {
                 self.compact(&mut record_start);
             }
-            if !self.read_more() {
+            if !self.buf.read_more() {
                 break;
             }
         }
         // Hand over the whole records; keep the unfinished tail for the next batch.
-        std::mem::swap(&mut batch.data, &mut self.buf);
-        self.buf.clear();
-        self.buf.extend_from_slice(&batch.data[record_start..]);
-        batch.data.truncate(record_start);
+        self.buf.hand_over(batch, record_start);
         self.pos -= record_start.min(self.pos);
-        let more = !(batch.spans.is_empty() && self.source.eof && self.buf.is_empty());
-        self.source.end_batch(batch, more)
+        let more = !(batch.spans.is_empty() && self.buf.eof() && self.buf.is_empty());
+        self.buf.end_batch(batch, more)
     }
-}
-
-fn count_newlines(bytes: &[u8], newline: u8) -> u64 {
-    // Quoted fields are short: a plain loop (vectorized by the compiler) beats memchr's setup.
-    bytes.iter().filter(|&&b| b == newline).count() as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::input::testing::Trickle;
+    use crate::limits::MAX_RECORD_BYTES;
 
     /// (record, line, bytes or bad reason) of each record.
     type Split = Vec<(u64, u64, Result<String, &'static str>)>;

@@ -7,13 +7,15 @@
 //! objects contributes each element's fields under the same path. Numbers keep their digits
 //! (`arbitrary_precision`), so a NIK written as a JSON number is read as written.
 
+use super::buffer::{SplitBuffer, count_newlines};
 use super::csv::CsvSplitter;
+use super::plan::ColumnPlanner;
 use super::{
-    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError,
-    InputOptions, Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter,
+    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    Span, Splitter, Wanted,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
+use crate::roles::{self, ColumnMap, Naming, Role, RoleSource};
 use memchr::{memchr2, memchr3};
 use std::collections::HashMap;
 use std::io::Read;
@@ -64,9 +66,7 @@ fn plan(
 ) -> Result<Dump, InputError> {
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
-    let mut paths: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut sniffer = Sniffer::default();
+    let mut planner = ColumnPlanner::new(Some(Vec::new()), Naming::DottedPath);
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         let text = first.record_text(span);
         let Ok(object) = node::parse_object(&text) else {
@@ -74,25 +74,16 @@ fn plan(
         };
         let mut path = String::new();
         node::for_each_leaf_of(&object, &mut path, &mut |path, text| {
-            let i = match index.get(path) {
-                Some(&i) => i,
-                None if paths.len() < MAX_COLUMNS => {
-                    index.insert(path.to_string(), paths.len());
-                    paths.push(path.to_string());
-                    paths.len() - 1
-                }
-                None => return,
-            };
-            if roles::role_from_header(roles::last_segment(path)).is_none() {
-                sniffer.observe(i, text);
+            if let Some(i) = planner.column(path) {
+                planner.observe(i, Some(text));
             }
         });
     }
     // `--map` gives its role to every path it names (whole, or by last part), as it will for
     // paths first seen later; the rest get theirs from synonyms and sniffing.
     let mut assigned =
-        roles::assign_roles_named(Some(&paths), Naming::DottedPath, &[], &sniffer, paths.len())
-            .map_err(|message| InputError::Columns { input: name.clone(), message })?;
+        planner.assign(&[]).map_err(|message| InputError::Columns { input: name.clone(), message })?;
+    let paths = planner.into_names().unwrap_or_default();
     for (path, role) in paths.iter().zip(assigned.iter_mut()) {
         if let Some(kind) = mapped_kind(&options.maps, path) {
             *role = Some(Role { kind, source: RoleSource::Map });
@@ -142,39 +133,24 @@ impl JsonExtractor {
 }
 
 impl Extractor for JsonExtractor {
-    fn extract(
+    /// A record is parsed whole before its first value is passed on.
+    fn visit(
         &self,
         record: &str,
         _layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let object = node::parse_object(record)?;
-        scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
-            if let Some(role) = self.role(path) {
-                sink(role.kind, text);
-            }
-        });
-        Ok(())
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        _layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
         let object = node::parse_object(record)?;
         scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
+        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
+            let role = self.role(path);
+            if role.is_some() || wanted == Wanted::All {
+                sink(path, None, role, text);
+            }
+        });
         Ok(())
-    }
-
-    /// A record is parsed whole before its first value is passed on.
-    fn may_fail_after_values(&self) -> bool {
-        false
     }
 }
 
@@ -211,8 +187,7 @@ enum Phase {
 /// escapes, brackets counted, no value parsed. Nesting depth is a counter, not a stack, so a
 /// 100,000-deep document costs nothing here (the worker's parser rejects it).
 pub struct ArraySplitter {
-    source: Source,
-    buf: Vec<u8>,
+    buf: SplitBuffer,
     /// Scanned up to here; `line` is the line at `pos`.
     pos: usize,
     line: u64,
@@ -230,7 +205,6 @@ pub struct ArraySplitter {
     /// A comma was seen where an element should have started.
     expect_element: bool,
     next_record: u64,
-    max_record: usize,
     /// The line where the last top-level value ended.
     ended_on_line: u64,
     /// The tokens of the current element so far, checked as they come.
@@ -288,8 +262,7 @@ impl ArraySplitter {
             head.drain(..UTF8_BOM.len());
         }
         ArraySplitter {
-            source: Source::new(reader, name),
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             line: 1,
             phase: Phase::Start,
@@ -301,7 +274,6 @@ impl ArraySplitter {
             oversized: false,
             expect_element: true,
             next_record: 1,
-            max_record: MAX_RECORD_BYTES,
             ended_on_line: 0,
             grammar: Grammar::default(),
             token_start: 0,
@@ -315,12 +287,12 @@ impl ArraySplitter {
 
     /// Lowers the record size limit (for tests).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
     }
 
     fn advance(&mut self, to: usize) {
-        self.line += self.buf[self.pos..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += count_newlines(&self.buf[self.pos..to], b'\n');
         self.pos = to;
     }
 
@@ -398,8 +370,8 @@ impl ArraySplitter {
             }
             None => {
                 self.advance(self.buf.len());
-                self.in_bare = !self.source.eof;
-                self.source.eof
+                self.in_bare = !self.buf.eof();
+                self.buf.eof()
             }
         }
     }
@@ -512,7 +484,7 @@ impl ArraySplitter {
         loop {
             match rest.get(j) {
                 _ if j - open > MAX_KEY => return Some(false),
-                None => return if self.source.eof { Some(false) } else { None },
+                None => return if self.buf.eof() { Some(false) } else { None },
                 Some(b'\n') => return Some(false),
                 Some(b'\\') => j += 2,
                 Some(b'"') => break,
@@ -521,14 +493,14 @@ impl ArraySplitter {
         }
         match rest[j + 1..].iter().find(|b| !b.is_ascii_whitespace()) {
             Some(&b) => Some(b == b':'),
-            None => (self.source.eof).then_some(false),
+            None => self.buf.eof().then_some(false),
         }
     }
 
     fn push_record(&mut self, batch: &mut Batch, start: usize, line: u64, end: usize) {
         let end =
             start + self.buf[start..end].iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |k| k + 1);
-        let span = if self.oversized || end - start > self.max_record {
+        let span = if self.oversized || end - start > self.buf.max_record() {
             Span::bad(self.next_record, line, "record larger than 64 MiB")
         } else if end == start {
             Span::bad(self.next_record, line, "empty array element")
@@ -622,7 +594,7 @@ impl ArraySplitter {
                 Verdict::NotRecord
             };
         }
-        let (bytes, eof) = (&self.buf[i..], self.source.eof);
+        let (bytes, eof) = (&self.buf[i..], self.buf.eof());
         self.budget.verify(|limit| resync::verify_element(bytes, eof, limit, depth))
     }
 
@@ -673,16 +645,14 @@ impl ArraySplitter {
                 }
                 Phase::Seek { whole } => match self.next_token() {
                     Token::NeedMore => {
-                        if whole
-                            && self.item.is_some_and(|(start, _)| self.buf.len() - start > self.max_record)
-                        {
+                        if whole && self.item.is_some_and(|(start, _)| self.buf.outgrew(start)) {
                             self.phase = Phase::Seek { whole: false };
                             self.item = None;
                         }
                         return false;
                     }
                     Token::Structural(b'[') => match self.peek() {
-                        None if !self.source.eof => {
+                        None if !self.buf.eof() => {
                             // Cannot tell yet what the array holds: look again with more input.
                             self.pos -= 1;
                             self.depth -= 1;
@@ -745,7 +715,7 @@ impl ArraySplitter {
                                 if self.buf[at] == b'[' {
                                     let next = self.buf[at + 1..].iter().find(|b| !b.is_ascii_whitespace());
                                     match next {
-                                        None if !self.source.eof => return false,
+                                        None if !self.buf.eof() => return false,
                                         Some(b'{') => {
                                             let line = self.line;
                                             self.fail_element(batch, depth, at, line, None);
@@ -776,7 +746,7 @@ impl ArraySplitter {
                     let token = self.next_token();
                     let tok = match token {
                         Token::NeedMore => {
-                            if self.buf.len() - start > self.max_record {
+                            if self.buf.outgrew(start) {
                                 self.oversized = true;
                             }
                             return false;
@@ -810,7 +780,7 @@ impl ArraySplitter {
                                 Some(b'"') if self.buf.get(start) == Some(&b'{') && !self.oversized => {
                                     self.key_follows()
                                 }
-                                None => self.source.eof.then_some(false),
+                                None => self.buf.eof().then_some(false),
                                 _ => Some(false),
                             };
                             match key {
@@ -851,7 +821,7 @@ impl ArraySplitter {
                 // taken for a record's start: what follows then is no close of the enclosing
                 // object, and the rest is not skipped in silence but a bad record.
                 Phase::Rest if self.resynced => match self.peek() {
-                    None if !self.source.eof => {
+                    None if !self.buf.eof() => {
                         self.advance(self.buf.len());
                         return false;
                     }
@@ -922,11 +892,6 @@ impl ArraySplitter {
         self.phase = Phase::Done;
     }
 
-    /// Reads more of the input; `false` when it broke ([`Source`]).
-    fn read_more(&mut self) -> bool {
-        self.source.read_more(&mut self.buf)
-    }
-
     /// The first byte still needed: the unfinished item, unless it is too large to keep.
     fn keep_from(&self) -> usize {
         match (self.item, self.oversized) {
@@ -950,7 +915,7 @@ impl ArraySplitter {
     fn compact(&mut self) {
         let keep = self.keep_from();
         if keep > 0 {
-            self.buf.drain(..keep);
+            self.buf.discard(keep);
             self.rebase(keep);
         }
     }
@@ -963,7 +928,7 @@ impl Splitter for ArraySplitter {
             if self.scan(batch, limits) {
                 break;
             }
-            if self.source.eof {
+            if self.buf.eof() {
                 self.finish(batch);
                 break;
             }
@@ -973,18 +938,16 @@ impl Splitter for ArraySplitter {
                 // Bytes can only be dropped once the records before them are handed over.
                 break;
             }
-            if !self.read_more() {
+            if !self.buf.read_more() {
                 break;
             }
         }
         // Hand over what the spans point at; keep everything from the unfinished item on.
         let keep = self.keep_from();
-        std::mem::swap(&mut batch.data, &mut self.buf);
-        self.buf.clear();
-        self.buf.extend_from_slice(&batch.data[keep..]);
+        self.buf.hand_over(batch, keep);
         self.rebase(keep);
-        let more = !batch.spans.is_empty() || !self.source.eof;
-        self.source.end_batch(batch, more)
+        let more = !batch.spans.is_empty() || !self.buf.eof();
+        self.buf.end_batch(batch, more)
     }
 }
 

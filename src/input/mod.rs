@@ -6,11 +6,13 @@
 //! one record's bytes into its identity values. Nothing here knows about
 //! threads, hashing or reports.
 
+mod buffer;
 pub mod csv;
 pub mod decompress;
 pub mod detect;
 pub mod encoding;
 pub mod json;
+mod plan;
 mod resync;
 pub mod sniff;
 pub mod sql;
@@ -24,13 +26,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A record larger than this is a bad record, not an allocation (SPEC §9).
-pub const MAX_RECORD_BYTES: usize = 64 << 20;
-/// Columns (or JSON paths, or SQL columns) planned per input; fields beyond are ignored, so a
-/// hostile record of millions of fields cannot make planning allocate per field.
-pub const MAX_COLUMNS: usize = 4096;
-/// Bytes read from the input at a time.
-const READ_CHUNK: usize = 256 << 10;
+pub use crate::limits::{MAX_COLUMNS, MAX_RECORD_BYTES};
+use crate::limits::{READ_CHUNK, SNIFF_BATCH_BYTES, SNIFF_RECORDS, STEADY_BATCH_BYTES};
 
 /// A dump format (SPEC §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,11 +215,10 @@ pub struct BatchLimits {
 }
 
 impl BatchLimits {
-    /// The steady-state batch: large enough to amortize scheduling, small enough for the cache.
-    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: 4 << 20 };
-    /// The first batch, on which columns are sniffed (SPEC §5: the first 1,000 records). Bounded
-    /// in bytes too, so that huge records cannot make sniffing hold gigabytes.
-    pub const SNIFF: BatchLimits = BatchLimits { records: crate::roles::SNIFF_RECORDS, bytes: 16 << 20 };
+    /// The steady-state batch.
+    pub const STEADY: BatchLimits = BatchLimits { records: usize::MAX, bytes: STEADY_BATCH_BYTES };
+    /// The first batch, on which columns are sniffed (SPEC §5: the first 1,000 records).
+    pub const SNIFF: BatchLimits = BatchLimits { records: SNIFF_RECORDS, bytes: SNIFF_BATCH_BYTES };
 }
 
 /// Finds record boundaries in a byte stream.
@@ -236,44 +232,57 @@ pub trait Splitter: Send {
 /// Receives a record's identity values as found: the kind its column holds, and the raw text.
 pub type FieldSink<'a> = dyn FnMut(Kind, &str) + 'a;
 
-/// Receives every value of a record, for `inspect`: its column's name, its position when that
-/// always has the same name in this input (CSV: the column number; `None` for JSON paths and SQL
-/// tables, whose names vary record by record), the column's role (and why), and the raw text.
+/// Receives the values of a record as an extractor reads them: its column's name, its position
+/// when that always has the same name in this input (CSV: the column number; `None` for JSON
+/// paths and SQL tables, whose names vary record by record), the column's role (and why), and
+/// the raw text.
 pub type ColumnSink<'a> = dyn FnMut(&str, Option<usize>, Option<Role>, &str) + 'a;
 
-/// Turns one record's bytes into its identity values.
+/// Which values of a record an extractor passes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    /// Those of columns that have a role (the scan): columns after the last of them are not read.
+    Roles,
+    /// Every value, with or without a role (`inspect`).
+    All,
+}
+
+/// Turns one record's bytes into its values: one visitor for every format and every caller.
 pub trait Extractor: Sync {
-    /// Passes each identity value of the record to `sink`, in field order. The record was decoded
-    /// by the caller (invalid UTF-8 read as Windows-1252, SPEC §9). `Err` is the reason the
-    /// record is malformed; values already passed must then be discarded by the caller.
+    /// Passes the `wanted` values of the record to `sink`, in field order, each with its column
+    /// and role; a NULL marker is no value. The record was decoded by the caller (invalid UTF-8
+    /// read as Windows-1252, SPEC §9). `Err` is the reason the record is malformed; the values
+    /// already passed (an SQL tuple is read value by value) must then be discarded by the caller.
+    fn visit(
+        &self,
+        record: &str,
+        layout: Option<&Layout>,
+        wanted: Wanted,
+        scratch: &mut String,
+        sink: &mut ColumnSink<'_>,
+    ) -> Result<(), &'static str>;
+
+    /// The columns every record of the input has, in order, with their roles, for `inspect` to
+    /// list before counting (a column that is always empty is shown too); none when the columns
+    /// vary record by record (JSON paths, SQL tables).
+    fn fixed_columns(&self) -> Vec<(String, Option<Role>)> {
+        Vec::new()
+    }
+
+    /// The record's identity values, each with the kind its column holds: [`Extractor::visit`]
+    /// with [`Wanted::Roles`].
     fn extract(
         &self,
         record: &str,
         layout: Option<&Layout>,
         scratch: &mut String,
         sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str>;
-
-    /// Passes every value of the record — not only those with a role — with its column, for
-    /// `inspect`. The same columns and roles as [`Extractor::extract`] uses.
-    fn columns(
-        &self,
-        record: &str,
-        layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut ColumnSink<'_>,
-    ) -> Result<(), &'static str>;
-
-    /// The CSV extractor behind this one, for `inspect`'s by-number reading of columns.
-    fn as_csv(&self) -> Option<&csv::CsvExtractor> {
-        None
-    }
-
-    /// Whether [`columns`](Self::columns) may pass values of a record before finding it bad
-    /// (an SQL tuple is read value by value), so that a caller counting them must hold them
-    /// until the record is read whole.
-    fn may_fail_after_values(&self) -> bool {
-        true
+    ) -> Result<(), &'static str> {
+        self.visit(record, layout, Wanted::Roles, scratch, &mut |_, _, role, text| {
+            if let Some(role) = role {
+                sink(role.kind, text);
+            }
+        })
     }
 }
 

@@ -7,11 +7,13 @@
 //! never holds a whole statement, only the tuple being read. Column roles are planned per table
 //! when its first rows appear: column names first, then sniffing on up to 1,000 of those rows.
 
+use super::buffer::{SplitBuffer, count_newlines};
+use super::plan::ColumnPlanner;
 use super::{
-    Batch, BatchLimits, ColumnSink, Dump, Extractor, FieldSink, Format, Head, InputError, InputOptions,
-    Layout, MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter,
+    Batch, BatchLimits, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
+    MAX_COLUMNS, Span, Splitter, Wanted,
 };
-use crate::roles::{self, ColumnMap, Sniffer};
+use crate::roles::{self, ColumnMap, Naming};
 use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
@@ -122,8 +124,7 @@ impl Lexer {
 
 /// Finds SQL records in a stream (see the module docs).
 pub struct SqlSplitter {
-    source: Source,
-    buf: Vec<u8>,
+    buf: SplitBuffer,
     pos: usize,
     line: u64,
     mode: Mode,
@@ -135,7 +136,6 @@ pub struct SqlSplitter {
     /// MySQL string escapes; off for PostgreSQL dumps.
     backslash: bool,
     maps: Vec<ColumnMap>,
-    max_record: usize,
     /// What the resynchronization after a bad tuple may still read ahead.
     budget: Budget,
     /// The next tuple was taken by a resynchronization unproved: if it breaks, the scan from its
@@ -161,8 +161,7 @@ impl SqlSplitter {
             head.drain(..3);
         }
         SqlSplitter {
-            source: Source::new(reader, name),
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             line: 1,
             mode: Mode::Top,
@@ -171,7 +170,6 @@ impl SqlSplitter {
             layouts: HashMap::new(),
             backslash: true,
             maps,
-            max_record: MAX_RECORD_BYTES,
             budget: Budget::fresh(),
             unproved: false,
             after_values: None,
@@ -181,17 +179,12 @@ impl SqlSplitter {
 
     /// Lowers the record size limit (for tests).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
     }
 
-    /// Reads more of the input; `false` when it broke ([`Source`]).
-    fn read_more(&mut self) -> bool {
-        self.source.read_more(&mut self.buf)
-    }
-
     fn advance(&mut self, to: usize) {
-        self.line += self.buf[self.pos..to].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += count_newlines(&self.buf[self.pos..to], b'\n');
         self.pos = to;
     }
 
@@ -264,7 +257,7 @@ impl SqlSplitter {
             return Ok(Step::Continue);
         }
         let word_len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-        if word_len == rest.len() && !self.source.eof {
+        if word_len == rest.len() && !self.buf.eof() {
             return Ok(Step::NeedMore);
         }
         if let Some(layout) = self.after_values.take()
@@ -309,7 +302,7 @@ impl SqlSplitter {
 
     /// A statement head is cut by the end of the buffer: wait for more, or give up on it.
     fn wait_or_skip(&mut self) -> Step {
-        if self.source.eof || self.buf.len() - self.pos > MAX_HEAD {
+        if self.buf.eof() || self.buf.len() - self.pos > MAX_HEAD {
             self.mode = Mode::Skip(Lexer::default());
             Step::Continue
         } else {
@@ -328,7 +321,7 @@ impl SqlSplitter {
                 b'\n' => bytes.len() - (i + 1) < resync::STATEMENT_PREFIX,
                 _ => false,
             };
-            if cut && !self.source.eof {
+            if cut && !self.buf.eof() {
                 // A comment marker or keyword may be cut by the read: look again with more input.
                 self.advance(self.pos + i);
                 self.mode = Mode::Skip(lexer);
@@ -342,7 +335,7 @@ impl SqlSplitter {
             }
             // A statement without `;` ends where a line starts another INSERT or COPY; one with a
             // quote that never closes, where a line starts an INSERT.
-            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.source.eof) {
+            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.buf.eof()) {
                 self.advance(self.pos + i + 1);
                 self.mode = Mode::Top;
                 return Step::Continue;
@@ -421,7 +414,7 @@ impl SqlSplitter {
         // A comment marker or a keyword may be cut by the read: decide on a few whole bytes.
         let undecided =
             rest.len() < 8 && (rest[0] == b'-' || rest[0] == b'/' || rest[0].is_ascii_alphabetic());
-        if undecided && !self.source.eof {
+        if undecided && !self.buf.eof() {
             self.mode = Mode::Values(layout);
             return Step::NeedMore;
         }
@@ -429,7 +422,7 @@ impl SqlSplitter {
             let close: &[u8] = if rest.starts_with(b"/*") { b"*/" } else { b"\n" };
             match memchr::memmem::find(&rest[1..], close) {
                 Some(end) => self.advance(self.pos + 1 + end + close.len()),
-                None if self.source.eof => self.advance(self.buf.len()),
+                None if self.buf.eof() => self.advance(self.buf.len()),
                 None => {
                     self.mode = Mode::Values(layout);
                     return Step::NeedMore;
@@ -497,8 +490,8 @@ impl SqlSplitter {
             let next = bytes.get(i + 1).copied();
             let undecided = match b {
                 // A comment marker may be cut by the read.
-                b'-' | b'/' | b'*' => next.is_none() && !self.source.eof,
-                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.source.eof) {
+                b'-' | b'/' | b'*' => next.is_none() && !self.buf.eof(),
+                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.buf.eof()) {
                     None => true,
                     Some(true) => {
                         self.advance(self.pos + i);
@@ -525,7 +518,7 @@ impl SqlSplitter {
                 b')' if depth > 1 => depth -= 1,
                 b')' => {
                     let end = self.pos + i + 1;
-                    match resync::may_follow_tuple(&self.buf[end..], self.source.eof) {
+                    match resync::may_follow_tuple(&self.buf[end..], self.buf.eof()) {
                         None => {
                             self.advance(end - 1);
                             return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
@@ -538,7 +531,7 @@ impl SqlSplitter {
                     }
                     self.advance(end);
                     self.unproved = false;
-                    let span = if end - start > self.max_record {
+                    let span = if end - start > self.buf.max_record() {
                         Span::bad(self.next_record, line, "record larger than 64 MiB")
                     } else {
                         Span::new(start, end, self.next_record, line)
@@ -566,7 +559,7 @@ impl SqlSplitter {
         depth: u32,
         lexer: Lexer,
     ) -> Step {
-        if self.buf.len() - start > self.max_record {
+        if self.buf.outgrew(start) {
             return self.fail_tuple(batch, layout, start, line, "record larger than 64 MiB");
         }
         self.mode = Mode::Tuple { layout, start, line, depth, lexer };
@@ -606,7 +599,7 @@ impl SqlSplitter {
         while i < self.buf.len() {
             let b = self.buf[i];
             if b == b'\n' {
-                match resync::starts_insert_line(&self.buf[i + 1..], self.source.eof) {
+                match resync::starts_insert_line(&self.buf[i + 1..], self.buf.eof()) {
                     None => {
                         self.advance(i);
                         self.mode = Mode::Resync { layout, seen };
@@ -653,7 +646,7 @@ impl SqlSplitter {
 
     /// Whether a tuple starts at `self.buf[i]`, read ahead as far as the budget allows.
     fn verify_at(&mut self, i: usize) -> Verdict {
-        let (bytes, backslash, eof) = (&self.buf[i..], self.backslash, self.source.eof);
+        let (bytes, backslash, eof) = (&self.buf[i..], self.backslash, self.buf.eof());
         self.budget.verify(|limit| resync::verify_tuple(bytes, backslash, eof, limit))
     }
 
@@ -662,9 +655,9 @@ impl SqlSplitter {
         let rest = &self.buf[self.pos..];
         let end = match memchr::memchr(b'\n', rest) {
             Some(end) => end,
-            None if self.source.eof => rest.len(),
+            None if self.buf.eof() => rest.len(),
             None => {
-                if rest.len() > self.max_record {
+                if rest.len() > self.buf.max_record() {
                     let line = self.line;
                     self.push(batch, Span::bad(self.next_record, line, "record larger than 64 MiB"), &layout);
                     // Drop the oversized line's bytes as they come.
@@ -688,14 +681,14 @@ impl SqlSplitter {
             self.mode = Mode::Top;
             return Step::Continue;
         }
-        if end == 0 && self.source.eof {
+        if end == 0 && self.buf.eof() {
             self.mode = Mode::Top;
             return Step::NeedMore;
         }
         let (start, line) = (self.pos, self.line);
         let text_end = start + text.len();
         self.advance(self.pos + (end + 1).min(rest.len()));
-        if text_end - start > self.max_record {
+        if text_end - start > self.buf.max_record() {
             self.push(batch, Span::bad(self.next_record, line, "record larger than 64 MiB"), &layout);
         } else if text_end > start {
             self.push(batch, Span::new(start, text_end, self.next_record, line), &layout);
@@ -722,22 +715,15 @@ impl SqlSplitter {
             return Ok(layout.clone());
         }
         let rows = self.lookahead(copy)?;
-        let mut sniffer = Sniffer::default();
-        let mut width = names.as_ref().map_or(0, Vec::len);
+        let mut planner = ColumnPlanner::new(names, Naming::Whole);
         let mut scratch = String::new();
         for row in &rows {
             let mut observe = |col: usize, value: SqlValue<'_>| {
-                if col >= MAX_COLUMNS {
-                    return;
-                }
-                width = width.max(col + 1);
-                let named = names
-                    .as_ref()
-                    .and_then(|n| n.get(col))
-                    .is_some_and(|h| roles::role_from_header(h).is_some());
-                if let (SqlValue::Text(text), false) = (value, named) {
-                    sniffer.observe(col, text);
-                }
+                let text = match value {
+                    SqlValue::Text(text) => Some(text),
+                    SqlValue::Absent | SqlValue::NotIdentity => None,
+                };
+                planner.observe(col, text);
             };
             let _ = if copy {
                 for_each_copy_field(row, &mut scratch, &mut observe);
@@ -750,7 +736,6 @@ impl SqlSplitter {
         // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only:
         // another table's (SQL column names have no dots) is not compared with this one's
         // columns, where `pasien.id` would find `pasien_id` by its header key.
-        let width = width.min(MAX_COLUMNS);
         let maps: Vec<ColumnMap> = self
             .maps
             .iter()
@@ -758,9 +743,10 @@ impl SqlSplitter {
                 Some(column) => Some(m.renamed(column)),
                 None => (!m.column.contains('.')).then(|| m.clone()),
             })
-            .filter(|m| m.find(names.as_deref()).is_some_and(|i| i < width))
+            .filter(|m| planner.has_column(m))
             .collect();
-        let roles = roles::assign_roles(names.as_deref(), &maps, &sniffer, width).unwrap_or_default();
+        let roles = planner.assign(&maps).unwrap_or_default();
+        let names = planner.into_names();
         let column_names = (0..roles.len())
             .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
                 Some(name) => format!("{table}.{name}"),
@@ -786,7 +772,11 @@ impl SqlSplitter {
             let (rows, complete) = peek_rows(&self.buf[self.pos..], copy, self.backslash);
             let enough = rows.len() >= roles::SNIFF_RECORDS || complete;
             // A break ends the look too: the rows before it are all there are.
-            if enough || self.source.eof || self.buf.len() - self.pos > LOOKAHEAD_BYTES || !self.read_more() {
+            if enough
+                || self.buf.eof()
+                || self.buf.len() - self.pos > LOOKAHEAD_BYTES
+                || !self.buf.read_more()
+            {
                 return Ok(rows);
             }
         }
@@ -1100,7 +1090,7 @@ impl Splitter for SqlSplitter {
             }
             match self.step(batch)? {
                 Step::Continue => continue,
-                Step::NeedMore if self.source.eof => {
+                Step::NeedMore if self.buf.eof() => {
                     if let Mode::Tuple { layout, start, line, .. } =
                         std::mem::replace(&mut self.mode, Mode::Top)
                     {
@@ -1114,7 +1104,7 @@ impl Splitter for SqlSplitter {
                 Step::NeedMore => {
                     if batch.spans.is_empty() {
                         let keep = self.keep_from();
-                        self.buf.drain(..keep);
+                        self.buf.discard(keep);
                         self.pos -= keep;
                         if let Mode::Tuple { start, .. } = &mut self.mode {
                             *start -= keep.min(*start);
@@ -1123,22 +1113,20 @@ impl Splitter for SqlSplitter {
                         // Bytes can only be dropped once the records before them are handed over.
                         break;
                     }
-                    if !self.read_more() {
+                    if !self.buf.read_more() {
                         break;
                     }
                 }
             }
         }
         let keep = self.keep_from();
-        std::mem::swap(&mut batch.data, &mut self.buf);
-        self.buf.clear();
-        self.buf.extend_from_slice(&batch.data[keep..]);
+        self.buf.hand_over(batch, keep);
         self.pos -= keep;
         if let Mode::Tuple { start, .. } = &mut self.mode {
             *start -= keep.min(*start);
         }
-        let more = !(batch.spans.is_empty() && self.source.eof && self.pos >= self.buf.len());
-        self.source.end_batch(batch, more)
+        let more = !(batch.spans.is_empty() && self.buf.eof() && self.pos >= self.buf.len());
+        self.buf.end_batch(batch, more)
     }
 }
 
@@ -1146,38 +1134,28 @@ impl Splitter for SqlSplitter {
 pub struct SqlExtractor;
 
 impl Extractor for SqlExtractor {
-    fn extract(
+    fn visit(
         &self,
         record: &str,
         layout: Option<&Layout>,
-        scratch: &mut String,
-        sink: &mut FieldSink<'_>,
-    ) -> Result<(), &'static str> {
-        let Some(layout) = layout else { return Ok(()) };
-        let mut emit = |col: usize, value: SqlValue<'_>| {
-            if let (Some(Some(role)), SqlValue::Text(text)) = (layout.roles.get(col), value) {
-                sink(role.kind, text);
-            }
-        };
-        read_row(record, layout, scratch, &mut emit)
-    }
-
-    fn columns(
-        &self,
-        record: &str,
-        layout: Option<&Layout>,
+        wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
         let Some(layout) = layout else { return Ok(()) };
+        // The name of a value past the table's columns, built only for `inspect`.
+        let mut extra = String::new();
         let mut emit = |col: usize, value: SqlValue<'_>| {
-            if let SqlValue::Text(text) = value
-                && col < MAX_COLUMNS
-            {
-                let role = layout.roles.get(col).copied().flatten();
-                match layout.names.get(col) {
-                    Some(name) => sink(name, None, role, text),
-                    None => sink(&format!("{}.#{}", layout.table, col + 1), None, role, text),
+            let SqlValue::Text(text) = value else { return };
+            let role = layout.roles.get(col).copied().flatten();
+            if (role.is_none() && wanted == Wanted::Roles) || col >= MAX_COLUMNS {
+                return;
+            }
+            match layout.names.get(col) {
+                Some(name) => sink(name, None, role, text),
+                None => {
+                    extra = format!("{}.#{}", layout.table, col + 1);
+                    sink(&extra, None, role, text);
                 }
             }
         };

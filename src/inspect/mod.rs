@@ -71,9 +71,7 @@ pub fn inspect(
     let mut total = Tally::default();
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
-    if let Some(csv) = extractor.as_csv() {
-        total.declare_columns(csv);
-    }
+    total.declare_columns(extractor);
     let left = scan::run_batches(
         pool,
         dump.splitter.as_mut(),

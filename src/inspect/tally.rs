@@ -4,8 +4,9 @@
 use super::memo::Memo;
 use super::nik;
 use super::shape::Shape;
-use crate::input::{Batch, Extractor, MAX_COLUMNS};
+use crate::input::{Batch, Extractor, Wanted};
 use crate::kind::Kind;
+use crate::limits::MAX_COLUMNS;
 use crate::normalize;
 use crate::roles::Role;
 use crate::scan::WARN_BAD_RECORDS;
@@ -125,7 +126,7 @@ pub struct Tally {
 pub struct Scratch {
     text: String,
     work: Work,
-    /// An SQL record's values, kept until the whole tuple has been read: one that turns out bad
+    /// A record's values, kept until the whole record has been read: one that turns out bad
     /// part-way counts none of them.
     held: Vec<(usize, Option<Kind>, std::ops::Range<usize>)>,
     held_text: String,
@@ -212,31 +213,12 @@ impl Tally {
             let mut record_nik = None;
             s.work.dob.clear();
             let Scratch { text: scratch, work, held, held_text } = s;
-            let result = if let Some(csv) = extractor.as_csv() {
-                // By column number: no name compared, no call through a `dyn` sink per field.
-                csv.for_each_column(&text, scratch, |col, role, value| {
-                    if normalize::is_absent(value) {
-                        return;
-                    }
-                    let index = match self.by_position.get(col) {
-                        Some(&i) if i != usize::MAX => i,
-                        _ => self.column_at(&csv.column_name(col), Some(col), role),
-                    };
-                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
-                });
-                Ok(())
-            } else if !extractor.may_fail_after_values() {
-                extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
-                    if normalize::is_absent(value) {
-                        return;
-                    }
-                    let index = self.column_at(name, position, role);
-                    self.count_value(index, role.map(|r| r.kind), value, &mut record_nik, work);
-                })
-            } else {
-                held.clear();
-                held_text.clear();
-                let read = extractor.columns(&text, layout, scratch, &mut |name, position, role, value| {
+            // Counted once the record is read whole: an extractor may find a record bad after
+            // passing some of its values (an SQL tuple is read value by value).
+            held.clear();
+            held_text.clear();
+            let result =
+                extractor.visit(&text, layout, Wanted::All, scratch, &mut |name, position, role, value| {
                     if normalize::is_absent(value) {
                         return;
                     }
@@ -244,13 +226,11 @@ impl Tally {
                     held_text.push_str(value);
                     held.push((index, role.map(|r| r.kind), held_text.len() - value.len()..held_text.len()));
                 });
-                if read.is_ok() {
-                    for (index, kind, range) in held.drain(..) {
-                        self.count_value(index, kind, &held_text[range], &mut record_nik, work);
-                    }
+            if result.is_ok() {
+                for (index, kind, range) in held.drain(..) {
+                    self.count_value(index, kind, &held_text[range], &mut record_nik, work);
                 }
-                read
-            };
+            }
             if let Err(reason) = result {
                 self.bad_records += 1;
                 self.note_bad(span, reason);
@@ -272,11 +252,12 @@ impl Tally {
         }
     }
 
-    /// Lists the columns of a CSV input in their order before any value is counted, so that
-    /// every column is shown where it stands, one that is always empty too.
-    pub fn declare_columns(&mut self, csv: &crate::input::csv::CsvExtractor) {
-        for col in 0..csv.width().min(MAX_COLUMNS) {
-            self.column_at(&csv.column_name(col), Some(col), csv.role(col));
+    /// Lists an input's fixed columns ([`Extractor::fixed_columns`]) in their order before any
+    /// value is counted, so that every column is shown where it stands, one that is always empty
+    /// too.
+    pub fn declare_columns(&mut self, extractor: &dyn Extractor) {
+        for (col, (name, role)) in extractor.fixed_columns().into_iter().enumerate() {
+            self.column_at(&name, Some(col), role);
         }
     }
 

@@ -5,7 +5,9 @@
 //! It gives the answers `Value` gives: the same parser, nesting limit and errors; an object's
 //! members in key order, the last of duplicate keys winning, as `serde_json::Map` (a `BTreeMap`
 //! without the `preserve_order` feature) holds them; numbers exactly as written
-//! (`arbitrary_precision`).
+//! (`arbitrary_precision`). One difference: a MongoDB extended JSON wrapper (`mongoexport`'s
+//! `{"$numberLong":"…"}`, `{"$oid":"…"}`, `{"$date":…}`, [`EXTENDED_JSON_WRAPPERS`]) is the value
+//! it wraps, so `{"nik":{"$numberLong":"3201…"}}` is the leaf `nik`, not `nik.$numberLong`.
 //!
 //! The tree a record builds is bounded ([`MAX_TREE_BYTES`]): its cost is counted as it grows,
 //! and a record whose tree would outgrow the bound is refused before the allocation is made.
@@ -27,6 +29,12 @@ const ALLOCATION_OVERHEAD: usize = 16;
 /// How `arbitrary_precision` hands a number to a visitor: a one-member map with this key and
 /// the number's text as value (`serde_json::Value`'s visitor checks for the same key).
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// The keys of MongoDB extended JSON (v2) that wrap one value in an object of their own: the
+/// object is read as that value. `$date` wraps an ISO date-time string, or (before 1970 or after
+/// 9999, and in canonical mode) a `$numberLong` of milliseconds since 1970.
+pub const EXTENDED_JSON_WRAPPERS: [&str; 7] =
+    ["$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$oid", "$date", "$symbol"];
 
 /// An object's members, in key order.
 pub type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
@@ -214,14 +222,26 @@ impl<'de> Visitor<'de> for Nested<'_> {
         // scan 12 % slower); nested objects, which a hostile record may hold millions of, get
         // no more than a `BTreeMap` node would take.
         let nested = Nested { record: false, ..self };
+        let first_value = map.next_value_seed(nested)?;
+        let wrapper = !self.record && EXTENDED_JSON_WRAPPERS.contains(&first.as_ref());
+        let second = map.next_key()?;
+        if wrapper && second.is_none() && matches!(first_value, Node::Text(_)) {
+            // `{"$numberLong":"…"}` alone: the text it wraps (a nested wrapper, `$date`'s
+            // `$numberLong`, already is text). Anything else stays an object, its leaves read.
+            return Ok(first_value);
+        }
         let capacity = if self.record { 16 } else { 4 };
         self.budget.charge(capacity * std::mem::size_of::<(Cow<'_, str>, Node<'_>)>())?;
         let mut members = Vec::with_capacity(capacity);
-        members.push((first, map.next_value_seed(nested)?));
+        members.push((first, first_value));
+        let mut pending = second;
         // Duplicate keys are dropped whenever the list has doubled, so that an object of one
         // key repeated millions of times holds one member, as a `BTreeMap` would.
         let mut compact_at = 64;
-        while let Some(Key(key)) = map.next_key()? {
+        while let Some(Key(key)) = match pending.take() {
+            Some(key) => Some(key),
+            None => map.next_key()?,
+        } {
             let value = map.next_value_seed(nested)?;
             self.budget.room_for_one(&mut members)?;
             members.push((key, value));
@@ -358,6 +378,31 @@ mod tests {
         );
         let deep = format!("{}1{}", "{\"a\":".repeat(200), "}".repeat(200));
         assert_eq!(parse_object(&deep).err(), Some("JSON nested too deeply"));
+    }
+
+    #[test]
+    fn mongodb_extended_json_wrappers_are_the_values_they_wrap() {
+        let cases: [(&str, &[(&str, &str)]); 8] = [
+            (r#"{"nik":{"$numberLong":"3201014107900001"}}"#, &[("nik", "3201014107900001")]),
+            (r#"{"_id":{"$oid":"5f1d7a3e9c1b2a0001a1b2c3"}}"#, &[("_id", "5f1d7a3e9c1b2a0001a1b2c3")]),
+            (r#"{"tgl_lahir":{"$date":"1990-07-01T00:00:00Z"}}"#, &[("tgl_lahir", "1990-07-01T00:00:00Z")]),
+            (r#"{"tgl_lahir":{"$date":{"$numberLong":"-315619200000"}}}"#, &[("tgl_lahir", "-315619200000")]),
+            (r#"{"n":{"$numberInt":"7"},"d":{"$numberDouble":"1.5"}}"#, &[("d", "1.5"), ("n", "7")]),
+            (
+                r#"{"hp":[{"$numberLong":"6281234567890"},"0812"]}"#,
+                &[("hp", "6281234567890"), ("hp", "0812")],
+            ),
+            // Not a wrapper alone, or wrapping no text: an ordinary object, every leaf read.
+            (r#"{"x":{"$oid":"a","nik":"1"}}"#, &[("x.$oid", "a"), ("x.nik", "1")]),
+            (r#"{"x":{"$date":{"nik":"1"}}}"#, &[("x.$date.nik", "1")]),
+        ];
+        for (record, want) in cases {
+            let want: Vec<(String, String)> =
+                want.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+            assert_eq!(node_leaves(record).unwrap(), want, "{record}");
+        }
+        // The record itself is never unwrapped: it is the object whose leaves are read.
+        assert_eq!(node_leaves(r#"{"$oid":"a"}"#).unwrap(), [("$oid".to_string(), "a".to_string())]);
     }
 
     #[test]

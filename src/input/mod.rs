@@ -10,6 +10,7 @@ pub mod csv;
 pub mod decompress;
 pub mod detect;
 pub mod encoding;
+pub mod escaped;
 pub mod json;
 mod resync;
 pub mod sniff;
@@ -71,6 +72,8 @@ pub struct InputOptions {
     /// Decode every input from this encoding (`--encoding`); else UTF-16 is found by its first
     /// bytes and anything else is read as UTF-8, with Windows-1252 for the bytes that are not.
     pub encoding: Option<encoding::Encoding>,
+    /// The dialect of tab-separated inputs (`--tsv-dialect`); detected from content when `None`.
+    pub tsv_dialect: Option<escaped::Dialect>,
 }
 
 /// Where a dump comes from: a path, or standard input (`-`).
@@ -231,6 +234,12 @@ pub trait Splitter: Send {
     /// is exhausted and `batch` is empty. When a read fails, the records completed before it are
     /// still returned, and the error comes from the call that has none left ([`Source`]).
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError>;
+
+    /// What the splitter found out about the input after it was planned that the user should
+    /// know (a TSV that turned out escaped), once, when the input is read (never an identifier).
+    fn late_warning(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Receives a record's identity values as found: the kind its column holds, and the raw text.
@@ -300,6 +309,7 @@ impl Dump {
             compression: decompress::Compression::None,
             bom: false,
             delimiter: None,
+            tsv_dialect: None,
             columns: Vec::new(),
             first,
             splitter,
@@ -318,6 +328,8 @@ pub struct Dump {
     /// The input started with a UTF-8 byte-order mark.
     pub bom: bool,
     pub delimiter: Option<u8>,
+    /// How a tab-separated input is written (quoted like CSV, or escaped).
+    pub tsv_dialect: Option<escaped::Dialect>,
     pub columns: Vec<Column>,
     pub first: Batch,
     pub splitter: Box<dyn Splitter>,
@@ -463,7 +475,7 @@ impl Read for Broken {
 /// the next call to [`Splitter::next_batch`], which has no record left before it.
 pub(crate) struct Source {
     reader: Box<dyn Read + Send>,
-    name: String,
+    pub(crate) name: String,
     /// The input has ended.
     pub eof: bool,
     /// A read failed: nothing more is read, and no unfinished record is finished.

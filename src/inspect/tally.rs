@@ -205,7 +205,7 @@ impl Tally {
                 self.not_utf8 += 1;
             }
             let layout = batch.layout(span);
-            if let Some(layout) = layout {
+            if let Some(layout) = layout.filter(|l| !l.table.is_empty()) {
                 *self.tables.entry(layout.table.clone()).or_default() += 1;
             }
             self.last_column = usize::MAX;
@@ -214,7 +214,7 @@ impl Tally {
             let Scratch { text: scratch, work, held, held_text } = s;
             let result = if let Some(csv) = extractor.as_csv() {
                 // By column number: no name compared, no call through a `dyn` sink per field.
-                csv.for_each_column(&text, scratch, |col, role, value| {
+                csv.for_each_column(&text, layout, scratch, |col, role, value| {
                     if normalize::is_absent(value) {
                         return;
                     }

@@ -137,3 +137,37 @@ fn inspect_shows_the_tsv_dialect_and_a_headerless_export() {
         String::from_utf8_lossy(&human.stdout)
     );
 }
+
+/// SPEC §5: `pg_dump -Fc/-Ft/-Fd` archives are skipped with a message naming the format and the
+/// `pg_restore` pipe that reads them; their people were not checked, so the run is incomplete.
+#[test]
+fn pg_dump_archives_name_themselves_and_the_pipe_that_reads_them() {
+    for (rel, format) in [
+        ("producers/pg_dump/pasien.Fc", "custom-format archive (pg_dump -Fc)"),
+        ("producers/pg_dump/pasien.tar", "tar-format archive (pg_dump -Ft)"),
+        ("producers/pg_dump/pasien_Fd", "directory-format archive (pg_dump -Fd)"),
+        ("producers/pg_dump/pasien_Fd/toc.dat", "directory-format archive (pg_dump -Fd)"),
+    ] {
+        let out = leakcheck()
+            .args(["scan", "-f", "json", "--watch"])
+            .arg(fixture("producers/watchlist.csv"))
+            .arg(fixture(rel))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{rel}: {stderr}");
+        let report = json(&out.stdout);
+        let skipped = &report["skipped"][0];
+        let reason = skipped["reason"].as_str().unwrap();
+        assert!(reason.contains(format), "{rel}: {reason}");
+        assert!(reason.contains("pg_restore -f - "), "{rel}: {reason}");
+        assert!(reason.contains("| leakcheck scan -"), "{rel}: {reason}");
+        assert_eq!(skipped["error"], true, "{rel}");
+        assert_eq!(
+            report["skipped"].as_array().unwrap().len(),
+            1,
+            "{rel}: the directory's files are not scanned"
+        );
+        assert!(stderr.contains(format), "{rel}: {stderr}");
+    }
+}

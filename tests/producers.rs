@@ -171,3 +171,20 @@ fn pg_dump_archives_name_themselves_and_the_pipe_that_reads_them() {
         assert!(stderr.contains(format), "{rel}: {stderr}");
     }
 }
+
+/// SPEC §2: pandas' `to_json` writes a datetime64 column as Unix milliseconds (negative before
+/// 1970): read as dates, the people watched by name + birth date are found (they were lost).
+#[test]
+fn pandas_to_json_dates_in_epoch_milliseconds_are_birth_dates() {
+    for rel in ["producers/pandas/to_json_records.json", "producers/pandas/to_json_lines.ndjson"] {
+        let report = scan(rel, &[]);
+        assert_every_person(rel, &report);
+        let by_name_dob = report["exposures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["matched"].as_array().unwrap().iter().any(|k| k == "name_dob"))
+            .count();
+        assert_eq!(by_name_dob, 5, "{rel}");
+    }
+}

@@ -73,7 +73,7 @@ fn plan(
             continue;
         };
         let mut path = String::new();
-        node::for_each_leaf_of(&object, &mut path, &mut |path, text| {
+        node::for_each_leaf_of(&object, &mut path, &mut |path, text, _| {
             let i = match index.get(path) {
                 Some(&i) => i,
                 None if paths.len() < MAX_COLUMNS => {
@@ -116,6 +116,16 @@ fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
     Some(map.kind)
 }
 
+/// The value a leaf gives a field of `kind`: an integer in a dob field is a date (SPEC §2: a real
+/// `YYYYMMDD`, else Unix milliseconds, written into `date`); anything else is its text. An
+/// integer outside 1900–2099 stays as written, and so is an invalid dob.
+fn dob_of_number<'a>(kind: Kind, text: &'a str, number: bool, date: &'a mut [u8; 10]) -> &'a str {
+    if kind != Kind::Dob || !number {
+        return text;
+    }
+    crate::normalize::epoch::dob_of_integer(text, date).unwrap_or(text)
+}
+
 /// Parses one JSON object and passes the values of paths that have a role.
 struct JsonExtractor {
     /// Roles of the paths seen while planning.
@@ -151,9 +161,10 @@ impl Extractor for JsonExtractor {
     ) -> Result<(), &'static str> {
         let object = node::parse_object(record)?;
         scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
+        node::for_each_leaf_of(&object, scratch, &mut |path, text, number| {
             if let Some(role) = self.role(path) {
-                sink(role.kind, text);
+                let mut date = [0; 10];
+                sink(role.kind, dob_of_number(role.kind, text, number, &mut date));
             }
         });
         Ok(())
@@ -168,7 +179,16 @@ impl Extractor for JsonExtractor {
     ) -> Result<(), &'static str> {
         let object = node::parse_object(record)?;
         scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| sink(path, None, self.role(path), text));
+        node::for_each_leaf_of(&object, scratch, &mut |path, text, number| {
+            let role = self.role(path);
+            let mut date = [0; 10];
+            sink(
+                path,
+                None,
+                role,
+                dob_of_number(role.map(|r| r.kind).unwrap_or(Kind::Name), text, number, &mut date),
+            );
+        });
         Ok(())
     }
 

@@ -203,6 +203,7 @@ impl InputArgs {
                 InputFormatArg::Ndjson => Format::Ndjson,
                 InputFormatArg::Json => Format::Json,
                 InputFormatArg::Sql => Format::Sql,
+                InputFormatArg::Xml => Format::Xml,
             }),
             delimiter: self.delimiter,
             no_header: self.no_header,
@@ -299,6 +300,8 @@ pub enum InputFormatArg {
     Ndjson,
     Json,
     Sql,
+    /// `mysqldump --xml`.
+    Xml,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -188,3 +188,24 @@ fn pandas_to_json_dates_in_epoch_milliseconds_are_birth_dates() {
         assert_eq!(by_name_dob, 5, "{rel}");
     }
 }
+
+/// SPEC §5: `mysqldump --xml --hex-blob` is detected by its prolog (it was sniffed as CSV: 22,195
+/// "rows", no person found, CLEAR), each `<row>` a record whose line is where it starts, and the
+/// table is the records' table.
+#[test]
+fn mysqldump_xml_rows_are_records_of_their_table() {
+    let rel = "producers/mysqldump/xml_hex_blob.xml";
+    let report = scan(rel, &[]);
+    assert_eq!(report["inputs"][0]["format"], "xml");
+    let exposed = assert_every_person(rel, &report);
+    let text = std::fs::read_to_string(fixture(rel)).unwrap();
+    let rows: Vec<usize> =
+        text.split('\n').enumerate().filter(|(_, l)| l.trim() == "<row>").map(|(i, _)| i + 1).collect();
+    assert_eq!(rows.len(), 200);
+    for (record, line, watch) in &exposed {
+        assert_eq!(*line, rows[*record as usize - 1] as u64, "{watch} at record {record}");
+    }
+    let out = leakcheck().args(["inspect", "-f", "json"]).arg(fixture(rel)).output().unwrap();
+    let inspected = json(&out.stdout);
+    assert_eq!(inspected["inputs"][0]["tables"][0]["name"], "pasien", "{}", inspected["inputs"][0]["tables"]);
+}

@@ -83,6 +83,13 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
     if !named_dump && looks_binary(head) {
         return Detected::Unsupported("binary data");
     }
+    // `mysqldump --xml` whatever its name (`> dump.sql` is common); other XML is no dump.
+    if super::xml::is_mysqldump_xml(head) {
+        return Detected::Dump(Format::Xml);
+    }
+    if ext.as_deref() == Some("xml") {
+        return Detected::Unsupported("an XML document that is not a mysqldump --xml dump");
+    }
     let by_content = from_content(head);
     Detected::Dump(match ext.as_deref() {
         Some("csv") => Format::Csv,
@@ -181,6 +188,19 @@ mod tests {
         for (name, head, want) in table {
             assert_eq!(detect(name, head), want, "{name:?}");
         }
+    }
+
+    #[test]
+    fn mysqldump_xml_is_found_by_its_prolog_whatever_its_name() {
+        let xml =
+            b"<?xml version=\"1.0\"?>\n<mysqldump xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n";
+        for name in [None, Some("dump.xml"), Some("dump.sql"), Some("dump.txt")] {
+            assert_eq!(detect(name, xml), Detected::Dump(Format::Xml), "{name:?}");
+        }
+        assert_eq!(
+            detect(Some("feed.xml"), b"<?xml version=\"1.0\"?>\n<rss>"),
+            Detected::Unsupported("an XML document that is not a mysqldump --xml dump")
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod resync;
 pub mod sniff;
 pub mod sql;
 pub mod walk;
+pub mod xml;
 
 use crate::kind::Kind;
 use crate::roles::{ColumnMap, Role};
@@ -41,6 +42,8 @@ pub enum Format {
     Ndjson,
     Json,
     Sql,
+    /// `mysqldump --xml`.
+    Xml,
 }
 
 impl Format {
@@ -51,6 +54,7 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::Json => "json",
             Format::Sql => "sql",
+            Format::Xml => "xml",
         }
     }
 }
@@ -423,6 +427,7 @@ pub fn open_reader(
         Format::Ndjson => json::open_ndjson(name, head, reader, options),
         Format::Json => json::open_array(name, head, reader, options),
         Format::Sql => sql::open(name, head, reader, options),
+        Format::Xml => xml::open(name, head, reader, options),
     }?;
     dump.compression = compression;
     dump.bom = bom;

@@ -125,13 +125,19 @@ fn for_each_field(
             Event::Empty(tag) if depth == 1 && tag.name().as_ref() != "field" => return Err(BAD),
             Event::Text(text) if name_len.is_some() => scratch.push_str(&text.xml10_content()),
             Event::CData(text) if name_len.is_some() => scratch.push_str(&text.into_inner()),
+            // mysqldump writes only the predefined entities and character references; anything
+            // else is kept as written (a wrong character costs that value, not the record).
             Event::GeneralRef(entity) if name_len.is_some() => match entity.resolve_char_ref() {
                 Ok(Some(c)) => scratch.push(c),
                 Ok(None) => match quick_xml::escape::resolve_predefined_entity(&entity.xml10_content()) {
                     Some(text) => scratch.push_str(text),
-                    None => return Err(BAD),
+                    None => {
+                        scratch.push('&');
+                        scratch.push_str(&entity.xml10_content());
+                        scratch.push(';');
+                    }
                 },
-                Err(_) => return Err(BAD),
+                Err(_) => scratch.push(char::REPLACEMENT_CHARACTER),
             },
             Event::End(_) => {
                 if depth == 2

@@ -126,6 +126,17 @@ fn broken_and_oversized_rows_are_bad_records_and_the_rest_is_read() {
     );
 }
 
+/// An entity mysqldump never writes, or a character reference to no character, costs that
+/// value, not the record: the other fields are still read.
+#[test]
+fn unknown_entities_and_bad_character_references_keep_the_record() {
+    let input = "<mysqldump><table_data name=\"t\"><row><field name=\"nama\">&xxe;A&#99999999;&#x42;</field>\
+                 <field name=\"nik\">3201014107900001</field></row></table_data></mysqldump>";
+    let got = split(input);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].3, Ok(pairs(&[("nama", "&xxe;A\u{fffd}B"), ("nik", "3201014107900001")])));
+}
+
 #[test]
 fn only_a_mysqldump_prolog_is_detected() {
     assert!(is_mysqldump_xml(b"<?xml version=\"1.0\"?>\n<mysqldump xmlns:xsi=\"x\">"));

@@ -174,6 +174,12 @@ pub struct InputArgs {
     #[arg(long)]
     pub no_header: bool,
 
+    /// How tab-separated inputs are written: quoted like CSV (spreadsheets) or escaped with
+    /// backslashes and never quoted (mysql -B, mysqldump --tab, PostgreSQL COPY). Detected from
+    /// the content when not given.
+    #[arg(long, value_enum, value_name = "DIALECT")]
+    pub tsv_dialect: Option<TsvDialectArg>,
+
     /// Give a column a role: KIND is nik, phone, email, name or dob; COLUMN is a header name, a
     /// JSON path (`pasien.kontak.hp`) or its last part, an SQL column (`hp`, or `pasien.hp` for
     /// that table's only), or a 1-based column number (`3`, or `#3` when a header is named `3`).
@@ -197,6 +203,7 @@ impl InputArgs {
                 InputFormatArg::Ndjson => Format::Ndjson,
                 InputFormatArg::Json => Format::Json,
                 InputFormatArg::Sql => Format::Sql,
+                InputFormatArg::Xml => Format::Xml,
             }),
             delimiter: self.delimiter,
             no_header: self.no_header,
@@ -204,6 +211,10 @@ impl InputArgs {
             // Known once directories are walked.
             several_inputs: false,
             encoding: self.encoding,
+            tsv_dialect: self.tsv_dialect.map(|d| match d {
+                TsvDialectArg::Quoted => crate::input::escaped::Dialect::Quoted,
+                TsvDialectArg::Escaped => crate::input::escaped::Dialect::Escaped,
+            }),
         }
     }
 }
@@ -289,6 +300,16 @@ pub enum InputFormatArg {
     Ndjson,
     Json,
     Sql,
+    /// `mysqldump --xml`.
+    Xml,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TsvDialectArg {
+    /// Quoted like CSV (Excel's tab-delimited text).
+    Quoted,
+    /// Backslash escapes, no quoting (database exports).
+    Escaped,
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {

@@ -117,6 +117,7 @@ fn render_inspection(dump: &input::Dump, tally: Tally) {
         format: dump.format.as_str(),
         compression: None,
         delimiter: dump.delimiter,
+        tsv_dialect: dump.tsv_dialect.map(|d| d.as_str()),
         header: matches!(dump.format, input::Format::Csv | input::Format::Tsv).then_some(true),
         headers: Some(dump.columns.iter().map(|c| c.name.clone().unwrap_or_default()).collect()),
         bom: dump.bom,

@@ -326,6 +326,9 @@ fn scan_input(
             Ok(())
         },
     )?;
+    if let Some(warning) = dump.splitter.late_warning() {
+        sink.warn(&warning);
+    }
     let Some(last) = state.stats.inputs.last_mut() else { return Ok(()) };
     last.complete = true;
     if last.records == 0 {

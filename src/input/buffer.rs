@@ -46,6 +46,11 @@ impl SplitBuffer {
         self.bytes.len() - start > self.max_record
     }
 
+    /// The input's name, for warnings.
+    pub(crate) fn name(&self) -> &str {
+        &self.source.name
+    }
+
     /// The input has ended: every byte of it is in the buffer.
     pub(crate) fn eof(&self) -> bool {
         self.source.eof

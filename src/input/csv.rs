@@ -9,6 +9,7 @@
 //! quote up to the delimiter are kept.
 
 use super::buffer::{SplitBuffer, count_newlines};
+use super::escaped::{self, Dialect};
 use super::plan::ColumnPlanner;
 use super::{
     Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
@@ -40,9 +41,21 @@ pub(super) fn open(
         _ => sniff::sniff_delimiter(&head, complete, !options.no_header).unwrap_or(b','),
     });
     let cr_only = !head.contains(&b'\n') && head.contains(&b'\r');
-    let mut splitter = CsvSplitter::new(reader, head, delimiter, !options.no_header, name.clone());
+    // Only a tab-separated input has two dialects (SPEC §5).
+    let dialect =
+        (delimiter == b'\t').then(|| options.tsv_dialect.unwrap_or_else(|| escaped::sniff(&head, complete)));
+    let is_escaped = dialect == Some(Dialect::Escaped);
+    // `mysqldump --tab`, `INTO OUTFILE` and `COPY` write no header: a first row that looks like
+    // data is one.
+    let header = !(options.no_header || (is_escaped && escaped_first_row_is_data(&head)));
+    let mut splitter = CsvSplitter::new(reader, head, delimiter, header, name.clone());
     if cr_only {
         splitter = splitter.with_cr_newlines();
+    }
+    if is_escaped {
+        splitter = splitter.escaped();
+    } else if dialect == Some(Dialect::Quoted) && options.tsv_dialect.is_none() {
+        splitter = splitter.switching();
     }
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
@@ -58,7 +71,7 @@ pub(super) fn open(
         let mut names = Vec::new();
         let mut scratch = String::new();
         // Read like a record: a Latin-1 header is named as `--map` spells it.
-        for_each_field(&super::encoding::record_text(h), delimiter, &mut scratch, |col, f| {
+        for_each_field_in(is_escaped, &super::encoding::record_text(h), delimiter, &mut scratch, |col, f| {
             if col < MAX_COLUMNS {
                 names.push(f.trim().to_string());
             } else {
@@ -70,7 +83,8 @@ pub(super) fn open(
     let mut planner = ColumnPlanner::new(headers, Naming::Whole);
     let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
-        for_each_field(&first.record_text(span), delimiter, &mut scratch, |col, field| {
+        let escaped = first.layout(span).map_or(is_escaped, |l| l.backslash_escapes);
+        for_each_field_in(escaped, &first.record_text(span), delimiter, &mut scratch, |col, field| {
             planner.observe(col, (!is_null_marker(field)).then_some(field));
         });
     }
@@ -88,7 +102,7 @@ pub(super) fn open(
         .enumerate()
         .map(|(i, role)| Column { name: headers.as_ref().and_then(|h| h.get(i).cloned()), role: *role })
         .collect::<Vec<_>>();
-    let extractor = Box::new(CsvExtractor::new(delimiter, &columns));
+    let extractor = Box::new(CsvExtractor::new(delimiter, &columns).with_escapes(is_escaped));
     let mut warnings: Vec<String> = missing
         .iter()
         .map(|m| {
@@ -100,6 +114,9 @@ pub(super) fn open(
             "{name}: records have more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read"
         ));
     }
+    if let Some(warning) = splitter.late_warning() {
+        warnings.push(warning);
+    }
     if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
         warnings.push(format!(
             "{name}: the first row holds a NIK, phone, e-mail, date or long number, so it looks like data, not a header; \
@@ -107,7 +124,45 @@ pub(super) fn open(
         ));
     }
     let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
-    Ok(Dump { delimiter: Some(delimiter), columns, warnings, ..dump })
+    Ok(Dump { delimiter: Some(delimiter), tsv_dialect: dialect, columns, warnings, ..dump })
+}
+
+/// What a TSV whose quoted field ran away says (SPEC §5).
+fn switch_warning(name: &str, record: u64, line: u64) -> String {
+    format!(
+        "{name}: a quoted field starting at record {record} (line {line}) runs over more than \
+         {RUNAWAY_LINES} lines or 1 MiB, so this TSV is not quoted: it is read as escaped \
+         (backslash escapes, no quoting) from that record on (--tsv-dialect forces one)"
+    )
+}
+
+/// The first row of an escaped TSV's first bytes looks like data, not a header.
+fn escaped_first_row_is_data(head: &[u8]) -> bool {
+    let row = escaped::first_record(head);
+    let mut names = Vec::new();
+    escaped::for_each_field_until(
+        &super::encoding::record_text(row),
+        b'\t',
+        &mut String::new(),
+        MAX_COLUMNS,
+        |_, f| names.push(f.trim().to_string()),
+    );
+    looks_like_data(&names)
+}
+
+/// [`for_each_field`], or [`escaped::for_each_field_until`] for an escaped record.
+fn for_each_field_in(
+    escaped: bool,
+    record: &str,
+    delim: u8,
+    scratch: &mut String,
+    f: impl FnMut(usize, &str),
+) {
+    if escaped {
+        escaped::for_each_field_until(record, delim, scratch, usize::MAX, f);
+    } else {
+        for_each_field(record, delim, scratch, f);
+    }
 }
 
 /// A header row with a valid NIK, phone, e-mail or date in it, or a long number (a NIK with a
@@ -240,6 +295,8 @@ fn find_delimiter(bytes: &[u8], from: usize, delim: u8) -> usize {
 /// Extracts the values of a CSV record by column number.
 pub struct CsvExtractor {
     delim: u8,
+    /// Records are escaped TSV (unless a record's layout says which: a TSV that switched).
+    escaped: bool,
     /// Columns after the last one with a role are not parsed for the scan.
     last_role: Option<usize>,
     /// Column names (`column 3` without a header) and roles with their reasons.
@@ -260,7 +317,13 @@ impl CsvExtractor {
             };
             names.push(name);
         }
-        CsvExtractor { delim, last_role, names, roles }
+        CsvExtractor { delim, escaped: false, last_role, names, roles }
+    }
+
+    /// Reads records as escaped TSV.
+    pub fn with_escapes(mut self, escaped: bool) -> Self {
+        self.escaped = escaped;
+        self
     }
 }
 
@@ -268,7 +331,7 @@ impl Extractor for CsvExtractor {
     fn visit(
         &self,
         record: &str,
-        _layout: Option<&Layout>,
+        layout: Option<&Layout>,
         wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
@@ -280,7 +343,7 @@ impl Extractor for CsvExtractor {
         };
         // The name of a column past the header's (a ragged row), built only for `inspect`.
         let mut extra = String::new();
-        for_each_field_until(record, self.delim, scratch, last, |col, field| {
+        let each = |col: usize, field: &str| {
             let role = self.roles.get(col).copied().flatten();
             if (role.is_none() && wanted == Wanted::Roles) || is_null_marker(field) {
                 return;
@@ -293,7 +356,12 @@ impl Extractor for CsvExtractor {
                     sink(&extra, Some(col), role, field);
                 }
             }
-        });
+        };
+        if layout.map_or(self.escaped, |l| l.backslash_escapes) {
+            escaped::for_each_field_until(record, self.delim, scratch, last, each);
+        } else {
+            for_each_field_until(record, self.delim, scratch, last, each);
+        }
         Ok(())
     }
 
@@ -306,8 +374,17 @@ impl Extractor for CsvExtractor {
 /// `quote: None` it splits plain lines (NDJSON) with the same limits and line numbers.
 pub struct CsvSplitter {
     delim: u8,
-    /// The quote byte, or `None` when records are plain lines.
+    /// The quote byte, or `None` when records are plain lines or escaped.
     quote: Option<u8>,
+    /// A backslash escapes the byte after it, a delimiter or a newline too (escaped TSV).
+    escape: bool,
+    /// A TSV read as quoted whose quoted field runs away (over [`RUNAWAY_BYTES`] or
+    /// [`RUNAWAY_LINES`]) is read as escaped from that record on (SPEC §5).
+    may_switch: bool,
+    /// Where that happened: (record, line); spans from it on refer to [`Batch::layouts`] index 1.
+    pub switched_at: Option<(u64, u64)>,
+    /// The switch was warned about.
+    warned_switch: bool,
     /// The record terminator: `\n` (also ends CRLF records), or `\r` for old Mac files.
     newline: u8,
     /// Unconsumed bytes, starting at the current (unfinished) record.
@@ -339,6 +416,10 @@ impl CsvSplitter {
         CsvSplitter {
             delim,
             quote: Some(b'"'),
+            escape: false,
+            may_switch: false,
+            switched_at: None,
+            warned_switch: false,
             newline: b'\n',
             buf: SplitBuffer::new(reader, head, name),
             pos: 0,
@@ -357,6 +438,19 @@ impl CsvSplitter {
     /// Splits plain lines: no quoting (NDJSON, where strings cannot hold a raw newline).
     pub fn lines(mut self) -> Self {
         self.quote = None;
+        self
+    }
+
+    /// Splits escaped records: no quoting, a backslash escapes the byte after it.
+    pub fn escaped(mut self) -> Self {
+        self.quote = None;
+        self.escape = true;
+        self
+    }
+
+    /// Lets a runaway quoted field switch this TSV to the escaped dialect.
+    pub fn switching(mut self) -> Self {
+        self.may_switch = true;
         self
     }
 
@@ -401,6 +495,11 @@ impl CsvSplitter {
                     self.pos = pos;
                 } else {
                     self.inner_lines += count_newlines(&self.buf[pos..at], nl);
+                    if self.runaway(*record_start, at) {
+                        self.switch_to_escaped(*record_start);
+                        pos = *record_start;
+                        continue;
+                    }
                     if at + 1 == self.buf.len() && !self.buf.eof() {
                         // Cannot tell `""` from a closing quote yet.
                         self.pos = at;
@@ -417,6 +516,7 @@ impl CsvSplitter {
             } else {
                 let found = match self.quote {
                     Some(q) => memchr2(q, nl, &self.buf[pos..]),
+                    None if self.escape => memchr2(b'\\', nl, &self.buf[pos..]),
                     None => memchr(nl, &self.buf[pos..]),
                 };
                 let Some(k) = found else {
@@ -424,6 +524,19 @@ impl CsvSplitter {
                     return false;
                 };
                 let at = pos + k;
+                if self.escape && self.buf[at] == b'\\' {
+                    match self.buf.get(at + 1) {
+                        // Cannot tell what it escapes yet.
+                        None if !self.buf.eof() => {
+                            self.pos = at;
+                            return false;
+                        }
+                        Some(&b) if b == nl => self.inner_lines += 1,
+                        _ => {}
+                    }
+                    pos = (at + 2).min(self.buf.len());
+                    continue;
+                }
                 if self.buf[at] != nl {
                     if at == *record_start || self.buf[at - 1] == self.delim {
                         self.in_quotes = true;
@@ -453,7 +566,7 @@ impl CsvSplitter {
         // A blank line is no record; in line mode (NDJSON) neither is a line of blanks.
         let blank = bytes.is_empty()
             || bytes == b"\r"
-            || (self.quote.is_none() && bytes.iter().all(u8::is_ascii_whitespace));
+            || (self.quote.is_none() && !self.escape && bytes.iter().all(u8::is_ascii_whitespace));
         if blank {
             return;
         }
@@ -466,8 +579,31 @@ impl CsvSplitter {
             self.header = Some(bytes.to_vec());
             return;
         }
-        batch.spans.push(Span::new(start, end, self.next_record, self.line));
+        let mut span = Span::new(start, end, self.next_record, self.line);
+        if self.switched_at.is_some() {
+            span.layout = 1;
+        }
+        batch.spans.push(span);
         self.next_record += 1;
+    }
+
+    /// Whether the quoted field of the record at `record_start`, open up to `at`, ran away from
+    /// a TSV that may switch dialect.
+    fn runaway(&self, record_start: usize, at: usize) -> bool {
+        self.may_switch
+            && !self.line_mode
+            && (self.inner_lines > RUNAWAY_LINES as u64 || at - record_start > RUNAWAY_BYTES)
+    }
+
+    /// Reads the record at `record_start`, whose quoted field ran away, and every record after
+    /// it as escaped.
+    fn switch_to_escaped(&mut self, record_start: usize) {
+        self.switched_at = Some((self.next_record, self.line));
+        self.quote = None;
+        self.escape = true;
+        self.in_quotes = false;
+        self.inner_lines = 0;
+        self.pos = record_start;
     }
 
     /// Counts the current record as bad (the header, if it was still expected, is an error).
@@ -552,6 +688,10 @@ impl Splitter for CsvSplitter {
             if self.scan(&mut record_start, batch, limits) {
                 break;
             }
+            if self.in_quotes && self.runaway(record_start, self.buf.len()) {
+                self.switch_to_escaped(record_start);
+                continue;
+            }
             if self.buf.eof() {
                 if self.in_quotes {
                     self.recover(&mut record_start, batch, "quoted field never closed");
@@ -584,9 +724,35 @@ impl Splitter for CsvSplitter {
         // Hand over the whole records; keep the unfinished tail for the next batch.
         self.buf.hand_over(batch, record_start);
         self.pos -= record_start.min(self.pos);
+        if self.switched_at.is_some() {
+            batch.layouts.extend([dialect_layout(false), dialect_layout(true)]);
+        }
         let more = !(batch.spans.is_empty() && self.buf.eof() && self.buf.is_empty());
         self.buf.end_batch(batch, more)
     }
+
+    fn late_warning(&mut self) -> Option<String> {
+        let (record, line) = self.switched_at.filter(|_| !self.warned_switch)?;
+        self.warned_switch = true;
+        Some(switch_warning(&self.buf.name(), record, line))
+    }
+}
+
+/// A quoted field of a TSV longer than this, in bytes or lines, is no field: the TSV is escaped
+/// (SPEC §5).
+pub const RUNAWAY_BYTES: usize = 1 << 20;
+pub const RUNAWAY_LINES: usize = 10_000;
+
+/// The layout that tells the extractor a CSV record's dialect, once a TSV switched.
+fn dialect_layout(escaped: bool) -> std::sync::Arc<Layout> {
+    std::sync::Arc::new(Layout {
+        table: String::new(),
+        names: Vec::new(),
+        roles: Vec::new(),
+        copy: false,
+        backslash_escapes: escaped,
+        copy_fields: None,
+    })
 }
 
 #[cfg(test)]
@@ -769,6 +935,74 @@ mod tests {
         assert!(s.next_batch(&mut batch, BatchLimits::STEADY).unwrap());
         assert_eq!(s.header.as_deref(), Some(&b"a,b"[..]));
         assert_eq!(batch.spans.iter().map(|sp| sp.line).collect::<Vec<_>>(), [2, 3]);
+    }
+
+    fn drain_tsv(mut s: CsvSplitter) -> (Split, Option<(u64, u64)>, Vec<u32>) {
+        let mut out = Vec::new();
+        let mut layouts = Vec::new();
+        let mut batch = Batch::default();
+        let tiny = BatchLimits { records: 3, bytes: usize::MAX };
+        while s.next_batch(&mut batch, tiny).unwrap() {
+            for span in &batch.spans {
+                let v = match span.bad {
+                    Some(r) => Err(r),
+                    None => Ok(String::from_utf8_lossy(batch.record_bytes(span)).into_owned()),
+                };
+                out.push((span.record, span.line, v));
+                layouts.push(span.layout);
+                assert_eq!(batch.layout(span).is_some(), s.switched_at.is_some());
+            }
+        }
+        (out, s.switched_at, layouts)
+    }
+
+    /// SPEC §5: an escaped TSV's record ends at a newline no backslash escapes; a `"` is text.
+    #[test]
+    fn escaped_tsv_records_end_at_unescaped_newlines() {
+        let input = b"1\tline one\\\nline two\t\\N\n2\t\"x\n\n3\ta\\\\\n\t\t\n4\tend\\";
+        let want: Split = vec![
+            (1, 1, Ok("1\tline one\\\nline two\t\\N".into())),
+            (2, 3, Ok("2\t\"x".into())),
+            (3, 5, Ok("3\ta\\\\".into())),
+            (4, 6, Ok("\t\t".into())),
+            (5, 7, Ok("4\tend\\".into())),
+        ];
+        let whole =
+            CsvSplitter::new(Box::new(std::io::empty()), input.to_vec(), b'\t', false, "t".into()).escaped();
+        assert_eq!(drain(whole).1, want);
+        let reader = Box::new(Trickle(input.to_vec(), 0));
+        let trickled = CsvSplitter::new(reader, Vec::new(), b'\t', false, "t".into()).escaped();
+        assert_eq!(drain(trickled).1, want);
+    }
+
+    /// SPEC §5: a quoted field of a TSV that runs over 10,000 lines makes the input escaped from
+    /// that record on, and the records after it keep their numbers and lines.
+    #[test]
+    fn a_runaway_quote_in_a_tsv_switches_it_to_escaped() {
+        let mut input = String::from("id\tnote\n1\t\"quoted\"\n2\t\"starts with a quote\n");
+        for i in 3..=RUNAWAY_LINES + 10 {
+            input.push_str(&format!("{i}\tC:\\\\x\n"));
+        }
+        // A quote far below closes it, as a later note's `"` does.
+        input.push_str(&format!("{}\tsaid \"hi\n", RUNAWAY_LINES + 11));
+        let splitter = |switching: bool| {
+            let reader = Box::new(std::io::Cursor::new(input.clone().into_bytes()));
+            let s = CsvSplitter::new(reader, Vec::new(), b'\t', true, "t".into());
+            if switching { s.switching() } else { s }
+        };
+        let (recs, switched, layouts) = drain_tsv(splitter(true));
+        assert_eq!(switched, Some((2, 3)));
+        assert_eq!(recs.len(), RUNAWAY_LINES + 11);
+        for (i, (record, line, text)) in recs.iter().enumerate() {
+            assert_eq!((*record, *line), (i as u64 + 1, i as u64 + 2));
+            assert!(text.as_ref().unwrap().starts_with(&format!("{record}\t")), "{text:?}");
+        }
+        assert_eq!(layouts[0], 0, "record 1 was read quoted");
+        assert!(layouts[1..].iter().all(|&l| l == 1), "records from 2 on are escaped");
+        // Without the switch (a dialect forced), the quote costs everything after it.
+        let (recs, switched, _) = drain_tsv(splitter(false));
+        assert_eq!(switched, None);
+        assert_eq!(recs.len(), 2);
     }
 
     #[test]

@@ -33,7 +33,26 @@ const UNREADABLE: &[(&[u8], &str)] = &[
     (b"BZh", "a bzip2 stream (decompress it first)"),
     (b"\xfd7zXZ", "an xz stream (decompress it first)"),
     (b"SQLite format 3\0", "an SQLite database (export it to CSV or SQL first)"),
+    (PG_DUMP_MAGIC, PG_CUSTOM),
 ];
+
+/// The first bytes of a `pg_dump -Fc` archive and of the `toc.dat` of a `-Fd` one.
+pub(crate) const PG_DUMP_MAGIC: &[u8] = b"PGDMP";
+/// Why a `pg_dump -Fc` archive is skipped, and how to read it (SPEC §5).
+pub const PG_CUSTOM: &str = "a PostgreSQL custom-format archive (pg_dump -Fc); \
+    read it with: pg_restore -f - FILE | leakcheck scan -";
+/// Why a `pg_dump -Ft` archive is skipped, and how to read it.
+pub const PG_TAR: &str = "a PostgreSQL tar-format archive (pg_dump -Ft); \
+    read it with: pg_restore -f - FILE | leakcheck scan -";
+/// Why a `pg_dump -Fd` directory (or its `toc.dat`) is skipped, and how to read it.
+pub const PG_DIRECTORY: &str = "a PostgreSQL directory-format archive (pg_dump -Fd); \
+    read it with: pg_restore -f - DIRECTORY | leakcheck scan -";
+
+/// A `pg_dump -Ft` archive: a tar whose first member is `toc.dat` (pg_dump writes it first).
+fn is_pg_tar(head: &[u8]) -> bool {
+    // A tar header: the member name, NUL-padded, at 0; `ustar` at 257 (POSIX and GNU).
+    head.starts_with(b"toc.dat\0") && head.get(257..262) == Some(b"ustar")
+}
 
 /// SQL statements a dump can start with (after comments).
 const SQL_STARTS: &[&str] = &[
@@ -46,8 +65,14 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
     if let Some((_, what)) = NOT_DUMPS.iter().find(|(magic, _)| head.starts_with(magic)) {
         return Detected::Unsupported(what);
     }
+    if head.starts_with(PG_DUMP_MAGIC) && name.is_some_and(|n| n.eq_ignore_ascii_case("toc.dat")) {
+        return Detected::Unreadable(PG_DIRECTORY);
+    }
     if let Some((_, what)) = UNREADABLE.iter().find(|(magic, _)| head.starts_with(magic)) {
         return Detected::Unreadable(what);
+    }
+    if is_pg_tar(head) {
+        return Detected::Unreadable(PG_TAR);
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
@@ -57,6 +82,13 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         matches!(ext.as_deref(), Some("csv" | "tsv" | "tab" | "ndjson" | "jsonl" | "json" | "sql"));
     if !named_dump && looks_binary(head) {
         return Detected::Unsupported("binary data");
+    }
+    // `mysqldump --xml` whatever its name (`> dump.sql` is common); other XML is no dump.
+    if super::xml::is_mysqldump_xml(head) {
+        return Detected::Dump(Format::Xml);
+    }
+    if ext.as_deref() == Some("xml") {
+        return Detected::Unsupported("an XML document that is not a mysqldump --xml dump");
     }
     let by_content = from_content(head);
     Detected::Dump(match ext.as_deref() {
@@ -138,6 +170,37 @@ mod tests {
         for (name, head, want) in table {
             assert_eq!(detect(name, head), want, "{name:?} {head:?}");
         }
+    }
+
+    #[test]
+    fn pg_dump_archives_are_named_by_their_format() {
+        let mut tar = b"toc.dat".to_vec();
+        tar.resize(512, 0);
+        tar[257..262].copy_from_slice(b"ustar");
+        let table: [(Option<&str>, &[u8], Detected); 5] = [
+            (Some("leak.dump"), b"PGDMP\x01\x0e\x00\x04\x08", Detected::Unreadable(PG_CUSTOM)),
+            (None, b"PGDMP\x01\x0f", Detected::Unreadable(PG_CUSTOM)),
+            (Some("toc.dat"), b"PGDMP\x01\x0e", Detected::Unreadable(PG_DIRECTORY)),
+            (Some("leak.tar"), &tar, Detected::Unreadable(PG_TAR)),
+            // Another tar, or a file that only starts with the name, is not one.
+            (Some("toc.dat.csv"), b"toc.dat,x\n", Detected::Dump(Format::Csv)),
+        ];
+        for (name, head, want) in table {
+            assert_eq!(detect(name, head), want, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn mysqldump_xml_is_found_by_its_prolog_whatever_its_name() {
+        let xml =
+            b"<?xml version=\"1.0\"?>\n<mysqldump xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n";
+        for name in [None, Some("dump.xml"), Some("dump.sql"), Some("dump.txt")] {
+            assert_eq!(detect(name, xml), Detected::Dump(Format::Xml), "{name:?}");
+        }
+        assert_eq!(
+            detect(Some("feed.xml"), b"<?xml version=\"1.0\"?>\n<rss>"),
+            Detected::Unsupported("an XML document that is not a mysqldump --xml dump")
+        );
     }
 
     #[test]

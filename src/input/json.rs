@@ -73,7 +73,7 @@ fn plan(
             continue;
         };
         let mut path = String::new();
-        node::for_each_leaf_of(&object, &mut path, &mut |path, text| {
+        node::for_each_leaf_of(&object, &mut path, &mut |path, text, _| {
             if let Some(i) = planner.column(path) {
                 planner.observe(i, Some(text));
             }
@@ -105,6 +105,16 @@ fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
     })?;
     map.mark_used();
     Some(map.kind)
+}
+
+/// The value a leaf gives a field of `kind`: an integer in a dob field is a date (SPEC §2: a real
+/// `YYYYMMDD`, else Unix milliseconds, written into `date`); anything else is its text. An
+/// integer outside 1900–2099 stays as written, and so is an invalid dob.
+fn dob_of_number<'a>(kind: Kind, text: &'a str, number: bool, date: &'a mut [u8; 10]) -> &'a str {
+    if kind != Kind::Dob || !number {
+        return text;
+    }
+    crate::normalize::epoch::dob_of_integer(text, date).unwrap_or(text)
 }
 
 /// Parses one JSON object and passes the values of paths that have a role.
@@ -144,10 +154,12 @@ impl Extractor for JsonExtractor {
     ) -> Result<(), &'static str> {
         let object = node::parse_object(record)?;
         scratch.clear();
-        node::for_each_leaf_of(&object, scratch, &mut |path, text| {
+        node::for_each_leaf_of(&object, scratch, &mut |path, text, number| {
             let role = self.role(path);
             if role.is_some() || wanted == Wanted::All {
-                sink(path, None, role, text);
+                let mut date = [0; 10];
+                let kind = role.map_or(Kind::Name, |r| r.kind);
+                sink(path, None, role, dob_of_number(kind, text, number, &mut date));
             }
         });
         Ok(())

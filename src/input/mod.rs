@@ -11,12 +11,14 @@ pub mod csv;
 pub mod decompress;
 pub mod detect;
 pub mod encoding;
+pub mod escaped;
 pub mod json;
 mod plan;
 mod resync;
 pub mod sniff;
 pub mod sql;
 pub mod walk;
+pub mod xml;
 
 use crate::kind::Kind;
 use crate::roles::{ColumnMap, Role};
@@ -37,6 +39,8 @@ pub enum Format {
     Ndjson,
     Json,
     Sql,
+    /// `mysqldump --xml`.
+    Xml,
 }
 
 impl Format {
@@ -47,6 +51,7 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::Json => "json",
             Format::Sql => "sql",
+            Format::Xml => "xml",
         }
     }
 }
@@ -68,6 +73,8 @@ pub struct InputOptions {
     /// Decode every input from this encoding (`--encoding`); else UTF-16 is found by its first
     /// bytes and anything else is read as UTF-8, with Windows-1252 for the bytes that are not.
     pub encoding: Option<encoding::Encoding>,
+    /// The dialect of tab-separated inputs (`--tsv-dialect`); detected from content when `None`.
+    pub tsv_dialect: Option<escaped::Dialect>,
 }
 
 /// Where a dump comes from: a path, or standard input (`-`).
@@ -227,6 +234,12 @@ pub trait Splitter: Send {
     /// is exhausted and `batch` is empty. When a read fails, the records completed before it are
     /// still returned, and the error comes from the call that has none left ([`Source`]).
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError>;
+
+    /// What the splitter found out about the input after it was planned that the user should
+    /// know (a TSV that turned out escaped), once, when the input is read (never an identifier).
+    fn late_warning(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Receives a record's identity values as found: the kind its column holds, and the raw text.
@@ -309,6 +322,7 @@ impl Dump {
             compression: decompress::Compression::None,
             bom: false,
             delimiter: None,
+            tsv_dialect: None,
             columns: Vec::new(),
             first,
             splitter,
@@ -327,6 +341,8 @@ pub struct Dump {
     /// The input started with a UTF-8 byte-order mark.
     pub bom: bool,
     pub delimiter: Option<u8>,
+    /// How a tab-separated input is written (quoted like CSV, or escaped).
+    pub tsv_dialect: Option<escaped::Dialect>,
     pub columns: Vec<Column>,
     pub first: Batch,
     pub splitter: Box<dyn Splitter>,
@@ -420,6 +436,7 @@ pub fn open_reader(
         Format::Ndjson => json::open_ndjson(name, head, reader, options),
         Format::Json => json::open_array(name, head, reader, options),
         Format::Sql => sql::open(name, head, reader, options),
+        Format::Xml => xml::open(name, head, reader, options),
     }?;
     dump.compression = compression;
     dump.bom = bom;
@@ -472,7 +489,7 @@ impl Read for Broken {
 /// the next call to [`Splitter::next_batch`], which has no record left before it.
 pub(crate) struct Source {
     reader: Box<dyn Read + Send>,
-    name: String,
+    pub(crate) name: String,
     /// The input has ended.
     pub eof: bool,
     /// A read failed: nothing more is read, and no unfinished record is finished.

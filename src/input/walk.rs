@@ -39,10 +39,21 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
             out.inputs.push(InputPath::File(path.clone()));
             continue;
         }
-        for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true) {
+        let mut walk = walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true).into_iter();
+        while let Some(entry) = walk.next() {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
                     out.inputs.push(InputPath::File(entry.into_path()))
+                }
+                Ok(entry) if entry.file_type().is_dir() && is_pg_directory(entry.path()) => {
+                    // Its files are pieces of one archive (`toc.dat`, `NNNN.dat.gz` rows without
+                    // their table): only `pg_restore` reads them whole.
+                    walk.skip_current_dir();
+                    out.skipped.push(Skipped {
+                        path: entry.path().display().to_string(),
+                        reason: super::detect::PG_DIRECTORY.to_string(),
+                        error: true,
+                    });
                 }
                 Ok(entry) if entry.file_type().is_dir() => {}
                 Ok(entry) => out.skipped.push(Skipped {
@@ -59,6 +70,14 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
         return Err(format!("no files to scan in {}", names.join(", ")));
     }
     Ok(out)
+}
+
+/// A `pg_dump -Fd` archive: a directory whose `toc.dat` starts with pg_dump's magic.
+fn is_pg_directory(dir: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 5];
+    std::fs::File::open(dir.join("toc.dat")).and_then(|mut f| f.read_exact(&mut magic)).is_ok()
+        && magic == super::detect::PG_DUMP_MAGIC
 }
 
 /// A directory entry the walk could not follow or read: an error of the run.

@@ -46,6 +46,8 @@ pub struct Inspection {
     pub format: &'static str,
     pub compression: Option<&'static str>,
     pub delimiter: Option<u8>,
+    /// Tab-separated only: `quoted` or `escaped` (SPEC §5).
+    pub tsv_dialect: Option<&'static str>,
     /// CSV/TSV only: whether the first row was read as a header.
     pub header: Option<bool>,
     /// CSV/TSV read with a header: its names, to check that a suggested `--map` names the column
@@ -93,6 +95,9 @@ pub fn inspect(
         },
     )?;
     let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
+    // An escaped TSV whose first row is data was read without a header: its columns have no name.
+    let header = !options.input.no_header
+        && (dump.columns.is_empty() || dump.columns.iter().any(|c| c.name.is_some()));
     let mut warnings = dump.warnings;
     for &(record, line, reason) in &total.first_bad {
         warnings.push(format!("{}:{line}: bad record {record} not counted: {reason}", dump.name));
@@ -119,8 +124,9 @@ pub fn inspect(
         format: dump.format.as_str(),
         compression: dump.compression.name(),
         delimiter: dump.delimiter,
-        header: csv.then_some(!options.input.no_header),
-        headers: (csv && !options.input.no_header)
+        header: csv.then_some(header),
+        tsv_dialect: dump.tsv_dialect.map(|d| d.as_str()),
+        headers: (csv && header)
             .then(|| dump.columns.iter().map(|c| c.name.clone().unwrap_or_default()).collect()),
         bom: dump.bom,
         sampled: left,

@@ -51,6 +51,8 @@ struct InputJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     compression: Option<&'static str>,
     delimiter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tsv_dialect: Option<&'static str>,
     header: Option<bool>,
     bom: bool,
     records_read: u64,
@@ -488,6 +490,7 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
         delimiter: i
             .delimiter
             .map(|d| if d == b'\t' { "\\t".to_string() } else { char::from(d).to_string() }),
+        tsv_dialect: i.tsv_dialect,
         header: i.header,
         bom: i.bom,
         records_read: t.records,
@@ -576,6 +579,9 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
         } else {
             format!("delimiter '{}'", char::from(d))
         });
+    }
+    if let Some(dialect) = i.tsv_dialect {
+        facts.push(format!("{dialect} TSV"));
     }
     match i.header {
         Some(true) => facts.push("header row".into()),

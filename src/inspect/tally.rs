@@ -206,7 +206,7 @@ impl Tally {
                 self.not_utf8 += 1;
             }
             let layout = batch.layout(span);
-            if let Some(layout) = layout {
+            if let Some(layout) = layout.filter(|l| !l.table.is_empty()) {
                 *self.tables.entry(layout.table.clone()).or_default() += 1;
             }
             self.last_column = usize::MAX;

@@ -7,6 +7,7 @@
 
 mod dob;
 mod email;
+pub mod epoch;
 mod name;
 mod nik;
 mod phone;

@@ -43,8 +43,10 @@ pub type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
 pub enum Node<'a> {
     Object(Members<'a>),
     Array(Vec<Node<'a>>),
-    /// A string, or a number as written.
+    /// A string.
     Text(Cow<'a, str>),
+    /// A number, as written (SPEC §2 reads an integer in a dob field as a date).
+    Number(String),
     /// `true`, `false` or `null`: never a leaf of interest.
     Other,
 }
@@ -78,12 +80,12 @@ fn parse_object_within(record: &str, budget: usize) -> Result<Members<'_>, &'sta
     }
 }
 
-/// Calls `f(path, text)` for every string and number under `members`, depth first; nested keys
-/// join the path with `.`, arrays add no segment.
+/// Calls `f(path, text, is_number)` for every string and number under `members`, depth first;
+/// nested keys join the path with `.`, arrays add no segment.
 pub fn for_each_leaf_of(
     members: &[(Cow<'_, str>, Node<'_>)],
     path: &mut String,
-    f: &mut dyn FnMut(&str, &str),
+    f: &mut dyn FnMut(&str, &str, bool),
 ) {
     for (key, value) in members {
         let len = path.len();
@@ -96,11 +98,12 @@ pub fn for_each_leaf_of(
     }
 }
 
-fn for_each_leaf(value: &Node<'_>, path: &mut String, f: &mut dyn FnMut(&str, &str)) {
+fn for_each_leaf(value: &Node<'_>, path: &mut String, f: &mut dyn FnMut(&str, &str, bool)) {
     match value {
         Node::Object(members) => for_each_leaf_of(members, path, f),
         Node::Array(items) => items.iter().for_each(|item| for_each_leaf(item, path, f)),
-        Node::Text(text) => f(path, text),
+        Node::Text(text) => f(path, text, false),
+        Node::Number(text) => f(path, text, true),
         Node::Other => {}
     }
 }
@@ -141,6 +144,12 @@ impl Budget {
         self.charge(text.capacity())?;
         Ok(Node::Text(Cow::Owned(text)))
     }
+
+    /// A number's text, paid for.
+    fn number<'de, E: de::Error>(&self, text: String) -> Result<Node<'de>, E> {
+        self.charge(text.capacity())?;
+        Ok(Node::Number(text))
+    }
 }
 
 /// Reads a value of the record, within its budget.
@@ -174,15 +183,15 @@ impl<'de> Visitor<'de> for Nested<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<Node<'de>, E> {
-        self.budget.owned(n.to_string())
+        self.budget.number(n.to_string())
     }
 
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<Node<'de>, E> {
-        self.budget.owned(n.to_string())
+        self.budget.number(n.to_string())
     }
 
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<Node<'de>, E> {
-        self.budget.owned(serde_json::Number::from_f64(n).map_or_else(String::new, |n| n.to_string()))
+        self.budget.number(serde_json::Number::from_f64(n).map_or_else(String::new, |n| n.to_string()))
     }
 
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Node<'de>, E> {
@@ -216,7 +225,7 @@ impl<'de> Visitor<'de> for Nested<'_> {
             // As `Value` reads it: parsed, and written back the way serde_json writes it.
             let text: String = map.next_value()?;
             let number = text.parse::<serde_json::Number>().map_err(de::Error::custom)?;
-            return self.budget.owned(number.to_string());
+            return self.budget.number(number.to_string());
         }
         // Room for a typical record's members at once (a `Vec` grown from one made an NDJSON
         // scan 12 % slower); nested objects, which a hostile record may hold millions of, get
@@ -258,7 +267,7 @@ impl<'de> Visitor<'de> for Nested<'_> {
 /// What [`Budget`] charged for `node` itself, not counting what is nested in it.
 fn own_cost(node: &Node<'_>) -> usize {
     let bytes = match node {
-        Node::Text(Cow::Owned(text)) => text.capacity(),
+        Node::Text(Cow::Owned(text)) | Node::Number(text) => text.capacity(),
         Node::Object(members) => members.capacity() * std::mem::size_of::<(Cow<'_, str>, Node<'_>)>(),
         Node::Array(items) => items.capacity() * std::mem::size_of::<Node<'_>>(),
         Node::Text(Cow::Borrowed(_)) | Node::Other => return 0,
@@ -339,7 +348,9 @@ mod tests {
     fn node_leaves(record: &str) -> Result<Vec<(String, String)>, String> {
         let members = parse_object(record).map_err(str::to_string)?;
         let mut out = Vec::new();
-        for_each_leaf_of(&members, &mut String::new(), &mut |p, t| out.push((p.to_string(), t.to_string())));
+        for_each_leaf_of(&members, &mut String::new(), &mut |p, t, _| {
+            out.push((p.to_string(), t.to_string()))
+        });
         Ok(out)
     }
 

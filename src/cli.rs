@@ -156,6 +156,17 @@ pub struct ScanArgs {
     /// with a key; with plain watchlists the results are the same either way.
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+
+    /// A JSON or NDJSON report of an earlier scan (same key mode): exposures already in it are
+    /// marked "baseline", listed after the new ones, and do not make the exit code 1, so a
+    /// nightly audit fails only on what is new.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+
+    /// The day (YYYY-MM-DD) on which a record's birth date makes its person a child (under 18)
+    /// for the `child` category [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::report::exposed::Date>,
 }
 
 /// How to read dumps: shared by `scan` and `inspect`.
@@ -295,6 +306,11 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| format!("unknown kind {s:?}; use nik, phone, email, name, dob or name_dob"))
 }
 
+fn parse_date(s: &str) -> Result<crate::report::exposed::Date, String> {
+    crate::report::exposed::Date::parse(s)
+        .ok_or_else(|| "give a real date as YYYY-MM-DD, such as 2024-05-31".to_string())
+}
+
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "\\t" | "tab" | "TAB" => Ok(b'\t'),
@@ -339,6 +355,8 @@ impl ScanArgs {
             lenient: self.lenient,
             progress: !self.no_progress,
             key_file: self.key_file,
+            baseline: self.baseline,
+            as_of: self.as_of,
         }
     }
 }

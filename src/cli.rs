@@ -53,6 +53,48 @@ pub enum Command {
     /// `invalid: <reason>`.
     #[command(after_help = exit_codes::HELP_OTHER)]
     Normalize(NormalizeArgs),
+    /// Turn scan reports (JSON or NDJSON, from `scan --format json|ndjson`) into what to do next;
+    /// reads reports only, never the dumps.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// One row per person of the watchlist found in the reports: the strongest confidence, the
+    /// kinds, fields and UU PDP categories that leaked, how many records, in which inputs (and
+    /// tables), the first and the last; exposed people first, then possible (name only) ones.
+    #[command(after_help = format!("{PEOPLE_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
+    People(PeopleArgs),
+}
+
+const PEOPLE_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan leak/ --watch patients.csv --format json -o scan.json
+  leakcheck report people scan.json
+  leakcheck report people scan.json --format csv -o people.csv   # for a spreadsheet or DuckDB";
+
+#[derive(Args, Debug)]
+pub struct PeopleArgs {
+    /// Reports written by `leakcheck scan --format json` or `--format ndjson` (`-` for standard
+    /// input); people of several reports are joined by their watch label.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = PeopleFormatArg::Human)]
+    pub format: PeopleFormatArg,
+
+    /// Write the people report to PATH (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH", long_help = output_help("people report"))]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PeopleFormatArg {
+    Human,
+    Json,
+    Csv,
 }
 
 const HASH_HELP: &str = "\
@@ -397,6 +439,17 @@ pub fn main() -> ExitCode {
             progress: !args.no_progress,
         }),
         Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
+        Command::Report(ReportCommand::People(args)) => {
+            cmd::report::people::run(cmd::report::people::PeopleCommand {
+                reports: args.reports,
+                format: match args.format {
+                    PeopleFormatArg::Human => cmd::report::people::PeopleFormat::Human,
+                    PeopleFormatArg::Json => cmd::report::people::PeopleFormat::Json,
+                    PeopleFormatArg::Csv => cmd::report::people::PeopleFormat::Csv,
+                },
+                output: args.output,
+            })
+        }
     };
     match result {
         Ok(code) => code,

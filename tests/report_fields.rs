@@ -1,5 +1,6 @@
 //! Report 1.1 (SPEC §7 1.1, issue 17): the run's fields, each exposure's table, dob, fields,
-//! categories and fingerprint on the fixtures; `--baseline` and its exit codes.
+//! categories and fingerprint on the fixtures; `--baseline` and its exit codes; and
+//! `leakcheck report people` against a hand count of the demo.
 
 mod common;
 use common::*;
@@ -387,4 +388,97 @@ fn a_baseline_that_is_no_report_stops_the_run_with_one_line() {
         assert!(!err.contains("3201014107900001"), "{err}");
         assert!(out.stdout.is_empty());
     }
+}
+
+#[test]
+fn report_people_matches_a_hand_count_of_the_demo() {
+    let s = Scratch::new();
+    let report = s.path("scan.ndjson");
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("-w")
+        .arg(fixture("demo/watchlist.csv"))
+        .args(["-f", "ndjson", "--as-of", "2020-01-01", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    let out = leakcheck().args(["report", "people"]).arg(&report).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let people = json(&out.stdout);
+    // By hand, from fixtures/demo/expected.csv: P-001…P-005, P-007, P-008 once each, P-012 in
+    // records 268 and 283; P-006 twice by name only; P-009…P-011 not at all.
+    let rows: Vec<(String, String, u64)> = people["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["label"].as_str().unwrap().into(),
+                p["confidence"].as_str().unwrap().into(),
+                p["records"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, u64)> = [
+        ("P-001", "exposed", 1),
+        ("P-002", "exposed", 1),
+        ("P-003", "exposed", 1),
+        ("P-004", "exposed", 1),
+        ("P-005", "exposed", 1),
+        ("P-007", "exposed", 1),
+        ("P-008", "exposed", 1),
+        ("P-012", "exposed", 2),
+        ("P-006", "possible", 2),
+    ]
+    .iter()
+    .map(|(l, c, n)| (l.to_string(), c.to_string(), *n))
+    .collect();
+    assert_eq!(rows, want);
+    let p12 = &people["people"][7];
+    assert_eq!(p12["kinds"], serde_json::json!(["nik", "phone", "name_dob", "name"]));
+    assert_eq!((p12["first"]["record"].as_u64(), p12["last"]["record"].as_u64()), (Some(268), Some(283)));
+    assert_eq!(people["people"][1]["categories"], serde_json::json!(["general", "health", "child"]));
+    assert_eq!(people["summary"]["exposed_people"], 8);
+    assert_eq!(people["summary"]["possible_people"], 1);
+    assert_eq!(people["summary"]["people_with_specific_data"], 8, "every record has a diagnosa");
+    // The same from the JSON report, and from standard input; CSV through -o.
+    let json_report = s.path("scan.json");
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("-w")
+        .arg(fixture("demo/watchlist.csv"))
+        .args(["-f", "json", "--as-of", "2020-01-01", "-o"])
+        .arg(&json_report)
+        .assert()
+        .code(1);
+    let from_stdin = leakcheck()
+        .args(["report", "people", "-", "-f", "json"])
+        .write_stdin(std::fs::read(&json_report).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(json(&from_stdin.stdout), people);
+    let csv_out = s.path("people.csv");
+    leakcheck()
+        .args(["report", "people"])
+        .arg(&report)
+        .args(["-f", "csv", "-o"])
+        .arg(&csv_out)
+        .assert()
+        .code(0);
+    let csv_text = std::fs::read_to_string(&csv_out).unwrap();
+    assert_eq!(csv_text.lines().count(), 10, "{csv_text}");
+    assert!(csv_text.contains("P-012,exposed,nik+phone+name_dob+name,"), "{csv_text}");
+}
+
+#[test]
+fn report_people_refuses_what_is_not_a_report_with_one_line() {
+    let out = leakcheck().args(["report", "people"]).arg(fixture("demo/pasien.csv")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("pasien.csv") && err.contains("not a leakcheck"), "{err}");
+    let out = leakcheck().args(["report", "people", "/nonexistent/r.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -75,7 +75,7 @@ impl CsvReporter<'_> {
 /// A cell a spreadsheet would read as a formula, escaped by a leading `'` (SPEC §7, 1.1): one
 /// that starts with `=`, `@`, TAB or CR, or with `+` or `-` followed by anything but digits,
 /// spaces, `-` and `*` (`=HYPERLINK(…)`, `+cmd|…`, `-1+1`; not a masked phone `+62812*****321`).
-fn defused(cell: &str) -> Cow<'_, str> {
+pub(crate) fn defused(cell: &str) -> Cow<'_, str> {
     let mut rest = cell.chars();
     let formula = match rest.next() {
         Some('=' | '@' | '\t' | '\r') => true,

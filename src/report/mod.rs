@@ -14,6 +14,7 @@ mod order;
 pub mod read;
 mod schema;
 
+pub(crate) use self::csv::defused;
 pub use schema::{RULES, VERSION};
 
 use crate::scan::{Exposure, ScanStats};

@@ -239,8 +239,9 @@ struct MatchedRecord {
     pairs: Vec<Pair>,
     /// Its SQL table.
     table: Option<String>,
-    /// The names of its non-empty columns, as the input names them, each once.
-    columns: Vec<String>,
+    /// The names of its non-empty columns, as the input names them, each once, with their
+    /// number where the input numbers them (CSV).
+    columns: Vec<(String, Option<usize>)>,
 }
 
 impl Outcome {
@@ -558,11 +559,11 @@ fn non_empty_columns(
     layout: Option<&input::Layout>,
     extractor: &dyn Extractor,
     text: &mut String,
-) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
+) -> Vec<(String, Option<usize>)> {
+    let mut names: Vec<(String, Option<usize>)> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let table = layout.map(|l| l.table.as_str());
-    let mut sink = |name: &str, _: Option<usize>, _, raw: &str| {
+    let mut sink = |name: &str, number: Option<usize>, _, raw: &str| {
         if crate::normalize::is_absent(raw) {
             return;
         }
@@ -574,7 +575,7 @@ fn non_empty_columns(
             None => name.to_string(),
         };
         if seen.insert(name.clone()) {
-            names.push(name);
+            names.push((name, number));
         }
     };
     // A record that matched was read whole once already: it reads again.
@@ -634,11 +635,15 @@ impl<'w> Emitter<'w> {
 
     /// The record's fields as shown, and the categories they put it in (`general`, and `child`
     /// from its date of birth, besides those of its columns).
-    fn describe(&mut self, columns: &[String], dob: Option<&ShownValue>) -> (Vec<String>, Categories) {
+    fn describe(
+        &mut self,
+        columns: &[(String, Option<usize>)],
+        dob: Option<&ShownValue>,
+    ) -> (Vec<String>, Categories) {
         let mut categories = Categories::default();
         categories.insert(Category::General);
         let mut fields = Vec::with_capacity(columns.len());
-        for name in columns {
+        for (name, _) in columns {
             let (shown, of_column) = match self.columns.get(name) {
                 Some(known) => known.clone(),
                 None => {
@@ -651,6 +656,17 @@ impl<'w> Emitter<'w> {
             };
             categories = categories.union(of_column);
             fields.push(shown);
+        }
+        // A header that is an identifier is a record read as the header (a CSV without one):
+        // its other cells are a person's data too, a name or an address, and no column name.
+        if fields.iter().zip(columns).any(|(shown, (_, number))| shown == "*" && number.is_some()) {
+            categories = Categories::default();
+            categories.insert(Category::General);
+            for (shown, (_, number)) in fields.iter_mut().zip(columns) {
+                if let Some(number) = number {
+                    *shown = format!("column {}", number + 1);
+                }
+            }
         }
         if dob.and_then(|d| Date::parse(&d.canonical)).is_some_and(|d| exposed::is_child(d, self.as_of)) {
             categories.insert(Category::Child);

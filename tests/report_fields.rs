@@ -481,4 +481,25 @@ fn report_people_refuses_what_is_not_a_report_with_one_line() {
     assert!(err.contains("pasien.csv") && err.contains("not a leakcheck"), "{err}");
     let out = leakcheck().args(["report", "people", "/nonexistent/r.json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // -o onto the report it reads is refused, and the report stays as it was.
+    let s = Scratch::new();
+    let report = s.write("r.ndjson", "{\"type\":\"summary\",\"leakcheck\":\"0.1.0\"}\n");
+    let out = leakcheck().args(["report", "people"]).arg(&report).arg("-o").arg(&report).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "{\"type\":\"summary\",\"leakcheck\":\"0.1.0\"}\n");
+}
+
+#[test]
+fn a_first_record_read_as_the_header_shows_no_cell_of_it_as_a_field() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "hl.csv",
+        "3201014107900001,Budi Santoso,budi@x.co.id,Jl. Mawar 1\n3201014107900001,Ani,ani@x.co.id,Jl. X\n",
+    );
+    let watch = s.write("w.txt", "nik:3201014107900001\n");
+    let out = scan(&[dump.as_os_str(), "-w".as_ref(), watch.as_os_str(), "-f".as_ref(), "json".as_ref()]);
+    let report = json(&out.stdout);
+    let fields = &report["exposures"][0]["fields"];
+    assert_eq!(*fields, serde_json::json!(["column 1", "column 2", "column 3", "column 4"]), "{report}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Budi"));
 }

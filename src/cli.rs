@@ -53,6 +53,48 @@ pub enum Command {
     /// `invalid: <reason>`.
     #[command(after_help = exit_codes::HELP_OTHER)]
     Normalize(NormalizeArgs),
+    /// Turn scan reports (JSON or NDJSON, from `scan --format json|ndjson`) into what to do next;
+    /// reads reports only, never the dumps.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// One row per person of the watchlist found in the reports: the strongest confidence, the
+    /// kinds, fields and UU PDP categories that leaked, how many records, in which inputs (and
+    /// tables), the first and the last; exposed people first, then possible (name only) ones.
+    #[command(after_help = format!("{PEOPLE_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
+    People(PeopleArgs),
+}
+
+const PEOPLE_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan leak/ --watch patients.csv --format json -o scan.json
+  leakcheck report people scan.json
+  leakcheck report people scan.json --format csv -o people.csv   # for a spreadsheet or DuckDB";
+
+#[derive(Args, Debug)]
+pub struct PeopleArgs {
+    /// Reports written by `leakcheck scan --format json` or `--format ndjson` (`-` for standard
+    /// input); people of several reports are joined by their watch label.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = PeopleFormatArg::Human)]
+    pub format: PeopleFormatArg,
+
+    /// Write the people report to PATH (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH", long_help = output_help("people report"))]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PeopleFormatArg {
+    Human,
+    Json,
+    Csv,
 }
 
 const HASH_HELP: &str = "\
@@ -156,6 +198,17 @@ pub struct ScanArgs {
     /// with a key; with plain watchlists the results are the same either way.
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+
+    /// A JSON or NDJSON report of an earlier scan (same key mode): exposures already in it are
+    /// marked "baseline", listed after the new ones, and do not make the exit code 1, so a
+    /// nightly audit fails only on what is new.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+
+    /// The day (YYYY-MM-DD) on which a record's birth date makes its person a child (under 18)
+    /// for the `child` category [default: today, UTC].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<crate::report::exposed::Date>,
 }
 
 /// How to read dumps: shared by `scan` and `inspect`.
@@ -316,6 +369,11 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| format!("unknown kind {s:?}; use nik, phone, email, name, dob or name_dob"))
 }
 
+fn parse_date(s: &str) -> Result<crate::report::exposed::Date, String> {
+    crate::report::exposed::Date::parse(s)
+        .ok_or_else(|| "give a real date as YYYY-MM-DD, such as 2024-05-31".to_string())
+}
+
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "\\t" | "tab" | "TAB" => Ok(b'\t'),
@@ -360,6 +418,8 @@ impl ScanArgs {
             lenient: self.lenient,
             progress: !self.no_progress,
             key_file: self.key_file,
+            baseline: self.baseline,
+            as_of: self.as_of,
         }
     }
 }
@@ -400,6 +460,17 @@ pub fn main() -> ExitCode {
             progress: !args.no_progress,
         }),
         Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
+        Command::Report(ReportCommand::People(args)) => {
+            cmd::report::people::run(cmd::report::people::PeopleCommand {
+                reports: args.reports,
+                format: match args.format {
+                    PeopleFormatArg::Human => cmd::report::people::PeopleFormat::Human,
+                    PeopleFormatArg::Json => cmd::report::people::PeopleFormat::Json,
+                    PeopleFormatArg::Csv => cmd::report::people::PeopleFormat::Csv,
+                },
+                output: args.output,
+            })
+        }
     };
     match result {
         Ok(code) => code,

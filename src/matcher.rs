@@ -32,6 +32,11 @@ pub struct Pair {
     pub entry: EntryId,
     pub matched: KindSet,
     pub values: ShownValues,
+    /// The record's first valid date of birth (SPEC §7 1.1 `values.dob`).
+    pub dob: Option<ShownValue>,
+    /// The digest of each of the record's identity values (nik, phone, email, name, name_dob)
+    /// as this scan computes them, for the exposure's fingerprint (SPEC §7 1.1).
+    pub identity: Vec<(Kind, Digest)>,
 }
 
 /// Per-kind counts of values that had no canonical form.
@@ -272,12 +277,23 @@ impl Matcher<'_> {
                 found(mark.record, mark.line, Vec::new());
                 continue;
             }
+            // Only records that match get here: they are rare, so every value is hashed again.
+            let identity: Vec<(Kind, Digest)> = s.queries[mark.queries.0..mark.queries.1]
+                .iter()
+                .map(|q| (q.kind, self.hasher.digest(q.kind, &s.canonical[q.text.0..q.text.1])))
+                .collect();
+            let dob = s.values[mark.values.0..mark.values.1]
+                .iter()
+                .find(|v| v.kind == Kind::Dob)
+                .map(|v| shown_value(s, v));
             let pairs = record_hits
                 .chunk_by(|a, b| a.entry == b.entry)
                 .map(|hits| Pair {
                     entry: hits[0].entry,
                     matched: hits.iter().map(|h| h.kind).collect(),
                     values: shown_values(s, mark.values, hits),
+                    dob: dob.clone(),
+                    identity: identity.clone(),
                 })
                 .collect();
             found(mark.record, mark.line, pairs);
@@ -420,15 +436,17 @@ fn shown_values(s: &MatchScratch, record: (usize, usize), hits: &[Hit]) -> Shown
             .find(|h| h.kind == kind || (kind == Kind::Name && h.kind == Kind::NameDob))
             .map(|h| h.value);
         let index = matched.or_else(|| record.iter().position(|v| v.kind == kind).map(|i| first + i));
-        *slot = index.map(|i| {
-            let v = &s.values[i];
-            ShownValue {
-                raw: s.raw[v.raw.0..v.raw.1].to_string(),
-                canonical: s.canonical[v.canonical.0..v.canonical.1].to_string(),
-            }
-        });
+        *slot = index.map(|i| shown_value(s, &s.values[i]));
     }
     shown
+}
+
+/// A value of the task as found and canonical.
+fn shown_value(s: &MatchScratch, v: &Value) -> ShownValue {
+    ShownValue {
+        raw: s.raw[v.raw.0..v.raw.1].to_string(),
+        canonical: s.canonical[v.canonical.0..v.canonical.1].to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -470,6 +488,23 @@ mod tests {
             ],
         );
         assert_eq!(pairs, [("P1".to_string(), "nik+phone+email+name_dob+name".to_string())]);
+    }
+
+    #[test]
+    fn a_pair_carries_the_records_dob_and_the_digest_of_each_identity_value() {
+        let w = watchlist(PEOPLE);
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: &w, hasher: &hasher };
+        let record =
+            [(Kind::Nik, "3201014107900001"), (Kind::Name, "Siti Nurhaliza"), (Kind::Dob, "1 Juli 1990")];
+        let pairs = m.match_fields(record, &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
+        assert_eq!(pairs[0].dob.as_ref().map(|d| d.canonical.as_str()), Some("1990-07-01"));
+        let expected = [
+            (Kind::Nik, hasher.digest(Kind::Nik, "3201014107900001")),
+            (Kind::Name, hasher.digest(Kind::Name, "siti nurhaliza")),
+            (Kind::NameDob, hasher.digest(Kind::NameDob, "siti nurhaliza|1990-07-01")),
+        ];
+        assert_eq!(pairs[0].identity, expected);
     }
 
     #[test]

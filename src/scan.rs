@@ -15,11 +15,13 @@ use crate::input::{
     self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
 };
 use crate::kind::{KIND_COUNT, Kind, KindSet};
-use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValues, ValueCounts};
+use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValue, ShownValues, ValueCounts};
+use crate::report::exposed::{self, Categories, Category, Date};
 use crate::watchlist::Watchlist;
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Records per parallel work item: enough to amortize scheduling, few enough to balance.
@@ -55,6 +57,17 @@ pub struct Exposure<'a> {
     pub confidence: Confidence,
     pub matched: KindSet,
     pub values: &'a ShownValues,
+    /// The SQL table the record is a row of (SPEC §7 1.1).
+    pub table: Option<&'a str>,
+    /// The record's date of birth.
+    pub dob: Option<&'a ShownValue>,
+    /// The record's non-empty columns, as a report shows them ([`exposed::shown_column`]).
+    pub fields: &'a [String],
+    pub categories: Categories,
+    /// 32 hex digits ([`exposed::fingerprint`]).
+    pub fingerprint: &'a str,
+    /// The fingerprint is in the `--baseline` report: an exposure already known.
+    pub baseline: bool,
 }
 
 /// A malformed record that was skipped (SPEC §9).
@@ -92,6 +105,10 @@ pub struct ScanConfig {
     pub threads: usize,
     /// Bytes read so far across inputs, for the progress bar.
     pub bytes_read: Arc<AtomicU64>,
+    /// The day a record's date of birth makes its person a child or not (`--as-of`).
+    pub as_of: Date,
+    /// Fingerprints of the `--baseline` report's exposures.
+    pub baseline: Option<HashSet<u128>>,
 }
 
 /// Per-input counts for the report's `inputs`.
@@ -105,6 +122,8 @@ pub struct InputStats {
     pub bad_records: u64,
     /// Records that were not valid UTF-8 and were read with Windows-1252 (SPEC §5).
     pub decoded_records: u64,
+    /// Bytes read from the file as stored (compressed or not).
+    pub bytes: u64,
     /// Read to its end.
     pub complete: bool,
 }
@@ -124,6 +143,15 @@ pub struct ScanStats {
     pub invalid_values: InvalidCounts,
     pub watch_entries: usize,
     pub watch_entries_exposed: usize,
+    /// Entries exposed by at least one pair whose categories include specific data.
+    pub watch_entries_specific: usize,
+    /// Exposed and possible pairs not in the `--baseline` report: what the exit code counts.
+    pub new_exposed_pairs: u64,
+    pub new_possible_pairs: u64,
+    /// Records with an exposed pair not in the baseline.
+    pub new_exposed_records: u64,
+    /// Pairs marked as in the baseline.
+    pub baseline_exposures: u64,
     /// Inputs skipped because they are not dumps (images, PDFs, archives…).
     pub skipped_files: u64,
     /// Every input not scanned, or not to its end, in the order met.
@@ -200,14 +228,26 @@ impl From<std::io::Error> for ScanError {
 
 /// The outcome of one record that the emitter must see.
 enum Outcome {
-    Pairs { record: u64, line: u64, pairs: Vec<Pair> },
+    Pairs(MatchedRecord),
     Bad { record: u64, line: u64, reason: &'static str },
+}
+
+/// A record that forms pairs, with what its report rows say about it besides the pairs.
+struct MatchedRecord {
+    record: u64,
+    line: u64,
+    pairs: Vec<Pair>,
+    /// Its SQL table.
+    table: Option<String>,
+    /// The names of its non-empty columns, as the input names them, each once, with their
+    /// number where the input numbers them (CSV).
+    columns: Vec<(String, Option<usize>)>,
 }
 
 impl Outcome {
     fn record(&self) -> u64 {
         match self {
-            Outcome::Pairs { record, .. } | Outcome::Bad { record, .. } => *record,
+            Outcome::Pairs(MatchedRecord { record, .. }) | Outcome::Bad { record, .. } => *record,
         }
     }
 }
@@ -252,7 +292,7 @@ pub fn scan(
     sink: &mut dyn ScanSink,
 ) -> (ScanStats, Result<(), ScanError>) {
     let started = Instant::now();
-    let mut state = Emitter::new(watchlist);
+    let mut state = Emitter::new(watchlist, config);
     let result = thread_pool(config.threads).and_then(|pool| {
         let matcher = Matcher { watchlist, hasher };
         for skipped in &config.skipped {
@@ -287,11 +327,14 @@ fn scan_input(
     state: &mut Emitter,
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
+    // Inputs are read one after the other: what the counter gains meanwhile is this input's.
+    let bytes_before = config.bytes_read.load(Ordering::Relaxed);
     let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
     if let Err(InputError::Unsupported { input, what, unread }) = opened {
         state.skip(Skipped { path: input, reason: what.to_string(), error: unread }, sink);
         return Ok(());
     }
+    state.columns.clear();
     state.stats.inputs.push(InputStats {
         path: input.display_name(),
         format: None,
@@ -299,6 +342,7 @@ fn scan_input(
         records: 0,
         bad_records: 0,
         decoded_records: 0,
+        bytes: 0,
         complete: false,
     });
     let mut dump = opened?;
@@ -314,7 +358,7 @@ fn scan_input(
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
-    run_batches(
+    let read = run_batches(
         pool,
         dump.splitter.as_mut(),
         first,
@@ -325,7 +369,11 @@ fn scan_input(
             sink.progress(state.stats.records);
             Ok(())
         },
-    )?;
+    );
+    if let Some(last) = state.stats.inputs.last_mut() {
+        last.bytes = config.bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
+    }
+    read?;
     if let Some(warning) = dump.splitter.late_warning() {
         sink.warn(&warning);
     }
@@ -478,10 +526,21 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
         // The few records that match, again, keeping what the report shows.
         for span in spans.iter().filter(|s| matched.contains(&s.record)) {
             matcher.begin_task(pairing);
-            if match_record(&batch.record_text(span), batch, span, extractor, matcher, text, pairing).is_ok()
-            {
+            let record = batch.record_text(span);
+            if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
+                let layout = batch.layout(span);
+                let columns = non_empty_columns(&record, layout, extractor, text);
+                let table = layout.map(|l| l.table.clone());
                 matcher.finish_task(pairing, |record, line, pairs| {
-                    result.outcomes.push(Outcome::Pairs { record, line, pairs });
+                    let columns = columns.clone();
+                    let table = table.clone();
+                    result.outcomes.push(Outcome::Pairs(MatchedRecord {
+                        record,
+                        line,
+                        pairs,
+                        table,
+                        columns,
+                    }));
                 });
             }
         }
@@ -494,6 +553,37 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
         result.records = spans.len() as u64;
         result
     })
+}
+
+/// The names of a matching record's columns whose value is not absent (SPEC §7 1.1 `fields`),
+/// each once, in field order; an SQL column without its table, an unnamed one `column N`.
+fn non_empty_columns(
+    record: &str,
+    layout: Option<&input::Layout>,
+    extractor: &dyn Extractor,
+    text: &mut String,
+) -> Vec<(String, Option<usize>)> {
+    let mut names: Vec<(String, Option<usize>)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let table = layout.map(|l| l.table.as_str());
+    let mut sink = |name: &str, number: Option<usize>, _, raw: &str| {
+        if crate::normalize::is_absent(raw) {
+            return;
+        }
+        let name = match table.and_then(|t| name.strip_prefix(t)).and_then(|n| n.strip_prefix('.')) {
+            Some(column) => match column.strip_prefix('#') {
+                Some(number) => format!("column {number}"),
+                None => column.to_string(),
+            },
+            None => name.to_string(),
+        };
+        if seen.insert(name.clone()) {
+            names.push((name, number));
+        }
+    };
+    // A record that matched was read whole once already: it reads again.
+    let _ = extractor.visit(record, layout, input::Wanted::All, text, &mut sink);
+    names
 }
 
 /// Extracts one record's fields (its text is `record`) into `scratch` as a record of its task.
@@ -512,6 +602,10 @@ fn match_record(
     matcher.end(scratch, span.record, span.line)
 }
 
+/// Column names of one input kept with how reports show them and their categories; past this
+/// many (JSON records keyed by identifiers, each path new), names are worked out each time.
+const COLUMNS_CACHED: usize = crate::input::MAX_COLUMNS;
+
 /// Turns ordered task results into stats and sink calls.
 struct Emitter<'w> {
     watchlist: &'w Watchlist,
@@ -520,17 +614,67 @@ struct Emitter<'w> {
     input_values: ValueCounts,
     input_invalid: InvalidCounts,
     entry_exposed: Vec<bool>,
+    entry_specific: Vec<bool>,
+    as_of: Date,
+    baseline: Option<&'w HashSet<u128>>,
+    /// The input's column names met so far: as shown, and their categories.
+    columns: HashMap<String, (String, Categories)>,
 }
 
 impl<'w> Emitter<'w> {
-    fn new(watchlist: &'w Watchlist) -> Self {
+    fn new(watchlist: &'w Watchlist, config: &'w ScanConfig) -> Self {
         Emitter {
             watchlist,
             stats: ScanStats { watch_entries: watchlist.len(), ..ScanStats::default() },
             input_values: [0; KIND_COUNT],
             input_invalid: [0; KIND_COUNT],
             entry_exposed: vec![false; watchlist.len()],
+            entry_specific: vec![false; watchlist.len()],
+            as_of: config.as_of,
+            baseline: config.baseline.as_ref(),
+            columns: HashMap::new(),
         }
+    }
+
+    /// The record's fields as shown, and the categories they put it in (`general`, and `child`
+    /// from its date of birth, besides those of its columns).
+    fn describe(
+        &mut self,
+        columns: &[(String, Option<usize>)],
+        dob: Option<&ShownValue>,
+    ) -> (Vec<String>, Categories) {
+        let mut categories = Categories::default();
+        categories.insert(Category::General);
+        let mut fields = Vec::with_capacity(columns.len());
+        for (name, _) in columns {
+            let (shown, of_column) = match self.columns.get(name) {
+                Some(known) => known.clone(),
+                None => {
+                    let known = (exposed::shown_column(name), exposed::column_categories(name));
+                    if self.columns.len() < COLUMNS_CACHED {
+                        self.columns.insert(name.clone(), known.clone());
+                    }
+                    known
+                }
+            };
+            categories = categories.union(of_column);
+            fields.push(shown);
+        }
+        // A header that is an identifier is a record read as the header (a CSV without one):
+        // its other cells are a person's data too, a name or an address, and no column name.
+        if fields.iter().zip(columns).any(|(shown, (_, number))| shown == "*" && number.is_some()) {
+            categories = Categories::default();
+            categories.insert(Category::General);
+            for (shown, (_, number)) in fields.iter_mut().zip(columns) {
+                if let Some(number) = number {
+                    *shown = format!("column {}", number + 1);
+                }
+            }
+        }
+        if dob.and_then(|d| Date::parse(&d.canonical)).is_some_and(|d| exposed::is_child(d, self.as_of)) {
+            categories.insert(Category::Child);
+        }
+        (fields, categories)
     }
 
     /// Lists an input that was not scanned (or not to its end) and tells the sink.
@@ -566,9 +710,7 @@ impl<'w> Emitter<'w> {
                         }
                         sink.bad_record(&BadRecord { input, record, line, reason })?;
                     }
-                    Outcome::Pairs { record, line, pairs } => {
-                        self.pairs(input, record, line, &pairs, sink)?
-                    }
+                    Outcome::Pairs(matched) => self.pairs(input, &matched, sink)?,
                 }
             }
         }
@@ -578,18 +720,25 @@ impl<'w> Emitter<'w> {
     fn pairs(
         &mut self,
         input: &str,
-        record: u64,
-        line: u64,
-        pairs: &[Pair],
+        matched: &MatchedRecord,
         sink: &mut dyn ScanSink,
     ) -> std::io::Result<()> {
-        let (mut any_exposed, mut any_possible) = (false, false);
-        for pair in pairs {
+        let (mut any_exposed, mut any_possible, mut any_new_exposed) = (false, false, false);
+        for pair in &matched.pairs {
+            let (fields, categories) = self.describe(&matched.columns, pair.dob.as_ref());
+            let entry = self.watchlist.entry(pair.entry);
+            let fingerprint = exposed::fingerprint(entry.own_label(), pair.matched, &pair.identity);
+            let baseline = self.baseline.is_some_and(|known| {
+                u128::from_str_radix(&fingerprint, 16).is_ok_and(|f| known.contains(&f))
+            });
+            self.stats.baseline_exposures += u64::from(baseline);
             let confidence = Confidence::of(pair.matched);
             match confidence {
                 Confidence::Exposed => {
                     any_exposed = true;
+                    any_new_exposed |= !baseline;
                     self.stats.exposed_pairs += 1;
+                    self.stats.new_exposed_pairs += u64::from(!baseline);
                     for kind in pair.matched.iter() {
                         self.stats.by_kind[kind.index()] += 1;
                     }
@@ -598,23 +747,36 @@ impl<'w> Emitter<'w> {
                         *seen = true;
                         self.stats.watch_entries_exposed += 1;
                     }
+                    let specific = &mut self.entry_specific[pair.entry as usize];
+                    if !*specific && categories.any_specific() {
+                        *specific = true;
+                        self.stats.watch_entries_specific += 1;
+                    }
                 }
                 Confidence::Possible => {
                     any_possible = true;
                     self.stats.possible_pairs += 1;
+                    self.stats.new_possible_pairs += u64::from(!baseline);
                 }
             }
             sink.exposure(&Exposure {
                 input,
-                record,
-                line,
-                watch: &self.watchlist.entry(pair.entry).label,
+                record: matched.record,
+                line: matched.line,
+                watch: &entry.label,
                 confidence,
                 matched: pair.matched,
                 values: &pair.values,
+                table: matched.table.as_deref(),
+                dob: pair.dob.as_ref(),
+                fields: &fields,
+                categories,
+                fingerprint: &fingerprint,
+                baseline,
             })?;
         }
         self.stats.exposed_records += u64::from(any_exposed);
+        self.stats.new_exposed_records += u64::from(any_new_exposed);
         self.stats.possible_records += u64::from(any_possible);
         Ok(())
     }

@@ -413,7 +413,7 @@ fn a_failed_csv_report_ends_with_an_incomplete_row() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().last(), Some(",,,,incomplete,,,,,"), "{text}");
+    assert_eq!(text.lines().last(), Some(",,,,incomplete,,,,,,,,,,,"), "{text}");
 }
 
 #[test]

@@ -3,4 +3,5 @@
 pub mod hash;
 pub mod inspect;
 pub mod normalize;
+pub mod report;
 pub mod scan;

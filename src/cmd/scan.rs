@@ -6,7 +6,8 @@ use crate::input::{InputOptions, InputPath};
 use crate::key;
 use crate::output::{Output, RunFiles};
 use crate::progress::Progress;
-use crate::report::{self, ReportFormat, ReportOptions, Reporter};
+use crate::report::exposed::{self, Date};
+use crate::report::{self, ReportFormat, ReportOptions, Reporter, RunInfo};
 use crate::scan::{self, BadRecord, Exposure, ScanConfig, ScanError, ScanSink, ScanStats};
 use crate::watchlist::{self, LoadOptions};
 use anyhow::{Context, Result, bail};
@@ -32,10 +33,11 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// Exposures of the `--baseline` report are known already: they do not count.
     pub fn exit_code(self, stats: &ScanStats) -> ExitCode {
         let failing = match self {
-            FailOn::Exposed => stats.exposed_pairs,
-            FailOn::Possible => stats.exposed_pairs + stats.possible_pairs,
+            FailOn::Exposed => stats.new_exposed_pairs,
+            FailOn::Possible => stats.new_exposed_pairs + stats.new_possible_pairs,
             FailOn::Never => 0,
         };
         if failing > 0 { ExitCode::Exposed } else { ExitCode::Clear }
@@ -58,12 +60,19 @@ pub struct ScanCommand {
     pub progress: bool,
     /// `--key-file`; without it the key comes from `LEAKCHECK_KEY`, if set.
     pub key_file: Option<PathBuf>,
+    /// `--baseline`: a JSON or NDJSON report of an earlier scan.
+    pub baseline: Option<PathBuf>,
+    /// `--as-of`: the day ages are taken on; the day the scan starts (UTC) when not given.
+    pub as_of: Option<Date>,
 }
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
+    let (started_at, today) = exposed::now_utc();
     let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
     let mut warnings = Warnings::default();
-    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &cmd.watch, &mut warnings)?;
+    let mut stdin_users: Vec<&Path> = cmd.watch.iter().map(PathBuf::as_path).collect();
+    stdin_users.extend(cmd.baseline.as_deref());
+    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &stdin_users, &mut warnings)?;
     // Before the watchlists load: a -o that cannot be written fails at once.
     let mut output = Output::open(cmd.output.as_deref(), run_files(&inputs, &cmd))?;
     // Loaded on as many threads as the scan will use.
@@ -74,6 +83,8 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     for warning in &watchlist.warnings {
         warnings.add(warning, |w| eprintln!("leakcheck: warning: {w}"));
     }
+    let baseline = cmd.baseline.as_deref().map(|path| load_baseline(path, hasher.is_keyed())).transpose()?;
+    let as_of = cmd.as_of.unwrap_or(today);
 
     let stdout_tty = io::stdout().is_terminal();
     let to_terminal = output.is_stdout() && stdout_tty;
@@ -83,6 +94,12 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         reveal: cmd.reveal,
         color: cmd.format == ReportFormat::Human && to_terminal && !no_color,
         watch_skipped: watchlist.skipped,
+        run: RunInfo {
+            started_at,
+            as_of: as_of.to_string(),
+            watchlists: watchlist.files.clone(),
+            baseline: baseline.is_some(),
+        },
     };
     let bytes_read = Arc::new(AtomicU64::new(0));
     let total = inputs.iter().map(InputPath::size).sum::<Option<u64>>();
@@ -91,7 +108,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
     let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
-    let config = ScanConfig { inputs, skipped, input, threads: cmd.threads, bytes_read };
+    let config = ScanConfig { inputs, skipped, input, threads: cmd.threads, bytes_read, as_of, baseline };
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);
@@ -192,9 +209,45 @@ impl Warnings {
     }
 }
 
+/// The fingerprints of the exposures of the report at `path` (`-`: standard input), for
+/// `--baseline`. Refused: what is not a leakcheck JSON or NDJSON report, a report older than
+/// fingerprints, and a report of the other key mode, whose fingerprints could never match.
+fn load_baseline(path: &Path, keyed: bool) -> Result<HashSet<u128>> {
+    let name = format!("--baseline {}", path.display());
+    let reader: Box<dyn io::Read> = if path == Path::new("-") {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(path).with_context(|| name.clone())?)
+    };
+    let mut fingerprints = HashSet::new();
+    let facts = report::read::read_report(&name, reader, |e| {
+        let fingerprint = e.fingerprint.as_deref().and_then(|f| u128::from_str_radix(f, 16).ok());
+        match fingerprint {
+            Some(f) => {
+                fingerprints.insert(f);
+                Ok(())
+            }
+            None => Err(report::read::ReportError::Stop(format!(
+                "{name}: an exposure has no fingerprint: the report was written by a leakcheck older \
+                 than rules 1.1; scan again with this one to make a baseline"
+            ))),
+        }
+    })?;
+    if let Some(baseline_keyed) = facts.keyed
+        && baseline_keyed != keyed
+    {
+        let (was, is) = if baseline_keyed { ("keyed", "not keyed") } else { ("not keyed", "keyed") };
+        bail!(
+            "{name}: that scan was {was} and this one is {is}, so no fingerprint could match; \
+             scan with the same key mode as the baseline"
+        );
+    }
+    Ok(fingerprints)
+}
+
 /// Every input must exist before anything is written; directories become the files under them
 /// (entries that cannot be walked are set aside for the report); stdin may be read only once.
-fn check_inputs(paths: &[PathBuf], watch: &[PathBuf], warnings: &mut Warnings) -> Result<walk::Expanded> {
+fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> Result<walk::Expanded> {
     for path in paths {
         if path != Path::new("-") {
             std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
@@ -203,9 +256,9 @@ fn check_inputs(paths: &[PathBuf], watch: &[PathBuf], warnings: &mut Warnings) -
     let expanded = walk::expand(paths).map_err(anyhow::Error::msg)?;
     let inputs = &expanded.inputs;
     let stdin_readers = inputs.iter().filter(|i| **i == InputPath::Stdin).count()
-        + watch.iter().filter(|w| w.as_path() == Path::new("-")).count();
+        + watch.iter().filter(|w| **w == Path::new("-")).count();
     if stdin_readers > 1 {
-        bail!("`-` (standard input) can be read only once: as one input or as one watchlist");
+        bail!("`-` (standard input) can be read only once: as one input, one watchlist or the baseline");
     }
     let mut seen = HashSet::new();
     for input in inputs {
@@ -225,7 +278,12 @@ fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
         InputPath::Stdin => Path::new("-"),
         InputPath::File(path) => path.as_path(),
     });
-    RunFiles::of(inputs.chain(cmd.watch.iter().map(PathBuf::as_path)).chain(cmd.key_file.as_deref()))
+    RunFiles::of(
+        inputs
+            .chain(cmd.watch.iter().map(PathBuf::as_path))
+            .chain(cmd.key_file.as_deref())
+            .chain(cmd.baseline.as_deref()),
+    )
 }
 
 /// Routes scan results to the reporter, and bad-record warnings to stderr.

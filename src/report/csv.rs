@@ -1,47 +1,81 @@
-//! `--format csv`: one row per exposure under the header of SPEC §7, streamed. No summary: the
-//! CSV holds exposures only; when the scan failed, a last row with `confidence` = `incomplete`
-//! says the list is partial. A cell a spreadsheet would run as a formula is escaped (SPEC §7, 1.1).
+//! `--format csv`: one row per exposure under the 1.1 header of SPEC §7, streamed (under
+//! `--baseline`, in the order of [`super::order`]). No summary: the CSV holds exposures only;
+//! when the scan failed, a last row with `confidence` = `incomplete` says the list is partial. A
+//! cell a spreadsheet would run as a formula is escaped (SPEC §7, 1.1).
 
+use super::order::Deferred;
 use super::{ReportOptions, Reporter, mask};
 use crate::kind::Kind;
 use crate::scan::{Exposure, ScanStats};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-const HEADER: [&str; 10] =
-    ["input", "record", "line", "watch", "confidence", "matched", "nik", "phone", "email", "name"];
+const HEADER: [&str; 16] = [
+    "input",
+    "record",
+    "line",
+    "watch",
+    "confidence",
+    "matched",
+    "nik",
+    "phone",
+    "email",
+    "name",
+    "dob",
+    "table",
+    "fields",
+    "categories",
+    "fingerprint",
+    "baseline",
+];
 
 pub struct CsvReporter<'w> {
-    out: csv::Writer<Box<dyn Write + 'w>>,
+    out: Box<dyn Write + 'w>,
     options: ReportOptions,
     header_written: bool,
+    deferred: Deferred,
 }
 
 impl<'w> CsvReporter<'w> {
     pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
-        CsvReporter { out: csv::Writer::from_writer(out), options, header_written: false }
+        let deferred = Deferred::new(options.run.baseline);
+        CsvReporter { out, options, header_written: false, deferred }
     }
 
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;
-            self.out.write_record(HEADER).map_err(into_io)?;
+            self.out.write_all(&render(HEADER)?)?;
         }
         Ok(())
     }
 }
 
+/// One CSV row (rows are rendered one at a time: each goes to the report or waits in
+/// [`Deferred`]; only matching records make rows, so this is off the hot path).
+fn render(cells: [&str; HEADER.len()]) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(cells).map_err(into_io)?;
+    w.into_inner().map_err(|e| e.into_error())
+}
+
 impl CsvReporter<'_> {
-    /// Writes a row, every cell [`defused`]: dump text, file names and watch labels alike.
-    fn row(&mut self, cells: [&str; HEADER.len()]) -> io::Result<()> {
-        self.out.write_record(cells.map(defused).iter().map(|c| c.as_bytes())).map_err(into_io)
+    /// Writes a row to `to` (the report when `None`), every cell [`defused`]: dump text, file
+    /// names and watch labels alike.
+    fn row(&mut self, cells: [&str; HEADER.len()], to: Option<&mut dyn Write>) -> io::Result<()> {
+        let defused = cells.map(defused);
+        let row = render(std::array::from_fn(|i| defused[i].as_ref()))?;
+        match to {
+            Some(holder) => holder.write_all(&row),
+            None => self.out.write_all(&row),
+        }
     }
 }
 
 /// A cell a spreadsheet would read as a formula, escaped by a leading `'` (SPEC §7, 1.1): one
 /// that starts with `=`, `@`, TAB or CR, or with `+` or `-` followed by anything but digits,
 /// spaces, `-` and `*` (`=HYPERLINK(…)`, `+cmd|…`, `-1+1`; not a masked phone `+62812*****321`).
-fn defused(cell: &str) -> Cow<'_, str> {
+pub(crate) fn defused(cell: &str) -> Cow<'_, str> {
     let mut rest = cell.chars();
     let formula = match rest.next() {
         Some('=' | '@' | '\t' | '\r') => true,
@@ -61,7 +95,8 @@ impl Reporter for CsvReporter<'_> {
             }
         }
         let [nik, phone, email, name] = shown;
-        self.row([
+        let dob = e.dob.map(|dob| mask::shown(Kind::Dob, dob, self.options.reveal)).unwrap_or_default();
+        let cells: [&str; HEADER.len()] = [
             // A file name from a leaked directory may carry terminal escapes.
             &mask::sanitize(e.input),
             &e.record.to_string(),
@@ -73,14 +108,28 @@ impl Reporter for CsvReporter<'_> {
             &phone,
             &email,
             &name,
-        ])
+            &dob,
+            &e.table.map(mask::sanitize).unwrap_or_default(),
+            &e.fields.join("+"),
+            &e.categories.names().join("+"),
+            e.fingerprint,
+            if e.baseline { "true" } else { "" },
+        ];
+        let mut deferred = std::mem::take(&mut self.deferred);
+        let written = deferred.holder(e).and_then(|holder| self.row(cells, holder));
+        self.deferred = deferred;
+        written
     }
 
     fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
         self.header()?;
+        let out = &mut self.out;
+        self.deferred.replay(|held| io::copy(held, out).map(drop))?;
         if !stats.complete {
             // A CSV has no summary: a last row says the report is partial (SPEC §8).
-            self.row(["", "", "", "", "incomplete", "", "", "", "", ""])?;
+            let mut cells = [""; HEADER.len()];
+            cells[4] = "incomplete";
+            self.row(cells, None)?;
         }
         self.out.flush()
     }
@@ -125,7 +174,7 @@ mod tests {
         ]);
         let mut buf = Vec::new();
         {
-            let options = ReportOptions { reveal, color: false, watch_skipped: 0 };
+            let options = ReportOptions { reveal, ..ReportOptions::default() };
             let mut r = CsvReporter::new(Box::new(&mut buf), options);
             let matched: KindSet = [Kind::Nik].into_iter().collect();
             let e = Exposure {
@@ -136,6 +185,12 @@ mod tests {
                 confidence: Confidence::Exposed,
                 matched,
                 values: &values,
+                table: Some("=tabel"),
+                dob: None,
+                fields: &["=kolom".to_string()],
+                categories: crate::report::exposed::Categories::default(),
+                fingerprint: "00112233445566778899aabbccddeeff",
+                baseline: false,
             };
             r.exposure(&e).unwrap();
             r.finish(&ScanStats::default()).unwrap();
@@ -161,7 +216,13 @@ mod tests {
                 "'=1+1",
                 "'+cmd|' /C calc'!A0",
                 "'=cmd@example.com",
-                "'=HYPERLINK(\"http://x\";\"klik\")"
+                "'=HYPERLINK(\"http://x\";\"klik\")",
+                "",
+                "'=tabel",
+                "'=kolom",
+                "",
+                "00112233445566778899aabbccddeeff",
+                ""
             ]
         );
         // Masked, the phone and the e-mail still start with their first characters.

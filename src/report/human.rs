@@ -1,6 +1,8 @@
-//! `--format human`: a summary a data-protection officer can read, then a table of exposures.
+//! `--format human`: a summary a data-protection officer can read, then a table of exposures:
+//! exposed rows first, then possible ones, then (with `--baseline`) those already known.
 //! Colour only when asked for (terminal and no `NO_COLOR`); dump text is always sanitized.
 
+use super::exposed::Category;
 use super::{ReportOptions, Reporter, mask};
 use crate::kind::Kind;
 use crate::scan::{Confidence, Exposure, ScanStats, Shortfall};
@@ -11,8 +13,22 @@ use std::io::{self, Write};
 pub const TABLE_LIMIT: usize = 1000;
 
 /// Table columns; `input` is shown only when the scan had several inputs.
-const HEADINGS: [&str; 10] =
-    ["input", "confidence", "line", "record", "watch", "matched", "nik", "phone", "email", "name"];
+const HEADINGS: [&str; 12] = [
+    "input",
+    "confidence",
+    "line",
+    "record",
+    "watch",
+    "matched",
+    "nik",
+    "phone",
+    "email",
+    "name",
+    "dob",
+    "categories",
+];
+/// One row of the table.
+type Row = [String; HEADINGS.len()];
 /// Index of the confidence column, which is coloured.
 const CONFIDENCE: usize = 1;
 /// Skipped inputs and warnings listed under the summary; the machine formats list them all.
@@ -21,14 +37,16 @@ const NOTES_LISTED: usize = 20;
 pub struct HumanReporter<'w> {
     out: Box<dyn Write + 'w>,
     options: ReportOptions,
-    rows: Vec<[String; 10]>,
+    /// Rows kept in the order they are shown: new exposed, new possible, baseline; each group
+    /// at most [`TABLE_LIMIT`] rows.
+    groups: [Vec<Row>; 3],
     exposed_rows: u64,
     possible_rows: u64,
 }
 
 impl<'w> HumanReporter<'w> {
     pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
-        HumanReporter { out, options, rows: Vec::new(), exposed_rows: 0, possible_rows: 0 }
+        HumanReporter { out, options, groups: Default::default(), exposed_rows: 0, possible_rows: 0 }
     }
 
     fn paint(&self, text: &str, code: &str) -> String {
@@ -90,10 +108,31 @@ impl<'w> HumanReporter<'w> {
             ("exposed records", s.exposed_records.to_string()),
             ("possible records", format!("{} (name only)", s.possible_records)),
             ("watch entries exposed", format!("{} of {}", s.watch_entries_exposed, s.watch_entries)),
+            (
+                "people exposed",
+                format!(
+                    "{} {}, of whom {} with specific data exposed",
+                    s.watch_entries_exposed,
+                    if s.watch_entries_exposed == 1 { "person" } else { "people" },
+                    s.watch_entries_specific
+                ),
+            ),
             ("exposed pairs by kind", kinds(&s.by_kind, &Kind::MATCHED)),
             ("invalid values", kinds(&s.invalid_values, &Kind::FIELDS)),
             ("bad records", s.bad_records.to_string()),
         ];
+        if self.options.run.baseline {
+            rows.push((
+                "new since the baseline",
+                format!(
+                    "{} exposed {} ({} {} already in the baseline)",
+                    s.new_exposed_records,
+                    plural(s.new_exposed_records, "record"),
+                    s.baseline_exposures,
+                    plural(s.baseline_exposures, "exposure")
+                ),
+            ));
+        }
         if s.skipped_files > 0 {
             rows.push(("files skipped", format!("{} (not dumps)", s.skipped_files)));
         }
@@ -129,12 +168,14 @@ impl<'w> HumanReporter<'w> {
     }
 
     fn table(&mut self, several_inputs: bool) -> io::Result<()> {
-        if self.rows.is_empty() {
+        let rows: Vec<Row> =
+            std::mem::take(&mut self.groups).into_iter().flatten().take(TABLE_LIMIT).collect();
+        if rows.is_empty() {
             return Ok(());
         }
         let first_column = if several_inputs { 0 } else { 1 };
         let mut widths = HEADINGS.map(str::len);
-        for row in &self.rows {
+        for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
@@ -143,8 +184,8 @@ impl<'w> HumanReporter<'w> {
         let heading: Vec<String> =
             HEADINGS.iter().zip(widths).skip(first_column).map(|(h, w)| format!("{h:<w$}")).collect();
         writeln!(self.out, "  {}", self.paint(heading.join("  ").trim_end(), "1"))?;
-        for row in std::mem::take(&mut self.rows) {
-            let colour = if row[CONFIDENCE] == "exposed" { "31" } else { "33" };
+        for row in rows {
+            let colour = if row[CONFIDENCE].starts_with("exposed") { "31" } else { "33" };
             let cells: Vec<String> = row
                 .iter()
                 .zip(widths)
@@ -217,12 +258,20 @@ impl Reporter for HumanReporter<'_> {
             Confidence::Exposed => self.exposed_rows += 1,
             Confidence::Possible => self.possible_rows += 1,
         }
-        if self.rows.len() >= TABLE_LIMIT {
+        let group = match (e.baseline, e.confidence) {
+            (true, _) => 2,
+            (false, Confidence::Exposed) => 0,
+            (false, Confidence::Possible) => 1,
+        };
+        if self.groups[group].len() >= TABLE_LIMIT {
             return Ok(());
         }
-        let mut row: [String; 10] = Default::default();
+        let mut row: Row = Default::default();
         row[0] = mask::sanitize(e.input);
         row[CONFIDENCE] = e.confidence.as_str().to_string();
+        if e.baseline {
+            row[CONFIDENCE].push_str(" (baseline)");
+        }
         row[2] = e.line.to_string();
         row[3] = e.record.to_string();
         row[4] = mask::shown_label(e.watch, self.options.reveal);
@@ -232,7 +281,11 @@ impl Reporter for HumanReporter<'_> {
                 row[6 + i] = mask::shown(kind, value, self.options.reveal);
             }
         }
-        self.rows.push(row);
+        row[10] = e.dob.map(|dob| mask::shown(Kind::Dob, dob, self.options.reveal)).unwrap_or_default();
+        let specific: Vec<&str> =
+            e.categories.iter().filter(|c| *c != Category::General).map(Category::as_str).collect();
+        row[11] = specific.join("+");
+        self.groups[group].push(row);
         Ok(())
     }
 

@@ -5,15 +5,20 @@
 //! keeps at most [`human::TABLE_LIMIT`] rows for its table.
 
 mod csv;
+pub mod exposed;
 mod human;
 mod json;
 pub mod mask;
 mod ndjson;
+mod order;
+pub mod read;
 mod schema;
 
-pub use schema::VERSION;
+pub(crate) use self::csv::defused;
+pub use schema::{RULES, VERSION};
 
 use crate::scan::{Exposure, ScanStats};
+use crate::watchlist::WatchlistFile;
 use std::io::{self, Write};
 
 /// The report formats of `--format`.
@@ -26,7 +31,7 @@ pub enum ReportFormat {
 }
 
 /// What every reporter needs to know besides the data.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportOptions {
     /// Show identifiers as found instead of masked (`--reveal`).
     pub reveal: bool,
@@ -34,6 +39,19 @@ pub struct ReportOptions {
     pub color: bool,
     /// Lines or rows of the watchlists skipped under `--lenient`.
     pub watch_skipped: usize,
+    pub run: RunInfo,
+}
+
+/// What a report says about the run before its results (SPEC §7 1.1).
+#[derive(Clone, Debug, Default)]
+pub struct RunInfo {
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    /// `YYYY-MM-DD`: the day ages are taken on (`--as-of`).
+    pub as_of: String,
+    pub watchlists: Vec<WatchlistFile>,
+    /// `--baseline` was given: exposures come new exposed, new possible, then baseline.
+    pub baseline: bool,
 }
 
 /// Writes one report format.

@@ -1,8 +1,10 @@
-//! `--format ndjson`: one `{"type":"exposure",…}` line per exposure as it is found, then one
-//! `{"type":"summary",…}` line with the version, the inputs, what was skipped, the warnings and
-//! the summary counts.
+//! `--format ndjson`: one `{"type":"exposure",…}` line per exposure as it is found (under
+//! `--baseline`, in the order of [`super::order`]), then one `{"type":"summary",…}` line with
+//! the run's fields (version, rules, start, watchlists), the inputs, what was skipped, the
+//! warnings and the summary counts.
 
-use super::schema::{self, JsonExposure, JsonInput, JsonSkipped, JsonSummary, VERSION};
+use super::order::Deferred;
+use super::schema::{self, JsonExposure, JsonInput, JsonRun, JsonSkipped, JsonSummary};
 use super::{ReportOptions, Reporter};
 use crate::scan::{Exposure, ScanStats};
 use serde::Serialize;
@@ -18,7 +20,8 @@ struct Line<T> {
 
 #[derive(Serialize)]
 struct SummaryBody<'a> {
-    leakcheck: &'static str,
+    #[serde(flatten)]
+    run: JsonRun<'a>,
     inputs: Vec<JsonInput<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
     warnings: &'a [String],
@@ -29,24 +32,32 @@ struct SummaryBody<'a> {
 pub struct NdjsonReporter<'w> {
     out: Box<dyn Write + 'w>,
     options: ReportOptions,
+    deferred: Deferred,
 }
 
 impl<'w> NdjsonReporter<'w> {
     pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
-        NdjsonReporter { out, options }
+        let deferred = Deferred::new(options.run.baseline);
+        NdjsonReporter { out, options, deferred }
     }
 }
 
 impl Reporter for NdjsonReporter<'_> {
     fn exposure(&mut self, e: &Exposure<'_>) -> io::Result<()> {
         let line = Line { kind: "exposure", body: JsonExposure::new(e, &self.options) };
-        serde_json::to_writer(&mut self.out, &line)?;
-        self.out.write_all(b"\n")
+        let out: &mut dyn Write = match self.deferred.holder(e)? {
+            Some(holder) => holder,
+            None => &mut self.out,
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")
     }
 
     fn finish(&mut self, stats: &ScanStats) -> io::Result<()> {
+        let out = &mut self.out;
+        self.deferred.replay(|held| io::copy(held, out).map(drop))?;
         let body = SummaryBody {
-            leakcheck: VERSION,
+            run: JsonRun::new(&self.options.run),
             inputs: schema::inputs(stats),
             skipped: schema::skipped(stats),
             warnings: &stats.warnings,

@@ -5,10 +5,14 @@
 //!   (1-based physical line where it starts), `watch` (entry label, each NIK, phone or e-mail in
 //!   it masked unless `--reveal`), `confidence` (`exposed` or `possible`), `matched` (kinds, in
 //!   the order nik, phone, email, name_dob, name), `values` (the record's own
-//!   nik/phone/email/name, masked unless `--reveal`).
+//!   nik/phone/email/name, masked unless `--reveal`, and 1.1 `dob`, masked `YYYY-**-**`).
+//!   1.1: `table` (SQL, when there is one), `fields` (the record's non-empty column names),
+//!   `categories` (UU PDP Art. 4), `fingerprint` (32 hex digits), `baseline` (only when true).
+//! - report level (1.1): `rules`, `started_at`, `as_of`, `watchlists[]` (`path`, `format`,
+//!   `entries`, `keyed`, `sha256`). docs/report.md documents every field.
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
-//!   UTF-8, read with Windows-1252), `complete`.
+//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored), `complete`.
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
 //!   `reason` (`a PDF document`, `a symbolic link to nothing`, `read error: …`) and `error` (true
 //!   when it should have been read and could not be — the run then exits 2 —, false when it is
@@ -20,24 +24,76 @@
 //!   error, could not read an input, or read no record at all: the counts are not a result to
 //!   trust, and the run exits 2).
 
-use super::ReportOptions;
 use super::mask;
+use super::{ReportOptions, RunInfo};
 use crate::kind::Kind;
 use crate::scan::{Exposure, InputStats, ScanStats};
+use crate::watchlist::WatchlistFile;
 use serde::Serialize;
 
 /// The version written in every report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The normalization rules (SPEC's version) a report was made with.
+pub const RULES: &str = "1.1";
+
+/// What a report says about the run before its results: the report level fields of 1.1.
+#[derive(Serialize)]
+pub struct JsonRun<'a> {
+    pub leakcheck: &'static str,
+    pub rules: &'static str,
+    pub started_at: &'a str,
+    pub as_of: &'a str,
+    pub watchlists: Vec<JsonWatchlist<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonWatchlist<'a> {
+    pub path: &'a str,
+    pub format: &'static str,
+    pub entries: usize,
+    pub keyed: bool,
+    pub sha256: &'a str,
+}
+
+impl<'a> JsonRun<'a> {
+    pub fn new(run: &'a RunInfo) -> Self {
+        let watchlists = run
+            .watchlists
+            .iter()
+            .map(|w: &'a WatchlistFile| JsonWatchlist {
+                path: &w.path,
+                format: w.format,
+                entries: w.entries,
+                keyed: w.keyed,
+                sha256: &w.sha256,
+            })
+            .collect();
+        JsonRun {
+            leakcheck: VERSION,
+            rules: RULES,
+            started_at: &run.started_at,
+            as_of: &run.as_of,
+            watchlists,
+        }
+    }
+}
 
 #[derive(Serialize)]
 pub struct JsonExposure<'a> {
     pub input: &'a str,
     pub record: u64,
     pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
     pub watch: String,
     pub confidence: &'static str,
     pub matched: Vec<&'static str>,
     pub values: JsonValues,
+    pub fields: &'a [String],
+    pub categories: Vec<&'static str>,
+    pub fingerprint: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
 }
 
 #[derive(Serialize, Default)]
@@ -50,6 +106,8 @@ pub struct JsonValues {
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dob: Option<String>,
 }
 
 impl<'a> JsonExposure<'a> {
@@ -64,14 +122,20 @@ impl<'a> JsonExposure<'a> {
                 _ => values.name = shown,
             }
         }
+        values.dob = e.dob.map(|dob| mask::shown(Kind::Dob, dob, options.reveal));
         JsonExposure {
             input: e.input,
             record: e.record,
             line: e.line,
+            table: e.table.map(mask::sanitize),
             watch: mask::shown_label(e.watch, options.reveal),
             confidence: e.confidence.as_str(),
             matched: e.matched.iter().map(Kind::as_str).collect(),
             values,
+            fields: e.fields,
+            categories: e.categories.names(),
+            fingerprint: e.fingerprint,
+            baseline: e.baseline,
         }
     }
 }
@@ -85,6 +149,7 @@ pub struct JsonInput<'a> {
     pub records: u64,
     pub bad_records: u64,
     pub decoded_records: u64,
+    pub bytes: u64,
     pub complete: bool,
 }
 
@@ -97,6 +162,7 @@ impl<'a> From<&'a InputStats> for JsonInput<'a> {
             records: i.records,
             bad_records: i.bad_records,
             decoded_records: i.decoded_records,
+            bytes: i.bytes,
             complete: i.complete,
         }
     }
@@ -143,6 +209,8 @@ pub struct JsonSummary {
     pub bad_records: u64,
     pub watch_entries: usize,
     pub watch_entries_exposed: usize,
+    pub new_exposed_records: u64,
+    pub baseline_exposures: u64,
     pub by_kind: ByKind,
     pub invalid_values: InvalidValues,
     pub watchlist_skipped: usize,
@@ -162,6 +230,8 @@ impl JsonSummary {
             bad_records: s.bad_records,
             watch_entries: s.watch_entries,
             watch_entries_exposed: s.watch_entries_exposed,
+            new_exposed_records: s.new_exposed_records,
+            baseline_exposures: s.baseline_exposures,
             by_kind: ByKind {
                 nik: by(Kind::Nik),
                 phone: by(Kind::Phone),

@@ -28,8 +28,34 @@ use std::path::{Path, PathBuf};
 /// One watched person (or, in a plain list, one watched identifier).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WatchEntry {
-    /// `L<line>` (plain list), `R<row>` or the label column (CSV).
+    /// `L<line>` (plain list), `R<row>` or the label column (CSV), after the list's prefix when
+    /// there are several lists (`ward3:L12`).
     pub label: String,
+    /// Bytes of `label` that are the list's prefix (`ward3:`), 0 with one list.
+    pub prefix_len: usize,
+}
+
+impl WatchEntry {
+    /// The label as its own list gives it, without the prefix several lists add (`L12`): what
+    /// an exposure's fingerprint is made of, so that adding a list changes no fingerprint.
+    pub fn own_label(&self) -> &str {
+        self.label.get(self.prefix_len..).unwrap_or(&self.label)
+    }
+}
+
+/// One `--watch` file, as a report names it (SPEC §7 1.1 `watchlists[]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchlistFile {
+    /// As given, `-` for standard input.
+    pub path: String,
+    /// `plain`, `csv` (a CSV of people) or `hashed`.
+    pub format: &'static str,
+    /// Entries it added.
+    pub entries: usize,
+    /// Its digests are HMACs (the scan's key mode).
+    pub keyed: bool,
+    /// SHA-256 of the file's bytes as read, 64 hex digits.
+    pub sha256: String,
 }
 
 /// A value more watch entries than this hold is warned about at load: it is rarely a person's
@@ -46,6 +72,8 @@ pub struct Watchlist {
     pub skipped: usize,
     /// One message per skipped line, safe to print (no identifiers).
     pub warnings: Vec<String>,
+    /// The files read, in order.
+    pub files: Vec<WatchlistFile>,
 }
 
 impl Watchlist {
@@ -231,6 +259,7 @@ pub(crate) struct Builder<'h> {
     blanked: u64,
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
     keys: Option<Vec<u64>>,
+    files: Vec<WatchlistFile>,
 }
 
 impl Builder<'_> {
@@ -280,7 +309,7 @@ impl Builder<'_> {
         if let Some(kept) = &mut self.kept {
             kept.push(HashedEntry { label: label.clone(), digests });
         }
-        self.entries.push(WatchEntry { label });
+        self.entries.push(WatchEntry { label, prefix_len: self.label_prefix.len() });
     }
 
     /// Fails on a line that cannot be understood, or skips it under `--lenient`.
@@ -321,6 +350,7 @@ impl<'h> Builder<'h> {
             prefilter: self.keys.map(|keys| Prefilter::build(&keys)),
             skipped: self.skipped,
             warnings: self.warnings,
+            files: self.files,
         }
     }
 
@@ -338,6 +368,7 @@ impl<'h> Builder<'h> {
             blanked: 0,
             refuse_hashed: false,
             keys: Some(Vec::new()),
+            files: Vec::new(),
         }
     }
 }
@@ -416,8 +447,15 @@ fn add_read(
     for line in read.long_lines {
         builder.reject(&name, line, read::too_long())?;
     }
-    add_bytes(&name, &read.bytes, builder)?;
+    let format = add_bytes(&name, &read.bytes, builder)?;
     if builder.entries.len() > entries_before {
+        builder.files.push(WatchlistFile {
+            path: name.clone(),
+            format,
+            entries: builder.entries.len() - entries_before,
+            keyed: builder.hasher.is_keyed(),
+            sha256: crate::hash::to_hex(&read.sha256),
+        });
         let added = builder.entries[entries_before..].iter().map(|e| e.label.as_str());
         if let Some(warning) = labels::duplicates_warning(&name, added) {
             builder.warnings.push(warning);
@@ -434,8 +472,8 @@ fn add_read(
     }
 }
 
-/// Adds the entries of one watchlist's text, whichever its layout.
-fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+/// Adds the entries of one watchlist's text, whichever its layout; returns the layout's name.
+fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<&'static str, WatchlistError> {
     // Read as dumps are (SPEC §5): invalid bytes as Windows-1252, so a list Excel saved on
     // Windows matches René where the dump writes it in UTF-8.
     let text = crate::input::encoding::record_text(bytes);
@@ -443,10 +481,10 @@ fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<(), 
     let path = || name.to_string();
     match detect(text) {
         Layout::Hashed if builder.refuse_hashed => Err(WatchlistError::AlreadyHashed { path: path() }),
-        Layout::Hashed => hashed::load(name, text, builder),
+        Layout::Hashed => hashed::load(name, text, builder).map(|()| "hashed"),
         Layout::UnknownTable => Err(WatchlistError::UnknownTable { path: path() }),
-        Layout::People(delimiter) => people::load(name, text, delimiter, builder),
-        Layout::Plain => plain::load(name, text, builder),
+        Layout::People(delimiter) => people::load(name, text, delimiter, builder).map(|()| "csv"),
+        Layout::Plain => plain::load(name, text, builder).map(|()| "plain"),
     }
 }
 
@@ -486,6 +524,7 @@ fn detect(text: &str) -> Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest as _;
     use std::io::Write;
 
     fn load_text(text: &str, lenient: bool) -> Result<Watchlist, WatchlistError> {
@@ -679,5 +718,26 @@ mod tests {
     fn rows_without_identifiers_are_rejected() {
         let err = load_text("id,nama,tgl_lahir\nP1,,01-01-1990\n", false).err().unwrap().to_string();
         assert!(err.contains(":2: "), "{err}");
+    }
+
+    #[test]
+    fn each_file_read_is_named_with_its_layout_entries_and_sha256() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("ward3.txt");
+        let people = dir.path().join("patients.csv");
+        std::fs::write(&plain, "3201014107900001\nname:Budi Santoso\n").unwrap();
+        std::fs::write(&people, "id,nik\nRM001,3201014107900001\n").unwrap();
+        let w = load(&[plain.clone(), people.clone()], &Hasher::unkeyed(), LoadOptions::default()).unwrap();
+        let files: Vec<(&str, usize, bool)> =
+            w.files.iter().map(|f| (f.format, f.entries, f.keyed)).collect();
+        assert_eq!(files, [("plain", 2, false), ("csv", 1, false)]);
+        assert_eq!(w.files[0].path, plain.display().to_string());
+        // `printf '3201014107900001\nname:Budi Santoso\n' | sha256sum`
+        let expected = crate::hash::to_hex(&sha2::Sha256::digest(std::fs::read(&plain).unwrap()).into());
+        assert_eq!(w.files[0].sha256, expected);
+        // The fingerprint's label is the list's own, without the prefix several lists add.
+        let labels: Vec<(&str, &str)> =
+            (0..w.len() as EntryId).map(|id| (w.entry(id).label.as_str(), w.entry(id).own_label())).collect();
+        assert_eq!(labels, [("ward3:L1", "L1"), ("ward3:L2", "L2"), ("patients:RM001", "RM001")]);
     }
 }

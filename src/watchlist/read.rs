@@ -5,16 +5,20 @@
 //! grows without end.
 
 use super::WatchlistError;
+use sha2::{Digest as _, Sha256};
 use std::io::{self, BufRead};
 
 /// Longest watchlist line kept, in bytes. A person's row of a CSV is well under a kilobyte; a
 /// megabyte leaves room for a row of hundreds of phones and is no strain on memory.
 pub const MAX_LINE: usize = 1 << 20;
 
-/// A watchlist read into memory: its text, and the physical lines blanked for being too long.
+/// A watchlist read into memory: its text, the physical lines blanked for being too long, and
+/// the SHA-256 of the file's bytes as read (SPEC §7 1.1: which list was used, provably), taken
+/// while reading so that a list read from a pipe is hashed too.
 pub(super) struct ReadWatchlist {
     pub bytes: Vec<u8>,
     pub long_lines: Vec<u64>,
+    pub sha256: [u8; 32],
 }
 
 /// The error for a line longer than [`MAX_LINE`].
@@ -46,6 +50,7 @@ pub(super) fn read(
     };
     let mut after_cr = false;
     let mut first = true;
+    let mut sha256 = Sha256::new();
     loop {
         let chunk = match reader.fill_buf() {
             Ok(chunk) => chunk,
@@ -59,6 +64,7 @@ pub(super) fn read(
             return Err(WatchlistError::Utf16 { path: path.to_string() });
         }
         first = false;
+        sha256.update(chunk);
         let mut rest = chunk;
         while !rest.is_empty() {
             // Runs of plain bytes are copied whole: a million-line list is read at memory speed.
@@ -93,7 +99,7 @@ pub(super) fn read(
         let consumed = chunk.len();
         reader.consume(consumed);
     }
-    Ok(ReadWatchlist { bytes: state.out, long_lines: state.long_lines })
+    Ok(ReadWatchlist { bytes: state.out, long_lines: state.long_lines, sha256: sha256.finalize().into() })
 }
 
 /// The text read so far and where its current line stands.
@@ -148,6 +154,16 @@ mod tests {
         // A CRLF split between two reads is still one line end.
         let split = io::Read::chain(&b"a\r"[..], &b"\nb"[..]);
         assert_eq!(read("w", split, 0, false).ok().unwrap().bytes, b"a\nb");
+    }
+
+    #[test]
+    fn the_sha256_is_of_the_bytes_as_read_whatever_their_line_ends() {
+        // `printf 'a\r\nb' | sha256sum`
+        let got = read_str(b"a\r\nb", false).ok().unwrap();
+        assert_eq!(
+            crate::hash::to_hex(&got.sha256),
+            "18745f36a05e29072709042d6062ce54f1b08ff36c27ba80c39f81fb010c8ce2"
+        );
     }
 
     #[test]

@@ -63,7 +63,24 @@ pub fn csv_rows(report: &[u8]) -> Vec<Row> {
     let headers = reader.headers().expect("csv header").clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        ["input", "record", "line", "watch", "confidence", "matched", "nik", "phone", "email", "name"]
+        [
+            "input",
+            "record",
+            "line",
+            "watch",
+            "confidence",
+            "matched",
+            "nik",
+            "phone",
+            "email",
+            "name",
+            "dob",
+            "table",
+            "fields",
+            "categories",
+            "fingerprint",
+            "baseline"
+        ]
     );
     reader
         .records()
@@ -85,7 +102,7 @@ pub fn json(report: &[u8]) -> serde_json::Value {
     serde_json::from_slice(report).expect("report is one JSON document")
 }
 
-/// The report with its only run-dependent number zeroed.
+/// The report with what depends on when it ran zeroed: `elapsed_ms` and `started_at`.
 pub fn without_elapsed(report: &[u8]) -> String {
     let text = String::from_utf8(report.to_vec()).expect("utf-8 report");
     let mut out = String::new();
@@ -97,7 +114,32 @@ pub fn without_elapsed(report: &[u8]) -> String {
         rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
     }
     out.push_str(rest);
+    let text = out;
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("\"started_at\":\"") {
+        let (head, tail) = rest.split_at(i + "\"started_at\":\"".len());
+        out.push_str(head);
+        rest = tail.trim_start_matches(|c: char| c != '"');
+    }
+    out.push_str(rest);
     out
+}
+
+/// A JSON report without what names the watchlists and the key mode (`watchlists`, each
+/// exposure's `fingerprint`) or the time of the run: what scans of one dump against the same
+/// people, listed plain or hashed, keyed or not, must agree on.
+pub fn without_run(report: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&without_elapsed(report)).expect("one JSON document");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("watchlists");
+    }
+    for e in v["exposures"].as_array_mut().into_iter().flatten() {
+        if let Some(e) = e.as_object_mut() {
+            e.remove("fingerprint");
+        }
+    }
+    v
 }
 
 /// Writes `rows` as delimited text, quoting fields that need it.

@@ -223,7 +223,7 @@ fn check_inputs(paths: &[PathBuf], watch: &[PathBuf], warnings: &mut Warnings) -
 fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
     let inputs = inputs.iter().map(|i| match i {
         InputPath::Stdin => Path::new("-"),
-        InputPath::File(path) => path.as_path(),
+        InputPath::File(path) | InputPath::Sheet { book: path, .. } => path.as_path(),
     });
     RunFiles::of(inputs.chain(cmd.watch.iter().map(PathBuf::as_path)).chain(cmd.key_file.as_deref()))
 }

@@ -14,6 +14,7 @@ pub mod encoding;
 pub mod json;
 mod plan;
 mod resync;
+pub mod sheet;
 pub mod sniff;
 pub mod sql;
 pub mod walk;
@@ -37,6 +38,12 @@ pub enum Format {
     Ndjson,
     Json,
     Sql,
+    /// A sheet of an `.xlsx` or `.xlsm` workbook.
+    Xlsx,
+    /// A sheet of an `.xls` workbook.
+    Xls,
+    /// A sheet of an `.ods` workbook.
+    Ods,
 }
 
 impl Format {
@@ -47,7 +54,15 @@ impl Format {
             Format::Ndjson => "ndjson",
             Format::Json => "json",
             Format::Sql => "sql",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
         }
+    }
+
+    /// Its records are rows under a header row (unless `--no-header`).
+    pub fn has_header_row(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv | Format::Xlsx | Format::Xls | Format::Ods)
     }
 }
 
@@ -75,6 +90,11 @@ pub struct InputOptions {
 pub enum InputPath {
     Stdin,
     File(PathBuf),
+    /// One sheet of a spreadsheet file: an input of its own (SPEC §5).
+    Sheet {
+        book: PathBuf,
+        sheet: String,
+    },
 }
 
 impl InputPath {
@@ -87,6 +107,7 @@ impl InputPath {
         match self {
             InputPath::Stdin => "-".to_string(),
             InputPath::File(p) => p.display().to_string(),
+            InputPath::Sheet { book, sheet } => format!("{}!{sheet}", book.display()),
         }
     }
 
@@ -106,7 +127,8 @@ impl InputPath {
     /// Size in bytes when known (for the progress bar).
     pub fn size(&self) -> Option<u64> {
         match self {
-            InputPath::Stdin => None,
+            // A sheet's bytes are not counted as read: no total either.
+            InputPath::Stdin | InputPath::Sheet { .. } => None,
             InputPath::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
         }
     }
@@ -372,6 +394,7 @@ pub fn open_dump(
 ) -> Result<Dump, InputError> {
     let name = input.display_name();
     let (reader, expected): (Box<dyn Read + Send>, _) = match input {
+        InputPath::Sheet { book, sheet } => return sheet::open(name, book, sheet, options),
         InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(path) => {
             if path.is_dir() {
@@ -420,6 +443,11 @@ pub fn open_reader(
         Format::Ndjson => json::open_ndjson(name, head, reader, options),
         Format::Json => json::open_array(name, head, reader, options),
         Format::Sql => sql::open(name, head, reader, options),
+        // Read from a file only, sheet by sheet (`InputPath::Sheet`): never detected in a stream.
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            let what = "a spreadsheet read as a stream (give its path: each sheet is read as an input)";
+            return Err(InputError::Unsupported { input: name, what, unread: true });
+        }
     }?;
     dump.compression = compression;
     dump.bom = bom;

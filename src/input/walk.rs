@@ -36,14 +36,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
             continue;
         }
         if !path.is_dir() {
-            out.inputs.push(InputPath::File(path.clone()));
+            push_file(&mut out, path.clone());
             continue;
         }
         for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true) {
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    out.inputs.push(InputPath::File(entry.into_path()))
-                }
+                Ok(entry) if entry.file_type().is_file() => push_file(&mut out, entry.into_path()),
                 Ok(entry) if entry.file_type().is_dir() => {}
                 Ok(entry) => out.skipped.push(Skipped {
                     path: entry.path().display().to_string(),
@@ -62,6 +60,26 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
 }
 
 /// A directory entry the walk could not follow or read: an error of the run.
+/// A file to read: a spreadsheet gives one input per sheet (`book.xlsx!Sheet1`, SPEC §5), or is
+/// listed as skipped with why it could not be read; any other file is one input.
+fn push_file(out: &mut Expanded, path: PathBuf) {
+    let Some(format) = super::sheet::format_of(&path) else {
+        out.inputs.push(InputPath::File(path));
+        return;
+    };
+    match super::sheet::sheet_names(&path, format) {
+        Ok(sheets) if sheets.is_empty() => out.skipped.push(Skipped {
+            path: path.display().to_string(),
+            reason: "a spreadsheet without sheets".to_string(),
+            error: false,
+        }),
+        Ok(sheets) => {
+            out.inputs.extend(sheets.into_iter().map(|sheet| InputPath::Sheet { book: path.clone(), sheet }))
+        }
+        Err(reason) => out.skipped.push(Skipped { path: path.display().to_string(), reason, error: true }),
+    }
+}
+
 fn unwalkable(e: &walkdir::Error, root: &Path) -> Skipped {
     let path = e.path().unwrap_or(root);
     let dangling = e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
@@ -100,6 +118,7 @@ mod tests {
             .map(|i| match i {
                 InputPath::File(p) => p.strip_prefix(root).unwrap().display().to_string(),
                 InputPath::Stdin => "-".into(),
+                InputPath::Sheet { sheet, .. } => sheet.clone(),
             })
             .collect()
     }

@@ -92,7 +92,7 @@ pub fn inspect(
             Ok(())
         },
     )?;
-    let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
+    let csv = dump.format.has_header_row();
     let mut warnings = dump.warnings;
     for &(record, line, reason) in &total.first_bad {
         warnings.push(format!("{}:{line}: bad record {record} not counted: {reason}", dump.name));

@@ -40,12 +40,16 @@ fn expected() -> Vec<Pair> {
 
 #[test]
 fn the_same_records_in_every_format_give_the_same_exposures() {
-    let cases: [(&str, [u64; 6]); 8] = [
+    let cases: [(&str, [u64; 6]); 11] = [
         ("csv/comma.csv", [2, 3, 3, 5, 5, 7]),
         ("formats/pasien.csv.gz", [2, 3, 3, 5, 5, 7]),
         ("formats/pasien.ndjson", [1, 2, 2, 4, 4, 5]),
         ("formats/pasien.json", [5, 6, 6, 8, 8, 9]),
         ("formats/pasien_mongoexport.json", [1, 2, 2, 4, 4, 5]),
+        // Spreadsheets (LibreOffice's conversions of csv/comma.csv): `line` is the row.
+        ("formats/pasien_libreoffice.xlsx", [2, 3, 3, 5, 5, 6]),
+        ("formats/pasien_libreoffice.ods", [2, 3, 3, 5, 5, 6]),
+        ("formats/pasien_libreoffice.xls", [2, 3, 3, 5, 5, 6]),
         ("formats/pasien_mysql.sql", [15; 6]),
         ("formats/pasien_mysql_columns.sql", [2, 3, 3, 5, 5, 6]),
         ("formats/pasien_pg.sql", [18, 19, 19, 21, 21, 22]),
@@ -55,6 +59,53 @@ fn the_same_records_in_every_format_give_the_same_exposures() {
         assert_eq!(got, expected(), "{file}");
         assert_eq!(got_lines, lines, "{file}");
     }
+}
+
+/// SPEC §5 (1.1): each sheet of a workbook is an input named `book!sheet`, whose first non-empty
+/// row is its header; a NIK stored as a number is its 16 digits, one of 2⁵³ or more (its last
+/// digits lost) is an invalid NIK; a date cell is a date.
+#[test]
+fn each_sheet_of_a_workbook_is_an_input_and_numbers_and_dates_read_as_written() {
+    let book = fixture("formats/pasien_openpyxl.xlsx");
+    let scan = |format: &str| {
+        let out = leakcheck()
+            .arg("scan")
+            .arg(&book)
+            .arg("--watch")
+            .arg(fixture("csv/people.csv"))
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let report = scan("csv");
+    let mut reader = csv::Reader::from_reader(&report[..]);
+    let got: Vec<(String, u64, u64, String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let sheet = r[0].rsplit_once('!').map(|(_, sheet)| sheet.to_string()).unwrap_or_default();
+            (sheet, r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].to_string(), r[5].to_string())
+        })
+        .collect();
+    let mut want: Vec<(String, u64, u64, String, String)> = expected()
+        .into_iter()
+        .zip([3, 4, 4, 6, 6, 7])
+        .map(|((record, watch, _, matched), line)| ("Pasien".to_string(), record, line, watch, matched))
+        .collect();
+    want.push(("Lain".into(), 2, 3, "W1".into(), "nik".into()));
+    assert_eq!(got, want);
+    let report = json(&scan("json"));
+    let inputs: Vec<(String, String)> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["path"].as_str().unwrap().to_string(), i["format"].as_str().unwrap().to_string()))
+        .collect();
+    let name = |sheet: &str| format!("{}!{sheet}", book.display());
+    assert_eq!(inputs, [(name("Pasien"), "xlsx".into()), (name("Lain"), "xlsx".into())]);
+    assert_eq!(report["summary"]["invalid_values"]["nik"], 1, "9201014107900001 stored as a number");
 }
 
 #[test]
@@ -87,12 +138,18 @@ fn reports_name_each_inputs_format_and_compression() {
         formats,
         [
             ("make_formats.py", "csv", None),
+            ("make_sheets.py", "csv", None),
             ("pasien.csv.gz", "csv", Some("gzip")),
             ("pasien.json", "json", None),
             ("pasien.ndjson", "ndjson", None),
+            ("pasien_libreoffice.ods!pasien", "ods", None),
+            ("pasien_libreoffice.xls!pasien", "xls", None),
+            ("pasien_libreoffice.xlsx!pasien", "xlsx", None),
             ("pasien_mongoexport.json", "ndjson", None),
             ("pasien_mysql.sql", "sql", None),
             ("pasien_mysql_columns.sql", "sql", None),
+            ("pasien_openpyxl.xlsx!Pasien", "xlsx", None),
+            ("pasien_openpyxl.xlsx!Lain", "xlsx", None),
             ("pasien_pg.sql", "sql", None),
         ]
     );

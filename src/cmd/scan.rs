@@ -276,7 +276,7 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> 
 fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
     let inputs = inputs.iter().map(|i| match i {
         InputPath::Stdin => Path::new("-"),
-        InputPath::File(path) => path.as_path(),
+        InputPath::File(path) | InputPath::Sheet { book: path, .. } => path.as_path(),
     });
     RunFiles::of(
         inputs

@@ -80,6 +80,29 @@ pub(super) fn open(
         });
         names
     });
+    let (columns, mut warnings) =
+        plan_delimited(&name, headers, too_wide, &first, delimiter, is_escaped, options)?;
+    if let Some(warning) = splitter.late_warning() {
+        warnings.push(warning);
+    }
+    let extractor = Box::new(CsvExtractor::new(delimiter, &columns).with_escapes(is_escaped));
+    let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
+    Ok(Dump { delimiter: Some(delimiter), tsv_dialect: dialect, columns, warnings, ..dump })
+}
+
+/// The columns of delimited records (a CSV or TSV, a spreadsheet's rows) and their roles, from
+/// the header and the first batch of records, with the warnings planning gave: a `--map` that
+/// names no column of this input (when the run has several), columns past [`MAX_COLUMNS`]
+/// (`too_wide` when the header already had more), a header row that looks like data.
+pub(super) fn plan_delimited(
+    name: &str,
+    headers: Option<Vec<String>>,
+    mut too_wide: bool,
+    first: &Batch,
+    delimiter: u8,
+    is_escaped: bool,
+    options: &InputOptions,
+) -> Result<(Vec<Column>, Vec<String>), InputError> {
     let mut planner = ColumnPlanner::new(headers, Naming::Whole);
     let mut scratch = String::new();
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
@@ -95,14 +118,13 @@ pub(super) fn open(
         (options.maps.clone(), Vec::new())
     };
     let assigned =
-        planner.assign(&maps).map_err(|message| InputError::Columns { input: name.clone(), message })?;
+        planner.assign(&maps).map_err(|message| InputError::Columns { input: name.to_string(), message })?;
     let headers = planner.into_names();
     let columns = assigned
         .iter()
         .enumerate()
         .map(|(i, role)| Column { name: headers.as_ref().and_then(|h| h.get(i).cloned()), role: *role })
         .collect::<Vec<_>>();
-    let extractor = Box::new(CsvExtractor::new(delimiter, &columns).with_escapes(is_escaped));
     let mut warnings: Vec<String> = missing
         .iter()
         .map(|m| {
@@ -114,17 +136,13 @@ pub(super) fn open(
             "{name}: records have more than {MAX_COLUMNS} columns; only the first {MAX_COLUMNS} are read"
         ));
     }
-    if let Some(warning) = splitter.late_warning() {
-        warnings.push(warning);
-    }
     if headers.as_ref().is_some_and(|h| looks_like_data(h)) {
         warnings.push(format!(
             "{name}: the first row holds a NIK, phone, e-mail, date or long number, so it looks like data, not a header; \
              it was read as a header and not scanned (use --no-header if the file has none)"
         ));
     }
-    let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
-    Ok(Dump { delimiter: Some(delimiter), tsv_dialect: dialect, columns, warnings, ..dump })
+    Ok((columns, warnings))
 }
 
 /// What a TSV whose quoted field ran away says (SPEC §5).

@@ -15,6 +15,7 @@ pub mod escaped;
 pub mod json;
 mod plan;
 mod resync;
+pub mod sheet;
 pub mod sniff;
 pub mod sql;
 pub mod walk;
@@ -41,6 +42,12 @@ pub enum Format {
     Sql,
     /// `mysqldump --xml`.
     Xml,
+    /// A sheet of an `.xlsx` or `.xlsm` workbook.
+    Xlsx,
+    /// A sheet of an `.xls` workbook.
+    Xls,
+    /// A sheet of an `.ods` workbook.
+    Ods,
 }
 
 impl Format {
@@ -52,7 +59,15 @@ impl Format {
             Format::Json => "json",
             Format::Sql => "sql",
             Format::Xml => "xml",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
         }
+    }
+
+    /// Its records are rows under a header row (unless `--no-header`).
+    pub fn has_header_row(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv | Format::Xlsx | Format::Xls | Format::Ods)
     }
 }
 
@@ -82,6 +97,11 @@ pub struct InputOptions {
 pub enum InputPath {
     Stdin,
     File(PathBuf),
+    /// One sheet of a spreadsheet file: an input of its own (SPEC §5).
+    Sheet {
+        book: PathBuf,
+        sheet: String,
+    },
 }
 
 impl InputPath {
@@ -94,6 +114,7 @@ impl InputPath {
         match self {
             InputPath::Stdin => "-".to_string(),
             InputPath::File(p) => p.display().to_string(),
+            InputPath::Sheet { book, sheet } => format!("{}!{sheet}", book.display()),
         }
     }
 
@@ -113,7 +134,8 @@ impl InputPath {
     /// Size in bytes when known (for the progress bar).
     pub fn size(&self) -> Option<u64> {
         match self {
-            InputPath::Stdin => None,
+            // A sheet's bytes are not counted as read: no total either.
+            InputPath::Stdin | InputPath::Sheet { .. } => None,
             InputPath::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
         }
     }
@@ -388,6 +410,7 @@ pub fn open_dump(
 ) -> Result<Dump, InputError> {
     let name = input.display_name();
     let (reader, expected): (Box<dyn Read + Send>, _) = match input {
+        InputPath::Sheet { book, sheet } => return sheet::open(name, book, sheet, options),
         InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(path) => {
             if path.is_dir() {
@@ -437,6 +460,11 @@ pub fn open_reader(
         Format::Json => json::open_array(name, head, reader, options),
         Format::Sql => sql::open(name, head, reader, options),
         Format::Xml => xml::open(name, head, reader, options),
+        // Read from a file only, sheet by sheet (`InputPath::Sheet`): never detected in a stream.
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            let what = "a spreadsheet read as a stream (give its path: each sheet is read as an input)";
+            return Err(InputError::Unsupported { input: name, what, unread: true });
+        }
     }?;
     dump.compression = compression;
     dump.bom = bom;

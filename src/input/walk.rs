@@ -36,15 +36,13 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
             continue;
         }
         if !path.is_dir() {
-            out.inputs.push(InputPath::File(path.clone()));
+            push_file(&mut out, path.clone());
             continue;
         }
         let mut walk = walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true).into_iter();
         while let Some(entry) = walk.next() {
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    out.inputs.push(InputPath::File(entry.into_path()))
-                }
+                Ok(entry) if entry.file_type().is_file() => push_file(&mut out, entry.into_path()),
                 Ok(entry) if entry.file_type().is_dir() && is_pg_directory(entry.path()) => {
                     // Its files are pieces of one archive (`toc.dat`, `NNNN.dat.gz` rows without
                     // their table): only `pg_restore` reads them whole.
@@ -78,6 +76,26 @@ fn is_pg_directory(dir: &Path) -> bool {
     let mut magic = [0u8; 5];
     std::fs::File::open(dir.join("toc.dat")).and_then(|mut f| f.read_exact(&mut magic)).is_ok()
         && magic == super::detect::PG_DUMP_MAGIC
+}
+
+/// A file to read: a spreadsheet gives one input per sheet (`book.xlsx!Sheet1`, SPEC §5), or is
+/// listed as skipped with why it could not be read; any other file is one input.
+fn push_file(out: &mut Expanded, path: PathBuf) {
+    let Some(format) = super::sheet::format_of(&path) else {
+        out.inputs.push(InputPath::File(path));
+        return;
+    };
+    match super::sheet::sheet_names(&path, format) {
+        Ok(sheets) if sheets.is_empty() => out.skipped.push(Skipped {
+            path: path.display().to_string(),
+            reason: "a spreadsheet without sheets".to_string(),
+            error: false,
+        }),
+        Ok(sheets) => {
+            out.inputs.extend(sheets.into_iter().map(|sheet| InputPath::Sheet { book: path.clone(), sheet }))
+        }
+        Err(reason) => out.skipped.push(Skipped { path: path.display().to_string(), reason, error: true }),
+    }
 }
 
 /// A directory entry the walk could not follow or read: an error of the run.
@@ -119,6 +137,7 @@ mod tests {
             .map(|i| match i {
                 InputPath::File(p) => p.strip_prefix(root).unwrap().display().to_string(),
                 InputPath::Stdin => "-".into(),
+                InputPath::Sheet { sheet, .. } => sheet.clone(),
             })
             .collect()
     }

@@ -94,7 +94,7 @@ pub fn inspect(
             Ok(())
         },
     )?;
-    let csv = matches!(dump.format, input::Format::Csv | input::Format::Tsv);
+    let csv = dump.format.has_header_row();
     // An escaped TSV whose first row is data was read without a header: its columns have no name.
     let header = !options.input.no_header
         && (dump.columns.is_empty() || dump.columns.iter().any(|c| c.name.is_some()));

@@ -516,6 +516,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_list_prefixes_take_the_header_synonyms() {
+        let w = load_text(
+            "HP: 0812-3456-7890\nktp:3201014107900001\nSurel: Budi@Example.com\nwa: 0813 1111 2222\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281234567890"), ["L1"]);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["L2"]);
+        assert_eq!(labels_for(&w, Kind::Email, "budi@example.com"), ["L3"]);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281311112222"), ["L4"]);
+        let err = load_text("tgl_lahir: 01-01-1990\n", false).err().unwrap().to_string();
+        assert!(err.contains(":1: a birth date can only be watched with a name"), "{err}");
+    }
+
+    #[test]
     fn csv_of_people_with_label_column_and_several_phones() {
         let w = load_text(
             "id;NIK;Nama Lengkap;Tgl Lahir;No HP;Email\nP-1;3201014107900001;Siti Nurhaliza;01-07-1990;0812-3456-7890 / 0813 1111 2222;\n;;Budi;;;budi@example.com\n",

@@ -119,6 +119,9 @@ pub struct ScanStats {
     pub bad_records: u64,
     pub exposed_pairs: u64,
     pub possible_pairs: u64,
+    /// Name-only pairs not reported because the record's birth date or NIK contradicts the
+    /// entry's (SPEC §6 1.1).
+    pub contradicted_name_matches: u64,
     /// Exposed pairs per matched kind, indexed by [`crate::kind::Kind::index`].
     pub by_kind: [u64; KIND_COUNT],
     pub invalid_values: InvalidCounts,
@@ -222,6 +225,8 @@ struct TaskResult {
     values: ValueCounts,
     outcomes: Vec<Outcome>,
     invalid: InvalidCounts,
+    /// Name-only pairs left out because the record contradicts the entry (SPEC §6 1.1).
+    contradicted: u64,
 }
 
 /// Buffers one worker thread reuses across records.
@@ -480,6 +485,7 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 matcher.finish_task(pairing, |record, line, pairs| {
                     result.outcomes.push(Outcome::Pairs { record, line, pairs });
                 });
+                result.contradicted += pairing.contradicted();
             }
         }
         if bad > 0 && result.outcomes.len() > bad {
@@ -547,6 +553,7 @@ impl<'w> Emitter<'w> {
     ) -> Result<(), ScanError> {
         for result in results {
             self.stats.records += result.records;
+            self.stats.contradicted_name_matches += result.contradicted;
             if let Some(i) = self.stats.inputs.last_mut() {
                 i.records += result.records;
                 i.decoded_records += result.decoded;

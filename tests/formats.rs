@@ -32,7 +32,7 @@ fn expected() -> Vec<Pair> {
         (2, "W5", "exposed", "email"),
         (4, "W3", "possible", "name"),
         (4, "W7", "exposed", "phone"),
-        (5, "W4", "exposed", "name_dob+name"),
+        (5, "W4", "exposed", "name_dob"),
     ]
     .map(|(r, w, c, m)| (r, w.to_string(), c.to_string(), m.to_string()))
     .to_vec()

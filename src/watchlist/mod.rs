@@ -18,7 +18,7 @@ pub use index::EntryId;
 
 use crate::hash::{Digest, Hasher};
 use crate::input::sniff;
-use crate::kind::Kind;
+use crate::kind::{Kind, KindSet};
 use crate::normalize::{self, Invalid};
 use crate::roles;
 use index::DigestIndex;
@@ -30,6 +30,9 @@ use std::path::{Path, PathBuf};
 pub struct WatchEntry {
     /// `L<line>` (plain list), `R<row>` or the label column (CSV).
     pub label: String,
+    /// The kinds of the entry's digests: a NIK (`nik`) and a birth date (`name_dob`, formed
+    /// for every name and date) are what a record can contradict (SPEC §6 1.1).
+    pub kinds: KindSet,
 }
 
 /// A value more watch entries than this hold is warned about at load: it is rarely a person's
@@ -275,12 +278,13 @@ impl Builder<'_> {
             let mut seen = std::collections::HashSet::new();
             digests.retain(|(_, d)| seen.insert(*d));
         }
+        let kinds = digests.iter().map(|(kind, _)| *kind).collect();
         let id = self.entries.len() as EntryId;
         self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
         if let Some(kept) = &mut self.kept {
             kept.push(HashedEntry { label: label.clone(), digests });
         }
-        self.entries.push(WatchEntry { label });
+        self.entries.push(WatchEntry { label, kinds });
     }
 
     /// Fails on a line that cannot be understood, or skips it under `--lenient`.

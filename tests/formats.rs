@@ -574,3 +574,15 @@ fn json_with_no_identity_array_is_read_again_for_its_first_array_of_objects() {
     assert!(stderr.contains("a stream cannot be read twice"), "{stderr}");
     assert!(!stderr.contains("3201014107900001"), "{stderr}");
 }
+
+#[test]
+fn json_patients_nested_in_a_first_array_of_hospitals_are_the_records() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "rs.json",
+        r#"{"rs":[{"nama":"RSUD Cibinong","pasien":[{"nik":"3201014107900001"},{"nik":"3174051203880003"}]}]}"#,
+    );
+    let (code, report, stderr) = scan_json_dump(&dump, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(report["summary"]["records"], 2, "each patient is a record, not the hospital");
+}

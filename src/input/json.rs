@@ -80,15 +80,20 @@ pub(super) fn open_array(
 /// is taken as the records (as before rules 1.1).
 const IDENTITY_LOOKAHEAD: usize = 1 << 20;
 
-/// Whether an object (an array's first element) carries identity fields (SPEC §5 1.1): a leaf
-/// whose last path segment is a NIK, phone or e-mail synonym or is named by a `--map`, or both a
-/// name and a birth-date synonym. Text that does not parse qualifies (the array is taken, and
-/// its bad elements are bad records as before).
+/// Bytes all those look-aheads of one document may scan together: arrays nested in the first
+/// elements of arrays (`{"a":[{"a":[{…`) are each looked at, and each look scans what follows;
+/// past this, the next array of objects is taken, so a hostile document costs linear time.
+const IDENTITY_SCAN_BUDGET: usize = 64 << 20;
+
+/// Whether an object (an array's first element) carries identity fields (SPEC §5 1.1): a key
+/// (through nested objects, not into arrays of objects: those are arrays of their own) that is a
+/// NIK, phone or e-mail synonym or is named by a `--map`, or both a name and a birth-date
+/// synonym. Text that does not parse qualifies (the array is taken, and its bad elements are bad
+/// records as before).
 fn carries_identity(element: &str, maps: &[ColumnMap]) -> bool {
     let Ok(object) = node::parse_object(element) else { return true };
     let (mut strong, mut name, mut dob) = (false, false, false);
-    let mut path = String::new();
-    node::for_each_leaf_of(&object, &mut path, &mut |path, _| {
+    for_each_key(&object, &mut String::new(), &mut |path| {
         let kind = mapped_kind(maps, path).or_else(|| roles::role_from_header(roles::last_segment(path)));
         match kind {
             Some(Kind::Nik | Kind::Phone | Kind::Email) => strong = true,
@@ -98,6 +103,28 @@ fn carries_identity(element: &str, maps: &[ColumnMap]) -> bool {
         }
     });
     strong || (name && dob)
+}
+
+/// Calls `f` with the dotted path of every key of `members` whose value is not an object or an
+/// array of objects, and of the keys of nested objects.
+fn for_each_key(
+    members: &[(std::borrow::Cow<'_, str>, node::Node<'_>)],
+    path: &mut String,
+    f: &mut dyn FnMut(&str),
+) {
+    for (key, value) in members {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        match value {
+            node::Node::Object(nested) => for_each_key(nested, path, f),
+            node::Node::Array(items) if items.iter().any(|i| matches!(i, node::Node::Object(_))) => {}
+            _ => f(path),
+        }
+        path.truncate(len);
+    }
 }
 
 /// Where the JSON value starting at `start` (a `{`) ends in `buf`: just after its closing `}`,
@@ -341,6 +368,8 @@ pub struct ArraySplitter {
     /// must be read again for its first array of objects.
     no_identity_array: bool,
     passed_over: bool,
+    /// Bytes scanned by the look-aheads so far (see [`IDENTITY_SCAN_BUDGET`]).
+    identity_scanned: usize,
 }
 
 /// What the structural scan stopped at.
@@ -405,6 +434,7 @@ impl ArraySplitter {
             identity: None,
             no_identity_array: false,
             passed_over: false,
+            identity_scanned: 0,
         }
     }
 
@@ -582,10 +612,15 @@ impl ArraySplitter {
     /// without the identity rule; with it, when that element carries identity fields. `None`
     /// until the element is whole in the buffer; one larger than [`IDENTITY_LOOKAHEAD`] is taken
     /// (it is looked for again from its start as more is read: the bound keeps that linear).
-    fn takes_array(&self) -> Option<bool> {
+    fn takes_array(&mut self) -> Option<bool> {
         let Some(maps) = &self.identity else { return Some(true) };
         let start = self.pos + self.buf[self.pos..].iter().position(|&b| b == b'{')?;
-        match value_end(&self.buf, start) {
+        if self.identity_scanned > IDENTITY_SCAN_BUDGET {
+            return Some(true);
+        }
+        let found = value_end(&self.buf[..self.buf.len().min(start + IDENTITY_LOOKAHEAD)], start);
+        self.identity_scanned += found.unwrap_or(self.buf.len()).min(start + IDENTITY_LOOKAHEAD) - start;
+        match found {
             Some(end) => Some(carries_identity(&String::from_utf8_lossy(&self.buf[start..end]), maps)),
             None if self.source.eof || self.buf.len() - start > IDENTITY_LOOKAHEAD => Some(true),
             None => None,

@@ -380,6 +380,9 @@ fn an_array_is_taken_for_its_first_objects_identity_fields() {
         assert_eq!(carries_identity(element, &maps), want, "{element}");
     }
     assert!(!carries_identity(r#"{"pasien":{"no_rm":"3201"}}"#, &maps));
+    // A nested array of objects is an array of its own, looked at next; one of scalars is a key's values.
+    assert!(!carries_identity(r#"{"rs":"RSUD","pasien":[{"nik":"3201"}]}"#, &maps));
+    assert!(carries_identity(r#"{"hp":["0812","0813"]}"#, &maps));
     assert_eq!(value_end(br#"x{"a":"}\"}",[1]}]"#, 1), Some(17));
     assert_eq!(value_end(br#"{"a":{"#, 0), None);
 }

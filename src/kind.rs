@@ -83,6 +83,15 @@ impl KindSet {
         self.0 |= kind.bit();
     }
 
+    pub fn remove(&mut self, kind: Kind) {
+        self.0 &= !kind.bit();
+    }
+
+    /// The set of `kind` alone.
+    pub fn only(kind: Kind) -> Self {
+        KindSet(kind.bit())
+    }
+
     pub fn contains(self, kind: Kind) -> bool {
         self.0 & kind.bit() != 0
     }

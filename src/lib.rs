@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod oom;
 pub mod output;
 pub mod progress;
+pub mod regions;
 pub mod report;
 pub mod roles;
 pub mod scan;

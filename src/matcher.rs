@@ -115,6 +115,8 @@ pub struct MatchScratch {
     /// Screening: values as found are not kept, and `finish_task` only names the records that
     /// match (see [`MatchScratch::screening`]).
     screening: bool,
+    /// Name-only pairs of the task that the record contradicts, not reported (SPEC §6 1.1).
+    contradicted: u64,
 }
 
 impl MatchScratch {
@@ -134,6 +136,12 @@ impl MatchScratch {
     /// Invalid values per kind of the records ended so far in this task.
     pub fn invalid(&self) -> &InvalidCounts {
         &self.invalid
+    }
+
+    /// Name-only pairs the last [`Matcher::finish_task`] left out because the record
+    /// contradicts the entry (see [`contradicts`]); a screening scratch counts none.
+    pub fn contradicted(&self) -> u64 {
+        self.contradicted
     }
 }
 
@@ -171,6 +179,7 @@ impl Matcher<'_> {
         s.early.clear();
         s.invalid = [0; KIND_COUNT];
         s.seen = [0; KIND_COUNT];
+        s.contradicted = 0;
     }
 
     /// Starts a record of the task.
@@ -286,16 +295,30 @@ impl Matcher<'_> {
                 .iter()
                 .find(|v| v.kind == Kind::Dob)
                 .map(|v| shown_value(s, v));
+            let mut contradicted = 0;
             let pairs = record_hits
                 .chunk_by(|a, b| a.entry == b.entry)
-                .map(|hits| Pair {
-                    entry: hits[0].entry,
-                    matched: hits.iter().map(|h| h.kind).collect(),
-                    values: shown_values(s, mark.values, hits),
-                    dob: dob.clone(),
-                    identity: identity.clone(),
+                .filter_map(|hits| {
+                    let mut matched: KindSet = hits.iter().map(|h| h.kind).collect();
+                    if matched.contains(Kind::NameDob) {
+                        // The name is part of `name_dob` (SPEC §6 1.1): listed and counted once.
+                        matched.remove(Kind::Name);
+                    }
+                    let entry = self.watchlist.entry(hits[0].entry);
+                    if matched == KindSet::only(Kind::Name) && contradicts(s, mark.values, entry.kinds) {
+                        contradicted += 1;
+                        return None;
+                    }
+                    Some(Pair {
+                        entry: hits[0].entry,
+                        matched,
+                        values: shown_values(s, mark.values, hits),
+                        dob: dob.clone(),
+                        identity: identity.clone(),
+                    })
                 })
                 .collect();
+            s.contradicted += contradicted;
             found(mark.record, mark.line, pairs);
         }
         hits.clear();
@@ -424,6 +447,21 @@ impl Matcher<'_> {
     }
 }
 
+/// Whether a record (its values are `record` in `s.values`) contradicts an entry holding
+/// `entry` kinds that it shares only a name with (SPEC §6 1.1): the record has a valid birth date
+/// and the entry has one, or the record has a structurally valid NIK and the entry has one. They
+/// share none, or the pair would have matched `name_dob` (the entry holds every name and date
+/// pair, and the record's name is one of its names) or `nik`. A person has one birth date and
+/// one NIK; a placeholder NIK (`0000…`) is not structurally valid and contradicts nothing.
+/// Runs only on name-only pairs, which are rare: the NIK check costs nothing per record.
+fn contradicts(s: &MatchScratch, record: (usize, usize), entry: KindSet) -> bool {
+    let values = &s.values[record.0..record.1];
+    let text = |v: &Value| &s.canonical[v.canonical.0..v.canonical.1];
+    (entry.contains(Kind::NameDob) && values.iter().any(|v| v.kind == Kind::Dob))
+        || (entry.contains(Kind::Nik)
+            && values.iter().any(|v| v.kind == Kind::Nik && normalize::is_structurally_valid_nik(text(v))))
+}
+
 /// For each shown kind, the value that matched this entry, else the record's first valid one.
 /// `record` is the range of the record's values in `s.values`.
 fn shown_values(s: &MatchScratch, record: (usize, usize), hits: &[Hit]) -> ShownValues {
@@ -487,7 +525,7 @@ mod tests {
                 (Kind::Email, "SITI@example.com"),
             ],
         );
-        assert_eq!(pairs, [("P1".to_string(), "nik+phone+email+name_dob+name".to_string())]);
+        assert_eq!(pairs, [("P1".to_string(), "nik+phone+email+name_dob".to_string())]);
     }
 
     #[test]
@@ -512,8 +550,62 @@ mod tests {
         let w = watchlist(PEOPLE);
         let (pairs, _) = run(&w, &[(Kind::Name, "BUDI SANTOSO"), (Kind::Dob, "1980-01-01")]);
         assert_eq!(pairs, [("P2".to_string(), "name".to_string())]);
-        let (pairs, _) = run(&w, &[(Kind::Name, "Siti Nurhaliza"), (Kind::Dob, "02-07-1990")]);
+        let (pairs, _) = run(&w, &[(Kind::Name, "Siti Nurhaliza"), (Kind::Phone, "0813-0000-1111")]);
         assert_eq!(pairs, [("P1".to_string(), "name".to_string())]);
+    }
+
+    /// The pairs and the contradicted name-only pairs of one record.
+    fn run_counting(w: &Watchlist, values: &[(Kind, &str)]) -> (Vec<String>, u64) {
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: w, hasher: &hasher };
+        let mut s = MatchScratch::default();
+        let pairs = m.match_fields(values.iter().copied(), &mut s, &mut [0; KIND_COUNT]);
+        let out =
+            pairs.iter().map(|p| format!("{}:{}", w.entry(p.entry).label, p.matched.joined("+"))).collect();
+        (out, s.contradicted())
+    }
+
+    /// A record, the pairs it must give and how many name-only pairs it must rule out.
+    type Case<'a> = (&'a [(Kind, &'a str)], &'a [&'a str], u64);
+
+    #[test]
+    fn a_name_only_match_contradicted_by_the_records_birth_date_or_nik_is_not_reported() {
+        // P1 has a NIK and a birth date; P2 (Budi) neither; P3 a placeholder NIK and no date.
+        let w = watchlist(&format!("{PEOPLE}P3,9999999999999999,Ani Yudhoyono,,,\n"));
+        let siti = (Kind::Name, "Siti Nurhaliza");
+        let table: [Case; 12] = [
+            // Another birth date: another person.
+            (&[siti, (Kind::Dob, "02-07-1990")], &[], 1),
+            // Another structurally valid NIK: another person.
+            (&[siti, (Kind::Nik, "3174051203880003")], &[], 1),
+            // A placeholder or structurally invalid NIK contradicts nothing.
+            (&[siti, (Kind::Nik, "0000000000000000")], &["P1:name"], 0),
+            (&[siti, (Kind::Nik, "3201019999990001")], &["P1:name"], 0),
+            // An invalid birth date is no birth date.
+            (&[siti, (Kind::Dob, "31-02-1990")], &["P1:name"], 0),
+            // Phones and e-mails never contradict: people have several.
+            (&[siti, (Kind::Phone, "0813-0000-1111"), (Kind::Email, "x@example.com")], &["P1:name"], 0),
+            // The same birth date is name_dob, exposed, listed without `name`.
+            (&[siti, (Kind::Dob, "1 Juli 1990")], &["P1:name_dob"], 0),
+            // One of two dates shared: not contradicted.
+            (&[siti, (Kind::Dob, "02-07-1990"), (Kind::Dob, "01-07-1990")], &["P1:name_dob"], 0),
+            // The entry has no date or NIK: nothing to contradict.
+            (&[(Kind::Name, "Budi Santoso"), (Kind::Dob, "02-07-1990")], &["P2:name"], 0),
+            (&[(Kind::Name, "Budi Santoso"), (Kind::Nik, "3174051203880003")], &["P2:name"], 0),
+            // The entry's NIK is a placeholder, the record's a real one: SPEC says the entry has a
+            // NIK, and a hashed list cannot tell a placeholder, so the rule is the same for both.
+            (&[(Kind::Name, "Ani Yudhoyono"), (Kind::Nik, "3174051203880003")], &[], 1),
+            // A strong match is never dropped, whatever else differs.
+            (&[siti, (Kind::Dob, "02-07-1990"), (Kind::Email, "siti@example.com")], &["P1:email+name"], 0),
+        ];
+        for (record, want, contradicted) in table {
+            let (pairs, n) = run_counting(&w, record);
+            assert_eq!(
+                (pairs.as_slice(), n),
+                (want.iter().map(|s| s.to_string()).collect::<Vec<_>>().as_slice(), contradicted),
+                "{record:?}"
+            );
+        }
     }
 
     #[test]
@@ -549,7 +641,7 @@ mod tests {
         let pairs =
             m.match_fields(fields.iter().copied(), &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
         assert_eq!(pairs.len(), 1);
-        assert_eq!(pairs[0].matched.joined("+"), "name_dob+name");
+        assert_eq!(pairs[0].matched.joined("+"), "name_dob");
         assert_eq!(pairs[0].values.0[3].as_ref().unwrap().canonical, "siti nurhaliza");
     }
 
@@ -592,7 +684,7 @@ mod tests {
             .collect();
         let pairs = m.match_fields(copies, &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
         assert_eq!(pairs.len(), 1);
-        assert_eq!(pairs[0].matched.joined("+"), "name_dob+name");
+        assert_eq!(pairs[0].matched.joined("+"), "name_dob");
     }
 
     #[test]

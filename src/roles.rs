@@ -47,7 +47,24 @@ const SYNONYMS: &[(Kind, &[&str])] = &[
         ],
     ),
     (Kind::Email, &["email", "surel", "alamatemail", "mail", "emailaddress"]),
-    (Kind::Dob, &["tgllahir", "tgllhr", "tanggallahir", "dob", "dateofbirth", "birthdate"]),
+    (
+        Kind::Dob,
+        &[
+            "tgllahir",
+            "tgllhr",
+            "tanggallahir",
+            "dob",
+            "dateofbirth",
+            "birthdate",
+            // 1.1: the *tempat, tanggal lahir* (place, date of birth) column of Indonesian forms;
+            // its value is read by the dob rule, which skips the place.
+            "ttl",
+            "tempattanggallahir",
+            "tempattgllahir",
+            "tmptgllahir",
+            "tempattgllhr",
+        ],
+    ),
 ];
 
 /// Family-card (Kartu Keluarga) headers: 16-digit numbers shaped like NIKs that never are one.
@@ -337,6 +354,12 @@ mod tests {
             ("tgl_lahir", Some(Kind::Dob)),
             ("TGLLHR", Some(Kind::Dob)),
             ("Date of Birth", Some(Kind::Dob)),
+            ("TTL", Some(Kind::Dob)),
+            ("Tempat, Tanggal Lahir", Some(Kind::Dob)),
+            ("tempat_tgl_lahir", Some(Kind::Dob)),
+            ("TMP_TGL_LAHIR", Some(Kind::Dob)),
+            ("Tempat Tgl Lhr", Some(Kind::Dob)),
+            ("tempat_lahir", None), // the place alone is not a date
             ("no_kk", None),
             ("nama_ibu", None),
             ("alamat", None),

@@ -138,6 +138,9 @@ pub struct ScanStats {
     pub bad_records: u64,
     pub exposed_pairs: u64,
     pub possible_pairs: u64,
+    /// Name-only pairs not reported because the record's birth date or NIK contradicts the
+    /// entry's (SPEC §6 1.1).
+    pub contradicted_name_matches: u64,
     /// Exposed pairs per matched kind, indexed by [`crate::kind::Kind::index`].
     pub by_kind: [u64; KIND_COUNT],
     pub invalid_values: InvalidCounts,
@@ -262,6 +265,8 @@ struct TaskResult {
     values: ValueCounts,
     outcomes: Vec<Outcome>,
     invalid: InvalidCounts,
+    /// Name-only pairs left out because the record contradicts the entry (SPEC §6 1.1).
+    contradicted: u64,
 }
 
 /// Buffers one worker thread reuses across records.
@@ -542,6 +547,7 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                         columns,
                     }));
                 });
+                result.contradicted += pairing.contradicted();
             }
         }
         if bad > 0 && result.outcomes.len() > bad {
@@ -694,6 +700,7 @@ impl<'w> Emitter<'w> {
     ) -> Result<(), ScanError> {
         for result in results {
             self.stats.records += result.records;
+            self.stats.contradicted_name_matches += result.contradicted;
             if let Some(i) = self.stats.inputs.last_mut() {
                 i.records += result.records;
                 i.decoded_records += result.decoded;

@@ -65,7 +65,7 @@ fn expected_people(header: bool, names: bool) -> Vec<Row> {
     ];
     if names {
         rows.push(row(4, line(4), "W3", "possible", "name"));
-        rows.push(row(5, line(5), "W4", "exposed", "name_dob+name"));
+        rows.push(row(5, line(5), "W4", "exposed", "name_dob"));
     }
     rows.sort();
     rows
@@ -296,10 +296,34 @@ fn semicolon_and_pipe_exports_with_commas_in_their_fields_are_split_by_their_hea
         rows.sort();
         assert_eq!(
             rows,
-            [row(51, 52, "P1", "exposed", "nik"), row(52, 53, "P2", "exposed", "name_dob+name")],
+            [row(51, 52, "P1", "exposed", "nik"), row(52, 53, "P2", "exposed", "name_dob")],
             "{name}"
         );
         let inspect = leakcheck().arg("inspect").arg(&dump).args(["--format", "json"]).output().unwrap();
         assert_eq!(json(&inspect.stdout)["inputs"][0]["delimiter"], d.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn a_tempat_tanggal_lahir_column_is_read_as_the_birth_date() {
+    // Rules 1.0 knew no TTL header: the column was sniffed, found no strong kind, and the
+    // person's name and birth date never formed `name_dob`.
+    let s = Scratch::new();
+    let watch = s.write("people.csv", people());
+    for header in ["TTL", "Tempat, Tanggal Lahir", "tempat_tgl_lahir", "TMP_TGL_LAHIR", "tempat tgl lhr"] {
+        let dump = s.write("dump.csv", format!("nama,\"{header}\",kota\nRina Wati,15-06-1992,Bandung\n"));
+        let out = leakcheck()
+            .arg("scan")
+            .arg(&dump)
+            .arg("--watch")
+            .arg(&watch)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{header}: {}", String::from_utf8_lossy(&out.stderr));
+        let rows = csv_rows(&out.stdout);
+        assert_eq!(rows.len(), 1, "{header}: {rows:?}");
+        assert_eq!((rows[0].watch.as_str(), rows[0].confidence.as_str()), ("W4", "exposed"), "{header}");
+        assert!(rows[0].matched.starts_with("name_dob"), "{header}: {rows:?}");
     }
 }

@@ -131,6 +131,44 @@ fn human_report_reads_well() {
     ] {
         assert!(text.contains(label), "missing {label}");
     }
-    assert!(text.contains("P-007") && text.contains("nik+phone+email+name_dob+name"));
+    assert!(text.contains("P-007") && text.contains("nik+phone+email+name_dob"));
     assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+}
+
+#[test]
+fn a_same_name_with_another_birth_date_is_not_a_possible_match() {
+    // Record 177 is "Hj. Siti Aminah" born on another day than P-006 (Siti Aminah, 1980-01-05):
+    // rules 1.0 reported it as possible; 1.1 counts it as contradicted, and keeps record 241
+    // (the same name with no birth date) as possible.
+    let report = json(&scan("watchlist.csv", "json").stdout);
+    assert_eq!(report["summary"]["contradicted_name_matches"], 1, "{}", report["summary"]);
+    assert_eq!(report["summary"]["possible_records"], 1);
+    let possible: Vec<u64> = report["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["confidence"] == "possible")
+        .map(|e| e["record"].as_u64().unwrap())
+        .collect();
+    assert_eq!(possible, [241]);
+    let text = String::from_utf8(scan("watchlist.csv", "human").stdout).unwrap();
+    assert!(text.contains("names ruled out          1 (same name, but another birth date or NIK"), "{text}");
+    // A plain list has no birth dates: nothing to contradict.
+    assert_eq!(json(&scan("watchlist.txt", "json").stdout)["summary"]["contradicted_name_matches"], 0);
+}
+
+#[test]
+fn matched_never_lists_name_beside_name_dob() {
+    let report = json(&scan("watchlist.csv", "json").stdout);
+    let mut name_dob = 0;
+    for e in report["exposures"].as_array().unwrap() {
+        let matched: Vec<&str> =
+            e["matched"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        if matched.contains(&"name_dob") {
+            name_dob += 1;
+            assert!(!matched.contains(&"name"), "{e}");
+        }
+    }
+    assert_eq!(report["summary"]["by_kind"]["name_dob"], name_dob);
+    assert_eq!(report["summary"]["by_kind"]["name"], 0);
 }

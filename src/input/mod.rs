@@ -350,6 +350,7 @@ impl Dump {
             splitter,
             extractor,
             warnings: Vec::new(),
+            read_again: false,
         }
     }
 }
@@ -371,6 +372,9 @@ pub struct Dump {
     pub extractor: Box<dyn Extractor>,
     /// Things planning noticed that the user should know (never an identifier).
     pub warnings: Vec<String>,
+    /// A JSON document none of whose arrays of objects carries identity fields: it must be read
+    /// again for its first array of objects (SPEC §5 1.1); this dump has no records.
+    pub read_again: bool,
 }
 
 /// Counts bytes read from an input, for the progress bar; for a regular file, an end before
@@ -422,8 +426,18 @@ pub fn open_dump(
         }
     };
     let counted: Box<dyn Read + Send> =
-        Box::new(CountingReader { inner: reader, counter: bytes_read, read: 0, expected });
-    open_reader(name, input.name_without_compression().as_deref(), counted, options)
+        Box::new(CountingReader { inner: reader, counter: bytes_read.clone(), read: 0, expected });
+    let file_name = input.name_without_compression();
+    let dump = open_reader_with(name.clone(), file_name.as_deref(), counted, options, false)?;
+    let InputPath::File(path) = input else { return Ok(dump) };
+    if !dump.read_again {
+        return Ok(dump);
+    }
+    // A file can be read twice: its first array of objects holds the records after all.
+    let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
+    let counted: Box<dyn Read + Send> =
+        Box::new(CountingReader { inner: Box::new(file), counter: bytes_read, read: 0, expected });
+    open_reader_with(name, file_name.as_deref(), counted, options, true)
 }
 
 /// Plans a dump read from `reader` (decompressed here), called `name` in messages; `file_name`
@@ -433,6 +447,18 @@ pub fn open_reader(
     file_name: Option<&str>,
     reader: Box<dyn Read + Send>,
     options: &InputOptions,
+) -> Result<Dump, InputError> {
+    open_reader_with(name, file_name, reader, options, false)
+}
+
+/// [`open_reader`]; with `any_json_array`, a JSON document's records are its first array of
+/// objects, whatever their fields (the second reading of SPEC §5's JSON rule).
+fn open_reader_with(
+    name: String,
+    file_name: Option<&str>,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+    any_json_array: bool,
 ) -> Result<Dump, InputError> {
     let read_error = |error| InputError::Read { input: name.clone(), error };
     let (compression, reader) = decompress::open(reader).map_err(read_error)?;
@@ -457,7 +483,7 @@ pub fn open_reader(
     let mut dump = match format {
         Format::Csv | Format::Tsv => csv::open(name, format, head, reader, options),
         Format::Ndjson => json::open_ndjson(name, head, reader, options),
-        Format::Json => json::open_array(name, head, reader, options),
+        Format::Json => json::open_array(name, head, reader, options, any_json_array),
         Format::Sql => sql::open(name, head, reader, options),
         Format::Xml => xml::open(name, head, reader, options),
         // Read from a file only, sheet by sheet (`InputPath::Sheet`): never detected in a stream.

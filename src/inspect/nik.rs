@@ -52,6 +52,10 @@ pub fn province_name(code: u8) -> Option<&'static str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NikFacts {
     pub province: u8,
+    /// Digits 1–4: province and regency (`3174`).
+    pub regency: u16,
+    /// Digits 5–6.
+    pub district: u8,
     pub female: bool,
     pub day: u8,
     pub month: u8,
@@ -68,7 +72,15 @@ pub fn facts(canonical: &str) -> Option<NikFacts> {
     }
     let pair = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let day = pair(6);
-    Some(NikFacts { province: pair(0), female: day > 40, day: day % 40, month: pair(8), year2: pair(10) })
+    Some(NikFacts {
+        province: pair(0),
+        regency: u16::from(pair(0)) * 100 + u16::from(pair(2)),
+        district: pair(4),
+        female: day > 40,
+        day: day % 40,
+        month: pair(8),
+        year2: pair(10),
+    })
 }
 
 /// The birth decade of a two-digit year, read as the latest year not after `this_year`
@@ -98,7 +110,10 @@ mod tests {
     #[test]
     fn a_nik_encodes_province_sex_and_birth_date() {
         let f = facts("3201014107900001").unwrap();
-        assert_eq!(f, NikFacts { province: 32, female: true, day: 1, month: 7, year2: 90 });
+        assert_eq!(
+            f,
+            NikFacts { province: 32, regency: 3201, district: 1, female: true, day: 1, month: 7, year2: 90 }
+        );
         assert_eq!(province_name(f.province), Some("Jawa Barat"));
         let m = facts("3174051203880003").unwrap();
         assert!(!m.female);

@@ -15,7 +15,11 @@
 //!     when it must be; `--map KIND=… (…)`, not to be pasted, when the name is masked or cut).
 //!     CSV columns are listed in their order, always-empty ones too.
 //!   - `nik`: over the values of NIK columns — `values` (16 digits), `structurally_valid`,
-//!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `male`, `female`,
+//!     `structurally_invalid_share`, `by_province[]` (`code`, `name`, `count`), `known_district`
+//!     (structurally valid NIKs whose first six digits are a district of the embedded Kemendagri
+//!     list, SPEC §2 1.1), `known_district_share` (of the structurally valid), `top_regencies[]`
+//!     (`code`, `name`, `count`: the 10 regencies with the most of those), `regions_source`
+//!     (the list's packages and versions), `male`, `female`,
 //!     `by_birth_decade` (`"1990s": n`), `dob_checked` (records with a valid NIK and birth date),
 //!     `dob_disagrees_share`;
 //!   - `warnings[]`: what the human report shows as `warning:` lines (a first row that looks like
@@ -89,11 +93,37 @@ struct NikJson {
     structurally_valid: u64,
     structurally_invalid_share: f64,
     by_province: Vec<ProvinceJson>,
+    known_district: u64,
+    known_district_share: f64,
+    top_regencies: Vec<RegencyJson>,
+    regions_source: &'static str,
     male: u64,
     female: u64,
     by_birth_decade: BTreeMap<String, u64>,
     dob_checked: u64,
     dob_disagrees_share: f64,
+}
+
+#[derive(Serialize)]
+struct RegencyJson {
+    code: String,
+    name: &'static str,
+    count: u64,
+}
+
+/// Regencies named in `inspect`'s output, the most NIKs first.
+const TOP_REGENCIES: usize = 10;
+
+/// The regencies with the most known-district NIKs (ties by code), with their names.
+fn top_regencies(n: &super::tally::NikTally) -> Vec<(u16, &'static str, u64)> {
+    let mut top: Vec<(u16, u64)> = n.by_regency.iter().map(|(c, n)| (*c, *n)).collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.into_iter()
+        .take(TOP_REGENCIES)
+        .map(|(code, count)| {
+            (code, crate::regions::regency_name(&format!("{code:04}")).unwrap_or("?"), count)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -517,6 +547,13 @@ fn to_json<'a>(i: &'a Inspection, reveal: bool) -> InputJson<'a> {
                     count,
                 })
                 .collect(),
+            known_district: n.known_district,
+            known_district_share: share(n.known_district, n.structurally_valid),
+            top_regencies: top_regencies(n)
+                .into_iter()
+                .map(|(code, name, count)| RegencyJson { code: format!("{code:04}"), name, count })
+                .collect(),
+            regions_source: crate::regions::SOURCE,
             male: n.male,
             female: n.female,
             by_birth_decade: by_decade,
@@ -694,6 +731,21 @@ fn human_input(out: &mut dyn Write, i: &Inspection, reveal: bool) -> io::Result<
             .map(|(code, count)| format!("{code} {} {count}", nik::province_name(*code).unwrap_or("?")))
             .collect();
         writeln!(out, "    province: {}", provinces.join(" · "))?;
+        if n.structurally_valid > 0 {
+            writeln!(
+                out,
+                "    known district: {} of {} structurally valid ({}; {})",
+                n.known_district,
+                n.structurally_valid,
+                percent(n.known_district, n.structurally_valid),
+                crate::regions::SOURCE
+            )?;
+        }
+        let regencies: Vec<String> =
+            top_regencies(n).iter().map(|(_, name, count)| format!("{name} {count}")).collect();
+        if !regencies.is_empty() {
+            writeln!(out, "    regency: {}", regencies.join(" · "))?;
+        }
         writeln!(out, "    sex: {} male, {} female", n.male, n.female)?;
         let mut decades: BTreeMap<i32, u64> = BTreeMap::new();
         for (year2, count) in n.by_year2.iter() {

@@ -96,6 +96,10 @@ pub struct NikTally {
     pub female: u64,
     pub male: u64,
     pub by_year2: ByCode,
+    /// Structurally valid NIKs whose district (digits 1–6) is a known region (SPEC §2 1.1).
+    pub known_district: u64,
+    /// Those, per regency code (`PPKK`): at most the table's 540 regencies.
+    pub by_regency: BTreeMap<u16, u64>,
     /// Records with both a structurally valid NIK and a valid date of birth.
     pub with_dob: u64,
     pub dob_disagrees: u64,
@@ -174,6 +178,10 @@ impl Tally {
             if let Some(f) = facts {
                 self.nik.structurally_valid += 1;
                 self.nik.by_province.add(f.province, 1);
+                if crate::regions::is_known(f.regency, f.district) {
+                    self.nik.known_district += 1;
+                    *self.nik.by_regency.entry(f.regency).or_default() += 1;
+                }
                 if f.female {
                     self.nik.female += 1;
                 } else {
@@ -339,6 +347,10 @@ impl Tally {
         a.female += b.female;
         a.male += b.male;
         a.with_dob += b.with_dob;
+        a.known_district += b.known_district;
+        for (k, v) in b.by_regency {
+            *a.by_regency.entry(k).or_default() += v;
+        }
         a.dob_disagrees += b.dob_disagrees;
         for (k, v) in b.by_province.iter() {
             a.by_province.add(k, v);

@@ -121,6 +121,10 @@ impl<'w> HumanReporter<'w> {
             ("invalid values", kinds(&s.invalid_values, &Kind::FIELDS)),
             ("bad records", s.bad_records.to_string()),
         ];
+        if s.contradicted_name_matches > 0 {
+            let why = "same name, but another birth date or NIK: not reported";
+            rows.insert(4, ("names ruled out", format!("{} ({why})", s.contradicted_name_matches)));
+        }
         if self.options.run.baseline {
             rows.push((
                 "new since the baseline",

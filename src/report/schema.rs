@@ -19,7 +19,9 @@
 //!   simply not a dump). An input read in part is also in `inputs[]`, with `complete` false.
 //! - `warnings[]` (1.1): the run's warnings as on stderr, sanitized, without the
 //!   `leakcheck: warning: ` prefix; at most 1,000, then one saying how many more there were.
-//! - `summary`: the counts of SPEC §7, `watchlist_skipped` (lines skipped by `--lenient`),
+//! - `summary`: the counts of SPEC §7, `contradicted_name_matches` (1.1: name-only pairs not
+//!   reported because the record's birth date or NIK contradicts the entry's, SPEC §6),
+//!   `watchlist_skipped` (lines skipped by `--lenient`),
 //!   `skipped_files` (inputs that are not dumps) and `complete` (false when the scan stopped on an
 //!   error, could not read an input, or read no record at all: the counts are not a result to
 //!   trust, and the run exits 2).
@@ -213,6 +215,7 @@ pub struct JsonSummary {
     pub baseline_exposures: u64,
     pub by_kind: ByKind,
     pub invalid_values: InvalidValues,
+    pub contradicted_name_matches: u64,
     pub watchlist_skipped: usize,
     pub skipped_files: u64,
     pub elapsed_ms: u64,
@@ -246,6 +249,7 @@ impl JsonSummary {
                 name: bad(Kind::Name),
                 dob: bad(Kind::Dob),
             },
+            contradicted_name_matches: s.contradicted_name_matches,
             watchlist_skipped: options.watch_skipped,
             skipped_files: s.skipped_files,
             elapsed_ms: s.elapsed_ms,

@@ -41,6 +41,7 @@ fn stats() -> ScanStats {
         bad_records: 1,
         exposed_pairs: 1,
         possible_pairs: 1,
+        contradicted_name_matches: 3,
         watch_entries: 12,
         watch_entries_exposed: 1,
         watch_entries_specific: 1,

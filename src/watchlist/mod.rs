@@ -18,7 +18,7 @@ pub use index::EntryId;
 
 use crate::hash::{Digest, Hasher};
 use crate::input::sniff;
-use crate::kind::Kind;
+use crate::kind::{Kind, KindSet};
 use crate::normalize::{self, Invalid};
 use crate::roles;
 use index::DigestIndex;
@@ -33,6 +33,9 @@ pub struct WatchEntry {
     pub label: String,
     /// Bytes of `label` that are the list's prefix (`ward3:`), 0 with one list.
     pub prefix_len: usize,
+    /// The kinds of the entry's digests: a NIK (`nik`) and a birth date (`name_dob`, formed
+    /// for every name and date) are what a record can contradict (SPEC §6 1.1).
+    pub kinds: KindSet,
 }
 
 impl WatchEntry {
@@ -304,12 +307,13 @@ impl Builder<'_> {
             let mut seen = std::collections::HashSet::new();
             digests.retain(|(_, d)| seen.insert(*d));
         }
+        let kinds = digests.iter().map(|(kind, _)| *kind).collect();
         let id = self.entries.len() as EntryId;
         self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
         if let Some(kept) = &mut self.kept {
             kept.push(HashedEntry { label: label.clone(), digests });
         }
-        self.entries.push(WatchEntry { label, prefix_len: self.label_prefix.len() });
+        self.entries.push(WatchEntry { label, prefix_len: self.label_prefix.len(), kinds });
     }
 
     /// Fails on a line that cannot be understood, or skips it under `--lenient`.
@@ -552,6 +556,21 @@ mod tests {
         assert_eq!(labels_for(&w, Kind::Name, "siti nurhaliza"), ["L6"]);
         assert_eq!(labels_for(&w, Kind::Phone, "+6281311112222"), ["L7"]);
         assert_eq!(labels_for(&w, Kind::Name, "ani yudhoyono"), ["L8"]);
+    }
+
+    #[test]
+    fn plain_list_prefixes_take_the_header_synonyms() {
+        let w = load_text(
+            "HP: 0812-3456-7890\nktp:3201014107900001\nSurel: Budi@Example.com\nwa: 0813 1111 2222\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281234567890"), ["L1"]);
+        assert_eq!(labels_for(&w, Kind::Nik, "3201014107900001"), ["L2"]);
+        assert_eq!(labels_for(&w, Kind::Email, "budi@example.com"), ["L3"]);
+        assert_eq!(labels_for(&w, Kind::Phone, "+6281311112222"), ["L4"]);
+        let err = load_text("tgl_lahir: 01-01-1990\n", false).err().unwrap().to_string();
+        assert!(err.contains(":1: a birth date can only be watched with a name"), "{err}");
     }
 
     #[test]

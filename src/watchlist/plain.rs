@@ -3,6 +3,7 @@
 use super::{Builder, Person, WatchlistError};
 use crate::kind::Kind;
 use crate::normalize;
+use crate::roles;
 
 /// Prefixes that force a line's kind (SPEC §4).
 const PREFIXES: [Kind; 4] = [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name];
@@ -46,11 +47,21 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
     Ok(())
 }
 
-/// `nik:…`, `phone:…`, `email:…`, `name:…` (prefix in any case).
+/// `nik:…`, `phone:…`, `email:…`, `name:…`, or (1.1) a header synonym of SPEC §5 as the
+/// prefix (`hp:`, `KTP:`, `No. Telp:`, `surel:`, `nama:`), in any case.
 fn forced_kind(line: &str) -> Option<(Kind, &str)> {
     let (prefix, value) = line.split_once(':')?;
-    let kind = Kind::parse(prefix).filter(|k| PREFIXES.contains(k))?;
+    let kind = Kind::parse(prefix).or_else(|| prefix_synonym(prefix)).filter(|k| PREFIXES.contains(k))?;
     Some((kind, value.trim()))
+}
+
+/// The kind a prefix names by its SPEC §5 header synonyms, or `wa` (WhatsApp), which SPEC §4
+/// names as a prefix although no column is called that alone.
+fn prefix_synonym(prefix: &str) -> Option<Kind> {
+    if roles::header_key(prefix) == "wa" {
+        return Some(Kind::Phone);
+    }
+    roles::role_from_header(prefix)
 }
 
 /// A `word:` prefix that is not one of the four kinds (`nik :`, `dob:`, `emial:`): an error
@@ -62,9 +73,12 @@ fn unknown_prefix(line: &str) -> Option<String> {
     if !is_word || forced_kind(line).is_some() || prefix.eq_ignore_ascii_case("mailto") {
         return None;
     }
-    Some(match prefix.to_ascii_lowercase().as_str() {
-        "dob" | "name_dob" => "a birth date can only be watched with a name: use a CSV of people".to_string(),
-        _ => "unknown prefix; use nik:, phone:, email: or name:".to_string(),
+    let birth_date = prefix.eq_ignore_ascii_case("name_dob") || prefix_synonym(prefix) == Some(Kind::Dob);
+    Some(if birth_date {
+        "a birth date can only be watched with a name: use a CSV of people".to_string()
+    } else {
+        "unknown prefix; use nik:, phone:, email: or name: (or a column name such as ktp:, hp:, surel:)"
+            .to_string()
     })
 }
 
@@ -158,5 +172,36 @@ mod tests {
         assert_eq!(forced_kind("NAME:Budi"), Some((Kind::Name, "Budi")));
         assert_eq!(forced_kind("dob:01-01-1990"), None);
         assert_eq!(forced_kind("mailto:budi@example.com"), None);
+    }
+
+    #[test]
+    fn header_synonyms_force_the_kind_in_any_case() {
+        let table = [
+            ("hp: 0812-3456-7890", Some(Kind::Phone)),
+            ("HP:0812-3456-7890", Some(Kind::Phone)),
+            ("telp: 021-555-1234", Some(Kind::Phone)),
+            ("No. Telp: 021-555-1234", Some(Kind::Phone)),
+            ("wa: 0812-3456-7890", Some(Kind::Phone)),
+            ("WA:0812-3456-7890", Some(Kind::Phone)),
+            ("whatsapp: 0812-3456-7890", Some(Kind::Phone)),
+            ("ktp: 3201014107900001", Some(Kind::Nik)),
+            ("No_KTP: 3201014107900001", Some(Kind::Nik)),
+            ("surel: budi@example.com", Some(Kind::Email)),
+            ("E-mail: budi@example.com", Some(Kind::Email)),
+            ("nama: Siti Nurhaliza", Some(Kind::Name)),
+            ("tgl_lahir: 01-01-1990", None),
+            ("ttl: Jakarta, 17-08-1945", None),
+            ("kk: 3201014107900001", None),
+            ("budi: santoso", None),
+        ];
+        for (line, want) in table {
+            assert_eq!(forced_kind(line).map(|(k, _)| k), want, "{line}");
+        }
+        assert_eq!(forced_kind("Hp : 0812"), Some((Kind::Phone, "0812")));
+        for line in ["tgl_lahir: 01-01-1990", "TTL:Jakarta, 17-08-1945"] {
+            assert!(unknown_prefix(line).is_some_and(|r| r.contains("birth date")), "{line}");
+        }
+        assert!(unknown_prefix("kk: 3201014107900001").is_some_and(|r| r.contains("unknown prefix")));
+        assert!(unknown_prefix("hp: 0812").is_none());
     }
 }

@@ -360,3 +360,29 @@ fn a_stray_bracket_before_an_element_loses_only_that_element() {
         [(1, ok(r#"{"nik":"1"}"#)), (2, BAD), (3, ok(r#"{"nik":"3"}"#)), (4, ok(r#"{"nik":"4"}"#))]
     );
 }
+
+#[test]
+fn an_array_is_taken_for_its_first_objects_identity_fields() {
+    let maps = ["nik=pasien.no_ktp".parse::<ColumnMap>().unwrap()];
+    let table = [
+        (r#"{"nik":"1"}"#, true),
+        (r#"{"kontak":{"No HP":"0812"}}"#, true),
+        (r#"{"surel":"a@b.c"}"#, true),
+        (r#"{"nama":"Budi","ttl":"Jakarta, 1-1-1990"}"#, true),
+        (r#"{"nama":"Budi"}"#, false),
+        (r#"{"kode":"3174","nama_kota":"Jakarta"}"#, false),
+        (r#"{"tgl_lahir":"1990-01-01"}"#, false),
+        (r#"{"pasien":{"no_ktp":"3201"}}"#, true),
+        (r#"{"no_ktp":"3201"}"#, true),
+        (r#"{"broken"#, true),
+    ];
+    for (element, want) in table {
+        assert_eq!(carries_identity(element, &maps), want, "{element}");
+    }
+    assert!(!carries_identity(r#"{"pasien":{"no_rm":"3201"}}"#, &maps));
+    // A nested array of objects is an array of its own, looked at next; one of scalars is a key's values.
+    assert!(!carries_identity(r#"{"rs":"RSUD","pasien":[{"nik":"3201"}]}"#, &maps));
+    assert!(carries_identity(r#"{"hp":["0812","0813"]}"#, &maps));
+    assert_eq!(value_end(br#"x{"a":"}\"}",[1]}]"#, 1), Some(17));
+    assert_eq!(value_end(br#"{"a":{"#, 0), None);
+}

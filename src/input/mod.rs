@@ -93,12 +93,12 @@ impl InputPath {
         }
     }
 
-    /// The file name without a `.gz`/`.zst` suffix, for detection by extension.
+    /// The file name without a `.gz`/`.zst`/`.bz2` suffix, for detection by extension.
     pub fn name_without_compression(&self) -> Option<String> {
         let InputPath::File(p) = self else { return None };
         let name = p.file_name()?.to_string_lossy().into_owned();
         let lower = name.to_ascii_lowercase();
-        for suffix in [".gz", ".gzip", ".zst", ".zstd"] {
+        for suffix in [".gz", ".gzip", ".zst", ".zstd", ".bz2"] {
             if lower.ends_with(suffix) {
                 return Some(name[..name.len() - suffix.len()].to_string());
             }
@@ -543,6 +543,7 @@ mod tests {
         let name = |p: &str| InputPath::new(Path::new(p)).name_without_compression();
         assert_eq!(name("dir/dump.csv.gz").as_deref(), Some("dump.csv"));
         assert_eq!(name("dump.SQL.ZST").as_deref(), Some("dump.SQL"));
+        assert_eq!(name("dump.csv.bz2").as_deref(), Some("dump.csv"));
         assert_eq!(name("dump.json").as_deref(), Some("dump.json"));
         assert_eq!(name("-"), None);
         assert_eq!(InputPath::new(Path::new("-")), InputPath::Stdin);

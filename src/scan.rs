@@ -260,15 +260,21 @@ pub fn scan(
         }
         // An input that cannot be read to its end does not stop the others (a leaked directory
         // of hundreds of files with one cut short); it is listed, and the run ends in exit 2.
+        // An archive is walked like a directory: each member an input of its own.
         for input in &config.inputs {
-            match scan_input(input, config, &pool, &matcher, &mut state, sink) {
-                Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
-                    Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
-                    sink,
-                ),
-                Err(ScanError::Input(InputError::Read { input, error })) => state
-                    .skip(Skipped { path: input, reason: format!("read error: {error}"), error: true }, sink),
-                result => result?,
+            let mut walk = input::archive::Walk::new(input, &config.input, config.bytes_read.clone());
+            while let Some((name, opened)) = walk.next() {
+                match scan_input(name, opened, &pool, &matcher, &mut state, sink) {
+                    Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
+                        Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
+                        sink,
+                    ),
+                    Err(ScanError::Input(InputError::Read { input, error })) => state.skip(
+                        Skipped { path: input, reason: format!("read error: {error}"), error: true },
+                        sink,
+                    ),
+                    result => result?,
+                }
             }
         }
         Ok(())
@@ -279,21 +285,21 @@ pub fn scan(
     (stats, result)
 }
 
+/// Scans one input (a file, or a member of an archive) called `name`, as opened.
 fn scan_input(
-    input: &InputPath,
-    config: &ScanConfig,
+    name: String,
+    opened: Result<input::Dump, InputError>,
     pool: &rayon::ThreadPool,
     matcher: &Matcher<'_>,
     state: &mut Emitter,
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
-    let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
     if let Err(InputError::Unsupported { input, what, unread }) = opened {
         state.skip(Skipped { path: input, reason: what.to_string(), error: unread }, sink);
         return Ok(());
     }
     state.stats.inputs.push(InputStats {
-        path: input.display_name(),
+        path: name,
         format: None,
         compression: None,
         records: 0,

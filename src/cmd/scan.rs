@@ -58,6 +58,8 @@ pub struct ScanCommand {
     pub progress: bool,
     /// `--key-file`; without it the key comes from `LEAKCHECK_KEY`, if set.
     pub key_file: Option<PathBuf>,
+    /// `--password-file` (already read into `input`): a file of the run, which -o must not write.
+    pub password_file: Option<PathBuf>,
 }
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
@@ -225,7 +227,12 @@ fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
         InputPath::Stdin => Path::new("-"),
         InputPath::File(path) => path.as_path(),
     });
-    RunFiles::of(inputs.chain(cmd.watch.iter().map(PathBuf::as_path)).chain(cmd.key_file.as_deref()))
+    RunFiles::of(
+        inputs
+            .chain(cmd.watch.iter().map(PathBuf::as_path))
+            .chain(cmd.key_file.as_deref())
+            .chain(cmd.password_file.as_deref()),
+    )
 }
 
 /// Routes scan results to the reporter, and bad-record warnings to stderr.

@@ -297,3 +297,26 @@ fn a_word_document_is_named_and_skipped_not_walked() {
     assert_eq!(report["skipped"][0]["reason"], "a Word document");
     assert_eq!(report["skipped"][0]["error"], false);
 }
+
+#[test]
+fn a_tar_long_name_of_100_mib_is_an_error_not_100_mib_of_memory() {
+    // A GNU long-name header declaring 100 MiB: the tar crate would hold it in memory whole.
+    let s = Scratch::new();
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_path("././@LongLink").unwrap();
+    header.set_size(100 << 20);
+    header.set_mode(0o644);
+    header.set_cksum();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(header.as_bytes()).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..100 {
+        gz.write_all(&chunk).unwrap();
+    }
+    let path = s.write("long-name.tar.gz", gz.finish().unwrap());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2);
+    assert_eq!(skipped(&report), [(path.display().to_string(), true)]);
+    assert!(stderr.contains("over 8 MiB"), "{stderr}");
+}

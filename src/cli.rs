@@ -25,6 +25,7 @@ Examples:
   leakcheck scan dump.csv --watch patients.csv
   leakcheck scan dump.csv --watch ids.txt --format ndjson | jq 'select(.type==\"exposure\")'
   leakcheck scan leak-2021/ --watch ids.txt --format json -o report.json   # every file, .gz too
+  leakcheck scan leak.zip --watch ids.txt --password-file leak.pass       # members read in place
   mysqldump simrs pasien | leakcheck scan - --watch patients.csv
   leakcheck scan export.txt --no-header --map name=3 --map dob=4 --watch ids.txt";
 
@@ -143,10 +144,12 @@ pub struct HashArgs {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Dumps to scan: CSV/TSV, NDJSON, JSON, MySQL or PostgreSQL dumps, plain or .gz/.zst;
-    /// directories (all files under them, in sorted order); `-` for standard input. Files that
-    /// are not dumps (images, PDFs) are skipped with a warning; archives (.zip, .7z, .rar),
-    /// .bz2/.xz streams and SQLite files are not read yet and make the run exit 2.
+    /// Dumps to scan: CSV/TSV, NDJSON, JSON, MySQL or PostgreSQL dumps, plain or .gz/.zst/.bz2;
+    /// directories (all files under them, in sorted order); archives (.zip, .tar, .tar.gz/.tgz,
+    /// .tar.zst, .tar.bz2, .7z), read in place, each member an input named ARCHIVE!path (up to 4
+    /// archives deep); `-` for standard input. Files that are not dumps (images, PDFs) are
+    /// skipped with a warning; .rar archives, .xz streams and SQLite files are not read yet and
+    /// make the run exit 2.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -245,6 +248,34 @@ pub struct InputArgs {
     /// anything else as UTF-8 with Windows-1252 for the bytes that are not.
     #[arg(long, value_name = "LABEL", value_parser = crate::input::encoding::from_label)]
     pub encoding: Option<crate::input::encoding::Encoding>,
+
+    /// Read the password of encrypted .zip and .7z members from this file (its bytes, less one
+    /// trailing newline; never from the command line). Without it they are skipped, named, and
+    /// the run exits 2.
+    #[arg(long, value_name = "PATH", value_parser = parse_password_file)]
+    pub password_file: Option<PasswordFile>,
+}
+
+/// `--password-file`: where the password was read from (a file the run reads, which -o must
+/// not replace), and the password.
+#[derive(Clone, Debug)]
+pub struct PasswordFile {
+    pub path: PathBuf,
+    pub password: crate::input::archive::Password,
+}
+
+fn parse_password_file(path: &str) -> Result<PasswordFile, String> {
+    let bytes = zeroize::Zeroizing::new(
+        crate::key::read_capped(std::path::Path::new(path)).map_err(|e| e.to_string())?,
+    );
+    let password = crate::key::strip_newline(&bytes);
+    if password.is_empty() {
+        return Err("the file is empty: it must hold the archive's password".to_string());
+    }
+    Ok(PasswordFile {
+        path: PathBuf::from(path),
+        password: crate::input::archive::Password::new(password.to_vec()),
+    })
 }
 
 impl InputArgs {
@@ -268,6 +299,7 @@ impl InputArgs {
                 TsvDialectArg::Quoted => crate::input::escaped::Dialect::Quoted,
                 TsvDialectArg::Escaped => crate::input::escaped::Dialect::Escaped,
             }),
+            password: self.password_file.map(|f| f.password),
         }
     }
 }
@@ -402,6 +434,7 @@ impl ScanArgs {
             .map(usize::from)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
         cmd::scan::ScanCommand {
+            password_file: self.input.password_file.as_ref().map(|f| f.path.clone()),
             inputs: self.inputs,
             watch: self.watch,
             format: self.format.into(),

@@ -55,19 +55,19 @@ pub fn load_hasher(key_file: Option<&Path>) -> Result<(Hasher, Option<KeySource>
 /// Longest key file read: a key is bytes, not a file to stream (`--key-file /dev/zero`).
 const MAX_KEY_FILE: u64 = 1 << 20;
 
-fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?.take(MAX_KEY_FILE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_KEY_FILE {
         zeroize::Zeroize::zeroize(&mut bytes);
-        return Err(std::io::Error::other("larger than 1 MiB; a key file holds the key only"));
+        return Err(std::io::Error::other("larger than 1 MiB; the file must hold the key or password only"));
     }
     Ok(bytes)
 }
 
 /// The file's bytes less one trailing `\r\n` or `\n` (editors add one; SPEC §3).
-fn strip_newline(bytes: &[u8]) -> &[u8] {
+pub(crate) fn strip_newline(bytes: &[u8]) -> &[u8] {
     bytes.strip_suffix(b"\r\n").or_else(|| bytes.strip_suffix(b"\n")).unwrap_or(bytes)
 }
 

@@ -305,15 +305,26 @@ pub fn scan(
         }
         // An input that cannot be read to its end does not stop the others (a leaked directory
         // of hundreds of files with one cut short); it is listed, and the run ends in exit 2.
+        // An archive is walked like a directory: each member an input of its own.
         for input in &config.inputs {
-            match scan_input(input, config, &pool, &matcher, &mut state, sink) {
-                Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
-                    Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
-                    sink,
-                ),
-                Err(ScanError::Input(InputError::Read { input, error })) => state
-                    .skip(Skipped { path: input, reason: format!("read error: {error}"), error: true }, sink),
-                result => result?,
+            let mut walk = input::archive::Walk::new(input, &config.input, config.bytes_read.clone());
+            loop {
+                // Inputs are read one after the other: what the counter gains from here on is
+                // this input's (for an archive member, what its archive read meanwhile).
+                let bytes_before = config.bytes_read.load(Ordering::Relaxed);
+                let Some((name, opened)) = walk.next() else { break };
+                let bytes = (config.bytes_read.as_ref(), bytes_before);
+                match scan_input(name, opened, bytes, &pool, &matcher, &mut state, sink) {
+                    Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
+                        Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
+                        sink,
+                    ),
+                    Err(ScanError::Input(InputError::Read { input, error })) => state.skip(
+                        Skipped { path: input, reason: format!("read error: {error}"), error: true },
+                        sink,
+                    ),
+                    result => result?,
+                }
             }
         }
         Ok(())
@@ -324,24 +335,23 @@ pub fn scan(
     (stats, result)
 }
 
+/// Scans one input (a file, or a member of an archive) called `name`, as opened.
 fn scan_input(
-    input: &InputPath,
-    config: &ScanConfig,
+    name: String,
+    opened: Result<input::Dump, InputError>,
+    (bytes_read, bytes_before): (&AtomicU64, u64),
     pool: &rayon::ThreadPool,
     matcher: &Matcher<'_>,
     state: &mut Emitter,
     sink: &mut dyn ScanSink,
 ) -> Result<(), ScanError> {
-    // Inputs are read one after the other: what the counter gains meanwhile is this input's.
-    let bytes_before = config.bytes_read.load(Ordering::Relaxed);
-    let opened = input::open_dump(input, &config.input, config.bytes_read.clone());
     if let Err(InputError::Unsupported { input, what, unread }) = opened {
         state.skip(Skipped { path: input, reason: what.to_string(), error: unread }, sink);
         return Ok(());
     }
     state.columns.clear();
     state.stats.inputs.push(InputStats {
-        path: input.display_name(),
+        path: name,
         format: None,
         compression: None,
         records: 0,
@@ -376,7 +386,7 @@ fn scan_input(
         },
     );
     if let Some(last) = state.stats.inputs.last_mut() {
-        last.bytes = config.bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
+        last.bytes = bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
     }
     read?;
     if let Some(warning) = dump.splitter.late_warning() {

@@ -84,6 +84,34 @@ fn a_gzip_bomb_is_decompressed_as_a_stream() {
 }
 
 #[test]
+fn a_zip_bomb_member_is_streamed_in_bounded_memory() {
+    let (s, watch) = watch();
+    // 512 MiB of one byte in a deflated zip member: about half a megabyte on disk. The member is
+    // a dump like any other (its 512 MiB line a bad record), read as it is inflated.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    zip.start_file("bomb/pasien.csv", options).unwrap();
+    zip.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();
+    let chunk = vec![b'0'; 1 << 20];
+    for _ in 0..512 {
+        zip.write_all(&chunk).unwrap();
+    }
+    let bomb = zip.finish().unwrap().into_inner();
+    assert!(bomb.len() < 4 << 20);
+    let path = s.write("bomb.zip", bomb);
+    let path = path.to_str().unwrap();
+    let (code, out, rss) = run_measured(&["scan", path, "-w", &watch, "-f", "json"], |_| {});
+    let report = json(&out);
+    assert_eq!(code, 1);
+    assert_eq!(report["inputs"][0]["path"], format!("{path}!bomb/pasien.csv"));
+    assert_eq!(report["summary"]["bad_records"], 1, "the 512 MiB line");
+    assert!(rss < MAX_RSS_KIB, "peak RSS {rss} KiB");
+}
+
+#[test]
 fn json_nested_100000_deep_is_a_bad_record_not_a_stack_overflow() {
     let (_s, watch) = watch();
     let deep =

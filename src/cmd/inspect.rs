@@ -1,10 +1,11 @@
 //! `leakcheck inspect DUMP…`: show what leakcheck sees in each dump, and why.
 
 use crate::exit_codes::ExitCode;
-use crate::input::{InputOptions, InputPath, walk};
+use crate::input::{self, InputOptions, InputPath, walk};
 use crate::inspect::{self, InspectOptions, report};
 use crate::progress::Progress;
-use crate::scan;
+use crate::roles::ColumnMap;
+use crate::scan::{self, ScanError};
 use anyhow::{Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -49,8 +50,21 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
     let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
     let options = InspectOptions { input, sample: cmd.sample, bytes_read };
     let mut inspections = Vec::new();
-    for input in &inputs {
-        match inspect::inspect(input, &options, &pool, &mut |records| progress.update(records)) {
+    // An archive's members are inspected one by one, like the files of a directory.
+    let options = &options;
+    let opened = inputs.iter().flat_map(|input| {
+        let mut walk = input::archive::Walk::new(input, &options.input, options.bytes_read.clone());
+        std::iter::from_fn(move || {
+            // Each input is told which `--map` named none of its columns.
+            options.input.maps.iter().for_each(ColumnMap::forget_use);
+            walk.next()
+        })
+    });
+    for (_, dump) in opened {
+        let inspected = dump.map_err(ScanError::from).and_then(|dump| {
+            inspect::inspect_dump(dump, options, &pool, &mut |records| progress.update(records))
+        });
+        match inspected {
             Ok(inspection) => inspections.push(inspection),
             Err(e) => match inspect::is_skipped(&e) {
                 Some((name, what)) => {

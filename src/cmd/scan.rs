@@ -64,6 +64,8 @@ pub struct ScanCommand {
     pub baseline: Option<PathBuf>,
     /// `--as-of`: the day ages are taken on; the day the scan starts (UTC) when not given.
     pub as_of: Option<Date>,
+    /// `--password-file` (already read into `input`): a file of the run, which -o must not write.
+    pub password_file: Option<PathBuf>,
 }
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
@@ -282,7 +284,8 @@ fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
         inputs
             .chain(cmd.watch.iter().map(PathBuf::as_path))
             .chain(cmd.key_file.as_deref())
-            .chain(cmd.baseline.as_deref()),
+            .chain(cmd.baseline.as_deref())
+            .chain(cmd.password_file.as_deref()),
     )
 }
 

@@ -1,5 +1,6 @@
-//! Transparent decompression: gzip (every member) and zstd (every frame, skippable ones too),
-//! recognized by their magic bytes whatever the file is called, and streamed.
+//! Transparent decompression: gzip (every member), zstd (every frame, skippable ones too) and
+//! bzip2 (every stream, as `bzip2 -d` reads them; `.tar.bz2` needs it), recognized by their magic
+//! bytes whatever the file is called, and streamed.
 //!
 //! A stream that ends early or is corrupt is a read error, never a silent end of input: the
 //! decoders report it and the scan stops with the input marked incomplete (SPEC §8).
@@ -11,6 +12,14 @@ const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 /// The last three bytes of a zstd skippable frame's magic, 0x184D2A50..=0x184D2A5F little-endian
 /// (pzstd writes one first, holding its frame sizes); the first byte is 0x50..=0x5F.
 const ZSTD_SKIPPABLE_MAGIC: &[u8] = &[0x2a, 0x4d, 0x18];
+/// `BZh` and the block size `1`-`9`, then the magic of a first block (the digits of π) or of
+/// the end of an empty stream (those of √π): ten bytes, so that a CSV whose first header starts
+/// with `BZh` is not taken for one.
+const BZIP2_MAGIC: &[u8] = b"BZh";
+const BZIP2_BLOCK: &[u8] = &[0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+const BZIP2_END: &[u8] = &[0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+/// Bytes peeked at to tell the compression.
+const MAGIC_BYTES: usize = 10;
 
 /// The compression of a stream, from its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +27,7 @@ pub enum Compression {
     None,
     Gzip,
     Zstd,
+    Bzip2,
 }
 
 impl Compression {
@@ -26,6 +36,8 @@ impl Compression {
             Compression::Gzip
         } else if head.starts_with(ZSTD_MAGIC) || is_zstd_skippable(head) {
             Compression::Zstd
+        } else if is_bzip2(head) {
+            Compression::Bzip2
         } else {
             Compression::None
         }
@@ -37,6 +49,7 @@ impl Compression {
             Compression::None => None,
             Compression::Gzip => Some("gzip"),
             Compression::Zstd => Some("zstd"),
+            Compression::Bzip2 => Some("bzip2"),
         }
     }
 }
@@ -46,10 +59,17 @@ fn is_zstd_skippable(head: &[u8]) -> bool {
     head.first().is_some_and(|&b| b & 0xf0 == 0x50) && head.get(1..4) == Some(ZSTD_SKIPPABLE_MAGIC)
 }
 
+/// `BZh`, a block size and the magic of a block or of the end of the stream.
+fn is_bzip2(head: &[u8]) -> bool {
+    head.starts_with(BZIP2_MAGIC)
+        && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b))
+        && head.get(4..MAGIC_BYTES).is_some_and(|m| m == BZIP2_BLOCK || m == BZIP2_END)
+}
+
 /// Peeks at `reader`'s magic bytes and returns the decompressed stream (or the stream itself).
 pub fn open(mut reader: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn Read + Send>)> {
-    let mut magic = Vec::with_capacity(ZSTD_MAGIC.len());
-    (&mut reader).take(ZSTD_MAGIC.len() as u64).read_to_end(&mut magic)?;
+    let mut magic = Vec::with_capacity(MAGIC_BYTES);
+    (&mut reader).take(MAGIC_BYTES as u64).read_to_end(&mut magic)?;
     let compression = Compression::detect(&magic);
     let whole: Box<dyn Read + Send> = Box::new(Cursor::new(magic).chain(reader));
     let stream: Box<dyn Read + Send> = match compression {
@@ -58,6 +78,9 @@ pub fn open(mut reader: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dy
             Box::new(Truncation(GzipMembers::new(BufReader::with_capacity(256 << 10, whole))))
         }
         Compression::Zstd => Box::new(Truncation(zstd::stream::read::Decoder::new(whole)?)),
+        Compression::Bzip2 => Box::new(Truncation(bzip2::bufread::MultiBzDecoder::new(
+            BufReader::with_capacity(256 << 10, whole),
+        ))),
     };
     Ok((compression, stream))
 }
@@ -223,6 +246,28 @@ mod tests {
         assert_eq!(Compression::detect(&[0x60, 0x2a, 0x4d, 0x18]), Compression::None);
         assert_eq!(Compression::detect(&[0x50, 0x2a, 0x4d, 0x19]), Compression::None);
         assert_eq!(Compression::detect(&[0x50, 0x2a, 0x4d]), Compression::None);
+    }
+
+    fn bzip2(data: &[u8]) -> Vec<u8> {
+        let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn every_bzip2_stream_is_read_and_a_csv_starting_with_bzh_is_not_one() {
+        let mut bytes = bzip2(b"one\n");
+        bytes.extend(bzip2(b""));
+        bytes.extend(bzip2(b"two\n"));
+        let (c, out) = read_all(bytes);
+        assert_eq!(c, Compression::Bzip2);
+        assert_eq!(out.unwrap(), b"one\ntwo\n");
+        let (c, out) = read_all(b"BZh9,nik\n1,2\n".to_vec());
+        assert_eq!(c, Compression::None);
+        assert_eq!(out.unwrap(), b"BZh9,nik\n1,2\n");
+        let whole = bzip2(&[b'x'; 300_000]);
+        let (_, out) = read_all(whole[..whole.len() / 2].to_vec());
+        assert!(out.unwrap_err().to_string().contains("truncated"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! one record's bytes into its identity values. Nothing here knows about
 //! threads, hashing or reports.
 
+pub mod archive;
 mod buffer;
 pub mod csv;
 pub mod decompress;
@@ -90,6 +91,8 @@ pub struct InputOptions {
     pub encoding: Option<encoding::Encoding>,
     /// The dialect of tab-separated inputs (`--tsv-dialect`); detected from content when `None`.
     pub tsv_dialect: Option<escaped::Dialect>,
+    /// Password of encrypted archive members (`--password-file`); without it they are skipped.
+    pub password: Option<archive::Password>,
 }
 
 /// Where a dump comes from: a path, or standard input (`-`).
@@ -121,14 +124,7 @@ impl InputPath {
     /// The file name without a `.gz`/`.zst` suffix, for detection by extension.
     pub fn name_without_compression(&self) -> Option<String> {
         let InputPath::File(p) = self else { return None };
-        let name = p.file_name()?.to_string_lossy().into_owned();
-        let lower = name.to_ascii_lowercase();
-        for suffix in [".gz", ".gzip", ".zst", ".zstd"] {
-            if lower.ends_with(suffix) {
-                return Some(name[..name.len() - suffix.len()].to_string());
-            }
-        }
-        Some(name)
+        Some(without_compression(&p.file_name()?.to_string_lossy()).to_string())
     }
 
     /// Size in bytes when known (for the progress bar).
@@ -139,6 +135,15 @@ impl InputPath {
             InputPath::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
         }
     }
+}
+
+/// A file name without a `.gz`/`.zst`/`.bz2` suffix, for detection by extension.
+pub fn without_compression(name: &str) -> &str {
+    let lower = name.to_ascii_lowercase();
+    [".gz", ".gzip", ".zst", ".zstd", ".bz2"]
+        .iter()
+        .find(|suffix| lower.ends_with(*suffix))
+        .map_or(name, |suffix| &name[..name.len() - suffix.len()])
 }
 
 /// Why an input could not be read. Messages name the input, never a value from it.
@@ -380,11 +385,17 @@ pub struct Dump {
 /// Counts bytes read from an input, for the progress bar; for a regular file, an end before
 /// the size it had when opened is an error (the file was truncated or replaced mid-scan), so
 /// the scan is marked incomplete instead of silently missing the rest.
-struct CountingReader<R> {
+pub(crate) struct CountingReader<R> {
     inner: R,
     counter: Arc<AtomicU64>,
     read: u64,
     expected: Option<u64>,
+}
+
+impl<R> CountingReader<R> {
+    pub(crate) fn new(inner: R, counter: Arc<AtomicU64>, expected: Option<u64>) -> Self {
+        CountingReader { inner, counter, read: 0, expected }
+    }
 }
 
 impl<R: Read> Read for CountingReader<R> {
@@ -453,15 +464,30 @@ pub fn open_reader(
 
 /// [`open_reader`]; with `any_json_array`, a JSON document's records are its first array of
 /// objects, whatever their fields (the second reading of SPEC §5's JSON rule).
-fn open_reader_with(
+pub(crate) fn open_reader_with(
     name: String,
     file_name: Option<&str>,
     reader: Box<dyn Read + Send>,
     options: &InputOptions,
     any_json_array: bool,
 ) -> Result<Dump, InputError> {
-    let read_error = |error| InputError::Read { input: name.clone(), error };
-    let (compression, reader) = decompress::open(reader).map_err(read_error)?;
+    let (compression, reader) = match decompress::open(reader) {
+        Ok(opened) => opened,
+        Err(error) => return Err(InputError::Read { input: name, error }),
+    };
+    open_decompressed(name, file_name, compression, reader, options, any_json_array)
+}
+
+/// Plans a dump read from `reader`, already decompressed (`compression` says from what); with
+/// `any_json_array` as [`open_reader_with`].
+pub(crate) fn open_decompressed(
+    name: String,
+    file_name: Option<&str>,
+    compression: decompress::Compression,
+    reader: Box<dyn Read + Send>,
+    options: &InputOptions,
+    any_json_array: bool,
+) -> Result<Dump, InputError> {
     let reader = match encoding::open(reader, options.encoding) {
         Ok(reader) => reader,
         Err(what) => return Err(InputError::Unsupported { input: name, what, unread: true }),
@@ -623,6 +649,7 @@ mod tests {
         let name = |p: &str| InputPath::new(Path::new(p)).name_without_compression();
         assert_eq!(name("dir/dump.csv.gz").as_deref(), Some("dump.csv"));
         assert_eq!(name("dump.SQL.ZST").as_deref(), Some("dump.SQL"));
+        assert_eq!(name("dump.csv.bz2").as_deref(), Some("dump.csv"));
         assert_eq!(name("dump.json").as_deref(), Some("dump.json"));
         assert_eq!(name("-"), None);
         assert_eq!(InputPath::new(Path::new("-")), InputPath::Stdin);

@@ -69,7 +69,18 @@ pub fn inspect(
 ) -> Result<Inspection, ScanError> {
     // Each input is told which `--map` named none of its columns.
     options.input.maps.iter().for_each(ColumnMap::forget_use);
-    let mut dump = input::open_dump(input, &options.input, options.bytes_read.clone())?;
+    let dump = input::open_dump(input, &options.input, options.bytes_read.clone())?;
+    inspect_dump(dump, options, pool, progress)
+}
+
+/// Inspects an input already opened (a member of an archive); the `--map` uses must have been
+/// forgotten before it was.
+pub fn inspect_dump(
+    mut dump: input::Dump,
+    options: &InspectOptions,
+    pool: &rayon::ThreadPool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Inspection, ScanError> {
     let mut total = Tally::default();
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();

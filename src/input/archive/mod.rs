@@ -1,0 +1,399 @@
+//! Archives read in place (SPEC §5, 1.1): `.zip`, `.tar` (plain, `.gz`, `.zst`, `.bz2`) and
+//! `.7z`, found by their magic bytes or their name. Their members are walked like a directory
+//! and recursively ([`Walk`]), each member an input named `ARCHIVE!path/in/archive` that is
+//! decompressed, detected and split like a file. Nothing is unpacked to disk: tar members are
+//! streamed, and a zip or 7z that is not a file readable at any offset (standard input, a member
+//! of another archive) is first copied to an anonymous temporary file, which has no name on disk
+//! and goes with the process. What containers are is left to the `zip`, `tar` and `sevenz-rust2`
+//! crates: this module only decides what to open and how members are named.
+
+mod pump;
+mod sevenz;
+mod tar;
+mod zip;
+
+use super::{Dump, InputError, InputOptions, InputPath, decompress};
+use pump::{Archive, Entry};
+use std::fs::File;
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::FileExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Archives opened inside one another: a member's name holds at most this many `!` (SPEC §5).
+pub const MAX_DEPTH: usize = 4;
+/// Bytes of a (decompressed) stream looked at to tell an archive: a tar header's magic is at 257.
+const HEAD_BYTES: usize = 512;
+/// Copied at a time to the temporary file of a zip or 7z that is not a file.
+const SPOOL_CHUNK: usize = 256 << 10;
+
+const ZIP_MAGICS: &[&[u8]] = &[b"PK\x03\x04", b"PK\x05\x06"];
+const SEVENZ_MAGIC: &[u8] = b"7z\xbc\xaf\x27\x1c";
+/// `ustar` at offset 257: POSIX (`ustar\0`) and GNU (`ustar  \0`) tar headers.
+const TAR_MAGIC: (usize, &[u8]) = (257, b"ustar");
+/// `pg_dump -Ft` writes a tar whose first member is `toc.dat`: a PostgreSQL archive, which the
+/// format detection names, not a directory of dumps.
+const PG_DUMP_TAR: &[u8] = b"toc.dat\0";
+/// Names of tar files compressed as one (`.tgz`): after decompression, a tar.
+const TAR_NAMES: &[&str] = &["tar", "tgz", "taz", "tbz", "tbz2", "tb2", "tzst"];
+/// Zip files that are documents, not archives of dumps: named and skipped, not walked.
+const ZIP_DOCUMENTS: &[(&str, &str)] = &[
+    ("docx", "a Word document"),
+    ("docm", "a Word document"),
+    ("pptx", "a PowerPoint presentation"),
+    ("odt", "an OpenDocument text"),
+    ("odp", "an OpenDocument presentation"),
+    ("epub", "an e-book"),
+    ("jar", "a Java archive"),
+    ("apk", "an Android package"),
+];
+/// Zip files that are spreadsheets, which the format detection reads sheet by sheet.
+const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xlsb", "ods"];
+
+const NESTED_TOO_DEEP: &str = "an archive nested more than 4 deep (unpack the outer ones first)";
+
+/// The password of encrypted members (`--password-file`): never shown, wiped when dropped.
+#[derive(Clone)]
+pub struct Password(Arc<zeroize::Zeroizing<Vec<u8>>>);
+
+impl Password {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Password(Arc::new(zeroize::Zeroizing::new(bytes)))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// A container this module walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Zip,
+    Tar,
+    SevenZ,
+}
+
+/// What an input turned out to be.
+enum Opened {
+    Dump(Dump),
+    Archive(Archive),
+}
+
+/// The lowercased extension of a file name.
+fn extension(name: &str) -> Option<String> {
+    name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
+/// The container a stream called `name` (with any compression suffix) is, from its first
+/// (decompressed) bytes, else from its name; `None` for anything else.
+fn kind(name: Option<&str>, head: &[u8]) -> Option<Kind> {
+    let ext = name.and_then(|n| extension(super::without_compression(n)));
+    let ext = ext.as_deref();
+    if ext.is_some_and(|e| SPREADSHEETS.contains(&e) || ZIP_DOCUMENTS.iter().any(|(d, _)| *d == e)) {
+        return None;
+    }
+    if ZIP_MAGICS.iter().any(|m| head.starts_with(m)) {
+        return Some(Kind::Zip);
+    }
+    if head.starts_with(SEVENZ_MAGIC) {
+        return Some(Kind::SevenZ);
+    }
+    if head.starts_with(PG_DUMP_TAR) {
+        return None;
+    }
+    let (at, magic) = TAR_MAGIC;
+    if head.get(at..at + magic.len()) == Some(magic) {
+        return Some(Kind::Tar);
+    }
+    let full = name.and_then(extension);
+    match ext {
+        Some("zip") => Some(Kind::Zip),
+        Some("7z") => Some(Kind::SevenZ),
+        _ if full.is_some_and(|e| TAR_NAMES.contains(&e.as_str())) || ext == Some("tar") => Some(Kind::Tar),
+        _ => None,
+    }
+}
+
+/// A zip-based document (a `.docx`…): what it is, to skip it as not a dump.
+fn document(name: Option<&str>, head: &[u8]) -> Option<&'static str> {
+    let ext = extension(name?)?;
+    let (_, what) = ZIP_DOCUMENTS.iter().find(|(d, _)| *d == ext)?;
+    ZIP_MAGICS.iter().any(|m| head.starts_with(m)).then_some(*what)
+}
+
+/// The inputs one input of the run holds: itself, or, for an archive, its members, recursively,
+/// in the order they are stored. Each comes with its name; a member that is not read is an
+/// [`InputError::Unsupported`] (`unread` when it should have been: an encrypted member, an
+/// archive nested too deep) and one that cannot be read an [`InputError::Read`]. A dump must be
+/// dropped before the next one is asked for: it reads from the archive's thread.
+pub struct Walk {
+    first: Option<InputPath>,
+    options: InputOptions,
+    /// Options for members: an archive is several inputs (a `--map` one member lacks is a warning).
+    member_options: InputOptions,
+    bytes_read: Arc<AtomicU64>,
+    /// The archives being walked, innermost last: their name and the depth left below them.
+    open: Vec<(String, usize, Archive)>,
+}
+
+impl Walk {
+    pub fn new(input: &InputPath, options: &InputOptions, bytes_read: Arc<AtomicU64>) -> Self {
+        Walk {
+            first: Some(input.clone()),
+            options: options.clone(),
+            member_options: InputOptions { several_inputs: true, ..options.clone() },
+            bytes_read,
+            open: Vec::new(),
+        }
+    }
+
+    /// The next input and its name, or `None` when the input and all its members are done.
+    #[allow(clippy::should_implement_trait, reason = "a lending walk: each dump must go first")]
+    pub fn next(&mut self) -> Option<(String, Result<Dump, InputError>)> {
+        if let Some(input) = self.first.take() {
+            let name = input.display_name();
+            match open_input(&input, &self.options, &self.bytes_read) {
+                Ok(Opened::Archive(archive)) => self.open.push((name, MAX_DEPTH - 1, archive)),
+                Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
+                Err(e) => return Some((name, Err(e))),
+            }
+        }
+        loop {
+            let (archive_name, depth, archive) = self.open.last_mut()?;
+            let (archive_name, depth) = (archive_name.clone(), *depth);
+            let member = |path: &str| format!("{archive_name}!{path}");
+            let (name, opened) = match archive.next() {
+                None => {
+                    self.open.pop();
+                    continue;
+                }
+                Some(Entry::File { path, reader }) => {
+                    let name = member(&path);
+                    let file_name = path.rsplit('/').next().map(str::to_string);
+                    let raw: Box<dyn Read + Send> = Box::new(reader);
+                    let opened = open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth);
+                    (name, opened)
+                }
+                Some(Entry::Skipped { path, what, error }) => {
+                    let name = member(&path);
+                    let skipped = InputError::Unsupported { input: name.clone(), what, unread: error };
+                    (name, Err(skipped))
+                }
+                Some(Entry::Unreadable { path, error }) => {
+                    let name = path.map_or(archive_name.clone(), |p| member(&p));
+                    (name.clone(), Err(InputError::Read { input: name, error }))
+                }
+            };
+            match opened {
+                Ok(Opened::Archive(archive)) => self.open.push((name, depth - 1, archive)),
+                Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
+                Err(e) => return Some((name, Err(e))),
+            }
+        }
+    }
+}
+
+/// Opens an input of the run: a zip or 7z file is read where it lies, anything else as a stream.
+fn open_input(
+    input: &InputPath,
+    options: &InputOptions,
+    bytes_read: &Arc<AtomicU64>,
+) -> Result<Opened, InputError> {
+    let name = input.display_name();
+    let path = match input {
+        InputPath::File(path) => path,
+        InputPath::Stdin => return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH),
+        InputPath::Sheet { book, sheet } => return super::sheet::open(name, book, sheet, options).map(Opened::Dump),
+    };
+    if path.is_dir() {
+        return Err(InputError::Directory { input: name });
+    }
+    let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
+    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut magic = [0; 16];
+    let magic = match file.read_at(&mut magic, 0) {
+        Ok(n) => &magic[..n],
+        Err(error) => return Err(InputError::Read { input: name, error }),
+    };
+    let plain = decompress::Compression::detect(magic) == decompress::Compression::None;
+    match kind(file_name.as_deref(), magic) {
+        Some(kind @ (Kind::Zip | Kind::SevenZ))
+            if plain && document(file_name.as_deref(), magic).is_none() =>
+        {
+            let counted = CountingFile { file, counter: bytes_read.clone() };
+            open_seekable(&name, kind, counted, options).map(Opened::Archive)
+        }
+        _ => {
+            let counted = super::CountingReader::new(file, bytes_read.clone(), size);
+            match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH)? {
+                // A file can be read twice: its first array of objects holds the records after
+                // all (SPEC §5's JSON rule).
+                Opened::Dump(dump) if dump.read_again => {
+                    let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
+                    let counted = super::CountingReader::new(file, bytes_read.clone(), size);
+                    let detect_name = file_name.as_deref().map(super::without_compression);
+                    super::open_reader_with(name, detect_name, Box::new(counted), options, true).map(Opened::Dump)
+                }
+                opened => Ok(opened),
+            }
+        }
+    }
+}
+
+/// Opens a stream as stored (compressed or not) called `name`, whose file is `file_name`: an
+/// archive when `depth` allows one more, else a dump.
+fn open_stream(
+    name: &str,
+    file_name: Option<&str>,
+    raw: Box<dyn Read + Send>,
+    options: &InputOptions,
+    depth: usize,
+) -> Result<Opened, InputError> {
+    let read_error = |error| InputError::Read { input: name.to_string(), error };
+    let (compression, reader) = decompress::open(raw).map_err(read_error)?;
+    let (head, reader) = super::read_head(reader, HEAD_BYTES);
+    if let Some(what) = document(file_name, &head.bytes) {
+        return Err(InputError::Unsupported { input: name.to_string(), what, unread: false });
+    }
+    let kind = kind(file_name, &head.bytes);
+    let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head.bytes).chain(reader));
+    let Some(kind) = kind else {
+        let detect_name = file_name.map(super::without_compression);
+        return super::open_decompressed(name.to_string(), detect_name, compression, whole, options, false)
+            .map(Opened::Dump);
+    };
+    if depth == 0 {
+        return Err(InputError::Unsupported { input: name.to_string(), what: NESTED_TOO_DEEP, unread: true });
+    }
+    match kind {
+        Kind::Tar => tar::walk(whole).map(Opened::Archive).map_err(read_error),
+        Kind::Zip | Kind::SevenZ => {
+            let spooled = spool(whole).map_err(read_error)?;
+            open_seekable(name, kind, spooled, options).map(Opened::Archive)
+        }
+    }
+}
+
+/// Reads a zip or 7z archive from a file that can be read at any offset.
+fn open_seekable(
+    name: &str,
+    kind: Kind,
+    file: impl Read + Seek + Send + 'static,
+    options: &InputOptions,
+) -> Result<Archive, InputError> {
+    let password = options.password.clone();
+    match kind {
+        Kind::Zip => zip::walk(file, password),
+        Kind::SevenZ => sevenz::walk(file, password),
+        Kind::Tar => tar::walk(Box::new(file)).map_err(Refused::Io),
+    }
+    .map_err(|e| match e {
+        Refused::Unsupported(what) => InputError::Unsupported { input: name.to_string(), what, unread: true },
+        Refused::Io(error) => InputError::Read { input: name.to_string(), error },
+    })
+}
+
+/// Why an archive cannot be walked at all.
+enum Refused {
+    /// It cannot be read here: what it is (a 7z with encrypted names and no password).
+    Unsupported(&'static str),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Refused {
+    fn from(e: io::Error) -> Self {
+        Refused::Io(e)
+    }
+}
+
+/// Copies `reader` to an anonymous temporary file (`O_TMPFILE`: no name on disk, gone with the
+/// process) and returns it, rewound.
+fn spool(mut reader: Box<dyn Read + Send>) -> io::Result<File> {
+    let mut file = tempfile::tempfile()?;
+    let mut buf = vec![0; SPOOL_CHUNK];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => file.write_all(&buf[..n]).map_err(|e| {
+                io::Error::new(e.kind(), format!("copying the archive to a temporary file: {e}"))
+            })?,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(file)
+}
+
+/// A zip or 7z file read in place, counting the bytes read for the progress bar.
+struct CountingFile {
+    file: File,
+    counter: Arc<AtomicU64>,
+}
+
+impl Read for CountingFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl Seek for CountingFile {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.file.seek(pos)
+    }
+}
+
+/// A path in an archive as text: invalid UTF-8 read as Windows-1252, like record text.
+fn member_path(raw: &[u8]) -> String {
+    super::encoding::record_text(raw).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archives_by_magic_then_by_name() {
+        let mut tar_head = vec![0; 512];
+        tar_head[..6].copy_from_slice(b"a.csv\0");
+        tar_head[257..263].copy_from_slice(b"ustar\0");
+        let mut pg_tar = tar_head.clone();
+        pg_tar[..8].copy_from_slice(PG_DUMP_TAR);
+        let table: [(Option<&str>, &[u8], Option<Kind>); 14] = [
+            (None, b"PK\x03\x04rest", Some(Kind::Zip)),
+            (None, b"PK\x05\x06", Some(Kind::Zip)),
+            (Some("leak.bin"), SEVENZ_MAGIC, Some(Kind::SevenZ)),
+            (None, &tar_head, Some(Kind::Tar)),
+            (Some("x.tgz"), &tar_head, Some(Kind::Tar)),
+            (Some("old.tar"), b"a.csv\0\0\0", Some(Kind::Tar)),
+            (Some("old.TGZ"), b"a.csv\0\0\0", Some(Kind::Tar)),
+            (Some("old.tar.bz2"), b"a.csv\0\0\0", Some(Kind::Tar)),
+            (Some("sfx.zip"), b"MZ\x90\0", Some(Kind::Zip)),
+            (Some("pg.tar"), &pg_tar, None),
+            (Some("data.xlsx"), b"PK\x03\x04", None),
+            (Some("memo.docx"), b"PK\x03\x04", None),
+            (Some("a.csv"), b"nik,nama\n", None),
+            (None, b"nik,nama\n", None),
+        ];
+        for (name, head, want) in table {
+            assert_eq!(kind(name, head), want, "{name:?}");
+        }
+        assert_eq!(document(Some("memo.DOCX"), b"PK\x03\x04"), Some("a Word document"));
+        assert_eq!(document(Some("memo.docx"), b"text"), None);
+    }
+
+    #[test]
+    fn a_password_is_never_shown() {
+        assert_eq!(format!("{:?}", Password::new(b"rahasia".to_vec())), "Password(…)");
+    }
+}

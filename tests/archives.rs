@@ -1,0 +1,322 @@
+//! Archives read in place (SPEC §5 1.1, §8): every container gives the exposures of the CSV it
+//! was made from, members named `ARCHIVE!path`; nested archives, encrypted members with and
+//! without the password, cut archives and archives nested too deep. The fixtures were made by
+//! the real tools (`fixtures/archives/make_archives.sh`).
+
+mod common;
+use common::*;
+use std::io::Write;
+
+/// (input, record, line, watch, confidence, matched) of every exposure, and the exit code.
+type Exposure = (String, u64, u64, String, String, String);
+
+fn scan_json(args: &[&std::ffi::OsStr]) -> (i32, serde_json::Value, String) {
+    let out = leakcheck()
+        .arg("scan")
+        .args(args)
+        .arg("--watch")
+        .arg(fixture("csv/people.csv"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), json(&out.stdout), stderr)
+}
+
+fn exposures(report: &serde_json::Value) -> Vec<Exposure> {
+    report["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let matched: Vec<&str> =
+                e["matched"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+            (
+                e["input"].as_str().unwrap().to_string(),
+                e["record"].as_u64().unwrap(),
+                e["line"].as_u64().unwrap(),
+                e["watch"].as_str().unwrap().to_string(),
+                e["confidence"].as_str().unwrap().to_string(),
+                matched.join("+"),
+            )
+        })
+        .collect()
+}
+
+/// The exposures of `csv/comma.csv` itself, as if read under the name `input`.
+fn plain_csv_exposures(input: &str) -> Vec<Exposure> {
+    let (code, report, _) = scan_json(&[fixture("csv/comma.csv").as_os_str()]);
+    assert_eq!(code, 1);
+    let mut rows = exposures(&report);
+    for row in &mut rows {
+        row.0 = input.to_string();
+    }
+    assert_eq!(rows.len(), 6);
+    rows
+}
+
+fn skipped(report: &serde_json::Value) -> Vec<(String, bool)> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["path"].as_str().unwrap().to_string(), s["error"].as_bool().unwrap()))
+        .collect()
+}
+
+#[test]
+fn every_container_gives_the_exposures_of_the_csv_it_was_made_from() {
+    for file in [
+        "pasien.zip",
+        "pasien_zip64.zip",
+        "pasien_bzip2.zip",
+        "pasien_deflate64.zip",
+        "pasien.tar",
+        "pasien.tgz",
+        "pasien.tar.zst",
+        "pasien.tar.bz2",
+        "pasien.7z",
+    ] {
+        let path = fixture(&format!("archives/{file}"));
+        let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+        assert_eq!(code, 1, "{file}: {stderr}");
+        let member = format!("{}!2021/pasien.csv", path.display());
+        assert_eq!(exposures(&report), plain_csv_exposures(&member), "{file}");
+        assert_eq!(report["inputs"].as_array().unwrap().len(), 1, "{file}");
+        assert_eq!(report["inputs"][0]["path"], member.as_str(), "{file}");
+        assert_eq!(report["summary"]["complete"], true, "{file}");
+        // Not dumps, listed without making the run incomplete: a PDF, and a symbolic link,
+        // which is only a name (tar and zip keep links; 7-Zip was given the PDF only).
+        for (name, error) in skipped(&report) {
+            assert!(!error, "{file}: {name}");
+            assert!(
+                name.ends_with("!2021/catatan.pdf") || name.ends_with("!2021/link.csv"),
+                "{file}: {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn archives_from_standard_input_are_read_too() {
+    for file in ["pasien.zip", "pasien.7z", "pasien.tgz"] {
+        let out = leakcheck()
+            .args(["scan", "-", "--watch"])
+            .arg(fixture("csv/people.csv"))
+            .args(["--format", "json"])
+            .pipe_stdin(fixture(&format!("archives/{file}")))
+            .unwrap()
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        assert_eq!(exposures(&json(&out.stdout)), plain_csv_exposures("-!2021/pasien.csv"), "{file}");
+    }
+}
+
+#[test]
+fn a_zip_inside_a_tar_gz_and_a_gz_beside_it_are_both_read() {
+    let path = fixture("archives/nested.tar.gz");
+    let (code, report, _) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 1);
+    let outer = path.display().to_string();
+    let mut want = plain_csv_exposures(&format!("{outer}!inner.zip!2021/pasien.csv"));
+    want.extend(plain_csv_exposures(&format!("{outer}!plain.csv.gz")));
+    assert_eq!(exposures(&report), want);
+    assert_eq!(report["inputs"][1]["compression"], "gzip");
+    assert_eq!(
+        skipped(&report),
+        [
+            (format!("{outer}!inner.zip!2021/catatan.pdf"), false),
+            (format!("{outer}!inner.zip!2021/link.csv"), false)
+        ]
+    );
+}
+
+#[test]
+fn a_zip_member_compressed_with_zstd_is_read() {
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Zstd);
+    zip.start_file("2021/pasien.csv", options).unwrap();
+    zip.write_all(&std::fs::read(fixture("csv/comma.csv")).unwrap()).unwrap();
+    let path = s.write("zstd.zip", zip.finish().unwrap().into_inner());
+    let (code, report, _) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 1);
+    assert_eq!(exposures(&report), plain_csv_exposures(&format!("{}!2021/pasien.csv", path.display())));
+}
+
+#[test]
+fn an_encrypted_member_is_read_with_the_password_file_and_named_without_it() {
+    let s = Scratch::new();
+    let wrong = s.write("wrong.txt", "salah\n");
+    for file in ["encrypted.zip", "encrypted.7z"] {
+        let path = fixture(&format!("archives/{file}"));
+        let member = format!("{}!2021/pasien.csv", path.display());
+        let password = fixture("archives/password.txt");
+        let (code, report, _) =
+            scan_json(&[path.as_os_str(), "--password-file".as_ref(), password.as_os_str()]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(exposures(&report), plain_csv_exposures(&member), "{file}");
+
+        // Without it: the report is written, names the member, and the run is no CLEAR.
+        let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+        assert_eq!(code, 2, "{file}");
+        assert_eq!(skipped(&report), [(member.clone(), true)], "{file}");
+        assert_eq!(report["summary"]["complete"], false, "{file}");
+        assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("--password-file"), "{file}");
+        assert!(stderr.contains(&member) && stderr.contains("encrypted"), "{file}: {stderr}");
+
+        // A wrong one: not read, named, exit 2; the password is in no message.
+        let (code, report, stderr) =
+            scan_json(&[path.as_os_str(), "--password-file".as_ref(), wrong.as_os_str()]);
+        assert_eq!(code, 2, "{file}");
+        assert_eq!(report["summary"]["complete"], false, "{file}");
+        assert!(stderr.contains(&member) && !stderr.contains("salah"), "{file}: {stderr}");
+    }
+}
+
+#[test]
+fn an_empty_or_missing_password_file_is_a_usage_error() {
+    let s = Scratch::new();
+    let empty = s.write("empty.txt", "\n");
+    for password in [empty, s.path("missing.txt")] {
+        let out = leakcheck()
+            .arg("scan")
+            .arg(fixture("archives/encrypted.zip"))
+            .arg("-w")
+            .arg(fixture("csv/people.csv"))
+            .arg("--password-file")
+            .arg(&password)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--password-file"));
+    }
+}
+
+#[test]
+fn the_report_never_replaces_the_password_file() {
+    let s = Scratch::new();
+    let password = s.write("password.txt", "rahasia\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(fixture("archives/encrypted.zip"))
+        .arg("-w")
+        .arg(fixture("csv/people.csv"))
+        .arg("--password-file")
+        .arg(&password)
+        .arg("-o")
+        .arg(&password)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&password).unwrap(), b"rahasia\n");
+}
+
+#[test]
+fn a_cut_archive_is_named_and_the_run_exits_2() {
+    let s = Scratch::new();
+    let cut = |file: &str, keep: usize| {
+        let bytes = std::fs::read(fixture(&format!("archives/{file}"))).unwrap();
+        s.write(&format!("cut-{file}"), &bytes[..keep])
+    };
+    // A tar cut inside a member, a .tgz cut inside its deflate stream (the records before the
+    // break are still reported), a zip and a 7z without their directory at the end.
+    for (path, named, records_before) in [
+        (cut("pasien.tar", 1024), "!2021/catatan.pdf", 0),
+        (cut("pasien.tgz", 400), "!2021/pasien.csv", 2),
+        (cut("pasien.zip", 600), "", 0),
+        (cut("pasien.7z", 500), "", 0),
+    ] {
+        let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+        let what = path.display().to_string();
+        assert_eq!(code, 2, "{what}: {stderr}");
+        assert_eq!(report["summary"]["complete"], false, "{what}");
+        assert_eq!(report["summary"]["records"], records_before, "{what}");
+        let errors: Vec<String> = skipped(&report).into_iter().filter(|(_, e)| *e).map(|(p, _)| p).collect();
+        assert_eq!(errors, [format!("{what}{named}")], "{what}");
+    }
+}
+
+#[test]
+fn a_tar_that_ends_where_a_header_should_be_is_cut() {
+    // The members are whole, but the blocks that end a tar are missing: more may have followed.
+    let s = Scratch::new();
+    let mut tar = tar::Builder::new(Vec::new());
+    let csv = std::fs::read(fixture("csv/comma.csv")).unwrap();
+    let mut header = tar::Header::new_gnu();
+    header.set_size(csv.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "pasien.csv", &csv[..]).unwrap();
+    let mut bytes = tar.into_inner().unwrap();
+    bytes.truncate(512 + csv.len().div_ceil(512) * 512);
+    let path = s.write("whole-members.tar", bytes);
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["summary"]["records"], 5, "the members read are reported");
+    assert_eq!(skipped(&report), [(path.display().to_string(), true)]);
+    assert!(stderr.contains("the archive is cut"), "{stderr}");
+}
+
+#[test]
+fn an_archive_nested_more_than_4_deep_is_named_not_read() {
+    let path = fixture("archives/too_deep.zip");
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2);
+    let fifth = format!("{}!l2.zip!l3.zip!l4.zip!l5.zip", path.display());
+    assert_eq!(skipped(&report), [(fifth.clone(), true)]);
+    assert!(stderr.contains(&fifth) && stderr.contains("nested more than 4 deep"), "{stderr}");
+}
+
+#[test]
+fn inspect_shows_each_member_like_an_input() {
+    let out = leakcheck()
+        .arg("inspect")
+        .arg(fixture("archives/nested.tar.gz"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    let inputs = report.as_array().or_else(|| report["inputs"].as_array()).expect("a list of inputs");
+    let paths: Vec<&str> = inputs.iter().map(|i| i["path"].as_str().unwrap()).collect();
+    let outer = fixture("archives/nested.tar.gz").display().to_string();
+    assert_eq!(paths, [format!("{outer}!inner.zip!2021/pasien.csv"), format!("{outer}!plain.csv.gz")]);
+}
+
+#[test]
+fn a_word_document_is_named_and_skipped_not_walked() {
+    let s = Scratch::new();
+    let dir = s.path("leak");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(fixture("archives/pasien.zip"), dir.join("memo.docx")).unwrap();
+    std::fs::copy(fixture("csv/comma.csv"), dir.join("pasien.csv")).unwrap();
+    let (code, report, _) = scan_json(&[dir.as_os_str()]);
+    assert_eq!(code, 1);
+    assert_eq!(report["skipped"][0]["reason"], "a Word document");
+    assert_eq!(report["skipped"][0]["error"], false);
+}
+
+#[test]
+fn a_tar_long_name_of_100_mib_is_an_error_not_100_mib_of_memory() {
+    // A GNU long-name header declaring 100 MiB: the tar crate would hold it in memory whole.
+    let s = Scratch::new();
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(tar::EntryType::GNULongName);
+    header.set_path("././@LongLink").unwrap();
+    header.set_size(100 << 20);
+    header.set_mode(0o644);
+    header.set_cksum();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(header.as_bytes()).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..100 {
+        gz.write_all(&chunk).unwrap();
+    }
+    let path = s.write("long-name.tar.gz", gz.finish().unwrap());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2);
+    assert_eq!(skipped(&report), [(path.display().to_string(), true)]);
+    assert!(stderr.contains("over 8 MiB"), "{stderr}");
+}

@@ -190,7 +190,8 @@ fn parse_month_name(s: &str) -> Option<(u32, u32, u32)> {
     Some((number(y, 4..=4)?, month, number(d, 1..=2)?))
 }
 
-fn is_real_date(y: u32, m: u32, d: u32) -> bool {
+/// Whether `y`-`m`-`d` is a day of the Gregorian calendar.
+pub(super) fn is_real_date(y: u32, m: u32, d: u32) -> bool {
     let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -34,6 +34,11 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
         raw
     } else {
         folded = raw.nfkc().collect();
+        // NFKC writes up to 18 characters for one (U+FDFA): bounded again, so that stripping
+        // wrappers from what it wrote stays cheap.
+        if folded.len() > super::MAX_TEXT_VALUE_BYTES {
+            return Err(super::TOO_LONG);
+        }
         &folded
     };
     let s = strip_wrappers(raw);
@@ -147,6 +152,16 @@ mod tests {
         assert_eq!(email(&at_bound).as_deref(), Ok(at_bound.as_str()));
         let over = format!("b{at_bound}");
         assert_eq!(email(&over), Err(super::super::TOO_LONG));
+    }
+
+    #[test]
+    fn an_address_that_nfkc_would_blow_up_is_invalid() {
+        // U+3300 (㌀) is 3 bytes that NFKC writes as 4 katakana (12 bytes).
+        let expands = format!("<{}@x.co.id>", "\u{3300}".repeat(100));
+        assert!(expands.len() <= super::super::MAX_TEXT_VALUE_BYTES);
+        assert_eq!(email(&expands), Err(super::super::TOO_LONG));
+        let fits = format!("<{}@x.co.id>", "\u{3300}".repeat(20));
+        assert!(email(&fits).is_ok());
     }
 
     #[test]

@@ -18,13 +18,18 @@ use std::io::Write;
 fn normalizers(c: &mut Criterion) {
     let mut group = c.benchmark_group("normalize");
     let cases = [
+        (Kind::Nik, "3201014107900001"),
         (Kind::Nik, "'3201.0141.0790.0001"),
+        (Kind::Phone, "081234567890"),
         (Kind::Phone, "0812-3456-7890"),
+        (Kind::Phone, "(0361) 8261-68 psw 123"),
         (Kind::Email, "Budi.Santoso+bpjs@Gmail.com"),
         (Kind::Name, "Hj. Siti Nurhaliza, S.E."),
         (Kind::Name, "Nguyễn Văn Thị"),
         (Kind::Dob, "17 Agustus 1945"),
         (Kind::Dob, "1945-08-17"),
+        (Kind::Dob, "JAKARTA, 17-08-1945"),
+        (Kind::Email, "Budi <budi@x.com>"),
     ];
     let mut out = String::new();
     for (kind, raw) in cases {

@@ -120,13 +120,17 @@ pub struct Role {
 }
 
 /// Is `raw` a valid value of `kind` for sniffing? NIKs must also be structurally valid; a phone
-/// field counts when every number in it is valid.
+/// field counts when every number in it is valid and it is not a date (`02-07-1991` is also a
+/// 7-digit landline, SPEC §2 1.1, but a column of them holds birth dates).
 pub fn sniff_valid(kind: Kind, raw: &str, scratch: &mut String) -> bool {
     match kind {
         Kind::Nik => {
             normalize::normalize_nik(raw, scratch).is_ok() && normalize::is_structurally_valid_nik(scratch)
         }
         Kind::Phone => {
+            if normalize::normalize_dob(raw, scratch).is_ok() {
+                return false;
+            }
             let (mut any, mut all) = (false, true);
             normalize::for_each_phone(raw, |p| {
                 any = true;
@@ -390,6 +394,18 @@ mod tests {
         assert_eq!(s.role(2, false).map(|r| r.kind), Some(Kind::Email));
         assert_eq!(s.role(3, false), None);
         assert_eq!(s.role(9, false), None);
+    }
+
+    #[test]
+    fn a_column_of_dates_is_not_sniffed_as_phones() {
+        // `02-07-1991` is also the 7-digit landline +622071991 (SPEC §2 1.1).
+        let mut s = Sniffer::default();
+        for date in ["02-07-1991", "03/07/1992", "09.12.1980", "05-01-2001"] {
+            s.observe(0, date);
+            s.observe(1, "(021) 12345");
+        }
+        assert_eq!(s.role(0, false), None);
+        assert_eq!(s.role(1, false).map(|r| r.kind), Some(Kind::Phone));
     }
 
     #[test]

@@ -161,7 +161,13 @@ fn suggestion(column: &ColumnTally, shown: &str, headers: Option<&[String]>) -> 
         .filter(|(_, s)| *s >= SUGGEST_MIN_SHARE)
         .max_by(|a, b| a.1.total_cmp(&b.1));
     let dob = shares[4];
-    let (kind, s) = strong.or((dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob)))?;
+    let dob = (dob >= roles::SNIFF_MIN_SHARE).then_some((Kind::Dob, dob));
+    // A day-first date with a leading 0 (`02-07-1991`) is also a 7-digit landline (SPEC §2
+    // 1.1): a column that is mostly dates, as much as anything else, is a date column.
+    let (kind, s) = match (strong, dob) {
+        (Some(strong), Some(dob)) if dob.1 >= strong.1 => dob,
+        (strong, dob) => strong.or(dob)?,
+    };
     let target = match (headers, column.position) {
         (Some(headers), Some(p)) => {
             let header = (shown == column.name).then_some(column.name.as_str());

@@ -383,9 +383,9 @@ pub(crate) fn check_value(
     if nik && role == Some(Kind::Nik) && normalize::is_structurally_valid_nik(canonical) {
         facts = nik::facts(canonical);
     }
-    // Without a `+`, an Indonesian number has at least 9 digits, which start 0, 62 or 8; with
-    // one, at least 8.
-    let phone = (shape.digits >= 9 || (shape.plus && shape.digits >= 8))
+    // An Indonesian number has at least 8 digits (a 7-digit fixed line and its trunk 0, SPEC §2
+    // 1.1), which start 0, 62 or 8 without a `+`; another country's, at least 8 after its `+`.
+    let phone = shape.digits >= 8
         && (shape.plus || matches!(bytes.iter().find(|b| b.is_ascii_digit()), Some(b'0' | b'6' | b'8')))
         && {
             canonical.clear();
@@ -534,6 +534,16 @@ mod tests {
         assert!(valid.to_array()[4], "a datetime has more than 8 digits");
     }
 
+    #[test]
+    fn a_landline_of_seven_national_digits_is_a_phone() {
+        // SPEC §2 1.1: a fixed line has 7-11 digits after +62, so 8 with its trunk 0; the shape
+        // test skipped every phone under 9 digits.
+        let mut c = String::new();
+        for value in ["(021) 12345", "021-12345", "0274 51234"] {
+            assert!(check_value(value, None, &mut c).0.has(Kind::Phone), "{value}");
+        }
+    }
+
     proptest::proptest! {
         /// The shape tests only skip normalizers that would fail: the answer is theirs.
         #[test]
@@ -547,6 +557,7 @@ mod tests {
                 "(0?[1-9]|1[0-9]|2[0-8])[-./ ](0?[1-9]|1[0-2]|[A-Za-z]{3,9})[-./ ](19|20)[0-9]{2}",
                 "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([T ][0-2][0-9]:[0-5][0-9](:[0-5][0-9])?Z?)?",
                 "(\\+62|62|0|0062)?[ -]?8[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{2,5}",
+                "(\\+62 ?|0)[2-79][0-9]{1,3}[ -]?[0-9]{3,8}",
             ],
         ) {
             let mut c = String::new();

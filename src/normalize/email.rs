@@ -1,13 +1,16 @@
 //! E-mail addresses: cleanup, lowercase, one `@`, and Gmail's dot and `+tag` folding (SPEC §2).
 
 use super::Invalid;
+use unicode_normalization::UnicodeNormalization;
 
 /// Normalizes an e-mail address into `out`.
 ///
-/// Trims, strips a leading `mailto:` and surrounding `<>` or quotes, lowercases all of it; for
-/// `gmail.com` and `googlemail.com` drops dots and a `+tag` from the local part and writes the
-/// domain as `gmail.com`. Valid with exactly one `@`, a non-empty local part and a domain that
-/// has a `.` and no whitespace.
+/// Unicode NFKC, trims, strips a leading `mailto:`, keeps the `addr` of `Display Name <addr>`,
+/// strips surrounding `<>`, `()` or quotes and trailing `,` `;` `.`, lowercases all of it and
+/// writes an IDNA (`xn--`) domain in its Unicode form; for `gmail.com` and `googlemail.com`
+/// drops dots and a `+tag` from the local part and writes the domain as `gmail.com`. Valid with
+/// exactly one `@`, a non-empty local part without whitespace, `,` or `;`, and a domain of two
+/// or more non-empty labels without whitespace.
 pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
     // Bounded before and after: a canonical form must be short enough to normalize again.
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
@@ -25,16 +28,35 @@ pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// [`normalize_email`] of a value already known to be short.
 fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
+    // ASCII is its own NFKC: only other text pays for the Unicode pass (`ｇｍａｉｌ` → `gmail`).
+    let folded: String;
+    let raw = if raw.is_ascii() {
+        raw
+    } else {
+        folded = raw.nfkc().collect();
+        // NFKC writes up to 18 characters for one (U+FDFA): bounded again, so that stripping
+        // wrappers from what it wrote stays cheap.
+        if folded.len() > super::MAX_TEXT_VALUE_BYTES {
+            return Err(super::TOO_LONG);
+        }
+        &folded
+    };
     let s = strip_wrappers(raw);
     let mut parts = s.splitn(3, '@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return Err(if s.contains('@') { Invalid("more than one @") } else { Invalid("no @") });
     };
+    if local.contains(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        return Err(Invalid("whitespace, comma or semicolon in the local part"));
+    }
     if domain.chars().any(char::is_whitespace) {
         return Err(Invalid("whitespace in the domain"));
     }
     if !domain.contains('.') {
         return Err(Invalid("domain has no dot"));
+    }
+    if domain.split('.').any(str::is_empty) {
+        return Err(Invalid("empty label in the domain"));
     }
     let domain_lower = lowercase(domain);
     if domain_lower == "gmail.com" || domain_lower == "googlemail.com" {
@@ -44,8 +66,8 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
             return Err(Invalid("empty local part"));
         }
         out.push_str("@gmail.com");
-        // Dropping dots can bare what the cleanup strips (`.\tx@gmail.com`, `m.ailto:x@…`, found
-        // by fuzzing): clean again, so that a canonical form normalizes to itself.
+        // Dropping dots can bare what the cleanup strips (`m.ailto:x@…`, found by fuzzing):
+        // clean again, so that a canonical form normalizes to itself.
         if strip_wrappers(out).len() != out.len() {
             let folded = std::mem::take(out);
             return normalize_bounded(&folded, out);
@@ -57,12 +79,30 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     }
     out.push_str(&lowercase(local));
     out.push('@');
-    out.push_str(&domain_lower);
+    out.push_str(&unicode_domain(&domain_lower));
     Ok(())
 }
 
-/// Removes, until none is left, surrounding whitespace, a leading `mailto:` and a surrounding
-/// pair of `<>`, `"` or `'`.
+/// A lowercase domain with IDNA labels (`xn--bcher-kva.de`) written in Unicode (`bücher.de`,
+/// UTS 46), so that both spellings of one domain are one. Kept as it is when a label does not
+/// decode, or decodes to text this normalizer would change again (a canonical form must be a
+/// fixed point).
+fn unicode_domain(domain: &str) -> std::borrow::Cow<'_, str> {
+    if !domain.split('.').any(|label| label.starts_with("xn--")) {
+        return std::borrow::Cow::Borrowed(domain);
+    }
+    let (unicode, decoded) = idna::domain_to_unicode(domain);
+    let stable = decoded.is_ok()
+        && !unicode.contains("xn--")
+        && !unicode.split('.').any(str::is_empty)
+        && !unicode.contains(|c: char| c.is_whitespace() || c == '@')
+        && unicode.nfkc().eq(unicode.chars())
+        && lowercase(&unicode) == unicode.as_str();
+    if stable { std::borrow::Cow::Owned(unicode) } else { std::borrow::Cow::Borrowed(domain) }
+}
+
+/// Removes, until none is left, surrounding whitespace, a leading `mailto:`, a display name
+/// before `<addr>`, a surrounding pair of `<>`, `()`, `"` or `'`, and trailing `,` `;` `.`.
 fn strip_wrappers(raw: &str) -> &str {
     let mut s = super::trim(raw);
     loop {
@@ -70,11 +110,18 @@ fn strip_wrappers(raw: &str) -> &str {
         if s.len() >= 7 && s.is_char_boundary(7) && s[..7].eq_ignore_ascii_case("mailto:") {
             s = s[7..].trim();
         }
-        for (open, close) in [('<', '>'), ('"', '"'), ('\'', '\'')] {
+        // `Budi Santoso <budi@x.com>`: the address is in the last pair of angle brackets.
+        if let Some(inner) = s.strip_suffix('>')
+            && let Some(open) = inner.rfind('<')
+        {
+            s = inner[open + 1..].trim();
+        }
+        for (open, close) in [('(', ')'), ('"', '"'), ('\'', '\'')] {
             if s.len() >= 2 && s.starts_with(open) && s.ends_with(close) {
                 s = s[1..s.len() - 1].trim();
             }
         }
+        s = s.trim_end_matches([',', ';', '.']).trim_end();
         if s.len() == before {
             return s;
         }
@@ -108,6 +155,16 @@ mod tests {
     }
 
     #[test]
+    fn an_address_that_nfkc_would_blow_up_is_invalid() {
+        // U+3300 (㌀) is 3 bytes that NFKC writes as 4 katakana (12 bytes).
+        let expands = format!("<{}@x.co.id>", "\u{3300}".repeat(100));
+        assert!(expands.len() <= super::super::MAX_TEXT_VALUE_BYTES);
+        assert_eq!(email(&expands), Err(super::super::TOO_LONG));
+        let fits = format!("<{}@x.co.id>", "\u{3300}".repeat(20));
+        assert!(email(&fits).is_ok());
+    }
+
+    #[test]
     fn cleanup_and_gmail_folding() {
         let table = [
             ("budi@example.co.id", "budi@example.co.id"),        // canonical
@@ -124,13 +181,42 @@ mod tests {
             ("budisantoso@googlemail.com", "budisantoso@gmail.com"),              // googlemail is gmail
             ("B.U.D.I+x+y@GoogleMail.com", "budi@gmail.com"),
             ("budisantoso@gmail.com", "budisantoso@gmail.com"),
-            (".\tbudi@gmail.com", "budi@gmail.com"), // found by fuzzing: a dot hid
-            ("m.ailto:budi@gmail.com", "budi@gmail.com"), // what the cleanup strips
-            ("ÉLODIE@EXAMPLE.FR", "élodie@example.fr"), // Unicode lowercase
-            ("ΣΑΣ@example.com", "σας@example.com"),  // final sigma, as str::to_lowercase
+            ("m.ailto:budi@gmail.com", "budi@gmail.com"), // found by fuzzing: a dot hid what the cleanup strips
+            ("ÉLODIE@EXAMPLE.FR", "élodie@example.fr"),   // Unicode lowercase
+            ("ΣΑΣ@example.com", "σας@example.com"),       // final sigma, as str::to_lowercase
         ];
         for (raw, want) in table {
             assert_eq!(email(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn rules_1_1_of_spec_section_2() {
+        let table = [
+            ("Budi <budi@x.com>", "budi@x.com"), // issue 15: display name
+            ("Budi Santoso <Budi@X.com>", "budi@x.com"),
+            ("\"Santoso, Budi\" <budi@x.com>", "budi@x.com"),
+            ("(j.setiawan@ugm.ac.id)", "j.setiawan@ugm.ac.id"), // issue 15: brackets
+            ("x@y.com;", "x@y.com"),                            // issue 15: trailing ;
+            ("x@y.com,", "x@y.com"),
+            ("x@y.com.", "x@y.com"),
+            ("<x@y.com>;", "x@y.com"),
+            ("x@y.com , ", "x@y.com"),
+            ("mailto:Budi <budi@x.com>", "budi@x.com"),
+            ("xn--bcher-kva.de@xn--bcher-kva.de", "xn--bcher-kva.de@bücher.de"), // IDNA domain, local part kept
+            ("info@xn--bcher-kva.de", "info@bücher.de"), // issue 15: both spellings are one
+            ("info@bücher.de", "info@bücher.de"),
+            ("info@BÜCHER.DE", "info@bücher.de"),
+            ("info@XN--BCHER-KVA.DE", "info@bücher.de"),
+            ("info@mail.xn--bcher-kva.de", "info@mail.bücher.de"),
+            ("info@xn--zz.de", "info@xn--zz.de"), // not decodable: kept as written
+            ("ｂｕｄｉ＠ｇｍａｉｌ．ｃｏｍ", "budi@gmail.com"), // issue 15: full-width, NFKC
+            ("budi@ｇｍａｉｌ.com", "budi@gmail.com"),
+            ("ｂｕｄｉ．ｓａｎｔｏｓｏ@example.com", "budi.santoso@example.com"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(email(raw).as_deref(), Ok(want), "{raw:?}");
+            assert_eq!(email(want).as_deref(), Ok(want), "canonical {want:?}");
         }
     }
 
@@ -146,6 +232,15 @@ mod tests {
             ("budi@localhost", "domain has no dot"),
             ("budi@exa mple.com", "whitespace in the domain"),
             ("budi@", "domain has no dot"),
+            (".\tbudi@gmail.com", "whitespace, comma or semicolon in the local part"),
+            ("budi santoso@example.com", "whitespace, comma or semicolon in the local part"),
+            ("budi,ani@example.com", "whitespace, comma or semicolon in the local part"),
+            ("budi;ani@example.com", "whitespace, comma or semicolon in the local part"),
+            ("budi@example..com", "empty label in the domain"),
+            ("budi@.example.com", "empty label in the domain"),
+            ("budi@example.", "domain has no dot"), // the trailing dot is stripped
+            ("Budi Santoso", "no @"),
+            ("<>", "no @"),
         ];
         for (raw, reason) in table {
             assert_eq!(email(raw), Err(Invalid(reason)), "{raw:?}");

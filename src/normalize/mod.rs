@@ -13,7 +13,7 @@ mod nik;
 mod phone;
 mod within;
 
-pub use dob::normalize_dob;
+pub use dob::{normalize_dob, normalize_dob_epoch_ms, normalize_dob_json_integer};
 pub use email::normalize_email;
 pub use name::{is_valid_name, normalize_name};
 pub use nik::{is_structurally_valid_nik, normalize_nik};

@@ -108,10 +108,11 @@ pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), 
         out.make_ascii_lowercase();
     } else if raw.is_ascii() {
         // ASCII is already NFKC and NFD and has no combining marks: skip the Unicode passes.
-        clean_ascii(raw.as_bytes(), out);
+        clean_ascii(raw, out);
     } else {
         let lowered = raw.nfkc().collect::<String>().to_lowercase();
-        clean_tokens(lowered.nfd().filter(|&c| !is_combining_mark(c)), out);
+        let folded: String = lowered.nfd().filter(|&c| !is_combining_mark(c)).collect();
+        clean_tokens(&folded, out);
     }
     strip_titles(out);
     if out.is_empty() {
@@ -139,7 +140,9 @@ pub fn is_valid_name(raw: &str) -> bool {
     if bytes.len() > super::MAX_TEXT_VALUE_BYTES {
         return false;
     }
-    if bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+    // `H.Se` is `h se`, not the word `hse`: dots that split honorifics end the shortcut.
+    let split_end = if raw.is_ascii() { honorific_dots_end(raw) } else { 0 };
+    if split_end == 0 && bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         let (mut token, mut len, mut end) = ([0u8; 5], 0usize, bytes.len());
         for (i, &b) in bytes.iter().enumerate() {
             if b.is_ascii_alphabetic() {
@@ -174,9 +177,16 @@ pub fn is_valid_name(raw: &str) -> bool {
         leading = false;
         !(short && is_degree(text))
     };
-    for &b in raw.as_bytes() {
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
         match b {
             b',' => break,
+            // A dot after a leading honorific separates (`H.Budi` is `h budi`).
+            b'.' if i < split_end => {
+                if len > 0 && judge(len, &token) {
+                    return true;
+                }
+                len = 0;
+            }
             // Dots and apostrophes join letters, as in `normalize_name`.
             b'\'' | b'`' | b'.' => {}
             b if b.is_ascii_alphabetic() => {
@@ -196,14 +206,18 @@ pub fn is_valid_name(raw: &str) -> bool {
     len > 0 && judge(len, &token)
 }
 
-/// Writes letters into `out`, stopping at the first comma, dropping apostrophes and dots and
-/// turning every other non-letter into a single separating space.
-fn clean_tokens(chars: impl Iterator<Item = char>, out: &mut String) {
+/// Writes letters into `out`, stopping at the first comma, dropping apostrophes, dots and
+/// format characters and turning every other non-letter into a single separating space; a dot
+/// after a leading honorific separates too.
+fn clean_tokens(text: &str, out: &mut String) {
+    let split_end = honorific_dots_end(text);
     let mut pending_space = false;
-    for c in chars {
+    for (i, c) in text.char_indices() {
         match c {
             ',' => break,
+            '.' if i < split_end => pending_space = true,
             '\'' | '\u{2019}' | '`' | '.' => {}
+            c if is_format_char(c) => {}
             c if c.is_alphabetic() => {
                 if pending_space && !out.is_empty() {
                     out.push(' ');
@@ -212,6 +226,51 @@ fn clean_tokens(chars: impl Iterator<Item = char>, out: &mut String) {
                 out.push(c);
             }
             _ => pending_space = true,
+        }
+    }
+}
+
+/// Invisible format characters (Unicode category Cf) that word processors and web forms put
+/// inside words: removed, not turned into spaces, so `Bu\u{200D}di` is `budi` (SPEC §2 1.1).
+/// Soft hyphen, zero-width space, non-joiner and joiner, the left-to-right and right-to-left
+/// marks, the bidirectional embeddings and isolates, the word joiner and invisible operators,
+/// and the byte order mark (zero-width no-break space).
+fn is_format_char(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+}
+
+/// The byte length of the leading run of honorifics in `text` that ends with the last one
+/// written with a dot (`H.Budi`, `Dr.Ir.Budi`, `Prof. Dr.Budi`): dots before it separate
+/// tokens instead of joining them (SPEC §2 1.1), so the honorifics rule drops them. `0` when
+/// the text does not start with an honorific and a dot.
+fn honorific_dots_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    let (mut i, mut end) = (0, 0);
+    loop {
+        while b.get(i).is_some_and(|&c| c == b' ' || c == b'\t') {
+            i += 1;
+        }
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            i += 1;
+        }
+        let mut lower = [0u8; 5];
+        if i == start || i - start > lower.len() {
+            return end;
+        }
+        for (l, c) in lower.iter_mut().zip(&b[start..i]) {
+            *l = c.to_ascii_lowercase();
+        }
+        if !is_honorific(&lower[..i - start]) {
+            return end;
+        }
+        match b.get(i) {
+            Some(b'.') => {
+                i += 1;
+                end = i;
+            }
+            Some(b' ' | b'\t') => {}
+            _ => return end,
         }
     }
 }
@@ -230,7 +289,8 @@ fn is_clean_ascii(raw: &[u8]) -> bool {
 }
 
 /// [`clean_tokens`] for ASCII input, on bytes (gathered in a stack buffer, copied out in runs).
-fn clean_ascii(raw: &[u8], out: &mut String) {
+fn clean_ascii(raw: &str, out: &mut String) {
+    let split_end = honorific_dots_end(raw);
     let mut buf = [0u8; 64];
     let mut n = 0;
     let mut pending_space = false;
@@ -243,9 +303,10 @@ fn clean_ascii(raw: &[u8], out: &mut String) {
         buf[*n] = b;
         *n += 1;
     };
-    for &b in raw {
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
         match b {
             b',' => break,
+            b'.' if i < split_end => pending_space = true,
             b'\'' | b'`' | b'.' => {}
             b if b.is_ascii_alphabetic() => {
                 if pending_space && !empty {
@@ -374,6 +435,54 @@ mod tests {
         for (raw, want) in table {
             assert_eq!(name(raw).as_deref(), Ok(want), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn a_leading_honorific_written_with_a_dot_is_split_off() {
+        let table = [
+            ("H.Budi Santoso", "budi santoso"), // issue 15: was `hbudi santoso`
+            ("H. Budi Santoso", "budi santoso"),
+            ("Hj.Siti Nurhaliza", "siti nurhaliza"),
+            ("HJ.SITI NURHALIZA", "siti nurhaliza"),
+            ("Dr.Ir.Budi", "budi"),
+            ("Prof.Dr.Ir.H.Budi Santoso", "budi santoso"),
+            ("Prof. Dr.Ir. H.Budi", "budi"),
+            ("Ny.Ani", "ani"),
+            ("  Bapak.Budi", "budi"),
+            ("H.Ani", "ani"),
+            ("Moh.Ali", "mohali"), // not an honorific: the dot joins as before
+            ("Budi H.Santoso", "budi hsantoso"), // only a leading honorific
+            ("M.H.Thamrin", "mhthamrin"), // `m` is no honorific, so neither is what follows
+            ("Ḥj.Budi", "budi"),   // diacritics are stripped before the split
+            ("Ｈ．Ｂｕｄｉ", "budi"), // full-width: NFKC first
+            ("Hj.Siti Nurhaliza, S.E.", "siti nurhaliza"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(name(raw).as_deref(), Ok(want), "{raw:?}");
+            assert!(is_valid_name(raw), "{raw:?}");
+        }
+        for raw in ["Dr.Ir", "H.Hj.", "H.Se", "Dr.Ir.S.Kom"] {
+            assert!(name(raw).is_err(), "{raw:?}");
+            assert!(!is_valid_name(raw), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn format_characters_are_removed_not_spaced() {
+        let table = [
+            ("Bu\u{200D}di Santoso", "budi santoso"), // issue 15: zero-width joiner split a word
+            ("Bu\u{200B}di", "budi"),                 // zero-width space
+            ("Bu\u{200C}di", "budi"),                 // zero-width non-joiner
+            ("Bu\u{AD}di", "budi"),                   // soft hyphen
+            ("\u{FEFF}Budi", "budi"),                 // byte order mark
+            ("Budi\u{200E} Santoso", "budi santoso"), // left-to-right mark
+            ("Budi\u{2060}Santoso", "budisantoso"),   // word joiner
+            ("Budi\u{200B} \u{200B}Santoso", "budi santoso"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(name(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+        assert!(name("\u{200B}\u{AD}").is_err());
     }
 
     #[test]

@@ -85,8 +85,9 @@ fn is_province(code: u8) -> bool {
     matches!(code, 11..=19 | 21 | 31..=36 | 51..=53 | 61..=65 | 71..=76 | 81..=82 | 91..=96)
 }
 
-/// True when a canonical NIK has a known province, non-zero regency and district, a birth day of
-/// 01–31 (41–71 for women), a month of 01–12 and a non-zero serial. There is no check digit.
+/// True when a canonical NIK has a known province, non-zero regency and district, a real
+/// calendar date DDMMYY (a woman's day has 40 added) and a non-zero serial. There is no check
+/// digit.
 pub fn is_structurally_valid_nik(canonical: &str) -> bool {
     let b = canonical.as_bytes();
     if b.len() != NIK_LEN || !b.iter().all(u8::is_ascii_digit) {
@@ -94,12 +95,18 @@ pub fn is_structurally_valid_nik(canonical: &str) -> bool {
     }
     let pair = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let day = pair(6);
+    let day = if day > 40 { day - 40 } else { day };
     is_province(pair(0))
         && pair(2) != 0
         && pair(4) != 0
-        && (matches!(day, 1..=31) || matches!(day, 41..=71))
-        && matches!(pair(8), 1..=12)
+        && is_birth_day(day, pair(8))
         && &canonical[12..] != "0000"
+}
+
+/// Whether day `day` of month `month` exists in some year: the NIK writes no century, so
+/// 29 February always does (checked in 2000, a leap year).
+fn is_birth_day(day: u8, month: u8) -> bool {
+    super::dob::is_real_date(2000, month.into(), day.into())
 }
 
 #[cfg(test)]
@@ -168,6 +175,10 @@ mod tests {
             "1101010101000001", // Aceh
             "9601017112990001", // Papua code, day 71 (woman born 31st)
             "2101013112990001",
+            "3201012902010001", // 29 February: the century is unknown, so always valid
+            "3201016902010001", // a woman born 29 February
+            "3201013006900001", // 30 June
+            "3201017012900001", // a woman born 30 December
         ];
         for n in valid {
             assert!(is_structurally_valid_nik(n), "{n}");
@@ -182,6 +193,14 @@ mod tests {
             "3201014113900001", // month 13
             "3201014100900001", // month 00
             "3201014107900000", // serial 0000
+            "3201013106900001", // 31 June
+            "3201017106900001", // a woman born 31 June
+            "3201013002900001", // 30 February
+            "3201017002900001", // a woman born 30 February
+            "3201013104900001", // 31 April
+            "3201013109900001", // 31 September
+            "3201013111900001", // 31 November
+            "3201014007900001", // day 40: neither a man's nor a woman's day
             "97010141079000011",
             "320101410790000",
         ];

@@ -5,8 +5,12 @@ use super::Invalid;
 
 /// More digits than any E.164 number plus prefixes can have; longer input is rejected early.
 const MAX_DIGITS: usize = 24;
-/// Digits of a national Indonesian number after `+62` (SPEC §2).
-const ID_NATIONAL_DIGITS: std::ops::RangeInclusive<usize> = 8..=12;
+/// Digits of an Indonesian mobile number after `+62`: libphonenumber's metadata for ID
+/// (mobile pattern `8[1-35-9]\d{7,10}`), SPEC §2 1.1.
+const ID_MOBILE_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
+/// Digits of an Indonesian fixed-line number after `+62` (libphonenumber's possible lengths for
+/// ID fixed lines, without its per-area-code patterns), SPEC §2 1.1.
+const ID_FIXED_DIGITS: std::ops::RangeInclusive<usize> = 7..=11;
 /// Digits of a `+` number of another country (SPEC §2).
 const FOREIGN_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
 /// Digits in all of a `62…` number written without `+` (SPEC §2).
@@ -16,9 +20,11 @@ const BARE_8_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
 
 /// Normalizes one phone number into `out` as E.164.
 ///
-/// Keeps digits and one `+` written before the first digit, drops an extension (`ext`, `x`,
-/// `#` and what follows), then maps `+62…`, `0062…`, `62…`, `0…` and a bare `8…` to `+62…`,
-/// dropping a trunk `0` written after the country code. Other `+` numbers are kept.
+/// Drops one trailing `.0` (a spreadsheet float) and an extension (`ext`, `x`, `#`, `psw`,
+/// `pes`, `pesawat` after the first digit, and what follows), keeps digits and one `+` written
+/// before the first digit, then maps `+62…`, `0062…`, `62…`, `0…` and a bare `8…` to `+62…`,
+/// dropping a trunk `0` written after the country code; the national number must fit
+/// Indonesia's numbering plan. Other `+` numbers are kept.
 pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
     append_phone(raw, out)
@@ -26,6 +32,7 @@ pub fn normalize_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
 
 /// [`normalize_phone`] appending to `out`, which is left as it was when `raw` is invalid.
 pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    let raw = drop_float_suffix(raw);
     let mut buf = [0u8; MAX_DIGITS];
     let (n, plus) = match plain_digits(raw.as_bytes(), &mut buf) {
         Some(found) => found,
@@ -39,8 +46,16 @@ pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// other field.
 pub fn append_plain_phone(raw: &str, out: &mut String) -> Option<Result<(), Invalid>> {
     let mut buf = [0u8; MAX_DIGITS];
-    let (n, plus) = plain_digits(raw.as_bytes(), &mut buf)?;
+    let (n, plus) = plain_digits(drop_float_suffix(raw).as_bytes(), &mut buf)?;
     Some(to_e164(&buf[..n], plus, out))
+}
+
+/// `raw` trimmed, less one trailing `.0`: a spreadsheet wrote the number as a float
+/// (`6282136001878.0`), and its `0` is no digit of the number.
+#[inline]
+fn drop_float_suffix(raw: &str) -> &str {
+    let trimmed = super::trim(raw);
+    trimmed.strip_suffix(".0").unwrap_or(trimmed)
 }
 
 /// The digits of a number written with only digits, `-`, `.`, spaces, brackets and a leading
@@ -63,13 +78,13 @@ fn plain_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool
     (n > 0).then_some((n, plus))
 }
 
-/// The digits of any spelling: an extension (`ext`, `x`, `#` after the first digit) dropped,
-/// other characters skipped, a `+` before the first digit remembered.
+/// The digits of any spelling: an extension dropped (see [`extension_at`]), other characters
+/// skipped, a `+` before the first digit remembered.
 fn general_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Result<(usize, bool), Invalid> {
     // An extension marker counts only after the number has begun (`Fax: 021…` is no extension).
     let first_digit = bytes.iter().position(u8::is_ascii_digit).unwrap_or(bytes.len());
-    let body = match bytes[first_digit..].iter().position(|b| matches!(b, b'x' | b'X' | b'#')) {
-        Some(i) => &bytes[..first_digit + i],
+    let body = match (first_digit..bytes.len()).find(|&i| extension_at(bytes, i)) {
+        Some(i) => &bytes[..i],
         None => bytes,
     };
     let mut n = 0;
@@ -86,6 +101,20 @@ fn general_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Result<(usize, bo
         }
     }
     Ok((n, plus))
+}
+
+/// Whether an extension marker starts at `i`: `x` (so `ext` too) or `#`, or the Indonesian
+/// `psw` / `pes` (so `pesawat` too), any case; a dot after the marker is then one of the
+/// characters dropped with the extension.
+fn extension_at(bytes: &[u8], i: usize) -> bool {
+    let lower = |j: usize| bytes.get(j).map(u8::to_ascii_lowercase);
+    match lower(i) {
+        Some(b'x' | b'#') => true,
+        Some(b'p') => {
+            matches!((lower(i + 1), lower(i + 2)), (Some(b's'), Some(b'w')) | (Some(b'e'), Some(b's')))
+        }
+        _ => false,
+    }
 }
 
 /// Maps the digits (`plus`: written after a `+`) to E.164.
@@ -119,15 +148,27 @@ fn to_e164(d: &[u8], plus: bool, out: &mut String) -> Result<(), Invalid> {
     } else {
         return Err(Invalid("not an Indonesian number and no + country code"));
     };
-    if !ID_NATIONAL_DIGITS.contains(&national.len()) {
-        return Err(Invalid("Indonesian number must have 8-12 digits after +62"));
-    }
-    if national[0] == b'0' {
-        return Err(Invalid("Indonesian number cannot start with 0 after +62"));
-    }
+    check_numbering_plan(national)?;
     out.push_str("+62");
     super::push_ascii(out, national);
     Ok(())
+}
+
+/// Indonesia's numbering plan after `+62` (SPEC §2 1.1): a mobile starts with `81` `82` `83`
+/// `85`–`89` and has 9–12 digits; a fixed line starts with `2`–`7` or `9` and has 7–11 digits.
+/// `80…` (toll-free and premium services), `84…`, `1…` (service numbers) and `0…` are none.
+fn check_numbering_plan(national: &[u8]) -> Result<(), Invalid> {
+    match national {
+        [b'8', b'1' | b'2' | b'3' | b'5'..=b'9', ..] if !ID_MOBILE_DIGITS.contains(&national.len()) => {
+            Err(Invalid("Indonesian mobile number must have 9-12 digits after +62"))
+        }
+        [b'8', b'1' | b'2' | b'3' | b'5'..=b'9', ..] => Ok(()),
+        [b'2'..=b'7' | b'9', ..] if !ID_FIXED_DIGITS.contains(&national.len()) => {
+            Err(Invalid("Indonesian fixed-line number must have 7-11 digits after +62"))
+        }
+        [b'2'..=b'7' | b'9', ..] => Ok(()),
+        _ => Err(Invalid("not a mobile or fixed-line prefix of Indonesia's numbering plan")),
+    }
 }
 
 /// `+62 (0) 812…`: a trunk `0` written after the country code is dropped.
@@ -195,7 +236,7 @@ mod tests {
         #[test]
         fn the_plain_spelling_shortcut_agrees_with_the_general_path(raw in "[+]?[0-9 +()x.-]{0,26}") {
             let mut buf = [0u8; MAX_DIGITS];
-            let general = general_digits(raw.as_bytes(), &mut buf)
+            let general = general_digits(drop_float_suffix(&raw).as_bytes(), &mut buf)
                 .and_then(|(n, plus)| { let mut out = String::new(); to_e164(&buf[..n], plus, &mut out).map(|()| out) });
             let mut fast = String::new();
             prop_assert_eq!(append_phone(&raw, &mut fast).map(|()| fast), general);
@@ -251,16 +292,104 @@ mod tests {
         }
     }
 
+    const MOBILE_LENGTH: &str = "Indonesian mobile number must have 9-12 digits after +62";
+    const FIXED_LENGTH: &str = "Indonesian fixed-line number must have 7-11 digits after +62";
+    const NOT_IN_PLAN: &str = "not a mobile or fixed-line prefix of Indonesia's numbering plan";
+
+    #[test]
+    fn a_spreadsheet_float_suffix_is_no_digit() {
+        let table = [
+            ("6282136001878.0", "+6282136001878"), // issue 15: the .0 became a digit
+            ("081234567890.0", "+6281234567890"),
+            ("0812-3456-7890.0 ", "+6281234567890"),
+            ("+62 21 5551234.0", "+62215551234"),
+            ("81234567890.0", "+6281234567890"),
+        ];
+        for (raw, want) in table {
+            assert_eq!(phone(raw).as_deref(), Ok(want), "{raw:?}");
+            let mut plain = String::new();
+            assert_eq!(append_plain_phone(raw, &mut plain), Some(Ok(())), "{raw:?}");
+            assert_eq!(plain, want, "{raw:?}");
+        }
+        // One `.0` only: before it, the dot and 0 are a separator and a digit again.
+        assert_eq!(phone("081234567890.0.0").as_deref(), Ok("+62812345678900"));
+    }
+
+    #[test]
+    fn indonesian_extension_words_drop_the_extension() {
+        let table = [
+            ("(0361) 8261-68 psw 123", "+62361826168"), // issue 15: was +62361826168123
+            ("(0361) 8261-68 PSW. 123", "+62361826168"),
+            ("(0361) 8261-68 Pes 123", "+62361826168"),
+            ("(0361) 8261-68 pes.123", "+62361826168"),
+            ("(0361) 8261-68 pesawat 123", "+62361826168"),
+            ("(0361) 8261-68 Pesawat. 123", "+62361826168"),
+            ("(0361) 8261-68psw123", "+62361826168"),
+            ("(0361) 8261-68 Ext. 123", "+62361826168"),
+            ("(0361) 8261-68 EXT123", "+62361826168"),
+            ("(0361) 8261-68 X 123", "+62361826168"),
+            ("(0361) 8261-68 # 123", "+62361826168"),
+            ("Pesawat kantor 0361 826168", "+62361826168"), // a marker before the first digit is none
+        ];
+        for (raw, want) in table {
+            assert_eq!(phone(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_numbering_plan_of_indonesia() {
+        let valid = [
+            ("+62 812 345 678", "+62812345678"),       // mobile, 9 digits
+            ("+62 812 3456 78901", "+62812345678901"), // mobile, 12 digits
+            ("+62 811 1234 567", "+628111234567"),     // every mobile prefix
+            ("+62 821 1234 567", "+628211234567"),
+            ("+62 831 1234 567", "+628311234567"),
+            ("+62 851 1234 567", "+628511234567"),
+            ("+62 861 1234 567", "+628611234567"),
+            ("+62 871 1234 567", "+628711234567"),
+            ("+62 881 1234 567", "+628811234567"),
+            ("+62 895 1234 567", "+628951234567"),
+            ("+62 21 12345", "+622112345"),          // fixed line, 7 digits
+            ("+62 21 1234 56789", "+6221123456789"), // fixed line, 11 digits
+            ("(0274) 512345", "+62274512345"),       // Yogyakarta
+            ("0411-123456", "+62411123456"),         // Makassar
+            ("0511 1234567", "+625111234567"),       // Banjarmasin
+            ("0620 123456", "+62620123456"),         // 6…
+            ("0711 123456", "+62711123456"),         // Palembang
+            ("0901 123456", "+62901123456"),         // Papua
+            ("+62 (0)21 5551234", "+62215551234"),   // trunk 0 after the country code
+            ("62 021 5551234", "+62215551234"),
+            ("0062 (0) 21 5551234", "+62215551234"),
+        ];
+        for (raw, want) in valid {
+            assert_eq!(phone(raw).as_deref(), Ok(want), "{raw:?}");
+        }
+        let invalid = [
+            ("+62 849 1234 5678", NOT_IN_PLAN), // issue 15: unallocated prefix 84
+            ("+62 805 1234 5678", NOT_IN_PLAN), // 80: toll-free and premium services
+            ("0800 1 234567", NOT_IN_PLAN),
+            ("+62 1500 123", NOT_IN_PLAN),        // service number
+            ("+62 812 3456 7", MOBILE_LENGTH),    // issue 15: an 8-digit mobile
+            ("0812 3456 78901 2", MOBILE_LENGTH), // 13 digits
+            ("+62 21 1234 567890", FIXED_LENGTH), // issue 15: a 12-digit landline
+            ("+62 21 1234", FIXED_LENGTH),        // 6 digits
+            ("021 123", FIXED_LENGTH),
+        ];
+        for (raw, reason) in invalid {
+            assert_eq!(phone(raw), Err(Invalid(reason)), "{raw:?}");
+        }
+    }
+
     #[test]
     fn invalid_phones() {
         let table = [
             ("", "no digits"),
             ("-", "no digits"),
             ("ext", "no digits"),
-            ("0812", "Indonesian number must have 8-12 digits after +62"),
-            ("08123456789012", "Indonesian number must have 8-12 digits after +62"), // 13 national digits
-            ("+62 0 0812 3456 789", "Indonesian number cannot start with 0 after +62"),
-            ("00812345678", "Indonesian number cannot start with 0 after +62"),
+            ("0812", MOBILE_LENGTH),
+            ("08123456789012", MOBILE_LENGTH), // 13 national digits
+            ("+62 0 0812 3456 789", NOT_IN_PLAN),
+            ("00812345678", NOT_IN_PLAN),
             ("6281234567", "not an Indonesian number and no + country code"), // 62… of only 10 digits
             ("81234567", "not an Indonesian number and no + country code"),   // bare 8… of 8 digits
             ("8123456789012", "not an Indonesian number and no + country code"), // bare 8… of 13 digits

@@ -142,10 +142,12 @@ def nik_structurally_valid(canonical):
     if s[2:4] == "00" or s[4:6] == "00":
         return False
     day = int(s[6:8])
-    if not (1 <= day <= 31 or 41 <= day <= 71):
-        return False
+    if day > 40:
+        day -= 40  # a woman's day
     month = int(s[8:10])
-    if not (1 <= month <= 12):
+    # 1.1: a real calendar date DDMMYY; the century is unknown, so 29 February always is
+    # (checked in 2000, a leap year).
+    if not (1 <= month <= 12) or not (1 <= day <= _days_in_month(2000, month)):
         return False
     if s[12:16] == "0000":
         return False
@@ -159,7 +161,8 @@ def nik_structurally_valid(canonical):
 _PHONE_SPLIT = re.compile(r"[,;/|]|(?<![^\W\d_])atau(?![^\W\d_])", re.IGNORECASE)
 # AMBIG: extension markers are case-insensitive and only count once a digit has been seen
 # (an extension follows a number; "Fax: 021..." must not lose the whole number).
-_EXT = re.compile(r"ext|x|#", re.IGNORECASE)
+# 1.1: also the Indonesian `psw`, `pes`, `pesawat` (`pes` covers `pesawat`; `x` covers `ext`).
+_EXT = re.compile(r"ext|x|#|psw|pes", re.IGNORECASE)
 
 
 def split_phones(value):
@@ -186,17 +189,27 @@ def _national(rest, trunk_allowed):
     # A trunk 0 written after the country code is dropped.
     if trunk_allowed and rest.startswith("0"):
         rest = rest[1:]
-    if not (8 <= len(rest) <= 12):
-        return INVALID("national number has %d digits, expected 8-12" % len(rest))
-    if rest[0] == "0":
-        return INVALID("national number starts with 0")
+    # 1.1: Indonesia's numbering plan (libphonenumber's lengths and mobile prefixes).
+    if len(rest) >= 2 and rest[0] == "8" and rest[1] in "12356789":
+        if not (9 <= len(rest) <= 12):
+            return INVALID("mobile number has %d digits, expected 9-12" % len(rest))
+    elif rest[:1] in ("2", "3", "4", "5", "6", "7", "9"):
+        if not (7 <= len(rest) <= 11):
+            return INVALID("fixed-line number has %d digits, expected 7-11" % len(rest))
+    else:
+        return INVALID("not a mobile or fixed-line prefix")
     return OK("+62" + rest)
 
 
 def normalize_single_phone(value):
     if is_absent(value):
         return ABSENT
-    s = _drop_extension(value)
+    # 1.1: one trailing `.0` (a spreadsheet float) goes first.
+    # AMBIG: the value is trimmed before the `.0` is looked for.
+    s = trim(value)
+    if s.endswith(".0"):
+        s = s[:-2]
+    s = _drop_extension(s)
     # Remove everything but digits and one leading '+'.
     # AMBIG: "leading" = the first character that survives the filter is '+'
     # (so "(+62) 812" and "Tel: +62 812" keep it); extra '+' are removed.
@@ -258,39 +271,73 @@ def normalize_phone(value):
 
 # ----------------------------------------------------------------------------- email
 
-_QUOTES = ("\"", "'")
+_PAIRS = (("<", ">"), ("(", ")"), ("\"", "\""), ("'", "'"))
 
 
-def normalize_email(value):
-    if is_absent(value):
-        return ABSENT
-    s = value
-    # AMBIG: trimming / mailto: / <> / quotes are repeated until nothing changes, so that
-    # "Normalizing a canonical value again returns it unchanged" holds for e.g. <"a@b.co">.
+def _unicode_domain(domain):
+    """1.1: IDNA labels (`xn--`) in their Unicode form.
+
+    AMBIG: standard library only, so a label is decoded with the `punycode` codec, not full
+    UTS 46 validation; a domain whose labels do not decode, or decode to text that NFKC and
+    lowercasing would change again (or that holds whitespace, `@`, an empty label or another
+    `xn--`), is kept in its ASCII form, as leakcheck does.
+    """
+    labels = domain.split(".")
+    if not any(l.startswith("xn--") for l in labels):
+        return domain
+    out = []
+    for l in labels:
+        if l.startswith("xn--"):
+            try:
+                l = l[4:].encode("ascii").decode("punycode")
+            except (UnicodeError, ValueError):
+                return domain
+        out.append(l)
+    u = ".".join(out)
+    if ("xn--" in u or any(l == "" for l in u.split(".")) or any(is_ws(c) or c == "@" for c in u)
+            or unicodedata.normalize("NFKC", u) != u or u.lower() != u):
+        return domain
+    return u
+
+
+def _strip_wrappers(s):
+    # AMBIG: trimming / mailto: / display name / pairs / trailing , ; . are repeated until
+    # nothing changes, so that a canonical value normalizes to itself (e.g. <"a@b.co">;).
     # mailto: is matched case-insensitively (everything is lowercased anyway).
+    # AMBIG: `Display Name <addr>` = a value ending in `>`: the address is inside the last `<`.
     while True:
         prev = s
         s = trim(s)
         if s[:7].lower() == "mailto:":
             s = s[7:]
-        if len(s) >= 2 and s[0] == "<" and s[-1] == ">":
-            s = s[1:-1]
-        if len(s) >= 2 and s[0] in _QUOTES and s[-1] == s[0]:
-            s = s[1:-1]
+        if s.endswith(">") and "<" in s:
+            s = trim(s[s.rindex("<") + 1:-1])
+        for o, c in _PAIRS:
+            if len(s) >= 2 and s[0] == o and s[-1] == c:
+                s = trim(s[1:-1])
+        s = trim(s.rstrip(",;."))
         if s == prev:
-            break
+            return s
+
+
+def normalize_email(value):
+    if is_absent(value):
+        return ABSENT
+    # 1.1: NFKC first (full-width `ｇｍａｉｌ` is `gmail`).
+    s = unicodedata.normalize("NFKC", value)
+    s = _strip_wrappers(s)
     s = s.lower()
     if s.count("@") != 1:
         return INVALID("%d '@'" % s.count("@"))
     local, domain = s.split("@")
-    if local == "":
-        return INVALID("empty local part")
-    if "." not in domain:
-        return INVALID("domain without '.'")
-    # AMBIG: "no spaces" = no White_Space character. Spaces in the local part are not
-    # forbidden by the SPEC text, so they are kept.
+    if any(is_ws(c) or c in ",;" for c in local):
+        return INVALID("whitespace, ',' or ';' in the local part")
     if any(is_ws(c) for c in domain):
         return INVALID("space in domain")
+    if "." not in domain:
+        return INVALID("domain without '.'")
+    if any(l == "" for l in domain.split(".")):
+        return INVALID("empty domain label")
     if domain in ("gmail.com", "googlemail.com"):
         local = local.split("+", 1)[0].replace(".", "")
         domain = "gmail.com"
@@ -298,7 +345,13 @@ def normalize_email(value):
         # ("+x@gmail.com" would otherwise become "@gmail.com", which is not idempotent).
         if local == "":
             return INVALID("empty gmail local part")
-    return OK(local + "@" + domain)
+        # AMBIG: dropping dots can bare a wrapper (`m.ailto:x@gmail.com`): cleaned again.
+        folded = local + "@" + domain
+        if _strip_wrappers(folded) != folded:
+            return normalize_email(folded)
+    if local == "":
+        return INVALID("empty local part")
+    return OK(local + "@" + _unicode_domain(domain))
 
 
 # ----------------------------------------------------------------------------- name
@@ -310,6 +363,39 @@ DEGREES = frozenset(
     "skom sh se st spd amd mm mt mkes ssos sked sip ssi mpd mba".split()
 )
 _APOS_DOTS = frozenset("'\u2019`.")
+# 1.1: format characters are removed, not turned into spaces.
+# AMBIG: "format characters" = the four SPEC names (ZWSP, ZWNJ, ZWJ, soft hyphen) and the other
+# invisible Cf characters of text (LRM/RLM, bidi embeddings and isolates, word joiner and
+# invisible operators, BOM), as leakcheck's list.
+_FORMAT = frozenset(
+    [chr(c) for c in [0xAD] + list(range(0x200B, 0x2010)) + list(range(0x202A, 0x202F))
+     + list(range(0x2060, 0x2065)) + list(range(0x2066, 0x2070)) + [0xFEFF]]
+)
+
+
+def _split_dotted_honorifics(s):
+    """1.1: `H.Budi` -> `h budi`, `Dr.Ir.Budi` -> `dr ir budi`: in the leading run of honorific
+    tokens (separated by spaces or tabs), a dot right after one separates.
+    AMBIG: only ASCII-letter honorifics, as the list is; the run stops at the first token
+    that is not an honorific."""
+    i, end, out = 0, 0, []
+    while True:
+        j = i
+        while j < len(s) and s[j] in " \t":
+            j += 1
+        k = j
+        while k < len(s) and s[k].isascii() and s[k].isalpha():
+            k += 1
+        if k == j or s[j:k].lower() not in HONORIFICS:
+            break
+        if k < len(s) and s[k] == ".":
+            end = k + 1
+            i = k + 1
+        elif k < len(s) and s[k] in " \t":
+            i = k
+        else:
+            break
+    return s[:end].replace(".", " ") + s[end:]
 
 
 def _is_mark(c):
@@ -330,7 +416,8 @@ def normalize_name(value):
     # AMBIG: no recomposition after NFD (SPEC says NFD then drop marks, nothing more).
     s = "".join(c for c in unicodedata.normalize("NFD", s) if not _is_mark(c))
     s = s.split(",", 1)[0]
-    s = "".join(c for c in s if c not in _APOS_DOTS)
+    s = _split_dotted_honorifics(s)
+    s = "".join(c for c in s if c not in _APOS_DOTS and c not in _FORMAT)
     s = "".join(c if _is_letter(c) else " " for c in s)
     toks = s.split(" ")
     toks = [t for t in toks if t]
@@ -356,7 +443,23 @@ MONTHS = {
     # 3-letter abbreviations (Indonesian and English)
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8,
     "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "des": 12, "dec": 12,
+    # 1.1: older Indonesian spellings
+    "pebruari": 2, "nopember": 11, "djanuari": 1, "djuni": 6, "djuli": 7,
+    "peb": 2, "nop": 11, "agt": 8, "ags": 8, "sept": 9,
 }
+# 1.1: only an English name may come first (`June 16, 2022`).
+ENGLISH_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+# 1.1: a leading weekday. AMBIG: Indonesian and English names and English 3-letter
+# abbreviations, followed by a comma or whitespace.
+WEEKDAYS = frozenset(
+    "senin selasa rabu kamis jumat jum'at sabtu minggu ahad monday tuesday wednesday thursday "
+    "friday saturday sunday mon tue wed thu fri sat sun".split()
+)
 # "mei" is both the full Indonesian name and its abbreviation; "may" likewise in English.
 
 # AMBIG: DD and MM accept 1 or 2 digits ("1/7/1990", "1 Juli 1990"); YYYY exactly 4;
@@ -366,13 +469,14 @@ _Y = r"([0-9]{4})"
 _YMD = re.compile(_Y + r"([-/])" + _D + r"\2" + _D)
 _DMY = re.compile(_D + r"([-/.])" + _D + r"\2" + _Y)
 _COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-_NAMED = re.compile(_D + r"[ \t]+([^\W\d_]+)[ \t]+" + _Y)
+_NAMED = re.compile(_D + r"[\s/.-]+([^\W\d_]+)[\s/.-]+" + _Y)
+_MONTH_FIRST = re.compile(r"([^\W\d_]+)[\s,]+" + _D + r"[\s,]+" + _Y)
+# 1.1: a day-first date, spaces, and a time with a one- or two-digit hour.
+_TIME = r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?([.,][0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?"
+_DMY_TIME = re.compile(_D + r"([-/.])" + _D + r"\2" + _Y + r" +" + _TIME)
 # AMBIG: ISO datetime = YYYY-MM-DD, then 'T' or a space, then HH:MM[:SS[.frac]] and an
 # optional zone (Z, +HH, +HHMM, +HH:MM). The time is not validated beyond its shape.
-_ISO_DT = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(:[0-9]{2}([.,][0-9]+)?)?"
-    r"([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?"
-)
+_ISO_DT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]" + _TIME)
 
 
 def _days_in_month(y, m):
@@ -390,14 +494,15 @@ def _mkdate(y, m, d):
     return OK("%04d-%02d-%02d" % (y, m, d))
 
 
-def normalize_dob(value):
-    if is_absent(value):
-        return ABSENT
-    s = trim(value)
+def _parse_date(s):
+    """One spelling, no comma rule. None when it is no date format."""
+    w = re.match(r"([^\s,]+)[\s,]+", s)
+    if w and w.group(1).lower() in WEEKDAYS:
+        s = s[w.end():]
     m = _YMD.fullmatch(s)
     if m:
         return _mkdate(m.group(1), m.group(3), m.group(4))
-    m = _DMY.fullmatch(s)
+    m = _DMY.fullmatch(s) or _DMY_TIME.fullmatch(s)
     if m:
         return _mkdate(m.group(4), m.group(3), m.group(1))
     m = _COMPACT.fullmatch(s)
@@ -405,16 +510,56 @@ def normalize_dob(value):
         return _mkdate(m.group(1), m.group(2), m.group(3))
     m = _NAMED.fullmatch(s)
     if m:
-        # AMBIG: month names are ASCII case-insensitive, no trailing '.', no other spellings
-        # (Pebruari, Agt, Sept are not accepted).
+        # AMBIG: month names are ASCII case-insensitive, no trailing '.'.
         mon = MONTHS.get(m.group(2).lower()) if m.group(2).isascii() else None
-        if mon is None:
-            return INVALID("unknown month name %r" % m.group(2))
-        return _mkdate(m.group(3), mon, m.group(1))
+        if mon is not None:
+            return _mkdate(m.group(3), mon, m.group(1))
+    m = _MONTH_FIRST.fullmatch(s)
+    if m:
+        mon = ENGLISH_MONTHS.get(m.group(1).lower()) if m.group(1).isascii() else None
+        if mon is not None:
+            return _mkdate(m.group(3), mon, m.group(2))
     m = _ISO_DT.fullmatch(s)
     if m:
         return _mkdate(m.group(1), m.group(2), m.group(3))
+    return None
+
+
+def normalize_dob(value):
+    if is_absent(value):
+        return ABSENT
+    s = trim(value)
+    # 1.1: the whole value, then the text after its first comma, then after its last comma
+    # (`JAKARTA, 17-08-1945`).
+    candidates = [s]
+    if "," in s:
+        candidates += [trim(s.split(",", 1)[1]), trim(s.rsplit(",", 1)[1])]
+    for c in candidates:
+        r = _parse_date(c)
+        if r is not None:
+            return r
     return INVALID("unrecognised date format")
+
+
+MS_PER_DAY = 86400000
+
+
+def dob_from_json_integer(text, epoch_only=False):
+    """1.1: an integer in a JSON dob field: YYYYMMDD when 8 digits and a real date, else Unix
+    milliseconds as a UTC date in 1900-01-01..2099-12-31 (epoch_only: a MongoDB $date)."""
+    if not re.fullmatch(r"-?[0-9]+", text):
+        return INVALID("not an integer")
+    if not epoch_only and re.fullmatch(r"[0-9]{8}", text):
+        r = _mkdate(text[:4], text[4:6], text[6:])
+        if r.ok:
+            return r
+    import datetime
+    days = int(text) // MS_PER_DAY
+    d = datetime.date(1970, 1, 1)
+    lo, hi = (datetime.date(1900, 1, 1) - d).days, (datetime.date(2099, 12, 31) - d).days
+    if not lo <= days <= hi:
+        return INVALID("outside 1900-01-01..2099-12-31")
+    return OK((d + datetime.timedelta(days=days)).isoformat())
 
 
 # ----------------------------------------------------------------------------- name_dob
@@ -509,6 +654,13 @@ def self_test():
         # canonical values are fixpoints
         assert normalize(kind, canon) == OK(canon), (kind, normalize(kind, canon))
     assert nik_structurally_valid("3201014107900001")
+    assert nik_structurally_valid("3201016902010001")  # a woman born 29 February
+    assert not nik_structurally_valid("3201013106900001")  # 31 June
+    assert not nik_structurally_valid("3201013002900001")  # 30 February
+    assert dob_from_json_integer("19900701") == OK("1990-07-01")
+    assert dob_from_json_integer("646790400000") == OK("1990-07-01")
+    assert dob_from_json_integer("19900701", epoch_only=True) == OK("1970-01-01")
+    assert dob_from_json_integer("4102444800000").status == "invalid"
     ex = {
         ("nik", "'3201.0141.0790.0001"): "3201014107900001",
         ("nik", "3201014107900001.0"): "3201014107900001",
@@ -527,6 +679,27 @@ def self_test():
         ("dob", "1990-07-01T08:00:00Z"): "1990-07-01",
         ("dob", "29/02/1990"): None,
         ("name_dob", "Siti Nurhaliza|01.07.1990"): "siti nurhaliza|1990-07-01",
+        # rules 1.1
+        ("phone", "(0361) 8261-68 psw 123"): "+62361826168",
+        ("phone", "6282136001878.0"): "+6282136001878",
+        ("phone", "+62 849 1234 5678"): None,
+        ("phone", "+62 805 1234 5678"): None,
+        ("phone", "+62 812 3456 7"): None,
+        ("phone", "+62 21 1234 567890"): None,
+        ("email", "Budi <budi@x.com>"): "budi@x.com",
+        ("email", "(j.setiawan@ugm.ac.id)"): "j.setiawan@ugm.ac.id",
+        ("email", "x@y.com;"): "x@y.com",
+        ("email", "info@xn--bcher-kva.de"): "info@b\u00fccher.de",
+        ("email", "\uff42\uff55\uff44\uff49@\uff47\uff4d\uff41\uff49\uff4c.com"): "budi@gmail.com",
+        ("name", "H.Budi Santoso"): "budi santoso",
+        ("name", "Dr.Ir.Budi"): "budi",
+        ("name", "Bu\u200ddi"): "budi",
+        ("dob", "30/03/1970 00:00:00"): "1970-03-30",
+        ("dob", "1/10/1971 0:00"): "1971-10-01",
+        ("dob", "Kamis, 10 April 1967"): "1967-04-10",
+        ("dob", "June 16, 2022"): "2022-06-16",
+        ("dob", "17 Djuli 1945"): "1945-07-17",
+        ("dob", "JAKARTA, 17-08-1945"): "1945-08-17",
     }
     for (kind, v), want in ex.items():
         got = normalize(kind, v)

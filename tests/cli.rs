@@ -284,7 +284,7 @@ fn normalize_prints_canonical_forms_or_reasons() {
             "12",
         ])
         .assert()
-        .code(0)
+        .code(1)
         .stdout(
             "+6281234567890\n+6281234567890\n+6281211112222, +6281311112222\n\
              invalid: not an Indonesian number and no + country code\n",
@@ -300,6 +300,7 @@ fn normalize_prints_canonical_forms_or_reasons() {
         .args(["normalize", "email"])
         .write_stdin("A.B@gmail.com\r\nnope\n")
         .assert()
+        .code(1)
         .stdout("ab@gmail.com\ninvalid: no @\n");
     leakcheck().args(["normalize", "ktp", "1"]).assert().code(2);
 }
@@ -433,4 +434,18 @@ fn a_closed_pipe_is_a_quiet_exit_in_every_format() {
         assert_eq!(out.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(out.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
     }
+}
+
+#[test]
+fn normalize_exits_1_when_a_value_is_invalid_and_0_when_all_are_valid() {
+    // SPEC §8 (1.1): a script can test a value by the exit code alone.
+    leakcheck().args(["normalize", "nik", "3201014107900001", "'3201.0141.0790.0001.0"]).assert().code(0);
+    leakcheck().args(["normalize", "nik", "3201014107900001", "12"]).assert().code(1);
+    leakcheck()
+        .args(["normalize", "email"])
+        .write_stdin("a@b.co\n\n")
+        .assert()
+        .code(1)
+        .stdout("a@b.co\ninvalid: empty\n");
+    leakcheck().args(["normalize", "email"]).write_stdin("a@b.co\n").assert().code(0);
 }

@@ -42,16 +42,16 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write watchlists as digests only (a hashed watchlist), to hand to whoever scans a leak
     /// without handing over the people on it.
-    #[command(after_help = format!("{HASH_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    #[command(after_help = format!("{HASH_HELP}\n\n{}", exit_codes::HELP_HASH))]
     Hash(HashArgs),
     /// Show what leakcheck sees in dumps before scanning them: format, columns and their roles
     /// (and why), valid values per kind, masked samples, what the NIKs say, and the --map that
     /// would catch columns it missed.
-    #[command(after_help = exit_codes::HELP_OTHER)]
+    #[command(after_help = exit_codes::HELP_INSPECT)]
     Inspect(InspectArgs),
     /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
     /// `invalid: <reason>`.
-    #[command(after_help = exit_codes::HELP_OTHER)]
+    #[command(after_help = exit_codes::HELP_NORMALIZE)]
     Normalize(NormalizeArgs),
 }
 
@@ -409,6 +409,21 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_help_ends_with_its_exit_codes_signals_included() {
+        for command in Cli::command().get_subcommands() {
+            let name = command.get_name();
+            let help = command.get_after_help().map(ToString::to_string).unwrap_or_default();
+            let Some((_, table)) = help.split_once("Exit codes:") else {
+                panic!("{name} --help has no exit codes")
+            };
+            for code in ["0", "2", "129", "130", "143"] {
+                let listed = table.lines().any(|l| l.trim_start().starts_with(&format!("{code}  ")));
+                assert!(listed, "{name} --help does not list exit code {code}");
+            }
+        }
     }
 
     #[test]

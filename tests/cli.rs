@@ -449,3 +449,46 @@ fn normalize_exits_1_when_a_value_is_invalid_and_0_when_all_are_valid() {
         .stdout("a@b.co\ninvalid: empty\n");
     leakcheck().args(["normalize", "email"]).write_stdin("a@b.co\n").assert().code(0);
 }
+
+/// The codes of the `Exit codes:` table at the end of `leakcheck ARGS --help`, and its text.
+fn exit_codes_in_help(args: &[&str]) -> (Vec<u32>, String) {
+    let out = leakcheck().args(args).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let table = help.split_once("Exit codes:").map(|(_, t)| t.to_string()).unwrap_or_default();
+    let codes = table.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+    (codes, table)
+}
+
+#[test]
+fn scan_help_shows_scan_exit_codes_with_every_signal() {
+    let (codes, table) = exit_codes_in_help(&["scan"]);
+    assert_eq!(codes, [0, 1, 2, 129, 130, 143]);
+    assert!(
+        table.contains("exposed person found") && table.contains("SIGHUP") && table.contains("SIGTERM"),
+        "{table}"
+    );
+    // The top-level help shows scan's, the command most runs are.
+    assert_eq!(exit_codes_in_help(&[]).0, codes);
+}
+
+#[test]
+fn hash_help_shows_hash_exit_codes_not_scans() {
+    let (codes, table) = exit_codes_in_help(&["hash"]);
+    assert_eq!(codes, [0, 2, 129, 130, 143]);
+    assert!(table.contains("hashed watchlist was written") && !table.contains("exposed"), "{table}");
+}
+
+#[test]
+fn inspect_help_shows_inspect_exit_codes_not_scans() {
+    let (codes, table) = exit_codes_in_help(&["inspect"]);
+    assert_eq!(codes, [0, 2, 129, 130, 143]);
+    assert!(table.contains("every input was inspected") && !table.contains("exposed"), "{table}");
+}
+
+#[test]
+fn normalize_help_shows_that_an_invalid_value_is_exit_1() {
+    let (codes, table) = exit_codes_in_help(&["normalize"]);
+    assert_eq!(codes, [0, 1, 2, 129, 130, 143]);
+    assert!(table.contains("1  at least one value is invalid"), "{table}");
+}

@@ -266,9 +266,14 @@ pub struct NormalizeArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum FormatArg {
+    /// A summary and a table, for a person.
     Human,
+    /// One JSON object: the whole report.
     Json,
+    /// One JSON object per exposure and a summary line, as they are found (also spelled `jsonl`).
+    #[value(alias = "jsonl")]
     Ndjson,
+    /// One row per exposure, for a spreadsheet.
     Csv,
 }
 
@@ -286,6 +291,7 @@ pub enum FailOn {
 pub enum InputFormatArg {
     Csv,
     Tsv,
+    #[value(alias = "jsonl")]
     Ndjson,
     Json,
     Sql,

@@ -492,3 +492,28 @@ fn normalize_help_shows_that_an_invalid_value_is_exit_1() {
     assert_eq!(codes, [0, 1, 2, 129, 130, 143]);
     assert!(table.contains("1  at least one value is invalid"), "{table}");
 }
+
+#[test]
+fn format_jsonl_is_ndjson() {
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    let report = |format: &str| {
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        without_elapsed(&out.stdout)
+    };
+    let ndjson = report("ndjson");
+    assert!(ndjson.contains("\"type\":\"exposure\""), "{ndjson}");
+    assert_eq!(report("jsonl"), ndjson);
+    // And as an input format: a .txt of JSON lines read as NDJSON.
+    let s = Scratch::new();
+    let lines = s.write("export.txt", "{\"nik\":\"3201014107900001\"}\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&lines)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--input-format", "jsonl"])
+        .assert()
+        .code(1);
+}

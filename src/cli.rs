@@ -7,12 +7,15 @@ use crate::input::{Format, InputOptions};
 use crate::kind::Kind;
 use crate::report::ReportFormat;
 use crate::roles::ColumnMap;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Most worker threads `--threads` takes: more than any machine has cores, and far fewer than
 /// the 65,535 that `u16` allows, which took minutes to start and swamped the machine.
 const MAX_THREADS: i64 = 1024;
+
+/// `-h` and the man page's NAME line.
+const PITCH: &str = "Find which people on your watchlist are exposed in a leaked data dump.";
 
 const ABOUT: &str = "Find which people on your watchlist are exposed in a leaked data dump.
 
@@ -29,7 +32,7 @@ Examples:
   leakcheck scan export.txt --no-header --map name=3 --map dob=4 --watch ids.txt";
 
 #[derive(Parser, Debug)]
-#[command(name = "leakcheck", version, about = ABOUT, after_help = exit_codes::HELP)]
+#[command(name = "leakcheck", version, about = PITCH, long_about = ABOUT, after_help = exit_codes::HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -53,6 +56,40 @@ pub enum Command {
     /// `invalid: <reason>`.
     #[command(after_help = exit_codes::HELP_NORMALIZE)]
     Normalize(NormalizeArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = format!("{COMPLETIONS_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    Completions(CompletionsArgs),
+    /// Print leakcheck's man page (roff), or the page of one of its commands.
+    #[command(after_help = format!("{MAN_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  leakcheck completions bash > ~/.local/share/bash-completion/completions/leakcheck
+  leakcheck completions zsh > ~/.zfunc/_leakcheck    # with fpath+=(~/.zfunc) in ~/.zshrc
+  leakcheck completions fish > ~/.config/fish/completions/leakcheck.fish
+  leakcheck completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Examples:
+  mkdir -p ~/.local/share/man/man1
+  leakcheck man > ~/.local/share/man/man1/leakcheck.1
+  leakcheck man scan > ~/.local/share/man/man1/leakcheck-scan.1
+  man leakcheck-scan";
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete leakcheck's commands and options in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print (`leakcheck-scan(1)` for scan); none: leakcheck(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 const HASH_HELP: &str = "\
@@ -385,6 +422,8 @@ pub fn main() -> ExitCode {
             progress: !args.no_progress,
         }),
         Command::Normalize(args) => cmd::normalize::run(args.kind, &args.values),
+        Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),
+        Command::Man(args) => cmd::docs::man(Cli::command(), args.command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -410,7 +449,6 @@ pub fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn verify_cli() {

@@ -494,6 +494,79 @@ fn normalize_help_shows_that_an_invalid_value_is_exit_1() {
 }
 
 #[test]
+fn completions_and_man_help_show_their_exit_codes() {
+    for command in ["completions", "man"] {
+        let (codes, table) = exit_codes_in_help(&[command]);
+        assert_eq!(codes, [0, 2, 129, 130, 143], "{command}");
+        assert!(table.contains("0  done"), "{command}: {table}");
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = leakcheck().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        // fish spells options `-l watch`, the others `--watch`.
+        for word in ["leakcheck", "scan", "inspect", "normalize", "watch", "fail-on", "format"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    leakcheck().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn bash_completion_is_valid_bash_and_completes_scan_options() {
+    let s = Scratch::new();
+    let out = leakcheck().args(["completions", "bash"]).output().unwrap();
+    let script = s.write("leakcheck.bash", &out.stdout);
+    let syntax = std::process::Command::new("bash").arg("-n").arg(&script).output().unwrap();
+    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
+    // What bash does at `leakcheck scan --wa<TAB>` and `leakcheck scan -f <TAB>`.
+    let complete = |words: &str, cword: usize| {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+             _leakcheck leakcheck \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = std::process::Command::new("bash").arg("-c").arg(program).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("leakcheck scan --wa", 2).trim(), "--watch");
+    let formats = complete("leakcheck scan -f ''", 3);
+    assert!(["human", "json", "ndjson", "csv"].iter().all(|f| formats.lines().any(|l| l == *f)), "{formats}");
+}
+
+#[test]
+fn man_page_lists_the_commands_and_an_exit_status_section() {
+    let out = leakcheck().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH leakcheck 1"), "{page}");
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    assert!(!page.contains("leakcheck\\-help(1)"), "{page}");
+    for command in ["scan", "hash", "inspect", "normalize", "completions", "man"] {
+        assert!(page.contains(&format!("leakcheck\\-{command}(1)")), "no {command} in\n{page}");
+    }
+    let out = leakcheck().args(["man", "scan"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH leakcheck-scan 1"), "{page}");
+    let status = page.split_once(".SH \"EXIT STATUS\"").map(|(_, s)| s).unwrap_or_default();
+    for code in ["0", "1", "2", "129", "130", "143"] {
+        assert!(status.contains(&format!("\\fB{code}\\fR")), "no {code} in EXIT STATUS:\n{status}");
+    }
+    assert!(page.contains("\\-\\-watch") && page.contains(".SH NOTES"), "{page}");
+    let out = leakcheck().args(["man", "frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("scan, hash, inspect, normalize"), "{stderr}");
+}
+
+#[test]
 fn format_jsonl_is_ndjson() {
     let (_s, dump, watch) = setup("3201014107900001\n");
     let report = |format: &str| {

@@ -67,6 +67,13 @@ OPTIONS:
                         cannot occur in the dump: names of four tokens (dump names have at
                         most three), NIK district codes 31-79 (the dump's are 01-30) and
                         landline phones (the dump's are mobiles)
+    --messy             spell most values as real exports do, and add an e-mail column
+                        (CSV only): nik,nama,tgl_lahir,no_hp,email,jenis_kelamin,…;
+                        NIKs mostly with ', .0, dots or spaces; phones mostly (0812) 3456-7890,
+                        +62 812-…, 62812… or with dashes; dates mostly DD/MM/YYYY; names half
+                        upper case, most with a title or a degree; e-mails upper-case, in
+                        <…>, mailto:, (…), `Name <…>`. The watchlist and the planted people
+                        are the same as without it (the watchlist has no e-mails)
     --seed S            PRNG seed [default: 42]
     --truth-out PATH    also write the planted records: watch,record,line,matched.
                         `record` is the same in every format (SPEC §5: data rows, lines,
@@ -101,6 +108,8 @@ const EXTRA_DISTRICTS: (u32, u32) = (31, 79);
 /// Ids are W-000001 … W-9999999 (seven digits at most).
 const MAX_WATCH_PEOPLE: usize = 9_999_999;
 const DUMP_HEADER: &[u8] = b"nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas\n";
+/// `--messy`: the same columns with an e-mail column after the phone.
+const MESSY_HEADER: &[u8] = b"nik,nama,tgl_lahir,no_hp,email,jenis_kelamin,alamat,kota,faskes,kelas\n";
 const WATCH_HEADER: &[u8] = b"id,nik,nama,tgl_lahir,no_hp\n";
 
 // Rates are per mille (‰) of records unless said otherwise.
@@ -749,6 +758,52 @@ const DATE_STYLES: &[DateStyle] = &[
 ];
 const DATE_WEIGHTS: &[u32] = &[25, 30, 25, 5, 10, 5];
 
+/// How often each spelling is drawn: the clean benchmark's mix, or `--messy`'s, where most
+/// values are spelled as real exports spell them. Clean output does not depend on the messy
+/// mix: it draws exactly what it drew before `--messy` existed.
+struct Spelling {
+    /// Random rows whose NIK takes a style of `MESSY_NIK_STYLES` (weighted by `nik_weights`).
+    messy_nik_permille: u32,
+    nik_weights: &'static [u32],
+    phone_weights: &'static [u32],
+    date_weights: &'static [u32],
+    honorific_permille: u32,
+    degree_permille: u32,
+    /// Title, upper, lower case names.
+    case_weights: [u32; 3],
+    /// Whether records have an e-mail column (`MESSY_HEADER`).
+    email: bool,
+}
+
+const CLEAN: Spelling = Spelling {
+    messy_nik_permille: MESSY_NIK_PERMILLE,
+    nik_weights: MESSY_NIK_WEIGHTS,
+    phone_weights: PHONE_WEIGHTS,
+    date_weights: DATE_WEIGHTS,
+    honorific_permille: HONORIFIC_PERMILLE,
+    degree_permille: DEGREE_PERMILLE,
+    case_weights: [70, 25, 5],
+    email: false,
+};
+
+/// `--messy`: NIKs mostly with `'`, `.0`, dots or spaces; phones mostly in parentheses, as
+/// `+62 8xx-…`, `62…` or with dashes; dates mostly `DD/MM/YYYY`; half the names upper case,
+/// most with a title or a degree; e-mails upper-case or wrapped (`push_email`).
+const MESSY: Spelling = Spelling {
+    messy_nik_permille: 700,
+    // Spaced, Dotted, Dashed, Apostrophe, FloatSuffix, TrailingSpace.
+    nik_weights: &[10, 15, 10, 30, 30, 5],
+    // Zero, ZeroDashes, ZeroSpaces, ZeroDots, ParenZero, Plus, PlusSpaced, PlusTrunk,
+    // CountryCode, Bare.
+    phone_weights: &[10, 20, 5, 3, 22, 5, 15, 5, 12, 3],
+    // IsoDash, DayMonthDash, DayMonthSlash, DayMonthDot, MonthName, MonthAbbrev.
+    date_weights: &[10, 15, 55, 5, 10, 5],
+    honorific_permille: 450,
+    degree_permille: 400,
+    case_weights: [45, 50, 5],
+    email: true,
+};
+
 #[derive(Clone, Copy, PartialEq)]
 enum Case {
     Title,
@@ -767,11 +822,12 @@ struct Decor {
 impl Decor {
     const PLAIN: Decor = Decor { case: Case::Title, honorific: None, degree: None };
 
-    fn random(rng: &mut Rng, female: bool) -> Decor {
-        let case = [Case::Title, Case::Upper, Case::Lower][rng.weighted(&[70, 25, 5])];
+    fn random(rng: &mut Rng, female: bool, spelling: &Spelling) -> Decor {
+        let case = [Case::Title, Case::Upper, Case::Lower][rng.weighted(&spelling.case_weights)];
         let honorifics = if female { FEMALE_HONORIFIC } else { MALE_HONORIFIC };
-        let honorific = if rng.permille(HONORIFIC_PERMILLE) { Some(*rng.pick(honorifics)) } else { None };
-        let degree = if rng.permille(DEGREE_PERMILLE) { Some(*rng.pick(DEGREES)) } else { None };
+        let honorific =
+            if rng.permille(spelling.honorific_permille) { Some(*rng.pick(honorifics)) } else { None };
+        let degree = if rng.permille(spelling.degree_permille) { Some(*rng.pick(DEGREES)) } else { None };
         Decor { case, honorific, degree }
     }
 }
@@ -1095,6 +1151,8 @@ const NIK_COLUMN: usize = 0;
 const PHONE_COLUMN: usize = 3;
 /// A digit 1–3, written as an SQL number (the table declares it `tinyint` / `smallint`).
 const KELAS_COLUMN: usize = 8;
+/// Columns of a `--messy` record: `COLUMNS` and the e-mail (CSV only).
+const MAX_COLUMNS: usize = COLUMNS.len() + 1;
 
 /// One record's values as they are spelled, before any quoting or escaping, so that every
 /// format writes the same values.
@@ -1102,22 +1160,25 @@ struct Row {
     /// The values joined by `,`: already the CSV line when no value needs quotes.
     text: Vec<u8>,
     /// Where each value ends in `text`; it starts after the `,` that ends the previous one.
-    ends: [usize; COLUMNS.len()],
+    ends: [usize; MAX_COLUMNS],
     filled: usize,
+    /// `COLUMNS.len()`, or one more with `--messy`'s e-mail column.
+    columns: usize,
     /// Whether CSV must quote the value (it holds `,`, `"` or a newline): known where the
     /// value is made.
-    csv_quoted: [bool; COLUMNS.len()],
+    csv_quoted: [bool; MAX_COLUMNS],
     /// Newlines inside values, which are extra physical lines in CSV.
     newlines: u64,
 }
 
 impl Row {
-    fn new() -> Row {
+    fn new(columns: usize) -> Row {
         Row {
             text: Vec::with_capacity(512),
-            ends: [0; COLUMNS.len()],
+            ends: [0; MAX_COLUMNS],
             filled: 0,
-            csv_quoted: [false; COLUMNS.len()],
+            columns,
+            csv_quoted: [false; MAX_COLUMNS],
             newlines: 0,
         }
     }
@@ -1139,6 +1200,10 @@ impl Row {
         self.end_value(false);
         let quoted = push_phones(&mut self.text, rng, &id.phones);
         self.end_value(quoted);
+        if self.columns > COLUMNS.len() {
+            push_email(&mut self.text, rng, vocab, id.name);
+            self.end_value(false);
+        }
         push_sex(&mut self.text, rng, id.female);
         self.end_value(false);
         let (quoted, newlines) = push_address(&mut self.text, rng, vocab);
@@ -1156,7 +1221,7 @@ impl Row {
         self.ends[self.filled] = self.text.len();
         self.csv_quoted[self.filled] = csv_quoted;
         self.filled += 1;
-        if self.filled < COLUMNS.len() {
+        if self.filled < self.columns {
             self.text.push(b',');
         }
     }
@@ -1175,7 +1240,7 @@ impl Row {
     /// The length of the record as a CSV line.
     fn csv_len(&self) -> u64 {
         let mut len = self.text.len() + 1; // the newline
-        for column in 0..COLUMNS.len() {
+        for column in 0..self.filled {
             if self.csv_quoted[column] {
                 let value = self.value(column);
                 len += 2;
@@ -1300,7 +1365,7 @@ fn copy_escape(b: u8) -> Option<&'static [u8]> {
 /// Copies the row's text, quoting the values that need it.
 fn write_csv_row(out: &mut Vec<u8>, row: &Row) {
     let mut copied = 0;
-    for column in 0..COLUMNS.len() {
+    for column in 0..row.filled {
         if row.csv_quoted[column] {
             let (start, end) = row.span(column);
             out.extend_from_slice(&row.text[copied..start]);
@@ -1641,7 +1706,7 @@ struct DumpWriter {
 }
 
 impl DumpWriter {
-    fn new(mut sink: Box<dyn Write + Send>, format: Format, seed: u64) -> DumpWriter {
+    fn new(mut sink: Box<dyn Write + Send>, format: Format, seed: u64, spelling: &Spelling) -> DumpWriter {
         let (full, from_generator) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         let (to_generator, empty) = mpsc::sync_channel::<Vec<u8>>(BUFFERS_IN_FLIGHT);
         for _ in 1..BUFFERS_IN_FLIGHT {
@@ -1657,7 +1722,7 @@ impl DumpWriter {
             sink.flush()
         });
         let mut buf = Vec::with_capacity(FLUSH_AT + 64 * 1024);
-        let header = format.header();
+        let header = if spelling.email { MESSY_HEADER } else { format.header() };
         buf.extend_from_slice(header);
         DumpWriter {
             format,
@@ -1668,8 +1733,8 @@ impl DumpWriter {
             flushed: 0,
             records: 0,
             lines: count_newlines(header),
-            csv_bytes: DUMP_HEADER.len() as u64,
-            row: Row::new(),
+            csv_bytes: header.len() as u64,
+            row: Row::new(if spelling.email { MAX_COLUMNS } else { COLUMNS.len() }),
             shape_rng: Rng::new(seed ^ SHAPE_STREAM),
             insert: None,
         }
@@ -1814,6 +1879,95 @@ fn push_phones(buf: &mut Vec<u8>, rng: &mut Rng, phones: &[Option<(u64, PhoneSty
     }
 }
 
+/// `--messy` e-mail domains and how often each is drawn. The watchlist has no e-mails, so no
+/// address here can match: the column costs the scan its normalization, not its truth.
+const EMAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.com",
+    "yahoo.co.id",
+    "hotmail.com",
+    "outlook.com",
+    "ymail.com",
+    "googlemail.com",
+    "rsud.go.id",
+];
+const EMAIL_DOMAIN_WEIGHTS: &[u32] = &[45, 12, 12, 7, 6, 4, 4, 10];
+const EMPTY_EMAIL_PERMILLE: u32 = 80;
+
+/// Writes an e-mail made from the name, spelled as exports spell them (SPEC §2 normalizes
+/// each away): upper or mixed case, `<…>`, `mailto:`, `Display Name <…>`, `(…)`, a trailing
+/// `;`, spaces around; dots and a `+tag` in a Gmail local part. Never a `,` or a `"`.
+fn push_email(buf: &mut Vec<u8>, rng: &mut Rng, vocab: &Vocab, name: Name) {
+    if rng.permille(EMPTY_EMAIL_PERMILLE) {
+        return;
+    }
+    let start = buf.len();
+    let wrap = rng.weighted(&[30, 15, 10, 15, 10, 10, 10]);
+    let tokens = &name.tokens[..name.len];
+    match wrap {
+        1 | 3 => {
+            if wrap == 3 {
+                for &token in tokens {
+                    push_letters(buf, vocab.display[token as usize]);
+                    buf.push(b' ');
+                }
+            }
+            buf.push(b'<');
+        }
+        2 => buf.extend_from_slice(b"mailto:"),
+        4 => buf.push(b'('),
+        5 => buf.push(b' '),
+        _ => {}
+    }
+    let local = buf.len();
+    let first = vocab.display[tokens[0] as usize];
+    let last = vocab.display[tokens[tokens.len() - 1] as usize];
+    match rng.below(5) {
+        0 if tokens.len() > 1 => {
+            push_letters(buf, first);
+            buf.push(b'.');
+            push_letters(buf, last);
+        }
+        1 if tokens.len() > 1 => {
+            push_letters(buf, first);
+            buf.push(b'_');
+            push_letters(buf, last);
+        }
+        2 => {
+            push_letters(buf, first);
+            push_letters(buf, last);
+        }
+        _ => push_letters(buf, first),
+    }
+    if rng.permille(600) {
+        push_number(buf, rng.below(2000) as u64);
+    }
+    let domain = EMAIL_DOMAINS[rng.weighted(EMAIL_DOMAIN_WEIGHTS)];
+    if domain.ends_with("mail.com") && domain != "hotmail.com" && rng.permille(200) {
+        buf.extend_from_slice(b"+bpjs");
+    }
+    buf.push(b'@');
+    buf.extend_from_slice(domain.as_bytes());
+    match rng.weighted(&[45, 15, 40]) {
+        0 => buf[local..].make_ascii_uppercase(),
+        1 => buf[local..local + 1].make_ascii_uppercase(),
+        _ => buf[local..].make_ascii_lowercase(),
+    }
+    match wrap {
+        1 | 3 => buf.push(b'>'),
+        4 => buf.push(b')'),
+        5 => buf.push(b' '),
+        6 => buf.push(b';'),
+        _ => {}
+    }
+    debug_assert!(!buf[start..].contains(&b',') && !buf[start..].contains(&b'"'));
+}
+
+/// Appends the ASCII letters of a name token (`Ma'ruf` → `Maruf`).
+fn push_letters(buf: &mut Vec<u8>, token: &str) {
+    buf.extend(token.bytes().filter(u8::is_ascii_alphabetic));
+}
+
 fn push_sex(buf: &mut Vec<u8>, rng: &mut Rng, female: bool) {
     let long = rng.permille(300);
     let text: &[u8] = match (female, long) {
@@ -1825,16 +1979,16 @@ fn push_sex(buf: &mut Vec<u8>, rng: &mut Rng, female: bool) {
     buf.extend_from_slice(text);
 }
 
-fn random_phone_style(rng: &mut Rng) -> PhoneStyle {
-    PHONE_STYLES[rng.weighted(PHONE_WEIGHTS)]
+fn random_phone_style(rng: &mut Rng, spelling: &Spelling) -> PhoneStyle {
+    PHONE_STYLES[rng.weighted(spelling.phone_weights)]
 }
 
-fn random_date_style(rng: &mut Rng) -> DateStyle {
-    DATE_STYLES[rng.weighted(DATE_WEIGHTS)]
+fn random_date_style(rng: &mut Rng, spelling: &Spelling) -> DateStyle {
+    DATE_STYLES[rng.weighted(spelling.date_weights)]
 }
 
 /// A record of someone not on the watchlist: it shares no NIK, phone or name with it.
-fn random_identity(rng: &mut Rng, vocab: &Vocab, reserved: &Reserved) -> IdentityFields {
+fn random_identity(rng: &mut Rng, vocab: &Vocab, reserved: &Reserved, spelling: &Spelling) -> IdentityFields {
     let female = rng.permille(500);
     let region = rng.cumulative(&vocab.region_cumulative);
     let dob = random_date(rng);
@@ -1842,22 +1996,23 @@ fn random_identity(rng: &mut Rng, vocab: &Vocab, reserved: &Reserved) -> Identit
     let nik = if rng.permille(EMPTY_NIK_PERMILLE) {
         None
     } else {
-        let style = if rng.permille(MESSY_NIK_PERMILLE) {
-            MESSY_NIK_STYLES[rng.weighted(MESSY_NIK_WEIGHTS)]
+        let style = if rng.permille(spelling.messy_nik_permille) {
+            MESSY_NIK_STYLES[rng.weighted(spelling.nik_weights)]
         } else {
             NikStyle::Plain
         };
         Some((fresh_nik(rng, reserved, region, dob, female), style))
     };
-    let dob = if rng.permille(EMPTY_DOB_PERMILLE) { None } else { Some((dob, random_date_style(rng))) };
+    let dob =
+        if rng.permille(EMPTY_DOB_PERMILLE) { None } else { Some((dob, random_date_style(rng, spelling))) };
     let mut phones = [None, None];
     if !rng.permille(EMPTY_PHONE_PERMILLE) {
-        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng, spelling)));
         if rng.permille(TWO_PHONES_PERMILLE) {
-            phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+            phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng, spelling)));
         }
     }
-    IdentityFields { nik, name, decor: Decor::random(rng, female), dob, phones, female, region }
+    IdentityFields { nik, name, decor: Decor::random(rng, female, spelling), dob, phones, female, region }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2100,6 +2255,7 @@ fn planted_identity(
     vocab: &Vocab,
     reserved: &Reserved,
     wp: &WatchPerson,
+    spelling: &Spelling,
 ) -> (IdentityFields, Matched) {
     let p = &wp.person;
     let (use_nik, use_phone) = match (wp.nik_style, wp.phone_style) {
@@ -2108,29 +2264,31 @@ fn planted_identity(
         _ => (false, true),
     };
     let nik = match wp.nik_style {
-        Some(avoid) if use_nik => Some((p.nik, other_style(rng, MESSY_NIK_STYLES, MESSY_NIK_WEIGHTS, avoid))),
+        Some(avoid) if use_nik => {
+            Some((p.nik, other_style(rng, MESSY_NIK_STYLES, spelling.nik_weights, avoid)))
+        }
         _ if rng.permille(500) => None,
         _ => Some((fresh_nik(rng, reserved, p.region, p.dob, p.female), NikStyle::Plain)),
     };
     let mut phones = [None, None];
     if let (true, Some(avoid)) = (use_phone, wp.phone_style) {
-        phones[0] = Some((p.phone, other_style(rng, PHONE_STYLES, PHONE_WEIGHTS, avoid)));
+        phones[0] = Some((p.phone, other_style(rng, PHONE_STYLES, spelling.phone_weights, avoid)));
     } else if rng.permille(600) {
-        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        phones[0] = Some((fresh_phone(rng, reserved), random_phone_style(rng, spelling)));
     }
     if phones[0].is_some() && rng.permille(150) {
-        phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng)));
+        phones[1] = Some((fresh_phone(rng, reserved), random_phone_style(rng, spelling)));
         phones.swap(0, rng.below(2));
     }
     let same_name = rng.permille(900);
     let name = if same_name { p.name } else { fresh_name(rng, vocab, reserved, p.female, p.region) };
     let dob = match wp.dob_style {
         Some(avoid) => match rng.weighted(&[75, 10, 15]) {
-            0 => Some((p.dob, other_style(rng, DATE_STYLES, DATE_WEIGHTS, avoid))),
+            0 => Some((p.dob, other_style(rng, DATE_STYLES, spelling.date_weights, avoid))),
             1 => None,
-            _ => Some((other_date(rng, p.dob), random_date_style(rng))),
+            _ => Some((other_date(rng, p.dob), random_date_style(rng, spelling))),
         },
-        None if rng.permille(700) => Some((random_date(rng), random_date_style(rng))),
+        None if rng.permille(700) => Some((random_date(rng), random_date_style(rng, spelling))),
         None => None,
     };
     let same_dob = wp.dob_style.is_some() && dob.is_some_and(|(d, _)| d == p.dob);
@@ -2139,7 +2297,7 @@ fn planted_identity(
     let fields = IdentityFields {
         nik,
         name,
-        decor: Decor::random(rng, p.female),
+        decor: Decor::random(rng, p.female, spelling),
         dob,
         phones,
         female: p.female,
@@ -2160,7 +2318,8 @@ fn other_date(rng: &mut Rng, avoid: Date) -> Date {
 // ---------------------------------------------------------------------------------------
 // Driver
 
-struct Args {
+/// The parsed command line (`pub(crate)` so that tests/gendump.rs can run the generator).
+pub(crate) struct Args {
     size_bytes: u64,
     out: String,
     watch_out: String,
@@ -2170,20 +2329,26 @@ struct Args {
     truth_out: Option<String>,
     format: Format,
     extra_people: usize,
+    messy: bool,
 }
 
-fn parse_args(argv: Vec<String>) -> Result<Args, String> {
+pub(crate) fn parse_args(argv: Vec<String>) -> Result<Args, String> {
     let mut size_mb: Option<f64> = None;
     let (mut out, mut watch_out, mut truth_out) = (None, None, None);
     let (mut watch_people, mut planted): (Option<usize>, Option<usize>) = (None, None);
     let mut seed = DEFAULT_SEED;
     let mut format = Format::Csv;
     let mut extra_people = 0;
+    let mut messy = false;
     let mut it = argv.into_iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
             println!("{USAGE}");
             process::exit(0);
+        }
+        if arg == "--messy" {
+            messy = true;
+            continue;
         }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
@@ -2225,6 +2390,9 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
     if watch_people + extra_people > MAX_WATCH_PEOPLE {
         return Err(format!("--watch-people plus --extra-people must be at most {MAX_WATCH_PEOPLE}"));
     }
+    if messy && format != Format::Csv {
+        return Err("--messy writes CSV only (--format csv)".to_string());
+    }
     Ok(Args {
         size_bytes: (size_mb * BYTES_PER_MB) as u64,
         out: out.ok_or("--out is required")?,
@@ -2235,6 +2403,7 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
         truth_out,
         format,
         extra_people,
+        messy,
     })
 }
 
@@ -2264,7 +2433,8 @@ fn write_dump(
 ) -> io::Result<(DumpWriter, Vec<Planted>)> {
     let sink: Box<dyn Write + Send> =
         if args.out == "-" { Box::new(io::stdout()) } else { Box::new(create(&args.out)?) };
-    let mut writer = DumpWriter::new(sink, args.format, args.seed);
+    let spelling = if args.messy { &MESSY } else { &CLEAN };
+    let mut writer = DumpWriter::new(sink, args.format, args.seed, spelling);
     let mut rng = Rng::new(args.seed ^ DUMP_STREAM);
     let mut planted = Vec::with_capacity(plan.len());
     // Sizes are measured in CSV bytes whatever the format, so every format holds the same
@@ -2274,11 +2444,11 @@ fn write_dump(
             && writer.csv_bytes >= plant_offset(args.size_bytes, planted.len(), plan.len());
         if due {
             let watch = plan[planted.len()];
-            let (fields, matched) = planted_identity(&mut rng, vocab, reserved, &list[watch]);
+            let (fields, matched) = planted_identity(&mut rng, vocab, reserved, &list[watch], spelling);
             let (record, line) = writer.record(&mut rng, vocab, &fields)?;
             planted.push(Planted { watch, record, line, matched });
         } else {
-            let fields = random_identity(&mut rng, vocab, reserved);
+            let fields = random_identity(&mut rng, vocab, reserved, spelling);
             writer.record(&mut rng, vocab, &fields)?;
         }
     }
@@ -2299,7 +2469,7 @@ fn create(path: &str) -> io::Result<File> {
     File::create(path).map_err(|err| io::Error::new(err.kind(), format!("cannot create {path}: {err}")))
 }
 
-fn run(args: &Args) -> io::Result<()> {
+pub(crate) fn run(args: &Args) -> io::Result<()> {
     let vocab = Vocab::new();
     let mut watch_rng = Rng::new(args.seed ^ WATCH_STREAM);
     let (list, reserved) = make_watchlist(&mut watch_rng, &vocab, args.watch_people);

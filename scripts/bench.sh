@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-program benchmark suite: time `leakcheck scan` on a synthetic ~1.1 GB leak (made by
 # examples/gendump.rs) with watchlists of 1k, 100k and 1M people, at 1 and 2 threads, keyed
-# and unkeyed, on CSV and on NDJSON of the same records; the time to load the 1M watchlist;
+# and unkeyed, on CSV and on NDJSON of the same records, and on a messy CSV (gendump --messy:
+# ten columns with an e-mail, most values spelled as exports spell them); the time to load the
+# 1M watchlist;
 # next to `grep -F` and `rg -F` with the watchlist's raw NIKs and phones, and next to what a
 # careful analyst would write in DuckDB (scripts/bench_duckdb.py). Prints a markdown table.
 #
@@ -27,6 +29,11 @@ prints a markdown table of medians on stdout, also kept in DIR/results.md.
 Data (all deterministic):
   dump.csv          --size-mb MB of CSV records (columns nik,nama,tgl_lahir,no_hp,...)
   dump.ndjson       the same records as NDJSON (~1.7x the bytes)
+  dump.messy.csv    --size-mb MB of gendump --messy CSV: an e-mail column too, and most
+                    values spelled as real exports spell them (titles and degrees in names,
+                    upper-case and wrapped e-mails, (0812) 3456-7890, +62 812-…, NIKs with
+                    .0 or ', DD/MM/YYYY dates); the same watchlist and planted people
+                    (truth.messy.csv)
   watchlist.csv     the --people K people (1000); --planted P (100) of them are in the dump,
                     each in one record, spelled differently (truth.csv, truth.ndjson.csv)
   watchlist-N.csv   for each N of --watch-sizes: the first N people of one list of the
@@ -47,6 +54,8 @@ second-smallest size, 100000 by default):
                         bench.key), REF_T threads: digests only, so the scan cannot prefilter
                         on canonical values and hashes every value
   leakcheck ndjson      scan dump.ndjson, watchlist REF, REF_T threads
+  leakcheck messy       scan dump.messy.csv, watchlist REF, every T; its records/s against
+                        the clean CSV's is the line "messy / clean records/s" below the table
   leakcheck load        scan tiny.csv: the time to start and load watchlist N, every N
   leakcheck inspect     inspect dump.csv --full --format json --threads T, every T: every
                         value of every column checked against every kind (no watchlist); its
@@ -76,7 +85,7 @@ Options:
       --planted P       planted people                               [default: 100]
       --seed S          generator seed                               [default: 42]
       --grep-max N      grep/rg only with watchlists of at most N    [default: 100000]
-      --skip LIST       leave out parts: keyed ndjson load inspect grep rg duckdb nohash
+      --skip LIST       leave out parts: keyed ndjson messy load inspect grep rg duckdb nohash
   -q, --quick           smoke test: --size-mb 20 --runs 1 unless given, and --dir
                         target/bench/quick unless given (keeps the big data apart)
   -d, --dir DIR         where data, logs and results go (env BENCH_DIR) [default: target/bench]
@@ -211,8 +220,8 @@ REF_SIZE=${SIZE_LIST[0]}
 if ((${#SIZE_LIST[@]} > 1)); then REF_SIZE=${SIZE_LIST[1]}; fi
 for part in $SKIP; do
     case "$part" in
-        keyed | ndjson | load | inspect | grep | rg | duckdb | nohash) ;;
-        *) die "--skip: unknown part '$part' (keyed ndjson load inspect grep rg duckdb nohash)" ;;
+        keyed | ndjson | messy | load | inspect | grep | rg | duckdb | nohash) ;;
+        *) die "--skip: unknown part '$part' (keyed ndjson messy load inspect grep rg duckdb nohash)" ;;
     esac
 done
 skipped() { [[ " $SKIP " == *" $1 "* ]]; }
@@ -278,18 +287,21 @@ fi
 GENDUMP_SRC=$(sha256sum examples/gendump.rs | cut -c1-16)
 need_gendump() { [[ -x $GENDUMP ]] || die "$GENDUMP does not exist; run without --skip-build"; }
 
-# ensure_dump F — dump.F, watchlist[.F].csv (K people), truth[.F].csv, gendump[.F].log.
+# ensure_dump F [messy] — dump.F, watchlist[.F].csv (K people), truth[.F].csv, gendump[.F].log;
+# with messy (CSV only): dump.messy.csv, watchlist.messy.csv, truth.messy.csv, gendump.messy.log.
 ensure_dump() {
-    local f=$1 s=
+    local f=$1 s= messy=${2:-}
     if [[ $f != csv ]]; then s=.$f; fi
-    local dump=$BENCH/dump.$f watch=$BENCH/watchlist$s.csv truth=$BENCH/truth$s.csv
+    if [[ -n $messy ]]; then s=.messy; fi
+    local dump=$BENCH/dump$s.csv watch=$BENCH/watchlist$s.csv truth=$BENCH/truth$s.csv
+    if [[ -z $messy ]]; then dump=$BENCH/dump.$f; fi
     local stamp=$BENCH/dump$s.params log=$BENCH/gendump$s.log
-    local params="format=$f size_mb=$SIZE_MB people=$PEOPLE planted=$PLANTED seed=$SEED gendump=$GENDUMP_SRC"
+    local params="format=$f${messy:+ messy} size_mb=$SIZE_MB people=$PEOPLE planted=$PLANTED seed=$SEED gendump=$GENDUMP_SRC"
     if ((REGEN == 1)) || [[ ! -s $dump || ! -s $watch || ! -s $truth || "$(cat "$stamp" 2>/dev/null)" != "$params" ]]; then
         need_gendump
         rm -f "$stamp"
         note "generating $dump ($SIZE_MB MB of CSV records) and $watch ($PEOPLE people, $PLANTED planted)"
-        "$GENDUMP" --format "$f" --size-mb "$SIZE_MB" --out "$dump" --watch-out "$watch" \
+        "$GENDUMP" --format "$f" ${messy:+--messy} --size-mb "$SIZE_MB" --out "$dump" --watch-out "$watch" \
             --watch-people "$PEOPLE" --planted "$PLANTED" --seed "$SEED" --truth-out "$truth" 2>"$log" ||
             { cat "$log" >&2; die "gendump failed"; }
         cat "$log" >&2
@@ -344,12 +356,20 @@ if ((CLASSIC == 1)); then
 else
     ensure_dump csv
     if ! skipped ndjson; then ensure_dump ndjson; fi
+    if ! skipped messy; then
+        ensure_dump csv messy
+        # The messy dump's watchlist is the clean one, so every watchlist-N serves it too.
+        cmp -s "$BENCH/watchlist.messy.csv" "$BENCH/watchlist.csv" ||
+            die "gendump --messy wrote another watchlist than without it: the truth would not hold"
+    fi
     if ((${#SIZE_LIST[@]} > 1)); then ensure_watchlists; fi
 fi
 DUMP=$BENCH/dump.$FORMAT
 TRUTH=$BENCH/truth$SUFFIX.csv
 DUMP_BYTES=$(stat -c %s "$DUMP")
-RECORDS=$(grep -o '[0-9]* records' "$BENCH/gendump$SUFFIX.log" 2>/dev/null | sed -n 1p | grep -o '^[0-9]*' || true)
+# records_of LOG — the record count gendump logged.
+records_of() { grep -o '[0-9]* records' "$1" 2>/dev/null | sed -n 1p | grep -o '^[0-9]*' || true; }
+RECORDS=$(records_of "$BENCH/gendump$SUFFIX.log")
 EXPECTED=$(($(wc -l <"$TRUTH") - 1))
 KEY=$BENCH/bench.key
 printf '%s' 'leakcheck-bench-key-0123456789ab' >"$KEY" # 32 bytes, no newline; a test key
@@ -360,6 +380,8 @@ printf '%s\n' 'nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas' 
 # --- (d) configurations ---------------------------------------------------------------------
 # Parallel arrays, one entry per configuration, in table order.
 C_KIND=() C_TOOL=() C_WATCH=() C_THREADS=() C_BYTES=() C_TRUTH=() C_OUT=() C_OK=() C_CMD=() C_TAG=()
+# Records of a row's input where it is not dump.csv's RECORDS (the messy rows).
+C_RECS=()
 declare -A IDX=()
 # add KEY KIND TOOL WATCH THREADS BYTES TRUTH OUT OK -- CMD... ; KEY names it for the ratios.
 add() {
@@ -405,6 +427,14 @@ if ((CLASSIC == 0)); then
     if ! skipped ndjson; then
         add_scan "ndjson-$REF_SIZE-$REF_T" "leakcheck ndjson" "$BENCH/dump.ndjson" "$REF_SIZE" "$REF_T" \
             "$BENCH/truth.ndjson.csv"
+    fi
+    if ! skipped messy; then
+        MESSY_RECORDS=$(records_of "$BENCH/gendump.messy.log")
+        for t in $THREADS; do
+            add_scan "messy-$REF_SIZE-$t" "leakcheck messy" "$BENCH/dump.messy.csv" "$REF_SIZE" "$t" \
+                "$BENCH/truth.messy.csv"
+            C_RECS[${IDX[messy-$REF_SIZE-$t]}]=$MESSY_RECORDS
+        done
     fi
     if ! skipped inspect; then
         for t in $THREADS; do
@@ -460,6 +490,7 @@ fi
 # --- (e) warm the page cache ------------------------------------------------------------------
 inputs=("$DUMP")
 if ((CLASSIC == 0)) && ! skipped ndjson; then inputs+=("$BENCH/dump.ndjson"); fi
+if ((CLASSIC == 0)) && ! skipped messy; then inputs+=("$BENCH/dump.messy.csv"); fi
 need_kb=$(stat -c %s "${inputs[@]}" | awk '{ kb += $1 / 1024 } END { printf "%d", kb }')
 avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 if ((need_kb > avail_kb * 8 / 10)); then
@@ -630,7 +661,7 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
         w=$(people "${C_WATCH[i]}")
         if [[ ${C_KIND[i]} == inspect ]]; then w="—"; fi
         awk -v tool="${C_TOOL[i]}" -v w="$w" -v t="${C_THREADS[i]}" -v s="${MED[i]}" \
-            -v b="${C_BYTES[i]}" -v n="${RECORDS:-0}" -v rss="${RSS[i]}" -v found="${FOUND[i]}" -v vs="$vs" 'BEGIN {
+            -v b="${C_BYTES[i]}" -v n="${C_RECS[i]:-${RECORDS:-0}}" -v rss="${RSS[i]}" -v found="${FOUND[i]}" -v vs="$vs" 'BEGIN {
             mbs = (b > 0 && s > 0) ? b / 1e6 / s : -1
             rps = (b > 0 && s > 0 && n > 0) ? n / s : -1
             printf "| %s | %s | %s | %s | %s | %s | %.1f | %s | %s |\n", tool, w, t,
@@ -689,6 +720,15 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
     if [[ -n ${IDX[ndjson-$REF_SIZE-$REF_T]:-} ]]; then
         echo "- NDJSON / CSV time, same records, watchlist $(people "$REF_SIZE"), $REF_T threads:" \
             "$(ratio "$(med_of "ndjson-$REF_SIZE-$REF_T")" "$(med_of "lc-$REF_SIZE-$REF_T")")×"
+    fi
+    if [[ -n ${IDX[messy-$REF_SIZE-$REF_T]:-} ]]; then
+        line="- messy / clean CSV records/s, watchlist $(people "$REF_SIZE") (issue 20's goal: at least 0.8):"
+        for t in $THREADS; do
+            line="$line $(awk -v mr="$MESSY_RECORDS" -v ms="$(med_of "messy-$REF_SIZE-$t")" \
+                -v cr="$RECORDS" -v cs="$(med_of "lc-$REF_SIZE-$t")" \
+                'BEGIN { if (ms > 0 && cs > 0 && cr > 0) printf "%.2f", (mr / ms) / (cr / cs); else print "n/a" }')× at $t thread$(plural "$t"),"
+        done
+        echo "${line%,}; messy CSV: $(fmt_int "$MESSY_RECORDS") records in $(fmt_int "$(stat -c %s "$BENCH/dump.messy.csv")") bytes"
     fi
     if [[ -n ${IDX[duckdb-$REF_SIZE]:-} ]]; then
         line="- DuckDB / leakcheck time, watchlist $(people "$REF_SIZE"), $REF_T threads:"

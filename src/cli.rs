@@ -7,12 +7,15 @@ use crate::input::{Format, InputOptions};
 use crate::kind::Kind;
 use crate::report::ReportFormat;
 use crate::roles::ColumnMap;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Most worker threads `--threads` takes: more than any machine has cores, and far fewer than
 /// the 65,535 that `u16` allows, which took minutes to start and swamped the machine.
 const MAX_THREADS: i64 = 1024;
+
+/// `-h` and the man page's NAME line.
+const PITCH: &str = "Find which people on your watchlist are exposed in a leaked data dump.";
 
 const ABOUT: &str = "Find which people on your watchlist are exposed in a leaked data dump.
 
@@ -30,7 +33,7 @@ Examples:
   leakcheck scan export.txt --no-header --map name=3 --map dob=4 --watch ids.txt";
 
 #[derive(Parser, Debug)]
-#[command(name = "leakcheck", version, about = ABOUT, after_help = exit_codes::HELP)]
+#[command(name = "leakcheck", version, about = PITCH, long_about = ABOUT, after_help = exit_codes::HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -43,21 +46,55 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write watchlists as digests only (a hashed watchlist), to hand to whoever scans a leak
     /// without handing over the people on it.
-    #[command(after_help = format!("{HASH_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    #[command(after_help = format!("{HASH_HELP}\n\n{}", exit_codes::HELP_HASH))]
     Hash(HashArgs),
     /// Show what leakcheck sees in dumps before scanning them: format, columns and their roles
     /// (and why), valid values per kind, masked samples, what the NIKs say, and the --map that
     /// would catch columns it missed.
-    #[command(after_help = exit_codes::HELP_OTHER)]
+    #[command(after_help = exit_codes::HELP_INSPECT)]
     Inspect(InspectArgs),
     /// Print the canonical form of identifiers (one per VALUE, or per stdin line), or
     /// `invalid: <reason>`.
-    #[command(after_help = exit_codes::HELP_OTHER)]
+    #[command(after_help = exit_codes::HELP_NORMALIZE)]
     Normalize(NormalizeArgs),
     /// Turn scan reports (JSON or NDJSON, from `scan --format json|ndjson`) into what to do next;
     /// reads reports only, never the dumps.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = format!("{COMPLETIONS_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    Completions(CompletionsArgs),
+    /// Print leakcheck's man page (roff), or the page of one of its commands.
+    #[command(after_help = format!("{MAN_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    Man(ManArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  leakcheck completions bash > ~/.local/share/bash-completion/completions/leakcheck
+  leakcheck completions zsh > ~/.zfunc/_leakcheck    # with fpath+=(~/.zfunc) in ~/.zshrc
+  leakcheck completions fish > ~/.config/fish/completions/leakcheck.fish
+  leakcheck completions powershell >> $PROFILE";
+
+const MAN_HELP: &str = "\
+Examples:
+  mkdir -p ~/.local/share/man/man1
+  leakcheck man > ~/.local/share/man/man1/leakcheck.1
+  leakcheck man scan > ~/.local/share/man/man1/leakcheck-scan.1
+  man leakcheck-scan";
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete leakcheck's commands and options in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// The command whose page to print (`leakcheck-scan(1)` for scan); none: leakcheck(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -362,9 +399,14 @@ pub struct NormalizeArgs {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum FormatArg {
+    /// A summary and a table, for a person.
     Human,
+    /// One JSON object: the whole report.
     Json,
+    /// One JSON object per exposure and a summary line, as they are found (also spelled `jsonl`).
+    #[value(alias = "jsonl")]
     Ndjson,
+    /// One row per exposure, for a spreadsheet.
     Csv,
 }
 
@@ -382,6 +424,7 @@ pub enum FailOn {
 pub enum InputFormatArg {
     Csv,
     Tsv,
+    #[value(alias = "jsonl")]
     Ndjson,
     Json,
     Sql,
@@ -504,6 +547,8 @@ pub fn main() -> ExitCode {
                 output: args.output,
             })
         }
+        Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),
+        Command::Man(args) => cmd::docs::man(Cli::command(), args.command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -529,11 +574,25 @@ pub fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_help_ends_with_its_exit_codes_signals_included() {
+        for command in Cli::command().get_subcommands() {
+            let name = command.get_name();
+            let help = command.get_after_help().map(ToString::to_string).unwrap_or_default();
+            let Some((_, table)) = help.split_once("Exit codes:") else {
+                panic!("{name} --help has no exit codes")
+            };
+            for code in ["0", "2", "129", "130", "143"] {
+                let listed = table.lines().any(|l| l.trim_start().starts_with(&format!("{code}  ")));
+                assert!(listed, "{name} --help does not list exit code {code}");
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@ impl From<ExitCode> for std::process::ExitCode {
     }
 }
 
-/// The exit-code table printed at the end of `--help`.
+/// The exit-code table printed at the end of `scan --help` (and of `leakcheck --help`). Every
+/// table starts with `Exit codes:`, one code a line, meanings indented under it: `leakcheck man`
+/// turns it into the page's EXIT STATUS section.
 pub const HELP: &str = "\
 Exit codes:
     0  no exposed person found (or --fail-on never)
@@ -32,11 +34,45 @@ Exit codes:
        no record read at all (nothing was checked), or a bad record or suspect input
        under --strict; a run that read every input it could still writes its report,
        with \"complete\":false
-  130  interrupted by Ctrl-C (143: SIGTERM); -o writes nothing, an earlier file stays as it was";
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM (a cancelled CI job, `timeout`, `kill`); after any of these
+       three, -o writes nothing and an earlier file stays as it was";
 
-/// The exit codes of `inspect`, `hash` and `normalize`, which find no exposures.
+/// `hash --help`.
+pub const HELP_HASH: &str = "\
+Exit codes:
+    0  the hashed watchlist was written
+    2  error: bad usage, an unreadable watchlist, a line that cannot be understood (without
+       --lenient), a key shorter than 16 bytes, or a write failure; -o writes nothing
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM";
+
+/// `inspect --help`.
+pub const HELP_INSPECT: &str = "\
+Exit codes:
+    0  every input was inspected (read the report: an input may still hold no identity data)
+    2  error: bad usage, an input that could not be read, or no input that is a dump
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM";
+
+/// `normalize --help`.
+pub const HELP_NORMALIZE: &str = "\
+Exit codes:
+    0  every value is valid
+    1  at least one value is invalid (its line says `invalid: <reason>`)
+    2  error: bad usage, an unknown KIND, unreadable standard input, or a line over 1 MiB
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM";
+
+/// Commands that find nothing and only succeed or fail: `completions`, `man`, `report …`.
 pub const HELP_OTHER: &str = "\
 Exit codes:
-    0  done (for normalize: also when a value is invalid; the output says `invalid: …`)
-    2  error: bad usage, an unreadable or bad file
-  130  interrupted by Ctrl-C (143: SIGTERM)";
+    0  done
+    2  error: bad usage, an unreadable or bad file, or a write failure
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM";

@@ -284,7 +284,7 @@ fn normalize_prints_canonical_forms_or_reasons() {
             "12",
         ])
         .assert()
-        .code(0)
+        .code(1)
         .stdout(
             "+6281234567890\n+6281234567890\n+6281211112222, +6281311112222\n\
              invalid: not an Indonesian number and no + country code\n",
@@ -300,6 +300,7 @@ fn normalize_prints_canonical_forms_or_reasons() {
         .args(["normalize", "email"])
         .write_stdin("A.B@gmail.com\r\nnope\n")
         .assert()
+        .code(1)
         .stdout("ab@gmail.com\ninvalid: no @\n");
     leakcheck().args(["normalize", "ktp", "1"]).assert().code(2);
 }
@@ -433,4 +434,159 @@ fn a_closed_pipe_is_a_quiet_exit_in_every_format() {
         assert_eq!(out.status.code(), Some(0), "{format}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(out.stderr.is_empty(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
     }
+}
+
+#[test]
+fn normalize_exits_1_when_a_value_is_invalid_and_0_when_all_are_valid() {
+    // SPEC §8 (1.1): a script can test a value by the exit code alone.
+    leakcheck().args(["normalize", "nik", "3201014107900001", "'3201.0141.0790.0001.0"]).assert().code(0);
+    leakcheck().args(["normalize", "nik", "3201014107900001", "12"]).assert().code(1);
+    leakcheck()
+        .args(["normalize", "email"])
+        .write_stdin("a@b.co\n\n")
+        .assert()
+        .code(1)
+        .stdout("a@b.co\ninvalid: empty\n");
+    leakcheck().args(["normalize", "email"]).write_stdin("a@b.co\n").assert().code(0);
+}
+
+/// The codes of the `Exit codes:` table at the end of `leakcheck ARGS --help`, and its text.
+fn exit_codes_in_help(args: &[&str]) -> (Vec<u32>, String) {
+    let out = leakcheck().args(args).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let table = help.split_once("Exit codes:").map(|(_, t)| t.to_string()).unwrap_or_default();
+    let codes = table.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).collect();
+    (codes, table)
+}
+
+#[test]
+fn scan_help_shows_scan_exit_codes_with_every_signal() {
+    let (codes, table) = exit_codes_in_help(&["scan"]);
+    assert_eq!(codes, [0, 1, 2, 129, 130, 143]);
+    assert!(
+        table.contains("exposed person found") && table.contains("SIGHUP") && table.contains("SIGTERM"),
+        "{table}"
+    );
+    // The top-level help shows scan's, the command most runs are.
+    assert_eq!(exit_codes_in_help(&[]).0, codes);
+}
+
+#[test]
+fn hash_help_shows_hash_exit_codes_not_scans() {
+    let (codes, table) = exit_codes_in_help(&["hash"]);
+    assert_eq!(codes, [0, 2, 129, 130, 143]);
+    assert!(table.contains("hashed watchlist was written") && !table.contains("exposed"), "{table}");
+}
+
+#[test]
+fn inspect_help_shows_inspect_exit_codes_not_scans() {
+    let (codes, table) = exit_codes_in_help(&["inspect"]);
+    assert_eq!(codes, [0, 2, 129, 130, 143]);
+    assert!(table.contains("every input was inspected") && !table.contains("exposed"), "{table}");
+}
+
+#[test]
+fn normalize_help_shows_that_an_invalid_value_is_exit_1() {
+    let (codes, table) = exit_codes_in_help(&["normalize"]);
+    assert_eq!(codes, [0, 1, 2, 129, 130, 143]);
+    assert!(table.contains("1  at least one value is invalid"), "{table}");
+}
+
+#[test]
+fn completions_and_man_help_show_their_exit_codes() {
+    for command in ["completions", "man"] {
+        let (codes, table) = exit_codes_in_help(&[command]);
+        assert_eq!(codes, [0, 2, 129, 130, 143], "{command}");
+        assert!(table.contains("0  done"), "{command}: {table}");
+    }
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = leakcheck().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        // fish spells options `-l watch`, the others `--watch`.
+        for word in ["leakcheck", "scan", "inspect", "normalize", "watch", "fail-on", "format"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    leakcheck().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn bash_completion_is_valid_bash_and_completes_scan_options() {
+    let s = Scratch::new();
+    let out = leakcheck().args(["completions", "bash"]).output().unwrap();
+    let script = s.write("leakcheck.bash", &out.stdout);
+    let syntax = std::process::Command::new("bash").arg("-n").arg(&script).output().unwrap();
+    assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
+    // What bash does at `leakcheck scan --wa<TAB>` and `leakcheck scan -f <TAB>`.
+    let complete = |words: &str, cword: usize| {
+        let program = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+             _leakcheck leakcheck \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let out = std::process::Command::new("bash").arg("-c").arg(program).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(complete("leakcheck scan --wa", 2).trim(), "--watch");
+    let formats = complete("leakcheck scan -f ''", 3);
+    assert!(["human", "json", "ndjson", "csv"].iter().all(|f| formats.lines().any(|l| l == *f)), "{formats}");
+}
+
+#[test]
+fn man_page_lists_the_commands_and_an_exit_status_section() {
+    let out = leakcheck().arg("man").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH leakcheck 1"), "{page}");
+    assert!(page.contains(".SH \"EXIT STATUS\""), "{page}");
+    assert!(!page.contains("leakcheck\\-help(1)"), "{page}");
+    for command in ["scan", "hash", "inspect", "normalize", "completions", "man"] {
+        assert!(page.contains(&format!("leakcheck\\-{command}(1)")), "no {command} in\n{page}");
+    }
+    let out = leakcheck().args(["man", "scan"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH leakcheck-scan 1"), "{page}");
+    let status = page.split_once(".SH \"EXIT STATUS\"").map(|(_, s)| s).unwrap_or_default();
+    for code in ["0", "1", "2", "129", "130", "143"] {
+        assert!(status.contains(&format!("\\fB{code}\\fR")), "no {code} in EXIT STATUS:\n{status}");
+    }
+    assert!(page.contains("\\-\\-watch") && page.contains(".SH NOTES"), "{page}");
+    let out = leakcheck().args(["man", "frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("scan, hash, inspect, normalize"), "{stderr}");
+}
+
+#[test]
+fn format_jsonl_is_ndjson() {
+    let (_s, dump, watch) = setup("3201014107900001\n");
+    let report = |format: &str| {
+        let out =
+            leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", format]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        without_elapsed(&out.stdout)
+    };
+    let ndjson = report("ndjson");
+    assert!(ndjson.contains("\"type\":\"exposure\""), "{ndjson}");
+    assert_eq!(report("jsonl"), ndjson);
+    // And as an input format: a .txt of JSON lines read as NDJSON.
+    let s = Scratch::new();
+    let lines = s.write("export.txt", "{\"nik\":\"3201014107900001\"}\n");
+    leakcheck()
+        .arg("scan")
+        .arg(&lines)
+        .arg("-w")
+        .arg(&watch)
+        .args(["--input-format", "jsonl"])
+        .assert()
+        .code(1);
 }

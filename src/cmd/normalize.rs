@@ -9,10 +9,9 @@ use std::io::{self, BufRead, Read, Write};
 /// Longest line read from stdin, in bytes: the watchlists' limit.
 const MAX_LINE: usize = crate::watchlist::MAX_LINE;
 
-/// One output line for `raw`: its canonical form (a phone field's numbers joined by `, `), or
-/// `invalid: <reason>`.
-pub fn line_for(kind: Kind, raw: &str) -> String {
-    let result = if kind == Kind::Phone {
+/// The canonical form of `raw` (a phone field's numbers joined by `, `), or why it is invalid.
+pub fn canonical_of(kind: Kind, raw: &str) -> Result<String, Invalid> {
+    if kind == Kind::Phone {
         let mut forms = Vec::new();
         let mut error = None;
         normalize::for_each_phone(raw, |p| match normalize::canonical(kind, p) {
@@ -28,10 +27,14 @@ pub fn line_for(kind: Kind, raw: &str) -> String {
         Err(Invalid("empty"))
     } else {
         normalize::canonical(kind, raw)
-    };
-    match result {
-        Ok(canonical) => canonical,
-        Err(why) => format!("invalid: {why}"),
+    }
+}
+
+/// Writes the output line for `raw`: its canonical form or `invalid: <reason>`; false when invalid.
+fn write_line(out: &mut impl Write, kind: Kind, raw: &str) -> io::Result<bool> {
+    match canonical_of(kind, raw) {
+        Ok(canonical) => writeln!(out, "{canonical}").map(|()| true),
+        Err(why) => writeln!(out, "invalid: {why}").map(|()| false),
     }
 }
 
@@ -49,6 +52,8 @@ fn next_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
 pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    // SPEC §8: exit 1 when any value was invalid, so a script can test a value by the exit code.
+    let mut all_valid = true;
     let result = (|| -> io::Result<()> {
         if values.is_empty() {
             let mut stdin = io::stdin().lock();
@@ -61,11 +66,11 @@ pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
                     let reason = format!("stdin:{number}: longer than {} MiB: not a value", MAX_LINE >> 20);
                     return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
                 }
-                writeln!(out, "{}", line_for(kind, &crate::input::encoding::record_text(value)))?;
+                all_valid &= write_line(&mut out, kind, &crate::input::encoding::record_text(value))?;
             }
         } else {
             for value in values {
-                writeln!(out, "{}", line_for(kind, value))?;
+                all_valid &= write_line(&mut out, kind, value)?;
             }
         }
         out.flush()
@@ -73,6 +78,8 @@ pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
         Err(e) => Err(e.into()),
-        Ok(()) => Ok(ExitCode::Clear),
+        Ok(()) if all_valid => Ok(ExitCode::Clear),
+        // Exit 1, as a scan's "found something": here, an invalid value.
+        Ok(()) => Ok(ExitCode::Exposed),
     }
 }

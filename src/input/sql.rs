@@ -68,6 +68,11 @@ struct Lexer {
     escaped: bool,
     line_comment: bool,
     block_comment: bool,
+    /// A quote closed and only blanks came since.
+    closed: bool,
+    /// A closed string was followed by what never follows a value (`'2020-'01-02'`): a quote is
+    /// stray somewhere, so what reads as strings and code may be the other way round.
+    suspect: bool,
 }
 
 impl Lexer {
@@ -83,8 +88,14 @@ impl Lexer {
             } else if b == q {
                 // A doubled quote re-opens at once: both bytes are string.
                 self.quote = None;
+                self.closed = true;
             }
             return false;
+        }
+        if self.closed && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            // A value's string is followed by `,`, `)`, or the quote that doubles it.
+            self.closed = false;
+            self.suspect |= !matches!(b, b',' | b')' | b'\'' | b'"' | b'`');
         }
         if self.line_comment {
             self.line_comment = b != b'\n';
@@ -147,6 +158,9 @@ pub struct SqlSplitter {
     /// The layout of the COPY block whose `\.` was the last thing read: lines after it that look
     /// like its rows (a second `\.` cut the block) are read as its rows, not skipped in silence.
     after_copy: Option<Arc<Layout>>,
+    /// Between tuples, a line break came since the last tuple or `,`: a word there starts a
+    /// statement (one without `;`), not junk in the tuples.
+    values_newline: bool,
 }
 
 /// What one step of the splitter did.
@@ -176,6 +190,7 @@ impl SqlSplitter {
             unproved: false,
             after_values: None,
             after_copy: None,
+            values_newline: false,
         }
     }
 
@@ -411,12 +426,14 @@ impl SqlSplitter {
 
     /// After `VALUES`: the next tuple, a `,`, the closing `;`, or a trailing clause to skip.
     fn values(&mut self, batch: &mut Batch, layout: Arc<Layout>) -> Step {
-        let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace()) else {
-            self.advance(self.buf.len());
+        let blanks = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace());
+        let blank_end = blanks.map_or(self.buf.len(), |at| self.pos + at);
+        self.values_newline |= memchr::memchr(b'\n', &self.buf[self.pos..blank_end]).is_some();
+        self.advance(blank_end);
+        if blanks.is_none() {
             self.mode = Mode::Values(layout);
             return Step::NeedMore;
-        };
-        self.advance(self.pos + at);
+        }
         let rest = &self.buf[self.pos..];
         // A comment marker or a keyword may be cut by the read: decide on a few whole bytes.
         let undecided =
@@ -444,6 +461,7 @@ impl SqlSplitter {
             self.mode = Mode::Top;
             return Step::Continue;
         }
+        let newline = std::mem::take(&mut self.values_newline);
         match self.buf[self.pos] {
             b',' => {
                 self.advance(self.pos + 1);
@@ -460,8 +478,23 @@ impl SqlSplitter {
                 self.advance(self.pos + 1);
                 self.mode = Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default() };
             }
-            // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`: no more tuples in this statement.
-            b if b.is_ascii_alphabetic() => self.mode = Mode::Skip(Lexer::default()),
+            b if b.is_ascii_alphabetic() => {
+                let word_len = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                let word = &rest[..word_len];
+                let open = word_len + rest[word_len..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+                if word.eq_ignore_ascii_case(b"ROW") && rest.get(open) == Some(&b'(') {
+                    // MySQL 8's `VALUES ROW(1,'a'),ROW(2,'b')`: the tuple is what follows ROW.
+                    self.advance(self.pos + open);
+                    self.mode = Mode::Values(layout);
+                } else if newline || resync::ends_tuples(word) {
+                    // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`, or a statement on its own line:
+                    // no more tuples in this statement.
+                    self.mode = Mode::Skip(Lexer::default());
+                } else {
+                    // `VALUES garbage;`, `(1,'a') junk`: never a silent end of the statement.
+                    return self.junk_in_values(batch, layout);
+                }
+            }
             // `)(1,…`, `[(1,…`, `-5,6),(2,…`: not where tuples go on, nor where they end.
             _ => return self.junk_in_values(batch, layout),
         }
@@ -475,7 +508,7 @@ impl SqlSplitter {
         let from = if self.buf[self.pos] == b'(' { self.pos } else { self.pos + 1 };
         let line = self.line;
         self.push(batch, Span::bad(self.next_record, line, "SQL values do not parse"), &layout);
-        self.resync_from(layout, from, line, Seen::CloseComma);
+        self.resync_from(layout, from, line, Seen::after_tuple());
         Step::Continue
     }
 
@@ -525,16 +558,20 @@ impl SqlSplitter {
                 b')' if depth > 1 => depth -= 1,
                 b')' => {
                     let end = self.pos + i + 1;
-                    match resync::may_follow_tuple(&self.buf[end..], self.source.eof) {
+                    let follows = resync::may_follow_tuple(&self.buf[end..], self.source.eof);
+                    // A suspect tuple (rare) is parsed here: read as one, `'2020-'01-02'),(3,…)`
+                    // would swallow the tuples up to the next `)` into one bad record.
+                    let parses = || !lexer.suspect || resync::parses(&self.buf[start..end], self.backslash);
+                    match follows {
                         None => {
                             self.advance(end - 1);
                             return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
                         }
-                        Some(false) => {
+                        Some(true) if parses() => {}
+                        Some(_) => {
                             self.advance(end);
                             return self.fail_tuple(batch, layout, start, line, "SQL tuple does not parse");
                         }
-                        Some(true) => {}
                     }
                     self.advance(end);
                     self.unproved = false;
@@ -637,10 +674,11 @@ impl SqlSplitter {
                     }
                     Verdict::NeedMore => {
                         self.advance(i);
-                        self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
+                        self.mode = Mode::Resync { layout, seen: Seen::after_tuple() };
                         return Step::NeedMore;
                     }
-                    Verdict::NotRecord => {}
+                    // The `(` is then a stray byte after the `)` before it (`)(,(2,…`).
+                    Verdict::NotRecord => seen = Seen::after_tuple(),
                 },
                 None => {}
             }

@@ -36,6 +36,15 @@ pub(super) fn may_follow_tuple(rest: &[u8], eof: bool) -> Option<bool> {
             let at = i + 1 + rest[i + 1..].iter().take_while(|c| c.is_ascii_whitespace()).count();
             match rest.get(at) {
                 None => eof.then_some(false),
+                Some(c) if c.is_ascii_alphabetic() => {
+                    // MySQL 8's `,ROW(…)`.
+                    let word = &rest[at..];
+                    let len = word.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                    if at + len == rest.len() && !eof {
+                        return None;
+                    }
+                    Some(word[..len].eq_ignore_ascii_case(b"ROW"))
+                }
                 Some(c) => Some(matches!(c, b'(' | b'-' | b'/' | b'#')),
             }
         }
@@ -47,11 +56,16 @@ pub(super) fn may_follow_tuple(rest: &[u8], eof: bool) -> Option<bool> {
             if i + len == rest.len() && !eof {
                 return None;
             }
-            let word = &rest[i..i + len];
-            Some(["ON", "RETURNING", "AS"].iter().any(|k| word.eq_ignore_ascii_case(k.as_bytes())))
+            Some(ends_tuples(&rest[i..i + len]))
         }
         _ => Some(false),
     }
+}
+
+/// Whether `word`, after a tuple on the same line, starts a clause that ends the tuples of an
+/// INSERT: `ON DUPLICATE KEY UPDATE`, `RETURNING`, MySQL 8's `AS alias`.
+pub(super) fn ends_tuples(word: &[u8]) -> bool {
+    ["ON", "RETURNING", "AS"].iter().any(|k| word.eq_ignore_ascii_case(k.as_bytes()))
 }
 
 /// Whether `bytes`, which start with `(`, start a tuple that closes, parses, and is followed
@@ -87,11 +101,8 @@ pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool, limit: usiz
                     let verdict = match may_follow_tuple(&bytes[i + 1..], eof) {
                         None => Verdict::NeedMore,
                         Some(false) => Verdict::NotRecord,
-                        Some(true) => {
-                            let text = String::from_utf8_lossy(&bytes[..=i]);
-                            let parses = for_each_value(&text, backslash, &mut String::new(), &mut |_, _| {});
-                            if parses.is_ok() { Verdict::Record } else { Verdict::NotRecord }
-                        }
+                        Some(true) if parses(&bytes[..=i], backslash) => Verdict::Record,
+                        Some(true) => Verdict::NotRecord,
                     };
                     return (verdict, i);
                 }
@@ -102,42 +113,59 @@ pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool, limit: usiz
     (if eof { Verdict::NotRecord } else { Verdict::NeedMore }, bytes.len())
 }
 
+/// Whether `tuple` (`(…)`) parses as a tuple's values.
+pub(super) fn parses(tuple: &[u8], backslash: bool) -> bool {
+    let text = String::from_utf8_lossy(tuple);
+    for_each_value(&text, backslash, &mut String::new(), &mut |_, _| {}).is_ok()
+}
+
 /// Where a resynchronization may go on from.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Boundary {
-    /// A `(` after `)` and `,` (blanks between): a tuple may start here (to be verified).
+    /// A `(` after a `)` with no `(` between (blanks, a `,` or stray bytes may be): where tuples
+    /// go on (`),(`), also past a stray byte (`)',(`, `),[(`, `) junk,(`). A tuple may start
+    /// here, to be verified. A `(` inside a tuple's values (`(1,(…`) is none: the bad tuple's own
+    /// values are not taken for a tuple.
     Tuple,
     /// A line starting an `INSERT`/`REPLACE` (at the byte after the newline), or the end of a
     /// line that ends with `;`: a statement boundary.
     Statement,
 }
 
-/// The state of the byte scan for boundaries, carried across reads: what the last bytes that
-/// were not blanks were.
+/// The state of the byte scan for boundaries, carried across reads: whether a `)` came since
+/// the last `(`, and whether the last byte that was not a blank was a `;`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) enum Seen {
-    #[default]
-    Other,
-    Close,
-    CloseComma,
-    Semicolon,
+pub(super) struct Seen {
+    after_close: bool,
+    semicolon: bool,
 }
 
 impl Seen {
-    /// Feeds byte `b` (at `bytes[i]`); returns the boundary it is, if any.
+    /// Where tuples go on: a `(` next is a candidate.
+    pub(super) fn after_tuple() -> Self {
+        Seen { after_close: true, semicolon: false }
+    }
+
+    /// Feeds byte `b`; returns the boundary it is, if any.
     pub(super) fn feed(&mut self, b: u8) -> Option<Boundary> {
-        let (next, found) = match (b, *self) {
-            (b' ' | b'\t' | b'\r', state) => (state, None),
-            (b'\n', Seen::Semicolon) => (Seen::Other, Some(Boundary::Statement)),
-            (b'(', Seen::CloseComma) => (Seen::Other, Some(Boundary::Tuple)),
-            (b',', Seen::Close) => (Seen::CloseComma, None),
-            (b')', _) => (Seen::Close, None),
-            (b';', _) => (Seen::Semicolon, None),
-            (b'\n', state) => (state, None),
-            _ => (Seen::Other, None),
-        };
-        *self = next;
-        found
+        match b {
+            b' ' | b'\t' | b'\r' => None,
+            b'\n' if self.semicolon => {
+                self.semicolon = false;
+                Some(Boundary::Statement)
+            }
+            b'\n' => None,
+            b'(' => {
+                let found = self.after_close;
+                *self = Seen::default();
+                found.then_some(Boundary::Tuple)
+            }
+            _ => {
+                self.after_close |= b == b')';
+                self.semicolon = b == b';';
+                None
+            }
+        }
     }
 }
 
@@ -184,5 +212,20 @@ mod tests {
                 .collect()
         };
         assert_eq!(found, [(11, Boundary::Tuple), (15, Boundary::Statement)]);
+    }
+
+    #[test]
+    fn a_tuple_may_start_after_a_close_and_stray_bytes() {
+        let candidate = |bytes: &[u8]| {
+            let mut seen = Seen::default();
+            bytes.iter().filter_map(|&b| seen.feed(b)).any(|f| f == Boundary::Tuple)
+        };
+        for yes in ["),(", ") , (", ")',(", "),[(", ")[(", "),,(", "),)(", ") junk,("] {
+            assert!(candidate(yes.as_bytes()), "{yes}");
+        }
+        // A `(` inside a tuple's values is none.
+        for no in ["1,(", "f(", "((", "'a',(", "(x,("] {
+            assert!(!candidate(no.as_bytes()), "{no}");
+        }
     }
 }

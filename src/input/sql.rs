@@ -288,7 +288,7 @@ impl SqlSplitter {
             return Ok(self.junk_in_values(batch, layout));
         }
         if let Some(layout) = self.after_copy.take()
-            && (rest[0].is_ascii_digit() || rest.starts_with(b"\\N\t"))
+            && (rest[0].is_ascii_digit() || rest.starts_with(b"\\N\t") || is_copy_row(rest, &layout))
         {
             self.mode = Mode::Copy(layout);
             return Ok(Step::Continue);
@@ -310,6 +310,13 @@ impl SqlSplitter {
                 }
                 self.mode = Mode::Skip(Lexer::default());
                 Ok(Step::Continue)
+            }
+            _ if word_len > 0 && resync::copy_head_line(rest, self.source.eof) != Some(false) => {
+                // `C'OPY public.p (…) FROM stdin;`: a COPY head with a stray byte in it.
+                if resync::copy_head_line(rest, self.source.eof).is_none() {
+                    return Ok(Step::NeedMore);
+                }
+                self.copy_head()
             }
             _ => {
                 self.mode = Mode::Skip(Lexer::default());
@@ -349,6 +356,7 @@ impl SqlSplitter {
                 self.mode = Mode::Skip(lexer);
                 return Step::NeedMore;
             }
+            let before = lexer;
             let code = lexer.feed(b, next, self.backslash);
             if code && b == b';' {
                 self.advance(self.pos + i + 1);
@@ -356,11 +364,22 @@ impl SqlSplitter {
                 return Step::Continue;
             }
             // A statement without `;` ends where a line starts another INSERT or COPY; one with a
-            // quote that never closes, where a line starts an INSERT.
-            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.source.eof) {
-                self.advance(self.pos + i + 1);
-                self.mode = Mode::Top;
-                return Step::Continue;
+            // quote that never closes, where a line starts an INSERT or is a COPY head.
+            if b == b'\n' {
+                match line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.source.eof) {
+                    Some(true) => {
+                        self.advance(self.pos + i + 1);
+                        self.mode = Mode::Top;
+                        return Step::Continue;
+                    }
+                    Some(false) => {}
+                    None => {
+                        // Look again from the newline with more input.
+                        self.advance(self.pos + i);
+                        self.mode = Mode::Skip(before);
+                        return Step::NeedMore;
+                    }
+                }
             }
         }
         self.advance(self.buf.len());
@@ -396,8 +415,11 @@ impl SqlSplitter {
         let rest = &self.buf[self.pos..];
         let Some(end) = memchr::memchr(b'\n', rest) else { return Ok(self.wait_or_skip()) };
         let head = String::from_utf8_lossy(&rest[..end]).into_owned();
+        let from_stdin = resync::copy_head_line(rest, self.source.eof) == Some(true);
         self.advance(self.pos + end + 1);
-        match parse_copy_head(&head) {
+        // A head with a stray byte in it still says rows follow: they are read with what can be
+        // made of it (else sniffed), never skipped in silence.
+        match parse_copy_head(&head).or_else(|| from_stdin.then(|| salvage_copy_head(&head))) {
             Some((table, columns)) => {
                 let layout = self.layout_for(&table, columns, true)?;
                 self.mode = Mode::Copy(layout);
@@ -531,7 +553,7 @@ impl SqlSplitter {
             let undecided = match b {
                 // A comment marker may be cut by the read.
                 b'-' | b'/' | b'*' => next.is_none() && !self.source.eof,
-                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.source.eof) {
+                b'\n' => match resync::starts_records_line(&bytes[i + 1..], self.source.eof) {
                     None => true,
                     Some(true) => {
                         self.advance(self.pos + i);
@@ -643,7 +665,7 @@ impl SqlSplitter {
         while i < self.buf.len() {
             let b = self.buf[i];
             if b == b'\n' {
-                match resync::starts_insert_line(&self.buf[i + 1..], self.source.eof) {
+                match resync::starts_records_line(&self.buf[i + 1..], self.source.eof) {
                     None => {
                         self.advance(i);
                         self.mode = Mode::Resync { layout, seen };
@@ -715,7 +737,7 @@ impl SqlSplitter {
             }
         };
         let text = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
-        if text.starts_with(b"COPY ") && parse_copy_head(&String::from_utf8_lossy(text)).is_some() {
+        if resync::copy_head_line(rest, self.source.eof) == Some(true) {
             // The block before lost its `\.`: the next one starts here, with its own columns.
             self.mode = Mode::Top;
             return Step::Continue;
@@ -832,11 +854,12 @@ impl SqlSplitter {
 }
 
 /// Whether a statement being skipped ends before `line`, the bytes after a newline: at an INSERT
-/// or COPY outside quotes, or at a line that starts an INSERT inside a quote that never closed.
-fn line_ends_skipped_statement(lexer: &Lexer, line: &[u8], eof: bool) -> bool {
+/// or COPY outside quotes, or at a line that starts an INSERT or is a COPY head inside a quote
+/// that never closed. `None` while the bytes known cannot tell.
+fn line_ends_skipped_statement(lexer: &Lexer, line: &[u8], eof: bool) -> Option<bool> {
     match lexer.quote {
-        None => !lexer.block_comment && starts_statement(line),
-        Some(_) => resync::starts_insert_line(line, eof) == Some(true),
+        None => Some(!lexer.block_comment && starts_statement(line)),
+        Some(_) => resync::starts_records_line(line, eof),
     }
 }
 
@@ -1077,6 +1100,31 @@ fn parse_copy_head(head: &str) -> Option<(String, Option<Vec<String>>)> {
     let from = tokens.iter().position(|t| is_keyword(t, "FROM"))?;
     tokens.get(from + 1).filter(|t| is_keyword(t, "STDIN"))?;
     Some((table, columns))
+}
+
+/// The table and columns of a COPY head that does not parse (a stray byte in it): the last
+/// parenthesized list before `FROM` and the name before it, as far as they can be read.
+fn salvage_copy_head(head: &str) -> (String, Option<Vec<String>>) {
+    let tokens = tokens(head);
+    let from = tokens.iter().rposition(|t| is_keyword(t, "FROM")).unwrap_or(tokens.len());
+    let open = tokens[..from].iter().rposition(|t| t == "(");
+    let columns = open.and_then(|i| column_list(&tokens, i)).filter(|c| !c.is_empty());
+    let table = open
+        .unwrap_or(from)
+        .checked_sub(1)
+        .and_then(|i| tokens.get(i))
+        .map(|t| unquote(t).to_string())
+        .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .unwrap_or_else(|| "copy".to_string());
+    (table, columns)
+}
+
+/// Whether the line at the start of `rest`, after a COPY block's `\.`, is one of its rows: it has
+/// tabs, as many fields as the block's rows (pg_dump's statements have no tabs).
+fn is_copy_row(rest: &[u8], layout: &Layout) -> bool {
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
+    let fields = memchr::memchr_iter(b'\t', line).count() + 1;
+    fields > 1 && layout.copy_fields.is_none_or(|n| n == fields)
 }
 
 /// `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] t ( definitions ) …` → the table and the names

@@ -10,12 +10,41 @@ use crate::input::resync::Verdict;
 pub(super) const STATEMENT_PREFIX: usize = 24;
 
 /// `Some(true)` when `line` (the bytes after a newline) starts an `INSERT INTO`, `INSERT IGNORE
-/// INTO` or `REPLACE INTO`: a line no tuple of a dump holds, even inside an unclosed quote, so a
-/// strong boundary. `None` while too few bytes are known.
-pub(super) fn starts_insert_line(line: &[u8], eof: bool) -> Option<bool> {
+/// INTO` or `REPLACE INTO`, or is a COPY head ([`copy_head_line`]): a line no tuple of a dump
+/// holds, even inside an unclosed quote, so a strong boundary. `None` while too few bytes are
+/// known.
+pub(super) fn starts_records_line(line: &[u8], eof: bool) -> Option<bool> {
     const HEADS: [&[u8]; 3] = [b"INSERT INTO ", b"INSERT IGNORE INTO ", b"REPLACE INTO "];
     let known = HEADS.iter().any(|h| line.len() >= h.len() && line[..h.len()].eq_ignore_ascii_case(h));
-    if known || eof || line.len() >= STATEMENT_PREFIX { Some(known) } else { None }
+    if known {
+        return Some(true);
+    }
+    if !eof && line.len() < STATEMENT_PREFIX {
+        return None;
+    }
+    copy_head_line(line, eof)
+}
+
+/// Longest line looked at for being a COPY head.
+const COPY_HEAD_LINE: usize = 4096;
+
+/// `Some(true)` when `line` is a whole line that starts with a letter and ends with ` FROM
+/// stdin;`: the head of a COPY block, as pg_dump writes it (`COPY public.t (a, b) FROM stdin;`),
+/// even with a stray byte in its name or columns. `None` while its end is not known.
+pub(super) fn copy_head_line(line: &[u8], eof: bool) -> Option<bool> {
+    if !line.first().is_some_and(u8::is_ascii_alphabetic) {
+        return if line.is_empty() && !eof { None } else { Some(false) };
+    }
+    let look = &line[..line.len().min(COPY_HEAD_LINE)];
+    let end = match memchr::memchr(b'\n', look) {
+        Some(end) => end,
+        None if line.len() > COPY_HEAD_LINE => return Some(false),
+        None if eof => line.len(),
+        None => return None,
+    };
+    let text = line[..end].strip_suffix(b"\r").unwrap_or(&line[..end]);
+    const TAIL: &[u8] = b" FROM stdin;";
+    Some(text.len() > TAIL.len() && text[text.len() - TAIL.len()..].eq_ignore_ascii_case(TAIL))
 }
 
 /// Whether what follows a tuple's closing `)` may follow one: `,` and the next `(` (or a
@@ -79,7 +108,7 @@ pub(super) fn verify_tuple(bytes: &[u8], backslash: bool, eof: bool, limit: usiz
             return (Verdict::Unproved, i);
         }
         if b == b'\n' {
-            match starts_insert_line(&bytes[i + 1..], eof) {
+            match starts_records_line(&bytes[i + 1..], eof) {
                 Some(true) => return (Verdict::NotRecord, i),
                 Some(false) => {}
                 None => return (Verdict::NeedMore, i),

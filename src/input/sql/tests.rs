@@ -515,3 +515,38 @@ fn values_row_tuples_are_read_and_words_in_place_of_tuples_are_bad_records() {
         INSERT INTO t (id, nik) VALUES (2,'b')\nGO\n";
     assert_eq!(texts(fine), vec![Ok("(1,'a')".into()), Ok("(2,'b')".into())]);
 }
+
+#[test]
+fn a_copy_head_with_a_stray_byte_still_reads_its_rows() {
+    // The rows of a COPY whose head did not parse were skipped as statements, in silence (a
+    // quote in a row then swallowed the next block too).
+    for head in [
+        "COPY (public.p (id, nik, nama) FROM stdin;",
+        "C'OPY public.p (id, nik, nama) FROM stdin;",
+        "COPY public.p (id, ni'k, nama) FROM stdin;",
+    ] {
+        let dump = format!(
+            "{head}\n1\t3201014107900001\tSiti\n2\t3174051203880002\tMa'ruf\n\\.\n\
+             COPY public.q (id, nik) FROM stdin;\n3\t3174051203880003\n\\.\n"
+        );
+        let got = rows(&dump);
+        let texts: Vec<&str> = got.iter().filter_map(|r| r.3.as_deref().ok()).collect();
+        let want = ["1\t3201014107900001\tSiti", "2\t3174051203880002\tMa'ruf", "3\t3174051203880003"];
+        assert_eq!(texts, want, "{head}");
+        assert_eq!(got[0].2[1], Some(Kind::Nik), "{head}: the NIK column is found");
+    }
+}
+
+#[test]
+fn copy_rows_after_an_extra_end_marker_that_start_with_a_letter_are_read() {
+    let dump = "COPY public.p (nama, nik) FROM stdin;\nSiti\t3201014107900001\n\\.\nBudi\t3174051203880003\n\\.\n\n\
+        ALTER TABLE ONLY public.p\n    ADD CONSTRAINT p_pkey PRIMARY KEY (nik);\n";
+    let texts: Vec<Result<String, &str>> = numbered(dump).into_iter().map(|r| r.2).collect();
+    assert_eq!(texts, vec![Ok("Siti\t3201014107900001".into()), Ok("Budi\t3174051203880003".into())]);
+}
+
+#[test]
+fn a_quote_left_open_before_a_copy_block_ends_at_its_head() {
+    let dump = "-'-\n-- PostgreSQL database dump\n\nCOPY public.p (id, nik) FROM stdin;\n1\ta\n\\.\n";
+    assert_eq!(numbered(dump), vec![(1, 5, Ok("1\ta".into()))]);
+}

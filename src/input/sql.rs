@@ -432,14 +432,30 @@ impl SqlSplitter {
     /// `CREATE TABLE t (…);`: remembers the column names; other `CREATE`s are skipped.
     fn create_table(&mut self) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
+        let eof = self.source.eof;
         let mut lexer = Lexer::default();
-        let end = rest
-            .iter()
-            .enumerate()
-            .position(|(i, &b)| lexer.feed(b, rest.get(i + 1).copied(), self.backslash) && b == b';');
-        let Some(end) = end else { return Ok(self.wait_or_skip()) };
+        // It ends at its `;`, or (a quote left open in it) at a line that starts an INSERT or is
+        // a COPY head: the rows of the next statement are not read as part of it.
+        let mut end = None;
+        for (i, &b) in rest.iter().enumerate() {
+            if lexer.feed(b, rest.get(i + 1).copied(), self.backslash) && b == b';' {
+                end = Some((i, i + 1));
+                break;
+            }
+            if b == b'\n' && lexer.quote.is_some() {
+                match resync::starts_records_line(&rest[i + 1..], eof) {
+                    Some(true) => {
+                        end = Some((i, i + 1));
+                        break;
+                    }
+                    Some(false) => {}
+                    None => break,
+                }
+            }
+        }
+        let Some((end, next)) = end else { return Ok(self.wait_or_skip()) };
         let statement = String::from_utf8_lossy(&rest[..end]).into_owned();
-        self.advance(self.pos + end + 1);
+        self.advance(self.pos + next);
         if let Some((table, columns)) = parse_create_table(&statement) {
             self.tables.insert(table, columns);
         }

@@ -624,6 +624,19 @@ impl ArraySplitter {
         self.line + rest[..at].iter().filter(|&&b| b == b'\n').count() as u64
     }
 
+    /// Whether the `]` just read, which would close a top-level records array, is a stray one:
+    /// an element (`,` or `{`) follows it, where only the end of the document may. `None` while
+    /// the input read so far cannot tell.
+    fn stray_close(&self, depth: usize) -> Option<bool> {
+        if depth != 1 {
+            return Some(false);
+        }
+        match self.peek() {
+            Some(b) => Some(matches!(b, b',' | b'{')),
+            None => self.buf.eof().then_some(false),
+        }
+    }
+
     /// The next non-whitespace byte at or after `pos`, without consuming it.
     fn peek(&self) -> Option<u8> {
         self.buf[self.pos..].iter().copied().find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
@@ -859,6 +872,18 @@ impl ArraySplitter {
                             }
                             Some(b']') => {
                                 let _ = self.next_token();
+                                match self.stray_close(depth) {
+                                    None => {
+                                        self.pos -= 1;
+                                        return false;
+                                    }
+                                    Some(true) => {
+                                        let line = self.line;
+                                        self.push_bad(batch, line, "a stray ] in the JSON records array");
+                                        continue;
+                                    }
+                                    Some(false) => {}
+                                }
                                 if depth == 1 {
                                     self.end_document();
                                 } else {
@@ -973,8 +998,18 @@ impl ArraySplitter {
                         }
                         // …or the `]` that closes the array.
                         Tok::Close(b']') => {
+                            let stray = self.stray_close(depth);
+                            if stray.is_none() {
+                                self.pos -= 1;
+                                return false;
+                            }
                             self.item = None;
                             self.push_record(batch, start, line, before);
+                            if stray == Some(true) {
+                                let line = self.line;
+                                self.push_bad(batch, line, "a stray ] in the JSON records array");
+                                continue;
+                            }
                             if depth == 1 {
                                 self.end_document();
                             } else {

@@ -70,6 +70,11 @@ struct Lexer {
     escaped: bool,
     line_comment: bool,
     block_comment: bool,
+    /// A quote closed and only blanks came since.
+    closed: bool,
+    /// A closed string was followed by what never follows a value (`'2020-'01-02'`): a quote is
+    /// stray somewhere, so what reads as strings and code may be the other way round.
+    suspect: bool,
 }
 
 impl Lexer {
@@ -85,8 +90,14 @@ impl Lexer {
             } else if b == q {
                 // A doubled quote re-opens at once: both bytes are string.
                 self.quote = None;
+                self.closed = true;
             }
             return false;
+        }
+        if self.closed && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            // A value's string is followed by `,`, `)`, or the quote that doubles it.
+            self.closed = false;
+            self.suspect |= !matches!(b, b',' | b')' | b'\'' | b'"' | b'`');
         }
         if self.line_comment {
             self.line_comment = b != b'\n';
@@ -147,6 +158,9 @@ pub struct SqlSplitter {
     /// The layout of the COPY block whose `\.` was the last thing read: lines after it that look
     /// like its rows (a second `\.` cut the block) are read as its rows, not skipped in silence.
     after_copy: Option<Arc<Layout>>,
+    /// Between tuples, a line break came since the last tuple or `,`: a word there starts a
+    /// statement (one without `;`), not junk in the tuples.
+    values_newline: bool,
 }
 
 /// What one step of the splitter did.
@@ -174,6 +188,7 @@ impl SqlSplitter {
             unproved: false,
             after_values: None,
             after_copy: None,
+            values_newline: false,
         }
     }
 
@@ -266,7 +281,7 @@ impl SqlSplitter {
             return Ok(self.junk_in_values(batch, layout));
         }
         if let Some(layout) = self.after_copy.take()
-            && (rest[0].is_ascii_digit() || rest.starts_with(b"\\N\t"))
+            && (rest[0].is_ascii_digit() || rest.starts_with(b"\\N\t") || is_copy_row(rest, &layout))
         {
             self.mode = Mode::Copy(layout);
             return Ok(Step::Continue);
@@ -288,6 +303,13 @@ impl SqlSplitter {
                 }
                 self.mode = Mode::Skip(Lexer::default());
                 Ok(Step::Continue)
+            }
+            _ if word_len > 0 && resync::copy_head_line(rest, self.buf.eof()) != Some(false) => {
+                // `C'OPY public.p (…) FROM stdin;`: a COPY head with a stray byte in it.
+                if resync::copy_head_line(rest, self.buf.eof()).is_none() {
+                    return Ok(Step::NeedMore);
+                }
+                self.copy_head()
             }
             _ => {
                 self.mode = Mode::Skip(Lexer::default());
@@ -327,6 +349,7 @@ impl SqlSplitter {
                 self.mode = Mode::Skip(lexer);
                 return Step::NeedMore;
             }
+            let before = lexer;
             let code = lexer.feed(b, next, self.backslash);
             if code && b == b';' {
                 self.advance(self.pos + i + 1);
@@ -334,11 +357,22 @@ impl SqlSplitter {
                 return Step::Continue;
             }
             // A statement without `;` ends where a line starts another INSERT or COPY; one with a
-            // quote that never closes, where a line starts an INSERT.
-            if b == b'\n' && line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.buf.eof()) {
-                self.advance(self.pos + i + 1);
-                self.mode = Mode::Top;
-                return Step::Continue;
+            // quote that never closes, where a line starts an INSERT or is a COPY head.
+            if b == b'\n' {
+                match line_ends_skipped_statement(&lexer, &bytes[i + 1..], self.buf.eof()) {
+                    Some(true) => {
+                        self.advance(self.pos + i + 1);
+                        self.mode = Mode::Top;
+                        return Step::Continue;
+                    }
+                    Some(false) => {}
+                    None => {
+                        // Look again from the newline with more input.
+                        self.advance(self.pos + i);
+                        self.mode = Mode::Skip(before);
+                        return Step::NeedMore;
+                    }
+                }
             }
         }
         self.advance(self.buf.len());
@@ -374,8 +408,11 @@ impl SqlSplitter {
         let rest = &self.buf[self.pos..];
         let Some(end) = memchr::memchr(b'\n', rest) else { return Ok(self.wait_or_skip()) };
         let head = String::from_utf8_lossy(&rest[..end]).into_owned();
+        let from_stdin = resync::copy_head_line(rest, self.buf.eof()) == Some(true);
         self.advance(self.pos + end + 1);
-        match parse_copy_head(&head) {
+        // A head with a stray byte in it still says rows follow: they are read with what can be
+        // made of it (else sniffed), never skipped in silence.
+        match parse_copy_head(&head).or_else(|| from_stdin.then(|| salvage_copy_head(&head))) {
             Some((table, columns)) => {
                 let layout = self.layout_for(&table, columns, true)?;
                 self.mode = Mode::Copy(layout);
@@ -388,14 +425,30 @@ impl SqlSplitter {
     /// `CREATE TABLE t (…);`: remembers the column names; other `CREATE`s are skipped.
     fn create_table(&mut self) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
+        let eof = self.buf.eof();
         let mut lexer = Lexer::default();
-        let end = rest
-            .iter()
-            .enumerate()
-            .position(|(i, &b)| lexer.feed(b, rest.get(i + 1).copied(), self.backslash) && b == b';');
-        let Some(end) = end else { return Ok(self.wait_or_skip()) };
+        // It ends at its `;`, or (a quote left open in it) at a line that starts an INSERT or is
+        // a COPY head: the rows of the next statement are not read as part of it.
+        let mut end = None;
+        for (i, &b) in rest.iter().enumerate() {
+            if lexer.feed(b, rest.get(i + 1).copied(), self.backslash) && b == b';' {
+                end = Some((i, i + 1));
+                break;
+            }
+            if b == b'\n' && lexer.quote.is_some() {
+                match resync::starts_records_line(&rest[i + 1..], eof) {
+                    Some(true) => {
+                        end = Some((i, i + 1));
+                        break;
+                    }
+                    Some(false) => {}
+                    None => break,
+                }
+            }
+        }
+        let Some((end, next)) = end else { return Ok(self.wait_or_skip()) };
         let statement = String::from_utf8_lossy(&rest[..end]).into_owned();
-        self.advance(self.pos + end + 1);
+        self.advance(self.pos + next);
         if let Some((table, columns)) = parse_create_table(&statement) {
             self.tables.insert(table, columns);
         }
@@ -404,12 +457,14 @@ impl SqlSplitter {
 
     /// After `VALUES`: the next tuple, a `,`, the closing `;`, or a trailing clause to skip.
     fn values(&mut self, batch: &mut Batch, layout: Arc<Layout>) -> Step {
-        let Some(at) = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace()) else {
-            self.advance(self.buf.len());
+        let blanks = self.buf[self.pos..].iter().position(|b| !b.is_ascii_whitespace());
+        let blank_end = blanks.map_or(self.buf.len(), |at| self.pos + at);
+        self.values_newline |= memchr::memchr(b'\n', &self.buf[self.pos..blank_end]).is_some();
+        self.advance(blank_end);
+        if blanks.is_none() {
             self.mode = Mode::Values(layout);
             return Step::NeedMore;
-        };
-        self.advance(self.pos + at);
+        }
         let rest = &self.buf[self.pos..];
         // A comment marker or a keyword may be cut by the read: decide on a few whole bytes.
         let undecided =
@@ -437,6 +492,7 @@ impl SqlSplitter {
             self.mode = Mode::Top;
             return Step::Continue;
         }
+        let newline = std::mem::take(&mut self.values_newline);
         match self.buf[self.pos] {
             b',' => {
                 self.advance(self.pos + 1);
@@ -453,8 +509,23 @@ impl SqlSplitter {
                 self.advance(self.pos + 1);
                 self.mode = Mode::Tuple { layout, start, line, depth: 1, lexer: Lexer::default() };
             }
-            // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`: no more tuples in this statement.
-            b if b.is_ascii_alphabetic() => self.mode = Mode::Skip(Lexer::default()),
+            b if b.is_ascii_alphabetic() => {
+                let word_len = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+                let word = &rest[..word_len];
+                let open = word_len + rest[word_len..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+                if word.eq_ignore_ascii_case(b"ROW") && rest.get(open) == Some(&b'(') {
+                    // MySQL 8's `VALUES ROW(1,'a'),ROW(2,'b')`: the tuple is what follows ROW.
+                    self.advance(self.pos + open);
+                    self.mode = Mode::Values(layout);
+                } else if newline || resync::ends_tuples(word) {
+                    // `ON DUPLICATE KEY UPDATE …`, `RETURNING …`, or a statement on its own line:
+                    // no more tuples in this statement.
+                    self.mode = Mode::Skip(Lexer::default());
+                } else {
+                    // `VALUES garbage;`, `(1,'a') junk`: never a silent end of the statement.
+                    return self.junk_in_values(batch, layout);
+                }
+            }
             // `)(1,…`, `[(1,…`, `-5,6),(2,…`: not where tuples go on, nor where they end.
             _ => return self.junk_in_values(batch, layout),
         }
@@ -468,7 +539,7 @@ impl SqlSplitter {
         let from = if self.buf[self.pos] == b'(' { self.pos } else { self.pos + 1 };
         let line = self.line;
         self.push(batch, Span::bad(self.next_record, line, "SQL values do not parse"), &layout);
-        self.resync_from(layout, from, line, Seen::CloseComma);
+        self.resync_from(layout, from, line, Seen::after_tuple());
         Step::Continue
     }
 
@@ -491,7 +562,7 @@ impl SqlSplitter {
             let undecided = match b {
                 // A comment marker may be cut by the read.
                 b'-' | b'/' | b'*' => next.is_none() && !self.buf.eof(),
-                b'\n' => match resync::starts_insert_line(&bytes[i + 1..], self.buf.eof()) {
+                b'\n' => match resync::starts_records_line(&bytes[i + 1..], self.buf.eof()) {
                     None => true,
                     Some(true) => {
                         self.advance(self.pos + i);
@@ -518,16 +589,20 @@ impl SqlSplitter {
                 b')' if depth > 1 => depth -= 1,
                 b')' => {
                     let end = self.pos + i + 1;
-                    match resync::may_follow_tuple(&self.buf[end..], self.buf.eof()) {
+                    let follows = resync::may_follow_tuple(&self.buf[end..], self.buf.eof());
+                    // A suspect tuple (rare) is parsed here: read as one, `'2020-'01-02'),(3,…)`
+                    // would swallow the tuples up to the next `)` into one bad record.
+                    let parses = || !lexer.suspect || resync::parses(&self.buf[start..end], self.backslash);
+                    match follows {
                         None => {
                             self.advance(end - 1);
                             return self.wait_in_tuple(batch, layout, start, line, depth, lexer);
                         }
-                        Some(false) => {
+                        Some(true) if parses() => {}
+                        Some(_) => {
                             self.advance(end);
                             return self.fail_tuple(batch, layout, start, line, "SQL tuple does not parse");
                         }
-                        Some(true) => {}
                     }
                     self.advance(end);
                     self.unproved = false;
@@ -599,7 +674,7 @@ impl SqlSplitter {
         while i < self.buf.len() {
             let b = self.buf[i];
             if b == b'\n' {
-                match resync::starts_insert_line(&self.buf[i + 1..], self.buf.eof()) {
+                match resync::starts_records_line(&self.buf[i + 1..], self.buf.eof()) {
                     None => {
                         self.advance(i);
                         self.mode = Mode::Resync { layout, seen };
@@ -630,10 +705,11 @@ impl SqlSplitter {
                     }
                     Verdict::NeedMore => {
                         self.advance(i);
-                        self.mode = Mode::Resync { layout, seen: Seen::CloseComma };
+                        self.mode = Mode::Resync { layout, seen: Seen::after_tuple() };
                         return Step::NeedMore;
                     }
-                    Verdict::NotRecord => {}
+                    // The `(` is then a stray byte after the `)` before it (`)(,(2,…`).
+                    Verdict::NotRecord => seen = Seen::after_tuple(),
                 },
                 None => {}
             }
@@ -670,7 +746,7 @@ impl SqlSplitter {
             }
         };
         let text = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
-        if text.starts_with(b"COPY ") && parse_copy_head(&String::from_utf8_lossy(text)).is_some() {
+        if resync::copy_head_line(rest, self.buf.eof()) == Some(true) {
             // The block before lost its `\.`: the next one starts here, with its own columns.
             self.mode = Mode::Top;
             return Step::Continue;
@@ -784,11 +860,12 @@ impl SqlSplitter {
 }
 
 /// Whether a statement being skipped ends before `line`, the bytes after a newline: at an INSERT
-/// or COPY outside quotes, or at a line that starts an INSERT inside a quote that never closed.
-fn line_ends_skipped_statement(lexer: &Lexer, line: &[u8], eof: bool) -> bool {
+/// or COPY outside quotes, or at a line that starts an INSERT or is a COPY head inside a quote
+/// that never closed. `None` while the bytes known cannot tell.
+fn line_ends_skipped_statement(lexer: &Lexer, line: &[u8], eof: bool) -> Option<bool> {
     match lexer.quote {
-        None => !lexer.block_comment && starts_statement(line),
-        Some(_) => resync::starts_insert_line(line, eof) == Some(true),
+        None => Some(!lexer.block_comment && starts_statement(line)),
+        Some(_) => resync::starts_records_line(line, eof),
     }
 }
 
@@ -1029,6 +1106,31 @@ fn parse_copy_head(head: &str) -> Option<(String, Option<Vec<String>>)> {
     let from = tokens.iter().position(|t| is_keyword(t, "FROM"))?;
     tokens.get(from + 1).filter(|t| is_keyword(t, "STDIN"))?;
     Some((table, columns))
+}
+
+/// The table and columns of a COPY head that does not parse (a stray byte in it): the last
+/// parenthesized list before `FROM` and the name before it, as far as they can be read.
+fn salvage_copy_head(head: &str) -> (String, Option<Vec<String>>) {
+    let tokens = tokens(head);
+    let from = tokens.iter().rposition(|t| is_keyword(t, "FROM")).unwrap_or(tokens.len());
+    let open = tokens[..from].iter().rposition(|t| t == "(");
+    let columns = open.and_then(|i| column_list(&tokens, i)).filter(|c| !c.is_empty());
+    let table = open
+        .unwrap_or(from)
+        .checked_sub(1)
+        .and_then(|i| tokens.get(i))
+        .map(|t| unquote(t).to_string())
+        .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .unwrap_or_else(|| "copy".to_string());
+    (table, columns)
+}
+
+/// Whether the line at the start of `rest`, after a COPY block's `\.`, is one of its rows: it has
+/// tabs, as many fields as the block's rows (pg_dump's statements have no tabs).
+fn is_copy_row(rest: &[u8], layout: &Layout) -> bool {
+    let line = memchr::memchr(b'\n', rest).map_or(rest, |end| &rest[..end]);
+    let fields = memchr::memchr_iter(b'\t', line).count() + 1;
+    fields > 1 && layout.copy_fields.is_none_or(|n| n == fields)
 }
 
 /// `CREATE [TEMPORARY] TABLE [IF NOT EXISTS] t ( definitions ) …` → the table and the names

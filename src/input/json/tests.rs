@@ -386,3 +386,22 @@ fn an_array_is_taken_for_its_first_objects_identity_fields() {
     assert_eq!(value_end(br#"x{"a":"}\"}",[1]}]"#, 1), Some(17));
     assert_eq!(value_end(br#"{"a":{"#, 0), None);
 }
+
+#[test]
+fn a_stray_close_bracket_between_elements_loses_no_element() {
+    // `}],{` or `,]{` ended the records array: the elements after it were one bad record
+    // ("unexpected data after the JSON document") and never read.
+    for doc in [
+        "[{\"a\":1}],{\"a\":2},{\"a\":3}]",
+        "[{\"a\":1},]{\"a\":2},\n{\"a\":3}]\n",
+        "[{\"a\":1}\n],\n{\"a\":2},{\"a\":3}]",
+    ] {
+        let got = texts(doc);
+        let read: Vec<&str> = got.iter().filter_map(|r| r.1.as_deref().ok()).collect();
+        assert_eq!(read, ["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"], "{doc}");
+        assert_eq!(got.len(), 4, "{doc}: the stray `]` is one bad record: {got:?}");
+    }
+    // The `]` that ends the document, and a nested records array's, are no strays.
+    assert_eq!(texts("[{\"a\":1}]\n").len(), 1);
+    assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}],\"x\":{\"y\":2}}").len(), 1);
+}

@@ -444,3 +444,109 @@ fn copy_rows_after_an_extra_end_marker_are_read_as_rows_of_the_block() {
     let texts: Vec<Result<String, &str>> = numbered(dump).into_iter().map(|r| r.2).collect();
     assert_eq!(texts, vec![Ok("1\ta".into()), Ok("3\tc".into()), Ok("4\td".into())]);
 }
+
+#[test]
+fn a_stray_quote_that_closes_a_string_early_loses_only_its_tuple() {
+    // `'2020-'01-02'` read as one tuple swallowed the next one up to its `)`: tuple 3 was lost
+    // inside bad record 2, and a watched person in it never checked (issue 14).
+    let texts = |dump: &str| -> Vec<Result<String, &'static str>> {
+        numbered(dump).into_iter().map(|r| r.2).collect()
+    };
+    let got = texts(
+        "INSERT INTO `p` VALUES (1,'Budi','2020-01-01'),(2,'Dewi','2020-'01-02'),(3,'Ma\\'ruf','2020-01-03'),(4,'Sari','x');\n",
+    );
+    assert_eq!(
+        got,
+        vec![
+            Ok("(1,'Budi','2020-01-01')".into()),
+            Err("SQL tuple does not parse"),
+            Ok("(3,'Ma\\'ruf','2020-01-03')".into()),
+            Ok("(4,'Sari','x')".into()),
+        ]
+    );
+    let got = texts("INSERT INTO `p` VALUES (1,'a'),(2,'De'wi','x'),(3,'Sari','kontrol),(ulang'),(4,'b');\n");
+    assert_eq!(
+        got,
+        vec![
+            Ok("(1,'a')".into()),
+            Err("SQL tuple does not parse"),
+            Ok("(3,'Sari','kontrol),(ulang')".into()),
+            Ok("(4,'b')".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_stray_byte_between_tuples_costs_no_tuple_after_it() {
+    // After `),[` or `)'` the resynchronization wanted `),(` exactly: the tuple after the stray
+    // byte was lost with the one before it.
+    for junk in ["),[(", ")',(", "),'(", "),)(", ") ;,("] {
+        let dump = format!("INSERT INTO t (id, nik) VALUES (1,'a'{junk}2,'b'),(3,'c');\n");
+        let got = numbered(&dump);
+        for tuple in ["(2,'b')", "(3,'c')"] {
+            assert!(got.iter().any(|r| r.2 == Ok(tuple.into())), "{junk}: {tuple} lost: {got:?}");
+        }
+        assert!(got.len() >= 3, "{junk}: every tuple read or counted bad: {got:?}");
+    }
+}
+
+#[test]
+fn values_row_tuples_are_read_and_words_in_place_of_tuples_are_bad_records() {
+    // MySQL 8 `VALUES ROW(…)`, and junk starting with a letter after VALUES, ended the statement
+    // in silence.
+    let texts = |dump: &str| -> Vec<Result<String, &'static str>> {
+        numbered(dump).into_iter().map(|r| r.2).collect()
+    };
+    assert_eq!(
+        texts("INSERT INTO t (id, nik) VALUES ROW(1,'a'), ROW (2,'b'),row(3,'c');\n"),
+        vec![Ok("(1,'a')".into()), Ok("(2,'b')".into()), Ok("(3,'c')".into())]
+    );
+    let junk = Err("SQL values do not parse");
+    assert_eq!(
+        texts("INSERT INTO t (id, nik) VALUES garbage;\nINSERT INTO t (id, nik) VALUES (1,'a');\n"),
+        vec![junk, Ok("(1,'a')".into())]
+    );
+    assert_eq!(
+        texts("INSERT INTO t (id, nik) VALUES (1,'a') junk,(2,'b'),(3,'c');\n"),
+        vec![Err("SQL tuple does not parse"), Ok("(2,'b')".into()), Ok("(3,'c')".into())]
+    );
+    // Clauses and statements after the tuples are no junk.
+    let fine = "INSERT INTO t (id, nik) VALUES (1,'a') AS new ON DUPLICATE KEY UPDATE nik=new.nik;\n\
+        INSERT INTO t (id, nik) VALUES (2,'b')\nGO\n";
+    assert_eq!(texts(fine), vec![Ok("(1,'a')".into()), Ok("(2,'b')".into())]);
+}
+
+#[test]
+fn a_copy_head_with_a_stray_byte_still_reads_its_rows() {
+    // The rows of a COPY whose head did not parse were skipped as statements, in silence (a
+    // quote in a row then swallowed the next block too).
+    for head in [
+        "COPY (public.p (id, nik, nama) FROM stdin;",
+        "C'OPY public.p (id, nik, nama) FROM stdin;",
+        "COPY public.p (id, ni'k, nama) FROM stdin;",
+    ] {
+        let dump = format!(
+            "{head}\n1\t3201014107900001\tSiti\n2\t3174051203880002\tMa'ruf\n\\.\n\
+             COPY public.q (id, nik) FROM stdin;\n3\t3174051203880003\n\\.\n"
+        );
+        let got = rows(&dump);
+        let texts: Vec<&str> = got.iter().filter_map(|r| r.3.as_deref().ok()).collect();
+        let want = ["1\t3201014107900001\tSiti", "2\t3174051203880002\tMa'ruf", "3\t3174051203880003"];
+        assert_eq!(texts, want, "{head}");
+        assert_eq!(got[0].2[1], Some(Kind::Nik), "{head}: the NIK column is found");
+    }
+}
+
+#[test]
+fn copy_rows_after_an_extra_end_marker_that_start_with_a_letter_are_read() {
+    let dump = "COPY public.p (nama, nik) FROM stdin;\nSiti\t3201014107900001\n\\.\nBudi\t3174051203880003\n\\.\n\n\
+        ALTER TABLE ONLY public.p\n    ADD CONSTRAINT p_pkey PRIMARY KEY (nik);\n";
+    let texts: Vec<Result<String, &str>> = numbered(dump).into_iter().map(|r| r.2).collect();
+    assert_eq!(texts, vec![Ok("Siti\t3201014107900001".into()), Ok("Budi\t3174051203880003".into())]);
+}
+
+#[test]
+fn a_quote_left_open_before_a_copy_block_ends_at_its_head() {
+    let dump = "-'-\n-- PostgreSQL database dump\n\nCOPY public.p (id, nik) FROM stdin;\n1\ta\n\\.\n";
+    assert_eq!(numbered(dump), vec![(1, 5, Ok("1\ta".into()))]);
+}

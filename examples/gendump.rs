@@ -2292,8 +2292,9 @@ fn planted_identity(
         None => None,
     };
     let same_dob = wp.dob_style.is_some() && dob.is_some_and(|(d, _)| d == p.dob);
-    let matched =
-        Matched { nik: use_nik, phone: use_phone, name_dob: same_name && same_dob, name: same_name };
+    // `name` is part of `name_dob` and never listed beside it (SPEC §6 1.1).
+    let name_dob = same_name && same_dob;
+    let matched = Matched { nik: use_nik, phone: use_phone, name_dob, name: same_name && !name_dob };
     let fields = IdentityFields {
         nik,
         name,

@@ -59,7 +59,7 @@ pub enum Command {
     Normalize(NormalizeArgs),
     /// Turn scan reports (JSON or NDJSON, from `scan --format json|ndjson`) into what to do next;
     /// reads reports only, never the dumps.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = exit_codes::HELP_OTHER)]
     Report(ReportCommand),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     #[command(after_help = format!("{COMPLETIONS_HELP}\n\n{}", exit_codes::HELP_OTHER))]

@@ -91,7 +91,7 @@ fn a_zip_bomb_member_is_streamed_in_bounded_memory() {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1))
+        .compression_level(Some(9))
         .large_file(true);
     zip.start_file("bomb/pasien.csv", options).unwrap();
     zip.write_all(b"nik,nama\n3201014107900001,Budi\n").unwrap();

@@ -98,7 +98,8 @@ pub(super) fn open(
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
     let headers = splitter.header.take();
-    let (columns, warnings) = csv::plan_delimited(&name, headers, splitter.too_wide, &first, b',', false, options)?;
+    let (columns, warnings) =
+        csv::plan_delimited(&name, headers, splitter.too_wide, &first, b',', false, options)?;
     let extractor = Box::new(csv::CsvExtractor::new(b',', &columns));
     let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
     Ok(Dump { columns, warnings, ..dump })

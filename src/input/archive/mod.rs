@@ -210,7 +210,9 @@ fn open_input(
     let path = match input {
         InputPath::File(path) => path,
         InputPath::Stdin => return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH),
-        InputPath::Sheet { book, sheet } => return super::sheet::open(name, book, sheet, options).map(Opened::Dump),
+        InputPath::Sheet { book, sheet } => {
+            return super::sheet::open(name, book, sheet, options).map(Opened::Dump);
+        }
     };
     if path.is_dir() {
         return Err(InputError::Directory { input: name });
@@ -237,10 +239,12 @@ fn open_input(
                 // A file can be read twice: its first array of objects holds the records after
                 // all (SPEC §5's JSON rule).
                 Opened::Dump(dump) if dump.read_again => {
-                    let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
+                    let file =
+                        File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
                     let counted = super::CountingReader::new(file, bytes_read.clone(), size);
                     let detect_name = file_name.as_deref().map(super::without_compression);
-                    super::open_reader_with(name, detect_name, Box::new(counted), options, true).map(Opened::Dump)
+                    super::open_reader_with(name, detect_name, Box::new(counted), options, true)
+                        .map(Opened::Dump)
                 }
                 opened => Ok(opened),
             }

@@ -752,7 +752,7 @@ impl Splitter for CsvSplitter {
     fn late_warning(&mut self) -> Option<String> {
         let (record, line) = self.switched_at.filter(|_| !self.warned_switch)?;
         self.warned_switch = true;
-        Some(switch_warning(&self.buf.name(), record, line))
+        Some(switch_warning(self.buf.name(), record, line))
     }
 }
 

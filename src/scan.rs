@@ -59,6 +59,8 @@ pub struct Exposure<'a> {
     pub values: &'a ShownValues,
     /// The SQL table the record is a row of (SPEC §7 1.1).
     pub table: Option<&'a str>,
+    /// The workbook sheet the record is a row of (SPEC §7 1.1).
+    pub sheet: Option<&'a str>,
     /// The record's date of birth.
     pub dob: Option<&'a ShownValue>,
     /// The record's non-empty columns, as a report shows them ([`exposed::shown_column`]).
@@ -369,6 +371,7 @@ fn scan_input(
         sink.warn(warning);
     }
     let name = dump.name.clone();
+    state.sheet = dump.sheet.clone();
     state.input_values = [0; KIND_COUNT];
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
@@ -635,6 +638,8 @@ struct Emitter<'w> {
     baseline: Option<&'w HashSet<u128>>,
     /// The input's column names met so far: as shown, and their categories.
     columns: HashMap<String, (String, Categories)>,
+    /// The sheet of the input being scanned, when it is one.
+    sheet: Option<String>,
 }
 
 impl<'w> Emitter<'w> {
@@ -649,6 +654,7 @@ impl<'w> Emitter<'w> {
             as_of: config.as_of,
             baseline: config.baseline.as_ref(),
             columns: HashMap::new(),
+            sheet: None,
         }
     }
 
@@ -785,6 +791,7 @@ impl<'w> Emitter<'w> {
                 matched: pair.matched,
                 values: &pair.values,
                 table: matched.table.as_deref(),
+                sheet: self.sheet.as_deref(),
                 dob: pair.dob.as_ref(),
                 fields: &fields,
                 categories,

@@ -85,7 +85,8 @@ fn each_sheet_of_a_workbook_is_an_input_and_numbers_and_dates_read_as_written() 
         .records()
         .map(|r| {
             let r = r.unwrap();
-            let sheet = r[0].rsplit_once('!').map(|(_, sheet)| sheet.to_string()).unwrap_or_default();
+            // The CSV report's `table` column holds the sheet (SPEC §7 1.1).
+            let sheet = r[11].to_string();
             (sheet, r[1].parse().unwrap(), r[2].parse().unwrap(), r[3].to_string(), r[5].to_string())
         })
         .collect();
@@ -106,6 +107,13 @@ fn each_sheet_of_a_workbook_is_an_input_and_numbers_and_dates_read_as_written() 
     let name = |sheet: &str| format!("{}!{sheet}", book.display());
     assert_eq!(inputs, [(name("Pasien"), "xlsx".into()), (name("Lain"), "xlsx".into())]);
     assert_eq!(report["summary"]["invalid_values"]["nik"], 1, "9201014107900001 stored as a number");
+    let sheets: Vec<(&str, bool)> = report["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["sheet"].as_str().unwrap_or("none"), e.get("table").is_some()))
+        .collect();
+    assert_eq!(sheets, [("Pasien", false); 6].into_iter().chain([("Lain", false)]).collect::<Vec<_>>());
 }
 
 #[test]

@@ -356,6 +356,7 @@ impl Dump {
             extractor,
             warnings: Vec::new(),
             read_again: false,
+            sheet: None,
         }
     }
 }
@@ -380,6 +381,8 @@ pub struct Dump {
     /// A JSON document none of whose arrays of objects carries identity fields: it must be read
     /// again for its first array of objects (SPEC §5 1.1); this dump has no records.
     pub read_again: bool,
+    /// The sheet of a workbook this input is (an exposure's `sheet`, SPEC §7 1.1).
+    pub sheet: Option<String>,
 }
 
 /// Counts bytes read from an input, for the progress bar; for a regular file, an end before

@@ -102,7 +102,7 @@ pub(super) fn open(
         csv::plan_delimited(&name, headers, splitter.too_wide, &first, b',', false, options)?;
     let extractor = Box::new(csv::CsvExtractor::new(b',', &columns));
     let dump = Dump::planned(name, format, first, Box::new(splitter), extractor);
-    Ok(Dump { columns, warnings, ..dump })
+    Ok(Dump { columns, warnings, sheet: Some(sheet.to_string()), ..dump })
 }
 
 /// Hands over the batches the reading thread writes.

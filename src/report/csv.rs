@@ -109,7 +109,8 @@ impl Reporter for CsvReporter<'_> {
             &email,
             &name,
             &dob,
-            &e.table.map(mask::sanitize).unwrap_or_default(),
+            // The table or the sheet (SPEC §7 1.1).
+            &e.table.or(e.sheet).map(mask::sanitize).unwrap_or_default(),
             &e.fields.join("+"),
             &e.categories.names().join("+"),
             e.fingerprint,
@@ -186,6 +187,7 @@ mod tests {
                 matched,
                 values: &values,
                 table: Some("=tabel"),
+                sheet: None,
                 dob: None,
                 fields: &["=kolom".to_string()],
                 categories: crate::report::exposed::Categories::default(),

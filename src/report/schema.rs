@@ -87,6 +87,8 @@ pub struct JsonExposure<'a> {
     pub line: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     pub watch: String,
     pub confidence: &'static str,
     pub matched: Vec<&'static str>,
@@ -130,6 +132,7 @@ impl<'a> JsonExposure<'a> {
             record: e.record,
             line: e.line,
             table: e.table.map(mask::sanitize),
+            sheet: e.sheet.map(mask::sanitize),
             watch: mask::shown_label(e.watch, options.reveal),
             confidence: e.confidence.as_str(),
             matched: e.matched.iter().map(Kind::as_str).collect(),

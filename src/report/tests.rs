@@ -122,6 +122,7 @@ fn render_rows(
                 matched: if exposed { strong } else { name },
                 values: &values[usize::from(!exposed)],
                 table: Some("pasien"),
+                sheet: None,
                 dob: exposed.then_some(&dob),
                 fields: if exposed { &fields } else { &fields[1..2] },
                 categories: if exposed { categories } else { Categories::default() },

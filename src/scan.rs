@@ -88,6 +88,8 @@ pub trait ScanSink {
     fn bad_record(&mut self, bad: &BadRecord<'_>) -> Result<(), ScanError>;
     /// Called after each batch with the records scanned so far.
     fn progress(&mut self, _records: u64) {}
+    /// Called when an input (a file, an archive member, a sheet) starts to be read.
+    fn reading(&mut self, _input: &str) {}
     /// An input that was not scanned, or not to its end (see [`Skipped::error`]).
     fn skipped(&mut self, skipped: &Skipped);
     /// Something the user should know about an input (never an identifier).
@@ -372,6 +374,7 @@ fn scan_input(
     }
     let name = dump.name.clone();
     state.sheet = dump.sheet.clone();
+    sink.reading(&name);
     state.input_values = [0; KIND_COUNT];
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);

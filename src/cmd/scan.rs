@@ -335,6 +335,10 @@ impl ScanSink for CliSink<'_, '_> {
         self.progress.update(records);
     }
 
+    fn reading(&mut self, input: &str) {
+        self.progress.reading(input);
+    }
+
     fn skipped(&mut self, skipped: &Skipped) {
         let Skipped { path, reason, error } = skipped;
         if *error {

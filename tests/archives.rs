@@ -320,3 +320,30 @@ fn a_tar_long_name_of_100_mib_is_an_error_not_100_mib_of_memory() {
     assert_eq!(skipped(&report), [(path.display().to_string(), true)]);
     assert!(stderr.contains("over 8 MiB"), "{stderr}");
 }
+
+#[test]
+fn a_zip_with_two_members_of_one_name_is_no_clear() {
+    // The zip crate keeps one member per name: the first `2021/pasien.csv` (5 watched people)
+    // cannot be read, and the run must say so rather than call the dump clear.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("2021/pasien.csv", options).unwrap();
+    zip.write_all(&std::fs::read(fixture("csv/comma.csv")).unwrap()).unwrap();
+    zip.start_file("2021/pasiez.csv", options).unwrap();
+    zip.write_all(b"nik,nama\n1234567890123456,Orang Lain\n").unwrap();
+    let mut bytes = zip.finish().unwrap().into_inner();
+    let (from, to) = (b"2021/pasiez.csv", b"2021/pasien.csv");
+    for at in 0..bytes.len() - from.len() {
+        if &bytes[at..at + from.len()] == from {
+            bytes[at..at + to.len()].copy_from_slice(to);
+        }
+    }
+    let path = s.write("dup2.zip", bytes);
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["summary"]["complete"], false);
+    let reasons: Vec<&str> =
+        report["skipped"].as_array().unwrap().iter().filter_map(|s| s["reason"].as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("same name")), "{reasons:?}");
+}

@@ -9,6 +9,9 @@ use zip::result::ZipError;
 
 pub(super) const NO_PASSWORD: &str = "an encrypted member (give its password with --password-file)";
 pub(super) const WRONG_PASSWORD: &str = "an encrypted member that the --password-file password does not open";
+/// The `zip` crate keeps one member per name (the last): the others cannot be read.
+pub(super) const DUPLICATE_NAMES: &str =
+    "a zip with several members of the same name: only the last of each can be read (unzip it first)";
 
 /// Reads the central directory and starts the thread that hands the members over.
 pub(super) fn walk(
@@ -17,6 +20,9 @@ pub(super) fn walk(
 ) -> Result<Archive, Refused> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| Refused::Io(error(e)))?;
     Ok(Archive::spawn(move |members| {
+        if zip.has_duplicate_names() {
+            members.skipped("(members of the same name)".to_string(), DUPLICATE_NAMES, true)?;
+        }
         for index in 0..zip.len() {
             member(&mut zip, index, password.as_ref(), members)?;
         }

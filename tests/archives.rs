@@ -347,3 +347,22 @@ fn a_zip_with_two_members_of_one_name_is_no_clear() {
         report["skipped"].as_array().unwrap().iter().filter_map(|s| s["reason"].as_str()).collect();
     assert!(reasons.iter().any(|r| r.contains("same name")), "{reasons:?}");
 }
+
+#[test]
+fn a_json_member_that_must_be_read_twice_is_not_read_and_named() {
+    // No array qualifies, so the JSON would be read again for its first array of objects: a
+    // member cannot be, and the run must not be CLEAR on the strength of the CSV beside it.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("rows.json", options).unwrap();
+    zip.write_all(br#"{"meta":{"count":1},"rows":[{"kode":"3201014107900001","nm":"Siti"}]}"#).unwrap();
+    zip.start_file("other.csv", options).unwrap();
+    zip.write_all(b"nik,nama\n1234567890123456,Orang Lain\n").unwrap();
+    let path = s.write("json.zip", zip.finish().unwrap().into_inner());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(skipped(&report), [(format!("{}!rows.json", path.display()), true)]);
+    assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("cannot be read twice"));
+    assert!(!stderr.contains("3201014107900001"), "{stderr}");
+}

@@ -50,6 +50,11 @@ const ZIP_DOCUMENTS: &[(&str, &str)] = &[
 /// Zip files that are spreadsheets, which the format detection reads sheet by sheet.
 const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xlsb", "ods"];
 
+/// A JSON document whose records are in no array with an identity field (SPEC §5), read from a
+/// stream, which cannot be read again for its first array of objects.
+const NOT_READ_TWICE: &str = "a JSON document with no array of objects holding a NIK, phone or e-mail field, or a \
+    name and a birth-date field, and a stream cannot be read twice to take its first array of objects instead \
+    (save it to a file, or name the fields with --map KIND=PATH)";
 const NESTED_TOO_DEEP: &str = "an archive nested more than 4 deep (unpack the outer ones first)";
 
 /// The password of encrypted members (`--password-file`): never shown, wiped when dropped.
@@ -178,7 +183,8 @@ impl Walk {
                     let name = member(&path);
                     let file_name = path.rsplit('/').next().map(str::to_string);
                     let raw: Box<dyn Read + Send> = Box::new(reader);
-                    let opened = open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth);
+                    let opened =
+                        open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth, false);
                     (name, opened)
                 }
                 Some(Entry::Skipped { path, what, error }) => {
@@ -209,7 +215,9 @@ fn open_input(
     let name = input.display_name();
     let path = match input {
         InputPath::File(path) => path,
-        InputPath::Stdin => return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH),
+        InputPath::Stdin => {
+            return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
+        }
         InputPath::Sheet { book, sheet } => {
             return super::sheet::open(name, book, sheet, options).map(Opened::Dump);
         }
@@ -235,7 +243,7 @@ fn open_input(
         }
         _ => {
             let counted = super::CountingReader::new(file, bytes_read.clone(), size);
-            match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH)? {
+            match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH, true)? {
                 // A file can be read twice: its first array of objects holds the records after
                 // all (SPEC §5's JSON rule).
                 Opened::Dump(dump) if dump.read_again => {
@@ -253,13 +261,15 @@ fn open_input(
 }
 
 /// Opens a stream as stored (compressed or not) called `name`, whose file is `file_name`: an
-/// archive when `depth` allows one more, else a dump.
+/// archive when `depth` allows one more, else a dump; a JSON dump that must be read again is
+/// refused unless the caller can (`rereadable`: a file).
 fn open_stream(
     name: &str,
     file_name: Option<&str>,
     raw: Box<dyn Read + Send>,
     options: &InputOptions,
     depth: usize,
+    rereadable: bool,
 ) -> Result<Opened, InputError> {
     let read_error = |error| InputError::Read { input: name.to_string(), error };
     let (compression, reader) = decompress::open(raw).map_err(read_error)?;
@@ -271,8 +281,17 @@ fn open_stream(
     let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head.bytes).chain(reader));
     let Some(kind) = kind else {
         let detect_name = file_name.map(super::without_compression);
-        return super::open_decompressed(name.to_string(), detect_name, compression, whole, options, false)
-            .map(Opened::Dump);
+        let dump =
+            super::open_decompressed(name.to_string(), detect_name, compression, whole, options, false)?;
+        // A file is read again by `open_input`; a stream cannot be, so it is an input not read.
+        if dump.read_again && !rereadable {
+            return Err(InputError::Unsupported {
+                input: name.to_string(),
+                what: NOT_READ_TWICE,
+                unread: true,
+            });
+        }
+        return Ok(Opened::Dump(dump));
     };
     if depth == 0 {
         return Err(InputError::Unsupported { input: name.to_string(), what: NESTED_TOO_DEEP, unread: true });

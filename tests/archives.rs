@@ -366,3 +366,41 @@ fn a_json_member_that_must_be_read_twice_is_not_read_and_named() {
     assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("cannot be read twice"));
     assert!(!stderr.contains("3201014107900001"), "{stderr}");
 }
+
+#[test]
+fn a_workbook_that_is_not_a_path_is_named_as_not_read() {
+    // In an archive, or on standard input, a workbook is not a file calamine can open: its
+    // people are not checked, so it is an input not read (error:true), never walked or skipped.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for book in ["pasien_libreoffice.xls", "pasien_libreoffice.xlsx", "pasien_libreoffice.ods"] {
+        zip.start_file(book, options).unwrap();
+        zip.write_all(&std::fs::read(fixture(&format!("formats/{book}"))).unwrap()).unwrap();
+    }
+    zip.start_file("renamed.bin", options).unwrap();
+    zip.write_all(&std::fs::read(fixture("formats/pasien_openpyxl.xlsx")).unwrap()).unwrap();
+    let path = s.write("books.zip", zip.finish().unwrap().into_inner());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    let mut got = skipped(&report);
+    got.sort();
+    let want: Vec<(String, bool)> =
+        ["pasien_libreoffice.ods", "pasien_libreoffice.xls", "pasien_libreoffice.xlsx", "renamed.bin"]
+            .iter()
+            .map(|m| (format!("{}!{m}", path.display()), true))
+            .collect();
+    assert_eq!(got, want, "{stderr}");
+    for book in ["pasien_libreoffice.xls", "pasien_openpyxl.xlsx"] {
+        let out = leakcheck()
+            .args(["scan", "-", "--format", "json", "--watch"])
+            .arg(fixture("csv/people.csv"))
+            .arg(fixture("csv/comma.csv"))
+            .write_stdin(std::fs::read(fixture(&format!("formats/{book}"))).unwrap())
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{book}");
+        assert_eq!(skipped(&report), [("-".to_string(), true)], "{book}");
+    }
+}

@@ -55,6 +55,11 @@ const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xlsb", "ods"];
 const NOT_READ_TWICE: &str = "a JSON document with no array of objects holding a NIK, phone or e-mail field, or a \
     name and a birth-date field, and a stream cannot be read twice to take its first array of objects instead \
     (save it to a file, or name the fields with --map KIND=PATH)";
+/// A workbook (or an OLE2 document) that is not a path: calamine opens workbooks from their file.
+pub(crate) const WORKBOOK_STREAM: &str = "a workbook (or other Office document) inside an archive or on \
+    standard input, which is read only from its own file (unpack it, and give its path)";
+/// Workbooks as members or streams: named so, not walked or read as a dump.
+const WORKBOOKS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 const NESTED_TOO_DEEP: &str = "an archive nested more than 4 deep (unpack the outer ones first)";
 
 /// The password of encrypted members (`--password-file`): never shown, wiped when dropped.
@@ -272,6 +277,10 @@ fn open_stream(
     rereadable: bool,
 ) -> Result<Opened, InputError> {
     let read_error = |error| InputError::Read { input: name.to_string(), error };
+    let ext = file_name.and_then(|n| extension(super::without_compression(n)));
+    if ext.is_some_and(|e| WORKBOOKS.contains(&e.as_str())) && options.format.is_none() {
+        return Err(InputError::Unsupported { input: name.to_string(), what: WORKBOOK_STREAM, unread: true });
+    }
     let (compression, reader) = decompress::open(raw).map_err(read_error)?;
     let (head, reader) = super::read_head(reader, HEAD_BYTES);
     if let Some(what) = document(file_name, &head.bytes) {

@@ -320,3 +320,87 @@ fn a_tar_long_name_of_100_mib_is_an_error_not_100_mib_of_memory() {
     assert_eq!(skipped(&report), [(path.display().to_string(), true)]);
     assert!(stderr.contains("over 8 MiB"), "{stderr}");
 }
+
+#[test]
+fn a_zip_with_two_members_of_one_name_is_no_clear() {
+    // The zip crate keeps one member per name: the first `2021/pasien.csv` (5 watched people)
+    // cannot be read, and the run must say so rather than call the dump clear.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("2021/pasien.csv", options).unwrap();
+    zip.write_all(&std::fs::read(fixture("csv/comma.csv")).unwrap()).unwrap();
+    zip.start_file("2021/pasiez.csv", options).unwrap();
+    zip.write_all(b"nik,nama\n1234567890123456,Orang Lain\n").unwrap();
+    let mut bytes = zip.finish().unwrap().into_inner();
+    let (from, to) = (b"2021/pasiez.csv", b"2021/pasien.csv");
+    for at in 0..bytes.len() - from.len() {
+        if &bytes[at..at + from.len()] == from {
+            bytes[at..at + to.len()].copy_from_slice(to);
+        }
+    }
+    let path = s.write("dup2.zip", bytes);
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(report["summary"]["complete"], false);
+    let reasons: Vec<&str> =
+        report["skipped"].as_array().unwrap().iter().filter_map(|s| s["reason"].as_str()).collect();
+    assert!(reasons.iter().any(|r| r.contains("same name")), "{reasons:?}");
+}
+
+#[test]
+fn a_json_member_that_must_be_read_twice_is_not_read_and_named() {
+    // No array qualifies, so the JSON would be read again for its first array of objects: a
+    // member cannot be, and the run must not be CLEAR on the strength of the CSV beside it.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("rows.json", options).unwrap();
+    zip.write_all(br#"{"meta":{"count":1},"rows":[{"kode":"3201014107900001","nm":"Siti"}]}"#).unwrap();
+    zip.start_file("other.csv", options).unwrap();
+    zip.write_all(b"nik,nama\n1234567890123456,Orang Lain\n").unwrap();
+    let path = s.write("json.zip", zip.finish().unwrap().into_inner());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(skipped(&report), [(format!("{}!rows.json", path.display()), true)]);
+    assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("cannot be read twice"));
+    assert!(!stderr.contains("3201014107900001"), "{stderr}");
+}
+
+#[test]
+fn a_workbook_that_is_not_a_path_is_named_as_not_read() {
+    // In an archive, or on standard input, a workbook is not a file calamine can open: its
+    // people are not checked, so it is an input not read (error:true), never walked or skipped.
+    let s = Scratch::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for book in ["pasien_libreoffice.xls", "pasien_libreoffice.xlsx", "pasien_libreoffice.ods"] {
+        zip.start_file(book, options).unwrap();
+        zip.write_all(&std::fs::read(fixture(&format!("formats/{book}"))).unwrap()).unwrap();
+    }
+    zip.start_file("renamed.bin", options).unwrap();
+    zip.write_all(&std::fs::read(fixture("formats/pasien_openpyxl.xlsx")).unwrap()).unwrap();
+    let path = s.write("books.zip", zip.finish().unwrap().into_inner());
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 2, "{stderr}");
+    let mut got = skipped(&report);
+    got.sort();
+    let want: Vec<(String, bool)> =
+        ["pasien_libreoffice.ods", "pasien_libreoffice.xls", "pasien_libreoffice.xlsx", "renamed.bin"]
+            .iter()
+            .map(|m| (format!("{}!{m}", path.display()), true))
+            .collect();
+    assert_eq!(got, want, "{stderr}");
+    for book in ["pasien_libreoffice.xls", "pasien_openpyxl.xlsx"] {
+        let out = leakcheck()
+            .args(["scan", "-", "--format", "json", "--watch"])
+            .arg(fixture("csv/people.csv"))
+            .arg(fixture("csv/comma.csv"))
+            .write_stdin(std::fs::read(fixture(&format!("formats/{book}"))).unwrap())
+            .output()
+            .unwrap();
+        let report = json(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{book}");
+        assert_eq!(skipped(&report), [("-".to_string(), true)], "{book}");
+    }
+}

@@ -28,6 +28,7 @@ const NOT_DUMPS: &[(&[u8], &str)] = &[
 /// people in it were not checked.
 const UNREADABLE: &[(&[u8], &str)] = &[
     (b"PK\x03\x04", "a ZIP archive (unpack it first)"),
+    (OLE2_MAGIC, super::archive::WORKBOOK_STREAM),
     (b"Rar!", "a RAR archive (unpack it first)"),
     (b"7z\xbc\xaf", "a 7-Zip archive (unpack it first)"),
     (b"BZh", "a bzip2 stream (decompress it first)"),
@@ -35,6 +36,9 @@ const UNREADABLE: &[(&[u8], &str)] = &[
     (b"SQLite format 3\0", "an SQLite database (export it to CSV or SQL first)"),
     (PG_DUMP_MAGIC, PG_CUSTOM),
 ];
+
+/// The first bytes of an OLE2 compound file: an `.xls` workbook, or another Office 97-2003 file.
+const OLE2_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
 
 /// The first bytes of a `pg_dump -Fc` archive and of the `toc.dat` of a `-Fd` one.
 pub(crate) const PG_DUMP_MAGIC: &[u8] = b"PGDMP";

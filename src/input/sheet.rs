@@ -76,7 +76,12 @@ enum Chunk {
     Records(Batch),
     /// The sheet could not be read past the records already handed over.
     Failed(String),
+    /// The whole sheet was read: without it, a thread gone (a panic) is a read error.
+    End,
 }
+
+/// Why a sheet whose reading thread stopped unexpectedly is not read in full.
+const PANICKED: &str = "the spreadsheet reader failed inside this sheet (an internal error of calamine)";
 
 /// Plans the sheet `sheet` of the workbook at `book`, called `name` in reports.
 pub(super) fn open(
@@ -91,7 +96,16 @@ pub(super) fn open(
     let (path, sheet_name) = (book.to_path_buf(), sheet.to_string());
     std::thread::Builder::new()
         .name("sheet".into())
-        .spawn(move || reader.read(&path, &sheet_name, format))
+        .spawn(move || {
+            let send = reader.send.clone();
+            // A panic inside calamine is a sheet not read in full, never the end of the sheet.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                reader.read(&path, &sheet_name, format)
+            }));
+            if read.is_err() {
+                let _ = send.send(Chunk::Failed(PANICKED.to_string()));
+            }
+        })
         .map_err(|error| InputError::Read { input: name.clone(), error })?;
     let mut splitter =
         SheetSplitter { receive, name: name.clone(), header: None, too_wide: false, ended: false };
@@ -127,13 +141,18 @@ impl Splitter for SheetSplitter {
                     *batch = records;
                     return Ok(true);
                 }
+                Ok(Chunk::End) => self.ended = true,
                 Ok(Chunk::Failed(message)) => {
                     self.ended = true;
                     let error = std::io::Error::other(message);
                     return Err(InputError::Read { input: self.name.clone(), error });
                 }
-                // The thread has read the whole sheet.
-                Err(_) => self.ended = true,
+                // The thread is gone without saying the sheet is done.
+                Err(_) => {
+                    self.ended = true;
+                    let error = std::io::Error::other(PANICKED);
+                    return Err(InputError::Read { input: self.name.clone(), error });
+                }
             }
         }
         Ok(false)
@@ -177,7 +196,9 @@ impl RowReader {
             // The splitter is gone: nobody reads on.
             Ok(Err(())) => {}
             Ok(Ok(())) => {
-                self.flush();
+                if self.flush() {
+                    let _ = self.send.send(Chunk::End);
+                }
             }
             Err(message) => {
                 if self.flush() {
@@ -411,6 +432,18 @@ fn write_field(field: &str, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reading_thread_gone_without_its_end_is_a_read_error() {
+        // A thread that panicked (inside calamine) drops its sender without saying the sheet
+        // is done: not the end of the sheet, an input not read in full.
+        let (send, receive) = sync_channel(2);
+        drop(send);
+        let mut splitter =
+            SheetSplitter { receive, name: "b.xlsx".into(), header: None, too_wide: false, ended: false };
+        let got = splitter.next_batch(&mut Batch::default(), BatchLimits::SNIFF);
+        assert!(matches!(got, Err(InputError::Read { .. })), "{:?}", got.map_err(|e| e.to_string()));
+    }
 
     fn text(value: DataRef<'_>) -> String {
         let mut out = String::new();

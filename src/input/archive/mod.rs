@@ -50,6 +50,16 @@ const ZIP_DOCUMENTS: &[(&str, &str)] = &[
 /// Zip files that are spreadsheets, which the format detection reads sheet by sheet.
 const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xlsb", "ods"];
 
+/// A JSON document whose records are in no array with an identity field (SPEC §5), read from a
+/// stream, which cannot be read again for its first array of objects.
+const NOT_READ_TWICE: &str = "a JSON document with no array of objects holding a NIK, phone or e-mail field, or a \
+    name and a birth-date field, and a stream cannot be read twice to take its first array of objects instead \
+    (save it to a file, or name the fields with --map KIND=PATH)";
+/// A workbook (or an OLE2 document) that is not a path: calamine opens workbooks from their file.
+pub(crate) const WORKBOOK_STREAM: &str = "a workbook (or other Office document) inside an archive or on \
+    standard input, which is read only from its own file (unpack it, and give its path)";
+/// Workbooks as members or streams: named so, not walked or read as a dump.
+const WORKBOOKS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
 const NESTED_TOO_DEEP: &str = "an archive nested more than 4 deep (unpack the outer ones first)";
 
 /// The password of encrypted members (`--password-file`): never shown, wiped when dropped.
@@ -178,7 +188,8 @@ impl Walk {
                     let name = member(&path);
                     let file_name = path.rsplit('/').next().map(str::to_string);
                     let raw: Box<dyn Read + Send> = Box::new(reader);
-                    let opened = open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth);
+                    let opened =
+                        open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth, false);
                     (name, opened)
                 }
                 Some(Entry::Skipped { path, what, error }) => {
@@ -209,7 +220,9 @@ fn open_input(
     let name = input.display_name();
     let path = match input {
         InputPath::File(path) => path,
-        InputPath::Stdin => return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH),
+        InputPath::Stdin => {
+            return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
+        }
         InputPath::Sheet { book, sheet } => {
             return super::sheet::open(name, book, sheet, options).map(Opened::Dump);
         }
@@ -235,7 +248,7 @@ fn open_input(
         }
         _ => {
             let counted = super::CountingReader::new(file, bytes_read.clone(), size);
-            match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH)? {
+            match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH, true)? {
                 // A file can be read twice: its first array of objects holds the records after
                 // all (SPEC §5's JSON rule).
                 Opened::Dump(dump) if dump.read_again => {
@@ -253,15 +266,21 @@ fn open_input(
 }
 
 /// Opens a stream as stored (compressed or not) called `name`, whose file is `file_name`: an
-/// archive when `depth` allows one more, else a dump.
+/// archive when `depth` allows one more, else a dump; a JSON dump that must be read again is
+/// refused unless the caller can (`rereadable`: a file).
 fn open_stream(
     name: &str,
     file_name: Option<&str>,
     raw: Box<dyn Read + Send>,
     options: &InputOptions,
     depth: usize,
+    rereadable: bool,
 ) -> Result<Opened, InputError> {
     let read_error = |error| InputError::Read { input: name.to_string(), error };
+    let ext = file_name.and_then(|n| extension(super::without_compression(n)));
+    if ext.is_some_and(|e| WORKBOOKS.contains(&e.as_str())) && options.format.is_none() {
+        return Err(InputError::Unsupported { input: name.to_string(), what: WORKBOOK_STREAM, unread: true });
+    }
     let (compression, reader) = decompress::open(raw).map_err(read_error)?;
     let (head, reader) = super::read_head(reader, HEAD_BYTES);
     if let Some(what) = document(file_name, &head.bytes) {
@@ -271,8 +290,17 @@ fn open_stream(
     let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head.bytes).chain(reader));
     let Some(kind) = kind else {
         let detect_name = file_name.map(super::without_compression);
-        return super::open_decompressed(name.to_string(), detect_name, compression, whole, options, false)
-            .map(Opened::Dump);
+        let dump =
+            super::open_decompressed(name.to_string(), detect_name, compression, whole, options, false)?;
+        // A file is read again by `open_input`; a stream cannot be, so it is an input not read.
+        if dump.read_again && !rereadable {
+            return Err(InputError::Unsupported {
+                input: name.to_string(),
+                what: NOT_READ_TWICE,
+                unread: true,
+            });
+        }
+        return Ok(Opened::Dump(dump));
     };
     if depth == 0 {
         return Err(InputError::Unsupported { input: name.to_string(), what: NESTED_TOO_DEEP, unread: true });

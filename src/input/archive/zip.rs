@@ -9,6 +9,13 @@ use zip::result::ZipError;
 
 pub(super) const NO_PASSWORD: &str = "an encrypted member (give its password with --password-file)";
 pub(super) const WRONG_PASSWORD: &str = "an encrypted member that the --password-file password does not open";
+/// Members only a workbook has: Office Open XML (`.xlsx`, `.xlsm`, `.xlsb`) and OpenDocument
+/// (its `content.xml` beside `META-INF/manifest.xml`).
+const WORKBOOK_PARTS: &[&[&str]] =
+    &[&["xl/workbook.xml"], &["xl/workbook.bin"], &["content.xml", "META-INF/manifest.xml"]];
+/// The `zip` crate keeps one member per name (the last): the others cannot be read.
+pub(super) const DUPLICATE_NAMES: &str =
+    "a zip with several members of the same name: only the last of each can be read (unzip it first)";
 
 /// Reads the central directory and starts the thread that hands the members over.
 pub(super) fn walk(
@@ -16,7 +23,14 @@ pub(super) fn walk(
     password: Option<Password>,
 ) -> Result<Archive, Refused> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| Refused::Io(error(e)))?;
+    // A workbook is a zip too, but its people are in its sheets, read only from a path.
+    if WORKBOOK_PARTS.iter().any(|parts| parts.iter().all(|part| zip.index_for_name(part).is_some())) {
+        return Err(Refused::Unsupported(super::WORKBOOK_STREAM));
+    }
     Ok(Archive::spawn(move |members| {
+        if zip.has_duplicate_names() {
+            members.skipped("(members of the same name)".to_string(), DUPLICATE_NAMES, true)?;
+        }
         for index in 0..zip.len() {
             member(&mut zip, index, password.as_ref(), members)?;
         }

@@ -624,16 +624,22 @@ impl ArraySplitter {
         self.line + rest[..at].iter().filter(|&&b| b == b'\n').count() as u64
     }
 
-    /// Whether the `]` just read, which would close a top-level records array, is a stray one:
-    /// an element (`,` or `{`) follows it, where only the end of the document may. `None` while
-    /// the input read so far cannot tell.
+    /// Whether the `]` just read, which would close the records array, is a stray one: an
+    /// element follows it. At the top level (`depth` 1) that is a `,` or a `{`, where only the
+    /// end of the document may be; in an enclosing object (`{"data":[…]}`) a `{`, or a `,` and
+    /// then a `{` where the next key should be. `None` while the input read so far cannot tell.
     fn stray_close(&self, depth: usize) -> Option<bool> {
-        if depth != 1 {
-            return Some(false);
-        }
-        match self.peek() {
-            Some(b) => Some(matches!(b, b',' | b'{')),
-            None => self.buf.eof().then_some(false),
+        let rest = &self.buf[self.pos..];
+        let next = |from: usize| rest[from..].iter().position(|b| !b.is_ascii_whitespace()).map(|k| from + k);
+        let Some(at) = next(0) else { return self.buf.eof().then_some(false) };
+        match rest[at] {
+            b'{' => Some(true),
+            b',' if depth == 1 => Some(true),
+            b',' => match next(at + 1) {
+                Some(k) => Some(rest[k] == b'{'),
+                None => self.buf.eof().then_some(false),
+            },
+            _ => Some(false),
         }
     }
 
@@ -874,12 +880,18 @@ impl ArraySplitter {
                                 let _ = self.next_token();
                                 match self.stray_close(depth) {
                                     None => {
+                                        // Read the `]` again, with more input.
                                         self.pos -= 1;
+                                        self.depth = depth;
                                         return false;
                                     }
                                     Some(true) => {
                                         let line = self.line;
                                         self.push_bad(batch, line, "a stray ] in the JSON records array");
+                                        // The `]` closed nothing; a `,` after it (`,],{`) is no
+                                        // second, empty element.
+                                        self.depth = depth;
+                                        self.expect_element = false;
                                         continue;
                                     }
                                     Some(false) => {}
@@ -1001,6 +1013,7 @@ impl ArraySplitter {
                             let stray = self.stray_close(depth);
                             if stray.is_none() {
                                 self.pos -= 1;
+                                self.depth = depth;
                                 return false;
                             }
                             self.item = None;
@@ -1008,6 +1021,7 @@ impl ArraySplitter {
                             if stray == Some(true) {
                                 let line = self.line;
                                 self.push_bad(batch, line, "a stray ] in the JSON records array");
+                                self.depth = depth;
                                 continue;
                             }
                             if depth == 1 {

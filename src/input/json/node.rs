@@ -32,7 +32,8 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// The keys of MongoDB extended JSON (v2) that wrap one value in an object of their own: the
 /// object is read as that value. `$date` wraps an ISO date-time string, or (before 1970 or after
-/// 9999, and in canonical mode) a `$numberLong` of milliseconds since 1970.
+/// 9999, and in canonical mode) a `$numberLong` or a number of milliseconds since 1970, read as
+/// its UTC date (`YYYY-MM-DD`).
 pub const EXTENDED_JSON_WRAPPERS: [&str; 7] =
     ["$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$oid", "$date", "$symbol"];
 
@@ -234,6 +235,20 @@ impl<'de> Visitor<'de> for Nested<'_> {
         let first_value = map.next_value_seed(nested)?;
         let wrapper = !self.record && EXTENDED_JSON_WRAPPERS.contains(&first.as_ref());
         let second = map.next_key()?;
+        if wrapper && second.is_none() && first == "$date" {
+            // SPEC §2: what `$date` wraps, a number or a `$numberLong` (already its text), is
+            // Unix milliseconds: the date, so a dob field reads it (mongoexport writes dates
+            // before 1970 so). An ISO string, or milliseconds outside 1900..2099, stay as written.
+            let ms = match &first_value {
+                Node::Text(text) => Some(text.as_ref()),
+                Node::Number(text) => Some(text.as_str()),
+                _ => None,
+            };
+            let mut date = String::new();
+            if ms.is_some_and(|ms| crate::normalize::normalize_dob_epoch_ms(ms, &mut date).is_ok()) {
+                return self.budget.owned(date);
+            }
+        }
         if wrapper && second.is_none() && matches!(first_value, Node::Text(_)) {
             // `{"$numberLong":"…"}` alone: the text it wraps (a nested wrapper, `$date`'s
             // `$numberLong`, already is text). Anything else stays an object, its leaves read.
@@ -393,11 +408,10 @@ mod tests {
 
     #[test]
     fn mongodb_extended_json_wrappers_are_the_values_they_wrap() {
-        let cases: [(&str, &[(&str, &str)]); 8] = [
+        let cases: [(&str, &[(&str, &str)]); 7] = [
             (r#"{"nik":{"$numberLong":"3201014107900001"}}"#, &[("nik", "3201014107900001")]),
             (r#"{"_id":{"$oid":"5f1d7a3e9c1b2a0001a1b2c3"}}"#, &[("_id", "5f1d7a3e9c1b2a0001a1b2c3")]),
             (r#"{"tgl_lahir":{"$date":"1990-07-01T00:00:00Z"}}"#, &[("tgl_lahir", "1990-07-01T00:00:00Z")]),
-            (r#"{"tgl_lahir":{"$date":{"$numberLong":"-315619200000"}}}"#, &[("tgl_lahir", "-315619200000")]),
             (r#"{"n":{"$numberInt":"7"},"d":{"$numberDouble":"1.5"}}"#, &[("d", "1.5"), ("n", "7")]),
             (
                 r#"{"hp":[{"$numberLong":"6281234567890"},"0812"]}"#,
@@ -414,6 +428,32 @@ mod tests {
         }
         // The record itself is never unwrapped: it is the object whose leaves are read.
         assert_eq!(node_leaves(r#"{"$oid":"a"}"#).unwrap(), [("$oid".to_string(), "a".to_string())]);
+    }
+
+    #[test]
+    fn a_date_wrapping_milliseconds_is_that_date() {
+        // mongoexport writes a date before 1970 as a `$numberLong`, or a plain number: it was
+        // read as the number, no dob, so a person watched by name + dob was only "possible".
+        let cases: [(&str, &str); 5] = [
+            (r#"{"tgl_lahir":{"$date":{"$numberLong":"-231984000000"}}}"#, "1962-08-26"),
+            (r#"{"tgl_lahir":{"$date":{"$numberLong":"-315619200000"}}}"#, "1960-01-01"),
+            (r#"{"tgl_lahir":{"$date":-1000}}"#, "1969-12-31"),
+            (r#"{"tgl_lahir":{"$date":646790400000}}"#, "1990-07-01"),
+            // An ISO string is left to the dob normalizer, as written.
+            (r#"{"tgl_lahir":{"$date":"1990-07-01T00:00:00Z"}}"#, "1990-07-01T00:00:00Z"),
+        ];
+        for (record, want) in cases {
+            assert_eq!(
+                node_leaves(record).unwrap(),
+                [("tgl_lahir".to_string(), want.to_string())],
+                "{record}"
+            );
+        }
+        // Milliseconds outside 1900..2099 stay as written (an invalid dob, never another date).
+        assert_eq!(
+            node_leaves(r#"{"t":{"$date":{"$numberLong":"-9999999999999"}}}"#).unwrap(),
+            [("t".to_string(), "-9999999999999".to_string())]
+        );
     }
 
     #[test]

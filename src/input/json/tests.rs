@@ -405,3 +405,23 @@ fn a_stray_close_bracket_between_elements_loses_no_element() {
     assert_eq!(texts("[{\"a\":1}]\n").len(), 1);
     assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}],\"x\":{\"y\":2}}").len(), 1);
 }
+
+#[test]
+fn a_stray_close_bracket_in_a_nested_records_array_loses_no_element() {
+    // `{"data":[…]}`: the stray `]` ended the records array at depth 2 and every element after
+    // it was skipped as the rest of the object: one bad record, the others never read.
+    for doc in [
+        "{\"data\":[{\"a\":1}],{\"a\":2},{\"a\":3}]}",
+        "{\"data\":[{\"a\":1},],{\"a\":2},{\"a\":3}]}",
+        "{\"data\":[{\"a\":1},]{\"a\":2},\n{\"a\":3}]}\n",
+        "{\"data\":[{\"a\":1}\n],\n{\"a\":2},{\"a\":3}]}",
+    ] {
+        let got = texts(doc);
+        let read: Vec<&str> = got.iter().filter_map(|r| r.1.as_deref().ok()).collect();
+        assert_eq!(read, ["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"], "{doc}");
+        assert_eq!(got.len(), 4, "{doc}: the stray `]` is one bad record: {got:?}");
+    }
+    // The `]` that closes the nested array, followed by another key, is no stray.
+    assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}],\n\"x\":[{\"y\":2}]}").len(), 1);
+    assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}]}").len(), 1);
+}

@@ -504,3 +504,46 @@ fn a_first_record_read_as_the_header_shows_no_cell_of_it_as_a_field() {
     assert_eq!(*fields, serde_json::json!(["column 1", "column 2", "column 3", "column 4"]), "{report}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("Budi"));
 }
+
+#[test]
+fn a_baseline_of_other_watchlists_is_warned_about() {
+    let s = Scratch::new();
+    let baseline = s.path("baseline.json");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("-w")
+        .arg(fixture("demo/watchlist.csv"))
+        .args(["-f", "json", "-o"])
+        .arg(&baseline)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let warned = |stderr: &str, report: &serde_json::Value| {
+        let in_report = report["summary"]["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(report["warnings"].as_array().into_iter().flatten())
+            .any(|w| w.as_str().is_some_and(|w| w.contains("other watchlists")));
+        (stderr.contains("other watchlists") && stderr.contains("another person"), in_report)
+    };
+    // The same watchlist: no warning.
+    let out = rescan(&fixture("demo/pasien.csv"), &baseline, "json");
+    assert_eq!(warned(&String::from_utf8_lossy(&out.stderr), &json(&out.stdout)), (false, false));
+    // An edited watchlist: its labels may name other people now.
+    let edited =
+        s.write("watchlist.csv", std::fs::read_to_string(fixture("demo/watchlist.csv")).unwrap() + "\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("-w")
+        .arg(&edited)
+        .arg("--baseline")
+        .arg(&baseline)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(warned(&stderr, &json(&out.stdout)), (true, true), "{stderr}");
+}

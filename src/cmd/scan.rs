@@ -85,7 +85,25 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     for warning in &watchlist.warnings {
         warnings.add(warning, |w| eprintln!("leakcheck: warning: {w}"));
     }
-    let baseline = cmd.baseline.as_deref().map(|path| load_baseline(path, hasher.is_keyed())).transpose()?;
+    let baseline = match cmd.baseline.as_deref() {
+        Some(path) => {
+            let (fingerprints, sha256) = load_baseline(path, hasher.is_keyed())?;
+            let ours: HashSet<&str> = watchlist.files.iter().map(|f| f.sha256.as_str()).collect();
+            if let Some(theirs) = sha256
+                && theirs.iter().map(String::as_str).collect::<HashSet<_>>() != ours
+            {
+                let message = format!(
+                    "--baseline {}: the baseline was made with other watchlists (their sha256 \
+                     differ), and an exposure is known by its label: a label may now name another \
+                     person, whose new exposure would be counted as baseline",
+                    path.display()
+                );
+                warnings.add(&message, |w| eprintln!("leakcheck: warning: {w}"));
+            }
+            Some(fingerprints)
+        }
+        None => None,
+    };
     let as_of = cmd.as_of.unwrap_or(today);
 
     let stdout_tty = io::stdout().is_terminal();
@@ -214,7 +232,8 @@ impl Warnings {
 /// The fingerprints of the exposures of the report at `path` (`-`: standard input), for
 /// `--baseline`. Refused: what is not a leakcheck JSON or NDJSON report, a report older than
 /// fingerprints, and a report of the other key mode, whose fingerprints could never match.
-fn load_baseline(path: &Path, keyed: bool) -> Result<HashSet<u128>> {
+/// Returns the fingerprints and, when the report names them, its watchlists' sha256.
+fn load_baseline(path: &Path, keyed: bool) -> Result<(HashSet<u128>, Option<Vec<String>>)> {
     let name = format!("--baseline {}", path.display());
     let reader: Box<dyn io::Read> = if path == Path::new("-") {
         Box::new(io::stdin().lock())
@@ -244,7 +263,7 @@ fn load_baseline(path: &Path, keyed: bool) -> Result<HashSet<u128>> {
              scan with the same key mode as the baseline"
         );
     }
-    Ok(fingerprints)
+    Ok((fingerprints, facts.watchlist_sha256))
 }
 
 /// Every input must exist before anything is written; directories become the files under them

@@ -69,7 +69,7 @@ fn append_nik_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
 }
 
 /// `3.20101E+15`: a mantissa of digits and dots, `e`, an optional sign, exponent digits.
-fn looks_scientific(s: &str) -> bool {
+pub(super) fn looks_scientific(s: &str) -> bool {
     let Some((mantissa, exponent)) = s.split_once(['e', 'E']) else {
         return false;
     };

@@ -20,7 +20,8 @@ const BARE_8_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
 
 /// Normalizes one phone number into `out` as E.164.
 ///
-/// Drops one trailing `.0` (a spreadsheet float) and an extension (`ext`, `x`, `#`, `psw`,
+/// Rejects scientific notation (`6.28123456789E+11`: digits are lost), drops one trailing `.0`
+/// (a spreadsheet float) and an extension (`ext`, `x`, `#`, `psw`,
 /// `pes`, `pesawat` after the first digit, and what follows), keeps digits and one `+` written
 /// before the first digit, then maps `+62…`, `0062…`, `62…`, `0…` and a bare `8…` to `+62…`,
 /// dropping a trunk `0` written after the country code; the national number must fit
@@ -36,9 +37,18 @@ pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let mut buf = [0u8; MAX_DIGITS];
     let (n, plus) = match plain_digits(raw.as_bytes(), &mut buf) {
         Some(found) => found,
+        None if looks_scientific(raw) => return Err(Invalid("scientific notation has lost digits")),
         None => general_digits(raw.as_bytes(), &mut buf)?,
     };
     to_e164(&buf[..n], plus, out)
+}
+
+/// `6.28123456789E+11`: a spreadsheet float whose last digits are lost and whose exponent
+/// digits would otherwise be read as digits of the number. Only fields with an `e`/`E` reach
+/// the full check; plain numbers never come here (they take [`plain_digits`]).
+fn looks_scientific(raw: &str) -> bool {
+    raw.bytes().any(|b| b | 0x20 == b'e')
+        && super::nik::looks_scientific(raw.strip_prefix('+').unwrap_or(raw))
 }
 
 /// [`append_phone`] for a field that is one number in digits, dashes, dots, spaces, brackets
@@ -295,6 +305,7 @@ mod tests {
     const MOBILE_LENGTH: &str = "Indonesian mobile number must have 9-12 digits after +62";
     const FIXED_LENGTH: &str = "Indonesian fixed-line number must have 7-11 digits after +62";
     const NOT_IN_PLAN: &str = "not a mobile or fixed-line prefix of Indonesia's numbering plan";
+    const SCIENTIFIC: &str = "scientific notation has lost digits";
 
     #[test]
     fn a_spreadsheet_float_suffix_is_no_digit() {
@@ -402,6 +413,31 @@ mod tests {
         for (raw, reason) in table {
             assert_eq!(phone(raw), Err(Invalid(reason)), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn scientific_notation_has_lost_digits() {
+        // A spreadsheet export wrote the number as a float: its exponent digits were appended,
+        // giving another valid number (`+62812345678911`), which could match someone else.
+        let table = [
+            "6.28123456789E+11",
+            "8.12345678E+09",
+            "8.12345678e9",
+            "6.2812345678901E+12",
+            "+6.28123456789E+11",
+            " 6.28123456789E+11 ",
+            "6.28123456789E-11",
+            "628123456789E0",
+        ];
+        for raw in table {
+            assert_eq!(phone(raw), Err(Invalid(SCIENTIFIC)), "{raw:?}");
+            assert_eq!(append_plain_phone(raw, &mut String::new()), None, "{raw:?}");
+        }
+        // An `e` of an extension word or a label is no exponent.
+        assert_eq!(phone("0812-3456-7890 ext 12").as_deref(), Ok("+6281234567890"));
+        assert_eq!(phone("(0361) 8261-68 pesawat 123").as_deref(), Ok("+62361826168"));
+        assert_eq!(phone("telepon 0812-3456-7890").as_deref(), Ok("+6281234567890"));
+        assert_eq!(phone("0812 3456 7890 E").as_deref(), Ok("+6281234567890"));
     }
 
     fn pieces(raw: &str) -> Vec<&str> {

@@ -44,6 +44,8 @@ pub struct ReportFacts {
     pub keyed: Option<bool>,
     /// Exposures read.
     pub exposures: u64,
+    /// The sha256 of each of its watchlists, when the report names them all (`None` before).
+    pub watchlist_sha256: Option<Vec<String>>,
 }
 
 /// Why a report could not be read. Names the report and, where known, the line.
@@ -124,6 +126,13 @@ struct NdjsonLine {
 #[derive(Deserialize)]
 struct WatchlistKey {
     keyed: bool,
+    #[serde(default)]
+    sha256: Option<String>,
+}
+
+/// The sha256 of every watchlist, or `None` when one has none.
+fn watchlist_sha256(watchlists: &[WatchlistKey]) -> Option<Vec<String>> {
+    watchlists.iter().map(|w| w.sha256.clone()).collect()
 }
 
 fn read_ndjson(
@@ -160,6 +169,7 @@ fn read_ndjson(
             }
             Some("summary") => {
                 facts.leakcheck = head.leakcheck;
+                facts.watchlist_sha256 = head.watchlists.as_deref().and_then(watchlist_sha256);
                 facts.keyed = head.watchlists.map(|w| w.iter().any(|w| w.keyed));
             }
             _ => return Err(bad("a line's \"type\" is neither exposure nor summary")),
@@ -199,6 +209,7 @@ impl<'de> Visitor<'de> for ReportVisitor<'_, '_> {
                 "watchlists" => {
                     let watchlists: Vec<WatchlistKey> = map.next_value()?;
                     self.seed.facts.keyed = Some(watchlists.iter().any(|w| w.keyed));
+                    self.seed.facts.watchlist_sha256 = watchlist_sha256(&watchlists);
                 }
                 "exposures" => {
                     let result = map.next_value_seed(Exposures(&mut self.seed));
@@ -269,7 +280,7 @@ mod tests {
             "{{\"leakcheck\":\"0.1.0\",\"rules\":\"1.1\",\"watchlists\":[{{\"path\":\"w\",\"format\":\"plain\",\"entries\":1,\"keyed\":true,\"sha256\":\"x\"}}],\"exposures\":[\n{EXPOSURE},\n{OLD}\n],\"summary\":{{\"records\":9}}}}\n"
         );
         let ndjson = format!(
-            "{{\"type\":\"exposure\",{}\n{{\"type\":\"exposure\",{}\n{{\"type\":\"summary\",\"leakcheck\":\"0.1.0\",\"watchlists\":[{{\"keyed\":true}}]}}\n",
+            "{{\"type\":\"exposure\",{}\n{{\"type\":\"exposure\",{}\n{{\"type\":\"summary\",\"leakcheck\":\"0.1.0\",\"watchlists\":[{{\"keyed\":true,\"sha256\":\"x\"}}]}}\n",
             &EXPOSURE[1..],
             &OLD[1..]
         );
@@ -278,6 +289,7 @@ mod tests {
         assert_eq!(facts, ndfacts);
         assert_eq!(facts.keyed, Some(true));
         assert_eq!(facts.exposures, 2);
+        assert_eq!(facts.watchlist_sha256, Some(vec!["x".to_string()]));
         assert_eq!(from_json, from_ndjson);
         assert_eq!(from_json[0].categories, ["general", "health"]);
         assert_eq!(from_json[0].fingerprint.as_deref(), Some("00112233445566778899aabbccddeeff"));

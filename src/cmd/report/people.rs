@@ -12,7 +12,7 @@ use crate::report::mask;
 use crate::report::read::ReportExposure;
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -87,6 +87,7 @@ struct Gathered {
     kinds: [bool; Kind::MATCHED.len()],
     fields: Vec<String>,
     categories: Categories,
+    /// Distinct (input, record) pairs.
     records: u64,
     inputs: Vec<PersonInput>,
     /// (input's place among every input met, record): the first and last one.
@@ -101,6 +102,9 @@ pub struct Gatherer {
     by_label: HashMap<String, usize>,
     inputs: Vec<String>,
     input_index: HashMap<String, usize>,
+    /// (person, input, record) already counted: a record named by two reports (the same
+    /// report twice, overlapping shards) is one record of the person.
+    counted: HashSet<(usize, usize, u64)>,
     exposures: u64,
 }
 
@@ -131,7 +135,7 @@ impl Gatherer {
             self.people.len() - 1
         });
         let person = &mut self.people[index];
-        person.records += 1;
+        person.records += u64::from(self.counted.insert((index, input, e.record)));
         person.first = person.first.min(at);
         person.last = person.last.max(at);
         let place = PersonInput { input: e.input, table: e.table, sheet: e.sheet };
@@ -385,6 +389,24 @@ mod tests {
                 possible_people: 1
             }
         );
+    }
+
+    #[test]
+    fn a_record_named_by_two_reports_counts_once() {
+        // `report people R.json R.json`, or shard reports that overlap: the same record of the
+        // same input is one record of the person, not two.
+        let mut g = Gatherer::default();
+        for _ in 0..2 {
+            g.add(exposure("dump.csv", 4, "L1", "exposed", &["nik"]));
+            g.add(exposure("dump.csv", 9, "L1", "possible", &["name"]));
+            g.add(exposure("other.csv", 4, "L1", "exposed", &["phone"]));
+            g.add(exposure("dump.csv", 4, "L2", "exposed", &["email"]));
+        }
+        let p = g.finish(2);
+        let records: Vec<(&str, u64)> = p.people.iter().map(|p| (p.label.as_str(), p.records)).collect();
+        assert_eq!(records, [("L1", 3), ("L2", 1)]);
+        assert_eq!(p.people[0].kinds, ["nik", "phone"]);
+        assert_eq!(p.people[0].inputs.len(), 2);
     }
 
     fn render(format: PeopleFormat) -> String {

@@ -264,7 +264,9 @@ mod tests {
         };
         let index = DigestIndex::build((0..N).map(|n| (crafted(n), n)).collect());
         let probes = index.displacement();
-        assert!(probes < 2 * N as usize, "{probes} probes past home for {N} digests");
+        // Random homes at this load walk about two slots per digest (the per-process seed moves
+        // it around 2 N); one shared home walked N² / 2. Four per digest is linear with room.
+        assert!(probes < 4 * N as usize, "{probes} probes past home for {N} digests");
         for n in (0..N).step_by(997) {
             assert_eq!(index.get(&crafted(n)), &[(crafted(n), n)]);
         }

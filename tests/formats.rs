@@ -628,6 +628,7 @@ fn json_with_no_identity_array_is_read_again_for_its_first_array_of_objects() {
     assert_eq!(report["summary"]["records"], 2, "the first array, its column sniffed as nik");
     assert_eq!(report["summary"]["exposed_records"], 2);
     assert_eq!(report["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(report["inputs"][0]["bytes"], text.len(), "read twice, its bytes count once");
     let gz = s.path("rows.json.gz");
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();

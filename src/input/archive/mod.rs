@@ -247,11 +247,16 @@ fn open_input(
             open_seekable(&name, kind, counted, options).map(Opened::Archive)
         }
         _ => {
+            let before = bytes_read.load(Ordering::Relaxed);
             let counted = super::CountingReader::new(file, bytes_read.clone(), size);
             match open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH, true)? {
                 // A file can be read twice: its first array of objects holds the records after
-                // all (SPEC §5's JSON rule).
+                // all (SPEC §5's JSON rule). Its bytes count once: the first reading is taken
+                // back from the counter (the report's `bytes`, the progress bar).
                 Opened::Dump(dump) if dump.read_again => {
+                    drop(dump);
+                    let first_reading = bytes_read.load(Ordering::Relaxed).saturating_sub(before);
+                    bytes_read.fetch_sub(first_reading, Ordering::Relaxed);
                     let file =
                         File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
                     let counted = super::CountingReader::new(file, bytes_read.clone(), size);

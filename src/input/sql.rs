@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
+mod expr;
 mod resync;
 mod values;
 
@@ -75,6 +76,14 @@ struct Lexer {
     /// A closed string was followed by what never follows a value (`'2020-'01-02'`): a quote is
     /// stray somewhere, so what reads as strings and code may be the other way round.
     suspect: bool,
+    /// The last code byte was an `E`/`e` that starts a word: a `'` now opens an `E'…'` string.
+    e_prefix: bool,
+    /// The open quote is an `E'…'` string: its backslashes escape in either dialect.
+    e_string: bool,
+    /// The last code byte was a word byte.
+    in_word: bool,
+    /// The byte before was the closing quote of an `E'…'` string: a `'` now doubles it.
+    after_e_string: bool,
 }
 
 impl Lexer {
@@ -85,19 +94,22 @@ impl Lexer {
             return false;
         }
         if let Some(q) = self.quote {
-            if b == b'\\' && backslash && q != b'`' {
+            if b == b'\\' && (backslash || self.e_string) && q != b'`' {
                 self.escaped = true;
             } else if b == q {
                 // A doubled quote re-opens at once: both bytes are string.
                 self.quote = None;
                 self.closed = true;
+                self.after_e_string = self.e_string;
             }
             return false;
         }
+        let reopen = std::mem::take(&mut self.after_e_string);
         if self.closed && !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
             // A value's string is followed by `,`, `)`, or the quote that doubles it.
             self.closed = false;
-            self.suspect |= !matches!(b, b',' | b')' | b'\'' | b'"' | b'`');
+            // `::date` casts and `||` concatenation follow values too.
+            self.suspect |= !matches!(b, b',' | b')' | b'\'' | b'"' | b'`' | b':' | b'|');
         }
         if self.line_comment {
             self.line_comment = b != b'\n';
@@ -111,10 +123,18 @@ impl Lexer {
             }
             return false;
         }
+        let e_prefix = std::mem::take(&mut self.e_prefix);
+        let in_word = std::mem::replace(&mut self.in_word, is_word_byte(b));
         match b {
             b'\'' | b'"' | b'`' => {
                 self.quote = Some(b);
+                self.e_string = b == b'\'' && (e_prefix || reopen);
+                self.in_word = false;
                 false
+            }
+            b'E' | b'e' => {
+                self.e_prefix = !in_word;
+                true
             }
             b'-' if next == Some(b'-') => {
                 self.line_comment = true;

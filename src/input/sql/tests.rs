@@ -550,3 +550,95 @@ fn a_quote_left_open_before_a_copy_block_ends_at_its_head() {
     let dump = "-'-\n-- PostgreSQL database dump\n\nCOPY public.p (id, nik) FROM stdin;\n1\ta\n\\.\n";
     assert_eq!(numbered(dump), vec![(1, 5, Ok("1\ta".into()))]);
 }
+
+/// Issue 21: sqlite3's `.dump` writes standard strings (`'C:\data\'` ends in a backslash) and
+/// values as expressions: `replace('…\n…','\n',char(10))`, `char(…)`, `unistr('…')`, `X'…'`, `||`.
+#[test]
+fn sqlite_dump_value_expressions_are_read_as_their_text() {
+    use SqlValue::*;
+    assert_eq!(
+        values(
+            "(1,'C:\\data\\',replace('line one\\nline two','\\n',char(10)),char(72,105),unistr('caf\\u00e9 \\\\ \\+01F600'),\
+             X'00ff','a'||'b'||3,NULL,replace(replace('a\\r\\nb','\\r',char(13)),'\\n',char(10)),'x'||NULL)",
+            false
+        ),
+        Ok(vec![
+            Text("1"),
+            Text("C:\\data\\"),
+            Text("line one\nline two"),
+            Text("Hi"),
+            Text("café \\ 😀"),
+            NotIdentity,
+            Text("ab3"),
+            Absent,
+            Text("a\r\nb"),
+            Absent
+        ])
+    );
+    // Unknown functions stay values that are no identity; broken expressions do not parse.
+    assert_eq!(values("(now(), lower('A'))", false), Ok(vec![NotIdentity, NotIdentity]));
+    assert_eq!(values("('a'||)", false), Err("SQL tuple does not parse"));
+    assert_eq!(values("(replace('a','a'))", false), Err("SQL tuple does not parse"));
+}
+
+/// A hostile `replace()` that would multiply a value past the tuple's own size, or nest without
+/// end, is a bad record: memory per record stays bounded.
+#[test]
+fn value_expressions_that_grow_or_nest_without_bound_are_bad_records() {
+    let grow = format!("(replace('{}','x','{}'))", "x".repeat(1000), "y".repeat(1000));
+    assert_eq!(values(&grow, false), Err("SQL value expression is too large"));
+    let deep = format!("({}'a'{})", "replace(".repeat(100), ",'a','b')".repeat(100));
+    assert_eq!(values(&deep, false), Err("SQL value expression is too large"));
+}
+
+/// SPEC §5: casts read as their literal (`::bytea` is binary), in either mode.
+#[test]
+fn casts_are_read_as_their_literal() {
+    use SqlValue::*;
+    for backslash in [false, true] {
+        assert_eq!(
+            values(
+                "('1990-01-01'::date, '\\x00ff'::bytea, 'Siti'::text, '2020-01-01 00:00:00+07'::timestamp with time zone, \
+                 5::numeric(10,2), 'a'::character varying::text, '{1,2}'::integer[], 'b' :: \"my type\")",
+                backslash
+            ),
+            Ok(vec![
+                Text("1990-01-01"),
+                NotIdentity,
+                Text("Siti"),
+                Text("2020-01-01 00:00:00+07"),
+                Text("5"),
+                Text("a"),
+                Text("{1,2}"),
+                Text("b")
+            ]),
+            "backslash {backslash}"
+        );
+    }
+    assert_eq!(values("('a'::)", false), Err("SQL tuple does not parse"));
+}
+
+/// `E'…'` strings take PostgreSQL's backslash escapes in either mode; other strings do not.
+#[test]
+fn e_strings_take_backslash_escapes_in_either_mode() {
+    use SqlValue::*;
+    for backslash in [false, true] {
+        assert_eq!(
+            values("(E'O\\'Brien', e'a\\nb\\x41\\101\\u00e9\\\\')", backslash),
+            Ok(vec![Text("O'Brien"), Text("a\nbAAé\\")]),
+            "backslash {backslash}"
+        );
+    }
+}
+
+/// `E'…'` (with `\'` in it) and casts in a PostgreSQL dump: the lexer knows an E-string's
+/// escapes, so `E'O\'Brien (x), '` does not end at `\'`.
+#[test]
+fn e_strings_do_not_end_at_an_escaped_quote() {
+    let dump = "--\n-- PostgreSQL database dump\n--\n\
+        INSERT INTO t (nik, nama) VALUES ('3201014107900001'::text, E'O\\'Brien (x), ');\n\
+        INSERT INTO t (nik, nama) VALUES ('3201014107900002', 'b');\n";
+    let got = rows(dump);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+}

@@ -10,14 +10,14 @@ pub enum SqlValue<'a> {
 }
 
 /// Calls `f(position, value)` for each value of the tuple `(v1, v2, …)`. Strings are unescaped
-/// into `scratch`: with `backslash`, MySQL escapes (`\'`, `\n`, `\\`…) as well as `''`.
+/// into `scratch`: with `backslash`, MySQL escapes (`\'`, `\n`, `\\`…) as well as `''`. A value
+/// may be an expression as sqlite3 and PostgreSQL write them (see [`expression`]).
 pub fn for_each_value(
     tuple: &str,
     backslash: bool,
     scratch: &mut String,
     f: &mut dyn FnMut(usize, SqlValue<'_>),
 ) -> Result<(), &'static str> {
-    const BAD: &str = "SQL tuple does not parse";
     let inner = tuple.trim().strip_prefix('(').and_then(|t| t.strip_suffix(')')).ok_or(BAD)?;
     let b = inner.as_bytes();
     let mut i = skip_blanks(b, 0);
@@ -27,70 +27,13 @@ pub fn for_each_value(
     let mut col = 0;
     loop {
         i = skip_blanks(b, i);
-        let value_start = i;
-        let (value, end) = match b.get(i) {
-            None | Some(b',') => return Err("empty value in an SQL tuple"),
-            Some(b'\'' | b'"') => {
-                let end = unescape(inner, i, backslash, scratch).ok_or(BAD)?;
-                (Kind::Text, end)
-            }
-            Some(_) => {
-                let word_end = i + b[i..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$'))
-                    .count();
-                let word = &inner[i..word_end];
-                match b.get(word_end) {
-                    // `_binary '…'`, `_utf8mb4 '…'`: a charset introducer before a string.
-                    Some(b' ' | b'\'')
-                        if word.starts_with('_') && b.get(skip_blanks(b, word_end)) == Some(&b'\'') =>
-                    {
-                        let at = skip_blanks(b, word_end);
-                        let end = unescape(inner, at, backslash, scratch).ok_or(BAD)?;
-                        (
-                            if word.eq_ignore_ascii_case("_binary") { Kind::NotIdentity } else { Kind::Text },
-                            end,
-                        )
-                    }
-                    // `X'…'`, `B'…'`: hex and bit literals; `E'…'`: PostgreSQL escape strings;
-                    // `N'…'`: a national-charset string.
-                    Some(b'\'') if word.len() == 1 => {
-                        let escapes = word.eq_ignore_ascii_case("e");
-                        let text = escapes || word.eq_ignore_ascii_case("n");
-                        let end = unescape(inner, word_end, escapes || backslash, scratch).ok_or(BAD)?;
-                        (if text { Kind::Text } else { Kind::NotIdentity }, end)
-                    }
-                    // A function call: skip its arguments.
-                    Some(b'(') if !word.is_empty() => {
-                        (Kind::NotIdentity, skip_parens(b, word_end, backslash).ok_or(BAD)?)
-                    }
-                    _ if word.eq_ignore_ascii_case("NULL") => (Kind::Absent, word_end),
-                    _ if word.starts_with("0x") || word.starts_with("0X") => (Kind::NotIdentity, word_end),
-                    _ => {
-                        // A number (with sign, dot, exponent) or a keyword such as TRUE/DEFAULT.
-                        let end = i + b[i..]
-                            .iter()
-                            .take_while(|c| {
-                                c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_')
-                            })
-                            .count();
-                        if end == i {
-                            return Err(BAD);
-                        }
-                        let text = &inner[i..end];
-                        if text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.')
-                        {
-                            (Kind::Number, end)
-                        } else {
-                            (Kind::NotIdentity, end)
-                        }
-                    }
-                }
-            }
-        };
+        if matches!(b.get(i), None | Some(b',')) {
+            return Err("empty value in an SQL tuple");
+        }
+        let (value, end) = expression(inner, i, backslash, 0, scratch)?;
         match value {
             Kind::Text => f(col, SqlValue::Text(scratch)),
-            Kind::Number => f(col, SqlValue::Text(&inner[value_start..end])),
+            Kind::Number(start, end) => f(col, SqlValue::Text(&inner[start..end])),
             Kind::Absent => f(col, SqlValue::Absent),
             Kind::NotIdentity => f(col, SqlValue::NotIdentity),
         }
@@ -106,24 +49,203 @@ pub fn for_each_value(
     }
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
+pub(super) const BAD: &str = "SQL tuple does not parse";
+
+/// What a value is: text (in the scratch string), a number as written (`s[start..end]`), NULL,
+/// or no identity (binary, an unknown function's result, a keyword).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Kind {
     Text,
-    Number,
+    Number(usize, usize),
     Absent,
     NotIdentity,
 }
 
-fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+/// The value starting at `s[i]`: a term, its casts (`'1990-01-01'::date`: the literal), and
+/// the terms it is concatenated with by `||` (sqlite3 and PostgreSQL). Text goes into `out`;
+/// returns the kind and the index after the value. `depth` counts enclosing function calls.
+pub(super) fn expression(
+    s: &str,
+    i: usize,
+    backslash: bool,
+    depth: u32,
+    out: &mut String,
+) -> Result<(Kind, usize), &'static str> {
+    let b = s.as_bytes();
+    let (kind, end) = term(s, i, backslash, depth, out)?;
+    let (mut kind, mut end) = casts(s, end, kind)?;
+    if !b[skip_blanks(b, end)..].starts_with(b"||") {
+        return Ok((kind, end));
+    }
+    // Concatenation is rare (sqlite3 writes it for some values): only here are strings made.
+    let mut whole = String::new();
+    let mut part = String::new();
+    push_text(&mut whole, kind, s, out);
+    loop {
+        let at = skip_blanks(b, end);
+        if !b[at..].starts_with(b"||") {
+            break;
+        }
+        let (next, next_end) = term(s, skip_blanks(b, at + 2), backslash, depth, &mut part)?;
+        let (next, next_end) = casts(s, next_end, next)?;
+        push_text(&mut whole, next, s, &part);
+        kind = match (kind, next) {
+            (Kind::Absent, _) | (_, Kind::Absent) => Kind::Absent,
+            (Kind::NotIdentity, _) | (_, Kind::NotIdentity) => Kind::NotIdentity,
+            _ => Kind::Text,
+        };
+        if whole.len() > s.len() {
+            return Err(super::expr::TOO_LARGE);
+        }
+        end = next_end;
+    }
+    if matches!(kind, Kind::Text) {
+        out.clear();
+        out.push_str(&whole);
+    }
+    Ok((kind, end))
+}
+
+/// Appends a value's text (a string in `text`, or a number of `s`) to `to`.
+pub(super) fn push_text(to: &mut String, kind: Kind, s: &str, text: &str) {
+    match kind {
+        Kind::Text => to.push_str(text),
+        Kind::Number(start, end) => to.push_str(&s[start..end]),
+        Kind::Absent | Kind::NotIdentity => {}
+    }
+}
+
+/// One term at `s[i]`: a string, a number, NULL, a keyword, a literal with a prefix, or a call.
+fn term(
+    s: &str,
+    i: usize,
+    backslash: bool,
+    depth: u32,
+    out: &mut String,
+) -> Result<(Kind, usize), &'static str> {
+    let b = s.as_bytes();
+    Ok(match b.get(i) {
+        None => return Err(BAD),
+        Some(b'\'' | b'"') => (Kind::Text, unescape(s, i, Escapes::of(backslash), out).ok_or(BAD)?),
+        Some(_) => {
+            let word_end = i + b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$'))
+                .count();
+            let word = &s[i..word_end];
+            match b.get(word_end) {
+                // `_binary '…'`, `_utf8mb4 '…'`: a charset introducer before a string.
+                Some(b' ' | b'\'')
+                    if word.starts_with('_') && b.get(skip_blanks(b, word_end)) == Some(&b'\'') =>
+                {
+                    let at = skip_blanks(b, word_end);
+                    let end = unescape(s, at, Escapes::of(backslash), out).ok_or(BAD)?;
+                    (if word.eq_ignore_ascii_case("_binary") { Kind::NotIdentity } else { Kind::Text }, end)
+                }
+                // `X'…'`, `B'…'`: hex and bit literals; `E'…'`: PostgreSQL escape strings (their
+                // backslashes escape in either mode); `N'…'`: a national-charset string.
+                Some(b'\'') if word.len() == 1 => {
+                    let e = word.eq_ignore_ascii_case("e");
+                    let escapes = if e { Escapes::Postgres } else { Escapes::of(backslash) };
+                    let end = unescape(s, word_end, escapes, out).ok_or(BAD)?;
+                    (if e || word.eq_ignore_ascii_case("n") { Kind::Text } else { Kind::NotIdentity }, end)
+                }
+                // A function call: the ones sqlite3 writes are evaluated, others skipped.
+                Some(b'(') if !word.is_empty() => {
+                    match super::expr::call(word, s, word_end, backslash, depth, out) {
+                        Some(result) => result?,
+                        None => (Kind::NotIdentity, skip_parens(b, word_end, backslash).ok_or(BAD)?),
+                    }
+                }
+                _ if word.eq_ignore_ascii_case("NULL") => (Kind::Absent, word_end),
+                _ if word.starts_with("0x") || word.starts_with("0X") => (Kind::NotIdentity, word_end),
+                _ => {
+                    // A number (with sign, dot, exponent) or a keyword such as TRUE/DEFAULT.
+                    let end = i + b[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'+' | b'_'))
+                        .count();
+                    if end == i {
+                        return Err(BAD);
+                    }
+                    let text = &s[i..end];
+                    if text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == '.') {
+                        (Kind::Number(i, end), end)
+                    } else {
+                        (Kind::NotIdentity, end)
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `::type` casts after a value at `s[end]` (`::date`, `::timestamp with time zone`,
+/// `::numeric(10,2)`, `::integer[]`, chained): the value is its literal, except `::bytea`.
+fn casts(s: &str, mut end: usize, mut kind: Kind) -> Result<(Kind, usize), &'static str> {
+    let b = s.as_bytes();
+    loop {
+        let at = skip_blanks(b, end);
+        if !b[at..].starts_with(b"::") {
+            return Ok((kind, end));
+        }
+        let start = skip_blanks(b, at + 2);
+        let (mut i, mut depth) = (start, 0u32);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                b',' if depth == 0 => break,
+                b'"' => i += b[i + 1..].iter().position(|&q| q == b'"').ok_or(BAD)? + 1,
+                _ if depth > 0 => {}
+                c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'[' | b']' | b' ' | b'\t') => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        let ty = s[start..i].trim_end();
+        if ty.is_empty() || depth > 0 {
+            return Err(BAD);
+        }
+        if ty
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("bytea"))
+        {
+            kind = Kind::NotIdentity;
+        }
+        end = start + ty.len();
+    }
+}
+
+pub(super) fn skip_blanks(b: &[u8], mut i: usize) -> usize {
     while b.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
     }
     i
 }
 
+/// How backslashes in a quoted string are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Escapes {
+    /// A backslash is an ordinary character (standard SQL, sqlite3).
+    None,
+    /// MySQL's escapes: `\0`, `\n`, `\Z`…; `\%` and `\_` keep their backslash.
+    MySql,
+    /// PostgreSQL's `E'…'` escapes: `\n`, octal `\101`, hex `\x41`, `\u00e9`, `\U0001F600`.
+    Postgres,
+}
+
+impl Escapes {
+    pub(super) fn of(backslash: bool) -> Self {
+        if backslash { Escapes::MySql } else { Escapes::None }
+    }
+}
+
 /// Unescapes the quoted string starting at `start` (its quote byte) into `out`; returns the index
 /// after the closing quote, or `None` when it does not close.
-fn unescape(s: &str, start: usize, backslash: bool, out: &mut String) -> Option<usize> {
+pub(super) fn unescape(s: &str, start: usize, escapes: Escapes, out: &mut String) -> Option<usize> {
     let b = s.as_bytes();
     let quote = b[start];
     out.clear();
@@ -141,36 +263,90 @@ fn unescape(s: &str, start: usize, backslash: bool, out: &mut String) -> Option<
             }
             return Some(i + 1);
         }
-        if c == b'\\' && backslash {
+        if c == b'\\' && escapes != Escapes::None {
             out.push_str(&s[run..i]);
-            let next = *b.get(i + 1)?;
-            match next {
-                b'0' => out.push('\0'),
-                b'b' => out.push('\u{8}'),
-                b'n' => out.push('\n'),
-                b'r' => out.push('\r'),
-                b't' => out.push('\t'),
-                b'Z' => out.push('\u{1a}'),
-                // MySQL keeps the backslash of `\%` and `\_` (they are LIKE escapes).
-                b'%' | b'_' => {
-                    out.push('\\');
-                    out.push(char::from(next));
-                }
-                _ if next.is_ascii() => out.push(char::from(next)),
-                // A multi-byte character after a backslash: keep it whole.
-                _ => {
-                    i += 1;
-                    run = i;
-                    continue;
-                }
-            }
-            i += 2;
+            b.get(i + 1)?;
+            i = if escapes == Escapes::Postgres {
+                backslash_sequence(s, i, true, out)
+            } else {
+                mysql_sequence(s, i, out)
+            };
             run = i;
             continue;
         }
         i += 1;
     }
     None
+}
+
+/// The MySQL escape at `s[i]` (a backslash with a byte after it) into `out`; the index after it.
+fn mysql_sequence(s: &str, i: usize, out: &mut String) -> usize {
+    let next = s.as_bytes()[i + 1];
+    match next {
+        b'0' => out.push('\0'),
+        b'b' => out.push('\u{8}'),
+        b'n' => out.push('\n'),
+        b'r' => out.push('\r'),
+        b't' => out.push('\t'),
+        b'Z' => out.push('\u{1a}'),
+        // MySQL keeps the backslash of `\%` and `\_` (they are LIKE escapes).
+        b'%' | b'_' => {
+            out.push('\\');
+            out.push(char::from(next));
+        }
+        _ if next.is_ascii() => out.push(char::from(next)),
+        // A multi-byte character after a backslash: keep it whole (it is copied with the run).
+        _ => return i + 1,
+    }
+    i + 2
+}
+
+/// The PostgreSQL escape at `s[i]` (a backslash) into `out`, as COPY text and `E'…'` strings
+/// write them: `\b \f \n \r \t \v`, octal `\ooo`, hex `\xhh`, with `unicode` also `\uXXXX` and
+/// `\UXXXXXXXX`; any other character stands for itself. Returns the index after it.
+pub(super) fn backslash_sequence(s: &str, i: usize, unicode: bool, out: &mut String) -> usize {
+    let b = s.as_bytes();
+    let Some(&next) = b.get(i + 1) else {
+        out.push('\\');
+        return i + 1;
+    };
+    let digits = |from: usize, max: usize, radix: u32| {
+        let n = b[from..].iter().take(max).take_while(|c| char::from(**c).is_digit(radix)).count();
+        let value = u32::from_str_radix(&s[from..from + n], radix).ok();
+        (value, from + n)
+    };
+    let simple = match next {
+        b'b' => Some('\u{8}'),
+        b'f' => Some('\u{c}'),
+        b'n' => Some('\n'),
+        b'r' => Some('\r'),
+        b't' => Some('\t'),
+        b'v' => Some('\u{b}'),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        out.push(c);
+        return i + 2;
+    }
+    let (value, end) = match next {
+        b'0'..=b'7' => digits(i + 1, 3, 8),
+        b'x' => digits(i + 2, 2, 16),
+        b'u' if unicode => digits(i + 2, 4, 16),
+        b'U' if unicode => digits(i + 2, 8, 16),
+        _ => (None, i + 1),
+    };
+    match value {
+        Some(v) => {
+            out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+            end
+        }
+        // `\x` without digits, `\q`, a multi-byte character: the character itself.
+        None => {
+            let c = s[i + 1..].chars().next().unwrap_or('\\');
+            out.push(c);
+            i + 1 + c.len_utf8()
+        }
+    }
 }
 
 /// Skips `( … )` starting at `start`, quotes respected; returns the index after it.
@@ -218,56 +394,12 @@ pub fn for_each_copy_field(line: &str, scratch: &mut String, f: &mut dyn FnMut(u
 
 fn copy_unescape(field: &str, out: &mut String) {
     out.clear();
-    let mut chars = field.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(next) = chars.next() else {
-            out.push('\\');
-            break;
-        };
-        match next {
-            'b' => out.push('\u{8}'),
-            'f' => out.push('\u{c}'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'v' => out.push('\u{b}'),
-            '0'..='7' => {
-                let mut n = next.to_digit(8).unwrap_or(0);
-                for _ in 0..2 {
-                    match chars.peek().and_then(|c| c.to_digit(8)) {
-                        Some(d) => {
-                            n = n * 8 + d;
-                            chars.next();
-                        }
-                        None => break,
-                    }
-                }
-                out.push(char::from_u32(n).unwrap_or('\u{fffd}'));
-            }
-            'x' => {
-                let mut n = 0;
-                let mut digits = 0;
-                while digits < 2 {
-                    match chars.peek().and_then(|c| c.to_digit(16)) {
-                        Some(d) => {
-                            n = n * 16 + d;
-                            chars.next();
-                            digits += 1;
-                        }
-                        None => break,
-                    }
-                }
-                if digits == 0 {
-                    out.push('x');
-                } else {
-                    out.push(char::from_u32(n).unwrap_or('\u{fffd}'));
-                }
-            }
-            other => out.push(other),
-        }
+    let b = field.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    while let Some(at) = memchr::memchr(b'\\', &b[i..]) {
+        out.push_str(&field[run..i + at]);
+        i = backslash_sequence(field, i + at, false, out);
+        run = i;
     }
+    out.push_str(&field[run..]);
 }

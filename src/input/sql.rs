@@ -1,7 +1,9 @@
-//! SQL dumps: MySQL/MariaDB `INSERT … VALUES (…),(…);` (with or without a column list, then the
-//! columns of the table's `CREATE TABLE`) and PostgreSQL `COPY … FROM stdin;` blocks. Each tuple
-//! or COPY line is a record, numbered in file order across the whole file; everything else
-//! (comments, `SET`, `LOCK TABLES`, indexes…) is skipped.
+//! SQL dumps: `INSERT … VALUES (…),(…);` as MySQL/MariaDB, PostgreSQL and sqlite3 write them
+//! (with or without a column list, then the columns of the table's `CREATE TABLE`) and
+//! PostgreSQL `COPY … FROM stdin;` blocks. Each tuple or COPY line is a record, numbered in file
+//! order across the whole file; everything else (comments, `SET`, `PRAGMA`, `LOCK TABLES`,
+//! indexes…) is skipped. Whether strings take MySQL's backslash escapes is decided per `INSERT`
+//! ([`dialect`]), so a piece of a dump without its header reads right.
 //!
 //! The splitter walks statements with a small lexer that knows quotes, escapes and comments; it
 //! never holds a whole statement, only the tuple being read. Column roles are planned per table
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
+mod dialect;
 mod expr;
 mod resync;
 mod values;
@@ -164,8 +167,13 @@ pub struct SqlSplitter {
     tables: HashMap<String, Vec<String>>,
     /// Planned layouts, by table and column list.
     layouts: HashMap<String, Arc<Layout>>,
-    /// MySQL string escapes; off for PostgreSQL dumps.
+    /// MySQL string escapes in the statement being read; off for standard strings.
     backslash: bool,
+    /// The dialect the dump's header says (`-- PostgreSQL database dump`, `-- MySQL dump`,
+    /// `SET standard_conforming_strings`, sqlite3's `PRAGMA`): `true` for MySQL's escapes.
+    header: Option<bool>,
+    /// The dialect the last statement that showed one showed (see [`dialect`]).
+    shown: Option<bool>,
     maps: Vec<ColumnMap>,
     /// What the resynchronization after a bad tuple may still read ahead.
     budget: Budget,
@@ -203,6 +211,8 @@ impl SqlSplitter {
             tables: HashMap::new(),
             layouts: HashMap::new(),
             backslash: true,
+            header: None,
+            shown: None,
             maps,
             budget: Budget::fresh(),
             unproved: false,
@@ -281,7 +291,9 @@ impl SqlSplitter {
             let Some(end) = memchr::memchr(b'\n', rest) else { return Ok(self.wait_or_skip()) };
             let comment = String::from_utf8_lossy(&rest[..end]);
             if comment.contains("PostgreSQL database dump") {
-                self.backslash = false;
+                self.set_header(false);
+            } else if comment.contains("MySQL dump") || comment.contains("MariaDB dump") {
+                self.set_header(true);
             }
             self.advance(self.pos + end + 1);
             return Ok(Step::Continue);
@@ -310,6 +322,12 @@ impl SqlSplitter {
         match word.as_str() {
             "INSERT" | "REPLACE" => self.insert_head(),
             "COPY" => self.copy_head(),
+            "PRAGMA" => {
+                // Only sqlite3 writes PRAGMA (`.dump` starts with one): standard strings.
+                self.set_header(false);
+                self.mode = Mode::Skip(Lexer::default());
+                Ok(Step::Continue)
+            }
             "CREATE" => self.create_table(),
             "SET" => {
                 let line_end = memchr::memchr(b';', rest).unwrap_or(rest.len());
@@ -319,7 +337,7 @@ impl SqlSplitter {
                     let value = statement[at + "standard_conforming_strings".len()..]
                         .split(|c: char| c.is_whitespace() || c == '=' || c == '\'')
                         .find(|w| !w.is_empty() && *w != "to");
-                    self.backslash = matches!(value, Some("off" | "false"));
+                    self.set_header(matches!(value, Some("off" | "false")));
                 }
                 self.mode = Mode::Skip(Lexer::default());
                 Ok(Step::Continue)
@@ -413,7 +431,9 @@ impl SqlSplitter {
             }
         };
         let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
-        self.advance(self.pos + after);
+        let values_at = self.pos + after;
+        self.backslash = self.statement_dialect(head.as_bytes(), values_at);
+        self.advance(values_at);
         let Some((table, columns)) = parse_insert_head(&head) else {
             self.mode = Mode::Skip(Lexer::default());
             return Ok(Step::Continue);
@@ -421,6 +441,58 @@ impl SqlSplitter {
         let layout = self.layout_for(&table, columns, false)?;
         self.mode = Mode::Values(layout);
         Ok(Step::Continue)
+    }
+
+    /// A header comment or setting says the dialect of the statements after it (a new dump
+    /// starts: what the statements before showed no longer counts).
+    fn set_header(&mut self, backslash: bool) {
+        self.header = Some(backslash);
+        self.shown = None;
+        self.backslash = backslash;
+    }
+
+    /// The string dialect of the INSERT whose head is `head` and whose values start at
+    /// `self.buf[at]`: `true` for MySQL's escapes (SPEC §5, see [`dialect`]). Reads ahead up to
+    /// [`dialect::WINDOW`] bytes.
+    fn statement_dialect(&mut self, head: &[u8], at: usize) -> bool {
+        if let Some(shown) = dialect::head_mark(head) {
+            self.shown = Some(shown);
+            return shown;
+        }
+        self.read_window(at, |bytes, _| memchr::memchr(b'\n', bytes).is_some());
+        let bytes = &self.buf[at..];
+        let line = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len()).min(dialect::WINDOW)];
+        if let Some(shown) = dialect::value_mark(line) {
+            self.shown = Some(shown);
+            return shown;
+        }
+        if let Some(backslash) = self.shown.or(self.header) {
+            return backslash;
+        }
+        // Nothing shown: standard strings if the statement parses so, else MySQL's escapes. A
+        // one-line statement without a backslash reads the same either way.
+        if memchr::memchr(b'\\', line).is_none() && line.trim_ascii_end().ends_with(b";") {
+            return false;
+        }
+        loop {
+            // Parsed to the statement's end; read on only when the bytes read end first.
+            let (bytes, eof) = (&self.buf[at..], self.buf.eof());
+            match dialect::parses(bytes, false, eof) {
+                Some(parses) => return !parses,
+                None if eof || bytes.len() > dialect::WINDOW || !self.buf.read_more() => return false,
+                None => {}
+            }
+        }
+    }
+
+    /// Reads on until `enough` says the bytes from `self.buf[from]` are, the input ends, or
+    /// [`dialect::WINDOW`] bytes are there.
+    fn read_window(&mut self, from: usize, enough: impl Fn(&[u8], bool) -> bool) {
+        while !enough(&self.buf[from..], self.buf.eof())
+            && !self.buf.eof()
+            && self.buf.len() - from <= dialect::WINDOW
+            && self.buf.read_more()
+        {}
     }
 
     /// `COPY t [(cols)] FROM stdin;`: the data lines that follow are records.
@@ -805,8 +877,11 @@ impl SqlSplitter {
         // may have been read wrong, or changed by a later `ALTER TABLE`).
         let copy_fields = columns.as_ref().filter(|_| copy).map(Vec::len);
         let names = columns.or_else(|| self.tables.get(table).cloned());
-        let key =
-            format!("{table}\u{0}{}\u{0}{copy}", names.as_ref().map(|n| n.join("\u{1}")).unwrap_or_default());
+        let key = format!(
+            "{table}\u{0}{}\u{0}{copy}\u{0}{}",
+            names.as_ref().map(|n| n.join("\u{1}")).unwrap_or_default(),
+            self.backslash
+        );
         if let Some(layout) = self.layouts.get(&key) {
             return Ok(layout.clone());
         }

@@ -631,6 +631,62 @@ fn e_strings_take_backslash_escapes_in_either_mode() {
     }
 }
 
+/// Issue 21: a `.dump` of sqlite3 (no header comment, `PRAGMA` and `BEGIN TRANSACTION` first,
+/// no column list: the columns come from the `CREATE TABLE`); `'C:\data\'` swallowed the rows
+/// after it when read with MySQL's escapes.
+#[test]
+fn sqlite_dump_backslash_before_a_quote_ends_the_string() {
+    let dump = "PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE \"p\" (id INT, nik TEXT, catatan TEXT);\n\
+        INSERT INTO \"p\" VALUES(1,'3201014107900001','C:\\data\\');\n\
+        INSERT INTO \"p\" VALUES(2,'3201014107900002',replace('a\\nb),(','\\n',char(10)));\nCOMMIT;\n";
+    let got = rows(dump);
+    let roles = vec![None, Some(Kind::Nik), None];
+    assert_eq!(
+        got,
+        vec![
+            (1, 4, roles.clone(), Ok("(1,'3201014107900001','C:\\data\\')".into())),
+            (2, 5, roles, Ok("(2,'3201014107900002',replace('a\\nb),(','\\n',char(10)))".into())),
+        ]
+    );
+}
+
+/// Issue 21: the second half of a `split` pg_dump --inserts has no header: its statements show
+/// nothing, so standard strings (they parse), not MySQL's escapes for the whole file.
+#[test]
+fn a_headerless_dump_piece_reads_standard_strings_when_they_parse() {
+    let piece = "INSERT INTO public.p VALUES (1, '3201014107900001', 'C:\\data\\');\n\
+        INSERT INTO public.p VALUES (2, '3201014107900002', 'two\\\\backslashes');\n\
+        INSERT INTO public.p VALUES (3, '3201014107900003', 'x');\n";
+    let got = rows(piece);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+    // MySQL's escapes still read where only they parse.
+    let mysql = "INSERT INTO t VALUES (1,'O\\'Brien','3201014107900001');\n";
+    assert_eq!(rows(mysql)[0].3, Ok("(1,'O\\'Brien','3201014107900001')".into()));
+}
+
+/// SPEC §5: the dialect is decided per statement, from what it shows (backticks: MySQL; a cast:
+/// PostgreSQL), and a statement that shows nothing takes the last shown one: a MySQL piece and
+/// a PostgreSQL piece (no header) in one input both read right.
+#[test]
+fn the_string_dialect_is_decided_per_statement() {
+    let dump = "INSERT INTO `p` VALUES (1,'O\\'Brien','3201014107900001');\n\
+        INSERT INTO public.p VALUES (2, '1990-01-01'::date, 'C:\\', '3201014107900002');\n\
+        INSERT INTO public.p VALUES (3, 'C:\\', '3201014107900003');\n\
+        INSERT INTO `p` VALUES (4,'a\\\\','3201014107900004');\n";
+    let mut s =
+        SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "t".into(), Vec::new());
+    let mut batch = Batch::default();
+    let mut dialects = Vec::new();
+    while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+        for span in &batch.spans {
+            assert_eq!(span.bad, None, "{span:?}");
+            dialects.push(batch.layout(span).map(|l| l.backslash_escapes));
+        }
+    }
+    assert_eq!(dialects, [Some(true), Some(false), Some(false), Some(true)]);
+}
+
 /// `E'…'` (with `\'` in it) and casts in a PostgreSQL dump: the lexer knows an E-string's
 /// escapes, so `E'O\'Brien (x), '` does not end at `\'`.
 #[test]

@@ -177,6 +177,11 @@ pub struct HashArgs {
     /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
     #[arg(long)]
     pub lenient: bool,
+
+    /// Write a binary index (`.lcx`) instead of JSON Lines: `scan --watch FILE.lcx` maps it
+    /// without loading, for lists of millions of people. Needs -o; also takes a hashed list.
+    #[arg(long, requires = "output")]
+    pub index: bool,
 }
 
 #[derive(Args, Debug)]
@@ -525,6 +530,7 @@ pub fn main() -> ExitCode {
             output: args.output,
             key_file: args.key_file,
             lenient: args.lenient,
+            index: args.index,
         }),
         Command::Inspect(args) => cmd::inspect::run(cmd::inspect::InspectCommand {
             inputs: args.inputs,

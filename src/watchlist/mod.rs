@@ -667,6 +667,8 @@ pub fn build_index(
     let mut builder = Builder::new(hasher, options);
     builder.refuse_hashed = true;
     builder.sink = Some(lcx::IndexBuilder::new(dir, lcx::RUN_BUDGET).map_err(index_error)?);
+    // No prefilter is built from an index: its keys would grow with the list.
+    builder.keys = None;
     load_files(paths, &mut builder)?;
     if let Some(error) = builder.sink_error.take() {
         return Err(index_error(error));

@@ -227,3 +227,6 @@ fn check_layout(t: &Trailer, len: usize) -> Result<usize, String> {
     }
     usize::try_from(sums_at).map_err(|_| bad())
 }
+
+#[cfg(test)]
+mod tests;

@@ -172,3 +172,18 @@ fn hash_refuses_to_hash_an_index_and_index_needs_an_output_file() {
         .code(2)
         .stderr(predicate::str::contains("--output"));
 }
+
+#[test]
+fn an_index_piped_to_standard_input_is_refused_with_what_to_do() {
+    let s = Scratch::new();
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .args(["--watch", "-"])
+        .pipe_stdin(&lcx)
+        .unwrap()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an index is opened in place: give its path, not standard input"));
+}

@@ -700,12 +700,6 @@ fn relabeled_warning(relabeled: usize) -> String {
 fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<&'static str, WatchlistError> {
     // Read as dumps are (SPEC §5): invalid bytes as Windows-1252, so a list Excel saved on
     // Windows matches René where the dump writes it in UTF-8.
-    if lcx::format::is_index(bytes) {
-        return Err(WatchlistError::Index {
-            path: name.to_string(),
-            reason: "an index is opened in place: give its path, not standard input".into(),
-        });
-    }
     let text = crate::input::encoding::record_text(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let path = || name.to_string();

@@ -187,3 +187,19 @@ fn an_index_piped_to_standard_input_is_refused_with_what_to_do() {
         .code(2)
         .stderr(predicate::str::contains("an index is opened in place: give its path, not standard input"));
 }
+
+#[test]
+fn a_value_many_entries_share_is_warned_about_as_with_the_jsonl_list() {
+    let s = Scratch::new();
+    let list = s.write("shared.txt", "phone:0812-3456-7890\n".repeat(101) + "nik:3201014107900001\n");
+    let jsonl = hash(&s, std::slice::from_ref(&list), "shared.jsonl", false, None);
+    let lcx = hash(&s, &[list], "shared.lcx", true, None);
+    let (_, want) = scan_json(&fixture("demo/pasien.csv"), &[&jsonl], None);
+    let (_, got) = scan_json(&fixture("demo/pasien.csv"), &[&lcx], None);
+    let warnings = &json(&got)["warnings"];
+    assert!(
+        warnings.to_string().contains("1 value(s) are each held by more than 100 watch entries (up to 101)"),
+        "{warnings}"
+    );
+    assert_eq!(same_part(&got), same_part(&want));
+}

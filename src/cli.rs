@@ -162,7 +162,7 @@ and a symbolic link, which is neither followed nor replaced: give the file's own
 
 #[derive(Args, Debug)]
 pub struct HashArgs {
-    /// Plain or CSV watchlists to hash (`-` for standard input).
+    /// Plain or CSV watchlists to hash (`-` for standard input); with --index, hashed lists too.
     #[arg(required = true, value_name = "WATCHLIST")]
     pub watch: Vec<PathBuf>,
 
@@ -177,6 +177,11 @@ pub struct HashArgs {
     /// Skip watchlist lines that cannot be understood (with a warning) instead of failing.
     #[arg(long)]
     pub lenient: bool,
+
+    /// Write a binary index (`.lcx`) instead of JSON Lines: `scan --watch FILE.lcx` maps it
+    /// without loading, for lists of millions of people. Needs -o; also takes a hashed list.
+    #[arg(long, requires = "output")]
+    pub index: bool,
 }
 
 #[derive(Args, Debug)]
@@ -191,8 +196,9 @@ pub struct ScanArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Watchlist: a plain list (one NIK, phone, e-mail or name per line, optional `kind:` prefix),
-    /// a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…), or a hashed list
-    /// written by `leakcheck hash`; `-` reads it from standard input. Repeatable.
+    /// a CSV of people with a header (nik, nama, tgl_lahir, no_hp, email, id…), a hashed list
+    /// written by `leakcheck hash`, or an index written by `leakcheck hash --index` (mapped in
+    /// place, not loaded); `-` reads a list from standard input. Repeatable.
     #[arg(short, long = "watch", value_name = "FILE", required = true)]
     pub watch: Vec<PathBuf>,
 
@@ -525,6 +531,7 @@ pub fn main() -> ExitCode {
             output: args.output,
             key_file: args.key_file,
             lenient: args.lenient,
+            index: args.index,
         }),
         Command::Inspect(args) => cmd::inspect::run(cmd::inspect::InspectCommand {
             inputs: args.inputs,

@@ -96,6 +96,16 @@ impl KindSet {
         self.0 & kind.bit() != 0
     }
 
+    /// The set as one byte (the `.lcx` index stores it so).
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The set a byte from [`KindSet::bits`] stands for; bits of no kind are dropped.
+    pub fn from_bits(bits: u8) -> Self {
+        KindSet(bits & ((1 << KIND_COUNT) - 1))
+    }
+
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }

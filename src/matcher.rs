@@ -262,8 +262,8 @@ impl Matcher<'_> {
             if let Some(ahead) = digests.get(i + PREFETCH_AHEAD) {
                 self.watchlist.prefetch(ahead);
             }
-            let entries = self.watchlist.lookup(digest);
-            if entries.len() == 0 {
+            let mut entries = self.watchlist.lookup(digest).peekable();
+            if entries.peek().is_none() {
                 continue;
             }
             while s.records[record].queries.1 <= q {

@@ -16,6 +16,8 @@ pub struct HashCommand {
     pub output: Option<PathBuf>,
     pub key_file: Option<PathBuf>,
     pub lenient: bool,
+    /// `--index`: write a `.lcx` index to `output` (clap makes sure there is one).
+    pub index: bool,
 }
 
 pub fn run(cmd: HashCommand) -> Result<ExitCode> {
@@ -32,6 +34,9 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
     // Before the watchlists are read: a -o that cannot be written fails at once.
     let run = RunFiles::of(cmd.watch.iter().map(PathBuf::as_path).chain(cmd.key_file.as_deref()));
     let mut output = Output::open(cmd.output.as_deref(), run)?;
+    if cmd.index {
+        return write_index(&cmd, &hasher, output);
+    }
     let (entries, _skipped, warnings) =
         watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &warnings {
@@ -49,4 +54,28 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
         Err(e) => Err(anyhow::anyhow!("writing the hashed watchlist: {e}")),
     }
+}
+
+/// `hash --index -o FILE.lcx`: the index, its temporary files beside it.
+fn write_index(cmd: &HashCommand, hasher: &crate::hash::Hasher, mut output: Output) -> Result<ExitCode> {
+    let dir = match cmd.output.as_deref().and_then(std::path::Path::parent) {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let warnings = {
+        let mut out = output.writer();
+        watchlist::build_index(
+            &cmd.watch,
+            hasher,
+            LoadOptions { lenient: cmd.lenient },
+            &mut *out,
+            &dir,
+            true,
+        )
+    }?;
+    for warning in &warnings {
+        eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
+    }
+    output.commit()?;
+    Ok(ExitCode::Clear)
 }

@@ -172,6 +172,11 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         let finished = reporter.finish(&stats).map_err(ScanError::Output);
         (stats, result.and(finished))
     };
+    // An index block that failed its checksum answered nothing: the report may miss people,
+    // so it is not written (a report already streamed to stdout is followed by this error).
+    if let Some(corruption) = watchlist.corruption() {
+        return Err(anyhow::anyhow!(corruption));
+    }
     match result {
         // A run that went through every input writes its report, also when some could not be
         // read or none held a record (SPEC §8 1.1); the exit code says it is no CLEAR.

@@ -85,9 +85,11 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
     if header.keyed != check_ok || (!header.keyed && header.key_check.is_some()) {
         return Err(line_error(header_line, "the header's keyed and key_check disagree"));
     }
-    check_key(path, &header, builder.hasher)?;
+    check_key(path, header.keyed, header.key_check.as_deref(), builder.hasher)?;
     if let Some(warning) = rules_warning(path, header.rules.as_deref()) {
         builder.warnings.push(warning);
+        // An index made of this list keeps its rules, so a scan with it warns the same.
+        builder.source_rules = Some(header.rules.clone().unwrap_or_default());
     }
     // Lines left empty for being too long (under --lenient) were entries too.
     let mut seen = builder.blanked;
@@ -111,7 +113,7 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
 }
 
 /// The warning for a list hashed with rules other than this build's, if it was.
-fn rules_warning(path: &str, rules: Option<&str>) -> Option<String> {
+pub(super) fn rules_warning(path: &str, rules: Option<&str>) -> Option<String> {
     let parsed = rules.and_then(|r| {
         let (major, minor) = r.split_once('.')?;
         Some((major.parse::<u64>().ok()?, minor.parse::<u64>().ok()?))
@@ -134,13 +136,16 @@ fn rules_warning(path: &str, rules: Option<&str>) -> Option<String> {
 }
 
 /// A keyed list needs the same key; an unkeyed list needs no key (SPEC §4.3).
-fn check_key(path: &str, header: &Header, hasher: &Hasher) -> Result<(), WatchlistError> {
+pub(super) fn check_key(
+    path: &str,
+    keyed: bool,
+    key_check: Option<&str>,
+    hasher: &Hasher,
+) -> Result<(), WatchlistError> {
     let path = path.to_string();
-    match (header.keyed, hasher.key_check()) {
+    match (keyed, hasher.key_check()) {
         (true, None) => Err(WatchlistError::KeyMissing { path }),
-        (true, Some(check)) if header.key_check.as_deref() != Some(check.as_str()) => {
-            Err(WatchlistError::KeyWrong { path })
-        }
+        (true, Some(check)) if key_check != Some(check.as_str()) => Err(WatchlistError::KeyWrong { path }),
         (false, Some(_)) => Err(WatchlistError::KeyUnexpected { path }),
         _ => Ok(()),
     }
@@ -160,6 +165,11 @@ fn parse_entry(line: &str) -> Result<HashedEntry, &'static str> {
         return Err("an entry without digests");
     }
     Ok(HashedEntry { label, digests })
+}
+
+/// This build's rules, `<major>.<minor>`.
+pub(super) fn rules() -> String {
+    format!("{}.{}", RULES.0, RULES.1)
 }
 
 /// Writes `entries` as a hashed watchlist: the header (keyed or not, key check, count), then one

@@ -7,6 +7,7 @@
 mod hashed;
 mod index;
 mod labels;
+pub mod lcx;
 mod people;
 mod plain;
 mod prefilter;
@@ -23,6 +24,7 @@ use crate::normalize::{self, Invalid};
 use crate::roles;
 use index::DigestIndex;
 use prefilter::Prefilter;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// One watched person (or, in a plain list, one watched identifier).
@@ -51,13 +53,15 @@ impl WatchEntry {
 pub struct WatchlistFile {
     /// As given, `-` for standard input.
     pub path: String,
-    /// `plain`, `csv` (a CSV of people) or `hashed`.
+    /// `plain`, `csv` (a CSV of people), `hashed` or `lcx` (an index).
     pub format: &'static str,
     /// Entries it added.
     pub entries: usize,
     /// Its digests are HMACs (the scan's key mode).
     pub keyed: bool,
-    /// SHA-256 of the file's bytes as read, 64 hex digits.
+    /// SHA-256 of the file's bytes as read, 64 hex digits; for an index, of its bytes before
+    /// its block checksums, computed when it was built and stored in it (hashing a 7 GB index
+    /// on every open would cost more than the scan).
     pub sha256: String,
 }
 
@@ -67,7 +71,11 @@ const SHARED_VALUE_WARN: usize = 100;
 
 /// Every entry of every `--watch` file and the digests that find them.
 pub struct Watchlist {
+    /// The entries of lists read into memory; [`Watchlist::entry`] finds an id among them
+    /// after skipping the ids of the indexes before it.
     entries: Vec<WatchEntry>,
+    /// Indexes opened with mmap (`.lcx`), in load order, each with the ids it takes.
+    indexes: Vec<IndexedList>,
     index: DigestIndex,
     /// Built when every entry's canonical values were known (no hashed watchlist).
     prefilter: Option<Prefilter>,
@@ -79,11 +87,68 @@ pub struct Watchlist {
     pub files: Vec<WatchlistFile>,
 }
 
-impl Watchlist {
-    /// Entries that hold `digest`, in load order.
+/// An index among the watchlists, and the entry ids it takes: `base..base + entries`.
+struct IndexedList {
+    index: lcx::LcxIndex,
+    base: EntryId,
+    path: String,
+    prefix: String,
+}
+
+impl IndexedList {
+    fn len(&self) -> usize {
+        self.index.trailer.entries as usize
+    }
+}
+
+/// The entries that hold one digest: those of the lists in memory, then those of each index.
+/// The lookup seam: the matcher reads either source through it, without allocating.
+pub struct Entries<'a> {
+    memory: std::slice::Iter<'a, (Digest, EntryId)>,
+    indexes: &'a [IndexedList],
+    digest: &'a Digest,
+    /// The index being read and the table positions left in it.
+    current: Option<(&'a IndexedList, std::ops::Range<usize>)>,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = EntryId;
+
     #[inline]
-    pub fn lookup(&self, digest: &Digest) -> impl ExactSizeIterator<Item = EntryId> + '_ {
-        self.index.get(digest).iter().map(|&(_, entry)| entry)
+    fn next(&mut self) -> Option<EntryId> {
+        if let Some(&(_, entry)) = self.memory.next() {
+            return Some(entry);
+        }
+        loop {
+            if let Some((list, positions)) = &mut self.current
+                && let Some(position) = positions.next()
+            {
+                return Some(list.base + list.index.entry_at(position));
+            }
+            let (list, rest) = self.indexes.split_first()?;
+            self.indexes = rest;
+            self.current = Some((list, list.index.find(self.digest)));
+        }
+    }
+}
+
+impl Watchlist {
+    /// Entries that hold `digest`, in load order within each list.
+    #[inline]
+    pub fn lookup<'a>(&'a self, digest: &'a Digest) -> Entries<'a> {
+        Entries { memory: self.index.get(digest).iter(), indexes: &self.indexes, digest, current: None }
+    }
+
+    /// A message when an index turned out damaged during the scan: its answers cannot be
+    /// trusted, so the scan must end in this error instead of a report.
+    pub fn corruption(&self) -> Option<String> {
+        self.indexes.iter().find(|l| l.index.is_corrupt()).map(|l| {
+            format!(
+                "watchlist index {}: a block failed its checksum (the file is damaged): no report \
+                 written; build the index again",
+                l.path
+            )
+        })
     }
 
     /// Keeps the positions of the `values` (kind, canonical) that may be on the watchlist in
@@ -115,16 +180,29 @@ impl Watchlist {
         self.index.prefetch(digest);
     }
 
-    pub fn entry(&self, id: EntryId) -> &WatchEntry {
-        &self.entries[id as usize]
+    /// The entry `id`: borrowed from memory, or read from its index (only for hits).
+    pub fn entry(&self, id: EntryId) -> Cow<'_, WatchEntry> {
+        let mut before = 0;
+        for list in &self.indexes {
+            if id < list.base {
+                break;
+            }
+            if ((id - list.base) as usize) < list.len() {
+                let (label, kinds) = list.index.entry(id - list.base).unwrap_or(("?", KindSet::default()));
+                let label = format!("{}{label}", list.prefix);
+                return Cow::Owned(WatchEntry { label, prefix_len: list.prefix.len(), kinds });
+            }
+            before += list.len();
+        }
+        Cow::Borrowed(&self.entries[id as usize - before])
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.len() + self.indexes.iter().map(IndexedList::len).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 }
 
@@ -149,6 +227,10 @@ pub enum WatchlistError {
         "watchlist {path}: no entries: all {skipped} that could be were skipped under --lenient (the first: {first})"
     )]
     AllSkipped { path: String, skipped: usize, first: String },
+    #[error("watchlist {path}: {reason}")]
+    Index { path: String, reason: String },
+    #[error("watchlist index {path}: {error}")]
+    IndexWrite { path: String, error: std::io::Error },
     #[error("watchlist {path} is already hashed")]
     AlreadyHashed { path: String },
     #[error("watchlist {path} is keyed: give its key with --key-file or {}", crate::key::KEY_ENV)]
@@ -263,6 +345,14 @@ pub(crate) struct Builder<'h> {
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
     keys: Option<Vec<u64>>,
     files: Vec<WatchlistFile>,
+    /// Entries added so far, in memory or in indexes: the next entry's id.
+    total: usize,
+    indexes: Vec<IndexedList>,
+    /// Where `leakcheck hash --index` sends entries instead of keeping them.
+    sink: Option<lcx::IndexBuilder>,
+    sink_error: Option<std::io::Error>,
+    /// The rules of a hashed list read with rules other than this build's (for its index).
+    source_rules: Option<String>,
 }
 
 impl Builder<'_> {
@@ -308,7 +398,15 @@ impl Builder<'_> {
             digests.retain(|(_, d)| seen.insert(*d));
         }
         let kinds = digests.iter().map(|(kind, _)| *kind).collect();
-        let id = self.entries.len() as EntryId;
+        if let Some(sink) = &mut self.sink {
+            if let Err(e) = sink.add(&label, kinds, &digests) {
+                self.sink_error.get_or_insert(e);
+            }
+            self.total += 1;
+            return;
+        }
+        let id = self.total as EntryId;
+        self.total += 1;
         self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
         if let Some(kept) = &mut self.kept {
             kept.push(HashedEntry { label: label.clone(), digests });
@@ -342,14 +440,11 @@ impl<'h> Builder<'h> {
         let index = DigestIndex::build(self.pairs);
         let (crowded, most) = index.crowded(SHARED_VALUE_WARN);
         if crowded > 0 {
-            self.warnings.push(format!(
-                "{crowded} value(s) are each held by more than {SHARED_VALUE_WARN} watch entries (up to \
-                 {most}): a placeholder such as 0000000000000000 or a shared number such as a \
-                 switchboard? Every record holding one pairs with all of those people"
-            ));
+            self.warnings.push(crowded_warning(crowded as u64, most as u64));
         }
         Watchlist {
             entries: self.entries,
+            indexes: self.indexes,
             index,
             prefilter: self.keys.map(|keys| Prefilter::build(&keys)),
             skipped: self.skipped,
@@ -373,8 +468,23 @@ impl<'h> Builder<'h> {
             refuse_hashed: false,
             keys: Some(Vec::new()),
             files: Vec::new(),
+            total: 0,
+            indexes: Vec::new(),
+            sink: None,
+            sink_error: None,
+            source_rules: None,
         }
     }
+}
+
+/// The warning for digests that many entries share: counted in memory, or when an index was
+/// built.
+fn crowded_warning(crowded: u64, most: u64) -> String {
+    format!(
+        "{crowded} value(s) are each held by more than {SHARED_VALUE_WARN} watch entries (up to \
+         {most}): a placeholder such as 0000000000000000 or a shared number such as a \
+         switchboard? Every record holding one pairs with all of those people"
+    )
 }
 
 /// Loads every watchlist file (plain, CSV of people or hashed), in order, into one lookup.
@@ -405,11 +515,7 @@ pub fn hash_entries(
     builder.refuse_hashed = true;
     load_files(paths, &mut builder)?;
     if builder.relabeled > 0 {
-        builder.warnings.push(format!(
-            "{} label(s) were or held a NIK, phone or e-mail, or were the person's own name: written as R<row number> \
-             instead, so the hashed list discloses no one",
-            builder.relabeled
-        ));
+        builder.warnings.push(relabeled_warning(builder.relabeled));
     }
     Ok((builder.kept.unwrap_or_default(), builder.skipped, builder.warnings))
 }
@@ -431,7 +537,11 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     if path == Path::new("-") {
         return add_read(name, std::io::stdin().lock(), 0, builder);
     }
-    let file = std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    let mut file =
+        std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    if starts_like_index(&mut file).map_err(|error| WatchlistError::Io { path: name.clone(), error })? {
+        return add_index(name, &file, builder);
+    }
     // A regular file's size is its length; a device's or a pipe's says nothing.
     let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
     add_read(name, file, size, builder)
@@ -444,7 +554,7 @@ fn add_read(
     size_hint: u64,
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
-    let (entries_before, skipped_before) = (builder.entries.len(), builder.skipped);
+    let (entries_before, skipped_before) = (builder.total, builder.skipped);
     let warnings_before = builder.warnings.len();
     let read = read::read(&name, reader, size_hint, builder.lenient)?;
     builder.blanked = read.long_lines.len() as u64;
@@ -452,15 +562,16 @@ fn add_read(
         builder.reject(&name, line, read::too_long())?;
     }
     let format = add_bytes(&name, &read.bytes, builder)?;
-    if builder.entries.len() > entries_before {
+    if builder.total > entries_before {
         builder.files.push(WatchlistFile {
             path: name.clone(),
             format,
-            entries: builder.entries.len() - entries_before,
+            entries: builder.total - entries_before,
             keyed: builder.hasher.is_keyed(),
             sha256: crate::hash::to_hex(&read.sha256),
         });
-        let added = builder.entries[entries_before..].iter().map(|e| e.label.as_str());
+        let first = builder.entries.len().saturating_sub(builder.total - entries_before);
+        let added = builder.entries[first..].iter().map(|e| e.label.as_str());
         if let Some(warning) = labels::duplicates_warning(&name, added) {
             builder.warnings.push(warning);
         }
@@ -476,6 +587,115 @@ fn add_read(
     }
 }
 
+/// Whether the file starts with an index's magic; leaves it read from its start.
+fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek};
+    let mut magic = [0u8; 8];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // A pipe or a device cannot go back: it is no index, and is read from its start by `read`.
+    if file.rewind().is_err() {
+        return Ok(false);
+    }
+    Ok(lcx::format::is_index(&magic[..got]))
+}
+
+/// Opens an index (`.lcx`, SPEC §12) in place: its entries take the next ids.
+fn add_index(name: String, file: &std::fs::File, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
+    let error = |reason: String| WatchlistError::Index { path: name.clone(), reason };
+    if builder.refuse_hashed {
+        return Err(WatchlistError::AlreadyHashed { path: name });
+    }
+    let index = lcx::LcxIndex::open(file).map_err(error)?;
+    let t = &index.trailer;
+    hashed::check_key(
+        &name,
+        t.keyed,
+        (!t.key_check.is_empty()).then_some(t.key_check.as_str()),
+        builder.hasher,
+    )?;
+    if let Some(warning) = hashed::rules_warning(&name, (!t.rules.is_empty()).then_some(t.rules.as_str())) {
+        builder.warnings.push(warning);
+    }
+    if t.crowded > 0 {
+        builder.warnings.push(crowded_warning(t.crowded, t.most));
+    }
+    if t.entries == 0 {
+        return Err(WatchlistError::Empty { path: name });
+    }
+    let entries = t.entries as usize;
+    let base = EntryId::try_from(builder.total)
+        .ok()
+        .filter(|base| {
+            base.checked_add((entries - 1) as EntryId).is_some() && entries <= EntryId::MAX as usize
+        })
+        .ok_or_else(|| error("more than 4294967295 watch entries in all".into()))?;
+    builder.files.push(WatchlistFile {
+        path: name.clone(),
+        format: "lcx",
+        entries,
+        keyed: builder.hasher.is_keyed(),
+        sha256: crate::hash::to_hex(&t.sha256),
+    });
+    // Its values are known only as digests: the scan hashes every value (as for a hashed list).
+    builder.keys = None;
+    builder.total += entries;
+    let prefix = builder.label_prefix.clone();
+    builder.indexes.push(IndexedList { index, base, path: name, prefix });
+    Ok(())
+}
+
+/// Writes the watchlists (plain, CSV of people or hashed) as an index (`leakcheck hash
+/// --index`), its temporary files in `dir`; returns the warnings. Labels are written as by
+/// [`hash_entries`].
+pub fn build_index(
+    paths: &[PathBuf],
+    hasher: &Hasher,
+    options: LoadOptions,
+    out: &mut dyn std::io::Write,
+    dir: &Path,
+    progress: bool,
+) -> Result<Vec<String>, WatchlistError> {
+    let index_error = |error| WatchlistError::IndexWrite { path: dir.display().to_string(), error };
+    let mut builder = Builder::new(hasher, options);
+    builder.refuse_hashed = true;
+    builder.sink = Some(lcx::IndexBuilder::new(dir, lcx::RUN_BUDGET).map_err(index_error)?);
+    // No prefilter is built from an index: its keys would grow with the list.
+    builder.keys = None;
+    load_files(paths, &mut builder)?;
+    if let Some(error) = builder.sink_error.take() {
+        return Err(index_error(error));
+    }
+    if builder.relabeled > 0 {
+        builder.warnings.push(relabeled_warning(builder.relabeled));
+    }
+    let meta = lcx::Meta {
+        keyed: hasher.is_keyed(),
+        key_check: hasher.key_check(),
+        rules: builder.source_rules.clone().unwrap_or_else(hashed::rules),
+        crowded_limit: SHARED_VALUE_WARN as u64,
+        progress,
+    };
+    if let Some(sink) = builder.sink.take() {
+        sink.finish(out, &meta).map_err(index_error)?;
+    }
+    Ok(builder.warnings)
+}
+
+fn relabeled_warning(relabeled: usize) -> String {
+    format!(
+        "{relabeled} label(s) were or held a NIK, phone or e-mail, or were the person's own name: written as R<row number> \
+         instead, so the hashed list discloses no one"
+    )
+}
+
 /// Adds the entries of one watchlist's text, whichever its layout; returns the layout's name.
 fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<&'static str, WatchlistError> {
     // Read as dumps are (SPEC §5): invalid bytes as Windows-1252, so a list Excel saved on
@@ -484,7 +704,9 @@ fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<&'st
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let path = || name.to_string();
     match detect(text) {
-        Layout::Hashed if builder.refuse_hashed => Err(WatchlistError::AlreadyHashed { path: path() }),
+        Layout::Hashed if builder.refuse_hashed && builder.sink.is_none() => {
+            Err(WatchlistError::AlreadyHashed { path: path() })
+        }
         Layout::Hashed => hashed::load(name, text, builder).map(|()| "hashed"),
         Layout::UnknownTable => Err(WatchlistError::UnknownTable { path: path() }),
         Layout::People(delimiter) => people::load(name, text, delimiter, builder).map(|()| "csv"),
@@ -755,8 +977,9 @@ mod tests {
         let expected = crate::hash::to_hex(&sha2::Sha256::digest(std::fs::read(&plain).unwrap()).into());
         assert_eq!(w.files[0].sha256, expected);
         // The fingerprint's label is the list's own, without the prefix several lists add.
-        let labels: Vec<(&str, &str)> =
-            (0..w.len() as EntryId).map(|id| (w.entry(id).label.as_str(), w.entry(id).own_label())).collect();
+        let labels: Vec<(&str, &str)> = (0..w.len() as EntryId)
+            .map(|id| (w.entries[id as usize].label.as_str(), w.entries[id as usize].own_label()))
+            .collect();
         assert_eq!(labels, [("ward3:L1", "L1"), ("ward3:L2", "L2"), ("patients:RM001", "RM001")]);
     }
 }

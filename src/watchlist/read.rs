@@ -63,6 +63,11 @@ pub(super) fn read(
         if first && (chunk.starts_with(b"\xff\xfe") || chunk.starts_with(b"\xfe\xff")) {
             return Err(WatchlistError::Utf16 { path: path.to_string() });
         }
+        // An index met here came through a pipe (`--watch - < list.lcx`): it is mapped in place.
+        if first && super::lcx::format::is_index(chunk) {
+            let reason = "an index is opened in place: give its path, not standard input".into();
+            return Err(WatchlistError::Index { path: path.to_string(), reason });
+        }
         first = false;
         sha256.update(chunk);
         let mut rest = chunk;

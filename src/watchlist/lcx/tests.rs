@@ -1,0 +1,185 @@
+//! The index answers exactly what the in-memory lookup answers, and a damaged one answers
+//! nothing wrong.
+
+use super::*;
+use crate::hash::Hasher;
+use crate::kind::Kind;
+use crate::watchlist::index::DigestIndex;
+
+/// A watch entry as the index builder takes it: label, kinds, digests.
+type Person = (String, KindSet, Vec<(Kind, Digest)>);
+
+/// `people` entries, each with one to three digests; every seventh shares a NIK with the one
+/// before it (duplicate identifiers across people).
+fn people(people: usize) -> Vec<Person> {
+    let hasher = Hasher::unkeyed();
+    (0..people)
+        .map(|i| {
+            let nik = if i % 7 == 6 { i - 1 } else { i };
+            let mut digests = vec![(Kind::Nik, hasher.digest(Kind::Nik, &format!("{nik:016}")))];
+            if i % 2 == 0 {
+                digests.push((Kind::Phone, hasher.digest(Kind::Phone, &format!("+62812{i:08}"))));
+            }
+            if i % 3 == 0 {
+                digests.push((Kind::Email, hasher.digest(Kind::Email, &format!("p{i}@example.com"))));
+            }
+            let kinds = digests.iter().map(|(k, _)| *k).collect();
+            (format!("P-{i}"), kinds, digests)
+        })
+        .collect()
+}
+
+fn meta() -> Meta {
+    Meta { keyed: false, key_check: None, rules: "1.1".into(), crowded_limit: 100, progress: false }
+}
+
+/// The index of `entries` built with sort runs of `budget` bytes, as bytes.
+fn build(entries: &[Person], budget: usize) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut builder = IndexBuilder::new(dir.path(), budget).unwrap();
+    for (label, kinds, digests) in entries {
+        builder.add(label, *kinds, digests).unwrap();
+    }
+    let mut out = Vec::new();
+    builder.finish(&mut out, &meta()).unwrap();
+    out
+}
+
+fn open(bytes: &[u8]) -> Result<LcxIndex, String> {
+    let mut file = tempfile::tempfile().unwrap();
+    std::io::Write::write_all(&mut file, bytes).unwrap();
+    LcxIndex::open(&file)
+}
+
+/// Every answer of the index for `probes`: the (label, kinds) of each entry per digest.
+fn answers(index: &LcxIndex, probes: &[Digest]) -> Vec<Vec<(String, KindSet)>> {
+    probes
+        .iter()
+        .map(|d| {
+            index
+                .find(d)
+                .map(|p| index.entry(index.entry_at(p)).map(|(l, k)| (l.to_string(), k)).unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// Digests on the list and as many that are not.
+fn probes(entries: &[Person]) -> Vec<Digest> {
+    let hasher = Hasher::unkeyed();
+    let on = entries.iter().flat_map(|(_, _, d)| d.iter().map(|(_, d)| *d));
+    let off = (0..entries.len()).map(|i| hasher.digest(Kind::Name, &format!("nobody {i}")));
+    on.chain(off).collect()
+}
+
+/// What the in-memory lookup answers for the same entries.
+fn expected(entries: &[Person], probes: &[Digest]) -> Vec<Vec<(String, KindSet)>> {
+    let pairs = entries
+        .iter()
+        .enumerate()
+        .flat_map(|(id, (_, _, digests))| digests.iter().map(move |(_, d)| (*d, id as u32)))
+        .collect();
+    let memory = DigestIndex::build(pairs);
+    probes
+        .iter()
+        .map(|d| {
+            memory
+                .get(d)
+                .iter()
+                .map(|&(_, id)| (entries[id as usize].0.clone(), entries[id as usize].1))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_index_answers_what_the_in_memory_lookup_answers_in_one_run_or_many() {
+    for (count, budget) in
+        [(1, RUN_BUDGET), (50, RUN_BUDGET), (700, RUN_BUDGET), (700, 20 * 37), (3000, 20 * 1000)]
+    {
+        let entries = people(count);
+        let probes = probes(&entries);
+        let index = open(&build(&entries, budget)).unwrap();
+        assert_eq!(index.trailer.entries, count as u64);
+        assert_eq!(
+            answers(&index, &probes),
+            expected(&entries, &probes),
+            "{count} people, runs of {budget} bytes"
+        );
+        assert!(!index.is_corrupt());
+    }
+}
+
+#[test]
+fn a_digest_several_people_hold_gives_each_of_them_in_load_order() {
+    let entries = people(14);
+    let index = open(&build(&entries, 20 * 3)).unwrap();
+    let shared = Hasher::unkeyed().digest(Kind::Nik, &format!("{:016}", 5));
+    assert_eq!(
+        answers(&index, &[shared])[0].iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+        ["P-5", "P-6"]
+    );
+}
+
+#[test]
+fn an_empty_index_opens_and_finds_nothing() {
+    let index = open(&build(&[], RUN_BUDGET)).unwrap();
+    assert_eq!((index.trailer.entries, index.trailer.identifiers), (0, 0));
+    assert!(index.find(&[0; 32]).is_empty());
+}
+
+#[test]
+fn a_corrupt_byte_anywhere_is_an_error_or_a_flagged_index_never_a_wrong_answer() {
+    let entries = people(40);
+    let probes = probes(&entries);
+    let good = build(&entries, RUN_BUDGET);
+    let right = expected(&entries, &probes);
+    let (mut refused, mut flagged) = (0, 0);
+    for at in 0..good.len() {
+        for flip in [0x01u8, 0x80] {
+            let mut bad = good.clone();
+            bad[at] ^= flip;
+            let Ok(index) = open(&bad) else {
+                refused += 1;
+                continue;
+            };
+            let got = answers(&index, &probes);
+            if index.is_corrupt() {
+                flagged += 1;
+            } else {
+                assert_eq!(got, right, "byte {at} ^ {flip:#x} gave a wrong answer unflagged");
+            }
+        }
+    }
+    // The whole file is one checksummed block, touched by every lookup: nothing goes unseen.
+    assert_eq!(refused + flagged, good.len() * 2, "{refused} refused, {flagged} flagged");
+}
+
+#[test]
+fn a_truncated_index_is_refused_at_every_length() {
+    let good = build(&people(20), RUN_BUDGET);
+    for len in 0..good.len() {
+        let error = open(&good[..len]).err().unwrap_or_else(|| panic!("{len} bytes opened"));
+        assert!(error.contains("cut short") || error.contains("not a leakcheck index"), "{len}: {error}");
+    }
+}
+
+#[test]
+fn another_format_version_is_refused_with_both_versions_named() {
+    let mut bytes = build(&people(3), RUN_BUDGET);
+    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+    let error = open(&bytes).err().unwrap_or_default();
+    assert!(error.contains("version 2 is not supported") && error.contains("reads version 1"), "{error}");
+}
+
+#[test]
+fn an_index_stores_at_most_24_bytes_per_identifier_besides_its_labels() {
+    let entries = people(5000);
+    let bytes = build(&entries, RUN_BUDGET);
+    let index = open(&bytes).unwrap();
+    let labels = index.trailer.sections[format::LABELS].1
+        + index.trailer.sections[format::ENDS].1
+        + index.trailer.sections[format::KINDS].1;
+    let per_identifier = (bytes.len() as u64 - labels) as f64 / index.trailer.identifiers as f64;
+    assert!(per_identifier <= 24.0, "{per_identifier:.1} bytes per identifier");
+}

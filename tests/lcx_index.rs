@@ -1,0 +1,205 @@
+//! The watchlist index (`hash --index`, SPEC §12): a scan with `FILE.lcx` reports what the
+//! JSON Lines list it was made from reports, with the same key rules, and a damaged index is
+//! an error, never a report.
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+const KEY: &str = "kunci-rahasia-rumah-sakit-2021";
+
+fn hash(s: &Scratch, lists: &[PathBuf], out: &str, index: bool, key: Option<&Path>) -> PathBuf {
+    let path = s.path(out);
+    let mut cmd = leakcheck();
+    cmd.arg("hash").args(lists).arg("-o").arg(&path).env_remove("LEAKCHECK_KEY");
+    if index {
+        cmd.arg("--index");
+    }
+    if let Some(key) = key {
+        cmd.arg("--key-file").arg(key);
+    }
+    cmd.assert().success();
+    path
+}
+
+fn scan_json(dump: &Path, watch: &[&Path], key: Option<&Path>) -> (Option<i32>, Vec<u8>) {
+    let mut cmd = leakcheck();
+    cmd.arg("scan").arg(dump).args(["--format", "json"]).env_remove("LEAKCHECK_KEY");
+    for w in watch {
+        cmd.arg("--watch").arg(w);
+    }
+    if let Some(key) = key {
+        cmd.arg("--key-file").arg(key);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.code(), out.stdout)
+}
+
+/// Without `watchlists` and the run's times: what the list and its index must agree on.
+fn same_part(report: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&without_elapsed(report)).unwrap();
+    v.as_object_mut().unwrap().remove("watchlists");
+    v
+}
+
+#[test]
+fn a_scan_with_the_index_reports_what_the_jsonl_list_reports() {
+    let s = Scratch::new();
+    let key = s.write("k", KEY);
+    for (dump, list) in [
+        ("demo/pasien.csv", "demo/watchlist.csv"),
+        ("demo/pasien.csv", "demo/watchlist.txt"),
+        ("csv/comma.csv", "csv/people.csv"),
+        ("formats/pasien.ndjson", "csv/plain.txt"),
+    ] {
+        for key in [None, Some(key.as_path())] {
+            let jsonl = hash(&s, &[fixture(list)], "list.jsonl", false, key);
+            let from_plain = hash(&s, &[fixture(list)], "list.lcx", true, key);
+            let from_jsonl = hash(&s, std::slice::from_ref(&jsonl), "list2.lcx", true, key);
+            let (code, want) = scan_json(&fixture(dump), &[&jsonl], key);
+            assert_eq!(code, Some(1), "{list} finds someone in {dump}");
+            for index in [&from_plain, &from_jsonl] {
+                let (got_code, got) = scan_json(&fixture(dump), &[index], key);
+                assert_eq!(got_code, code);
+                assert_eq!(
+                    same_part(&got),
+                    same_part(&want),
+                    "{dump} with {list} (keyed: {})",
+                    key.is_some()
+                );
+                let named = &json(&got)["watchlists"][0];
+                assert_eq!(named["format"], "lcx");
+                assert_eq!(named["keyed"], key.is_some());
+                assert_eq!(named["sha256"].as_str().map(str::len), Some(64));
+            }
+        }
+    }
+}
+
+#[test]
+fn an_index_among_other_lists_keeps_their_labels_and_order() {
+    let s = Scratch::new();
+    let dir = s.path("x");
+    std::fs::create_dir_all(&dir).unwrap();
+    let jsonl = hash(&s, &[fixture("demo/watchlist.csv")], "x/people.jsonl", false, None);
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "people.lcx", true, None);
+    let (plain, people) = (fixture("demo/watchlist.txt"), fixture("csv/people.csv"));
+    let (_, want) = scan_json(&fixture("demo/pasien.csv"), &[&plain, &jsonl, &people], None);
+    let (_, got) = scan_json(&fixture("demo/pasien.csv"), &[&plain, &lcx, &people], None);
+    assert_eq!(same_part(&got), same_part(&want));
+    assert!(String::from_utf8_lossy(&got).contains("\"people:P-001\""));
+}
+
+#[test]
+fn a_keyed_index_needs_its_key_with_the_messages_of_a_keyed_list() {
+    let s = Scratch::new();
+    let key = s.write("k", KEY);
+    let other = s.write("k2", "another-key-of-thirty-bytes!!!");
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, Some(&key));
+    let scan = |key: Option<&Path>| {
+        let mut cmd = leakcheck();
+        cmd.arg("scan").arg(fixture("demo/pasien.csv")).arg("--watch").arg(&lcx).env_remove("LEAKCHECK_KEY");
+        if let Some(key) = key {
+            cmd.arg("--key-file").arg(key);
+        }
+        cmd.assert()
+    };
+    scan(None).code(2).stderr(predicate::str::contains("is keyed: give its key with --key-file"));
+    scan(Some(&other)).code(2).stderr(predicate::str::contains("was hashed with another key"));
+    let unkeyed = hash(&s, &[fixture("demo/watchlist.csv")], "u.lcx", true, None);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("--watch")
+        .arg(&unkeyed)
+        .arg("--key-file")
+        .arg(&key)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not keyed, but a key was given"));
+}
+
+#[test]
+fn a_damaged_index_is_a_one_line_error_and_no_report_is_written() {
+    let s = Scratch::new();
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
+    let good = std::fs::read(&lcx).unwrap();
+    // A byte of the table (after the 16-byte prelude): the file opens, the first lookup
+    // finds the block damaged.
+    let mut bad = good.clone();
+    bad[40] ^= 0x20;
+    let damaged = s.write("damaged.lcx", &bad);
+    let report = s.path("report.json");
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("--watch")
+        .arg(&damaged)
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("damaged.lcx: a block failed its checksum"));
+    assert!(!report.exists(), "a report from a damaged index");
+    let cut = s.write("cut.lcx", &good[..good.len() / 2]);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .arg("--watch")
+        .arg(&cut)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cut.lcx: its trailer is damaged or the file is cut short"))
+        .stderr(predicate::function(|e: &str| e.lines().count() == 1));
+}
+
+#[test]
+fn hash_refuses_to_hash_an_index_and_index_needs_an_output_file() {
+    let s = Scratch::new();
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
+    leakcheck()
+        .arg("hash")
+        .arg(&lcx)
+        .env_remove("LEAKCHECK_KEY")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is already hashed"));
+    leakcheck()
+        .args(["hash", "--index"])
+        .arg(fixture("demo/watchlist.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--output"));
+}
+
+#[test]
+fn an_index_piped_to_standard_input_is_refused_with_what_to_do() {
+    let s = Scratch::new();
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
+    leakcheck()
+        .arg("scan")
+        .arg(fixture("demo/pasien.csv"))
+        .args(["--watch", "-"])
+        .pipe_stdin(&lcx)
+        .unwrap()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("an index is opened in place: give its path, not standard input"));
+}
+
+#[test]
+fn a_value_many_entries_share_is_warned_about_as_with_the_jsonl_list() {
+    let s = Scratch::new();
+    let list = s.write("shared.txt", "phone:0812-3456-7890\n".repeat(101) + "nik:3201014107900001\n");
+    let jsonl = hash(&s, std::slice::from_ref(&list), "shared.jsonl", false, None);
+    let lcx = hash(&s, &[list], "shared.lcx", true, None);
+    let (_, want) = scan_json(&fixture("demo/pasien.csv"), &[&jsonl], None);
+    let (_, got) = scan_json(&fixture("demo/pasien.csv"), &[&lcx], None);
+    let warnings = &json(&got)["warnings"];
+    assert!(
+        warnings.to_string().contains("1 value(s) are each held by more than 100 watch entries (up to 101)"),
+        "{warnings}"
+    );
+    assert_eq!(same_part(&got), same_part(&want));
+}

@@ -1,7 +1,7 @@
 //! Watchlists under attack (issue 14, SPEC §4 and its 1.1 additions): endless and binary
 //! files, bad values among good ones, duplicate and disclosing labels, old hashed lists.
 
-mod common;
+use crate::common;
 use common::*;
 use std::time::{Duration, Instant};
 

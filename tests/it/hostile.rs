@@ -1,7 +1,7 @@
 //! The ends of a run under attack (issue 6, SPEC §8–§9): Ctrl-C, a full disk, identifiers fed
 //! through every error path, terminal escapes in file names and fields.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! Every dump format of SPEC §5 gives the same exposures for the same records; compression,
 //! directories, stdin and files that are not dumps; the JSONTestSuite corpus.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 

@@ -227,12 +227,6 @@ pub enum ScanError {
     Suspicious(String),
 }
 
-impl From<std::io::Error> for ScanError {
-    fn from(e: std::io::Error) -> Self {
-        ScanError::Output(e)
-    }
-}
-
 /// The outcome of one record that the emitter must see.
 enum Outcome {
     Pairs(MatchedRecord),
@@ -736,7 +730,10 @@ impl<'w> Emitter<'w> {
                         }
                         sink.bad_record(&BadRecord { input, record, line, reason })?;
                     }
-                    Outcome::Pairs(matched) => self.pairs(input, &matched, sink)?,
+                    // The sink writes the report: its io errors are the report's.
+                    Outcome::Pairs(matched) => {
+                        self.pairs(input, &matched, sink).map_err(ScanError::Output)?
+                    }
                 }
             }
         }

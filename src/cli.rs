@@ -553,13 +553,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         // A signal stopped the run: between batches, or before the report was moved into place.
-        Err(e)
-            if e.is::<crate::interrupt::Interrupted>()
-                || matches!(
-                    e.downcast_ref::<crate::scan::ScanError>(),
-                    Some(crate::scan::ScanError::Interrupted)
-                ) =>
-        {
+        Err(e) if crate::interrupt::is_interruption(&e) => {
             eprintln!("leakcheck: interrupted");
             ExitCode::Interrupted
         }

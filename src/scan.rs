@@ -221,8 +221,10 @@ pub enum ScanError {
     Output(std::io::Error),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+    /// A signal stopped the scan between batches: [`crate::interrupt::Interrupted`], the one
+    /// type of an interruption, is its source, so [`crate::interrupt::is_interruption`] finds it.
     #[error("interrupted")]
-    Interrupted,
+    Interrupted(#[from] crate::interrupt::Interrupted),
     #[error("{0}, and --strict is set")]
     Suspicious(String),
 }
@@ -466,7 +468,7 @@ pub fn run_batches<T: Send>(
     let mut left = false;
     while more || !current.spans.is_empty() {
         if crate::interrupt::requested() {
-            return Err(ScanError::Interrupted);
+            return Err(crate::interrupt::Interrupted.into());
         }
         // At the limit the next batch is read only to tell whether records are left.
         let mut peek = false;

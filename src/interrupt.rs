@@ -66,7 +66,7 @@ fn end_now() {
     for path in pending.iter() {
         let _ = std::fs::remove_file(path);
     }
-    eprintln!("leakcheck: interrupted");
+    crate::messages::interrupted();
     std::process::exit(i32::from(exit_code()));
 }
 

@@ -2319,7 +2319,7 @@ fn other_date(rng: &mut Rng, avoid: Date) -> Date {
 // ---------------------------------------------------------------------------------------
 // Driver
 
-/// The parsed command line (`pub(crate)` so that tests/gendump.rs can run the generator).
+/// The parsed command line (`pub(crate)` so that tests/it/gendump.rs can run the generator).
 pub(crate) struct Args {
     size_bytes: u64,
     out: String,

@@ -560,19 +560,13 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         // A signal stopped the run: between batches, or before the report was moved into place.
-        Err(e)
-            if e.is::<crate::interrupt::Interrupted>()
-                || matches!(
-                    e.downcast_ref::<crate::scan::ScanError>(),
-                    Some(crate::scan::ScanError::Interrupted)
-                ) =>
-        {
-            eprintln!("leakcheck: interrupted");
+        Err(e) if crate::interrupt::is_interruption(&e) => {
+            crate::messages::interrupted();
             ExitCode::Interrupted
         }
         Err(e) => {
-            // Paths and names in a message may come from a dump: no control bytes reach the terminal.
-            eprintln!("leakcheck: error: {}", crate::report::mask::sanitize(&format!("{e:#}")));
+            // Paths and names in a message may come from a dump: messages sanitizes them.
+            crate::messages::error(&format!("{e:#}"));
             ExitCode::Error
         }
     }

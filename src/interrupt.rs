@@ -66,17 +66,25 @@ fn end_now() {
     for path in pending.iter() {
         let _ = std::fs::remove_file(path);
     }
-    eprintln!("leakcheck: interrupted");
+    crate::messages::interrupted();
     std::process::exit(i32::from(exit_code()));
 }
 
 /// Set once a report was moved into place: a signal after that no longer changes the outcome.
 static COMMITTED: AtomicBool = AtomicBool::new(false);
 
-/// A finished report was not moved into place because a signal came first.
+/// A signal stopped the run: between batches of a scan, or before a finished report was moved
+/// into place. The one type of an interruption: whatever error carries it (a `ScanError`, an
+/// error with context) has it in its chain, and [`is_interruption`] is how it is recognized.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted")]
 pub struct Interrupted;
+
+/// Whether `error` is an interruption (it holds [`Interrupted`] anywhere in its chain): the
+/// run ends with 128 + the signal and no error message.
+pub fn is_interruption(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| e.is::<Interrupted>())
+}
 
 /// Runs `commit` (which moves a finished report into place) unless a signal came first. The
 /// handler cannot end the process while `commit` runs, so the report is either left out whole
@@ -125,6 +133,18 @@ impl Drop for PendingFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_interruption_is_recognized_however_it_is_wrapped() {
+        use anyhow::Context;
+        let scan: anyhow::Error = crate::scan::ScanError::from(Interrupted).into();
+        assert!(is_interruption(&scan));
+        assert!(is_interruption(&Err::<(), _>(scan).context("-o report.json").unwrap_err()));
+        assert!(is_interruption(&anyhow::Error::from(Interrupted).context("-o report.json")));
+        let other: anyhow::Error = crate::scan::ScanError::Threads(2, "no".into()).into();
+        assert!(!is_interruption(&other));
+        assert!(!is_interruption(&anyhow::anyhow!("interrupted")));
+    }
 
     #[test]
     fn a_pending_file_is_forgotten_when_its_guard_drops() {

@@ -15,6 +15,7 @@ pub mod key;
 pub mod kind;
 pub mod limits;
 pub mod matcher;
+pub mod messages;
 pub mod normalize;
 pub mod oom;
 pub mod output;

@@ -53,10 +53,9 @@ impl Progress {
         }
     }
 
-    /// Prints a line on stderr without tearing the bar; control characters (from file names or
-    /// fields of a dump) are replaced so none reaches the terminal.
-    pub fn println(&self, line: &str) {
-        let line = crate::report::mask::sanitize(line);
+    /// Prints `message` as a warning on stderr ([`crate::messages`]) without tearing the bar.
+    pub fn warn(&self, message: &str) {
+        let line = crate::messages::warning_line(message);
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),

@@ -221,16 +221,12 @@ pub enum ScanError {
     Output(std::io::Error),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
+    /// A signal stopped the scan between batches: [`crate::interrupt::Interrupted`], the one
+    /// type of an interruption, is its source, so [`crate::interrupt::is_interruption`] finds it.
     #[error("interrupted")]
-    Interrupted,
+    Interrupted(#[from] crate::interrupt::Interrupted),
     #[error("{0}, and --strict is set")]
     Suspicious(String),
-}
-
-impl From<std::io::Error> for ScanError {
-    fn from(e: std::io::Error) -> Self {
-        ScanError::Output(e)
-    }
 }
 
 /// The outcome of one record that the emitter must see.
@@ -472,7 +468,7 @@ pub fn run_batches<T: Send>(
     let mut left = false;
     while more || !current.spans.is_empty() {
         if crate::interrupt::requested() {
-            return Err(ScanError::Interrupted);
+            return Err(crate::interrupt::Interrupted.into());
         }
         // At the limit the next batch is read only to tell whether records are left.
         let mut peek = false;
@@ -736,7 +732,10 @@ impl<'w> Emitter<'w> {
                         }
                         sink.bad_record(&BadRecord { input, record, line, reason })?;
                     }
-                    Outcome::Pairs(matched) => self.pairs(input, &matched, sink)?,
+                    // The sink writes the report: its io errors are the report's.
+                    Outcome::Pairs(matched) => {
+                        self.pairs(input, &matched, sink).map_err(ScanError::Output)?
+                    }
                 }
             }
         }

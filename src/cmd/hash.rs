@@ -23,11 +23,11 @@ pub struct HashCommand {
 pub fn run(cmd: HashCommand) -> Result<ExitCode> {
     let (hasher, source) = key::load_hasher(cmd.key_file.as_deref())?;
     match source {
-        None => eprintln!(
-            "leakcheck: warning: no key: unkeyed SHA-256 of a NIK or a phone number is reversed by brute force \
+        None => crate::messages::warn(&format!(
+            "no key: unkeyed SHA-256 of a NIK or a phone number is reversed by brute force \
              in hours; give a key with --key-file or {} before handing this list to anyone",
             key::KEY_ENV
-        ),
+        )),
         Some(KeySource::Env) => eprintln!("leakcheck: keyed with {}", key::KEY_ENV),
         Some(KeySource::File(_)) => {}
     }
@@ -40,7 +40,7 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
     let (entries, _skipped, warnings) =
         watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
     for warning in &warnings {
-        eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
+        crate::messages::warn(warning);
     }
     let written = {
         let mut out = output.writer();

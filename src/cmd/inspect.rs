@@ -33,10 +33,7 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
     }
     let walk::Expanded { inputs, skipped } = walk::expand(&cmd.inputs).map_err(anyhow::Error::msg)?;
     for walk::Skipped { path, reason, .. } in &skipped {
-        eprintln!(
-            "leakcheck: warning: {}",
-            crate::report::mask::sanitize(&format!("{path}: skipped, {reason}"))
-        );
+        crate::messages::warn(&format!("{path}: skipped, {reason}"));
     }
     if inputs.iter().filter(|i| **i == InputPath::Stdin).count() > 1 {
         anyhow::bail!("`-` (standard input) can be read only once");
@@ -67,9 +64,7 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
         match inspected {
             Ok(inspection) => inspections.push(inspection),
             Err(e) => match inspect::is_skipped(&e) {
-                Some((name, what)) => {
-                    progress.println(&format!("leakcheck: warning: {name}: skipped, it is {what}"))
-                }
+                Some((name, what)) => progress.warn(&format!("{name}: skipped, it is {what}")),
                 None => {
                     progress.finish();
                     return Err(e.into());
@@ -81,7 +76,7 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
     if cmd.json {
         // The human report shows its warnings; a JSON report piped on is not read by a person.
         for warning in inspections.iter().flat_map(|i| &i.warnings) {
-            eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
+            crate::messages::warn(warning);
         }
     }
     let stdout = io::stdout();

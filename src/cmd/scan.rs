@@ -83,7 +83,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
     drop(pool);
     for warning in &watchlist.warnings {
-        warnings.add(warning, |w| eprintln!("leakcheck: warning: {w}"));
+        warnings.add(warning, crate::messages::warn);
     }
     let baseline = match cmd.baseline.as_deref() {
         Some(path) => {
@@ -98,7 +98,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
                      person, whose new exposure would be counted as baseline",
                     path.display()
                 );
-                warnings.add(&message, |w| eprintln!("leakcheck: warning: {w}"));
+                warnings.add(&message, crate::messages::warn);
             }
             Some(fingerprints)
         }
@@ -143,7 +143,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         let (mut stats, result) = scan::scan(&config, &watchlist, &hasher, &mut sink);
         progress.finish();
         let mut warnings = sink.warnings;
-        let mut warn = |message: &str| warnings.add(message, |w| eprintln!("leakcheck: warning: {w}"));
+        let mut warn = |message: &str| warnings.add(message, crate::messages::warn);
         if stats.bad_records > WARN_BAD_RECORDS {
             warn(&format!(
                 "{} more bad records not shown ({} in all)",
@@ -199,7 +199,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
 fn exit_code(stats: &ScanStats, fail_on: FailOn) -> ExitCode {
     match stats.shortfall() {
         Some(shortfall) => {
-            eprintln!("leakcheck: error: {shortfall}");
+            crate::messages::error(&shortfall.to_string());
             ExitCode::Error
         }
         None => fail_on.exit_code(stats),
@@ -292,7 +292,7 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> 
             && !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
         {
             let message = format!("{} is given more than once; it is scanned each time", path.display());
-            warnings.add(&message, |w| eprintln!("leakcheck: warning: {w}"));
+            warnings.add(&message, crate::messages::warn);
         }
     }
     Ok(expanded)
@@ -327,7 +327,7 @@ impl CliSink<'_, '_> {
     /// A warning on stderr (above the progress bar) and in the report.
     fn note(&mut self, message: &str) {
         let progress = self.progress;
-        self.warnings.add(message, |w| progress.println(&format!("leakcheck: warning: {w}")));
+        self.warnings.add(message, |w| progress.warn(w));
     }
 }
 

@@ -65,13 +65,8 @@ impl Output {
     /// the target and the file that was there unchanged.
     pub fn commit(self) -> Result<()> {
         if let Output::File(replacement, path) = self {
-            replacement.commit().map_err(|e| {
-                if e.is::<crate::interrupt::Interrupted>() {
-                    e
-                } else {
-                    e.context(format!("-o {}", path.display()))
-                }
-            })?;
+            // An interruption keeps its type through the context (interrupt::is_interruption).
+            replacement.commit().map_err(|e| e.context(format!("-o {}", path.display())))?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The same records written as every CSV flavour of SPEC §5, scanned against both watchlist
 //! formats: exactly the (record, watch, matched) pairs SPEC §6 defines, no miss and no extra.
 
-mod common;
+use crate::common;
 use common::*;
 
 const HEADER: [&str; 7] = ["no_rm", "nik", "nama_lengkap", "tgl_lahir", "no_hp", "email", "alamat"];

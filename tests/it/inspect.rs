@@ -1,7 +1,7 @@
 //! `leakcheck inspect`: the roles it shows are the roles the scan uses, sniffing is explained,
 //! missed columns get a `--map` suggestion, and samples are masked.
 
-mod common;
+use crate::common;
 use common::*;
 use leakcheck::input::{InputOptions, InputPath, Wanted, open_dump};
 use leakcheck::kind::Kind;

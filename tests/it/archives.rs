@@ -3,7 +3,7 @@
 //! without the password, cut archives and archives nested too deep. The fixtures were made by
 //! the real tools (`fixtures/archives/make_archives.sh`).
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 

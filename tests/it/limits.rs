@@ -2,38 +2,19 @@
 //! gzip bomb, JSON nested 100,000 deep. Each must be a counted bad record, never a crash, and
 //! memory must stay bounded whatever the input's size.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Peak resident memory allowed to any run here: the 64 MiB record limit plus the scan's own.
 const MAX_RSS_KIB: i64 = 160 << 10;
 
 /// Runs the binary with `args`, feeding it `feed` on stdin from another thread; returns the
-/// exit code, stdout and the child's peak RSS in KiB, read from `wait4` (exact, per child).
-#[allow(clippy::zombie_processes, reason = "reaped by wait4 below, which also reads its rusage")]
+/// exit code, stdout and the child's peak RSS in KiB.
 fn run_measured(args: &[&str], feed: impl FnOnce(&mut dyn Write) + Send + 'static) -> (i32, Vec<u8>, i64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_leakcheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || feed(&mut stdin));
-    let mut stdout = Vec::new();
-    std::io::Read::read_to_end(child.stdout.as_mut().unwrap(), &mut stdout).unwrap();
-    writer.join().unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: zeroed rusage is a valid value; wait4 writes into the two out-pointers only.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid);
-    assert!(libc::WIFEXITED(status), "killed by a signal: {status}");
-    (libc::WEXITSTATUS(status), stdout, usage.ru_maxrss)
+    let run = measured(args, feed);
+    (run.code, run.stdout, run.max_rss_kib)
 }
 
 fn watch() -> (Scratch, String) {

@@ -1,7 +1,7 @@
 //! Dumps as leaks arrive in other encodings and compressed variants (SPEC §5 1.1): each must
 //! give the same exposures as the UTF-8 CSV it was made from, never a silent CLEAR.
 
-mod common;
+use crate::common;
 use common::*;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! categories and fingerprint on the fixtures; `--baseline` and its exit codes; and
 //! `leakcheck report people` against a hand count of the demo.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -3,7 +3,7 @@
 //! normalizer or the scan. Skipped with a notice when the corpora are not beside the project,
 //! unless `LEAKCHECK_REQUIRE_CORPORA=1`.
 
-mod common;
+use crate::common;
 use common::*;
 use leakcheck::input::csv::{CsvSplitter, for_each_field};
 use leakcheck::input::{Batch, BatchLimits, Splitter};

@@ -2,7 +2,7 @@
 //! record, inputs whose values look like no rule foresaw them; and the report's `skipped` and
 //! `warnings`, which say so (SPEC §7 and §8, 1.1).
 
-mod common;
+use crate::common;
 
 use common::{Scratch, fixture, json, leakcheck};
 use std::path::Path;

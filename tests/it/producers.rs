@@ -5,7 +5,7 @@
 //! BLOBs). Each must give every record, no bad record, and every watched person at the right
 //! record and line.
 
-mod common;
+use crate::common;
 
 use common::{fixture, json, leakcheck};
 

@@ -2,10 +2,10 @@
 //! and adds an e-mail column, the people it plants are exactly the ones leakcheck finds, and
 //! the same seed gives the same bytes.
 
-mod common;
+use crate::common;
 #[allow(dead_code)]
-#[path = "../examples/gendump.rs"]
-mod gendump;
+#[path = "../../examples/gendump.rs"]
+mod generator;
 
 use common::*;
 use std::collections::BTreeSet;
@@ -18,8 +18,8 @@ fn generate(dir: &Path, args: &[&str]) {
         argv.push(flag.to_string());
         argv.push(dir.join(name).to_string_lossy().into_owned());
     }
-    let args = gendump::parse_args(argv).expect("gendump arguments");
-    gendump::run(&args).expect("gendump");
+    let args = generator::parse_args(argv).expect("gendump arguments");
+    generator::run(&args).expect("gendump");
 }
 
 const MESSY: &[&str] =
@@ -151,6 +151,6 @@ fn messy_refuses_a_format_other_than_csv() {
         "--watch-people",
         "1",
     ];
-    let err = gendump::parse_args(args.iter().map(|a| a.to_string()).collect()).err().unwrap();
+    let err = generator::parse_args(args.iter().map(|a| a.to_string()).collect()).err().unwrap();
     assert!(err.contains("--messy writes CSV only"), "{err}");
 }

@@ -1,7 +1,7 @@
 //! The command line as a CI job and a terminal user meet it: exit codes, errors naming file and
 //! line, atomic `-o`, bad records, `--strict`, `--threads`, `normalize`, `--help`.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 

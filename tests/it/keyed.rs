@@ -1,7 +1,7 @@
 //! Private watchlists (SPEC §3, §4.3): keyed hashing, `leakcheck hash`, and scans with a hashed
 //! list that report exactly what the plaintext list reports.
 
-mod common;
+use crate::common;
 use common::*;
 use leakcheck::kind::Kind;
 use predicates::prelude::*;

@@ -168,3 +168,109 @@ pub fn has_file_open_under(pid: u32, dir: &Path) -> bool {
     let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return false };
     fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok()).any(|target| target.starts_with(dir))
 }
+
+/// What one run of the binary did, as `wait4` reports it for that process alone.
+pub struct Measured {
+    pub code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Peak resident memory, KiB.
+    pub max_rss_kib: i64,
+    /// User + system CPU time. A test of "this is fast" asserts on this, not on wall time: on a
+    /// machine loaded by other builds the wall time of a 10 ms run can pass a second, its CPU
+    /// time does not grow.
+    pub cpu: std::time::Duration,
+}
+
+/// Forks, runs argv[2:] in the child and writes `code max_rss_kib cpu_seconds` of it to argv[1].
+/// A child started by this test process itself would not do: Linux gives an exec'd child the
+/// peak RSS of the process it was forked from (here the test process, which every module's
+/// tests share), so a 10 MB scan measured 465 MB. A child of this small Python process starts
+/// from Python's few megabytes.
+const MEASURE: &str = r#"
+import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{code} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
+"#;
+
+/// Runs the built binary with `args`, feeding it `feed` on stdin from another thread, and
+/// measures it (through `python3`, see [`MEASURE`]). Fails if the run is killed by a signal.
+pub fn measured(
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+    feed: impl FnOnce(&mut dyn std::io::Write) + Send + 'static,
+) -> Measured {
+    let result = tempfile::NamedTempFile::new().expect("result file");
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-c", MEASURE]).arg(result.path()).arg(env!("CARGO_BIN_EXE_leakcheck")).args(args);
+    let (status, stdout, stderr) = run_piped(&mut cmd, feed, |child| child.wait().expect("wait"));
+    assert!(status.success(), "the measuring python3 failed: {}", String::from_utf8_lossy(&stderr));
+    let text = std::fs::read_to_string(result.path()).expect("measurements");
+    let fields: Vec<&str> = text.split(' ').collect();
+    let code: i32 = fields[0].parse().expect("code");
+    assert!(code >= 0, "killed by signal {}", -code);
+    Measured {
+        code,
+        stdout,
+        stderr,
+        max_rss_kib: fields[1].parse().expect("max rss"),
+        cpu: std::time::Duration::from_secs_f64(fields[2].parse().expect("cpu seconds")),
+    }
+}
+
+/// Runs the built binary with `args` and no input, and returns its exit code, standard error
+/// and CPU time (user + system, from `wait4`; see [`Measured::cpu`]). Cheaper than
+/// [`measured`], for tests that run it hundreds of times and need no memory figure.
+#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reads its rusage")]
+pub fn cpu_timed(
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> (i32, Vec<u8>, std::time::Duration) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_leakcheck"));
+    cmd.args(args);
+    let ((status, usage), _, stderr) = run_piped(
+        &mut cmd,
+        |_| {},
+        |child| {
+            let pid = child.id() as libc::pid_t;
+            let mut status = 0;
+            // SAFETY: zeroed rusage is a valid value; wait4 writes into the two out-pointers only.
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+            (status, usage)
+        },
+    );
+    assert!(libc::WIFEXITED(status), "killed by a signal: {status}");
+    let time = |t: libc::timeval| std::time::Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (libc::WEXITSTATUS(status), stderr, time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// Spawns `cmd` with piped stdin, stdout and stderr, feeds stdin from one thread and reads
+/// stderr on another (so neither pipe can fill and block the run), reads stdout, then `wait`s.
+fn run_piped<T>(
+    cmd: &mut std::process::Command,
+    feed: impl FnOnce(&mut dyn std::io::Write) + Send + 'static,
+    wait: impl FnOnce(&mut std::process::Child) -> T,
+) -> (T, Vec<u8>, Vec<u8>) {
+    use std::process::Stdio;
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || feed(&mut stdin));
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut buf).map(|_| buf)
+    });
+    let mut stdout = Vec::new();
+    std::io::Read::read_to_end(child.stdout.as_mut().expect("stdout"), &mut stdout).expect("read stdout");
+    writer.join().expect("feed");
+    let stderr = reader.join().expect("stderr reader").expect("read stderr");
+    (wait(&mut child), stdout, stderr)
+}

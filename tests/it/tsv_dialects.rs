@@ -2,7 +2,7 @@
 //! escaped with backslashes (database tools), detected from content or forced with
 //! `--tsv-dialect`; a quoted field that runs away makes the input escaped, with a warning.
 
-mod common;
+use crate::common;
 
 use common::{Scratch, json, leakcheck};
 

@@ -1,7 +1,7 @@
 //! The ends of a run under attack (issue 6, SPEC §8–§9): Ctrl-C, a full disk, identifiers fed
 //! through every error path, terminal escapes in file names and fields.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 use std::process::{Child, Command, Stdio};
@@ -84,18 +84,28 @@ fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
     assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(left_in(&s), ["watch.txt"], "no report and no temporary file");
 
-    let s = Scratch::new();
-    let (child, stdin) = blocked_scan(&s);
-    let started = std::time::Instant::now();
-    interrupt(&child);
-    std::thread::sleep(Duration::from_millis(200));
-    interrupt(&child);
-    let out = finish(child);
-    drop(stdin);
-    assert_eq!(out.status.code(), Some(130));
-    // The grace period is 2 s; a second Ctrl-C does not wait for it.
-    assert!(started.elapsed() < Duration::from_millis(1500), "took {:?}", started.elapsed());
-    assert_eq!(left_in(&s), ["watch.txt"]);
+    // The grace period is 2 s; a second Ctrl-C does not wait for it. A run that waits for it
+    // takes 2 s every time; on a machine loaded by other builds a run that does not can still
+    // take that long once (two `kill` processes to start, a core to wait for), so the fastest
+    // of up to five tries is what is compared.
+    let mut fastest = Duration::MAX;
+    for _ in 0..5 {
+        let s = Scratch::new();
+        let (child, stdin) = blocked_scan(&s);
+        let started = std::time::Instant::now();
+        interrupt(&child);
+        std::thread::sleep(Duration::from_millis(200));
+        interrupt(&child);
+        let out = finish(child);
+        fastest = fastest.min(started.elapsed());
+        drop(stdin);
+        assert_eq!(out.status.code(), Some(130));
+        assert_eq!(left_in(&s), ["watch.txt"]);
+        if fastest < Duration::from_millis(1500) {
+            break;
+        }
+    }
+    assert!(fastest < Duration::from_millis(1500), "took {fastest:?}");
 }
 
 #[test]

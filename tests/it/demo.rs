@@ -1,7 +1,7 @@
 //! The bundled demo (README's first command) against the ground truth `fixtures/demo/expected.csv`,
 //! which `fixtures/demo/make_demo.py` built by construction, independently of this code.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn expected(watchlist: &str) -> Vec<Row> {

@@ -2,7 +2,7 @@
 //! an input of the run, not a symlink's target, not what `/dev/stdout` stands for; paths that
 //! cannot be written fail before the run reads anything; a killed run leaves no file.
 
-mod common;
+use crate::common;
 use common::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;

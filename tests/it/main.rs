@@ -28,6 +28,7 @@ mod gendump;
 mod hostile;
 mod inspect;
 mod keyed;
+mod lcx_index;
 mod limits;
 mod output_paths;
 mod phone_differential;

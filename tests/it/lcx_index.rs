@@ -2,7 +2,7 @@
 //! JSON Lines list it was made from reports, with the same key rules, and a damaged index is
 //! an error, never a report.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};

@@ -85,7 +85,8 @@ fn push_file(out: &mut Expanded, path: PathBuf) {
         out.inputs.push(InputPath::File(path));
         return;
     };
-    match super::sheet::sheet_names(&path, format) {
+    let book = super::workbook::Book::Path(path.clone());
+    match super::workbook::sheet_names(&book, format) {
         Ok(sheets) if sheets.is_empty() => out.skipped.push(Skipped {
             path: path.display().to_string(),
             reason: "a spreadsheet without sheets".to_string(),

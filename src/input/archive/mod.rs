@@ -224,7 +224,7 @@ fn open_input(
             return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
         }
         InputPath::Sheet { book, sheet } => {
-            return super::sheet::open(name, book, sheet, options).map(Opened::Dump);
+            return super::sheet::open_file(name, book, sheet, options).map(Opened::Dump);
         }
     };
     if path.is_dir() {

@@ -1,4 +1,5 @@
-//! Workbooks as leaks arrive (SPEC §5 1.1, §8): a shared-strings zip bomb.
+//! Workbooks as leaks arrive (SPEC §5 1.1, §8): inside an archive or on standard input, read
+//! sheet by sheet like a workbook on disk; a shared-strings zip bomb, an oversized `.xls`.
 
 mod common;
 use common::*;
@@ -37,6 +38,20 @@ fn exposures(report: &serde_json::Value) -> Vec<Exposure> {
         .collect()
 }
 
+/// The exposures of the workbook fixture `book` read from its own file, renamed `{prefix}!sheet`.
+fn on_disk(book: &str, prefix: &str) -> Vec<Exposure> {
+    let path = fixture(&format!("formats/{book}"));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    let mut rows = exposures(&report);
+    for row in &mut rows {
+        let sheet = row.0.rsplit('!').next().unwrap().to_string();
+        row.0 = format!("{prefix}!{sheet}");
+    }
+    assert!(rows.len() >= 6, "{book}: {rows:?}");
+    rows
+}
+
 fn skipped(report: &serde_json::Value) -> Vec<(String, String, bool)> {
     report["skipped"]
         .as_array()
@@ -49,8 +64,52 @@ fn skipped(report: &serde_json::Value) -> Vec<(String, String, bool)> {
         .collect()
 }
 
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in members {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 fn read_fixture(rel: &str) -> Vec<u8> {
     std::fs::read(fixture(rel)).unwrap()
+}
+
+#[test]
+fn a_workbook_inside_an_archive_is_read_sheet_by_sheet_like_one_on_disk() {
+    // Regression: a workbook in a zip (by its name, or by its parts when renamed) was refused
+    // (exit 2) instead of read.
+    let s = Scratch::new();
+    let books = ["pasien_libreoffice.ods", "pasien_libreoffice.xls", "pasien_libreoffice.xlsx"];
+    let mut members: Vec<(String, Vec<u8>)> =
+        books.iter().map(|b| (format!("dir/{b}"), read_fixture(&format!("formats/{b}")))).collect();
+    members.push(("renamed.bin".into(), read_fixture("formats/pasien_openpyxl.xlsx")));
+    let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let path = s.write("books.zip", zip_of(&refs));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(skipped(&report), [], "{stderr}");
+    let archive = path.display().to_string();
+    let mut want: Vec<Exposure> =
+        books.iter().flat_map(|b| on_disk(b, &format!("{archive}!dir/{b}"))).collect();
+    want.extend(on_disk("pasien_openpyxl.xlsx", &format!("{archive}!renamed.bin")));
+    assert_eq!(exposures(&report), want);
+    let formats: Vec<&str> =
+        report["inputs"].as_array().unwrap().iter().map(|i| i["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["ods", "xls", "xlsx", "xlsx", "xlsx"]);
+}
+
+#[test]
+fn a_workbook_on_standard_input_is_read_sheet_by_sheet() {
+    for (book, format) in [("pasien_libreoffice.xls", "xls"), ("pasien_openpyxl.xlsx", "xlsx")] {
+        let (code, report, stderr) = scan(&["-".as_ref()], Some(read_fixture(&format!("formats/{book}"))));
+        assert_eq!(code, 1, "{book}: {stderr}");
+        assert_eq!(exposures(&report), on_disk(book, "-"), "{book}");
+        assert_eq!(report["inputs"][0]["format"], format);
+    }
 }
 
 /// A `.xlsx` whose `xl/sharedStrings.xml` unpacks to `strings` × `<si><t>x</t></si>` (a few
@@ -97,12 +156,16 @@ fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
     assert!(bomb.len() < 4 << 20, "{} bytes on disk", bomb.len());
     let s = Scratch::new();
     let path = s.write("bomb.xlsx", &bomb);
+    let zipped = s.write("bomb.zip", zip_of(&[("in/bomb.xlsx", &bomb)]));
     let plain = fixture("csv/comma.csv");
-    let (code, report, stderr) = scan(&[path.as_os_str(), plain.as_os_str()], None);
+    let (code, report, stderr) = scan(&[path.as_os_str(), zipped.as_os_str(), plain.as_os_str()], None);
     assert_eq!(code, 2, "{stderr}");
     let got = skipped(&report);
     let names: Vec<(String, bool)> = got.iter().map(|(p, _, e)| (p.clone(), *e)).collect();
-    assert_eq!(names, [(path.display().to_string(), true)]);
+    assert_eq!(
+        names,
+        [(path.display().to_string(), true), (format!("{}!in/bomb.xlsx", zipped.display()), true)]
+    );
     for (_, reason, _) in &got {
         assert!(reason.contains("xl/sharedStrings.xml unpacks to more than 256 MiB"), "{reason}");
     }
@@ -110,4 +173,37 @@ fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
     assert_eq!(exposures(&report).len(), 6, "the CSV beside them is still read");
     let peak = children_peak_rss();
     assert!(peak < 200 << 20, "peak RSS {} MiB", peak >> 20);
+}
+
+#[test]
+fn an_xls_larger_than_the_whole_workbook_limit_is_not_read() {
+    // An OLE2 stream of 129 MiB on standard input: not copied past the limit, nor read.
+    let mut big = read_fixture("formats/pasien_libreoffice.xls");
+    big.resize((128 << 20) + 1, 0);
+    let (code, report, stderr) = scan(&["-".as_ref()], Some(big));
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.contains("of more than 128 MiB, which would be held whole"), "{}", got[0].1);
+    assert!(got[0].2);
+}
+
+#[test]
+fn a_workbook_in_an_archive_spools_nothing_that_outlives_the_run() {
+    // The temporary copy has no name on disk: TMPDIR holds nothing after (or during) the run.
+    let s = Scratch::new();
+    let tmp = s.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let path = s.write("b.zip", zip_of(&[("b.xls", &read_fixture("formats/pasien_libreoffice.xls"))]));
+    let out = leakcheck()
+        .env("TMPDIR", &tmp)
+        .args(["scan", "--format", "json", "--watch"])
+        .arg(fixture("csv/people.csv"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut left = Vec::new();
+    std::fs::read_dir(&tmp).unwrap().for_each(|e| left.push(e.unwrap().file_name()));
+    assert_eq!(left, Vec::<std::ffi::OsString>::new());
 }

@@ -1,5 +1,6 @@
 //! Workbooks as leaks arrive (SPEC §5 1.1, §8): inside an archive or on standard input, read
-//! sheet by sheet like a workbook on disk; a shared-strings zip bomb, an oversized `.xls`.
+//! sheet by sheet like a workbook on disk; a shared-strings zip bomb, an oversized `.xls`, and a
+//! `.xls` that is really tab-separated text or an HTML page.
 
 mod common;
 use common::*;
@@ -186,6 +187,40 @@ fn an_xls_larger_than_the_whole_workbook_limit_is_not_read() {
     assert_eq!(got.len(), 1);
     assert!(got[0].1.contains("of more than 128 MiB, which would be held whole"), "{}", got[0].1);
     assert!(got[0].2);
+}
+
+#[test]
+fn an_xls_that_is_tab_separated_text_is_read_as_such() {
+    // Regression: a web application's "export to Excel" (TSV named .xls) was refused by its name.
+    let s = Scratch::new();
+    let tsv = String::from_utf8(read_fixture("csv/comma.csv")).unwrap().replace(',', "\t");
+    let path = s.write("export.xls", &tsv);
+    let zipped = s.write("exports.zip", zip_of(&[("export.xlsx", tsv.as_bytes())]));
+    for (input, name) in
+        [(&path, path.display().to_string()), (&zipped, format!("{}!export.xlsx", zipped.display()))]
+    {
+        let (code, report, stderr) = scan(&[input.as_os_str()], None);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(report["inputs"][0]["path"], name.as_str());
+        assert_eq!(report["inputs"][0]["format"], "csv");
+        assert_eq!(exposures(&report).len(), 6);
+    }
+}
+
+#[test]
+fn an_xls_that_is_an_html_page_is_named_with_what_to_do() {
+    let s = Scratch::new();
+    let html =
+        "<html><body><table><tr><td>nik</td></tr><tr><td>3201014107900001</td></tr></table></body></html>";
+    let path = s.write("export.xls", html);
+    let (code, report, stderr) = scan(&[path.as_os_str(), fixture("csv/comma.csv").as_os_str()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.starts_with("an HTML page named as a workbook"), "{}", got[0].1);
+    assert!(got[0].1.contains("save it as CSV"), "{}", got[0].1);
+    assert!(got[0].2, "its people were not checked");
+    assert!(!stderr.contains("3201014107900001"), "{stderr}");
 }
 
 #[test]

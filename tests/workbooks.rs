@@ -242,3 +242,56 @@ fn a_workbook_in_an_archive_spools_nothing_that_outlives_the_run() {
     std::fs::read_dir(&tmp).unwrap().for_each(|e| left.push(e.unwrap().file_name()));
     assert_eq!(left, Vec::<std::ffi::OsString>::new());
 }
+
+/// An `.ods` of one sheet whose `content.xml` table holds `rows` (XML of `<table:table-row>`s).
+fn ods_of(rows: &str) -> Vec<u8> {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"pasien\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+fn ods_row(cell: &str, repeated: u32) -> String {
+    let cell = if cell.is_empty() {
+        "<table:table-cell/>".to_string()
+    } else {
+        format!("<table:table-cell office:value-type=\"string\"><text:p>{cell}</text:p></table:table-cell>")
+    };
+    format!("<table:table-row table:number-rows-repeated=\"{repeated}\">{cell}</table:table-row>")
+}
+
+#[test]
+fn an_ods_sheet_past_row_1048576_is_not_read_in_full_and_says_so() {
+    // Regression: calamine stops an .ods sheet at row 1,048,576 without a word, so the NIK on
+    // the row after it was lost and the run was CLEAR.
+    let s = Scratch::new();
+    let rows =
+        [ods_row("nik", 1), ods_row("", 1_048_574), ods_row("x", 1), ods_row("3201014107900001", 1)].concat();
+    let path = s.write("long.ods", ods_of(&rows));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, format!("{}!pasien", path.display()));
+    assert!(got[0].1.contains("reaches row 1048576"), "{}", got[0].1);
+    assert!(got[0].2);
+    // A sheet that ends before it is read in full, as before.
+    let short = [ods_row("nik", 1), ods_row("", 10), ods_row("3201014107900001", 1)].concat();
+    let path = s.write("short.ods", ods_of(&short));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(exposures(&report)[0].2, 12, "line is the spreadsheet row");
+}

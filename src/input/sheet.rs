@@ -50,6 +50,13 @@ enum Chunk {
 /// Why a sheet whose reading thread stopped unexpectedly is not read in full.
 const PANICKED: &str = "the spreadsheet reader failed inside this sheet (an internal error of calamine)";
 
+/// The last row `calamine` reads of an `.ods` sheet (1,048,576, its `MAX_ROWS`): rows after it
+/// are dropped without a word, so a sheet that reaches it is said not to be read in full.
+const ODS_LAST_ROW: u32 = 1_048_576;
+/// Why an `.ods` sheet that reaches [`ODS_LAST_ROW`] is not read in full.
+const ODS_CUT: &str = "the sheet reaches row 1048576, the last one an .ods sheet is read to: rows after it, \
+    if any, are not read (save the sheet as CSV and scan that)";
+
 /// Plans the sheet `sheet` of the workbook file at `path` (`InputPath::Sheet`).
 pub(super) fn open_file(
     name: String,
@@ -168,7 +175,14 @@ impl RowReader {
                 Err(e) => Err(error_text(e)),
             },
             _ => match Ods::new(bytes) {
-                Ok(mut book) => book.worksheet_range(sheet).map_err(error_text).map(|r| self.read_range(&r)),
+                Ok(mut book) => book.worksheet_range(sheet).map_err(error_text).and_then(|r| {
+                    let read = self.read_range(&r);
+                    // calamine stops at its last row without a word: nothing is lost silently.
+                    match r.end() {
+                        Some((row, _)) if read.is_ok() && row + 1 >= ODS_LAST_ROW => Err(ODS_CUT.to_string()),
+                        _ => Ok(read),
+                    }
+                }),
                 Err(e) => Err(error_text(e)),
             },
         });

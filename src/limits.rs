@@ -17,3 +17,11 @@ pub const SNIFF_BATCH_BYTES: usize = 16 << 20;
 /// Bytes of a steady-state batch: large enough to amortize scheduling, small enough for the
 /// cache.
 pub const STEADY_BATCH_BYTES: usize = 4 << 20;
+/// Unpacked bytes of a part of a `.xlsx`/`.ods` workbook that `calamine` reads whole before the
+/// first cell (`xl/sharedStrings.xml`, styles, an `.ods`'s `content.xml`): a workbook with a
+/// larger part (a zip bomb: 1.5 MB on disk, gigabytes of shared strings) is not read. Checked by
+/// the size the zip declares and again by the bytes it really unpacks to, which can differ.
+pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+/// `.xls` and `.ods` workbooks are held whole by `calamine` (no cell-by-cell reader): a larger
+/// file is not read (its sheets saved as CSV are).
+pub const MAX_WHOLE_WORKBOOK_BYTES: u64 = 128 << 20;

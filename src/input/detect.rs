@@ -37,8 +37,7 @@ const UNREADABLE: &[(&[u8], &str)] = &[
     (PG_DUMP_MAGIC, PG_CUSTOM),
 ];
 
-/// The first bytes of an OLE2 compound file: an `.xls` workbook, or another Office 97-2003 file.
-const OLE2_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+use super::workbook::OLE2_MAGIC;
 
 /// The first bytes of a `pg_dump -Fc` archive and of the `toc.dat` of a `-Fd` one.
 pub(crate) const PG_DUMP_MAGIC: &[u8] = b"PGDMP";
@@ -87,6 +86,14 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
     if !named_dump && looks_binary(head) {
         return Detected::Unsupported("binary data");
     }
+    if contains(head, b"urn:schemas-microsoft-com:office:spreadsheet") {
+        return Detected::Unreadable(XML_SPREADSHEET);
+    }
+    // A web application's "export to Excel" is often an HTML table named `.xls`; when it is
+    // tab-separated text instead, it is read as such below.
+    if matches!(ext.as_deref(), Some("xls" | "xlsx" | "xlsm" | "ods")) && looks_like_html(head) {
+        return Detected::Unreadable(HTML_EXPORT);
+    }
     // `mysqldump --xml` whatever its name (`> dump.sql` is common); other XML is no dump.
     if super::xml::is_mysqldump_xml(head) {
         return Detected::Dump(Format::Xml);
@@ -105,6 +112,27 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         Some("sql") => Format::Sql,
         _ => by_content,
     })
+}
+
+/// Why a spreadsheet-named HTML page is not read, and what to do.
+pub const HTML_EXPORT: &str = "an HTML page named as a workbook (a web application's \"export to Excel\"): \
+    open it in a spreadsheet program, save it as CSV and scan that";
+/// Why an Excel 2003 XML spreadsheet is not read, and what to do.
+pub const XML_SPREADSHEET: &str = "an Excel 2003 XML spreadsheet: open it in a spreadsheet program, save it \
+    as .xlsx or CSV and scan that";
+
+/// The page starts (after blanks and comments-free whitespace) with an HTML tag.
+fn looks_like_html(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(1024)]).to_ascii_lowercase();
+    let text = text.trim_start();
+    ["<!doctype html", "<html", "<table", "<head", "<body", "<meta", "<style"]
+        .iter()
+        .any(|tag| text.starts_with(tag))
+}
+
+/// `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// NUL bytes, or mostly control characters, in the first bytes.
@@ -205,6 +233,25 @@ mod tests {
             detect(Some("feed.xml"), b"<?xml version=\"1.0\"?>\n<rss>"),
             Detected::Unsupported("an XML document that is not a mysqldump --xml dump")
         );
+    }
+
+    #[test]
+    fn a_workbook_that_is_really_text_is_read_or_named_by_its_content() {
+        let table: [(&str, &[u8], Detected); 6] = [
+            ("export.xls", b"nik\tnama\n3201014107900001\tSiti\n", Detected::Dump(Format::Csv)),
+            ("export.xlsx", b"nik;nama\n", Detected::Dump(Format::Csv)),
+            ("export.xls", b"\r\n<html><body><table><tr><td>nik</td>", Detected::Unreadable(HTML_EXPORT)),
+            ("export.XLS", b"<!DOCTYPE html>\n<table>", Detected::Unreadable(HTML_EXPORT)),
+            ("export.xls", b"<table border=1><tr><th>NIK</th>", Detected::Unreadable(HTML_EXPORT)),
+            (
+                "export.xml",
+                b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+                Detected::Unreadable(XML_SPREADSHEET),
+            ),
+        ];
+        for (name, head, want) in table {
+            assert_eq!(detect(Some(name), head), want, "{name}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod sheet;
 pub mod sniff;
 pub mod sql;
 pub mod walk;
+pub mod workbook;
 pub mod xml;
 
 use crate::kind::Kind;
@@ -428,7 +429,7 @@ pub fn open_dump(
 ) -> Result<Dump, InputError> {
     let name = input.display_name();
     let (reader, expected): (Box<dyn Read + Send>, _) = match input {
-        InputPath::Sheet { book, sheet } => return sheet::open(name, book, sheet, options),
+        InputPath::Sheet { book, sheet } => return sheet::open_file(name, book, sheet, options),
         InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(path) => {
             if path.is_dir() {

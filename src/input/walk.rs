@@ -79,13 +79,20 @@ fn is_pg_directory(dir: &Path) -> bool {
 }
 
 /// A file to read: a spreadsheet gives one input per sheet (`book.xlsx!Sheet1`, SPEC §5), or is
-/// listed as skipped with why it could not be read; any other file is one input.
+/// listed as skipped with why it could not be read; any other file is one input. A file named as
+/// a workbook that does not start as one (a web app's "export to Excel", which is tab-separated
+/// text or an HTML page) is one input too, read or named by its content.
 fn push_file(out: &mut Expanded, path: PathBuf) {
     let Some(format) = super::sheet::format_of(&path) else {
         out.inputs.push(InputPath::File(path));
         return;
     };
-    match super::sheet::sheet_names(&path, format) {
+    if !starts_as_workbook(&path, format) {
+        out.inputs.push(InputPath::File(path));
+        return;
+    }
+    let book = super::workbook::Book::Path(path.clone());
+    match super::workbook::sheet_names(&book, format) {
         Ok(sheets) if sheets.is_empty() => out.skipped.push(Skipped {
             path: path.display().to_string(),
             reason: "a spreadsheet without sheets".to_string(),
@@ -96,6 +103,15 @@ fn push_file(out: &mut Expanded, path: PathBuf) {
         }
         Err(reason) => out.skipped.push(Skipped { path: path.display().to_string(), reason, error: true }),
     }
+}
+
+/// The file starts with the magic bytes of a `format` workbook (a file that cannot be read does
+/// not: opening it says why).
+fn starts_as_workbook(path: &Path, format: super::Format) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8);
+    let read = std::fs::File::open(path).and_then(|f| f.take(8).read_to_end(&mut head));
+    read.is_ok() && super::workbook::starts_as(format, &head)
 }
 
 /// A directory entry the walk could not follow or read: an error of the run.

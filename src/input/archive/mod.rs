@@ -12,7 +12,8 @@ mod sevenz;
 mod tar;
 mod zip;
 
-use super::{Dump, InputError, InputOptions, InputPath, decompress};
+use super::workbook::{Book, OLE2_MAGIC, SharedFile};
+use super::{Dump, Format, InputError, InputOptions, InputPath, decompress};
 use pump::{Archive, Entry};
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
@@ -47,19 +48,15 @@ const ZIP_DOCUMENTS: &[(&str, &str)] = &[
     ("jar", "a Java archive"),
     ("apk", "an Android package"),
 ];
-/// Zip files that are spreadsheets, which the format detection reads sheet by sheet.
-const SPREADSHEETS: &[&str] = &["xlsx", "xlsm", "xlsb", "ods"];
 
 /// A JSON document whose records are in no array with an identity field (SPEC §5), read from a
 /// stream, which cannot be read again for its first array of objects.
 const NOT_READ_TWICE: &str = "a JSON document with no array of objects holding a NIK, phone or e-mail field, or a \
     name and a birth-date field, and a stream cannot be read twice to take its first array of objects instead \
     (save it to a file, or name the fields with --map KIND=PATH)";
-/// A workbook (or an OLE2 document) that is not a path: calamine opens workbooks from their file.
-pub(crate) const WORKBOOK_STREAM: &str = "a workbook (or other Office document) inside an archive or on \
-    standard input, which is read only from its own file (unpack it, and give its path)";
-/// Workbooks as members or streams: named so, not walked or read as a dump.
-const WORKBOOKS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods"];
+/// An OLE2 file that `--input-format` forces to be read as text, or an `.xlsb` workbook: not read.
+pub(crate) const WORKBOOK_STREAM: &str = "an Office document (an .xls or .xlsb workbook, or other) that is \
+    not read here (save its sheets as .xlsx or CSV)";
 const NESTED_TOO_DEEP: &str = "an archive nested more than 4 deep (unpack the outer ones first)";
 
 /// The password of encrypted members (`--password-file`): never shown, wiped when dropped.
@@ -94,6 +91,35 @@ enum Kind {
 enum Opened {
     Dump(Dump),
     Archive(Archive),
+    Workbook(Sheets),
+}
+
+/// What the walk has open: an archive's members, or a workbook's sheets.
+enum Container {
+    Archive(Archive),
+    Workbook(Sheets),
+}
+
+/// The sheets of a workbook still to be read, each an input `BOOK!sheet`.
+struct Sheets {
+    book: Book,
+    format: Format,
+    names: std::vec::IntoIter<String>,
+}
+
+impl Sheets {
+    /// The sheets of `book`, once its bounds are checked (`super::workbook`).
+    fn open(name: &str, book: Book, format: Format) -> Result<Self, InputError> {
+        match super::workbook::sheet_names(&book, format) {
+            Ok(names) if names.is_empty() => Err(InputError::Unsupported {
+                input: name.to_string(),
+                what: "a spreadsheet without sheets",
+                unread: false,
+            }),
+            Ok(names) => Ok(Sheets { book, format, names: names.into_iter() }),
+            Err(reason) => Err(InputError::Open { input: name.to_string(), error: io::Error::other(reason) }),
+        }
+    }
 }
 
 /// The lowercased extension of a file name.
@@ -106,7 +132,7 @@ fn extension(name: &str) -> Option<String> {
 fn kind(name: Option<&str>, head: &[u8]) -> Option<Kind> {
     let ext = name.and_then(|n| extension(super::without_compression(n)));
     let ext = ext.as_deref();
-    if ext.is_some_and(|e| SPREADSHEETS.contains(&e) || ZIP_DOCUMENTS.iter().any(|(d, _)| *d == e)) {
+    if ext.is_some_and(|e| ZIP_DOCUMENTS.iter().any(|(d, _)| *d == e)) {
         return None;
     }
     if ZIP_MAGICS.iter().any(|m| head.starts_with(m)) {
@@ -149,8 +175,9 @@ pub struct Walk {
     /// Options for members: an archive is several inputs (a `--map` one member lacks is a warning).
     member_options: InputOptions,
     bytes_read: Arc<AtomicU64>,
-    /// The archives being walked, innermost last: their name and the depth left below them.
-    open: Vec<(String, usize, Archive)>,
+    /// The archives (and workbooks) being walked, innermost last: their name and the depth left
+    /// below them.
+    open: Vec<(String, usize, Container)>,
 }
 
 impl Walk {
@@ -170,15 +197,36 @@ impl Walk {
         if let Some(input) = self.first.take() {
             let name = input.display_name();
             match open_input(&input, &self.options, &self.bytes_read) {
-                Ok(Opened::Archive(archive)) => self.open.push((name, MAX_DEPTH - 1, archive)),
+                Ok(Opened::Archive(archive)) => {
+                    self.open.push((name, MAX_DEPTH - 1, Container::Archive(archive)))
+                }
+                Ok(Opened::Workbook(sheets)) => self.open.push((name, 0, Container::Workbook(sheets))),
                 Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
                 Err(e) => return Some((name, Err(e))),
             }
         }
         loop {
-            let (archive_name, depth, archive) = self.open.last_mut()?;
+            let (archive_name, depth, container) = self.open.last_mut()?;
             let (archive_name, depth) = (archive_name.clone(), *depth);
             let member = |path: &str| format!("{archive_name}!{path}");
+            let archive = match container {
+                Container::Archive(archive) => archive,
+                Container::Workbook(sheets) => {
+                    let Some(sheet) = sheets.names.next() else {
+                        self.open.pop();
+                        continue;
+                    };
+                    let name = member(&sheet);
+                    let opened = super::sheet::open(
+                        name.clone(),
+                        &sheets.book,
+                        sheets.format,
+                        &sheet,
+                        &self.member_options,
+                    );
+                    return Some((name, opened));
+                }
+            };
             let (name, opened) = match archive.next() {
                 None => {
                     self.open.pop();
@@ -203,7 +251,10 @@ impl Walk {
                 }
             };
             match opened {
-                Ok(Opened::Archive(archive)) => self.open.push((name, depth - 1, archive)),
+                Ok(Opened::Archive(archive)) => {
+                    self.open.push((name, depth - 1, Container::Archive(archive)))
+                }
+                Ok(Opened::Workbook(sheets)) => self.open.push((name, 0, Container::Workbook(sheets))),
                 Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
                 Err(e) => return Some((name, Err(e))),
             }
@@ -224,7 +275,7 @@ fn open_input(
             return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
         }
         InputPath::Sheet { book, sheet } => {
-            return super::sheet::open(name, book, sheet, options).map(Opened::Dump);
+            return super::sheet::open_file(name, book, sheet, options).map(Opened::Dump);
         }
     };
     if path.is_dir() {
@@ -244,7 +295,7 @@ fn open_input(
             if plain && document(file_name.as_deref(), magic).is_none() =>
         {
             let counted = CountingFile { file, counter: bytes_read.clone() };
-            open_seekable(&name, kind, counted, options).map(Opened::Archive)
+            open_seekable(&name, kind, counted, Book::Path(path.clone()), options)
         }
         _ => {
             let before = bytes_read.load(Ordering::Relaxed);
@@ -282,17 +333,27 @@ fn open_stream(
     rereadable: bool,
 ) -> Result<Opened, InputError> {
     let read_error = |error| InputError::Read { input: name.to_string(), error };
-    let ext = file_name.and_then(|n| extension(super::without_compression(n)));
-    if ext.is_some_and(|e| WORKBOOKS.contains(&e.as_str())) && options.format.is_none() {
-        return Err(InputError::Unsupported { input: name.to_string(), what: WORKBOOK_STREAM, unread: true });
-    }
     let (compression, reader) = decompress::open(raw).map_err(read_error)?;
     let (head, reader) = super::read_head(reader, HEAD_BYTES);
     if let Some(what) = document(file_name, &head.bytes) {
         return Err(InputError::Unsupported { input: name.to_string(), what, unread: false });
     }
     let kind = kind(file_name, &head.bytes);
+    let ole2 = head.bytes.starts_with(OLE2_MAGIC);
     let whole: Box<dyn Read + Send> = Box::new(Cursor::new(head.bytes).chain(reader));
+    // An `.xls` (whatever its name) is read from a temporary file, as big as calamine may hold.
+    if ole2 && options.format.is_none() {
+        let limit = crate::limits::MAX_WHOLE_WORKBOOK_BYTES;
+        let Some(spooled) = spool(whole, limit).map_err(read_error)? else {
+            let reason = format!(
+                "a .xls workbook of more than {} MiB, which would be held whole in memory: not read \
+                 (save its sheets as CSV and scan those)",
+                limit >> 20
+            );
+            return Err(InputError::Open { input: name.to_string(), error: io::Error::other(reason) });
+        };
+        return Sheets::open(name, Book::Spooled(Arc::new(spooled)), Format::Xls).map(Opened::Workbook);
+    }
     let Some(kind) = kind else {
         let detect_name = file_name.map(super::without_compression);
         let dump =
@@ -313,35 +374,46 @@ fn open_stream(
     match kind {
         Kind::Tar => tar::walk(whole).map(Opened::Archive).map_err(read_error),
         Kind::Zip | Kind::SevenZ => {
-            let spooled = spool(whole).map_err(read_error)?;
-            open_seekable(name, kind, spooled, options).map(Opened::Archive)
+            // An archive is copied whole, however large (it is walked, never held in memory).
+            let spooled = spool(whole, u64::MAX).map_err(read_error)?.map(Arc::new);
+            let spooled = spooled.ok_or_else(|| read_error(io::Error::other("too large to copy")))?;
+            let book = Book::Spooled(spooled.clone());
+            open_seekable(name, kind, SharedFile::new(spooled), book, options)
         }
     }
 }
 
-/// Reads a zip or 7z archive from a file that can be read at any offset.
+/// Reads a zip or 7z archive from a file that can be read at any offset: its members, or, for a
+/// zip that is a workbook, the sheets of `book` (the same bytes).
 fn open_seekable(
     name: &str,
     kind: Kind,
     file: impl Read + Seek + Send + 'static,
+    book: Book,
     options: &InputOptions,
-) -> Result<Archive, InputError> {
+) -> Result<Opened, InputError> {
     let password = options.password.clone();
-    match kind {
+    let walked = match kind {
         Kind::Zip => zip::walk(file, password),
         Kind::SevenZ => sevenz::walk(file, password),
         Kind::Tar => tar::walk(Box::new(file)).map_err(Refused::Io),
+    };
+    match walked {
+        Ok(archive) => Ok(Opened::Archive(archive)),
+        Err(Refused::Workbook(format)) => Sheets::open(name, book, format).map(Opened::Workbook),
+        Err(Refused::Unsupported(what)) => {
+            Err(InputError::Unsupported { input: name.to_string(), what, unread: true })
+        }
+        Err(Refused::Io(error)) => Err(InputError::Read { input: name.to_string(), error }),
     }
-    .map_err(|e| match e {
-        Refused::Unsupported(what) => InputError::Unsupported { input: name.to_string(), what, unread: true },
-        Refused::Io(error) => InputError::Read { input: name.to_string(), error },
-    })
 }
 
 /// Why an archive cannot be walked at all.
 enum Refused {
     /// It cannot be read here: what it is (a 7z with encrypted names and no password).
     Unsupported(&'static str),
+    /// It is a workbook of this format: its sheets are read, not its parts.
+    Workbook(Format),
     Io(io::Error),
 }
 
@@ -352,14 +424,17 @@ impl From<io::Error> for Refused {
 }
 
 /// Copies `reader` to an anonymous temporary file (`O_TMPFILE`: no name on disk, gone with the
-/// process) and returns it, rewound.
-fn spool(mut reader: Box<dyn Read + Send>) -> io::Result<File> {
+/// process) and returns it, rewound; `None` (and the copy dropped) once it holds more than
+/// `limit` bytes. A full disk is an error saying so.
+fn spool(mut reader: Box<dyn Read + Send>, limit: u64) -> io::Result<Option<File>> {
     let mut file = tempfile::tempfile()?;
     let mut buf = vec![0; SPOOL_CHUNK];
+    let mut copied: u64 = 0;
     loop {
         match reader.read(&mut buf) {
             Ok(0) => break,
-            Ok(n) => file.write_all(&buf[..n]).map_err(|e| {
+            Ok(n) if copied.saturating_add(n as u64) > limit => return Ok(None),
+            Ok(n) => file.write_all(&buf[..n]).map(|()| copied += n as u64).map_err(|e| {
                 io::Error::new(e.kind(), format!("copying the archive to a temporary file: {e}"))
             })?,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -367,7 +442,7 @@ fn spool(mut reader: Box<dyn Read + Send>) -> io::Result<File> {
         }
     }
     file.seek(SeekFrom::Start(0))?;
-    Ok(file)
+    Ok(Some(file))
 }
 
 /// A zip or 7z file read in place, counting the bytes read for the progress bar.
@@ -406,7 +481,7 @@ mod tests {
         tar_head[257..263].copy_from_slice(b"ustar\0");
         let mut pg_tar = tar_head.clone();
         pg_tar[..8].copy_from_slice(PG_DUMP_TAR);
-        let table: [(Option<&str>, &[u8], Option<Kind>); 14] = [
+        let table: [(Option<&str>, &[u8], Option<Kind>); 15] = [
             (None, b"PK\x03\x04rest", Some(Kind::Zip)),
             (None, b"PK\x05\x06", Some(Kind::Zip)),
             (Some("leak.bin"), SEVENZ_MAGIC, Some(Kind::SevenZ)),
@@ -417,7 +492,8 @@ mod tests {
             (Some("old.tar.bz2"), b"a.csv\0\0\0", Some(Kind::Tar)),
             (Some("sfx.zip"), b"MZ\x90\0", Some(Kind::Zip)),
             (Some("pg.tar"), &pg_tar, None),
-            (Some("data.xlsx"), b"PK\x03\x04", None),
+            (Some("data.xlsx"), b"PK\x03\x04", Some(Kind::Zip)),
+            (Some("data.xls"), b"a\tb\n", None),
             (Some("memo.docx"), b"PK\x03\x04", None),
             (Some("a.csv"), b"nik,nama\n", None),
             (None, b"nik,nama\n", None),

@@ -4,15 +4,19 @@
 
 use super::pump::{Archive, Gone, Members};
 use super::{Password, Refused, member_path};
+use crate::input::Format;
 use std::io::{self, Read, Seek};
 use zip::result::ZipError;
 
 pub(super) const NO_PASSWORD: &str = "an encrypted member (give its password with --password-file)";
 pub(super) const WRONG_PASSWORD: &str = "an encrypted member that the --password-file password does not open";
-/// Members only a workbook has: Office Open XML (`.xlsx`, `.xlsm`, `.xlsb`) and OpenDocument
-/// (its `content.xml` beside `META-INF/manifest.xml`).
-const WORKBOOK_PARTS: &[&[&str]] =
-    &[&["xl/workbook.xml"], &["xl/workbook.bin"], &["content.xml", "META-INF/manifest.xml"]];
+/// Members only a workbook has, and which workbook it is: Office Open XML (`.xlsx`, `.xlsm`;
+/// `.xlsb`, not read) and OpenDocument (its `content.xml` beside `META-INF/manifest.xml`).
+const WORKBOOK_PARTS: &[(&[&str], Option<Format>)] = &[
+    (&["xl/workbook.xml"], Some(Format::Xlsx)),
+    (&["xl/workbook.bin"], None),
+    (&["content.xml", "META-INF/manifest.xml"], Some(Format::Ods)),
+];
 /// The `zip` crate keeps one member per name (the last): the others cannot be read.
 pub(super) const DUPLICATE_NAMES: &str =
     "a zip with several members of the same name: only the last of each can be read (unzip it first)";
@@ -23,9 +27,10 @@ pub(super) fn walk(
     password: Option<Password>,
 ) -> Result<Archive, Refused> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| Refused::Io(error(e)))?;
-    // A workbook is a zip too, but its people are in its sheets, read only from a path.
-    if WORKBOOK_PARTS.iter().any(|parts| parts.iter().all(|part| zip.index_for_name(part).is_some())) {
-        return Err(Refused::Unsupported(super::WORKBOOK_STREAM));
+    // A workbook is a zip too, but its people are in its sheets.
+    let is = |parts: &[&str]| parts.iter().all(|part| zip.index_for_name(part).is_some());
+    if let Some((_, format)) = WORKBOOK_PARTS.iter().find(|(parts, _)| is(parts)) {
+        return Err(format.map_or(Refused::Unsupported(super::WORKBOOK_STREAM), Refused::Workbook));
     }
     Ok(Archive::spawn(move |members| {
         if zip.has_duplicate_names() {

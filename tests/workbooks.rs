@@ -1,0 +1,297 @@
+//! Workbooks as leaks arrive (SPEC §5 1.1, §8): inside an archive or on standard input, read
+//! sheet by sheet like a workbook on disk; a shared-strings zip bomb, an oversized `.xls`, and a
+//! `.xls` that is really tab-separated text or an HTML page.
+
+mod common;
+use common::*;
+use std::io::{Cursor, Write};
+
+/// (input, record, line, watch, matched) of every exposure.
+type Exposure = (String, u64, u64, String, String);
+
+fn scan(args: &[&std::ffi::OsStr], stdin: Option<Vec<u8>>) -> (i32, serde_json::Value, String) {
+    let mut cmd = leakcheck();
+    cmd.arg("scan").args(args).arg("--watch").arg(fixture("csv/people.csv")).args(["--format", "json"]);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), json(&out.stdout), stderr)
+}
+
+fn exposures(report: &serde_json::Value) -> Vec<Exposure> {
+    report["exposures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let matched: Vec<&str> =
+                e["matched"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+            (
+                e["input"].as_str().unwrap().to_string(),
+                e["record"].as_u64().unwrap(),
+                e["line"].as_u64().unwrap(),
+                e["watch"].as_str().unwrap().to_string(),
+                matched.join("+"),
+            )
+        })
+        .collect()
+}
+
+/// The exposures of the workbook fixture `book` read from its own file, renamed `{prefix}!sheet`.
+fn on_disk(book: &str, prefix: &str) -> Vec<Exposure> {
+    let path = fixture(&format!("formats/{book}"));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    let mut rows = exposures(&report);
+    for row in &mut rows {
+        let sheet = row.0.rsplit('!').next().unwrap().to_string();
+        row.0 = format!("{prefix}!{sheet}");
+    }
+    assert!(rows.len() >= 6, "{book}: {rows:?}");
+    rows
+}
+
+fn skipped(report: &serde_json::Value) -> Vec<(String, String, bool)> {
+    report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let path = s["path"].as_str().unwrap().to_string();
+            (path, s["reason"].as_str().unwrap().to_string(), s["error"].as_bool().unwrap())
+        })
+        .collect()
+}
+
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in members {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn read_fixture(rel: &str) -> Vec<u8> {
+    std::fs::read(fixture(rel)).unwrap()
+}
+
+#[test]
+fn a_workbook_inside_an_archive_is_read_sheet_by_sheet_like_one_on_disk() {
+    // Regression: a workbook in a zip (by its name, or by its parts when renamed) was refused
+    // (exit 2) instead of read.
+    let s = Scratch::new();
+    let books = ["pasien_libreoffice.ods", "pasien_libreoffice.xls", "pasien_libreoffice.xlsx"];
+    let mut members: Vec<(String, Vec<u8>)> =
+        books.iter().map(|b| (format!("dir/{b}"), read_fixture(&format!("formats/{b}")))).collect();
+    members.push(("renamed.bin".into(), read_fixture("formats/pasien_openpyxl.xlsx")));
+    let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let path = s.write("books.zip", zip_of(&refs));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(skipped(&report), [], "{stderr}");
+    let archive = path.display().to_string();
+    let mut want: Vec<Exposure> =
+        books.iter().flat_map(|b| on_disk(b, &format!("{archive}!dir/{b}"))).collect();
+    want.extend(on_disk("pasien_openpyxl.xlsx", &format!("{archive}!renamed.bin")));
+    assert_eq!(exposures(&report), want);
+    let formats: Vec<&str> =
+        report["inputs"].as_array().unwrap().iter().map(|i| i["format"].as_str().unwrap()).collect();
+    assert_eq!(formats, ["ods", "xls", "xlsx", "xlsx", "xlsx"]);
+}
+
+#[test]
+fn a_workbook_on_standard_input_is_read_sheet_by_sheet() {
+    for (book, format) in [("pasien_libreoffice.xls", "xls"), ("pasien_openpyxl.xlsx", "xlsx")] {
+        let (code, report, stderr) = scan(&["-".as_ref()], Some(read_fixture(&format!("formats/{book}"))));
+        assert_eq!(code, 1, "{book}: {stderr}");
+        assert_eq!(exposures(&report), on_disk(book, "-"), "{book}");
+        assert_eq!(report["inputs"][0]["format"], format);
+    }
+}
+
+/// A `.xlsx` whose `xl/sharedStrings.xml` unpacks to `strings` × `<si><t>x</t></si>` (a few
+/// hundred kilobytes on disk), its other parts those of the openpyxl fixture.
+fn shared_strings_bomb(strings: usize) -> Vec<u8> {
+    let mut book = zip::ZipArchive::new(Cursor::new(read_fixture("formats/pasien_openpyxl.xlsx"))).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..book.len() {
+        let part = book.by_index(i).unwrap();
+        if part.name().unwrap() != "xl/sharedStrings.xml" {
+            out.raw_copy_file(part).unwrap();
+        }
+    }
+    let options = zip::write::SimpleFileOptions::default().large_file(true);
+    out.start_file("xl/sharedStrings.xml", options).unwrap();
+    out.write_all(
+        b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">",
+    )
+    .unwrap();
+    let chunk = b"<si><t>x</t></si>".repeat(1 << 16);
+    for _ in 0..strings >> 16 {
+        out.write_all(&chunk).unwrap();
+    }
+    out.write_all(b"</sst>").unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+/// The largest resident set of the children waited for so far, in bytes (Linux: kilobytes).
+fn children_peak_rss() -> u64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a rusage into the pointer it is given.
+    let usage = unsafe {
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()), 0);
+        usage.assume_init()
+    };
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[test]
+fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
+    // Regression: calamine loaded the whole shared-strings part (4.6 GB RSS for a 1.5 MB file).
+    // 16.8 M strings: 285 MiB unpacked, over the 256 MiB limit.
+    let bomb = shared_strings_bomb(1 << 24);
+    assert!(bomb.len() < 4 << 20, "{} bytes on disk", bomb.len());
+    let s = Scratch::new();
+    let path = s.write("bomb.xlsx", &bomb);
+    let zipped = s.write("bomb.zip", zip_of(&[("in/bomb.xlsx", &bomb)]));
+    let plain = fixture("csv/comma.csv");
+    let (code, report, stderr) = scan(&[path.as_os_str(), zipped.as_os_str(), plain.as_os_str()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    let names: Vec<(String, bool)> = got.iter().map(|(p, _, e)| (p.clone(), *e)).collect();
+    assert_eq!(
+        names,
+        [(path.display().to_string(), true), (format!("{}!in/bomb.xlsx", zipped.display()), true)]
+    );
+    for (_, reason, _) in &got {
+        assert!(reason.contains("xl/sharedStrings.xml unpacks to more than 256 MiB"), "{reason}");
+    }
+    assert_eq!(report["summary"]["complete"], false);
+    assert_eq!(exposures(&report).len(), 6, "the CSV beside them is still read");
+    let peak = children_peak_rss();
+    assert!(peak < 200 << 20, "peak RSS {} MiB", peak >> 20);
+}
+
+#[test]
+fn an_xls_larger_than_the_whole_workbook_limit_is_not_read() {
+    // An OLE2 stream of 129 MiB on standard input: not copied past the limit, nor read.
+    let mut big = read_fixture("formats/pasien_libreoffice.xls");
+    big.resize((128 << 20) + 1, 0);
+    let (code, report, stderr) = scan(&["-".as_ref()], Some(big));
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.contains("of more than 128 MiB, which would be held whole"), "{}", got[0].1);
+    assert!(got[0].2);
+}
+
+#[test]
+fn an_xls_that_is_tab_separated_text_is_read_as_such() {
+    // Regression: a web application's "export to Excel" (TSV named .xls) was refused by its name.
+    let s = Scratch::new();
+    let tsv = String::from_utf8(read_fixture("csv/comma.csv")).unwrap().replace(',', "\t");
+    let path = s.write("export.xls", &tsv);
+    let zipped = s.write("exports.zip", zip_of(&[("export.xlsx", tsv.as_bytes())]));
+    for (input, name) in
+        [(&path, path.display().to_string()), (&zipped, format!("{}!export.xlsx", zipped.display()))]
+    {
+        let (code, report, stderr) = scan(&[input.as_os_str()], None);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(report["inputs"][0]["path"], name.as_str());
+        assert_eq!(report["inputs"][0]["format"], "csv");
+        assert_eq!(exposures(&report).len(), 6);
+    }
+}
+
+#[test]
+fn an_xls_that_is_an_html_page_is_named_with_what_to_do() {
+    let s = Scratch::new();
+    let html =
+        "<html><body><table><tr><td>nik</td></tr><tr><td>3201014107900001</td></tr></table></body></html>";
+    let path = s.write("export.xls", html);
+    let (code, report, stderr) = scan(&[path.as_os_str(), fixture("csv/comma.csv").as_os_str()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].1.starts_with("an HTML page named as a workbook"), "{}", got[0].1);
+    assert!(got[0].1.contains("save it as CSV"), "{}", got[0].1);
+    assert!(got[0].2, "its people were not checked");
+    assert!(!stderr.contains("3201014107900001"), "{stderr}");
+}
+
+#[test]
+fn a_workbook_in_an_archive_spools_nothing_that_outlives_the_run() {
+    // The temporary copy has no name on disk: TMPDIR holds nothing after (or during) the run.
+    let s = Scratch::new();
+    let tmp = s.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let path = s.write("b.zip", zip_of(&[("b.xls", &read_fixture("formats/pasien_libreoffice.xls"))]));
+    let out = leakcheck()
+        .env("TMPDIR", &tmp)
+        .args(["scan", "--format", "json", "--watch"])
+        .arg(fixture("csv/people.csv"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut left = Vec::new();
+    std::fs::read_dir(&tmp).unwrap().for_each(|e| left.push(e.unwrap().file_name()));
+    assert_eq!(left, Vec::<std::ffi::OsString>::new());
+}
+
+/// An `.ods` of one sheet whose `content.xml` table holds `rows` (XML of `<table:table-row>`s).
+fn ods_of(rows: &str) -> Vec<u8> {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"pasien\">{rows}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", content.as_bytes()),
+    ])
+}
+
+fn ods_row(cell: &str, repeated: u32) -> String {
+    let cell = if cell.is_empty() {
+        "<table:table-cell/>".to_string()
+    } else {
+        format!("<table:table-cell office:value-type=\"string\"><text:p>{cell}</text:p></table:table-cell>")
+    };
+    format!("<table:table-row table:number-rows-repeated=\"{repeated}\">{cell}</table:table-row>")
+}
+
+#[test]
+fn an_ods_sheet_past_row_1048576_is_not_read_in_full_and_says_so() {
+    // Regression: calamine stops an .ods sheet at row 1,048,576 without a word, so the NIK on
+    // the row after it was lost and the run was CLEAR.
+    let s = Scratch::new();
+    let rows =
+        [ods_row("nik", 1), ods_row("", 1_048_574), ods_row("x", 1), ods_row("3201014107900001", 1)].concat();
+    let path = s.write("long.ods", ods_of(&rows));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, format!("{}!pasien", path.display()));
+    assert!(got[0].1.contains("reaches row 1048576"), "{}", got[0].1);
+    assert!(got[0].2);
+    // A sheet that ends before it is read in full, as before.
+    let short = [ods_row("nik", 1), ods_row("", 10), ods_row("3201014107900001", 1)].concat();
+    let path = s.write("short.ods", ods_of(&short));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(exposures(&report)[0].2, 12, "line is the spreadsheet row");
+}

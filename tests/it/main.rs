@@ -39,3 +39,4 @@ mod resync_sweep;
 mod skipped;
 mod tsv_dialects;
 mod watchlists;
+mod workbooks;

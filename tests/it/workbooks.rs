@@ -2,7 +2,7 @@
 //! sheet by sheet like a workbook on disk; a shared-strings zip bomb, an oversized `.xls`, and a
 //! `.xls` that is really tab-separated text or an HTML page.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::{Cursor, Write};
 

@@ -104,6 +104,85 @@ pub enum ReportCommand {
     /// tables), the first and the last; exposed people first, then possible (name only) ones.
     #[command(after_help = format!("{PEOPLE_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
     People(PeopleArgs),
+    /// The notice UU PDP Art. 46 asks for within 3×24 hours: one letter per exposed person, a
+    /// recipients CSV for a mail merge and the summary for the supervisory authority, written to
+    /// a new directory readable by its owner only.
+    #[command(after_help = format!("{NOTIFY_HELP}\n\n{}", exit_codes::HELP_OTHER))]
+    Notify(NotifyArgs),
+}
+
+const NOTIFY_HELP: &str = "\
+Writes DIR/letters/<label>.md (one per person with an exposed pair not marked baseline; the
+label with every character outside A-Z a-z 0-9 . _ - as `_`, `-2`, `-3`… on a collision),
+DIR/recipients.csv (label,name,email,phone,letter) and DIR/authority.md (people and records
+exposed; by kind, category, NIK province and input; possible-only and baseline-only people
+counted apart). Possible-only and baseline-only people get no letter. With a hashed watchlist,
+letters and recipients carry labels only.
+
+The incident file is TOML, six strings, all required:
+  name = \"Kebocoran SIMRS Desember 2026\"      # which leak
+  found_at = \"2026-12-01T09:30:00+07:00\"      # a date or an RFC 3339 date-time
+  how = \"Ditemukan di forum oleh tim keamanan.\"
+  actions = \"Akses ditutup; kata sandi diganti.\"
+  controller = \"RS Sehat Sentosa\"
+  contact = \"dpo@rs-sehat.example, 021-555-0100\"
+
+A --template is a MiniJinja template of the letter. Variables (text from reports and
+watchlists comes escaped for Markdown): person.label, person.name, person.email,
+person.phone (none for a hashed list), person.hashed, person.kinds (in words),
+person.kind_codes (nik, phone, email, name_dob, name), person.fields, person.categories (in
+words), person.specific_categories, person.specific, person.records, person.inputs,
+person.letter (its path in DIR); incident.name, incident.found_at, incident.how,
+incident.actions, incident.controller, incident.contact; lang (id or en). An unknown variable
+is an error, not an empty sentence. See docs/notify.md.
+
+Examples:
+  leakcheck scan leak/ --watch patients.csv --format json -o scan.json
+  leakcheck report notify scan.json --watch patients.csv --incident incident.toml -o notice/
+  leakcheck report notify scan.json --watch ward3.csv --watch icu.csv --incident i.toml --lang en -o notice-en/";
+
+#[derive(Args, Debug)]
+pub struct NotifyArgs {
+    /// Reports written by `leakcheck scan --format json` or `--format ndjson` (`-` for standard
+    /// input).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// The scan's watchlists, in the scan's order (labels join as the scan prefixed them); they
+    /// give each person's name, e-mail and phone.
+    #[arg(long, required = true, value_name = "PEOPLE")]
+    pub watch: Vec<PathBuf>,
+
+    /// The incident: a TOML file with name, found_at, how, actions, controller and contact.
+    #[arg(long, value_name = "FILE")]
+    pub incident: PathBuf,
+
+    /// A MiniJinja template of the letter, instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// Language of the built-in letter and of the authority summary.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
+
+    /// The directory to write (created mode 0700, files 0600; built beside it and moved into
+    /// place whole, so an error or Ctrl-C leaves nothing).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Write into an existing non-empty DIR: the files notify writes are replaced (a symbolic
+    /// link among them is replaced, not followed) and the letters of its previous run that
+    /// this run does not write are removed; no other file is touched.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    /// Bahasa Indonesia
+    Id,
+    /// English
+    En,
 }
 
 const PEOPLE_EXAMPLES: &str = "\
@@ -552,6 +631,20 @@ pub fn main() -> ExitCode {
                     PeopleFormatArg::Csv => cmd::report::people::PeopleFormat::Csv,
                 },
                 output: args.output,
+            })
+        }
+        Command::Report(ReportCommand::Notify(args)) => {
+            cmd::report::notify::run(cmd::report::notify::NotifyCommand {
+                reports: args.reports,
+                watch: args.watch,
+                incident: args.incident,
+                template: args.template,
+                lang: match args.lang {
+                    LangArg::Id => cmd::report::notify::Lang::Id,
+                    LangArg::En => cmd::report::notify::Lang::En,
+                },
+                output: args.output,
+                force: args.force,
             })
         }
         Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),

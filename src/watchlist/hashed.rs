@@ -85,7 +85,9 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
     if header.keyed != check_ok || (!header.keyed && header.key_check.is_some()) {
         return Err(line_error(header_line, "the header's keyed and key_check disagree"));
     }
-    check_key(path, header.keyed, header.key_check.as_deref(), builder.hasher)?;
+    if builder.contacts.is_none() {
+        check_key(path, header.keyed, header.key_check.as_deref(), builder.hasher)?;
+    }
     if let Some(warning) = rules_warning(path, header.rules.as_deref()) {
         builder.warnings.push(warning);
         // An index made of this list keeps its rules, so a scan with it warns the same.

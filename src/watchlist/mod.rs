@@ -206,6 +206,21 @@ impl Watchlist {
     }
 }
 
+/// A watch entry's label and contact details as its list writes them: plaintext, the
+/// controller's own data, for `report notify`'s letters and recipients (SPEC §11). A hashed
+/// list gives the label only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Contact {
+    /// As the scan labels the entry (with the list's prefix when there are several).
+    pub label: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// The phone cell as written (it may hold several numbers).
+    pub phone: Option<String>,
+    /// The entry came from a hashed watchlist: nothing but its label is known.
+    pub hashed: bool,
+}
+
 /// Why a watchlist could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchlistError {
@@ -353,6 +368,10 @@ pub(crate) struct Builder<'h> {
     sink_error: Option<std::io::Error>,
     /// The rules of a hashed list read with rules other than this build's (for its index).
     source_rules: Option<String>,
+    /// Every entry's contact details, kept for `report notify` (see [`load_contacts`]).
+    contacts: Option<Vec<Contact>>,
+    /// The details of the entry about to be added.
+    pending_contact: Contact,
 }
 
 impl Builder<'_> {
@@ -374,6 +393,7 @@ impl Builder<'_> {
     /// so the scan hashes every value.
     pub fn add_digests(&mut self, label: String, digests: Vec<(Kind, Digest)>) {
         self.keys = None;
+        self.pending_contact.hashed = true;
         self.add_entry(label, digests);
     }
 
@@ -410,6 +430,10 @@ impl Builder<'_> {
         self.pairs.extend(digests.iter().map(|(_, d)| (*d, id)));
         if let Some(kept) = &mut self.kept {
             kept.push(HashedEntry { label: label.clone(), digests });
+        }
+        let contact = std::mem::take(&mut self.pending_contact);
+        if let Some(contacts) = &mut self.contacts {
+            contacts.push(Contact { label: label.clone(), ..contact });
         }
         self.entries.push(WatchEntry { label, prefix_len: self.label_prefix.len(), kinds });
     }
@@ -473,6 +497,8 @@ impl<'h> Builder<'h> {
             sink: None,
             sink_error: None,
             source_rules: None,
+            contacts: None,
+            pending_contact: Contact::default(),
         }
     }
 }
@@ -518,6 +544,18 @@ pub fn hash_entries(
         builder.warnings.push(relabeled_warning(builder.relabeled));
     }
     Ok((builder.kept.unwrap_or_default(), builder.skipped, builder.warnings))
+}
+
+/// Every entry's label (as the scan of `paths` labels it) and contact details, in load order,
+/// for `report notify`. Lines that cannot be understood are skipped, as under `--lenient`
+/// (labels are line and row numbers, so they do not move); a keyed hashed list is read without
+/// its key (only its labels are used).
+pub fn load_contacts(paths: &[PathBuf]) -> Result<Vec<Contact>, WatchlistError> {
+    let hasher = Hasher::unkeyed();
+    let mut builder = Builder::new(&hasher, LoadOptions { lenient: true });
+    builder.contacts = Some(Vec::new());
+    load_files(paths, &mut builder)?;
+    Ok(builder.contacts.unwrap_or_default())
 }
 
 /// Loads one watchlist held in memory, called `name` in messages.
@@ -981,5 +1019,48 @@ mod tests {
             .map(|id| (w.entries[id as usize].label.as_str(), w.entries[id as usize].own_label()))
             .collect();
         assert_eq!(labels, [("ward3:L1", "L1"), ("ward3:L2", "L2"), ("patients:RM001", "RM001")]);
+    }
+
+    #[test]
+    fn contacts_carry_the_scan_labels_and_the_lists_own_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("ward3.txt");
+        std::fs::write(
+            &plain,
+            "Budi.Santoso@Gmail.com\nnot a value 12\n0812-3456-7890\nname:Siti Nurhaliza\n",
+        )
+        .unwrap();
+        let people = dir.path().join("patients.csv");
+        std::fs::write(&people, "id,nama,no_hp,email,nik\nRM001,Hendra Gunawan,0813-2200-4455 / 0857-9000-2468,,\nRM002,,,,3201014107900001\n").unwrap();
+        let contacts = load_contacts(&[plain, people.clone()]).unwrap();
+        let c = |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>| Contact {
+            label: label.into(),
+            name: name.map(Into::into),
+            email: email.map(Into::into),
+            phone: phone.map(Into::into),
+            hashed: false,
+        };
+        assert_eq!(
+            contacts,
+            [
+                c("ward3:L1", None, Some("Budi.Santoso@Gmail.com"), None),
+                c("ward3:L3", None, None, Some("0812-3456-7890")),
+                c("ward3:L4", Some("Siti Nurhaliza"), None, None),
+                c("patients:RM001", Some("Hendra Gunawan"), None, Some("0813-2200-4455 / 0857-9000-2468")),
+                c("patients:RM002", None, None, None),
+            ]
+        );
+        // A keyed hashed list is read without its key: labels only.
+        let hasher = Hasher::keyed(b"0123456789abcdef0123456789abcdef").unwrap();
+        let (entries, _, _) = hash_entries(&[people], &hasher, LoadOptions::default()).unwrap();
+        let mut out = Vec::new();
+        hashed_write(&mut out, &entries, &hasher).unwrap();
+        let hashed = dir.path().join("hashed.jsonl");
+        std::fs::write(&hashed, out).unwrap();
+        let contacts = load_contacts(&[hashed]).unwrap();
+        assert_eq!(
+            contacts.iter().map(|c| (c.label.as_str(), c.hashed, c.name.is_none())).collect::<Vec<_>>(),
+            [("RM001", true, true), ("RM002", true, true)]
+        );
     }
 }

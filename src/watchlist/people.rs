@@ -25,6 +25,8 @@ enum Row {
         digests: Vec<(Kind, Digest)>,
         keys: Vec<u64>,
         skipped: Vec<Rejected>,
+        /// Kept for `report notify` only.
+        contact: Option<super::Contact>,
     },
 }
 
@@ -52,6 +54,7 @@ pub(super) fn load(
         label_col: headers.iter().position(|h| roles::is_label(h)),
         headers,
         refuse_hashed: builder.refuse_hashed,
+        contacts: builder.contacts.is_some(),
         lenient: builder.lenient,
         hasher: builder.hasher,
     };
@@ -86,7 +89,10 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, relabeled, digests, keys, skipped } => {
+                Row::Person { label, relabeled, digests, keys, skipped, contact } => {
+                    if let Some(contact) = contact {
+                        builder.pending_contact = contact;
+                    }
                     for value in skipped {
                         builder.reject_value(path, value.line, value.reason)?;
                     }
@@ -107,6 +113,8 @@ struct Plan<'h> {
     kinds: Vec<Option<Kind>>,
     label_col: Option<usize>,
     refuse_hashed: bool,
+    /// Keep each person's contact details (`report notify`).
+    contacts: bool,
     /// A bad value is left out of its person (SPEC §4 1.1), not the person out of the list.
     lenient: bool,
     hasher: &'h Hasher,
@@ -148,7 +156,27 @@ impl Plan<'_> {
         let relabeled = self.refuse_hashed && given.is_some_and(|l| discloses(l, &person));
         let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
         let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys());
-        Row::Person { label, relabeled, digests, keys, skipped }
+        let contact = self.contacts.then(|| self.contact(record));
+        Row::Person { label, relabeled, digests, keys, skipped, contact }
+    }
+
+    /// The row's first name, e-mail and phone cells, as written.
+    fn contact(&self, record: &csv::StringRecord) -> super::Contact {
+        let first = |kind: Kind| {
+            record
+                .iter()
+                .enumerate()
+                .find(|(col, value)| {
+                    self.kinds.get(*col) == Some(&Some(kind)) && !normalize::is_absent(value)
+                })
+                .map(|(_, value)| value.trim().to_string())
+        };
+        super::Contact {
+            name: first(Kind::Name),
+            email: first(Kind::Email),
+            phone: first(Kind::Phone),
+            ..Default::default()
+        }
     }
 }
 

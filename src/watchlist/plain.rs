@@ -39,12 +39,28 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         };
         let mut person = Person::default();
         match person.add(kind, value) {
-            Ok(()) if person.has_identifier() => builder.add(format!("L{line_no}"), &person),
+            Ok(()) if person.has_identifier() => {
+                if builder.contacts.is_some() {
+                    builder.pending_contact = contact(kind, value);
+                }
+                builder.add(format!("L{line_no}"), &person)
+            }
             Ok(()) => builder.reject(path, line_no, format!("no {kind} in this line"))?,
             Err(why) => builder.reject(path, line_no, format!("invalid {kind}: {why}"))?,
         }
     }
     Ok(())
+}
+
+/// The contact details a line of `kind` gives: itself, when it is a name, e-mail or phone.
+fn contact(kind: Kind, value: &str) -> super::Contact {
+    let value = Some(value.trim().to_string());
+    match kind {
+        Kind::Name => super::Contact { name: value, ..Default::default() },
+        Kind::Email => super::Contact { email: value, ..Default::default() },
+        Kind::Phone => super::Contact { phone: value, ..Default::default() },
+        _ => super::Contact::default(),
+    }
 }
 
 /// `nik:…`, `phone:…`, `email:…`, `name:…`, or (1.1) a header synonym of SPEC §5 as the

@@ -236,7 +236,7 @@ pub fn write(out: &mut dyn Write, people: &People, format: PeopleFormat) -> io::
 }
 
 /// An input as one cell: `dump.sql (pasien)`.
-fn input_cell(i: &PersonInput) -> String {
+pub(super) fn input_cell(i: &PersonInput) -> String {
     match i.table.as_deref().or(i.sheet.as_deref()) {
         Some(table) => format!("{} ({table})", i.input),
         None => i.input.clone(),

@@ -1,0 +1,367 @@
+//! `leakcheck report notify REPORT… --watch PEOPLE… --incident FILE -o DIR` (SPEC §11): the
+//! notice UU PDP Art. 46 asks for — one letter per person with an exposed pair that is not
+//! `baseline`, a recipients CSV for a mail merge, and the summary for the supervisory authority —
+//! from scans' reports and the scan's own watchlists (for names and addresses), never a dump.
+//! Text from reports and watchlists reaches the Markdown escaped; the incident's text is the
+//! controller's own and is kept as written.
+
+mod incident;
+mod outdir;
+
+pub use incident::{Incident, KEYS as INCIDENT_KEYS};
+
+use super::people::{Gatherer, Person, input_cell};
+use crate::exit_codes::ExitCode;
+use crate::interrupt;
+use crate::kind::Kind;
+use crate::report::exposed::Category;
+use crate::report::mask::{mask_label, sanitize};
+use crate::report::tally::{Counts, NO_NIK, Tally};
+use crate::watchlist::{self, Contact};
+use anyhow::{Context, Result, bail};
+use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// The language of the built-in templates and of the words for kinds and categories.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+/// Everything `report notify` was asked to do, free of clap.
+#[derive(Debug)]
+pub struct NotifyCommand {
+    pub reports: Vec<PathBuf>,
+    pub watch: Vec<PathBuf>,
+    pub incident: PathBuf,
+    pub template: Option<PathBuf>,
+    pub lang: Lang,
+    pub output: PathBuf,
+    pub force: bool,
+}
+
+/// Largest `--template` read.
+const TEMPLATE_MAX: u64 = 1 << 20;
+
+const LETTER_ID: &str = include_str!("../../../templates/letter.id.md");
+const LETTER_EN: &str = include_str!("../../../templates/letter.en.md");
+const AUTHORITY_ID: &str = include_str!("../../../templates/authority.id.md");
+const AUTHORITY_EN: &str = include_str!("../../../templates/authority.en.md");
+
+/// One letter's person, as its template sees it (`person.…`, documented in docs/notify.md).
+#[derive(Debug, Serialize)]
+struct LetterPerson {
+    label: String,
+    name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    hashed: bool,
+    kinds: Vec<&'static str>,
+    kind_codes: Vec<&'static str>,
+    fields: Vec<String>,
+    categories: Vec<&'static str>,
+    specific_categories: Vec<&'static str>,
+    specific: bool,
+    records: u64,
+    inputs: Vec<String>,
+    letter: String,
+}
+
+pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
+    let incident = incident::read(&cmd.incident)?;
+    let env = environment(&cmd)?;
+    let contacts = watchlist::load_contacts(&cmd.watch)?;
+    let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
+    let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force)?;
+
+    let mut tally = Tally::default();
+    let mut gatherer = Gatherer::default();
+    let mut unknown: Option<(usize, String)> = None;
+    super::read_reports(&cmd.reports, |i, e| {
+        if unknown.is_none() && !by_label.contains_key(e.watch.as_str()) {
+            unknown = Some((i, e.watch.clone()));
+        }
+        tally.add(&e);
+        if e.confidence == "exposed" && !e.baseline {
+            gatherer.add(e);
+        }
+    })?;
+    if let Some((i, label)) = unknown {
+        bail!(
+            "report {}: the label {} is in none of the --watch lists: give the scan's watchlists, in the scan's order",
+            cmd.reports[i].display(),
+            mask_label(&label)
+        );
+    }
+    let people = gatherer.finish(cmd.reports.len()).people;
+    let names = letter_names(people.iter().map(|p| p.label.as_str()));
+    let mut recipients = csv::Writer::from_writer(Vec::new());
+    recipients.write_record(["label", "name", "email", "phone", "letter"])?;
+    let letter = env.get_template("letter")?;
+    for (person, file) in people.iter().zip(&names) {
+        if interrupt::requested() {
+            return Err(interrupt::Interrupted.into());
+        }
+        let contact = by_label.get(person.label.as_str()).copied().cloned().unwrap_or_default();
+        let relative = format!("{}/{file}", outdir::LETTERS);
+        let context = letter_person(person, &contact, cmd.lang, &relative);
+        let text = letter
+            .render(
+                minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), lang => lang_code(cmd.lang) },
+            )
+            .map_err(|e| template_error(&cmd, &e))?;
+        out.write(&relative, text.as_bytes())?;
+        let cells = [
+            Some(contact.label.as_str()),
+            contact.name.as_deref(),
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+            Some(relative.as_str()),
+        ];
+        recipients
+            .write_record(cells.map(|c| crate::report::defused(&sanitize(c.unwrap_or(""))).into_owned()))?;
+    }
+    let recipients = recipients.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    out.write("recipients.csv", &recipients)?;
+    let counts = tally.finish();
+    let hashed = contacts.iter().any(|c| c.hashed);
+    let authority = env.get_template("authority")?.render(minijinja::context! {
+        counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
+        incident => Value::from(minijinja::value::Serde(&incident)),
+        hashed => hashed,
+        generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
+        reports => cmd.reports.iter().map(|r| md(&r.display().to_string())).collect::<Vec<_>>(),
+        lang => lang_code(cmd.lang),
+    })?;
+    out.write("authority.md", authority.as_bytes())?;
+    out.commit()?;
+    eprintln!(
+        "leakcheck: {} letter(s), recipients.csv and authority.md written to {}",
+        people.len(),
+        sanitize(&cmd.output.display().to_string())
+    );
+    Ok(ExitCode::Clear)
+}
+
+/// The templates: the letter (built-in for `--lang`, or `--template`) and the authority summary.
+fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build()?);
+    let (letter, authority) = match cmd.lang {
+        Lang::Id => (LETTER_ID, AUTHORITY_ID),
+        Lang::En => (LETTER_EN, AUTHORITY_EN),
+    };
+    env.add_template("authority", authority)?;
+    match &cmd.template {
+        None => env.add_template("letter", letter)?,
+        Some(path) => {
+            let shown = path.display();
+            let mut text = String::new();
+            let file = std::fs::File::open(path).with_context(|| format!("--template {shown}"))?;
+            std::io::Read::read_to_string(&mut std::io::Read::take(file, TEMPLATE_MAX + 1), &mut text)
+                .with_context(|| format!("--template {shown} (it must be UTF-8 text)"))?;
+            if text.len() as u64 > TEMPLATE_MAX {
+                bail!("--template {shown}: larger than {TEMPLATE_MAX} bytes");
+            }
+            env.add_template_owned("letter", text).map_err(|e| template_error(cmd, &e))?;
+        }
+    }
+    Ok(env)
+}
+
+/// A template's error on one line, naming the template file and the line.
+fn template_error(cmd: &NotifyCommand, e: &minijinja::Error) -> anyhow::Error {
+    let name =
+        cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
+    let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
+    let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
+    anyhow::anyhow!("template {name}{line}: {}", detail.replace('\n', " "))
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Id => "id",
+        Lang::En => "en",
+    }
+}
+
+/// A person of the reports as the letter template sees them.
+fn letter_person(p: &Person, contact: &Contact, lang: Lang, letter: &str) -> LetterPerson {
+    let categories: Vec<Category> = p.categories.iter().filter_map(|c| Category::parse(c)).collect();
+    let specific: Vec<&'static str> =
+        categories.iter().filter(|c| **c != Category::General).map(|c| category_word(*c, lang)).collect();
+    let opt = |v: &Option<String>| v.as_deref().map(md);
+    LetterPerson {
+        label: md(&p.label),
+        name: opt(&contact.name),
+        email: opt(&contact.email),
+        phone: opt(&contact.phone),
+        hashed: contact.hashed,
+        kinds: p.kinds.iter().filter_map(|k| Kind::parse(k)).map(|k| kind_word(k, lang)).collect(),
+        kind_codes: p.kinds.clone(),
+        fields: p.fields.iter().map(|f| md(f)).collect(),
+        categories: categories.iter().map(|c| category_word(*c, lang)).collect(),
+        specific: !specific.is_empty(),
+        specific_categories: specific,
+        records: p.records,
+        inputs: p.inputs.iter().map(|i| md(&input_cell(i))).collect(),
+        letter: letter.to_string(),
+    }
+}
+
+/// The counts with kinds and categories in words and every name escaped for Markdown.
+fn in_words(mut c: Counts, lang: Lang) -> Counts {
+    for (name, _) in &mut c.by_kind {
+        if let Some(kind) = Kind::parse(name) {
+            *name = kind_word(kind, lang).to_string();
+        }
+    }
+    for (name, _) in &mut c.by_category {
+        if let Some(category) = Category::parse(name) {
+            *name = category_word(category, lang).to_string();
+        }
+    }
+    for (name, _) in &mut c.by_province {
+        *name = match (name.as_str(), name.strip_prefix("unknown"), lang) {
+            (NO_NIK, _, Lang::Id) => "tanpa NIK".to_string(),
+            (_, Some(code), Lang::Id) => format!("tidak dikenal{code}"),
+            _ => md(name),
+        };
+    }
+    for (name, _) in &mut c.by_input {
+        *name = md(name);
+    }
+    c
+}
+
+/// A kind in plain words.
+pub fn kind_word(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Nik, Lang::Id) => "NIK",
+        (Kind::Nik, Lang::En) => "NIK (national identity number)",
+        (Kind::Phone, Lang::Id) => "nomor telepon",
+        (Kind::Phone, Lang::En) => "phone number",
+        (Kind::Email, Lang::Id) => "alamat e-mail",
+        (Kind::Email, Lang::En) => "e-mail address",
+        (Kind::NameDob, Lang::Id) => "nama dan tanggal lahir",
+        (Kind::NameDob, Lang::En) => "name and date of birth",
+        (Kind::Name, Lang::Id) => "nama",
+        (Kind::Name, Lang::En) => "name",
+        (Kind::Dob, Lang::Id) => "tanggal lahir",
+        (Kind::Dob, Lang::En) => "date of birth",
+    }
+}
+
+/// A UU PDP category in plain words.
+pub fn category_word(category: Category, lang: Lang) -> &'static str {
+    match (category, lang) {
+        (Category::General, Lang::Id) => "data pribadi umum",
+        (Category::General, Lang::En) => "general personal data",
+        (Category::Health, Lang::Id) => "data kesehatan",
+        (Category::Health, Lang::En) => "health data",
+        (Category::Financial, Lang::Id) => "data keuangan",
+        (Category::Financial, Lang::En) => "financial data",
+        (Category::Biometric, Lang::Id) => "data biometrik",
+        (Category::Biometric, Lang::En) => "biometric data",
+        (Category::Genetic, Lang::Id) => "data genetika",
+        (Category::Genetic, Lang::En) => "genetic data",
+        (Category::Criminal, Lang::Id) => "catatan kejahatan",
+        (Category::Criminal, Lang::En) => "criminal records",
+        (Category::Child, Lang::Id) => "data anak",
+        (Category::Child, Lang::En) => "data of a child",
+    }
+}
+
+/// Text from a report or a watchlist made safe inside Markdown: control characters replaced,
+/// the characters Markdown and HTML act on escaped with a backslash (`[x](y)` stays text).
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in sanitize(text).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Longest letter file name kept from a label, in bytes (a name must fit any file system).
+const NAME_MAX: usize = 120;
+
+/// The letter file names of `labels` (SPEC §11): every character outside `A-Z a-z 0-9 . _ -`
+/// replaced by `_`, `.md` added, `-2`, `-3`… on a collision, also one of case only (Windows and
+/// macOS file systems do not tell `A.md` from `a.md`). A name starting with a dot (hidden) gets
+/// a `_` before it; one longer than [`NAME_MAX`] is cut.
+pub fn letter_names<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = HashSet::new();
+    labels
+        .map(|label| {
+            let mut base: String = label
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+                .take(NAME_MAX)
+                .collect();
+            if base.is_empty() || base.starts_with('.') {
+                base.insert(0, '_');
+            }
+            let mut name = base.clone();
+            let mut n = 1;
+            while !taken.insert(name.to_ascii_lowercase()) {
+                n += 1;
+                name = format!("{base}-{n}");
+            }
+            format!("{name}.md")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letter_names_follow_the_spec_rule_and_never_collide_even_by_case() {
+        let labels = ["ward3:L12", "P-001", "a/b", "a_b", "A_B", "a_b-2", "", ".hidden", "Budi Santoso", "é"];
+        assert_eq!(
+            letter_names(labels.into_iter()),
+            [
+                "ward3_L12.md",
+                "P-001.md",
+                "a_b.md",
+                "a_b-2.md",
+                "A_B-3.md",
+                "a_b-2-2.md",
+                "_.md",
+                "_.hidden.md",
+                "Budi_Santoso.md",
+                "_-2.md",
+            ]
+        );
+        let long = "x".repeat(1000);
+        assert_eq!(letter_names([long.as_str()].into_iter())[0].len(), NAME_MAX + 3);
+    }
+
+    #[test]
+    fn markdown_from_a_dump_is_text() {
+        assert_eq!(
+            md("[klik](http://x) <img src=x> a|b\n#"),
+            "\\[klik\\](http://x) \\<img src=x\\> a\\|b\u{fffd}\\#"
+        );
+    }
+
+    #[test]
+    fn every_kind_and_category_has_words_in_both_languages() {
+        for lang in [Lang::Id, Lang::En] {
+            let kinds: HashSet<&str> = Kind::MATCHED.iter().map(|k| kind_word(*k, lang)).collect();
+            let categories: HashSet<&str> = Category::ALL.iter().map(|c| category_word(*c, lang)).collect();
+            assert_eq!((kinds.len(), categories.len()), (Kind::MATCHED.len(), Category::ALL.len()));
+        }
+        assert_eq!(category_word(Category::Health, Lang::Id), "data kesehatan");
+        assert_eq!(kind_word(Kind::Phone, Lang::Id), "nomor telepon");
+    }
+}

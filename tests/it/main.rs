@@ -30,6 +30,7 @@ mod inspect;
 mod keyed;
 mod lcx_index;
 mod limits;
+mod notify;
 mod output_paths;
 mod phone_differential;
 mod producers;

@@ -1,7 +1,7 @@
 //! `leakcheck report notify` (SPEC §11) on the demo: letters, recipients and the authority
 //! summary, the incident file's errors, label joins, the output directory's safety.
 
-mod common;
+use crate::common;
 
 use common::{Scratch, fixture, leakcheck};
 use std::os::unix::fs::PermissionsExt;

@@ -13,6 +13,7 @@ mod ndjson;
 mod order;
 pub mod read;
 mod schema;
+pub mod tally;
 
 pub(crate) use self::csv::defused;
 pub use schema::{RULES, VERSION};

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, BufRead, Read};
 
@@ -25,6 +26,10 @@ pub struct ReportExposure {
     pub confidence: String,
     #[serde(default)]
     pub matched: Vec<String>,
+    /// The record's own identifier values by kind (`nik`, `phone`, `email`, `name`, `dob`), as
+    /// the report holds them: masked unless the scan ran with `--reveal`.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub fields: Vec<String>,
     #[serde(default)]
@@ -292,6 +297,8 @@ mod tests {
         assert_eq!(facts.watchlist_sha256, Some(vec!["x".to_string()]));
         assert_eq!(from_json, from_ndjson);
         assert_eq!(from_json[0].categories, ["general", "health"]);
+        assert_eq!(from_json[0].values.get("nik").map(String::as_str), Some("3201**********01"));
+        assert!(from_json[1].values.is_empty());
         assert_eq!(from_json[0].fingerprint.as_deref(), Some("00112233445566778899aabbccddeeff"));
         // A report of leakcheck before 1.1 is read with what it has.
         assert_eq!(from_json[1].fields, Vec::<String>::new());

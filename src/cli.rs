@@ -109,6 +109,11 @@ pub enum ReportCommand {
     /// a new directory readable by its owner only.
     #[command(after_help = format!("{NOTIFY_HELP}\n\n{}", exit_codes::HELP_OTHER))]
     Notify(NotifyArgs),
+    /// One self-contained HTML page for the people who decide: summary, charts (by kind,
+    /// category, input and NIK province), the people table and the exposures table (masked as in
+    /// the report, at most 10,000 rows), sortable and filterable; no network, no external file.
+    #[command(after_help = format!("{HTML_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
+    Html(HtmlArgs),
 }
 
 const NOTIFY_HELP: &str = "\
@@ -175,6 +180,29 @@ pub struct NotifyArgs {
     /// this run does not write are removed; no other file is touched.
     #[arg(long)]
     pub force: bool,
+}
+
+const HTML_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan leak/ --watch patients.csv --format json -o scan.json
+  leakcheck report html scan.json -o leak.html             # Indonesian
+  leakcheck report html scan.json -o leak.html --lang en   # English
+The page opens from a file or an e-mail attachment, prints well, and reads on a phone.";
+
+#[derive(Args, Debug)]
+pub struct HtmlArgs {
+    /// Reports written by `leakcheck scan --format json` or `--format ndjson` (`-` for standard
+    /// input); several reports make one page.
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Write the page to FILE.html (atomically); `-o -` writes it to standard output.
+    #[arg(short, long, required = true, value_name = "FILE.html", long_help = output_help("page"))]
+    pub output: PathBuf,
+
+    /// Language of the page's words: Indonesian or English.
+    #[arg(long, value_enum, default_value_t = LangArg::Id)]
+    pub lang: LangArg,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -645,6 +673,16 @@ pub fn main() -> ExitCode {
                 },
                 output: args.output,
                 force: args.force,
+            })
+        }
+        Command::Report(ReportCommand::Html(args)) => {
+            cmd::report::html::run(cmd::report::html::HtmlCommand {
+                reports: args.reports,
+                output: Some(args.output),
+                lang: match args.lang {
+                    LangArg::Id => cmd::report::html::Lang::Id,
+                    LangArg::En => cmd::report::html::Lang::En,
+                },
             })
         }
         Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),

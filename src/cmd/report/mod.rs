@@ -3,6 +3,7 @@
 //! [`crate::report::read`] and writes through [`crate::output`].
 
 pub mod notify;
+pub mod html;
 pub mod people;
 
 use crate::report::read::{ReportError, ReportExposure, ReportFacts, read_report};

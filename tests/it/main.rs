@@ -26,6 +26,8 @@ mod formats;
 mod fuzz_regressions;
 mod gendump;
 mod hostile;
+mod html;
+mod html_browser;
 mod inspect;
 mod keyed;
 mod lcx_index;

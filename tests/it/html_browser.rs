@@ -7,7 +7,7 @@
 //!
 //! Skips with a note when Chromium is absent, unless `LEAKCHECK_REQUIRE_BROWSER=1`.
 
-mod common;
+use crate::common;
 use common::*;
 
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! `leakcheck report html` from the outside (SPEC §11): the demo's page as a snapshot, standard
 //! output, refusals and errors. The page in a real browser is `tests/html_browser.rs`.
 
-mod common;
+use crate::common;
 use common::*;
 
 use std::path::PathBuf;

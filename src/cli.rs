@@ -558,6 +558,10 @@ pub fn main() -> ExitCode {
                 || matches!(
                     e.downcast_ref::<crate::scan::ScanError>(),
                     Some(crate::scan::ScanError::Interrupted)
+                )
+                || matches!(
+                    e.downcast_ref::<crate::engine::EngineError>(),
+                    Some(crate::engine::EngineError::Interrupted)
                 ) =>
         {
             eprintln!("leakcheck: interrupted");

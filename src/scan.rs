@@ -1,24 +1,19 @@
-//! The scan: the only module that knows about threads and batches.
-//!
-//! Per input, one splitter reads whole-record batches while the previous batch is matched in
-//! parallel (`rayon::join` of the read with a `par_chunks` over the batch). Results come back in
-//! input order and are emitted from this thread, so the report is byte-identical whatever the
-//! number of threads. Memory is two batches plus one worker scratch per thread.
+//! The scan: every input's records matched against the watchlist, through the batch engine
+//! ([`crate::engine`]), and the results turned into stats and sink calls in input order, so the
+//! report is byte-identical whatever the number of threads.
 //!
 //! It also decides what the run cannot vouch for: the inputs it could not read (listed in
 //! [`ScanStats::skipped`], see [`ScanStats::shortfall`]) and the inputs whose values look like no
 //! rule foresaw them ([`suspicions`], from per-kind counts summed per input as batches are emitted).
 
+use crate::engine::{EngineError, map_batch, run_batches, thread_pool};
 use crate::hash::Hasher;
 use crate::input::walk::Skipped;
-use crate::input::{
-    self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
-};
+use crate::input::{self, Batch, Extractor, InputError, InputOptions, InputPath, Span};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValue, ShownValues, ValueCounts};
 use crate::report::exposed::{self, Categories, Category, Date};
 use crate::watchlist::Watchlist;
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -227,6 +222,16 @@ pub enum ScanError {
     Suspicious(String),
 }
 
+impl From<EngineError> for ScanError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Input(e) => ScanError::Input(e),
+            EngineError::Threads(threads, why) => ScanError::Threads(threads, why),
+            EngineError::Interrupted => ScanError::Interrupted,
+        }
+    }
+}
+
 impl From<std::io::Error> for ScanError {
     fn from(e: std::io::Error) -> Self {
         ScanError::Output(e)
@@ -302,7 +307,7 @@ pub fn scan(
 ) -> (ScanStats, Result<(), ScanError>) {
     let started = Instant::now();
     let mut state = Emitter::new(watchlist, config);
-    let result = thread_pool(config.threads).and_then(|pool| {
+    let result = thread_pool(config.threads).map_err(ScanError::from).and_then(|pool| {
         let matcher = Matcher { watchlist, hasher };
         for skipped in &config.skipped {
             state.skip(skipped.clone(), sink);
@@ -379,7 +384,7 @@ fn scan_input(
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
-    let read = run_batches(
+    let read = run_batches::<_, ScanError>(
         pool,
         dump.splitter.as_mut(),
         first,
@@ -444,83 +449,8 @@ pub fn suspicions(name: &str, values: &ValueCounts, invalid: &InvalidCounts) -> 
         .collect()
 }
 
-/// A worker pool of `threads` threads (at least one).
-pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| ScanError::Threads(threads, e.to_string()))
-}
-
 /// Bad records warned about one by one; the rest are counted (SPEC §9).
 pub const WARN_BAD_RECORDS: u64 = 10;
-
-/// Runs `process` on `first` and each following batch of `splitter` while the next batch is
-/// read, and hands the results to `emit` in input order, on this thread. With `limit`, stops
-/// after that many records, and returns whether records were left unread.
-pub fn run_batches<T: Send>(
-    pool: &rayon::ThreadPool,
-    splitter: &mut dyn Splitter,
-    first: Batch,
-    limit: Option<u64>,
-    process: impl Fn(&Batch) -> T + Sync,
-    mut emit: impl FnMut(T) -> Result<(), ScanError>,
-) -> Result<bool, ScanError> {
-    let mut current = first;
-    let mut next = Batch::default();
-    let mut more = true;
-    let mut left = false;
-    while more || !current.spans.is_empty() {
-        if crate::interrupt::requested() {
-            return Err(ScanError::Interrupted);
-        }
-        // At the limit the next batch is read only to tell whether records are left.
-        let mut peek = false;
-        if let Some(limit) = limit
-            && current.spans.last().is_some_and(|s| s.record >= limit)
-        {
-            left = current.spans.last().is_some_and(|s| s.record > limit);
-            current.spans.retain(|s| s.record <= limit);
-            peek = more && !left;
-            more = false;
-        }
-        // Read the next batch while this one is processed; emit on this thread, in order. When
-        // nothing more is read, `next` must be emptied: it still holds the batch before
-        // `current`, which would otherwise be processed a second time after the swap.
-        let (read, result) = pool.install(|| {
-            rayon::join(
-                || {
-                    if more || peek {
-                        splitter.next_batch(&mut next, BatchLimits::STEADY)
-                    } else {
-                        next.clear();
-                        Ok(false)
-                    }
-                },
-                || process(&current),
-            )
-        });
-        emit(result)?;
-        if peek {
-            // Records past the limit, or an input that cannot be read past it: not all was read.
-            left = read.is_err() || !next.spans.is_empty();
-            next.clear();
-        }
-        more = more && read?;
-        std::mem::swap(&mut current, &mut next);
-    }
-    Ok(left)
-}
-
-/// Runs `f` on slices of `chunk` records of a batch in parallel, each worker with its own
-/// scratch `S`; the results keep record order.
-pub fn map_batch<S: Default, T: Send>(
-    batch: &Batch,
-    chunk: usize,
-    f: impl Fn(&[Span], &mut S) -> T + Sync,
-) -> Vec<T> {
-    batch.spans.par_chunks(chunk.max(1)).map_init(S::default, |scratch, spans| f(spans, scratch)).collect()
-}
 
 /// Extracts and matches every record of a batch in parallel; results keep record order.
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {

@@ -287,6 +287,39 @@ struct WorkerScratch {
     pairing: MatchScratch,
 }
 
+impl WorkerScratch {
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.matching.heap_bytes() + self.pairing.heap_bytes()
+    }
+}
+
+/// A worker scratch larger than this after a task (a huge record grew it) is dropped rather
+/// than kept for the next task, so one record does not pin its memory for the rest of the run.
+/// A usual 128-record task of a ten-column export leaves about 100 KB.
+const SCRATCH_KEPT_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// Each worker's scratch, kept from task to task and batch to batch: a scratch made anew
+    /// for every task regrew its buffers (malloc, realloc, and fresh zeroed pages each batch).
+    static SCRATCH: std::cell::RefCell<WorkerScratch> = std::cell::RefCell::default();
+}
+
+/// Runs `f` with this worker thread's kept scratch, then drops the scratch if it grew past
+/// [`SCRATCH_KEPT_BYTES`]. Should the scratch be in use already (a task run while another
+/// waits on the same thread), `f` gets a fresh one.
+fn with_scratch<T>(f: impl FnOnce(&mut WorkerScratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let result = f(&mut scratch);
+            if scratch.heap_bytes() > SCRATCH_KEPT_BYTES {
+                *scratch = WorkerScratch::default();
+            }
+            result
+        }
+        Err(_) => f(&mut WorkerScratch::default()),
+    })
+}
+
 impl Default for WorkerScratch {
     fn default() -> Self {
         WorkerScratch {
@@ -454,56 +487,58 @@ pub const WARN_BAD_RECORDS: u64 = 10;
 
 /// Extracts and matches every record of a batch in parallel; results keep record order.
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
-    map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut WorkerScratch| {
-        let mut result = TaskResult::default();
-        let WorkerScratch { text, matching, pairing } = scratch;
-        matcher.begin_task(matching);
-        for span in spans {
-            if let Some(reason) = span.bad {
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                continue;
+    map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
+        with_scratch(|scratch| {
+            let mut result = TaskResult::default();
+            let WorkerScratch { text, matching, pairing } = scratch;
+            matcher.begin_task(matching);
+            for span in spans {
+                if let Some(reason) = span.bad {
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                    continue;
+                }
+                let record = batch.record_text(span);
+                // Owned text is text that was not valid UTF-8.
+                result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
+                if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
+                    matcher.abandon(matching);
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                }
             }
-            let record = batch.record_text(span);
-            // Owned text is text that was not valid UTF-8.
-            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
-            if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
-                matcher.abandon(matching);
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+            let mut matched = Vec::new();
+            matcher.finish_task(matching, |record, _, _| matched.push(record));
+            let bad = result.outcomes.len();
+            // The few records that match, again, keeping what the report shows.
+            for span in spans.iter().filter(|s| matched.contains(&s.record)) {
+                matcher.begin_task(pairing);
+                let record = batch.record_text(span);
+                if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
+                    let layout = batch.layout(span);
+                    let columns = non_empty_columns(&record, layout, extractor, text);
+                    let table = layout.map(|l| l.table.clone());
+                    matcher.finish_task(pairing, |record, line, pairs| {
+                        let columns = columns.clone();
+                        let table = table.clone();
+                        result.outcomes.push(Outcome::Pairs(MatchedRecord {
+                            record,
+                            line,
+                            pairs,
+                            table,
+                            columns,
+                        }));
+                    });
+                    result.contradicted += pairing.contradicted();
+                }
             }
-        }
-        let mut matched = Vec::new();
-        matcher.finish_task(matching, |record, _, _| matched.push(record));
-        let bad = result.outcomes.len();
-        // The few records that match, again, keeping what the report shows.
-        for span in spans.iter().filter(|s| matched.contains(&s.record)) {
-            matcher.begin_task(pairing);
-            let record = batch.record_text(span);
-            if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
-                let layout = batch.layout(span);
-                let columns = non_empty_columns(&record, layout, extractor, text);
-                let table = layout.map(|l| l.table.clone());
-                matcher.finish_task(pairing, |record, line, pairs| {
-                    let columns = columns.clone();
-                    let table = table.clone();
-                    result.outcomes.push(Outcome::Pairs(MatchedRecord {
-                        record,
-                        line,
-                        pairs,
-                        table,
-                        columns,
-                    }));
-                });
-                result.contradicted += pairing.contradicted();
+            if bad > 0 && result.outcomes.len() > bad {
+                // Bad records and matches were gathered in two passes: put them back in record order.
+                result.outcomes.sort_by_key(Outcome::record);
             }
-        }
-        if bad > 0 && result.outcomes.len() > bad {
-            // Bad records and matches were gathered in two passes: put them back in record order.
-            result.outcomes.sort_by_key(Outcome::record);
-        }
-        result.values = *matching.values_seen();
-        result.invalid = *matching.invalid();
-        result.records = spans.len() as u64;
-        result
+            result.values = *matching.values_seen();
+            result.invalid = *matching.invalid();
+            result.records = spans.len() as u64;
+            result
+        })
     })
 }
 
@@ -743,5 +778,38 @@ impl<'w> Emitter<'w> {
 fn add(total: &mut [u64; KIND_COUNT], counts: &[u64; KIND_COUNT]) {
     for (total, n) in total.iter_mut().zip(counts) {
         *total += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_scratch_is_kept_across_tasks_and_dropped_when_a_huge_record_grew_it() {
+        // Run on a thread of its own: the scratch is per thread.
+        let kept = std::thread::spawn(|| {
+            with_scratch(|s| s.text.reserve(64 << 10));
+            let kept = with_scratch(|s| s.text.capacity());
+            with_scratch(|s| s.text.reserve(SCRATCH_KEPT_BYTES + 1));
+            let after_huge = with_scratch(|s| s.text.capacity());
+            (kept, after_huge)
+        })
+        .join();
+        let Ok((kept, after_huge)) = kept else { panic!("the test thread panicked") };
+        assert!(kept >= 64 << 10, "the buffer was not kept: capacity {kept}");
+        assert!(after_huge < SCRATCH_KEPT_BYTES, "a huge buffer was kept: capacity {after_huge}");
+    }
+
+    #[test]
+    fn a_scratch_already_in_use_on_this_thread_is_not_borrowed_twice() {
+        let nested = std::thread::spawn(|| {
+            with_scratch(|outer| {
+                outer.text.push_str("outer");
+                with_scratch(|inner| inner.text.len())
+            })
+        })
+        .join();
+        assert!(matches!(nested, Ok(0)), "{nested:?}");
     }
 }

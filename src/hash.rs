@@ -198,6 +198,13 @@ pub struct HashScratch {
     slots: Vec<usize>,
 }
 
+impl HashScratch {
+    /// Bytes its buffers hold on the heap, for callers that keep it only while it is small.
+    pub fn heap_bytes(&self) -> usize {
+        self.blocks.capacity() * BLOCK + self.slots.capacity() * size_of::<usize>()
+    }
+}
+
 /// Compresses each block from `state` into `out[slots[i]]`, two at a time.
 fn compress_all(state: [u32; 8], blocks: &[[u8; BLOCK]], slots: &[usize], out: &mut [Digest]) {
     let mut pairs = blocks.chunks_exact(2);

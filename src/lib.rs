@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod engine;
 pub mod exit_codes;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -128,6 +128,26 @@ impl MatchScratch {
         MatchScratch { screening: true, ..MatchScratch::default() }
     }
 
+    /// Bytes its buffers hold on the heap: a scratch kept from task to task is dropped when a
+    /// huge record made it larger than a usual one (see `scan`'s `SCRATCH_KEPT_BYTES`).
+    pub fn heap_bytes(&self) -> usize {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * size_of::<T>()
+        }
+        self.raw.capacity()
+            + self.canonical.capacity()
+            + self.tmp.capacity()
+            + vec(&self.values)
+            + vec(&self.queries)
+            + vec(&self.records)
+            + vec(&self.hashed)
+            + vec(&self.keys)
+            + vec(&self.digests)
+            + vec(&self.hits)
+            + vec(&self.early)
+            + self.hashing.heap_bytes()
+    }
+
     /// Identity values (valid or not) per kind of the records ended so far in this task.
     pub fn values_seen(&self) -> &ValueCounts {
         &self.seen

@@ -1,24 +1,19 @@
-//! The scan: the only module that knows about threads and batches.
-//!
-//! Per input, one splitter reads whole-record batches while the previous batch is matched in
-//! parallel (`rayon::join` of the read with a `par_chunks` over the batch). Results come back in
-//! input order and are emitted from this thread, so the report is byte-identical whatever the
-//! number of threads. Memory is two batches plus one worker scratch per thread.
+//! The scan: every input's records matched against the watchlist, through the batch engine
+//! ([`crate::engine`]), and the results turned into stats and sink calls in input order, so the
+//! report is byte-identical whatever the number of threads.
 //!
 //! It also decides what the run cannot vouch for: the inputs it could not read (listed in
 //! [`ScanStats::skipped`], see [`ScanStats::shortfall`]) and the inputs whose values look like no
 //! rule foresaw them ([`suspicions`], from per-kind counts summed per input as batches are emitted).
 
+use crate::engine::{EngineError, map_batch, run_batches, thread_pool};
 use crate::hash::Hasher;
 use crate::input::walk::Skipped;
-use crate::input::{
-    self, Batch, BatchLimits, Extractor, InputError, InputOptions, InputPath, Span, Splitter,
-};
+use crate::input::{self, Batch, Extractor, InputError, InputOptions, InputPath, Span};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValue, ShownValues, ValueCounts};
 use crate::report::exposed::{self, Categories, Category, Date};
 use crate::watchlist::Watchlist;
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -229,6 +224,16 @@ pub enum ScanError {
     Suspicious(String),
 }
 
+impl From<EngineError> for ScanError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Input(e) => ScanError::Input(e),
+            EngineError::Threads(threads, why) => ScanError::Threads(threads, why),
+            EngineError::Interrupted(i) => ScanError::Interrupted(i),
+        }
+    }
+}
+
 /// The outcome of one record that the emitter must see.
 enum Outcome {
     Pairs(MatchedRecord),
@@ -278,6 +283,39 @@ struct WorkerScratch {
     pairing: MatchScratch,
 }
 
+impl WorkerScratch {
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.matching.heap_bytes() + self.pairing.heap_bytes()
+    }
+}
+
+/// A worker scratch larger than this after a task (a huge record grew it) is dropped rather
+/// than kept for the next task, so one record does not pin its memory for the rest of the run.
+/// A usual 128-record task of a ten-column export leaves about 100 KB.
+const SCRATCH_KEPT_BYTES: usize = 4 << 20;
+
+thread_local! {
+    /// Each worker's scratch, kept from task to task and batch to batch: a scratch made anew
+    /// for every task regrew its buffers (malloc, realloc, and fresh zeroed pages each batch).
+    static SCRATCH: std::cell::RefCell<WorkerScratch> = std::cell::RefCell::default();
+}
+
+/// Runs `f` with this worker thread's kept scratch, then drops the scratch if it grew past
+/// [`SCRATCH_KEPT_BYTES`]. Should the scratch be in use already (a task run while another
+/// waits on the same thread), `f` gets a fresh one.
+fn with_scratch<T>(f: impl FnOnce(&mut WorkerScratch) -> T) -> T {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let result = f(&mut scratch);
+            if scratch.heap_bytes() > SCRATCH_KEPT_BYTES {
+                *scratch = WorkerScratch::default();
+            }
+            result
+        }
+        Err(_) => f(&mut WorkerScratch::default()),
+    })
+}
+
 impl Default for WorkerScratch {
     fn default() -> Self {
         WorkerScratch {
@@ -298,7 +336,7 @@ pub fn scan(
 ) -> (ScanStats, Result<(), ScanError>) {
     let started = Instant::now();
     let mut state = Emitter::new(watchlist, config);
-    let result = thread_pool(config.threads).and_then(|pool| {
+    let result = thread_pool(config.threads).map_err(ScanError::from).and_then(|pool| {
         let matcher = Matcher { watchlist, hasher };
         for skipped in &config.skipped {
             state.skip(skipped.clone(), sink);
@@ -375,7 +413,7 @@ fn scan_input(
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
-    let read = run_batches(
+    let read = run_batches::<_, ScanError>(
         pool,
         dump.splitter.as_mut(),
         first,
@@ -440,136 +478,63 @@ pub fn suspicions(name: &str, values: &ValueCounts, invalid: &InvalidCounts) -> 
         .collect()
 }
 
-/// A worker pool of `threads` threads (at least one).
-pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .map_err(|e| ScanError::Threads(threads, e.to_string()))
-}
-
 /// Bad records warned about one by one; the rest are counted (SPEC §9).
 pub const WARN_BAD_RECORDS: u64 = 10;
 
-/// Runs `process` on `first` and each following batch of `splitter` while the next batch is
-/// read, and hands the results to `emit` in input order, on this thread. With `limit`, stops
-/// after that many records, and returns whether records were left unread.
-pub fn run_batches<T: Send>(
-    pool: &rayon::ThreadPool,
-    splitter: &mut dyn Splitter,
-    first: Batch,
-    limit: Option<u64>,
-    process: impl Fn(&Batch) -> T + Sync,
-    mut emit: impl FnMut(T) -> Result<(), ScanError>,
-) -> Result<bool, ScanError> {
-    let mut current = first;
-    let mut next = Batch::default();
-    let mut more = true;
-    let mut left = false;
-    while more || !current.spans.is_empty() {
-        if crate::interrupt::requested() {
-            return Err(crate::interrupt::Interrupted.into());
-        }
-        // At the limit the next batch is read only to tell whether records are left.
-        let mut peek = false;
-        if let Some(limit) = limit
-            && current.spans.last().is_some_and(|s| s.record >= limit)
-        {
-            left = current.spans.last().is_some_and(|s| s.record > limit);
-            current.spans.retain(|s| s.record <= limit);
-            peek = more && !left;
-            more = false;
-        }
-        // Read the next batch while this one is processed; emit on this thread, in order. When
-        // nothing more is read, `next` must be emptied: it still holds the batch before
-        // `current`, which would otherwise be processed a second time after the swap.
-        let (read, result) = pool.install(|| {
-            rayon::join(
-                || {
-                    if more || peek {
-                        splitter.next_batch(&mut next, BatchLimits::STEADY)
-                    } else {
-                        next.clear();
-                        Ok(false)
-                    }
-                },
-                || process(&current),
-            )
-        });
-        emit(result)?;
-        if peek {
-            // Records past the limit, or an input that cannot be read past it: not all was read.
-            left = read.is_err() || !next.spans.is_empty();
-            next.clear();
-        }
-        more = more && read?;
-        std::mem::swap(&mut current, &mut next);
-    }
-    Ok(left)
-}
-
-/// Runs `f` on slices of `chunk` records of a batch in parallel, each worker with its own
-/// scratch `S`; the results keep record order.
-pub fn map_batch<S: Default, T: Send>(
-    batch: &Batch,
-    chunk: usize,
-    f: impl Fn(&[Span], &mut S) -> T + Sync,
-) -> Vec<T> {
-    batch.spans.par_chunks(chunk.max(1)).map_init(S::default, |scratch, spans| f(spans, scratch)).collect()
-}
-
 /// Extracts and matches every record of a batch in parallel; results keep record order.
 fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
-    map_batch(batch, RECORDS_PER_TASK, |spans, scratch: &mut WorkerScratch| {
-        let mut result = TaskResult::default();
-        let WorkerScratch { text, matching, pairing } = scratch;
-        matcher.begin_task(matching);
-        for span in spans {
-            if let Some(reason) = span.bad {
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                continue;
+    map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
+        with_scratch(|scratch| {
+            let mut result = TaskResult::default();
+            let WorkerScratch { text, matching, pairing } = scratch;
+            matcher.begin_task(matching);
+            for span in spans {
+                if let Some(reason) = span.bad {
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                    continue;
+                }
+                let record = batch.record_text(span);
+                // Owned text is text that was not valid UTF-8.
+                result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
+                if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
+                    matcher.abandon(matching);
+                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                }
             }
-            let record = batch.record_text(span);
-            // Owned text is text that was not valid UTF-8.
-            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
-            if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
-                matcher.abandon(matching);
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+            let mut matched = Vec::new();
+            matcher.finish_task(matching, |record, _, _| matched.push(record));
+            let bad = result.outcomes.len();
+            // The few records that match, again, keeping what the report shows.
+            for span in spans.iter().filter(|s| matched.contains(&s.record)) {
+                matcher.begin_task(pairing);
+                let record = batch.record_text(span);
+                if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
+                    let layout = batch.layout(span);
+                    let columns = non_empty_columns(&record, layout, extractor, text);
+                    let table = layout.map(|l| l.table.clone());
+                    matcher.finish_task(pairing, |record, line, pairs| {
+                        let columns = columns.clone();
+                        let table = table.clone();
+                        result.outcomes.push(Outcome::Pairs(MatchedRecord {
+                            record,
+                            line,
+                            pairs,
+                            table,
+                            columns,
+                        }));
+                    });
+                    result.contradicted += pairing.contradicted();
+                }
             }
-        }
-        let mut matched = Vec::new();
-        matcher.finish_task(matching, |record, _, _| matched.push(record));
-        let bad = result.outcomes.len();
-        // The few records that match, again, keeping what the report shows.
-        for span in spans.iter().filter(|s| matched.contains(&s.record)) {
-            matcher.begin_task(pairing);
-            let record = batch.record_text(span);
-            if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
-                let layout = batch.layout(span);
-                let columns = non_empty_columns(&record, layout, extractor, text);
-                let table = layout.map(|l| l.table.clone());
-                matcher.finish_task(pairing, |record, line, pairs| {
-                    let columns = columns.clone();
-                    let table = table.clone();
-                    result.outcomes.push(Outcome::Pairs(MatchedRecord {
-                        record,
-                        line,
-                        pairs,
-                        table,
-                        columns,
-                    }));
-                });
-                result.contradicted += pairing.contradicted();
+            if bad > 0 && result.outcomes.len() > bad {
+                // Bad records and matches were gathered in two passes: put them back in record order.
+                result.outcomes.sort_by_key(Outcome::record);
             }
-        }
-        if bad > 0 && result.outcomes.len() > bad {
-            // Bad records and matches were gathered in two passes: put them back in record order.
-            result.outcomes.sort_by_key(Outcome::record);
-        }
-        result.values = *matching.values_seen();
-        result.invalid = *matching.invalid();
-        result.records = spans.len() as u64;
-        result
+            result.values = *matching.values_seen();
+            result.invalid = *matching.invalid();
+            result.records = spans.len() as u64;
+            result
+        })
     })
 }
 
@@ -812,5 +777,38 @@ impl<'w> Emitter<'w> {
 fn add(total: &mut [u64; KIND_COUNT], counts: &[u64; KIND_COUNT]) {
     for (total, n) in total.iter_mut().zip(counts) {
         *total += n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_scratch_is_kept_across_tasks_and_dropped_when_a_huge_record_grew_it() {
+        // Run on a thread of its own: the scratch is per thread.
+        let kept = std::thread::spawn(|| {
+            with_scratch(|s| s.text.reserve(64 << 10));
+            let kept = with_scratch(|s| s.text.capacity());
+            with_scratch(|s| s.text.reserve(SCRATCH_KEPT_BYTES + 1));
+            let after_huge = with_scratch(|s| s.text.capacity());
+            (kept, after_huge)
+        })
+        .join();
+        let Ok((kept, after_huge)) = kept else { panic!("the test thread panicked") };
+        assert!(kept >= 64 << 10, "the buffer was not kept: capacity {kept}");
+        assert!(after_huge < SCRATCH_KEPT_BYTES, "a huge buffer was kept: capacity {after_huge}");
+    }
+
+    #[test]
+    fn a_scratch_already_in_use_on_this_thread_is_not_borrowed_twice() {
+        let nested = std::thread::spawn(|| {
+            with_scratch(|outer| {
+                outer.text.push_str("outer");
+                with_scratch(|inner| inner.text.len())
+            })
+        })
+        .join();
+        assert!(matches!(nested, Ok(0)), "{nested:?}");
     }
 }

@@ -1,11 +1,11 @@
 //! `leakcheck inspect DUMP…`: show what leakcheck sees in each dump, and why.
 
+use crate::engine::{self, EngineError};
 use crate::exit_codes::ExitCode;
 use crate::input::{self, InputOptions, InputPath, walk};
 use crate::inspect::{self, InspectOptions, report};
 use crate::progress::Progress;
 use crate::roles::ColumnMap;
-use crate::scan::{self, ScanError};
 use anyhow::{Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -38,7 +38,7 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
     if inputs.iter().filter(|i| **i == InputPath::Stdin).count() > 1 {
         anyhow::bail!("`-` (standard input) can be read only once");
     }
-    let pool = scan::thread_pool(cmd.threads)?;
+    let pool = engine::thread_pool(cmd.threads)?;
     let bytes_read = Arc::new(AtomicU64::new(0));
     let total =
         if cmd.sample.is_none() { inputs.iter().map(InputPath::size).sum::<Option<u64>>() } else { None };
@@ -58,7 +58,7 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
         })
     });
     for (_, dump) in opened {
-        let inspected = dump.map_err(ScanError::from).and_then(|dump| {
+        let inspected = dump.map_err(EngineError::from).and_then(|dump| {
             inspect::inspect_dump(dump, options, &pool, &mut |records| progress.update(records))
         });
         match inspected {

@@ -78,7 +78,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     // Before the watchlists load: a -o that cannot be written fails at once.
     let mut output = Output::open(cmd.output.as_deref(), run_files(&inputs, &cmd))?;
     // Loaded on as many threads as the scan will use.
-    let pool = scan::thread_pool(cmd.threads)?;
+    let pool = crate::engine::thread_pool(cmd.threads)?;
     let watchlist =
         pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
     drop(pool);

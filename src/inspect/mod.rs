@@ -10,9 +10,9 @@ pub mod report;
 mod shape;
 pub mod tally;
 
+use crate::engine::{self, EngineError};
 use crate::input::{self, InputError, InputOptions, InputPath};
 use crate::roles::ColumnMap;
-use crate::scan::{self, ScanError};
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -66,7 +66,7 @@ pub fn inspect(
     options: &InspectOptions,
     pool: &rayon::ThreadPool,
     progress: &mut dyn FnMut(u64),
-) -> Result<Inspection, ScanError> {
+) -> Result<Inspection, EngineError> {
     // Each input is told which `--map` named none of its columns.
     options.input.maps.iter().for_each(ColumnMap::forget_use);
     let dump = input::open_dump(input, &options.input, options.bytes_read.clone())?;
@@ -80,18 +80,18 @@ pub fn inspect_dump(
     options: &InspectOptions,
     pool: &rayon::ThreadPool,
     progress: &mut dyn FnMut(u64),
-) -> Result<Inspection, ScanError> {
+) -> Result<Inspection, EngineError> {
     let mut total = Tally::default();
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
     total.declare_columns(extractor);
-    let left = scan::run_batches(
+    let left = engine::run_batches::<_, EngineError>(
         pool,
         dump.splitter.as_mut(),
         first,
         options.sample,
         |batch| {
-            scan::map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
+            engine::map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
                 let mut tally = Tally::default();
                 SCRATCH.with_borrow_mut(|scratch| tally.add_records(batch, spans, extractor, scratch));
                 tally
@@ -147,9 +147,9 @@ pub fn inspect_dump(
 }
 
 /// Whether an input error means "not a dump" (skipped) rather than a failure.
-pub fn is_skipped(error: &ScanError) -> Option<(&str, &'static str)> {
+pub fn is_skipped(error: &EngineError) -> Option<(&str, &'static str)> {
     match error {
-        ScanError::Input(InputError::Unsupported { input, what, .. }) => Some((input, what)),
+        EngineError::Input(InputError::Unsupported { input, what, .. }) => Some((input, what)),
         _ => None,
     }
 }

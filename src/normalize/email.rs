@@ -27,6 +27,12 @@ pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
 
 /// [`normalize_email`] of a value already known to be short.
 fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    normalize_with(raw, out, true)
+}
+
+/// [`normalize_bounded`], through [`ascii_parts`] when `fast` and it applies; without `fast`,
+/// every value takes the general path (the proptest compares both).
+fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
     out.clear();
     // ASCII is its own NFKC: only other text pays for the Unicode pass (`ｇｍａｉｌ` → `gmail`).
     let folded: String;
@@ -58,6 +64,9 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if domain.split('.').any(str::is_empty) {
         return Err(Invalid("empty label in the domain"));
     }
+    if fast && let Some(done) = ascii_parts(local, domain, out) {
+        return done;
+    }
     let domain_lower = lowercase(domain);
     if domain_lower == "gmail.com" || domain_lower == "googlemail.com" {
         let local = local.split('+').next().unwrap_or("");
@@ -81,6 +90,42 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.push('@');
     out.push_str(&unicode_domain(&domain_lower));
     Ok(())
+}
+
+/// The canonical form of an ASCII address split and checked by [`normalize_with`], lowercased
+/// straight into the empty `out` (upper-case and wrapped e-mails are most of a messy export's):
+/// no `String` per value. `None`, with `out` untouched, when the general path must decide: text
+/// that is not ASCII, or an IDNA (`xn--`) label to decode.
+fn ascii_parts(local: &str, domain: &str, out: &mut String) -> Option<Result<(), Invalid>> {
+    if !local.is_ascii() || !domain.is_ascii() {
+        return None;
+    }
+    if domain.eq_ignore_ascii_case("gmail.com") || domain.eq_ignore_ascii_case("googlemail.com") {
+        let local = local.split('+').next().unwrap_or("");
+        local.split('.').for_each(|piece| out.push_str(piece));
+        out.make_ascii_lowercase();
+        if out.is_empty() {
+            return Some(Err(Invalid("empty local part")));
+        }
+        out.push_str("@gmail.com");
+        // Dropping dots can bare what the cleanup strips: the general path cleans again.
+        if strip_wrappers(out).len() != out.len() {
+            out.clear();
+            return None;
+        }
+        return Some(Ok(()));
+    }
+    if local.is_empty() {
+        return Some(Err(Invalid("empty local part")));
+    }
+    if domain.split('.').any(|label| label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))) {
+        return None;
+    }
+    out.push_str(local);
+    out.push('@');
+    out.push_str(domain);
+    out.make_ascii_lowercase();
+    Some(Ok(()))
 }
 
 /// A lowercase domain with IDNA labels (`xn--bcher-kva.de`) written in Unicode (`bücher.de`,
@@ -217,6 +262,23 @@ mod tests {
         for (raw, want) in table {
             assert_eq!(email(raw).as_deref(), Ok(want), "{raw:?}");
             assert_eq!(email(want).as_deref(), Ok(want), "canonical {want:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path gives what the general path gives, for every spelling the
+        /// messy exports use (case, wrappers, display names, gmail dots and tags, IDNA).
+        #[test]
+        fn the_ascii_fast_path_equals_the_general_path(
+            raw in "[ <(\"']{0,2}(mailto:|MAILTO:|[A-Za-z]{1,6} <)?[A-Za-z0-9.+_-]{0,10}@{0,2}([A-Za-z0-9-]{0,6}|xn--bcher-kva|XN--zz)[.]{0,2}(gmail|GoogleMail|co|ID|de)[.]?(com|COM|id)?[>)\"';,. ]{0,3}"
+        ) {
+            let (mut fast, mut general) = (String::new(), String::new());
+            let fast_result = normalize_with(&raw, &mut fast, true);
+            let general_result = normalize_with(&raw, &mut general, false);
+            proptest::prop_assert_eq!(fast_result, general_result, "{:?}", raw);
+            if fast_result.is_ok() {
+                proptest::prop_assert_eq!(fast, general, "{:?}", raw);
+            }
         }
     }
 

@@ -249,6 +249,14 @@ pub struct ScanArgs {
     /// for the `child` category [default: today, UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::report::exposed::Date>,
+
+    /// Scan only the K-th of N disjoint parts of the inputs (1 ≤ K ≤ N), for running one scan
+    /// on several machines: each file (or sheet) is dealt by a stable hash of its path as the
+    /// report names it. Needs --format json or ndjson; join the N reports with `leakcheck report
+    /// merge`. Give every shard the same inputs, watchlists, key and --as-of. A shard that is
+    /// dealt nothing exits 0.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::ShardSpec>,
 }
 
 /// How to read dumps: shared by `scan` and `inspect`.
@@ -496,6 +504,7 @@ impl ScanArgs {
             key_file: self.key_file,
             baseline: self.baseline,
             as_of: self.as_of,
+            shard: self.shard,
         }
     }
 }

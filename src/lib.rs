@@ -23,4 +23,5 @@ pub mod regions;
 pub mod report;
 pub mod roles;
 pub mod scan;
+pub mod shard;
 pub mod watchlist;

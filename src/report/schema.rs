@@ -46,6 +46,9 @@ pub struct JsonRun<'a> {
     pub started_at: &'a str,
     pub as_of: &'a str,
     pub watchlists: Vec<JsonWatchlist<'a>>,
+    /// Only in a shard's report (`scan --shard`), which `report merge` reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<&'a crate::shard::ShardInfo>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +79,7 @@ impl<'a> JsonRun<'a> {
             started_at: &run.started_at,
             as_of: &run.as_of,
             watchlists,
+            shard: run.shard.as_ref(),
         }
     }
 }

@@ -104,6 +104,44 @@ pub enum ReportCommand {
     /// tables), the first and the last; exposed people first, then possible (name only) ones.
     #[command(after_help = format!("{PEOPLE_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
     People(PeopleArgs),
+    /// Join the reports of the shards of one scan (`scan --shard K/N --format json|ndjson`) into
+    /// the report of the unsharded scan, exposures and inputs in its order, the summary
+    /// recomputed; exits as `scan` would on it. Refuses reports of different scans, and a shard
+    /// missing or given twice.
+    #[command(after_help = format!("{MERGE_EXAMPLES}\n\n{}", exit_codes::HELP))]
+    Merge(MergeArgs),
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan leak/ --watch ids.txt --shard 1/2 --fail-on never --as-of 2026-06-01 -f json -o s1.json
+  leakcheck scan leak/ --watch ids.txt --shard 2/2 --fail-on never --as-of 2026-06-01 -f json -o s2.json
+  leakcheck report merge s1.json s2.json -o scan.json
+  (deploy/ in the source holds recipes for GNU parallel, Kubernetes and Slurm)";
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The reports of every shard, in any order (`-` for standard input, once).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Write the merged report to PATH (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH", long_help = output_help("merged report"))]
+    pub output: Option<PathBuf>,
+
+    /// Format of the merged report [default: that of the shard reports].
+    #[arg(short, long, value_enum)]
+    pub format: Option<MergeFormatArg>,
+
+    /// Which matches make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MergeFormatArg {
+    Json,
+    Ndjson,
 }
 
 const PEOPLE_EXAMPLES: &str = "\
@@ -477,6 +515,16 @@ impl From<FormatArg> for ReportFormat {
     }
 }
 
+impl From<FailOn> for cmd::scan::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Exposed => cmd::scan::FailOn::Exposed,
+            FailOn::Possible => cmd::scan::FailOn::Possible,
+            FailOn::Never => cmd::scan::FailOn::Never,
+        }
+    }
+}
+
 impl ScanArgs {
     /// The plain configuration the scan command runs on.
     pub fn into_config(self) -> cmd::scan::ScanCommand {
@@ -491,11 +539,7 @@ impl ScanArgs {
             format: self.format.into(),
             output: self.output,
             reveal: self.reveal,
-            fail_on: match self.fail_on {
-                FailOn::Exposed => cmd::scan::FailOn::Exposed,
-                FailOn::Possible => cmd::scan::FailOn::Possible,
-                FailOn::Never => cmd::scan::FailOn::Never,
-            },
+            fail_on: self.fail_on.into(),
             threads,
             input: self.input.into_options(),
             strict: self.strict,
@@ -554,6 +598,17 @@ pub fn main() -> ExitCode {
                     PeopleFormatArg::Csv => cmd::report::people::PeopleFormat::Csv,
                 },
                 output: args.output,
+            })
+        }
+        Command::Report(ReportCommand::Merge(args)) => {
+            cmd::report::merge::run(cmd::report::merge::MergeCommand {
+                reports: args.reports,
+                output: args.output,
+                format: args.format.map(|f| match f {
+                    MergeFormatArg::Json => cmd::report::merge::MergeFormat::Json,
+                    MergeFormatArg::Ndjson => cmd::report::merge::MergeFormat::Ndjson,
+                }),
+                fail_on: args.fail_on.into(),
             })
         }
         Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),

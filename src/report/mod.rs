@@ -12,7 +12,7 @@ pub mod mask;
 mod ndjson;
 mod order;
 pub mod read;
-mod schema;
+pub mod schema;
 
 pub(crate) use self::csv::defused;
 pub use schema::{RULES, VERSION};

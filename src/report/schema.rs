@@ -192,7 +192,7 @@ pub fn skipped(stats: &ScanStats) -> Vec<JsonSkipped<'_>> {
     stats.skipped.iter().map(|s| JsonSkipped { path: &s.path, reason: &s.reason, error: s.error }).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct ByKind {
     pub nik: u64,
     pub phone: u64,
@@ -201,7 +201,7 @@ pub struct ByKind {
     pub name: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct InvalidValues {
     pub nik: u64,
     pub phone: u64,
@@ -210,7 +210,7 @@ pub struct InvalidValues {
     pub dob: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct JsonSummary {
     pub records: u64,
     pub exposed_records: u64,

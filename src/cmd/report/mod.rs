@@ -2,6 +2,7 @@
 //! they rerun in a blink (SPEC §11). One file per command; each reads reports through
 //! [`crate::report::read`] and writes through [`crate::output`].
 
+pub mod merge;
 pub mod people;
 
 use crate::report::read::{ReportError, ReportExposure, ReportFacts, read_report};

@@ -78,6 +78,7 @@ struct RunFields {
 /// The fields of an exposure the merge looks at.
 #[derive(Deserialize)]
 struct ExposureKey {
+    record: u64,
     input: String,
     watch: String,
     confidence: String,
@@ -306,13 +307,13 @@ impl<'a> Locator<'a> {
     }
 
     fn place(&mut self, name: &str) -> Option<usize> {
+        let member = |entry: &str| name.strip_prefix(entry).is_some_and(|rest| rest.starts_with('!'));
         let found = (self.cursor..self.walk.len()).find(|&i| {
             let entry = &self.walk[i];
-            self.spec.owns(entry)
-                && (name == entry
-                    || name.strip_prefix(entry.as_str()).is_some_and(|rest| rest.starts_with('!')))
+            self.spec.owns(entry) && (name == entry || member(entry))
         })?;
-        self.cursor = found;
+        // A file is one input; an archive's members follow one another under its place.
+        self.cursor = if name == self.walk[found] { found + 1 } else { found };
         Some(found)
     }
 }
@@ -359,12 +360,18 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         }
         let mut by_input = HashMap::new();
         let mut input = 0;
+        let mut last_record = 0;
         for (ei, text) in s.exposures.iter().enumerate() {
             let key: ExposureKey = serde_json::from_str(text)
                 .map_err(|_| bad("an exposure lacks a field or has one of the wrong type"))?;
+            // A file given twice: its second reading starts again from a lower record.
+            if input < names.len() && names[input] == key.input && key.record < last_record {
+                input += 1;
+            }
             while input < names.len() && names[input] != key.input {
                 input += 1;
             }
+            last_record = key.record;
             if input == names.len() {
                 return Err(bad("an exposure names no input of the report, or is out of order"));
             }
@@ -467,10 +474,23 @@ fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
             .filter(|&(_, c)| c == ':' || c == '!')
             .find_map(|(at, _)| places.get(&warning[..at]).copied())
     };
+    // Shard 1 lists the entries the walk set aside, whose warnings come first in the scan.
+    let set_aside_warnings = |si: usize| -> usize {
+        let s = &shards[si];
+        let prefixes: Vec<String> = s.skipped[..s.shard.set_aside.min(s.skipped.len())]
+            .iter()
+            .filter_map(|raw| serde_json::from_str::<PathKey>(raw.get()).ok())
+            .map(|key| format!("{}: ", key.path))
+            .collect();
+        lists[si][common..].iter().take_while(|w| prefixes.iter().any(|p| w.starts_with(p.as_str()))).count()
+    };
+    let mut leading: Vec<&str> = Vec::new();
     let mut about_inputs: Vec<(usize, usize, usize, &str)> = Vec::new();
     let mut about_run: Vec<&str> = Vec::new();
     for (si, list) in lists.iter().enumerate() {
-        for (wi, warning) in list[common..].iter().enumerate() {
+        let lead = set_aside_warnings(si);
+        leading.extend(list[common..common + lead].iter().map(String::as_str));
+        for (wi, warning) in list[common + lead..].iter().enumerate() {
             match place_of(warning) {
                 Some(place) => about_inputs.push((place, si, wi, warning)),
                 None => about_run.push(warning),
@@ -484,6 +504,7 @@ fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
     lists[0][..common]
         .iter()
         .map(String::as_str)
+        .chain(leading)
         .chain(about_inputs.into_iter().map(|(_, _, _, w)| w))
         .chain(run)
         .collect()

@@ -114,6 +114,12 @@ pub enum ReportCommand {
     /// the report, at most 10,000 rows), sortable and filterable; no network, no external file.
     #[command(after_help = format!("{HTML_EXAMPLES}\n\n{}", exit_codes::HELP_OTHER))]
     Html(HtmlArgs),
+    /// Join the reports of the shards of one scan (`scan --shard K/N --format json|ndjson`) into
+    /// the report of the unsharded scan, exposures and inputs in its order, the summary
+    /// recomputed; exits as `scan` would on it. Refuses reports of different scans, and a shard
+    /// missing or given twice.
+    #[command(after_help = format!("{MERGE_EXAMPLES}\n\n{}", exit_codes::HELP))]
+    Merge(MergeArgs),
 }
 
 const NOTIFY_HELP: &str = "\
@@ -211,6 +217,38 @@ pub enum LangArg {
     Id,
     /// English
     En,
+}
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  leakcheck scan leak/ --watch ids.txt --shard 1/2 --fail-on never --as-of 2026-06-01 -f json -o s1.json
+  leakcheck scan leak/ --watch ids.txt --shard 2/2 --fail-on never --as-of 2026-06-01 -f json -o s2.json
+  leakcheck report merge s1.json s2.json -o scan.json
+  (deploy/ in the source holds recipes for GNU parallel, Kubernetes and Slurm)";
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The reports of every shard, in any order (`-` for standard input, once).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Write the merged report to PATH (atomically) instead of standard output.
+    #[arg(short, long, value_name = "PATH", long_help = output_help("merged report"))]
+    pub output: Option<PathBuf>,
+
+    /// Format of the merged report [default: that of the shard reports].
+    #[arg(short, long, value_enum)]
+    pub format: Option<MergeFormatArg>,
+
+    /// Which matches make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum MergeFormatArg {
+    Json,
+    Ndjson,
 }
 
 const PEOPLE_EXAMPLES: &str = "\
@@ -362,6 +400,14 @@ pub struct ScanArgs {
     /// for the `child` category [default: today, UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<crate::report::exposed::Date>,
+
+    /// Scan only the K-th of N disjoint parts of the inputs (1 ≤ K ≤ N), for running one scan
+    /// on several machines: each file (or sheet) is dealt by a stable hash of its path as the
+    /// report names it. Needs --format json or ndjson; join the N reports with `leakcheck report
+    /// merge`. Give every shard the same inputs, watchlists, key and --as-of. A shard that is
+    /// dealt nothing exits 0.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::ShardSpec>,
 }
 
 /// How to read dumps: shared by `scan` and `inspect`.
@@ -582,6 +628,16 @@ impl From<FormatArg> for ReportFormat {
     }
 }
 
+impl From<FailOn> for cmd::scan::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Exposed => cmd::scan::FailOn::Exposed,
+            FailOn::Possible => cmd::scan::FailOn::Possible,
+            FailOn::Never => cmd::scan::FailOn::Never,
+        }
+    }
+}
+
 impl ScanArgs {
     /// The plain configuration the scan command runs on.
     pub fn into_config(self) -> cmd::scan::ScanCommand {
@@ -596,11 +652,7 @@ impl ScanArgs {
             format: self.format.into(),
             output: self.output,
             reveal: self.reveal,
-            fail_on: match self.fail_on {
-                FailOn::Exposed => cmd::scan::FailOn::Exposed,
-                FailOn::Possible => cmd::scan::FailOn::Possible,
-                FailOn::Never => cmd::scan::FailOn::Never,
-            },
+            fail_on: self.fail_on.into(),
             threads,
             input: self.input.into_options(),
             strict: self.strict,
@@ -609,6 +661,7 @@ impl ScanArgs {
             key_file: self.key_file,
             baseline: self.baseline,
             as_of: self.as_of,
+            shard: self.shard,
         }
     }
 }
@@ -683,6 +736,17 @@ pub fn main() -> ExitCode {
                     LangArg::Id => cmd::report::html::Lang::Id,
                     LangArg::En => cmd::report::html::Lang::En,
                 },
+            })
+        }
+        Command::Report(ReportCommand::Merge(args)) => {
+            cmd::report::merge::run(cmd::report::merge::MergeCommand {
+                reports: args.reports,
+                output: args.output,
+                format: args.format.map(|f| match f {
+                    MergeFormatArg::Json => cmd::report::merge::MergeFormat::Json,
+                    MergeFormatArg::Ndjson => cmd::report::merge::MergeFormat::Ndjson,
+                }),
+                fail_on: args.fail_on.into(),
             })
         }
         Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),

@@ -25,4 +25,5 @@ pub mod regions;
 pub mod report;
 pub mod roles;
 pub mod scan;
+pub mod shard;
 pub mod watchlist;

@@ -9,6 +9,7 @@ use crate::progress::Progress;
 use crate::report::exposed::{self, Date};
 use crate::report::{self, ReportFormat, ReportOptions, Reporter, RunInfo};
 use crate::scan::{self, BadRecord, Exposure, ScanConfig, ScanError, ScanSink, ScanStats};
+use crate::shard::ShardSpec;
 use crate::watchlist::{self, LoadOptions};
 use anyhow::{Context, Result, bail};
 use std::collections::HashSet;
@@ -66,17 +67,25 @@ pub struct ScanCommand {
     pub as_of: Option<Date>,
     /// `--password-file` (already read into `input`): a file of the run, which -o must not write.
     pub password_file: Option<PathBuf>,
+    /// `--shard K/N`: scan only the inputs dealt to shard K of N (SPEC §12).
+    pub shard: Option<ShardSpec>,
 }
 
 pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let (started_at, today) = exposed::now_utc();
+    check_shard(&cmd)?;
     let (hasher, _) = key::load_hasher(cmd.key_file.as_deref())?;
     let mut warnings = Warnings::default();
     let mut stdin_users: Vec<&Path> = cmd.watch.iter().map(PathBuf::as_path).collect();
     stdin_users.extend(cmd.baseline.as_deref());
-    let walk::Expanded { inputs, skipped } = check_inputs(&cmd.inputs, &stdin_users, &mut warnings)?;
-    // Before the watchlists load: a -o that cannot be written fails at once.
-    let mut output = Output::open(cmd.output.as_deref(), run_files(&inputs, &cmd))?;
+    let mut expanded = check_inputs(&cmd.inputs, &stdin_users, &mut warnings)?;
+    // Before the watchlists load: a -o that cannot be written fails at once. Every input of the
+    // run is protected, also those dealt to other shards.
+    let mut output = Output::open(cmd.output.as_deref(), run_files(&expanded.inputs, &cmd))?;
+    // Decided before dealing: it changes how a CSV `--map` is read, as in the unsharded scan.
+    let several_inputs = expanded.inputs.len() > 1;
+    let shard = cmd.shard.map(|spec| spec.deal(&mut expanded));
+    let walk::Expanded { inputs, skipped } = expanded;
     // Loaded on as many threads as the scan will use.
     let pool = crate::engine::thread_pool(cmd.threads)?;
     let watchlist =
@@ -119,6 +128,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
             as_of: as_of.to_string(),
             watchlists: watchlist.files.clone(),
             baseline: baseline.is_some(),
+            shard,
         },
     };
     let bytes_read = Arc::new(AtomicU64::new(0));
@@ -127,7 +137,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let show_bar =
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
-    let input = InputOptions { several_inputs: inputs.len() > 1, ..cmd.input };
+    let input = InputOptions { several_inputs, ..cmd.input };
     let config = ScanConfig { inputs, skipped, input, threads: cmd.threads, bytes_read, as_of, baseline };
 
     let (stats, result) = {
@@ -169,6 +179,10 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
             }
         }
         stats.warnings = warnings.into_list();
+        if cmd.shard.is_some() {
+            // A shard may be dealt no record at all: only the merged report must hold some.
+            stats.complete = result.is_ok() && !stats.skipped.iter().any(|s| s.error);
+        }
         let finished = reporter.finish(&stats).map_err(ScanError::Output);
         (stats, result.and(finished))
     };
@@ -182,11 +196,11 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         // read or none held a record (SPEC §8 1.1); the exit code says it is no CLEAR.
         Ok(()) => {
             output.commit()?;
-            Ok(exit_code(&stats, cmd.fail_on))
+            Ok(exit_code(&stats, cmd.fail_on, cmd.shard.is_some()))
         }
         // `leakcheck scan … | head`: the reader left; what it saw decides the code.
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            Ok(exit_code(&stats, cmd.fail_on))
+            Ok(exit_code(&stats, cmd.fail_on, cmd.shard.is_some()))
         }
         // A run that stopped: dropping `output` removes the temporary file, no partial report
         // at the -o path.
@@ -194,10 +208,14 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     }
 }
 
-/// Exit 2 for a run that could not read some inputs or read no record at all, with the reason
-/// on stderr; else what `--fail-on` makes of the pairs found.
-fn exit_code(stats: &ScanStats, fail_on: FailOn) -> ExitCode {
-    match stats.shortfall() {
+/// Exit 2 for a run that could not read some inputs or read no record at all (a shard may read
+/// none: SPEC §12), with the reason on stderr; else what `--fail-on` makes of the pairs found.
+fn exit_code(stats: &ScanStats, fail_on: FailOn, shard: bool) -> ExitCode {
+    let shortfall = stats.shortfall().and_then(|mut s| {
+        s.nothing_read &= !shard;
+        (s.unreadable > 0 || s.nothing_read).then_some(s)
+    });
+    match shortfall {
         Some(shortfall) => {
             crate::messages::error(&shortfall.to_string());
             ExitCode::Error
@@ -269,6 +287,25 @@ fn load_baseline(path: &Path, keyed: bool) -> Result<(HashSet<u128>, Option<Vec<
         );
     }
     Ok((fingerprints, facts.watchlist_sha256))
+}
+
+/// What `--shard` cannot go with: a report `report merge` cannot read, standard input (one
+/// stream cannot be dealt between machines), and `--baseline`, whose order of exposures (new
+/// ones first) a merge could not tell from the input order.
+fn check_shard(cmd: &ScanCommand) -> Result<()> {
+    let Some(shard) = cmd.shard else { return Ok(()) };
+    if !matches!(cmd.format, ReportFormat::Json | ReportFormat::Ndjson) {
+        bail!("--shard {shard}: give --format json or --format ndjson, the formats `report merge` joins");
+    }
+    if cmd.inputs.iter().any(|p| p == Path::new("-")) {
+        bail!("--shard {shard}: standard input (`-`) cannot be dealt between shards; scan files");
+    }
+    if cmd.baseline.is_some() {
+        bail!(
+            "--shard {shard}: --baseline is not supported with shards yet; give --baseline to an unsharded scan"
+        );
+    }
+    Ok(())
 }
 
 /// Every input must exist before anything is written; directories become the files under them

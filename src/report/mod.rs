@@ -12,7 +12,7 @@ pub mod mask;
 mod ndjson;
 mod order;
 pub mod read;
-mod schema;
+pub mod schema;
 pub mod tally;
 
 pub(crate) use self::csv::defused;
@@ -53,6 +53,8 @@ pub struct RunInfo {
     pub watchlists: Vec<WatchlistFile>,
     /// `--baseline` was given: exposures come new exposed, new possible, then baseline.
     pub baseline: bool,
+    /// `--shard K/N`: what `report merge` needs to join this shard's report with the others.
+    pub shard: Option<crate::shard::ShardInfo>,
 }
 
 /// Writes one report format.

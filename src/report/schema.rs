@@ -46,6 +46,9 @@ pub struct JsonRun<'a> {
     pub started_at: &'a str,
     pub as_of: &'a str,
     pub watchlists: Vec<JsonWatchlist<'a>>,
+    /// Only in a shard's report (`scan --shard`), which `report merge` reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<&'a crate::shard::ShardInfo>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +79,7 @@ impl<'a> JsonRun<'a> {
             started_at: &run.started_at,
             as_of: &run.as_of,
             watchlists,
+            shard: run.shard.as_ref(),
         }
     }
 }
@@ -188,7 +192,7 @@ pub fn skipped(stats: &ScanStats) -> Vec<JsonSkipped<'_>> {
     stats.skipped.iter().map(|s| JsonSkipped { path: &s.path, reason: &s.reason, error: s.error }).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct ByKind {
     pub nik: u64,
     pub phone: u64,
@@ -197,7 +201,7 @@ pub struct ByKind {
     pub name: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct InvalidValues {
     pub nik: u64,
     pub phone: u64,
@@ -206,7 +210,7 @@ pub struct InvalidValues {
     pub dob: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, serde::Deserialize)]
 pub struct JsonSummary {
     pub records: u64,
     pub exposed_records: u64,

@@ -80,6 +80,7 @@ fn run(baseline: bool) -> RunInfo {
             sha256: "18745f36a05e29072709042d6062ce54f1b08ff36c27ba80c39f81fb010c8ce2".into(),
         }],
         baseline,
+        shard: None,
     }
 }
 

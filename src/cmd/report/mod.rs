@@ -2,8 +2,9 @@
 //! they rerun in a blink (SPEC §11). One file per command; each reads reports through
 //! [`crate::report::read`] and writes through [`crate::output`].
 
-pub mod notify;
 pub mod html;
+pub mod merge;
+pub mod notify;
 pub mod people;
 
 use crate::report::read::{ReportError, ReportExposure, ReportFacts, read_report};

@@ -1,0 +1,609 @@
+//! `leakcheck report merge`: joins the reports of the shards of one scan (`scan --shard K/N`,
+//! SPEC §11, §12) into the report the unsharded scan writes, byte for byte apart from
+//! `elapsed_ms` (the slowest shard's) and `started_at` (the earliest shard's).
+//!
+//! The unsharded order is the walk order every shard report names in its `shard.walk`: the
+//! inputs as given on the command line, each directory expanded sorted by file name. Inputs,
+//! exposures and skipped entries are put back in that order; exposures are kept as their shard
+//! wrote them (bytes untouched); the summary is recomputed. Reports of different scans (rules,
+//! `--as-of`, watchlists, key mode, inputs or leakcheck version differ), a shard given twice or
+//! missing, are refused with one line naming them. Memory holds every exposure of the shards.
+
+use crate::cmd::scan::FailOn;
+use crate::exit_codes::ExitCode;
+use crate::output::{Output, RunFiles};
+use crate::report::schema::JsonSummary;
+use crate::scan::Shortfall;
+use crate::shard::{ShardInfo, ShardSpec};
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+/// The report formats `report merge` reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeFormat {
+    Json,
+    Ndjson,
+}
+
+/// Everything `report merge` was asked to do.
+#[derive(Debug)]
+pub struct MergeCommand {
+    pub reports: Vec<PathBuf>,
+    pub output: Option<PathBuf>,
+    /// `None`: the format of the shard reports.
+    pub format: Option<MergeFormat>,
+    pub fail_on: FailOn,
+}
+
+/// What one shard's report holds, as read: lists kept as their raw JSON text.
+struct ShardReport {
+    name: String,
+    format: MergeFormat,
+    leakcheck: String,
+    rules: String,
+    started_at: String,
+    as_of: String,
+    watchlists: Box<RawValue>,
+    shard: ShardInfo,
+    /// Each exposure's JSON object, without the NDJSON `"type"`.
+    exposures: Vec<String>,
+    inputs: Vec<Box<RawValue>>,
+    skipped: Vec<Box<RawValue>>,
+    warnings: Vec<String>,
+    summary: JsonSummary,
+}
+
+/// The report-level fields of a JSON report or of an NDJSON summary line.
+#[derive(Deserialize)]
+struct RunFields {
+    leakcheck: String,
+    #[serde(default)]
+    rules: Option<String>,
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    as_of: Option<String>,
+    watchlists: Box<RawValue>,
+    #[serde(default)]
+    shard: Option<ShardInfo>,
+    inputs: Vec<Box<RawValue>>,
+    skipped: Vec<Box<RawValue>>,
+    warnings: Vec<String>,
+}
+
+/// The fields of an exposure the merge looks at.
+#[derive(Deserialize)]
+struct ExposureKey {
+    record: u64,
+    input: String,
+    watch: String,
+    confidence: String,
+    #[serde(default)]
+    baseline: bool,
+}
+
+/// The fields of an input or skipped entry the merge looks at.
+#[derive(Deserialize)]
+struct PathKey {
+    path: String,
+    #[serde(default)]
+    error: bool,
+}
+
+#[derive(Deserialize)]
+struct Watchlist {
+    keyed: bool,
+    sha256: String,
+}
+
+pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
+    let mut output =
+        Output::open(cmd.output.as_deref(), RunFiles::of(cmd.reports.iter().map(PathBuf::as_path)))?;
+    if cmd.reports.iter().filter(|p| p.as_path() == Path::new("-")).count() > 1 {
+        bail!("`-` (standard input) can be read only once");
+    }
+    let shards = cmd.reports.iter().map(|p| read_shard(p)).collect::<Result<Vec<_>>>()?;
+    let merged = merge(&shards)?;
+    let format = cmd.format.unwrap_or(shards[0].format);
+    let written = {
+        let mut out = output.writer();
+        merged.write(&mut *out, format).and_then(|()| out.flush())
+    };
+    match written {
+        Ok(()) => output.commit()?,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e).context("writing the merged report"),
+    }
+    Ok(merged.exit_code(cmd.fail_on))
+}
+
+/// Reads the shard report at `path` (`-`: standard input), JSON or NDJSON.
+fn read_shard(path: &Path) -> Result<ShardReport> {
+    let name = format!("report {}", path.display());
+    let mut text = Vec::new();
+    let read = if path == Path::new("-") {
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| io::Read::read_to_end(&mut f, &mut text))
+    };
+    read.with_context(|| name.clone())?;
+    let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    let ndjson = serde_json::from_slice::<TypeOnly>(first).is_ok_and(|t| t.kind.is_some());
+    let report = if ndjson { read_ndjson(&name, &text)? } else { read_json(&name, &text)? };
+    Ok(report)
+}
+
+#[derive(Deserialize)]
+struct TypeOnly {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// A serde error as one line that holds no value of the report.
+fn not_a_shard(name: &str, line: usize) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{name}:{line}: not a leakcheck JSON or NDJSON report, or one a leakcheck without \
+         report merge wrote"
+    )
+}
+
+fn read_json(name: &str, text: &[u8]) -> Result<ShardReport> {
+    #[derive(Deserialize)]
+    struct Whole {
+        #[serde(default)]
+        exposures: Vec<Box<RawValue>>,
+        summary: JsonSummary,
+    }
+    let run: RunFields = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
+    let whole: Whole = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
+    let exposures = whole.exposures.iter().map(|e| e.get().to_string()).collect();
+    shard_report(name, MergeFormat::Json, run, exposures, whole.summary)
+}
+
+fn read_ndjson(name: &str, text: &[u8]) -> Result<ShardReport> {
+    let mut exposures = Vec::new();
+    let mut last = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.map_err(|_| not_a_shard(name, i + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let kind = serde_json::from_str::<TypeOnly>(&line).map_err(|_| not_a_shard(name, i + 1))?.kind;
+        match kind.as_deref() {
+            Some("exposure") => {
+                let body =
+                    line.strip_prefix("{\"type\":\"exposure\",").ok_or_else(|| not_a_shard(name, i + 1))?;
+                exposures.push(format!("{{{body}"));
+            }
+            Some("summary") => last = Some((i + 1, line)),
+            _ => return Err(not_a_shard(name, i + 1)),
+        }
+    }
+    let Some((number, line)) = last else {
+        bail!("{name}: no summary line: the report is cut short, or not a leakcheck report")
+    };
+    let run: RunFields = serde_json::from_str(&line).map_err(|_| not_a_shard(name, number))?;
+    let summary: JsonSummary = serde_json::from_str(&line).map_err(|_| not_a_shard(name, number))?;
+    shard_report(name, MergeFormat::Ndjson, run, exposures, summary)
+}
+
+fn shard_report(
+    name: &str,
+    format: MergeFormat,
+    run: RunFields,
+    exposures: Vec<String>,
+    summary: JsonSummary,
+) -> Result<ShardReport> {
+    let Some(shard) = run.shard else {
+        bail!("{name}: not the report of a shard (it has no \"shard\"): make each with `scan --shard K/N`")
+    };
+    let (Some(rules), Some(started_at), Some(as_of)) = (run.rules, run.started_at, run.as_of) else {
+        bail!("{name}: a report older than rules 1.1 cannot be merged")
+    };
+    Ok(ShardReport {
+        name: name.to_string(),
+        format,
+        leakcheck: run.leakcheck,
+        rules,
+        started_at,
+        as_of,
+        watchlists: run.watchlists,
+        shard,
+        exposures,
+        inputs: run.inputs,
+        skipped: run.skipped,
+        warnings: run.warnings,
+        summary,
+    })
+}
+
+/// The merged report, ready to write.
+struct Merged<'a> {
+    first: &'a ShardReport,
+    started_at: &'a str,
+    exposures: Vec<&'a str>,
+    inputs: Vec<&'a RawValue>,
+    skipped: Vec<&'a RawValue>,
+    warnings: Vec<&'a str>,
+    summary: JsonSummary,
+    /// Exposed and possible pairs (none is `baseline`: shards refuse `--baseline`).
+    exposed_pairs: u64,
+    possible_pairs: u64,
+    unreadable: usize,
+}
+
+/// Refuses shards of different scans, and a shard missing or given twice.
+fn check_same_scan(shards: &[ShardReport]) -> Result<()> {
+    let Some(first) = shards.first() else { bail!("no report to merge") };
+    let lists = |s: &ShardReport| -> Result<Vec<(bool, String)>> {
+        let lists: Vec<Watchlist> = serde_json::from_str(s.watchlists.get())
+            .map_err(|_| anyhow::anyhow!("{}: its \"watchlists\" do not name their sha256", s.name))?;
+        Ok(lists.into_iter().map(|w| (w.keyed, w.sha256)).collect())
+    };
+    let first_lists = lists(first)?;
+    for s in &shards[1..] {
+        let differs = |what: &str| {
+            anyhow::anyhow!("{} and {}: not shards of one scan, their {what} differ", first.name, s.name)
+        };
+        if s.rules != first.rules {
+            return Err(differs("rules"));
+        }
+        if s.as_of != first.as_of {
+            return Err(differs("--as-of days"));
+        }
+        let theirs = lists(s)?;
+        if theirs.iter().map(|w| w.0).ne(first_lists.iter().map(|w| w.0)) {
+            return Err(differs("key modes (keyed or not)"));
+        }
+        if theirs != first_lists {
+            return Err(differs("watchlists (sha256)"));
+        }
+        if s.leakcheck != first.leakcheck {
+            return Err(differs("leakcheck versions"));
+        }
+        if s.shard.n != first.shard.n {
+            return Err(differs("numbers of shards (N of --shard K/N)"));
+        }
+        if s.shard.walk != first.shard.walk {
+            return Err(differs("inputs"));
+        }
+        if s.summary.watch_entries != first.summary.watch_entries
+            || s.summary.watchlist_skipped != first.summary.watchlist_skipped
+        {
+            return Err(differs("watchlist entries"));
+        }
+    }
+    let n = first.shard.n;
+    let mut by_k: HashMap<u32, &str> = HashMap::new();
+    for s in shards {
+        if let Some(other) = by_k.insert(s.shard.k, &s.name) {
+            bail!("{other} and {}: both are shard {}/{n}", s.name, s.shard.k);
+        }
+    }
+    let missing: Vec<String> =
+        (1..=n).filter(|k| !by_k.contains_key(k)).map(|k| format!("{k}/{n}")).collect();
+    if !missing.is_empty() {
+        bail!("shard {} missing: merge needs the reports of all {n} shards", missing.join(", "));
+    }
+    Ok(())
+}
+
+/// Finds, for the names of one shard's inputs in its order, their place in the walk: the walk
+/// entry named so, or the archive or book it is a member of (`name` is `ENTRY!…`), never before
+/// the place of the previous name (a file given twice is two entries).
+struct Locator<'a> {
+    walk: &'a [String],
+    spec: ShardSpec,
+    cursor: usize,
+}
+
+impl<'a> Locator<'a> {
+    fn new(shard: &'a ShardInfo) -> Self {
+        Locator { walk: &shard.walk, spec: ShardSpec { k: shard.k, n: shard.n }, cursor: 0 }
+    }
+
+    fn place(&mut self, name: &str) -> Option<usize> {
+        let member = |entry: &str| name.strip_prefix(entry).is_some_and(|rest| rest.starts_with('!'));
+        let found = (self.cursor..self.walk.len()).find(|&i| {
+            let entry = &self.walk[i];
+            self.spec.owns(entry) && (name == entry || member(entry))
+        })?;
+        // A file is one input; an archive's members follow one another under its place.
+        self.cursor = if name == self.walk[found] { found + 1 } else { found };
+        Some(found)
+    }
+}
+
+fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
+    check_same_scan(shards)?;
+    let first = &shards[0];
+    // (walk place, shard, index in the shard's inputs)
+    let mut inputs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut skipped: Vec<(usize, usize, usize)> = Vec::new();
+    let mut set_aside: Vec<&RawValue> = Vec::new();
+    let mut unreadable = 0;
+    // Each shard's exposures, by its input index: (first, end) in `exposures`.
+    let mut runs: Vec<HashMap<usize, (usize, usize)>> = Vec::new();
+    let mut exposed_pairs = 0;
+    let mut possible_pairs = 0;
+    let mut exposed_entries: HashSet<String> = HashSet::new();
+    for (si, s) in shards.iter().enumerate() {
+        let bad = |what: &str| anyhow::anyhow!("{}: {what}", s.name);
+        let mut locator = Locator::new(&s.shard);
+        let mut names = Vec::with_capacity(s.inputs.len());
+        for (ii, raw) in s.inputs.iter().enumerate() {
+            let key: PathKey =
+                serde_json::from_str(raw.get()).map_err(|_| bad("an input has no \"path\""))?;
+            let place = locator
+                .place(&key.path)
+                .ok_or_else(|| bad("an input is not one the shard was dealt: was the report edited?"))?;
+            inputs.push((place, si, ii));
+            names.push(key.path);
+        }
+        let mut locator = Locator::new(&s.shard);
+        for (i, raw) in s.skipped.iter().enumerate() {
+            let key: PathKey =
+                serde_json::from_str(raw.get()).map_err(|_| bad("a skipped entry has no \"path\""))?;
+            unreadable += usize::from(key.error);
+            if i < s.shard.set_aside {
+                set_aside.push(raw);
+                continue;
+            }
+            let place = locator.place(&key.path).ok_or_else(|| {
+                bad("a skipped entry is not one the shard was dealt: was the report edited?")
+            })?;
+            skipped.push((place, si, i));
+        }
+        let mut by_input = HashMap::new();
+        let mut input = 0;
+        let mut last_record = 0;
+        for (ei, text) in s.exposures.iter().enumerate() {
+            let key: ExposureKey = serde_json::from_str(text)
+                .map_err(|_| bad("an exposure lacks a field or has one of the wrong type"))?;
+            // A file given twice: its second reading starts again from a lower record.
+            if input < names.len() && names[input] == key.input && key.record < last_record {
+                input += 1;
+            }
+            while input < names.len() && names[input] != key.input {
+                input += 1;
+            }
+            last_record = key.record;
+            if input == names.len() {
+                return Err(bad("an exposure names no input of the report, or is out of order"));
+            }
+            by_input
+                .entry(input)
+                .and_modify(|run: &mut (usize, usize)| run.1 = ei + 1)
+                .or_insert((ei, ei + 1));
+            match key.confidence.as_str() {
+                "exposed" => {
+                    exposed_pairs += u64::from(!key.baseline);
+                    exposed_entries.insert(key.watch);
+                }
+                _ => possible_pairs += u64::from(!key.baseline),
+            }
+        }
+        runs.push(by_input);
+    }
+    inputs.sort_unstable();
+    skipped.sort_unstable();
+    let mut exposures = Vec::new();
+    for &(_, si, ii) in &inputs {
+        if let Some(&(from, to)) = runs[si].get(&ii) {
+            exposures.extend(shards[si].exposures[from..to].iter().map(String::as_str));
+        }
+    }
+    let summary = merged_summary(shards, exposed_entries.len());
+    Ok(Merged {
+        first,
+        started_at: shards.iter().map(|s| s.started_at.as_str()).min().unwrap_or_default(),
+        exposures,
+        inputs: inputs.iter().map(|&(_, si, ii)| &*shards[si].inputs[ii]).collect(),
+        skipped: set_aside
+            .into_iter()
+            .chain(skipped.iter().map(|&(_, si, i)| &*shards[si].skipped[i]))
+            .collect(),
+        warnings: merged_warnings(shards),
+        summary,
+        exposed_pairs,
+        possible_pairs,
+        unreadable,
+    })
+}
+
+/// The counts of the unsharded scan: sums over shards (records are in exactly one), except the
+/// watchlist's counts (the same in each) and the entries exposed (`exposed_entries`, counted
+/// over all shards' exposures).
+fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> JsonSummary {
+    let first = &shards[0].summary;
+    let sum = |f: fn(&JsonSummary) -> u64| shards.iter().map(|s| f(&s.summary)).sum::<u64>();
+    let mut s = JsonSummary {
+        records: sum(|s| s.records),
+        exposed_records: sum(|s| s.exposed_records),
+        possible_records: sum(|s| s.possible_records),
+        bad_records: sum(|s| s.bad_records),
+        watch_entries: first.watch_entries,
+        watch_entries_exposed: exposed_entries,
+        new_exposed_records: sum(|s| s.new_exposed_records),
+        baseline_exposures: sum(|s| s.baseline_exposures),
+        by_kind: crate::report::schema::ByKind {
+            nik: sum(|s| s.by_kind.nik),
+            phone: sum(|s| s.by_kind.phone),
+            email: sum(|s| s.by_kind.email),
+            name_dob: sum(|s| s.by_kind.name_dob),
+            name: sum(|s| s.by_kind.name),
+        },
+        invalid_values: crate::report::schema::InvalidValues {
+            nik: sum(|s| s.invalid_values.nik),
+            phone: sum(|s| s.invalid_values.phone),
+            email: sum(|s| s.invalid_values.email),
+            name: sum(|s| s.invalid_values.name),
+            dob: sum(|s| s.invalid_values.dob),
+        },
+        contradicted_name_matches: sum(|s| s.contradicted_name_matches),
+        watchlist_skipped: first.watchlist_skipped,
+        skipped_files: sum(|s| s.skipped_files),
+        elapsed_ms: shards.iter().map(|s| s.summary.elapsed_ms).max().unwrap_or(0),
+        complete: shards.iter().all(|s| s.summary.complete),
+    };
+    // SPEC §8: a run that read no record at all is no result, whichever shard it was.
+    s.complete &= s.records > 0;
+    s
+}
+
+/// The warnings of the unsharded scan: those every shard gave before its first input (the
+/// watchlists', inputs given twice), then each input's, in the walk order (a warning about an
+/// input starts with its name), then those about the run that every shard gave.
+fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
+    let lists: Vec<&[String]> = shards.iter().map(|s| s.warnings.as_slice()).collect();
+    let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
+        .take_while(|&i| lists.iter().all(|l| l[i] == lists[0][i]))
+        .count();
+    let walk = &shards[0].shard.walk;
+    let mut places: HashMap<&str, usize> = HashMap::new();
+    for (i, entry) in walk.iter().enumerate().rev() {
+        places.insert(entry.as_str(), i);
+    }
+    let place_of = |warning: &str| {
+        warning
+            .char_indices()
+            .filter(|&(_, c)| c == ':' || c == '!')
+            .find_map(|(at, _)| places.get(&warning[..at]).copied())
+    };
+    // Shard 1 lists the entries the walk set aside, whose warnings come first in the scan.
+    let set_aside_warnings = |si: usize| -> usize {
+        let s = &shards[si];
+        let prefixes: Vec<String> = s.skipped[..s.shard.set_aside.min(s.skipped.len())]
+            .iter()
+            .filter_map(|raw| serde_json::from_str::<PathKey>(raw.get()).ok())
+            .map(|key| format!("{}: ", key.path))
+            .collect();
+        lists[si][common..].iter().take_while(|w| prefixes.iter().any(|p| w.starts_with(p.as_str()))).count()
+    };
+    let mut leading: Vec<&str> = Vec::new();
+    let mut about_inputs: Vec<(usize, usize, usize, &str)> = Vec::new();
+    let mut about_run: Vec<&str> = Vec::new();
+    for (si, list) in lists.iter().enumerate() {
+        let lead = set_aside_warnings(si);
+        leading.extend(list[common..common + lead].iter().map(String::as_str));
+        for (wi, warning) in list[common + lead..].iter().enumerate() {
+            match place_of(warning) {
+                Some(place) => about_inputs.push((place, si, wi, warning)),
+                None => about_run.push(warning),
+            }
+        }
+    }
+    about_inputs.sort_unstable();
+    let mut seen = BTreeSet::new();
+    let every_shard = |w: &str| lists.iter().all(|l| l[common..].iter().any(|x| x == w));
+    let run: Vec<&str> = about_run.into_iter().filter(|w| every_shard(w) && seen.insert(*w)).collect();
+    lists[0][..common]
+        .iter()
+        .map(String::as_str)
+        .chain(leading)
+        .chain(about_inputs.into_iter().map(|(_, _, _, w)| w))
+        .chain(run)
+        .collect()
+}
+
+/// The report-level fields, in the order a scan writes them (`report::schema::JsonRun`).
+#[derive(Serialize)]
+struct RunOut<'a> {
+    leakcheck: &'a str,
+    rules: &'a str,
+    started_at: &'a str,
+    as_of: &'a str,
+    watchlists: &'a RawValue,
+}
+
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    run: RunOut<'a>,
+    inputs: &'a [&'a RawValue],
+    skipped: &'a [&'a RawValue],
+    warnings: &'a [&'a str],
+    #[serde(flatten)]
+    summary: &'a JsonSummary,
+}
+
+impl Merged<'_> {
+    fn run(&self) -> RunOut<'_> {
+        RunOut {
+            leakcheck: &self.first.leakcheck,
+            rules: &self.first.rules,
+            started_at: self.started_at,
+            as_of: &self.first.as_of,
+            watchlists: &self.first.watchlists,
+        }
+    }
+
+    /// Writes the report as `scan` writes it in `format` (`report::json`, `report::ndjson`).
+    fn write(&self, out: &mut dyn Write, format: MergeFormat) -> io::Result<()> {
+        match format {
+            MergeFormat::Json => {
+                let run = serde_json::to_vec(&self.run())?;
+                out.write_all(&run[..run.len() - 1])?;
+                out.write_all(b",\"exposures\":[")?;
+                for (i, e) in self.exposures.iter().enumerate() {
+                    out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                    out.write_all(e.as_bytes())?;
+                }
+                out.write_all(b"\n],\"inputs\":")?;
+                serde_json::to_writer(&mut *out, &self.inputs)?;
+                out.write_all(b",\n\"skipped\":")?;
+                serde_json::to_writer(&mut *out, &self.skipped)?;
+                out.write_all(b",\n\"warnings\":")?;
+                serde_json::to_writer(&mut *out, &self.warnings)?;
+                out.write_all(b",\n\"summary\":")?;
+                serde_json::to_writer(&mut *out, &self.summary)?;
+                out.write_all(b"}\n")
+            }
+            MergeFormat::Ndjson => {
+                for e in &self.exposures {
+                    out.write_all(b"{\"type\":\"exposure\",")?;
+                    out.write_all(&e.as_bytes()[1..])?;
+                    out.write_all(b"\n")?;
+                }
+                let line = SummaryLine {
+                    kind: "summary",
+                    run: self.run(),
+                    inputs: &self.inputs,
+                    skipped: &self.skipped,
+                    warnings: &self.warnings,
+                    summary: &self.summary,
+                };
+                serde_json::to_writer(&mut *out, &line)?;
+                out.write_all(b"\n")
+            }
+        }
+    }
+
+    /// As `scan` decides it on the report of the unsharded scan (SPEC §8).
+    fn exit_code(&self, fail_on: FailOn) -> ExitCode {
+        if !self.summary.complete {
+            let shortfall =
+                Shortfall { unreadable: self.unreadable, nothing_read: self.summary.records == 0 };
+            if shortfall.unreadable == 0 && !shortfall.nothing_read {
+                eprintln!(
+                    "leakcheck: error: a shard's report says it is incomplete; the merged report is too"
+                );
+            } else {
+                eprintln!("leakcheck: error: {shortfall}");
+            }
+            return ExitCode::Error;
+        }
+        let failing = match fail_on {
+            FailOn::Exposed => self.exposed_pairs,
+            FailOn::Possible => self.exposed_pairs + self.possible_pairs,
+            FailOn::Never => 0,
+        };
+        if failing > 0 { ExitCode::Exposed } else { ExitCode::Clear }
+    }
+}

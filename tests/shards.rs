@@ -1,0 +1,218 @@
+//! `scan --shard K/N` and `report merge` (SPEC §11, §12): the merge of every shard's report is
+//! the unsharded scan's report, byte for byte apart from `elapsed_ms` and `started_at`.
+
+mod common;
+
+use common::{Scratch, leakcheck};
+use std::path::Path;
+
+/// Every format the merge must put back together: a directory (CSV with a bad record, a Latin-1
+/// file, a headerless one, TSV), NDJSON, two SQL dialects, gzip, a zip archive.
+const INPUTS: &[&str] = &[
+    "fixtures/csv",
+    "fixtures/formats/pasien.ndjson",
+    "fixtures/formats/pasien_mysql.sql",
+    "fixtures/formats/pasien_pg.sql",
+    "fixtures/formats/pasien.csv.gz",
+    "fixtures/archives/pasien.zip",
+];
+const WATCH: &str = "fixtures/csv/people.csv";
+const AS_OF: &str = "2026-01-01";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `scan` on `inputs` with `extra` arguments, writing `out`; returns the exit code.
+fn scan(inputs: &[&str], extra: &[&str], out: &Path) -> i32 {
+    let output = leakcheck()
+        .current_dir(root())
+        .arg("scan")
+        .args(inputs)
+        .args(["--watch", WATCH, "--no-progress", "-o"])
+        .arg(out)
+        .args(extra)
+        .args(if extra.contains(&"--as-of") { &[][..] } else { &["--as-of", AS_OF][..] })
+        .output()
+        .unwrap();
+    output.status.code().unwrap()
+}
+
+/// The report's text with the two fields a merge may not reproduce blanked.
+fn comparable(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    for (i, piece) in text.split("\"elapsed_ms\":").enumerate() {
+        if i > 0 {
+            out.push_str("\"elapsed_ms\":0");
+            out.push_str(piece.trim_start_matches(|c: char| c.is_ascii_digit()));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    let at = out.find("\"started_at\":\"").unwrap() + "\"started_at\":\"".len();
+    let end = at + out[at..].find('"').unwrap();
+    out.replace_range(at..end, "");
+    out
+}
+
+/// Runs the `n` shards of the scan of `inputs` in `format`, merges their reports (given in
+/// reverse order) and returns (merge exit code, merged report path).
+fn shards_merged(dir: &Scratch, inputs: &[&str], format: &str, n: u32) -> (i32, std::path::PathBuf) {
+    let mut reports = Vec::new();
+    for k in 1..=n {
+        let report = dir.path(&format!("shard-{k}-of-{n}.{format}"));
+        let code =
+            scan(inputs, &["--shard", &format!("{k}/{n}"), "--fail-on", "never", "-f", format], &report);
+        // 2 only for a shard dealt an input it cannot read (the report is still written).
+        assert!(code == 0 || code == 2, "shard {k}/{n} with --fail-on never: {code}");
+        reports.push(report);
+    }
+    reports.reverse();
+    let merged = dir.path(&format!("merged-{n}.{format}"));
+    let output =
+        leakcheck().arg("report").arg("merge").args(&reports).arg("-o").arg(&merged).output().unwrap();
+    (output.status.code().unwrap(), merged)
+}
+
+#[test]
+fn merge_of_2_to_5_shards_equals_the_unsharded_scan_byte_for_byte() {
+    let dir = Scratch::new();
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let whole_code = scan(INPUTS, &["-f", format], &whole);
+        assert_eq!(whole_code, 1, "the fixtures hold exposed people");
+        let expected = comparable(&whole);
+        assert!(expected.contains("bad record"), "the comparison covers warnings: {expected}");
+        for n in 2..=5 {
+            let (code, merged) = shards_merged(&dir, INPUTS, format, n);
+            assert_eq!(code, whole_code, "{format}, {n} shards: exit code");
+            assert_eq!(comparable(&merged), expected, "{format}, {n} shards");
+        }
+    }
+}
+
+#[test]
+fn a_shard_dealt_nothing_writes_a_report_without_inputs_and_exits_0() {
+    let dir = Scratch::new();
+    let input = ["fixtures/formats/pasien_pg.sql"];
+    let mut empty = 0;
+    for k in 1..=4 {
+        let report = dir.path(&format!("s{k}.json"));
+        let args = ["--shard", &format!("{k}/4"), "-f", "json", "--fail-on", "never"];
+        assert_eq!(scan(&input, &args, &report), 0);
+        let json = common::json(&std::fs::read(&report).unwrap());
+        if json["inputs"].as_array().unwrap().is_empty() {
+            empty += 1;
+            assert_eq!(json["summary"]["records"], 0);
+            assert_eq!(json["summary"]["complete"], true, "a shard dealt nothing is complete");
+            // Also under the default --fail-on: nothing read is no error for a shard.
+            assert_eq!(scan(&input, &["--shard", &format!("{k}/4"), "-f", "json"], &report), 0);
+        }
+    }
+    assert_eq!(empty, 3, "one file goes to exactly one of four shards");
+    let whole = dir.path("whole.json");
+    scan(&input, &["-f", "json"], &whole);
+    let (code, merged) = shards_merged(&dir, &input, "json", 4);
+    assert_eq!((code, comparable(&merged)), (1, comparable(&whole)));
+}
+
+#[test]
+fn merge_of_shards_that_read_no_record_is_exit_2_as_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let header_only = dir.write("header-only.csv", "nik,nama\n");
+    let input = [header_only.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan(&input, &["-f", "json"], &whole), 2);
+    let (code, merged) = shards_merged(&dir, &input, "json", 2);
+    assert_eq!((code, comparable(&merged)), (2, comparable(&whole)));
+}
+
+#[test]
+fn merge_refuses_a_missing_or_doubled_shard_and_shards_of_other_scans() {
+    let dir = Scratch::new();
+    let input = ["fixtures/formats/pasien.ndjson", "fixtures/formats/pasien_pg.sql"];
+    let shard = |k: u32, n: u32, extra: &[&str]| {
+        let report = dir.path(&format!("s{k}-{n}-{}.json", extra.join("_").replace('/', "_")));
+        let mut args = vec!["--shard".to_string(), format!("{k}/{n}"), "-f".into(), "json".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        scan(&input, &args, &report);
+        report
+    };
+    let (s1, s2, s3) = (shard(1, 3, &[]), shard(2, 3, &[]), shard(3, 3, &[]));
+    let other_day = shard(3, 3, &["--as-of", "2025-01-01"]);
+    let other_n = shard(2, 2, &[]);
+    let whole = dir.path("whole.json");
+    scan(&input, &["-f", "json"], &whole);
+    let merge = |reports: &[&Path]| {
+        let out = leakcheck().args(["report", "merge"]).args(reports).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap(), out.stdout.len())
+    };
+    for (reports, why) in [
+        (vec![&s1, &s2], "shard 3/3 missing"),
+        (vec![&s1, &s2, &s2, &s3], "both are shard 2/3"),
+        (vec![&s1, &s2, &other_day], "--as-of days differ"),
+        (vec![&s1, &s2, &other_n], "numbers of shards"),
+        (vec![&s1, &s2, &whole], "not the report of a shard"),
+    ] {
+        let reports: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, stdout) = merge(&reports);
+        assert_eq!((code, stdout), (2, 0), "{why}: {stderr}");
+        assert!(stderr.contains(why) && stderr.lines().count() == 1, "{why}: {stderr}");
+    }
+}
+
+#[test]
+fn shard_arguments_are_checked_with_one_line_errors() {
+    for (args, why) in [
+        (vec!["--shard", "0/3", "-f", "json"], "K must be 1 to N"),
+        (vec!["--shard", "4/3", "-f", "json"], "K must be 1 to N"),
+        (vec!["--shard", "3", "-f", "json"], "not K/N"),
+        (vec!["--shard", "1/2"], "give --format json or --format ndjson"),
+        (vec!["--shard", "1/2", "-f", "json", "--baseline", "x.json"], "--baseline is not supported"),
+    ] {
+        let out = leakcheck()
+            .current_dir(root())
+            .args(["scan", "fixtures/csv/comma.csv", "--watch", WATCH])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(why), "{args:?}: {stderr}");
+    }
+    let out = leakcheck()
+        .current_dir(root())
+        .args(["scan", "-", "--watch", WATCH, "--shard", "1/2", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("standard input (`-`) cannot be dealt"));
+}
+
+#[test]
+fn merge_keeps_set_aside_entries_their_warnings_and_a_file_given_twice_in_the_unsharded_order() {
+    let dir = Scratch::new();
+    let leak = dir.path("leak");
+    std::fs::create_dir_all(leak.join("sub")).unwrap();
+    std::fs::copy(root().join("fixtures/csv/comma.csv"), leak.join("a.csv")).unwrap();
+    std::fs::copy(root().join("fixtures/csv/broken_quote.csv"), leak.join("c.csv")).unwrap();
+    std::fs::copy(root().join("fixtures/formats/pasien.ndjson"), leak.join("sub/b.ndjson")).unwrap();
+    let gz = std::fs::read(root().join("fixtures/formats/pasien.csv.gz")).unwrap();
+    std::fs::write(leak.join("cut.csv.gz"), &gz[..300]).unwrap();
+    std::fs::write(leak.join("notes.pdf"), "x").unwrap();
+    std::os::unix::fs::symlink("nowhere", leak.join("dangling.csv")).unwrap();
+    let fifo = std::ffi::CString::new(leak.join("pipe").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let a = leak.join("a.csv");
+    let inputs = [leak.to_str().unwrap(), a.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan(&inputs, &["-f", "json"], &whole), 2, "a link to nothing and a cut file");
+    let expected = comparable(&whole);
+    assert!(expected.contains("a symbolic link to nothing") && expected.contains("given more than once"));
+    for n in 2..=5 {
+        let (code, merged) = shards_merged(&dir, &inputs, "json", n);
+        assert_eq!((code, comparable(&merged)), (2, expected.clone()), "{n} shards");
+    }
+}

@@ -1,7 +1,7 @@
 //! `scan --shard K/N` and `report merge` (SPEC §11, §12): the merge of every shard's report is
 //! the unsharded scan's report, byte for byte apart from `elapsed_ms` and `started_at`.
 
-mod common;
+use crate::common;
 
 use common::{Scratch, leakcheck};
 use std::path::Path;

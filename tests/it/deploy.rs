@@ -3,7 +3,7 @@
 //! or Docker engine), so the shard arguments each computes are run under `sh`/`bash` with a stub
 //! `leakcheck` that records them.
 
-mod common;
+use crate::common;
 
 use common::{Scratch, leakcheck};
 use std::path::{Path, PathBuf};

@@ -141,18 +141,21 @@ fn check_bounds(book: &Book, format: Format) -> Result<(), String> {
     Ok(())
 }
 
-/// Each part of a zip workbook that is read whole (every `.xml`/`.rels` part but the sheets of a
-/// `.xlsx`, which are streamed) unpacks to at most `limit` bytes: first by the size the zip
-/// declares, then by counting the bytes it really unpacks to (a declared size can lie: the `zip`
-/// crate then fails past the declared size, and the workbook is not read either). A zip whose
-/// directory cannot be read is left to `calamine`, which says what is wrong with it.
+/// Each part of a zip workbook but its worksheets unpacks to at most `limit` bytes: first by the
+/// size the zip declares, then by counting the bytes it really unpacks to (a declared size can
+/// lie: the `zip` crate then fails past the declared size, and the workbook is not read either).
+/// Only the worksheets of a `.xlsx` are streamed by `calamine`; every other part it reads (shared
+/// strings, styles, `content.xml`) it holds whole. Which parts are worksheets is taken from the
+/// workbook's relationships, not from part names: `calamine` follows the relationships, so shared
+/// strings stored as `xl/worksheets/sharedStrings.xml` are still read whole and still bounded. A
+/// zip whose directory cannot be read is left to `calamine`, which says what is wrong with it.
 fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(()) };
+    let streamed = worksheet_parts(&mut zip)?;
     for index in 0..zip.len() {
         let Ok(mut part) = zip.by_index(index) else { continue };
-        let name = part.name().unwrap_or_default().to_ascii_lowercase();
-        let whole = (name.ends_with(".xml") || name.ends_with(".rels")) && !name.contains("worksheets/");
-        if !whole {
+        let name = part.name().unwrap_or_default().to_string();
+        if part.is_dir() || streamed.contains(&name) {
             continue;
         }
         let unpacked = if part.size() > limit {
@@ -161,9 +164,7 @@ fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
             io::copy(&mut (&mut part).take(limit + 1), &mut io::sink()).map_err(error_text)?
         };
         if unpacked > limit {
-            let name = crate::report::mask::sanitize(
-                &part.name().unwrap_or_default().chars().take(80).collect::<String>(),
-            );
+            let name = crate::report::mask::sanitize(&name.chars().take(80).collect::<String>());
             return Err(format!(
                 "a workbook whose part {name} unpacks to more than {} MiB (a zip bomb, or a workbook too \
                  large to read whole): not read",
@@ -172,6 +173,89 @@ fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Longest relationships part read to find the worksheets (a real one is a few KiB).
+const MAX_RELS_BYTES: u64 = 1 << 20;
+
+/// The parts that the workbook's relationships name as worksheets and as nothing else (a part a
+/// relationship of another type also names is read whole, so it is bounded too).
+fn worksheet_parts(
+    zip: &mut zip::ZipArchive<impl Read + Seek>,
+) -> Result<std::collections::HashSet<String>, String> {
+    let mut sheets = std::collections::HashSet::new();
+    let mut others = std::collections::HashSet::new();
+    for index in 0..zip.len() {
+        let Ok(part) = zip.by_index(index) else { continue };
+        let name = part.name().unwrap_or_default().to_string();
+        if !name.to_ascii_lowercase().ends_with(".rels") {
+            continue;
+        }
+        let mut text = Vec::new();
+        part.take(MAX_RELS_BYTES + 1).read_to_end(&mut text).map_err(error_text)?;
+        if text.len() as u64 > MAX_RELS_BYTES {
+            return Err(format!(
+                "a workbook whose relationships part unpacks to more than {} MiB: not read",
+                MAX_RELS_BYTES >> 20
+            ));
+        }
+        // `dir/_rels/x.rels` describes the parts of `dir/`; `_rels/.rels` those of the root.
+        let base = name.rsplit_once("_rels/").map_or("", |(dir, _)| dir).to_string();
+        let mut reader = quick_xml::Reader::from_reader(text.as_slice());
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(quick_xml::events::Event::Empty(e) | quick_xml::events::Event::Start(e))
+                    if e.local_name().as_ref() == "Relationship" =>
+                {
+                    let (mut kind, mut target, mut external) = (String::new(), String::new(), false);
+                    for attr in e.attributes().flatten() {
+                        let value = attr.value.to_string();
+                        match attr.key.local_name().as_ref() {
+                            "Type" => kind = value,
+                            "Target" => target = value,
+                            "TargetMode" => external = value.eq_ignore_ascii_case("external"),
+                            _ => {}
+                        }
+                    }
+                    if external || target.is_empty() {
+                        continue;
+                    }
+                    let part = resolve_part(&base, &target);
+                    if kind.ends_with("/worksheet") {
+                        sheets.insert(part);
+                    } else {
+                        others.insert(part);
+                    }
+                }
+                Ok(quick_xml::events::Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+    Ok(sheets.difference(&others).cloned().collect())
+}
+
+/// The part a relationship's target names, from the directory of the part it belongs to:
+/// `worksheets/sheet1.xml` from `xl/` is `xl/worksheets/sheet1.xml`; `/xl/x.xml` is from the root;
+/// `..` goes up.
+fn resolve_part(base: &str, target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None => format!("{base}{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in joined.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
 }
 
 /// A `calamine` error as one line for a message: control characters replaced, runs of digits
@@ -206,11 +290,65 @@ mod tests {
     fn with_shared_strings(size: usize) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("xl/_rels/workbook.xml.rels", options).unwrap();
+        zip.write_all(RELS.replace("STRINGS", "sharedStrings.xml").as_bytes()).unwrap();
         zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
         zip.write_all(&vec![b' '; size]).unwrap();
         zip.start_file("xl/sharedStrings.xml", options).unwrap();
         zip.write_all(&vec![b' '; size]).unwrap();
         zip.finish().unwrap().into_inner()
+    }
+
+    /// A zip of `parts` (name, bytes).
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    const RELS: &str = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="STRINGS"/>
+</Relationships>"#;
+
+    #[test]
+    fn shared_strings_stored_among_the_worksheets_are_still_bounded() {
+        // Regression (cold review): parts under `worksheets/` were taken for streamed sheets by
+        // their name, so shared strings stored there were unpacked whole, unbounded (1.7 GB for
+        // an 826 KB file). What is a worksheet is what the relationships say.
+        let big = vec![b' '; 1001];
+        let rels = RELS.replace("STRINGS", "worksheets/sharedStrings.xml");
+        let book = zip_of(&[
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", &big),
+            ("xl/worksheets/sharedStrings.xml", &big),
+        ]);
+        let err = check_parts(Cursor::new(book), 1000).unwrap_err();
+        assert!(err.contains("part xl/worksheets/sharedStrings.xml unpacks to more than"), "{err}");
+        // A part named as a worksheet and as shared strings is read whole: bounded.
+        let rels = RELS.replace("STRINGS", "/xl/worksheets/sheet1.xml");
+        let book =
+            zip_of(&[("xl/_rels/workbook.xml.rels", rels.as_bytes()), ("xl/worksheets/sheet1.xml", &big)]);
+        assert!(check_parts(Cursor::new(book), 1000).is_err());
+        // A real worksheet, named by the relationships, is streamed: not bounded.
+        let rels = RELS.replace("STRINGS", "../xl/./sharedStrings.xml");
+        let book = zip_of(&[
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ("xl/worksheets/sheet1.xml", &big),
+            ("xl/sharedStrings.xml", b"<sst/>"),
+        ]);
+        assert_eq!(check_parts(Cursor::new(book), 1000), Ok(()));
+    }
+
+    #[test]
+    fn relationship_targets_resolve_from_their_part_s_directory() {
+        assert_eq!(resolve_part("xl/", "worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+        assert_eq!(resolve_part("xl/", "/xl/a.xml"), "xl/a.xml");
+        assert_eq!(resolve_part("xl/", "../docProps/app.xml"), "docProps/app.xml");
+        assert_eq!(resolve_part("", "xl/workbook.xml"), "xl/workbook.xml");
     }
 
     #[test]

@@ -642,7 +642,10 @@ fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
     if file.rewind().is_err() {
         return Ok(false);
     }
-    Ok(lcx::format::is_index(&magic[..got]))
+    // A file shorter than the magic that begins like it is an index cut short, not a one-line
+    // plain list (`LCXIN`): opening it says so, where reading it as a list would check nothing.
+    let cut = got > 0 && got < magic.len() && lcx::format::MAGIC.starts_with(&magic[..got]);
+    Ok(cut || lcx::format::is_index(&magic[..got]))
 }
 
 /// Opens an index (`.lcx`, SPEC §12) in place: its entries take the next ids.

@@ -121,6 +121,26 @@ fn a_keyed_index_needs_its_key_with_the_messages_of_a_keyed_list() {
 }
 
 #[test]
+fn an_index_cut_inside_its_magic_is_an_error_not_a_one_line_plain_list() {
+    // Regression (hostile test): an index cut to 1–7 bytes (`LCXINDE`) was read as a plain list
+    // of one name: CLEAR, exit 0, with nothing checked.
+    let s = Scratch::new();
+    let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
+    let good = std::fs::read(&lcx).unwrap();
+    for len in 1..8 {
+        let cut = s.write(&format!("cut{len}.lcx"), &good[..len]);
+        leakcheck()
+            .arg("scan")
+            .arg(fixture("demo/pasien.csv"))
+            .arg("--watch")
+            .arg(&cut)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("cut{len}.lcx: cut short: {len} bytes")));
+    }
+}
+
+#[test]
 fn a_damaged_index_is_a_one_line_error_and_no_report_is_written() {
     let s = Scratch::new();
     let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);

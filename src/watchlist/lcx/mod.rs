@@ -46,6 +46,9 @@ impl LcxIndex {
         // (as for any mmap reader); every read below is bounds-checked against the map's length.
         let map = unsafe { memmap2::Mmap::map(file) }.map_err(|e| format!("cannot map it: {e}"))?;
         let len = map.len();
+        if len < format::PRELUDE_LEN && format::MAGIC.starts_with(&map[..len.min(format::MAGIC.len())]) {
+            return Err(format!("cut short: {len} bytes, less than an index's header"));
+        }
         if len < format::PRELUDE_LEN || !format::is_index(&map) {
             return Err("not a leakcheck index".into());
         }

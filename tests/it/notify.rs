@@ -193,6 +193,30 @@ fn a_non_empty_directory_is_refused_and_force_replaces_only_what_notify_writes()
 }
 
 #[test]
+fn force_never_writes_over_a_file_the_run_reads() {
+    // Regression (hostile test): `--force` into the directory holding the watchlist, saved as
+    // recipients.csv, replaced it (nik and dob columns lost) with notify's own recipients.csv.
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    let out = s.path("nd");
+    std::fs::create_dir(&out).unwrap();
+    let list = std::fs::read(fixture("demo/watchlist.csv")).unwrap();
+    std::fs::write(out.join("recipients.csv"), &list).unwrap();
+    let err = notify(&report, &[out.join("recipients.csv")], &out, &["--force"])
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("which this run reads"), "{err}");
+    assert_eq!(std::fs::read(out.join("recipients.csv")).unwrap(), list, "the watchlist was replaced");
+    // The report itself inside DIR is refused the same way.
+    let inside = out.join("scan.json");
+    std::fs::copy(&report, &inside).unwrap();
+    notify(&inside, &[fixture("demo/watchlist.csv")], &out, &["--force"]).code(2);
+}
+
+#[test]
 fn a_symbolic_link_as_the_directory_is_refused() {
     let s = Scratch::new();
     let report = scan_demo(&s, &["watchlist.csv"]);

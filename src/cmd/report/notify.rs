@@ -22,7 +22,7 @@ use anyhow::{Context, Result, bail};
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The language of the built-in templates and of the words for kinds and categories.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -76,7 +76,12 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let env = environment(&cmd)?;
     let contacts = watchlist::load_contacts(&cmd.watch)?;
     let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
-    let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force)?;
+    let reads: Vec<&Path> = (cmd.reports.iter().chain(&cmd.watch))
+        .map(PathBuf::as_path)
+        .chain([cmd.incident.as_path()])
+        .chain(cmd.template.as_deref())
+        .collect();
+    let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force, &reads)?;
 
     let mut tally = Tally::default();
     let mut gatherer = Gatherer::default();

@@ -30,8 +30,23 @@ pub struct OutDir {
 impl OutDir {
     /// Checks `target` before anything is read: refused if it is a symbolic link or not a
     /// directory, or not empty without `force`.
-    pub fn prepare(target: &Path, force: bool) -> Result<OutDir> {
+    /// `reads` are the files this run reads (reports, watchlists, incident, template): none may
+    /// lie inside `target`, which `--force` writes over.
+    pub fn prepare(target: &Path, force: bool, reads: &[&Path]) -> Result<OutDir> {
         let shown = target.display();
+        if let Ok(dir) = fs::canonicalize(target) {
+            for read in reads {
+                if let Ok(file) = fs::canonicalize(read)
+                    && file.starts_with(&dir)
+                {
+                    bail!(
+                        "-o {shown}: holds {}, which this run reads: give another directory (notify \
+                         never writes over its own inputs)",
+                        read.display()
+                    );
+                }
+            }
+        }
         match fs::symlink_metadata(target) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 bail!("-o {shown}: a symbolic link, not followed: give the directory's own path")

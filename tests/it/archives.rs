@@ -322,30 +322,49 @@ fn a_tar_long_name_of_100_mib_is_an_error_not_100_mib_of_memory() {
 }
 
 #[test]
-fn a_zip_with_two_members_of_one_name_is_no_clear() {
-    // The zip crate keeps one member per name: the first `2021/pasien.csv` (5 watched people)
-    // cannot be read, and the run must say so rather than call the dump clear.
+fn zip_members_that_share_a_name_are_all_read_and_numbered() {
+    // The zip crate's `ZipArchive` keeps one member per name, so the first `2021/pasien.csv` (the
+    // people of comma.csv) could not be read. Every member is read; the second of a name is
+    // `#2`, the third `#3`…, and `./2021/pasien.csv` and `2021/pasien.csv/` (a "directory" that
+    // holds bytes) are that name too.
     let s = Scratch::new();
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
-    zip.start_file("2021/pasien.csv", options).unwrap();
-    zip.write_all(&std::fs::read(fixture("csv/comma.csv")).unwrap()).unwrap();
-    zip.start_file("2021/pasiez.csv", options).unwrap();
-    zip.write_all(b"nik,nama\n1234567890123456,Orang Lain\n").unwrap();
+    let other = b"nik,nama\n3201019999990001,Orang Lain\n";
+    for (name, body) in [
+        ("2021/pasien.csv", std::fs::read(fixture("csv/comma.csv")).unwrap()),
+        ("2021/pasiez.csv", other.to_vec()),
+        ("./2021/pasien.csv", other.to_vec()),
+        ("2021/pasien.csvQ", other.to_vec()),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(&body).unwrap();
+    }
     let mut bytes = zip.finish().unwrap().into_inner();
-    let (from, to) = (b"2021/pasiez.csv", b"2021/pasien.csv");
-    for at in 0..bytes.len() - from.len() {
-        if &bytes[at..at + from.len()] == from {
-            bytes[at..at + to.len()].copy_from_slice(to);
+    let renames: [(&[u8], &[u8]); 2] =
+        [(b"2021/pasiez.csv", b"2021/pasien.csv"), (b"2021/pasien.csvQ", b"2021/pasien.csv/")];
+    for (from, to) in renames {
+        for at in 0..bytes.len() - from.len() {
+            if &bytes[at..at + from.len()] == from {
+                bytes[at..at + to.len()].copy_from_slice(to);
+            }
         }
     }
-    let path = s.write("dup2.zip", bytes);
+    let path = s.write("dup.zip", bytes);
     let (code, report, stderr) = scan_json(&[path.as_os_str()]);
-    assert_eq!(code, 2, "{stderr}");
-    assert_eq!(report["summary"]["complete"], false);
-    let reasons: Vec<&str> =
-        report["skipped"].as_array().unwrap().iter().filter_map(|s| s["reason"].as_str()).collect();
-    assert!(reasons.iter().any(|r| r.contains("same name")), "{reasons:?}");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["summary"]["complete"], true);
+    assert_eq!(skipped(&report), []);
+    let zip = path.display().to_string();
+    let mut want = plain_csv_exposures(&format!("{zip}!2021/pasien.csv"));
+    for n in 2..=4 {
+        let input = format!("{zip}!2021/pasien.csv#{n}");
+        want.push((input, 1, 2, "W6".into(), "exposed".into(), "nik".into()));
+    }
+    assert_eq!(exposures(&report), want);
+    let inputs: Vec<&str> =
+        report["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap()).collect();
+    assert_eq!(inputs.len(), 4, "{inputs:?}");
 }
 
 #[test]

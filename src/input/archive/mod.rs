@@ -7,6 +7,7 @@
 //! and goes with the process. What containers are is left to the `zip`, `tar` and `sevenz-rust2`
 //! crates: this module only decides what to open and how members are named.
 
+mod names;
 mod pump;
 mod sevenz;
 mod tar;
@@ -14,6 +15,7 @@ mod zip;
 
 use super::workbook::{Book, OLE2_MAGIC, SharedFile};
 use super::{Dump, Format, InputError, InputOptions, InputPath, decompress};
+use names::MemberNames;
 use pump::{Archive, Entry};
 use std::fs::File;
 use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
@@ -94,9 +96,10 @@ enum Opened {
     Workbook(Sheets),
 }
 
-/// What the walk has open: an archive's members, or a workbook's sheets.
+/// What the walk has open: an archive's members (and the names they were given), or a
+/// workbook's sheets.
 enum Container {
-    Archive(Archive),
+    Archive(Archive, MemberNames),
     Workbook(Sheets),
 }
 
@@ -198,7 +201,7 @@ impl Walk {
             let name = input.display_name();
             match open_input(&input, &self.options, &self.bytes_read) {
                 Ok(Opened::Archive(archive)) => {
-                    self.open.push((name, MAX_DEPTH - 1, Container::Archive(archive)))
+                    self.open.push((name, MAX_DEPTH - 1, Container::Archive(archive, MemberNames::default())))
                 }
                 Ok(Opened::Workbook(sheets)) => self.open.push((name, 0, Container::Workbook(sheets))),
                 Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
@@ -209,8 +212,8 @@ impl Walk {
             let (archive_name, depth, container) = self.open.last_mut()?;
             let (archive_name, depth) = (archive_name.clone(), *depth);
             let member = |path: &str| format!("{archive_name}!{path}");
-            let archive = match container {
-                Container::Archive(archive) => archive,
+            let (archive, names) = match container {
+                Container::Archive(archive, names) => (archive, names),
                 Container::Workbook(sheets) => {
                     let Some(sheet) = sheets.names.next() else {
                         self.open.pop();
@@ -233,26 +236,27 @@ impl Walk {
                     continue;
                 }
                 Some(Entry::File { path, reader }) => {
-                    let name = member(&path);
-                    let file_name = path.rsplit('/').next().map(str::to_string);
+                    let name = member(&names.name(&path));
+                    // Its file name as stored, for detection (`x.csv#2` is still a `.csv`).
+                    let file_name = path.trim_end_matches('/').rsplit('/').next().map(str::to_string);
                     let raw: Box<dyn Read + Send> = Box::new(reader);
                     let opened =
                         open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth, false);
                     (name, opened)
                 }
                 Some(Entry::Skipped { path, what, error }) => {
-                    let name = member(&path);
+                    let name = member(&names.name(&path));
                     let skipped = InputError::Unsupported { input: name.clone(), what, unread: error };
                     (name, Err(skipped))
                 }
                 Some(Entry::Unreadable { path, error }) => {
-                    let name = path.map_or(archive_name.clone(), |p| member(&p));
+                    let name = path.map_or(archive_name.clone(), |p| member(&names.name(&p)));
                     (name.clone(), Err(InputError::Read { input: name, error }))
                 }
             };
             match opened {
                 Ok(Opened::Archive(archive)) => {
-                    self.open.push((name, depth - 1, Container::Archive(archive)))
+                    self.open.push((name, depth - 1, Container::Archive(archive, MemberNames::default())))
                 }
                 Ok(Opened::Workbook(sheets)) => self.open.push((name, 0, Container::Workbook(sheets))),
                 Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),

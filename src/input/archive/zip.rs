@@ -1,12 +1,18 @@
 //! Walking a `.zip` (the `zip` crate: zip64; stored, deflate, deflate64, bzip2, zstd, lzma and
 //! xz members; ZipCrypto and AES encryption): its members in central-directory order, each
-//! independent of the others, so a corrupt one costs only itself.
+//! independent of the others, so a corrupt one costs only itself. The central directory is read
+//! one entry at a time ([`zip::read::ZipIterable`]): members that share a name are all read
+//! (the crate's `ZipArchive` keys members by name and keeps only the last of each), and memory
+//! does not grow with the number of members.
 
 use super::pump::{Archive, Gone, Members};
 use super::{Password, Refused, member_path};
 use crate::input::Format;
 use std::io::{self, Read, Seek};
+use zip::ZipReadOptions;
+use zip::read::{Config, ZipFileEntry};
 use zip::result::ZipError;
+use zip::unstable::read::ZipIterable;
 
 pub(super) const NO_PASSWORD: &str = "an encrypted member (give its password with --password-file)";
 pub(super) const WRONG_PASSWORD: &str = "an encrypted member that the --password-file password does not open";
@@ -17,57 +23,72 @@ const WORKBOOK_PARTS: &[(&[&str], Option<Format>)] = &[
     (&["xl/workbook.bin"], None),
     (&["content.xml", "META-INF/manifest.xml"], Some(Format::Ods)),
 ];
-/// The `zip` crate keeps one member per name (the last): the others cannot be read.
-pub(super) const DUPLICATE_NAMES: &str =
-    "a zip with several members of the same name: only the last of each can be read (unzip it first)";
 
-/// Reads the central directory and starts the thread that hands the members over.
+/// Reads the central directory's end and starts the thread that hands the members over.
 pub(super) fn walk(
     reader: impl Read + Seek + Send + 'static,
     password: Option<Password>,
 ) -> Result<Archive, Refused> {
-    let mut zip = zip::ZipArchive::new(reader).map_err(|e| Refused::Io(error(e)))?;
+    let mut zip = ZipIterable::try_new(reader, Config::default()).map_err(|e| Refused::Io(error(e)))?;
     // A workbook is a zip too, but its people are in its sheets.
-    let is = |parts: &[&str]| parts.iter().all(|part| zip.index_for_name(part).is_some());
-    if let Some((_, format)) = WORKBOOK_PARTS.iter().find(|(parts, _)| is(parts)) {
+    if let Some(format) = workbook(&mut zip) {
         return Err(format.map_or(Refused::Unsupported(super::WORKBOOK_STREAM), Refused::Workbook));
     }
     Ok(Archive::spawn(move |members| {
-        if zip.has_duplicate_names() {
-            members.skipped("(members of the same name)".to_string(), DUPLICATE_NAMES, true)?;
-        }
-        for index in 0..zip.len() {
-            member(&mut zip, index, password.as_ref(), members)?;
+        let files = match zip.files() {
+            Ok(files) => files,
+            Err(e) => return members.unreadable(None, error(e)),
+        };
+        while let Some(entry) = files.next() {
+            match entry {
+                Ok(entry) => member(entry, files.reader_mut(), password.as_ref(), members)?,
+                // The directory cannot be followed past a broken entry: the rest is unreadable.
+                Err(e) => return members.unreadable(None, error(e)),
+            }
         }
         Ok(())
     })?)
 }
 
+/// The workbook a zip is, from the names of its members (one pass over the directory; a broken
+/// entry ends the pass, and the walk meets it again).
+fn workbook<R: Read + Seek>(zip: &mut ZipIterable<R>) -> Option<Option<Format>> {
+    let parts = || WORKBOOK_PARTS.iter().flat_map(|(parts, _)| parts.iter());
+    let mut present = vec![false; parts().count()];
+    for entry in zip.files().ok()?.map_while(Result::ok) {
+        if let Some(at) = parts().position(|part| part.as_bytes() == entry.name_raw()) {
+            present[at] = true;
+        }
+    }
+    let mut at = 0;
+    WORKBOOK_PARTS.iter().find_map(|(parts, format)| {
+        let all = present.get(at..at + parts.len()).is_some_and(|p| p.iter().all(|&here| here));
+        at += parts.len();
+        all.then_some(*format)
+    })
+}
+
 fn member<R: Read + Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    index: usize,
+    entry: ZipFileEntry<'static>,
+    reader: &mut R,
     password: Option<&Password>,
     members: &Members,
 ) -> Result<(), Gone> {
-    let (path, dir, symlink, encrypted) = match zip.by_index_data(index) {
-        Ok(entry) => {
-            let path = entry.name().map_or_else(|_| member_path(entry.name_raw()), |n| n.into_owned());
-            (path, entry.is_dir(), entry.is_symlink(), entry.encrypted())
-        }
-        Err(e) => return members.unreadable(Some(format!("#{}", index + 1)), error(e)),
-    };
-    if dir {
+    let path = entry.name().map_or_else(|_| member_path(entry.name_raw()), |n| n.into_owned());
+    // A directory holds nothing of its own; one that has bytes anyway (`x.csv/`) is read: a
+    // CLEAR must not rest on bytes passed over for their name.
+    if entry.is_dir() && entry.size() == 0 {
         return Ok(());
     }
-    if symlink {
+    if entry.is_symlink() {
         return members.skipped(path, "a symbolic link, not a file", false);
     }
-    let opened = match (encrypted, password) {
-        (false, _) => zip.by_index(index),
-        (true, Some(password)) => zip.by_index_decrypt(index, password.bytes()),
+    let options = match (entry.encrypted(), password) {
+        (false, _) => ZipReadOptions::new(),
+        (true, Some(password)) => ZipReadOptions::new().password(Some(password.bytes())),
         (true, None) => return members.skipped(path, NO_PASSWORD, true),
     };
-    match opened {
+    match entry.with_reader(reader, options) {
         Ok(mut file) => members.file(path, &mut file).map(drop),
         Err(ZipError::InvalidPassword) => members.skipped(path, WRONG_PASSWORD, true),
         Err(e) => members.unreadable(Some(path), error(e)),

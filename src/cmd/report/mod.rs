@@ -38,3 +38,63 @@ pub fn read_reports(
     }
     Ok(facts)
 }
+
+/// Refuses `--watch` files that are not the watchlists of the reports' scan (SPEC §11: labels
+/// join to them by position, so another list, an edited one or the lists in another order would
+/// put one person's name on another's letter): each file's SHA-256 must be the one the reports'
+/// `watchlists[]` gives at its place. Reports of different watchlists are refused together.
+/// Returns the warnings for reports older than `watchlists[]`, which cannot be checked.
+pub fn check_watchlists(
+    reports: &[PathBuf],
+    facts: &[ReportFacts],
+    watch: &[crate::watchlist::WatchlistFile],
+) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let mut scan: Option<(&Path, &[String])> = None;
+    for (path, f) in reports.iter().zip(facts) {
+        let Some(lists) = f.watchlist_sha256.as_deref() else {
+            warnings.push(format!(
+                "report {}: it names no watchlist's SHA-256 (an older leakcheck): the --watch files cannot be checked to be the scan's",
+                path.display()
+            ));
+            continue;
+        };
+        match scan {
+            None => scan = Some((path, lists)),
+            Some((first, expected)) if expected != lists => bail!(
+                "reports {} and {}: scans of different watchlists (their watchlists[] differ): give the reports of one scan",
+                first.display(),
+                path.display()
+            ),
+            Some(_) => {}
+        }
+    }
+    let Some((report, expected)) = scan else { return Ok(warnings) };
+    for (i, file) in watch.iter().enumerate() {
+        if expected.get(i) == Some(&file.sha256) {
+            continue;
+        }
+        if let Some(at) = expected.iter().position(|s| *s == file.sha256) {
+            bail!(
+                "--watch {}: it is the scan's watchlist {} but is given as {}: give the scan's watchlists in the scan's order",
+                file.path,
+                at + 1,
+                i + 1
+            );
+        }
+        bail!(
+            "--watch {}: not a watchlist of the scan of report {} (its SHA-256 is none of the report's watchlists[]: another list, or edited since)",
+            file.path,
+            report.display()
+        );
+    }
+    if watch.len() != expected.len() {
+        bail!(
+            "--watch: {} watchlist(s) given, the scan of report {} used {}: give the scan's watchlists, in the scan's order",
+            watch.len(),
+            report.display(),
+            expected.len()
+        );
+    }
+    Ok(warnings)
+}

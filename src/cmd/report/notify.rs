@@ -74,14 +74,14 @@ struct LetterPerson {
 pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
-    let contacts = watchlist::load_contacts(&cmd.watch)?;
+    let (contacts, files) = watchlist::load_contacts(&cmd.watch)?;
     let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
     let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force)?;
 
     let mut tally = Tally::default();
     let mut gatherer = Gatherer::default();
     let mut unknown: Option<(usize, String)> = None;
-    super::read_reports(&cmd.reports, |i, e| {
+    let facts = super::read_reports(&cmd.reports, |i, e| {
         if unknown.is_none() && !by_label.contains_key(e.watch.as_str()) {
             unknown = Some((i, e.watch.clone()));
         }
@@ -90,6 +90,9 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
             gatherer.add(e);
         }
     })?;
+    for warning in super::check_watchlists(&cmd.reports, &facts, &files)? {
+        crate::messages::warn(&warning);
+    }
     if let Some((i, label)) = unknown {
         bail!(
             "report {}: the label {} is in none of the --watch lists: give the scan's watchlists, in the scan's order",

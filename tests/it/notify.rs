@@ -299,3 +299,37 @@ fn a_custom_template_replaces_the_letter_and_an_unknown_variable_is_an_error() {
     assert!(err.contains("typo.md:1") && err.lines().count() == 1, "{err}");
     assert!(!out.exists());
 }
+
+/// The report at `report` made that of an incomplete scan, or of shard 1/2.
+fn make_partial(report: &Path, shard: bool) {
+    let mut scan: serde_json::Value = serde_json::from_str(&read(report.to_path_buf())).unwrap();
+    if shard {
+        scan["shard"] = serde_json::json!({"k": 1, "n": 2, "walk": ["pasien.csv"], "set_aside": 0});
+    } else {
+        scan["summary"]["complete"] = false.into();
+    }
+    std::fs::write(report, serde_json::to_string(&scan).unwrap()).unwrap();
+}
+
+#[test]
+fn an_incomplete_scan_is_said_in_authority_md_and_a_shards_report_is_refused() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    make_partial(&report, false);
+    let out = s.path("notice");
+    let err =
+        notify(&report, &[fixture("demo/watchlist.csv")], &out, &[]).code(0).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("warning: report scan.json: the scan is incomplete"), "{err}");
+    let authority = read(out.join("authority.md"));
+    assert!(
+        authority.contains("\n- Pemindaian tidak lengkap: sebagian masukan tidak terbaca"),
+        "{authority}"
+    );
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    make_partial(&report, true);
+    let err = refused(&report, &[fixture("demo/watchlist.csv")], &s);
+    assert!(err.contains("report scan.json: the report of shard 1/2 of a scan only"), "{err}");
+    assert!(err.contains("run `leakcheck report merge` first"), "{err}");
+}

@@ -39,6 +39,59 @@ pub fn read_reports(
     Ok(facts)
 }
 
+/// What the reports say of their scans besides the exposures: the reports of a scan that did not
+/// read every input to its end, and those of one shard only (SPEC §7, §8, §12).
+#[derive(Debug, Default)]
+pub struct ScanState {
+    /// Reports whose summary says `"complete":false`.
+    pub incomplete: Vec<String>,
+    /// Reports of one shard, with it as `K/N`.
+    pub shards: Vec<(String, String)>,
+}
+
+impl ScanState {
+    pub fn of(reports: &[PathBuf], facts: &[ReportFacts]) -> Self {
+        let mut state = ScanState::default();
+        for (path, f) in reports.iter().zip(facts) {
+            let name = path.display().to_string();
+            if f.complete == Some(false) {
+                state.incomplete.push(name.clone());
+            }
+            if let Some(shard) = f.shard {
+                state.shards.push((name, format!("{}/{}", shard.k, shard.n)));
+            }
+        }
+        state
+    }
+
+    /// Whether every report is of a whole scan that read every input.
+    pub fn complete(&self) -> bool {
+        self.incomplete.is_empty() && self.shards.is_empty()
+    }
+
+    /// One warning per report that is not of a whole, complete scan.
+    pub fn warnings(&self) -> Vec<String> {
+        let incomplete = self.incomplete.iter().map(|r| {
+            format!(
+                "report {r}: the scan is incomplete (\"complete\":false): some inputs were not read to their end, so people in them may be missing"
+            )
+        });
+        let shards = self.shards.iter().map(|(r, kn)| {
+            format!(
+                "report {r}: the report of shard {kn} of a scan only, not of the whole scan: run `leakcheck report merge` first"
+            )
+        });
+        incomplete.chain(shards).collect()
+    }
+
+    /// Prints [`ScanState::warnings`] on standard error.
+    pub fn warn(&self) {
+        for warning in self.warnings() {
+            crate::messages::warn(&warning);
+        }
+    }
+}
+
 /// Refuses `--watch` files that are not the watchlists of the reports' scan (SPEC §11: labels
 /// join to them by position, so another list, an edited one or the lists in another order would
 /// put one person's name on another's letter): each file's SHA-256 must be the one the reports'

@@ -90,6 +90,13 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
             gatherer.add(e);
         }
     })?;
+    let state = super::ScanState::of(&cmd.reports, &facts);
+    if let Some((report, kn)) = state.shards.first() {
+        bail!(
+            "report {report}: the report of shard {kn} of a scan only: letters from a part of a scan would miss people; run `leakcheck report merge` first and notify from the merged report"
+        );
+    }
+    state.warn();
     for warning in super::check_watchlists(&cmd.reports, &facts, &files)? {
         crate::messages::warn(&warning);
     }
@@ -136,6 +143,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
         incident => Value::from(minijinja::value::Serde(&incident)),
         hashed => hashed,
+        incomplete => !state.incomplete.is_empty(),
         generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
         reports => cmd.reports.iter().map(|r| md(&r.display().to_string())).collect::<Vec<_>>(),
         lang => lang_code(cmd.lang),

@@ -51,6 +51,25 @@ pub struct ReportFacts {
     pub exposures: u64,
     /// The sha256 of each of its watchlists, when the report names them all (`None` before).
     pub watchlist_sha256: Option<Vec<String>>,
+    /// The summary's `complete`: `Some(false)` when the scan did not read every input to its
+    /// end (`None` when the report does not say).
+    pub complete: Option<bool>,
+    /// Its `shard` (K of N) when it is the report of one shard of a scan (`scan --shard`).
+    pub shard: Option<ReportShard>,
+}
+
+/// Which shard of a scan a report is (`"shard":{"k","n",…}`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub struct ReportShard {
+    pub k: u32,
+    pub n: u32,
+}
+
+/// The fields of a JSON report's `summary` that are kept.
+#[derive(Deserialize)]
+struct SummaryFacts {
+    #[serde(default)]
+    complete: Option<bool>,
 }
 
 /// Why a report could not be read. Names the report and, where known, the line.
@@ -126,6 +145,10 @@ struct NdjsonLine {
     leakcheck: Option<String>,
     #[serde(default)]
     watchlists: Option<Vec<WatchlistKey>>,
+    #[serde(default)]
+    complete: Option<bool>,
+    #[serde(default)]
+    shard: Option<ReportShard>,
 }
 
 #[derive(Deserialize)]
@@ -176,6 +199,8 @@ fn read_ndjson(
                 facts.leakcheck = head.leakcheck;
                 facts.watchlist_sha256 = head.watchlists.as_deref().and_then(watchlist_sha256);
                 facts.keyed = head.watchlists.map(|w| w.iter().any(|w| w.keyed));
+                facts.complete = head.complete;
+                facts.shard = head.shard;
             }
             _ => return Err(bad("a line's \"type\" is neither exposure nor summary")),
         }
@@ -216,6 +241,11 @@ impl<'de> Visitor<'de> for ReportVisitor<'_, '_> {
                     self.seed.facts.keyed = Some(watchlists.iter().any(|w| w.keyed));
                     self.seed.facts.watchlist_sha256 = watchlist_sha256(&watchlists);
                 }
+                "summary" => {
+                    let summary: SummaryFacts = map.next_value()?;
+                    self.seed.facts.complete = summary.complete;
+                }
+                "shard" => self.seed.facts.shard = map.next_value()?,
                 "exposures" => {
                     let result = map.next_value_seed(Exposures(&mut self.seed));
                     if let Some(stop) = self.seed.stopped.take() {
@@ -295,6 +325,7 @@ mod tests {
         assert_eq!(facts.keyed, Some(true));
         assert_eq!(facts.exposures, 2);
         assert_eq!(facts.watchlist_sha256, Some(vec!["x".to_string()]));
+        assert_eq!((facts.complete, facts.shard), (None, None));
         assert_eq!(from_json, from_ndjson);
         assert_eq!(from_json[0].categories, ["general", "health"]);
         assert_eq!(from_json[0].values.get("nik").map(String::as_str), Some("3201**********01"));
@@ -328,6 +359,25 @@ mod tests {
             let err = read(text).err().unwrap().to_string();
             assert!(err.starts_with("r.json:") && err.contains(why), "{text:?}: {err}");
             assert!(!err.contains("3201014107900001") && !err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_incomplete_scan_and_a_shard_are_told_in_json_and_ndjson() {
+        let json = format!(
+            "{{\"leakcheck\":\"0.1.0\",\"shard\":{{\"k\":2,\"n\":3,\"walk\":[\"a\"],\"set_aside\":0}},\"exposures\":[{EXPOSURE}],\"summary\":{{\"records\":9,\"complete\":false}}}}"
+        );
+        let ndjson = format!(
+            "{{\"type\":\"exposure\",{}\n{{\"type\":\"summary\",\"leakcheck\":\"0.1.0\",\"shard\":{{\"k\":2,\"n\":3,\"walk\":[\"a\"],\"set_aside\":0}},\"records\":9,\"complete\":false}}\n",
+            &EXPOSURE[1..]
+        );
+        for text in [json, ndjson] {
+            let facts = read(&text).unwrap().0;
+            assert_eq!(
+                (facts.complete, facts.shard),
+                (Some(false), Some(ReportShard { k: 2, n: 3 })),
+                "{text}"
+            );
         }
     }
 

@@ -549,13 +549,14 @@ pub fn hash_entries(
 /// Every entry's label (as the scan of `paths` labels it) and contact details, in load order,
 /// for `report notify`. Lines that cannot be understood are skipped, as under `--lenient`
 /// (labels are line and row numbers, so they do not move); a keyed hashed list is read without
-/// its key (only its labels are used).
-pub fn load_contacts(paths: &[PathBuf]) -> Result<Vec<Contact>, WatchlistError> {
+/// its key (only its labels are used). Also each file as a report names it (its SHA-256), so
+/// that the lists can be checked against the scan's `watchlists[]`.
+pub fn load_contacts(paths: &[PathBuf]) -> Result<(Vec<Contact>, Vec<WatchlistFile>), WatchlistError> {
     let hasher = Hasher::unkeyed();
     let mut builder = Builder::new(&hasher, LoadOptions { lenient: true });
     builder.contacts = Some(Vec::new());
     load_files(paths, &mut builder)?;
-    Ok(builder.contacts.unwrap_or_default())
+    Ok((builder.contacts.take().unwrap_or_default(), builder.files))
 }
 
 /// Loads one watchlist held in memory, called `name` in messages.
@@ -1035,7 +1036,7 @@ mod tests {
         .unwrap();
         let people = dir.path().join("patients.csv");
         std::fs::write(&people, "id,nama,no_hp,email,nik\nRM001,Hendra Gunawan,0813-2200-4455 / 0857-9000-2468,,\nRM002,,,,3201014107900001\n").unwrap();
-        let contacts = load_contacts(&[plain, people.clone()]).unwrap();
+        let contacts = load_contacts(&[plain, people.clone()]).unwrap().0;
         let c = |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>| Contact {
             label: label.into(),
             name: name.map(Into::into),
@@ -1060,7 +1061,7 @@ mod tests {
         hashed_write(&mut out, &entries, &hasher).unwrap();
         let hashed = dir.path().join("hashed.jsonl");
         std::fs::write(&hashed, out).unwrap();
-        let contacts = load_contacts(&[hashed]).unwrap();
+        let contacts = load_contacts(&[hashed]).unwrap().0;
         assert_eq!(
             contacts.iter().map(|c| (c.label.as_str(), c.hashed, c.name.is_none())).collect::<Vec<_>>(),
             [("RM001", true, true), ("RM002", true, true)]

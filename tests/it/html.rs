@@ -75,3 +75,36 @@ fn help_shows_an_example_and_o_is_required() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--output"));
 }
+
+#[test]
+fn an_incomplete_scan_or_one_shard_gets_a_banner_and_a_warning_and_people_says_it() {
+    let scratch = Scratch::new();
+    let report = demo_report(&scratch);
+    let mut scan: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    scan["summary"]["complete"] = false.into();
+    let incomplete = scratch.write("incomplete.json", serde_json::to_string(&scan).unwrap());
+    scan["summary"]["complete"] = true.into();
+    scan["shard"] = serde_json::json!({"k": 2, "n": 3, "walk": ["pasien.csv"], "set_aside": 0});
+    let shard = scratch.write("shard.json", serde_json::to_string(&scan).unwrap());
+    for (path, warning, banner) in [
+        (&incomplete, "the scan is incomplete", "Pemindaian tidak lengkap"),
+        (&shard, "the report of shard 2/3 of a scan only", "Hanya laporan satu bagian pemindaian"),
+    ] {
+        let html = scratch.path("page.html");
+        let out = leakcheck().args(["report", "html"]).arg(path).arg("-o").arg(&html).assert().code(0);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(warning), "{err}");
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("role=\"alert\" id=\"partial\"") && page.contains(banner), "{page}");
+        let out = leakcheck().args(["report", "people", "--format", "json"]).arg(path).assert().code(0);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(err.contains(warning), "{err}");
+        let people: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(people["summary"]["complete"], false, "{people}");
+    }
+    // A whole, complete scan: no banner, no warning, no `complete` in people's summary.
+    let out = leakcheck().args(["report", "people", "--format", "json"]).arg(&report).assert().code(0);
+    assert!(out.get_output().stderr.is_empty());
+    let people: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(people["summary"].get("complete").is_none(), "{people}");
+}

@@ -106,9 +106,9 @@ fn the_directory_is_the_owners_only() {
 #[test]
 fn a_hashed_watchlist_gives_letters_and_recipients_by_label_only_and_says_so() {
     let s = Scratch::new();
-    let report = scan_demo(&s, &["watchlist.csv"]);
     let hashed = s.path("hashed.jsonl");
     leakcheck().args(["hash"]).arg(fixture("demo/watchlist.csv")).arg("-o").arg(&hashed).assert().code(0);
+    let report = scan_demo(&s, &[hashed.to_str().unwrap()]);
     let out = s.path("notice");
     notify(&report, &[hashed], &out, &[]).code(0);
     let recipients = read(out.join("recipients.csv"));
@@ -133,8 +133,78 @@ fn several_watchlists_join_by_their_prefixed_labels_and_a_wrong_list_is_refused(
     // One list only: the report's `watchlist:P-001` labels are not its labels.
     let err = notify(&report, &lists[..1], &s.path("other"), &[]).code(2).get_output().stderr.clone();
     let err = String::from_utf8(err).unwrap();
-    assert!(err.contains("is in none of the --watch lists") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("1 watchlist(s) given") && err.contains("used 2") && err.lines().count() == 1,
+        "{err}"
+    );
     assert!(!s.path("other").exists());
+}
+
+/// Runs notify and returns its one-line error, after checking it wrote nothing.
+fn refused(report: &Path, watch: &[PathBuf], s: &Scratch) -> String {
+    let out = s.path("refused");
+    let err = notify(report, watch, &out, &[]).code(2).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!out.exists());
+    err
+}
+
+#[test]
+fn watchlists_that_are_not_the_scans_are_refused_naming_the_file() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv", "watchlist.txt"]);
+    let (csv, txt) = (fixture("demo/watchlist.csv"), fixture("demo/watchlist.txt"));
+    // The lists swapped: the labels would join to the wrong people.
+    let err = refused(&report, &[txt.clone(), csv.clone()], &s);
+    assert!(err.contains("watchlist.txt: it is the scan's watchlist 2 but is given as 1"), "{err}");
+    // The list edited since the scan (one more person).
+    let edited = s.path("watchlist.csv");
+    let text = read(csv.clone());
+    let (header, rows) = text.split_once('\n').unwrap();
+    std::fs::write(&edited, format!("{header}\nP-099,3201014107900099,Siti Baru,1990-07-01,,\n{rows}"))
+        .unwrap();
+    let err = refused(&report, &[edited.clone(), txt.clone()], &s);
+    assert!(err.contains(&format!("--watch {}: not a watchlist of the scan", edited.display())), "{err}");
+    assert!(err.contains("edited since"), "{err}");
+    // Reports of two scans of different watchlists, given together.
+    let other = Scratch::new();
+    let report2 = scan_demo(&other, &["watchlist.csv"]);
+    let both = leakcheck()
+        .current_dir(s.dir())
+        .args(["report", "notify"])
+        .arg(&report)
+        .arg(&report2)
+        .arg("--watch")
+        .arg(&csv)
+        .arg("--watch")
+        .arg(&txt)
+        .arg("--incident")
+        .arg(fixture("demo/incident.toml"))
+        .arg("-o")
+        .arg(s.path("both"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let both = String::from_utf8(both).unwrap();
+    assert!(both.contains("scans of different watchlists") && both.lines().count() == 1, "{both}");
+    assert!(!s.path("both").exists());
+}
+
+#[test]
+fn a_report_older_than_watchlists_sha256_is_joined_with_a_warning() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    let mut scan: serde_json::Value = serde_json::from_str(&read(report.clone())).unwrap();
+    scan.as_object_mut().unwrap().remove("watchlists");
+    std::fs::write(&report, serde_json::to_string(&scan).unwrap()).unwrap();
+    let out = s.path("notice");
+    let err =
+        notify(&report, &[fixture("demo/watchlist.csv")], &out, &[]).code(0).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("warning: report scan.json: it names no watchlist's SHA-256"), "{err}");
 }
 
 #[test]
@@ -252,4 +322,38 @@ fn a_custom_template_replaces_the_letter_and_an_unknown_variable_is_an_error() {
     let err = String::from_utf8(err).unwrap();
     assert!(err.contains("typo.md:1") && err.lines().count() == 1, "{err}");
     assert!(!out.exists());
+}
+
+/// The report at `report` made that of an incomplete scan, or of shard 1/2.
+fn make_partial(report: &Path, shard: bool) {
+    let mut scan: serde_json::Value = serde_json::from_str(&read(report.to_path_buf())).unwrap();
+    if shard {
+        scan["shard"] = serde_json::json!({"k": 1, "n": 2, "walk": ["pasien.csv"], "set_aside": 0});
+    } else {
+        scan["summary"]["complete"] = false.into();
+    }
+    std::fs::write(report, serde_json::to_string(&scan).unwrap()).unwrap();
+}
+
+#[test]
+fn an_incomplete_scan_is_said_in_authority_md_and_a_shards_report_is_refused() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    make_partial(&report, false);
+    let out = s.path("notice");
+    let err =
+        notify(&report, &[fixture("demo/watchlist.csv")], &out, &[]).code(0).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("warning: report scan.json: the scan is incomplete"), "{err}");
+    let authority = read(out.join("authority.md"));
+    assert!(
+        authority.contains("\n- Pemindaian tidak lengkap: sebagian masukan tidak terbaca"),
+        "{authority}"
+    );
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    make_partial(&report, true);
+    let err = refused(&report, &[fixture("demo/watchlist.csv")], &s);
+    assert!(err.contains("report scan.json: the report of shard 1/2 of a scan only"), "{err}");
+    assert!(err.contains("run `leakcheck report merge` first"), "{err}");
 }

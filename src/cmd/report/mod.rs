@@ -38,3 +38,116 @@ pub fn read_reports(
     }
     Ok(facts)
 }
+
+/// What the reports say of their scans besides the exposures: the reports of a scan that did not
+/// read every input to its end, and those of one shard only (SPEC §7, §8, §12).
+#[derive(Debug, Default)]
+pub struct ScanState {
+    /// Reports whose summary says `"complete":false`.
+    pub incomplete: Vec<String>,
+    /// Reports of one shard, with it as `K/N`.
+    pub shards: Vec<(String, String)>,
+}
+
+impl ScanState {
+    pub fn of(reports: &[PathBuf], facts: &[ReportFacts]) -> Self {
+        let mut state = ScanState::default();
+        for (path, f) in reports.iter().zip(facts) {
+            let name = path.display().to_string();
+            if f.complete == Some(false) {
+                state.incomplete.push(name.clone());
+            }
+            if let Some(shard) = f.shard {
+                state.shards.push((name, format!("{}/{}", shard.k, shard.n)));
+            }
+        }
+        state
+    }
+
+    /// Whether every report is of a whole scan that read every input.
+    pub fn complete(&self) -> bool {
+        self.incomplete.is_empty() && self.shards.is_empty()
+    }
+
+    /// One warning per report that is not of a whole, complete scan.
+    pub fn warnings(&self) -> Vec<String> {
+        let incomplete = self.incomplete.iter().map(|r| {
+            format!(
+                "report {r}: the scan is incomplete (\"complete\":false): some inputs were not read to their end, so people in them may be missing"
+            )
+        });
+        let shards = self.shards.iter().map(|(r, kn)| {
+            format!(
+                "report {r}: the report of shard {kn} of a scan only, not of the whole scan: run `leakcheck report merge` first"
+            )
+        });
+        incomplete.chain(shards).collect()
+    }
+
+    /// Prints [`ScanState::warnings`] on standard error.
+    pub fn warn(&self) {
+        for warning in self.warnings() {
+            crate::messages::warn(&warning);
+        }
+    }
+}
+
+/// Refuses `--watch` files that are not the watchlists of the reports' scan (SPEC §11: labels
+/// join to them by position, so another list, an edited one or the lists in another order would
+/// put one person's name on another's letter): each file's SHA-256 must be the one the reports'
+/// `watchlists[]` gives at its place. Reports of different watchlists are refused together.
+/// Returns the warnings for reports older than `watchlists[]`, which cannot be checked.
+pub fn check_watchlists(
+    reports: &[PathBuf],
+    facts: &[ReportFacts],
+    watch: &[crate::watchlist::WatchlistFile],
+) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    let mut scan: Option<(&Path, &[String])> = None;
+    for (path, f) in reports.iter().zip(facts) {
+        let Some(lists) = f.watchlist_sha256.as_deref() else {
+            warnings.push(format!(
+                "report {}: it names no watchlist's SHA-256 (an older leakcheck): the --watch files cannot be checked to be the scan's",
+                path.display()
+            ));
+            continue;
+        };
+        match scan {
+            None => scan = Some((path, lists)),
+            Some((first, expected)) if expected != lists => bail!(
+                "reports {} and {}: scans of different watchlists (their watchlists[] differ): give the reports of one scan",
+                first.display(),
+                path.display()
+            ),
+            Some(_) => {}
+        }
+    }
+    let Some((report, expected)) = scan else { return Ok(warnings) };
+    for (i, file) in watch.iter().enumerate() {
+        if expected.get(i) == Some(&file.sha256) {
+            continue;
+        }
+        if let Some(at) = expected.iter().position(|s| *s == file.sha256) {
+            bail!(
+                "--watch {}: it is the scan's watchlist {} but is given as {}: give the scan's watchlists in the scan's order",
+                file.path,
+                at + 1,
+                i + 1
+            );
+        }
+        bail!(
+            "--watch {}: not a watchlist of the scan of report {} (its SHA-256 is none of the report's watchlists[]: another list, or edited since)",
+            file.path,
+            report.display()
+        );
+    }
+    if watch.len() != expected.len() {
+        bail!(
+            "--watch: {} watchlist(s) given, the scan of report {} used {}: give the scan's watchlists, in the scan's order",
+            watch.len(),
+            report.display(),
+            expected.len()
+        );
+    }
+    Ok(warnings)
+}

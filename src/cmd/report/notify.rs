@@ -74,7 +74,7 @@ struct LetterPerson {
 pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
-    let contacts = watchlist::load_contacts(&cmd.watch)?;
+    let (contacts, files) = watchlist::load_contacts(&cmd.watch)?;
     let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
     let reads: Vec<&Path> = (cmd.reports.iter().chain(&cmd.watch))
         .map(PathBuf::as_path)
@@ -86,7 +86,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let mut tally = Tally::default();
     let mut gatherer = Gatherer::default();
     let mut unknown: Option<(usize, String)> = None;
-    super::read_reports(&cmd.reports, |i, e| {
+    let facts = super::read_reports(&cmd.reports, |i, e| {
         if unknown.is_none() && !by_label.contains_key(e.watch.as_str()) {
             unknown = Some((i, e.watch.clone()));
         }
@@ -95,6 +95,16 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
             gatherer.add(e);
         }
     })?;
+    let state = super::ScanState::of(&cmd.reports, &facts);
+    if let Some((report, kn)) = state.shards.first() {
+        bail!(
+            "report {report}: the report of shard {kn} of a scan only: letters from a part of a scan would miss people; run `leakcheck report merge` first and notify from the merged report"
+        );
+    }
+    state.warn();
+    for warning in super::check_watchlists(&cmd.reports, &facts, &files)? {
+        crate::messages::warn(&warning);
+    }
     if let Some((i, label)) = unknown {
         bail!(
             "report {}: the label {} is in none of the --watch lists: give the scan's watchlists, in the scan's order",
@@ -138,6 +148,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
         incident => Value::from(minijinja::value::Serde(&incident)),
         hashed => hashed,
+        incomplete => !state.incomplete.is_empty(),
         generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
         reports => cmd.reports.iter().map(|r| md(&r.display().to_string())).collect::<Vec<_>>(),
         lang => lang_code(cmd.lang),

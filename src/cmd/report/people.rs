@@ -72,6 +72,12 @@ pub struct PeopleSummary {
     /// Exposed people whose exposed records hold specific data (UU PDP Art. 4 (2)).
     pub people_with_specific_data: usize,
     pub possible_people: usize,
+    /// `false` when a report is of an incomplete scan or of one shard only (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    /// The shards (`K/N`) of the reports that are one shard's only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -207,8 +213,14 @@ pub fn run(cmd: PeopleCommand) -> Result<ExitCode> {
     let mut output =
         Output::open(cmd.output.as_deref(), RunFiles::of(cmd.reports.iter().map(PathBuf::as_path)))?;
     let mut gatherer = Gatherer::default();
-    super::read_reports(&cmd.reports, |_, e| gatherer.add(e))?;
-    let people = gatherer.finish(cmd.reports.len());
+    let facts = super::read_reports(&cmd.reports, |_, e| gatherer.add(e))?;
+    let state = super::ScanState::of(&cmd.reports, &facts);
+    state.warn();
+    let mut people = gatherer.finish(cmd.reports.len());
+    if !state.complete() {
+        people.summary.complete = Some(false);
+        people.summary.shards = state.shards.iter().map(|(_, kn)| kn.clone()).collect();
+    }
     let written = {
         let mut out = output.writer();
         write(&mut *out, &people, cmd.format).and_then(|()| out.flush())
@@ -386,7 +398,8 @@ mod tests {
                 people: 3,
                 exposed_people: 2,
                 people_with_specific_data: 1,
-                possible_people: 1
+                possible_people: 1,
+                ..PeopleSummary::default()
             }
         );
     }

@@ -86,6 +86,8 @@ struct Page {
     exposures: Vec<ExposureRow>,
     exposures_total: u64,
     exposures_more: u64,
+    /// The banner saying the reports are not of a whole, complete scan.
+    partial: Option<String>,
     /// Made here of constants and a base64 digest: written as is.
     csp: minijinja::Value,
     style: minijinja::Value,
@@ -126,6 +128,9 @@ fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
         gatherer.add(e);
     })?;
     let mut scanned_by: Vec<String> = Vec::new();
+    let state = super::ScanState::of(reports, &facts);
+    state.warn();
+    let partial = partial_banner(&state, lang);
     for version in facts.into_iter().filter_map(|f| f.leakcheck) {
         if !scanned_by.contains(&version) {
             scanned_by.push(version);
@@ -159,6 +164,7 @@ fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
         exposures,
         exposures_total: total,
         exposures_more: total - shown,
+        partial,
         csp: minijinja::Value::from_safe_string(format!(
             "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; \
              base-uri 'none'; form-action 'none'"
@@ -166,6 +172,32 @@ fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
         style: minijinja::Value::from_safe_string(STYLE.to_string()),
         script: minijinja::Value::from_safe_string(SCRIPT.to_string()),
     })
+}
+
+/// The page's banner when the reports are not of a whole, complete scan: nobody may read the page
+/// as the final count.
+fn partial_banner(state: &super::ScanState, lang: Lang) -> Option<String> {
+    let shards: Vec<&str> = state.shards.iter().map(|(_, kn)| kn.as_str()).collect();
+    let mut parts = Vec::new();
+    match lang {
+        Lang::Id => {
+            if !state.incomplete.is_empty() {
+                parts.push("Pemindaian tidak lengkap: sebagian masukan tidak terbaca sampai akhir, jadi orang di dalamnya mungkin tidak tercantum.".to_string());
+            }
+            if !shards.is_empty() {
+                parts.push(format!("Hanya laporan satu bagian pemindaian (shard {}), bukan seluruh pemindaian: jalankan `leakcheck report merge` terlebih dahulu.", shards.join(", ")));
+            }
+        }
+        Lang::En => {
+            if !state.incomplete.is_empty() {
+                parts.push("The scan is incomplete: some inputs were not read to their end, so people in them may be missing.".to_string());
+            }
+            if !shards.is_empty() {
+                parts.push(format!("The report of one shard of a scan only (shard {}), not of the whole scan: run `leakcheck report merge` first.", shards.join(", ")));
+            }
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// Writes the page.

@@ -6,6 +6,7 @@
 #   SHARDS=8 deploy/slurm-array.sh /shared/out /shared/leak --watch /shared/patients.csv
 # It submits itself as the array (sbatch --array=1-N) and the merge (sbatch
 # --dependency=afterany:<array job>), so the merge runs even when a shard failed, and names it.
+# The shard reports of an earlier run into OUT_DIR are deleted at submission, never merged.
 # Inputs, watchlists and the output directory must be on a filesystem every node sees.
 # Environment: SHARDS (N, default 4), AS_OF (default today UTC, fixed at submission so every
 # task agrees), LEAKCHECK (the binary, default `leakcheck`).
@@ -34,6 +35,9 @@ fi
 # Submission, on the login node.
 export AS_OF=${AS_OF:-$(date -u +%F)} SHARDS=$shards LEAKCHECK=$leakcheck
 mkdir -p -- "$out"
+# Reports of an earlier run must not be merged with this one's: removed here, before anything is
+# submitted, so a task that fails tonight leaves no report and the merge names its shard missing.
+rm -f -- "$out"/shard-*-of-"$shards".json
 array=$(sbatch --parsable --export=ALL --array="1-$shards" "$0" "$out" "$@")
 array=${array%%;*}
 reports=()

@@ -1,6 +1,6 @@
 //! Watch entry labels: the per-file prefix that keeps the labels of several `--watch` lists
-//! apart (SPEC §4 1.1), the warning about labels a list gives to more than one entry, and the
-//! test for a label that is or holds an identifier. Labels are never printed here with an
+//! apart (SPEC §4 1.1), the warnings about labels a list gives to more than one entry and about
+//! different labels masked alike, and the test for a label that is or holds an identifier. Labels are never printed here with an
 //! identifier in them unmasked.
 
 use crate::normalize;
@@ -110,10 +110,66 @@ fn repeated<'a>(labels: &[&'a str]) -> Vec<&'a str> {
     firsts.into_iter().map(|i| labels[i]).collect()
 }
 
+/// The warning for labels that differ but are shown the same once masked, as a report shows
+/// them (`3201014107900001` and `3201994107900001` are both `3201**********01`): `report
+/// people`, `notify` and `html` would take those people for one, and `notify` cannot join them
+/// back to their list. Names the first few masked labels, each with how many labels it stands for.
+pub(super) fn masked_collisions_warning<'a>(labels: impl Iterator<Item = &'a str>) -> Option<String> {
+    let labels: Vec<&str> = labels.collect();
+    let masked: Vec<String> = labels.iter().map(|l| mask::mask_label(l)).collect();
+    let seed = foldhash::fast::RandomState::default();
+    let mut keyed: Vec<(u64, usize)> =
+        masked.iter().enumerate().map(|(i, m)| (seed.hash_one(m), i)).collect();
+    keyed.sort_unstable();
+    // (first place, distinct labels) of each masked form that stands for more than one label.
+    let mut collided: Vec<(usize, usize)> = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // (first place, distinct labels) of each masked form in the run: one, unless two share a hash.
+        let mut forms: Vec<(usize, Vec<&str>)> = Vec::new();
+        for &(_, i) in run {
+            match forms.iter_mut().find(|(first, _)| masked[*first] == masked[i]) {
+                Some((_, seen)) => {
+                    if !seen.contains(&labels[i]) {
+                        seen.push(labels[i]);
+                    }
+                }
+                None => forms.push((i, vec![labels[i]])),
+            }
+        }
+        collided.extend(
+            forms.iter().filter(|(_, seen)| seen.len() > 1).map(|(first, seen)| (*first, seen.len())),
+        );
+    }
+    if collided.is_empty() {
+        return None;
+    }
+    collided.sort_unstable();
+    let mut named: Vec<String> = collided
+        .iter()
+        .take(NAMED_DUPLICATES)
+        .map(|&(first, count)| format!("{} for {count} labels", cut(&masked[first])))
+        .collect();
+    if collided.len() > NAMED_DUPLICATES {
+        named.push("…".to_string());
+    }
+    Some(format!(
+        "watchlist: {} masked label(s) each stand for more than one label ({}): labels that are or hold a \
+         NIK, phone or e-mail are masked in reports, so `report people`, `report notify` and `report html` \
+         would take those people for one; give the list an id column, or `leakcheck hash` it: hash writes \
+         such labels as R<row>",
+        collided.len(),
+        named.join(", ")
+    ))
+}
+
 /// A label as a warning may show it: masked as a report shows it, cut when it is long.
 fn shown(label: &str) -> String {
+    cut(&mask::mask_label(label))
+}
+
+/// A masked label, quoted, cut when it is long.
+fn cut(masked: &str) -> String {
     const SHOWN_CHARS: usize = 40;
-    let masked = mask::mask_label(label);
     let cut: String = masked.chars().take(SHOWN_CHARS).collect();
     let more = if masked.chars().nth(SHOWN_CHARS).is_some() { "…" } else { "" };
     format!("{cut:?}{more}")
@@ -168,5 +224,33 @@ mod tests {
         let many: Vec<String> = (0..20).flat_map(|n| [format!("P{n}"), format!("P{n}")]).collect();
         let warning = duplicates_warning("w.csv", many.iter().map(String::as_str)).unwrap();
         assert!(warning.contains("20 label(s)") && warning.contains("\"P4\", …") && !warning.contains("P5"));
+    }
+
+    #[test]
+    fn labels_masked_alike_are_counted_named_and_told_what_to_do() {
+        // Two people's NIKs differ only in the middle; a third label repeats the first (warned
+        // about as a duplicate, not counted again); phones and ids that stay apart are no concern.
+        let labels = [
+            "3201014107900001",
+            "3201994107900001",
+            "3201014107900001",
+            "RM1",
+            "ward3:+6281234567890",
+            "ward3:+6281299999890",
+            "ward3:+6281299999890",
+            "3201554107900001",
+            "3201014107900002",
+        ];
+        let warning = masked_collisions_warning(labels.into_iter()).unwrap();
+        assert!(warning.starts_with("watchlist: 2 masked label(s)"), "{warning}");
+        assert!(
+            warning.contains("(\"3201**********01\" for 3 labels, \"ward3:+62812*****890\" for 2 labels)"),
+            "{warning}"
+        );
+        assert!(warning.contains(
+            "give the list an id column, or `leakcheck hash` it: hash writes such labels as R<row>"
+        ));
+        assert!(labels.iter().all(|l| !warning.contains(l.trim_start_matches("ward3:"))), "{warning}");
+        assert_eq!(masked_collisions_warning(["RM1", "RM2", "RM1", "3201014107900001"].into_iter()), None);
     }
 }

@@ -466,6 +466,11 @@ impl<'h> Builder<'h> {
         if crowded > 0 {
             self.warnings.push(crowded_warning(crowded as u64, most as u64));
         }
+        if let Some(warning) =
+            labels::masked_collisions_warning(self.entries.iter().map(|e| e.label.as_str()))
+        {
+            self.warnings.push(warning);
+        }
         Watchlist {
             entries: self.entries,
             indexes: self.indexes,

@@ -207,6 +207,32 @@ fn a_report_older_than_watchlists_sha256_is_joined_with_a_warning() {
     assert!(err.contains("warning: report scan.json: it names no watchlist's SHA-256"), "{err}");
 }
 
+/// A hostile test (new user): a list whose ids are NIKs gives masked labels in the report; the
+/// error said to give the scan's watchlists, which the user had done.
+#[test]
+fn a_masked_label_is_refused_saying_that_identifier_labels_cannot_be_joined() {
+    let s = Scratch::new();
+    let list = s.write("ids.csv", "id,nik,nama\n3174051203880003,3174051203880003,Agus Salim Pratama\n");
+    let report = s.path("scan.json");
+    leakcheck()
+        .current_dir(fixture("demo"))
+        .args(["scan", "pasien.csv", "--format", "json", "--as-of", "2026-12-05", "--watch"])
+        .arg(&list)
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .code(1);
+    let err = notify(&report, &[list], &s.path("out"), &[]).code(2).get_output().stderr.clone();
+    let err = String::from_utf8(err).unwrap();
+    assert!(err.contains("the label 3174**********03 is in none of the --watch lists"), "{err}");
+    assert!(
+        err.contains("are masked in reports and so cannot be joined") && err.contains("id column"),
+        "{err}"
+    );
+    assert!(!err.contains("give the scan's watchlists") && err.lines().count() == 1, "{err}");
+    assert!(!err.contains("3174051203880003"), "{err}");
+}
+
 #[test]
 fn a_missing_incident_key_is_one_line_naming_file_and_key_and_writes_nothing() {
     let s = Scratch::new();

@@ -143,6 +143,39 @@ fn duplicate_labels_in_a_list_are_warned_about() {
     );
 }
 
+/// A hostile test (new user): ids that are NIKs are masked in the report, and two people whose
+/// NIKs differ only in the middle got one masked label: `report people`/`notify`/`html` took them
+/// for one person, without a word at scan time.
+#[test]
+fn labels_that_mask_alike_are_warned_about_at_scan_time() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "ward.csv",
+        "id,nik,nama\n3174051203880003,3174051203880003,Agus Salim\n3174051203880103,3174051203880103,Budi Santoso\nRM1,,Cici\n",
+    );
+    let dump = s.write("dump.csv", "nik\n3174051203880003\n3174051203880103\n");
+    let out = leakcheck().args(["scan", "--watch"]).arg(&watch).arg(&dump).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "1 masked label(s) each stand for more than one label (\"3174**********03\" for 2 labels)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "give the list an id column, or `leakcheck hash` it: hash writes such labels as R<row>"
+        )
+    );
+    assert!(!stderr.contains("3174051203880003") && !stderr.contains("3174051203880103"), "{stderr}");
+    assert_eq!(stderr.matches("masked label(s)").count(), 1, "warned once: {stderr}");
+    // Ids that stay apart when masked are no concern.
+    let watch = s.write("ok.csv", "id,nik,nama\nP1,3174051203880003,Agus\nP2,3174051203880103,Budi\n");
+    let out = leakcheck().args(["scan", "--watch"]).arg(&watch).arg(&dump).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("masked label"));
+}
+
 /// A hostile test: a watchlist saved by Excel on Windows (Windows-1252) was read with U+FFFD for
 /// `é`, so René never matched by name and birth date, silently.
 #[test]

@@ -106,8 +106,16 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         crate::messages::warn(&warning);
     }
     if let Some((i, label)) = unknown {
+        // A label that is or holds an identifier is masked in the report: no list holds it as is.
+        let why = if label.contains('*') {
+            "labels that are or hold a NIK, phone or e-mail are masked in reports and so cannot be joined \
+             to their list: give the list an id column (or `leakcheck hash` it: labels become R<row>) and \
+             scan again"
+        } else {
+            "give the scan's watchlists, in the scan's order"
+        };
         bail!(
-            "report {}: the label {} is in none of the --watch lists: give the scan's watchlists, in the scan's order",
+            "report {}: the label {} is in none of the --watch lists: {why}",
             cmd.reports[i].display(),
             mask_label(&label)
         );

@@ -375,3 +375,21 @@ fn two_sheets_of_the_same_name_are_not_a_clear_run() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(exposures(&report)[0].0, format!("{}!Data2", distinct.display()));
 }
+
+#[test]
+fn a_damaged_workbook_in_a_directory_is_not_a_clear_run() {
+    // Regression (hostile testers): a .xlsx whose first bytes were overwritten was skipped as
+    // "binary data" (error: false), so a directory holding it was CLEAR even with --strict.
+    let s = Scratch::new();
+    let mut book = read_fixture("formats/pasien_openpyxl.xlsx");
+    book[..2].copy_from_slice(b"XX");
+    std::fs::create_dir(s.path("leak")).unwrap();
+    s.write("leak/book.xlsx", book);
+    s.write("leak/other.csv", "nik\n1\n");
+    let (code, report, stderr) = scan(&[s.path("leak").as_os_str(), "--strict".as_ref()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.starts_with("a file named as a workbook that cannot be read"), "{}", got[0].1);
+    assert!(got[0].2, "its people were not checked");
+}

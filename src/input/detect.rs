@@ -65,6 +65,18 @@ const SQL_STARTS: &[&str] = &[
 /// The format of an input called `name` (compression suffix already removed) whose decompressed
 /// stream starts with `head`.
 pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
+    let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+    let named_workbook = matches!(ext.as_deref(), Some("xls" | "xlsx" | "xlsm" | "ods"));
+    // A file named as a workbook that does not start as one (a workbook reaches this only when
+    // its first bytes are not a workbook's) and is not text either is a damaged workbook, not
+    // "binary data": its people were not checked (SPEC §8).
+    if named_workbook
+        && !UNREADABLE.iter().any(|(magic, _)| head.starts_with(magic))
+        && (NOT_DUMPS.iter().any(|(magic, _)| head.starts_with(magic))
+            || looks_binary(head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head)))
+    {
+        return Detected::Unreadable(DAMAGED_WORKBOOK);
+    }
     if let Some((_, what)) = NOT_DUMPS.iter().find(|(magic, _)| head.starts_with(magic)) {
         return Detected::Unsupported(what);
     }
@@ -78,7 +90,6 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         return Detected::Unreadable(PG_TAR);
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let ext = name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
     // A file named as a dump is read as one, control bytes and all (they make bad records);
     // only unnamed or otherwise-named files are judged binary by their content.
     let named_dump =
@@ -91,7 +102,7 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
     }
     // A web application's "export to Excel" is often an HTML table named `.xls`; when it is
     // tab-separated text instead, it is read as such below.
-    if matches!(ext.as_deref(), Some("xls" | "xlsx" | "xlsm" | "ods")) && looks_like_html(head) {
+    if named_workbook && looks_like_html(head) {
         return Detected::Unreadable(HTML_EXPORT);
     }
     // `mysqldump --xml` whatever its name (`> dump.sql` is common); other XML is no dump.
@@ -114,6 +125,9 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
     })
 }
 
+/// Why a file named as a workbook that is neither a workbook nor text is not read.
+pub const DAMAGED_WORKBOOK: &str = "a file named as a workbook that cannot be read as one (damaged: it does not \
+    start as a workbook) nor as text: open it in a spreadsheet program to repair it, save it as CSV and scan that";
 /// Why a spreadsheet-named HTML page is not read, and what to do.
 pub const HTML_EXPORT: &str = "an HTML page named as a workbook (a web application's \"export to Excel\"): \
     open it in a spreadsheet program, save it as CSV and scan that";
@@ -237,8 +251,13 @@ mod tests {
 
     #[test]
     fn a_workbook_that_is_really_text_is_read_or_named_by_its_content() {
-        let table: [(&str, &[u8], Detected); 6] = [
+        let table: [(&str, &[u8], Detected); 9] = [
             ("export.xls", b"nik\tnama\n3201014107900001\tSiti\n", Detected::Dump(Format::Csv)),
+            // Regression (hostile testers): a .xlsx whose first bytes were overwritten was
+            // "binary data", not an error, and a directory holding it was CLEAR under --strict.
+            ("book.xlsx", b"XX\x03\x04\x14\0\0\0\x08\0", Detected::Unreadable(DAMAGED_WORKBOOK)),
+            ("book.ods", b"%PDF-1.7", Detected::Unreadable(DAMAGED_WORKBOOK)),
+            ("book.csv", b"XX\x03\x04\x14\0\0\0\x08\0", Detected::Dump(Format::Csv)),
             ("export.xlsx", b"nik;nama\n", Detected::Dump(Format::Csv)),
             ("export.xls", b"\r\n<html><body><table><tr><td>nik</td>", Detected::Unreadable(HTML_EXPORT)),
             ("export.XLS", b"<!DOCTYPE html>\n<table>", Detected::Unreadable(HTML_EXPORT)),

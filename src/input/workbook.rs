@@ -110,7 +110,7 @@ pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String>
 /// The names of the sheets of `book`, in workbook order, once its bounds are checked; `Err`
 /// says why the workbook is not read (a message naming no cell's content).
 pub fn sheet_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
-    guarded(|| {
+    let names = guarded(|| {
         check_bounds(book, format)?;
         let reader = book.reader().map_err(|e| format!("cannot be read: {e}"))?;
         match format {
@@ -118,7 +118,24 @@ pub fn sheet_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
             Format::Xls => Xls::new(reader).map(|b| b.sheet_names()).map_err(error_text),
             _ => Ods::new(reader).map(|b| b.sheet_names()).map_err(error_text),
         }
-    })
+    })?;
+    refuse_same_names(&names)?;
+    Ok(names)
+}
+
+/// `Err` when two sheets have the same name. `calamine` finds a sheet by its name only (its
+/// `worksheet_range_at` looks the name up too, and `.xls`/`.ods` sheets are kept in a map by
+/// name): of two sheets called `Data`, a `.xlsx` gives the first for both and an `.ods` the
+/// second, so one sheet would be read twice and the other never, and the run said complete. A
+/// workbook that cannot be read sheet for sheet is not read: the run is incomplete (exit 2).
+fn refuse_same_names(names: &[String]) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    let Some(twice) = names.iter().find(|name| !seen.insert(name.as_str())) else { return Ok(()) };
+    let twice = crate::report::mask::sanitize(&twice.chars().take(80).collect::<String>());
+    Err(format!(
+        "a workbook with two sheets named {twice}, which cannot be told apart (the reader finds a sheet by its \
+         name): not read (rename one of them, or save each sheet as CSV, and scan again)"
+    ))
 }
 
 /// The workbook's size (for those held whole) and the unpacked size of the parts read whole.

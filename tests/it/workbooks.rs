@@ -299,3 +299,97 @@ fn an_ods_sheet_past_row_1048576_is_not_read_in_full_and_says_so() {
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(exposures(&report)[0].2, 12, "line is the spreadsheet row");
 }
+
+/// A `.xlsx` whose sheets are `sheets` (name, one inline-string cell per row), by hand.
+fn xlsx_of(sheets: &[(&str, &[&str])]) -> Vec<u8> {
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const RELS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let mut listed = String::new();
+    let mut rels = String::new();
+    let mut parts = Vec::new();
+    for (i, (name, rows)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        listed.push_str(&format!("<sheet name=\"{name}\" sheetId=\"{n}\" r:id=\"rId{n}\"/>"));
+        rels.push_str(&format!(
+            "<Relationship Id=\"rId{n}\" Type=\"{RELS}/worksheet\" Target=\"worksheets/sheet{n}.xml\"/>"
+        ));
+        let cells: String = rows
+            .iter()
+            .enumerate()
+            .map(|(r, text)| {
+                format!(
+                    "<row r=\"{0}\"><c r=\"A{0}\" t=\"inlineStr\"><is><t>{text}</t></is></c></row>",
+                    r + 1
+                )
+            })
+            .collect();
+        parts.push((
+            format!("xl/worksheets/sheet{n}.xml"),
+            format!("<?xml version=\"1.0\"?><worksheet xmlns=\"{MAIN}\"><sheetData>{cells}</sheetData></worksheet>"),
+        ));
+    }
+    let workbook = format!(
+        "<?xml version=\"1.0\"?><workbook xmlns=\"{MAIN}\" xmlns:r=\"{RELS}\"><sheets>{listed}</sheets></workbook>"
+    );
+    let rels = format!(
+        "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">{rels}</Relationships>"
+    );
+    let root = format!(
+        "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+         <Relationship Id=\"rId1\" Type=\"{RELS}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+    );
+    let mut members: Vec<(&str, &[u8])> = vec![
+        ("_rels/.rels", root.as_bytes()),
+        ("xl/workbook.xml", workbook.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+    ];
+    members.extend(parts.iter().map(|(name, xml)| (name.as_str(), xml.as_bytes())));
+    zip_of(&members)
+}
+
+#[test]
+fn two_sheets_of_the_same_name_are_not_a_clear_run() {
+    // Regression (hostile testers): calamine finds a sheet by its name, so of two sheets named
+    // `Data` one was read twice and the other never (.xlsx the first, .ods the second), and a
+    // NIK on the other one gave a CLEAR run.
+    let s = Scratch::new();
+    let nik = "3201014107900001";
+    let xlsx = s.write("two.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data", &["nik", nik])]));
+    let table = |rows: &str| format!("</table:table><table:table table:name=\"pasien\">{rows}");
+    let ods = s.write(
+        "two.ods",
+        ods_of(&[ods_row("nik", 1), ods_row(nik, 1), table(&ods_row("nik", 1)), ods_row("1", 1)].concat()),
+    );
+    for path in [&xlsx, &ods] {
+        let (code, report, stderr) = scan(&[path.as_os_str()], None);
+        assert_eq!(code, 2, "{}: {stderr}", path.display());
+        let got = skipped(&report);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, path.display().to_string());
+        assert!(got[0].1.contains("two sheets named"), "{}", got[0].1);
+        assert!(got[0].2, "its people were not checked");
+    }
+    // Sheets of different names are each read, as before.
+    let distinct = s.write("distinct.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data2", &["nik", nik])]));
+    let (code, report, stderr) = scan(&[distinct.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(exposures(&report)[0].0, format!("{}!Data2", distinct.display()));
+}
+
+#[test]
+fn a_damaged_workbook_in_a_directory_is_not_a_clear_run() {
+    // Regression (hostile testers): a .xlsx whose first bytes were overwritten was skipped as
+    // "binary data" (error: false), so a directory holding it was CLEAR even with --strict.
+    let s = Scratch::new();
+    let mut book = read_fixture("formats/pasien_openpyxl.xlsx");
+    book[..2].copy_from_slice(b"XX");
+    std::fs::create_dir(s.path("leak")).unwrap();
+    s.write("leak/book.xlsx", book);
+    s.write("leak/other.csv", "nik\n1\n");
+    let (code, report, stderr) = scan(&[s.path("leak").as_os_str(), "--strict".as_ref()], None);
+    assert_eq!(code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].1.starts_with("a file named as a workbook that cannot be read"), "{}", got[0].1);
+    assert!(got[0].2, "its people were not checked");
+}

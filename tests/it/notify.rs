@@ -229,3 +229,88 @@ fn a_custom_template_replaces_the_letter_and_an_unknown_variable_is_an_error() {
     assert!(err.contains("typo.md:1") && err.lines().count() == 1, "{err}");
     assert!(!out.exists());
 }
+
+/// A report made with `scan --baseline`, where the baseline is a scan of the demo's first 150
+/// records: some exposures are new, some already accepted.
+fn scan_with_baseline(s: &Scratch) -> (PathBuf, serde_json::Value) {
+    let full = read(fixture("demo/pasien.csv"));
+    let half: String = full.lines().take(151).map(|l| format!("{l}\n")).collect();
+    std::fs::write(s.path("old.csv"), half).unwrap();
+    let scan = |dump: &str, baseline: Option<&str>, report: &str| {
+        let mut cmd = leakcheck();
+        cmd.current_dir(s.dir()).args(["scan", dump, "-f", "json", "--as-of", "2026-12-05", "-o", report]);
+        cmd.arg("-w").arg(fixture("demo/watchlist.csv"));
+        if let Some(b) = baseline {
+            cmd.args(["--baseline", b]);
+        }
+        cmd.assert().code(1);
+    };
+    scan("old.csv", None, "old.json");
+    std::fs::copy(fixture("demo/pasien.csv"), s.path("pasien.csv")).unwrap();
+    scan("pasien.csv", Some("old.json"), "scan.json");
+    let report = s.path("scan.json");
+    let json: serde_json::Value = serde_json::from_str(&read(report.clone())).unwrap();
+    (report, json)
+}
+
+#[test]
+fn with_a_baseline_every_surface_says_which_counts_are_new_and_which_already_accepted() {
+    let s = Scratch::new();
+    let (report, scan) = scan_with_baseline(&s);
+    let exposures = scan["exposures"].as_array().unwrap();
+    let exposed = |e: &&serde_json::Value| e["confidence"] == "exposed";
+    let new_pairs = exposures.iter().filter(exposed).filter(|e| e["baseline"] != true).count();
+    let all_pairs = exposures.iter().filter(exposed).count();
+    assert!(new_pairs > 0 && new_pairs < all_pairs, "the fixture has new and baseline pairs");
+    let records = scan["summary"]["exposed_records"].as_u64().unwrap();
+    let new_records = scan["summary"]["new_exposed_records"].as_u64().unwrap();
+    assert!(new_records > 0 && new_records < records);
+    let old_records = records - new_records;
+    let old_pairs = all_pairs - new_pairs;
+
+    // notify: the letters' people are the summary's exposed people; records and pairs split.
+    let out = s.path("notice");
+    notify(&report, &[fixture("demo/watchlist.csv")], &out, &[]).code(0);
+    let letters = letters(&out).len();
+    let authority = read(out.join("authority.md"));
+    for line in [
+        format!("- Subjek data yang terungkap (menerima surat pemberitahuan): {letters}\n"),
+        format!("- Catatan yang memuat data terungkap: {new_records}\n"),
+        format!("- Catatan yang sudah tercatat pada pemeriksaan sebelumnya (baseline): {old_records}\n"),
+        format!("- Pasangan catatan–subjek terungkap: {new_pairs} baru, {old_pairs} sudah di baseline\n"),
+        "## Menurut jenis data (pasangan catatan–subjek terungkap, termasuk baseline)\n".to_string(),
+    ] {
+        assert!(authority.contains(&line), "{line}\n{authority}");
+    }
+
+    // people: the same people, the baseline-only ones marked.
+    let people = leakcheck().current_dir(s.dir()).args(["report", "people", "scan.json"]).output().unwrap();
+    assert_eq!(people.status.code(), Some(0));
+    let human = String::from_utf8(people.stdout).unwrap();
+    let first = human.lines().next().unwrap();
+    assert!(first.starts_with(&format!("{letters} people newly exposed")), "{human}");
+    assert!(first.contains("more exposed only in the baseline (already known, no letter)"), "{human}");
+    let second = format!(
+        "  exposed records: {new_records} new, {old_records} already in the baseline; exposed pairs: {new_pairs} new, {old_pairs} already in the baseline"
+    );
+    assert_eq!(human.lines().nth(1), Some(second.as_str()), "{human}");
+    assert!(human.contains("exposed (baseline: already known)"), "{human}");
+
+    // html: the people card counts the letters; records and pairs split; charts say so.
+    let page = s.path("page.html");
+    leakcheck().current_dir(s.dir()).args(["report", "html", "scan.json", "-o"]).arg(&page).assert().code(0);
+    let html = read(page);
+    for card in [
+        format!("<li class=\"alert\"><b>{letters}</b>orang terpapar (perlu diberi tahu)</li>"),
+        format!(
+            "<b>{records}</b>rekaman bocor yang memuat orang terpapar: {new_records} baru, {old_records} sudah di baseline</li>"
+        ),
+        format!(
+            "<b>{all_pairs}</b>pasangan terpapar (rekaman × orang): {new_pairs} baru, {old_pairs} sudah di baseline</li>"
+        ),
+        "id=\"charts-baseline\"".to_string(),
+        "terpapar (Baseline)</td>".to_string(),
+    ] {
+        assert!(html.contains(&card), "{card}");
+    }
+}

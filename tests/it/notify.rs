@@ -120,6 +120,34 @@ fn a_hashed_watchlist_gives_letters_and_recipients_by_label_only_and_says_so() {
 }
 
 #[test]
+fn a_watchlist_index_keyed_or_not_gives_letters_by_label_without_a_key() {
+    // `hash --index` holds the labels in a table of its own: notify reads them, no key needed.
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    let key = s.path("kunci.key");
+    std::fs::write(&key, "kunci-rahasia-rumah-sakit-2021\n").unwrap();
+    for keyed in [false, true] {
+        let index = s.path(&format!("watch-{keyed}.lcx"));
+        let mut cmd = leakcheck();
+        cmd.args(["hash", "--index"]).arg(fixture("demo/watchlist.csv")).arg("-o").arg(&index);
+        cmd.env_remove("LEAKCHECK_KEY");
+        if keyed {
+            cmd.arg("--key-file").arg(&key);
+        }
+        cmd.assert().code(0);
+        let out = s.path(&format!("notice-{keyed}"));
+        notify(&report, &[index], &out, &[]).code(0);
+        assert!(letters(&out).contains(&"P-003.md".to_string()), "{keyed}: {:?}", letters(&out));
+        let recipients = read(out.join("recipients.csv"));
+        assert!(recipients.lines().nth(1).unwrap().starts_with("P-001,,,,letters/P-001.md"), "{recipients}");
+        assert!(!recipients.contains("Agus"), "{recipients}");
+        let letter = read(out.join("letters/P-003.md"));
+        assert!(letter.contains("label **P-003**") && !letter.contains("Hendra"), "{letter}");
+        assert!(read(out.join("authority.md")).contains("daftar pantau berbentuk hash"));
+    }
+}
+
+#[test]
 fn several_watchlists_join_by_their_prefixed_labels_and_a_wrong_list_is_refused() {
     let s = Scratch::new();
     let report = scan_demo(&s, &["watchlist.csv", "watchlist.txt"]);

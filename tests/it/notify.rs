@@ -41,6 +41,17 @@ fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A letter with its date (the day the test runs) checked and put aside for the snapshot.
+fn undated(letter: String) -> String {
+    let (_, rest) = letter.split_once("\n\n").unwrap();
+    let (date, _) = rest.split_once("\n\n").unwrap();
+    let (word, day) = date.split_once(": ").unwrap();
+    assert!(["Tanggal", "Date"].contains(&word), "{letter}");
+    let parts: Vec<&str> = day.split(' ').collect();
+    assert!(parts.len() == 3 && parts[0].parse::<u32>().is_ok() && parts[2].parse::<u32>().is_ok(), "{day}");
+    letter.replace(day, "[today]")
+}
+
 fn letters(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(out.join("letters"))
         .unwrap()
@@ -71,7 +82,7 @@ fn the_demo_gets_one_letter_per_exposed_person_and_counts_that_match_the_report(
     let records = scan["summary"]["exposed_records"].as_u64().unwrap();
     assert!(authority.contains(&format!("Catatan yang memuat data terungkap: {records}\n")), "{authority}");
     assert!(authority.contains(&format!("| NIK | {} |", scan["summary"]["by_kind"]["nik"])), "{authority}");
-    insta::assert_snapshot!("notify_demo_letter_id", read(out.join("letters/P-003.md")));
+    insta::assert_snapshot!("notify_demo_letter_id", undated(read(out.join("letters/P-003.md"))));
     insta::assert_snapshot!("notify_demo_recipients", read(out.join("recipients.csv")));
     insta::assert_snapshot!("notify_demo_authority_id", authority);
 }
@@ -82,7 +93,7 @@ fn english_letters_and_summary_with_lang_en() {
     let report = scan_demo(&s, &["watchlist.csv"]);
     let out = s.path("notice");
     notify(&report, &[fixture("demo/watchlist.csv")], &out, &["--lang", "en"]).code(0);
-    insta::assert_snapshot!("notify_demo_letter_en", read(out.join("letters/P-003.md")));
+    insta::assert_snapshot!("notify_demo_letter_en", undated(read(out.join("letters/P-003.md"))));
     insta::assert_snapshot!("notify_demo_authority_en", read(out.join("authority.md")));
 }
 
@@ -341,4 +352,29 @@ fn with_a_baseline_every_surface_says_which_counts_are_new_and_which_already_acc
     ] {
         assert!(html.contains(&card), "{card}");
     }
+}
+
+#[test]
+fn a_found_at_in_the_future_is_refused_before_anything_is_written() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    assert!(report.exists());
+    let incident = read(fixture("demo/incident.toml")).replace("2026-12-01T09:30:00+07:00", "2099-12-01");
+    std::fs::write(s.path("incident.toml"), incident).unwrap();
+    let out = s.path("notice");
+    let mut cmd = leakcheck();
+    cmd.current_dir(s.dir()).args([
+        "report",
+        "notify",
+        "scan.json",
+        "--incident",
+        "incident.toml",
+        "-o",
+        "notice",
+    ]);
+    cmd.arg("--watch").arg(fixture("demo/watchlist.csv"));
+    cmd.assert().code(2).stderr(predicates::str::contains(
+        "incident file incident.toml: the key `found_at` (2099-12-01) is in the future",
+    ));
+    assert!(!out.exists());
 }

@@ -59,7 +59,7 @@ pub enum Command {
     Normalize(NormalizeArgs),
     /// Turn scan reports (JSON or NDJSON, from `scan --format json|ndjson`) into what to do next;
     /// reads reports only, never the dumps.
-    #[command(subcommand, after_help = exit_codes::HELP_OTHER)]
+    #[command(subcommand, after_help = exit_codes::HELP_REPORT)]
     Report(ReportCommand),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     #[command(after_help = format!("{COMPLETIONS_HELP}\n\n{}", exit_codes::HELP_OTHER))]
@@ -203,7 +203,7 @@ pub struct HtmlArgs {
     pub reports: Vec<PathBuf>,
 
     /// Write the page to FILE.html (atomically); `-o -` writes it to standard output.
-    #[arg(short, long, required = true, value_name = "FILE.html", long_help = output_help("page"))]
+    #[arg(short, long, required = true, value_name = "FILE.html", long_help = output_help_required("page"))]
     pub output: PathBuf,
 
     /// Language of the page's words: Indonesian or English.
@@ -292,10 +292,22 @@ Example:
 
 /// `--help` for `-o`: what it writes, replaces and refuses (src/output).
 fn output_help(what: &str) -> String {
-    format!(
-        "Write the {what} to PATH instead of standard output (`-`).
+    format!("Write the {what} to PATH instead of standard output (`-`).\n\n{}", output_rules(what))
+}
 
-A regular file is created (mode 0600: it says who is on the list) or replaced whole when the \
+/// `--help` for an `-o` that must be given (`report html`).
+fn output_help_required(what: &str) -> String {
+    format!(
+        "Write the {what} to FILE.html. Required: the {what} is not written to standard output \
+         unless asked for with `-o -`.\n\n{}",
+        output_rules(what)
+    )
+}
+
+/// What `-o` replaces and refuses.
+fn output_rules(what: &str) -> String {
+    format!(
+        "A regular file is created (mode 0600: it says who is on the list) or replaced whole when the \
 {what} is complete, keeping its permissions; until then the {what} is in a temporary file with \
 no name, so a failed, interrupted or killed run leaves nothing and the earlier file unchanged. \
 /dev/stdout, /dev/stderr, /dev/fd/N, FIFOs and devices are written in place (`-o /dev/stdout \
@@ -789,6 +801,20 @@ mod tests {
                 assert!(listed, "{name} --help does not list exit code {code}");
             }
         }
+    }
+
+    #[test]
+    fn report_help_tells_the_truth_about_html_o_and_merge_exit_codes() {
+        let mut cli = Cli::command();
+        let report = cli.find_subcommand_mut("report").unwrap();
+        let after = report.get_after_help().map(ToString::to_string).unwrap_or_default();
+        assert!(after.contains("    1  report merge only:"), "{after}");
+        let html = report.find_subcommand_mut("html").unwrap();
+        let o = html.get_arguments().find(|a| a.get_id() == "output").unwrap();
+        let long = o.get_long_help().map(ToString::to_string).unwrap_or_default();
+        assert!(o.is_required_set(), "SPEC §11: -o FILE.html");
+        assert!(long.starts_with("Write the page to FILE.html. Required:"), "{long}");
+        assert!(!long.contains("instead of standard output"), "{long}");
     }
 
     #[test]

@@ -68,7 +68,20 @@ Exit codes:
   130  stopped by Ctrl-C (SIGINT)
   143  stopped by SIGTERM";
 
-/// Commands that find nothing and only succeed or fail: `completions`, `man`, `report …`.
+/// `report --help`: `people`, `notify` and `html` only succeed or fail; `merge` exits as `scan`
+/// would on the merged report.
+pub const HELP_REPORT: &str = "\
+Exit codes:
+    0  done (report merge: no exposed person in the merged report, as scan)
+    1  report merge only: at least one exposed person in the merged report (with --fail-on
+       possible: also name-only matches), as scan
+    2  error: bad usage, an unreadable or bad report, or a write failure; report merge
+       also as scan: a merged report with \"complete\":false (an input not read to its end)
+  129  stopped by SIGHUP (the terminal was closed)
+  130  stopped by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM";
+
+/// Commands that find nothing and only succeed or fail: `completions`, `man`, `report people|notify|html`.
 pub const HELP_OTHER: &str = "\
 Exit codes:
     0  done

@@ -5,7 +5,9 @@
 //! A pair is one (input, record, label) exposure; the same pair met twice (a report given twice,
 //! overlapping shards) counts once. A record is one (input, record). A person is one label.
 //! Pair and record counts include `baseline` pairs, as the scan's own summary does (so they
-//! match the report's `exposed_records` and `by_kind`); people are split by what they get.
+//! match the report's `exposed_records` and `by_kind`), and each has its `new_` part beside it —
+//! what was not accepted already by a `--baseline`; people are split by what they get. A
+//! surface that shows a count shows which of the two it is.
 
 use crate::kind::Kind;
 use crate::regions::province_name;
@@ -30,6 +32,8 @@ pub struct Tally {
     pairs_seen: HashSet<(usize, u64, usize)>,
     /// Exposed (input, record) already counted.
     records_seen: HashSet<(usize, u64)>,
+    /// Exposed (input, record) with a pair not marked `baseline`, already counted.
+    new_records_seen: HashSet<(usize, u64)>,
     provinces: HashMap<String, u64>,
     counts: Counts,
     by_kind: [u64; Kind::MATCHED.len()],
@@ -56,9 +60,14 @@ pub struct Counts {
     pub possible_pairs: u64,
     /// Pairs marked `baseline`, either confidence.
     pub baseline_pairs: u64,
+    /// Exposed pairs not marked `baseline`: `exposed_pairs` less those already accepted.
+    pub new_exposed_pairs: u64,
     /// Distinct (input, record) with an exposed pair (baseline ones included): the report's
     /// `exposed_records`.
     pub records_exposed: u64,
+    /// Distinct (input, record) with an exposed pair not marked `baseline`; the rest of
+    /// `records_exposed` are records whose every exposed pair is in the baseline.
+    pub new_records_exposed: u64,
     /// Labels with an exposed pair not marked `baseline`: the people who get a letter.
     pub people_exposed: u64,
     /// Labels with no exposed pair at all, only possible (name-only) pairs.
@@ -105,6 +114,10 @@ impl Tally {
             return;
         }
         c.exposed_pairs += 1;
+        c.new_exposed_pairs += u64::from(!e.baseline);
+        if !e.baseline && self.new_records_seen.insert((input, e.record)) {
+            c.new_records_exposed += 1;
+        }
         for kind in &e.matched {
             if let Some(i) = Kind::MATCHED.iter().position(|k| k.as_str() == kind) {
                 self.by_kind[i] += 1;
@@ -240,6 +253,8 @@ mod tests {
         assert_eq!((c.pairs, c.exposed_pairs, c.possible_pairs, c.baseline_pairs), (7, 5, 2, 1));
         // a.csv#1 (two pairs), a.csv#5, a.csv#7 (baseline), db.sql!pasien#3.
         assert_eq!(c.records_exposed, 4);
+        // B's a.csv#7 is the one exposed pair, and record, already accepted.
+        assert_eq!((c.new_exposed_pairs, c.new_records_exposed), (4, 3));
         // A, E, D get letters; B is baseline only; C possible only.
         assert_eq!((c.people_exposed, c.people_baseline_only, c.people_possible_only), (3, 1, 1));
     }

@@ -661,6 +661,11 @@ fn add_index(name: String, file: &std::fs::File, builder: &mut Builder<'_>) -> R
         return Err(WatchlistError::AlreadyHashed { path: name });
     }
     let index = lcx::LcxIndex::open(file).map_err(error)?;
+    if builder.contacts.is_some() {
+        // `report notify`: an index holds labels only, and reading them needs no key (as for
+        // a hashed list).
+        return add_index_labels(&name, &index, builder);
+    }
     let t = &index.trailer;
     hashed::check_key(
         &name,
@@ -696,6 +701,35 @@ fn add_index(name: String, file: &std::fs::File, builder: &mut Builder<'_>) -> R
     builder.total += entries;
     let prefix = builder.label_prefix.clone();
     builder.indexes.push(IndexedList { index, base, path: name, prefix });
+    Ok(())
+}
+
+/// Adds the labels of `index` to the contacts (`report notify`), with the list's prefix, each
+/// known by its label only.
+fn add_index_labels(
+    name: &str,
+    index: &lcx::LcxIndex,
+    builder: &mut Builder<'_>,
+) -> Result<(), WatchlistError> {
+    let entries = u32::try_from(index.trailer.entries).map_err(|_| WatchlistError::Index {
+        path: name.to_string(),
+        reason: "more than 4294967295 watch entries".into(),
+    })?;
+    if entries == 0 {
+        return Err(WatchlistError::Empty { path: name.to_string() });
+    }
+    let contacts = builder.contacts.get_or_insert_with(Vec::new);
+    for id in 0..entries {
+        let Some((label, _)) = index.entry(id) else {
+            return Err(WatchlistError::Index {
+                path: name.to_string(),
+                reason: "its labels are damaged (build the index again)".into(),
+            });
+        };
+        let label = format!("{}{label}", builder.label_prefix);
+        contacts.push(Contact { label, hashed: true, ..Contact::default() });
+    }
+    builder.total += entries as usize;
     Ok(())
 }
 

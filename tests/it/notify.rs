@@ -41,6 +41,17 @@ fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A letter with its date (the day the test runs) checked and put aside for the snapshot.
+fn undated(letter: String) -> String {
+    let (_, rest) = letter.split_once("\n\n").unwrap();
+    let (date, _) = rest.split_once("\n\n").unwrap();
+    let (word, day) = date.split_once(": ").unwrap();
+    assert!(["Tanggal", "Date"].contains(&word), "{letter}");
+    let parts: Vec<&str> = day.split(' ').collect();
+    assert!(parts.len() == 3 && parts[0].parse::<u32>().is_ok() && parts[2].parse::<u32>().is_ok(), "{day}");
+    letter.replace(day, "[today]")
+}
+
 fn letters(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(out.join("letters"))
         .unwrap()
@@ -71,7 +82,7 @@ fn the_demo_gets_one_letter_per_exposed_person_and_counts_that_match_the_report(
     let records = scan["summary"]["exposed_records"].as_u64().unwrap();
     assert!(authority.contains(&format!("Catatan yang memuat data terungkap: {records}\n")), "{authority}");
     assert!(authority.contains(&format!("| NIK | {} |", scan["summary"]["by_kind"]["nik"])), "{authority}");
-    insta::assert_snapshot!("notify_demo_letter_id", read(out.join("letters/P-003.md")));
+    insta::assert_snapshot!("notify_demo_letter_id", undated(read(out.join("letters/P-003.md"))));
     insta::assert_snapshot!("notify_demo_recipients", read(out.join("recipients.csv")));
     insta::assert_snapshot!("notify_demo_authority_id", authority);
 }
@@ -82,7 +93,7 @@ fn english_letters_and_summary_with_lang_en() {
     let report = scan_demo(&s, &["watchlist.csv"]);
     let out = s.path("notice");
     notify(&report, &[fixture("demo/watchlist.csv")], &out, &["--lang", "en"]).code(0);
-    insta::assert_snapshot!("notify_demo_letter_en", read(out.join("letters/P-003.md")));
+    insta::assert_snapshot!("notify_demo_letter_en", undated(read(out.join("letters/P-003.md"))));
     insta::assert_snapshot!("notify_demo_authority_en", read(out.join("authority.md")));
 }
 
@@ -117,6 +128,34 @@ fn a_hashed_watchlist_gives_letters_and_recipients_by_label_only_and_says_so() {
     let letter = read(out.join("letters/P-003.md"));
     assert!(letter.contains("label **P-003**") && !letter.contains("Hendra"), "{letter}");
     assert!(read(out.join("authority.md")).contains("daftar pantau berbentuk hash"));
+}
+
+#[test]
+fn a_watchlist_index_keyed_or_not_gives_letters_by_label_without_a_key() {
+    // `hash --index` holds the labels in a table of its own: notify reads them, no key needed.
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    let key = s.path("kunci.key");
+    std::fs::write(&key, "kunci-rahasia-rumah-sakit-2021\n").unwrap();
+    for keyed in [false, true] {
+        let index = s.path(&format!("watch-{keyed}.lcx"));
+        let mut cmd = leakcheck();
+        cmd.args(["hash", "--index"]).arg(fixture("demo/watchlist.csv")).arg("-o").arg(&index);
+        cmd.env_remove("LEAKCHECK_KEY");
+        if keyed {
+            cmd.arg("--key-file").arg(&key);
+        }
+        cmd.assert().code(0);
+        let out = s.path(&format!("notice-{keyed}"));
+        notify(&report, &[index], &out, &[]).code(0);
+        assert!(letters(&out).contains(&"P-003.md".to_string()), "{keyed}: {:?}", letters(&out));
+        let recipients = read(out.join("recipients.csv"));
+        assert!(recipients.lines().nth(1).unwrap().starts_with("P-001,,,,letters/P-001.md"), "{recipients}");
+        assert!(!recipients.contains("Agus"), "{recipients}");
+        let letter = read(out.join("letters/P-003.md"));
+        assert!(letter.contains("label **P-003**") && !letter.contains("Hendra"), "{letter}");
+        assert!(read(out.join("authority.md")).contains("daftar pantau berbentuk hash"));
+    }
 }
 
 #[test]
@@ -382,4 +421,114 @@ fn an_incomplete_scan_is_said_in_authority_md_and_a_shards_report_is_refused() {
     let err = refused(&report, &[fixture("demo/watchlist.csv")], &s);
     assert!(err.contains("report scan.json: the report of shard 1/2 of a scan only"), "{err}");
     assert!(err.contains("run `leakcheck report merge` first"), "{err}");
+}
+
+/// A report made with `scan --baseline`, where the baseline is a scan of the demo's first 150
+/// records: some exposures are new, some already accepted.
+fn scan_with_baseline(s: &Scratch) -> (PathBuf, serde_json::Value) {
+    let full = read(fixture("demo/pasien.csv"));
+    let half: String = full.lines().take(151).map(|l| format!("{l}\n")).collect();
+    std::fs::write(s.path("old.csv"), half).unwrap();
+    let scan = |dump: &str, baseline: Option<&str>, report: &str| {
+        let mut cmd = leakcheck();
+        cmd.current_dir(s.dir()).args(["scan", dump, "-f", "json", "--as-of", "2026-12-05", "-o", report]);
+        cmd.arg("-w").arg(fixture("demo/watchlist.csv"));
+        if let Some(b) = baseline {
+            cmd.args(["--baseline", b]);
+        }
+        cmd.assert().code(1);
+    };
+    scan("old.csv", None, "old.json");
+    std::fs::copy(fixture("demo/pasien.csv"), s.path("pasien.csv")).unwrap();
+    scan("pasien.csv", Some("old.json"), "scan.json");
+    let report = s.path("scan.json");
+    let json: serde_json::Value = serde_json::from_str(&read(report.clone())).unwrap();
+    (report, json)
+}
+
+#[test]
+fn with_a_baseline_every_surface_says_which_counts_are_new_and_which_already_accepted() {
+    let s = Scratch::new();
+    let (report, scan) = scan_with_baseline(&s);
+    let exposures = scan["exposures"].as_array().unwrap();
+    let exposed = |e: &&serde_json::Value| e["confidence"] == "exposed";
+    let new_pairs = exposures.iter().filter(exposed).filter(|e| e["baseline"] != true).count();
+    let all_pairs = exposures.iter().filter(exposed).count();
+    assert!(new_pairs > 0 && new_pairs < all_pairs, "the fixture has new and baseline pairs");
+    let records = scan["summary"]["exposed_records"].as_u64().unwrap();
+    let new_records = scan["summary"]["new_exposed_records"].as_u64().unwrap();
+    assert!(new_records > 0 && new_records < records);
+    let old_records = records - new_records;
+    let old_pairs = all_pairs - new_pairs;
+
+    // notify: the letters' people are the summary's exposed people; records and pairs split.
+    let out = s.path("notice");
+    notify(&report, &[fixture("demo/watchlist.csv")], &out, &[]).code(0);
+    let letters = letters(&out).len();
+    let authority = read(out.join("authority.md"));
+    for line in [
+        format!("- Subjek data yang terungkap (menerima surat pemberitahuan): {letters}\n"),
+        format!("- Catatan yang memuat data terungkap: {new_records}\n"),
+        format!("- Catatan yang sudah tercatat pada pemeriksaan sebelumnya (baseline): {old_records}\n"),
+        format!("- Pasangan catatan–subjek terungkap: {new_pairs} baru, {old_pairs} sudah di baseline\n"),
+        "## Menurut jenis data (pasangan catatan–subjek terungkap, termasuk baseline)\n".to_string(),
+    ] {
+        assert!(authority.contains(&line), "{line}\n{authority}");
+    }
+
+    // people: the same people, the baseline-only ones marked.
+    let people = leakcheck().current_dir(s.dir()).args(["report", "people", "scan.json"]).output().unwrap();
+    assert_eq!(people.status.code(), Some(0));
+    let human = String::from_utf8(people.stdout).unwrap();
+    let first = human.lines().next().unwrap();
+    assert!(first.starts_with(&format!("{letters} people newly exposed")), "{human}");
+    assert!(first.contains("more exposed only in the baseline (already known, no letter)"), "{human}");
+    let second = format!(
+        "  exposed records: {new_records} new, {old_records} already in the baseline; exposed pairs: {new_pairs} new, {old_pairs} already in the baseline"
+    );
+    assert_eq!(human.lines().nth(1), Some(second.as_str()), "{human}");
+    assert!(human.contains("exposed (baseline: already known)"), "{human}");
+
+    // html: the people card counts the letters; records and pairs split; charts say so.
+    let page = s.path("page.html");
+    leakcheck().current_dir(s.dir()).args(["report", "html", "scan.json", "-o"]).arg(&page).assert().code(0);
+    let html = read(page);
+    for card in [
+        format!("<li class=\"alert\"><b>{letters}</b>orang terpapar (perlu diberi tahu)</li>"),
+        format!(
+            "<b>{records}</b>rekaman bocor yang memuat orang terpapar: {new_records} baru, {old_records} sudah di baseline</li>"
+        ),
+        format!(
+            "<b>{all_pairs}</b>pasangan terpapar (rekaman × orang): {new_pairs} baru, {old_pairs} sudah di baseline</li>"
+        ),
+        "id=\"charts-baseline\"".to_string(),
+        "terpapar (Baseline)</td>".to_string(),
+    ] {
+        assert!(html.contains(&card), "{card}");
+    }
+}
+
+#[test]
+fn a_found_at_in_the_future_is_refused_before_anything_is_written() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    assert!(report.exists());
+    let incident = read(fixture("demo/incident.toml")).replace("2026-12-01T09:30:00+07:00", "2099-12-01");
+    std::fs::write(s.path("incident.toml"), incident).unwrap();
+    let out = s.path("notice");
+    let mut cmd = leakcheck();
+    cmd.current_dir(s.dir()).args([
+        "report",
+        "notify",
+        "scan.json",
+        "--incident",
+        "incident.toml",
+        "-o",
+        "notice",
+    ]);
+    cmd.arg("--watch").arg(fixture("demo/watchlist.csv"));
+    cmd.assert().code(2).stderr(predicates::str::contains(
+        "incident file incident.toml: the key `found_at` (2099-12-01) is in the future",
+    ));
+    assert!(!out.exists());
 }

@@ -8,13 +8,13 @@
 mod incident;
 mod outdir;
 
-pub use incident::{Incident, KEYS as INCIDENT_KEYS};
+pub use incident::{FoundAt, Incident, KEYS as INCIDENT_KEYS};
 
 use super::people::{Gatherer, Person, input_cell};
 use crate::exit_codes::ExitCode;
 use crate::interrupt;
 use crate::kind::Kind;
-use crate::report::exposed::Category;
+use crate::report::exposed::{Category, Date};
 use crate::report::mask::{mask_label, sanitize};
 use crate::report::tally::{Counts, NO_NIK, Tally};
 use crate::watchlist::{self, Contact};
@@ -52,6 +52,15 @@ const LETTER_EN: &str = include_str!("../../../templates/letter.en.md");
 const AUTHORITY_ID: &str = include_str!("../../../templates/authority.id.md");
 const AUTHORITY_EN: &str = include_str!("../../../templates/authority.en.md");
 
+/// The dates the templates show, in words of `--lang` (`dates.…`, documented in docs/notify.md).
+#[derive(Debug, Serialize)]
+struct Dates {
+    /// The incident's `found_at`: `1 Desember 2026 pukul 09.30 (UTC+07:00)`.
+    found_at: String,
+    /// The day notify runs (UTC): the letters' date.
+    today: String,
+}
+
 /// One letter's person, as its template sees it (`person.…`, documented in docs/notify.md).
 #[derive(Debug, Serialize)]
 struct LetterPerson {
@@ -82,6 +91,11 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         .chain(cmd.template.as_deref())
         .collect();
     let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force, &reads)?;
+    let dates = Dates {
+        found_at: FoundAt::parse(&incident.found_at)
+            .map_or_else(|| incident.found_at.clone(), |f| found_at_words(f, cmd.lang)),
+        today: date_words(crate::report::exposed::now_utc().1, cmd.lang),
+    };
 
     let mut tally = Tally::default();
     let mut gatherer = Gatherer::default();
@@ -134,7 +148,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         let context = letter_person(person, &contact, cmd.lang, &relative);
         let text = letter
             .render(
-                minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), lang => lang_code(cmd.lang) },
+                minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
             )
             .map_err(|e| template_error(&cmd, &e))?;
         out.write(&relative, text.as_bytes())?;
@@ -155,6 +169,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let authority = env.get_template("authority")?.render(minijinja::context! {
         counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
         incident => Value::from(minijinja::value::Serde(&incident)),
+        dates => Value::from(minijinja::value::Serde(&dates)),
         hashed => hashed,
         incomplete => !state.incomplete.is_empty(),
         generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
@@ -228,12 +243,12 @@ fn letter_person(p: &Person, contact: &Contact, lang: Lang, letter: &str) -> Let
         hashed: contact.hashed,
         kinds: p.kinds.iter().filter_map(|k| Kind::parse(k)).map(|k| kind_word(k, lang)).collect(),
         kind_codes: p.kinds.clone(),
-        fields: p.fields.iter().map(|f| md(f)).collect(),
+        fields: p.fields.iter().map(|f| code(f)).collect(),
         categories: categories.iter().map(|c| category_word(*c, lang)).collect(),
         specific: !specific.is_empty(),
         specific_categories: specific,
         records: p.records,
-        inputs: p.inputs.iter().map(|i| md(&input_cell(i))).collect(),
+        inputs: p.inputs.iter().map(|i| code(&input_cell(i))).collect(),
         letter: letter.to_string(),
     }
 }
@@ -314,6 +329,80 @@ fn md(text: &str) -> String {
     out
 }
 
+/// Text from a report as a Markdown code span (`no_rm`): shown as written, nothing in it
+/// escaped or acted on; the fence is longer than any run of backticks inside.
+fn code(text: &str) -> String {
+    let text = sanitize(text);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.trim().is_empty() { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+const MONTHS_ID: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date in words: `1 Desember 2026`, `1 December 2026`.
+fn date_words(date: Date, lang: Lang) -> String {
+    let months = match lang {
+        Lang::Id => &MONTHS_ID,
+        Lang::En => &MONTHS_EN,
+    };
+    let month = months.get(date.month.saturating_sub(1) as usize).copied().unwrap_or("?");
+    format!("{} {month} {}", date.day, date.year)
+}
+
+/// `found_at` in words: `1 Desember 2026 pukul 09.30 (UTC+07:00)`, `1 December 2026, 09:30
+/// (UTC+07:00)`; the date only when the incident file gives only a date.
+fn found_at_words(f: FoundAt, lang: Lang) -> String {
+    let date = date_words(f.date, lang);
+    let Some((hour, minute, _, offset)) = f.time else { return date };
+    let zone = match offset {
+        0 => "UTC".to_string(),
+        o => format!(
+            "UTC{}{:02}:{:02}",
+            if o < 0 { '-' } else { '+' },
+            o.unsigned_abs() / 60,
+            o.unsigned_abs() % 60
+        ),
+    };
+    match lang {
+        Lang::Id => format!("{date} pukul {hour:02}.{minute:02} ({zone})"),
+        Lang::En => format!("{date}, {hour:02}:{minute:02} ({zone})"),
+    }
+}
+
 /// Longest letter file name kept from a label, in bytes (a name must fit any file system).
 const NAME_MAX: usize = 120;
 
@@ -368,6 +457,26 @@ mod tests {
         );
         let long = "x".repeat(1000);
         assert_eq!(letter_names([long.as_str()].into_iter())[0].len(), NAME_MAX + 3);
+    }
+
+    #[test]
+    fn dates_in_words() {
+        let f = |text: &str, lang| found_at_words(FoundAt::parse(text).unwrap(), lang);
+        assert_eq!(f("2026-12-01T09:30:00+07:00", Lang::Id), "1 Desember 2026 pukul 09.30 (UTC+07:00)");
+        assert_eq!(f("2026-12-01T09:30:00+07:00", Lang::En), "1 December 2026, 09:30 (UTC+07:00)");
+        assert_eq!(f("2026-01-31T23:05:59Z", Lang::Id), "31 Januari 2026 pukul 23.05 (UTC)");
+        assert_eq!(f("2026-05-02 07:00:00-03:30", Lang::En), "2 May 2026, 07:00 (UTC-03:30)");
+        assert_eq!(f("2026-08-17", Lang::Id), "17 Agustus 2026");
+        assert_eq!(f("2026-08-17", Lang::En), "17 August 2026");
+    }
+
+    #[test]
+    fn field_names_are_code_spans_nothing_escaped() {
+        assert_eq!(code("no_rm"), "`no_rm`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("<b>*x*</b>"), "`<b>*x*</b>`");
+        assert_eq!(code("a\nb"), "`a\u{fffd}b`");
     }
 
     #[test]

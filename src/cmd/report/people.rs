@@ -2,7 +2,9 @@
 //! the reports (SPEC §11): the strongest confidence, and for it the kinds, fields and categories
 //! that leaked (unions), the records paired with the entry, the inputs (with their tables) and
 //! the first and last record. Exposed people come first, then possible-only ones, each group in
-//! the order the reports first name them.
+//! the order the reports first name them. A person exposed only in pairs marked `baseline` (made
+//! with `scan --baseline`: already known and accepted) is marked so, and counted apart; the
+//! counts are [`Tally`]'s, the ones `report html` and `report notify` show.
 
 use crate::exit_codes::ExitCode;
 use crate::kind::Kind;
@@ -10,6 +12,7 @@ use crate::output::{Output, RunFiles};
 use crate::report::exposed::{Categories, Category};
 use crate::report::mask;
 use crate::report::read::ReportExposure;
+use crate::report::tally::{Counts, Tally};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -61,6 +64,9 @@ pub struct Person {
     pub inputs: Vec<PersonInput>,
     pub first: Place,
     pub last: Place,
+    /// Exposed, but only in pairs marked `baseline`: already known, no letter.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub baseline: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -68,10 +74,13 @@ pub struct PeopleSummary {
     pub reports: usize,
     pub exposures: u64,
     pub people: usize,
-    pub exposed_people: usize,
-    /// Exposed people whose exposed records hold specific data (UU PDP Art. 4 (2)).
+    /// People with an exposed pair not marked `baseline`: the ones to notify.
+    pub exposed_people: u64,
+    /// Of `exposed_people`, those whose exposed records hold specific data (UU PDP Art. 4 (2)).
     pub people_with_specific_data: usize,
-    pub possible_people: usize,
+    /// People exposed only in pairs marked `baseline`.
+    pub baseline_people: u64,
+    pub possible_people: u64,
     /// `false` when a report is of an incomplete scan or of one shard only (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
@@ -84,12 +93,17 @@ pub struct PeopleSummary {
 pub struct People {
     pub people: Vec<Person>,
     pub summary: PeopleSummary,
+    /// The counts over every exposure read.
+    #[serde(skip)]
+    pub counts: Counts,
 }
 
 /// A person while the reports are read.
 struct Gathered {
     label: String,
     exposed: bool,
+    /// Has an exposed pair not marked `baseline`.
+    exposed_new: bool,
     kinds: [bool; Kind::MATCHED.len()],
     fields: Vec<String>,
     categories: Categories,
@@ -112,11 +126,13 @@ pub struct Gatherer {
     /// report twice, overlapping shards) is one record of the person.
     counted: HashSet<(usize, usize, u64)>,
     exposures: u64,
+    tally: Tally,
 }
 
 impl Gatherer {
     pub fn add(&mut self, e: ReportExposure) {
         self.exposures += 1;
+        self.tally.add(&e);
         let input = match self.input_index.get(&e.input) {
             Some(&i) => i,
             None => {
@@ -130,6 +146,7 @@ impl Gatherer {
             self.people.push(Gathered {
                 label: e.watch.clone(),
                 exposed: false,
+                exposed_new: false,
                 kinds: Default::default(),
                 fields: Vec::new(),
                 categories: Categories::default(),
@@ -141,6 +158,7 @@ impl Gatherer {
             self.people.len() - 1
         });
         let person = &mut self.people[index];
+        person.exposed_new |= e.confidence == "exposed" && !e.baseline;
         person.records += u64::from(self.counted.insert((index, input, e.record)));
         person.first = person.first.min(at);
         person.last = person.last.max(at);
@@ -177,14 +195,19 @@ impl Gatherer {
     pub fn finish(self, reports: usize) -> People {
         let place = |(input, record): (usize, u64)| Place { input: self.inputs[input].clone(), record };
         let mut people: Vec<Person> = Vec::with_capacity(self.people.len());
-        let mut summary = PeopleSummary { reports, exposures: self.exposures, ..PeopleSummary::default() };
+        let counts = self.tally.finish();
+        let mut summary = PeopleSummary {
+            reports,
+            exposures: self.exposures,
+            exposed_people: counts.people_exposed,
+            baseline_people: counts.people_baseline_only,
+            possible_people: counts.people_possible_only,
+            ..PeopleSummary::default()
+        };
         for exposed in [true, false] {
             for p in self.people.iter().filter(|p| p.exposed == exposed) {
-                if exposed {
-                    summary.exposed_people += 1;
+                if p.exposed_new {
                     summary.people_with_specific_data += usize::from(p.categories.any_specific());
-                } else {
-                    summary.possible_people += 1;
                 }
                 people.push(Person {
                     label: p.label.clone(),
@@ -201,11 +224,12 @@ impl Gatherer {
                     inputs: p.inputs.clone(),
                     first: place(p.first),
                     last: place(p.last),
+                    baseline: exposed && !p.exposed_new,
                 });
             }
         }
         summary.people = people.len();
-        People { people, summary }
+        People { people, summary, counts }
     }
 }
 
@@ -255,7 +279,7 @@ pub(super) fn input_cell(i: &PersonInput) -> String {
     }
 }
 
-const CSV_HEADER: [&str; 11] = [
+const CSV_HEADER: [&str; 12] = [
     "label",
     "confidence",
     "kinds",
@@ -267,6 +291,7 @@ const CSV_HEADER: [&str; 11] = [
     "first_record",
     "last_input",
     "last_record",
+    "baseline",
 ];
 
 fn write_csv(out: &mut dyn Write, people: &People) -> io::Result<()> {
@@ -287,6 +312,7 @@ fn write_csv(out: &mut dyn Write, people: &People) -> io::Result<()> {
             p.first.record.to_string(),
             p.last.input.clone(),
             p.last.record.to_string(),
+            if p.baseline { "true" } else { "" }.to_string(),
         ];
         w.write_record(cells.iter().map(|c| crate::report::defused(c).into_owned())).map_err(error)?;
     }
@@ -295,14 +321,31 @@ fn write_csv(out: &mut dyn Write, people: &People) -> io::Result<()> {
 
 fn write_human(out: &mut dyn Write, people: &People) -> io::Result<()> {
     let s = &people.summary;
+    let c = &people.counts;
+    let baseline = if c.baseline_pairs > 0 {
+        format!("; {} more exposed only in the baseline (already known, no letter)", s.baseline_people)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} {} exposed, of whom {} with specific data exposed; {} more possible (name only)",
+        "{} {} {}exposed, of whom {} with specific data exposed{baseline}; {} more possible (name only)",
         s.exposed_people,
         if s.exposed_people == 1 { "person" } else { "people" },
+        if c.baseline_pairs > 0 { "newly " } else { "" },
         s.people_with_specific_data,
         s.possible_people
     )?;
+    if c.baseline_pairs > 0 {
+        writeln!(
+            out,
+            "  exposed records: {} new, {} already in the baseline; exposed pairs: {} new, {} already in the baseline",
+            c.new_records_exposed,
+            c.records_exposed - c.new_records_exposed,
+            c.new_exposed_pairs,
+            c.exposed_pairs - c.new_exposed_pairs
+        )?;
+    }
     writeln!(
         out,
         "  from {} {} ({} exposures)",
@@ -312,7 +355,8 @@ fn write_human(out: &mut dyn Write, people: &People) -> io::Result<()> {
     )?;
     for p in &people.people {
         writeln!(out)?;
-        writeln!(out, "  {}  {}  {}", mask::sanitize(&p.label), p.confidence, p.kinds.join("+"))?;
+        let confidence = if p.baseline { "exposed (baseline: already known)" } else { p.confidence };
+        writeln!(out, "  {}  {}  {}", mask::sanitize(&p.label), confidence, p.kinds.join("+"))?;
         let specific: Vec<&str> = p.categories.iter().copied().filter(|c| *c != "general").collect();
         if !specific.is_empty() {
             writeln!(out, "    specific data: {}", specific.join(", "))?;
@@ -398,6 +442,7 @@ mod tests {
                 people: 3,
                 exposed_people: 2,
                 people_with_specific_data: 1,
+                baseline_people: 0,
                 possible_people: 1,
                 ..PeopleSummary::default()
             }
@@ -422,6 +467,50 @@ mod tests {
         assert_eq!(p.people[0].inputs.len(), 2);
     }
 
+    #[test]
+    fn a_person_exposed_only_in_the_baseline_is_marked_and_counted_apart() {
+        // `scan --baseline`: P-1's pair is new, P-2's was accepted already; P-2 has health
+        // data, but gets no letter, so is not among the people with specific data to notify.
+        let mut g = Gatherer::default();
+        g.add(exposure("dump.csv", 1, "P-1", "exposed", &["nik"]));
+        let mut old = exposure("dump.csv", 2, "P-2", "exposed", &["phone"]);
+        old.baseline = true;
+        old.categories = vec!["general".into(), "health".into()];
+        g.add(old);
+        g.add(exposure("dump.csv", 3, "P-3", "possible", &["name"]));
+        let p = g.finish(1);
+        let rows: Vec<(&str, bool)> = p.people.iter().map(|p| (p.label.as_str(), p.baseline)).collect();
+        assert_eq!(rows, [("P-1", false), ("P-2", true), ("P-3", false)]);
+        let s = &p.summary;
+        assert_eq!(
+            (s.exposed_people, s.baseline_people, s.possible_people, s.people_with_specific_data),
+            (1, 1, 1, 0)
+        );
+        let mut out = Vec::new();
+        write(&mut out, &p, PeopleFormat::Human).unwrap();
+        let human = String::from_utf8(out).unwrap();
+        assert!(
+            human.starts_with(
+                "1 person newly exposed, of whom 0 with specific data exposed; 1 more exposed only in the baseline (already known, no letter); 1 more possible (name only)\n  exposed records: 1 new, 1 already in the baseline; exposed pairs: 1 new, 1 already in the baseline\n"
+            ),
+            "{human}"
+        );
+        assert!(human.contains("  P-2  exposed (baseline: already known)  phone\n"), "{human}");
+        let mut out = Vec::new();
+        write(&mut out, &p, PeopleFormat::Json).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["people"][1]["baseline"], true);
+        assert_eq!(v["people"][0].get("baseline"), None);
+        assert_eq!(v["summary"]["baseline_people"], 1);
+        let mut out = Vec::new();
+        write(&mut out, &p, PeopleFormat::Csv).unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .contains("\nP-2,exposed,phone,,general+health,1,dump.csv,dump.csv,2,dump.csv,2,true\n")
+        );
+    }
+
     fn render(format: PeopleFormat) -> String {
         let mut out = Vec::new();
         write(&mut out, &people(), format).unwrap();
@@ -440,7 +529,7 @@ mod tests {
     fn people_csv() {
         let out = render(PeopleFormat::Csv);
         assert!(out.starts_with(
-            "label,confidence,kinds,fields,categories,records,inputs,first_input,first_record,last_input,last_record\n"
+            "label,confidence,kinds,fields,categories,records,inputs,first_input,first_record,last_input,last_record,baseline\n"
         ));
         insta::assert_snapshot!(out);
     }

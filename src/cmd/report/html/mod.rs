@@ -15,7 +15,7 @@ use crate::cmd::report::people::{Gatherer, Person, PersonInput};
 use crate::exit_codes::ExitCode;
 use crate::output::{Output, RunFiles};
 use crate::report::read::ReportExposure;
-use crate::report::tally::{Counts, NO_NIK, Tally};
+use crate::report::tally::{Counts, NO_NIK};
 use anyhow::{Context, Result};
 use chart::Chart;
 use serde::Serialize;
@@ -116,12 +116,10 @@ pub fn run(cmd: HtmlCommand) -> Result<ExitCode> {
 /// [`MAX_ROWS`].
 fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
     let mut gatherer = Gatherer::default();
-    let mut tally = Tally::default();
     let mut exposures = Vec::new();
     let mut total = 0u64;
     let facts = super::read_reports(reports, |_, e| {
         total += 1;
-        tally.add(&e);
         if exposures.len() < MAX_ROWS {
             exposures.push(exposure_row(&e, lang));
         }
@@ -136,8 +134,9 @@ fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
             scanned_by.push(version);
         }
     }
-    let people = gatherer.finish(reports.len()).people.iter().map(|p| person_row(p, lang)).collect();
-    let counts = tally.finish();
+    let gathered = gatherer.finish(reports.len());
+    let people = gathered.people.iter().map(|p| person_row(p, lang)).collect();
+    let counts = gathered.counts;
     let t = lang.words();
     let translated = |groups: &[(String, u64)], word: &dyn Fn(&str) -> String| -> Vec<(String, u64)> {
         groups.iter().map(|(g, n)| (word(g), *n)).collect()
@@ -249,7 +248,11 @@ fn person_row(p: &Person, lang: Lang) -> PersonRow {
     PersonRow {
         label: p.label.clone(),
         confidence: p.confidence,
-        confidence_words: lang.confidence(p.confidence),
+        confidence_words: if p.baseline {
+            format!("{} ({})", lang.confidence(p.confidence), lang.words().baseline)
+        } else {
+            lang.confidence(p.confidence)
+        },
         kinds: words_of(&p.kinds, |k| lang.kind(k)),
         categories: words_of(&p.categories, |c| lang.category(c)),
         records: p.records,

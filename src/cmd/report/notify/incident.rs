@@ -32,6 +32,72 @@ pub struct Incident {
 
 /// Reads and checks the incident file at `path`.
 pub fn read(path: &Path) -> Result<Incident> {
+    let incident = read_text(path)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    not_in_the_future(&path.display().to_string(), &incident, now)?;
+    Ok(incident)
+}
+
+/// When the incident was found, as the incident file's `found_at` gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundAt {
+    pub date: Date,
+    /// For a date-time: hour, minute, second and the UTC offset in minutes.
+    pub time: Option<(u32, u32, u32, i32)>,
+}
+
+impl FoundAt {
+    /// Parses `found_at` (a date or an RFC 3339 date-time), `None` for anything else.
+    pub fn parse(text: &str) -> Option<FoundAt> {
+        if !is_date_or_date_time(text) {
+            return None;
+        }
+        let date = Date::parse(text.get(..10)?)?;
+        let Some(time) = text.get(11..).filter(|t| !t.is_empty()) else {
+            return Some(FoundAt { date, time: None });
+        };
+        let num = |t: &str, r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+        let (hour, minute, second) = (num(time, 0..2)?, num(time, 3..5)?, num(time, 6..8)?);
+        let offset = if time.ends_with(['Z', 'z']) {
+            0
+        } else {
+            let o = time.get(time.len().checked_sub(6)?..)?;
+            let minutes = i32::try_from(num(o, 1..3)? * 60 + num(o, 4..6)?).ok()?;
+            if o.starts_with('-') { -minutes } else { minutes }
+        };
+        Some(FoundAt { date, time: Some((hour, minute, second, offset)) })
+    }
+
+    /// The earliest second since the Unix epoch it may stand for: the instant of a date-time,
+    /// the start of a date in the zone furthest ahead of UTC (UTC+14).
+    fn earliest_secs(self) -> i64 {
+        let day = self.date.days() * 86_400;
+        match self.time {
+            Some((h, m, s, offset)) => day + i64::from(h * 3600 + m * 60 + s) - i64::from(offset) * 60,
+            None => day - 14 * 3600,
+        }
+    }
+}
+
+/// Refuses an incident found after `now` (seconds since the Unix epoch): a typo in the year
+/// would otherwise reach every letter.
+pub fn not_in_the_future(name: &str, incident: &Incident, now: i64) -> Result<()> {
+    let Some(found) = FoundAt::parse(&incident.found_at) else { return Ok(()) };
+    // A minute of clock skew between machines is no typo.
+    if found.earliest_secs() > now.saturating_add(60) {
+        bail!(
+            "incident file {name}: the key `found_at` ({}) is in the future (it is now {}): give when the leak was found",
+            sanitize(&incident.found_at),
+            crate::report::exposed::rfc3339(now).0
+        );
+    }
+    Ok(())
+}
+
+/// Reads and checks the incident file at `path`, the time aside.
+fn read_text(path: &Path) -> Result<Incident> {
     let shown = path.display();
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("incident file {shown}: {e}"))?;
     let mut text = String::new();
@@ -176,6 +242,51 @@ contact = "dpo@rs-sehat.example"
             let err = parse("i.toml", &text).unwrap_err().to_string();
             assert!(err.contains(want) && !err.contains('\n'), "{want}: {err}");
         }
+    }
+
+    #[test]
+    fn found_at_in_the_future_is_refused_a_minute_of_skew_and_a_zone_ahead_aside() {
+        // 2026-12-05T12:00:00Z.
+        let now = Date { year: 2026, month: 12, day: 5 }.days() * 86_400 + 12 * 3600;
+        let with = |found_at: &str| Incident { found_at: found_at.into(), ..parse("i.toml", GOOD).unwrap() };
+        for ok in [
+            "2026-12-01",
+            "2026-12-05",
+            // Already the 6th in Jakarta (UTC+07:00 is 19:00 there) and in Kiribati.
+            "2026-12-06",
+            "2026-12-05T12:00:30Z",
+            "2026-12-05T19:00:00+07:00",
+        ] {
+            assert!(not_in_the_future("i.toml", &with(ok), now).is_ok(), "{ok}");
+        }
+        for late in ["2026-12-07", "2027-12-01", "2026-12-05T12:02:00Z", "2026-12-05T20:00:00+07:00"] {
+            let err = not_in_the_future("i.toml", &with(late), now).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "incident file i.toml: the key `found_at` ({late}) is in the future (it is now 2026-12-05T12:00:00Z): give when the leak was found"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn found_at_parts() {
+        let d = Date { year: 2026, month: 12, day: 1 };
+        assert_eq!(FoundAt::parse("2026-12-01"), Some(FoundAt { date: d, time: None }));
+        assert_eq!(
+            FoundAt::parse("2026-12-01T09:30:00+07:00"),
+            Some(FoundAt { date: d, time: Some((9, 30, 0, 420)) })
+        );
+        assert_eq!(
+            FoundAt::parse("2026-12-01 23:59:60.5-03:30"),
+            Some(FoundAt { date: d, time: Some((23, 59, 60, -210)) })
+        );
+        assert_eq!(
+            FoundAt::parse("2026-12-01T09:30:00z"),
+            Some(FoundAt { date: d, time: Some((9, 30, 0, 0)) })
+        );
+        assert_eq!(FoundAt::parse("2026-12-01T09:30"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Other functions are no identity (their result is not in the dump). Evaluation is bounded: no
 //! result longer than its tuple, no deeper nesting than [`MAX_DEPTH`].
 
-use super::values::{BAD, Kind, expression, push_text, skip_blanks};
+use super::values::{BAD, Kind, expression, push_text, skip_blanks, skip_parens};
 
 /// Nested calls one value may hold; sqlite3 writes two (`replace(replace(…))` for CR and LF).
 const MAX_DEPTH: u32 = 16;
@@ -22,10 +22,44 @@ pub(super) fn call(
     depth: u32,
     out: &mut String,
 ) -> Option<Result<(Kind, usize), &'static str>> {
+    if name.eq_ignore_ascii_case("cast") || name.eq_ignore_ascii_case("convert") {
+        return Some(conversion(s, open, backslash, depth, out));
+    }
     let function = [Function::Replace, Function::Char, Function::Unistr]
         .into_iter()
         .find(|f| name.eq_ignore_ascii_case(f.name()))?;
     Some(evaluate(function, s, open, backslash, depth, out))
+}
+
+/// `CAST(value AS type)`, MySQL's `CONVERT(value USING charset)` and `CONVERT(value, type)`, SQL
+/// Server's `CONVERT(type, value[, style])`: the value, as the literal it converts (a cast to a
+/// binary type keeps its bytes, which are read as text as hex literals are).
+fn conversion(
+    s: &str,
+    open: usize,
+    backslash: bool,
+    depth: u32,
+    out: &mut String,
+) -> Result<(Kind, usize), &'static str> {
+    if depth >= MAX_DEPTH {
+        return Err(TOO_LARGE);
+    }
+    let b = s.as_bytes();
+    let end = skip_parens(b, open, backslash).ok_or(BAD)?;
+    let (mut kind, after) = expression(s, skip_blanks(b, open + 1), backslash, depth + 1, out)?;
+    let at = skip_blanks(b, after);
+    let word = |at: usize, w: &str| {
+        b.get(at..at + w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes()))
+            && !b.get(at + w.len()).is_some_and(|&c| super::is_word_byte(c))
+    };
+    if b.get(at) == Some(&b',') && matches!(kind, Kind::NotIdentity) {
+        // SQL Server's `CONVERT(date, '1988-03-12', 23)`: the type first, then the value.
+        let (second, _) = expression(s, skip_blanks(b, at + 1), backslash, depth + 1, out)?;
+        kind = second;
+    } else if !(word(at, "AS") || word(at, "USING") || b.get(at) == Some(&b',') || b.get(at) == Some(&b')')) {
+        return Err(BAD);
+    }
+    Ok((kind, end))
 }
 
 #[derive(Clone, Copy)]

@@ -144,9 +144,9 @@ fn tuple_values_unescape() {
             Text("a'b'c"),
             Text("d\\e"),
             Absent,
-            NotIdentity,
-            NotIdentity,
-            NotIdentity,
+            Text("x"),
+            Text("AB"),
+            Text("A"),
             NotIdentity,
             Text("é"),
             Text("f\tg"),
@@ -568,7 +568,7 @@ fn sqlite_dump_value_expressions_are_read_as_their_text() {
             Text("line one\nline two"),
             Text("Hi"),
             Text("café \\ 😀"),
-            NotIdentity,
+            Text("\0ÿ"),
             Text("ab3"),
             Absent,
             Text("a\r\nb"),
@@ -697,4 +697,50 @@ fn e_strings_do_not_end_at_an_escaped_quote() {
     let got = rows(dump);
     assert_eq!(got.len(), 2, "{got:?}");
     assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+}
+
+/// Hostile-2 F1: values written as expressions are read as the text they hold, not dropped in
+/// silence: sqlite3's BLOBs (`X'…'`), mysqldump's `--hex-blob` (`0x…`) and charset introducers
+/// (`_binary '…'`), SQL Server's `N'…'` and `CAST(… AS …)`, MySQL's `CONVERT(…)`.
+#[test]
+fn hex_blobs_introducers_and_conversions_are_read_as_their_text() {
+    use SqlValue::*;
+    let nik = "3174051203880003";
+    let hex: String = nik.bytes().map(|b| format!("{b:02X}")).collect();
+    for backslash in [false, true] {
+        assert_eq!(
+            values(
+                &format!(
+                    "(X'{hex}', x'{hex}', 0x{hex}, _binary '{nik}', _utf8mb4'{nik}', N'{nik}', \
+                     CAST(N'1988-03-12' AS Date), cast('{nik}' as char(16)), CAST(X'{hex}' AS TEXT), \
+                     CONVERT('{nik}' USING utf8mb4), convert(_binary '{nik}', char), \
+                     CONVERT(date, '1988-03-12', 23), CAST(NULL AS Date), X'E9', 0x, B'0101')"
+                ),
+                backslash
+            ),
+            Ok(vec![
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text("1988-03-12"),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text("1988-03-12"),
+                Absent,
+                Text("é"),
+                Text(""),
+                NotIdentity
+            ]),
+            "backslash {backslash}"
+        );
+    }
+    // Hex that is no hex, a CAST without its `AS`: the record does not parse (a bad record).
+    assert_eq!(values("(X'3G')", false), Err("SQL tuple does not parse"));
+    assert_eq!(values("(0x123)", false), Err("SQL tuple does not parse"));
+    assert_eq!(values("(CAST('a' 'b'))", false), Err("SQL tuple does not parse"));
 }

@@ -744,3 +744,27 @@ fn hex_blobs_introducers_and_conversions_are_read_as_their_text() {
     assert_eq!(values("(0x123)", false), Err("SQL tuple does not parse"));
     assert_eq!(values("(CAST('a' 'b'))", false), Err("SQL tuple does not parse"));
 }
+
+/// Hostile-2 F3: pg_dump --inserts writes `OVERRIDING SYSTEM VALUE` before `VALUES` for a table
+/// with an identity column; its `VALUE` is no `VALUES` keyword, so every tuple is one record.
+#[test]
+fn overriding_system_value_in_the_head_is_read() {
+    let create = "CREATE TABLE public.pasien (id integer NOT NULL, nik character varying(16), nama text);\n";
+    for with_create in [false, true] {
+        let mut dump = String::from(if with_create { create } else { "" });
+        for (i, how) in ["SYSTEM", "USER", "system"].iter().enumerate() {
+            dump.push_str(&format!(
+                "INSERT INTO public.pasien OVERRIDING {how} VALUE VALUES ({i}, '317405120388000{i}', 'Nama {i}');\n"
+            ));
+        }
+        dump.push_str("INSERT INTO public.pasien (id, nik, nama) OVERRIDING SYSTEM VALUE VALUES (9, '3174051203880009', 'X'), (10, '3174051203880010', 'Y');\n");
+        let got = rows(&dump);
+        assert_eq!(got.len(), 5, "with CREATE TABLE {with_create}: {got:?}");
+        assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+        assert_eq!(got[1].3, Ok("(1, '3174051203880001', 'Nama 1')".into()));
+        assert_eq!(got[4].3, Ok("(10, '3174051203880010', 'Y')".into()));
+        if with_create {
+            assert_eq!(got[0].2, vec![None, Some(Kind::Nik), Some(Kind::Name)]);
+        }
+    }
+}

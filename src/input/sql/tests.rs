@@ -589,6 +589,16 @@ fn value_expressions_that_grow_or_nest_without_bound_are_bad_records() {
     assert_eq!(values(&grow, false), Err("SQL value expression is too large"));
     let deep = format!("({}'a'{})", "replace(".repeat(100), ",'a','b')".repeat(100));
     assert_eq!(values(&deep, false), Err("SQL value expression is too large"));
+    // Cold review #4: many results each within the tuple's size, together far beyond it.
+    let one = format!("replace('{}','x','{}')", "x".repeat(100), "y".repeat(10));
+    let many = format!("(1, char({}))", vec![one.as_str(); 20].join(", "));
+    assert_eq!(values(&many, false), Err("SQL value expression is too large"));
+    // The tuples after it are read.
+    assert_eq!(values("(2, char(72, 105))", false), Ok(vec![SqlValue::Text("2"), SqlValue::Text("Hi")]));
+    assert_eq!(
+        values("(3, '3174051203880003')", false),
+        Ok(vec![SqlValue::Text("3"), SqlValue::Text("3174051203880003")])
+    );
 }
 
 /// SPEC §5: casts read as their literal (`::bytea` is binary), in either mode.

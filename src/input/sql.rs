@@ -1040,6 +1040,9 @@ enum Keyword {
 fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
     let mut lexer = Lexer::default();
     let mut i = 0;
+    // The word before: `OVERRIDING SYSTEM VALUE` (pg_dump --inserts of an identity column) is
+    // no `VALUE` keyword.
+    let mut overriding = false;
     while i < bytes.len() {
         let b = bytes[i];
         let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
@@ -1053,9 +1056,10 @@ fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
                 return None; // the word may go on
             }
             let word = &bytes[i..i + len];
-            if word.eq_ignore_ascii_case(b"VALUES") || word.eq_ignore_ascii_case(b"VALUE") {
+            if word.eq_ignore_ascii_case(b"VALUES") || (word.eq_ignore_ascii_case(b"VALUE") && !overriding) {
                 return Some(Keyword::Values { start: i, end: i + len });
             }
+            overriding = word.eq_ignore_ascii_case(b"SYSTEM") || word.eq_ignore_ascii_case(b"USER");
             i += len;
             continue;
         }

@@ -1,9 +1,10 @@
 //! The functions sqlite3's `.dump` writes for values (SPEC §5): `replace(…, '\n', char(10))`
 //! for strings with newlines, `char(…)`, `unistr('…')`, evaluated to the text they stand for.
 //! Other functions are no identity (their result is not in the dump). Evaluation is bounded: no
-//! result longer than its tuple, no deeper nesting than [`MAX_DEPTH`].
+//! result, and no call's arguments together, longer than the tuple, no deeper nesting than
+//! [`MAX_DEPTH`] (so one value builds at most `MAX_DEPTH` times its tuple's size).
 
-use super::values::{BAD, Kind, expression, push_text, skip_blanks};
+use super::values::{BAD, Kind, expression, push_text, skip_blanks, skip_parens};
 
 /// Nested calls one value may hold; sqlite3 writes two (`replace(replace(…))` for CR and LF).
 const MAX_DEPTH: u32 = 16;
@@ -22,10 +23,44 @@ pub(super) fn call(
     depth: u32,
     out: &mut String,
 ) -> Option<Result<(Kind, usize), &'static str>> {
+    if name.eq_ignore_ascii_case("cast") || name.eq_ignore_ascii_case("convert") {
+        return Some(conversion(s, open, backslash, depth, out));
+    }
     let function = [Function::Replace, Function::Char, Function::Unistr]
         .into_iter()
         .find(|f| name.eq_ignore_ascii_case(f.name()))?;
     Some(evaluate(function, s, open, backslash, depth, out))
+}
+
+/// `CAST(value AS type)`, MySQL's `CONVERT(value USING charset)` and `CONVERT(value, type)`, SQL
+/// Server's `CONVERT(type, value[, style])`: the value, as the literal it converts (a cast to a
+/// binary type keeps its bytes, which are read as text as hex literals are).
+fn conversion(
+    s: &str,
+    open: usize,
+    backslash: bool,
+    depth: u32,
+    out: &mut String,
+) -> Result<(Kind, usize), &'static str> {
+    if depth >= MAX_DEPTH {
+        return Err(TOO_LARGE);
+    }
+    let b = s.as_bytes();
+    let end = skip_parens(b, open, backslash).ok_or(BAD)?;
+    let (mut kind, after) = expression(s, skip_blanks(b, open + 1), backslash, depth + 1, out)?;
+    let at = skip_blanks(b, after);
+    let word = |at: usize, w: &str| {
+        b.get(at..at + w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes()))
+            && !b.get(at + w.len()).is_some_and(|&c| super::is_word_byte(c))
+    };
+    if b.get(at) == Some(&b',') && matches!(kind, Kind::NotIdentity) {
+        // SQL Server's `CONVERT(date, '1988-03-12', 23)`: the type first, then the value.
+        let (second, _) = expression(s, skip_blanks(b, at + 1), backslash, depth + 1, out)?;
+        kind = second;
+    } else if !(word(at, "AS") || word(at, "USING") || b.get(at) == Some(&b',') || b.get(at) == Some(&b')')) {
+        return Err(BAD);
+    }
+    Ok((kind, end))
 }
 
 #[derive(Clone, Copy)]
@@ -60,6 +95,9 @@ fn evaluate(
     // value with a newline, a CR or a control character).
     let b = s.as_bytes();
     let mut args: Vec<(Kind, String)> = Vec::new();
+    // What the arguments hold, all together: no more than the tuple (`char(replace(…), …)` of
+    // 4,096 results of the tuple's size each took 1.97 GB for a 4 MB dump).
+    let mut held = 0usize;
     let mut i = skip_blanks(b, open + 1);
     if b.get(i) == Some(&b')') {
         i += 1;
@@ -67,8 +105,12 @@ fn evaluate(
         loop {
             let mut text = String::new();
             let (kind, end) = expression(s, i, backslash, depth + 1, &mut text)?;
+            held += match kind {
+                Kind::Number(start, end) => end - start,
+                _ => text.len(),
+            };
             args.push((kind, text));
-            if args.len() > MAX_ARGS {
+            if args.len() > MAX_ARGS || held > s.len() {
                 return Err(TOO_LARGE);
             }
             i = skip_blanks(b, end);

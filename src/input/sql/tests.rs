@@ -144,9 +144,9 @@ fn tuple_values_unescape() {
             Text("a'b'c"),
             Text("d\\e"),
             Absent,
-            NotIdentity,
-            NotIdentity,
-            NotIdentity,
+            Text("x"),
+            Text("AB"),
+            Text("A"),
             NotIdentity,
             Text("é"),
             Text("f\tg"),
@@ -568,7 +568,7 @@ fn sqlite_dump_value_expressions_are_read_as_their_text() {
             Text("line one\nline two"),
             Text("Hi"),
             Text("café \\ 😀"),
-            NotIdentity,
+            Text("\0ÿ"),
             Text("ab3"),
             Absent,
             Text("a\r\nb"),
@@ -589,6 +589,16 @@ fn value_expressions_that_grow_or_nest_without_bound_are_bad_records() {
     assert_eq!(values(&grow, false), Err("SQL value expression is too large"));
     let deep = format!("({}'a'{})", "replace(".repeat(100), ",'a','b')".repeat(100));
     assert_eq!(values(&deep, false), Err("SQL value expression is too large"));
+    // Cold review #4: many results each within the tuple's size, together far beyond it.
+    let one = format!("replace('{}','x','{}')", "x".repeat(100), "y".repeat(10));
+    let many = format!("(1, char({}))", vec![one.as_str(); 20].join(", "));
+    assert_eq!(values(&many, false), Err("SQL value expression is too large"));
+    // The tuples after it are read.
+    assert_eq!(values("(2, char(72, 105))", false), Ok(vec![SqlValue::Text("2"), SqlValue::Text("Hi")]));
+    assert_eq!(
+        values("(3, '3174051203880003')", false),
+        Ok(vec![SqlValue::Text("3"), SqlValue::Text("3174051203880003")])
+    );
 }
 
 /// SPEC §5: casts read as their literal (`::bytea` is binary), in either mode.
@@ -697,4 +707,74 @@ fn e_strings_do_not_end_at_an_escaped_quote() {
     let got = rows(dump);
     assert_eq!(got.len(), 2, "{got:?}");
     assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+}
+
+/// Hostile-2 F1: values written as expressions are read as the text they hold, not dropped in
+/// silence: sqlite3's BLOBs (`X'…'`), mysqldump's `--hex-blob` (`0x…`) and charset introducers
+/// (`_binary '…'`), SQL Server's `N'…'` and `CAST(… AS …)`, MySQL's `CONVERT(…)`.
+#[test]
+fn hex_blobs_introducers_and_conversions_are_read_as_their_text() {
+    use SqlValue::*;
+    let nik = "3174051203880003";
+    let hex: String = nik.bytes().map(|b| format!("{b:02X}")).collect();
+    for backslash in [false, true] {
+        assert_eq!(
+            values(
+                &format!(
+                    "(X'{hex}', x'{hex}', 0x{hex}, _binary '{nik}', _utf8mb4'{nik}', N'{nik}', \
+                     CAST(N'1988-03-12' AS Date), cast('{nik}' as char(16)), CAST(X'{hex}' AS TEXT), \
+                     CONVERT('{nik}' USING utf8mb4), convert(_binary '{nik}', char), \
+                     CONVERT(date, '1988-03-12', 23), CAST(NULL AS Date), X'E9', 0x, B'0101')"
+                ),
+                backslash
+            ),
+            Ok(vec![
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text("1988-03-12"),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text(nik),
+                Text("1988-03-12"),
+                Absent,
+                Text("é"),
+                Text(""),
+                NotIdentity
+            ]),
+            "backslash {backslash}"
+        );
+    }
+    // Hex that is no hex, a CAST without its `AS`: the record does not parse (a bad record).
+    assert_eq!(values("(X'3G')", false), Err("SQL tuple does not parse"));
+    assert_eq!(values("(0x123)", false), Err("SQL tuple does not parse"));
+    assert_eq!(values("(CAST('a' 'b'))", false), Err("SQL tuple does not parse"));
+}
+
+/// Hostile-2 F3: pg_dump --inserts writes `OVERRIDING SYSTEM VALUE` before `VALUES` for a table
+/// with an identity column; its `VALUE` is no `VALUES` keyword, so every tuple is one record.
+#[test]
+fn overriding_system_value_in_the_head_is_read() {
+    let create = "CREATE TABLE public.pasien (id integer NOT NULL, nik character varying(16), nama text);\n";
+    for with_create in [false, true] {
+        let mut dump = String::from(if with_create { create } else { "" });
+        for (i, how) in ["SYSTEM", "USER", "system"].iter().enumerate() {
+            dump.push_str(&format!(
+                "INSERT INTO public.pasien OVERRIDING {how} VALUE VALUES ({i}, '317405120388000{i}', 'Nama {i}');\n"
+            ));
+        }
+        dump.push_str("INSERT INTO public.pasien (id, nik, nama) OVERRIDING SYSTEM VALUE VALUES (9, '3174051203880009', 'X'), (10, '3174051203880010', 'Y');\n");
+        let got = rows(&dump);
+        assert_eq!(got.len(), 5, "with CREATE TABLE {with_create}: {got:?}");
+        assert!(got.iter().all(|r| r.3.is_ok()), "{got:?}");
+        assert_eq!(got[1].3, Ok("(1, '3174051203880001', 'Nama 1')".into()));
+        assert_eq!(got[4].3, Ok("(10, '3174051203880010', 'Y')".into()));
+        if with_create {
+            assert_eq!(got[0].2, vec![None, Some(Kind::Nik), Some(Kind::Name)]);
+        }
+    }
 }

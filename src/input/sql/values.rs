@@ -139,10 +139,17 @@ fn term(
                     if word.starts_with('_') && b.get(skip_blanks(b, word_end)) == Some(&b'\'') =>
                 {
                     let at = skip_blanks(b, word_end);
-                    let end = unescape(s, at, Escapes::of(backslash), out).ok_or(BAD)?;
-                    (if word.eq_ignore_ascii_case("_binary") { Kind::NotIdentity } else { Kind::Text }, end)
+                    // The string's bytes are its value whatever the charset (`_binary` too: a
+                    // BLOB of text digits is an identifier as much as a string is).
+                    (Kind::Text, unescape(s, at, Escapes::of(backslash), out).ok_or(BAD)?)
                 }
-                // `X'…'`, `B'…'`: hex and bit literals; `E'…'`: PostgreSQL escape strings (their
+                // `X'…'`: a hex literal (sqlite3's BLOBs, mysqldump --hex-blob), read as its bytes.
+                Some(b'\'') if word.eq_ignore_ascii_case("x") => {
+                    let close = word_end + 1 + memchr::memchr(b'\'', &b[word_end + 1..]).ok_or(BAD)?;
+                    hex_text(&s[word_end + 1..close], out).ok_or(BAD)?;
+                    (Kind::Text, close + 1)
+                }
+                // `B'…'`: a bit literal; `E'…'`: PostgreSQL escape strings (their
                 // backslashes escape in either mode); `N'…'`: a national-charset string.
                 Some(b'\'') if word.len() == 1 => {
                     let e = word.eq_ignore_ascii_case("e");
@@ -158,7 +165,10 @@ fn term(
                     }
                 }
                 _ if word.eq_ignore_ascii_case("NULL") => (Kind::Absent, word_end),
-                _ if word.starts_with("0x") || word.starts_with("0X") => (Kind::NotIdentity, word_end),
+                _ if word.starts_with("0x") || word.starts_with("0X") => {
+                    hex_text(&word[2..], out).ok_or(BAD)?;
+                    (Kind::Text, word_end)
+                }
                 _ => {
                     // A number (with sign, dot, exponent) or a keyword such as TRUE/DEFAULT.
                     let end = i + b[i..]
@@ -178,6 +188,23 @@ fn term(
             }
         }
     })
+}
+
+/// The bytes written in hex digits (`3331…`) as text into `out`: UTF-8 when they are, other bytes
+/// Windows-1252 (as the input layer reads records). `None` for an odd count or a non-hex digit.
+pub(super) fn hex_text(digits: &str, out: &mut String) -> Option<()> {
+    let d = digits.as_bytes();
+    if !d.len().is_multiple_of(2) || !d.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(d.len() / 2);
+    for pair in digits.as_bytes().chunks_exact(2) {
+        let digit = |c: u8| char::from(c).to_digit(16).unwrap_or(0) as u8;
+        bytes.push(digit(pair[0]) << 4 | digit(pair[1]));
+    }
+    out.clear();
+    out.push_str(&crate::input::encoding::record_text(&bytes));
+    Some(())
 }
 
 /// `::type` casts after a value at `s[end]` (`::date`, `::timestamp with time zone`,
@@ -350,7 +377,7 @@ pub(super) fn backslash_sequence(s: &str, i: usize, unicode: bool, out: &mut Str
 }
 
 /// Skips `( … )` starting at `start`, quotes respected; returns the index after it.
-fn skip_parens(b: &[u8], start: usize, backslash: bool) -> Option<usize> {
+pub(super) fn skip_parens(b: &[u8], start: usize, backslash: bool) -> Option<usize> {
     let mut depth = 0u32;
     let mut quote: Option<u8> = None;
     let mut i = start;

@@ -229,3 +229,37 @@ fn a_custom_template_replaces_the_letter_and_an_unknown_variable_is_an_error() {
     assert!(err.contains("typo.md:1") && err.lines().count() == 1, "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_label_two_watchlist_rows_share_is_refused_so_no_letter_goes_to_the_wrong_person() {
+    let s = Scratch::new();
+    let watch = s.path("dupw.csv");
+    std::fs::write(
+        &watch,
+        "id,nik,nama,tgl_lahir,no_hp,email\n\
+         P-001,3174051203880003,Agus Salim Pratama,1988-03-12,,agus@example.com\n\
+         P-001,3201014107900003,Budi Santoso,1990-07-01,,budi@example.com\n",
+    )
+    .unwrap();
+    let dump = s.path("dump.csv");
+    std::fs::write(&dump, "nik,nama\n3174051203880003,Agus Salim Pratama\n").unwrap();
+    let report = s.path("dup.json");
+    leakcheck()
+        .args(["scan", "--format", "json", "--watch"])
+        .arg(&watch)
+        .arg("-o")
+        .arg(&report)
+        .arg(&dump)
+        .assert()
+        .code(1);
+    let out = s.path("nout");
+    let done = notify(&report, &[watch], &out, &[]).code(2);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("dupw.csv:2,3"), "{stderr}");
+    assert!(stderr.contains("\"P-001\""), "{stderr}");
+    for value in ["Agus", "Budi", "agus@", "budi@", "3174051203880003"] {
+        assert!(!stderr.contains(value), "{value} in {stderr}");
+    }
+    assert!(!out.join("recipients.csv").exists() && !out.join("letters").exists());
+}

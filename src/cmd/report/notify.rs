@@ -75,7 +75,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
     let contacts = watchlist::load_contacts(&cmd.watch)?;
-    let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
+    let by_label = contacts_by_label(&contacts)?;
     let mut out = outdir::OutDir::prepare(&cmd.output, cmd.force)?;
 
     let mut tally = Tally::default();
@@ -148,6 +148,29 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
 }
 
 /// The templates: the letter (built-in for `--lang`, or `--template`) and the authority summary.
+/// Each label's contact. A label that several watchlist rows share is refused: whichever row
+/// won, one person's letter could go to another, itself a disclosure.
+fn contacts_by_label(contacts: &[Contact]) -> Result<HashMap<&str, &Contact>> {
+    let mut by_label: HashMap<&str, &Contact> = HashMap::with_capacity(contacts.len());
+    for contact in contacts {
+        let Some(first) = by_label.insert(contact.label.as_str(), contact) else { continue };
+        let lines: Vec<String> = contacts
+            .iter()
+            .filter(|c| c.label == contact.label)
+            .map(|c| if c.line == 0 { "?".to_string() } else { c.line.to_string() })
+            .collect();
+        bail!(
+            "watchlist {}:{}: the label {:?} is given to {} rows, so a letter could reach the wrong person; \
+             give every row its own label and scan again",
+            sanitize(&first.source),
+            lines.join(","),
+            mask_label(&contact.label),
+            lines.len()
+        );
+    }
+    Ok(by_label)
+}
+
 fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);

@@ -263,3 +263,26 @@ fn a_label_two_watchlist_rows_share_is_refused_so_no_letter_goes_to_the_wrong_pe
     }
     assert!(!out.join("recipients.csv").exists() && !out.join("letters").exists());
 }
+
+#[test]
+fn a_template_error_names_the_file_line_and_kind_never_a_persons_name_or_email() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    for (file, text) in [
+        ("t_email.md", "{% if person.email %}{% include person.email %}{% endif %}\n"),
+        ("t_name.md", "{% include person.name %}\n"),
+    ] {
+        let template = s.write(file, text);
+        let out = s.path(&format!("out-{file}"));
+        let done = notify(
+            &report,
+            &[fixture("demo/watchlist.csv")],
+            &out,
+            &["--template", template.to_str().unwrap()],
+        )
+        .code(2);
+        let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+        assert!(err.contains(&format!("{file}:1: template not found")) && err.lines().count() == 1, "{err}");
+        assert!(!err.contains('@') && !err.contains('\''), "{err}");
+    }
+}

@@ -197,13 +197,14 @@ fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
     Ok(env)
 }
 
-/// A template's error on one line, naming the template file and the line.
+/// A template's error on one line, naming the template file, the line and the kind of error
+/// only: minijinja's detail quotes values (`{% include person.email %}` names the address), and
+/// stderr holds no identifier unmasked.
 fn template_error(cmd: &NotifyCommand, e: &minijinja::Error) -> anyhow::Error {
     let name =
         cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
     let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
-    let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
-    anyhow::anyhow!("template {name}{line}: {}", detail.replace('\n', " "))
+    anyhow::anyhow!("template {}{line}: {}", sanitize(&name), e.kind())
 }
 
 fn lang_code(lang: Lang) -> &'static str {

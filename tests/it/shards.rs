@@ -255,3 +255,23 @@ fn merge_of_hand_edited_shard_numbers_or_counts_is_a_one_line_error_not_a_panic(
         assert!(stderr.contains(why) && stderr.lines().count() == 1, "{why}: {stderr}");
     }
 }
+
+#[test]
+fn merge_to_ndjson_of_pretty_printed_shard_reports_writes_one_parseable_line_per_value() {
+    let dir = Scratch::new();
+    let mut pretty = Vec::new();
+    for k in 1..=2 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan(INPUTS, &["--shard", &format!("{k}/2"), "-f", "json"], &report);
+        let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let path = dir.path(&format!("p{k}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+        pretty.push(path);
+    }
+    let out = leakcheck().args(["report", "merge", "--format", "ndjson"]).args(&pretty).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() > 2, "{text}");
+    for line in text.lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "{line}");
+    }
+}

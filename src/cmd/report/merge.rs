@@ -160,8 +160,35 @@ fn read_json(name: &str, text: &[u8]) -> Result<ShardReport> {
     }
     let run: RunFields = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
     let whole: Whole = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
-    let exposures = whole.exposures.iter().map(|e| e.get().to_string()).collect();
+    // A pretty-printed report's values span lines: compacted, each fits one NDJSON line.
+    let exposures = whole.exposures.iter().map(|e| compact(e.get())).collect();
+    let raw = |list: Vec<Box<RawValue>>| -> Result<Vec<Box<RawValue>>> {
+        list.iter()
+            .map(|v| RawValue::from_string(compact(v.get())).map_err(|_| not_a_shard(name, 0)))
+            .collect()
+    };
+    let watchlists =
+        RawValue::from_string(compact(run.watchlists.get())).map_err(|_| not_a_shard(name, 0))?;
+    let run = RunFields { watchlists, inputs: raw(run.inputs)?, skipped: raw(run.skipped)?, ..run };
     shard_report(name, MergeFormat::Json, run, exposures, whole.summary)
+}
+
+/// `json` (valid JSON text) without the whitespace outside its strings.
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' {
+            in_string = true;
+        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn read_ndjson(name: &str, text: &[u8]) -> Result<ShardReport> {

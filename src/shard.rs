@@ -37,11 +37,19 @@ impl std::str::FromStr for ShardSpec {
         let (k, n) = s.split_once('/').ok_or_else(usage)?;
         let number = |t: &str| t.trim().parse::<u32>().map_err(|_| usage());
         let (k, n) = (number(k)?, number(n)?);
+        ShardSpec::new(k, n).map_err(|why| format!("{s}: {why}"))
+    }
+}
+
+impl ShardSpec {
+    /// Shard `k` of `n`, checked as `--shard K/N` is (1 ≤ K ≤ N ≤ [`MAX_SHARDS`]): also for the
+    /// `shard` object of a report, which anyone may have edited.
+    pub fn new(k: u32, n: u32) -> Result<Self, String> {
         if n == 0 || n > MAX_SHARDS {
-            return Err(format!("{s}: the number of shards N must be 1 to {MAX_SHARDS}"));
+            return Err(format!("the number of shards N must be 1 to {MAX_SHARDS}"));
         }
         if k == 0 || k > n {
-            return Err(format!("{s}: the shard number K must be 1 to N ({n}): shards are numbered from 1"));
+            return Err(format!("the shard number K must be 1 to N ({n}): shards are numbered from 1"));
         }
         Ok(ShardSpec { k, n })
     }

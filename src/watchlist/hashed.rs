@@ -100,7 +100,10 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         last_line = line_no;
         seen += 1;
         match parse_entry(line) {
-            Ok(entry) => builder.add_digests(entry.label, entry.digests),
+            Ok(entry) => {
+                builder.pending_contact.line = line_no;
+                builder.add_digests(entry.label, entry.digests);
+            }
             Err(reason) => builder.reject(path, line_no, reason.to_string())?,
         }
     }

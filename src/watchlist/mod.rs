@@ -219,6 +219,10 @@ pub struct Contact {
     pub phone: Option<String>,
     /// The entry came from a hashed watchlist: nothing but its label is known.
     pub hashed: bool,
+    /// The watchlist the entry came from, as named on the command line.
+    pub source: String,
+    /// The entry's line in `source` (its first, for a CSV row over several); 0 when unknown.
+    pub line: u64,
 }
 
 /// Why a watchlist could not be loaded.
@@ -600,12 +604,18 @@ fn add_read(
 ) -> Result<(), WatchlistError> {
     let (entries_before, skipped_before) = (builder.total, builder.skipped);
     let warnings_before = builder.warnings.len();
+    let contacts_before = builder.contacts.as_ref().map_or(0, Vec::len);
     let read = read::read(&name, reader, size_hint, builder.lenient)?;
     builder.blanked = read.long_lines.len() as u64;
     for line in read.long_lines {
         builder.reject(&name, line, read::too_long())?;
     }
     let format = add_bytes(&name, &read.bytes, builder)?;
+    if let Some(contacts) = &mut builder.contacts {
+        for contact in contacts.iter_mut().skip(contacts_before) {
+            contact.source.clone_from(&name);
+        }
+    }
     if builder.total > entries_before {
         builder.files.push(WatchlistFile {
             path: name.clone(),
@@ -1075,22 +1085,26 @@ mod tests {
         .unwrap();
         let people = dir.path().join("patients.csv");
         std::fs::write(&people, "id,nama,no_hp,email,nik\nRM001,Hendra Gunawan,0813-2200-4455 / 0857-9000-2468,,\nRM002,,,,3201014107900001\n").unwrap();
-        let contacts = load_contacts(&[plain, people.clone()]).unwrap().0;
-        let c = |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>| Contact {
-            label: label.into(),
-            name: name.map(Into::into),
-            email: email.map(Into::into),
-            phone: phone.map(Into::into),
-            hashed: false,
-        };
+        let contacts = load_contacts(&[plain.clone(), people.clone()]).unwrap().0;
+        let (plain, people_name) = (plain.display().to_string(), people.display().to_string());
+        let c =
+            |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>, line: u64| Contact {
+                label: label.into(),
+                name: name.map(Into::into),
+                email: email.map(Into::into),
+                phone: phone.map(Into::into),
+                hashed: false,
+                source: if label.starts_with("ward3:") { plain.clone() } else { people_name.clone() },
+                line,
+            };
         assert_eq!(
             contacts,
             [
-                c("ward3:L1", None, Some("Budi.Santoso@Gmail.com"), None),
-                c("ward3:L3", None, None, Some("0812-3456-7890")),
-                c("ward3:L4", Some("Siti Nurhaliza"), None, None),
-                c("patients:RM001", Some("Hendra Gunawan"), None, Some("0813-2200-4455 / 0857-9000-2468")),
-                c("patients:RM002", None, None, None),
+                c("ward3:L1", None, Some("Budi.Santoso@Gmail.com"), None, 1),
+                c("ward3:L3", None, None, Some("0812-3456-7890"), 3),
+                c("ward3:L4", Some("Siti Nurhaliza"), None, None, 4),
+                c("patients:RM001", Some("Hendra Gunawan"), None, Some("0813-2200-4455 / 0857-9000-2468"), 2),
+                c("patients:RM002", None, None, None, 3),
             ]
         );
         // A keyed hashed list is read without its key: labels only.
@@ -1102,8 +1116,11 @@ mod tests {
         std::fs::write(&hashed, out).unwrap();
         let contacts = load_contacts(&[hashed]).unwrap().0;
         assert_eq!(
-            contacts.iter().map(|c| (c.label.as_str(), c.hashed, c.name.is_none())).collect::<Vec<_>>(),
-            [("RM001", true, true), ("RM002", true, true)]
+            contacts
+                .iter()
+                .map(|c| (c.label.as_str(), c.hashed, c.name.is_none(), c.line))
+                .collect::<Vec<_>>(),
+            [("RM001", true, true, 2), ("RM002", true, true, 3)]
         );
     }
 }

@@ -26,7 +26,7 @@ enum Row {
         keys: Vec<u64>,
         skipped: Vec<Rejected>,
         /// Kept for `report notify` only.
-        contact: Option<super::Contact>,
+        contact: Option<Box<super::Contact>>,
     },
 }
 
@@ -91,7 +91,7 @@ pub(super) fn load(
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
                 Row::Person { label, relabeled, digests, keys, skipped, contact } => {
                     if let Some(contact) = contact {
-                        builder.pending_contact = contact;
+                        builder.pending_contact = *contact;
                     }
                     for value in skipped {
                         builder.reject_value(path, value.line, value.reason)?;
@@ -156,12 +156,12 @@ impl Plan<'_> {
         let relabeled = self.refuse_hashed && given.is_some_and(|l| discloses(l, &person));
         let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
         let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys());
-        let contact = self.contacts.then(|| self.contact(record));
+        let contact = self.contacts.then(|| Box::new(self.contact(record, line)));
         Row::Person { label, relabeled, digests, keys, skipped, contact }
     }
 
-    /// The row's first name, e-mail and phone cells, as written.
-    fn contact(&self, record: &csv::StringRecord) -> super::Contact {
+    /// The row's first name, e-mail and phone cells, as written, and its line.
+    fn contact(&self, record: &csv::StringRecord, line: u64) -> super::Contact {
         let first = |kind: Kind| {
             record
                 .iter()
@@ -175,6 +175,7 @@ impl Plan<'_> {
             name: first(Kind::Name),
             email: first(Kind::Email),
             phone: first(Kind::Phone),
+            line,
             ..Default::default()
         }
     }

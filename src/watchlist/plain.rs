@@ -41,7 +41,7 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         match person.add(kind, value) {
             Ok(()) if person.has_identifier() => {
                 if builder.contacts.is_some() {
-                    builder.pending_contact = contact(kind, value);
+                    builder.pending_contact = super::Contact { line: line_no, ..contact(kind, value) };
                 }
                 builder.add(format!("L{line_no}"), &person)
             }

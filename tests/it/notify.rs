@@ -532,3 +532,60 @@ fn a_found_at_in_the_future_is_refused_before_anything_is_written() {
     ));
     assert!(!out.exists());
 }
+
+#[test]
+fn a_label_two_watchlist_rows_share_is_refused_so_no_letter_goes_to_the_wrong_person() {
+    let s = Scratch::new();
+    let watch = s.path("dupw.csv");
+    std::fs::write(
+        &watch,
+        "id,nik,nama,tgl_lahir,no_hp,email\n\
+         P-001,3174051203880003,Agus Salim Pratama,1988-03-12,,agus@example.com\n\
+         P-001,3201014107900003,Budi Santoso,1990-07-01,,budi@example.com\n",
+    )
+    .unwrap();
+    let dump = s.path("dump.csv");
+    std::fs::write(&dump, "nik,nama\n3174051203880003,Agus Salim Pratama\n").unwrap();
+    let report = s.path("dup.json");
+    leakcheck()
+        .args(["scan", "--format", "json", "--watch"])
+        .arg(&watch)
+        .arg("-o")
+        .arg(&report)
+        .arg(&dump)
+        .assert()
+        .code(1);
+    let out = s.path("nout");
+    let done = notify(&report, &[watch], &out, &[]).code(2);
+    let stderr = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("dupw.csv:2,3"), "{stderr}");
+    assert!(stderr.contains("\"P-001\""), "{stderr}");
+    for value in ["Agus", "Budi", "agus@", "budi@", "3174051203880003"] {
+        assert!(!stderr.contains(value), "{value} in {stderr}");
+    }
+    assert!(!out.join("recipients.csv").exists() && !out.join("letters").exists());
+}
+
+#[test]
+fn a_template_error_names_the_file_line_and_kind_never_a_persons_name_or_email() {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    for (file, text) in [
+        ("t_email.md", "{% if person.email %}{% include person.email %}{% endif %}\n"),
+        ("t_name.md", "{% include person.name %}\n"),
+    ] {
+        let template = s.write(file, text);
+        let out = s.path(&format!("out-{file}"));
+        let done = notify(
+            &report,
+            &[fixture("demo/watchlist.csv")],
+            &out,
+            &["--template", template.to_str().unwrap()],
+        )
+        .code(2);
+        let err = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+        assert!(err.contains(&format!("{file}:1: template not found")) && err.lines().count() == 1, "{err}");
+        assert!(!err.contains('@') && !err.contains('\''), "{err}");
+    }
+}

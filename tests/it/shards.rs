@@ -216,3 +216,62 @@ fn merge_keeps_set_aside_entries_their_warnings_and_a_file_given_twice_in_the_un
         assert_eq!((code, comparable(&merged)), (2, expected.clone()), "{n} shards");
     }
 }
+
+#[test]
+fn merge_of_hand_edited_shard_numbers_or_counts_is_a_one_line_error_not_a_panic() {
+    let dir = Scratch::new();
+    let input = ["fixtures/formats/pasien.ndjson", "fixtures/formats/pasien_pg.sql"];
+    let (s1, s2) = (dir.path("s1.json"), dir.path("s2.json"));
+    scan(&input, &["--shard", "1/2", "-f", "json"], &s1);
+    scan(&input, &["--shard", "2/2", "-f", "json"], &s2);
+    let edited = |from: &Path, name: &str, edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut report: serde_json::Value = serde_json::from_slice(&std::fs::read(from).unwrap()).unwrap();
+        edit(&mut report);
+        let path = dir.path(name);
+        std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
+        path
+    };
+    // Shard 2 of 2 is dealt both inputs: its locator divides by n and subtracts 1 from k.
+    let n0 = edited(&s2, "n0.json", &|r| r["shard"]["n"] = 0.into());
+    let k0 = edited(&s2, "k0.json", &|r| {
+        r["shard"]["k"] = 0.into();
+        r["shard"]["n"] = 1.into();
+    });
+    let k1 = edited(&s1, "k1.json", &|r| r["shard"]["n"] = 1.into());
+    let huge_n = edited(&s1, "huge.json", &|r| r["shard"]["n"] = u32::MAX.into());
+    let k3 = edited(&s2, "k3.json", &|r| r["shard"]["k"] = 3.into());
+    let max1 = edited(&s1, "max1.json", &|r| r["summary"]["records"] = u64::MAX.into());
+    let max2 = edited(&s2, "max2.json", &|r| r["summary"]["records"] = u64::MAX.into());
+    for (reports, why) in [
+        (vec![&n0], "shard 2/0 is not one a scan makes"),
+        (vec![&k0, &k1], "shard 0/1 is not one a scan makes"),
+        (vec![&huge_n], "the number of shards N must be 1 to 100000"),
+        (vec![&s1, &k3], "shard 3/2 is not one a scan makes"),
+        (vec![&max1, &max2], "summary counts add up to more than"),
+    ] {
+        let out = leakcheck().args(["report", "merge"]).args(&reports).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!((out.status.code(), out.stdout.len()), (Some(2), 0), "{why}: {stderr}");
+        assert!(stderr.contains(why) && stderr.lines().count() == 1, "{why}: {stderr}");
+    }
+}
+
+#[test]
+fn merge_to_ndjson_of_pretty_printed_shard_reports_writes_one_parseable_line_per_value() {
+    let dir = Scratch::new();
+    let mut pretty = Vec::new();
+    for k in 1..=2 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan(INPUTS, &["--shard", &format!("{k}/2"), "-f", "json"], &report);
+        let value: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let path = dir.path(&format!("p{k}.json"));
+        std::fs::write(&path, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+        pretty.push(path);
+    }
+    let out = leakcheck().args(["report", "merge", "--format", "ndjson"]).args(&pretty).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() > 2, "{text}");
+    for line in text.lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "{line}");
+    }
+}

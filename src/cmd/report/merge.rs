@@ -160,8 +160,35 @@ fn read_json(name: &str, text: &[u8]) -> Result<ShardReport> {
     }
     let run: RunFields = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
     let whole: Whole = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
-    let exposures = whole.exposures.iter().map(|e| e.get().to_string()).collect();
+    // A pretty-printed report's values span lines: compacted, each fits one NDJSON line.
+    let exposures = whole.exposures.iter().map(|e| compact(e.get())).collect();
+    let raw = |list: Vec<Box<RawValue>>| -> Result<Vec<Box<RawValue>>> {
+        list.iter()
+            .map(|v| RawValue::from_string(compact(v.get())).map_err(|_| not_a_shard(name, 0)))
+            .collect()
+    };
+    let watchlists =
+        RawValue::from_string(compact(run.watchlists.get())).map_err(|_| not_a_shard(name, 0))?;
+    let run = RunFields { watchlists, inputs: raw(run.inputs)?, skipped: raw(run.skipped)?, ..run };
     shard_report(name, MergeFormat::Json, run, exposures, whole.summary)
+}
+
+/// `json` (valid JSON text) without the whitespace outside its strings.
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' {
+            in_string = true;
+        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn read_ndjson(name: &str, text: &[u8]) -> Result<ShardReport> {
@@ -201,6 +228,13 @@ fn shard_report(
     let Some(shard) = run.shard else {
         bail!("{name}: not the report of a shard (it has no \"shard\"): make each with `scan --shard K/N`")
     };
+    if let Err(why) = ShardSpec::new(shard.k, shard.n) {
+        bail!(
+            "{name}: its shard {}/{} is not one a scan makes ({why}): was the report edited?",
+            shard.k,
+            shard.n
+        )
+    }
     let (Some(rules), Some(started_at), Some(as_of)) = (run.rules, run.started_at, run.as_of) else {
         bail!("{name}: a report older than rules 1.1 cannot be merged")
     };
@@ -397,7 +431,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             exposures.extend(shards[si].exposures[from..to].iter().map(String::as_str));
         }
     }
-    let summary = merged_summary(shards, exposed_entries.len());
+    let summary = merged_summary(shards, exposed_entries.len())?;
     Ok(Merged {
         first,
         started_at: shards.iter().map(|s| s.started_at.as_str()).min().unwrap_or_default(),
@@ -418,9 +452,16 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
 /// The counts of the unsharded scan: sums over shards (records are in exactly one), except the
 /// watchlist's counts (the same in each) and the entries exposed (`exposed_entries`, counted
 /// over all shards' exposures).
-fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> JsonSummary {
+fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> Result<JsonSummary> {
     let first = &shards[0].summary;
-    let sum = |f: fn(&JsonSummary) -> u64| shards.iter().map(|s| f(&s.summary)).sum::<u64>();
+    // The counts are the reports' own numbers: a sum past u64 is an edited report, not a scan.
+    let mut overflow = false;
+    let mut sum = |f: fn(&JsonSummary) -> u64| {
+        shards.iter().try_fold(0u64, |total, s| total.checked_add(f(&s.summary))).unwrap_or_else(|| {
+            overflow = true;
+            u64::MAX
+        })
+    };
     let mut s = JsonSummary {
         records: sum(|s| s.records),
         exposed_records: sum(|s| s.exposed_records),
@@ -450,9 +491,12 @@ fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> JsonSummary
         elapsed_ms: shards.iter().map(|s| s.summary.elapsed_ms).max().unwrap_or(0),
         complete: shards.iter().all(|s| s.summary.complete),
     };
+    if overflow {
+        bail!("the shards' summary counts add up to more than {}: was a report edited?", u64::MAX);
+    }
     // SPEC §8: a run that read no record at all is no result, whichever shard it was.
     s.complete &= s.records > 0;
-    s
+    Ok(s)
 }
 
 /// The warnings of the unsharded scan: those every shard gave before its first input (the

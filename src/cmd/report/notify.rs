@@ -84,7 +84,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
     let (contacts, files) = watchlist::load_contacts(&cmd.watch)?;
-    let by_label: HashMap<&str, &Contact> = contacts.iter().map(|c| (c.label.as_str(), c)).collect();
+    let by_label = contacts_by_label(&contacts)?;
     let reads: Vec<&Path> = (cmd.reports.iter().chain(&cmd.watch))
         .map(PathBuf::as_path)
         .chain([cmd.incident.as_path()])
@@ -187,6 +187,29 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
 }
 
 /// The templates: the letter (built-in for `--lang`, or `--template`) and the authority summary.
+/// Each label's contact. A label that several watchlist rows share is refused: whichever row
+/// won, one person's letter could go to another, itself a disclosure.
+fn contacts_by_label(contacts: &[Contact]) -> Result<HashMap<&str, &Contact>> {
+    let mut by_label: HashMap<&str, &Contact> = HashMap::with_capacity(contacts.len());
+    for contact in contacts {
+        let Some(first) = by_label.insert(contact.label.as_str(), contact) else { continue };
+        let lines: Vec<String> = contacts
+            .iter()
+            .filter(|c| c.label == contact.label)
+            .map(|c| if c.line == 0 { "?".to_string() } else { c.line.to_string() })
+            .collect();
+        bail!(
+            "watchlist {}:{}: the label {:?} is given to {} rows, so a letter could reach the wrong person; \
+             give every row its own label and scan again",
+            sanitize(&first.source),
+            lines.join(","),
+            mask_label(&contact.label),
+            lines.len()
+        );
+    }
+    Ok(by_label)
+}
+
 fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -213,13 +236,14 @@ fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
     Ok(env)
 }
 
-/// A template's error on one line, naming the template file and the line.
+/// A template's error on one line, naming the template file, the line and the kind of error
+/// only: minijinja's detail quotes values (`{% include person.email %}` names the address), and
+/// stderr holds no identifier unmasked.
 fn template_error(cmd: &NotifyCommand, e: &minijinja::Error) -> anyhow::Error {
     let name =
         cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
     let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
-    let detail = e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind()));
-    anyhow::anyhow!("template {name}{line}: {}", detail.replace('\n', " "))
+    anyhow::anyhow!("template {}{line}: {}", sanitize(&name), e.kind())
 }
 
 fn lang_code(lang: Lang) -> &'static str {

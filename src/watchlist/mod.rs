@@ -740,6 +740,14 @@ fn add_index_labels(
         contacts.push(Contact { label, hashed: true, ..Contact::default() });
     }
     builder.total += entries as usize;
+    // As the scan names it in `watchlists[]`, so notify can check it is the scan's list.
+    builder.files.push(WatchlistFile {
+        path: name.to_string(),
+        format: "lcx",
+        entries: entries as usize,
+        keyed: index.trailer.keyed,
+        sha256: crate::hash::to_hex(&index.trailer.sha256),
+    });
     Ok(())
 }
 

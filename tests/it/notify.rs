@@ -133,8 +133,8 @@ fn a_hashed_watchlist_gives_letters_and_recipients_by_label_only_and_says_so() {
 #[test]
 fn a_watchlist_index_keyed_or_not_gives_letters_by_label_without_a_key() {
     // `hash --index` holds the labels in a table of its own: notify reads them, no key needed.
+    // The scan used the index (notify checks the --watch files are the scan's lists).
     let s = Scratch::new();
-    let report = scan_demo(&s, &["watchlist.csv"]);
     let key = s.path("kunci.key");
     std::fs::write(&key, "kunci-rahasia-rumah-sakit-2021\n").unwrap();
     for keyed in [false, true] {
@@ -146,6 +146,14 @@ fn a_watchlist_index_keyed_or_not_gives_letters_by_label_without_a_key() {
             cmd.arg("--key-file").arg(&key);
         }
         cmd.assert().code(0);
+        let report = s.path(&format!("scan-{keyed}.json"));
+        let mut scan = leakcheck();
+        scan.env_remove("LEAKCHECK_KEY").args(["scan", "--format", "json", "--as-of", "2026-12-05"]);
+        scan.arg(fixture("demo/pasien.csv")).arg("--watch").arg(&index).arg("-o").arg(&report);
+        if keyed {
+            scan.arg("--key-file").arg(&key);
+        }
+        scan.assert().code(1);
         let out = s.path(&format!("notice-{keyed}"));
         notify(&report, &[index], &out, &[]).code(0);
         assert!(letters(&out).contains(&"P-003.md".to_string()), "{keyed}: {:?}", letters(&out));

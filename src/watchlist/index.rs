@@ -264,9 +264,10 @@ mod tests {
         };
         let index = DigestIndex::build((0..N).map(|n| (crafted(n), n)).collect());
         let probes = index.displacement();
-        // Random homes at this load walk about two slots per digest (the per-process seed moves
-        // it around 2 N); one shared home walked N² / 2. Four per digest is linear with room.
-        assert!(probes < 4 * N as usize, "{probes} probes past home for {N} digests");
+        // Random homes at this load walk about two slots per digest, but the per-process seed
+        // moves it (6.5 N was seen once); one shared home walked N² / 2 = 5×10¹¹. Sixteen per
+        // digest is still linear and never flakes.
+        assert!(probes < 16 * N as usize, "{probes} probes past home for {N} digests");
         for n in (0..N).step_by(997) {
             assert_eq!(index.get(&crafted(n)), &[(crafted(n), n)]);
         }

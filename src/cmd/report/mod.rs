@@ -7,6 +7,24 @@ pub mod merge;
 pub mod notify;
 pub mod people;
 
+/// The language of what `report notify` and `report html` write (`--lang id|en`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+/// A `by_province` group of [`crate::report::tally`] in words: the province's name as the tally
+/// gives it, or what stands for none (`no NIK`, `unknown (99)`). Not escaped for any format.
+pub fn province_words(group: &str, lang: Lang) -> String {
+    match (lang, group.strip_prefix("unknown")) {
+        (Lang::Id, _) if group == crate::report::tally::NO_NIK => "tanpa NIK".to_string(),
+        (Lang::Id, Some(rest)) => format!("tidak dikenal{rest}"),
+        _ => group.to_string(),
+    }
+}
+
 use crate::report::read::{ReportError, ReportExposure, ReportFacts, read_report};
 use anyhow::{Result, bail};
 use std::io;
@@ -150,4 +168,24 @@ pub fn check_watchlists(
         );
     }
     Ok(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn province_groups_read_the_same_in_the_letter_summary_and_the_page() {
+        let table = [
+            ("Jawa Barat", Lang::Id, "Jawa Barat"),
+            (crate::report::tally::NO_NIK, Lang::Id, "tanpa NIK"),
+            (crate::report::tally::NO_NIK, Lang::En, "no NIK"),
+            ("unknown (99)", Lang::Id, "tidak dikenal (99)"),
+            ("unknown", Lang::Id, "tidak dikenal"),
+            ("unknown (99)", Lang::En, "unknown (99)"),
+        ];
+        for (group, lang, words) in table {
+            assert_eq!(province_words(group, lang), words, "{group} {lang:?}");
+        }
+    }
 }

@@ -16,7 +16,7 @@ use crate::interrupt;
 use crate::kind::Kind;
 use crate::report::exposed::{Category, Date};
 use crate::report::mask::{mask_label, sanitize};
-use crate::report::tally::{Counts, NO_NIK, Tally};
+use crate::report::tally::{Counts, Tally};
 use crate::watchlist::{self, Contact};
 use anyhow::{Context, Result, bail};
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -24,13 +24,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The language of the built-in templates and of the words for kinds and categories.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Id,
-    En,
-}
+pub use super::Lang;
 
 /// Everything `report notify` was asked to do, free of clap.
 #[derive(Debug)]
@@ -290,11 +284,7 @@ fn in_words(mut c: Counts, lang: Lang) -> Counts {
         }
     }
     for (name, _) in &mut c.by_province {
-        *name = match (name.as_str(), name.strip_prefix("unknown"), lang) {
-            (NO_NIK, _, Lang::Id) => "tanpa NIK".to_string(),
-            (_, Some(code), Lang::Id) => format!("tidak dikenal{code}"),
-            _ => md(name),
-        };
+        *name = md(&super::province_words(name, lang));
     }
     for (name, _) in &mut c.by_input {
         *name = md(name);

@@ -15,7 +15,7 @@ use crate::cmd::report::people::{Gatherer, Person, PersonInput};
 use crate::exit_codes::ExitCode;
 use crate::output::{Output, RunFiles};
 use crate::report::read::ReportExposure;
-use crate::report::tally::{Counts, NO_NIK};
+use crate::report::tally::Counts;
 use anyhow::{Context, Result};
 use chart::Chart;
 use serde::Serialize;
@@ -145,7 +145,7 @@ fn gather(reports: &[PathBuf], lang: Lang) -> Result<Page> {
         ("kind", t.chart_kind, translated(&counts.by_kind, &|k| lang.kind(k))),
         ("category", t.chart_category, translated(&counts.by_category, &|c| lang.category(c))),
         ("input", t.chart_input, counts.by_input.clone()),
-        ("province", t.chart_province, translated(&counts.by_province, &|p| province(lang, p))),
+        ("province", t.chart_province, translated(&counts.by_province, &|p| super::province_words(p, lang))),
     ]
     .into_iter()
     .map(|(id, title, groups)| chart::layout(id, title.to_string(), &groups, |n| lang.other(n)))
@@ -215,16 +215,6 @@ fn report_name(path: &Path) -> String {
         return "stdin".to_string();
     }
     path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into_owned()
-}
-
-/// A `by_province` group in words: the province's name as the tally gives it, or what stands
-/// for none.
-fn province(lang: Lang, group: &str) -> String {
-    match (lang, group) {
-        (Lang::Id, NO_NIK) => "tanpa NIK".to_string(),
-        (Lang::Id, g) if g.starts_with("unknown") => g.replacen("unknown", "tak dikenal", 1),
-        (_, g) => g.to_string(),
-    }
 }
 
 /// An input with its table or sheet: `dump.sql (pasien)`.

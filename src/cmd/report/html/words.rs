@@ -4,12 +4,7 @@
 
 use serde::Serialize;
 
-/// A page language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Id,
-    En,
-}
+pub use crate::cmd::report::Lang;
 
 /// Every fixed string of the page.
 #[derive(Debug, Serialize)]

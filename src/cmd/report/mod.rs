@@ -25,6 +25,56 @@ pub fn province_words(group: &str, lang: Lang) -> String {
     }
 }
 
+/// How much a word of [`kind_words`] or [`category_words`] says: `Short` for a table's cell or a
+/// chart's bar (`report html`), `Full` for a sentence (`report notify`'s letters and summary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Short,
+    Full,
+}
+
+/// The one word table of both commands: Indonesian short and full, English short and full.
+fn pick(words: [&'static str; 4], lang: Lang, form: Form) -> &'static str {
+    let at = match lang {
+        Lang::Id => 0,
+        Lang::En => 2,
+    };
+    words[at + usize::from(form == Form::Full)]
+}
+
+/// A kind (SPEC §1; `dob` as a `values` key) in plain words.
+pub fn kind_words(kind: Kind, lang: Lang, form: Form) -> &'static str {
+    let words = match kind {
+        Kind::Nik => ["NIK", "NIK", "NIK", "NIK (national identity number)"],
+        Kind::Phone => ["nomor telepon", "nomor telepon", "phone", "phone number"],
+        Kind::Email => ["e-mail", "alamat e-mail", "e-mail", "e-mail address"],
+        Kind::NameDob => {
+            ["nama + tanggal lahir", "nama dan tanggal lahir", "name + birth date", "name and date of birth"]
+        }
+        Kind::Name => ["nama", "nama", "name", "name"],
+        Kind::Dob => ["tanggal lahir", "tanggal lahir", "birth date", "date of birth"],
+    };
+    pick(words, lang, form)
+}
+
+/// A UU PDP category (SPEC §7) in plain words, as the law names it (Art. 4: "data genetika").
+pub fn category_words(category: Category, lang: Lang, form: Form) -> &'static str {
+    let words = match category {
+        Category::General => ["umum", "data pribadi umum", "general", "general personal data"],
+        Category::Health => ["kesehatan", "data kesehatan", "health", "health data"],
+        Category::Financial => ["keuangan", "data keuangan", "financial", "financial data"],
+        Category::Biometric => ["biometrik", "data biometrik", "biometric", "biometric data"],
+        Category::Genetic => ["genetika", "data genetika", "genetic", "genetic data"],
+        Category::Criminal => {
+            ["catatan kejahatan", "catatan kejahatan", "criminal records", "criminal records"]
+        }
+        Category::Child => ["anak", "data anak", "child", "data of a child"],
+    };
+    pick(words, lang, form)
+}
+
+use crate::kind::Kind;
+use crate::report::exposed::Category;
 use crate::report::read::{ReportError, ReportExposure, ReportFacts, read_report};
 use anyhow::{Result, bail};
 use std::io;
@@ -173,6 +223,55 @@ pub fn check_watchlists(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_kind_and_category_has_its_own_words_in_each_language_and_form() {
+        let kinds = [Kind::Nik, Kind::Phone, Kind::Email, Kind::NameDob, Kind::Name, Kind::Dob];
+        for lang in [Lang::Id, Lang::En] {
+            for form in [Form::Short, Form::Full] {
+                let words: HashSet<&str> = kinds.iter().map(|k| kind_words(*k, lang, form)).collect();
+                assert_eq!(words.len(), kinds.len(), "{lang:?} {form:?}");
+                let words: HashSet<&str> =
+                    Category::ALL.iter().map(|c| category_words(*c, lang, form)).collect();
+                assert_eq!(words.len(), Category::ALL.len(), "{lang:?} {form:?}");
+            }
+        }
+        let table = [
+            (kind_words(Kind::Phone, Lang::Id, Form::Short), "nomor telepon"),
+            (kind_words(Kind::Email, Lang::Id, Form::Full), "alamat e-mail"),
+            (kind_words(Kind::NameDob, Lang::En, Form::Short), "name + birth date"),
+            (kind_words(Kind::Nik, Lang::En, Form::Full), "NIK (national identity number)"),
+            (category_words(Category::Health, Lang::Id, Form::Short), "kesehatan"),
+            (category_words(Category::Health, Lang::Id, Form::Full), "data kesehatan"),
+            (category_words(Category::Genetic, Lang::Id, Form::Short), "genetika"),
+            (category_words(Category::Criminal, Lang::En, Form::Full), "criminal records"),
+        ];
+        for (got, want) in table {
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn the_page_and_the_letters_name_the_same_thing() {
+        // The page's word is the letter's, shortened: every word of it is in the letter's (the
+        // two copies had drifted: the page said "genetik", the letters "data genetika").
+        let same = |short: &str, full: &str| {
+            let full: Vec<&str> = full.split_whitespace().collect();
+            short.split_whitespace().filter(|w| *w != "+").all(|w| full.contains(&w))
+        };
+        for lang in [Lang::Id, Lang::En] {
+            for kind in [Kind::Nik, Kind::Phone, Kind::Email, Kind::NameDob, Kind::Name, Kind::Dob] {
+                let (short, full) = (kind_words(kind, lang, Form::Short), kind_words(kind, lang, Form::Full));
+                assert!(same(short, full), "{short} / {full}");
+            }
+            for c in Category::ALL {
+                let (short, full) =
+                    (category_words(c, lang, Form::Short), category_words(c, lang, Form::Full));
+                assert!(same(short, full), "{short} / {full}");
+            }
+        }
+    }
 
     #[test]
     fn province_groups_read_the_same_in_the_letter_summary_and_the_page() {

@@ -25,6 +25,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use super::Lang;
+use super::{Form, category_words, kind_words};
 
 /// Everything `report notify` was asked to do, free of clap.
 #[derive(Debug)]
@@ -250,8 +251,11 @@ fn lang_code(lang: Lang) -> &'static str {
 /// A person of the reports as the letter template sees them.
 fn letter_person(p: &Person, contact: &Contact, lang: Lang, letter: &str) -> LetterPerson {
     let categories: Vec<Category> = p.categories.iter().filter_map(|c| Category::parse(c)).collect();
-    let specific: Vec<&'static str> =
-        categories.iter().filter(|c| **c != Category::General).map(|c| category_word(*c, lang)).collect();
+    let specific: Vec<&'static str> = categories
+        .iter()
+        .filter(|c| **c != Category::General)
+        .map(|c| category_words(*c, lang, Form::Full))
+        .collect();
     let opt = |v: &Option<String>| v.as_deref().map(md);
     LetterPerson {
         label: md(&p.label),
@@ -259,10 +263,15 @@ fn letter_person(p: &Person, contact: &Contact, lang: Lang, letter: &str) -> Let
         email: opt(&contact.email),
         phone: opt(&contact.phone),
         hashed: contact.hashed,
-        kinds: p.kinds.iter().filter_map(|k| Kind::parse(k)).map(|k| kind_word(k, lang)).collect(),
+        kinds: p
+            .kinds
+            .iter()
+            .filter_map(|k| Kind::parse(k))
+            .map(|k| kind_words(k, lang, Form::Full))
+            .collect(),
         kind_codes: p.kinds.clone(),
         fields: p.fields.iter().map(|f| code(f)).collect(),
-        categories: categories.iter().map(|c| category_word(*c, lang)).collect(),
+        categories: categories.iter().map(|c| category_words(*c, lang, Form::Full)).collect(),
         specific: !specific.is_empty(),
         specific_categories: specific,
         records: p.records,
@@ -275,12 +284,12 @@ fn letter_person(p: &Person, contact: &Contact, lang: Lang, letter: &str) -> Let
 fn in_words(mut c: Counts, lang: Lang) -> Counts {
     for (name, _) in &mut c.by_kind {
         if let Some(kind) = Kind::parse(name) {
-            *name = kind_word(kind, lang).to_string();
+            *name = kind_words(kind, lang, Form::Full).to_string();
         }
     }
     for (name, _) in &mut c.by_category {
         if let Some(category) = Category::parse(name) {
-            *name = category_word(category, lang).to_string();
+            *name = category_words(category, lang, Form::Full).to_string();
         }
     }
     for (name, _) in &mut c.by_province {
@@ -290,44 +299,6 @@ fn in_words(mut c: Counts, lang: Lang) -> Counts {
         *name = md(name);
     }
     c
-}
-
-/// A kind in plain words.
-pub fn kind_word(kind: Kind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (Kind::Nik, Lang::Id) => "NIK",
-        (Kind::Nik, Lang::En) => "NIK (national identity number)",
-        (Kind::Phone, Lang::Id) => "nomor telepon",
-        (Kind::Phone, Lang::En) => "phone number",
-        (Kind::Email, Lang::Id) => "alamat e-mail",
-        (Kind::Email, Lang::En) => "e-mail address",
-        (Kind::NameDob, Lang::Id) => "nama dan tanggal lahir",
-        (Kind::NameDob, Lang::En) => "name and date of birth",
-        (Kind::Name, Lang::Id) => "nama",
-        (Kind::Name, Lang::En) => "name",
-        (Kind::Dob, Lang::Id) => "tanggal lahir",
-        (Kind::Dob, Lang::En) => "date of birth",
-    }
-}
-
-/// A UU PDP category in plain words.
-pub fn category_word(category: Category, lang: Lang) -> &'static str {
-    match (category, lang) {
-        (Category::General, Lang::Id) => "data pribadi umum",
-        (Category::General, Lang::En) => "general personal data",
-        (Category::Health, Lang::Id) => "data kesehatan",
-        (Category::Health, Lang::En) => "health data",
-        (Category::Financial, Lang::Id) => "data keuangan",
-        (Category::Financial, Lang::En) => "financial data",
-        (Category::Biometric, Lang::Id) => "data biometrik",
-        (Category::Biometric, Lang::En) => "biometric data",
-        (Category::Genetic, Lang::Id) => "data genetika",
-        (Category::Genetic, Lang::En) => "genetic data",
-        (Category::Criminal, Lang::Id) => "catatan kejahatan",
-        (Category::Criminal, Lang::En) => "criminal records",
-        (Category::Child, Lang::Id) => "data anak",
-        (Category::Child, Lang::En) => "data of a child",
-    }
 }
 
 /// Text from a report or a watchlist made safe inside Markdown: control characters replaced,
@@ -499,16 +470,5 @@ mod tests {
             md("[klik](http://x) <img src=x> a|b\n#"),
             "\\[klik\\](http://x) \\<img src=x\\> a\\|b\u{fffd}\\#"
         );
-    }
-
-    #[test]
-    fn every_kind_and_category_has_words_in_both_languages() {
-        for lang in [Lang::Id, Lang::En] {
-            let kinds: HashSet<&str> = Kind::MATCHED.iter().map(|k| kind_word(*k, lang)).collect();
-            let categories: HashSet<&str> = Category::ALL.iter().map(|c| category_word(*c, lang)).collect();
-            assert_eq!((kinds.len(), categories.len()), (Kind::MATCHED.len(), Category::ALL.len()));
-        }
-        assert_eq!(category_word(Category::Health, Lang::Id), "data kesehatan");
-        assert_eq!(kind_word(Kind::Phone, Lang::Id), "nomor telepon");
     }
 }

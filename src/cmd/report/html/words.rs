@@ -1,7 +1,11 @@
 //! The words of `report html`'s page in its two languages (`--lang id|en`): headings, table
-//! headers, and the plain names of kinds, categories and confidences. Nothing else on the page
-//! is in a language: counts, labels and file names come from the reports.
+//! headers, and the plain names of confidences; kinds and categories in the words `report
+//! notify` uses too ([`kind_words`], [`category_words`]). Nothing else on the page is in a
+//! language: counts, labels and file names come from the reports.
 
+use crate::cmd::report::{Form, category_words, kind_words};
+use crate::kind::Kind;
+use crate::report::exposed::Category;
 use serde::Serialize;
 
 pub use crate::cmd::report::Lang;
@@ -148,38 +152,14 @@ impl Lang {
         }
     }
 
-    /// The plain name of a matched kind (SPEC §1) or of a `values` key; unknown ones as they are.
+    /// A matched kind (SPEC §1) or a `values` key in a table's words; unknown ones as they are.
     pub fn kind(self, kind: &str) -> String {
-        let name = match (self, kind) {
-            (_, "nik") => "NIK",
-            (Lang::Id, "phone") => "nomor telepon",
-            (Lang::En, "phone") => "phone",
-            (_, "email") => "e-mail",
-            (Lang::Id, "name_dob") => "nama + tanggal lahir",
-            (Lang::En, "name_dob") => "name + birth date",
-            (Lang::Id, "name") => "nama",
-            (Lang::En, "name") => "name",
-            (Lang::Id, "dob") => "tanggal lahir",
-            (Lang::En, "dob") => "birth date",
-            (_, other) => other,
-        };
-        name.to_string()
+        Kind::parse(kind).map_or(kind, |k| kind_words(k, self, Form::Short)).to_string()
     }
 
-    /// The plain name of a UU PDP category (SPEC §7); unknown ones as they are.
+    /// A UU PDP category (SPEC §7) in a table's words; unknown ones as they are.
     pub fn category(self, category: &str) -> String {
-        let name = match (self, category) {
-            (Lang::Id, "general") => "umum",
-            (Lang::Id, "health") => "kesehatan",
-            (Lang::Id, "financial") => "keuangan",
-            (Lang::Id, "biometric") => "biometrik",
-            (Lang::Id, "genetic") => "genetik",
-            (Lang::Id, "criminal") => "catatan kejahatan",
-            (Lang::Id, "child") => "anak",
-            (Lang::En, "criminal") => "criminal record",
-            (_, other) => other,
-        };
-        name.to_string()
+        Category::parse(category).map_or(category, |c| category_words(c, self, Form::Short)).to_string()
     }
 
     /// The plain name of a confidence.
@@ -206,14 +186,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_and_category_has_a_plain_name_in_indonesian() {
-        for kind in ["nik", "phone", "email", "name_dob", "name", "dob"] {
-            assert!(!Lang::Id.kind(kind).contains('_') && Lang::Id.kind(kind) != "phone", "{kind}");
-        }
-        for category in ["general", "health", "financial", "biometric", "genetic", "criminal", "child"] {
-            assert_ne!(Lang::Id.category(category), category, "{category}");
-        }
+    fn the_page_names_kinds_and_categories_in_the_shared_short_words_and_unknown_ones_as_they_are() {
+        assert_eq!(Lang::Id.kind("phone"), "nomor telepon");
+        assert_eq!(Lang::Id.kind("dob"), "tanggal lahir");
         assert_eq!(Lang::En.category("health"), "health");
+        assert_eq!(Lang::Id.category("genetic"), category_words(Category::Genetic, Lang::Id, Form::Short));
         assert_eq!(Lang::Id.kind("fax"), "fax");
+        assert_eq!(Lang::Id.category("<b>"), "<b>");
     }
 }

@@ -597,3 +597,26 @@ fn a_template_error_names_the_file_line_and_kind_never_a_persons_name_or_email()
         assert!(!err.contains('@') && !err.contains('\''), "{err}");
     }
 }
+
+#[test]
+fn stdin_named_as_both_report_and_watchlist_is_refused_as_read_only_once_not_as_a_short_report() {
+    // Before, the list took standard input and the report then read nothing: "it ends early".
+    let s = Scratch::new();
+    let out = s.path("notice");
+    let run = leakcheck()
+        .args(["report", "notify", "-", "--watch", "-", "--incident"])
+        .arg(fixture("demo/incident.toml"))
+        .arg("-o")
+        .arg(&out)
+        .write_stdin("label,nik\nP-1,3201014107900001\n")
+        .assert()
+        .code(2);
+    let err = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("`-` (standard input) can be read only once") && !err.contains("ends early"),
+        "{err}"
+    );
+    assert!(!err.contains("3201014107900001"), "{err}");
+    assert!(!out.exists(), "nothing written");
+}

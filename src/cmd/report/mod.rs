@@ -80,15 +80,22 @@ use anyhow::{Result, bail};
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// Refuses `-` (standard input) named more than once among the files a command reads (its
+/// reports, and `report notify`'s `--watch` lists): the second would read nothing.
+pub fn stdin_once<'a>(paths: impl IntoIterator<Item = &'a PathBuf>) -> Result<()> {
+    if paths.into_iter().filter(|p| p.as_path() == Path::new("-")).count() > 1 {
+        bail!("`-` (standard input) can be read only once: give the other reports and lists as files");
+    }
+    Ok(())
+}
+
 /// Reads each report of `paths` in order (`-`: standard input, once), calling `each` with its
 /// index among `paths` and each of its exposures.
 pub fn read_reports(
     paths: &[PathBuf],
     mut each: impl FnMut(usize, ReportExposure),
 ) -> Result<Vec<ReportFacts>> {
-    if paths.iter().filter(|p| p.as_path() == Path::new("-")).count() > 1 {
-        bail!("`-` (standard input) can be read only once");
-    }
+    stdin_once(paths)?;
     let mut facts = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let name = format!("report {}", path.display());

@@ -76,6 +76,7 @@ struct LetterPerson {
 }
 
 pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
+    super::stdin_once(cmd.reports.iter().chain(&cmd.watch))?;
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
     let (contacts, files) = watchlist::load_contacts(&cmd.watch)?;

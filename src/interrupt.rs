@@ -63,11 +63,26 @@ fn end_now() {
     if COMMITTED.load(Ordering::SeqCst) {
         return;
     }
-    for path in pending.iter() {
-        let _ = std::fs::remove_file(path);
-    }
+    remove_pending(&pending);
     crate::messages::interrupted();
     std::process::exit(i32::from(exit_code()));
+}
+
+/// Removes the pending files, then the pending directories they were in, deepest first: a
+/// directory only if it is empty by then (`remove_dir`), so nothing but what the run made goes.
+fn remove_pending(pending: &[PathBuf]) {
+    let mut dirs = Vec::new();
+    for path in pending {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            dirs.push(path);
+        } else {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let _ = std::fs::remove_dir(dir);
+    }
 }
 
 /// Set once a report was moved into place: a signal after that no longer changes the outcome.
@@ -110,8 +125,9 @@ fn commit_marking<T, E>(committed: &AtomicBool, commit: impl FnOnce() -> Result<
     done
 }
 
-/// A temporary file the handler removes if it ends the process; dropping the guard forgets it
-/// (the file was moved into place, or already removed by its own destructor).
+/// A temporary file (or a directory, removed once empty) the handler removes if it ends the
+/// process; dropping the guard forgets it (it was moved into place, or already removed by its
+/// own destructor).
 pub struct PendingFile(PathBuf);
 
 impl PendingFile {
@@ -153,6 +169,28 @@ mod tests {
         assert!(PENDING.lock().unwrap().iter().any(|p| p == path));
         drop(guard);
         assert!(!PENDING.lock().unwrap().iter().any(|p| p == path));
+    }
+
+    #[test]
+    fn an_interrupted_notify_leaves_no_empty_temporary_directory_beside_its_output() {
+        // Before, only the files went: `.leakcheck-notify-XXXX/letters/` stayed beside DIR.
+        let beside = tempfile::tempdir().unwrap();
+        let temp = beside.path().join(".leakcheck-notify-x");
+        let letters = temp.join("letters");
+        std::fs::create_dir_all(&letters).unwrap();
+        std::fs::write(letters.join("P-1.md"), "letter").unwrap();
+        let keep = beside.path().join("kept.txt");
+        std::fs::write(&keep, "not the run's").unwrap();
+        // In the order a run registers them, the directories first.
+        remove_pending(&[temp.clone(), letters.clone(), letters.join("P-1.md")]);
+        assert!(!temp.exists());
+        assert!(keep.exists());
+        // A directory that still holds something not pending is left as it is.
+        let other = beside.path().join("other");
+        std::fs::create_dir(&other).unwrap();
+        std::fs::write(other.join("x"), "x").unwrap();
+        remove_pending(std::slice::from_ref(&other));
+        assert!(other.join("x").exists());
     }
 
     #[test]

@@ -72,13 +72,16 @@ impl OutDir {
             .prefix(".leakcheck-notify-")
             .tempdir_in(parent)
             .with_context(|| format!("-o {shown}: cannot create a directory beside it"))?;
+        // A signal before the commit removes these too, once their files are gone.
+        let mut pending = vec![PendingFile::new(temp.path())];
         fs::set_permissions(temp.path(), fs::Permissions::from_mode(0o700))
             .with_context(|| format!("-o {shown}"))?;
+        pending.push(PendingFile::new(&temp.path().join(LETTERS)));
         fs::DirBuilder::new()
             .mode(0o700)
             .create(temp.path().join(LETTERS))
             .with_context(|| format!("-o {shown}"))?;
-        Ok(OutDir { target: target.to_path_buf(), force, temp, written: Vec::new(), pending: Vec::new() })
+        Ok(OutDir { target: target.to_path_buf(), force, temp, written: Vec::new(), pending })
     }
 
     /// Writes `bytes` to `relative` (`authority.md`, `letters/x.md`), mode 0600.

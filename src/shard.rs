@@ -188,6 +188,41 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_file_gives_each_shard_one_range_and_each_range_to_one_shard() {
+        for n in 2..=7 {
+            for name in ["big.ndjson", "leak/2021/pasien.ndjson", "x"] {
+                let mut parts = Vec::new();
+                for k in 1..=n {
+                    let mut expanded = Expanded {
+                        inputs: vec![
+                            InputPath::File(PathBuf::from(name)),
+                            InputPath::File("small.csv".into()),
+                        ],
+                        skipped: Vec::new(),
+                    };
+                    let info =
+                        ShardSpec { k, n }.deal(&mut expanded, |p| (p == Path::new(name)).then_some(5000));
+                    assert_eq!(info.walk, [name, "small.csv"]);
+                    let ranges: Vec<_> = expanded
+                        .inputs
+                        .iter()
+                        .filter_map(|i| match i {
+                            InputPath::Range { path, part } => Some((path.clone(), *part)),
+                            _ => None,
+                        })
+                        .collect();
+                    assert_eq!(ranges.len(), 1, "{name}, shard {k}/{n}");
+                    assert_eq!(ranges[0].0, PathBuf::from(name));
+                    assert_eq!((ranges[0].1.parts, ranges[0].1.size), (n, 5000));
+                    parts.push(ranges[0].1.part);
+                }
+                parts.sort_unstable();
+                assert_eq!(parts, (0..n).collect::<Vec<_>>(), "{name}, {n} shards");
+            }
+        }
+    }
+
+    #[test]
     fn dealing_spreads_inputs_over_the_shards() {
         let n = 4;
         let mut per_shard = [0; 4];

@@ -125,6 +125,8 @@ pub struct InputStats {
     pub bytes: u64,
     /// Read to its end.
     pub complete: bool,
+    /// The byte range of the file a shard read (SPEC §12), its records and lines.
+    pub range: Option<crate::shard::range::RangeStats>,
 }
 
 /// Everything the summary reports.
@@ -397,6 +399,7 @@ fn scan_input(
         decoded_records: 0,
         bytes: 0,
         complete: false,
+        range: None,
     });
     let mut dump = opened?;
     if let Some(last) = state.stats.inputs.last_mut() {
@@ -427,6 +430,12 @@ fn scan_input(
     );
     if let Some(last) = state.stats.inputs.last_mut() {
         last.bytes = bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
+        last.range = dump.range.as_ref().map(|range| crate::shard::range::RangeStats {
+            start: range.start,
+            end: range.end,
+            records: last.records,
+            lines: range.lines(),
+        });
     }
     read?;
     if let Some(warning) = dump.splitter.late_warning() {
@@ -434,6 +443,11 @@ fn scan_input(
     }
     let Some(last) = state.stats.inputs.last_mut() else { return Ok(()) };
     last.complete = true;
+    if last.range.is_some() {
+        // A part of a file: whether the file has no record, or suspect values, is said of the
+        // whole file, which only `report merge` sees.
+        return Ok(());
+    }
     if last.records == 0 {
         // An empty export scans clear: say so, or a CI job reads it as a clean dump.
         sink.warn(&format!("{name}: no records"));

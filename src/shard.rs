@@ -3,16 +3,21 @@
 //! path under a directory (`leak/2021/a.csv`), or `book.xlsx!Sheet1` for a sheet: exactly the
 //! `path` the report gives it. The hash is 64-bit FNV-1a of that name's UTF-8 bytes, so every
 //! machine, run and build deals alike (never Rust's randomized hasher). An archive is dealt whole
-//! (its members are not dealt one by one: see the report's known limits).
+//! (its members are not dealt one by one: see the report's known limits). A big NDJSON file is
+//! cut into N byte ranges ([`range`]), one per shard: range `j` goes to shard
+//! `(hash + j) mod N + 1`, so the first ranges of several big files go to different shards.
 //!
 //! A shard's report carries a `shard` object (`k`, `n`, the names of every input of the run in
 //! the walk order, and how many entries set aside by the walk it lists first) that
 //! `report merge` needs to put the shards' inputs back in the unsharded order.
 
+pub mod range;
+
 use crate::input::InputPath;
 use crate::input::walk::Expanded;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::path::Path;
 
 /// The most shards a scan may be cut into: more than any cluster runs, few enough that a
 /// mistyped `1/1000000000` is caught.
@@ -74,12 +79,35 @@ impl ShardSpec {
         fnv1a(name.as_bytes()) % u64::from(self.n) == u64::from(self.k - 1)
     }
 
-    /// Keeps of `expanded` the inputs this shard scans. Entries set aside by the walk (a link to
+    /// The range (0-based) of a file called `name`, cut into N ranges, that this shard reads.
+    pub fn range_of(self, name: &str) -> u32 {
+        let offset = (fnv1a(name.as_bytes()) % u64::from(self.n)) as u32;
+        (self.k - 1 + self.n - offset) % self.n
+    }
+
+    /// Keeps of `expanded` the inputs this shard scans: a file `cut_size` gives a size for is
+    /// cut into N ranges and this shard reads one ([`ShardSpec::range_of`]); any other input is
+    /// the shard's when [`ShardSpec::owns`] says so. Entries set aside by the walk (a link to
     /// nothing, a FIFO) are not inputs: shard 1 lists them all, the others none, so the merged
     /// report lists each once. Returns the facts the shard's report carries.
-    pub fn deal(self, expanded: &mut Expanded) -> ShardInfo {
+    pub fn deal(self, expanded: &mut Expanded, cut_size: impl Fn(&Path) -> Option<u64>) -> ShardInfo {
         let walk: Vec<String> = expanded.inputs.iter().map(InputPath::display_name).collect();
-        expanded.inputs.retain(|input| self.owns(&input.display_name()));
+        let inputs = std::mem::take(&mut expanded.inputs);
+        for input in inputs {
+            let name = input.display_name();
+            let size = match &input {
+                InputPath::File(path) if self.n > 1 => cut_size(path),
+                _ => None,
+            };
+            match (input, size) {
+                (InputPath::File(path), Some(size)) => {
+                    let part = range::Part { part: self.range_of(&name), parts: self.n, size };
+                    expanded.inputs.push(InputPath::Range { path, part });
+                }
+                (input, _) if self.owns(&name) => expanded.inputs.push(input),
+                _ => {}
+            }
+        }
         if self.k != 1 {
             expanded.skipped.clear();
         }
@@ -146,7 +174,7 @@ mod tests {
                     inputs: files.iter().map(|f| InputPath::File(PathBuf::from(f))).collect(),
                     skipped: vec![Skipped { path: "leak/gone".into(), reason: "x".into(), error: true }],
                 };
-                let info = shard.deal(&mut expanded);
+                let info = shard.deal(&mut expanded, |_| None);
                 assert_eq!(info.walk, files);
                 let kept = expanded.inputs.iter().map(InputPath::display_name);
                 for name in kept {
@@ -156,6 +184,41 @@ mod tests {
                 assert_eq!(info.set_aside, usize::from(k == 1));
             }
             assert!(owners.iter().all(|&o| o == 1), "n = {n}: {owners:?}");
+        }
+    }
+
+    #[test]
+    fn a_cut_file_gives_each_shard_one_range_and_each_range_to_one_shard() {
+        for n in 2..=7 {
+            for name in ["big.ndjson", "leak/2021/pasien.ndjson", "x"] {
+                let mut parts = Vec::new();
+                for k in 1..=n {
+                    let mut expanded = Expanded {
+                        inputs: vec![
+                            InputPath::File(PathBuf::from(name)),
+                            InputPath::File("small.csv".into()),
+                        ],
+                        skipped: Vec::new(),
+                    };
+                    let info =
+                        ShardSpec { k, n }.deal(&mut expanded, |p| (p == Path::new(name)).then_some(5000));
+                    assert_eq!(info.walk, [name, "small.csv"]);
+                    let ranges: Vec<_> = expanded
+                        .inputs
+                        .iter()
+                        .filter_map(|i| match i {
+                            InputPath::Range { path, part } => Some((path.clone(), *part)),
+                            _ => None,
+                        })
+                        .collect();
+                    assert_eq!(ranges.len(), 1, "{name}, shard {k}/{n}");
+                    assert_eq!(ranges[0].0, PathBuf::from(name));
+                    assert_eq!((ranges[0].1.parts, ranges[0].1.size), (n, 5000));
+                    parts.push(ranges[0].1.part);
+                }
+                parts.sort_unstable();
+                assert_eq!(parts, (0..n).collect::<Vec<_>>(), "{name}, {n} shards");
+            }
         }
     }
 

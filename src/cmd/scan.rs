@@ -84,7 +84,9 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let mut output = Output::open(cmd.output.as_deref(), run_files(&expanded.inputs, &cmd))?;
     // Decided before dealing: it changes how a CSV `--map` is read, as in the unsharded scan.
     let several_inputs = expanded.inputs.len() > 1;
-    let shard = cmd.shard.map(|spec| spec.deal(&mut expanded));
+    let shard = cmd
+        .shard
+        .map(|spec| spec.deal(&mut expanded, |path| crate::shard::range::cut_size(path, &cmd.input)));
     let walk::Expanded { inputs, skipped } = expanded;
     // Loaded on as many threads as the scan will use.
     let pool = crate::engine::thread_pool(cmd.threads)?;
@@ -339,7 +341,9 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> 
 fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
     let inputs = inputs.iter().map(|i| match i {
         InputPath::Stdin => Path::new("-"),
-        InputPath::File(path) | InputPath::Sheet { book: path, .. } => path.as_path(),
+        InputPath::File(path) | InputPath::Sheet { book: path, .. } | InputPath::Range { path, .. } => {
+            path.as_path()
+        }
     });
     RunFiles::of(
         inputs

@@ -106,6 +106,11 @@ pub enum InputPath {
         book: PathBuf,
         sheet: String,
     },
+    /// A byte range of a big NDJSON file, dealt to one shard (SPEC §12): named as the file.
+    Range {
+        path: PathBuf,
+        part: crate::shard::range::Part,
+    },
 }
 
 impl InputPath {
@@ -117,14 +122,14 @@ impl InputPath {
     pub fn display_name(&self) -> String {
         match self {
             InputPath::Stdin => "-".to_string(),
-            InputPath::File(p) => p.display().to_string(),
+            InputPath::File(p) | InputPath::Range { path: p, .. } => p.display().to_string(),
             InputPath::Sheet { book, sheet } => format!("{}!{sheet}", book.display()),
         }
     }
 
     /// The file name without a `.gz`/`.zst` suffix, for detection by extension.
     pub fn name_without_compression(&self) -> Option<String> {
-        let InputPath::File(p) = self else { return None };
+        let (InputPath::File(p) | InputPath::Range { path: p, .. }) = self else { return None };
         Some(without_compression(&p.file_name()?.to_string_lossy()).to_string())
     }
 
@@ -134,6 +139,8 @@ impl InputPath {
             // A sheet's bytes are not counted as read: no total either.
             InputPath::Stdin | InputPath::Sheet { .. } => None,
             InputPath::File(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+            // About what the range holds: its bounds are found when it is opened.
+            InputPath::Range { part, .. } => Some(part.size / u64::from(part.parts.max(1))),
         }
     }
 }
@@ -358,6 +365,7 @@ impl Dump {
             warnings: Vec::new(),
             read_again: false,
             sheet: None,
+            range: None,
         }
     }
 }
@@ -384,6 +392,8 @@ pub struct Dump {
     pub read_again: bool,
     /// The sheet of a workbook this input is (an exposure's `sheet`, SPEC §7 1.1).
     pub sheet: Option<String>,
+    /// The byte range of the file this input is, when a shard was dealt one (SPEC §12).
+    pub range: Option<Arc<crate::shard::range::RangeRead>>,
 }
 
 /// Counts bytes read from an input, for the progress bar; for a regular file, an end before
@@ -430,6 +440,9 @@ pub fn open_dump(
     let name = input.display_name();
     let (reader, expected): (Box<dyn Read + Send>, _) = match input {
         InputPath::Sheet { book, sheet } => return sheet::open_file(name, book, sheet, options),
+        InputPath::Range { path, part } => {
+            return crate::shard::range::open(name, path, *part, options, bytes_read);
+        }
         InputPath::Stdin => (Box::new(io::stdin()), None),
         InputPath::File(path) => {
             if path.is_dir() {

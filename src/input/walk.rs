@@ -154,6 +154,7 @@ mod tests {
                 InputPath::File(p) => p.strip_prefix(root).unwrap().display().to_string(),
                 InputPath::Stdin => "-".into(),
                 InputPath::Sheet { sheet, .. } => sheet.clone(),
+                InputPath::Range { path, .. } => path.display().to_string(),
             })
             .collect()
     }

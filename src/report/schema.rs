@@ -12,7 +12,9 @@
 //!   `entries`, `keyed`, `sha256`). docs/report.md documents every field.
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
-//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored), `complete`.
+//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored), `complete`; in a
+//!   shard's report only, `range` (`start`, `end`, `records`, `lines`: the byte range of a big
+//!   NDJSON file the shard read, its counts being the range's, numbered from 1 in it, SPEC §12).
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
 //!   `reason` (`a PDF document`, `a symbolic link to nothing`, `read error: …`) and `error` (true
 //!   when it should have been read and could not be — the run then exits 2 —, false when it is
@@ -160,6 +162,9 @@ pub struct JsonInput<'a> {
     pub decoded_records: u64,
     pub bytes: u64,
     pub complete: bool,
+    /// Only in a shard's report: the byte range of the file it read (SPEC §12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<crate::shard::range::RangeStats>,
 }
 
 impl<'a> From<&'a InputStats> for JsonInput<'a> {
@@ -173,6 +178,7 @@ impl<'a> From<&'a InputStats> for JsonInput<'a> {
             decoded_records: i.decoded_records,
             bytes: i.bytes,
             complete: i.complete,
+            range: i.range,
         }
     }
 }

@@ -34,6 +34,7 @@ fn stats() -> ScanStats {
             decoded_records: 2,
             bytes: 48_213,
             complete: true,
+            range: None,
         }],
         records: 300,
         exposed_records: 1,

@@ -275,3 +275,162 @@ fn merge_to_ndjson_of_pretty_printed_shard_reports_writes_one_parseable_line_per
         assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "{line}");
     }
 }
+
+/// The test-only variable that lowers the 256 MiB past which an NDJSON file is cut into byte
+/// ranges (read by debug builds only: `shard::range::threshold`).
+const RANGE_THRESHOLD_VAR: &str = "LEAKCHECK_TEST_RANGE_THRESHOLD";
+
+/// An NDJSON dump of about 30 KB with what a cut must not disturb: a byte-order mark, people
+/// of the watchlist on every third line (so on both sides of every cut, whatever N), CRLF
+/// lines, blank lines, a dozen lines that are not JSON (more than the ten bad records a
+/// report names), and one line of 4 KB, longer than a range, with a person at its end.
+fn cut_dump() -> Vec<u8> {
+    let people = std::fs::read_to_string(root().join("fixtures/formats/pasien.ndjson")).unwrap();
+    let people: Vec<&str> = people.lines().collect();
+    let mut out = b"\xef\xbb\xbf".to_vec();
+    for i in 0..400u32 {
+        let line = match i % 37 {
+            _ if i == 200 => format!("{{\"pad\":\"{}\",\"email\":\"siti@example.com\"}}", "x".repeat(4096)),
+            5 => String::new(),
+            11 | 29 => "{\"nik\": not json".to_string(),
+            _ if i % 3 == 0 => people[i as usize % people.len()].to_string(),
+            _ => format!("{{\"id\":{i},\"nik\":\"32010141079{i:05}\",\"nama\":\"Orang {i}\"}}"),
+        };
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(if i % 7 == 0 { b"\r\n" } else { b"\n" });
+    }
+    out.extend_from_slice(people[0].as_bytes()); // the last line has no newline
+    out
+}
+
+/// Runs `scan` with the byte-range threshold lowered to `threshold`.
+fn scan_cut(inputs: &[&str], extra: &[&str], out: &Path, threshold: u64) -> i32 {
+    let output = leakcheck()
+        .current_dir(root())
+        .env(RANGE_THRESHOLD_VAR, threshold.to_string())
+        .arg("scan")
+        .args(inputs)
+        .args(["--watch", WATCH, "--no-progress", "--as-of", AS_OF, "-o"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    output.status.code().unwrap()
+}
+
+#[test]
+fn merge_of_2_to_5_shards_of_an_ndjson_file_cut_into_byte_ranges_equals_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let dump = dir.write("big.ndjson", cut_dump());
+    let small =
+        dir.write("small.ndjson", std::fs::read(root().join("fixtures/formats/pasien.ndjson")).unwrap());
+    let inputs = [small.to_str().unwrap(), dump.to_str().unwrap(), "fixtures/formats/pasien_pg.sql"];
+    let threshold = 1000;
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        assert_eq!(scan_cut(&inputs, &["-f", format], &whole, threshold), 1);
+        let expected = comparable(&whole);
+        assert!(expected.contains("more bad records not shown"), "{expected}");
+        for n in 2..=5u32 {
+            let mut reports = Vec::new();
+            let (mut records, mut lines, mut bytes) = (0, 0, 0);
+            for k in (1..=n).rev() {
+                let report = dir.path(&format!("cut-{k}-of-{n}.{format}"));
+                let args = ["--shard", &format!("{k}/{n}"), "--fail-on", "never", "-f", format];
+                assert_eq!(scan_cut(&inputs, &args, &report, threshold), 0, "shard {k}/{n}");
+                let text = std::fs::read_to_string(&report).unwrap();
+                let summary = text.lines().last().unwrap();
+                let json = common::json(if format == "json" { text.as_bytes() } else { summary.as_bytes() });
+                let cut: Vec<&serde_json::Value> = json["inputs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|i| i["path"] == dump.to_str().unwrap())
+                    .collect();
+                assert_eq!(cut.len(), 1, "shard {k}/{n} reads one range of the big file: {json}");
+                let range = &cut[0]["range"];
+                assert!(range.is_object(), "shard {k}/{n}: {json}");
+                assert_eq!(
+                    cut[0]["bytes"],
+                    range["end"].as_u64().unwrap() - range["start"].as_u64().unwrap()
+                );
+                assert_eq!(cut[0]["records"], range["records"]);
+                records += range["records"].as_u64().unwrap();
+                lines += range["lines"].as_u64().unwrap();
+                bytes += cut[0]["bytes"].as_u64().unwrap();
+                reports.push(report);
+            }
+            assert_eq!((lines, bytes), (401, std::fs::metadata(&dump).unwrap().len()), "{n} shards");
+            assert!(records > 350, "{n} shards: {records} records");
+            let merged = dir.path(&format!("cut-merged-{n}.{format}"));
+            let out =
+                leakcheck().args(["report", "merge"]).args(&reports).arg("-o").arg(&merged).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(comparable(&merged), expected, "{format}, {n} shards");
+        }
+    }
+}
+
+#[test]
+fn a_file_of_blank_lines_cut_into_ranges_says_no_records_once_as_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let blank = dir.write("blank.ndjson", "\n".repeat(3000));
+    let other = "fixtures/formats/pasien.ndjson";
+    let inputs = [blank.to_str().unwrap(), other];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan_cut(&inputs, &["-f", "json"], &whole, 100), 1);
+    assert!(comparable(&whole).contains("blank.ndjson: no records"));
+    let mut reports = Vec::new();
+    for k in 1..=3 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan_cut(&inputs, &["--shard", &format!("{k}/3"), "-f", "json", "--fail-on", "never"], &report, 100);
+        assert!(!comparable(&report).contains("no records"), "a range does not speak for its file");
+        reports.push(report);
+    }
+    let merged = dir.path("merged.json");
+    let out = leakcheck().args(["report", "merge"]).args(&reports).arg("-o").arg(&merged).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(comparable(&merged), comparable(&whole));
+}
+
+#[test]
+fn a_file_under_the_threshold_or_not_ndjson_is_dealt_whole() {
+    let dir = Scratch::new();
+    let dump = dir.write("big.ndjson", cut_dump());
+    let gz = "fixtures/formats/pasien.csv.gz";
+    for (threshold, input) in [(u64::MAX, dump.to_str().unwrap()), (10, gz), (10, "fixtures/csv/comma.csv")] {
+        let mut owners = 0;
+        for k in 1..=3 {
+            let report = dir.path(&format!("w{k}.json"));
+            scan_cut(
+                &[input],
+                &["--shard", &format!("{k}/3"), "-f", "json", "--fail-on", "never"],
+                &report,
+                threshold,
+            );
+            let json = common::json(&std::fs::read(&report).unwrap());
+            let inputs = json["inputs"].as_array().unwrap();
+            assert!(inputs.iter().all(|i| i.get("range").is_none()), "{input}: {json}");
+            owners += inputs.len();
+        }
+        assert_eq!(owners, 1, "{input} is read by one shard");
+    }
+}
+
+#[test]
+fn merge_refuses_byte_ranges_that_do_not_tile_their_file() {
+    let dir = Scratch::new();
+    let dump = dir.write("big.ndjson", cut_dump());
+    let input = [dump.to_str().unwrap()];
+    let (s1, s2) = (dir.path("s1.json"), dir.path("s2.json"));
+    scan_cut(&input, &["--shard", "1/2", "-f", "json"], &s1, 1000);
+    scan_cut(&input, &["--shard", "2/2", "-f", "json"], &s2, 1000);
+    let mut edited: serde_json::Value = serde_json::from_slice(&std::fs::read(&s2).unwrap()).unwrap();
+    let start = edited["inputs"][0]["range"]["start"].as_u64().unwrap();
+    edited["inputs"][0]["range"]["start"] = (start + 1).into();
+    let bad = dir.write("bad.json", serde_json::to_vec(&edited).unwrap());
+    let out = leakcheck().args(["report", "merge"]).arg(&s1).arg(&bad).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(2), 0), "{stderr}");
+    assert!(stderr.contains("byte ranges") && stderr.lines().count() == 1, "{stderr}");
+}

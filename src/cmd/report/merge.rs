@@ -5,7 +5,10 @@
 //! The unsharded order is the walk order every shard report names in its `shard.walk`: the
 //! inputs as given on the command line, each directory expanded sorted by file name. Inputs,
 //! exposures and skipped entries are put back in that order; exposures are kept as their shard
-//! wrote them (bytes untouched); the summary is recomputed. Reports of different scans (rules,
+//! wrote them (bytes untouched, but for the record and line numbers of a byte range of a file,
+//! which count from 1 in the range and are renumbered from the ranges before it); the byte
+//! ranges of one file (`inputs[].range`) become that file's one input, their counts added up;
+//! the summary is recomputed. Reports of different scans (rules,
 //! `--as-of`, watchlists, key mode, inputs or leakcheck version differ), a shard given twice or
 //! missing, are refused with one line naming them. Memory holds every exposure of the shards.
 
@@ -14,10 +17,12 @@ use crate::exit_codes::ExitCode;
 use crate::output::{Output, RunFiles};
 use crate::report::schema::JsonSummary;
 use crate::scan::Shortfall;
+use crate::shard::range::RangeStats;
 use crate::shard::{ShardInfo, ShardSpec};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -79,6 +84,7 @@ struct RunFields {
 #[derive(Deserialize)]
 struct ExposureKey {
     record: u64,
+    line: u64,
     input: String,
     watch: String,
     confidence: String,
@@ -92,6 +98,34 @@ struct PathKey {
     path: String,
     #[serde(default)]
     error: bool,
+    #[serde(default)]
+    range: Option<RangeStats>,
+}
+
+/// An input of a report, as `report::schema::JsonInput` writes it: what the merge adds up for
+/// the byte ranges of one file.
+#[derive(Serialize, Deserialize)]
+struct InputCounts {
+    path: String,
+    format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    compression: Option<String>,
+    records: u64,
+    bad_records: u64,
+    decoded_records: u64,
+    bytes: u64,
+    complete: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<RangeStats>,
+}
+
+/// Where a shard's range lies in its file, for its exposures and warnings: its first byte, and
+/// the records and lines of the ranges before it.
+#[derive(Clone, Copy, Debug, Default)]
+struct RangePlace {
+    start: u64,
+    records_before: u64,
+    lines_before: u64,
 }
 
 #[derive(Deserialize)]
@@ -259,10 +293,10 @@ fn shard_report(
 struct Merged<'a> {
     first: &'a ShardReport,
     started_at: &'a str,
-    exposures: Vec<&'a str>,
-    inputs: Vec<&'a RawValue>,
+    exposures: Vec<Cow<'a, str>>,
+    inputs: Vec<Box<RawValue>>,
     skipped: Vec<&'a RawValue>,
-    warnings: Vec<&'a str>,
+    warnings: Vec<String>,
     summary: JsonSummary,
     /// Exposed and possible pairs (none is `baseline`: shards refuse `--baseline`).
     exposed_pairs: u64,
@@ -340,11 +374,12 @@ impl<'a> Locator<'a> {
         Locator { walk: &shard.walk, spec: ShardSpec { k: shard.k, n: shard.n }, cursor: 0 }
     }
 
-    fn place(&mut self, name: &str) -> Option<usize> {
+    /// `ranged`: the input is a byte range of a file, which every shard is dealt.
+    fn place(&mut self, name: &str, ranged: bool) -> Option<usize> {
         let member = |entry: &str| name.strip_prefix(entry).is_some_and(|rest| rest.starts_with('!'));
         let found = (self.cursor..self.walk.len()).find(|&i| {
             let entry = &self.walk[i];
-            self.spec.owns(entry) && (name == entry || member(entry))
+            (ranged || self.spec.owns(entry)) && (name == entry || member(entry))
         })?;
         // A file is one input; an archive's members follow one another under its place.
         self.cursor = if name == self.walk[found] { found + 1 } else { found };
@@ -355,8 +390,8 @@ impl<'a> Locator<'a> {
 fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
     check_same_scan(shards)?;
     let first = &shards[0];
-    // (walk place, shard, index in the shard's inputs)
-    let mut inputs: Vec<(usize, usize, usize)> = Vec::new();
+    // (walk place, first byte of a range, shard, index in the shard's inputs, its range)
+    let mut inputs: Vec<(usize, u64, usize, usize, Option<RangeStats>)> = Vec::new();
     let mut skipped: Vec<(usize, usize, usize)> = Vec::new();
     let mut set_aside: Vec<&RawValue> = Vec::new();
     let mut unreadable = 0;
@@ -373,9 +408,9 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             let key: PathKey =
                 serde_json::from_str(raw.get()).map_err(|_| bad("an input has no \"path\""))?;
             let place = locator
-                .place(&key.path)
+                .place(&key.path, key.range.is_some())
                 .ok_or_else(|| bad("an input is not one the shard was dealt: was the report edited?"))?;
-            inputs.push((place, si, ii));
+            inputs.push((place, key.range.map_or(0, |r| r.start), si, ii, key.range));
             names.push(key.path);
         }
         let mut locator = Locator::new(&s.shard);
@@ -387,7 +422,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
                 set_aside.push(raw);
                 continue;
             }
-            let place = locator.place(&key.path).ok_or_else(|| {
+            let place = locator.place(&key.path, false).ok_or_else(|| {
                 bad("a skipped entry is not one the shard was dealt: was the report edited?")
             })?;
             skipped.push((place, si, i));
@@ -423,30 +458,151 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         }
         runs.push(by_input);
     }
-    inputs.sort_unstable();
+    inputs.sort_unstable_by_key(|&(place, start, si, ii, _)| (place, start, si, ii));
     skipped.sort_unstable();
+    let (merged_inputs, ranges) = join_ranges(shards, &inputs)?;
     let mut exposures = Vec::new();
-    for &(_, si, ii) in &inputs {
-        if let Some(&(from, to)) = runs[si].get(&ii) {
-            exposures.extend(shards[si].exposures[from..to].iter().map(String::as_str));
+    for &(place, _, si, ii, range) in &inputs {
+        let Some(&(from, to)) = runs[si].get(&ii) else { continue };
+        let texts = shards[si].exposures[from..to].iter();
+        match range.and_then(|_| ranges.get(&(si, place))) {
+            Some(&at) if at.records_before > 0 || at.lines_before > 0 => {
+                for text in texts {
+                    exposures.push(Cow::Owned(renumbered_exposure(text, at).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{}: an exposure lacks a field or has one of the wrong type",
+                            shards[si].name
+                        )
+                    })?));
+                }
+            }
+            _ => exposures.extend(texts.map(|t| Cow::Borrowed(t.as_str()))),
         }
     }
     let summary = merged_summary(shards, exposed_entries.len())?;
+    let empty_files: Vec<usize> = inputs
+        .iter()
+        .filter(|&&(_, start, _, _, range)| range.is_some() && start == 0)
+        .filter(|&&(place, ..)| {
+            merged_inputs.iter().any(|(p, counts)| *p == place && counts.records == 0 && counts.complete)
+        })
+        .map(|&(place, ..)| place)
+        .collect();
+    let warnings = merged_warnings(shards, &ranges, &empty_files, summary.bad_records);
+    let inputs = merged_inputs
+        .into_iter()
+        .map(|(_, counts)| {
+            serde_json::to_string(&counts)
+                .ok()
+                .and_then(|text| RawValue::from_string(text).ok())
+                .ok_or_else(|| anyhow::anyhow!("an input of the merged report cannot be written"))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Merged {
         first,
         started_at: shards.iter().map(|s| s.started_at.as_str()).min().unwrap_or_default(),
         exposures,
-        inputs: inputs.iter().map(|&(_, si, ii)| &*shards[si].inputs[ii]).collect(),
+        inputs,
         skipped: set_aside
             .into_iter()
             .chain(skipped.iter().map(|&(_, si, i)| &*shards[si].skipped[i]))
             .collect(),
-        warnings: merged_warnings(shards),
+        warnings,
         summary,
         exposed_pairs,
         possible_pairs,
         unreadable,
     })
+}
+
+/// The inputs of the unsharded scan, each with its walk place, from the shards' `inputs` (sorted
+/// by place and first byte): the byte ranges of one file joined into that file's input, checked
+/// to tile it (all N, each starting where the one before ends). Also returns, for each range
+/// (by shard and walk place), where it lies in its file.
+#[allow(clippy::type_complexity, reason = "one use, documented above")]
+fn join_ranges(
+    shards: &[ShardReport],
+    inputs: &[(usize, u64, usize, usize, Option<RangeStats>)],
+) -> Result<(Vec<(usize, InputCounts)>, HashMap<(usize, usize), RangePlace>)> {
+    let n = shards[0].shard.n as usize;
+    let read = |si: usize, ii: usize| -> Result<InputCounts> {
+        serde_json::from_str(shards[si].inputs[ii].get()).map_err(|_| {
+            anyhow::anyhow!("{}: an input lacks a count or has one of the wrong type", shards[si].name)
+        })
+    };
+    let mut merged = Vec::new();
+    let mut places = HashMap::new();
+    let mut i = 0;
+    while i < inputs.len() {
+        let (place, _, si, ii, range) = inputs[i];
+        if range.is_none() {
+            merged.push((place, read(si, ii)?));
+            i += 1;
+            continue;
+        }
+        let group = inputs[i..].iter().take_while(|e| e.0 == place && e.4.is_some()).count();
+        let mut joined: Option<InputCounts> = None;
+        let (mut records, mut lines, mut end) = (0u64, 0u64, 0u64);
+        for &(_, _, si, ii, range) in &inputs[i..i + group] {
+            let Some(range) = range else { continue };
+            let counts = read(si, ii)?;
+            if range.start != end || range.end < range.start || group != n {
+                bail!(
+                    "{}: the byte ranges of {} do not follow one another from byte 0 in the {n} shards' \
+                     reports: was a report edited?",
+                    shards[si].name,
+                    counts.path
+                );
+            }
+            places.insert(
+                (si, place),
+                RangePlace { start: range.start, records_before: records, lines_before: lines },
+            );
+            let overflow = || {
+                anyhow::anyhow!(
+                    "{}: the counts of {} add up past u64: was a report edited?",
+                    shards[si].name,
+                    counts.path
+                )
+            };
+            records = records.checked_add(range.records).ok_or_else(overflow)?;
+            lines = lines.checked_add(range.lines).ok_or_else(overflow)?;
+            end = range.end;
+            joined = Some(match joined {
+                None => InputCounts { range: None, ..counts },
+                Some(j) => InputCounts {
+                    records: j.records.checked_add(counts.records).ok_or_else(overflow)?,
+                    bad_records: j.bad_records.checked_add(counts.bad_records).ok_or_else(overflow)?,
+                    decoded_records: j
+                        .decoded_records
+                        .checked_add(counts.decoded_records)
+                        .ok_or_else(overflow)?,
+                    bytes: j.bytes.checked_add(counts.bytes).ok_or_else(overflow)?,
+                    complete: j.complete && counts.complete,
+                    ..j
+                },
+            });
+        }
+        if let Some(joined) = joined {
+            merged.push((place, joined));
+        }
+        i += group;
+    }
+    Ok((merged, places))
+}
+
+/// An exposure of a range (compact JSON, `"record":R,"line":L` after its input) with the record
+/// and line numbers of the unsharded scan. `None` when it has no such numbers.
+fn renumbered_exposure(text: &str, at: RangePlace) -> Option<String> {
+    let key: ExposureKey = serde_json::from_str(text).ok()?;
+    // A `"` inside a JSON string is escaped: `,"record":` is the exposure's own key.
+    let old = format!(",\"record\":{},\"line\":{},", key.record, key.line);
+    let new = format!(
+        ",\"record\":{},\"line\":{},",
+        key.record.checked_add(at.records_before)?,
+        key.line.checked_add(at.lines_before)?
+    );
+    text.contains(&old).then(|| text.replacen(&old, &new, 1))
 }
 
 /// The counts of the unsharded scan: sums over shards (records are in exactly one), except the
@@ -501,8 +657,17 @@ fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> Result<Json
 
 /// The warnings of the unsharded scan: those every shard gave before its first input (the
 /// watchlists', inputs given twice), then each input's, in the walk order (a warning about an
-/// input starts with its name), then those about the run that every shard gave.
-fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
+/// input starts with its name; those of a byte range in the order of the ranges, their bad
+/// records renumbered as in the file, and `no records` for a file whose ranges hold none), then
+/// those about the run that every shard gave. Bad records are named for the first
+/// [`WARN_BAD_RECORDS`] of the run only, then counted, as a scan does: each shard named its own
+/// first ones, among which are the run's.
+fn merged_warnings(
+    shards: &[ShardReport],
+    ranges: &HashMap<(usize, usize), RangePlace>,
+    empty_files: &[usize],
+    bad_records: u64,
+) -> Vec<String> {
     let lists: Vec<&[String]> = shards.iter().map(|s| s.warnings.as_slice()).collect();
     let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
         .take_while(|&i| lists.iter().all(|l| l[i] == lists[0][i]))
@@ -512,11 +677,12 @@ fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
     for (i, entry) in walk.iter().enumerate().rev() {
         places.insert(entry.as_str(), i);
     }
+    // The walk place of the input a warning is about, and where its name ends.
     let place_of = |warning: &str| {
         warning
             .char_indices()
             .filter(|&(_, c)| c == ':' || c == '!')
-            .find_map(|(at, _)| places.get(&warning[..at]).copied())
+            .find_map(|(at, _)| places.get(&warning[..at]).map(|&place| (place, at)))
     };
     // Shard 1 lists the entries the walk set aside, whose warnings come first in the scan.
     let set_aside_warnings = |si: usize| -> usize {
@@ -529,29 +695,81 @@ fn merged_warnings(shards: &[ShardReport]) -> Vec<&str> {
         lists[si][common..].iter().take_while(|w| prefixes.iter().any(|p| w.starts_with(p.as_str()))).count()
     };
     let mut leading: Vec<&str> = Vec::new();
-    let mut about_inputs: Vec<(usize, usize, usize, &str)> = Vec::new();
+    // (walk place, first byte of its range, shard, index, is a bad record, text)
+    let mut about_inputs: Vec<(usize, u64, usize, usize, bool, Cow<'_, str>)> = Vec::new();
     let mut about_run: Vec<&str> = Vec::new();
     for (si, list) in lists.iter().enumerate() {
         let lead = set_aside_warnings(si);
         leading.extend(list[common..common + lead].iter().map(String::as_str));
         for (wi, warning) in list[common + lead..].iter().enumerate() {
-            match place_of(warning) {
-                Some(place) => about_inputs.push((place, si, wi, warning)),
-                None => about_run.push(warning),
+            let Some((place, at)) = place_of(warning) else {
+                about_run.push(warning);
+                continue;
+            };
+            let bad = bad_record(warning, at);
+            match (ranges.get(&(si, place)), bad) {
+                (Some(range), Some((line, record, reason))) => {
+                    let name = &warning[..at];
+                    let text = format!(
+                        "{name}:{}: bad record {} skipped: {reason}",
+                        line.saturating_add(range.lines_before),
+                        record.saturating_add(range.records_before)
+                    );
+                    about_inputs.push((place, range.start, si, wi, true, Cow::Owned(text)));
+                }
+                (range, bad) => {
+                    let start = range.map_or(0, |r| r.start);
+                    about_inputs.push((place, start, si, wi, bad.is_some(), Cow::Borrowed(warning)));
+                }
             }
         }
     }
-    about_inputs.sort_unstable();
+    for &place in empty_files {
+        about_inputs.push((place, u64::MAX, 0, 0, false, Cow::Owned(format!("{}: no records", walk[place]))));
+    }
+    about_inputs.sort_unstable_by_key(|w| (w.0, w.1, w.2, w.3));
+    let mut named = 0;
+    about_inputs.retain(|w| {
+        named += u64::from(w.4);
+        !w.4 || named <= WARN_BAD_RECORDS
+    });
     let mut seen = BTreeSet::new();
     let every_shard = |w: &str| lists.iter().all(|l| l[common..].iter().any(|x| x == w));
-    let run: Vec<&str> = about_run.into_iter().filter(|w| every_shard(w) && seen.insert(*w)).collect();
+    let more_bad = (bad_records > WARN_BAD_RECORDS).then(|| more_bad_records(bad_records));
+    let run = about_run
+        .into_iter()
+        .filter(|w| !is_more_bad_records(w) && every_shard(w) && seen.insert(*w))
+        .map(str::to_string);
     lists[0][..common]
         .iter()
         .map(String::as_str)
         .chain(leading)
-        .chain(about_inputs.into_iter().map(|(_, _, _, w)| w))
+        .map(str::to_string)
+        .chain(about_inputs.into_iter().map(|w| w.5.into_owned()))
+        .chain(more_bad)
         .chain(run)
         .collect()
+}
+
+use crate::scan::WARN_BAD_RECORDS;
+
+/// The warning a scan gives after its first [`WARN_BAD_RECORDS`] bad records (`cmd::scan`).
+fn more_bad_records(total: u64) -> String {
+    format!("{} more bad records not shown ({total} in all)", total - WARN_BAD_RECORDS)
+}
+
+fn is_more_bad_records(warning: &str) -> bool {
+    let Some((more, rest)) = warning.split_once(" more bad records not shown (") else { return false };
+    more.parse::<u64>().is_ok() && rest.strip_suffix(" in all)").is_some_and(|n| n.parse::<u64>().is_ok())
+}
+
+/// A bad-record warning (`NAME:LINE: bad record RECORD skipped: REASON`, `cmd::scan`) whose
+/// name ends at `at`: its line, record and reason.
+fn bad_record(warning: &str, at: usize) -> Option<(u64, u64, &str)> {
+    let rest = warning[at..].strip_prefix(':')?;
+    let (line, rest) = rest.split_once(": bad record ")?;
+    let (record, reason) = rest.split_once(" skipped: ")?;
+    Some((line.parse().ok()?, record.parse().ok()?, reason))
 }
 
 /// The report-level fields, in the order a scan writes them (`report::schema::JsonRun`).
@@ -570,9 +788,9 @@ struct SummaryLine<'a> {
     kind: &'static str,
     #[serde(flatten)]
     run: RunOut<'a>,
-    inputs: &'a [&'a RawValue],
+    inputs: &'a [Box<RawValue>],
     skipped: &'a [&'a RawValue],
-    warnings: &'a [&'a str],
+    warnings: &'a [String],
     #[serde(flatten)]
     summary: &'a JsonSummary,
 }

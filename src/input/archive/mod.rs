@@ -160,6 +160,13 @@ fn kind(name: Option<&str>, head: &[u8]) -> Option<Kind> {
     }
 }
 
+/// Whether a stream called `name` starting with `head` is opened as a container (an archive, a
+/// zip-based document, an OLE2 file) rather than read as a dump: such a file is never cut into
+/// byte ranges (`shard::range`).
+pub(crate) fn is_container(name: Option<&str>, head: &[u8]) -> bool {
+    kind(name, head).is_some() || document(name, head).is_some() || head.starts_with(OLE2_MAGIC)
+}
+
 /// A zip-based document (a `.docx`…): what it is, to skip it as not a dump.
 fn document(name: Option<&str>, head: &[u8]) -> Option<&'static str> {
     let ext = extension(name?)?;
@@ -280,6 +287,10 @@ fn open_input(
         }
         InputPath::Sheet { book, sheet } => {
             return super::sheet::open_file(name, book, sheet, options).map(Opened::Dump);
+        }
+        // Cut only when it is NDJSON (`shard::range::cut_size`): never an archive.
+        InputPath::Range { .. } => {
+            return super::open_dump(input, options, bytes_read.clone()).map(Opened::Dump);
         }
     };
     if path.is_dir() {

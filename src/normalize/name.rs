@@ -140,8 +140,9 @@ pub fn is_valid_name(raw: &str) -> bool {
     if bytes.len() > super::MAX_TEXT_VALUE_BYTES {
         return false;
     }
-    // `H.Se` is `h se`, not the word `hse`: dots that split honorifics end the shortcut.
-    let split_end = if raw.is_ascii() { honorific_dots_end(raw) } else { 0 };
+    // `H.Se` is `h se`, not the word `hse`: dots that split honorifics end the shortcut, in a
+    // name with non-ASCII letters after them too (`Prof.h,’` is `prof h`, no name at all).
+    let split_end = honorific_dots_end(raw);
     if split_end == 0 && bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         let (mut token, mut len, mut end) = ([0u8; 5], 0usize, bytes.len());
         for (i, &b) in bytes.iter().enumerate() {
@@ -507,6 +508,8 @@ mod tests {
             "a.b.c",
             "H.Ani",
             "José",
+            "Prof.h,’", // proptest found: the shortcut read `profh` past the honorific's dot
+            "Dr.Ir ’",
         ] {
             assert_eq!(is_valid_name(raw), normalize_name(raw, &mut out).is_ok(), "{raw:?}");
         }

@@ -17,6 +17,7 @@ pub mod json;
 mod plan;
 mod resync;
 pub mod sheet;
+mod sheet_rename;
 pub mod sniff;
 pub mod sql;
 pub mod walk;

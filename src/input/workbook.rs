@@ -107,27 +107,55 @@ pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String>
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| Err(PANICKED.to_string()))
 }
 
-/// The names of the sheets of `book`, in workbook order, once its bounds are checked; `Err`
-/// says why the workbook is not read (a message naming no cell's content).
+/// The sheets of `book`, once its bounds are checked: the workbook to read them from and their
+/// names, in workbook order, each its own. `calamine` finds a sheet by its name only, so a
+/// `.xlsx` or `.ods` with two sheets of one name is read from a copy in which the second is
+/// `Name#2` (`sheet_rename`); an `.xls` cannot be renamed so and is not read. `Err` says why
+/// the workbook is not read (a message naming no cell's content).
+pub fn sheets(book: &Book, format: Format) -> Result<(Book, Vec<String>), String> {
+    let names = sheet_names(book, format)?;
+    if !has_same_names(&names) {
+        return Ok((book.clone(), names));
+    }
+    let copy = super::sheet_rename::renamed(book, format)?;
+    let names = guarded(|| read_names(&copy, format))?;
+    refuse_same_names(&names)?;
+    Ok((copy, names))
+}
+
+/// The names of the sheets of `book`, in workbook order, once its bounds are checked: two
+/// sheets may share a name in a `.xlsx` or `.ods` ([`sheets`] reads them apart), not in an
+/// `.xls`. `Err` says why the workbook is not read.
 pub fn sheet_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
     let names = guarded(|| {
         check_bounds(book, format)?;
-        let reader = book.reader().map_err(|e| format!("cannot be read: {e}"))?;
-        match format {
-            Format::Xlsx => Xlsx::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-            Format::Xls => Xls::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-            _ => Ods::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-        }
+        read_names(book, format)
     })?;
-    refuse_same_names(&names)?;
+    if format == Format::Xls {
+        refuse_same_names(&names)?;
+    }
     Ok(names)
 }
 
-/// `Err` when two sheets have the same name. `calamine` finds a sheet by its name only (its
-/// `worksheet_range_at` looks the name up too, and `.xls`/`.ods` sheets are kept in a map by
-/// name): of two sheets called `Data`, a `.xlsx` gives the first for both and an `.ods` the
-/// second, so one sheet would be read twice and the other never, and the run said complete. A
-/// workbook that cannot be read sheet for sheet is not read: the run is incomplete (exit 2).
+/// Two of `names` are the same: the workbook is read through [`sheets`].
+pub fn has_same_names(names: &[String]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    !names.iter().all(|name| seen.insert(name.as_str()))
+}
+
+fn read_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
+    let reader = book.reader().map_err(|e| format!("cannot be read: {e}"))?;
+    match format {
+        Format::Xlsx => Xlsx::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+        Format::Xls => Xls::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+        _ => Ods::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+    }
+}
+
+/// `Err` when two sheets have the same name. `calamine` finds a sheet by its name only (of two
+/// sheets called `Data`, an `.xls` gives one for both), so one sheet would be read twice and the
+/// other never, and the run said complete. A workbook that cannot be read sheet for sheet is
+/// not read: the run is incomplete (exit 2).
 fn refuse_same_names(names: &[String]) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     let Some(twice) = names.iter().find(|name| !seen.insert(name.as_str())) else { return Ok(()) };

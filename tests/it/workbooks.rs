@@ -348,28 +348,54 @@ fn xlsx_of(sheets: &[(&str, &[&str])]) -> Vec<u8> {
 }
 
 #[test]
-fn two_sheets_of_the_same_name_are_not_a_clear_run() {
-    // Regression (hostile testers): calamine finds a sheet by its name, so of two sheets named
-    // `Data` one was read twice and the other never (.xlsx the first, .ods the second), and a
-    // NIK on the other one gave a CLEAR run.
+fn two_sheets_of_the_same_name_are_each_read_the_second_as_name_2() {
+    // Regression: calamine finds a sheet by its name, so of two sheets named `Data` one was
+    // read twice and the other never (.xlsx the first, .ods the second); that was then refused
+    // (exit 2) and the workbook not read at all. Now each is read, the second named `Data#2`
+    // as a second archive member of one name is, on disk, in an archive and in a directory.
     let s = Scratch::new();
     let nik = "3201014107900001";
-    let xlsx = s.write("two.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data", &["nik", nik])]));
+    let xlsx_bytes = xlsx_of(&[
+        ("Data", &["nik", "1"]),
+        ("Data", &["nik", nik]),
+        ("Data#2", &["nik", "3201014107900002"]),
+        ("A&amp;B", &["nik", "2"]),
+        ("A&amp;B", &["nik", nik]),
+    ]);
+    let xlsx = s.write("two.xlsx", &xlsx_bytes);
     let table = |rows: &str| format!("</table:table><table:table table:name=\"pasien\">{rows}");
     let ods = s.write(
         "two.ods",
         ods_of(&[ods_row("nik", 1), ods_row(nik, 1), table(&ods_row("nik", 1)), ods_row("1", 1)].concat()),
     );
-    for path in [&xlsx, &ods] {
-        let (code, report, stderr) = scan(&[path.as_os_str()], None);
-        assert_eq!(code, 2, "{}: {stderr}", path.display());
-        let got = skipped(&report);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!(got[0].0, path.display().to_string());
-        assert!(got[0].1.contains("two sheets named"), "{}", got[0].1);
-        assert!(got[0].2, "its people were not checked");
+    let zipped = s.write("two.zip", zip_of(&[("in/two.xlsx", &xlsx_bytes)]));
+    std::fs::create_dir(s.path("dir")).unwrap();
+    std::fs::copy(&xlsx, s.path("dir/two.xlsx")).unwrap();
+    let inputs = |report: &serde_json::Value| -> Vec<String> {
+        let inputs = report["inputs"].as_array().unwrap();
+        inputs.iter().map(|i| i["path"].as_str().unwrap().to_string()).collect()
+    };
+    let xlsx_sheets = ["Data", "Data#2", "Data#2#2", "A&B", "A&B#2"];
+    for (input, book) in [
+        (xlsx.clone(), xlsx.display().to_string()),
+        (zipped.clone(), format!("{}!in/two.xlsx", zipped.display())),
+        (s.path("dir"), s.path("dir/two.xlsx").display().to_string()),
+    ] {
+        let (code, report, stderr) = scan(&[input.as_os_str()], None);
+        assert_eq!(code, 1, "{book}: {stderr}");
+        assert_eq!(skipped(&report), [], "{stderr}");
+        let want: Vec<String> = xlsx_sheets.iter().map(|sheet| format!("{book}!{sheet}")).collect();
+        assert_eq!(inputs(&report), want);
+        let found: Vec<(String, u64)> = exposures(&report).into_iter().map(|e| (e.0, e.2)).collect();
+        assert_eq!(found, [(format!("{book}!Data#2"), 2), (format!("{book}!A&B#2"), 2)]);
     }
-    // Sheets of different names are each read, as before.
+    let (code, report, stderr) = scan(&[ods.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(skipped(&report), []);
+    let book = ods.display().to_string();
+    assert_eq!(inputs(&report), [format!("{book}!pasien"), format!("{book}!pasien#2")]);
+    assert_eq!(exposures(&report)[0].0, format!("{book}!pasien"));
+    // Sheets of different names are each read from the workbook itself, as before.
     let distinct = s.write("distinct.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data2", &["nik", nik])]));
     let (code, report, stderr) = scan(&[distinct.as_os_str()], None);
     assert_eq!(code, 1, "{stderr}");

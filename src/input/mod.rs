@@ -18,6 +18,7 @@ mod plan;
 mod resync;
 pub mod sheet;
 mod sheet_rename;
+mod sheet_xml;
 pub mod sniff;
 pub mod sql;
 pub mod walk;

@@ -9,7 +9,11 @@
 //! cells: `sheet` does.
 
 use super::Format;
-use crate::limits::{MAX_WHOLE_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES};
+use super::sheet_xml::XmlMeasure;
+use crate::limits::{
+    MAX_RECORD_BYTES, MAX_WHOLE_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES, MAX_WORKBOOK_PART_MEMORY,
+    SHARED_STRING_COST,
+};
 use calamine::{Ods, Reader, Xls, Xlsx};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -194,30 +198,81 @@ fn check_bounds(book: &Book, format: Format) -> Result<(), String> {
 /// workbook's relationships, not from part names: `calamine` follows the relationships, so shared
 /// strings stored as `xl/worksheets/sharedStrings.xml` are still read whole and still bounded. A
 /// zip whose directory cannot be read is left to `calamine`, which says what is wrong with it.
+///
+/// The XML parts `calamine` reads, streamed or not, are measured too ([`XmlMeasure`]): `calamine`
+/// holds a cell's text whole (and its reader a tag or comment), so a part with a piece longer
+/// than [`MAX_RECORD_BYTES`] is not read (a 1 GiB cell took 3.1 GB before the row was found too
+/// large); and a part held whole whose strings would take more than
+/// [`MAX_WORKBOOK_PART_MEMORY`] (each one a `String` of its own) is not read either.
 fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(()) };
     let streamed = worksheet_parts(&mut zip)?;
     for index in 0..zip.len() {
         let Ok(mut part) = zip.by_index(index) else { continue };
         let name = part.name().unwrap_or_default().to_string();
-        if part.is_dir() || streamed.contains(&name) {
+        let is_sheet = streamed.contains(&name);
+        let lower = name.to_ascii_lowercase();
+        let is_xml = is_sheet || lower.ends_with(".xml") || lower.ends_with(".rels");
+        if part.is_dir() {
             continue;
         }
-        let unpacked = if part.size() > limit {
-            part.size()
-        } else {
-            io::copy(&mut (&mut part).take(limit + 1), &mut io::sink()).map_err(error_text)?
-        };
-        if unpacked > limit {
-            let name = crate::report::mask::sanitize(&name.chars().take(80).collect::<String>());
-            return Err(format!(
-                "a workbook whose part {name} unpacks to more than {} MiB (a zip bomb, or a workbook too \
-                 large to read whole): not read",
+        let shown = || crate::report::mask::sanitize(&name.chars().take(80).collect::<String>());
+        let too_large = || {
+            format!(
+                "a workbook whose part {} unpacks to more than {} MiB (a zip bomb, or a workbook too large to \
+                 read whole): not read",
+                shown(),
                 limit >> 20
+            )
+        };
+        if !is_sheet && part.size() > limit {
+            return Err(too_large());
+        }
+        let cap = if is_sheet { u64::MAX } else { limit + 1 };
+        let mut measure = XmlMeasure::default();
+        if is_xml {
+            io::copy(&mut (&mut part).take(cap), &mut measure).map_err(error_text)?;
+        } else {
+            io::copy(&mut (&mut part).take(cap), &mut CountingSink(&mut measure)).map_err(error_text)?;
+        }
+        if !is_sheet && measure.bytes() > limit {
+            return Err(too_large());
+        }
+        if measure.longest() > MAX_RECORD_BYTES as u64 {
+            return Err(format!(
+                "a workbook whose part {} holds a cell (or a piece of its XML) of more than {} MiB, larger than \
+                 a record may be: not read (the reader would hold it whole; save its sheets as CSV and scan \
+                 those)",
+                shown(),
+                MAX_RECORD_BYTES >> 20
+            ));
+        }
+        let memory = measure.bytes().saturating_add(measure.strings().saturating_mul(SHARED_STRING_COST));
+        if !is_sheet && memory > MAX_WORKBOOK_PART_MEMORY {
+            return Err(format!(
+                "a workbook whose part {} holds {} strings, which would take more than {} MiB of memory to \
+                 read: not read (save its sheets as CSV and scan those)",
+                shown(),
+                measure.strings(),
+                MAX_WORKBOOK_PART_MEMORY >> 20
             ));
         }
     }
     Ok(())
+}
+
+/// Counts the bytes of a part that is not XML, as [`XmlMeasure::bytes`] does.
+struct CountingSink<'a>(&'a mut XmlMeasure);
+
+impl io::Write for CountingSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.count(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Longest relationships part read to find the worksheets (a real one is a few KiB).

@@ -180,6 +180,78 @@ fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
     assert!(run.max_rss_kib < 200 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
 }
 
+/// Runs `scan path --format json` in a process of its own, measured.
+fn measured_scan(path: &std::path::Path) -> (Measured, serde_json::Value) {
+    let watch = fixture("csv/people.csv");
+    let run = measured(
+        [
+            "scan".as_ref(),
+            path.as_os_str(),
+            "--watch".as_ref(),
+            watch.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        |_| {},
+    );
+    let report = json(&run.stdout);
+    (run, report)
+}
+
+#[test]
+fn shared_strings_just_under_the_part_limit_are_not_read_when_their_strings_would_not_fit() {
+    // Regression (issue 20): 14.9 M one-letter strings, 242 MiB of XML, under the 256 MiB part
+    // limit, were read: calamine holds each string as a `String` of its own, 1.3 GB in all.
+    let bomb = shared_strings_bomb(15_000_000);
+    let s = Scratch::new();
+    let path = s.write("strings.xlsx", &bomb);
+    let (run, report) = measured_scan(&path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, path.display().to_string());
+    assert!(
+        got[0]
+            .1
+            .contains("part xl/sharedStrings.xml holds 14942208 strings, which would take more than 512 MiB"),
+        "{}",
+        got[0].1
+    );
+    assert!(got[0].2, "its people were not checked");
+    assert!(run.max_rss_kib < 200 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
+}
+
+#[test]
+fn a_cell_larger_than_a_record_is_refused_before_the_reader_holds_it() {
+    // Regression (issue 20): a 1 MB .xlsx whose one cell is 1 GiB of text took 3.1 GB before
+    // its row was found larger than a record (calamine holds each cell whole). Here 256 MiB.
+    let cell = "x".repeat(256 << 20);
+    let s = Scratch::new();
+    let path = s.write("cell.xlsx", xlsx_of(&[("Data", &["nik", &cell]), ("Other", &["nik", "1"])]));
+    drop(cell);
+    assert!(std::fs::metadata(&path).unwrap().len() < 4 << 20);
+    let (run, report) = measured_scan(&path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].1.contains(
+            "part xl/worksheets/sheet1.xml holds a cell (or a piece of its XML) of more than 64 MiB"
+        ),
+        "{}",
+        got[0].1
+    );
+    assert!(got[0].2, "its people were not checked");
+    assert!(run.max_rss_kib < 100 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
+    // A cell of a record's size or less is read as before (a bad record past 64 MiB in all).
+    let path = s.write("fine.xlsx", xlsx_of(&[("Data", &["nik", &"1".repeat(1 << 20)])]));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(skipped(&report), []);
+}
+
 #[test]
 fn an_xls_larger_than_the_whole_workbook_limit_is_not_read() {
     // An OLE2 stream of 129 MiB on standard input: not copied past the limit, nor read.

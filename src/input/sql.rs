@@ -916,7 +916,13 @@ impl SqlSplitter {
             })
             .filter(|m| planner.has_column(m))
             .collect();
-        let roles = planner.assign(&maps).unwrap_or_default();
+        // Only maps naming a column of this table are given, so `assign` has nothing to refuse
+        // today; were it to, the input is not read (as a CSV's bad `--map` is), never read with
+        // no roles at all, which would check nobody in silence.
+        let roles = planner.assign(&maps).map_err(|message| InputError::Columns {
+            input: self.buf.name().to_string(),
+            message: format!("table {}: {message}", crate::report::mask::sanitize(table)),
+        })?;
         let names = planner.into_names();
         let column_names = (0..roles.len())
             .map(|i| match names.as_ref().and_then(|n| n.get(i)) {

@@ -320,7 +320,7 @@ impl SqlSplitter {
         }
         let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
         match word.as_str() {
-            "INSERT" | "REPLACE" => self.insert_head(),
+            "INSERT" | "REPLACE" => self.insert_head(batch),
             "COPY" => self.copy_head(),
             "PRAGMA" => {
                 // Only sqlite3 writes PRAGMA (`.dump` starts with one): standard strings.
@@ -419,16 +419,12 @@ impl SqlSplitter {
     }
 
     /// `INSERT [IGNORE] INTO t [(cols)] VALUES`: plans the layout and moves on to the tuples.
-    fn insert_head(&mut self) -> Result<Step, InputError> {
+    fn insert_head(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
         let Some(found) = find_values_keyword(rest, self.backslash) else { return Ok(self.wait_or_skip()) };
         let (head_end, after) = match found {
             Keyword::Values { start, end } => (start, end),
-            Keyword::Semicolon => {
-                // INSERT … SELECT or INSERT … SET: no tuples.
-                self.mode = Mode::Skip(Lexer::default());
-                return Ok(Step::Continue);
-            }
+            Keyword::Semicolon(end) => return self.insert_set(batch, end),
         };
         let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
         let values_at = self.pos + after;
@@ -440,6 +436,50 @@ impl SqlSplitter {
         };
         let layout = self.layout_for(&table, columns, false)?;
         self.mode = Mode::Values(layout);
+        Ok(Step::Continue)
+    }
+
+    /// MySQL's `INSERT [IGNORE] [INTO] t SET a = 1, b = 'x' [ON DUPLICATE KEY UPDATE …];`, whose
+    /// `;` is at `self.buf[self.pos + end]`: one record, the list after `SET`, its columns those
+    /// it names. An `INSERT` with neither `VALUES` nor `SET` (`INSERT … SELECT`) holds no rows.
+    fn insert_set(&mut self, batch: &mut Batch, end: usize) -> Result<Step, InputError> {
+        let statement = &self.buf[self.pos..self.pos + end];
+        let Some((set_start, set_end)) = find_word(statement, b"SET", 0, self.backslash) else {
+            self.mode = Mode::Skip(Lexer::default());
+            return Ok(Step::Continue);
+        };
+        let list_start =
+            set_end + statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
+        let Some((table, _)) = parse_insert_head(&head) else {
+            self.mode = Mode::Skip(Lexer::default());
+            return Ok(Step::Continue);
+        };
+        let at = self.pos + list_start;
+        self.backslash = self.statement_dialect(head.as_bytes(), at);
+        let statement = &self.buf[self.pos..self.pos + end];
+        let list_end = find_word(statement, b"ON", list_start, self.backslash).map_or(end, |(on, _)| on);
+        let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
+        let mut columns = Vec::new();
+        let mut scratch = String::new();
+        // A list that does not parse is still a record (a bad one, said by the extractor).
+        let _ = values::for_each_assignment(&list, self.backslash, &mut scratch, &mut |_, column, _| {
+            if columns.len() < MAX_COLUMNS {
+                columns.push(column.to_string());
+            }
+        });
+        self.advance(at);
+        let line = self.line;
+        let layout = self.layout_for(&table, Some(columns), false)?;
+        let span = if list_end - list_start > self.buf.max_record() {
+            Span::bad(self.next_record, line, "record larger than 64 MiB")
+        } else {
+            Span::new(self.pos, self.pos + list_end - list_start, self.next_record, line)
+        };
+        self.push(batch, span, &layout);
+        // What follows the list (`ON DUPLICATE KEY UPDATE …`) up to the `;` is no record.
+        self.advance(self.pos + list_end - list_start);
+        self.mode = Mode::Skip(Lexer::default());
         Ok(Step::Continue)
     }
 
@@ -1037,8 +1077,8 @@ fn peek_rows(bytes: &[u8], copy: bool, backslash: bool) -> (Vec<String>, bool) {
 enum Keyword {
     /// `VALUES` (or `VALUE`) at `start..end`.
     Values { start: usize, end: usize },
-    /// A `;` before any `VALUES`: an `INSERT … SELECT` or `INSERT … SET`.
-    Semicolon,
+    /// A `;` before any `VALUES`, at this index: an `INSERT … SELECT` or `INSERT … SET`.
+    Semicolon(usize),
 }
 
 /// Finds the `VALUES` keyword of an `INSERT` outside quotes and comments, or the `;` that ends
@@ -1053,7 +1093,7 @@ fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
         let b = bytes[i];
         let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
         if code && b == b';' {
-            return Some(Keyword::Semicolon);
+            return Some(Keyword::Semicolon(i));
         }
         let word_start = code && b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1]));
         if word_start {
@@ -1066,6 +1106,28 @@ fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
                 return Some(Keyword::Values { start: i, end: i + len });
             }
             overriding = word.eq_ignore_ascii_case(b"SYSTEM") || word.eq_ignore_ascii_case(b"USER");
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first `word` (in any case) at or after `from` in the statement `bytes`, outside quotes
+/// and comments: its start and end.
+fn find_word(bytes: &[u8], word: &[u8], from: usize, backslash: bool) -> Option<(usize, usize)> {
+    let mut lexer = Lexer::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
+        if code && i >= from && b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1])) {
+            let len = bytes[i..].iter().take_while(|&&c| is_word_byte(c)).count();
+            if bytes[i..i + len].eq_ignore_ascii_case(word) {
+                return Some((i, i + len));
+            }
+            // The rest of the word is code too: the lexer needs no more of it.
             i += len;
             continue;
         }
@@ -1384,8 +1446,13 @@ fn read_row(
         }
         for_each_copy_field(record, scratch, emit);
         Ok(())
-    } else {
+    } else if record.trim_start().starts_with('(') {
         for_each_value(record, layout.backslash_escapes, scratch, emit)
+    } else {
+        // Only an `INSERT … SET` list is a record that is not a tuple (`insert_set`).
+        values::for_each_assignment(record, layout.backslash_escapes, scratch, &mut |col, _, value| {
+            emit(col, value)
+        })
     }
 }
 

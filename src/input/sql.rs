@@ -34,6 +34,43 @@ pub use values::{SqlValue, for_each_copy_field, for_each_value};
 const LOOKAHEAD_BYTES: usize = 16 << 20;
 /// Longest statement head (`INSERT INTO … VALUES`, `CREATE TABLE …;`) that is parsed.
 const MAX_HEAD: usize = 4 << 20;
+/// Statements that hold no rows of a table, skipped without a word (`SELECT` too: pg_dump writes
+/// `SELECT pg_catalog.set_config(…)`). Any other statement not read (`UPDATE t SET nik = …`,
+/// `INSERT … SELECT`) is counted and said once the input is read.
+const HOLDS_NO_ROWS: &[&str] = &[
+    "ABORT",
+    "ALTER",
+    "ANALYZE",
+    "BEGIN",
+    "CHECKPOINT",
+    "CLUSTER",
+    "COMMENT",
+    "COMMIT",
+    "DEALLOCATE",
+    "DELETE",
+    "DELIMITER",
+    "DROP",
+    "END",
+    "EXPLAIN",
+    "FLUSH",
+    "GO",
+    "GRANT",
+    "LOCK",
+    "OPTIMIZE",
+    "REINDEX",
+    "RELEASE",
+    "RESET",
+    "REVOKE",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "SELECT",
+    "SHOW",
+    "START",
+    "TRUNCATE",
+    "UNLOCK",
+    "USE",
+    "VACUUM",
+];
 
 pub(super) fn open(
     name: String,
@@ -189,6 +226,11 @@ pub struct SqlSplitter {
     /// Between tuples, a line break came since the last tuple or `,`: a word there starts a
     /// statement (one without `;`), not junk in the tuples.
     values_newline: bool,
+    /// Statements skipped that may hold people (`UPDATE … SET nik = …`, `INSERT … SELECT`, an
+    /// `INSERT` whose head does not parse): said once the input is read ([`Splitter::late_warning`]).
+    unread: u64,
+    /// The first of them, by its first word (`UPDATE`).
+    first_unread: Option<(String, u64)>,
 }
 
 /// What one step of the splitter did.
@@ -219,7 +261,20 @@ impl SqlSplitter {
             after_values: None,
             after_copy: None,
             values_newline: false,
+            unread: 0,
+            first_unread: None,
         }
+    }
+
+    /// A statement starting with `word` at `self.pos` is skipped without its values being read.
+    fn skip_unread(&mut self, word: &str) -> Step {
+        self.unread += 1;
+        if self.first_unread.is_none() {
+            let word = word.chars().take(20).collect::<String>().to_ascii_uppercase();
+            self.first_unread = Some((crate::report::mask::sanitize(&word), self.line));
+        }
+        self.mode = Mode::Skip(Lexer::default());
+        Step::Continue
     }
 
     /// Lowers the record size limit (for tests).
@@ -349,6 +404,7 @@ impl SqlSplitter {
                 }
                 self.copy_head()
             }
+            _ if word_len > 0 && !HOLDS_NO_ROWS.contains(&word.as_str()) => Ok(self.skip_unread(&word)),
             _ => {
                 self.mode = Mode::Skip(Lexer::default());
                 if word_len == 0 {
@@ -430,10 +486,7 @@ impl SqlSplitter {
         let values_at = self.pos + after;
         self.backslash = self.statement_dialect(head.as_bytes(), values_at);
         self.advance(values_at);
-        let Some((table, columns)) = parse_insert_head(&head) else {
-            self.mode = Mode::Skip(Lexer::default());
-            return Ok(Step::Continue);
-        };
+        let Some((table, columns)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let layout = self.layout_for(&table, columns, false)?;
         self.mode = Mode::Values(layout);
         Ok(Step::Continue)
@@ -445,16 +498,12 @@ impl SqlSplitter {
     fn insert_set(&mut self, batch: &mut Batch, end: usize) -> Result<Step, InputError> {
         let statement = &self.buf[self.pos..self.pos + end];
         let Some((set_start, set_end)) = find_word(statement, b"SET", 0, self.backslash) else {
-            self.mode = Mode::Skip(Lexer::default());
-            return Ok(Step::Continue);
+            return Ok(self.skip_unread("INSERT"));
         };
         let list_start =
             set_end + statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
         let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
-        let Some((table, _)) = parse_insert_head(&head) else {
-            self.mode = Mode::Skip(Lexer::default());
-            return Ok(Step::Continue);
-        };
+        let Some((table, _)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let at = self.pos + list_start;
         self.backslash = self.statement_dialect(head.as_bytes(), at);
         let statement = &self.buf[self.pos..self.pos + end];
@@ -1396,6 +1445,19 @@ impl Splitter for SqlSplitter {
         }
         let more = !(batch.spans.is_empty() && self.buf.eof() && self.pos >= self.buf.len());
         self.buf.end_batch(batch, more)
+    }
+
+    fn late_warning(&mut self) -> Option<String> {
+        let (word, line) = self.first_unread.take()?;
+        let more = match self.unread {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        Some(format!(
+            "{}: the {word} statement at line {line}{more} not read: SQL of a form leakcheck does not read \
+             (only INSERT … VALUES, INSERT … SET and COPY rows are records); people in them were not checked",
+            self.buf.name()
+        ))
     }
 }
 

@@ -158,6 +158,7 @@ fn reports_name_each_inputs_format_and_compression() {
             ("pasien_mongoexport.json", "ndjson", None),
             ("pasien_mysql.sql", "sql", None),
             ("pasien_mysql_columns.sql", "sql", None),
+            ("pasien_mysql_set.sql", "sql", None),
             ("pasien_openpyxl.xlsx!Pasien", "xlsx", None),
             ("pasien_openpyxl.xlsx!Lain", "xlsx", None),
             ("pasien_pg.sql", "sql", None),

@@ -22,6 +22,15 @@ pub const STEADY_BATCH_BYTES: usize = 4 << 20;
 /// larger part (a zip bomb: 1.5 MB on disk, gigabytes of shared strings) is not read. Checked by
 /// the size the zip declares and again by the bytes it really unpacks to, which can differ.
 pub const MAX_WORKBOOK_PART_BYTES: u64 = 256 << 20;
+/// Memory `calamine` may take for a workbook part it holds whole, as estimated before it is read:
+/// the part's bytes, plus [`SHARED_STRING_COST`] for each of its strings. A shared-strings part of
+/// tiny strings just under [`MAX_WORKBOOK_PART_BYTES`] took 1.3 GB; a larger estimate is not read.
+pub const MAX_WORKBOOK_PART_MEMORY: u64 = 512 << 20;
+/// What one shared string costs `calamine` besides its bytes: a 24-byte `String` in a `Vec` that
+/// grows by doubling (old and new buffers both held while it grows), and its allocation's
+/// header and rounding (a part of one-letter strings just under 256 MiB took 1.3 GB: 5 times
+/// its bytes, about 80 bytes a string besides its 17 bytes of XML).
+pub const SHARED_STRING_COST: u64 = 96;
 /// `.xls` and `.ods` workbooks are held whole by `calamine` (no cell-by-cell reader): a larger
 /// file is not read (its sheets saved as CSV are).
 pub const MAX_WHOLE_WORKBOOK_BYTES: u64 = 128 << 20;

@@ -17,6 +17,8 @@ pub mod json;
 mod plan;
 mod resync;
 pub mod sheet;
+mod sheet_rename;
+mod sheet_xml;
 pub mod sniff;
 pub mod sql;
 pub mod walk;

@@ -34,6 +34,43 @@ pub use values::{SqlValue, for_each_copy_field, for_each_value};
 const LOOKAHEAD_BYTES: usize = 16 << 20;
 /// Longest statement head (`INSERT INTO … VALUES`, `CREATE TABLE …;`) that is parsed.
 const MAX_HEAD: usize = 4 << 20;
+/// Statements that hold no rows of a table, skipped without a word (`SELECT` too: pg_dump writes
+/// `SELECT pg_catalog.set_config(…)`). Any other statement not read (`UPDATE t SET nik = …`,
+/// `INSERT … SELECT`) is counted and said once the input is read.
+const HOLDS_NO_ROWS: &[&str] = &[
+    "ABORT",
+    "ALTER",
+    "ANALYZE",
+    "BEGIN",
+    "CHECKPOINT",
+    "CLUSTER",
+    "COMMENT",
+    "COMMIT",
+    "DEALLOCATE",
+    "DELETE",
+    "DELIMITER",
+    "DROP",
+    "END",
+    "EXPLAIN",
+    "FLUSH",
+    "GO",
+    "GRANT",
+    "LOCK",
+    "OPTIMIZE",
+    "REINDEX",
+    "RELEASE",
+    "RESET",
+    "REVOKE",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "SELECT",
+    "SHOW",
+    "START",
+    "TRUNCATE",
+    "UNLOCK",
+    "USE",
+    "VACUUM",
+];
 
 pub(super) fn open(
     name: String,
@@ -189,6 +226,11 @@ pub struct SqlSplitter {
     /// Between tuples, a line break came since the last tuple or `,`: a word there starts a
     /// statement (one without `;`), not junk in the tuples.
     values_newline: bool,
+    /// Statements skipped that may hold people (`UPDATE … SET nik = …`, `INSERT … SELECT`, an
+    /// `INSERT` whose head does not parse): said once the input is read ([`Splitter::late_warning`]).
+    unread: u64,
+    /// The first of them, by its first word (`UPDATE`).
+    first_unread: Option<(String, u64)>,
 }
 
 /// What one step of the splitter did.
@@ -219,7 +261,20 @@ impl SqlSplitter {
             after_values: None,
             after_copy: None,
             values_newline: false,
+            unread: 0,
+            first_unread: None,
         }
+    }
+
+    /// A statement starting with `word` at `self.pos` is skipped without its values being read.
+    fn skip_unread(&mut self, word: &str) -> Step {
+        self.unread += 1;
+        if self.first_unread.is_none() {
+            let word = word.chars().take(20).collect::<String>().to_ascii_uppercase();
+            self.first_unread = Some((crate::report::mask::sanitize(&word), self.line));
+        }
+        self.mode = Mode::Skip(Lexer::default());
+        Step::Continue
     }
 
     /// Lowers the record size limit (for tests).
@@ -320,7 +375,7 @@ impl SqlSplitter {
         }
         let word = String::from_utf8_lossy(&rest[..word_len]).to_ascii_uppercase();
         match word.as_str() {
-            "INSERT" | "REPLACE" => self.insert_head(),
+            "INSERT" | "REPLACE" => self.insert_head(batch),
             "COPY" => self.copy_head(),
             "PRAGMA" => {
                 // Only sqlite3 writes PRAGMA (`.dump` starts with one): standard strings.
@@ -349,6 +404,7 @@ impl SqlSplitter {
                 }
                 self.copy_head()
             }
+            _ if word_len > 0 && !HOLDS_NO_ROWS.contains(&word.as_str()) => Ok(self.skip_unread(&word)),
             _ => {
                 self.mode = Mode::Skip(Lexer::default());
                 if word_len == 0 {
@@ -419,27 +475,60 @@ impl SqlSplitter {
     }
 
     /// `INSERT [IGNORE] INTO t [(cols)] VALUES`: plans the layout and moves on to the tuples.
-    fn insert_head(&mut self) -> Result<Step, InputError> {
+    fn insert_head(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
         let Some(found) = find_values_keyword(rest, self.backslash) else { return Ok(self.wait_or_skip()) };
         let (head_end, after) = match found {
             Keyword::Values { start, end } => (start, end),
-            Keyword::Semicolon => {
-                // INSERT … SELECT or INSERT … SET: no tuples.
-                self.mode = Mode::Skip(Lexer::default());
-                return Ok(Step::Continue);
-            }
+            Keyword::Semicolon(end) => return self.insert_set(batch, end),
         };
         let head = String::from_utf8_lossy(&rest[..head_end]).into_owned();
         let values_at = self.pos + after;
         self.backslash = self.statement_dialect(head.as_bytes(), values_at);
         self.advance(values_at);
-        let Some((table, columns)) = parse_insert_head(&head) else {
-            self.mode = Mode::Skip(Lexer::default());
-            return Ok(Step::Continue);
-        };
+        let Some((table, columns)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let layout = self.layout_for(&table, columns, false)?;
         self.mode = Mode::Values(layout);
+        Ok(Step::Continue)
+    }
+
+    /// MySQL's `INSERT [IGNORE] [INTO] t SET a = 1, b = 'x' [ON DUPLICATE KEY UPDATE …];`, whose
+    /// `;` is at `self.buf[self.pos + end]`: one record, the list after `SET`, its columns those
+    /// it names. An `INSERT` with neither `VALUES` nor `SET` (`INSERT … SELECT`) holds no rows.
+    fn insert_set(&mut self, batch: &mut Batch, end: usize) -> Result<Step, InputError> {
+        let statement = &self.buf[self.pos..self.pos + end];
+        let Some((set_start, set_end)) = find_word(statement, b"SET", 0, self.backslash) else {
+            return Ok(self.skip_unread("INSERT"));
+        };
+        let list_start =
+            set_end + statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
+        let Some((table, _)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
+        let at = self.pos + list_start;
+        self.backslash = self.statement_dialect(head.as_bytes(), at);
+        let statement = &self.buf[self.pos..self.pos + end];
+        let list_end = find_word(statement, b"ON", list_start, self.backslash).map_or(end, |(on, _)| on);
+        let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
+        let mut columns = Vec::new();
+        let mut scratch = String::new();
+        // A list that does not parse is still a record (a bad one, said by the extractor).
+        let _ = values::for_each_assignment(&list, self.backslash, &mut scratch, &mut |_, column, _| {
+            if columns.len() < MAX_COLUMNS {
+                columns.push(column.to_string());
+            }
+        });
+        self.advance(at);
+        let line = self.line;
+        let layout = self.layout_for(&table, Some(columns), false)?;
+        let span = if list_end - list_start > self.buf.max_record() {
+            Span::bad(self.next_record, line, "record larger than 64 MiB")
+        } else {
+            Span::new(self.pos, self.pos + list_end - list_start, self.next_record, line)
+        };
+        self.push(batch, span, &layout);
+        // What follows the list (`ON DUPLICATE KEY UPDATE …`) up to the `;` is no record.
+        self.advance(self.pos + list_end - list_start);
+        self.mode = Mode::Skip(Lexer::default());
         Ok(Step::Continue)
     }
 
@@ -916,7 +1005,13 @@ impl SqlSplitter {
             })
             .filter(|m| planner.has_column(m))
             .collect();
-        let roles = planner.assign(&maps).unwrap_or_default();
+        // Only maps naming a column of this table are given, so `assign` has nothing to refuse
+        // today; were it to, the input is not read (as a CSV's bad `--map` is), never read with
+        // no roles at all, which would check nobody in silence.
+        let roles = planner.assign(&maps).map_err(|message| InputError::Columns {
+            input: self.buf.name().to_string(),
+            message: format!("table {}: {message}", crate::report::mask::sanitize(table)),
+        })?;
         let names = planner.into_names();
         let column_names = (0..roles.len())
             .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
@@ -1031,8 +1126,8 @@ fn peek_rows(bytes: &[u8], copy: bool, backslash: bool) -> (Vec<String>, bool) {
 enum Keyword {
     /// `VALUES` (or `VALUE`) at `start..end`.
     Values { start: usize, end: usize },
-    /// A `;` before any `VALUES`: an `INSERT … SELECT` or `INSERT … SET`.
-    Semicolon,
+    /// A `;` before any `VALUES`, at this index: an `INSERT … SELECT` or `INSERT … SET`.
+    Semicolon(usize),
 }
 
 /// Finds the `VALUES` keyword of an `INSERT` outside quotes and comments, or the `;` that ends
@@ -1047,7 +1142,7 @@ fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
         let b = bytes[i];
         let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
         if code && b == b';' {
-            return Some(Keyword::Semicolon);
+            return Some(Keyword::Semicolon(i));
         }
         let word_start = code && b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1]));
         if word_start {
@@ -1060,6 +1155,28 @@ fn find_values_keyword(bytes: &[u8], backslash: bool) -> Option<Keyword> {
                 return Some(Keyword::Values { start: i, end: i + len });
             }
             overriding = word.eq_ignore_ascii_case(b"SYSTEM") || word.eq_ignore_ascii_case(b"USER");
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first `word` (in any case) at or after `from` in the statement `bytes`, outside quotes
+/// and comments: its start and end.
+fn find_word(bytes: &[u8], word: &[u8], from: usize, backslash: bool) -> Option<(usize, usize)> {
+    let mut lexer = Lexer::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let code = lexer.feed(b, bytes.get(i + 1).copied(), backslash);
+        if code && i >= from && b.is_ascii_alphabetic() && (i == 0 || !is_word_byte(bytes[i - 1])) {
+            let len = bytes[i..].iter().take_while(|&&c| is_word_byte(c)).count();
+            if bytes[i..i + len].eq_ignore_ascii_case(word) {
+                return Some((i, i + len));
+            }
+            // The rest of the word is code too: the lexer needs no more of it.
             i += len;
             continue;
         }
@@ -1329,6 +1446,19 @@ impl Splitter for SqlSplitter {
         let more = !(batch.spans.is_empty() && self.buf.eof() && self.pos >= self.buf.len());
         self.buf.end_batch(batch, more)
     }
+
+    fn late_warning(&mut self) -> Option<String> {
+        let (word, line) = self.first_unread.take()?;
+        let more = match self.unread {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        Some(format!(
+            "{}: the {word} statement at line {line}{more} not read: SQL of a form leakcheck does not read \
+             (only INSERT … VALUES, INSERT … SET and COPY rows are records); people in them were not checked",
+            self.buf.name()
+        ))
+    }
 }
 
 /// Reads the values of a tuple or COPY line by its table's layout.
@@ -1378,8 +1508,13 @@ fn read_row(
         }
         for_each_copy_field(record, scratch, emit);
         Ok(())
-    } else {
+    } else if record.trim_start().starts_with('(') {
         for_each_value(record, layout.backslash_escapes, scratch, emit)
+    } else {
+        // Only an `INSERT … SET` list is a record that is not a tuple (`insert_set`).
+        values::for_each_assignment(record, layout.backslash_escapes, scratch, &mut |col, _, value| {
+            emit(col, value)
+        })
     }
 }
 

@@ -98,6 +98,8 @@ fn push_file(out: &mut Expanded, path: PathBuf) {
             reason: "a spreadsheet without sheets".to_string(),
             error: false,
         }),
+        // Sheets of one name are read from a renamed copy of the workbook, made when it is read.
+        Ok(sheets) if super::workbook::has_same_names(&sheets) => out.inputs.push(InputPath::File(path)),
         Ok(sheets) => {
             out.inputs.extend(sheets.into_iter().map(|sheet| InputPath::Sheet { book: path.clone(), sheet }))
         }

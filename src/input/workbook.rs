@@ -9,7 +9,11 @@
 //! cells: `sheet` does.
 
 use super::Format;
-use crate::limits::{MAX_WHOLE_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES};
+use super::sheet_xml::XmlMeasure;
+use crate::limits::{
+    MAX_RECORD_BYTES, MAX_WHOLE_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES, MAX_WORKBOOK_PART_MEMORY,
+    SHARED_STRING_COST,
+};
 use calamine::{Ods, Reader, Xls, Xlsx};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -107,27 +111,55 @@ pub fn guarded<T>(read: impl FnOnce() -> Result<T, String>) -> Result<T, String>
     catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| Err(PANICKED.to_string()))
 }
 
-/// The names of the sheets of `book`, in workbook order, once its bounds are checked; `Err`
-/// says why the workbook is not read (a message naming no cell's content).
+/// The sheets of `book`, once its bounds are checked: the workbook to read them from and their
+/// names, in workbook order, each its own. `calamine` finds a sheet by its name only, so a
+/// `.xlsx` or `.ods` with two sheets of one name is read from a copy in which the second is
+/// `Name#2` (`sheet_rename`); an `.xls` cannot be renamed so and is not read. `Err` says why
+/// the workbook is not read (a message naming no cell's content).
+pub fn sheets(book: &Book, format: Format) -> Result<(Book, Vec<String>), String> {
+    let names = sheet_names(book, format)?;
+    if !has_same_names(&names) {
+        return Ok((book.clone(), names));
+    }
+    let copy = super::sheet_rename::renamed(book, format)?;
+    let names = guarded(|| read_names(&copy, format))?;
+    refuse_same_names(&names)?;
+    Ok((copy, names))
+}
+
+/// The names of the sheets of `book`, in workbook order, once its bounds are checked: two
+/// sheets may share a name in a `.xlsx` or `.ods` ([`sheets`] reads them apart), not in an
+/// `.xls`. `Err` says why the workbook is not read.
 pub fn sheet_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
     let names = guarded(|| {
         check_bounds(book, format)?;
-        let reader = book.reader().map_err(|e| format!("cannot be read: {e}"))?;
-        match format {
-            Format::Xlsx => Xlsx::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-            Format::Xls => Xls::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-            _ => Ods::new(reader).map(|b| b.sheet_names()).map_err(error_text),
-        }
+        read_names(book, format)
     })?;
-    refuse_same_names(&names)?;
+    if format == Format::Xls {
+        refuse_same_names(&names)?;
+    }
     Ok(names)
 }
 
-/// `Err` when two sheets have the same name. `calamine` finds a sheet by its name only (its
-/// `worksheet_range_at` looks the name up too, and `.xls`/`.ods` sheets are kept in a map by
-/// name): of two sheets called `Data`, a `.xlsx` gives the first for both and an `.ods` the
-/// second, so one sheet would be read twice and the other never, and the run said complete. A
-/// workbook that cannot be read sheet for sheet is not read: the run is incomplete (exit 2).
+/// Two of `names` are the same: the workbook is read through [`sheets`].
+pub fn has_same_names(names: &[String]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    !names.iter().all(|name| seen.insert(name.as_str()))
+}
+
+fn read_names(book: &Book, format: Format) -> Result<Vec<String>, String> {
+    let reader = book.reader().map_err(|e| format!("cannot be read: {e}"))?;
+    match format {
+        Format::Xlsx => Xlsx::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+        Format::Xls => Xls::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+        _ => Ods::new(reader).map(|b| b.sheet_names()).map_err(error_text),
+    }
+}
+
+/// `Err` when two sheets have the same name. `calamine` finds a sheet by its name only (of two
+/// sheets called `Data`, an `.xls` gives one for both), so one sheet would be read twice and the
+/// other never, and the run said complete. A workbook that cannot be read sheet for sheet is
+/// not read: the run is incomplete (exit 2).
 fn refuse_same_names(names: &[String]) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     let Some(twice) = names.iter().find(|name| !seen.insert(name.as_str())) else { return Ok(()) };
@@ -166,30 +198,81 @@ fn check_bounds(book: &Book, format: Format) -> Result<(), String> {
 /// workbook's relationships, not from part names: `calamine` follows the relationships, so shared
 /// strings stored as `xl/worksheets/sharedStrings.xml` are still read whole and still bounded. A
 /// zip whose directory cannot be read is left to `calamine`, which says what is wrong with it.
+///
+/// The XML parts `calamine` reads, streamed or not, are measured too ([`XmlMeasure`]): `calamine`
+/// holds a cell's text whole (and its reader a tag or comment), so a part with a piece longer
+/// than [`MAX_RECORD_BYTES`] is not read (a 1 GiB cell took 3.1 GB before the row was found too
+/// large); and a part held whole whose strings would take more than
+/// [`MAX_WORKBOOK_PART_MEMORY`] (each one a `String` of its own) is not read either.
 fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(()) };
     let streamed = worksheet_parts(&mut zip)?;
     for index in 0..zip.len() {
         let Ok(mut part) = zip.by_index(index) else { continue };
         let name = part.name().unwrap_or_default().to_string();
-        if part.is_dir() || streamed.contains(&name) {
+        let is_sheet = streamed.contains(&name);
+        let lower = name.to_ascii_lowercase();
+        let is_xml = is_sheet || lower.ends_with(".xml") || lower.ends_with(".rels");
+        if part.is_dir() {
             continue;
         }
-        let unpacked = if part.size() > limit {
-            part.size()
-        } else {
-            io::copy(&mut (&mut part).take(limit + 1), &mut io::sink()).map_err(error_text)?
-        };
-        if unpacked > limit {
-            let name = crate::report::mask::sanitize(&name.chars().take(80).collect::<String>());
-            return Err(format!(
-                "a workbook whose part {name} unpacks to more than {} MiB (a zip bomb, or a workbook too \
-                 large to read whole): not read",
+        let shown = || crate::report::mask::sanitize(&name.chars().take(80).collect::<String>());
+        let too_large = || {
+            format!(
+                "a workbook whose part {} unpacks to more than {} MiB (a zip bomb, or a workbook too large to \
+                 read whole): not read",
+                shown(),
                 limit >> 20
+            )
+        };
+        if !is_sheet && part.size() > limit {
+            return Err(too_large());
+        }
+        let cap = if is_sheet { u64::MAX } else { limit + 1 };
+        let mut measure = XmlMeasure::default();
+        if is_xml {
+            io::copy(&mut (&mut part).take(cap), &mut measure).map_err(error_text)?;
+        } else {
+            io::copy(&mut (&mut part).take(cap), &mut CountingSink(&mut measure)).map_err(error_text)?;
+        }
+        if !is_sheet && measure.bytes() > limit {
+            return Err(too_large());
+        }
+        if measure.longest() > MAX_RECORD_BYTES as u64 {
+            return Err(format!(
+                "a workbook whose part {} holds a cell (or a piece of its XML) of more than {} MiB, larger than \
+                 a record may be: not read (the reader would hold it whole; save its sheets as CSV and scan \
+                 those)",
+                shown(),
+                MAX_RECORD_BYTES >> 20
+            ));
+        }
+        let memory = measure.bytes().saturating_add(measure.strings().saturating_mul(SHARED_STRING_COST));
+        if !is_sheet && memory > MAX_WORKBOOK_PART_MEMORY {
+            return Err(format!(
+                "a workbook whose part {} holds {} strings, which would take more than {} MiB of memory to \
+                 read: not read (save its sheets as CSV and scan those)",
+                shown(),
+                measure.strings(),
+                MAX_WORKBOOK_PART_MEMORY >> 20
             ));
         }
     }
     Ok(())
+}
+
+/// Counts the bytes of a part that is not XML, as [`XmlMeasure::bytes`] does.
+struct CountingSink<'a>(&'a mut XmlMeasure);
+
+impl io::Write for CountingSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.count(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Longest relationships part read to find the worksheets (a real one is a few KiB).

@@ -180,6 +180,78 @@ fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
     assert!(run.max_rss_kib < 200 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
 }
 
+/// Runs `scan path --format json` in a process of its own, measured.
+fn measured_scan(path: &std::path::Path) -> (Measured, serde_json::Value) {
+    let watch = fixture("csv/people.csv");
+    let run = measured(
+        [
+            "scan".as_ref(),
+            path.as_os_str(),
+            "--watch".as_ref(),
+            watch.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ],
+        |_| {},
+    );
+    let report = json(&run.stdout);
+    (run, report)
+}
+
+#[test]
+fn shared_strings_just_under_the_part_limit_are_not_read_when_their_strings_would_not_fit() {
+    // Regression (issue 20): 14.9 M one-letter strings, 242 MiB of XML, under the 256 MiB part
+    // limit, were read: calamine holds each string as a `String` of its own, 1.3 GB in all.
+    let bomb = shared_strings_bomb(15_000_000);
+    let s = Scratch::new();
+    let path = s.write("strings.xlsx", &bomb);
+    let (run, report) = measured_scan(&path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, path.display().to_string());
+    assert!(
+        got[0]
+            .1
+            .contains("part xl/sharedStrings.xml holds 14942208 strings, which would take more than 512 MiB"),
+        "{}",
+        got[0].1
+    );
+    assert!(got[0].2, "its people were not checked");
+    assert!(run.max_rss_kib < 200 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
+}
+
+#[test]
+fn a_cell_larger_than_a_record_is_refused_before_the_reader_holds_it() {
+    // Regression (issue 20): a 1 MB .xlsx whose one cell is 1 GiB of text took 3.1 GB before
+    // its row was found larger than a record (calamine holds each cell whole). Here 256 MiB.
+    let cell = "x".repeat(256 << 20);
+    let s = Scratch::new();
+    let path = s.write("cell.xlsx", xlsx_of(&[("Data", &["nik", &cell]), ("Other", &["nik", "1"])]));
+    drop(cell);
+    assert!(std::fs::metadata(&path).unwrap().len() < 4 << 20);
+    let (run, report) = measured_scan(&path);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.code, 2, "{stderr}");
+    let got = skipped(&report);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].1.contains(
+            "part xl/worksheets/sheet1.xml holds a cell (or a piece of its XML) of more than 64 MiB"
+        ),
+        "{}",
+        got[0].1
+    );
+    assert!(got[0].2, "its people were not checked");
+    assert!(run.max_rss_kib < 100 << 10, "peak RSS {} MiB", run.max_rss_kib >> 10);
+    // A cell of a record's size or less is read as before (a bad record past 64 MiB in all).
+    let path = s.write("fine.xlsx", xlsx_of(&[("Data", &["nik", &"1".repeat(1 << 20)])]));
+    let (code, report, stderr) = scan(&[path.as_os_str()], None);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(skipped(&report), []);
+}
+
 #[test]
 fn an_xls_larger_than_the_whole_workbook_limit_is_not_read() {
     // An OLE2 stream of 129 MiB on standard input: not copied past the limit, nor read.
@@ -348,28 +420,54 @@ fn xlsx_of(sheets: &[(&str, &[&str])]) -> Vec<u8> {
 }
 
 #[test]
-fn two_sheets_of_the_same_name_are_not_a_clear_run() {
-    // Regression (hostile testers): calamine finds a sheet by its name, so of two sheets named
-    // `Data` one was read twice and the other never (.xlsx the first, .ods the second), and a
-    // NIK on the other one gave a CLEAR run.
+fn two_sheets_of_the_same_name_are_each_read_the_second_as_name_2() {
+    // Regression: calamine finds a sheet by its name, so of two sheets named `Data` one was
+    // read twice and the other never (.xlsx the first, .ods the second); that was then refused
+    // (exit 2) and the workbook not read at all. Now each is read, the second named `Data#2`
+    // as a second archive member of one name is, on disk, in an archive and in a directory.
     let s = Scratch::new();
     let nik = "3201014107900001";
-    let xlsx = s.write("two.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data", &["nik", nik])]));
+    let xlsx_bytes = xlsx_of(&[
+        ("Data", &["nik", "1"]),
+        ("Data", &["nik", nik]),
+        ("Data#2", &["nik", "3201014107900002"]),
+        ("A&amp;B", &["nik", "2"]),
+        ("A&amp;B", &["nik", nik]),
+    ]);
+    let xlsx = s.write("two.xlsx", &xlsx_bytes);
     let table = |rows: &str| format!("</table:table><table:table table:name=\"pasien\">{rows}");
     let ods = s.write(
         "two.ods",
         ods_of(&[ods_row("nik", 1), ods_row(nik, 1), table(&ods_row("nik", 1)), ods_row("1", 1)].concat()),
     );
-    for path in [&xlsx, &ods] {
-        let (code, report, stderr) = scan(&[path.as_os_str()], None);
-        assert_eq!(code, 2, "{}: {stderr}", path.display());
-        let got = skipped(&report);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!(got[0].0, path.display().to_string());
-        assert!(got[0].1.contains("two sheets named"), "{}", got[0].1);
-        assert!(got[0].2, "its people were not checked");
+    let zipped = s.write("two.zip", zip_of(&[("in/two.xlsx", &xlsx_bytes)]));
+    std::fs::create_dir(s.path("dir")).unwrap();
+    std::fs::copy(&xlsx, s.path("dir/two.xlsx")).unwrap();
+    let inputs = |report: &serde_json::Value| -> Vec<String> {
+        let inputs = report["inputs"].as_array().unwrap();
+        inputs.iter().map(|i| i["path"].as_str().unwrap().to_string()).collect()
+    };
+    let xlsx_sheets = ["Data", "Data#2", "Data#2#2", "A&B", "A&B#2"];
+    for (input, book) in [
+        (xlsx.clone(), xlsx.display().to_string()),
+        (zipped.clone(), format!("{}!in/two.xlsx", zipped.display())),
+        (s.path("dir"), s.path("dir/two.xlsx").display().to_string()),
+    ] {
+        let (code, report, stderr) = scan(&[input.as_os_str()], None);
+        assert_eq!(code, 1, "{book}: {stderr}");
+        assert_eq!(skipped(&report), [], "{stderr}");
+        let want: Vec<String> = xlsx_sheets.iter().map(|sheet| format!("{book}!{sheet}")).collect();
+        assert_eq!(inputs(&report), want);
+        let found: Vec<(String, u64)> = exposures(&report).into_iter().map(|e| (e.0, e.2)).collect();
+        assert_eq!(found, [(format!("{book}!Data#2"), 2), (format!("{book}!A&B#2"), 2)]);
     }
-    // Sheets of different names are each read, as before.
+    let (code, report, stderr) = scan(&[ods.as_os_str()], None);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(skipped(&report), []);
+    let book = ods.display().to_string();
+    assert_eq!(inputs(&report), [format!("{book}!pasien"), format!("{book}!pasien#2")]);
+    assert_eq!(exposures(&report)[0].0, format!("{book}!pasien"));
+    // Sheets of different names are each read from the workbook itself, as before.
     let distinct = s.write("distinct.xlsx", xlsx_of(&[("Data", &["nik", "1"]), ("Data2", &["nik", nik])]));
     let (code, report, stderr) = scan(&[distinct.as_os_str()], None);
     assert_eq!(code, 1, "{stderr}");

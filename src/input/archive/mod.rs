@@ -7,7 +7,7 @@
 //! and goes with the process. What containers are is left to the `zip`, `tar` and `sevenz-rust2`
 //! crates: this module only decides what to open and how members are named.
 
-mod names;
+pub(super) mod names;
 mod pump;
 mod sevenz;
 mod tar;
@@ -113,13 +113,13 @@ struct Sheets {
 impl Sheets {
     /// The sheets of `book`, once its bounds are checked (`super::workbook`).
     fn open(name: &str, book: Book, format: Format) -> Result<Self, InputError> {
-        match super::workbook::sheet_names(&book, format) {
-            Ok(names) if names.is_empty() => Err(InputError::Unsupported {
+        match super::workbook::sheets(&book, format) {
+            Ok((_, names)) if names.is_empty() => Err(InputError::Unsupported {
                 input: name.to_string(),
                 what: "a spreadsheet without sheets",
                 unread: false,
             }),
-            Ok(names) => Ok(Sheets { book, format, names: names.into_iter() }),
+            Ok((book, names)) => Ok(Sheets { book, format, names: names.into_iter() }),
             Err(reason) => Err(InputError::Open { input: name.to_string(), error: io::Error::other(reason) }),
         }
     }

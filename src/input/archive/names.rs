@@ -8,22 +8,27 @@ use std::collections::HashSet;
 
 /// The names given so far to the members of one archive.
 #[derive(Default)]
-pub(super) struct MemberNames {
+pub(crate) struct MemberNames {
     given: HashSet<String>,
 }
 
 impl MemberNames {
     /// The name of the next member, stored as `path`.
     pub(super) fn name(&mut self, path: &str) -> String {
-        let plain = plain(path);
-        let mut name = plain.clone();
+        self.numbered(&plain(path))
+    }
+
+    /// `name` itself the first time, then `name#2`, `name#3`… (also the sheets of one name of a
+    /// workbook, `super::super::sheet_rename`).
+    pub(crate) fn numbered(&mut self, name: &str) -> String {
+        let mut given = name.to_string();
         let mut n = 1u64;
-        while self.given.contains(&name) {
+        while self.given.contains(&given) {
             n += 1;
-            name = format!("{plain}#{n}");
+            given = format!("{name}#{n}");
         }
-        self.given.insert(name.clone());
-        name
+        self.given.insert(given.clone());
+        given
     }
 }
 

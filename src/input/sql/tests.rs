@@ -98,6 +98,75 @@ fn other_statements_and_comments_are_skipped() {
 }
 
 #[test]
+fn insert_set_is_one_record_with_the_columns_it_names() {
+    // Regression (issue 16): MySQL's `INSERT … SET` was skipped in silence, its people never
+    // checked. Each statement is a record: the list after SET, its columns the ones it names.
+    let dump = "INSERT INTO `pasien` SET `nik` = '3201014107900001', nama='O\\'Brien; x';\n\
+        INSERT IGNORE INTO db.pasien SET pasien.no_hp = CONCAT('0812', '1'), `nik`=NULL\n  ON DUPLICATE KEY UPDATE nik = 'x';\n\
+        INSERT INTO t SELECT * FROM u;\nINSERT INTO t SET email = ;\n";
+    let got = rows(dump);
+    assert_eq!(
+        got,
+        vec![
+            (
+                1,
+                1,
+                vec![Some(Kind::Nik), Some(Kind::Name)],
+                Ok("`nik` = '3201014107900001', nama='O\\'Brien; x'".into())
+            ),
+            (
+                2,
+                2,
+                vec![Some(Kind::Phone), Some(Kind::Nik)],
+                Ok("pasien.no_hp = CONCAT('0812', '1'), `nik`=NULL\n  ".into())
+            ),
+            (3, 5, vec![], Ok("email = ".into())),
+        ]
+    );
+    let mut seen = Vec::new();
+    let mut scratch = String::new();
+    let read =
+        values::for_each_assignment("`a`.`nik` = 'x''y', b = 2", false, &mut scratch, &mut |col, name, v| {
+            seen.push((col, name.to_string(), format!("{v:?}")));
+        });
+    assert_eq!(read, Ok(()));
+    assert_eq!(seen, [(0, "nik".into(), "Text(\"x'y\")".into()), (1, "b".into(), "Text(\"2\")".into())]);
+    for bad in ["", "a", "a =", "= 1", "a = 1 b = 2", "a = 1,", "`a = 1"] {
+        assert!(values::for_each_assignment(bad, false, &mut scratch, &mut |_, _, _| {}).is_err(), "{bad}");
+    }
+}
+
+/// The warning an SQL dump gives once it is read.
+fn late_warning(dump: &str) -> Option<String> {
+    let mut s =
+        SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "d.sql".into(), Vec::new());
+    let mut batch = Batch::default();
+    while s.next_batch(&mut batch, BatchLimits { records: 3, bytes: usize::MAX }).unwrap() {}
+    let warning = s.late_warning();
+    assert_eq!(s.late_warning(), None, "said once");
+    warning
+}
+
+#[test]
+fn statements_that_may_hold_people_and_are_not_read_are_counted_and_said() {
+    // Regression (issue 20): an `UPDATE … SET nik = …` or `INSERT … SELECT` was skipped in
+    // silence, its people never checked and nothing said.
+    let dump = "DROP TABLE t;\nLOCK TABLES t WRITE;\nSELECT pg_catalog.set_config('x', '', false);\n\
+        UPDATE t SET nik = '3201014107900001' WHERE id = 1;\nINSERT INTO t SELECT * FROM u;\n\
+        INSERT INTO t (nik) VALUES ('1');\nMERGE INTO t USING u ON (1) WHEN MATCHED THEN DELETE;\n";
+    assert_eq!(
+        late_warning(dump).as_deref(),
+        Some(
+            "d.sql: the UPDATE statement at line 4 and 2 more not read: SQL of a form leakcheck does not read \
+             (only INSERT … VALUES, INSERT … SET and COPY rows are records); people in them were not checked"
+        )
+    );
+    // Statements that hold no rows, and the dumps' own, say nothing.
+    assert_eq!(late_warning(MYSQL), None);
+    assert_eq!(late_warning("BEGIN TRANSACTION;\nCREATE INDEX i ON t (a);\nCOMMIT;\nSET x = 1;\n"), None);
+}
+
+#[test]
 fn an_unclosed_tuple_at_the_end_is_a_bad_record() {
     let got = rows("INSERT INTO t (nik) VALUES ('1'),('2");
     assert_eq!(got.len(), 2);

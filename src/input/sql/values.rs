@@ -51,6 +51,75 @@ pub fn for_each_value(
 
 pub(super) const BAD: &str = "SQL tuple does not parse";
 
+/// Calls `f(position, column, value)` for each assignment of MySQL's `INSERT … SET a = 1,
+/// b = 'x'` (the list after `SET`): the column as written, unquoted (`` `t`.`a` `` is `a`), and
+/// its value read as a tuple's are.
+pub fn for_each_assignment(
+    list: &str,
+    backslash: bool,
+    scratch: &mut String,
+    f: &mut dyn FnMut(usize, &str, SqlValue<'_>),
+) -> Result<(), &'static str> {
+    const BAD_SET: &str = "SQL INSERT … SET does not parse";
+    let b = list.as_bytes();
+    let mut i = 0;
+    let mut col = 0;
+    loop {
+        i = skip_blanks(b, i);
+        let (column, after) = column_name(list, i).ok_or(BAD_SET)?;
+        i = skip_blanks(b, after);
+        if b.get(i) != Some(&b'=') {
+            return Err(BAD_SET);
+        }
+        i = skip_blanks(b, i + 1);
+        if matches!(b.get(i), None | Some(b',')) {
+            return Err(BAD_SET);
+        }
+        let (value, end) = expression(list, i, backslash, 0, scratch)?;
+        match value {
+            Kind::Text => f(col, column, SqlValue::Text(scratch)),
+            Kind::Number(start, end) => f(col, column, SqlValue::Text(&list[start..end])),
+            Kind::Absent => f(col, column, SqlValue::Absent),
+            Kind::NotIdentity => f(col, column, SqlValue::NotIdentity),
+        }
+        i = skip_blanks(b, end);
+        match b.get(i) {
+            None => return Ok(()),
+            Some(b',') => {
+                i += 1;
+                col += 1;
+            }
+            Some(_) => return Err(BAD_SET),
+        }
+    }
+}
+
+/// The column named at `s[i]` (`a`, `` `a` ``, `"a"`, `t.a`: the last part, unquoted) and the
+/// index after it; `None` when no name is there.
+fn column_name(s: &str, mut i: usize) -> Option<(&str, usize)> {
+    let b = s.as_bytes();
+    loop {
+        let (name, end) = match b.get(i)? {
+            &q @ (b'`' | b'"') => {
+                let close = i + 1 + memchr::memchr(q, &b[i + 1..])?;
+                (&s[i + 1..close], close + 1)
+            }
+            c if c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$' || !c.is_ascii() => {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$') || !c.is_ascii())
+                    .count();
+                (&s[i..i + len], i + len)
+            }
+            _ => return None,
+        };
+        if b.get(end) != Some(&b'.') {
+            return (!name.is_empty()).then_some((name, end));
+        }
+        i = end + 1;
+    }
+}
+
 /// What a value is: text (in the scratch string), a number as written (`s[start..end]`), NULL,
 /// or no identity (binary, an unknown function's result, a keyword).
 #[derive(Clone, Copy, Debug)]

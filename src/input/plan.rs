@@ -128,6 +128,8 @@ pub(crate) fn table_columns(
     let names = planner.into_names();
     let column_names = (0..roles.len())
         .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
+            // Rows of no table (an XML result set) have their columns' own names.
+            Some(name) if table.is_empty() => name.clone(),
             Some(name) => format!("{table}.{name}"),
             None => format!("{table}.#{}", i + 1),
         })

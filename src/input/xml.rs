@@ -1,6 +1,8 @@
 //! `mysqldump --xml` dumps (SPEC §5 "the dialects real tools write"): each `<row>` of a
 //! `<table_data name="…">` is a record, its `<field name="…">` values the columns,
-//! `xsi:nil="true"` a NULL.
+//! `xsi:nil="true"` a NULL. The result sets `mysql --xml` writes (`<resultset statement="…">`,
+//! one document per statement) are read the same way, each a table without a name (the
+//! statement is not kept: it may hold an identifier).
 //!
 //! Split like the other formats, through the shared [`SplitBuffer`]: the splitter, on one
 //! thread, only finds where each `<row>` starts and ends (XML escapes `<` in text, so a row's
@@ -29,7 +31,7 @@ const ROW_END: &[u8] = b"</row>";
 /// Bytes enough to tell which tag a `<` opens.
 const TAG_PEEK: usize = 12;
 
-/// Whether the first bytes of an input are a `mysqldump --xml` document.
+/// Whether the first bytes of an input are a `mysqldump --xml` document or `mysql --xml` output.
 pub fn is_mysqldump_xml(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
@@ -38,7 +40,10 @@ pub fn is_mysqldump_xml(head: &[u8]) -> bool {
         Some(after) => after.split_once("?>").map_or("", |(_, r)| r).trim_start(),
         None => rest,
     };
-    rest.starts_with("<mysqldump") && rest[10..].starts_with(|c: char| c.is_whitespace() || c == '>')
+    ["<mysqldump", "<resultset"].iter().any(|root| {
+        rest.strip_prefix(root)
+            .is_some_and(|after| after.starts_with(|c: char| c.is_whitespace() || c == '>'))
+    })
 }
 
 /// Opens a `mysqldump --xml` dump: its first batch is read, each table planned as it opens.
@@ -218,10 +223,15 @@ fn opens(rest: &[u8], tag: &[u8]) -> bool {
         && rest.get(tag.len()).is_none_or(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
 }
 
+/// Whether `rest` starts a table: a `<table_data>`, or a `<resultset>` of `mysql --xml`.
+fn starts_table(rest: &[u8]) -> bool {
+    opens(rest, b"<table_data") || opens(rest, b"<resultset")
+}
+
 /// Whether `rest` starts a tag that ends the rows of a table (the next table's start, or this
 /// one's end).
 fn ends_table(rest: &[u8]) -> bool {
-    opens(rest, b"<table_data") || opens(rest, b"</table_data")
+    starts_table(rest) || opens(rest, b"</table_data") || opens(rest, b"</resultset")
 }
 
 /// The first rows of a table, found without consuming them, for its planning.
@@ -413,7 +423,7 @@ impl XmlSplitter {
                 self.push(batch, Span::new(at, end, self.next_record, line));
             }
             self.advance(end);
-        } else if opens(rest, b"<table_data") {
+        } else if starts_table(rest) {
             let Some(k) = memchr::memchr(b'>', rest) else {
                 if self.buf.outgrew(at) || eof {
                     self.advance(self.buf.len());
@@ -422,11 +432,16 @@ impl XmlSplitter {
                 return None;
             };
             let empty = rest[..k].ends_with(b"/");
-            let name = table_name(&String::from_utf8_lossy(&rest[..=k]));
+            // A result set's statement is no name (and may hold an identifier).
+            let name = if opens(rest, b"<resultset") {
+                String::new()
+            } else {
+                table_name(&String::from_utf8_lossy(&rest[..=k]))
+            };
             self.advance(at + k + 1);
             self.table = (!empty).then(|| self.plan(name));
         } else {
-            if opens(rest, b"</table_data") {
+            if opens(rest, b"</table_data") || opens(rest, b"</resultset") {
                 self.table = None;
             }
             self.advance(at + 1);

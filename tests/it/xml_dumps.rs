@@ -87,3 +87,28 @@ fn a_200_mib_row_opening_a_table_is_a_bad_record_in_bounded_memory() {
     // The 64 MiB record limit plus the scan's own (as tests/it/limits.rs).
     assert!(run.max_rss_kib < 160 << 10, "peak RSS {} KiB", run.max_rss_kib);
 }
+
+/// `mysql --xml -e 'SELECT …; SELECT …'` (real MariaDB 10.11 output): one XML document per
+/// statement, each `<resultset>` a table of its own, planned from its own first rows: the NIKs
+/// of the second, after 1,001 rows of a log, are read (they were skipped: exit 0, no record).
+#[test]
+fn mysql_xml_result_sets_are_read_each_planned_on_its_own() {
+    let dump = fixture("producers/mysql/xml_resultsets.xml");
+    let dir = Scratch::new();
+    let watch = dir.write("watch.csv", WATCH);
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).args(["-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = json(&out.stdout);
+    assert_eq!(report["inputs"][0]["format"], "xml");
+    assert_eq!(report["summary"]["records"], 1_004);
+    assert_eq!(report["summary"]["bad_records"], 0);
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let nik_line = text.lines().position(|l| l.contains("3201014107900001")).unwrap() as u64 + 1;
+    let exposures = report["exposures"].as_array().unwrap();
+    assert_eq!(exposures.len(), 1);
+    assert_eq!(exposures[0]["record"], 1_002);
+    assert_eq!(exposures[0]["line"], nik_line - 2);
+    // A result set has no table: its statement is not one (and is never shown).
+    assert!(exposures[0].get("table").is_none_or(|t| t.is_null()), "{}", exposures[0]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("SELECT"));
+}

@@ -152,6 +152,11 @@ fn only_a_mysqldump_prolog_is_detected() {
     assert!(!is_mysqldump_xml(b"<mysqldumpx>"));
     assert!(!is_mysqldump_xml(b"nik,nama\n"));
     assert!(!is_mysqldump_xml(b"<?xml"));
+    // `mysql --xml` output (MariaDB 10.11's client).
+    assert!(is_mysqldump_xml(
+        b"<?xml version=\"1.0\"?>\n\n<resultset statement=\"SELECT 1\n\" xmlns:xsi=\"x\">"
+    ));
+    assert!(!is_mysqldump_xml(b"<resultsets>"));
 }
 
 /// A row's fields, as (name, value).

@@ -58,6 +58,7 @@ for _ in $(seq 60); do "${my[@]}" -e "select 1" >/dev/null 2>&1 && break; sleep 
 "${my[@]}" -e "create database leak character set utf8mb4"
 { echo "SET sql_mode='NO_BACKSLASH_ESCAPES';"; cat "$work/load.sql"; } | timeout 120 "${my[@]}" leak
 timeout 120 "${my[@]}" leak -B -e "SELECT * FROM pasien ORDER BY id" >"$work/out/select_B.tsv"
+timeout 120 "${my[@]}" leak --xml -e "SELECT * FROM pasien ORDER BY id" >"$work/out/select_xml.xml"
 dump=(mysqldump --socket="$work/my.sock" -uroot --default-character-set=utf8mb4)
 timeout 120 "${dump[@]}" --tab="$work/tab" leak pasien
 cp "$work/tab/pasien.txt" "$work/out/tab_pasien.txt"
@@ -138,6 +139,7 @@ check copy_to.txt --map name=3 --map dob=4
 check copy_to_header.txt
 check copy.csv
 check xml_hex_blob.xml
+check select_xml.xml
 check mysqldump.sql
 check pg_dump.sql
 check pg_dump_inserts.sql

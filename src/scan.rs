@@ -525,7 +525,8 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
                     let layout = batch.layout(span);
                     let columns = non_empty_columns(&record, layout, extractor, text);
-                    let table = layout.map(|l| l.table.clone());
+                    // `mysql --xml` result sets have no table name: no table, not an empty one.
+                    let table = layout.map(|l| l.table.clone()).filter(|t| !t.is_empty());
                     matcher.finish_task(pairing, |record, line, pairs| {
                         let columns = columns.clone();
                         let table = table.clone();

@@ -104,3 +104,41 @@ impl ColumnPlanner {
         self.names
     }
 }
+
+/// A table's columns planned (SQL tables, `<table_data>` of XML dumps): each column's name as
+/// `inspect` shows it (`table.column`, or `table.#3` for one without a name) and its role.
+/// A `--map` applies to the tables that have the column it names; others keep theirs. Named as
+/// `inspect` shows it, `table.column` (or `table.#3`) applies to that table only: another
+/// table's (column names have no dots) is not compared with this one's columns, where
+/// `pasien.id` would find `pasien_id` by its header key.
+pub(crate) fn table_columns(
+    planner: ColumnPlanner,
+    table: &str,
+    maps: &[ColumnMap],
+) -> Result<(Vec<String>, Vec<Option<Role>>), String> {
+    let maps: Vec<ColumnMap> = maps
+        .iter()
+        .filter_map(|m| match strip_table(&m.column, table) {
+            Some(column) => Some(m.renamed(column)),
+            None => (!m.column.contains('.')).then(|| m.clone()),
+        })
+        .filter(|m| planner.has_column(m))
+        .collect();
+    let roles = planner.assign(&maps)?;
+    let names = planner.into_names();
+    let column_names = (0..roles.len())
+        .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
+            // Rows of no table (an XML result set) have their columns' own names.
+            Some(name) if table.is_empty() => name.clone(),
+            Some(name) => format!("{table}.{name}"),
+            None => format!("{table}.#{}", i + 1),
+        })
+        .collect();
+    Ok((column_names, roles))
+}
+
+/// `table.column` → `column` when the map names `table`'s column (case-insensitively).
+pub(crate) fn strip_table<'a>(map: &'a str, table: &str) -> Option<&'a str> {
+    let head = map.get(..table.len()).filter(|h| h.eq_ignore_ascii_case(table))?;
+    map[head.len()..].strip_prefix('.')
+}

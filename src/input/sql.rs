@@ -10,7 +10,7 @@
 //! when its first rows appear: column names first, then sniffing on up to 1,000 of those rows.
 
 use super::buffer::{SplitBuffer, count_newlines};
-use super::plan::ColumnPlanner;
+use super::plan::{self, ColumnPlanner};
 use super::{
     Batch, BatchLimits, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
     MAX_COLUMNS, Span, Splitter, Wanted,
@@ -992,33 +992,15 @@ impl SqlSplitter {
                 for_each_value(row, self.backslash, &mut scratch, &mut observe)
             };
         }
-        // A `--map` applies to the tables that have the column it names; others keep theirs.
-        // Named as `inspect` shows it, `table.column` (or `table.#3`) applies to that table only:
-        // another table's (SQL column names have no dots) is not compared with this one's
-        // columns, where `pasien.id` would find `pasien_id` by its header key.
-        let maps: Vec<ColumnMap> = self
-            .maps
-            .iter()
-            .filter_map(|m| match strip_table(&m.column, table) {
-                Some(column) => Some(m.renamed(column)),
-                None => (!m.column.contains('.')).then(|| m.clone()),
-            })
-            .filter(|m| planner.has_column(m))
-            .collect();
-        // Only maps naming a column of this table are given, so `assign` has nothing to refuse
-        // today; were it to, the input is not read (as a CSV's bad `--map` is), never read with
-        // no roles at all, which would check nobody in silence.
-        let roles = planner.assign(&maps).map_err(|message| InputError::Columns {
-            input: self.buf.name().to_string(),
-            message: format!("table {}: {message}", crate::report::mask::sanitize(table)),
-        })?;
-        let names = planner.into_names();
-        let column_names = (0..roles.len())
-            .map(|i| match names.as_ref().and_then(|n| n.get(i)) {
-                Some(name) => format!("{table}.{name}"),
-                None => format!("{table}.#{}", i + 1),
-            })
-            .collect();
+        // A `--map` applies to the tables that have the column it names (see
+        // `plan::table_columns`). It has nothing to refuse today; were it to, the input is not
+        // read (as a CSV's bad `--map` is), never read with no roles at all, which would check
+        // nobody in silence.
+        let (column_names, roles) =
+            plan::table_columns(planner, table, &self.maps).map_err(|message| InputError::Columns {
+                input: self.buf.name().to_string(),
+                message: format!("table {}: {message}", crate::report::mask::sanitize(table)),
+            })?;
         let layout = Arc::new(Layout {
             table: table.to_string(),
             names: column_names,
@@ -1259,12 +1241,6 @@ fn unquote(token: &str) -> &str {
 
 fn is_keyword(token: &str, word: &str) -> bool {
     !token.starts_with('\u{1}') && token.eq_ignore_ascii_case(word)
-}
-
-/// The column of `table.column` when `table` (in any case, as SQL names are) is this one.
-fn strip_table<'a>(map: &'a str, table: &str) -> Option<&'a str> {
-    let head = map.get(..table.len()).filter(|h| h.eq_ignore_ascii_case(table))?;
-    map[head.len()..].strip_prefix('.')
 }
 
 /// `schema.table` → `table` (the last part names the table); returns it and the index after.

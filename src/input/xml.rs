@@ -1,21 +1,28 @@
 //! `mysqldump --xml` dumps (SPEC §5 "the dialects real tools write"): each `<row>` of a
 //! `<table_data name="…">` is a record, its `<field name="…">` values the columns,
-//! `xsi:nil="true"` a NULL.
+//! `xsi:nil="true"` a NULL. The result sets `mysql --xml` writes (`<resultset statement="…">`,
+//! one document per statement) are read the same way, each a table without a name (the
+//! statement is not kept: it may hold an identifier).
 //!
-//! Split like the other formats: the splitter, on one thread, only finds where each `<row>`
-//! starts and ends (XML escapes `<` in text, so a row's `</row>` is the first after it) and which
-//! table it is in; each row is parsed with `quick-xml` on a worker. A row is held whole, bounded
-//! by [`MAX_RECORD_BYTES`]; nothing else of the document is kept.
+//! Split like the other formats, through the shared [`SplitBuffer`]: the splitter, on one
+//! thread, only finds where each `<row>` starts and ends (XML escapes `<` in text, so a row's
+//! `</row>` is the first after it) and which table it is in; each row is parsed with `quick-xml`
+//! on a worker. A row is held whole, bounded by the record size limit; nothing else of the
+//! document is kept. Each table's columns are planned when it opens, from its own first rows
+//! ([`plan::table_columns`], as SQL tables are): a table that starts after the first 1,000 rows
+//! of the file has its columns sniffed like the first.
 
+use super::buffer::{SplitBuffer, count_newlines};
+use super::plan::{self, ColumnPlanner};
 use super::{
-    Batch, BatchLimits, Column, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout,
-    MAX_COLUMNS, MAX_RECORD_BYTES, Source, Span, Splitter, Wanted,
+    Batch, BatchLimits, ColumnSink, Dump, Extractor, Format, Head, InputError, InputOptions, Layout, Span,
+    Splitter, Wanted, encoding,
 };
 use crate::kind::Kind;
-use crate::roles::{self, ColumnMap, Naming, Role, RoleSource, Sniffer};
+use crate::limits::{SNIFF_BATCH_BYTES, SNIFF_RECORDS};
+use crate::roles::{self, ColumnMap, Naming, Role, RoleSource};
 use memchr::memmem;
 use quick_xml::events::Event;
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -24,7 +31,7 @@ const ROW_END: &[u8] = b"</row>";
 /// Bytes enough to tell which tag a `<` opens.
 const TAG_PEEK: usize = 12;
 
-/// Whether the first bytes of an input are a `mysqldump --xml` document.
+/// Whether the first bytes of an input are a `mysqldump --xml` document or `mysql --xml` output.
 pub fn is_mysqldump_xml(head: &[u8]) -> bool {
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
@@ -33,101 +40,63 @@ pub fn is_mysqldump_xml(head: &[u8]) -> bool {
         Some(after) => after.split_once("?>").map_or("", |(_, r)| r).trim_start(),
         None => rest,
     };
-    rest.starts_with("<mysqldump") && rest[10..].starts_with(|c: char| c.is_whitespace() || c == '>')
+    ["<mysqldump", "<resultset"].iter().any(|root| {
+        rest.strip_prefix(root)
+            .is_some_and(|after| after.starts_with(|c: char| c.is_whitespace() || c == '>'))
+    })
 }
 
-/// Plans a `mysqldump --xml` dump: reads the first rows, collects their field names, and gives
-/// each a role (`--map`, synonyms, then sniffing), as the JSON reader does with its paths.
+/// Opens a `mysqldump --xml` dump: its first batch is read, each table planned as it opens.
 pub(super) fn open(
     name: String,
     head: Head,
     reader: Box<dyn Read + Send>,
     options: &InputOptions,
 ) -> Result<Dump, InputError> {
-    let mut splitter = XmlSplitter::new(reader, head.bytes, name.clone());
+    let mut splitter = XmlSplitter::new(reader, head.bytes, name.clone(), options.maps.clone());
     let mut first = Batch::default();
     splitter.next_batch(&mut first, BatchLimits::SNIFF)?;
-    let mut names: Vec<String> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut sniffer = Sniffer::default();
-    let mut scratch = String::new();
-    for span in first.spans.iter().filter(|s| s.bad.is_none()) {
-        let _ = for_each_field(&first.record_text(span), &mut scratch, |field, value| {
-            let i = match index.get(field) {
-                Some(&i) => i,
-                None if names.len() < MAX_COLUMNS => {
-                    index.insert(field.to_string(), names.len());
-                    names.push(field.to_string());
-                    names.len() - 1
-                }
-                None => return,
-            };
-            if roles::role_from_header(field).is_none() {
-                sniffer.observe(i, value);
-            }
-        });
-    }
-    let mut assigned = roles::assign_roles_named(Some(&names), Naming::Whole, &[], &sniffer, names.len())
-        .map_err(|message| InputError::Columns { input: name.clone(), message })?;
-    for (field, role) in names.iter().zip(assigned.iter_mut()) {
-        if let Some(kind) = mapped_kind(&options.maps, field) {
-            *role = Some(Role { kind, source: RoleSource::Map });
-        }
-    }
-    let columns: Vec<Column> =
-        names.iter().zip(&assigned).map(|(n, role)| Column { name: Some(n.clone()), role: *role }).collect();
-    let known = names.into_iter().zip(assigned.iter().copied()).collect();
-    let extractor = Box::new(XmlExtractor { known, maps: options.maps.clone() });
-    Ok(Dump { columns, ..Dump::planned(name, Format::Xml, first, Box::new(splitter), extractor) })
+    let extractor = Box::new(XmlExtractor { maps: options.maps.clone() });
+    Ok(Dump::planned(name, Format::Xml, first, Box::new(splitter), extractor))
 }
 
-/// The kind a `--map` gives field `name` (`table.field` or `field`).
-fn mapped_kind(maps: &[ColumnMap], name: &str) -> Option<Kind> {
-    let key = roles::header_key(name);
-    let map = maps.iter().find(|m| m.column == name || roles::header_key(&m.column) == key)?;
-    map.mark_used();
-    Some(map.kind)
-}
-
-/// Calls `f(field name, value)` for each `<field>` of one `<row>…</row>` that is not NULL,
-/// its value unescaped (built in `scratch`). `Err` when the row is not well-formed XML.
+/// Calls `f(field name, value)` for each `<field>` of one `<row>…</row>`, its value unescaped
+/// (built in `scratch`), `None` for a NULL (`xsi:nil="true"`) or an empty `<field … />`.
+/// `Err` when the row is not well-formed XML.
 fn for_each_field(
     row: &str,
     scratch: &mut String,
-    mut f: impl FnMut(&str, &str),
+    mut f: impl FnMut(&str, Option<&str>),
 ) -> Result<(), &'static str> {
     const BAD: &str = "not well-formed XML";
     let mut reader = quick_xml::Reader::from_str(row);
     // The field being read: its name is `scratch[..name_len]`, its value the rest (one buffer,
-    // reused: no allocation per field).
-    let mut name_len: Option<usize> = None;
+    // reused: no allocation per field); and whether it is a NULL.
+    let mut field: Option<(usize, bool)> = None;
     let mut depth = 0usize;
     loop {
         match reader.read_event().map_err(|_| BAD)? {
             Event::Start(tag) => {
                 depth += 1;
-                name_len = None;
+                field = None;
                 if depth == 2 && tag.name().as_ref() == "field" {
-                    let nil = tag.try_get_attribute("xsi:nil").map_err(|_| BAD)?;
-                    if nil.is_some_and(|a| a.value.as_ref() == "true") {
-                        continue;
-                    }
-                    if let Some(attr) = tag.try_get_attribute("name").map_err(|_| BAD)? {
-                        scratch.clear();
-                        scratch.push_str(
-                            &attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|_| BAD)?,
-                        );
-                        name_len = Some(scratch.len());
-                    }
+                    field = field_name(&tag, scratch)?;
                 }
             }
             // `<field name="x" />` is an empty value (or a NULL, with `xsi:nil`): no identity.
-            Event::Empty(tag) if depth == 1 && tag.name().as_ref() != "field" => return Err(BAD),
-            Event::Text(text) if name_len.is_some() => scratch.push_str(&text.xml10_content()),
-            Event::CData(text) if name_len.is_some() => scratch.push_str(&text.into_inner()),
+            Event::Empty(tag) if depth == 1 => {
+                if tag.name().as_ref() != "field" {
+                    return Err(BAD);
+                }
+                if let Some((n, _)) = field_name(&tag, scratch)? {
+                    f(&scratch[..n], None);
+                }
+            }
+            Event::Text(text) if field.is_some() => scratch.push_str(&text.xml10_content()),
+            Event::CData(text) if field.is_some() => scratch.push_str(&text.into_inner()),
             // mysqldump writes only the predefined entities and character references; anything
             // else is kept as written (a wrong character costs that value, not the record).
-            Event::GeneralRef(entity) if name_len.is_some() => match entity.resolve_char_ref() {
+            Event::GeneralRef(entity) if field.is_some() => match entity.resolve_char_ref() {
                 Ok(Some(c)) => scratch.push(c),
                 Ok(None) => match quick_xml::escape::resolve_predefined_entity(&entity.xml10_content()) {
                     Some(text) => scratch.push_str(text),
@@ -141,9 +110,9 @@ fn for_each_field(
             },
             Event::End(_) => {
                 if depth == 2
-                    && let Some(n) = name_len.take()
+                    && let Some((n, nil)) = field.take()
                 {
-                    f(&scratch[..n], &scratch[n..]);
+                    f(&scratch[..n], (!nil).then(|| &scratch[n..]));
                 }
                 depth = depth.checked_sub(1).ok_or(BAD)?;
             }
@@ -153,20 +122,30 @@ fn for_each_field(
     }
 }
 
-/// Parses one row and passes the values of the fields that have a role.
+/// The `name` of a `<field>` tag, put in `scratch` (cleared first): its length, and whether the
+/// field is a NULL; `None` for a field without a name.
+fn field_name(
+    tag: &quick_xml::events::BytesStart<'_>,
+    scratch: &mut String,
+) -> Result<Option<(usize, bool)>, &'static str> {
+    const BAD: &str = "not well-formed XML";
+    let nil = tag.try_get_attribute("xsi:nil").map_err(|_| BAD)?.is_some_and(|a| a.value.as_ref() == "true");
+    let Some(attr) = tag.try_get_attribute("name").map_err(|_| BAD)? else { return Ok(None) };
+    scratch.clear();
+    scratch.push_str(&attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|_| BAD)?);
+    Ok(Some((scratch.len(), nil)))
+}
+
+/// Parses one row and passes its values by its table's layout.
 struct XmlExtractor {
-    /// Roles of the fields seen while planning.
-    known: HashMap<String, Option<Role>, foldhash::fast::RandomState>,
-    /// For fields first seen later: `--map` and header synonyms (no sniffing).
+    /// For fields the table's first rows did not have: `--map` and header synonyms (no sniffing).
     maps: Vec<ColumnMap>,
 }
 
 impl XmlExtractor {
-    fn role(&self, field: &str) -> Option<Role> {
-        if let Some(role) = self.known.get(field) {
-            return *role;
-        }
-        if let Some(kind) = mapped_kind(&self.maps, field) {
+    /// The role of a field no planned column has.
+    fn late_role(&self, table: &str, field: &str) -> Option<Role> {
+        if let Some(kind) = mapped_kind(&self.maps, table, field) {
             return Some(Role { kind, source: RoleSource::Map });
         }
         roles::role_from_header(field).map(|kind| Role { kind, source: RoleSource::Header })
@@ -177,76 +156,181 @@ impl Extractor for XmlExtractor {
     fn visit(
         &self,
         record: &str,
-        _layout: Option<&Layout>,
+        layout: Option<&Layout>,
         wanted: Wanted,
         scratch: &mut String,
         sink: &mut ColumnSink<'_>,
     ) -> Result<(), &'static str> {
+        let table = layout.map_or("", |l| l.table.as_str());
+        // The name of a field no planned column has, built only for `inspect`.
+        let mut late = String::new();
         for_each_field(record, scratch, |field, value| {
-            let role = self.role(field);
-            if role.is_some() || wanted == Wanted::All {
-                sink(field, None, role, value);
+            let Some(value) = value else { return };
+            let planned = layout.and_then(|l| Some((l, column_of(l, field)?)));
+            let role = match planned {
+                Some((l, i)) => l.roles.get(i).copied().flatten(),
+                None => self.late_role(table, field),
+            };
+            if role.is_none() && wanted == Wanted::Roles {
+                return;
             }
+            let name = match planned {
+                Some((l, i)) => l.names.get(i).map_or(field, String::as_str),
+                None => {
+                    late.clear();
+                    late.push_str(&column_name(table, field));
+                    &late
+                }
+            };
+            sink(name, None, role, value);
         })
+    }
+}
+
+/// How a column of `table` is named (`table.field`, as SQL columns; the field alone outside a
+/// table).
+fn column_name(table: &str, field: &str) -> String {
+    if table.is_empty() { field.to_string() } else { format!("{table}.{field}") }
+}
+
+/// The planned column of field `field`: a layout's names are sorted (see [`XmlSplitter::plan`]).
+fn column_of(layout: &Layout, field: &str) -> Option<usize> {
+    let skip = if layout.table.is_empty() { 0 } else { layout.table.len() + 1 };
+    layout.names.binary_search_by(|name| name.get(skip..).unwrap_or_default().cmp(field)).ok()
+}
+
+/// The kind a `--map` gives field `field` of `table` (`table.field` or `field`).
+fn mapped_kind(maps: &[ColumnMap], table: &str, field: &str) -> Option<Kind> {
+    if maps.is_empty() {
+        return None;
+    }
+    let key = roles::header_key(field);
+    let map = maps.iter().find(|m| {
+        let column = match plan::strip_table(&m.column, table) {
+            Some(column) => column,
+            None if !m.column.contains('.') => m.column.as_str(),
+            None => return false,
+        };
+        column == field || roles::header_key(column) == key
+    })?;
+    map.mark_used();
+    Some(map.kind)
+}
+
+/// Whether `rest` starts with the tag `tag` (`<row`, `</table_data`…) and not a longer name.
+fn opens(rest: &[u8], tag: &[u8]) -> bool {
+    rest.starts_with(tag)
+        && rest.get(tag.len()).is_none_or(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Whether `rest` starts a table: a `<table_data>`, or a `<resultset>` of `mysql --xml`.
+fn starts_table(rest: &[u8]) -> bool {
+    opens(rest, b"<table_data") || opens(rest, b"<resultset")
+}
+
+/// Whether `rest` starts a tag that ends the rows of a table (the next table's start, or this
+/// one's end).
+fn ends_table(rest: &[u8]) -> bool {
+    starts_table(rest) || opens(rest, b"</table_data") || opens(rest, b"</resultset")
+}
+
+/// The first rows of a table, found without consuming them, for its planning.
+#[derive(Default)]
+struct Peek {
+    /// Where the look goes on (offsets from the table's first byte).
+    from: usize,
+    /// A row whose `</row>` is not read yet: its start, and how far it was searched.
+    row: Option<(usize, usize)>,
+    /// The rows found, as ranges.
+    rows: Vec<(usize, usize)>,
+}
+
+impl Peek {
+    /// Looks on in `bytes` (the table from its first byte); `true` once the table ended or
+    /// enough rows are found.
+    fn scan(&mut self, bytes: &[u8], eof: bool, row_end: &memmem::Finder<'_>) -> bool {
+        while self.rows.len() < SNIFF_RECORDS {
+            if let Some((start, searched)) = self.row {
+                match row_end.find(&bytes[searched..]) {
+                    Some(k) => {
+                        let end = searched + k + ROW_END.len();
+                        self.rows.push((start, end));
+                        self.from = end;
+                        self.row = None;
+                    }
+                    None => {
+                        self.row = Some((start, bytes.len().saturating_sub(ROW_END.len() - 1).max(searched)));
+                        return eof;
+                    }
+                }
+                continue;
+            }
+            let Some(k) = memchr::memchr(b'<', &bytes[self.from..]) else {
+                self.from = bytes.len();
+                return eof;
+            };
+            let at = self.from + k;
+            let rest = &bytes[at..];
+            if rest.len() < TAG_PEEK && !eof {
+                self.from = at;
+                return false;
+            }
+            if opens(rest, b"<row") {
+                self.row = Some((at, at + 4));
+            } else if ends_table(rest) {
+                return true;
+            } else {
+                self.from = at + 1;
+            }
+        }
+        true
     }
 }
 
 /// Finds the `<row>`s of a `mysqldump --xml` stream and the table each is in.
 pub struct XmlSplitter {
-    source: Source,
-    /// Unconsumed bytes, from `pos` on.
-    buf: Vec<u8>,
+    buf: SplitBuffer,
+    /// The first byte not yet consumed; a row is consumed whole.
     pos: usize,
     /// The physical line `buf[pos]` is on.
     line: u64,
     next_record: u64,
-    /// The `<table_data>` being read, as a layout (its name is the records' table).
+    /// The table being read, planned (its name is the records' table); `None` between tables.
     table: Option<Arc<Layout>>,
     /// Skipping the rest of a row over the size limit, up to its `</row>`.
     skipping_row: bool,
     /// How far after the `<row` at `pos` its `</row>` was already looked for (each read would
     /// otherwise search a long row again from its start).
     searched: usize,
-    max_record: usize,
+    maps: Vec<ColumnMap>,
     row_end: memmem::Finder<'static>,
 }
 
 impl XmlSplitter {
-    pub fn new(reader: Box<dyn Read + Send>, head: Vec<u8>, name: String) -> Self {
+    pub fn new(reader: Box<dyn Read + Send>, head: Vec<u8>, name: String, maps: Vec<ColumnMap>) -> Self {
         XmlSplitter {
-            source: Source::new(reader, name),
-            buf: head,
+            buf: SplitBuffer::new(reader, head, name),
             pos: 0,
             line: 1,
             next_record: 1,
             table: None,
             skipping_row: false,
             searched: 0,
-            max_record: MAX_RECORD_BYTES,
+            maps,
             row_end: memmem::Finder::new(ROW_END),
         }
     }
 
     /// Lowers the record size limit (for tests of the limit without 64 MiB inputs).
     pub fn with_max_record(mut self, bytes: usize) -> Self {
-        self.max_record = bytes;
+        self.buf.set_max_record(bytes);
         self
     }
 
     /// Moves `pos` to `to`, counting the lines passed.
     fn advance(&mut self, to: usize) {
-        self.line += memchr::memchr_iter(b'\n', &self.buf[self.pos..to]).count() as u64;
+        self.line += count_newlines(&self.buf[self.pos..to], b'\n');
         self.pos = to;
-    }
-
-    /// Drops consumed bytes and reads more; `false` at the end of the input or when it broke.
-    fn refill(&mut self) -> bool {
-        self.buf.drain(..self.pos);
-        self.pos = 0;
-        if self.source.eof {
-            return false;
-        }
-        self.source.read_more(&mut self.buf) && !(self.source.eof && self.buf.is_empty())
     }
 
     /// The layout index of the current table in `batch`, adding it on first use.
@@ -259,38 +343,72 @@ impl XmlSplitter {
         (batch.layouts.len() - 1) as u32
     }
 
-    fn push_bad(&mut self, batch: &mut Batch, line: u64, reason: &'static str) {
-        let mut span = Span::bad(self.next_record, line, reason);
+    fn push(&mut self, batch: &mut Batch, mut span: Span) {
         span.layout = self.layout_in(batch);
         batch.spans.push(span);
         self.next_record += 1;
+    }
+
+    /// Plans the table whose rows start at `pos`: the fields its first rows have (up to
+    /// [`SNIFF_RECORDS`] rows, within [`SNIFF_BATCH_BYTES`] read ahead, nothing consumed), each
+    /// given its role as an SQL table's columns are. The layout's names are sorted, for
+    /// [`column_of`].
+    fn plan(&mut self, table: String) -> Arc<Layout> {
+        let from = self.pos;
+        let mut peek = Peek::default();
+        while !peek.scan(&self.buf[from..], self.buf.eof(), &self.row_end)
+            && !self.buf.eof()
+            && self.buf.len() - from <= SNIFF_BATCH_BYTES
+            && self.buf.read_more()
+        {}
+        let mut planner = ColumnPlanner::new(None, Naming::Whole);
+        let mut scratch = String::new();
+        for &(start, end) in &peek.rows {
+            let text = encoding::record_text(&self.buf[from + start..from + end]);
+            // A row that breaks still tells the fields before the break.
+            let _ = for_each_field(&text, &mut scratch, |field, value| {
+                if let Some(col) = planner.column(field) {
+                    planner.observe(col, value);
+                }
+            });
+        }
+        // Cannot fail: the maps are those that name a planned column.
+        let (names, roles) = plan::table_columns(planner, &table, &self.maps).unwrap_or_default();
+        let mut columns: Vec<(String, Option<Role>)> = names.into_iter().zip(roles).collect();
+        columns.sort_by(|a, b| a.0.cmp(&b.0));
+        let (names, roles) = columns.into_iter().unzip();
+        Arc::new(Layout { table, names, roles, copy: false, backslash_escapes: false, copy_fields: None })
     }
 
     /// What the tag at `pos` (a `<`) is, once enough bytes are there: `None` to read more.
     fn step(&mut self, batch: &mut Batch) -> Option<()> {
         let at = self.pos;
         let rest = &self.buf[at..];
-        if rest.len() < TAG_PEEK && !self.source.eof {
+        let eof = self.buf.eof();
+        if rest.len() < TAG_PEEK && !eof {
             return None;
         }
-        let opens = |tag: &[u8]| {
-            rest.starts_with(tag)
-                && rest.get(tag.len()).is_none_or(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
-        };
-        if opens(b"<row") {
+        if opens(rest, b"<row") {
+            if self.table.is_none() {
+                // Rows outside any table: planned as a table of their own, without a name.
+                self.table = Some(self.plan(String::new()));
+            }
+            let rest = &self.buf[at..];
             let from = self.searched.max(4);
             let Some(k) = self.row_end.find(&rest[from..]).map(|k| from - 4 + k) else {
                 self.searched = rest.len().saturating_sub(ROW_END.len() - 1).max(4);
-                if rest.len() > self.max_record {
-                    self.push_bad(batch, self.line, "XML row larger than 64 MiB");
+                if self.buf.outgrew(at) {
+                    let line = self.line;
+                    self.push(batch, Span::bad(self.next_record, line, "XML row larger than 64 MiB"));
                     self.searched = 0;
                     self.skipping_row = true;
                     self.advance(self.buf.len());
                     return Some(());
                 }
-                if self.source.eof {
+                if eof {
                     self.searched = 0;
-                    self.push_bad(batch, self.line, "XML ends inside a row");
+                    let line = self.line;
+                    self.push(batch, Span::bad(self.next_record, line, "XML ends inside a row"));
                     self.advance(self.buf.len());
                     return Some(());
                 }
@@ -298,33 +416,32 @@ impl XmlSplitter {
             };
             self.searched = 0;
             let end = at + 4 + k + ROW_END.len();
-            if end - at > self.max_record {
-                self.push_bad(batch, self.line, "XML row larger than 64 MiB");
+            let line = self.line;
+            if end - at > self.buf.max_record() {
+                self.push(batch, Span::bad(self.next_record, line, "XML row larger than 64 MiB"));
             } else {
-                let start = batch.data.len();
-                batch.data.extend_from_slice(&self.buf[at..end]);
-                let mut span = Span::new(start, batch.data.len(), self.next_record, self.line);
-                span.layout = self.layout_in(batch);
-                batch.spans.push(span);
-                self.next_record += 1;
+                self.push(batch, Span::new(at, end, self.next_record, line));
             }
             self.advance(end);
-        } else if opens(b"<table_data") {
+        } else if starts_table(rest) {
             let Some(k) = memchr::memchr(b'>', rest) else {
-                if rest.len() > self.max_record || self.source.eof {
+                if self.buf.outgrew(at) || eof {
                     self.advance(self.buf.len());
                     return Some(());
                 }
                 return None;
             };
-            let tag = String::from_utf8_lossy(&rest[..=k]).into_owned();
-            self.table = Some(Arc::new(table_layout(&tag)));
-            if rest[..k].ends_with(b"/") {
-                self.table = None;
-            }
+            let empty = rest[..k].ends_with(b"/");
+            // A result set's statement is no name (and may hold an identifier).
+            let name = if opens(rest, b"<resultset") {
+                String::new()
+            } else {
+                table_name(&String::from_utf8_lossy(&rest[..=k]))
+            };
             self.advance(at + k + 1);
+            self.table = (!empty).then(|| self.plan(name));
         } else {
-            if opens(b"</table_data") {
+            if opens(rest, b"</table_data") || opens(rest, b"</resultset") {
                 self.table = None;
             }
             self.advance(at + 1);
@@ -333,10 +450,10 @@ impl XmlSplitter {
     }
 }
 
-/// The layout of a `<table_data name="…">` tag's rows: the table's name, for reports.
-fn table_layout(tag: &str) -> Layout {
+/// The name of a `<table_data name="…">` tag's table, for reports.
+fn table_name(tag: &str) -> String {
     let mut reader = quick_xml::Reader::from_str(tag);
-    let table = match reader.read_event() {
+    match reader.read_event() {
         Ok(Event::Start(t) | Event::Empty(t)) => t
             .try_get_attribute("name")
             .ok()
@@ -344,14 +461,6 @@ fn table_layout(tag: &str) -> Layout {
             .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
             .unwrap_or_default(),
         _ => String::new(),
-    };
-    Layout {
-        table,
-        names: Vec::new(),
-        roles: Vec::new(),
-        copy: false,
-        backslash_escapes: false,
-        copy_fields: None,
     }
 }
 
@@ -359,44 +468,60 @@ impl Splitter for XmlSplitter {
     fn next_batch(&mut self, batch: &mut Batch, limits: BatchLimits) -> Result<bool, InputError> {
         batch.clear();
         loop {
-            if batch.spans.len() >= limits.records || batch.data.len() >= limits.bytes {
+            if batch.spans.len() >= limits.records || (self.pos >= limits.bytes && !batch.spans.is_empty()) {
                 break;
             }
-            if self.skipping_row {
+            let need_more = if self.skipping_row {
                 match self.row_end.find(&self.buf[self.pos..]) {
                     Some(k) => {
                         self.skipping_row = false;
                         self.advance(self.pos + k + ROW_END.len());
+                        false
                     }
                     None => {
                         // Keep the last bytes: `</row>` may be cut by the read.
                         let keep = self.buf.len().saturating_sub(ROW_END.len() - 1).max(self.pos);
                         self.advance(keep);
-                        if !self.refill() {
-                            break;
-                        }
+                        true
                     }
                 }
+            } else {
+                match memchr::memchr(b'<', &self.buf[self.pos..]) {
+                    Some(k) => {
+                        self.advance(self.pos + k);
+                        self.step(batch).is_none()
+                    }
+                    None => {
+                        self.advance(self.buf.len());
+                        true
+                    }
+                }
+            };
+            if !need_more {
                 continue;
             }
-            match memchr::memchr(b'<', &self.buf[self.pos..]) {
-                Some(k) => {
-                    let at = self.pos + k;
-                    self.advance(at);
-                    if self.step(batch).is_none() && !self.refill() {
-                        break;
-                    }
-                }
-                None => {
-                    self.advance(self.buf.len());
-                    if !self.refill() {
-                        break;
-                    }
-                }
+            if self.buf.eof() {
+                self.advance(self.buf.len());
+                break;
+            }
+            if batch.spans.is_empty() {
+                // Nothing handed over points at the bytes before `pos`: drop them.
+                self.buf.discard(self.pos);
+                self.pos = 0;
+            } else if self.pos >= limits.bytes {
+                // Bytes can only be dropped once the records before them are handed over.
+                break;
+            }
+            if !self.buf.read_more() {
+                break;
             }
         }
-        let more = !(batch.spans.is_empty() && self.source.eof && self.pos >= self.buf.len());
-        self.source.end_batch(batch, more)
+        // Hand over what the spans point at; keep everything from the first byte not consumed.
+        let keep = self.pos;
+        self.buf.hand_over(batch, keep);
+        self.pos = 0;
+        let more = !(batch.spans.is_empty() && self.buf.eof() && self.buf.is_empty());
+        self.buf.end_batch(batch, more)
     }
 }
 

@@ -45,3 +45,4 @@ mod skipped;
 mod tsv_dialects;
 mod watchlists;
 mod workbooks;
+mod xml_dumps;

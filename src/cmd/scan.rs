@@ -308,14 +308,10 @@ fn check_shard(cmd: &ScanCommand) -> Result<()> {
     Ok(())
 }
 
-/// Every input must exist before anything is written; directories become the files under them
-/// (entries that cannot be walked are set aside for the report); stdin may be read only once.
+/// Directories become the files under them; a path that cannot be reached, named or under a
+/// directory, is set aside for the report (the run still reads the others, SPEC §8 1.1); stdin
+/// may be read only once.
 fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> Result<walk::Expanded> {
-    for path in paths {
-        if path != Path::new("-") {
-            std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
-        }
-    }
     let expanded = walk::expand(paths).map_err(anyhow::Error::msg)?;
     let inputs = &expanded.inputs;
     let stdin_readers = inputs.iter().filter(|i| **i == InputPath::Stdin).count()

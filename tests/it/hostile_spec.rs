@@ -1,0 +1,78 @@
+//! Regressions for the SPEC-conformance tester's findings (session 9): each test is named after
+//! what broke and runs the real binary.
+
+use crate::common;
+
+use common::{Scratch, json, leakcheck};
+use std::process::Output;
+
+/// The one watched NIK of these tests.
+const WATCH: &str = "nik:3201014107900001\n";
+/// A CSV that holds the watched NIK once.
+const WATCHED: &str = "id,nik,nama\nP1,3201014107900001,Budi\n";
+
+/// `scan --watch w.txt ARGS… -j1 EXTRA…` run in the scratch directory.
+fn scan(s: &Scratch, args: &[&str], extra: &[&str]) -> Output {
+    let watch = s.write("w.txt", WATCH);
+    let mut cmd = leakcheck();
+    cmd.current_dir(s.dir()).arg("scan").arg("--watch").arg(watch).args(args).arg("-j1").args(extra);
+    cmd.output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The report's `skipped` as (path, reason, error).
+fn skipped(report: &serde_json::Value) -> Vec<(String, String, bool)> {
+    let list = report["skipped"].as_array().cloned().unwrap_or_default();
+    list.iter()
+        .map(|s| {
+            let path = s["path"].as_str().unwrap_or_default().to_string();
+            (
+                path,
+                s["reason"].as_str().unwrap_or_default().to_string(),
+                s["error"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
+/// Scans `a.csv` (one watched record) and `other` named on the command line, with `-o`: the run
+/// goes on, exits 2 and writes its report, incomplete, listing `other` as an error.
+fn assert_named_input_listed_and_the_rest_scanned(s: &Scratch, other: &str, reason: &str) {
+    s.write("a.csv", WATCHED);
+    let out = scan(s, &["a.csv", other], &["-f", "json", "-o", "report.json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{other}: {reason}")), "{}", stderr(&out));
+    let report = json(&std::fs::read(s.path("report.json")).expect("the report is written"));
+    assert_eq!(report["summary"]["complete"], false);
+    assert_eq!(skipped(&report), [(other.to_string(), reason.to_string(), true)]);
+    assert_eq!(report["exposures"].as_array().map(Vec::len), Some(1), "a.csv is scanned: {report}");
+}
+
+#[test]
+fn a_dangling_symlink_named_on_the_command_line_is_listed_and_the_rest_scanned() {
+    let s = Scratch::new();
+    std::os::unix::fs::symlink(s.path("gone.csv"), s.path("dangling.csv")).unwrap();
+    assert_named_input_listed_and_the_rest_scanned(&s, "dangling.csv", "a symbolic link to nothing");
+}
+
+#[test]
+fn a_missing_path_named_on_the_command_line_is_listed_and_the_rest_scanned() {
+    let s = Scratch::new();
+    assert_named_input_listed_and_the_rest_scanned(&s, "missing.csv", "no such file or directory");
+}
+
+#[test]
+fn a_missing_path_alone_writes_an_incomplete_report_to_stdout_and_exits_2() {
+    let s = Scratch::new();
+    let out = scan(&s, &["missing.csv"], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["complete"], false);
+    assert_eq!(
+        skipped(&report),
+        [("missing.csv".to_string(), "no such file or directory".to_string(), true)]
+    );
+}

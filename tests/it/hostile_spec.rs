@@ -105,3 +105,23 @@ fn a_csv_quote_that_runs_over_10000_lines_is_a_stray_quote_and_warned() {
     assert!(stderr(&out).contains("runs over more than 10000 lines or 1 MiB"), "{}", stderr(&out));
     assert_eq!(json(&out.stdout)["summary"]["bad_records"], 1);
 }
+
+#[test]
+fn the_same_file_given_twice_is_scanned_once_and_the_repeat_listed() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("d")).unwrap();
+    s.write("d/a.csv", WATCHED);
+    for (args, repeat, first) in [
+        (&["d/a.csv", "d/a.csv"][..], "d/a.csv", "d/a.csv"),
+        (&["d/a.csv", "./d/a.csv"][..], "./d/a.csv", "d/a.csv"),
+        (&["d", "d/a.csv"][..], "d/a.csv", "d/a.csv"),
+    ] {
+        let out = scan(&s, args, &["-f", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let report = json(&out.stdout);
+        assert_eq!(report["exposures"].as_array().map(Vec::len), Some(1), "{args:?}: {report}");
+        assert_eq!(report["summary"]["records"], 1, "{args:?}");
+        let reason = format!("the same file as {first}, which is scanned once");
+        assert_eq!(skipped(&report), [(repeat.to_string(), reason, false)], "{args:?}");
+    }
+}

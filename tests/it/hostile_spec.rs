@@ -125,3 +125,15 @@ fn the_same_file_given_twice_is_scanned_once_and_the_repeat_listed() {
         assert_eq!(skipped(&report), [(repeat.to_string(), reason, false)], "{args:?}");
     }
 }
+
+#[test]
+fn an_empty_leakcheck_key_is_refused_not_taken_for_no_key() {
+    let s = Scratch::new();
+    let watch = s.write("w.txt", WATCH);
+    let out = leakcheck().arg("hash").arg(&watch).env("LEAKCHECK_KEY", "").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no unkeyed list is written");
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("LEAKCHECK_KEY") && message.contains("at least 16"), "{message}");
+}

@@ -137,3 +137,11 @@ fn an_empty_leakcheck_key_is_refused_not_taken_for_no_key() {
     assert_eq!(message.lines().count(), 1, "{message}");
     assert!(message.contains("LEAKCHECK_KEY") && message.contains("at least 16"), "{message}");
 }
+
+#[test]
+fn normalize_phone_prints_each_number_of_a_field_even_beside_a_bad_one() {
+    let out = leakcheck().args(["normalize", "phone", "0812-3456-7890 / 0841"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "one number is invalid");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.starts_with("+6281234567890, invalid: ") && shown.lines().count() == 1, "{shown}");
+}

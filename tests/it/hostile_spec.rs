@@ -145,3 +145,12 @@ fn normalize_phone_prints_each_number_of_a_field_even_beside_a_bad_one() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.starts_with("+6281234567890, invalid: ") && shown.lines().count() == 1, "{shown}");
 }
+
+#[test]
+fn an_e_mail_json_key_is_one_star_in_fields_not_the_whole_path() {
+    let s = Scratch::new();
+    s.write("f.ndjson", "{\"nik\":\"3201014107900001\",\"a\":{\"budi@rs.go.id\":{\"x\":1}}}\n");
+    let out = scan(&s, &["f.ndjson"], &["-f", "json"]);
+    let report = json(&out.stdout);
+    assert_eq!(report["exposures"][0]["fields"], serde_json::json!(["a.*.x", "nik"]), "{report}");
+}

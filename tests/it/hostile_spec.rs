@@ -154,3 +154,17 @@ fn an_e_mail_json_key_is_one_star_in_fields_not_the_whole_path() {
     let report = json(&out.stdout);
     assert_eq!(report["exposures"][0]["fields"], serde_json::json!(["a.*.x", "nik"]), "{report}");
 }
+
+#[test]
+fn inspect_counts_dates_with_a_weekday_a_month_first_or_a_place_as_valid() {
+    let s = Scratch::new();
+    s.write(
+        "dv.csv",
+        "nama;tgl_lahir\nA;Kamis, 10 April 1967\nB;June 16, 2022\nC;Bandung, 17 Agustus 1945\nD;17-08-1945\n",
+    );
+    let out = leakcheck().current_dir(s.dir()).args(["inspect", "dv.csv"]).output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = shown.lines().find(|l| l.trim_start().starts_with("tgl_lahir")).unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells.get(8), Some(&"100%"), "the dob share: {shown}");
+}

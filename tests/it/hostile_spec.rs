@@ -168,3 +168,17 @@ fn inspect_counts_dates_with_a_weekday_a_month_first_or_a_place_as_valid() {
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cells.get(8), Some(&"100%"), "the dob share: {shown}");
 }
+
+#[test]
+fn the_no_role_warning_says_only_the_first_1000_records_were_sniffed() {
+    let s = Scratch::new();
+    let mut csv = String::from("kolom,lain\n");
+    for _ in 0..1_000 {
+        csv.push_str("x,y\n");
+    }
+    csv.push_str("3201014107900001,y\n");
+    s.write("late.csv", csv);
+    let out = scan(&s, &["late.csv"], &["-f", "json"]);
+    let message = stderr(&out);
+    assert!(message.contains("first 1,000 records") && !message.contains("in any record"), "{message}");
+}

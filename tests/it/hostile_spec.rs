@@ -77,6 +77,38 @@ fn a_missing_path_alone_writes_an_incomplete_report_to_stdout_and_exits_2() {
     );
 }
 
+/// `scan NAME` with `contents`: the watched NIK in it is found (exit 1), whatever the
+/// JSON-family name says.
+fn assert_read_by_content(name: &str, contents: &str, format: &str) {
+    let s = Scratch::new();
+    s.write(name, contents);
+    let out = scan(&s, &[name], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["bad_records"], 0, "{name}: {report}");
+    assert_eq!(report["exposures"].as_array().map(Vec::len), Some(1), "{name}: {report}");
+    let inspected = leakcheck().current_dir(s.dir()).args(["inspect", name]).output().unwrap();
+    let shown = String::from_utf8_lossy(&inspected.stdout);
+    assert!(shown.contains(&format!("format {format}")), "{name}: inspect shows another format: {shown}");
+}
+
+#[test]
+fn a_json_array_named_jsonl_or_ndjson_is_read_as_json() {
+    let array = "[{\"nik\":\"3174051203880003\"},{\"nik\":\"3201014107900001\"}]\n";
+    assert_read_by_content("arr.jsonl", array, "json");
+    let pretty = "\u{feff}\n[\n  {\n    \"nik\": \"3201014107900001\"\n  }\n]\n";
+    assert_read_by_content("arr.ndjson", pretty, "json");
+}
+
+#[test]
+fn a_csv_or_a_mysqldump_named_json_is_read_by_its_content() {
+    assert_read_by_content("export.json", "nik,nama\n3201014107900001,Budi\n", "csv");
+    let dump =
+        "-- MySQL dump 10.13\nINSERT INTO `pasien` (`nik`,`nama`) VALUES ('3201014107900001','Budi');\n";
+    assert_read_by_content("dump.json", dump, "sql");
+    assert_read_by_content("export.jsonl", "nik;nama\n3201014107900001;Budi\n", "csv");
+}
+
 #[test]
 fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
     let s = Scratch::new();

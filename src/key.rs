@@ -21,6 +21,12 @@ pub enum KeyLoadError {
     EnvRefused(KeyError),
     #[error("{KEY_ENV} is not valid UTF-8")]
     EnvNotUtf8,
+    #[error(
+        "{KEY_ENV} is set but empty (a CI secret that is missing?): the key is 0 bytes long; at least {} are \
+         needed (unset {KEY_ENV} to hash without a key)",
+        crate::hash::MIN_KEY_LEN
+    )]
+    EnvEmpty,
 }
 
 /// Where the key was found, for messages.
@@ -30,8 +36,9 @@ pub enum KeySource {
     Env,
 }
 
-/// Reads the key from `key_file`, else from `LEAKCHECK_KEY` (an empty variable counts as
-/// unset). `None` when neither is given.
+/// Reads the key from `key_file`, else from `LEAKCHECK_KEY`. `None` when neither is given; an
+/// empty variable is refused like any key under 16 bytes (a CI secret that is missing must not
+/// turn a keyed list into an unkeyed one).
 pub fn load_hasher(key_file: Option<&Path>) -> Result<(Hasher, Option<KeySource>), KeyLoadError> {
     if let Some(path) = key_file {
         let name = path.display().to_string();
@@ -43,12 +50,13 @@ pub fn load_hasher(key_file: Option<&Path>) -> Result<(Hasher, Option<KeySource>
         return Ok((hasher, Some(KeySource::File(path.to_path_buf()))));
     }
     match std::env::var_os(KEY_ENV) {
-        Some(value) if !value.is_empty() => {
+        Some(value) if value.is_empty() => Err(KeyLoadError::EnvEmpty),
+        Some(value) => {
             let value = Zeroizing::new(value.into_string().map_err(|_| KeyLoadError::EnvNotUtf8)?);
             let hasher = Hasher::keyed(value.as_bytes()).map_err(KeyLoadError::EnvRefused)?;
             Ok((hasher, Some(KeySource::Env)))
         }
-        _ => Ok((Hasher::unkeyed(), None)),
+        None => Ok((Hasher::unkeyed(), None)),
     }
 }
 

@@ -9,33 +9,33 @@ use std::io::{self, BufRead, Read, Write};
 /// Longest line read from stdin, in bytes: the watchlists' limit.
 const MAX_LINE: usize = crate::watchlist::MAX_LINE;
 
-/// The canonical form of `raw` (a phone field's numbers joined by `, `), or why it is invalid.
-pub fn canonical_of(kind: Kind, raw: &str) -> Result<String, Invalid> {
-    if kind == Kind::Phone {
-        let mut forms = Vec::new();
-        let mut error = None;
-        normalize::for_each_phone(raw, |p| match normalize::canonical(kind, p) {
-            Ok(c) => forms.push(c),
-            Err(e) => error = error.or(Some(e)),
-        });
-        match error {
-            Some(e) => Err(e),
-            None if forms.is_empty() => Err(Invalid("no digits")),
-            None => Ok(forms.join(", ")),
-        }
-    } else if normalize::is_absent(raw) {
-        Err(Invalid("empty"))
-    } else {
-        normalize::canonical(kind, raw)
+/// The output line for `raw` and whether it was valid: its canonical form or `invalid:
+/// <reason>`; a phone field holding several numbers gives each one's form or `invalid: <reason>`
+/// in turn, joined by `, `, as a scan reads the field (SPEC §10: one bad number does not hide the
+/// good ones), valid only when all are.
+pub fn line_of(kind: Kind, raw: &str) -> (String, bool) {
+    let shown = |form: Result<String, Invalid>| match form {
+        Ok(canonical) => (canonical, true),
+        Err(why) => (format!("invalid: {why}"), false),
+    };
+    if kind != Kind::Phone {
+        let form =
+            if normalize::is_absent(raw) { Err(Invalid("empty")) } else { normalize::canonical(kind, raw) };
+        return shown(form);
     }
+    let mut forms = Vec::new();
+    normalize::for_each_phone(raw, |p| forms.push(shown(normalize::canonical(kind, p))));
+    if forms.is_empty() {
+        return shown(Err(Invalid("no digits")));
+    }
+    let valid = forms.iter().all(|(_, valid)| *valid);
+    (forms.into_iter().map(|(form, _)| form).collect::<Vec<_>>().join(", "), valid)
 }
 
-/// Writes the output line for `raw`: its canonical form or `invalid: <reason>`; false when invalid.
+/// Writes the output line for `raw`; false when invalid.
 fn write_line(out: &mut impl Write, kind: Kind, raw: &str) -> io::Result<bool> {
-    match canonical_of(kind, raw) {
-        Ok(canonical) => writeln!(out, "{canonical}").map(|()| true),
-        Err(why) => writeln!(out, "invalid: {why}").map(|()| false),
-    }
+    let (line, valid) = line_of(kind, raw);
+    writeln!(out, "{line}").map(|()| valid)
 }
 
 /// Reads the next line of `input` into `line` without its `\n`, at most [`MAX_LINE`] + 1 bytes

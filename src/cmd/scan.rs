@@ -12,7 +12,8 @@ use crate::scan::{self, BadRecord, Exposure, ScanConfig, ScanError, ScanSink, Sc
 use crate::shard::ShardSpec;
 use crate::watchlist::{self, LoadOptions};
 use anyhow::{Context, Result, bail};
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -78,7 +79,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let mut warnings = Warnings::default();
     let mut stdin_users: Vec<&Path> = cmd.watch.iter().map(PathBuf::as_path).collect();
     stdin_users.extend(cmd.baseline.as_deref());
-    let mut expanded = check_inputs(&cmd.inputs, &stdin_users, &mut warnings)?;
+    let mut expanded = check_inputs(&cmd.inputs, &stdin_users)?;
     // Before the watchlists load: a -o that cannot be written fails at once. Every input of the
     // run is protected, also those dealt to other shards.
     let mut output = Output::open(cmd.output.as_deref(), run_files(&expanded.inputs, &cmd))?;
@@ -310,14 +311,10 @@ fn check_shard(cmd: &ScanCommand) -> Result<()> {
     Ok(())
 }
 
-/// Every input must exist before anything is written; directories become the files under them
-/// (entries that cannot be walked are set aside for the report); stdin may be read only once.
-fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> Result<walk::Expanded> {
-    for path in paths {
-        if path != Path::new("-") {
-            std::fs::metadata(path).with_context(|| format!("{}", path.display()))?;
-        }
-    }
+/// Directories become the files under them; a path that cannot be reached, named or under a
+/// directory, is set aside for the report (the run still reads the others, SPEC §8 1.1); stdin
+/// may be read only once.
+fn check_inputs(paths: &[PathBuf], watch: &[&Path]) -> Result<walk::Expanded> {
     let expanded = walk::expand(paths).map_err(anyhow::Error::msg)?;
     let inputs = &expanded.inputs;
     let stdin_readers = inputs.iter().filter(|i| **i == InputPath::Stdin).count()
@@ -325,16 +322,41 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path], warnings: &mut Warnings) -> 
     if stdin_readers > 1 {
         bail!("`-` (standard input) can be read only once: as one input, one watchlist or the baseline");
     }
-    let mut seen = HashSet::new();
+    Ok(scanned_once(expanded))
+}
+
+/// Keeps the first of the inputs that are one file (same device and inode: `a.csv ./a.csv`, a
+/// directory and a file in it, a hard link) and lists each repeat in `skipped`, naming the
+/// first, as no error: scanned twice, its every (record, entry) pair would be reported twice
+/// and the summary's counts doubled (SPEC §6).
+fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
+    use std::os::unix::fs::MetadataExt;
+    let walk::Expanded { inputs, mut skipped } = expanded;
+    let mut first: HashMap<(u64, u64, Option<String>), String> = HashMap::new();
+    let mut kept = Vec::with_capacity(inputs.len());
     for input in inputs {
-        if let InputPath::File(path) = input
-            && !seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
-        {
-            let message = format!("{} is given more than once; it is scanned each time", path.display());
-            warnings.add(&message, crate::messages::warn);
+        let (path, sheet) = match &input {
+            InputPath::Stdin => (None, None),
+            InputPath::File(path) => (Some(path), None),
+            InputPath::Sheet { book, sheet } => (Some(book), Some(sheet.clone())),
+        };
+        let Some(meta) = path.and_then(|p| std::fs::metadata(p).ok()) else {
+            kept.push(input);
+            continue;
+        };
+        match first.entry((meta.dev(), meta.ino(), sheet)) {
+            Entry::Occupied(seen) => skipped.push(walk::Skipped {
+                path: input.display_name(),
+                reason: format!("the same file as {}, which is scanned once", seen.get()),
+                error: false,
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(input.display_name());
+                kept.push(input);
+            }
         }
     }
-    Ok(expanded)
+    walk::Expanded { inputs: kept, skipped }
 }
 
 /// The files the run reads, which -o must not write: inputs, watchlists, key file.

@@ -113,9 +113,19 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         return Detected::Unsupported("an XML document that is not a mysqldump --xml dump");
     }
     let by_content = from_content(head);
+    // Content wins where it contradicts a JSON-family name (SPEC §5 "from extension, then from
+    // content"): read as named, every record of an export saved under the wrong name would be
+    // bad and the run a false CLEAR.
+    let first = head.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    let json_start = matches!(first, Some(b'{' | b'['));
     Detected::Dump(match ext.as_deref() {
         Some("csv") => Format::Csv,
         Some("tsv" | "tab") => Format::Tsv,
+        Some("ndjson" | "jsonl" | "json") if first.is_some() && !json_start && contradicts_json(head) => {
+            by_content
+        }
+        // A JSON array, pretty-printed or not, saved as `.jsonl` is not one object per line.
+        Some("ndjson" | "jsonl") if first == Some(b'[') => Format::Json,
         Some("ndjson" | "jsonl") => Format::Ndjson,
         // A `.json` file holding one object per line is NDJSON whatever it is called.
         Some("json") if by_content == Format::Ndjson => Format::Ndjson,
@@ -179,6 +189,22 @@ fn looks_like_ndjson(text: &str) -> bool {
     first_is_object && lines.next().is_some_and(|l| l.starts_with('{'))
 }
 
+/// Content that is clearly no JSON though its name says so: an SQL dump, or a first line that is
+/// no JSON value and holds a delimiter or has more lines after it (a CSV's header). A lone JSON
+/// scalar or broken JSON keeps its name: read as JSON, it is a bad record (SPEC §9).
+fn contradicts_json(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start();
+    if looks_like_sql(text) {
+        return true;
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else { return false };
+    let more = lines.next().is_some();
+    serde_json::from_str::<serde::de::IgnoredAny>(first).is_err()
+        && (more || first.contains([',', ';', '\t', '|']))
+}
+
 /// Starts with an SQL comment or statement.
 fn looks_like_sql(text: &str) -> bool {
     if text.starts_with("--") || text.starts_with("/*") {
@@ -211,10 +237,35 @@ mod tests {
             (None, b"nik,nama\n", Detected::Dump(Format::Csv)),
             (Some("x.csv"), b"%PDF-1.7", Detected::Unsupported("a PDF document")),
             (None, b"ab\0\0\0\x01\x02", Detected::Unsupported("binary data")),
-            (Some("x.json"), b"123\0", Detected::Dump(Format::Json)),
+            (Some("x.json"), b"{\"a\":\"1\0\"}", Detected::Dump(Format::Json)),
         ];
         for (name, head, want) in table {
             assert_eq!(detect(name, head), want, "{name:?} {head:?}");
+        }
+    }
+
+    #[test]
+    fn content_that_contradicts_a_json_family_name_wins() {
+        let table: [(&str, &[u8], Format); 14] = [
+            ("a.jsonl", b"[{\"nik\":\"1\"},{\"nik\":\"2\"}]\n", Format::Json),
+            ("one.json", b"nik\n3201014107900001\n", Format::Csv),
+            // A lone scalar, or broken JSON, is no other format: read as JSON, it is a bad record.
+            ("y.json", b"\"asd\"", Format::Json),
+            ("n.json", b"\"", Format::Json),
+            ("n.jsonl", b"tru", Format::Ndjson),
+            ("a.ndjson", b"\n  [\n  {\n    \"nik\": \"1\"\n  }\n]\n", Format::Json),
+            ("a.JSONL", b"[]", Format::Json),
+            ("export.json", b"nik,nama\n3201014107900001,Budi\n", Format::Csv),
+            ("dump.json", b"-- MySQL dump 10.13\nINSERT INTO t VALUES (1);\n", Format::Sql),
+            ("a.jsonl", b"nik;nama\n1;B\n", Format::Csv),
+            ("a.ndjson", b"INSERT INTO t VALUES (1);\n", Format::Sql),
+            // What the name says, when the content agrees or says nothing.
+            ("a.jsonl", b"{\"nik\":\"1\"}\n{\"nik\":\"2\"}\n", Format::Ndjson),
+            ("a.json", b"  [\"3201014107900001\"]", Format::Json),
+            ("a.jsonl", b"  \n", Format::Ndjson),
+        ];
+        for (name, head, want) in table {
+            assert_eq!(detect(Some(name), head), Detected::Dump(want), "{name} {head:?}");
         }
     }
 

@@ -25,8 +25,8 @@ pub struct Expanded {
 }
 
 /// The inputs of a run with every directory replaced by the files under it (recursively,
-/// sorted by path, symbolic links followed). An entry the walk cannot read is set aside in
-/// `skipped` as an error; an entry that is neither a file nor a directory as a non-dump (a FIFO
+/// sorted by path, symbolic links followed). An entry the walk cannot read, or a path given that
+/// cannot be reached (a link to nothing, a missing file), is set aside in `skipped` as an error; an entry that is neither a file nor a directory as a non-dump (a FIFO
 /// could block the run for ever). Only a run with nothing at all under its paths is an error.
 pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
     let mut out = Expanded::default();
@@ -35,9 +35,16 @@ pub fn expand(paths: &[PathBuf]) -> Result<Expanded, String> {
             out.inputs.push(InputPath::Stdin);
             continue;
         }
-        if !path.is_dir() {
-            push_file(&mut out, path.clone());
-            continue;
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                push_file(&mut out, path.clone());
+                continue;
+            }
+            Err(e) => {
+                out.skipped.push(unreachable_path(&e, path));
+                continue;
+            }
         }
         let mut walk = walkdir::WalkDir::new(path).sort_by_file_name().follow_links(true).into_iter();
         while let Some(entry) = walk.next() {
@@ -127,6 +134,20 @@ fn unwalkable(e: &walkdir::Error, root: &Path) -> Skipped {
         "a symbolic link to nothing".to_string()
     } else {
         format!("cannot be read: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string))
+    };
+    Skipped { path: path.display().to_string(), reason, error: true }
+}
+
+/// A path named on the command line that cannot be reached: set aside like a directory entry
+/// the walk cannot follow, in the same words (SPEC §8 1.1: the other inputs are still scanned).
+fn unreachable_path(e: &std::io::Error, path: &Path) -> Skipped {
+    let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let reason = if e.kind() == std::io::ErrorKind::NotFound && dangling {
+        "a symbolic link to nothing".to_string()
+    } else if e.kind() == std::io::ErrorKind::NotFound {
+        "no such file or directory".to_string()
+    } else {
+        format!("cannot be read: {e}")
     };
     Skipped { path: path.display().to_string(), reason, error: true }
 }

@@ -405,12 +405,11 @@ pub(crate) fn check_value(
         };
     let email = shape.at && normalize::normalize_into(Kind::Email, value, canonical).is_ok();
     let name = shape.letter && normalize::is_valid_name(value);
-    // Every date form starts with its day or its year (a day before a month name may follow
-    // separators: `.7 Agu 1945`), and is YYYYMMDD or has separators; only a datetime (whose time
-    // has a `:`) has more than 8 digits.
-    let first = value.chars().find(|&c| !(c.is_whitespace() || matches!(c, '-' | '/' | '.')));
+    // Every date form is YYYYMMDD or has separators; only a datetime (whose time has a `:`) has
+    // more than 8 digits. It may start with a letter (rules 1.1: `Kamis, 10 April 1967`, `June
+    // 16, 2022`, `Bandung, 17 Agustus 1945`), so the first character says nothing: the scan's
+    // parser decides, as the scan does.
     let dob = shape.digits >= 4
-        && first.is_some_and(|c| c.is_ascii_digit())
         && (shape.separator || shape.digits == 8)
         && (shape.digits <= 8 || shape.colon)
         && normalize::normalize_into(Kind::Dob, value, canonical).is_ok();
@@ -535,6 +534,20 @@ mod tests {
     }
 
     #[test]
+    fn dates_that_start_with_a_weekday_a_month_or_a_place_are_dates_as_the_scan_reads_them() {
+        let mut c = String::new();
+        for (value, want) in [
+            ("Kamis, 10 April 1967", "1967-04-10"),
+            ("June 16, 2022", "2022-06-16"),
+            ("Bandung, 17 Agustus 1945", "1945-08-17"),
+        ] {
+            let (valid, _, dob) = check_value(value, Some(Kind::Dob), &mut c);
+            assert!(valid.has(Kind::Dob) && dob, "{value}");
+            assert_eq!(c, want, "{value}");
+        }
+    }
+
+    #[test]
     fn a_landline_of_seven_national_digits_is_a_phone() {
         // SPEC §2 1.1: a fixed line has 7-11 digits after +62, so 8 with its trunk 0; the shape
         // test skipped every phone under 9 digits.
@@ -558,6 +571,7 @@ mod tests {
                 "(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])([T ][0-2][0-9]:[0-5][0-9](:[0-5][0-9])?Z?)?",
                 "(\\+62|62|0|0062)?[ -]?8[0-9]{2,3}[ -]?[0-9]{3,4}[ -]?[0-9]{2,5}",
                 "(\\+62 ?|0)[2-79][0-9]{1,3}[ -]?[0-9]{3,8}",
+                "(Kamis|Bandung|June|Rabu), ?(0?[1-9]|1[0-9]|2[0-8])( April| Agustus|,)? ?(19|20)[0-9]{2}",
             ],
         ) {
             let mut c = String::new();

@@ -234,10 +234,11 @@ fn clean_tokens(text: &str, out: &mut String) {
 /// Invisible format characters (Unicode category Cf) that word processors and web forms put
 /// inside words: removed, not turned into spaces, so `Bu\u{200D}di` is `budi` (SPEC §2 1.1).
 /// Soft hyphen, zero-width space, non-joiner and joiner, the left-to-right and right-to-left
-/// marks, the bidirectional embeddings and isolates, the word joiner and invisible operators,
-/// and the byte order mark (zero-width no-break space).
+/// marks, the Arabic letter mark and the Mongolian vowel separator, the bidirectional
+/// embeddings and isolates, the word joiner and invisible operators, and the byte order mark
+/// (zero-width no-break space).
 fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
+    matches!(c, '\u{AD}' | '\u{61C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// The byte length of the leading run of honorifics in `text` that ends with the last one
@@ -478,6 +479,8 @@ mod tests {
             ("\u{FEFF}Budi", "budi"),                 // byte order mark
             ("Budi\u{200E} Santoso", "budi santoso"), // left-to-right mark
             ("Budi\u{2060}Santoso", "budisantoso"),   // word joiner
+            ("Bu\u{61C}di", "budi"),                  // Arabic letter mark
+            ("Bu\u{180E}di", "budi"),                 // Mongolian vowel separator
             ("Budi\u{200B} \u{200B}Santoso", "budi santoso"),
         ];
         for (raw, want) in table {

@@ -206,7 +206,8 @@ fn a_first_row_of_data_read_as_header_is_never_shown() {
     let out = leakcheck().arg("inspect").arg(&keyed).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("3201014107900001") && text.contains("3201**********01.hp"), "{text}");
-    assert!(!text.contains("siti.n") && text.contains("s*****@example.com"), "{text}");
+    // A key that is an e-mail is one `*` segment of its path (its dots are no path separators).
+    assert!(!text.contains("siti.n") && text.contains("\n  *  "), "{text}");
     assert!(!text.contains("0141") && text.contains("  x.3201**********01 "), "{text}");
 }
 

@@ -27,6 +27,7 @@ mod formats;
 mod fuzz_regressions;
 mod gendump;
 mod hostile;
+mod hostile_spec;
 mod html;
 mod html_browser;
 mod inspect;

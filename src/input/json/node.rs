@@ -82,7 +82,9 @@ fn parse_object_within(record: &str, budget: usize) -> Result<Members<'_>, &'sta
 }
 
 /// Calls `f(path, text, is_number)` for every string and number under `members`, depth first;
-/// nested keys join the path with `.`, arrays add no segment.
+/// nested keys join the path with `.`, arrays add no segment. A key that holds an e-mail (an
+/// object keyed by e-mail) is the segment `*`: its own dots would make the path's segments
+/// ambiguous, and a report could only hide the whole path (`a.*.x`, not `*`).
 pub fn for_each_leaf_of(
     members: &[(Cow<'_, str>, Node<'_>)],
     path: &mut String,
@@ -93,10 +95,18 @@ pub fn for_each_leaf_of(
         if !path.is_empty() {
             path.push('.');
         }
-        path.push_str(key);
+        path.push_str(if holds_dotted_email(key) { "*" } else { key });
         for_each_leaf(value, path, f);
         path.truncate(len);
     }
+}
+
+/// The key holds an e-mail with a dot in it (checked only for keys with both an `@` and a `.`:
+/// ordinary keys cost two byte scans).
+fn holds_dotted_email(key: &str) -> bool {
+    key.contains('@')
+        && key.contains('.')
+        && crate::normalize::identifiers_in(key).iter().any(|found| found.kind == crate::kind::Kind::Email)
 }
 
 fn for_each_leaf(value: &Node<'_>, path: &mut String, f: &mut dyn FnMut(&str, &str, bool)) {
@@ -367,6 +377,13 @@ mod tests {
             out.push((p.to_string(), t.to_string()))
         });
         Ok(out)
+    }
+
+    #[test]
+    fn a_key_that_is_an_e_mail_is_one_star_segment() {
+        let leaves = node_leaves(r#"{"a":{"budi@rs.go.id":{"x":1}},"n.a":3}"#).unwrap();
+        let paths: Vec<&str> = leaves.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(paths, ["a.*.x", "n.a"]);
     }
 
     #[test]

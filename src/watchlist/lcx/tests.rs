@@ -183,3 +183,43 @@ fn an_index_stores_at_most_24_bytes_per_identifier_besides_its_labels() {
     let per_identifier = (bytes.len() as u64 - labels) as f64 / index.trailer.identifiers as f64;
     assert!(per_identifier <= 24.0, "{per_identifier:.1} bytes per identifier");
 }
+
+/// The index of `entries` with its trailer rewritten by `change` and its checksum recomputed,
+/// as a crafted file would be.
+fn with_trailer(bytes: &[u8], change: impl FnOnce(&mut format::Trailer)) -> Vec<u8> {
+    let at = bytes.len() - format::TRAILER_LEN;
+    let mut trailer = format::Trailer::decode(&bytes[at..]).unwrap();
+    change(&mut trailer);
+    let mut out = bytes[..at].to_vec();
+    out.extend_from_slice(&trailer.encode());
+    out
+}
+
+#[test]
+fn a_crafted_trailer_that_moves_a_section_is_refused_on_open() {
+    // 37 people: the table ends 44 bytes before the next 64-byte boundary, so moving it by a
+    // few bytes keeps it inside the file and before the Bloom filter (what the old check
+    // allowed: every block checksum still matched and the records were read 4 bytes off).
+    let entries = people(37);
+    let good = build(&entries, RUN_BUDGET);
+    let sections = open(&good).unwrap().trailer.sections;
+    for (section, &(at, len)) in sections.iter().enumerate() {
+        for delta in [-64i64, -8, -4, -1, 1, 4, 8, 20, 64] {
+            let Some(offset) = at.checked_add_signed(delta) else { continue };
+            let bad = with_trailer(&good, |t| t.sections[section].0 = offset);
+            assert!(open(&bad).is_err(), "section {section} moved by {delta} opened");
+        }
+        for delta in [-1i64, 1, 64] {
+            let Some(size) = len.checked_add_signed(delta) else { continue };
+            let bad = with_trailer(&good, |t| t.sections[section].1 = size);
+            assert!(open(&bad).is_err(), "section {section} resized by {delta} opened");
+        }
+    }
+    // Labels and checksums moved together keep their own sizes: still refused.
+    let bad = with_trailer(&good, |t| {
+        t.sections[format::LABELS].0 += 64;
+        t.sections[format::LABELS].1 -= 64.min(t.sections[format::LABELS].1);
+    });
+    assert!(open(&bad).is_err());
+    assert!(open(&with_trailer(&good, |_| {})).is_ok());
+}

@@ -88,7 +88,11 @@ impl LcxIndex {
                 let at = usize::try_from(last * 8).ok().and_then(|n| n.checked_add(ends_at as usize));
                 match at.and_then(|at| self.bytes(at, 8)) {
                     Some(end) => u64_at(end, 0),
-                    None => return Err("its labels are damaged (build the index again)".into()),
+                    None => {
+                        return Err(
+                            "a block failed its checksum (the file is damaged): build the index again".into(),
+                        );
+                    }
                 }
             }
         };
@@ -143,6 +147,37 @@ impl LcxIndex {
 
     fn section(&self, section: usize) -> usize {
         self.trailer.sections[section].0 as usize
+    }
+
+    /// False only when the canonical value of filter `key` (see [`crate::watchlist::prefilter`])
+    /// is certainly not on the list: its digest need not be made. A damaged block marks the
+    /// index corrupt and passes the value; an index without a filter passes every value.
+    #[inline]
+    pub fn may_contain(&self, key: u64) -> bool {
+        if !self.has_filter() {
+            return true;
+        }
+        let (block, bits) = format::filter_place(key, self.trailer.filter_blocks);
+        let at = self.section(format::FILTER) + block * format::BLOOM_BLOCK;
+        match self.bytes(at, format::BLOOM_BLOCK) {
+            Some(block) => bits.iter().all(|&bit| block[bit / 8] & (1 << (bit % 8)) != 0),
+            None => true,
+        }
+    }
+
+    /// Whether it has a value filter: not when made from a hashed list (no value known).
+    pub fn has_filter(&self) -> bool {
+        self.trailer.filter_blocks > 0
+    }
+
+    /// Asks the CPU to start loading the value-filter block of `key` (a hint: the page may not
+    /// be mapped in yet, and the block is checked when read).
+    #[inline]
+    pub fn prefetch_filter(&self, key: u64) {
+        let (block, _) = format::filter_place(key, self.trailer.filter_blocks);
+        if let Some(byte) = self.map.get(self.section(format::FILTER) + block * format::BLOOM_BLOCK) {
+            crate::watchlist::index::prefetch(byte);
+        }
     }
 
     /// Positions in the table of the records of `digest` (empty for a miss or a damaged block).
@@ -239,6 +274,7 @@ fn check_layout(t: &Trailer, len: usize) -> Result<usize, String> {
     let sizes = [
         t.identifiers.checked_mul(RECORD_LEN as u64),
         t.bloom_blocks.checked_mul(format::BLOOM_BLOCK as u64),
+        t.filter_blocks.checked_mul(format::BLOOM_BLOCK as u64),
         (t.bucket_bits <= 32).then(|| ((1u64 << t.bucket_bits) + 1) * 8),
         t.entries.checked_mul(8),
         Some(t.entries),

@@ -101,7 +101,8 @@ size = os.path.getsize(path)
 with open(path, "rb") as f:
     f.seek(size - 320)
     trailer = f.read(320)
-per_person = sum(struct.unpack_from("<Q", trailer, 112 + 16 * i + 8)[0] for i in (3, 4, 5))
+# Format version 2: section i at 120 + 16 i (offset, length); ends, kinds, labels are 4, 5, 6.
+per_person = sum(struct.unpack_from("<Q", trailer, 120 + 16 * i + 8)[0] for i in (4, 5, 6))
 print(f"{(size - per_person) / ids:.1f}")
 PY
 }

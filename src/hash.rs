@@ -31,6 +31,8 @@ const fn message_prefix(kind: Kind) -> &'static [u8] {
 }
 /// The message whose HMAC identifies a key without revealing it (SPEC §3).
 const KEY_CHECK_MESSAGE: &[u8] = b"leakcheck:v1:key-check";
+/// What the key of a keyed index's value filter is derived from (never stored anywhere).
+const FILTER_KEY_MESSAGE: &[u8] = b"leakcheck:v1:lcx-filter-key";
 /// Keys shorter than this are refused (SPEC §3).
 pub const MIN_KEY_LEN: usize = 16;
 /// SHA-256's block size, which is also HMAC's padded key size.
@@ -182,6 +184,16 @@ impl Hasher {
         self.keyed.as_ref()?;
         let full = to_hex(&self.digest_message(KEY_CHECK_MESSAGE, b""));
         Some(full[..16].to_string())
+    }
+
+    /// A 128-bit secret from the key, `HMAC(key, "leakcheck:v1:lcx-filter-key")[..16]`, for the
+    /// keyed value filter of an index (SPEC §12); `None` unkeyed. Independent of the key check
+    /// stored in the index (another message), so the index tells nothing of it.
+    pub fn filter_secret(&self) -> Option<[u8; 16]> {
+        self.keyed.as_ref()?;
+        let mut secret = [0u8; 16];
+        secret.copy_from_slice(&self.digest_message(FILTER_KEY_MESSAGE, b"")[..16]);
+        Some(secret)
     }
 }
 

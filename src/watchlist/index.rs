@@ -152,13 +152,13 @@ impl DigestIndex {
 
 /// Asks the CPU to start loading the cache line that holds `word`.
 #[inline]
-pub(super) fn prefetch(word: &u64) {
+pub(super) fn prefetch<T>(word: &T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let at: *const u64 = word;
+        let at: *const T = word;
         // SAFETY: a prefetch is only a hint: it cannot fault or change memory, and the pointer
-        // is to a live `u64`.
+        // is to a live value.
         unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) };
     }
     #[cfg(not(target_arch = "x86_64"))]

@@ -23,7 +23,7 @@ use crate::kind::{Kind, KindSet};
 use crate::normalize::{self, Invalid};
 use crate::roles;
 use index::DigestIndex;
-use prefilter::Prefilter;
+use prefilter::{Prefilter, ValueKey};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -77,8 +77,10 @@ pub struct Watchlist {
     /// Indexes opened with mmap (`.lcx`), in load order, each with the ids it takes.
     indexes: Vec<IndexedList>,
     index: DigestIndex,
-    /// Built when every entry's canonical values were known (no hashed watchlist).
+    /// Built when every in-memory entry's canonical values were known (no hashed watchlist).
     prefilter: Option<Prefilter>,
+    /// How the indexes' value filters key a value (all indexes share the scan's key mode).
+    index_key: ValueKey,
     /// Lines, rows and values of a row skipped under `--lenient`.
     pub skipped: usize,
     /// One message per skipped line, safe to print (no identifiers).
@@ -153,7 +155,8 @@ impl Watchlist {
 
     /// Keeps the positions of the `values` (kind, canonical) that may be on the watchlist in
     /// `kept`: the others need not be hashed (see [`prefilter`]; a hashed watchlist keeps all).
-    /// The prefilter's cache lines are all requested before any is tested.
+    /// A value is kept when the lists in memory or any index's value filter may hold it. The
+    /// filters' cache lines are all requested before any is tested.
     pub fn may_hold_all<'a>(
         &self,
         values: impl ExactSizeIterator<Item = (Kind, &'a str)>,
@@ -166,12 +169,32 @@ impl Watchlist {
             return;
         };
         keys.clear();
-        keys.extend(values.map(|(kind, canonical)| {
+        if self.indexes.is_empty() {
+            keys.extend(values.map(|(kind, canonical)| {
+                let key = prefilter::key(kind, canonical.as_bytes());
+                filter.prefetch(key);
+                key
+            }));
+            kept.extend(keys.iter().enumerate().filter(|(_, key)| filter.may_contain(**key)).map(|(i, _)| i));
+            return;
+        }
+        // Two keys a value: the in-memory prefilter's, then the indexes' (the same unkeyed).
+        for (kind, canonical) in values {
             let key = prefilter::key(kind, canonical.as_bytes());
+            let index_key = match self.index_key {
+                ValueKey::Unkeyed => key,
+                keyed => keyed.key(kind, canonical.as_bytes()),
+            };
             filter.prefetch(key);
-            key
-        }));
-        kept.extend(keys.iter().enumerate().filter(|(_, key)| filter.may_contain(**key)).map(|(i, _)| i));
+            for list in &self.indexes {
+                list.index.prefetch_filter(index_key);
+            }
+            keys.extend([key, index_key]);
+        }
+        let may_hold = |pair: &[u64]| {
+            filter.may_contain(pair[0]) || self.indexes.iter().any(|list| list.index.may_contain(pair[1]))
+        };
+        kept.extend(keys.chunks_exact(2).enumerate().filter(|(_, pair)| may_hold(pair)).map(|(i, _)| i));
     }
 
     /// Starts loading what [`Watchlist::lookup`] of `digest` will read (see [`DigestIndex::prefetch`]).
@@ -321,10 +344,11 @@ impl Person {
         }
     }
 
-    /// The prefilter keys of the values [`Person::digests`] hashes, in the same order.
-    pub fn prefilter_keys(&self) -> Vec<u64> {
+    /// The prefilter keys (`with`: see [`ValueKey`]) of the values [`Person::digests`]
+    /// hashes, in the same order.
+    pub fn prefilter_keys(&self, with: ValueKey) -> Vec<u64> {
         let mut keys = Vec::with_capacity(self.values.len() + 1);
-        self.for_each_hashed(|kind, value| keys.push(prefilter::key(kind, value.as_bytes())));
+        self.for_each_hashed(|kind, value| keys.push(with.key(kind, value.as_bytes())));
         keys
     }
 
@@ -363,6 +387,9 @@ pub(crate) struct Builder<'h> {
     blanked: u64,
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
     keys: Option<Vec<u64>>,
+    /// How keys are made: unkeyed for the in-memory prefilter, as the index's value filter for
+    /// `leakcheck hash --index` (keyed with a keyed hasher).
+    value_key: ValueKey,
     files: Vec<WatchlistFile>,
     /// Entries added so far, in memory or in indexes: the next entry's id.
     total: usize,
@@ -382,7 +409,7 @@ impl Builder<'_> {
     /// Adds a person: one digest per identifier, plus `name_dob` for every name and date pair.
     pub fn add(&mut self, label: String, person: &Person) {
         let digests = person.digests(self.hasher);
-        self.add_person(label, digests, &person.prefilter_keys());
+        self.add_person(label, digests, &person.prefilter_keys(self.value_key));
     }
 
     /// Adds a person already hashed, with the prefilter keys of its canonical values.
@@ -390,7 +417,7 @@ impl Builder<'_> {
         if let Some(all) = &mut self.keys {
             all.extend_from_slice(keys);
         }
-        self.add_entry(label, digests);
+        self.add_entry(label, digests, Some(keys));
     }
 
     /// Adds an entry known only by its digests (a hashed watchlist): no value of it is known,
@@ -398,10 +425,11 @@ impl Builder<'_> {
     pub fn add_digests(&mut self, label: String, digests: Vec<(Kind, Digest)>) {
         self.keys = None;
         self.pending_contact.hashed = true;
-        self.add_entry(label, digests);
+        self.add_entry(label, digests, None);
     }
 
-    fn add_entry(&mut self, mut label: String, mut digests: Vec<(Kind, Digest)>) {
+    /// `keys`: the value filter's keys, for an index being built (`None`: not known).
+    fn add_entry(&mut self, mut label: String, mut digests: Vec<(Kind, Digest)>, keys: Option<&[u64]>) {
         if !self.label_prefix.is_empty() {
             label.insert_str(0, &self.label_prefix);
         }
@@ -423,7 +451,7 @@ impl Builder<'_> {
         }
         let kinds = digests.iter().map(|(kind, _)| *kind).collect();
         if let Some(sink) = &mut self.sink {
-            if let Err(e) = sink.add(&label, kinds, &digests) {
+            if let Err(e) = sink.add(&label, kinds, &digests, keys) {
                 self.sink_error.get_or_insert(e);
             }
             self.total += 1;
@@ -480,6 +508,7 @@ impl<'h> Builder<'h> {
             indexes: self.indexes,
             index,
             prefilter: self.keys.map(|keys| Prefilter::build(&keys)),
+            index_key: ValueKey::of(self.hasher),
             skipped: self.skipped,
             warnings: self.warnings,
             files: self.files,
@@ -500,6 +529,7 @@ impl<'h> Builder<'h> {
             blanked: 0,
             refuse_hashed: false,
             keys: Some(Vec::new()),
+            value_key: ValueKey::Unkeyed,
             files: Vec::new(),
             total: 0,
             indexes: Vec::new(),
@@ -706,8 +736,11 @@ fn add_index(name: String, file: &std::fs::File, builder: &mut Builder<'_>) -> R
         keyed: builder.hasher.is_keyed(),
         sha256: crate::hash::to_hex(&t.sha256),
     });
-    // Its values are known only as digests: the scan hashes every value (as for a hashed list).
-    builder.keys = None;
+    // Its value filter says which values to hash (the lists in memory keep their prefilter);
+    // made from a hashed list, it has none, and every value is hashed (as for that list).
+    if !index.has_filter() {
+        builder.keys = None;
+    }
     builder.total += entries;
     let prefix = builder.label_prefix.clone();
     builder.indexes.push(IndexedList { index, base, path: name, prefix });
@@ -766,8 +799,10 @@ pub fn build_index(
     let mut builder = Builder::new(hasher, options);
     builder.refuse_hashed = true;
     builder.sink = Some(lcx::IndexBuilder::new(dir, lcx::RUN_BUDGET).map_err(index_error)?);
-    // No prefilter is built from an index: its keys would grow with the list.
+    // No in-memory prefilter: its keys would grow with the list. The index's value filter keys
+    // go to the index builder instead, keyed as the digests are.
     builder.keys = None;
+    builder.value_key = ValueKey::of(hasher);
     load_files(paths, &mut builder)?;
     if let Some(error) = builder.sink_error.take() {
         return Err(index_error(error));
@@ -1130,5 +1165,92 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("RM001", true, true, 2), ("RM002", true, true, 3)]
         );
+    }
+}
+
+/// A scan with an index hashes only the values its value filter may hold (issue 19: it hashed
+/// every value of every record, as for a hashed list).
+#[cfg(test)]
+mod index_filter_tests {
+    use super::*;
+
+    /// A CSV of `people` people (nik, phone, email), indexed with `hasher` and loaded back
+    /// with `plain` beside it when given.
+    fn indexed(people: usize, hasher: &Hasher, plain: Option<&str>) -> (tempfile::TempDir, Watchlist) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut csv = String::from("id,nik,no_hp,email\n");
+        for i in 0..people {
+            csv.push_str(&format!("W{i},3201014107{i:06},0812{i:08},p{i}@contoh.co.id\n"));
+        }
+        let list = dir.path().join("people.csv");
+        std::fs::write(&list, csv).unwrap();
+        let index = dir.path().join("people.lcx");
+        let mut out = std::fs::File::create(&index).unwrap();
+        build_index(&[list], hasher, LoadOptions::default(), &mut out, dir.path(), false).unwrap();
+        let mut paths = vec![index];
+        if let Some(plain) = plain {
+            paths.push(dir.path().join("plain.txt"));
+            std::fs::write(&paths[1], plain).unwrap();
+        }
+        let watchlist = load(&paths, hasher, LoadOptions::default()).unwrap();
+        (dir, watchlist)
+    }
+
+    /// Which of `values` the watchlist keeps for hashing.
+    fn kept(watchlist: &Watchlist, values: &[(Kind, String)]) -> Vec<usize> {
+        let (mut keys, mut kept) = (Vec::new(), Vec::new());
+        watchlist.may_hold_all(values.iter().map(|(k, v)| (*k, v.as_str())), &mut keys, &mut kept);
+        kept
+    }
+
+    fn values(from: usize, to: usize) -> Vec<(Kind, String)> {
+        (from..to)
+            .flat_map(|i| {
+                [
+                    (Kind::Nik, format!("3201014107{i:06}")),
+                    (Kind::Phone, format!("+62812{i:08}")),
+                    (Kind::Email, format!("p{i}@contoh.co.id")),
+                ]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_scan_with_an_index_hashes_only_the_values_its_filter_may_hold() {
+        for hasher in [Hasher::unkeyed(), Hasher::keyed(b"a key of at least sixteen bytes").unwrap()] {
+            let (_dir, watchlist) = indexed(2000, &hasher, None);
+            let on = values(0, 2000);
+            assert_eq!(
+                kept(&watchlist, &on),
+                (0..on.len()).collect::<Vec<_>>(),
+                "keyed {}",
+                hasher.is_keyed()
+            );
+            let off = values(500_000, 530_000);
+            let passing = kept(&watchlist, &off).len();
+            assert!(passing < 1_000, "{passing} of {} values not on the list kept", off.len());
+        }
+    }
+
+    #[test]
+    fn a_plain_list_beside_an_index_keeps_its_own_values() {
+        let hasher = Hasher::keyed(b"a key of at least sixteen bytes").unwrap();
+        let (_dir, watchlist) = indexed(100, &hasher, Some("nik\n3301014107000001\n"));
+        let values =
+            [(Kind::Nik, "3301014107000001".to_string()), (Kind::Nik, "3201014107000005".to_string())];
+        assert_eq!(kept(&watchlist, &values), [0, 1]);
+    }
+
+    #[test]
+    fn a_keyed_index_filter_is_not_the_unkeyed_hash_of_its_values() {
+        // Built keyed, then read as if its filter were of unkeyed keys: the values on the list
+        // pass no more often than values off it would, so the filter tells nothing without the
+        // key.
+        let hasher = Hasher::keyed(b"a key of at least sixteen bytes").unwrap();
+        let (_dir, watchlist) = indexed(2000, &hasher, None);
+        let index = &watchlist.indexes[0].index;
+        let on = values(0, 2000);
+        let passing = on.iter().filter(|(k, v)| index.may_contain(prefilter::key(*k, v.as_bytes()))).count();
+        assert!(passing < 200, "{passing} of {} values passed under the unkeyed hash", on.len());
     }
 }

@@ -57,6 +57,7 @@ pub(super) fn load(
         contacts: builder.contacts.is_some(),
         lenient: builder.lenient,
         hasher: builder.hasher,
+        value_key: builder.value_key,
     };
     // Records are reused from chunk to chunk.
     let mut chunk = vec![csv::StringRecord::new(); CHUNK_ROWS];
@@ -118,6 +119,7 @@ struct Plan<'h> {
     /// A bad value is left out of its person (SPEC §4 1.1), not the person out of the list.
     lenient: bool,
     hasher: &'h Hasher,
+    value_key: super::ValueKey,
 }
 
 impl Plan<'_> {
@@ -155,7 +157,7 @@ impl Plan<'_> {
         // as the id, the name again) is replaced by the row number there (SPEC §4 1.1).
         let relabeled = self.refuse_hashed && given.is_some_and(|l| discloses(l, &person));
         let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
-        let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys());
+        let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys(self.value_key));
         let contact = self.contacts.then(|| Box::new(self.contact(record, line)));
         Row::Person { label, relabeled, digests, keys, skipped, contact }
     }

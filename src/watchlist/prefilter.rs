@@ -13,7 +13,53 @@
 //! The key is a hand-written 64-bit hash (8 bytes at a time, then the MurmurHash3 finalizer):
 //! it only spreads bits; nothing secret depends on it, and the filter never leaves memory.
 
+use crate::hash::Hasher;
 use crate::kind::Kind;
+use std::hash::Hasher as _;
+
+/// How the value filter of an index (`.lcx`, SPEC §12) keys a canonical value. The index is a
+/// file that travels, so for a keyed watchlist its filter is keyed too: SipHash-1-3 under a
+/// secret derived from the HMAC key ([`Hasher::filter_secret`]), a keyed PRF, so the filter's
+/// bits say nothing of any value to whoever lacks the key. Unkeyed, the filter takes [`key`]:
+/// an unkeyed SHA-256 list can already be tested value by value, and the filter only makes
+/// that test faster (SECURITY.md says so).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKey {
+    Unkeyed,
+    Keyed(u64, u64),
+}
+
+impl ValueKey {
+    /// The filter key mode of digests made by `hasher`.
+    pub fn of(hasher: &Hasher) -> Self {
+        match hasher.filter_secret() {
+            None => ValueKey::Unkeyed,
+            Some(secret) => {
+                let word = |at: usize| {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(&secret[at..at + 8]);
+                    u64::from_le_bytes(b)
+                };
+                ValueKey::Keyed(word(0), word(8))
+            }
+        }
+    }
+
+    /// The filter key of a canonical value (for `name_dob`, `<name>|<dob>`).
+    #[inline]
+    pub fn key(&self, kind: Kind, canonical: &[u8]) -> u64 {
+        match *self {
+            ValueKey::Unkeyed => key(kind, canonical),
+            ValueKey::Keyed(k0, k1) => {
+                let mut sip = siphasher::sip::SipHasher13::new_with_keys(k0, k1);
+                // One byte of kind, then the value: an unambiguous message.
+                sip.write(&[kind.index() as u8]);
+                sip.write(canonical);
+                sip.finish()
+            }
+        }
+    }
+}
 
 /// Bits in the array per value on the watchlist.
 const BITS_PER_VALUE: usize = 16;

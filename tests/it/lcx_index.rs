@@ -145,8 +145,8 @@ fn a_damaged_index_is_a_one_line_error_and_no_report_is_written() {
     let s = Scratch::new();
     let lcx = hash(&s, &[fixture("demo/watchlist.csv")], "w.lcx", true, None);
     let good = std::fs::read(&lcx).unwrap();
-    // A byte of the table (after the 16-byte prelude): the file opens, the first lookup
-    // finds the block damaged.
+    // A byte of the table (after the 16-byte prelude): the file is one checksummed block,
+    // read on open (the last label's end is checked there), so it is refused on open.
     let mut bad = good.clone();
     bad[40] ^= 0x20;
     let damaged = s.write("damaged.lcx", &bad);

@@ -1,7 +1,9 @@
 //! Writing a `.lcx` index in bounded memory (`leakcheck hash --index`): entries stream in, their
 //! labels and kinds go straight to temporary files, their (digest, entry) records are sorted in
 //! runs of at most the memory budget spilled to temporary files, and one k-way merge writes the
-//! sorted table, the Bloom filter and the bucket table. Temporary files are unnamed (`O_TMPFILE`
+//! sorted table, the Bloom filter and the bucket table. The value filter's keys go to a temporary
+//! file too (8 bytes each), read back once their number, so the filter's size, is known.
+//! Temporary files are unnamed (`O_TMPFILE`
 //! where the system has it) in the output's directory: nothing outlives the process.
 
 use super::format::{self, RECORD_LEN, Trailer};
@@ -45,6 +47,11 @@ pub struct IndexBuilder {
     kinds: BufWriter<File>,
     labels: BufWriter<File>,
     label_bytes: u64,
+    /// The value filter's keys (u64 LE), and how many.
+    keys: BufWriter<File>,
+    key_count: u64,
+    /// False once an entry came as digests only (a hashed list): no value filter then.
+    filtered: bool,
 }
 
 fn entry_of(record: &Record) -> u32 {
@@ -70,6 +77,9 @@ impl IndexBuilder {
             kinds: temp()?,
             labels: temp()?,
             label_bytes: 0,
+            keys: temp()?,
+            key_count: 0,
+            filtered: true,
         })
     }
 
@@ -78,14 +88,32 @@ impl IndexBuilder {
         self.entries
     }
 
-    /// Adds the next entry (its id is the number added before it).
-    pub fn add(&mut self, label: &str, kinds: KindSet, digests: &[(Kind, Digest)]) -> io::Result<()> {
+    /// Adds the next entry (its id is the number added before it), with the value filter's
+    /// keys of the canonical values its digests were made from; `None` when they are not
+    /// known (a hashed list): the index then has no value filter, and a scan hashes every value.
+    pub fn add(
+        &mut self,
+        label: &str,
+        kinds: KindSet,
+        digests: &[(Kind, Digest)],
+        keys: Option<&[u64]>,
+    ) -> io::Result<()> {
         let id = u32::try_from(self.entries)
             .map_err(|_| io::Error::other("more than 4294967295 entries do not fit one index"))?;
         self.labels.write_all(label.as_bytes())?;
         self.label_bytes += label.len() as u64;
         self.ends.write_all(&self.label_bytes.to_le_bytes())?;
         self.kinds.write_all(&[kinds.bits()])?;
+        match keys {
+            Some(keys) if self.filtered => {
+                for key in keys {
+                    self.keys.write_all(&key.to_le_bytes())?;
+                }
+                self.key_count += keys.len() as u64;
+            }
+            Some(_) => {}
+            None => self.filtered = false,
+        }
         self.entries += 1;
         for (_, digest) in digests {
             let mut record = [0u8; RECORD_LEN];
@@ -163,6 +191,12 @@ impl IndexBuilder {
         out.write(&table.bloom)?;
         drop(std::mem::take(&mut table.bloom));
         out.align()?;
+        let filter_blocks = if self.filtered { format::filter_blocks(self.key_count) } else { 0 };
+        let filter = value_filter(self.keys, filter_blocks)?;
+        sections[format::FILTER] = (out.pos, filter.len() as u64);
+        out.write(&filter)?;
+        drop(filter);
+        out.align()?;
         // `buckets[b + 1]` counted bucket `b`: the running sum makes `buckets[b]` its start.
         let mut total = 0u64;
         for count in table.buckets.iter_mut() {
@@ -207,6 +241,7 @@ impl IndexBuilder {
             most: table.most,
             bloom_blocks,
             bucket_bits,
+            filter_blocks,
             sections,
             sums_check: xxhash_rust::xxh3::xxh3_64(&sums_bytes),
             sha256,
@@ -214,6 +249,33 @@ impl IndexBuilder {
         sink.write_all(&trailer.encode())?;
         sink.flush()
     }
+}
+
+/// The value filter of the keys written to `keys`, in `blocks` 64-byte blocks (none: empty).
+fn value_filter(keys: BufWriter<File>, blocks: u64) -> io::Result<Vec<u8>> {
+    let len = usize::try_from(blocks * format::BLOOM_BLOCK as u64)
+        .map_err(|_| io::Error::other("the value filter does not fit this machine's memory"))?;
+    let mut filter = vec![0u8; len];
+    if blocks == 0 {
+        return Ok(filter);
+    }
+    let mut file = keys.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.rewind()?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut key = [0u8; 8];
+    loop {
+        match reader.read_exact(&mut key) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(e),
+        }
+        let (block, bits) = format::filter_place(u64::from_le_bytes(key), blocks);
+        let block = &mut filter[block * format::BLOOM_BLOCK..][..format::BLOOM_BLOCK];
+        for bit in bits {
+            block[bit / 8] |= 1 << (bit % 8);
+        }
+    }
+    Ok(filter)
 }
 
 fn progress_bar(enabled: bool, total: u64) -> Option<indicatif::ProgressBar> {

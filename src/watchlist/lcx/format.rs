@@ -5,6 +5,7 @@
 //! prelude   "LCXINDEX" + format version (u32 LE) + 4 zero bytes          16 bytes
 //! table     (digest[..16], entry u32 LE) sorted by digest then entry     20 bytes per identifier
 //! bloom     blocked Bloom filter, 64-byte blocks, BLOOM_PROBES bits each BLOOM_BITS_PER_ID bits per identifier
+//! filter    blocked Bloom filter of the canonical values' filter keys     FILTER_BITS_PER_VALUE bits per value
 //! buckets   2^bucket_bits + 1 table positions (u64 LE) by the digest's top bits
 //! ends      per entry, the end of its label in `labels` (u64 LE)
 //! kinds     per entry, its KindSet (u8)
@@ -12,14 +13,20 @@
 //! sums      xxh3-64 (u64 LE) of every BLOCK bytes of everything above
 //! trailer   TRAILER_LEN bytes, ending with the xxh3-64 of the rest of it
 //! ```
-//! Every section starts on a 64-byte boundary (zero padding), so a Bloom block is one cache line.
+//! Every section after the table starts on a 64-byte boundary (zero padding), so a Bloom block
+//! is one cache line.
+//!
+//! The value filter (version 2) lets a scan hash only the values that may be on the list, as a
+//! plain list's in-memory prefilter does: its keys are a fast hash of each canonical value,
+//! keyed (SipHash-1-3) for a keyed index (see `watchlist::prefilter::ValueKey`).
 //! The trailer is at the end because the file is written in one pass (the table streams out of
 //! the merge); a file cut short has no valid trailer, so it is refused on open.
 
 /// The first eight bytes of every index: `scan --watch` detects an index by them, not by name.
 pub const MAGIC: &[u8; 8] = b"LCXINDEX";
 /// Format version written and read; another is refused with a message naming both.
-pub const VERSION: u32 = 1;
+/// Version 1 (session 8) had no value filter; it is refused with that message.
+pub const VERSION: u32 = 2;
 pub const PRELUDE_LEN: usize = 16;
 /// The trailer's own magic, so a truncated file is told apart from a damaged trailer.
 pub const TRAILER_MAGIC: &[u8; 8] = b"LCXTRAIL";
@@ -31,21 +38,28 @@ pub const RECORD_LEN: usize = DIGEST_LEN + 4;
 /// Checksummed unit: verified on first touch, so opening costs no read of the table.
 pub const BLOCK: usize = 64 << 10;
 pub const BLOOM_BLOCK: usize = 64;
-/// 12 bits and 6 probes per identifier in 512-bit blocks: about 1 % of misses reach the table.
-pub const BLOOM_BITS_PER_ID: u64 = 12;
+/// 8 bits and 6 probes per identifier in 512-bit blocks: about 3 % of the values that pass the
+/// value filter and are not on the list reach the table (12 bits before the value filter; 8
+/// keep the index within 24 bytes per identifier with it).
+pub const BLOOM_BITS_PER_ID: u64 = 8;
 pub const BLOOM_PROBES: u32 = 6;
 /// A bucket holds about this many identifiers on average: one or two pages of the table.
 pub const BUCKET_TARGET: u64 = 32;
-pub const SECTIONS: usize = 7;
+/// 16 bits and 3 probes per value in 512-bit blocks: about 0.7 % of the values not on the list
+/// pass (and are then hashed and looked up), as the in-memory prefilter of a plain list.
+pub const FILTER_BITS_PER_VALUE: u64 = 16;
+pub const FILTER_PROBES: u32 = 3;
+pub const SECTIONS: usize = 8;
 
 /// Section numbers, in file order.
 pub const TABLE: usize = 0;
 pub const BLOOM: usize = 1;
-pub const BUCKETS: usize = 2;
-pub const ENDS: usize = 3;
-pub const KINDS: usize = 4;
-pub const LABELS: usize = 5;
-pub const SUMS: usize = 6;
+pub const FILTER: usize = 2;
+pub const BUCKETS: usize = 3;
+pub const ENDS: usize = 4;
+pub const KINDS: usize = 5;
+pub const LABELS: usize = 6;
+pub const SUMS: usize = 7;
 
 /// What the trailer records.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -63,6 +77,8 @@ pub struct Trailer {
     pub most: u64,
     pub bloom_blocks: u64,
     pub bucket_bits: u32,
+    /// 64-byte blocks of the value filter.
+    pub filter_blocks: u64,
     /// (offset, length) of each section.
     pub sections: [(u64, u64); SECTIONS],
     /// xxh3-64 of the `sums` section.
@@ -97,6 +113,7 @@ impl Trailer {
             out.extend_from_slice(&n.to_le_bytes());
         }
         out.extend_from_slice(&u64::from(self.bucket_bits).to_le_bytes());
+        out.extend_from_slice(&self.filter_blocks.to_le_bytes());
         for (offset, len) in self.sections {
             out.extend_from_slice(&offset.to_le_bytes());
             out.extend_from_slice(&len.to_le_bytes());
@@ -137,10 +154,10 @@ impl Trailer {
         let field = |at: usize, len: usize| untext(&bytes[at..at + len]).ok_or_else(|| DAMAGED.to_string());
         let mut sections = [(0, 0); SECTIONS];
         for (i, section) in sections.iter_mut().enumerate() {
-            *section = (u64_at(112 + 16 * i), u64_at(120 + 16 * i));
+            *section = (u64_at(120 + 16 * i), u64_at(128 + 16 * i));
         }
         let mut sha256 = [0u8; 32];
-        sha256.copy_from_slice(&bytes[232..264]);
+        sha256.copy_from_slice(&bytes[256..288]);
         Ok(Trailer {
             keyed: bytes[12] != 0,
             key_check: field(16, 16)?,
@@ -152,8 +169,9 @@ impl Trailer {
             most: u64_at(88),
             bloom_blocks: u64_at(96),
             bucket_bits: u32::try_from(u64_at(104)).map_err(|_| DAMAGED.to_string())?,
+            filter_blocks: u64_at(112),
             sections,
-            sums_check: u64_at(224),
+            sums_check: u64_at(248),
             sha256,
         })
     }
@@ -191,6 +209,19 @@ pub fn bloom_bits(probes: u64) -> impl Iterator<Item = usize> {
     (0..BLOOM_PROBES).map(move |i| ((probes >> (9 * i)) & 511) as usize)
 }
 
+/// Which of `blocks` value-filter blocks a filter key falls in (its high bits, multiply-shift)
+/// and the [`FILTER_PROBES`] bits of the 512-bit block it sets (9 of its low bits each).
+#[inline]
+pub fn filter_place(key: u64, blocks: u64) -> (usize, [usize; FILTER_PROBES as usize]) {
+    let block = ((u128::from(key) * u128::from(blocks)) >> 64) as usize;
+    (block, [(key & 511) as usize, ((key >> 9) & 511) as usize, ((key >> 18) & 511) as usize])
+}
+
+/// Blocks of the value filter for `values` filter keys.
+pub fn filter_blocks(values: u64) -> u64 {
+    values.saturating_mul(FILTER_BITS_PER_VALUE).div_ceil(512).max(1)
+}
+
 /// The bucket of a digest: its first `bits` bits.
 #[inline]
 pub fn bucket_of(digest: &[u8], bits: u32) -> usize {
@@ -222,7 +253,17 @@ mod tests {
             most: 101,
             bloom_blocks: 3,
             bucket_bits: 4,
-            sections: [(16, 180), (256, 192), (448, 136), (640, 40), (704, 5), (768, 30), (832, 8)],
+            filter_blocks: 2,
+            sections: [
+                (16, 180),
+                (256, 192),
+                (448, 128),
+                (576, 136),
+                (768, 40),
+                (832, 5),
+                (896, 30),
+                (960, 8),
+            ],
             sums_check: 77,
             sha256: [7; 32],
         };

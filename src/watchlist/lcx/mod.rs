@@ -72,7 +72,36 @@ impl LcxIndex {
         }
         let blocks = covered.div_ceil(BLOCK);
         let verified = (0..blocks.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
-        Ok(LcxIndex { map, trailer, verified, covered, corrupt: AtomicBool::new(false) })
+        let index = LcxIndex { map, trailer, verified, covered, corrupt: AtomicBool::new(false) };
+        index.check_labels_end()?;
+        Ok(index)
+    }
+
+    /// The labels section ends where the last entry's label does: the one length the counts
+    /// leave free is checked against the file's own (checksummed) bytes.
+    fn check_labels_end(&self) -> Result<(), String> {
+        let (ends_at, _) = self.trailer.sections[format::ENDS];
+        let labels_len = self.trailer.sections[format::LABELS].1;
+        let last = match self.trailer.entries.checked_sub(1) {
+            None => 0,
+            Some(last) => {
+                let at = usize::try_from(last * 8).ok().and_then(|n| n.checked_add(ends_at as usize));
+                match at.and_then(|at| self.bytes(at, 8)) {
+                    Some(end) => u64_at(end, 0),
+                    None => {
+                        return Err(
+                            "a block failed its checksum (the file is damaged): build the index again".into(),
+                        );
+                    }
+                }
+            }
+        };
+        if last != labels_len {
+            return Err(
+                "its trailer describes sections that do not fit the file (build the index again)".into()
+            );
+        }
+        Ok(())
     }
 
     /// Whether a block failed its checksum: the scan must not report.
@@ -118,6 +147,37 @@ impl LcxIndex {
 
     fn section(&self, section: usize) -> usize {
         self.trailer.sections[section].0 as usize
+    }
+
+    /// False only when the canonical value of filter `key` (see [`crate::watchlist::prefilter`])
+    /// is certainly not on the list: its digest need not be made. A damaged block marks the
+    /// index corrupt and passes the value; an index without a filter passes every value.
+    #[inline]
+    pub fn may_contain(&self, key: u64) -> bool {
+        if !self.has_filter() {
+            return true;
+        }
+        let (block, bits) = format::filter_place(key, self.trailer.filter_blocks);
+        let at = self.section(format::FILTER) + block * format::BLOOM_BLOCK;
+        match self.bytes(at, format::BLOOM_BLOCK) {
+            Some(block) => bits.iter().all(|&bit| block[bit / 8] & (1 << (bit % 8)) != 0),
+            None => true,
+        }
+    }
+
+    /// Whether it has a value filter: not when made from a hashed list (no value known).
+    pub fn has_filter(&self) -> bool {
+        self.trailer.filter_blocks > 0
+    }
+
+    /// Asks the CPU to start loading the value-filter block of `key` (a hint: the page may not
+    /// be mapped in yet, and the block is checked when read).
+    #[inline]
+    pub fn prefetch_filter(&self, key: u64) {
+        let (block, _) = format::filter_place(key, self.trailer.filter_blocks);
+        if let Some(byte) = self.map.get(self.section(format::FILTER) + block * format::BLOOM_BLOCK) {
+            crate::watchlist::index::prefetch(byte);
+        }
     }
 
     /// Positions in the table of the records of `digest` (empty for a miss or a damaged block).
@@ -197,26 +257,33 @@ impl LcxIndex {
     }
 }
 
-/// Checks that the sections lie in order inside the file and have the sizes the counts give;
-/// returns where the block checksums start.
+/// Checks that every section is exactly where the writer puts it: the table right after the
+/// prelude, each next section at the next 64-byte boundary after the one before, each as long as
+/// the counts make it (the labels: up to the checksums), the checksums one per block of
+/// everything before them, then the trailer. Nothing in the layout is left free, so a trailer
+/// rewritten with its checksum recomputed cannot move a section onto other bytes (a table read
+/// 4 bytes off would answer wrong while every block checksum still matched). Returns where the
+/// block checksums start.
 fn check_layout(t: &Trailer, len: usize) -> Result<usize, String> {
     let bad =
         || "its trailer describes sections that do not fit the file (build the index again)".to_string();
     let len = len as u64;
-    let entries_ok = t.entries <= u64::from(u32::MAX) + 1;
+    if t.entries > u64::from(u32::MAX) + 1 || t.bloom_blocks == 0 {
+        return Err(bad());
+    }
     let sizes = [
         t.identifiers.checked_mul(RECORD_LEN as u64),
         t.bloom_blocks.checked_mul(format::BLOOM_BLOCK as u64),
+        t.filter_blocks.checked_mul(format::BLOOM_BLOCK as u64),
         (t.bucket_bits <= 32).then(|| ((1u64 << t.bucket_bits) + 1) * 8),
         t.entries.checked_mul(8),
         Some(t.entries),
     ];
-    if !entries_ok || t.bloom_blocks == 0 {
-        return Err(bad());
-    }
     let mut at = format::PRELUDE_LEN as u64;
     for (i, &(offset, size)) in t.sections.iter().enumerate() {
-        if offset < at || offset.checked_add(size).is_none_or(|end| end > len) {
+        // The table follows the prelude; every later section starts on a 64-byte boundary.
+        let want = if i == format::TABLE { Some(at) } else { at.checked_next_multiple_of(64) };
+        if want != Some(offset) || offset.checked_add(size).is_none_or(|end| end > len) {
             return Err(bad());
         }
         if sizes.get(i).is_some_and(|&want| want != Some(size)) {

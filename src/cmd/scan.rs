@@ -339,6 +339,8 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
             InputPath::Stdin => (None, None),
             InputPath::File(path) => (Some(path), None),
             InputPath::Sheet { book, sheet } => (Some(book), Some(sheet.clone())),
+            // Ranges are cut after this (by `--shard`); one range of a file is not its repeat.
+            InputPath::Range { path, part } => (Some(path), Some(format!("#{}/{}", part.part, part.parts))),
         };
         let Some(meta) = path.and_then(|p| std::fs::metadata(p).ok()) else {
             kept.push(input);

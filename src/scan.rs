@@ -429,7 +429,10 @@ fn scan_input(
         },
     );
     if let Some(last) = state.stats.inputs.last_mut() {
-        last.bytes = bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
+        // A member's bytes as its archive stores them; a file's (or standard input's) as read.
+        last.bytes = dump
+            .stored_bytes
+            .unwrap_or_else(|| bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before));
         last.range = dump.range.as_ref().map(|range| crate::shard::range::RangeStats {
             start: range.start,
             end: range.end,

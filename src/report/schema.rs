@@ -12,7 +12,8 @@
 //!   `entries`, `keyed`, `sha256`). docs/report.md documents every field.
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
-//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored), `complete`; in a
+//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored; an archive member's
+//!   size as its archive stores it, `input::archive`; a sheet's 0), `complete`; in a
 //!   shard's report only, `range` (`start`, `end`, `records`, `lines`: the byte range of a big
 //!   NDJSON file the shard read, its counts being the range's, numbered from 1 in it, SPEC §12).
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,

@@ -29,6 +29,7 @@ mod gendump;
 mod hostile;
 mod html;
 mod html_browser;
+mod input_bytes;
 mod inspect;
 mod keyed;
 mod lcx_index;

@@ -1,7 +1,12 @@
 //! Archives read in place (SPEC §5, 1.1): `.zip`, `.tar` (plain, `.gz`, `.zst`, `.bz2`) and
 //! `.7z`, found by their magic bytes or their name. Their members are walked like a directory
 //! and recursively ([`Walk`]), each member an input named `ARCHIVE!path/in/archive` that is
-//! decompressed, detected and split like a file. Nothing is unpacked to disk: tar members are
+//! decompressed, detected and split like a file. A member's report `bytes` (SPEC §7) is its size
+//! as the archive stores it, from the archive's own directory or header, never what the reading
+//! thread happened to read: a zip member's compressed size; a tar member's size in the tar (its
+//! uncompressed size when the tar is compressed as one stream: no member of it has a compressed
+//! size of its own); a 7z member alone in its block, the block's packed size, and one of a solid
+//! block of several files, its uncompressed size. Nothing is unpacked to disk: tar members are
 //! streamed, and a zip or 7z that is not a file readable at any offset (standard input, a member
 //! of another archive) is first copied to an anonymous temporary file, which has no name on disk
 //! and goes with the process. What containers are is left to the `zip`, `tar` and `sevenz-rust2`
@@ -242,13 +247,17 @@ impl Walk {
                     self.open.pop();
                     continue;
                 }
-                Some(Entry::File { path, reader }) => {
+                Some(Entry::File { path, stored, reader }) => {
                     let name = member(&names.name(&path));
                     // Its file name as stored, for detection (`x.csv#2` is still a `.csv`).
                     let file_name = path.trim_end_matches('/').rsplit('/').next().map(str::to_string);
                     let raw: Box<dyn Read + Send> = Box::new(reader);
                     let opened =
                         open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth, false);
+                    let opened = opened.map(|opened| match opened {
+                        Opened::Dump(dump) => Opened::Dump(Dump { stored_bytes: Some(stored), ..dump }),
+                        other => other,
+                    });
                     (name, opened)
                 }
                 Some(Entry::Skipped { path, what, error }) => {
@@ -283,7 +292,9 @@ fn open_input(
     let path = match input {
         InputPath::File(path) => path,
         InputPath::Stdin => {
-            return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
+            // Counted as read, for the report's `bytes` (SPEC §7) and the progress bar.
+            let counted = super::CountingReader::new(io::stdin(), bytes_read.clone(), None);
+            return open_stream(&name, None, Box::new(counted), options, MAX_DEPTH, false);
         }
         InputPath::Sheet { book, sheet } => {
             return super::sheet::open_file(name, book, sheet, options).map(Opened::Dump);

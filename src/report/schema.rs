@@ -234,6 +234,10 @@ pub struct JsonSummary {
     pub skipped_files: u64,
     pub elapsed_ms: u64,
     pub complete: bool,
+    /// Only in a shard's report that was dealt members of an archive given to the run
+    /// (SPEC §12): `[name, place among its archive's members]`, for `report merge`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shard_members: Vec<(String, u64)>,
 }
 
 impl JsonSummary {
@@ -268,6 +272,7 @@ impl JsonSummary {
             skipped_files: s.skipped_files,
             elapsed_ms: s.elapsed_ms,
             complete: s.complete,
+            shard_members: s.members.clone(),
         }
     }
 }

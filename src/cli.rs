@@ -414,8 +414,9 @@ pub struct ScanArgs {
     pub as_of: Option<crate::report::exposed::Date>,
 
     /// Scan only the K-th of N disjoint parts of the inputs (1 ≤ K ≤ N), for running one scan
-    /// on several machines: each file (or sheet) is dealt by a stable hash of its path as the
-    /// report names it. Needs --format json or ndjson; join the N reports with `leakcheck report
+    /// on several machines: each file (or sheet), and each member of an archive, is dealt by a
+    /// stable hash of its path as the report names it (every shard reads an archive through).
+    /// Needs --format json or ndjson; join the N reports with `leakcheck report
     /// merge`. Give every shard the same inputs, watchlists, key and --as-of. A shard that is
     /// dealt nothing exits 0.
     #[arg(long, value_name = "K/N")]

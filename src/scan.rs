@@ -108,6 +108,9 @@ pub struct ScanConfig {
     pub as_of: Date,
     /// Fingerprints of the `--baseline` report's exposures.
     pub baseline: Option<HashSet<u128>>,
+    /// `--shard K/N`: the members of an archive among `inputs` are dealt one by one
+    /// (SPEC §12, [`input::archive::Walk::dealt`]).
+    pub shard: Option<crate::shard::ShardSpec>,
 }
 
 /// Per-input counts for the report's `inputs`.
@@ -160,6 +163,9 @@ pub struct ScanStats {
     pub skipped_files: u64,
     /// Every input not scanned, or not to its end, in the order met.
     pub skipped: Vec<Skipped>,
+    /// A shard's members of the archives given to the run: the name each was dealt by and its
+    /// place among its archive's members, for `report merge` to put them back in order.
+    pub members: Vec<(String, u64)>,
     /// The run's warnings as shown on stderr (sanitized), for the report; the scan leaves this
     /// empty and the command fills it.
     pub warnings: Vec<String>,
@@ -347,12 +353,21 @@ pub fn scan(
         // of hundreds of files with one cut short); it is listed, and the run ends in exit 2.
         // An archive is walked like a directory: each member an input of its own.
         for input in &config.inputs {
-            let mut walk = input::archive::Walk::new(input, &config.input, config.bytes_read.clone());
+            let bytes_read = config.bytes_read.clone();
+            let mut walk = match config.shard {
+                Some(shard) => input::archive::Walk::dealt(input, &config.input, bytes_read, shard),
+                None => input::archive::Walk::new(input, &config.input, bytes_read),
+            };
             loop {
                 // Inputs are read one after the other: what the counter gains from here on is
-                // this input's (for an archive member, what its archive read meanwhile).
+                // this input's (an archive member's bytes are its stored size instead).
                 let bytes_before = config.bytes_read.load(Ordering::Relaxed);
                 let Some((name, opened)) = walk.next() else { break };
+                if let Some((member, at)) = walk.place()
+                    && state.stats.members.last().is_none_or(|last| last.0 != member || last.1 != at)
+                {
+                    state.stats.members.push((member.to_string(), at));
+                }
                 let bytes = (config.bytes_read.as_ref(), bytes_before);
                 match scan_input(name, opened, bytes, &pool, &matcher, &mut state, sink) {
                     Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
@@ -429,7 +444,10 @@ fn scan_input(
         },
     );
     if let Some(last) = state.stats.inputs.last_mut() {
-        last.bytes = bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before);
+        // A member's bytes as its archive stores them; a file's (or standard input's) as read.
+        last.bytes = dump
+            .stored_bytes
+            .unwrap_or_else(|| bytes_read.load(Ordering::Relaxed).saturating_sub(bytes_before));
         last.range = dump.range.as_ref().map(|range| crate::shard::range::RangeStats {
             start: range.start,
             end: range.end,

@@ -2,8 +2,12 @@
 //! dealt by a stable hash of its name — the path as given on the command line, joined with the
 //! path under a directory (`leak/2021/a.csv`), or `book.xlsx!Sheet1` for a sheet: exactly the
 //! `path` the report gives it. The hash is 64-bit FNV-1a of that name's UTF-8 bytes, so every
-//! machine, run and build deals alike (never Rust's randomized hasher). An archive is dealt whole
-//! (its members are not dealt one by one: see the report's known limits). A big NDJSON file is
+//! machine, run and build deals alike (never Rust's randomized hasher). The members of an archive
+//! given to the run are dealt one by one, each by its name `A.zip!path`
+//! (`input::archive::Walk::dealt`): every shard keeps every file that may be an archive, opens it
+//! and reads it through; its report lists in its summary's `shard_members` the place of each
+//! member it was dealt, which `report merge` needs to put one archive's members back in order.
+//! A big NDJSON file is
 //! cut into N byte ranges ([`range`]), one per shard: range `j` goes to shard
 //! `(hash + j) mod N + 1`, so the first ranges of several big files go to different shards.
 //!
@@ -105,6 +109,13 @@ impl ShardSpec {
                     expanded.inputs.push(InputPath::Range { path, part });
                 }
                 (input, _) if self.owns(&name) => expanded.inputs.push(input),
+                // Maybe an archive, whose members are dealt one by one as the walk meets them
+                // (`input::archive::Walk::dealt`): known only once opened.
+                (InputPath::File(path), _)
+                    if self.n > 1 && crate::input::archive::may_hold_members(&path) =>
+                {
+                    expanded.inputs.push(InputPath::File(path))
+                }
                 _ => {}
             }
         }

@@ -141,7 +141,16 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
     let input = InputOptions { several_inputs, ..cmd.input };
-    let config = ScanConfig { inputs, skipped, input, threads: cmd.threads, bytes_read, as_of, baseline };
+    let config = ScanConfig {
+        inputs,
+        skipped,
+        input,
+        threads: cmd.threads,
+        bytes_read,
+        as_of,
+        baseline,
+        shard: cmd.shard,
+    };
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);

@@ -368,6 +368,7 @@ impl Dump {
             read_again: false,
             sheet: None,
             range: None,
+            stored_bytes: None,
         }
     }
 }
@@ -396,6 +397,9 @@ pub struct Dump {
     pub sheet: Option<String>,
     /// The byte range of the file this input is, when a shard was dealt one (SPEC §12).
     pub range: Option<Arc<crate::shard::range::RangeRead>>,
+    /// The input's bytes as stored, when its container says (an archive member: see
+    /// `archive`); `None`: the bytes read from its file or standard input are counted.
+    pub stored_bytes: Option<u64>,
 }
 
 /// Counts bytes read from an input, for the progress bar; for a regular file, an end before

@@ -12,7 +12,8 @@
 //!   `entries`, `keyed`, `sha256`). docs/report.md documents every field.
 //! - `inputs[]`: `path`, `format` (`csv` `tsv` `ndjson` `json` `sql`), `compression` (`gzip` or
 //!   `zstd`, only when compressed), `records`, `bad_records`, `decoded_records` (records not valid
-//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored), `complete`; in a
+//!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored; an archive member's
+//!   size as its archive stores it, `input::archive`; a sheet's 0), `complete`; in a
 //!   shard's report only, `range` (`start`, `end`, `records`, `lines`: the byte range of a big
 //!   NDJSON file the shard read, its counts being the range's, numbered from 1 in it, SPEC §12).
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
@@ -233,6 +234,10 @@ pub struct JsonSummary {
     pub skipped_files: u64,
     pub elapsed_ms: u64,
     pub complete: bool,
+    /// Only in a shard's report that was dealt members of an archive given to the run
+    /// (SPEC §12): `[name, place among its archive's members]`, for `report merge`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shard_members: Vec<(String, u64)>,
 }
 
 impl JsonSummary {
@@ -267,6 +272,7 @@ impl JsonSummary {
             skipped_files: s.skipped_files,
             elapsed_ms: s.elapsed_ms,
             complete: s.complete,
+            shard_members: s.members.clone(),
         }
     }
 }

@@ -30,6 +30,7 @@ mod hostile;
 mod hostile_spec;
 mod html;
 mod html_browser;
+mod input_bytes;
 mod inspect;
 mod keyed;
 mod lcx_index;

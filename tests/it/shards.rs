@@ -434,3 +434,78 @@ fn merge_refuses_byte_ranges_that_do_not_tile_their_file() {
     assert_eq!((out.status.code(), out.stdout.len()), (Some(2), 0), "{stderr}");
     assert!(stderr.contains("byte ranges") && stderr.lines().count() == 1, "{stderr}");
 }
+
+fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The paths of a JSON report's `inputs` and `skipped`.
+fn paths_of(path: &Path) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    ["inputs", "skipped"]
+        .iter()
+        .flat_map(|list| report[list].as_array().unwrap().clone())
+        .map(|entry| entry["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn archive_members_are_dealt_one_by_one_and_merge_back_byte_for_byte() {
+    let dir = Scratch::new();
+    let fixture = |rel: &str| std::fs::read(root().join("fixtures").join(rel)).unwrap();
+    let inner =
+        zip_of(&[("x.csv", fixture("csv/comma.csv")), ("y.ndjson", fixture("formats/pasien.ndjson"))]);
+    let mut members = vec![
+        ("a/comma.csv", fixture("csv/comma.csv")),
+        ("b/broken.csv", fixture("csv/broken_quote.csv")),
+        ("c/pasien.ndjson", fixture("formats/pasien.ndjson")),
+        ("d/notes.pdf", b"%PDF-1.4 not a dump".to_vec()),
+        ("e/inner.zip", inner),
+        ("f/latin1.csv", fixture("csv/latin1.csv")),
+        ("g/semicolon.csv", fixture("csv/semicolon_bom_crlf.csv")),
+        ("h/tabs.tsv", fixture("csv/tabs.tsv")),
+    ];
+    for name in ["i0.csv", "i1.csv", "i2.csv", "i3.csv", "i4.csv", "i5.csv"] {
+        members.push((name, fixture("csv/comma.csv")));
+    }
+    let leak = dir.path("leak");
+    std::fs::create_dir(&leak).unwrap();
+    std::fs::write(leak.join("leak.zip"), zip_of(&members)).unwrap();
+    std::fs::write(leak.join("pasien.tgz"), fixture("archives/pasien.tgz")).unwrap();
+    std::fs::write(leak.join("nested.tar.gz"), fixture("archives/nested.tar.gz")).unwrap();
+    let inputs = [leak.to_str().unwrap(), "fixtures/formats/pasien_pg.sql"];
+    let mut spread = 0;
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let whole_code = scan(&inputs, &["-f", format], &whole);
+        assert_eq!(whole_code, 1, "the members hold exposed people");
+        let expected = comparable(&whole);
+        assert!(expected.contains("bad record") && expected.contains("inner.zip!y.ndjson"), "{expected}");
+        assert!(expected.contains("nested.tar.gz!inner.zip!2021/pasien.csv"), "{expected}");
+        for n in 2..=5 {
+            let (code, merged) = shards_merged(&dir, &inputs, format, n);
+            assert_eq!(code, whole_code, "{format}, {n} shards: exit code");
+            assert_eq!(comparable(&merged), expected, "{format}, {n} shards");
+            if format == "json" {
+                // Each member (read or skipped) of the unsharded scan is in exactly one shard.
+                let shards: Vec<Vec<String>> =
+                    (1..=n).map(|k| paths_of(&dir.path(&format!("shard-{k}-of-{n}.json")))).collect();
+                for path in paths_of(&whole) {
+                    let holders = shards.iter().filter(|s| s.contains(&path)).count();
+                    assert_eq!(holders, 1, "{path}, {n} shards");
+                }
+                let with_zip_members =
+                    shards.iter().filter(|s| s.iter().any(|p| p.contains("leak.zip!"))).count();
+                spread += usize::from(with_zip_members > 1);
+            }
+        }
+    }
+    // 14 members over 2 to 5 shards: an archive dealt whole would be in one shard every time.
+    assert!(spread > 0, "the members of one archive went to one shard in every run");
+}

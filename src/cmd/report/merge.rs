@@ -377,9 +377,10 @@ impl<'a> Locator<'a> {
     /// `ranged`: the input is a byte range of a file, which every shard is dealt.
     fn place(&mut self, name: &str, ranged: bool) -> Option<usize> {
         let member = |entry: &str| name.strip_prefix(entry).is_some_and(|rest| rest.starts_with('!'));
+        // A member of an archive is dealt by its own name, not its archive's.
         let found = (self.cursor..self.walk.len()).find(|&i| {
             let entry = &self.walk[i];
-            (ranged || self.spec.owns(entry)) && (name == entry || member(entry))
+            ((ranged || self.spec.owns(entry)) && name == entry) || member(entry)
         })?;
         // A file is one input; an archive's members follow one another under its place.
         self.cursor = if name == self.walk[found] { found + 1 } else { found };
@@ -387,12 +388,45 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// A shard's places of the archive members it was dealt (its summary's `shard_members`): the
+/// members of one archive, dealt to several shards, are put back in their archive's order.
+struct Members<'a>(HashMap<&'a str, u64>);
+
+impl<'a> Members<'a> {
+    fn of(shard: &'a ShardReport) -> Self {
+        Members(shard.summary.shard_members.iter().map(|(name, at)| (name.as_str(), *at)).collect())
+    }
+
+    /// The place among its archive's members of the input called `name` (or of what is inside
+    /// a member: `A.zip!member!inner`), 0 for an input that is no member.
+    fn place(&self, name: &str) -> u64 {
+        self.find(name, |c| c == '!')
+    }
+
+    /// As [`Members::place`], for a warning that starts with an input's name and `:` or `!`.
+    fn place_of_warning(&self, warning: &str) -> u64 {
+        self.find(warning, |c| c == '!' || c == ':')
+    }
+
+    fn find(&self, text: &str, ends: impl Fn(char) -> bool) -> u64 {
+        if self.0.is_empty() {
+            return 0;
+        }
+        let cuts: Vec<usize> = text.char_indices().filter(|&(_, c)| ends(c)).map(|(at, _)| at).collect();
+        std::iter::once(text.len())
+            .chain(cuts.into_iter().rev())
+            .find_map(|at| self.0.get(&text[..at]).copied())
+            .unwrap_or(0)
+    }
+}
+
 fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
     check_same_scan(shards)?;
     let first = &shards[0];
-    // (walk place, first byte of a range, shard, index in the shard's inputs, its range)
+    // (walk place, first byte of a range or place among an archive's members (a file is one or
+    // the other), shard, index in the shard's inputs, its range)
     let mut inputs: Vec<(usize, u64, usize, usize, Option<RangeStats>)> = Vec::new();
-    let mut skipped: Vec<(usize, usize, usize)> = Vec::new();
+    let mut skipped: Vec<(usize, u64, usize, usize)> = Vec::new();
     let mut set_aside: Vec<&RawValue> = Vec::new();
     let mut unreadable = 0;
     // Each shard's exposures, by its input index: (first, end) in `exposures`.
@@ -402,6 +436,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
     let mut exposed_entries: HashSet<String> = HashSet::new();
     for (si, s) in shards.iter().enumerate() {
         let bad = |what: &str| anyhow::anyhow!("{}: {what}", s.name);
+        let members = Members::of(s);
         let mut locator = Locator::new(&s.shard);
         let mut names = Vec::with_capacity(s.inputs.len());
         for (ii, raw) in s.inputs.iter().enumerate() {
@@ -410,7 +445,8 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             let place = locator
                 .place(&key.path, key.range.is_some())
                 .ok_or_else(|| bad("an input is not one the shard was dealt: was the report edited?"))?;
-            inputs.push((place, key.range.map_or(0, |r| r.start), si, ii, key.range));
+            let second = key.range.map_or_else(|| members.place(&key.path), |r| r.start);
+            inputs.push((place, second, si, ii, key.range));
             names.push(key.path);
         }
         let mut locator = Locator::new(&s.shard);
@@ -425,7 +461,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             let place = locator.place(&key.path, false).ok_or_else(|| {
                 bad("a skipped entry is not one the shard was dealt: was the report edited?")
             })?;
-            skipped.push((place, si, i));
+            skipped.push((place, members.place(&key.path), si, i));
         }
         let mut by_input = HashMap::new();
         let mut input = 0;
@@ -505,7 +541,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         inputs,
         skipped: set_aside
             .into_iter()
-            .chain(skipped.iter().map(|&(_, si, i)| &*shards[si].skipped[i]))
+            .chain(skipped.iter().map(|&(_, _, si, i)| &*shards[si].skipped[i]))
             .collect(),
         warnings,
         summary,
@@ -646,6 +682,7 @@ fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> Result<Json
         skipped_files: sum(|s| s.skipped_files),
         elapsed_ms: shards.iter().map(|s| s.summary.elapsed_ms).max().unwrap_or(0),
         complete: shards.iter().all(|s| s.summary.complete),
+        shard_members: Vec::new(),
     };
     if overflow {
         bail!("the shards' summary counts add up to more than {}: was a report edited?", u64::MAX);
@@ -699,6 +736,7 @@ fn merged_warnings(
     let mut about_inputs: Vec<(usize, u64, usize, usize, bool, Cow<'_, str>)> = Vec::new();
     let mut about_run: Vec<&str> = Vec::new();
     for (si, list) in lists.iter().enumerate() {
+        let members = Members::of(&shards[si]);
         let lead = set_aside_warnings(si);
         leading.extend(list[common..common + lead].iter().map(String::as_str));
         for (wi, warning) in list[common + lead..].iter().enumerate() {
@@ -718,7 +756,7 @@ fn merged_warnings(
                     about_inputs.push((place, range.start, si, wi, true, Cow::Owned(text)));
                 }
                 (range, bad) => {
-                    let start = range.map_or(0, |r| r.start);
+                    let start = range.map_or_else(|| members.place_of_warning(warning), |r| r.start);
                     about_inputs.push((place, start, si, wi, bad.is_some(), Cow::Borrowed(warning)));
                 }
             }

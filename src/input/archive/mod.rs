@@ -1,7 +1,12 @@
 //! Archives read in place (SPEC §5, 1.1): `.zip`, `.tar` (plain, `.gz`, `.zst`, `.bz2`) and
 //! `.7z`, found by their magic bytes or their name. Their members are walked like a directory
 //! and recursively ([`Walk`]), each member an input named `ARCHIVE!path/in/archive` that is
-//! decompressed, detected and split like a file. Nothing is unpacked to disk: tar members are
+//! decompressed, detected and split like a file. A member's report `bytes` (SPEC §7) is its size
+//! as the archive stores it, from the archive's own directory or header, never what the reading
+//! thread happened to read: a zip member's compressed size; a tar member's size in the tar (its
+//! uncompressed size when the tar is compressed as one stream: no member of it has a compressed
+//! size of its own); a 7z member alone in its block, the block's packed size, and one of a solid
+//! block of several files, its uncompressed size. Nothing is unpacked to disk: tar members are
 //! streamed, and a zip or 7z that is not a file readable at any offset (standard input, a member
 //! of another archive) is first copied to an anonymous temporary file, which has no name on disk
 //! and goes with the process. What containers are is left to the `zip`, `tar` and `sevenz-rust2`
@@ -15,6 +20,7 @@ mod zip;
 
 use super::workbook::{Book, OLE2_MAGIC, SharedFile};
 use super::{Dump, Format, InputError, InputOptions, InputPath, decompress};
+use crate::shard::ShardSpec;
 use names::MemberNames;
 use pump::{Archive, Entry};
 use std::fs::File;
@@ -167,6 +173,19 @@ pub(crate) fn is_container(name: Option<&str>, head: &[u8]) -> bool {
     kind(name, head).is_some() || document(name, head).is_some() || head.starts_with(OLE2_MAGIC)
 }
 
+/// Whether the file at `path` may be an archive whose members a shard deals one by one (SPEC
+/// §12): a zip, tar or 7z by its first bytes or its name, or any compressed file (a tar may be
+/// inside). Reads its first bytes only; a file that cannot be read is not (it is dealt whole).
+pub(crate) fn may_hold_members(path: &std::path::Path) -> bool {
+    let Ok(file) = File::open(path) else { return false };
+    let mut head = [0; HEAD_BYTES];
+    let Ok(n) = file.read_at(&mut head, 0) else { return false };
+    let head = &head[..n];
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    decompress::Compression::detect(head) != decompress::Compression::None
+        || (kind(name.as_deref(), head).is_some() && document(name.as_deref(), head).is_none())
+}
+
 /// A zip-based document (a `.docx`…): what it is, to skip it as not a dump.
 fn document(name: Option<&str>, head: &[u8]) -> Option<&'static str> {
     let ext = extension(name?)?;
@@ -179,8 +198,20 @@ fn document(name: Option<&str>, head: &[u8]) -> Option<&'static str> {
 /// [`InputError::Unsupported`] (`unread` when it should have been: an encrypted member, an
 /// archive nested too deep) and one that cannot be read an [`InputError::Read`]. A dump must be
 /// dropped before the next one is asked for: it reads from the archive's thread.
+///
+/// Dealt to a shard ([`Walk::dealt`], SPEC §12), the walk gives only this shard's inputs: a
+/// file, a workbook, or an input that cannot be opened is the shard's that owns its name; the
+/// members of an archive given to the run are dealt one by one, each by its name `A.zip!path`
+/// (what is inside a member, a nested archive, follows it; the archive's own error after its
+/// members goes by the archive's name). Every shard reads the archive through.
 pub struct Walk {
     first: Option<InputPath>,
+    shard: Option<ShardSpec>,
+    /// Members met so far of the archive given to the run.
+    members: u64,
+    /// For the last input given when it is (inside) a member of the archive given to the run, or
+    /// that archive's error: the name it was dealt by and its place among the archive's members.
+    place: Option<(String, u64)>,
     options: InputOptions,
     /// Options for members: an archive is several inputs (a `--map` one member lacks is a warning).
     member_options: InputOptions,
@@ -194,6 +225,9 @@ impl Walk {
     pub fn new(input: &InputPath, options: &InputOptions, bytes_read: Arc<AtomicU64>) -> Self {
         Walk {
             first: Some(input.clone()),
+            shard: None,
+            members: 0,
+            place: None,
             options: options.clone(),
             member_options: InputOptions { several_inputs: true, ..options.clone() },
             bytes_read,
@@ -201,21 +235,49 @@ impl Walk {
         }
     }
 
+    /// The walk of `input` giving only what `shard` is dealt of it.
+    pub fn dealt(
+        input: &InputPath,
+        options: &InputOptions,
+        bytes_read: Arc<AtomicU64>,
+        shard: ShardSpec,
+    ) -> Self {
+        Walk { shard: Some(shard), ..Walk::new(input, options, bytes_read) }
+    }
+
+    /// For the input [`Walk::next`] gave last, when a shard was dealt it as (inside) a member of
+    /// the archive given to the run, or as that archive's error after its members: the name it
+    /// was dealt by and its place among the archive's members.
+    pub fn place(&self) -> Option<(&str, u64)> {
+        self.place.as_ref().map(|(name, at)| (name.as_str(), *at))
+    }
+
+    fn owns(&self, name: &str) -> bool {
+        self.shard.is_none_or(|s| s.owns(name))
+    }
+
     /// The next input and its name, or `None` when the input and all its members are done.
     #[allow(clippy::should_implement_trait, reason = "a lending walk: each dump must go first")]
     pub fn next(&mut self) -> Option<(String, Result<Dump, InputError>)> {
         if let Some(input) = self.first.take() {
             let name = input.display_name();
+            // A byte range was dealt to this shard already (`shard::range`).
+            let ours = matches!(input, InputPath::Range { .. }) || self.owns(&name);
             match open_input(&input, &self.options, &self.bytes_read) {
                 Ok(Opened::Archive(archive)) => {
                     self.open.push((name, MAX_DEPTH - 1, Container::Archive(archive, MemberNames::default())))
                 }
-                Ok(Opened::Workbook(sheets)) => self.open.push((name, 0, Container::Workbook(sheets))),
-                Ok(Opened::Dump(dump)) => return Some((name, Ok(dump))),
-                Err(e) => return Some((name, Err(e))),
+                Ok(Opened::Workbook(sheets)) if ours => {
+                    self.open.push((name, 0, Container::Workbook(sheets)))
+                }
+                Ok(Opened::Dump(dump)) if ours => return Some((name, Ok(dump))),
+                Err(e) if ours => return Some((name, Err(e))),
+                // Another shard's.
+                _ => return None,
             }
         }
         loop {
+            let (outermost, shard) = (self.open.len() == 1, self.shard);
             let (archive_name, depth, container) = self.open.last_mut()?;
             let (archive_name, depth) = (archive_name.clone(), *depth);
             let member = |path: &str| format!("{archive_name}!{path}");
@@ -237,27 +299,51 @@ impl Walk {
                     return Some((name, opened));
                 }
             };
-            let (name, opened) = match archive.next() {
+            let entry = archive.next();
+            // Each member's name, given once (`x.csv#2` is the second `x.csv`, in every shard).
+            let given = match &entry {
+                Some(Entry::File { path, .. } | Entry::Skipped { path, .. }) => {
+                    Some(member(&names.name(path)))
+                }
+                Some(Entry::Unreadable { path: Some(path), .. }) => Some(member(&names.name(path))),
+                _ => None,
+            };
+            if let Some(shard) = shard.filter(|_| outermost && entry.is_some()) {
+                // Dealt here: each member of the archive given to the run by its own name, the
+                // archive's own error by the archive's.
+                let dealt_as = given.clone().unwrap_or_else(|| archive_name.clone());
+                let at = self.members;
+                self.members += u64::from(given.is_some());
+                if !shard.owns(&dealt_as) {
+                    continue;
+                }
+                self.place = Some((dealt_as, at));
+            }
+            let (name, opened) = match entry {
                 None => {
                     self.open.pop();
                     continue;
                 }
-                Some(Entry::File { path, reader }) => {
-                    let name = member(&names.name(&path));
+                Some(Entry::File { path, stored, reader }) => {
+                    let name = given.unwrap_or_default();
                     // Its file name as stored, for detection (`x.csv#2` is still a `.csv`).
                     let file_name = path.trim_end_matches('/').rsplit('/').next().map(str::to_string);
                     let raw: Box<dyn Read + Send> = Box::new(reader);
                     let opened =
                         open_stream(&name, file_name.as_deref(), raw, &self.member_options, depth, false);
+                    let opened = opened.map(|opened| match opened {
+                        Opened::Dump(dump) => Opened::Dump(Dump { stored_bytes: Some(stored), ..dump }),
+                        other => other,
+                    });
                     (name, opened)
                 }
-                Some(Entry::Skipped { path, what, error }) => {
-                    let name = member(&names.name(&path));
+                Some(Entry::Skipped { what, error, .. }) => {
+                    let name = given.unwrap_or_default();
                     let skipped = InputError::Unsupported { input: name.clone(), what, unread: error };
                     (name, Err(skipped))
                 }
-                Some(Entry::Unreadable { path, error }) => {
-                    let name = path.map_or(archive_name.clone(), |p| member(&names.name(&p)));
+                Some(Entry::Unreadable { error, .. }) => {
+                    let name = given.unwrap_or_else(|| archive_name.clone());
                     (name.clone(), Err(InputError::Read { input: name, error }))
                 }
             };
@@ -283,7 +369,9 @@ fn open_input(
     let path = match input {
         InputPath::File(path) => path,
         InputPath::Stdin => {
-            return open_stream(&name, None, Box::new(io::stdin()), options, MAX_DEPTH, false);
+            // Counted as read, for the report's `bytes` (SPEC §7) and the progress bar.
+            let counted = super::CountingReader::new(io::stdin(), bytes_read.clone(), None);
+            return open_stream(&name, None, Box::new(counted), options, MAX_DEPTH, false);
         }
         InputPath::Sheet { book, sheet } => {
             return super::sheet::open_file(name, book, sheet, options).map(Opened::Dump);

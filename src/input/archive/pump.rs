@@ -16,8 +16,9 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// What the archive thread says next.
 pub enum Entry {
-    /// A member to read: its path in the archive, as stored, and its bytes.
-    File { path: String, reader: MemberReader },
+    /// A member to read: its path in the archive, as stored, its size as stored in the archive
+    /// (the report's `bytes`: see [`Members::file`]), and its bytes.
+    File { path: String, stored: u64, reader: MemberReader },
     /// A member that is not read, and why; `error` when it should have been (an encrypted one).
     Skipped { path: String, what: &'static str, error: bool },
     /// A member (`Some` path), or the rest of the archive (`None`), that cannot be read.
@@ -62,13 +63,15 @@ impl Members {
         self.entries.send(Message::Entry(entry)).map_err(|_| Gone)
     }
 
-    /// Hands member `path` over and feeds it `reader` until the consumer has read it, left it,
-    /// or `reader` failed.
-    pub fn file(&self, path: String, reader: &mut dyn Read) -> Result<Pumped, Gone> {
+    /// Hands member `path`, which takes `stored` bytes in the archive, over and feeds it
+    /// `reader` until the consumer has read it, left it, or `reader` failed. `stored` is what the
+    /// container's directory says, never what the thread happened to read: the same member has
+    /// the same `bytes` whichever other members are read (a shard's, the whole scan's).
+    pub fn file(&self, path: String, stored: u64, reader: &mut dyn Read) -> Result<Pumped, Gone> {
         let (chunks, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
         let (recycle, recycled) = mpsc::channel();
         let member = MemberReader { chunks: receiver, recycle, chunk: Vec::new(), pos: 0, done: false };
-        self.send(Entry::File { path, reader: member })?;
+        self.send(Entry::File { path, stored, reader: member })?;
         loop {
             let mut buf = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(CHUNK));
             buf.resize(CHUNK, 0);
@@ -195,17 +198,18 @@ mod tests {
     fn members_arrive_whole_in_order_and_a_broken_one_says_so() {
         let mut archive = Archive::spawn(|members| {
             let big: Vec<u8> = (0..3 * CHUNK + 17).map(|i| i as u8).collect();
-            assert_eq!(members.file("a.csv".into(), &mut &big[..])?, Pumped::Whole);
+            assert_eq!(members.file("a.csv".into(), 123, &mut &big[..])?, Pumped::Whole);
             members.skipped("link".into(), "a symbolic link", false)?;
             let mut broken = (&b"nik\n"[..]).chain(Failing);
-            assert_eq!(members.file("b.csv".into(), &mut broken)?, Pumped::Broken);
+            assert_eq!(members.file("b.csv".into(), 0, &mut broken)?, Pumped::Broken);
             // Left or whole: the consumer may drop it before or after its bytes are queued.
-            members.file("c.csv".into(), &mut &b"abc"[..])?;
+            members.file("c.csv".into(), 3, &mut &b"abc"[..])?;
             Ok(())
         })
         .unwrap();
-        let Some(Entry::File { path, mut reader }) = archive.next() else { panic!("a.csv") };
-        assert_eq!(path, "a.csv");
+        let Some(Entry::File { path, stored, mut reader }) = archive.next() else { panic!("a.csv") };
+        // The size the container stores it in, as given, not the bytes handed over.
+        assert_eq!((path.as_str(), stored), ("a.csv", 123));
         let got = read(&mut reader).unwrap();
         assert_eq!(got.len(), 3 * CHUNK + 17);
         assert!(got.iter().enumerate().all(|(i, &b)| b == i as u8));
@@ -246,7 +250,8 @@ mod tests {
     fn dropping_the_archive_stops_the_walk() {
         let (done, finished) = mpsc::channel();
         let mut archive = Archive::spawn(move |members| {
-            let result = (0..1000).try_for_each(|i| members.file(format!("{i}"), &mut &b"x"[..]).map(drop));
+            let result =
+                (0..1000).try_for_each(|i| members.file(format!("{i}"), 1, &mut &b"x"[..]).map(drop));
             let _ = done.send(result.is_err());
             result
         })

@@ -30,6 +30,10 @@ pub(super) fn walk(
             let decoder = BlockDecoder::new(1, block, &archive, &password, &mut reader);
             let names: Vec<(String, bool)> =
                 decoder.entries().iter().map(|e| (e.name().to_string(), e.is_directory())).collect();
+            // Its bytes as stored: a file alone in its block, the block's packed size (`7z l`'s
+            // "Compressed"); a file of a solid block of several, which has no packed size of its
+            // own, its size.
+            let solid = decoder.entry_count() > 1;
             let mut handed = 0;
             let mut gone = false;
             let decoded = decoder.for_each_entries(&mut |entry, data| {
@@ -38,7 +42,8 @@ pub(super) fn walk(
                     return Ok(true);
                 }
                 let mut hinted = PasswordHint { inner: &mut *data, given };
-                match members.file(entry.name().to_string(), &mut hinted) {
+                let stored = if solid { entry.size() } else { entry.compressed_size };
+                match members.file(entry.name().to_string(), stored, &mut hinted) {
                     Ok(Pumped::Whole) => Ok(true),
                     // The next file of the block starts where this one ends.
                     Ok(Pumped::Left) => io::copy(data, &mut io::sink()).map(|_| true).map_err(Error::from),
@@ -73,7 +78,7 @@ pub(super) fn walk(
         for (index, entry) in archive.files.iter().enumerate() {
             let in_block = archive.stream_map.file_block_index.get(index).copied().flatten().is_some();
             if !in_block && !entry.is_directory() && !entry.is_anti_item() {
-                members.file(entry.name().to_string(), &mut io::empty())?;
+                members.file(entry.name().to_string(), 0, &mut io::empty())?;
             }
         }
         Ok(())

@@ -58,7 +58,8 @@ pub(super) fn walk(reader: Box<dyn Read + Send>) -> io::Result<Archive> {
                 continue;
             }
             let mut member = Sized { inner: &mut entry, left: entry_size };
-            match members.file(path, &mut member)? {
+            // Its bytes as stored in the tar (decompressed, for a `.tar.gz`: see `archive`).
+            match members.file(path, entry_size, &mut member)? {
                 // The stream is lost at an unknown place: what follows cannot be found.
                 Pumped::Broken => return Ok(()),
                 // A member that is not a dump: its bytes are passed over (an error here is met

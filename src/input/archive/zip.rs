@@ -83,13 +83,15 @@ fn member<R: Read + Seek>(
     if entry.is_symlink() {
         return members.skipped(path, "a symbolic link, not a file", false);
     }
+    let entry_stored = entry.compressed_size();
     let options = match (entry.encrypted(), password) {
         (false, _) => ZipReadOptions::new(),
         (true, Some(password)) => ZipReadOptions::new().password(Some(password.bytes())),
         (true, None) => return members.skipped(path, NO_PASSWORD, true),
     };
     match entry.with_reader(reader, options) {
-        Ok(mut file) => members.file(path, &mut file).map(drop),
+        // Its bytes as stored: compressed (and encrypted), as `zipinfo` lists it.
+        Ok(mut file) => members.file(path, entry_stored, &mut file).map(drop),
         Err(ZipError::InvalidPassword) => members.skipped(path, WRONG_PASSWORD, true),
         Err(e) => members.unreadable(Some(path), error(e)),
     }

@@ -335,7 +335,7 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path]) -> Result<walk::Expanded> {
 }
 
 /// Keeps the first of the inputs that are one file (same device and inode: `a.csv ./a.csv`, a
-/// directory and a file in it, a hard link) and lists each repeat in `skipped`, naming the
+/// directory and a file in it, a hard link, `-` and the file or pipe standard input is) and lists each repeat in `skipped`, naming the
 /// first, as no error: scanned twice, its every (record, entry) pair would be reported twice
 /// and the summary's counts doubled (SPEC §6).
 fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
@@ -351,7 +351,11 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
             // Ranges are cut after this (by `--shard`); one range of a file is not its repeat.
             InputPath::Range { path, part } => (Some(path), Some(format!("#{}/{}", part.part, part.parts))),
         };
-        let Some(meta) = path.and_then(|p| std::fs::metadata(p).ok()) else {
+        let meta = match path {
+            Some(path) => std::fs::metadata(path).ok(),
+            None => stdin_metadata(),
+        };
+        let Some(meta) = meta else {
             kept.push(input);
             continue;
         };
@@ -368,6 +372,18 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
         }
     }
     walk::Expanded { inputs: kept, skipped }
+}
+
+/// What standard input is, when a path can name it too: a regular file (`scan - a.csv < a.csv`,
+/// `scan - /dev/stdin < a.csv` read its records twice) or a pipe (`/dev/stdin` beside `-` would
+/// read a stream already read). `None` for anything else (a terminal) or when it cannot be told.
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    // A duplicate of descriptor 0, closed when dropped: standard input itself stays open.
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    (meta.is_file() || meta.file_type().is_fifo()).then_some(meta)
 }
 
 /// The files the run reads, which -o must not write: inputs, watchlists, key file.

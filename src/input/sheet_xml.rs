@@ -4,8 +4,51 @@
 //! each up to its end) and counts the `si` elements (one string each in a shared-strings part).
 //! `workbook` refuses a part by these numbers before `calamine` reads it; this module reads no
 //! value and keeps nothing of what it is given but a few bytes of the tag name being read.
+//! [`declared_strings`] reads the one number `calamine` trusts in a shared-strings part: the
+//! `uniqueCount` of its `sst` element, from which it reserves memory before reading a string.
 
-use std::io;
+use std::io::{self, BufRead};
+
+/// The `uniqueCount` of the first `sst` element of a shared-strings part, read as `calamine`
+/// reads it (the first attribute of that name, the first `sst` start or empty tag, any namespace
+/// prefix): `calamine` reserves a `String` for each before the first string is read, so a 9 KB
+/// workbook declaring four billion took 96 GB and ended the run, and 2^61 panicked. A number too
+/// large for a `u64` is `u64::MAX`; `None` when there is no such attribute, or it is not a number
+/// (`calamine` then reserves nothing), or the XML cannot be read up to it (`calamine` says why).
+/// The reader holds one piece of XML at a time, already bounded by [`XmlMeasure::longest`].
+pub fn declared_strings(part: impl BufRead) -> Option<u64> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(part);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.check_comments = false;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(tag) | Event::Empty(tag)) if tag.local_name().as_ref() == "sst" => {
+                let value = tag
+                    .attributes()
+                    .with_checks(false)
+                    .map_while(Result::ok)
+                    .find(|a| a.key.as_ref() == "uniqueCount")?
+                    .value;
+                return count_of(value.as_bytes());
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// A count written in decimal (an optional `+`, then digits); `u64::MAX` past its range.
+fn count_of(text: &[u8]) -> Option<u64> {
+    let digits = text.strip_prefix(b"+").unwrap_or(text);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().fold(0u64, |n, &d| n.saturating_mul(10).saturating_add(u64::from(d - b'0'))))
+}
 
 /// Where the measure is in the XML.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,6 +285,21 @@ impl io::Write for XmlMeasure {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_declared_count_is_read_as_calamine_reads_it() {
+        let declared = |xml: &str| declared_strings(xml.as_bytes());
+        assert_eq!(
+            declared(r#"<?xml version="1.0"?><sst count="37" uniqueCount="4000000000"><si/>"#),
+            Some(4_000_000_000)
+        );
+        assert_eq!(declared(r#"<x:sst uniqueCount='+12'/>"#), Some(12));
+        assert_eq!(declared(r#"<sst uniqueCount="18446744073709551616">"#), Some(u64::MAX));
+        assert_eq!(declared(r#"<!-- <sst uniqueCount="9"> --><sst count="5">"#), None);
+        assert_eq!(declared(r#"<sst uniqueCount="-1">"#), None);
+        assert_eq!(declared(r#"<sst uniqueCount="">"#), None);
+        assert_eq!(declared("<other/>"), None);
+    }
 
     /// The measure of `xml` written in pieces of `step` bytes.
     fn measured(xml: &str, step: usize) -> (u64, u64) {

@@ -9,7 +9,7 @@
 //! cells: `sheet` does.
 
 use super::Format;
-use super::sheet_xml::XmlMeasure;
+use super::sheet_xml::{XmlMeasure, declared_strings};
 use crate::limits::{
     MAX_RECORD_BYTES, MAX_WHOLE_WORKBOOK_BYTES, MAX_WORKBOOK_PART_BYTES, MAX_WORKBOOK_PART_MEMORY,
     SHARED_STRING_COST,
@@ -203,7 +203,8 @@ fn check_bounds(book: &Book, format: Format) -> Result<(), String> {
 /// holds a cell's text whole (and its reader a tag or comment), so a part with a piece longer
 /// than [`MAX_RECORD_BYTES`] is not read (a 1 GiB cell took 3.1 GB before the row was found too
 /// large); and a part held whole whose strings would take more than
-/// [`MAX_WORKBOOK_PART_MEMORY`] (each one a `String` of its own) is not read either.
+/// [`MAX_WORKBOOK_PART_MEMORY`] (each one a `String` of its own) is not read either, nor a
+/// shared-strings part whose declared `uniqueCount`, reserved before a string is read, would.
 fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
     let Ok(mut zip) = zip::ZipArchive::new(reader) else { return Ok(()) };
     let streamed = worksheet_parts(&mut zip)?;
@@ -257,8 +258,36 @@ fn check_parts(reader: impl Read + Seek, limit: u64) -> Result<(), String> {
                 MAX_WORKBOOK_PART_MEMORY >> 20
             ));
         }
+        drop(part);
+        if !is_sheet && is_shared_strings(&name) {
+            let declared = match zip.by_index(index) {
+                Ok(part) => declared_strings(BufReader::new(part)).unwrap_or(0),
+                Err(_) => 0,
+            };
+            if memory.saturating_add(declared.saturating_mul(RESERVED_STRING_COST)) > MAX_WORKBOOK_PART_MEMORY
+            {
+                return Err(format!(
+                    "a workbook whose part {} declares more shared strings (its uniqueCount) than {} MiB of \
+                     memory can hold, for which the reader would reserve memory before reading one: not read \
+                     (save its sheets as CSV and scan those)",
+                    shown(),
+                    MAX_WORKBOOK_PART_MEMORY >> 20
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+/// What `calamine` reserves for each string its shared-strings part declares (`uniqueCount`)
+/// before reading one: a `String` (pointer, capacity, length) in a `Vec`.
+const RESERVED_STRING_COST: u64 = std::mem::size_of::<String>() as u64;
+
+/// `name` is the shared-strings part `calamine` reads: `<workbook's directory>sharedStrings.xml`,
+/// found as it finds parts (in any case). Any part so named is checked, whatever the workbook's
+/// directory: at worst a part `calamine` does not read is read once more up to its `sst`.
+fn is_shared_strings(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with("sharedstrings.xml")
 }
 
 /// Counts the bytes of a part that is not XML, as [`XmlMeasure::bytes`] does.
@@ -441,6 +470,31 @@ mod tests {
             ("xl/sharedStrings.xml", b"<sst/>"),
         ]);
         assert_eq!(check_parts(Cursor::new(book), 1000), Ok(()));
+    }
+
+    #[test]
+    fn a_shared_strings_count_that_memory_cannot_hold_is_not_read() {
+        // Regression (hostile9-A cnt3/cnt4/cnt2.xlsx): `calamine` reserved memory for the
+        // `uniqueCount` a 9 KB workbook declared: 96 GB ended the whole run, 2^61 panicked.
+        let book = |count: &str| {
+            let strings = format!(
+                r#"<?xml version="1.0"?><sst count="2" uniqueCount="{count}"><si><t>nik</t></si></sst>"#
+            );
+            zip_of(&[
+                ("xl/_rels/workbook.xml.rels", RELS.replace("STRINGS", "sharedStrings.xml").as_bytes()),
+                ("xl/worksheets/sheet1.xml", b"<worksheet/>"),
+                ("xl/SharedStrings.xml", strings.as_bytes()),
+            ])
+        };
+        for count in ["4000000000", "2305843009213693952", "18446744073709551615", "99999999999999999999999"]
+        {
+            let err = check_parts(Cursor::new(book(count)), 1000).unwrap_err();
+            assert!(err.contains("part xl/SharedStrings.xml declares more shared strings"), "{err}");
+            assert!(!err.contains(count), "{err}");
+        }
+        for count in ["1", "1000", "x"] {
+            assert_eq!(check_parts(Cursor::new(book(count)), 1000), Ok(()), "{count}");
+        }
     }
 
     #[test]

@@ -26,8 +26,8 @@ use quick_xml::events::Event;
 use std::io::Read;
 use std::sync::Arc;
 
-/// How a row ends.
-const ROW_END: &[u8] = b"</row>";
+/// How a row's end tag starts (then optional whitespace and `>`: [`row_end`]).
+const ROW_END: &[u8] = b"</row";
 /// Bytes enough to tell which tag a `<` opens.
 const TAG_PEEK: usize = 12;
 
@@ -217,6 +217,27 @@ fn mapped_kind(maps: &[ColumnMap], table: &str, field: &str) -> Option<Kind> {
     Some(map.kind)
 }
 
+/// Where the first end tag of a row in `bytes` ends: `</row`, then any whitespace, then `>` (XML
+/// allows `</row >` and `</row` + newline + `>`; a splitter that looked for `</row>` only read two
+/// rows as one record, and a name of one with a date of birth of the other made a false
+/// exposure). `Err(from)`: no end tag is complete in `bytes`, and a search of more bytes may
+/// start at `from` (an end tag cut by the read is found again from there).
+fn row_end(bytes: &[u8], finder: &memmem::Finder<'_>) -> Result<usize, usize> {
+    let mut from = 0;
+    while let Some(k) = finder.find(&bytes[from..]) {
+        let at = from + k;
+        let after = at + ROW_END.len();
+        let space = bytes[after..].iter().take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+        match bytes.get(after + space) {
+            Some(b'>') => return Ok(after + space + 1),
+            None => return Err(at),
+            // `</rows>`, `</row_x>`: another tag.
+            Some(_) => from = at + 1,
+        }
+    }
+    Err(bytes.len().saturating_sub(ROW_END.len() - 1).max(from))
+}
+
 /// Whether `rest` starts with the tag `tag` (`<row`, `</table_data`…) and not a longer name.
 fn opens(rest: &[u8], tag: &[u8]) -> bool {
     rest.starts_with(tag)
@@ -248,18 +269,18 @@ struct Peek {
 impl Peek {
     /// Looks on in `bytes` (the table from its first byte); `true` once the table ended or
     /// enough rows are found.
-    fn scan(&mut self, bytes: &[u8], eof: bool, row_end: &memmem::Finder<'_>) -> bool {
+    fn scan(&mut self, bytes: &[u8], eof: bool, finder: &memmem::Finder<'_>) -> bool {
         while self.rows.len() < SNIFF_RECORDS {
             if let Some((start, searched)) = self.row {
-                match row_end.find(&bytes[searched..]) {
-                    Some(k) => {
-                        let end = searched + k + ROW_END.len();
+                match row_end(&bytes[searched..], finder) {
+                    Ok(k) => {
+                        let end = searched + k;
                         self.rows.push((start, end));
                         self.from = end;
                         self.row = None;
                     }
-                    None => {
-                        self.row = Some((start, bytes.len().saturating_sub(ROW_END.len() - 1).max(searched)));
+                    Err(k) => {
+                        self.row = Some((start, searched + k));
                         return eof;
                     }
                 }
@@ -395,8 +416,9 @@ impl XmlSplitter {
             }
             let rest = &self.buf[at..];
             let from = self.searched.max(4);
-            let Some(k) = self.row_end.find(&rest[from..]).map(|k| from - 4 + k) else {
-                self.searched = rest.len().saturating_sub(ROW_END.len() - 1).max(4);
+            let found = row_end(&rest[from..], &self.row_end);
+            let Ok(k) = found.map(|k| from + k) else {
+                self.searched = found.err().map_or(4, |k| from + k);
                 if self.buf.outgrew(at) {
                     let line = self.line;
                     self.push(batch, Span::bad(self.next_record, line, "XML row larger than 64 MiB"));
@@ -415,7 +437,7 @@ impl XmlSplitter {
                 return None;
             };
             self.searched = 0;
-            let end = at + 4 + k + ROW_END.len();
+            let end = at + k;
             let line = self.line;
             if end - at > self.buf.max_record() {
                 self.push(batch, Span::bad(self.next_record, line, "XML row larger than 64 MiB"));
@@ -472,16 +494,15 @@ impl Splitter for XmlSplitter {
                 break;
             }
             let need_more = if self.skipping_row {
-                match self.row_end.find(&self.buf[self.pos..]) {
-                    Some(k) => {
+                match row_end(&self.buf[self.pos..], &self.row_end) {
+                    Ok(k) => {
                         self.skipping_row = false;
-                        self.advance(self.pos + k + ROW_END.len());
+                        self.advance(self.pos + k);
                         false
                     }
-                    None => {
+                    Err(k) => {
                         // Keep the last bytes: `</row>` may be cut by the read.
-                        let keep = self.buf.len().saturating_sub(ROW_END.len() - 1).max(self.pos);
-                        self.advance(keep);
+                        self.advance(self.pos + k);
                         true
                     }
                 }

@@ -159,6 +159,36 @@ fn the_same_file_given_twice_is_scanned_once_and_the_repeat_listed() {
 }
 
 #[test]
+fn standard_input_that_is_a_file_given_also_by_path_is_scanned_once() {
+    // Regression (hostile9-A item 7): `scan - d/a.csv < d/a.csv` and `scan - /dev/stdin <
+    // d/a.csv` reported the one record twice: `-` was left out of the same-file check.
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("d")).unwrap();
+    let path = s.write("d/a.csv", WATCHED);
+    for (args, repeat) in [(&["-", "d/a.csv"][..], "d/a.csv"), (&["-", "/dev/stdin"][..], "/dev/stdin")] {
+        let watch = s.write("w.txt", WATCH);
+        // A std `Command`: standard input is the file itself, not a pipe of its bytes.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+            .current_dir(s.dir())
+            .env_remove("NO_COLOR")
+            .arg("scan")
+            .arg("--watch")
+            .arg(watch)
+            .args(args)
+            .args(["-j1", "-f", "json"])
+            .stdin(std::fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let report = json(&out.stdout);
+        assert_eq!(report["exposures"].as_array().map(Vec::len), Some(1), "{args:?}: {report}");
+        assert_eq!(report["summary"]["records"], 1, "{args:?}");
+        let reason = "the same file as -, which is scanned once".to_string();
+        assert_eq!(skipped(&report), [(repeat.to_string(), reason, false)], "{args:?}");
+    }
+}
+
+#[test]
 fn an_empty_leakcheck_key_is_refused_not_taken_for_no_key() {
     let s = Scratch::new();
     let watch = s.write("w.txt", WATCH);

@@ -139,6 +139,36 @@ fn shared_strings_bomb(strings: usize) -> Vec<u8> {
 }
 
 #[test]
+fn a_shared_strings_count_no_memory_can_hold_skips_the_workbook_not_the_run() {
+    // Regression (hostile9-A cnt3/cnt4/cnt2.xlsx): the reader reserved memory for the
+    // `uniqueCount` a 9 KB workbook declared before reading a string: 4,000,000,000 (96 GB)
+    // ended the whole run (the CSV beside it unread, no report); 2^61 and u64::MAX printed a
+    // panic. Now the workbook is skipped as unreadable and the run goes on.
+    let s = Scratch::new();
+    let plain = fixture("csv/comma.csv");
+    for count in ["4000000000", "2305843009213693952", "18446744073709551615"] {
+        let mut book =
+            zip::ZipArchive::new(Cursor::new(read_fixture("formats/pasien_openpyxl.xlsx"))).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..book.len() {
+            out.raw_copy_file(book.by_index(i).unwrap()).unwrap();
+        }
+        out.start_file("xl/sharedStrings.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        write!(out, r#"<?xml version="1.0"?><sst count="1" uniqueCount="{count}"><si><t>x</t></si></sst>"#)
+            .unwrap();
+        let path = s.write("count.xlsx", out.finish().unwrap().into_inner());
+        let (code, report, stderr) = scan(&[path.as_os_str(), plain.as_os_str()], None);
+        assert_eq!(code, 2, "{count}: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("out of memory"), "{count}: {stderr}");
+        let got = skipped(&report);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0.as_str(), got[0].2), (path.to_str().unwrap(), true));
+        assert!(got[0].1.contains("part xl/sharedStrings.xml declares more shared strings"), "{got:?}");
+        assert_eq!(exposures(&report).len(), 6, "the CSV beside it is still read");
+    }
+}
+
+#[test]
 fn a_shared_strings_zip_bomb_is_skipped_as_not_read_in_bounded_memory() {
     // Regression: calamine loaded the whole shared-strings part (4.6 GB RSS for a 1.5 MB file).
     // 16.8 M strings: 285 MiB unpacked, over the 256 MiB limit.

@@ -281,3 +281,27 @@ fn a_map_with_a_table_applies_to_that_table_only() {
         vec![("a".to_string(), Some(Kind::Name)), ("b".to_string(), Some(Kind::Name))]
     );
 }
+
+#[test]
+fn a_row_end_tag_with_whitespace_before_its_bracket_ends_the_row() {
+    // Regression (hostile9-A e6.xml, e3.xml, e5.xml): the splitter looked for `</row>` only, so
+    // `</row >` or `</row` + newline + `>` (legal XML) ran on to the next row's end: two rows
+    // were one record, and the name of one with the date of birth of the other a false exposure.
+    let input = "<mysqldump>\n<table_data name=\"t\">\n<row\n><field name=\"nik\">1</field></row\n>\n\
+                 <row ><field name=\"nik\">2</field></row \t>\n<row><field name=\"nik\">3</field><rows></rows ></row>\n\
+                 <row>\n<field name=\"nik\">4</field></row>\n</table_data>\n</mysqldump>\n";
+    let want: Split = vec![
+        (1, 3, "t".to_string(), Ok(pairs(&[("nik", "1")]))),
+        (2, 6, "t".to_string(), Ok(pairs(&[("nik", "2")]))),
+        (3, 7, "t".to_string(), Ok(pairs(&[("nik", "3")]))),
+        (4, 8, "t".to_string(), Ok(pairs(&[("nik", "4")]))),
+    ];
+    assert_eq!(split(input), want);
+    let trickled = drain(XmlSplitter::new(
+        Box::new(Trickle(input.as_bytes().to_vec(), 0)),
+        Vec::new(),
+        "t".into(),
+        Vec::new(),
+    ));
+    assert_eq!(trickled, want);
+}

@@ -509,3 +509,43 @@ fn archive_members_are_dealt_one_by_one_and_merge_back_byte_for_byte() {
     // 14 members over 2 to 5 shards: an archive dealt whole would be in one shard every time.
     assert!(spread > 0, "the members of one archive went to one shard in every run");
 }
+
+/// The unsharded scan says of a whole file that almost all its values of a kind are invalid, or
+/// that it holds no identity value at all; a range cannot, so its report carries its counts
+/// (`inputs[].range.values`, `.invalid`) and the merge gives the file's warnings from their sums.
+#[test]
+fn merge_of_a_cut_file_gives_its_suspect_input_warnings_as_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let invalid = dir.write("inv.ndjson", "{\"nik\":\"3.20101E+15\",\"nama\":\"Budi\"}\n".repeat(30));
+    let no_id = dir.write("noid.ndjson", "{\"ket\":\"x\"}\n".repeat(300));
+    for (file, says) in [(&invalid, "30 of 30 nik values are invalid"), (&no_id, "no NIK, phone, e-mail")] {
+        let inputs = [file.to_str().unwrap()];
+        for format in ["json", "ndjson"] {
+            let whole = dir.path(&format!("whole.{format}"));
+            assert_eq!(scan_cut(&inputs, &["-f", format], &whole, 100), 0);
+            let expected = comparable(&whole);
+            assert!(expected.contains(says), "{expected}");
+            assert_eq!(scan_cut(&inputs, &["-f", format, "--strict"], &whole, 100), 2, "{says}");
+            for n in 2..=3u32 {
+                let mut reports = Vec::new();
+                for k in 1..=n {
+                    let report = dir.path(&format!("s{k}-of-{n}.{format}"));
+                    let args = ["--shard", &format!("{k}/{n}"), "-f", format, "--fail-on", "never"];
+                    assert_eq!(scan_cut(&inputs, &args, &report, 100), 0);
+                    assert!(!comparable(&report).contains(says), "a range does not speak for its file");
+                    reports.push(report);
+                }
+                let merged = dir.path(&format!("merged.{format}"));
+                let out = leakcheck()
+                    .args(["report", "merge"])
+                    .args(&reports)
+                    .arg("-o")
+                    .arg(&merged)
+                    .output()
+                    .unwrap();
+                assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(comparable(&merged), expected, "{says}: {format}, {n} shards");
+            }
+        }
+    }
+}

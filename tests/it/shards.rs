@@ -549,3 +549,43 @@ fn merge_of_a_cut_file_gives_its_suspect_input_warnings_as_the_unsharded_scan() 
         }
     }
 }
+
+/// A line longer than a range leaves a shard an empty range, starting where the next one does:
+/// the merge accepts the shard reports in any order.
+#[test]
+fn merge_accepts_an_empty_byte_range_in_every_order_of_the_shard_reports() {
+    let dir = Scratch::new();
+    let long = format!("{{\"pad\":\"{}\",\"email\":\"siti@example.com\"}}\n", "x".repeat(1000));
+    let dump = dir.write("long.ndjson", format!("{long}{{\"nik\":\"3201014107900001\"}}\n"));
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    let whole_code = scan_cut(&inputs, &["-f", "json"], &whole, 100);
+    let mut reports = Vec::new();
+    let mut ranges = Vec::new();
+    for k in 1..=3 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan_cut(&inputs, &["--shard", &format!("{k}/3"), "-f", "json", "--fail-on", "never"], &report, 100);
+        let json = common::json(&std::fs::read(&report).unwrap());
+        let range = &json["inputs"][0]["range"];
+        ranges.push((range["start"].as_u64().unwrap(), range["end"].as_u64().unwrap()));
+        reports.push(report);
+    }
+    assert!(ranges.iter().any(|(start, end)| start == end && *start > 0), "an empty range: {ranges:?}");
+    for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+        let merged = dir.path("merged.json");
+        let out = leakcheck()
+            .args(["report", "merge"])
+            .args(order.map(|i| &reports[i]))
+            .arg("-o")
+            .arg(&merged)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(whole_code),
+            "{order:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(comparable(&merged), comparable(&whole), "{order:?}");
+    }
+}

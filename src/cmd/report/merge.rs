@@ -501,7 +501,10 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         }
         runs.push(by_input);
     }
-    inputs.sort_unstable_by_key(|&(place, start, si, ii, _)| (place, start, si, ii));
+    // An empty range (a line longer than a range) starts where the next one does: by its end
+    // too, the ranges of a file follow one another whatever the order of the reports.
+    inputs
+        .sort_unstable_by_key(|&(place, start, si, ii, range)| (place, start, range.map(|r| r.end), si, ii));
     skipped.sort_unstable();
     let (merged_inputs, ranges) = join_ranges(shards, &inputs)?;
     let mut exposures = Vec::new();

@@ -589,3 +589,27 @@ fn merge_accepts_an_empty_byte_range_in_every_order_of_the_shard_reports() {
         assert_eq!(comparable(&merged), comparable(&whole), "{order:?}");
     }
 }
+
+/// Ranges whose bad records fall at the same place in each give every shard the same warnings:
+/// they are still each range's own, renumbered, not warnings about the run given once.
+#[test]
+fn merge_keeps_the_bad_records_of_ranges_whose_warnings_are_identical() {
+    let dir = Scratch::new();
+    let good = "{\"nik\":\"3201010101900001\"}";
+    let bad = format!("{:<w$}", "{\"nik\": not json", w = good.len());
+    let dump = dir.write("per.ndjson", [good, &bad, good, good].repeat(2).join("\n") + "\n");
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    let whole_code = scan_cut(&inputs, &["-f", "json"], &whole, 100);
+    assert!(comparable(&whole).contains(":6: bad record 6 skipped"), "{}", comparable(&whole));
+    let mut reports = Vec::new();
+    for k in 1..=2 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan_cut(&inputs, &["--shard", &format!("{k}/2"), "-f", "json", "--fail-on", "never"], &report, 100);
+        reports.push(report);
+    }
+    let merged = dir.path("merged.json");
+    let out = leakcheck().args(["report", "merge"]).args(&reports).arg("-o").arg(&merged).output().unwrap();
+    assert_eq!(out.status.code(), Some(whole_code), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(comparable(&merged), comparable(&whole));
+}

@@ -734,9 +734,6 @@ fn merged_warnings(
     bad_records: u64,
 ) -> Vec<String> {
     let lists: Vec<&[String]> = shards.iter().map(|s| s.warnings.as_slice()).collect();
-    let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
-        .take_while(|&i| lists.iter().all(|l| l[i] == lists[0][i]))
-        .count();
     let walk = &shards[0].shard.walk;
     let mut places: HashMap<&str, usize> = HashMap::new();
     for (i, entry) in walk.iter().enumerate().rev() {
@@ -749,6 +746,17 @@ fn merged_warnings(
             .filter(|&(_, c)| c == ':' || c == '!')
             .find_map(|(at, _)| places.get(&warning[..at]).map(|&place| (place, at)))
     };
+    let ranged: HashSet<usize> = ranges.keys().map(|&(_, place)| place).collect();
+    // Warnings every shard gave first are the run's (watchlists', inputs given twice), never a
+    // bad record or a byte range's warning: ranges with bad records at the same places give
+    // identical lists, each its own records, rebuilt below.
+    let of_the_run = |w: &str| {
+        !is_more_bad_records(w)
+            && place_of(w).is_none_or(|(place, at)| !ranged.contains(&place) && bad_record(w, at).is_none())
+    };
+    let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
+        .take_while(|&i| of_the_run(&lists[0][i]) && lists.iter().all(|l| l[i] == lists[0][i]))
+        .count();
     // Shard 1 lists the entries the walk set aside, whose warnings come first in the scan.
     let set_aside_warnings = |si: usize| -> usize {
         let s = &shards[si];

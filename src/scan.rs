@@ -453,6 +453,8 @@ fn scan_input(
             end: range.end,
             records: last.records,
             lines: range.lines(),
+            values: state.input_values,
+            invalid: state.input_invalid,
         });
     }
     read?;
@@ -463,7 +465,7 @@ fn scan_input(
     last.complete = true;
     if last.range.is_some() {
         // A part of a file: whether the file has no record, or suspect values, is said of the
-        // whole file, which only `report merge` sees.
+        // whole file, which only `report merge` sees (from the range's counts in the report).
         return Ok(());
     }
     if last.records == 0 {

@@ -15,7 +15,9 @@
 //!   UTF-8, read with Windows-1252), `bytes` (read from the file as stored; an archive member's
 //!   size as its archive stores it, `input::archive`; a sheet's 0), `complete`; in a
 //!   shard's report only, `range` (`start`, `end`, `records`, `lines`: the byte range of a big
-//!   NDJSON file the shard read, its counts being the range's, numbered from 1 in it, SPEC §12).
+//!   NDJSON file the shard read, its counts being the range's, numbered from 1 in it, SPEC §12;
+//!   `values`, `invalid`: its values and invalid values per kind, for the merge's suspect-input
+//!   warnings).
 //! - `skipped[]` (1.1): every input not scanned, or not to its end, in the order met: `path`,
 //!   `reason` (`a PDF document`, `a symbolic link to nothing`, `read error: …`) and `error` (true
 //!   when it should have been read and could not be — the run then exits 2 —, false when it is

@@ -49,13 +49,20 @@ pub struct Part {
 }
 
 /// The facts a shard's report gives about its range (`inputs[].range`): its bytes
-/// `start..end`, and how many records and physical lines start in it.
+/// `start..end`, how many records and physical lines start in it, and its identity values and
+/// invalid values per kind (indexed as [`crate::kind::Kind::index`]), from which `report merge`
+/// gives the whole file's suspect-input warnings ([`crate::scan::suspicions`]) as the unsharded
+/// scan does: a range cannot say them of its file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RangeStats {
     pub start: u64,
     pub end: u64,
     pub records: u64,
     pub lines: u64,
+    #[serde(default)]
+    pub values: crate::matcher::ValueCounts,
+    #[serde(default)]
+    pub invalid: crate::matcher::InvalidCounts,
 }
 
 /// The size of the file at `path` when it is cut into ranges: a regular file larger than

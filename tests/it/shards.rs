@@ -509,3 +509,107 @@ fn archive_members_are_dealt_one_by_one_and_merge_back_byte_for_byte() {
     // 14 members over 2 to 5 shards: an archive dealt whole would be in one shard every time.
     assert!(spread > 0, "the members of one archive went to one shard in every run");
 }
+
+/// The unsharded scan says of a whole file that almost all its values of a kind are invalid, or
+/// that it holds no identity value at all; a range cannot, so its report carries its counts
+/// (`inputs[].range.values`, `.invalid`) and the merge gives the file's warnings from their sums.
+#[test]
+fn merge_of_a_cut_file_gives_its_suspect_input_warnings_as_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let invalid = dir.write("inv.ndjson", "{\"nik\":\"3.20101E+15\",\"nama\":\"Budi\"}\n".repeat(30));
+    let no_id = dir.write("noid.ndjson", "{\"ket\":\"x\"}\n".repeat(300));
+    for (file, says) in [(&invalid, "30 of 30 nik values are invalid"), (&no_id, "no NIK, phone, e-mail")] {
+        let inputs = [file.to_str().unwrap()];
+        for format in ["json", "ndjson"] {
+            let whole = dir.path(&format!("whole.{format}"));
+            assert_eq!(scan_cut(&inputs, &["-f", format], &whole, 100), 0);
+            let expected = comparable(&whole);
+            assert!(expected.contains(says), "{expected}");
+            assert_eq!(scan_cut(&inputs, &["-f", format, "--strict"], &whole, 100), 2, "{says}");
+            for n in 2..=3u32 {
+                let mut reports = Vec::new();
+                for k in 1..=n {
+                    let report = dir.path(&format!("s{k}-of-{n}.{format}"));
+                    let args = ["--shard", &format!("{k}/{n}"), "-f", format, "--fail-on", "never"];
+                    assert_eq!(scan_cut(&inputs, &args, &report, 100), 0);
+                    assert!(!comparable(&report).contains(says), "a range does not speak for its file");
+                    reports.push(report);
+                }
+                let merged = dir.path(&format!("merged.{format}"));
+                let out = leakcheck()
+                    .args(["report", "merge"])
+                    .args(&reports)
+                    .arg("-o")
+                    .arg(&merged)
+                    .output()
+                    .unwrap();
+                assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+                assert_eq!(comparable(&merged), expected, "{says}: {format}, {n} shards");
+            }
+        }
+    }
+}
+
+/// A line longer than a range leaves a shard an empty range, starting where the next one does:
+/// the merge accepts the shard reports in any order.
+#[test]
+fn merge_accepts_an_empty_byte_range_in_every_order_of_the_shard_reports() {
+    let dir = Scratch::new();
+    let long = format!("{{\"pad\":\"{}\",\"email\":\"siti@example.com\"}}\n", "x".repeat(1000));
+    let dump = dir.write("long.ndjson", format!("{long}{{\"nik\":\"3201014107900001\"}}\n"));
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    let whole_code = scan_cut(&inputs, &["-f", "json"], &whole, 100);
+    let mut reports = Vec::new();
+    let mut ranges = Vec::new();
+    for k in 1..=3 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan_cut(&inputs, &["--shard", &format!("{k}/3"), "-f", "json", "--fail-on", "never"], &report, 100);
+        let json = common::json(&std::fs::read(&report).unwrap());
+        let range = &json["inputs"][0]["range"];
+        ranges.push((range["start"].as_u64().unwrap(), range["end"].as_u64().unwrap()));
+        reports.push(report);
+    }
+    assert!(ranges.iter().any(|(start, end)| start == end && *start > 0), "an empty range: {ranges:?}");
+    for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+        let merged = dir.path("merged.json");
+        let out = leakcheck()
+            .args(["report", "merge"])
+            .args(order.map(|i| &reports[i]))
+            .arg("-o")
+            .arg(&merged)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(whole_code),
+            "{order:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(comparable(&merged), comparable(&whole), "{order:?}");
+    }
+}
+
+/// Ranges whose bad records fall at the same place in each give every shard the same warnings:
+/// they are still each range's own, renumbered, not warnings about the run given once.
+#[test]
+fn merge_keeps_the_bad_records_of_ranges_whose_warnings_are_identical() {
+    let dir = Scratch::new();
+    let good = "{\"nik\":\"3201010101900001\"}";
+    let bad = format!("{:<w$}", "{\"nik\": not json", w = good.len());
+    let dump = dir.write("per.ndjson", [good, &bad, good, good].repeat(2).join("\n") + "\n");
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    let whole_code = scan_cut(&inputs, &["-f", "json"], &whole, 100);
+    assert!(comparable(&whole).contains(":6: bad record 6 skipped"), "{}", comparable(&whole));
+    let mut reports = Vec::new();
+    for k in 1..=2 {
+        let report = dir.path(&format!("s{k}.json"));
+        scan_cut(&inputs, &["--shard", &format!("{k}/2"), "-f", "json", "--fail-on", "never"], &report, 100);
+        reports.push(report);
+    }
+    let merged = dir.path("merged.json");
+    let out = leakcheck().args(["report", "merge"]).args(&reports).arg("-o").arg(&merged).output().unwrap();
+    assert_eq!(out.status.code(), Some(whole_code), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(comparable(&merged), comparable(&whole));
+}

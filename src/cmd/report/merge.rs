@@ -11,6 +11,13 @@
 //! the summary is recomputed. Reports of different scans (rules,
 //! `--as-of`, watchlists, key mode, inputs or leakcheck version differ), a shard given twice or
 //! missing, are refused with one line naming them. Memory holds every exposure of the shards.
+//!
+//! What the unsharded scan says of a whole cut file (`no records`, a suspect input:
+//! `scan::suspicions`) is said here, from the counts its ranges' reports carry. Known limit:
+//! `--strict` is not recorded in a report, so a shard under `--strict` cannot stop on its
+//! range's suspect values (they are the file's to judge), and the merge, not knowing `--strict`
+//! was given, writes the warning and decides the exit code by `--fail-on` alone: where the
+//! unsharded `--strict` scan exits 2, check the merged report's warnings.
 
 use crate::cmd::scan::FailOn;
 use crate::exit_codes::ExitCode;
@@ -494,7 +501,10 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         }
         runs.push(by_input);
     }
-    inputs.sort_unstable_by_key(|&(place, start, si, ii, _)| (place, start, si, ii));
+    // An empty range (a line longer than a range) starts where the next one does: by its end
+    // too, the ranges of a file follow one another whatever the order of the reports.
+    inputs
+        .sort_unstable_by_key(|&(place, start, si, ii, range)| (place, start, range.map(|r| r.end), si, ii));
     skipped.sort_unstable();
     let (merged_inputs, ranges) = join_ranges(shards, &inputs)?;
     let mut exposures = Vec::new();
@@ -516,18 +526,27 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         }
     }
     let summary = merged_summary(shards, exposed_entries.len())?;
-    let empty_files: Vec<usize> = inputs
+    // What the unsharded scan says of a whole cut file once read (`scan::scan_input`).
+    let file_ends: Vec<(usize, String)> = merged_inputs
         .iter()
-        .filter(|&&(_, start, _, _, range)| range.is_some() && start == 0)
-        .filter(|&&(place, ..)| {
-            merged_inputs.iter().any(|(p, counts)| *p == place && counts.records == 0 && counts.complete)
+        .filter_map(|(place, counts, sums)| sums.map(|sums| (*place, counts, sums)))
+        .filter(|(_, counts, _)| counts.complete)
+        .flat_map(|(place, counts, (values, invalid))| {
+            let name = &first.shard.walk[place];
+            let said = if counts.records == 0 {
+                vec![format!("{name}: no records")]
+            } else if counts.records > counts.bad_records {
+                crate::scan::suspicions(name, &values, &invalid)
+            } else {
+                Vec::new()
+            };
+            said.into_iter().map(move |w| (place, crate::report::mask::sanitize(&w)))
         })
-        .map(|&(place, ..)| place)
         .collect();
-    let warnings = merged_warnings(shards, &ranges, &empty_files, summary.bad_records);
+    let warnings = merged_warnings(shards, &ranges, &file_ends, summary.bad_records);
     let inputs = merged_inputs
         .into_iter()
-        .map(|(_, counts)| {
+        .map(|(_, counts, _)| {
             serde_json::to_string(&counts)
                 .ok()
                 .and_then(|text| RawValue::from_string(text).ok())
@@ -559,7 +578,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
 fn join_ranges(
     shards: &[ShardReport],
     inputs: &[(usize, u64, usize, usize, Option<RangeStats>)],
-) -> Result<(Vec<(usize, InputCounts)>, HashMap<(usize, usize), RangePlace>)> {
+) -> Result<(Vec<(usize, InputCounts, Option<FileSums>)>, HashMap<(usize, usize), RangePlace>)> {
     let n = shards[0].shard.n as usize;
     let read = |si: usize, ii: usize| -> Result<InputCounts> {
         serde_json::from_str(shards[si].inputs[ii].get()).map_err(|_| {
@@ -572,13 +591,14 @@ fn join_ranges(
     while i < inputs.len() {
         let (place, _, si, ii, range) = inputs[i];
         if range.is_none() {
-            merged.push((place, read(si, ii)?));
+            merged.push((place, read(si, ii)?, None));
             i += 1;
             continue;
         }
         let group = inputs[i..].iter().take_while(|e| e.0 == place && e.4.is_some()).count();
         let mut joined: Option<InputCounts> = None;
         let (mut records, mut lines, mut end) = (0u64, 0u64, 0u64);
+        let mut sums: FileSums = Default::default();
         for &(_, _, si, ii, range) in &inputs[i..i + group] {
             let Some(range) = range else { continue };
             let counts = read(si, ii)?;
@@ -603,6 +623,11 @@ fn join_ranges(
             };
             records = records.checked_add(range.records).ok_or_else(overflow)?;
             lines = lines.checked_add(range.lines).ok_or_else(overflow)?;
+            for (sum, count) in
+                sums.0.iter_mut().zip(range.values).chain(sums.1.iter_mut().zip(range.invalid))
+            {
+                *sum = sum.checked_add(count).ok_or_else(overflow)?;
+            }
             end = range.end;
             joined = Some(match joined {
                 None => InputCounts { range: None, ..counts },
@@ -620,12 +645,15 @@ fn join_ranges(
             });
         }
         if let Some(joined) = joined {
-            merged.push((place, joined));
+            merged.push((place, joined, Some(sums)));
         }
         i += group;
     }
     Ok((merged, places))
 }
+
+/// A cut file's identity values and invalid values per kind: the sums of its ranges'.
+type FileSums = (crate::matcher::ValueCounts, crate::matcher::InvalidCounts);
 
 /// An exposure of a range (compact JSON, `"record":R,"line":L` after its input) with the record
 /// and line numbers of the unsharded scan. `None` when it has no such numbers.
@@ -695,20 +723,17 @@ fn merged_summary(shards: &[ShardReport], exposed_entries: usize) -> Result<Json
 /// The warnings of the unsharded scan: those every shard gave before its first input (the
 /// watchlists', inputs given twice), then each input's, in the walk order (a warning about an
 /// input starts with its name; those of a byte range in the order of the ranges, their bad
-/// records renumbered as in the file, and `no records` for a file whose ranges hold none), then
+/// records renumbered as in the file, and `file_ends`: what is said of a whole cut file), then
 /// those about the run that every shard gave. Bad records are named for the first
 /// [`WARN_BAD_RECORDS`] of the run only, then counted, as a scan does: each shard named its own
 /// first ones, among which are the run's.
 fn merged_warnings(
     shards: &[ShardReport],
     ranges: &HashMap<(usize, usize), RangePlace>,
-    empty_files: &[usize],
+    file_ends: &[(usize, String)],
     bad_records: u64,
 ) -> Vec<String> {
     let lists: Vec<&[String]> = shards.iter().map(|s| s.warnings.as_slice()).collect();
-    let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
-        .take_while(|&i| lists.iter().all(|l| l[i] == lists[0][i]))
-        .count();
     let walk = &shards[0].shard.walk;
     let mut places: HashMap<&str, usize> = HashMap::new();
     for (i, entry) in walk.iter().enumerate().rev() {
@@ -721,6 +746,17 @@ fn merged_warnings(
             .filter(|&(_, c)| c == ':' || c == '!')
             .find_map(|(at, _)| places.get(&warning[..at]).map(|&place| (place, at)))
     };
+    let ranged: HashSet<usize> = ranges.keys().map(|&(_, place)| place).collect();
+    // Warnings every shard gave first are the run's (watchlists', inputs given twice), never a
+    // bad record or a byte range's warning: ranges with bad records at the same places give
+    // identical lists, each its own records, rebuilt below.
+    let of_the_run = |w: &str| {
+        !is_more_bad_records(w)
+            && place_of(w).is_none_or(|(place, at)| !ranged.contains(&place) && bad_record(w, at).is_none())
+    };
+    let common = (0..lists.iter().map(|l| l.len()).min().unwrap_or(0))
+        .take_while(|&i| of_the_run(&lists[0][i]) && lists.iter().all(|l| l[i] == lists[0][i]))
+        .count();
     // Shard 1 lists the entries the walk set aside, whose warnings come first in the scan.
     let set_aside_warnings = |si: usize| -> usize {
         let s = &shards[si];
@@ -762,8 +798,8 @@ fn merged_warnings(
             }
         }
     }
-    for &place in empty_files {
-        about_inputs.push((place, u64::MAX, 0, 0, false, Cow::Owned(format!("{}: no records", walk[place]))));
+    for (i, (place, warning)) in file_ends.iter().enumerate() {
+        about_inputs.push((*place, u64::MAX, 0, i, false, Cow::Borrowed(warning.as_str())));
     }
     about_inputs.sort_unstable_by_key(|w| (w.0, w.1, w.2, w.3));
     let mut named = 0;

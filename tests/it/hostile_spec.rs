@@ -110,6 +110,21 @@ fn a_csv_or_a_mysqldump_named_json_is_read_by_its_content() {
 }
 
 #[test]
+fn a_title_line_before_json_lines_named_jsonl_keeps_them_ndjson() {
+    // Read as CSV by its first line, the JSON lines were one unplanned column: a false CLEAR.
+    for (name, title) in
+        [("cm.jsonl", "# export pasien, 2024-01-01"), ("cm2.ndjson", "Export of pasien table")]
+    {
+        let s = Scratch::new();
+        let body = "{\"nik\": \"3201014107900001\", \"nama\": \"Siti\"}\n{\"nik\": \"3174051203880005\", \"nama\": \"Budi\"}\n";
+        s.write(name, format!("{title}\n{body}"));
+        let out = scan(&s, &[name], &["-f", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert_eq!(json(&out.stdout)["summary"]["bad_records"], 1, "{name}: the title line");
+    }
+}
+
+#[test]
 fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
     let s = Scratch::new();
     let csv = "nik,nama,note\n3174051203880003,Budi,\"stray\n3201014107900001,Siti,y\n3174051203880005,Ani,another\" here\n";

@@ -124,8 +124,10 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         Some("ndjson" | "jsonl" | "json") if first.is_some() && !json_start && contradicts_json(head) => {
             by_content
         }
-        // A JSON array, pretty-printed or not, saved as `.jsonl` is not one object per line.
-        Some("ndjson" | "jsonl") if first == Some(b'[') => Format::Json,
+        // A JSON array saved as `.jsonl` is not one object per line: pretty-printed (its first
+        // line no whole value), or all on one line. Lines that each hold an array are NDJSON:
+        // each one a bad record, counted.
+        Some("ndjson" | "jsonl") if first == Some(b'[') && !json_lines(head) => Format::Json,
         Some("ndjson" | "jsonl") => Format::Ndjson,
         // A `.json` file holding one object per line is NDJSON whatever it is called.
         Some("json") if by_content == Format::Ndjson => Format::Ndjson,
@@ -211,6 +213,14 @@ fn contradicts_json(head: &[u8]) -> bool {
         || (one_column(first) && one_column(second))
 }
 
+/// The first non-blank line is a whole JSON value and another non-blank line follows it.
+fn json_lines(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok());
+    first && lines.next().is_some()
+}
+
 /// Starts with an SQL comment or statement.
 fn looks_like_sql(text: &str) -> bool {
     if text.starts_with("--") || text.starts_with("/*") {
@@ -252,7 +262,7 @@ mod tests {
 
     #[test]
     fn content_that_contradicts_a_json_family_name_wins() {
-        let table: [(&str, &[u8], Format); 17] = [
+        let table: [(&str, &[u8], Format); 19] = [
             ("a.jsonl", b"[{\"nik\":\"1\"},{\"nik\":\"2\"}]\n", Format::Json),
             ("one.json", b"nik\n3201014107900001\n", Format::Csv),
             // A lone scalar, or broken JSON, is no other format: read as JSON, it is a bad record.
@@ -261,6 +271,9 @@ mod tests {
             ("n.jsonl", b"tru", Format::Ndjson),
             ("a.ndjson", b"\n  [\n  {\n    \"nik\": \"1\"\n  }\n]\n", Format::Json),
             ("a.JSONL", b"[]", Format::Json),
+            // Lines that each hold an array are JSON lines, each a bad record, not one document.
+            ("arr.jsonl", b"[{\"nik\":\"1\"}]\n[{\"nik\":\"2\"}]\n", Format::Ndjson),
+            ("arr.ndjson", b"[1,2]\n\n[3,4]\n", Format::Ndjson),
             ("export.json", b"nik,nama\n3201014107900001,Budi\n", Format::Csv),
             ("dump.json", b"-- MySQL dump 10.13\nINSERT INTO t VALUES (1);\n", Format::Sql),
             ("a.jsonl", b"nik;nama\n1;B\n", Format::Csv),

@@ -125,6 +125,18 @@ fn a_title_line_before_json_lines_named_jsonl_keeps_them_ndjson() {
 }
 
 #[test]
+fn a_jsonl_of_array_lines_counts_each_line_not_one_document() {
+    // Read as one JSON document, 2,000 array lines were folded into one bad record.
+    let s = Scratch::new();
+    let lines: String = (0..2_000).map(|i| format!("[{{\"nik\": \"3174051203{i:06}\"}}]\n")).collect();
+    s.write("arr3.jsonl", lines);
+    let out = scan(&s, &["arr3.jsonl"], &["-f", "json"]);
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["records"], 2_000, "{report}");
+    assert_eq!(report["summary"]["bad_records"], 2_000, "{report}");
+}
+
+#[test]
 fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
     let s = Scratch::new();
     let csv = "nik,nama,note\n3174051203880003,Budi,\"stray\n3201014107900001,Siti,y\n3174051203880005,Ani,another\" here\n";

@@ -194,9 +194,12 @@ pub struct Shortfall {
 impl std::fmt::Display for Shortfall {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.unreadable > 0 {
+            // A missing path is not read at all, a failing one not to its end: the words fit both.
+            let (inputs, their) = if self.unreadable == 1 { ("input", "its") } else { ("inputs", "their") };
             write!(
                 f,
-                "{} of the inputs could not be read to their end (see the warnings above); the report is incomplete",
+                "{} {inputs} could not be read, or not to {their} end (see the warnings above and the report's \
+                 skipped inputs); the report is incomplete",
                 self.unreadable
             )?;
             if self.nothing_read {

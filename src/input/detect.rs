@@ -124,8 +124,10 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         Some("ndjson" | "jsonl" | "json") if first.is_some() && !json_start && contradicts_json(head) => {
             by_content
         }
-        // A JSON array, pretty-printed or not, saved as `.jsonl` is not one object per line.
-        Some("ndjson" | "jsonl") if first == Some(b'[') => Format::Json,
+        // A JSON array saved as `.jsonl` is not one object per line: pretty-printed (its first
+        // line no whole value), or all on one line. Lines that each hold an array are NDJSON:
+        // each one a bad record, counted.
+        Some("ndjson" | "jsonl") if first == Some(b'[') && !json_lines(head) => Format::Json,
         Some("ndjson" | "jsonl") => Format::Ndjson,
         // A `.json` file holding one object per line is NDJSON whatever it is called.
         Some("json") if by_content == Format::Ndjson => Format::Ndjson,
@@ -189,9 +191,11 @@ fn looks_like_ndjson(text: &str) -> bool {
     first_is_object && lines.next().is_some_and(|l| l.starts_with('{'))
 }
 
-/// Content that is clearly no JSON though its name says so: an SQL dump, or a first line that is
-/// no JSON value and holds a delimiter or has more lines after it (a CSV's header). A lone JSON
-/// scalar or broken JSON keeps its name: read as JSON, it is a bad record (SPEC §9).
+/// Content that is clearly no JSON lines though its name says so: an SQL dump, or a CSV's
+/// header and first row: a first line that is no JSON and a next non-blank line that starts no
+/// JSON object or array, both holding the same delimiter (or, one column, neither any delimiter
+/// nor blank). A title or comment line before JSON lines, a lone JSON scalar or broken JSON keeps
+/// its name: read as JSON, each line that is none is a bad record (SPEC §9).
 fn contradicts_json(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start();
@@ -199,10 +203,22 @@ fn contradicts_json(head: &[u8]) -> bool {
         return true;
     }
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let Some(first) = lines.next() else { return false };
-    let more = lines.next().is_some();
-    serde_json::from_str::<serde::de::IgnoredAny>(first).is_err()
-        && (more || first.contains([',', ';', '\t', '|']))
+    let (Some(first), Some(second)) = (lines.next(), lines.next()) else { return false };
+    if second.starts_with(['{', '[']) || serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok() {
+        return false;
+    }
+    let delimiters = [',', ';', '\t', '|'];
+    let one_column = |l: &str| !l.contains(delimiters) && !l.contains(char::is_whitespace);
+    delimiters.iter().any(|&d| first.contains(d) && second.contains(d))
+        || (one_column(first) && one_column(second))
+}
+
+/// The first non-blank line is a whole JSON value and another non-blank line follows it.
+fn json_lines(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok());
+    first && lines.next().is_some()
 }
 
 /// Starts with an SQL comment or statement.
@@ -246,7 +262,7 @@ mod tests {
 
     #[test]
     fn content_that_contradicts_a_json_family_name_wins() {
-        let table: [(&str, &[u8], Format); 14] = [
+        let table: [(&str, &[u8], Format); 19] = [
             ("a.jsonl", b"[{\"nik\":\"1\"},{\"nik\":\"2\"}]\n", Format::Json),
             ("one.json", b"nik\n3201014107900001\n", Format::Csv),
             // A lone scalar, or broken JSON, is no other format: read as JSON, it is a bad record.
@@ -255,9 +271,16 @@ mod tests {
             ("n.jsonl", b"tru", Format::Ndjson),
             ("a.ndjson", b"\n  [\n  {\n    \"nik\": \"1\"\n  }\n]\n", Format::Json),
             ("a.JSONL", b"[]", Format::Json),
+            // Lines that each hold an array are JSON lines, each a bad record, not one document.
+            ("arr.jsonl", b"[{\"nik\":\"1\"}]\n[{\"nik\":\"2\"}]\n", Format::Ndjson),
+            ("arr.ndjson", b"[1,2]\n\n[3,4]\n", Format::Ndjson),
             ("export.json", b"nik,nama\n3201014107900001,Budi\n", Format::Csv),
             ("dump.json", b"-- MySQL dump 10.13\nINSERT INTO t VALUES (1);\n", Format::Sql),
             ("a.jsonl", b"nik;nama\n1;B\n", Format::Csv),
+            // A title or comment line before JSON lines does not make them CSV.
+            ("cm.jsonl", b"# export pasien, 2024-01-01\n{\"nik\": \"1\", \"nama\": \"S\"}\n", Format::Ndjson),
+            ("cm.ndjson", b"Export of pasien table\n{\"nik\": \"1\"}\n", Format::Ndjson),
+            ("t.json", b"Export of pasien table\n\n1,2\n", Format::Json),
             ("a.ndjson", b"INSERT INTO t VALUES (1);\n", Format::Sql),
             // What the name says, when the content agrees or says nothing.
             ("a.jsonl", b"{\"nik\":\"1\"}\n{\"nik\":\"2\"}\n", Format::Ndjson),

@@ -110,6 +110,33 @@ fn a_csv_or_a_mysqldump_named_json_is_read_by_its_content() {
 }
 
 #[test]
+fn a_title_line_before_json_lines_named_jsonl_keeps_them_ndjson() {
+    // Read as CSV by its first line, the JSON lines were one unplanned column: a false CLEAR.
+    for (name, title) in
+        [("cm.jsonl", "# export pasien, 2024-01-01"), ("cm2.ndjson", "Export of pasien table")]
+    {
+        let s = Scratch::new();
+        let body = "{\"nik\": \"3201014107900001\", \"nama\": \"Siti\"}\n{\"nik\": \"3174051203880005\", \"nama\": \"Budi\"}\n";
+        s.write(name, format!("{title}\n{body}"));
+        let out = scan(&s, &[name], &["-f", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert_eq!(json(&out.stdout)["summary"]["bad_records"], 1, "{name}: the title line");
+    }
+}
+
+#[test]
+fn a_jsonl_of_array_lines_counts_each_line_not_one_document() {
+    // Read as one JSON document, 2,000 array lines were folded into one bad record.
+    let s = Scratch::new();
+    let lines: String = (0..2_000).map(|i| format!("[{{\"nik\": \"3174051203{i:06}\"}}]\n")).collect();
+    s.write("arr3.jsonl", lines);
+    let out = scan(&s, &["arr3.jsonl"], &["-f", "json"]);
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["records"], 2_000, "{report}");
+    assert_eq!(report["summary"]["bad_records"], 2_000, "{report}");
+}
+
+#[test]
 fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
     let s = Scratch::new();
     let csv = "nik,nama,note\n3174051203880003,Budi,\"stray\n3201014107900001,Siti,y\n3174051203880005,Ani,another\" here\n";
@@ -120,6 +147,45 @@ fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
     let report = json(&out.stdout);
     assert_eq!(report["summary"]["bad_records"], 1, "{report}");
     assert_eq!(report["exposures"][0]["line"], 3, "{report}");
+}
+
+#[test]
+fn a_stray_quote_costs_no_line_of_its_record_the_first_included() {
+    // The stray record's first line, which holds its NIK, was never read again: a false CLEAR.
+    let s = Scratch::new();
+    let csv = "nik,nama,note\n3201014107900001,Siti,\"stray\n3174051203880005,Ani,another\" here\n";
+    s.write("stray.csv", csv);
+    let out = scan(&s, &["stray.csv"], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "the NIK on the stray record's first line: {}", stderr(&out));
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["bad_records"], 1, "{report}");
+    assert_eq!(report["exposures"][0]["line"], 2, "{report}");
+    // The same at the end of the input: a quote that never closes.
+    s.write("open.csv", "nik,nama,note\n3201014107900001,Siti,\"open\n3174051203880005,Ani,x\n");
+    let out = scan(&s, &["open.csv"], &["-f", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(json(&out.stdout)["exposures"][0]["line"], 2);
+}
+
+#[test]
+fn blanks_after_the_closing_quote_of_a_field_spanning_lines_are_no_stray_quote() {
+    // `"Jl. Mawar⏎No. 1" ⏎` was taken for a stray quote and its first line, with the NIK, lost.
+    let s = Scratch::new();
+    for (name, csv) in [
+        (
+            "sp.csv",
+            "nik,nama,alamat\n3201014107900001,Siti,\"Jl. Mawar\nNo. 1\" \n3174051203880005,Budi,\"a\"\n",
+        ),
+        ("tab.csv", "nik,nama,alamat\n3201014107900001,Siti,\"Jl. Mawar\nNo. 1\"\t\r\n"),
+        ("mid.csv", "nik,alamat,x\n3201014107900001,\"Jl. Mawar\nNo. 1\"  ,y\n3174051203880005,\"a\",z\n"),
+    ] {
+        s.write(name, csv);
+        let out = scan(&s, &[name], &["-f", "json"]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["bad_records"], 0, "{name}: {report}");
+        assert_eq!(report["exposures"][0]["line"], 2, "{name}: {report}");
+    }
 }
 
 #[test]

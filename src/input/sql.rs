@@ -487,7 +487,7 @@ impl SqlSplitter {
         self.backslash = self.statement_dialect(head.as_bytes(), values_at);
         self.advance(values_at);
         let Some((table, columns)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
-        let layout = self.layout_for(&table, columns, false)?;
+        let layout = self.layout_for(&table, columns, Rows::Tuples)?;
         self.mode = Mode::Values(layout);
         Ok(Step::Continue)
     }
@@ -497,18 +497,17 @@ impl SqlSplitter {
     /// it names. An `INSERT` with neither `VALUES` nor `SET` (`INSERT … SELECT`) holds no rows.
     fn insert_set(&mut self, batch: &mut Batch, end: usize) -> Result<Step, InputError> {
         let statement = &self.buf[self.pos..self.pos + end];
-        let Some((set_start, set_end)) = find_word(statement, b"SET", 0, self.backslash) else {
+        let Some((set_start, list_start)) = set_list_start(statement, self.backslash) else {
             return Ok(self.skip_unread("INSERT"));
         };
-        let list_start =
-            set_end + statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
         let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
         let Some((table, _)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let at = self.pos + list_start;
         self.backslash = self.statement_dialect(head.as_bytes(), at);
         let statement = &self.buf[self.pos..self.pos + end];
-        let list_end = find_word(statement, b"ON", list_start, self.backslash).map_or(end, |(on, _)| on);
+        let list_end = set_list_end(statement, list_start, self.backslash);
         let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
+        let next_statement = self.pos + end + 1;
         let mut columns = Vec::new();
         let mut scratch = String::new();
         // A list that does not parse is still a record (a bad one, said by the extractor).
@@ -519,7 +518,8 @@ impl SqlSplitter {
         });
         self.advance(at);
         let line = self.line;
-        let layout = self.layout_for(&table, Some(columns), false)?;
+        let layout =
+            self.layout_for(&table, Some(columns), Rows::SetLists { first: list, next_statement })?;
         let span = if list_end - list_start > self.buf.max_record() {
             Span::bad(self.next_record, line, "record larger than 64 MiB")
         } else {
@@ -595,7 +595,7 @@ impl SqlSplitter {
         // made of it (else sniffed), never skipped in silence.
         match parse_copy_head(&head).or_else(|| from_stdin.then(|| salvage_copy_head(&head))) {
             Some((table, columns)) => {
-                let layout = self.layout_for(&table, columns, true)?;
+                let layout = self.layout_for(&table, columns, Rows::CopyLines)?;
                 self.mode = Mode::Copy(layout);
             }
             None => self.mode = Mode::Top,
@@ -960,8 +960,9 @@ impl SqlSplitter {
         &mut self,
         table: &str,
         columns: Option<Vec<String>>,
-        copy: bool,
+        sniffed: Rows,
     ) -> Result<Arc<Layout>, InputError> {
+        let copy = matches!(sniffed, Rows::CopyLines);
         // Only a COPY's own column list says how many fields its lines have (a `CREATE TABLE`
         // may have been read wrong, or changed by a later `ALTER TABLE`).
         let copy_fields = columns.as_ref().filter(|_| copy).map(Vec::len);
@@ -974,8 +975,13 @@ impl SqlSplitter {
         if let Some(layout) = self.layouts.get(&key) {
             return Ok(layout.clone());
         }
-        let rows = self.lookahead(copy)?;
-        let mut planner = ColumnPlanner::new(names, Naming::Whole);
+        let (rows, set_lists) = match sniffed {
+            Rows::Tuples | Rows::CopyLines => (self.lookahead(copy), false),
+            Rows::SetLists { first, next_statement } => {
+                (self.lookahead_sets(table, first, next_statement), true)
+            }
+        };
+        let mut planner = ColumnPlanner::new(names.clone(), Naming::Whole);
         let mut scratch = String::new();
         for row in &rows {
             let mut observe = |col: usize, value: SqlValue<'_>| {
@@ -988,6 +994,15 @@ impl SqlSplitter {
             let _ = if copy {
                 for_each_copy_field(row, &mut scratch, &mut observe);
                 Ok(())
+            } else if set_lists {
+                // Each list names its columns, in any order: a value is observed in the column
+                // of this layout with its name (MySQL's column names ignore case).
+                let names = names.as_deref().unwrap_or_default();
+                values::for_each_assignment(row, self.backslash, &mut scratch, &mut |_, column, value| {
+                    if let Some(col) = names.iter().position(|n| n.eq_ignore_ascii_case(column)) {
+                        observe(col, value);
+                    }
+                })
             } else {
                 for_each_value(row, self.backslash, &mut scratch, &mut observe)
             };
@@ -1015,7 +1030,7 @@ impl SqlSplitter {
 
     /// Up to 1,000 rows from the current position, without consuming them: tuples of this
     /// `INSERT`, or lines of this `COPY`. Reads ahead up to [`LOOKAHEAD_BYTES`].
-    fn lookahead(&mut self, copy: bool) -> Result<Vec<String>, InputError> {
+    fn lookahead(&mut self, copy: bool) -> Vec<String> {
         loop {
             let (rows, complete) = peek_rows(&self.buf[self.pos..], copy, self.backslash);
             let enough = rows.len() >= roles::SNIFF_RECORDS || complete;
@@ -1025,9 +1040,101 @@ impl SqlSplitter {
                 || self.buf.len() - self.pos > LOOKAHEAD_BYTES
                 || !self.buf.read_more()
             {
-                return Ok(rows);
+                return rows;
             }
         }
+    }
+
+    /// `first`, the list of the `INSERT … SET` being read, then the lists of the `INSERT … SET`
+    /// statements of `table` from `self.buf[from]` on, up to 1,000 in all, without consuming
+    /// them: each such statement is one row, so its table's first rows are its first statements
+    /// (other statements between them are passed over). Reads ahead up to [`LOOKAHEAD_BYTES`],
+    /// each byte once.
+    fn lookahead_sets(&mut self, table: &str, first: String, from: usize) -> Vec<String> {
+        let mut rows = vec![first];
+        let (mut start, mut at, mut lexer) = (from, from, Lexer::default());
+        loop {
+            let (len, eof) = (self.buf.len(), self.buf.eof());
+            // The last byte waits for the next read unless the input ended: the byte after it
+            // decides whether it starts a comment.
+            while at < len && (at + 1 < len || eof) && rows.len() < roles::SNIFF_RECORDS {
+                let b = self.buf[at];
+                let code = lexer.feed(b, self.buf.get(at + 1).copied(), self.backslash);
+                at += 1;
+                if code && b == b';' {
+                    if let Some(list) = set_list_of(&self.buf[start..at - 1], table, self.backslash) {
+                        rows.push(list);
+                    }
+                    (start, lexer) = (at, Lexer::default());
+                }
+            }
+            if rows.len() >= roles::SNIFF_RECORDS
+                || eof
+                || len - from > LOOKAHEAD_BYTES
+                || !self.buf.read_more()
+            {
+                return rows;
+            }
+        }
+    }
+}
+
+/// The rows a layout is planned from, read ahead from where its first row starts.
+enum Rows {
+    /// The tuples of the `INSERT … VALUES` at the current position.
+    Tuples,
+    /// The lines of the `COPY` block at the current position.
+    CopyLines,
+    /// The list of the `INSERT … SET` being read (`first`), then those of the next `INSERT … SET`
+    /// statements of its table, from the statement at `next_statement` on.
+    SetLists { first: String, next_statement: usize },
+}
+
+/// In an `INSERT … SET` statement (up to its `;`, excluded): where its `SET` starts and where the
+/// list after it starts; `None` when it has no `SET`.
+fn set_list_start(statement: &[u8], backslash: bool) -> Option<(usize, usize)> {
+    let (set_start, set_end) = find_word(statement, b"SET", 0, backslash)?;
+    let blanks = statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    Some((set_start, set_end + blanks))
+}
+
+/// Where the list of an `INSERT … SET` statement that starts at `list_start` ends: at its
+/// `ON DUPLICATE KEY UPDATE`, else at the statement's end.
+fn set_list_end(statement: &[u8], list_start: usize, backslash: bool) -> usize {
+    find_word(statement, b"ON", list_start, backslash).map_or(statement.len(), |(on, _)| on)
+}
+
+/// The list of `statement` (up to its `;`, excluded) if it is an `INSERT … SET` into `table`.
+fn set_list_of(statement: &[u8], table: &str, backslash: bool) -> Option<String> {
+    let statement = &statement[code_start(statement)..];
+    let word_len = statement.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &statement[..word_len];
+    if !(word.eq_ignore_ascii_case(b"INSERT") || word.eq_ignore_ascii_case(b"REPLACE")) {
+        return None;
+    }
+    if find_word(statement, b"VALUES", 0, backslash).is_some() {
+        return None;
+    }
+    let (set_start, list_start) = set_list_start(statement, backslash)?;
+    let (this_table, _) = parse_insert_head(&String::from_utf8_lossy(&statement[..set_start]))?;
+    let list_end = set_list_end(statement, list_start, backslash);
+    (this_table == table).then(|| String::from_utf8_lossy(&statement[list_start..list_end]).into_owned())
+}
+
+/// Where the code of a statement starts: after the blanks and comments before it.
+fn code_start(statement: &[u8]) -> usize {
+    let mut i = 0;
+    loop {
+        i += statement[i..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let rest = &statement[i..];
+        let skipped = if rest.starts_with(b"--") || rest.starts_with(b"#") {
+            memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1)
+        } else if rest.starts_with(b"/*") {
+            memchr::memmem::find(&rest[2..], b"*/").map_or(rest.len(), |end| end + 4)
+        } else {
+            return i;
+        };
+        i += skipped;
     }
 }
 

@@ -847,3 +847,22 @@ fn overriding_system_value_in_the_head_is_read() {
         }
     }
 }
+
+#[test]
+fn insert_set_columns_are_sniffed_from_the_tables_first_set_statements() {
+    // Regression (review 9): the columns of `INSERT … SET` got roles from their names only, so a
+    // NIK in a column named `kolom7` was never checked and the scan said CLEAR; the same rows as
+    // `VALUES` tuples were sniffed and found.
+    let mut dump =
+        String::from("-- dump\nINSERT INTO pasien SET kolom7 = '3201014107900001', nama = 'Siti';\n");
+    for i in 2..6 {
+        // Other statements between them, and lists naming the columns in another order.
+        dump.push_str(&format!(
+            "INSERT INTO lain SET x = 'a';\n/* c */ INSERT INTO pasien SET nama = 'B{i}', KOLOM7 = '320101410790000{i}';\n"
+        ));
+    }
+    let got = rows(&dump);
+    assert_eq!(got.len(), 9);
+    assert_eq!(got[0].2, vec![Some(Kind::Nik), Some(Kind::Name)]);
+    assert_eq!(got[0].3, Ok("kolom7 = '3201014107900001', nama = 'Siti'".to_string()));
+}

@@ -477,7 +477,7 @@ impl SqlSplitter {
     /// `INSERT [IGNORE] INTO t [(cols)] VALUES`: plans the layout and moves on to the tuples.
     fn insert_head(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
-        let Some(found) = find_values_keyword(rest, self.backslash) else { return Ok(self.wait_or_skip()) };
+        let Some(found) = find_values_keyword(rest, self.backslash) else { return self.insert_cut(batch) };
         let (head_end, after) = match found {
             Keyword::Values { start, end } => (start, end),
             Keyword::Semicolon(end) => return self.insert_set(batch, end),
@@ -490,6 +490,35 @@ impl SqlSplitter {
         let layout = self.layout_for(&table, columns, Rows::Tuples)?;
         self.mode = Mode::Values(layout);
         Ok(Step::Continue)
+    }
+
+    /// An `INSERT` whose `VALUES` or `;` is not in the bytes read: wait for more. Past
+    /// [`MAX_HEAD`] (or at the end of the input), an `INSERT … SET` is read on up to the record
+    /// limit, as a tuple is (a 5 MiB photo in it costs nothing), and is a bad record past that;
+    /// any other is a statement not read. Neither is skipped in silence.
+    fn insert_cut(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
+        let (read, eof) = (self.buf.len() - self.pos, self.buf.eof());
+        if !eof && read <= MAX_HEAD {
+            return Ok(Step::NeedMore);
+        }
+        let Some((_, list_start)) = set_list_start(&self.buf[self.pos..], self.backslash) else {
+            return Ok(self.skip_unread("INSERT"));
+        };
+        if eof {
+            // The input ends the statement that lacks its `;`.
+            return self.insert_set(batch, read);
+        }
+        if read - list_start > self.buf.max_record() {
+            let line = self.line;
+            batch.spans.push(Span::bad(self.next_record, line, "record larger than 64 MiB"));
+            self.next_record += 1;
+            self.mode = Mode::Skip(Lexer::default());
+            return Ok(Step::Continue);
+        }
+        // Read on in doubling steps: the statement is scanned again from its start after each.
+        while self.buf.len() - self.pos < read.saturating_mul(2) && !self.buf.eof() && self.buf.read_more() {}
+        // Nothing more to read (the input broke): the caller's read says so.
+        Ok(if self.buf.len() - self.pos > read || self.buf.eof() { Step::Continue } else { Step::NeedMore })
     }
 
     /// MySQL's `INSERT [IGNORE] [INTO] t SET a = 1, b = 'x' [ON DUPLICATE KEY UPDATE …];`, whose
@@ -507,7 +536,7 @@ impl SqlSplitter {
         let statement = &self.buf[self.pos..self.pos + end];
         let list_end = set_list_end(statement, list_start, self.backslash);
         let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
-        let next_statement = self.pos + end + 1;
+        let next_statement = (self.pos + end + 1).min(self.buf.len());
         let mut columns = Vec::new();
         let mut scratch = String::new();
         // A list that does not parse is still a record (a bad one, said by the extractor).

@@ -866,3 +866,32 @@ fn insert_set_columns_are_sniffed_from_the_tables_first_set_statements() {
     assert_eq!(got[0].2, vec![Some(Kind::Nik), Some(Kind::Name)]);
     assert_eq!(got[0].3, Ok("kolom7 = '3201014107900001', nama = 'Siti'".to_string()));
 }
+
+#[test]
+fn an_insert_set_longer_than_a_statement_head_is_read_and_past_the_record_limit_is_bad() {
+    // Regression (review 9): an `INSERT … SET` longer than 4 MiB (a photo in it) was skipped as
+    // a head too long to parse: no record, no bad record, no warning, and the scan said CLEAR.
+    let photo = "A".repeat(5 << 20);
+    let dump = format!(
+        "INSERT INTO pasien SET nik = '3201014107900001', nama = 'Siti', foto = '{photo}';\n\
+         INSERT INTO pasien SET nik = '3201014107900002', nama = 'Budi', foto = 'x'"
+    );
+    let read = |max_record: usize| {
+        let reader = Box::new(std::io::Cursor::new(dump.clone().into_bytes()));
+        let mut s = SqlSplitter::new(reader, Vec::new(), "t".into(), Vec::new()).with_max_record(max_record);
+        let mut batch = Batch::default();
+        let mut got = Vec::new();
+        while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+            for span in &batch.spans {
+                let text = span.bad.ok_or_else(|| batch.record_bytes(span)[..30].to_vec());
+                got.push((span.record, span.line, text));
+            }
+        }
+        got
+    };
+    let first = b"nik = '3201014107900001', nama".to_vec();
+    let last = b"nik = '3201014107900002', nama".to_vec();
+    assert_eq!(read(64 << 20), [(1, 1, Err(first)), (2, 2, Err(last.clone()))]);
+    // Past the record limit it is a bad record, and the statement after it is read.
+    assert_eq!(read(9 << 19), [(1, 1, Ok("record larger than 64 MiB")), (2, 2, Err(last))]);
+}

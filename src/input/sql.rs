@@ -72,6 +72,13 @@ const HOLDS_NO_ROWS: &[&str] = &[
     "VACUUM",
 ];
 
+/// SQL keywords that start a statement leakcheck does not read but that may hold people: the
+/// warning names the first such statement by its keyword. Any other first word is not printed.
+const NAMED_UNREAD: &[&str] = &[
+    "CALL", "DECLARE", "DO", "EXEC", "EXECUTE", "HANDLER", "IMPORT", "INSERT", "LOAD", "MERGE", "PREPARE",
+    "REPLACE", "TABLE", "UPDATE", "UPSERT", "VALUES", "WITH",
+];
+
 pub(super) fn open(
     name: String,
     head: Head,
@@ -229,8 +236,8 @@ pub struct SqlSplitter {
     /// Statements skipped that may hold people (`UPDATE … SET nik = …`, `INSERT … SELECT`, an
     /// `INSERT` whose head does not parse): said once the input is read ([`Splitter::late_warning`]).
     unread: u64,
-    /// The first of them, by its first word (`UPDATE`).
-    first_unread: Option<(String, u64)>,
+    /// The first of them: its first word if an SQL keyword in [`NAMED_UNREAD`], and its line.
+    first_unread: Option<(Option<&'static str>, u64)>,
 }
 
 /// What one step of the splitter did.
@@ -270,8 +277,10 @@ impl SqlSplitter {
     fn skip_unread(&mut self, word: &str) -> Step {
         self.unread += 1;
         if self.first_unread.is_none() {
-            let word = word.chars().take(20).collect::<String>().to_ascii_uppercase();
-            self.first_unread = Some((crate::report::mask::sanitize(&word), self.line));
+            // Only a keyword is named: any other first word is text from the dump (a stray line
+            // `Dewi Lestari 3201…`), maybe a name, never printed.
+            let keyword = NAMED_UNREAD.iter().copied().find(|k| k.eq_ignore_ascii_case(word));
+            self.first_unread = Some((keyword, self.line));
         }
         self.mode = Mode::Skip(Lexer::default());
         Step::Continue
@@ -1560,13 +1569,17 @@ impl Splitter for SqlSplitter {
     }
 
     fn late_warning(&mut self) -> Option<String> {
-        let (word, line) = self.first_unread.take()?;
+        let (keyword, line) = self.first_unread.take()?;
+        let statement = match keyword {
+            Some(word) => format!("the {word} statement"),
+            None => "a statement".to_string(),
+        };
         let more = match self.unread {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
         Some(format!(
-            "{}: the {word} statement at line {line}{more} not read: SQL of a form leakcheck does not read \
+            "{}: {statement} at line {line}{more} not read: SQL of a form leakcheck does not read \
              (only INSERT … VALUES, INSERT … SET and COPY rows are records); people in them were not checked",
             self.buf.name()
         ))

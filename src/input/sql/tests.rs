@@ -895,3 +895,17 @@ fn an_insert_set_longer_than_a_statement_head_is_read_and_past_the_record_limit_
     // Past the record limit it is a bad record, and the statement after it is read.
     assert_eq!(read(9 << 19), [(1, 1, Ok("record larger than 64 MiB")), (2, 2, Err(last))]);
 }
+
+#[test]
+fn a_statement_not_read_is_named_only_by_an_sql_keyword() {
+    // Regression (review 9): the warning printed a stray line's first word unmasked, a name
+    // (`the DEWI statement at line 3`) on stderr and in the report.
+    for first in ["Dewi", "Dewi Lestari 3201014107900001 12-05-1990"] {
+        let dump = format!("INSERT INTO t (nik) VALUES ('1');\n\n{first};\nupdate t SET nik = '2';\n");
+        let warning = late_warning(&dump).unwrap_or_default();
+        assert!(warning.starts_with("d.sql: a statement at line 3 and 1 more not read: "), "{warning}");
+        assert!(!warning.to_ascii_uppercase().contains("DEWI"), "{warning}");
+    }
+    let warning = late_warning("update t SET nik = '2';\nDewi;\n").unwrap_or_default();
+    assert!(warning.starts_with("d.sql: the UPDATE statement at line 1 and 1 more not read: "), "{warning}");
+}

@@ -72,6 +72,13 @@ const HOLDS_NO_ROWS: &[&str] = &[
     "VACUUM",
 ];
 
+/// SQL keywords that start a statement leakcheck does not read but that may hold people: the
+/// warning names the first such statement by its keyword. Any other first word is not printed.
+const NAMED_UNREAD: &[&str] = &[
+    "CALL", "DECLARE", "DO", "EXEC", "EXECUTE", "HANDLER", "IMPORT", "INSERT", "LOAD", "MERGE", "PREPARE",
+    "REPLACE", "TABLE", "UPDATE", "UPSERT", "VALUES", "WITH",
+];
+
 pub(super) fn open(
     name: String,
     head: Head,
@@ -229,8 +236,8 @@ pub struct SqlSplitter {
     /// Statements skipped that may hold people (`UPDATE … SET nik = …`, `INSERT … SELECT`, an
     /// `INSERT` whose head does not parse): said once the input is read ([`Splitter::late_warning`]).
     unread: u64,
-    /// The first of them, by its first word (`UPDATE`).
-    first_unread: Option<(String, u64)>,
+    /// The first of them: its first word if an SQL keyword in [`NAMED_UNREAD`], and its line.
+    first_unread: Option<(Option<&'static str>, u64)>,
 }
 
 /// What one step of the splitter did.
@@ -270,8 +277,10 @@ impl SqlSplitter {
     fn skip_unread(&mut self, word: &str) -> Step {
         self.unread += 1;
         if self.first_unread.is_none() {
-            let word = word.chars().take(20).collect::<String>().to_ascii_uppercase();
-            self.first_unread = Some((crate::report::mask::sanitize(&word), self.line));
+            // Only a keyword is named: any other first word is text from the dump (a stray line
+            // `Dewi Lestari 3201…`), maybe a name, never printed.
+            let keyword = NAMED_UNREAD.iter().copied().find(|k| k.eq_ignore_ascii_case(word));
+            self.first_unread = Some((keyword, self.line));
         }
         self.mode = Mode::Skip(Lexer::default());
         Step::Continue
@@ -477,7 +486,7 @@ impl SqlSplitter {
     /// `INSERT [IGNORE] INTO t [(cols)] VALUES`: plans the layout and moves on to the tuples.
     fn insert_head(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
         let rest = &self.buf[self.pos..];
-        let Some(found) = find_values_keyword(rest, self.backslash) else { return Ok(self.wait_or_skip()) };
+        let Some(found) = find_values_keyword(rest, self.backslash) else { return self.insert_cut(batch) };
         let (head_end, after) = match found {
             Keyword::Values { start, end } => (start, end),
             Keyword::Semicolon(end) => return self.insert_set(batch, end),
@@ -487,9 +496,38 @@ impl SqlSplitter {
         self.backslash = self.statement_dialect(head.as_bytes(), values_at);
         self.advance(values_at);
         let Some((table, columns)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
-        let layout = self.layout_for(&table, columns, false)?;
+        let layout = self.layout_for(&table, columns, Rows::Tuples)?;
         self.mode = Mode::Values(layout);
         Ok(Step::Continue)
+    }
+
+    /// An `INSERT` whose `VALUES` or `;` is not in the bytes read: wait for more. Past
+    /// [`MAX_HEAD`] (or at the end of the input), an `INSERT … SET` is read on up to the record
+    /// limit, as a tuple is (a 5 MiB photo in it costs nothing), and is a bad record past that;
+    /// any other is a statement not read. Neither is skipped in silence.
+    fn insert_cut(&mut self, batch: &mut Batch) -> Result<Step, InputError> {
+        let (read, eof) = (self.buf.len() - self.pos, self.buf.eof());
+        if !eof && read <= MAX_HEAD {
+            return Ok(Step::NeedMore);
+        }
+        let Some((_, list_start)) = set_list_start(&self.buf[self.pos..], self.backslash) else {
+            return Ok(self.skip_unread("INSERT"));
+        };
+        if eof {
+            // The input ends the statement that lacks its `;`.
+            return self.insert_set(batch, read);
+        }
+        if read - list_start > self.buf.max_record() {
+            let line = self.line;
+            batch.spans.push(Span::bad(self.next_record, line, "record larger than 64 MiB"));
+            self.next_record += 1;
+            self.mode = Mode::Skip(Lexer::default());
+            return Ok(Step::Continue);
+        }
+        // Read on in doubling steps: the statement is scanned again from its start after each.
+        while self.buf.len() - self.pos < read.saturating_mul(2) && !self.buf.eof() && self.buf.read_more() {}
+        // Nothing more to read (the input broke): the caller's read says so.
+        Ok(if self.buf.len() - self.pos > read || self.buf.eof() { Step::Continue } else { Step::NeedMore })
     }
 
     /// MySQL's `INSERT [IGNORE] [INTO] t SET a = 1, b = 'x' [ON DUPLICATE KEY UPDATE …];`, whose
@@ -497,18 +535,17 @@ impl SqlSplitter {
     /// it names. An `INSERT` with neither `VALUES` nor `SET` (`INSERT … SELECT`) holds no rows.
     fn insert_set(&mut self, batch: &mut Batch, end: usize) -> Result<Step, InputError> {
         let statement = &self.buf[self.pos..self.pos + end];
-        let Some((set_start, set_end)) = find_word(statement, b"SET", 0, self.backslash) else {
+        let Some((set_start, list_start)) = set_list_start(statement, self.backslash) else {
             return Ok(self.skip_unread("INSERT"));
         };
-        let list_start =
-            set_end + statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
         let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
         let Some((table, _)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let at = self.pos + list_start;
         self.backslash = self.statement_dialect(head.as_bytes(), at);
         let statement = &self.buf[self.pos..self.pos + end];
-        let list_end = find_word(statement, b"ON", list_start, self.backslash).map_or(end, |(on, _)| on);
+        let list_end = set_list_end(statement, list_start, self.backslash);
         let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
+        let next_statement = (self.pos + end + 1).min(self.buf.len());
         let mut columns = Vec::new();
         let mut scratch = String::new();
         // A list that does not parse is still a record (a bad one, said by the extractor).
@@ -519,7 +556,8 @@ impl SqlSplitter {
         });
         self.advance(at);
         let line = self.line;
-        let layout = self.layout_for(&table, Some(columns), false)?;
+        let layout =
+            self.layout_for(&table, Some(columns), Rows::SetLists { first: list, next_statement })?;
         let span = if list_end - list_start > self.buf.max_record() {
             Span::bad(self.next_record, line, "record larger than 64 MiB")
         } else {
@@ -595,7 +633,7 @@ impl SqlSplitter {
         // made of it (else sniffed), never skipped in silence.
         match parse_copy_head(&head).or_else(|| from_stdin.then(|| salvage_copy_head(&head))) {
             Some((table, columns)) => {
-                let layout = self.layout_for(&table, columns, true)?;
+                let layout = self.layout_for(&table, columns, Rows::CopyLines)?;
                 self.mode = Mode::Copy(layout);
             }
             None => self.mode = Mode::Top,
@@ -960,8 +998,9 @@ impl SqlSplitter {
         &mut self,
         table: &str,
         columns: Option<Vec<String>>,
-        copy: bool,
+        sniffed: Rows,
     ) -> Result<Arc<Layout>, InputError> {
+        let copy = matches!(sniffed, Rows::CopyLines);
         // Only a COPY's own column list says how many fields its lines have (a `CREATE TABLE`
         // may have been read wrong, or changed by a later `ALTER TABLE`).
         let copy_fields = columns.as_ref().filter(|_| copy).map(Vec::len);
@@ -974,8 +1013,13 @@ impl SqlSplitter {
         if let Some(layout) = self.layouts.get(&key) {
             return Ok(layout.clone());
         }
-        let rows = self.lookahead(copy)?;
-        let mut planner = ColumnPlanner::new(names, Naming::Whole);
+        let (rows, set_lists) = match sniffed {
+            Rows::Tuples | Rows::CopyLines => (self.lookahead(copy), false),
+            Rows::SetLists { first, next_statement } => {
+                (self.lookahead_sets(table, first, next_statement), true)
+            }
+        };
+        let mut planner = ColumnPlanner::new(names.clone(), Naming::Whole);
         let mut scratch = String::new();
         for row in &rows {
             let mut observe = |col: usize, value: SqlValue<'_>| {
@@ -988,6 +1032,15 @@ impl SqlSplitter {
             let _ = if copy {
                 for_each_copy_field(row, &mut scratch, &mut observe);
                 Ok(())
+            } else if set_lists {
+                // Each list names its columns, in any order: a value is observed in the column
+                // of this layout with its name (MySQL's column names ignore case).
+                let names = names.as_deref().unwrap_or_default();
+                values::for_each_assignment(row, self.backslash, &mut scratch, &mut |_, column, value| {
+                    if let Some(col) = names.iter().position(|n| n.eq_ignore_ascii_case(column)) {
+                        observe(col, value);
+                    }
+                })
             } else {
                 for_each_value(row, self.backslash, &mut scratch, &mut observe)
             };
@@ -1015,7 +1068,7 @@ impl SqlSplitter {
 
     /// Up to 1,000 rows from the current position, without consuming them: tuples of this
     /// `INSERT`, or lines of this `COPY`. Reads ahead up to [`LOOKAHEAD_BYTES`].
-    fn lookahead(&mut self, copy: bool) -> Result<Vec<String>, InputError> {
+    fn lookahead(&mut self, copy: bool) -> Vec<String> {
         loop {
             let (rows, complete) = peek_rows(&self.buf[self.pos..], copy, self.backslash);
             let enough = rows.len() >= roles::SNIFF_RECORDS || complete;
@@ -1025,9 +1078,101 @@ impl SqlSplitter {
                 || self.buf.len() - self.pos > LOOKAHEAD_BYTES
                 || !self.buf.read_more()
             {
-                return Ok(rows);
+                return rows;
             }
         }
+    }
+
+    /// `first`, the list of the `INSERT … SET` being read, then the lists of the `INSERT … SET`
+    /// statements of `table` from `self.buf[from]` on, up to 1,000 in all, without consuming
+    /// them: each such statement is one row, so its table's first rows are its first statements
+    /// (other statements between them are passed over). Reads ahead up to [`LOOKAHEAD_BYTES`],
+    /// each byte once.
+    fn lookahead_sets(&mut self, table: &str, first: String, from: usize) -> Vec<String> {
+        let mut rows = vec![first];
+        let (mut start, mut at, mut lexer) = (from, from, Lexer::default());
+        loop {
+            let (len, eof) = (self.buf.len(), self.buf.eof());
+            // The last byte waits for the next read unless the input ended: the byte after it
+            // decides whether it starts a comment.
+            while at < len && (at + 1 < len || eof) && rows.len() < roles::SNIFF_RECORDS {
+                let b = self.buf[at];
+                let code = lexer.feed(b, self.buf.get(at + 1).copied(), self.backslash);
+                at += 1;
+                if code && b == b';' {
+                    if let Some(list) = set_list_of(&self.buf[start..at - 1], table, self.backslash) {
+                        rows.push(list);
+                    }
+                    (start, lexer) = (at, Lexer::default());
+                }
+            }
+            if rows.len() >= roles::SNIFF_RECORDS
+                || eof
+                || len - from > LOOKAHEAD_BYTES
+                || !self.buf.read_more()
+            {
+                return rows;
+            }
+        }
+    }
+}
+
+/// The rows a layout is planned from, read ahead from where its first row starts.
+enum Rows {
+    /// The tuples of the `INSERT … VALUES` at the current position.
+    Tuples,
+    /// The lines of the `COPY` block at the current position.
+    CopyLines,
+    /// The list of the `INSERT … SET` being read (`first`), then those of the next `INSERT … SET`
+    /// statements of its table, from the statement at `next_statement` on.
+    SetLists { first: String, next_statement: usize },
+}
+
+/// In an `INSERT … SET` statement (up to its `;`, excluded): where its `SET` starts and where the
+/// list after it starts; `None` when it has no `SET`.
+fn set_list_start(statement: &[u8], backslash: bool) -> Option<(usize, usize)> {
+    let (set_start, set_end) = find_word(statement, b"SET", 0, backslash)?;
+    let blanks = statement[set_end..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+    Some((set_start, set_end + blanks))
+}
+
+/// Where the list of an `INSERT … SET` statement that starts at `list_start` ends: at its
+/// `ON DUPLICATE KEY UPDATE`, else at the statement's end.
+fn set_list_end(statement: &[u8], list_start: usize, backslash: bool) -> usize {
+    find_word(statement, b"ON", list_start, backslash).map_or(statement.len(), |(on, _)| on)
+}
+
+/// The list of `statement` (up to its `;`, excluded) if it is an `INSERT … SET` into `table`.
+fn set_list_of(statement: &[u8], table: &str, backslash: bool) -> Option<String> {
+    let statement = &statement[code_start(statement)..];
+    let word_len = statement.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &statement[..word_len];
+    if !(word.eq_ignore_ascii_case(b"INSERT") || word.eq_ignore_ascii_case(b"REPLACE")) {
+        return None;
+    }
+    if find_word(statement, b"VALUES", 0, backslash).is_some() {
+        return None;
+    }
+    let (set_start, list_start) = set_list_start(statement, backslash)?;
+    let (this_table, _) = parse_insert_head(&String::from_utf8_lossy(&statement[..set_start]))?;
+    let list_end = set_list_end(statement, list_start, backslash);
+    (this_table == table).then(|| String::from_utf8_lossy(&statement[list_start..list_end]).into_owned())
+}
+
+/// Where the code of a statement starts: after the blanks and comments before it.
+fn code_start(statement: &[u8]) -> usize {
+    let mut i = 0;
+    loop {
+        i += statement[i..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let rest = &statement[i..];
+        let skipped = if rest.starts_with(b"--") || rest.starts_with(b"#") {
+            memchr::memchr(b'\n', rest).map_or(rest.len(), |end| end + 1)
+        } else if rest.starts_with(b"/*") {
+            memchr::memmem::find(&rest[2..], b"*/").map_or(rest.len(), |end| end + 4)
+        } else {
+            return i;
+        };
+        i += skipped;
     }
 }
 
@@ -1424,13 +1569,17 @@ impl Splitter for SqlSplitter {
     }
 
     fn late_warning(&mut self) -> Option<String> {
-        let (word, line) = self.first_unread.take()?;
+        let (keyword, line) = self.first_unread.take()?;
+        let statement = match keyword {
+            Some(word) => format!("the {word} statement"),
+            None => "a statement".to_string(),
+        };
         let more = match self.unread {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
         Some(format!(
-            "{}: the {word} statement at line {line}{more} not read: SQL of a form leakcheck does not read \
+            "{}: {statement} at line {line}{more} not read: SQL of a form leakcheck does not read \
              (only INSERT … VALUES, INSERT … SET and COPY rows are records); people in them were not checked",
             self.buf.name()
         ))

@@ -374,7 +374,7 @@ impl XmlSplitter {
     /// [`SNIFF_RECORDS`] rows, within [`SNIFF_BATCH_BYTES`] read ahead, nothing consumed), each
     /// given its role as an SQL table's columns are. The layout's names are sorted, for
     /// [`column_of`].
-    fn plan(&mut self, table: String) -> Arc<Layout> {
+    fn plan(&mut self, table: String) -> Result<Arc<Layout>, InputError> {
         let from = self.pos;
         let mut peek = Peek::default();
         while !peek.scan(&self.buf[from..], self.buf.eof(), &self.row_end)
@@ -393,26 +393,32 @@ impl XmlSplitter {
                 }
             });
         }
-        // Cannot fail: the maps are those that name a planned column.
-        let (names, roles) = plan::table_columns(planner, &table, &self.maps).unwrap_or_default();
+        // A `--map` that the plan refused is said and the input not read, as an SQL table's is
+        // (see `plan::table_columns`): never read with no roles at all, which would check nobody
+        // in silence.
+        let (names, roles) =
+            plan::table_columns(planner, &table, &self.maps).map_err(|message| InputError::Columns {
+                input: self.buf.name().to_string(),
+                message: format!("table {}: {message}", crate::report::mask::sanitize(&table)),
+            })?;
         let mut columns: Vec<(String, Option<Role>)> = names.into_iter().zip(roles).collect();
         columns.sort_by(|a, b| a.0.cmp(&b.0));
         let (names, roles) = columns.into_iter().unzip();
-        Arc::new(Layout { table, names, roles, copy: false, backslash_escapes: false, copy_fields: None })
+        Ok(Arc::new(Layout { table, names, roles, copy: false, backslash_escapes: false, copy_fields: None }))
     }
 
     /// What the tag at `pos` (a `<`) is, once enough bytes are there: `None` to read more.
-    fn step(&mut self, batch: &mut Batch) -> Option<()> {
+    fn step(&mut self, batch: &mut Batch) -> Result<Option<()>, InputError> {
         let at = self.pos;
         let rest = &self.buf[at..];
         let eof = self.buf.eof();
         if rest.len() < TAG_PEEK && !eof {
-            return None;
+            return Ok(None);
         }
         if opens(rest, b"<row") {
             if self.table.is_none() {
                 // Rows outside any table: planned as a table of their own, without a name.
-                self.table = Some(self.plan(String::new()));
+                self.table = Some(self.plan(String::new())?);
             }
             let rest = &self.buf[at..];
             let from = self.searched.max(4);
@@ -425,16 +431,16 @@ impl XmlSplitter {
                     self.searched = 0;
                     self.skipping_row = true;
                     self.advance(self.buf.len());
-                    return Some(());
+                    return Ok(Some(()));
                 }
                 if eof {
                     self.searched = 0;
                     let line = self.line;
                     self.push(batch, Span::bad(self.next_record, line, "XML ends inside a row"));
                     self.advance(self.buf.len());
-                    return Some(());
+                    return Ok(Some(()));
                 }
-                return None;
+                return Ok(None);
             };
             self.searched = 0;
             let end = at + k;
@@ -449,9 +455,9 @@ impl XmlSplitter {
             let Some(k) = memchr::memchr(b'>', rest) else {
                 if self.buf.outgrew(at) || eof {
                     self.advance(self.buf.len());
-                    return Some(());
+                    return Ok(Some(()));
                 }
-                return None;
+                return Ok(None);
             };
             let empty = rest[..k].ends_with(b"/");
             // A result set's statement is no name (and may hold an identifier).
@@ -461,14 +467,14 @@ impl XmlSplitter {
                 table_name(&String::from_utf8_lossy(&rest[..=k]))
             };
             self.advance(at + k + 1);
-            self.table = (!empty).then(|| self.plan(name));
+            self.table = if empty { None } else { Some(self.plan(name)?) };
         } else {
             if opens(rest, b"</table_data") || opens(rest, b"</resultset") {
                 self.table = None;
             }
             self.advance(at + 1);
         }
-        Some(())
+        Ok(Some(()))
     }
 }
 
@@ -510,7 +516,7 @@ impl Splitter for XmlSplitter {
                 match memchr::memchr(b'<', &self.buf[self.pos..]) {
                     Some(k) => {
                         self.advance(self.pos + k);
-                        self.step(batch).is_none()
+                        self.step(batch)?.is_none()
                     }
                     None => {
                         self.advance(self.buf.len());

@@ -847,3 +847,65 @@ fn overriding_system_value_in_the_head_is_read() {
         }
     }
 }
+
+#[test]
+fn insert_set_columns_are_sniffed_from_the_tables_first_set_statements() {
+    // Regression (review 9): the columns of `INSERT … SET` got roles from their names only, so a
+    // NIK in a column named `kolom7` was never checked and the scan said CLEAR; the same rows as
+    // `VALUES` tuples were sniffed and found.
+    let mut dump =
+        String::from("-- dump\nINSERT INTO pasien SET kolom7 = '3201014107900001', nama = 'Siti';\n");
+    for i in 2..6 {
+        // Other statements between them, and lists naming the columns in another order.
+        dump.push_str(&format!(
+            "INSERT INTO lain SET x = 'a';\n/* c */ INSERT INTO pasien SET nama = 'B{i}', KOLOM7 = '320101410790000{i}';\n"
+        ));
+    }
+    let got = rows(&dump);
+    assert_eq!(got.len(), 9);
+    assert_eq!(got[0].2, vec![Some(Kind::Nik), Some(Kind::Name)]);
+    assert_eq!(got[0].3, Ok("kolom7 = '3201014107900001', nama = 'Siti'".to_string()));
+}
+
+#[test]
+fn an_insert_set_longer_than_a_statement_head_is_read_and_past_the_record_limit_is_bad() {
+    // Regression (review 9): an `INSERT … SET` longer than 4 MiB (a photo in it) was skipped as
+    // a head too long to parse: no record, no bad record, no warning, and the scan said CLEAR.
+    let photo = "A".repeat(5 << 20);
+    let dump = format!(
+        "INSERT INTO pasien SET nik = '3201014107900001', nama = 'Siti', foto = '{photo}';\n\
+         INSERT INTO pasien SET nik = '3201014107900002', nama = 'Budi', foto = 'x'"
+    );
+    let read = |max_record: usize| {
+        let reader = Box::new(std::io::Cursor::new(dump.clone().into_bytes()));
+        let mut s = SqlSplitter::new(reader, Vec::new(), "t".into(), Vec::new()).with_max_record(max_record);
+        let mut batch = Batch::default();
+        let mut got = Vec::new();
+        while s.next_batch(&mut batch, BatchLimits::STEADY).unwrap() {
+            for span in &batch.spans {
+                let text = span.bad.ok_or_else(|| batch.record_bytes(span)[..30].to_vec());
+                got.push((span.record, span.line, text));
+            }
+        }
+        got
+    };
+    let first = b"nik = '3201014107900001', nama".to_vec();
+    let last = b"nik = '3201014107900002', nama".to_vec();
+    assert_eq!(read(64 << 20), [(1, 1, Err(first)), (2, 2, Err(last.clone()))]);
+    // Past the record limit it is a bad record, and the statement after it is read.
+    assert_eq!(read(9 << 19), [(1, 1, Ok("record larger than 64 MiB")), (2, 2, Err(last))]);
+}
+
+#[test]
+fn a_statement_not_read_is_named_only_by_an_sql_keyword() {
+    // Regression (review 9): the warning printed a stray line's first word unmasked, a name
+    // (`the DEWI statement at line 3`) on stderr and in the report.
+    for first in ["Dewi", "Dewi Lestari 3201014107900001 12-05-1990"] {
+        let dump = format!("INSERT INTO t (nik) VALUES ('1');\n\n{first};\nupdate t SET nik = '2';\n");
+        let warning = late_warning(&dump).unwrap_or_default();
+        assert!(warning.starts_with("d.sql: a statement at line 3 and 1 more not read: "), "{warning}");
+        assert!(!warning.to_ascii_uppercase().contains("DEWI"), "{warning}");
+    }
+    let warning = late_warning("update t SET nik = '2';\nDewi;\n").unwrap_or_default();
+    assert!(warning.starts_with("d.sql: the UPDATE statement at line 1 and 1 more not read: "), "{warning}");
+}

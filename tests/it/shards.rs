@@ -613,3 +613,26 @@ fn merge_keeps_the_bad_records_of_ranges_whose_warnings_are_identical() {
     assert_eq!(out.status.code(), Some(whole_code), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(comparable(&merged), comparable(&whole));
 }
+
+/// A shard that could not open its range lists the file in `skipped`: the merge says so, not
+/// that a report was edited.
+#[test]
+fn merge_names_the_shard_that_could_not_read_its_range() {
+    let dir = Scratch::new();
+    let dump = dir.write("big.ndjson", cut_dump());
+    let input = [dump.to_str().unwrap()];
+    let (s1, s2) = (dir.path("s1.json"), dir.path("s2.json"));
+    scan_cut(&input, &["--shard", "1/2", "-f", "json"], &s1, 1000);
+    scan_cut(&input, &["--shard", "2/2", "-f", "json"], &s2, 1000);
+    let mut failed: serde_json::Value = serde_json::from_slice(&std::fs::read(&s2).unwrap()).unwrap();
+    failed["inputs"] = serde_json::json!([]);
+    failed["exposures"] = serde_json::json!([]);
+    failed["skipped"] =
+        serde_json::json!([{"path": dump.to_str().unwrap(), "reason": "cannot open", "error": true}]);
+    let failed = dir.write("failed.json", serde_json::to_vec(&failed).unwrap());
+    let out = leakcheck().args(["report", "merge"]).arg(&s1).arg(&failed).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!((out.status.code(), out.stdout.len()), (Some(2), 0), "{stderr}");
+    assert!(stderr.contains("shard 2/2 could not read its range of"), "{stderr}");
+    assert!(!stderr.contains("edited") && stderr.lines().count() == 1, "{stderr}");
+}

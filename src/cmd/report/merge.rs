@@ -465,7 +465,8 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
                 set_aside.push(raw);
                 continue;
             }
-            let place = locator.place(&key.path, false).ok_or_else(|| {
+            // A file that could not be read may be a byte range of a cut file, dealt to every shard.
+            let place = locator.place(&key.path, key.error).ok_or_else(|| {
                 bad("a skipped entry is not one the shard was dealt: was the report edited?")
             })?;
             skipped.push((place, members.place(&key.path), si, i));
@@ -602,6 +603,21 @@ fn join_ranges(
         for &(_, _, si, ii, range) in &inputs[i..i + group] {
             let Some(range) = range else { continue };
             let counts = read(si, ii)?;
+            if group != n
+                && let Some(s) = shards.iter().find(|s| {
+                    s.skipped.iter().any(|raw| {
+                        serde_json::from_str::<PathKey>(raw.get()).is_ok_and(|key| key.path == counts.path)
+                    })
+                })
+            {
+                bail!(
+                    "{}: shard {}/{n} could not read its range of {} (see its \"skipped\"): merge needs \
+                     every range of the file",
+                    s.name,
+                    s.shard.k,
+                    counts.path
+                );
+            }
             if range.start != end || range.end < range.start || group != n {
                 bail!(
                     "{}: the byte ranges of {} do not follow one another from byte 0 in the {n} shards' \

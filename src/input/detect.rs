@@ -127,7 +127,10 @@ pub fn detect(name: Option<&str>, head: &[u8]) -> Detected {
         // A JSON array saved as `.jsonl` is not one object per line: pretty-printed (its first
         // line no whole value), or all on one line. Lines that each hold an array are NDJSON:
         // each one a bad record, counted.
-        Some("ndjson" | "jsonl") if first == Some(b'[') && !json_lines(head) => Format::Json,
+        // A first line such as `[INFO] export started` is a log line before NDJSON, not an array.
+        Some("ndjson" | "jsonl") if first == Some(b'[') && !json_lines(head) && opens_objects(head) => {
+            Format::Json
+        }
         Some("ndjson" | "jsonl") => Format::Ndjson,
         // A `.json` file holding one object per line is NDJSON whatever it is called.
         Some("json") if by_content == Format::Ndjson => Format::Ndjson,
@@ -221,6 +224,14 @@ fn json_lines(head: &[u8]) -> bool {
     first && lines.next().is_some()
 }
 
+/// After its first `[` (and blanks, line breaks too), the text goes on with `{` or `]`: an
+/// array of objects (or an empty one), not a line that merely starts with a bracket.
+fn opens_objects(head: &[u8]) -> bool {
+    let mut rest = head.iter().skip_while(|b| b.is_ascii_whitespace());
+    rest.next();
+    matches!(rest.find(|b| !b.is_ascii_whitespace()), Some(b'{' | b']') | None)
+}
+
 /// Starts with an SQL comment or statement.
 fn looks_like_sql(text: &str) -> bool {
     if text.starts_with("--") || text.starts_with("/*") {
@@ -262,8 +273,11 @@ mod tests {
 
     #[test]
     fn content_that_contradicts_a_json_family_name_wins() {
-        let table: [(&str, &[u8], Format); 19] = [
+        let table: [(&str, &[u8], Format); 21] = [
             ("a.jsonl", b"[{\"nik\":\"1\"},{\"nik\":\"2\"}]\n", Format::Json),
+            // hostile test: a log line that starts with a bracket, then NDJSON
+            ("a.jsonl", b"[INFO] mongoexport started\n{\"nik\":\"1\"}\n{\"nik\":\"2\"}\n", Format::Ndjson),
+            ("a.ndjson", b"[\n  {\"nik\": \"1\"},\n  {\"nik\": \"2\"}\n]\n", Format::Json),
             ("one.json", b"nik\n3201014107900001\n", Format::Csv),
             // A lone scalar, or broken JSON, is no other format: read as JSON, it is a bad record.
             ("y.json", b"\"asd\"", Format::Json),

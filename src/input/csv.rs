@@ -418,8 +418,6 @@ pub struct CsvSplitter {
     /// line), warned about once.
     csv_runaway: Option<(u64, u64)>,
     warned_runaway: bool,
-    /// This batch holds a line of a bad record read again literally (layout 1).
-    literal_in_batch: bool,
     /// Physical line where the current record starts.
     line: u64,
     /// Number the next data record gets.
@@ -454,7 +452,6 @@ impl CsvSplitter {
             quote_opened_at: 0,
             csv_runaway: None,
             warned_runaway: false,
-            literal_in_batch: false,
             line: 1,
             next_record: 1,
             skipping_line: false,
@@ -516,10 +513,8 @@ impl CsvSplitter {
                 };
                 let at = pos + k;
                 if self.buf[at] == nl {
-                    // Line mode: a quote still open at the end of its line is a bad record; the
-                    // line is read again with its quotes taken literally.
+                    // Line mode: a quote still open at the end of its line is a bad record.
                     self.push_bad(batch, "quoted field never closed");
-                    self.push_literal(batch, *record_start, at);
                     self.in_quotes = false;
                     self.line += 1;
                     *record_start = at + 1;
@@ -544,27 +539,20 @@ impl CsvSplitter {
                     }
                     if self.buf.get(at + 1) == Some(&q) {
                         pos = at + 2;
-                        continue;
+                    } else if self.delim != b'\t'
+                        && self.inner_lines > self.quote_opened_at
+                        && !matches!(self.buf.get(at + 1), None | Some(&b'\r'))
+                        && self.buf.get(at + 1) != Some(&self.delim)
+                        && self.buf.get(at + 1) != Some(&nl)
+                    {
+                        // A field that spans lines and goes on after its closing quote was opened
+                        // by a stray quote: the lines it swallowed are records (SPEC §9).
+                        self.recover(record_start, batch, STRAY_QUOTE);
+                        pos = self.pos;
+                    } else {
+                        self.in_quotes = false;
+                        pos = at + 1;
                     }
-                    if self.delim != b'\t' && self.inner_lines > self.quote_opened_at {
-                        match self.field_ends_after(at + 1) {
-                            // Cannot tell yet whether text follows the blanks.
-                            None => {
-                                self.pos = at;
-                                return false;
-                            }
-                            // A field that spans lines and goes on after its closing quote was
-                            // opened by a stray quote: its lines are records (SPEC §9).
-                            Some(false) => {
-                                self.recover(record_start, batch, STRAY_QUOTE);
-                                pos = self.pos;
-                                continue;
-                            }
-                            Some(true) => {}
-                        }
-                    }
-                    self.in_quotes = false;
-                    pos = at + 1;
                     continue;
                 }
             } else {
@@ -696,36 +684,8 @@ impl CsvSplitter {
         self.next_record += 1;
     }
 
-    /// Whether a quoted field that spans lines, closed just before `from`, ends there: blanks
-    /// (spaces, tabs, a CR) then a delimiter, a newline or the end of the input, as the csv crate
-    /// and spreadsheets read it. `None` while the bytes that tell have not been read.
-    fn field_ends_after(&self, from: usize) -> Option<bool> {
-        let rest = &self.buf[from.min(self.buf.len())..];
-        match rest.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\r')) {
-            Some(k) => Some(rest[k] == self.delim || rest[k] == self.newline),
-            None if self.buf.eof() => Some(true),
-            None => None,
-        }
-    }
-
-    /// Pushes the line at `start..end` of a bad record as a record of its own whose quotes are
-    /// literal, so that no line of a bad record goes unchecked (a line that was the header, or
-    /// is over the size limit, is not).
-    fn push_literal(&mut self, batch: &mut Batch, start: usize, end: usize) {
-        let blank = self.buf[start..end].iter().all(u8::is_ascii_whitespace);
-        if self.want_header || self.header_error.is_some() || blank || end - start > self.buf.max_record() {
-            return;
-        }
-        let mut span = Span::new(start, end, self.next_record, self.line);
-        span.layout = 1;
-        batch.spans.push(span);
-        self.next_record += 1;
-        self.literal_in_batch = true;
-    }
-
     /// Marks the record at `record_start` bad and restarts on the line after its first, in line
-    /// mode from then on; that first line is read again as a record with its quotes taken
-    /// literally. When that first line is itself unfinished, the rest of it is skipped.
+    /// mode from then on. When that first line is itself unfinished, the rest of it is skipped.
     fn recover(&mut self, record_start: &mut usize, batch: &mut Batch, reason: &'static str) {
         self.push_bad(batch, reason);
         self.in_quotes = false;
@@ -733,7 +693,6 @@ impl CsvSplitter {
         self.line_mode = true;
         match memchr(self.newline, &self.buf[*record_start..]) {
             Some(k) => {
-                self.push_literal(batch, *record_start, *record_start + k);
                 *record_start += k + 1;
                 self.pos = *record_start;
                 self.line += 1;
@@ -836,8 +795,7 @@ impl Splitter for CsvSplitter {
         // Hand over the whole records; keep the unfinished tail for the next batch.
         self.buf.hand_over(batch, record_start);
         self.pos -= record_start.min(self.pos);
-        if self.switched_at.is_some() || std::mem::take(&mut self.literal_in_batch) {
-            // Index 1, escaped, reads quotes literally: a switched TSV, and lines of bad records.
+        if self.switched_at.is_some() {
             batch.layouts.extend([dialect_layout(false), dialect_layout(true)]);
         }
         let more = !(batch.spans.is_empty() && self.buf.eof() && self.buf.is_empty());
@@ -946,37 +904,10 @@ mod tests {
             vec![
                 (1, 2, Ok("1,2".into())),
                 (2, 3, Err("quoted field never closed")),
-                (3, 3, Ok("\"broken,3".into())),
-                (4, 4, Ok("4,5".into())),
-                (5, 5, Ok("6,7".into())),
+                (3, 4, Ok("4,5".into())),
+                (4, 5, Ok("6,7".into())),
             ]
         );
-    }
-
-    #[test]
-    fn a_stray_quote_record_is_bad_and_each_of_its_lines_read_again_the_first_too() {
-        let (_, recs) = split(b"a,b\n1,\"x\n2,y\" z\n3,4\n", true);
-        assert_eq!(
-            recs,
-            vec![
-                (1, 2, Err(STRAY_QUOTE)),
-                (2, 2, Ok("1,\"x".into())),
-                (3, 3, Ok("2,y\" z".into())),
-                (4, 4, Ok("3,4".into())),
-            ]
-        );
-    }
-
-    #[test]
-    fn blanks_after_a_closing_quote_do_not_make_it_a_stray_quote() {
-        for input in [&b"a,b\n1,\"x\ny\" \n3,4\n"[..], b"a,b\n1,\"x\ny\"\t \r\n3,4\n", b"a,b\n1,\"x\ny\" "] {
-            let (_, recs) = split(input, true);
-            assert!(recs.iter().all(|r| r.2.is_ok()), "{input:?}: {recs:?}");
-            assert_eq!(recs[0].1, 2, "{input:?}");
-            assert_eq!(trickle(input, true, MAX_RECORD_BYTES), split(input, true), "{input:?}");
-        }
-        let (_, recs) = split(b"a,b,c\n1,\"x\ny\"  ,z\n", true);
-        assert_eq!(recs, vec![(1, 2, Ok("1,\"x\ny\"  ,z".into()))]);
     }
 
     #[test]
@@ -1005,12 +936,11 @@ mod tests {
         ) {
             let whole = split(&input, header);
             proptest::prop_assert_eq!(&trickle(&input, header, MAX_RECORD_BYTES), &whole);
-            let mut last = (0, false);
-            for (i, (record, line, result)) in whole.1.iter().enumerate() {
+            let mut last_line = 0;
+            for (i, (record, line, _)) in whole.1.iter().enumerate() {
                 proptest::prop_assert_eq!(*record, i as u64 + 1);
-                // Only a bad record's first line, read again, shares its line number.
-                proptest::prop_assert!(*line > last.0 || (*line == last.0 && last.1 && result.is_ok()));
-                last = (*line, result.is_err());
+                proptest::prop_assert!(*line > last_line);
+                last_line = *line;
             }
             let small = trickle(&input, header, 8);
             proptest::prop_assert!(small.1.iter().all(|(_, _, r)| r.as_ref().map_or(true, |s| s.len() <= 8 + 2)));
@@ -1050,11 +980,9 @@ mod tests {
         let started = std::time::Instant::now();
         let (_, recs) = split(input.as_bytes(), true);
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
-        // Each bad line is also read again literally: no line goes unchecked.
-        assert_eq!(recs.len(), 40_001);
-        assert_eq!(recs.last(), Some(&(40_001, 20_002, Ok("ok,1".into()))));
+        assert_eq!(recs.len(), 20_001);
+        assert_eq!(recs.last(), Some(&(20_001, 20_002, Ok("ok,1".into()))));
         assert!(recs.iter().filter(|r| r.2.is_err()).count() >= 19_999);
-        assert_eq!(recs.iter().filter(|r| r.2.is_ok()).count(), 20_001);
     }
 
     #[test]

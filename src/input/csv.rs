@@ -412,12 +412,6 @@ pub struct CsvSplitter {
     in_quotes: bool,
     /// Newlines inside quoted fields of the current record so far.
     inner_lines: u64,
-    /// [`Self::inner_lines`] when the open quoted field opened: it spans lines when they differ.
-    quote_opened_at: u64,
-    /// The first quoted field of a CSV that ran away and was taken for a stray quote (record,
-    /// line), warned about once.
-    csv_runaway: Option<(u64, u64)>,
-    warned_runaway: bool,
     /// Physical line where the current record starts.
     line: u64,
     /// Number the next data record gets.
@@ -449,9 +443,6 @@ impl CsvSplitter {
             pos: 0,
             in_quotes: false,
             inner_lines: 0,
-            quote_opened_at: 0,
-            csv_runaway: None,
-            warned_runaway: false,
             line: 1,
             next_record: 1,
             skipping_line: false,
@@ -527,11 +518,6 @@ impl CsvSplitter {
                         pos = *record_start;
                         continue;
                     }
-                    if self.stray_quote_runs_away(*record_start, at) {
-                        self.recover_runaway(record_start, batch);
-                        pos = self.pos;
-                        continue;
-                    }
                     if at + 1 == self.buf.len() && !self.buf.eof() {
                         // Cannot tell `""` from a closing quote yet.
                         self.pos = at;
@@ -539,16 +525,6 @@ impl CsvSplitter {
                     }
                     if self.buf.get(at + 1) == Some(&q) {
                         pos = at + 2;
-                    } else if self.delim != b'\t'
-                        && self.inner_lines > self.quote_opened_at
-                        && !matches!(self.buf.get(at + 1), None | Some(&b'\r'))
-                        && self.buf.get(at + 1) != Some(&self.delim)
-                        && self.buf.get(at + 1) != Some(&nl)
-                    {
-                        // A field that spans lines and goes on after its closing quote was opened
-                        // by a stray quote: the lines it swallowed are records (SPEC §9).
-                        self.recover(record_start, batch, STRAY_QUOTE);
-                        pos = self.pos;
                     } else {
                         self.in_quotes = false;
                         pos = at + 1;
@@ -582,7 +558,6 @@ impl CsvSplitter {
                 if self.buf[at] != nl {
                     if at == *record_start || self.buf[at - 1] == self.delim {
                         self.in_quotes = true;
-                        self.quote_opened_at = self.inner_lines;
                     }
                     pos = at + 1;
                     continue;
@@ -636,30 +611,6 @@ impl CsvSplitter {
         self.may_switch
             && !self.line_mode
             && (self.inner_lines > RUNAWAY_LINES as u64 || at - record_start > RUNAWAY_BYTES)
-    }
-
-    /// Whether the quoted field of the CSV record at `record_start`, open up to `at`, has run
-    /// over [`RUNAWAY_LINES`] lines, or over [`RUNAWAY_BYTES`] across a line break: a stray quote
-    /// swallowing the records after it, not a field (a TSV has its dialects instead: it switches
-    /// to escaped, or, forced quoted, reads as told).
-    fn stray_quote_runs_away(&self, record_start: usize, at: usize) -> bool {
-        let spans_lines = self.inner_lines > self.quote_opened_at;
-        self.quote.is_some()
-            && self.delim != b'\t'
-            && !self.may_switch
-            && !self.line_mode
-            && spans_lines
-            && (self.inner_lines > RUNAWAY_LINES as u64 || at - record_start > RUNAWAY_BYTES)
-    }
-
-    /// The CSV record at `record_start`, whose quoted field ran away, is bad; the lines it
-    /// swallowed are read again as records, each on its own line (warned once, see
-    /// [`Splitter::late_warning`]).
-    fn recover_runaway(&mut self, record_start: &mut usize, batch: &mut Batch) {
-        if self.csv_runaway.is_none() {
-            self.csv_runaway = Some((self.next_record, self.line));
-        }
-        self.recover(record_start, batch, "quoted field runs over 10,000 lines or 1 MiB (a stray quote)");
     }
 
     /// Reads the record at `record_start`, whose quoted field ran away, and every record after
@@ -759,10 +710,6 @@ impl Splitter for CsvSplitter {
                 self.switch_to_escaped(record_start);
                 continue;
             }
-            if self.in_quotes && self.stray_quote_runs_away(record_start, self.buf.len()) {
-                self.recover_runaway(&mut record_start, batch);
-                continue;
-            }
             if self.buf.eof() {
                 if self.in_quotes {
                     self.recover(&mut record_start, batch, "quoted field never closed");
@@ -803,24 +750,11 @@ impl Splitter for CsvSplitter {
     }
 
     fn late_warning(&mut self) -> Option<String> {
-        if let Some((record, line)) = self.csv_runaway.filter(|_| !self.warned_runaway) {
-            self.warned_runaway = true;
-            return Some(format!(
-                "{}: a quoted field starting at record {record} (line {line}) runs over more than \
-                 {RUNAWAY_LINES} lines or 1 MiB: taken for a stray quote, that record is bad and the \
-                 lines after its first are read as records, each on its own line, from there on",
-                self.buf.name()
-            ));
-        }
         let (record, line) = self.switched_at.filter(|_| !self.warned_switch)?;
         self.warned_switch = true;
         Some(switch_warning(self.buf.name(), record, line))
     }
 }
-
-/// Why a record whose quoted field spans lines and goes on after its closing quote is bad.
-const STRAY_QUOTE: &str =
-    "a quoted field spans lines and text follows its closing quote (a stray quote): its lines are read again";
 
 /// A quoted field of a TSV longer than this, in bytes or lines, is no field: the TSV is escaped
 /// (SPEC §5).

@@ -137,35 +137,6 @@ fn a_jsonl_of_array_lines_counts_each_line_not_one_document() {
 }
 
 #[test]
-fn a_stray_quote_in_a_csv_no_longer_swallows_the_rows_after_it() {
-    let s = Scratch::new();
-    let csv = "nik,nama,note\n3174051203880003,Budi,\"stray\n3201014107900001,Siti,y\n3174051203880005,Ani,another\" here\n";
-    s.write("stray.csv", csv);
-    let out = scan(&s, &["stray.csv"], &["-f", "json"]);
-    assert_eq!(out.status.code(), Some(1), "the watched NIK on a swallowed line is found: {}", stderr(&out));
-    assert!(stderr(&out).contains("stray.csv:2: bad record 1"), "{}", stderr(&out));
-    let report = json(&out.stdout);
-    assert_eq!(report["summary"]["bad_records"], 1, "{report}");
-    assert_eq!(report["exposures"][0]["line"], 3, "{report}");
-}
-
-#[test]
-fn a_csv_quote_that_runs_over_10000_lines_is_a_stray_quote_and_warned() {
-    let s = Scratch::new();
-    let mut csv = String::from("nik,nama\n3174051203880003,\"Budi\n");
-    for i in 0..10_050 {
-        csv.push_str(&format!("3174051203{:06},Orang\n", i));
-    }
-    csv.push_str("3201014107900001,Siti\n");
-    csv.push_str("3174051203880005,\"Ani\" ,x\n");
-    s.write("runaway.csv", csv);
-    let out = scan(&s, &["runaway.csv"], &["-f", "json"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("runs over more than 10000 lines or 1 MiB"), "{}", stderr(&out));
-    assert_eq!(json(&out.stdout)["summary"]["bad_records"], 1);
-}
-
-#[test]
 fn the_same_file_given_twice_is_scanned_once_and_the_repeat_listed() {
     let s = Scratch::new();
     std::fs::create_dir(s.path("d")).unwrap();

@@ -410,7 +410,7 @@ pub(crate) fn check_value(
     // 16, 2022`, `Bandung, 17 Agustus 1945`), so the first character says nothing: the scan's
     // parser decides, as the scan does.
     let dob = shape.digits >= 4
-        && (shape.separator || shape.digits == 8)
+        && (shape.separator || shape.letter || shape.digits == 8)
         && (shape.digits <= 8 || shape.colon)
         && normalize::normalize_into(Kind::Dob, value, canonical).is_ok();
     (Kinds::of([nik, phone, email, name, dob]), facts, dob && role == Some(Kind::Dob))
@@ -540,6 +540,7 @@ mod tests {
             ("Kamis, 10 April 1967", "1967-04-10"),
             ("June 16, 2022", "2022-06-16"),
             ("Bandung, 17 Agustus 1945", "1945-08-17"),
+            ("June,1,1900", "1900-06-01"), // proptest: commas only, no separator the shape knew
         ] {
             let (valid, _, dob) = check_value(value, Some(Kind::Dob), &mut c);
             assert!(valid.has(Kind::Dob) && dob, "{value}");

@@ -89,6 +89,17 @@ impl<'w> HumanReporter<'w> {
                 ),
                 "1;33",
             )
+        } else if s.bad_records > 0 {
+            // SPEC §9 keeps the exit code; the headline must not read as "every record checked".
+            self.paint(
+                &format!(
+                    "CLEAR, BUT {} BAD {} NOT CHECKED: none of {} watched entries appear in the records read",
+                    s.bad_records,
+                    if s.bad_records == 1 { "RECORD" } else { "RECORDS" },
+                    s.watch_entries
+                ),
+                "1;33",
+            )
         } else {
             self.paint(
                 &format!("CLEAR: none of {} watched entries appear in the dump", s.watch_entries),

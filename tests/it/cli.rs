@@ -30,6 +30,21 @@ fn exit_code_0_when_nobody_is_exposed() {
 }
 
 #[test]
+fn a_clear_with_bad_records_says_they_were_not_checked() {
+    // A record the reader could not parse was not checked: the headline must not read as if
+    // every record had been (exit 0 stays, SPEC §9; `--strict` makes it 2).
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", "nik,nama\n3201014107900002,Budi\n\"3201014107900001,Siti\n");
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let headline = stdout.lines().find(|l| l.contains("CLEAR")).unwrap_or_default();
+    assert!(headline.contains("CLEAR, BUT 1 BAD RECORD NOT CHECKED"), "{stdout}");
+    assert!(!stdout.contains("CLEAR: none"), "{stdout}");
+}
+
+#[test]
 fn exit_code_1_when_someone_is_exposed() {
     let (_s, dump, watch) = setup("+62 812 3456 7890\n");
     leakcheck().arg("scan").arg(&dump).arg("-w").arg(&watch).assert().code(1);

@@ -636,3 +636,89 @@ fn merge_names_the_shard_that_could_not_read_its_range() {
     assert!(stderr.contains("shard 2/2 could not read its range of"), "{stderr}");
     assert!(!stderr.contains("edited") && stderr.lines().count() == 1, "{stderr}");
 }
+
+/// Runs `report merge` on `reports` with `extra` arguments: (exit code, stderr, stdout).
+fn merge_reports(reports: &[&Path], extra: &[&str]) -> (i32, String, Vec<u8>) {
+    let out = leakcheck().args(["report", "merge"]).args(reports).args(extra).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap(), out.stdout)
+}
+
+/// The shard reports of `--shard K/N` for K = 1…N of a scan of `inputs` cut at `threshold`.
+fn cut_shards(
+    dir: &Scratch,
+    inputs: &[&str],
+    n: u32,
+    extra: &[&str],
+    threshold: u64,
+) -> Vec<std::path::PathBuf> {
+    (1..=n)
+        .map(|k| {
+            let report = dir.path(&format!("s{k}-of-{n}-{}.json", extra.join("_")));
+            let spec = format!("{k}/{n}");
+            let args: Vec<&str> =
+                ["--shard", &spec, "--fail-on", "never"].into_iter().chain(extra.iter().copied()).collect();
+            assert_eq!(scan_cut(inputs, &args, &report, threshold), 0, "shard {k}/{n} {extra:?}");
+            report
+        })
+        .collect()
+}
+
+/// An NDJSON file whose lines end with a lone CR (old Mac software, some exports): its lines
+/// are records, also cut into byte ranges, with blank and broken lines among them.
+fn cr_dump() -> Vec<u8> {
+    let people = std::fs::read_to_string(root().join("fixtures/formats/pasien.ndjson")).unwrap();
+    let people: Vec<&str> = people.lines().collect();
+    let mut out = Vec::new();
+    for i in 0..300u32 {
+        let line = match i % 23 {
+            4 => String::new(),
+            9 | 17 => "{\"nik\": not json".to_string(),
+            _ if i % 3 == 0 => people[i as usize % people.len()].to_string(),
+            _ => format!("{{\"id\":{i},\"nik\":\"32010141079{i:05}\",\"nama\":\"Orang {i}\"}}"),
+        };
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\r');
+    }
+    out.extend_from_slice(people[0].as_bytes());
+    out
+}
+
+#[test]
+fn an_ndjson_file_of_lone_cr_line_ends_was_one_bad_record_and_scanned_clear() {
+    let dir = Scratch::new();
+    let dump = dir.write("mac.ndjson", cr_dump());
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan(&inputs, &["-f", "json"], &whole), 1);
+    let report = common::json(&std::fs::read(&whole).unwrap());
+    // 300 lines less the blank ones, and the last line without a CR.
+    let blank = (0..300).filter(|i| i % 23 == 4).count() as u64;
+    assert_eq!(report["summary"]["records"], 300 - blank + 1, "{report}");
+    assert_eq!(report["summary"]["bad_records"], (0..300).filter(|i| [9, 17].contains(&(i % 23))).count());
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("mac.ndjson:10: bad record 9 skipped"), "{warnings}");
+}
+
+#[test]
+fn merge_of_2_to_5_shards_of_a_cut_file_of_lone_cr_line_ends_equals_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let dump = dir.write("mac.ndjson", cr_dump());
+    let inputs = [dump.to_str().unwrap()];
+    let threshold = 1000;
+    let whole = dir.path("whole.json");
+    assert_eq!(scan_cut(&inputs, &["-f", "json"], &whole, threshold), 1);
+    for n in 2..=5u32 {
+        let reports = cut_shards(&dir, &inputs, n, &["-f", "json"], threshold);
+        let mut lines = 0;
+        for report in &reports {
+            let json = common::json(&std::fs::read(report).unwrap());
+            lines += json["inputs"][0]["range"]["lines"].as_u64().unwrap();
+        }
+        assert_eq!(lines, 301, "{n} shards count the lines of the file");
+        let merged = dir.path(&format!("merged-{n}.json"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(comparable(&merged), comparable(&whole), "{n} shards");
+    }
+}

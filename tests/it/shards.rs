@@ -663,6 +663,51 @@ fn cut_shards(
         .collect()
 }
 
+/// `--strict` was not recorded in a shard's report: a cut file whose values are all invalid
+/// stops the unsharded `--strict` scan (exit 2, no report file), while the merge of `--strict`
+/// shards wrote the report and exited 0 by `--fail-on` alone.
+#[test]
+fn merge_of_strict_shards_stops_on_a_suspect_cut_file_as_the_unsharded_strict_scan() {
+    let dir = Scratch::new();
+    let invalid = dir.write("inv.ndjson", "{\"nik\":\"3.20101E+15\",\"nama\":\"Budi\"}\n".repeat(30));
+    let inputs = [invalid.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan_cut(&inputs, &["-f", "json", "--strict"], &whole, 100), 2);
+    assert!(!whole.exists(), "a stopped scan writes no -o file");
+    for n in 2..=3u32 {
+        let reports = cut_shards(&dir, &inputs, n, &["-f", "json", "--strict"], 100);
+        let shard = common::json(&std::fs::read(&reports[0]).unwrap());
+        assert_eq!(shard["shard"]["strict"], true, "{shard}");
+        let merged = dir.path(&format!("merged-{n}.json"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, 2, "{n} shards: {stderr}");
+        assert!(
+            stderr.contains("30 of 30 nik values are invalid") && stderr.contains("--strict is set"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!merged.exists(), "{n} shards: the merge of a stopped scan writes no -o file");
+        // On standard output, as the unsharded scan, the report says it is not complete.
+        let (code, _, stdout) = merge_reports(&refs, &[]);
+        assert_eq!(code, 2);
+        assert_eq!(common::json(&stdout)["summary"]["complete"], false);
+    }
+    // Without --strict, the same shards merge with the warning and exit 0, as the unsharded scan.
+    let lenient = cut_shards(&dir, &inputs, 2, &["-f", "json"], 100);
+    let refs: Vec<&Path> = lenient.iter().map(|p| p.as_path()).collect();
+    let (code, stderr, _) = merge_reports(&refs, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // Shards that differ in --strict are not shards of one scan.
+    let strict = cut_shards(&dir, &inputs, 2, &["-f", "json", "--strict"], 100);
+    let (code, stderr, stdout) = merge_reports(&[&strict[0], &lenient[1]], &[]);
+    assert_eq!((code, stdout.len()), (2, 0), "{stderr}");
+    assert!(
+        stderr.contains("--strict") && stderr.contains("differ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
 /// An NDJSON file whose lines end with a lone CR (old Mac software, some exports): its lines
 /// are records, also cut into byte ranges, with blank and broken lines among them.
 fn cr_dump() -> Vec<u8> {

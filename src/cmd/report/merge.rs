@@ -13,11 +13,10 @@
 //! missing, are refused with one line naming them. Memory holds every exposure of the shards.
 //!
 //! What the unsharded scan says of a whole cut file (`no records`, a suspect input:
-//! `scan::suspicions`) is said here, from the counts its ranges' reports carry. Known limit:
-//! `--strict` is not recorded in a report, so a shard under `--strict` cannot stop on its
-//! range's suspect values (they are the file's to judge), and the merge, not knowing `--strict`
-//! was given, writes the warning and decides the exit code by `--fail-on` alone: where the
-//! unsharded `--strict` scan exits 2, check the merged report's warnings.
+//! `scan::suspicions`) is said here, from the counts its ranges' reports carry. A shard under
+//! `--strict` cannot stop on its range's suspect values (they are the file's to judge): its
+//! report records `shard.strict`, and the merge of `--strict` shards stops on a suspect cut file
+//! as the unsharded `--strict` scan stops on it (exit 2, no `-o` file, the error on stderr).
 
 use crate::cmd::scan::FailOn;
 use crate::exit_codes::ExitCode;
@@ -154,6 +153,11 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
         let mut out = output.writer();
         merged.write(&mut *out, format).and_then(|()| out.flush())
     };
+    if let Some(stop) = &merged.stopped {
+        // As the unsharded `--strict` scan stops: its report on stdout says `"complete":false`,
+        // and no `-o` file is written (dropping `output` removes the temporary file).
+        bail!("{stop}, and --strict is set");
+    }
     match written {
         Ok(()) => output.commit()?,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
@@ -309,6 +313,9 @@ struct Merged<'a> {
     exposed_pairs: u64,
     possible_pairs: u64,
     unreadable: usize,
+    /// Under `--strict`, what the unsharded scan would have stopped on: a cut file's suspect
+    /// values, which no shard could judge.
+    stopped: Option<String>,
 }
 
 /// Refuses shards of different scans, and a shard missing or given twice.
@@ -329,6 +336,9 @@ fn check_same_scan(shards: &[ShardReport]) -> Result<()> {
         }
         if s.as_of != first.as_of {
             return Err(differs("--as-of days"));
+        }
+        if s.shard.strict != first.shard.strict {
+            return Err(differs("--strict (given to some shards, not to all)"));
         }
         let theirs = lists(s)?;
         if theirs.iter().map(|w| w.0).ne(first_lists.iter().map(|w| w.0)) {
@@ -526,8 +536,10 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             _ => exposures.extend(texts.map(|t| Cow::Borrowed(t.as_str()))),
         }
     }
-    let summary = merged_summary(shards, exposed_entries.len())?;
-    // What the unsharded scan says of a whole cut file once read (`scan::scan_input`).
+    let mut summary = merged_summary(shards, exposed_entries.len())?;
+    // What the unsharded scan says of a whole cut file once read (`scan::scan_input`): its
+    // suspect values stop a `--strict` scan there.
+    let mut stopped = None;
     let file_ends: Vec<(usize, String)> = merged_inputs
         .iter()
         .filter_map(|(place, counts, sums)| sums.map(|sums| (*place, counts, sums)))
@@ -537,13 +549,18 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             let said = if counts.records == 0 {
                 vec![format!("{name}: no records")]
             } else if counts.records > counts.bad_records {
-                crate::scan::suspicions(name, &values, &invalid)
+                let suspect = crate::scan::suspicions(name, &values, &invalid);
+                if first.shard.strict && stopped.is_none() {
+                    stopped = suspect.first().map(|w| crate::report::mask::sanitize(w));
+                }
+                suspect
             } else {
                 Vec::new()
             };
             said.into_iter().map(move |w| (place, crate::report::mask::sanitize(&w)))
         })
         .collect();
+    summary.complete &= stopped.is_none();
     let warnings = merged_warnings(shards, &ranges, &file_ends, summary.bad_records);
     let inputs = merged_inputs
         .into_iter()
@@ -568,6 +585,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         exposed_pairs,
         possible_pairs,
         unreadable,
+        stopped,
     })
 }
 

@@ -767,3 +767,32 @@ fn merge_of_2_to_5_shards_of_a_cut_file_of_lone_cr_line_ends_equals_the_unsharde
         assert_eq!(comparable(&merged), comparable(&whole), "{n} shards");
     }
 }
+
+/// A cut file of bad records only, and a small file of bad records only: every shard reads
+/// records that are all bad; the merge keeps each warning, count and exit as the unsharded scan.
+#[test]
+fn merge_of_3_shards_of_inputs_of_only_bad_records_keeps_their_warnings_and_counts() {
+    let dir = Scratch::new();
+    let big = dir.write("bad.ndjson", "{\"nik\": \"3201014107900001\" broken\n".repeat(40));
+    let small = dir.write("bad-small.ndjson", "{\"nik\": [\n".repeat(3));
+    let inputs = [big.to_str().unwrap(), small.to_str().unwrap()];
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let whole_code = scan_cut(&inputs, &["-f", format], &whole, 200);
+        let expected = comparable(&whole);
+        assert!(
+            expected.contains("\"bad_records\":43") && expected.contains("33 more bad records"),
+            "{expected}"
+        );
+        let reports = cut_shards(&dir, &inputs, 3, &["-f", format], 200);
+        for report in &reports {
+            let text = comparable(report);
+            assert!(text.contains("\"range\""), "each shard reads a range of the big file: {text}");
+        }
+        let merged = dir.path(&format!("merged.{format}"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, whole_code, "{stderr}");
+        assert_eq!(comparable(&merged), expected, "{format}");
+    }
+}

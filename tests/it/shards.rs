@@ -796,3 +796,47 @@ fn merge_of_3_shards_of_inputs_of_only_bad_records_keeps_their_warnings_and_coun
         assert_eq!(comparable(&merged), expected, "{format}");
     }
 }
+
+/// Shard reports as a hostile or hurried user hands them over: each is refused with one line
+/// that says what is wrong, exit 2, nothing written; mixed JSON and NDJSON reports merge only
+/// with --format, which then gives the unsharded report.
+#[test]
+fn merge_refuses_empty_cut_short_joined_and_mixed_format_reports_with_one_line() {
+    let dir = Scratch::new();
+    let input = ["fixtures/formats/pasien.ndjson", "fixtures/formats/pasien_pg.sql", "fixtures/csv"];
+    let shard = |k: u32, format: &str| {
+        let report = dir.path(&format!("s{k}.{format}"));
+        scan(&input, &["--shard", &format!("{k}/3"), "--fail-on", "never", "-f", format], &report);
+        report
+    };
+    let (j1, j2, j3) = (shard(1, "json"), shard(2, "json"), shard(3, "json"));
+    let (n1, n2, n3) = (shard(1, "ndjson"), shard(2, "ndjson"), shard(3, "ndjson"));
+    let empty = dir.write("empty.json", "");
+    let j3_text = std::fs::read(&j3).unwrap();
+    let cut_json = dir.write("cut.json", &j3_text[..j3_text.len() / 2]);
+    let n3_text = std::fs::read(&n3).unwrap();
+    let cut_ndjson = dir.write("cut.ndjson", &n3_text[..n3_text.len() - 20]);
+    let joined = dir.write("joined.ndjson", [std::fs::read(&n2).unwrap(), n3_text.clone()].concat());
+    for (reports, why) in [
+        (vec![&j1, &j2, &empty], "empty.json: empty"),
+        (vec![&j1, &j2, &cut_json], "cut short"),
+        (vec![&n1, &n2, &cut_ndjson], "cut short"),
+        (vec![&n1, &joined, &n3], "a line after the summary line"),
+        (vec![&j1, &n2, &j3], "give --format"),
+        (vec![&n1, &j2, &n3], "give --format"),
+    ] {
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, stdout) = merge_reports(&refs, &[]);
+        assert_eq!((code, stdout.len()), (2, 0), "{why}: {stderr}");
+        assert!(stderr.contains(why) && stderr.lines().count() == 1, "{why}: {stderr}");
+    }
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let code = scan(&input, &["-f", format], &whole);
+        let merged = dir.path(&format!("mixed.{format}"));
+        let (merged_code, stderr, _) =
+            merge_reports(&[&n1, &j2, &n3], &["--format", format, "-o", merged.to_str().unwrap()]);
+        assert_eq!(merged_code, code, "{stderr}");
+        assert_eq!(comparable(&merged), comparable(&whole), "{format}");
+    }
+}

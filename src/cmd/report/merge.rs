@@ -147,8 +147,11 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
         bail!("`-` (standard input) can be read only once");
     }
     let shards = cmd.reports.iter().map(|p| read_shard(p)).collect::<Result<Vec<_>>>()?;
+    let format = match cmd.format {
+        Some(format) => format,
+        None => same_format(&shards)?,
+    };
     let merged = merge(&shards)?;
-    let format = cmd.format.unwrap_or(shards[0].format);
     let written = {
         let mut out = output.writer();
         merged.write(&mut *out, format).and_then(|()| out.flush())
@@ -166,6 +169,28 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
     Ok(merged.exit_code(cmd.fail_on))
 }
 
+/// The format of the shard reports, which the merged report is written in: refused when they
+/// are of both, as the merged report's format would then hang on the order they were given in.
+fn same_format(shards: &[ShardReport]) -> Result<MergeFormat> {
+    let Some(first) = shards.first() else { bail!("no report to merge") };
+    match shards.iter().find(|s| s.format != first.format) {
+        None => Ok(first.format),
+        Some(other) => {
+            let name = |s: &ShardReport| match s.format {
+                MergeFormat::Json => "JSON",
+                MergeFormat::Ndjson => "NDJSON",
+            };
+            bail!(
+                "{} is {} and {} is {}: give --format json or --format ndjson for the merged report",
+                first.name,
+                name(first),
+                other.name,
+                name(other)
+            )
+        }
+    }
+}
+
 /// Reads the shard report at `path` (`-`: standard input), JSON or NDJSON.
 fn read_shard(path: &Path) -> Result<ShardReport> {
     let name = format!("report {}", path.display());
@@ -176,6 +201,9 @@ fn read_shard(path: &Path) -> Result<ShardReport> {
         std::fs::File::open(path).and_then(|mut f| io::Read::read_to_end(&mut f, &mut text))
     };
     read.with_context(|| name.clone())?;
+    if text.iter().all(u8::is_ascii_whitespace) {
+        bail!("{name}: empty: its shard wrote no report (did it fail, or is it still running?)")
+    }
     let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     let ndjson = serde_json::from_slice::<TypeOnly>(first).is_ok_and(|t| t.kind.is_some());
     let report = if ndjson { read_ndjson(&name, &text)? } else { read_json(&name, &text)? };
@@ -188,7 +216,19 @@ struct TypeOnly {
     kind: Option<String>,
 }
 
-/// A serde error as one line that holds no value of the report.
+/// A serde error as one line that holds no value of the report: a report that ends in the
+/// middle of a value was cut short (its shard still running, a full disk), else it is no report.
+fn read_error(name: &str, line: usize, error: &serde_json::Error) -> anyhow::Error {
+    if error.is_eof() {
+        return anyhow::anyhow!(
+            "{name}:{line}: the report ends in the middle: it is cut short (is its shard still \
+             running, or was the disk full?)"
+        );
+    }
+    not_a_shard(name, line)
+}
+
+/// One line saying the text at `line` is no shard report.
 fn not_a_shard(name: &str, line: usize) -> anyhow::Error {
     anyhow::anyhow!(
         "{name}:{line}: not a leakcheck JSON or NDJSON report, or one a leakcheck without \
@@ -203,8 +243,8 @@ fn read_json(name: &str, text: &[u8]) -> Result<ShardReport> {
         exposures: Vec<Box<RawValue>>,
         summary: JsonSummary,
     }
-    let run: RunFields = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
-    let whole: Whole = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
+    let run: RunFields = serde_json::from_slice(text).map_err(|e| read_error(name, e.line(), &e))?;
+    let whole: Whole = serde_json::from_slice(text).map_err(|e| read_error(name, e.line(), &e))?;
     // A pretty-printed report's values span lines: compacted, each fits one NDJSON line.
     let exposures = whole.exposures.iter().map(|e| compact(e.get())).collect();
     let raw = |list: Vec<Box<RawValue>>| -> Result<Vec<Box<RawValue>>> {
@@ -244,7 +284,16 @@ fn read_ndjson(name: &str, text: &[u8]) -> Result<ShardReport> {
         if line.trim().is_empty() {
             continue;
         }
-        let kind = serde_json::from_str::<TypeOnly>(&line).map_err(|_| not_a_shard(name, i + 1))?.kind;
+        if let Some((number, _)) = last {
+            // A scan writes its summary last: two reports joined into one file (`cat`), or one
+            // appended to, would give one shard's exposures under another's summary.
+            bail!(
+                "{name}:{}: a line after the summary line (line {number}): two reports joined into \
+                 one file? give each shard's report as it was written",
+                i + 1
+            )
+        }
+        let kind = serde_json::from_str::<TypeOnly>(&line).map_err(|e| read_error(name, i + 1, &e))?.kind;
         match kind.as_deref() {
             Some("exposure") => {
                 let body =

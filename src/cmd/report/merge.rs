@@ -9,8 +9,9 @@
 //! which count from 1 in the range and are renumbered from the ranges before it); the byte
 //! ranges of one file (`inputs[].range`) become that file's one input, their counts added up;
 //! the summary is recomputed. Reports of different scans (rules,
-//! `--as-of`, watchlists, key mode, inputs or leakcheck version differ), a shard given twice or
-//! missing, are refused with one line naming them. Memory holds every exposure of the shards.
+//! `--as-of`, `--strict`, watchlists, key mode, inputs or leakcheck version differ), a shard
+//! given twice or missing, an empty or cut-short report, two NDJSON reports joined into one file,
+//! are refused with one line naming them; JSON and NDJSON reports together need `--format`. Memory holds every exposure of the shards.
 //!
 //! What the unsharded scan says of a whole cut file (`no records`, a suspect input:
 //! `scan::suspicions`) is said here, from the counts its ranges' reports carry. A shard under

@@ -236,7 +236,8 @@ pub struct MergeArgs {
     #[arg(short, long, value_name = "PATH", long_help = output_help("merged report"))]
     pub output: Option<PathBuf>,
 
-    /// Format of the merged report [default: that of the shard reports].
+    /// Format of the merged report [default: that of the shard reports; needed when some are
+    /// JSON and some NDJSON].
     #[arg(short, long, value_enum)]
     pub format: Option<MergeFormatArg>,
 

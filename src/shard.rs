@@ -12,8 +12,9 @@
 //! `(hash + j) mod N + 1`, so the first ranges of several big files go to different shards.
 //!
 //! A shard's report carries a `shard` object (`k`, `n`, the names of every input of the run in
-//! the walk order, and how many entries set aside by the walk it lists first) that
-//! `report merge` needs to put the shards' inputs back in the unsharded order.
+//! the walk order, how many entries set aside by the walk it lists first, and `strict` when
+//! `--strict` was given) that `report merge` needs to put the shards' inputs back in the
+//! unsharded order and to exit as the unsharded scan.
 
 pub mod range;
 
@@ -122,7 +123,7 @@ impl ShardSpec {
         if self.k != 1 {
             expanded.skipped.clear();
         }
-        ShardInfo { k: self.k, n: self.n, walk, set_aside: expanded.skipped.len() }
+        ShardInfo { k: self.k, n: self.n, walk, set_aside: expanded.skipped.len(), strict: false }
     }
 }
 
@@ -136,6 +137,12 @@ pub struct ShardInfo {
     /// How many of the report's `skipped` come first from the walk (entries set aside under
     /// directories), before those met while scanning.
     pub set_aside: usize,
+    /// `--strict` was given (written only then): it decides the exit as much as the results,
+    /// and only `report merge` can apply it to what is said of a whole cut file (a suspect
+    /// input), so the merge exits as the unsharded `--strict` scan and refuses shards that
+    /// differ in it. `--fail-on` is not recorded: the merge takes its own (SPEC §8).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
 }
 
 #[cfg(test)]

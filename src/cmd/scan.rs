@@ -87,7 +87,8 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let several_inputs = expanded.inputs.len() > 1;
     let shard = cmd
         .shard
-        .map(|spec| spec.deal(&mut expanded, |path| crate::shard::range::cut_size(path, &cmd.input)));
+        .map(|spec| spec.deal(&mut expanded, |path| crate::shard::range::cut_size(path, &cmd.input)))
+        .map(|info| crate::shard::ShardInfo { strict: cmd.strict, ..info });
     let walk::Expanded { inputs, skipped } = expanded;
     // Loaded on as many threads as the scan will use.
     let pool = crate::engine::thread_pool(cmd.threads)?;

@@ -42,8 +42,22 @@ pub(super) fn open_ndjson(
     if bytes.starts_with(UTF8_BOM) {
         bytes.drain(..UTF8_BOM.len());
     }
-    let splitter = CsvSplitter::new(reader, bytes, b',', false, name.clone()).lines();
+    let line_end = ndjson_line_end(&bytes);
+    let mut splitter = CsvSplitter::new(reader, bytes, b',', false, name.clone()).lines();
+    if line_end == b'\r' {
+        splitter = splitter.with_cr_newlines();
+    }
     plan(name, Format::Ndjson, Box::new(splitter), options)
+}
+
+/// The byte that ends an NDJSON line, decided from the input's head (its first
+/// [`super::sniff::SAMPLE_BYTES`]): a lone `\r` when the head holds a `\r` and no `\n` (old Mac
+/// software, some exports: a raw CR cannot occur inside a JSON string, so it can only end a
+/// line), else `\n`, which also ends `\r\n` lines. Read with `\n`, a CR-only file would be one bad
+/// record and scan CLEAR. A shard's byte range of the file (`shard::range`) cuts and counts lines
+/// at the byte this gives for the file's head, so its records are the unsharded scan's.
+pub fn ndjson_line_end(head: &[u8]) -> u8 {
+    if !head.contains(&b'\n') && head.contains(&b'\r') { b'\r' } else { b'\n' }
 }
 
 /// Plans a JSON dump (SPEC §5 1.1): the elements of a top-level array are records; in an

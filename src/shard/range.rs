@@ -7,7 +7,9 @@
 //! report names the range (`inputs[].range`) and `report merge` renumbers.
 //!
 //! Cut points depend only on the file's bytes and N, so every shard computes the same ones on
-//! its own: the nominal cut `i·S/N` moves forward to the start of the next line.
+//! its own: the nominal cut `i·S/N` moves forward to the start of the next line. A line ends
+//! where the unsharded scan ends it ([`crate::input::json::ndjson_line_end`] of the file's head):
+//! at `\n`, or at a lone `\r` in a file of old Mac line ends.
 
 use crate::input::{self, Batch, Dump, Format, InputError, InputOptions, InputPath, decompress};
 use serde::{Deserialize, Serialize};
@@ -90,13 +92,13 @@ pub fn cut_size(path: &Path, options: &InputOptions) -> Option<u64> {
 }
 
 /// Where range `part` of `parts` of the file starts: the nominal cut `part·size/parts`, moved
-/// forward to the start of a line (the byte after a `\n`), or the end of the file.
-fn cut(file: &File, size: u64, part: u32, parts: u32) -> io::Result<u64> {
+/// forward to the start of a line (the byte after a `line_end`), or the end of the file.
+fn cut(file: &File, size: u64, part: u32, parts: u32, line_end: u8) -> io::Result<u64> {
     let nominal = (u128::from(size) * u128::from(part) / u128::from(parts.max(1))) as u64;
     if nominal == 0 || nominal >= size {
         return Ok(nominal.min(size));
     }
-    // The line holding byte `nominal - 1` ends at the first `\n` from there on.
+    // The line holding byte `nominal - 1` ends at the first line end from there on.
     let mut at = nominal - 1;
     let mut chunk = vec![0; CUT_SCAN_CHUNK];
     while at < size {
@@ -104,7 +106,7 @@ fn cut(file: &File, size: u64, part: u32, parts: u32) -> io::Result<u64> {
         if n == 0 {
             break;
         }
-        if let Some(i) = memchr::memchr(b'\n', &chunk[..n]) {
+        if let Some(i) = memchr::memchr(line_end, &chunk[..n]) {
             return Ok(at + i as u64 + 1);
         }
         at += n as u64;
@@ -112,10 +114,10 @@ fn cut(file: &File, size: u64, part: u32, parts: u32) -> io::Result<u64> {
     Ok(size)
 }
 
-/// The bytes `start..end` of range `part` (0-based) of the file.
-pub fn bounds(file: &File, part: Part) -> io::Result<(u64, u64)> {
-    let start = cut(file, part.size, part.part, part.parts)?;
-    let end = cut(file, part.size, part.part + 1, part.parts)?;
+/// The bytes `start..end` of range `part` (0-based) of the file, whose lines end at `line_end`.
+pub fn bounds(file: &File, part: Part, line_end: u8) -> io::Result<(u64, u64)> {
+    let start = cut(file, part.size, part.part, part.parts, line_end)?;
+    let end = cut(file, part.size, part.part + 1, part.parts, line_end)?;
     Ok((start, end.max(start)))
 }
 
@@ -124,14 +126,16 @@ pub fn bounds(file: &File, part: Part) -> io::Result<(u64, u64)> {
 pub struct RangeRead {
     pub start: u64,
     pub end: u64,
+    /// The byte that ends a line of the file (`\n`, or `\r` in a file of old Mac line ends).
+    line_end: u8,
     newlines: AtomicU64,
-    /// The last byte read was a `\n` (or nothing was read).
+    /// The last byte read was a line end (or nothing was read).
     ended_line: AtomicBool,
 }
 
 impl RangeRead {
-    /// Physical lines starting in the range read so far: one per `\n`, and one for a last line
-    /// without one (the file's last, which has no `\n` after it).
+    /// Physical lines starting in the range read so far: one per line end, and one for a last
+    /// line without one (the file's last, which has no line end after it).
     pub fn lines(&self) -> u64 {
         self.newlines.load(Ordering::Relaxed) + u64::from(!self.ended_line.load(Ordering::Relaxed))
     }
@@ -147,9 +151,10 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n > 0 {
-            let newlines = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+            let line_end = self.range.line_end;
+            let newlines = memchr::memchr_iter(line_end, &buf[..n]).count() as u64;
             self.range.newlines.fetch_add(newlines, Ordering::Relaxed);
-            self.range.ended_line.store(buf[n - 1] == b'\n', Ordering::Relaxed);
+            self.range.ended_line.store(buf[n - 1] == line_end, Ordering::Relaxed);
         }
         Ok(n)
     }
@@ -169,8 +174,12 @@ pub fn open(
 ) -> Result<Dump, InputError> {
     let open_error = |error| InputError::Open { input: name.clone(), error };
     let file = File::open(path).map_err(open_error)?;
-    let (start, end) =
-        bounds(&file, part).map_err(|error| InputError::Read { input: name.clone(), error })?;
+    let read_error = |error| InputError::Read { input: name.clone(), error };
+    // The head the unsharded scan decides its line end from (`json::open_ndjson`).
+    let mut head = vec![0; input::sniff::SAMPLE_BYTES];
+    let got = read_full_at(&file, &mut head).map_err(read_error)?;
+    let line_end = input::json::ndjson_line_end(&head[..got]);
+    let (start, end) = bounds(&file, part, line_end).map_err(read_error)?;
     let mut dump = input::open_dump(&InputPath::File(path.clone()), options, Arc::new(AtomicU64::new(0)))?;
     if dump.format != Format::Ndjson || dump.compression != decompress::Compression::None {
         let error = io::Error::other("the file changed while the shards were dealt (it is no longer NDJSON)");
@@ -178,15 +187,23 @@ pub fn open(
     }
     let mut file = file;
     file.seek(SeekFrom::Start(start)).map_err(open_error)?;
-    let range =
-        Arc::new(RangeRead { start, end, newlines: AtomicU64::new(0), ended_line: AtomicBool::new(true) });
+    let range = Arc::new(RangeRead {
+        start,
+        end,
+        line_end,
+        newlines: AtomicU64::new(0),
+        ended_line: AtomicBool::new(true),
+    });
     let len = end - start;
     let counted = input::CountingReader::new(file.take(len), bytes_read, Some(len));
     let reader: Box<dyn Read + Send> = Box::new(LineCounter { inner: counted, range: range.clone() });
     // The unsharded scan drops a byte-order mark at the start of the file (`json::open_ndjson`).
     let (head, reader) = input::read_head(reader, UTF8_BOM.len());
     let head = if start == 0 && head.bytes == UTF8_BOM { Vec::new() } else { head.bytes };
-    let splitter = input::csv::CsvSplitter::new(reader, head, b',', false, name.clone()).lines();
+    let mut splitter = input::csv::CsvSplitter::new(reader, head, b',', false, name.clone()).lines();
+    if line_end == b'\r' {
+        splitter = splitter.with_cr_newlines();
+    }
     if start != 0 {
         dump.warnings.clear();
     }
@@ -197,6 +214,20 @@ pub fn open(
 }
 
 const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// Reads from byte 0 of `file` until `buf` is full or the file ends; returns the bytes read.
+fn read_full_at(file: &File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
 
 #[cfg(test)]
 mod tests {
@@ -213,7 +244,10 @@ mod tests {
     fn ranges(bytes: &[u8], parts: u32) -> Vec<(u64, u64)> {
         let (_keep, file) = file_of(bytes);
         (0..parts)
-            .map(|part| bounds(&file, Part { part, parts, size: bytes.len() as u64 }).unwrap())
+            .map(|part| {
+                let line_end = input::json::ndjson_line_end(bytes);
+                bounds(&file, Part { part, parts, size: bytes.len() as u64 }, line_end).unwrap()
+            })
             .collect()
     }
 
@@ -250,14 +284,50 @@ mod tests {
 
     #[test]
     fn lines_count_a_last_line_without_newline() {
-        let range =
-            RangeRead { start: 0, end: 0, newlines: AtomicU64::new(0), ended_line: AtomicBool::new(true) };
+        let range = RangeRead {
+            start: 0,
+            end: 0,
+            line_end: b'\n',
+            newlines: AtomicU64::new(0),
+            ended_line: AtomicBool::new(true),
+        };
         let range = Arc::new(range);
         let mut reader = LineCounter { inner: io::Cursor::new(b"a\n\nb".to_vec()), range: range.clone() };
         io::copy(&mut reader, &mut io::sink()).unwrap();
         assert_eq!(range.lines(), 3);
-        let empty =
-            RangeRead { start: 0, end: 0, newlines: AtomicU64::new(0), ended_line: AtomicBool::new(true) };
+        let empty = RangeRead {
+            start: 0,
+            end: 0,
+            line_end: b'\n',
+            newlines: AtomicU64::new(0),
+            ended_line: AtomicBool::new(true),
+        };
         assert_eq!(empty.lines(), 0);
+    }
+
+    #[test]
+    fn a_file_of_old_mac_line_ends_is_cut_after_a_lone_cr_and_counts_its_lines() {
+        let text = b"{\"a\":1}\r{\"a\":22}\r\r{\"a\":333}\r{\"a\":4444}";
+        for parts in 1..=12 {
+            let got = ranges(text, parts);
+            assert_eq!(got[0].0, 0, "{parts}");
+            assert_eq!(got.last().unwrap().1, text.len() as u64, "{parts}");
+            for pair in got.windows(2) {
+                assert_eq!(pair[0].1, pair[1].0, "{parts}: {got:?}");
+            }
+            for &(start, _) in &got {
+                assert!(start == 0 || start == text.len() as u64 || text[start as usize - 1] == b'\r');
+            }
+        }
+        let range = Arc::new(RangeRead {
+            start: 0,
+            end: 0,
+            line_end: b'\r',
+            newlines: AtomicU64::new(0),
+            ended_line: AtomicBool::new(true),
+        });
+        let mut reader = LineCounter { inner: io::Cursor::new(text.to_vec()), range: range.clone() };
+        io::copy(&mut reader, &mut io::sink()).unwrap();
+        assert_eq!(range.lines(), 5);
     }
 }

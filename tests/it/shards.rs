@@ -636,3 +636,207 @@ fn merge_names_the_shard_that_could_not_read_its_range() {
     assert!(stderr.contains("shard 2/2 could not read its range of"), "{stderr}");
     assert!(!stderr.contains("edited") && stderr.lines().count() == 1, "{stderr}");
 }
+
+/// Runs `report merge` on `reports` with `extra` arguments: (exit code, stderr, stdout).
+fn merge_reports(reports: &[&Path], extra: &[&str]) -> (i32, String, Vec<u8>) {
+    let out = leakcheck().args(["report", "merge"]).args(reports).args(extra).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stderr).unwrap(), out.stdout)
+}
+
+/// The shard reports of `--shard K/N` for K = 1…N of a scan of `inputs` cut at `threshold`.
+fn cut_shards(
+    dir: &Scratch,
+    inputs: &[&str],
+    n: u32,
+    extra: &[&str],
+    threshold: u64,
+) -> Vec<std::path::PathBuf> {
+    (1..=n)
+        .map(|k| {
+            let report = dir.path(&format!("s{k}-of-{n}-{}.json", extra.join("_")));
+            let spec = format!("{k}/{n}");
+            let args: Vec<&str> =
+                ["--shard", &spec, "--fail-on", "never"].into_iter().chain(extra.iter().copied()).collect();
+            assert_eq!(scan_cut(inputs, &args, &report, threshold), 0, "shard {k}/{n} {extra:?}");
+            report
+        })
+        .collect()
+}
+
+/// `--strict` was not recorded in a shard's report: a cut file whose values are all invalid
+/// stops the unsharded `--strict` scan (exit 2, no report file), while the merge of `--strict`
+/// shards wrote the report and exited 0 by `--fail-on` alone.
+#[test]
+fn merge_of_strict_shards_stops_on_a_suspect_cut_file_as_the_unsharded_strict_scan() {
+    let dir = Scratch::new();
+    let invalid = dir.write("inv.ndjson", "{\"nik\":\"3.20101E+15\",\"nama\":\"Budi\"}\n".repeat(30));
+    let inputs = [invalid.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan_cut(&inputs, &["-f", "json", "--strict"], &whole, 100), 2);
+    assert!(!whole.exists(), "a stopped scan writes no -o file");
+    for n in 2..=3u32 {
+        let reports = cut_shards(&dir, &inputs, n, &["-f", "json", "--strict"], 100);
+        let shard = common::json(&std::fs::read(&reports[0]).unwrap());
+        assert_eq!(shard["shard"]["strict"], true, "{shard}");
+        let merged = dir.path(&format!("merged-{n}.json"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, 2, "{n} shards: {stderr}");
+        assert!(
+            stderr.contains("30 of 30 nik values are invalid") && stderr.contains("--strict is set"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!merged.exists(), "{n} shards: the merge of a stopped scan writes no -o file");
+        // On standard output, as the unsharded scan, the report says it is not complete.
+        let (code, _, stdout) = merge_reports(&refs, &[]);
+        assert_eq!(code, 2);
+        assert_eq!(common::json(&stdout)["summary"]["complete"], false);
+    }
+    // Without --strict, the same shards merge with the warning and exit 0, as the unsharded scan.
+    let lenient = cut_shards(&dir, &inputs, 2, &["-f", "json"], 100);
+    let refs: Vec<&Path> = lenient.iter().map(|p| p.as_path()).collect();
+    let (code, stderr, _) = merge_reports(&refs, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // Shards that differ in --strict are not shards of one scan.
+    let strict = cut_shards(&dir, &inputs, 2, &["-f", "json", "--strict"], 100);
+    let (code, stderr, stdout) = merge_reports(&[&strict[0], &lenient[1]], &[]);
+    assert_eq!((code, stdout.len()), (2, 0), "{stderr}");
+    assert!(
+        stderr.contains("--strict") && stderr.contains("differ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
+/// An NDJSON file whose lines end with a lone CR (old Mac software, some exports): its lines
+/// are records, also cut into byte ranges, with blank and broken lines among them.
+fn cr_dump() -> Vec<u8> {
+    let people = std::fs::read_to_string(root().join("fixtures/formats/pasien.ndjson")).unwrap();
+    let people: Vec<&str> = people.lines().collect();
+    let mut out = Vec::new();
+    for i in 0..300u32 {
+        let line = match i % 23 {
+            4 => String::new(),
+            9 | 17 => "{\"nik\": not json".to_string(),
+            _ if i % 3 == 0 => people[i as usize % people.len()].to_string(),
+            _ => format!("{{\"id\":{i},\"nik\":\"32010141079{i:05}\",\"nama\":\"Orang {i}\"}}"),
+        };
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\r');
+    }
+    out.extend_from_slice(people[0].as_bytes());
+    out
+}
+
+#[test]
+fn an_ndjson_file_of_lone_cr_line_ends_was_one_bad_record_and_scanned_clear() {
+    let dir = Scratch::new();
+    let dump = dir.write("mac.ndjson", cr_dump());
+    let inputs = [dump.to_str().unwrap()];
+    let whole = dir.path("whole.json");
+    assert_eq!(scan(&inputs, &["-f", "json"], &whole), 1);
+    let report = common::json(&std::fs::read(&whole).unwrap());
+    // 300 lines less the blank ones, and the last line without a CR.
+    let blank = (0..300).filter(|i| i % 23 == 4).count() as u64;
+    assert_eq!(report["summary"]["records"], 300 - blank + 1, "{report}");
+    assert_eq!(report["summary"]["bad_records"], (0..300).filter(|i| [9, 17].contains(&(i % 23))).count());
+    let warnings = report["warnings"].to_string();
+    assert!(warnings.contains("mac.ndjson:10: bad record 9 skipped"), "{warnings}");
+}
+
+#[test]
+fn merge_of_2_to_5_shards_of_a_cut_file_of_lone_cr_line_ends_equals_the_unsharded_scan() {
+    let dir = Scratch::new();
+    let dump = dir.write("mac.ndjson", cr_dump());
+    let inputs = [dump.to_str().unwrap()];
+    let threshold = 1000;
+    let whole = dir.path("whole.json");
+    assert_eq!(scan_cut(&inputs, &["-f", "json"], &whole, threshold), 1);
+    for n in 2..=5u32 {
+        let reports = cut_shards(&dir, &inputs, n, &["-f", "json"], threshold);
+        let mut lines = 0;
+        for report in &reports {
+            let json = common::json(&std::fs::read(report).unwrap());
+            lines += json["inputs"][0]["range"]["lines"].as_u64().unwrap();
+        }
+        assert_eq!(lines, 301, "{n} shards count the lines of the file");
+        let merged = dir.path(&format!("merged-{n}.json"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(comparable(&merged), comparable(&whole), "{n} shards");
+    }
+}
+
+/// A cut file of bad records only, and a small file of bad records only: every shard reads
+/// records that are all bad; the merge keeps each warning, count and exit as the unsharded scan.
+#[test]
+fn merge_of_3_shards_of_inputs_of_only_bad_records_keeps_their_warnings_and_counts() {
+    let dir = Scratch::new();
+    let big = dir.write("bad.ndjson", "{\"nik\": \"3201014107900001\" broken\n".repeat(40));
+    let small = dir.write("bad-small.ndjson", "{\"nik\": [\n".repeat(3));
+    let inputs = [big.to_str().unwrap(), small.to_str().unwrap()];
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let whole_code = scan_cut(&inputs, &["-f", format], &whole, 200);
+        let expected = comparable(&whole);
+        assert!(
+            expected.contains("\"bad_records\":43") && expected.contains("33 more bad records"),
+            "{expected}"
+        );
+        let reports = cut_shards(&dir, &inputs, 3, &["-f", format], 200);
+        for report in &reports {
+            let text = comparable(report);
+            assert!(text.contains("\"range\""), "each shard reads a range of the big file: {text}");
+        }
+        let merged = dir.path(&format!("merged.{format}"));
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, _) = merge_reports(&refs, &["-o", merged.to_str().unwrap()]);
+        assert_eq!(code, whole_code, "{stderr}");
+        assert_eq!(comparable(&merged), expected, "{format}");
+    }
+}
+
+/// Shard reports as a hostile or hurried user hands them over: each is refused with one line
+/// that says what is wrong, exit 2, nothing written; mixed JSON and NDJSON reports merge only
+/// with --format, which then gives the unsharded report.
+#[test]
+fn merge_refuses_empty_cut_short_joined_and_mixed_format_reports_with_one_line() {
+    let dir = Scratch::new();
+    let input = ["fixtures/formats/pasien.ndjson", "fixtures/formats/pasien_pg.sql", "fixtures/csv"];
+    let shard = |k: u32, format: &str| {
+        let report = dir.path(&format!("s{k}.{format}"));
+        scan(&input, &["--shard", &format!("{k}/3"), "--fail-on", "never", "-f", format], &report);
+        report
+    };
+    let (j1, j2, j3) = (shard(1, "json"), shard(2, "json"), shard(3, "json"));
+    let (n1, n2, n3) = (shard(1, "ndjson"), shard(2, "ndjson"), shard(3, "ndjson"));
+    let empty = dir.write("empty.json", "");
+    let j3_text = std::fs::read(&j3).unwrap();
+    let cut_json = dir.write("cut.json", &j3_text[..j3_text.len() / 2]);
+    let n3_text = std::fs::read(&n3).unwrap();
+    let cut_ndjson = dir.write("cut.ndjson", &n3_text[..n3_text.len() - 20]);
+    let joined = dir.write("joined.ndjson", [std::fs::read(&n2).unwrap(), n3_text.clone()].concat());
+    for (reports, why) in [
+        (vec![&j1, &j2, &empty], "empty.json: empty"),
+        (vec![&j1, &j2, &cut_json], "cut short"),
+        (vec![&n1, &n2, &cut_ndjson], "cut short"),
+        (vec![&n1, &joined, &n3], "a line after the summary line"),
+        (vec![&j1, &n2, &j3], "give --format"),
+        (vec![&n1, &j2, &n3], "give --format"),
+    ] {
+        let refs: Vec<&Path> = reports.iter().map(|p| p.as_path()).collect();
+        let (code, stderr, stdout) = merge_reports(&refs, &[]);
+        assert_eq!((code, stdout.len()), (2, 0), "{why}: {stderr}");
+        assert!(stderr.contains(why) && stderr.lines().count() == 1, "{why}: {stderr}");
+    }
+    for format in ["json", "ndjson"] {
+        let whole = dir.path(&format!("whole.{format}"));
+        let code = scan(&input, &["-f", format], &whole);
+        let merged = dir.path(&format!("mixed.{format}"));
+        let (merged_code, stderr, _) =
+            merge_reports(&[&n1, &j2, &n3], &["--format", format, "-o", merged.to_str().unwrap()]);
+        assert_eq!(merged_code, code, "{stderr}");
+        assert_eq!(comparable(&merged), comparable(&whole), "{format}");
+    }
+}

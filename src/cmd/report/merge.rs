@@ -9,15 +9,15 @@
 //! which count from 1 in the range and are renumbered from the ranges before it); the byte
 //! ranges of one file (`inputs[].range`) become that file's one input, their counts added up;
 //! the summary is recomputed. Reports of different scans (rules,
-//! `--as-of`, watchlists, key mode, inputs or leakcheck version differ), a shard given twice or
-//! missing, are refused with one line naming them. Memory holds every exposure of the shards.
+//! `--as-of`, `--strict`, watchlists, key mode, inputs or leakcheck version differ), a shard
+//! given twice or missing, an empty or cut-short report, two NDJSON reports joined into one file,
+//! are refused with one line naming them; JSON and NDJSON reports together need `--format`. Memory holds every exposure of the shards.
 //!
 //! What the unsharded scan says of a whole cut file (`no records`, a suspect input:
-//! `scan::suspicions`) is said here, from the counts its ranges' reports carry. Known limit:
-//! `--strict` is not recorded in a report, so a shard under `--strict` cannot stop on its
-//! range's suspect values (they are the file's to judge), and the merge, not knowing `--strict`
-//! was given, writes the warning and decides the exit code by `--fail-on` alone: where the
-//! unsharded `--strict` scan exits 2, check the merged report's warnings.
+//! `scan::suspicions`) is said here, from the counts its ranges' reports carry. A shard under
+//! `--strict` cannot stop on its range's suspect values (they are the file's to judge): its
+//! report records `shard.strict`, and the merge of `--strict` shards stops on a suspect cut file
+//! as the unsharded `--strict` scan stops on it (exit 2, no `-o` file, the error on stderr).
 
 use crate::cmd::scan::FailOn;
 use crate::exit_codes::ExitCode;
@@ -148,18 +148,48 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
         bail!("`-` (standard input) can be read only once");
     }
     let shards = cmd.reports.iter().map(|p| read_shard(p)).collect::<Result<Vec<_>>>()?;
+    let format = match cmd.format {
+        Some(format) => format,
+        None => same_format(&shards)?,
+    };
     let merged = merge(&shards)?;
-    let format = cmd.format.unwrap_or(shards[0].format);
     let written = {
         let mut out = output.writer();
         merged.write(&mut *out, format).and_then(|()| out.flush())
     };
+    if let Some(stop) = &merged.stopped {
+        // As the unsharded `--strict` scan stops: its report on stdout says `"complete":false`,
+        // and no `-o` file is written (dropping `output` removes the temporary file).
+        bail!("{stop}, and --strict is set");
+    }
     match written {
         Ok(()) => output.commit()?,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e).context("writing the merged report"),
     }
     Ok(merged.exit_code(cmd.fail_on))
+}
+
+/// The format of the shard reports, which the merged report is written in: refused when they
+/// are of both, as the merged report's format would then hang on the order they were given in.
+fn same_format(shards: &[ShardReport]) -> Result<MergeFormat> {
+    let Some(first) = shards.first() else { bail!("no report to merge") };
+    match shards.iter().find(|s| s.format != first.format) {
+        None => Ok(first.format),
+        Some(other) => {
+            let name = |s: &ShardReport| match s.format {
+                MergeFormat::Json => "JSON",
+                MergeFormat::Ndjson => "NDJSON",
+            };
+            bail!(
+                "{} is {} and {} is {}: give --format json or --format ndjson for the merged report",
+                first.name,
+                name(first),
+                other.name,
+                name(other)
+            )
+        }
+    }
 }
 
 /// Reads the shard report at `path` (`-`: standard input), JSON or NDJSON.
@@ -172,6 +202,9 @@ fn read_shard(path: &Path) -> Result<ShardReport> {
         std::fs::File::open(path).and_then(|mut f| io::Read::read_to_end(&mut f, &mut text))
     };
     read.with_context(|| name.clone())?;
+    if text.iter().all(u8::is_ascii_whitespace) {
+        bail!("{name}: empty: its shard wrote no report (did it fail, or is it still running?)")
+    }
     let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     let ndjson = serde_json::from_slice::<TypeOnly>(first).is_ok_and(|t| t.kind.is_some());
     let report = if ndjson { read_ndjson(&name, &text)? } else { read_json(&name, &text)? };
@@ -184,7 +217,19 @@ struct TypeOnly {
     kind: Option<String>,
 }
 
-/// A serde error as one line that holds no value of the report.
+/// A serde error as one line that holds no value of the report: a report that ends in the
+/// middle of a value was cut short (its shard still running, a full disk), else it is no report.
+fn read_error(name: &str, line: usize, error: &serde_json::Error) -> anyhow::Error {
+    if error.is_eof() {
+        return anyhow::anyhow!(
+            "{name}:{line}: the report ends in the middle: it is cut short (is its shard still \
+             running, or was the disk full?)"
+        );
+    }
+    not_a_shard(name, line)
+}
+
+/// One line saying the text at `line` is no shard report.
 fn not_a_shard(name: &str, line: usize) -> anyhow::Error {
     anyhow::anyhow!(
         "{name}:{line}: not a leakcheck JSON or NDJSON report, or one a leakcheck without \
@@ -199,8 +244,8 @@ fn read_json(name: &str, text: &[u8]) -> Result<ShardReport> {
         exposures: Vec<Box<RawValue>>,
         summary: JsonSummary,
     }
-    let run: RunFields = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
-    let whole: Whole = serde_json::from_slice(text).map_err(|e| not_a_shard(name, e.line()))?;
+    let run: RunFields = serde_json::from_slice(text).map_err(|e| read_error(name, e.line(), &e))?;
+    let whole: Whole = serde_json::from_slice(text).map_err(|e| read_error(name, e.line(), &e))?;
     // A pretty-printed report's values span lines: compacted, each fits one NDJSON line.
     let exposures = whole.exposures.iter().map(|e| compact(e.get())).collect();
     let raw = |list: Vec<Box<RawValue>>| -> Result<Vec<Box<RawValue>>> {
@@ -240,7 +285,16 @@ fn read_ndjson(name: &str, text: &[u8]) -> Result<ShardReport> {
         if line.trim().is_empty() {
             continue;
         }
-        let kind = serde_json::from_str::<TypeOnly>(&line).map_err(|_| not_a_shard(name, i + 1))?.kind;
+        if let Some((number, _)) = last {
+            // A scan writes its summary last: two reports joined into one file (`cat`), or one
+            // appended to, would give one shard's exposures under another's summary.
+            bail!(
+                "{name}:{}: a line after the summary line (line {number}): two reports joined into \
+                 one file? give each shard's report as it was written",
+                i + 1
+            )
+        }
+        let kind = serde_json::from_str::<TypeOnly>(&line).map_err(|e| read_error(name, i + 1, &e))?.kind;
         match kind.as_deref() {
             Some("exposure") => {
                 let body =
@@ -309,6 +363,9 @@ struct Merged<'a> {
     exposed_pairs: u64,
     possible_pairs: u64,
     unreadable: usize,
+    /// Under `--strict`, what the unsharded scan would have stopped on: a cut file's suspect
+    /// values, which no shard could judge.
+    stopped: Option<String>,
 }
 
 /// Refuses shards of different scans, and a shard missing or given twice.
@@ -329,6 +386,9 @@ fn check_same_scan(shards: &[ShardReport]) -> Result<()> {
         }
         if s.as_of != first.as_of {
             return Err(differs("--as-of days"));
+        }
+        if s.shard.strict != first.shard.strict {
+            return Err(differs("--strict (given to some shards, not to all)"));
         }
         let theirs = lists(s)?;
         if theirs.iter().map(|w| w.0).ne(first_lists.iter().map(|w| w.0)) {
@@ -526,8 +586,10 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             _ => exposures.extend(texts.map(|t| Cow::Borrowed(t.as_str()))),
         }
     }
-    let summary = merged_summary(shards, exposed_entries.len())?;
-    // What the unsharded scan says of a whole cut file once read (`scan::scan_input`).
+    let mut summary = merged_summary(shards, exposed_entries.len())?;
+    // What the unsharded scan says of a whole cut file once read (`scan::scan_input`): its
+    // suspect values stop a `--strict` scan there.
+    let mut stopped = None;
     let file_ends: Vec<(usize, String)> = merged_inputs
         .iter()
         .filter_map(|(place, counts, sums)| sums.map(|sums| (*place, counts, sums)))
@@ -537,13 +599,18 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
             let said = if counts.records == 0 {
                 vec![format!("{name}: no records")]
             } else if counts.records > counts.bad_records {
-                crate::scan::suspicions(name, &values, &invalid)
+                let suspect = crate::scan::suspicions(name, &values, &invalid);
+                if first.shard.strict && stopped.is_none() {
+                    stopped = suspect.first().map(|w| crate::report::mask::sanitize(w));
+                }
+                suspect
             } else {
                 Vec::new()
             };
             said.into_iter().map(move |w| (place, crate::report::mask::sanitize(&w)))
         })
         .collect();
+    summary.complete &= stopped.is_none();
     let warnings = merged_warnings(shards, &ranges, &file_ends, summary.bad_records);
     let inputs = merged_inputs
         .into_iter()
@@ -568,6 +635,7 @@ fn merge(shards: &[ShardReport]) -> Result<Merged<'_>> {
         exposed_pairs,
         possible_pairs,
         unreadable,
+        stopped,
     })
 }
 

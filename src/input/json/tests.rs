@@ -425,3 +425,17 @@ fn a_stray_close_bracket_in_a_nested_records_array_loses_no_element() {
     assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}],\n\"x\":[{\"y\":2}]}").len(), 1);
     assert_eq!(texts("{\"data\":[{\"nik\":\"1\"}]}").len(), 1);
 }
+
+#[test]
+fn ndjson_lines_end_at_a_lone_cr_only_when_the_head_has_no_lf() {
+    for (head, end) in [
+        (&b"{\"a\":1}\r{\"a\":2}\r"[..], b'\r'),
+        (b"{\"a\":1}\r\n{\"a\":2}\r\n", b'\n'),
+        (b"{\"a\":1}\n{\"a\":2}", b'\n'),
+        (b"{\"a\":1}\r{\"a\":2}\n", b'\n'),
+        (b"{\"a\":1}", b'\n'),
+        (b"", b'\n'),
+    ] {
+        assert_eq!(ndjson_line_end(head), end, "{:?}", String::from_utf8_lossy(head));
+    }
+}

@@ -197,6 +197,9 @@ fn plan_first(
         planner.assign(&[]).map_err(|message| InputError::Columns { input: name.clone(), message })?;
     let paths = planner.into_names().unwrap_or_default();
     for (path, role) in paths.iter().zip(assigned.iter_mut()) {
+        if let Some(message) = mapped_twice(&options.maps, path) {
+            return Err(InputError::Columns { input: name.clone(), message });
+        }
         if let Some(kind) = mapped_kind(&options.maps, path) {
             *role = Some(Role { kind, source: RoleSource::Map });
         }
@@ -210,13 +213,28 @@ fn plan_first(
 
 /// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).
 fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
-    let whole = roles::header_key(path);
-    let last = roles::header_key(roles::last_segment(path));
-    let map = maps.iter().find(|m| {
-        m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
-    })?;
+    let map = maps_of(maps, path).next()?;
     map.mark_used();
     Some(map.kind)
+}
+
+/// The maps that name `path`, whole or by its last part.
+fn maps_of<'a>(maps: &'a [ColumnMap], path: &'a str) -> impl Iterator<Item = &'a ColumnMap> + 'a {
+    let whole = roles::header_key(path);
+    let last = roles::header_key(roles::last_segment(path));
+    maps.iter().filter(move |m| {
+        let key = roles::header_key(&m.column);
+        m.column == path || key == whole || key == last
+    })
+}
+
+/// Two `--map` options that give `path` two kinds (`nik=kontak.hp`, `phone=hp`): the message
+/// that says so (a path seen while planning; one first seen later takes the first map's kind).
+fn mapped_twice(maps: &[ColumnMap], path: &str) -> Option<String> {
+    let mut named = maps_of(maps, path);
+    let first = named.next()?;
+    let other = named.find(|m| m.kind != first.kind)?;
+    Some(roles::two_kinds(first, other))
 }
 
 /// The value a leaf gives a field of `kind`: an integer in a dob field is a date (SPEC §2: a real

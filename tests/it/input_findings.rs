@@ -1,5 +1,5 @@
 //! Input-layer findings of issue 16 (session 10): `INSERT … SET` with MySQL escapes in a
-//! statement that shows no dialect.
+//! statement that shows no dialect, `--map` giving one column two kinds.
 
 use crate::common;
 use common::*;
@@ -22,4 +22,59 @@ fn insert_set_with_a_backslash_quote_and_no_backticks_is_checked() {
     let report = json(&out.stdout);
     assert_eq!(report["summary"]["bad_records"], 0);
     assert_eq!(report["exposures"][0]["matched"], serde_json::json!(["nik"]));
+}
+
+/// Runs `leakcheck ARGS… --watch W DUMP` and returns (exit code, stdout, stderr).
+fn run(s: &Scratch, args: &[&str], dump: &std::path::Path) -> (Option<i32>, String, String) {
+    let out = leakcheck().args(args).arg("-w").arg(watch(s)).arg(dump).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn map_giving_one_column_two_kinds_is_a_usage_error() {
+    // Regression: `--map nik=kode --map phone=kode` was accepted and the last map won: the NIK
+    // column was read as phones (all invalid) and the run said CLEAR for the NIK in it.
+    let s = Scratch::new();
+    let dump = s.write("data.csv", format!("kode,x\n{NIK},a\n"));
+    for (command, maps) in [
+        ("scan", ["--map", "nik=kode", "--map", "phone=kode"]),
+        ("scan", ["--map", "nik=kode", "--map", "phone=KODE"]),
+        ("inspect", ["--map", "dob=kode", "--map", "name=kode"]),
+    ] {
+        let mut args = vec![command];
+        args.extend(maps);
+        let out = leakcheck()
+            .args(&args)
+            .args((command == "scan").then_some(["-w"]).into_iter().flatten())
+            .args((command == "scan").then(|| watch(&s)))
+            .arg(&dump)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: no report on a usage error");
+        assert!(stderr.contains("give one column two kinds"), "{args:?}: {stderr}");
+        assert!(stderr.contains(&format!("Usage: leakcheck {command}")), "{args:?}: {stderr}");
+    }
+    // The same kind twice, or two kinds for two columns, is fine.
+    let (code, _, stderr) =
+        run(&s, &["scan", "--map", "nik=kode", "--map", "nik=1", "--map", "phone=x"], &dump);
+    assert_eq!(code, Some(1), "{stderr}");
+}
+
+#[test]
+fn map_naming_one_column_by_name_and_by_number_with_two_kinds_is_refused() {
+    // `kode` and `1` are the same column, which only its header tells: the input is not read
+    // (exit 2, named), never read with one of the two kinds ignored.
+    let s = Scratch::new();
+    let dump = s.write("data.csv", format!("kode,x\n{NIK},a\n"));
+    let (code, _, stderr) = run(&s, &["scan", "--map", "nik=kode", "--map", "phone=1"], &dump);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("data.csv") && stderr.contains("give one column two kinds"), "{stderr}");
+    // A JSON path named whole and by its last part.
+    let dump = s.write("data.ndjson", format!("{{\"kontak\":{{\"hp\":\"{NIK}\"}}}}\n"));
+    let (code, _, stderr) = run(&s, &["scan", "--map", "nik=kontak.hp", "--map", "phone=hp"], &dump);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("data.ndjson") && stderr.contains("give one column two kinds"), "{stderr}");
 }

@@ -179,11 +179,14 @@ fn plan_first(
     options: &InputOptions,
 ) -> Result<Dump, InputError> {
     let mut planner = ColumnPlanner::new(Some(Vec::new()), Naming::DottedPath);
+    let (mut objects, mut values) = (0, 0);
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         let text = first.record_text(span);
         let Ok(object) = node::parse_object(&text) else {
+            values += usize::from(!text.trim_start().starts_with('{'));
             continue;
         };
+        objects += 1;
         let mut path = String::new();
         node::for_each_leaf_of(&object, &mut path, &mut |path, text, _| {
             if let Some(i) = planner.column(path) {
@@ -208,7 +211,21 @@ fn plan_first(
         paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
     let known = paths.into_iter().zip(assigned.iter().copied()).collect();
     let extractor = Box::new(JsonExtractor { known, maps: options.maps.clone() });
-    Ok(Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) })
+    let warning = (objects == 0 && values > 0).then(|| values_not_records(&name));
+    let mut dump = Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) };
+    dump.warnings.extend(warning);
+    Ok(dump)
+}
+
+/// The warning for a JSON input whose first records are values (`["3171…","3172…"]`), not
+/// objects: each is a bad record (SPEC §9), so a run may end CLEAR with nobody in it checked;
+/// one line says so beside the per-record warnings, which stop after ten.
+fn values_not_records(name: &str) -> String {
+    format!(
+        "{name}: its records are JSON values, not objects with fields (a list like [\"…\", \"…\"]): \
+         each is a bad record and nobody in them is checked; write the values one per line under a \
+         header (nik, no_hp, email) and scan that"
+    )
 }
 
 /// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).

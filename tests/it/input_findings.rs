@@ -1,5 +1,5 @@
 //! Input-layer findings of issue 16 (session 10): `INSERT … SET` with MySQL escapes in a
-//! statement that shows no dialect, `--map` giving one column two kinds.
+//! statement that shows no dialect, `--map` giving one column two kinds, a JSON array of values.
 
 use crate::common;
 use common::*;
@@ -77,4 +77,29 @@ fn map_naming_one_column_by_name_and_by_number_with_two_kinds_is_refused() {
     let (code, _, stderr) = run(&s, &["scan", "--map", "nik=kontak.hp", "--map", "phone=hp"], &dump);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("data.ndjson") && stderr.contains("give one column two kinds"), "{stderr}");
+}
+
+#[test]
+fn json_array_of_values_says_nobody_in_it_is_checked() {
+    // A JSON array of NIKs is all bad records (SPEC §9: they count as read, the run may be
+    // CLEAR): one warning says nobody in it was checked, past the ten per-record ones, and
+    // `--strict` exits 2.
+    let s = Scratch::new();
+    let values: Vec<String> = (0..12).map(|i| format!("\"32010141079000{i:02}\"")).collect();
+    let dump = s.write("niks.json", format!("[{}]\n", values.join(",")));
+    let (code, stdout, stderr) = run(&s, &["scan", "-f", "json"], &dump);
+    assert_eq!(code, Some(0), "{stderr}");
+    let warnings = json(stdout.as_bytes())["warnings"].to_string();
+    for text in [&stderr, &warnings] {
+        assert!(text.contains("niks.json: its records are JSON values, not objects"), "{text}");
+        assert!(!text.contains(NIK), "no identifier unmasked: {text}");
+    }
+    let (code, stdout, stderr) = run(&s, &["scan", "--strict"], &dump);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty() || !stdout.contains("CLEAR"), "{stdout}");
+    // Objects in the array: no such warning.
+    let dump = s.write("ok.json", format!("[{{\"nik\":\"{NIK}\"}}]\n"));
+    let (code, _, stderr) = run(&s, &["scan"], &dump);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("JSON values"), "{stderr}");
 }

@@ -687,6 +687,21 @@ fn threads_or_cpus(threads: Option<u16>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
+/// A usage error clap cannot see: `--map` options that give one column two kinds.
+fn map_conflict(command: &Command) -> Option<clap::Error> {
+    let (name, input) = match command {
+        Command::Scan(args) => ("scan", &args.input),
+        Command::Inspect(args) => ("inspect", &args.input),
+        _ => return None,
+    };
+    let message = crate::roles::conflicting_maps(&input.map)?;
+    let mut cli = Cli::command();
+    cli.build();
+    // The subcommand's own usage line; the whole program's if it were not found.
+    let mut usage = cli.find_subcommand(name).cloned().unwrap_or(cli);
+    Some(usage.error(clap::error::ErrorKind::ArgumentConflict, message))
+}
+
 /// Parses the command line, runs the command and turns the outcome into an exit code. Errors are
 /// printed once, with their whole chain, as `leakcheck: error: …`.
 pub fn main() -> ExitCode {
@@ -698,6 +713,10 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::Error } else { ExitCode::Clear };
         }
     };
+    if let Some(e) = map_conflict(&cli.command) {
+        let _ = e.print();
+        return ExitCode::Error;
+    }
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(args.into_config()),
         Command::Hash(args) => cmd::hash::run(cmd::hash::HashCommand {

@@ -189,6 +189,28 @@ impl Sniffer {
     }
 }
 
+/// The first two `--map` options that name one column (the same name, or names with the same
+/// header key: `kode`, `KODE`) with different kinds. A column has one role (SPEC §5): a run
+/// with both is a usage error, never one of them ignored in silence (a false CLEAR for the
+/// people of the ignored kind).
+pub fn conflicting_maps(maps: &[ColumnMap]) -> Option<String> {
+    let same_column = |a: &ColumnMap, b: &ColumnMap| {
+        let key = header_key(&a.column);
+        a.column == b.column || (!key.is_empty() && key == header_key(&b.column))
+    };
+    maps.iter().enumerate().find_map(|(i, a)| {
+        maps[i + 1..].iter().find(|b| b.kind != a.kind && same_column(a, b)).map(|b| two_kinds(a, b))
+    })
+}
+
+/// The message for two `--map` options that give one column two kinds.
+pub fn two_kinds(a: &ColumnMap, b: &ColumnMap) -> String {
+    format!(
+        "--map {}={} and --map {}={} give one column two kinds; a column has one role: map each kind to its own column",
+        a.kind, a.column, b.kind, b.column
+    )
+}
+
 /// A `--map KIND=COLUMN` override.
 #[derive(Clone, Debug)]
 pub struct ColumnMap {
@@ -304,7 +326,7 @@ pub fn assign_roles_named(
 ) -> Result<Vec<Option<Role>>, String> {
     let mut roles: Vec<Option<Role>> = vec![None; column_count];
     let mut mapped = vec![false; column_count];
-    for map in maps {
+    for (n, map) in maps.iter().enumerate() {
         let i =
             map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
         if i >= column_count {
@@ -314,6 +336,9 @@ pub fn assign_roles_named(
                 format!("the input has {column_count}")
             };
             return Err(format!("--map {}={}: there is no column {} ({has})", map.kind, map.column, i + 1));
+        }
+        if let Some(other) = maps[..n].iter().find(|m| m.kind != map.kind && m.find(headers) == Some(i)) {
+            return Err(two_kinds(other, map));
         }
         roles[i] = Some(Role { kind: map.kind, source: RoleSource::Map });
         mapped[i] = true;
@@ -338,6 +363,32 @@ pub fn assign_roles_named(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn maps_giving_one_column_two_kinds_conflict() {
+        let maps = |list: &[&str]| list.iter().map(|m| m.parse::<ColumnMap>().unwrap()).collect::<Vec<_>>();
+        let table: [(&[&str], bool); 7] = [
+            (&["nik=kode", "phone=kode"], true),
+            (&["nik=kode", "phone=Kode"], true),
+            (&["nik=no_ktp", "email=x", "dob=No KTP"], true),
+            (&["nik=kode", "nik=kode"], false),
+            (&["nik=kode", "phone=hp"], false),
+            (&["nik=-", "phone=_"], false),
+            (&[], false),
+        ];
+        for (list, conflict) in table {
+            assert_eq!(conflicting_maps(&maps(list)).is_some(), conflict, "{list:?}");
+        }
+        let message = conflicting_maps(&maps(&["nik=kode", "phone=kode"])).unwrap_or_default();
+        assert!(
+            message.starts_with("--map nik=kode and --map phone=kode give one column two kinds"),
+            "{message}"
+        );
+        // By name and by number: only the header tells, when roles are assigned.
+        let headers = ["kode".to_string(), "x".to_string()];
+        let got = assign_roles(Some(&headers), &maps(&["nik=kode", "phone=1"]), &Sniffer::default(), 2);
+        assert!(got.is_err_and(|e| e.contains("two kinds")));
+    }
 
     #[test]
     fn header_synonyms_of_spec_section_5() {

@@ -193,11 +193,14 @@ fn plan_first(
     options: &InputOptions,
 ) -> Result<Dump, InputError> {
     let mut planner = ColumnPlanner::new(Some(Vec::new()), Naming::DottedPath);
+    let (mut objects, mut values) = (0, 0);
     for span in first.spans.iter().filter(|s| s.bad.is_none()) {
         let text = first.record_text(span);
         let Ok(object) = node::parse_object(&text) else {
+            values += usize::from(!text.trim_start().starts_with('{'));
             continue;
         };
+        objects += 1;
         let mut path = String::new();
         node::for_each_leaf_of(&object, &mut path, &mut |path, text, _| {
             if let Some(i) = planner.column(path) {
@@ -211,6 +214,9 @@ fn plan_first(
         planner.assign(&[]).map_err(|message| InputError::Columns { input: name.clone(), message })?;
     let paths = planner.into_names().unwrap_or_default();
     for (path, role) in paths.iter().zip(assigned.iter_mut()) {
+        if let Some(message) = mapped_twice(&options.maps, path) {
+            return Err(InputError::Columns { input: name.clone(), message });
+        }
         if let Some(kind) = mapped_kind(&options.maps, path) {
             *role = Some(Role { kind, source: RoleSource::Map });
         }
@@ -219,18 +225,47 @@ fn plan_first(
         paths.iter().zip(&assigned).map(|(p, role)| Column { name: Some(p.clone()), role: *role }).collect();
     let known = paths.into_iter().zip(assigned.iter().copied()).collect();
     let extractor = Box::new(JsonExtractor { known, maps: options.maps.clone() });
-    Ok(Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) })
+    let warning = (objects == 0 && values > 0).then(|| values_not_records(&name));
+    let mut dump = Dump { columns, ..Dump::planned(name, format, first, splitter, extractor) };
+    dump.warnings.extend(warning);
+    Ok(dump)
+}
+
+/// The warning for a JSON input whose first records are values (`["3171…","3172…"]`), not
+/// objects: each is a bad record (SPEC §9), so a run may end CLEAR with nobody in it checked;
+/// one line says so beside the per-record warnings, which stop after ten.
+fn values_not_records(name: &str) -> String {
+    format!(
+        "{name}: its records are JSON values, not objects with fields (a list like [\"…\", \"…\"]): \
+         each is a bad record and nobody in them is checked; write the values one per line under a \
+         header (nik, no_hp, email) and scan that"
+    )
 }
 
 /// The kind a `--map` gives `path`: named whole, or by its last part (`hp` maps `kontak.hp`).
 fn mapped_kind(maps: &[ColumnMap], path: &str) -> Option<Kind> {
-    let whole = roles::header_key(path);
-    let last = roles::header_key(roles::last_segment(path));
-    let map = maps.iter().find(|m| {
-        m.column == path || roles::header_key(&m.column) == whole || roles::header_key(&m.column) == last
-    })?;
+    let map = maps_of(maps, path).next()?;
     map.mark_used();
     Some(map.kind)
+}
+
+/// The maps that name `path`, whole or by its last part.
+fn maps_of<'a>(maps: &'a [ColumnMap], path: &'a str) -> impl Iterator<Item = &'a ColumnMap> + 'a {
+    let whole = roles::header_key(path);
+    let last = roles::header_key(roles::last_segment(path));
+    maps.iter().filter(move |m| {
+        let key = roles::header_key(&m.column);
+        m.column == path || key == whole || key == last
+    })
+}
+
+/// Two `--map` options that give `path` two kinds (`nik=kontak.hp`, `phone=hp`): the message
+/// that says so (a path seen while planning; one first seen later takes the first map's kind).
+fn mapped_twice(maps: &[ColumnMap], path: &str) -> Option<String> {
+    let mut named = maps_of(maps, path);
+    let first = named.next()?;
+    let other = named.find(|m| m.kind != first.kind)?;
+    Some(roles::two_kinds(first, other))
 }
 
 /// The value a leaf gives a field of `kind`: an integer in a dob field is a date (SPEC §2: a real

@@ -9,6 +9,7 @@
 pub mod archive;
 mod buffer;
 pub mod csv;
+mod csv_stray;
 pub mod decompress;
 pub mod detect;
 pub mod encoding;

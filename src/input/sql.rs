@@ -541,7 +541,18 @@ impl SqlSplitter {
         let head = String::from_utf8_lossy(&statement[..set_start]).into_owned();
         let Some((table, _)) = parse_insert_head(&head) else { return Ok(self.skip_unread("INSERT")) };
         let at = self.pos + list_start;
-        self.backslash = self.statement_dialect(head.as_bytes(), at);
+        self.backslash = match self.shown_dialect(head.as_bytes(), at) {
+            Some(shown) => shown,
+            // Nothing shown: standard strings if the list parses so, else MySQL's escapes
+            // (`nama = 'O\'Brien'`). The list is no tuple: `statement_dialect` cannot tell.
+            None => {
+                let statement = &self.buf[self.pos..self.pos + end];
+                let list_end = set_list_end(statement, list_start, false);
+                let list = String::from_utf8_lossy(&statement[list_start..list_end]);
+                let mut scratch = String::new();
+                values::for_each_assignment(&list, false, &mut scratch, &mut |_, _, _| {}).is_err()
+            }
+        };
         let statement = &self.buf[self.pos..self.pos + end];
         let list_end = set_list_end(statement, list_start, self.backslash);
         let list = String::from_utf8_lossy(&statement[list_start..list_end]).into_owned();
@@ -582,20 +593,11 @@ impl SqlSplitter {
     /// `self.buf[at]`: `true` for MySQL's escapes (SPEC §5, see [`dialect`]). Reads ahead up to
     /// [`dialect::WINDOW`] bytes.
     fn statement_dialect(&mut self, head: &[u8], at: usize) -> bool {
-        if let Some(shown) = dialect::head_mark(head) {
-            self.shown = Some(shown);
+        if let Some(shown) = self.shown_dialect(head, at) {
             return shown;
         }
-        self.read_window(at, |bytes, _| memchr::memchr(b'\n', bytes).is_some());
         let bytes = &self.buf[at..];
         let line = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len()).min(dialect::WINDOW)];
-        if let Some(shown) = dialect::value_mark(line) {
-            self.shown = Some(shown);
-            return shown;
-        }
-        if let Some(backslash) = self.shown.or(self.header) {
-            return backslash;
-        }
         // Nothing shown: standard strings if the statement parses so, else MySQL's escapes. A
         // one-line statement without a backslash reads the same either way.
         if memchr::memchr(b'\\', line).is_none() && line.trim_ascii_end().ends_with(b";") {
@@ -610,6 +612,24 @@ impl SqlSplitter {
                 None => {}
             }
         }
+    }
+
+    /// The string dialect the INSERT whose head is `head` and whose values start at
+    /// `self.buf[at]` shows (its head, its first line), else the last one shown, else the
+    /// header's; `None` when there is none of these.
+    fn shown_dialect(&mut self, head: &[u8], at: usize) -> Option<bool> {
+        if let Some(shown) = dialect::head_mark(head) {
+            self.shown = Some(shown);
+            return Some(shown);
+        }
+        self.read_window(at, |bytes, _| memchr::memchr(b'\n', bytes).is_some());
+        let bytes = &self.buf[at..];
+        let line = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len()).min(dialect::WINDOW)];
+        if let Some(shown) = dialect::value_mark(line) {
+            self.shown = Some(shown);
+            return Some(shown);
+        }
+        self.shown.or(self.header)
     }
 
     /// Reads on until `enough` says the bytes from `self.buf[from]` are, the input ends, or

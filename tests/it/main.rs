@@ -31,6 +31,7 @@ mod hostile_spec;
 mod html;
 mod html_browser;
 mod input_bytes;
+mod input_findings;
 mod inspect;
 mod keyed;
 mod lcx_index;

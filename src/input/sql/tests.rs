@@ -136,6 +136,38 @@ fn insert_set_is_one_record_with_the_columns_it_names() {
     }
 }
 
+#[test]
+fn insert_set_with_a_backslash_quote_and_no_backticks_is_read_with_mysql_escapes() {
+    // Regression (issue 16): a statement that shows no dialect (no backtick, no `E'`, no cast)
+    // was read with standard strings whenever its list did not start with `(`, so
+    // `nama = 'O\'Brien'` made the whole INSERT … SET a bad record and its NIK was not checked.
+    let dump = "INSERT INTO pasien SET nik = '3201014107900001', nama = 'O\\'Brien';\n\
+        INSERT INTO pasien SET nik = '3201014107900002', nama = 'Ani ''x''';\n";
+    let mut s =
+        SqlSplitter::new(Box::new(std::io::empty()), dump.as_bytes().to_vec(), "t".into(), Vec::new());
+    let mut batch = Batch::default();
+    let mut got = Vec::new();
+    let mut scratch = String::new();
+    while s.next_batch(&mut batch, BatchLimits { records: 3, bytes: usize::MAX }).unwrap() {
+        for span in &batch.spans {
+            let layout = batch.layout(span).unwrap();
+            let mut values = Vec::new();
+            let read = read_row(&batch.record_text(span), layout, &mut scratch, &mut |_, v| {
+                values.push(format!("{v:?}"))
+            });
+            got.push((span.record, span.bad, read, values));
+        }
+    }
+    let text = |v: &str| format!("Text({v:?})");
+    assert_eq!(
+        got,
+        [
+            (1, None, Ok(()), vec![text("3201014107900001"), text("O'Brien")]),
+            (2, None, Ok(()), vec![text("3201014107900002"), text("Ani 'x'")]),
+        ]
+    );
+}
+
 /// The warning an SQL dump gives once it is read.
 fn late_warning(dump: &str) -> Option<String> {
     let mut s =

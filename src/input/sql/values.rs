@@ -31,12 +31,7 @@ pub fn for_each_value(
             return Err("empty value in an SQL tuple");
         }
         let (value, end) = expression(inner, i, backslash, 0, scratch)?;
-        match value {
-            Kind::Text => f(col, SqlValue::Text(scratch)),
-            Kind::Number(start, end) => f(col, SqlValue::Text(&inner[start..end])),
-            Kind::Absent => f(col, SqlValue::Absent),
-            Kind::NotIdentity => f(col, SqlValue::NotIdentity),
-        }
+        f(col, sql_value(value, inner, scratch));
         i = skip_blanks(b, end);
         match b.get(i) {
             None => return Ok(()),
@@ -50,6 +45,17 @@ pub fn for_each_value(
 }
 
 pub(super) const BAD: &str = "SQL tuple does not parse";
+
+/// The value an [`expression`] read: its text is in `scratch` (a string) or in `s` (a number
+/// as written).
+fn sql_value<'a>(kind: Kind, s: &'a str, scratch: &'a str) -> SqlValue<'a> {
+    match kind {
+        Kind::Text => SqlValue::Text(scratch),
+        Kind::Number(start, end) => SqlValue::Text(&s[start..end]),
+        Kind::Absent => SqlValue::Absent,
+        Kind::NotIdentity => SqlValue::NotIdentity,
+    }
+}
 
 /// Calls `f(position, column, value)` for each assignment of MySQL's `INSERT … SET a = 1,
 /// b = 'x'` (the list after `SET`): the column as written, unquoted (`` `t`.`a` `` is `a`), and
@@ -76,12 +82,7 @@ pub fn for_each_assignment(
             return Err(BAD_SET);
         }
         let (value, end) = expression(list, i, backslash, 0, scratch)?;
-        match value {
-            Kind::Text => f(col, column, SqlValue::Text(scratch)),
-            Kind::Number(start, end) => f(col, column, SqlValue::Text(&list[start..end])),
-            Kind::Absent => f(col, column, SqlValue::Absent),
-            Kind::NotIdentity => f(col, column, SqlValue::NotIdentity),
-        }
+        f(col, column, sql_value(value, list, scratch));
         i = skip_blanks(b, end);
         match b.get(i) {
             None => return Ok(()),

@@ -615,14 +615,24 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     if path == Path::new("-") {
         return add_read(name, std::io::stdin().lock(), 0, builder);
     }
-    let mut file =
-        std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
-    if starts_like_index(&mut file).map_err(|error| WatchlistError::Io { path: name.clone(), error })? {
-        return add_index(name, &file, builder);
+    let io_error = |error| WatchlistError::Io { path: name.clone(), error };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    // The head is peeked, not read and sought back: a pipe or a FIFO (`--watch <(cat w.txt)`)
+    // cannot go back, and its first bytes must still be read as the list's.
+    let mut head = [0u8; 8];
+    let got = read_head(&mut file, &mut head).map_err(io_error)?;
+    let head = &head[..got];
+    if looks_like_index(head) {
+        use std::io::Seek;
+        if file.rewind().is_ok() {
+            return add_index(name, &file, builder);
+        }
+        let reason = "an index is opened in place: give the path of a regular file, not a pipe".into();
+        return Err(WatchlistError::Index { path: name, reason });
     }
     // A regular file's size is its length; a device's or a pipe's says nothing.
     let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
-    add_read(name, file, size, builder)
+    add_read(name, std::io::Read::chain(head, file), size, builder)
 }
 
 /// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
@@ -671,27 +681,28 @@ fn add_read(
     }
 }
 
-/// Whether the file starts with an index's magic; leaves it read from its start.
-fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
-    use std::io::{Read, Seek};
-    let mut magic = [0u8; 8];
+/// Reads up to `head.len()` bytes (fewer only at the end of the file); how many were read.
+fn read_head(file: &mut std::fs::File, head: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
     let mut got = 0;
-    while got < magic.len() {
-        match file.read(&mut magic[got..]) {
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    // A pipe or a device cannot go back: it is no index, and is read from its start by `read`.
-    if file.rewind().is_err() {
-        return Ok(false);
-    }
+    Ok(got)
+}
+
+/// Whether a file's first bytes (all of them, if fewer than the magic) are an index's magic.
+fn looks_like_index(head: &[u8]) -> bool {
     // A file shorter than the magic that begins like it is an index cut short, not a one-line
     // plain list (`LCXIN`): opening it says so, where reading it as a list would check nothing.
-    let cut = got > 0 && got < magic.len() && lcx::format::MAGIC.starts_with(&magic[..got]);
-    Ok(cut || lcx::format::is_index(&magic[..got]))
+    let magic = lcx::format::MAGIC;
+    let cut = !head.is_empty() && head.len() < magic.len() && magic.starts_with(head);
+    cut || lcx::format::is_index(head)
 }
 
 /// Opens an index (`.lcx`, SPEC §12) in place: its entries take the next ids.

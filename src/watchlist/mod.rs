@@ -559,13 +559,64 @@ pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<
     Ok(builder.finish())
 }
 
-/// Reads `paths` in order, each list's labels prefixed with its name when there are several.
-fn load_files(paths: &[PathBuf], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    for (path, prefix) in paths.iter().zip(labels::prefixes(paths, builder.refuse_hashed)) {
+/// Reads `paths` in order, each file once, each list's labels prefixed with its name when
+/// there are several; returns the warnings for the repeats (also among the builder's).
+fn load_files(paths: &[PathBuf], builder: &mut Builder<'_>) -> Result<Vec<String>, WatchlistError> {
+    let (paths, repeats) = read_once(paths);
+    builder.warnings.extend(repeats.iter().cloned());
+    for (path, prefix) in paths.iter().zip(labels::prefixes(&paths, builder.refuse_hashed)) {
         builder.label_prefix = prefix;
         load_file(path, builder)?;
     }
-    Ok(())
+    Ok(repeats)
+}
+
+/// The first of the paths that are one file (same device and inode: `w.csv ./w.csv`, a hard
+/// link, a symbolic link to it; or the same path when it cannot be looked at), and a warning
+/// for each repeat. Read twice, a list's every person would be two entries: each exposure
+/// reported twice, the counts doubled, two letters to each person (SPEC §6).
+fn read_once(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    use std::collections::hash_map::{Entry, HashMap};
+    let mut first: HashMap<FileIdentity, &Path> = HashMap::new();
+    let mut kept = Vec::with_capacity(paths.len());
+    let mut repeats = Vec::new();
+    for path in paths {
+        match first.entry(FileIdentity::of(path)) {
+            Entry::Occupied(seen) => repeats.push(format!(
+                "--watch {}: the same file as {}, which is read once",
+                path.display(),
+                seen.get().display()
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(path);
+                kept.push(path.clone());
+            }
+        }
+    }
+    (kept, repeats)
+}
+
+/// What makes two watchlist paths one file.
+#[derive(PartialEq, Eq, Hash)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let meta = if path == Path::new("-") { stdin_metadata() } else { std::fs::metadata(path).ok() };
+        meta.map_or_else(|| FileIdentity::Path(path.to_path_buf()), |m| FileIdentity::Inode(m.dev(), m.ino()))
+    }
+}
+
+/// What standard input is (`-`), so that `--watch - --watch /dev/stdin` is one list.
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    // A duplicate of descriptor 0, closed when dropped: standard input itself stays open.
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd).metadata().ok()
 }
 
 /// The entries of plain and CSV watchlists as digests, for `leakcheck hash`; the lines skipped
@@ -590,12 +641,20 @@ pub fn hash_entries(
 /// (labels are line and row numbers, so they do not move); a keyed hashed list is read without
 /// its key (only its labels are used). Also each file as a report names it (its SHA-256), so
 /// that the lists can be checked against the scan's `watchlists[]`.
-pub fn load_contacts(paths: &[PathBuf]) -> Result<(Vec<Contact>, Vec<WatchlistFile>), WatchlistError> {
+pub fn load_contacts(paths: &[PathBuf]) -> Result<ContactLists, WatchlistError> {
     let hasher = Hasher::unkeyed();
     let mut builder = Builder::new(&hasher, LoadOptions { lenient: true });
     builder.contacts = Some(Vec::new());
-    load_files(paths, &mut builder)?;
-    Ok((builder.contacts.take().unwrap_or_default(), builder.files))
+    let repeats = load_files(paths, &mut builder)?;
+    Ok(ContactLists { contacts: builder.contacts.take().unwrap_or_default(), files: builder.files, repeats })
+}
+
+/// The watchlists as `report notify` reads them ([`load_contacts`]).
+pub struct ContactLists {
+    pub contacts: Vec<Contact>,
+    pub files: Vec<WatchlistFile>,
+    /// The warnings for lists given more than once (each is read once).
+    pub repeats: Vec<String>,
 }
 
 /// Loads one watchlist held in memory, called `name` in messages.
@@ -1139,7 +1198,7 @@ mod tests {
         .unwrap();
         let people = dir.path().join("patients.csv");
         std::fs::write(&people, "id,nama,no_hp,email,nik\nRM001,Hendra Gunawan,0813-2200-4455 / 0857-9000-2468,,\nRM002,,,,3201014107900001\n").unwrap();
-        let contacts = load_contacts(&[plain.clone(), people.clone()]).unwrap().0;
+        let contacts = load_contacts(&[plain.clone(), people.clone()]).unwrap().contacts;
         let (plain, people_name) = (plain.display().to_string(), people.display().to_string());
         let c =
             |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>, line: u64| Contact {
@@ -1168,7 +1227,7 @@ mod tests {
         hashed_write(&mut out, &entries, &hasher).unwrap();
         let hashed = dir.path().join("hashed.jsonl");
         std::fs::write(&hashed, out).unwrap();
-        let contacts = load_contacts(&[hashed]).unwrap().0;
+        let contacts = load_contacts(&[hashed]).unwrap().contacts;
         assert_eq!(
             contacts
                 .iter()

@@ -97,3 +97,90 @@ fn hash_of_a_fifo_writes_the_digests_of_the_file() {
     let out = leakcheck().arg("scan").arg(dump(&s)).arg("--watch").arg(&index).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Scans the demo with `watch` (names under fixtures/demo): the JSON report, its run's times
+/// zeroed, and the run's stderr.
+fn scan_demo(watch: &[&str]) -> (String, String) {
+    let mut cmd = leakcheck();
+    cmd.current_dir(fixture("demo")).args([
+        "scan",
+        "pasien.csv",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-05",
+    ]);
+    for w in watch {
+        cmd.args(["--watch", w]);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    (without_elapsed(&out.stdout), stderr)
+}
+
+#[test]
+fn a_watchlist_given_twice_is_read_once_with_a_warning() {
+    let (once, quiet) = scan_demo(&["watchlist.csv"]);
+    assert!(!quiet.contains("read once"), "{quiet}");
+    for again in ["watchlist.csv", "./watchlist.csv"] {
+        let (twice, stderr) = scan_demo(&["watchlist.csv", again]);
+        // The same report but for its warning, which names the repeat.
+        let (mut twice, once) = (json(twice.as_bytes()), json(once.as_bytes()));
+        assert_eq!(
+            twice["warnings"][0],
+            format!("--watch {again}: the same file as watchlist.csv, which is read once")
+        );
+        twice["warnings"] = once["warnings"].clone();
+        assert_eq!(twice, once, "--watch watchlist.csv --watch {again}");
+        assert!(
+            stderr.contains(&format!("{again}: the same file as watchlist.csv, which is read once")),
+            "{stderr}"
+        );
+    }
+    // `hash` writes each person once.
+    let hashed = leakcheck()
+        .current_dir(fixture("demo"))
+        .args(["hash", "watchlist.csv", "./watchlist.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(hashed.status.code(), Some(0));
+    let single = leakcheck().current_dir(fixture("demo")).args(["hash", "watchlist.csv"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&hashed.stdout), String::from_utf8_lossy(&single.stdout));
+}
+
+#[test]
+fn notify_with_a_watchlist_given_twice_writes_each_letter_once() {
+    let s = Scratch::new();
+    let report = s.path("scan.json");
+    leakcheck()
+        .current_dir(fixture("demo"))
+        .args(["scan", "pasien.csv", "--format", "json", "--watch", "watchlist.csv", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    let list = fixture("demo/watchlist.csv");
+    let letters = |watch: &[&Path], out: &str| {
+        let mut cmd = leakcheck();
+        cmd.args(["report", "notify"]).arg(&report);
+        for w in watch {
+            cmd.arg("--watch").arg(w);
+        }
+        let out_dir = s.path(out);
+        let run = cmd
+            .arg("--incident")
+            .arg(fixture("demo/incident.toml"))
+            .arg("-o")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert_eq!(run.status.code(), Some(0), "{stderr}");
+        (std::fs::read_dir(out_dir.join("letters")).unwrap().count(), stderr)
+    };
+    let (once, _) = letters(&[&list], "once");
+    let (twice, stderr) = letters(&[&list, &list], "twice");
+    assert!(once > 0);
+    assert_eq!(twice, once);
+    assert!(stderr.contains("the same file as"), "{stderr}");
+}

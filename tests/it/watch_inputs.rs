@@ -184,3 +184,33 @@ fn notify_with_a_watchlist_given_twice_writes_each_letter_once() {
     assert_eq!(twice, once);
     assert!(stderr.contains("the same file as"), "{stderr}");
 }
+
+#[test]
+fn a_watchlist_among_the_inputs_is_skipped_not_scanned_as_a_dump() {
+    let s = Scratch::new();
+    let dir = s.path("export");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(fixture("demo/pasien.csv"), dir.join("pasien.csv")).unwrap();
+    std::fs::copy(fixture("demo/watchlist.csv"), dir.join("watchlist.csv")).unwrap();
+    let (alone, _) = scan_demo(&["watchlist.csv"]);
+    let alone = json(alone.as_bytes());
+    // In a scanned directory, and named as an input.
+    for inputs in [vec!["export"], vec!["export/pasien.csv", "export/watchlist.csv"]] {
+        let out = leakcheck()
+            .current_dir(s.dir())
+            .arg("scan")
+            .args(&inputs)
+            .args(["--format", "json", "--watch", "export/watchlist.csv"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        let report = json(&out.stdout);
+        assert_eq!(report["summary"]["exposed_records"], alone["summary"]["exposed_records"], "{inputs:?}");
+        assert_eq!(report["summary"]["watch_entries_exposed"], alone["summary"]["watch_entries_exposed"]);
+        assert_eq!(report["inputs"].as_array().unwrap().len(), 1, "{inputs:?}");
+        assert_eq!(report["skipped"][0]["path"], "export/watchlist.csv");
+        assert_eq!(report["skipped"][0]["reason"], "a watchlist of this run");
+        assert!(stderr.contains("export/watchlist.csv: skipped, it is a watchlist of this run"), "{stderr}");
+    }
+}

@@ -214,3 +214,26 @@ fn a_watchlist_among_the_inputs_is_skipped_not_scanned_as_a_dump() {
         assert!(stderr.contains("export/watchlist.csv: skipped, it is a watchlist of this run"), "{stderr}");
     }
 }
+
+#[test]
+fn a_watchlist_column_with_an_inexact_header_is_sniffed_and_used_with_a_warning() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", "nik,no_hp,nama\n3201014107900001,,Budi\n,0812-3456-7890,Ani\n");
+    for (header, value) in [
+        ("NIK/KTP", "3201014107900001"),
+        ("No KTP / NIK", "3201014107900001"),
+        ("NIK Pasien (16 digit)", "3201014107900001"),
+        ("No. HP", "0812-3456-7890"),
+        ("HP/WA", "0812-3456-7890"),
+    ] {
+        let watch = s.write("w.csv", format!("nama,\"{header}\"\nBudi Santoso,{value}\n"));
+        let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{header}: {stderr}");
+        if header == "No. HP" {
+            continue; // a SPEC §5 synonym (`nohp`): read as phone with no warning
+        }
+        assert!(stderr.contains(&format!("column {header:?} is not a header leakcheck knows")), "{stderr}");
+        assert!(!stderr.contains(value), "{stderr}");
+    }
+}

@@ -237,3 +237,13 @@ fn a_watchlist_column_with_an_inexact_header_is_sniffed_and_used_with_a_warning(
         assert!(!stderr.contains(value), "{stderr}");
     }
 }
+
+#[test]
+fn hash_of_a_missing_file_says_only_the_error() {
+    let s = Scratch::new();
+    let out = leakcheck().current_dir(s.dir()).args(["hash", "nope.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nope.csv"), "{stderr}");
+    assert!(!stderr.contains("no key"), "{stderr}");
+}

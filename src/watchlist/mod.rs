@@ -280,7 +280,7 @@ pub enum WatchlistError {
     #[error("watchlist {path} was hashed with another key (its key check does not match this key's)")]
     KeyWrong { path: String },
     #[error(
-        "watchlist {path} is not keyed, but a key was given: scan it without --key-file and {}",
+        "watchlist {path} is not keyed, but a key was given: give it without --key-file and {}",
         crate::key::KEY_ENV
     )]
     KeyUnexpected { path: String },

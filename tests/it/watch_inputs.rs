@@ -247,3 +247,24 @@ fn hash_of_a_missing_file_says_only_the_error() {
     assert!(stderr.contains("nope.csv"), "{stderr}");
     assert!(!stderr.contains("no key"), "{stderr}");
 }
+
+#[test]
+fn hash_index_of_an_unkeyed_hashed_list_with_a_key_does_not_speak_of_scanning() {
+    let s = Scratch::new();
+    let plain = s.write("w.txt", format!("{PERSON}\n"));
+    let hashed = leakcheck().arg("hash").arg(&plain).output().unwrap();
+    let list = s.write("w.jsonl", hashed.stdout);
+    let key = s.write("key", [7u8; 32]);
+    let out = leakcheck()
+        .args(["hash", "--index", "-o"])
+        .arg(s.path("w.lcx"))
+        .arg(&list)
+        .arg("--key-file")
+        .arg(&key)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is not keyed, but a key was given: give it without --key-file"), "{stderr}");
+    assert!(!stderr.contains("scan it"), "{stderr}");
+}

@@ -238,11 +238,19 @@ impl Plan<'_> {
     }
 }
 
-/// A label that is or holds a valid NIK, phone or e-mail, or is canonically the row's own name.
+/// A label that is or holds a valid NIK, phone or e-mail, or is canonically the row's own name
+/// in any word order (`Nurhaliza, Siti` for Siti Nurhaliza: a "Last, First" label is the name).
 fn discloses(label: &str, person: &Person) -> bool {
+    let words = |name: &str| {
+        let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+        words.sort_unstable();
+        words
+    };
     super::labels::holds_identifier(label)
-        || normalize::canonical(Kind::Name, label)
-            .is_ok_and(|name| person.values.iter().any(|(kind, value)| *kind == Kind::Name && *value == name))
+        || normalize::canonical(Kind::Name, &label.replace(',', " ")).is_ok_and(|name| {
+            let name = words(&name);
+            person.values.iter().any(|(kind, value)| *kind == Kind::Name && words(value) == name)
+        })
 }
 
 fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {

@@ -268,3 +268,19 @@ fn hash_index_of_an_unkeyed_hashed_list_with_a_key_does_not_speak_of_scanning() 
     assert!(stderr.contains("is not keyed, but a key was given: give it without --key-file"), "{stderr}");
     assert!(!stderr.contains("scan it"), "{stderr}");
 }
+
+#[test]
+fn hash_replaces_a_last_comma_first_label_that_is_the_persons_name() {
+    let s = Scratch::new();
+    let list = s.write(
+        "w.csv",
+        "label,nama,nik\n\"Nurhaliza, Siti\",Siti Nurhaliza,3201014107900001\nNurhaliza Siti,Siti Nurhaliza,3201014107900001\nP-1,Siti Nurhaliza,3201014107900001\n",
+    );
+    let out = leakcheck().arg("hash").arg(&list).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Nurhaliza"), "{text}");
+    for label in ["\"label\":\"R1\"", "\"label\":\"R2\"", "\"label\":\"P-1\""] {
+        assert!(text.contains(label), "{label}: {text}");
+    }
+}

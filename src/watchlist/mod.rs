@@ -266,9 +266,9 @@ pub enum WatchlistError {
     #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
     Empty { path: String },
     #[error(
-        "watchlist {path}: no entries: all {skipped} that could be were skipped under --lenient (the first: {first})"
+        "watchlist {path}: no entries: all {skipped} that could be were skipped {under} (the first: {first})"
     )]
-    AllSkipped { path: String, skipped: usize, first: String },
+    AllSkipped { path: String, skipped: usize, first: String, under: &'static str },
     #[error("watchlist {path}: {reason}")]
     Index { path: String, reason: String },
     #[error("watchlist index {path}: {error}")]
@@ -285,6 +285,11 @@ pub enum WatchlistError {
     )]
     KeyUnexpected { path: String },
 }
+
+/// The note on a line skipped because `--lenient` was given.
+const LENIENT: &str = "--lenient";
+/// The note on a line `report notify` skips (it reads every list leniently, unasked).
+const NOTIFY_SKIPS: &str = "report notify reads past what it cannot understand";
 
 /// How to treat lines that cannot be understood.
 #[derive(Clone, Copy, Debug, Default)]
@@ -370,6 +375,8 @@ pub struct HashedEntry {
 pub(crate) struct Builder<'h> {
     hasher: &'h Hasher,
     lenient: bool,
+    /// Why lines that cannot be understood are skipped: [`LENIENT`], or [`NOTIFY_SKIPS`].
+    skip_note: &'static str,
     entries: Vec<WatchEntry>,
     pairs: Vec<(Digest, EntryId)>,
     /// Each entry's digests, kept for `leakcheck hash`.
@@ -485,7 +492,7 @@ impl Builder<'_> {
             return Err(WatchlistError::Line { path: path.to_string(), line, reason });
         }
         self.skipped += 1;
-        self.warnings.push(format!("watchlist {path}:{line}: {reason}; {what} (--lenient)"));
+        self.warnings.push(format!("watchlist {path}:{line}: {reason}; {what} ({})", self.skip_note));
         Ok(())
     }
 }
@@ -519,6 +526,7 @@ impl<'h> Builder<'h> {
         Builder {
             hasher,
             lenient: options.lenient,
+            skip_note: LENIENT,
             entries: Vec::new(),
             pairs: Vec::new(),
             kept: None,
@@ -644,6 +652,7 @@ pub fn hash_entries(
 pub fn load_contacts(paths: &[PathBuf]) -> Result<ContactLists, WatchlistError> {
     let hasher = Hasher::unkeyed();
     let mut builder = Builder::new(&hasher, LoadOptions { lenient: true });
+    builder.skip_note = NOTIFY_SKIPS;
     builder.contacts = Some(Vec::new());
     let repeats = load_files(paths, &mut builder)?;
     Ok(ContactLists { contacts: builder.contacts.take().unwrap_or_default(), files: builder.files, repeats })
@@ -731,10 +740,12 @@ fn add_read(
         return Ok(());
     }
     let skipped = builder.skipped - skipped_before;
-    let first = builder.warnings[warnings_before..].iter().find(|w| w.ends_with("(--lenient)"));
+    let note = format!("({})", builder.skip_note);
+    let first = builder.warnings[warnings_before..].iter().find(|w| w.ends_with(&note));
+    let under = if builder.skip_note == LENIENT { "under --lenient" } else { "by report notify" };
     match first {
         Some(first) if skipped > 0 => {
-            Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone() })
+            Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone(), under })
         }
         _ => Err(WatchlistError::Empty { path: name }),
     }

@@ -284,3 +284,31 @@ fn hash_replaces_a_last_comma_first_label_that_is_the_persons_name() {
         assert!(text.contains(label), "{label}: {text}");
     }
 }
+
+#[test]
+fn notify_with_an_unreadable_watchlist_does_not_speak_of_lenient() {
+    let s = Scratch::new();
+    let report = s.path("scan.json");
+    leakcheck()
+        .current_dir(fixture("demo"))
+        .args(["scan", "pasien.csv", "--format", "json", "--watch", "watchlist.csv", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    let bad = s.write("bad.csv", "nik,nama\n123,\n");
+    let out = leakcheck()
+        .args(["report", "notify"])
+        .arg(&report)
+        .arg("--watch")
+        .arg(&bad)
+        .arg("--incident")
+        .arg(fixture("demo/incident.toml"))
+        .arg("-o")
+        .arg(s.path("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("skipped by report notify"), "{stderr}");
+    assert!(!stderr.contains("--lenient"), "{stderr}");
+}

@@ -22,7 +22,8 @@ pub struct HashCommand {
 
 pub fn run(cmd: HashCommand) -> Result<ExitCode> {
     let (hasher, source) = key::load_hasher(cmd.key_file.as_deref())?;
-    match source {
+    // Said once the lists are read: a run that fails (a missing file) writes nothing to warn of.
+    let key_note = || match &source {
         None => crate::messages::warn(&format!(
             "no key: unkeyed SHA-256 of a NIK or a phone number is reversed by brute force \
              in hours; give a key with --key-file or {} before handing this list to anyone",
@@ -30,15 +31,18 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
         )),
         Some(KeySource::Env) => eprintln!("leakcheck: keyed with {}", key::KEY_ENV),
         Some(KeySource::File(_)) => {}
-    }
+    };
     // Before the watchlists are read: a -o that cannot be written fails at once.
     let run = RunFiles::of(cmd.watch.iter().map(PathBuf::as_path).chain(cmd.key_file.as_deref()));
     let mut output = Output::open(cmd.output.as_deref(), run)?;
     if cmd.index {
-        return write_index(&cmd, &hasher, output);
+        let code = write_index(&cmd, &hasher, output)?;
+        key_note();
+        return Ok(code);
     }
     let (entries, _skipped, warnings) =
         watchlist::hash_entries(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient })?;
+    key_note();
     for warning in &warnings {
         crate::messages::warn(warning);
     }

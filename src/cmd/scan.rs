@@ -80,6 +80,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
     let mut stdin_users: Vec<&Path> = cmd.watch.iter().map(PathBuf::as_path).collect();
     stdin_users.extend(cmd.baseline.as_deref());
     let mut expanded = check_inputs(&cmd.inputs, &stdin_users)?;
+    not_the_runs_own(&mut expanded, &cmd);
     // Before the watchlists load: a -o that cannot be written fails at once. Every input of the
     // run is protected, also those dealt to other shards.
     let mut output = Output::open(cmd.output.as_deref(), run_files(&expanded.inputs, &cmd))?;
@@ -373,6 +374,41 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
         }
     }
     walk::Expanded { inputs: kept, skipped }
+}
+
+/// Sets aside the inputs that are files this run reads for another purpose: a watchlist (in a
+/// scanned directory, `scan dir --watch dir/watchlist.csv`), the key file, the baseline or the
+/// password file. Scanned as a dump, a watchlist matches itself: every person on it would be
+/// reported exposed and sent a letter (SPEC §6). Each is listed in `skipped` and warned.
+fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
+    use std::os::unix::fs::MetadataExt;
+    let identity = |meta: std::fs::Metadata| (meta.dev(), meta.ino());
+    let own: Vec<((u64, u64), &str)> = (cmd.watch.iter().map(|w| (w.as_path(), "a watchlist of this run")))
+        .chain(cmd.key_file.as_deref().map(|k| (k, "the key file of this run")))
+        .chain(cmd.baseline.as_deref().map(|b| (b, "the baseline of this run")))
+        .chain(cmd.password_file.as_deref().map(|p| (p, "the password file of this run")))
+        .filter(|(path, _)| *path != Path::new("-"))
+        .filter_map(|(path, what)| Some((identity(std::fs::metadata(path).ok()?), what)))
+        .collect();
+    if own.is_empty() {
+        return;
+    }
+    expanded.inputs.retain(|input| {
+        let meta = match input {
+            InputPath::Stdin => stdin_metadata(),
+            InputPath::File(path) | InputPath::Sheet { book: path, .. } | InputPath::Range { path, .. } => {
+                std::fs::metadata(path).ok()
+            }
+        };
+        let Some(id) = meta.map(identity) else { return true };
+        let Some((_, what)) = own.iter().find(|(own, _)| *own == id) else { return true };
+        expanded.skipped.push(walk::Skipped {
+            path: input.display_name(),
+            reason: (*what).to_string(),
+            error: false,
+        });
+        false
+    });
 }
 
 /// What standard input is, when a path can name it too: a regular file (`scan - a.csv < a.csv`,

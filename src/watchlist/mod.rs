@@ -266,9 +266,9 @@ pub enum WatchlistError {
     #[error("watchlist {path}: no entries (a watchlist needs at least one identifier)")]
     Empty { path: String },
     #[error(
-        "watchlist {path}: no entries: all {skipped} that could be were skipped under --lenient (the first: {first})"
+        "watchlist {path}: no entries: all {skipped} that could be were skipped {under} (the first: {first})"
     )]
-    AllSkipped { path: String, skipped: usize, first: String },
+    AllSkipped { path: String, skipped: usize, first: String, under: &'static str },
     #[error("watchlist {path}: {reason}")]
     Index { path: String, reason: String },
     #[error("watchlist index {path}: {error}")]
@@ -280,11 +280,16 @@ pub enum WatchlistError {
     #[error("watchlist {path} was hashed with another key (its key check does not match this key's)")]
     KeyWrong { path: String },
     #[error(
-        "watchlist {path} is not keyed, but a key was given: scan it without --key-file and {}",
+        "watchlist {path} is not keyed, but a key was given: give it without --key-file and {}",
         crate::key::KEY_ENV
     )]
     KeyUnexpected { path: String },
 }
+
+/// The note on a line skipped because `--lenient` was given.
+const LENIENT: &str = "--lenient";
+/// The note on a line `report notify` skips (it reads every list leniently, unasked).
+const NOTIFY_SKIPS: &str = "report notify reads past what it cannot understand";
 
 /// How to treat lines that cannot be understood.
 #[derive(Clone, Copy, Debug, Default)]
@@ -370,6 +375,8 @@ pub struct HashedEntry {
 pub(crate) struct Builder<'h> {
     hasher: &'h Hasher,
     lenient: bool,
+    /// Why lines that cannot be understood are skipped: [`LENIENT`], or [`NOTIFY_SKIPS`].
+    skip_note: &'static str,
     entries: Vec<WatchEntry>,
     pairs: Vec<(Digest, EntryId)>,
     /// Each entry's digests, kept for `leakcheck hash`.
@@ -485,7 +492,7 @@ impl Builder<'_> {
             return Err(WatchlistError::Line { path: path.to_string(), line, reason });
         }
         self.skipped += 1;
-        self.warnings.push(format!("watchlist {path}:{line}: {reason}; {what} (--lenient)"));
+        self.warnings.push(format!("watchlist {path}:{line}: {reason}; {what} ({})", self.skip_note));
         Ok(())
     }
 }
@@ -519,6 +526,7 @@ impl<'h> Builder<'h> {
         Builder {
             hasher,
             lenient: options.lenient,
+            skip_note: LENIENT,
             entries: Vec::new(),
             pairs: Vec::new(),
             kept: None,
@@ -559,13 +567,64 @@ pub fn load(paths: &[PathBuf], hasher: &Hasher, options: LoadOptions) -> Result<
     Ok(builder.finish())
 }
 
-/// Reads `paths` in order, each list's labels prefixed with its name when there are several.
-fn load_files(paths: &[PathBuf], builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    for (path, prefix) in paths.iter().zip(labels::prefixes(paths, builder.refuse_hashed)) {
+/// Reads `paths` in order, each file once, each list's labels prefixed with its name when
+/// there are several; returns the warnings for the repeats (also among the builder's).
+fn load_files(paths: &[PathBuf], builder: &mut Builder<'_>) -> Result<Vec<String>, WatchlistError> {
+    let (paths, repeats) = read_once(paths);
+    builder.warnings.extend(repeats.iter().cloned());
+    for (path, prefix) in paths.iter().zip(labels::prefixes(&paths, builder.refuse_hashed)) {
         builder.label_prefix = prefix;
         load_file(path, builder)?;
     }
-    Ok(())
+    Ok(repeats)
+}
+
+/// The first of the paths that are one file (same device and inode: `w.csv ./w.csv`, a hard
+/// link, a symbolic link to it; or the same path when it cannot be looked at), and a warning
+/// for each repeat. Read twice, a list's every person would be two entries: each exposure
+/// reported twice, the counts doubled, two letters to each person (SPEC §6).
+fn read_once(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    use std::collections::hash_map::{Entry, HashMap};
+    let mut first: HashMap<FileIdentity, &Path> = HashMap::new();
+    let mut kept = Vec::with_capacity(paths.len());
+    let mut repeats = Vec::new();
+    for path in paths {
+        match first.entry(FileIdentity::of(path)) {
+            Entry::Occupied(seen) => repeats.push(format!(
+                "--watch {}: the same file as {}, which is read once",
+                path.display(),
+                seen.get().display()
+            )),
+            Entry::Vacant(slot) => {
+                slot.insert(path);
+                kept.push(path.clone());
+            }
+        }
+    }
+    (kept, repeats)
+}
+
+/// What makes two watchlist paths one file.
+#[derive(PartialEq, Eq, Hash)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileIdentity {
+    fn of(path: &Path) -> Self {
+        use std::os::unix::fs::MetadataExt;
+        let meta = if path == Path::new("-") { stdin_metadata() } else { std::fs::metadata(path).ok() };
+        meta.map_or_else(|| FileIdentity::Path(path.to_path_buf()), |m| FileIdentity::Inode(m.dev(), m.ino()))
+    }
+}
+
+/// What standard input is (`-`), so that `--watch - --watch /dev/stdin` is one list.
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    // A duplicate of descriptor 0, closed when dropped: standard input itself stays open.
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd).metadata().ok()
 }
 
 /// The entries of plain and CSV watchlists as digests, for `leakcheck hash`; the lines skipped
@@ -590,12 +649,21 @@ pub fn hash_entries(
 /// (labels are line and row numbers, so they do not move); a keyed hashed list is read without
 /// its key (only its labels are used). Also each file as a report names it (its SHA-256), so
 /// that the lists can be checked against the scan's `watchlists[]`.
-pub fn load_contacts(paths: &[PathBuf]) -> Result<(Vec<Contact>, Vec<WatchlistFile>), WatchlistError> {
+pub fn load_contacts(paths: &[PathBuf]) -> Result<ContactLists, WatchlistError> {
     let hasher = Hasher::unkeyed();
     let mut builder = Builder::new(&hasher, LoadOptions { lenient: true });
+    builder.skip_note = NOTIFY_SKIPS;
     builder.contacts = Some(Vec::new());
-    load_files(paths, &mut builder)?;
-    Ok((builder.contacts.take().unwrap_or_default(), builder.files))
+    let repeats = load_files(paths, &mut builder)?;
+    Ok(ContactLists { contacts: builder.contacts.take().unwrap_or_default(), files: builder.files, repeats })
+}
+
+/// The watchlists as `report notify` reads them ([`load_contacts`]).
+pub struct ContactLists {
+    pub contacts: Vec<Contact>,
+    pub files: Vec<WatchlistFile>,
+    /// The warnings for lists given more than once (each is read once).
+    pub repeats: Vec<String>,
 }
 
 /// Loads one watchlist held in memory, called `name` in messages.
@@ -615,14 +683,24 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     if path == Path::new("-") {
         return add_read(name, std::io::stdin().lock(), 0, builder);
     }
-    let mut file =
-        std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
-    if starts_like_index(&mut file).map_err(|error| WatchlistError::Io { path: name.clone(), error })? {
-        return add_index(name, &file, builder);
+    let io_error = |error| WatchlistError::Io { path: name.clone(), error };
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    // The head is peeked, not read and sought back: a pipe or a FIFO (`--watch <(cat w.txt)`)
+    // cannot go back, and its first bytes must still be read as the list's.
+    let mut head = [0u8; 8];
+    let got = read_head(&mut file, &mut head).map_err(io_error)?;
+    let head = &head[..got];
+    if looks_like_index(head) {
+        use std::io::Seek;
+        if file.rewind().is_ok() {
+            return add_index(name, &file, builder);
+        }
+        let reason = "an index is opened in place: give the path of a regular file, not a pipe".into();
+        return Err(WatchlistError::Index { path: name, reason });
     }
     // A regular file's size is its length; a device's or a pipe's says nothing.
     let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
-    add_read(name, file, size, builder)
+    add_read(name, std::io::Read::chain(head, file), size, builder)
 }
 
 /// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
@@ -662,36 +740,39 @@ fn add_read(
         return Ok(());
     }
     let skipped = builder.skipped - skipped_before;
-    let first = builder.warnings[warnings_before..].iter().find(|w| w.ends_with("(--lenient)"));
+    let note = format!("({})", builder.skip_note);
+    let first = builder.warnings[warnings_before..].iter().find(|w| w.ends_with(&note));
+    let under = if builder.skip_note == LENIENT { "under --lenient" } else { "by report notify" };
     match first {
         Some(first) if skipped > 0 => {
-            Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone() })
+            Err(WatchlistError::AllSkipped { path: name, skipped, first: first.clone(), under })
         }
         _ => Err(WatchlistError::Empty { path: name }),
     }
 }
 
-/// Whether the file starts with an index's magic; leaves it read from its start.
-fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
-    use std::io::{Read, Seek};
-    let mut magic = [0u8; 8];
+/// Reads up to `head.len()` bytes (fewer only at the end of the file); how many were read.
+fn read_head(file: &mut std::fs::File, head: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
     let mut got = 0;
-    while got < magic.len() {
-        match file.read(&mut magic[got..]) {
+    while got < head.len() {
+        match file.read(&mut head[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    // A pipe or a device cannot go back: it is no index, and is read from its start by `read`.
-    if file.rewind().is_err() {
-        return Ok(false);
-    }
+    Ok(got)
+}
+
+/// Whether a file's first bytes (all of them, if fewer than the magic) are an index's magic.
+fn looks_like_index(head: &[u8]) -> bool {
     // A file shorter than the magic that begins like it is an index cut short, not a one-line
     // plain list (`LCXIN`): opening it says so, where reading it as a list would check nothing.
-    let cut = got > 0 && got < magic.len() && lcx::format::MAGIC.starts_with(&magic[..got]);
-    Ok(cut || lcx::format::is_index(&magic[..got]))
+    let magic = lcx::format::MAGIC;
+    let cut = !head.is_empty() && head.len() < magic.len() && magic.starts_with(head);
+    cut || lcx::format::is_index(head)
 }
 
 /// Opens an index (`.lcx`, SPEC §12) in place: its entries take the next ids.
@@ -1128,7 +1209,7 @@ mod tests {
         .unwrap();
         let people = dir.path().join("patients.csv");
         std::fs::write(&people, "id,nama,no_hp,email,nik\nRM001,Hendra Gunawan,0813-2200-4455 / 0857-9000-2468,,\nRM002,,,,3201014107900001\n").unwrap();
-        let contacts = load_contacts(&[plain.clone(), people.clone()]).unwrap().0;
+        let contacts = load_contacts(&[plain.clone(), people.clone()]).unwrap().contacts;
         let (plain, people_name) = (plain.display().to_string(), people.display().to_string());
         let c =
             |label: &str, name: Option<&str>, email: Option<&str>, phone: Option<&str>, line: u64| Contact {
@@ -1157,7 +1238,7 @@ mod tests {
         hashed_write(&mut out, &entries, &hasher).unwrap();
         let hashed = dir.path().join("hashed.jsonl");
         std::fs::write(&hashed, out).unwrap();
-        let contacts = load_contacts(&[hashed]).unwrap().0;
+        let contacts = load_contacts(&[hashed]).unwrap().contacts;
         assert_eq!(
             contacts
                 .iter()

@@ -49,9 +49,11 @@ pub(super) fn load(
         .from_reader(text.as_bytes());
     let headers: Vec<String> =
         reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|h| h.trim().to_string()).collect();
+    let label_col = headers.iter().position(|h| roles::is_label(h));
+    let kinds = column_kinds(path, text, delimiter, &headers, label_col, builder);
     let plan = Plan {
-        kinds: headers.iter().map(|h| roles::role_from_header(h)).collect(),
-        label_col: headers.iter().position(|h| roles::is_label(h)),
+        kinds,
+        label_col,
         headers,
         refuse_hashed: builder.refuse_hashed,
         contacts: builder.contacts.is_some(),
@@ -106,6 +108,59 @@ pub(super) fn load(
             return Err(error);
         }
     }
+}
+
+/// Each column's kind, as a dump's columns get theirs (SPEC §5): from its header's synonym,
+/// else sniffed from its first values. A column whose header is no synonym (`NIK/KTP`,
+/// `No KTP / NIK`, `NIK Pasien (16 digit)`) but whose values are NIKs, phones or e-mails is
+/// read as such, with a warning naming it: left out, its people would be watched by name only
+/// and a leak of their NIKs reported CLEAR. The label column keeps its one role.
+fn column_kinds(
+    path: &str,
+    text: &str,
+    delimiter: u8,
+    headers: &[String],
+    label_col: Option<usize>,
+    builder: &mut Builder<'_>,
+) -> Vec<Option<Kind>> {
+    let mut kinds: Vec<Option<Kind>> = headers.iter().map(|h| roles::role_from_header(h)).collect();
+    let unnamed: Vec<usize> = (0..headers.len())
+        .filter(|&col| {
+            kinds[col].is_none() && Some(col) != label_col && !roles::is_family_card(&headers[col])
+        })
+        .collect();
+    if unnamed.is_empty() {
+        return kinds;
+    }
+    let mut sniffer = roles::Sniffer::default();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    // A malformed row ends the sample; the load itself reports it.
+    for record in reader.records().take(roles::SNIFF_RECORDS).map_while(Result::ok) {
+        for &col in &unnamed {
+            if let Some(value) = record.get(col) {
+                sniffer.observe(col, value);
+            }
+        }
+    }
+    for col in unnamed {
+        let Some(role) = sniffer.role(col, false) else { continue };
+        let share = match role.source {
+            roles::RoleSource::Sniffed(share) => share * 100.0,
+            _ => 100.0,
+        };
+        builder.warnings.push(format!(
+            "watchlist {path}: column {:?} is not a header leakcheck knows, but {share:.0}% of its values \
+             are a valid {kind}: it is read as {kind} (name it {kind} to say so)",
+            headers[col],
+            kind = role.kind
+        ));
+        kinds[col] = Some(role.kind);
+    }
+    kinds
 }
 
 /// What every row needs to know about the file.
@@ -183,11 +238,19 @@ impl Plan<'_> {
     }
 }
 
-/// A label that is or holds a valid NIK, phone or e-mail, or is canonically the row's own name.
+/// A label that is or holds a valid NIK, phone or e-mail, or is canonically the row's own name
+/// in any word order (`Nurhaliza, Siti` for Siti Nurhaliza: a "Last, First" label is the name).
 fn discloses(label: &str, person: &Person) -> bool {
+    let words = |name: &str| {
+        let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+        words.sort_unstable();
+        words
+    };
     super::labels::holds_identifier(label)
-        || normalize::canonical(Kind::Name, label)
-            .is_ok_and(|name| person.values.iter().any(|(kind, value)| *kind == Kind::Name && *value == name))
+        || normalize::canonical(Kind::Name, &label.replace(',', " ")).is_ok_and(|name| {
+            let name = words(&name);
+            person.values.iter().any(|(kind, value)| *kind == Kind::Name && words(value) == name)
+        })
 }
 
 fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {

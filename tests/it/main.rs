@@ -46,6 +46,7 @@ mod resync_sweep;
 mod shards;
 mod skipped;
 mod tsv_dialects;
+mod watch_inputs;
 mod watchlists;
 mod workbooks;
 mod xml_dumps;

@@ -79,7 +79,10 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     super::stdin_once(cmd.reports.iter().chain(&cmd.watch))?;
     let incident = incident::read(&cmd.incident)?;
     let env = environment(&cmd)?;
-    let (contacts, files) = watchlist::load_contacts(&cmd.watch)?;
+    let watchlist::ContactLists { contacts, files, repeats } = watchlist::load_contacts(&cmd.watch)?;
+    for warning in &repeats {
+        crate::messages::warn(warning);
+    }
     let by_label = contacts_by_label(&contacts)?;
     let reads: Vec<&Path> = (cmd.reports.iter().chain(&cmd.watch))
         .map(PathBuf::as_path)

@@ -568,6 +568,47 @@ fn man_page_lists_the_commands_and_an_exit_status_section() {
 }
 
 #[test]
+fn every_man_page_a_see_also_names_is_written() {
+    let s = Scratch::new();
+    let out = leakcheck().arg("man").arg("--dir").arg(s.dir()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = |name: &str| std::fs::read_to_string(s.path(&format!("{name}.1"))).ok();
+    let root = page("leakcheck").expect("leakcheck.1 written");
+    let mut named = Vec::new();
+    let mut todo = vec![("leakcheck".to_string(), root)];
+    while let Some((name, text)) = todo.pop() {
+        assert!(text.contains(&format!(".TH {name} 1")), "{name}:\n{text}");
+        for see in text.split("leakcheck\\-").skip(1).filter_map(|t| t.split_once("(1)").map(|(n, _)| n)) {
+            let see = format!("leakcheck-{}", see.replace("\\-", "-"));
+            if !named.contains(&see) {
+                let text = page(&see).unwrap_or_else(|| panic!("{name} names {see}(1), not written"));
+                named.push(see.clone());
+                todo.push((see, text));
+            }
+        }
+    }
+    for name in [
+        "leakcheck-report-people",
+        "leakcheck-report-notify",
+        "leakcheck-report-html",
+        "leakcheck-report-merge",
+    ] {
+        assert!(named.iter().any(|n| n == name), "{name} not named: {named:?}");
+    }
+    let notify = page("leakcheck-report-notify").unwrap_or_default();
+    for option in ["incident", "template", "force", "lang", "watch"] {
+        assert!(notify.contains(&format!("\\-\\-{option}")), "notify page lacks --{option}:\n{notify}");
+    }
+    // One page to stdout, as `man scan` prints one.
+    let out = leakcheck().args(["man", "report", "people"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), page("leakcheck-report-people").unwrap_or_default());
+    let out = leakcheck().args(["man", "report", "frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("people, notify, html, merge"));
+}
+
+#[test]
 fn format_jsonl_is_ndjson() {
     let (_s, dump, watch) = setup("3201014107900001\n");
     let report = |format: &str| {

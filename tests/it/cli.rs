@@ -609,6 +609,44 @@ fn every_man_page_a_see_also_names_is_written() {
 }
 
 #[test]
+fn o_named_for_another_format_warns_and_report_says_a_human_report_is_one() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let scan = |out: &str, format: Option<&str>| {
+        let mut cmd = leakcheck();
+        cmd.arg("scan").arg(&dump).arg("-w").arg(&watch).arg("-o").arg(s.path(out));
+        if let Some(format) = format {
+            cmd.args(["-f", format]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = scan("report.json", None);
+    assert!(
+        stderr.contains("writing human text to") && stderr.contains("report.json; add --format json"),
+        "{stderr}"
+    );
+    assert!(scan("report.csv", Some("json")).contains("writing JSON to"), "a .csv written as JSON");
+    assert!(scan("report.jsonl", Some("csv")).contains("add --format ndjson"), "a .jsonl written as CSV");
+    for (name, format) in
+        [("ok.json", "json"), ("ok.ndjson", "ndjson"), ("ok.jsonl", "jsonl"), ("ok.csv", "csv")]
+    {
+        assert!(!scan(name, Some(format)).contains("writing"), "{name} as {format}");
+    }
+    assert!(!scan("report.txt", None).contains("writing"));
+    // The human report given to `report`: says what it is and how to get one `report` reads.
+    for command in [&["report", "people"][..], &["report", "merge"], &["report", "html", "-o", "x.html"]] {
+        let out = leakcheck().args(command).arg(s.path("report.json")).current_dir(s.dir()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("human-readable scan report") && stderr.contains("--format json"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn format_jsonl_is_ndjson() {
     let (_s, dump, watch) = setup("3201014107900001\n");
     let report = |format: &str| {

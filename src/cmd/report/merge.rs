@@ -174,6 +174,9 @@ fn read_shard(path: &Path) -> Result<ShardReport> {
     read.with_context(|| name.clone())?;
     let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     let ndjson = serde_json::from_slice::<TypeOnly>(first).is_ok_and(|t| t.kind.is_some());
+    if !ndjson && crate::report::human::is_human_headline(first) {
+        bail!("{}", crate::report::read::ReportError::HumanReport { name })
+    }
     let report = if ndjson { read_ndjson(&name, &text)? } else { read_json(&name, &text)? };
     Ok(report)
 }

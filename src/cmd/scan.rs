@@ -218,6 +218,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             Ok(exit_code(&stats, cmd.fail_on, cmd.shard.is_some()))
         }
+        Err(ScanError::Output(e)) => Err(anyhow::anyhow!("writing the report to {}: {e}", output.describe())),
         // A run that stopped: dropping `output` removes the temporary file, no partial report
         // at the -o path.
         Err(e) => Err(e.into()),

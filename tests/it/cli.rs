@@ -647,6 +647,40 @@ fn o_named_for_another_format_warns_and_report_says_a_human_report_is_one() {
 }
 
 #[test]
+fn a_write_error_names_the_output_path() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "json", "-o", "/dev/full"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("writing the report to -o /dev/full:"), "{stderr}");
+    let report = s.path("r.json");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "json", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    for (command, what) in [("people", "the people report"), ("html", "the HTML page")] {
+        let out =
+            leakcheck().args(["report", command]).arg(&report).args(["-o", "/dev/full"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("writing {what} to -o /dev/full:")), "{command}: {stderr}");
+    }
+    let out = leakcheck().arg("hash").arg(&watch).args(["-o", "/dev/full"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to -o /dev/full:"));
+}
+
+#[test]
 fn format_jsonl_is_ndjson() {
     let (_s, dump, watch) = setup("3201014107900001\n");
     let report = |format: &str| {

@@ -157,7 +157,9 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
     match written {
         Ok(()) => output.commit()?,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("writing the merged report"),
+        Err(e) => {
+            return Err(e).with_context(|| format!("writing the merged report to {}", output.describe()));
+        }
     }
     Ok(merged.exit_code(cmd.fail_on))
 }

@@ -25,6 +25,7 @@ use crate::roles;
 use index::DigestIndex;
 use prefilter::{Prefilter, ValueKey};
 use std::borrow::Cow;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 /// One watched person (or, in a plain list, one watched identifier).
@@ -617,12 +618,28 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     }
     let mut file =
         std::fs::File::open(path).map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
-    if starts_like_index(&mut file).map_err(|error| WatchlistError::Io { path: name.clone(), error })? {
+    let io_error = |error| WatchlistError::Io { path: name.clone(), error };
+    let metadata = file.metadata().map_err(io_error)?;
+    let (head, got) = read_magic(&mut file).map_err(io_error)?;
+    let head = &head[..got];
+    if !metadata.is_file() {
+        // A pipe, FIFO or device (`--watch <(…)`) cannot go back: its first bytes go ahead of
+        // the rest. An index cannot come this way: it is mapped where it lies.
+        if looks_like_index(head) {
+            return Err(WatchlistError::Index {
+                path: name,
+                reason: "an index must be a regular file (it is opened in place with mmap), not a \
+                         pipe or device"
+                    .to_string(),
+            });
+        }
+        return add_read(name, std::io::Cursor::new(head.to_vec()).chain(file), 0, builder);
+    }
+    if looks_like_index(head) {
         return add_index(name, &file, builder);
     }
-    // A regular file's size is its length; a device's or a pipe's says nothing.
-    let size = file.metadata().ok().filter(std::fs::Metadata::is_file).map_or(0, |m| m.len());
-    add_read(name, file, size, builder)
+    file.rewind().map_err(|error| WatchlistError::Io { path: name.clone(), error })?;
+    add_read(name, file, metadata.len(), builder)
 }
 
 /// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
@@ -671,10 +688,12 @@ fn add_read(
     }
 }
 
-/// Whether the file starts with an index's magic; leaves it read from its start.
-fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
-    use std::io::{Read, Seek};
-    let mut magic = [0u8; 8];
+/// Bytes in an index's magic.
+const MAGIC_LEN: usize = lcx::format::MAGIC.len();
+
+/// The first bytes of `file`, as many as an index's magic has (fewer at its end).
+fn read_magic(file: &mut std::fs::File) -> std::io::Result<([u8; MAGIC_LEN], usize)> {
+    let mut magic = [0u8; MAGIC_LEN];
     let mut got = 0;
     while got < magic.len() {
         match file.read(&mut magic[got..]) {
@@ -684,14 +703,15 @@ fn starts_like_index(file: &mut std::fs::File) -> std::io::Result<bool> {
             Err(e) => return Err(e),
         }
     }
-    // A pipe or a device cannot go back: it is no index, and is read from its start by `read`.
-    if file.rewind().is_err() {
-        return Ok(false);
-    }
+    Ok((magic, got))
+}
+
+/// Whether a file starting with `head` (its first 8 bytes, or all of it) is an index.
+fn looks_like_index(head: &[u8]) -> bool {
     // A file shorter than the magic that begins like it is an index cut short, not a one-line
     // plain list (`LCXIN`): opening it says so, where reading it as a list would check nothing.
-    let cut = got > 0 && got < magic.len() && lcx::format::MAGIC.starts_with(&magic[..got]);
-    Ok(cut || lcx::format::is_index(&magic[..got]))
+    let cut = !head.is_empty() && head.len() < MAGIC_LEN && lcx::format::MAGIC.starts_with(head);
+    cut || lcx::format::is_index(head)
 }
 
 /// Opens an index (`.lcx`, SPEC §12) in place: its entries take the next ids.

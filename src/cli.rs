@@ -64,7 +64,8 @@ pub enum Command {
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     #[command(after_help = format!("{COMPLETIONS_HELP}\n\n{}", exit_codes::HELP_OTHER))]
     Completions(CompletionsArgs),
-    /// Print leakcheck's man page (roff), or the page of one of its commands.
+    /// Print leakcheck's man page (roff), or the page of one of its commands (`man report
+    /// people`); `--dir DIR` writes every page into DIR.
     #[command(after_help = format!("{MAN_HELP}\n\n{}", exit_codes::HELP_OTHER))]
     Man(ManArgs),
 }
@@ -81,6 +82,8 @@ Examples:
   mkdir -p ~/.local/share/man/man1
   leakcheck man > ~/.local/share/man/man1/leakcheck.1
   leakcheck man scan > ~/.local/share/man/man1/leakcheck-scan.1
+  leakcheck man report people > ~/.local/share/man/man1/leakcheck-report-people.1
+  leakcheck man --dir ~/.local/share/man/man1    # every page: leakcheck.1, leakcheck-scan.1, ...
   man leakcheck-scan";
 
 #[derive(Args, Debug)]
@@ -92,9 +95,14 @@ pub struct CompletionsArgs {
 
 #[derive(Args, Debug)]
 pub struct ManArgs {
-    /// The command whose page to print (`leakcheck-scan(1)` for scan); none: leakcheck(1).
-    #[arg(value_name = "COMMAND")]
-    pub command: Option<String>,
+    /// The command whose page to print (`scan` for leakcheck-scan(1), `report people` for
+    /// leakcheck-report-people(1)); none: leakcheck(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Vec<String>,
+    /// Write every page (leakcheck.1, leakcheck-scan.1, leakcheck-report-people.1, ...) into
+    /// this directory instead of printing one; it must exist. Prints the paths written.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -783,7 +791,10 @@ pub fn main() -> ExitCode {
             })
         }
         Command::Completions(args) => cmd::docs::completions(Cli::command(), args.shell),
-        Command::Man(args) => cmd::docs::man(Cli::command(), args.command.as_deref()),
+        Command::Man(args) => match args.dir {
+            Some(dir) => cmd::docs::man_dir(Cli::command(), &dir),
+            None => cmd::docs::man(Cli::command(), &args.command),
+        },
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,4 @@
-//! `leakcheck completions SHELL` and `leakcheck man [COMMAND]`: shell completions and man pages
+//! `leakcheck completions SHELL` and `leakcheck man [COMMAND…] [--dir DIR]`: shell completions and man pages
 //! rendered from the command line that src/cli.rs defines (clap_complete, clap_mangen). This
 //! module only renders that definition; it adds no option of its own.
 
@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap_complete::Shell;
 use clap_mangen::roff::{Roff, bold, roman};
 use std::io::{self, Write};
+use std::path::Path;
 
 /// Writes the completion script of `shell` for `cli` to standard output.
 pub fn completions(mut cli: clap::Command, shell: Shell) -> Result<ExitCode> {
@@ -16,29 +17,74 @@ pub fn completions(mut cli: clap::Command, shell: Shell) -> Result<ExitCode> {
     print(&script).context("writing the completions to standard output")
 }
 
-/// Writes the man page of `cli`, or of its subcommand `command`, to standard output.
-pub fn man(cli: clap::Command, command: Option<&str>) -> Result<ExitCode> {
-    // `leakcheck help` has no page; built, commands know their full names (`leakcheck-scan`).
-    let mut cli = cli.disable_help_subcommand(true);
-    cli.build();
-    let page = match command {
-        None => cli,
-        // A command has no version of its own: clap_mangen's VERSION section needs one.
-        Some(name) => match cli.find_subcommand(name) {
-            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+/// Writes the man page of `cli`, or of the subcommand that the path `command` names (`["report",
+/// "people"]` for leakcheck-report-people(1)), to standard output.
+pub fn man(cli: clap::Command, command: &[String]) -> Result<ExitCode> {
+    let cli = built(cli);
+    let mut page = &cli;
+    for (depth, name) in command.iter().enumerate() {
+        page = match page.find_subcommand(name) {
+            Some(sub) => sub,
             None => {
-                let names: Vec<&str> = cli.get_subcommands().map(clap::Command::get_name).collect();
+                let names: Vec<&str> = page.get_subcommands().map(clap::Command::get_name).collect();
+                if names.is_empty() {
+                    bail!(
+                        "{:?} has no commands: `leakcheck man {}` prints its page",
+                        crate::report::mask::sanitize(&command[..depth].join(" ")),
+                        crate::report::mask::sanitize(&command[..depth].join(" "))
+                    )
+                }
                 bail!(
                     "no command {:?}: give one of {}",
-                    crate::report::mask::sanitize(name),
+                    crate::report::mask::sanitize(&command[..=depth].join(" ")),
                     names.join(", ")
                 )
             }
-        },
-    };
+        };
+    }
     let mut text = Vec::new();
-    render_man(&page, &mut text).context("rendering the man page")?;
+    render_man(&page_of(page, !command.is_empty()), &mut text).context("rendering the man page")?;
     print(&text).context("writing the man page to standard output")
+}
+
+/// Writes every man page — leakcheck(1) and one per command, nested ones included
+/// (leakcheck-report-notify(1)), so that every page a SEE ALSO names exists — into `dir`, and
+/// prints the paths written.
+pub fn man_dir(cli: clap::Command, dir: &Path) -> Result<ExitCode> {
+    let cli = built(cli);
+    let mut pages = Vec::new();
+    collect_pages(&cli, false, &mut pages);
+    let mut written = String::new();
+    for page in pages {
+        let path = dir.join(format!("{}.1", page.get_display_name().unwrap_or(page.get_name())));
+        let mut text = Vec::new();
+        render_man(&page, &mut text).context("rendering the man page")?;
+        std::fs::write(&path, &text).with_context(|| format!("writing the man page {}", path.display()))?;
+        written.push_str(&format!("{}\n", path.display()));
+    }
+    print(written.as_bytes()).context("writing the list of man pages to standard output")
+}
+
+/// `cli` as clap builds it for parsing: commands know their full names (`leakcheck-scan`,
+/// `leakcheck-report-people`); `leakcheck help` has no page.
+fn built(cli: clap::Command) -> clap::Command {
+    let mut cli = cli.disable_help_subcommand(true);
+    cli.build();
+    cli
+}
+
+/// The command to render: a subcommand gets leakcheck's version, which clap_mangen's VERSION
+/// section needs and a command has not of its own.
+fn page_of(cmd: &clap::Command, is_subcommand: bool) -> clap::Command {
+    if is_subcommand { cmd.clone().version(env!("CARGO_PKG_VERSION")) } else { cmd.clone() }
+}
+
+/// `cmd`'s page, then its commands' pages, depth first.
+fn collect_pages(cmd: &clap::Command, is_subcommand: bool, pages: &mut Vec<clap::Command>) {
+    pages.push(page_of(cmd, is_subcommand));
+    for sub in cmd.get_subcommands() {
+        collect_pages(sub, true, pages);
+    }
 }
 
 /// clap_mangen's sections, except that the `--help` text after the options becomes NOTES and

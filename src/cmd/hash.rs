@@ -56,7 +56,7 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
             Ok(ExitCode::Clear)
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
-        Err(e) => Err(anyhow::anyhow!("writing the hashed watchlist: {e}")),
+        Err(e) => Err(anyhow::anyhow!("writing the hashed watchlist to {}: {e}", output.describe())),
     }
 }
 

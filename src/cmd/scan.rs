@@ -118,6 +118,10 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         }
         None => None,
     };
+    // Once the run is sure to start: a run stopped by its watchlist or key writes no file.
+    if let Some(message) = cmd.output.as_deref().and_then(|path| format_mismatch(path, cmd.format)) {
+        warnings.add(&message, crate::messages::warn);
+    }
     let as_of = cmd.as_of.unwrap_or(today);
 
     let stdout_tty = io::stdout().is_terminal();
@@ -216,10 +220,30 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         Err(ScanError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             Ok(exit_code(&stats, cmd.fail_on, cmd.shard.is_some()))
         }
+        Err(ScanError::Output(e)) => Err(anyhow::anyhow!("writing the report to {}: {e}", output.describe())),
         // A run that stopped: dropping `output` removes the temporary file, no partial report
         // at the -o path.
         Err(e) => Err(e.into()),
     }
+}
+
+/// A warning when the -o file's extension names another format than `format` (`-o report.json`
+/// without `-f json` writes human text, the default, which `report` cannot read).
+fn format_mismatch(path: &Path, format: ReportFormat) -> Option<String> {
+    let named = ReportFormat::named_by(path)?;
+    let what = match format {
+        ReportFormat::Human => "human text",
+        ReportFormat::Json => "JSON",
+        ReportFormat::Ndjson => "NDJSON",
+        ReportFormat::Csv => "CSV",
+    };
+    (named != format).then(|| {
+        format!(
+            "writing {what} to {}; add --format {} to write what its name says",
+            path.display(),
+            named.name()
+        )
+    })
 }
 
 /// Exit 2 for a run that could not read some inputs or read no record at all (a shard may read

@@ -24,8 +24,8 @@ pub enum Output {
     /// is in a temporary file that Ctrl-C, an error or a crash leaves nothing of.
     File(Replacement, PathBuf),
     /// What is never replaced: a descriptor the process was started with (`/dev/stdout`), a
-    /// FIFO, a device (`/dev/null`).
-    InPlace(File),
+    /// FIFO, a device (`/dev/null`); with the path `-o` gave.
+    InPlace(File, PathBuf),
 }
 
 impl Output {
@@ -37,9 +37,11 @@ impl Output {
         match target::classify(path).map_err(refused)? {
             Target::Stdout => stdout(&run),
             Target::Descriptor(fd) => {
-                Ok(Output::InPlace(in_place::open_descriptor(fd, &run).map_err(refused)?))
+                Ok(Output::InPlace(in_place::open_descriptor(fd, &run).map_err(refused)?, path.to_path_buf()))
             }
-            Target::InPlace => Ok(Output::InPlace(in_place::open_special(path, &run).map_err(refused)?)),
+            Target::InPlace => {
+                Ok(Output::InPlace(in_place::open_special(path, &run).map_err(refused)?, path.to_path_buf()))
+            }
             Target::File { dir, name, existing } => {
                 if let Some(refusal) = existing.as_deref().and_then(|meta| run.refusal(meta)) {
                     return Err(refused(refusal));
@@ -57,7 +59,7 @@ impl Output {
             Output::File(replacement, _) => {
                 Box::new(io::BufWriter::with_capacity(64 << 10, replacement.file()))
             }
-            Output::InPlace(file) => Box::new(io::BufWriter::with_capacity(64 << 10, file)),
+            Output::InPlace(file, _) => Box::new(io::BufWriter::with_capacity(64 << 10, file)),
         }
     }
 
@@ -69,6 +71,14 @@ impl Output {
             replacement.commit().map_err(|e| e.context(format!("-o {}", path.display())))?;
         }
         Ok(())
+    }
+
+    /// Where the report goes, for an error message: `-o PATH`, or standard output.
+    pub fn describe(&self) -> String {
+        match self {
+            Output::Stdout => "standard output".to_string(),
+            Output::File(_, path) | Output::InPlace(_, path) => format!("-o {}", path.display()),
+        }
     }
 
     /// Whether the report goes to standard output.

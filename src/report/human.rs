@@ -12,6 +12,21 @@ use std::io::{self, Write};
 /// machine formats, which stream every row.
 pub const TABLE_LIMIT: usize = 1000;
 
+/// How a human report's first line starts (its headlines below), so that a reader of reports can
+/// say that a file is one (`scan -o report.json` without `--format json`).
+const HEADLINE_STARTS: [&str; 5] =
+    ["EXPOSED: ", "POSSIBLE: ", "CLEAR: ", "INCOMPLETE: ", "NOTHING CHECKED: "];
+
+/// Whether `first_line` is the first line of a human report, coloured or not.
+pub fn is_human_headline(first_line: &[u8]) -> bool {
+    // A colour escape `ESC [ 1;31m` may come first.
+    let text = match first_line.strip_prefix(b"\x1b[") {
+        Some(rest) => rest.iter().position(|&b| b == b'm').map_or(rest, |m| &rest[m + 1..]),
+        None => first_line,
+    };
+    HEADLINE_STARTS.iter().any(|h| text.starts_with(h.as_bytes()))
+}
+
 /// Table columns; `input` is shown only when the scan had several inputs.
 const HEADINGS: [&str; 12] = [
     "input",

@@ -6,7 +6,7 @@
 
 mod csv;
 pub mod exposed;
-mod human;
+pub(crate) mod human;
 mod json;
 pub mod mask;
 mod ndjson;
@@ -29,6 +29,29 @@ pub enum ReportFormat {
     Json,
     Ndjson,
     Csv,
+}
+
+impl ReportFormat {
+    /// What `--format` calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Human => "human",
+            ReportFormat::Json => "json",
+            ReportFormat::Ndjson => "ndjson",
+            ReportFormat::Csv => "csv",
+        }
+    }
+
+    /// The format a file name's extension names (`.json`, `.ndjson`, `.jsonl`, `.csv`), if any.
+    pub fn named_by(path: &std::path::Path) -> Option<ReportFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "json" => Some(ReportFormat::Json),
+            "ndjson" | "jsonl" => Some(ReportFormat::Ndjson),
+            "csv" => Some(ReportFormat::Csv),
+            _ => None,
+        }
+    }
 }
 
 /// What every reporter needs to know besides the data.

@@ -79,6 +79,11 @@ pub enum ReportError {
     Io { name: String, error: io::Error },
     #[error("{name}:{line}: not a leakcheck JSON or NDJSON report ({what})")]
     NotAReport { name: String, line: usize, what: &'static str },
+    #[error(
+        "{name}: this is a human-readable scan report (scan's default `--format human`), which \
+         `report` cannot read; scan again with `--format json` (or ndjson)"
+    )]
+    HumanReport { name: String },
     #[error("{0}")]
     Stop(String),
 }
@@ -100,6 +105,9 @@ pub fn read_report(
     let mut first = Vec::new();
     (&mut reader).take(FIRST_LINE_MAX).read_until(b'\n', &mut first).map_err(io_error)?;
     let ndjson = serde_json::from_slice::<NdjsonLine>(&first).is_ok_and(|line| line.kind.is_some());
+    if !ndjson && super::human::is_human_headline(&first) {
+        return Err(ReportError::HumanReport { name: name.to_string() });
+    }
     if ndjson {
         return read_ndjson(name, io::Cursor::new(first).chain(reader), &mut each);
     }

@@ -695,7 +695,8 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
         if file.rewind().is_ok() {
             return add_index(name, &file, builder);
         }
-        let reason = "an index is opened in place: give the path of a regular file, not a pipe".into();
+        let reason =
+            "an index must be a regular file (it is opened in place with mmap), not a pipe or device".into();
         return Err(WatchlistError::Index { path: name, reason });
     }
     // A regular file's size is its length; a device's or a pipe's says nothing.

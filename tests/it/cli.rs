@@ -583,6 +583,119 @@ fn man_page_lists_the_commands_and_an_exit_status_section() {
 }
 
 #[test]
+fn every_man_page_a_see_also_names_is_written() {
+    let s = Scratch::new();
+    let out = leakcheck().arg("man").arg("--dir").arg(s.dir()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = |name: &str| std::fs::read_to_string(s.path(&format!("{name}.1"))).ok();
+    let root = page("leakcheck").expect("leakcheck.1 written");
+    let mut named = Vec::new();
+    let mut todo = vec![("leakcheck".to_string(), root)];
+    while let Some((name, text)) = todo.pop() {
+        assert!(text.contains(&format!(".TH {name} 1")), "{name}:\n{text}");
+        for see in text.split("leakcheck\\-").skip(1).filter_map(|t| t.split_once("(1)").map(|(n, _)| n)) {
+            let see = format!("leakcheck-{}", see.replace("\\-", "-"));
+            if !named.contains(&see) {
+                let text = page(&see).unwrap_or_else(|| panic!("{name} names {see}(1), not written"));
+                named.push(see.clone());
+                todo.push((see, text));
+            }
+        }
+    }
+    for name in [
+        "leakcheck-report-people",
+        "leakcheck-report-notify",
+        "leakcheck-report-html",
+        "leakcheck-report-merge",
+    ] {
+        assert!(named.iter().any(|n| n == name), "{name} not named: {named:?}");
+    }
+    let notify = page("leakcheck-report-notify").unwrap_or_default();
+    for option in ["incident", "template", "force", "lang", "watch"] {
+        assert!(notify.contains(&format!("\\-\\-{option}")), "notify page lacks --{option}:\n{notify}");
+    }
+    // One page to stdout, as `man scan` prints one.
+    let out = leakcheck().args(["man", "report", "people"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), page("leakcheck-report-people").unwrap_or_default());
+    let out = leakcheck().args(["man", "report", "frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("people, notify, html, merge"));
+}
+
+#[test]
+fn o_named_for_another_format_warns_and_report_says_a_human_report_is_one() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let scan = |out: &str, format: Option<&str>| {
+        let mut cmd = leakcheck();
+        cmd.arg("scan").arg(&dump).arg("-w").arg(&watch).arg("-o").arg(s.path(out));
+        if let Some(format) = format {
+            cmd.args(["-f", format]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = scan("report.json", None);
+    assert!(
+        stderr.contains("writing human text to") && stderr.contains("report.json; add --format json"),
+        "{stderr}"
+    );
+    assert!(scan("report.csv", Some("json")).contains("writing JSON to"), "a .csv written as JSON");
+    assert!(scan("report.jsonl", Some("csv")).contains("add --format ndjson"), "a .jsonl written as CSV");
+    for (name, format) in
+        [("ok.json", "json"), ("ok.ndjson", "ndjson"), ("ok.jsonl", "jsonl"), ("ok.csv", "csv")]
+    {
+        assert!(!scan(name, Some(format)).contains("writing"), "{name} as {format}");
+    }
+    assert!(!scan("report.txt", None).contains("writing"));
+    // The human report given to `report`: says what it is and how to get one `report` reads.
+    for command in [&["report", "people"][..], &["report", "merge"], &["report", "html", "-o", "x.html"]] {
+        let out = leakcheck().args(command).arg(s.path("report.json")).current_dir(s.dir()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("human-readable scan report") && stderr.contains("--format json"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_write_error_names_the_output_path() {
+    let (s, dump, watch) = setup("3201014107900001\n");
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "json", "-o", "/dev/full"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("writing the report to -o /dev/full:"), "{stderr}");
+    let report = s.path("r.json");
+    leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("-w")
+        .arg(&watch)
+        .args(["-f", "json", "-o"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    for (command, what) in [("people", "the people report"), ("html", "the HTML page")] {
+        let out =
+            leakcheck().args(["report", command]).arg(&report).args(["-o", "/dev/full"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("writing {what} to -o /dev/full:")), "{command}: {stderr}");
+    }
+    let out = leakcheck().arg("hash").arg(&watch).args(["-o", "/dev/full"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("to -o /dev/full:"));
+}
+
+#[test]
 fn format_jsonl_is_ndjson() {
     let (_s, dump, watch) = setup("3201014107900001\n");
     let report = |format: &str| {

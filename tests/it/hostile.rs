@@ -177,7 +177,7 @@ fn a_full_disk_is_exit_2_with_a_clear_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("leakcheck: error: writing the report:"), "{stderr}");
+    assert!(stderr.contains("leakcheck: error: writing the report to -o /dev/full:"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 

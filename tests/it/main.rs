@@ -36,6 +36,7 @@ mod inspect;
 mod keyed;
 mod lcx_index;
 mod limits;
+mod named_streams;
 mod notify;
 mod output_paths;
 mod phone_differential;

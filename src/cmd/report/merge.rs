@@ -165,7 +165,9 @@ pub fn run(cmd: MergeCommand) -> Result<ExitCode> {
     match written {
         Ok(()) => output.commit()?,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("writing the merged report"),
+        Err(e) => {
+            return Err(e).with_context(|| format!("writing the merged report to {}", output.describe()));
+        }
     }
     Ok(merged.exit_code(cmd.fail_on))
 }
@@ -207,6 +209,9 @@ fn read_shard(path: &Path) -> Result<ShardReport> {
     }
     let first = text.split(|&b| b == b'\n').next().unwrap_or_default();
     let ndjson = serde_json::from_slice::<TypeOnly>(first).is_ok_and(|t| t.kind.is_some());
+    if !ndjson && crate::report::human::is_human_headline(first) {
+        bail!("{}", crate::report::read::ReportError::HumanReport { name })
+    }
     let report = if ndjson { read_ndjson(&name, &text)? } else { read_json(&name, &text)? };
     Ok(report)
 }

@@ -255,7 +255,7 @@ pub fn run(cmd: PeopleCommand) -> Result<ExitCode> {
             Ok(ExitCode::Clear)
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
-        Err(e) => Err(e).context("writing the people report"),
+        Err(e) => Err(e).with_context(|| format!("writing the people report to {}", output.describe())),
     }
 }
 

@@ -385,8 +385,16 @@ fn open_input(
         return Err(InputError::Directory { input: name });
     }
     let file = File::open(path).map_err(|error| InputError::Open { input: name.clone(), error })?;
-    let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    let metadata = file.metadata().map_err(|error| InputError::Read { input: name.clone(), error })?;
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    if !metadata.is_file() {
+        // A pipe, FIFO or device (`scan <(zcat d.csv.gz)`, `/dev/stdin`) cannot be read at an
+        // offset nor opened twice: it is read once from its start, as `-` is, its format known
+        // from its bytes (`/dev/fd/63` has no extension).
+        let counted = super::CountingReader::new(file, bytes_read.clone(), None);
+        return open_stream(&name, file_name.as_deref(), Box::new(counted), options, MAX_DEPTH, false);
+    }
+    let size = Some(metadata.len());
     let mut magic = [0; 16];
     let magic = match file.read_at(&mut magic, 0) {
         Ok(n) => &magic[..n],

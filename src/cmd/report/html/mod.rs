@@ -108,7 +108,7 @@ pub fn run(cmd: HtmlCommand) -> Result<ExitCode> {
             Ok(ExitCode::Clear)
         }
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),
-        Err(e) => Err(e).context("writing the HTML page"),
+        Err(e) => Err(e).with_context(|| format!("writing the HTML page to {}", output.describe())),
     }
 }
 

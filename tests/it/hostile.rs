@@ -17,13 +17,14 @@ fn spawn(args: &[&std::ffi::OsStr]) -> Child {
         .unwrap()
 }
 
-/// Waits for `child`'s exit and output; kills it (and fails) if it takes more than 20 s, so a
-/// handler that never ends the process fails the test instead of hanging it.
+/// Waits for `child`'s exit and output; kills it (and fails) if it takes more than 60 s, so a
+/// handler that never ends the process fails the test instead of hanging it. (A bound on a hang,
+/// not a speed: generous, as a machine shared with parallel builds runs everything ~10x slower.)
 fn finish(child: Child) -> std::process::Output {
     let pid = child.id().to_string();
     let (done, watchdog) = std::sync::mpsc::channel::<()>();
     let killer = std::thread::spawn(move || {
-        let timed_out = watchdog.recv_timeout(Duration::from_secs(20)).is_err();
+        let timed_out = watchdog.recv_timeout(Duration::from_secs(60)).is_err();
         if timed_out {
             let _ = Command::new("kill").args(["-KILL", &pid]).status();
         }
@@ -31,7 +32,7 @@ fn finish(child: Child) -> std::process::Output {
     });
     let out = child.wait_with_output().unwrap();
     let _ = done.send(());
-    assert!(!killer.join().unwrap(), "the process did not end within 20 s");
+    assert!(!killer.join().unwrap(), "the process did not end within 60 s");
     out
 }
 
@@ -63,7 +64,7 @@ fn blocked_scan(s: &Scratch) -> (Child, std::process::ChildStdin) {
     // directory. The output is opened before the watchlist loads: wait for that to end too.
     let dir = std::fs::canonicalize(s.dir()).unwrap();
     while !has_file_open_under(child.id(), &dir) || has_file_open_under(child.id(), &dir.join("watch.txt")) {
-        assert!(started.elapsed() < Duration::from_secs(20), "the scan never opened its output");
+        assert!(started.elapsed() < Duration::from_secs(60), "the scan never opened its output");
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(100));
@@ -85,11 +86,12 @@ fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
     assert_eq!(left_in(&s), ["watch.txt"], "no report and no temporary file");
 
     // The grace period is 2 s; a second Ctrl-C does not wait for it. A run that waits for it
-    // takes 2 s every time; on a machine loaded by other builds a run that does not can still
-    // take that long once (two `kill` processes to start, a core to wait for), so the fastest
-    // of up to five tries is what is compared.
+    // takes 2 s every time (the grace starts when the first signal arrives, after `started`);
+    // on a machine loaded by other builds a run that does not can still take that long once
+    // (two `kill` processes to start, a core to wait for), so the fastest of up to ten tries is
+    // what is compared, with a bound just under the grace period.
     let mut fastest = Duration::MAX;
-    for _ in 0..5 {
+    for _ in 0..10 {
         let s = Scratch::new();
         let (child, stdin) = blocked_scan(&s);
         let started = std::time::Instant::now();
@@ -101,11 +103,11 @@ fn sigterm_exits_143_and_a_second_ctrl_c_ends_at_once() {
         drop(stdin);
         assert_eq!(out.status.code(), Some(130));
         assert_eq!(left_in(&s), ["watch.txt"]);
-        if fastest < Duration::from_millis(1500) {
+        if fastest < Duration::from_millis(1900) {
             break;
         }
     }
-    assert!(fastest < Duration::from_millis(1500), "took {fastest:?}");
+    assert!(fastest < Duration::from_millis(1900), "took {fastest:?}");
 }
 
 #[test]

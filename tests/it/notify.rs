@@ -620,3 +620,55 @@ fn stdin_named_as_both_report_and_watchlist_is_refused_as_read_only_once_not_as_
     assert!(!err.contains("3201014107900001"), "{err}");
     assert!(!out.exists(), "nothing written");
 }
+
+/// Runs notify on the demo with `template` (text) and returns its stderr, checking it failed
+/// in one line naming the template file, and wrote nothing.
+fn refused_template(text: &str) -> String {
+    let s = Scratch::new();
+    let report = scan_demo(&s, &["watchlist.csv"]);
+    let template = s.write("hostile.md", text);
+    let out = s.path("notice");
+    let started = std::time::Instant::now();
+    let mut cmd = leakcheck();
+    cmd.current_dir(report.parent().unwrap())
+        .args(["report", "notify", "scan.json", "--watch"])
+        .arg(fixture("demo/watchlist.csv"))
+        .arg("--incident")
+        .arg(fixture("demo/incident.toml"))
+        .arg("--template")
+        .arg(&template)
+        .arg("-o")
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60));
+    let run = cmd.assert().code(2);
+    eprintln!("refused after {:?}", started.elapsed());
+    let err = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("hostile.md"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    assert!(
+        std::fs::read_dir(s.path("")).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".leakcheck")),
+        "no temporary directory left"
+    );
+    err
+}
+
+#[test]
+fn a_template_looping_ten_billion_times_stops_with_an_error_instead_of_hanging() {
+    // Before, the letter never finished (and grew in memory by a byte a turn).
+    let err = refused_template(
+        "{% for a in range(100000) %}{% for b in range(100000) %}{{ person.label }}{% endfor %}{% endfor %}\n",
+    );
+    assert!(err.contains("steps of work"), "{err}");
+}
+
+#[test]
+fn a_template_writing_a_letter_of_megabytes_is_refused_before_it_fills_the_disk() {
+    // Before, each exposed person got a 3 MB letter.
+    let err = refused_template("{{ person.label }}{{ 'x' * 3000000 }}\n");
+    assert!(err.contains("longer than 1048576 bytes"), "{err}");
+}

@@ -42,6 +42,15 @@ pub struct NotifyCommand {
 /// Largest `--template` read.
 const TEMPLATE_MAX: u64 = 1 << 20;
 
+/// The work one letter of a `--template` may take, in MiniJinja fuel (about one step of the
+/// template, or 64 bytes it makes, per unit): a template with a loop of billions of turns stops
+/// in well under a second instead of never. The built-in letter needs under 1% of it.
+const TEMPLATE_FUEL: u64 = 1_000_000;
+
+/// Longest letter a `--template` may write, in bytes: with the fuel it keeps a template from
+/// filling the disk (at most this much per exposed person).
+const LETTER_MAX: usize = 1 << 20;
+
 const LETTER_ID: &str = include_str!("../../../templates/letter.id.md");
 const LETTER_EN: &str = include_str!("../../../templates/letter.en.md");
 const AUTHORITY_ID: &str = include_str!("../../../templates/authority.id.md");
@@ -78,7 +87,7 @@ struct LetterPerson {
 pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     super::stdin_once(cmd.reports.iter().chain(&cmd.watch))?;
     let incident = incident::read(&cmd.incident)?;
-    let env = environment(&cmd)?;
+    let env = letter_environment(&cmd)?;
     let watchlist::ContactLists { contacts, files, repeats } = watchlist::load_contacts(&cmd.watch)?;
     for warning in &repeats {
         crate::messages::warn(warning);
@@ -145,12 +154,14 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         let contact = by_label.get(person.label.as_str()).copied().cloned().unwrap_or_default();
         let relative = format!("{}/{file}", outdir::LETTERS);
         let context = letter_person(person, &contact, cmd.lang, &relative);
-        let text = letter
-            .render(
+        let mut text = Capped::for_letter(&cmd);
+        letter
+            .render_captured_to(
                 minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
+                &mut text,
             )
-            .map_err(|e| template_error(&cmd, &e))?;
-        out.write(&relative, text.as_bytes())?;
+            .map_err(|e| template_error(&cmd, &e, text.over))?;
+        out.write(&relative, &text.bytes)?;
         let cells = [
             Some(contact.label.as_str()),
             contact.name.as_deref(),
@@ -165,16 +176,17 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     out.write("recipients.csv", &recipients)?;
     let counts = tally.finish();
     let hashed = contacts.iter().any(|c| c.hashed);
-    let authority = env.get_template("authority")?.render(minijinja::context! {
-        counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
-        incident => Value::from(minijinja::value::Serde(&incident)),
-        dates => Value::from(minijinja::value::Serde(&dates)),
-        hashed => hashed,
-        incomplete => !state.incomplete.is_empty(),
-        generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
-        reports => cmd.reports.iter().map(|r| md(&r.display().to_string())).collect::<Vec<_>>(),
-        lang => lang_code(cmd.lang),
-    })?;
+    let authority =
+        authority_environment(cmd.lang)?.get_template("authority")?.render(minijinja::context! {
+            counts => Value::from(minijinja::value::Serde(in_words(counts, cmd.lang))),
+            incident => Value::from(minijinja::value::Serde(&incident)),
+            dates => Value::from(minijinja::value::Serde(&dates)),
+            hashed => hashed,
+            incomplete => !state.incomplete.is_empty(),
+            generator => format!("leakcheck {}", env!("CARGO_PKG_VERSION")),
+            reports => cmd.reports.iter().map(|r| md(&r.display().to_string())).collect::<Vec<_>>(),
+            lang => lang_code(cmd.lang),
+        })?;
     out.write("authority.md", authority.as_bytes())?;
     out.commit()?;
     eprintln!(
@@ -185,7 +197,6 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     Ok(ExitCode::Clear)
 }
 
-/// The templates: the letter (built-in for `--lang`, or `--template`) and the authority summary.
 /// Each label's contact. A label that several watchlist rows share is refused: whichever row
 /// won, one person's letter could go to another, itself a disclosure.
 fn contacts_by_label(contacts: &[Contact]) -> Result<HashMap<&str, &Contact>> {
@@ -209,17 +220,39 @@ fn contacts_by_label(contacts: &[Contact]) -> Result<HashMap<&str, &Contact>> {
     Ok(by_label)
 }
 
-fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
+/// An environment for the templates: an unknown variable is an error, a trailing newline kept.
+fn base_environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build()?);
-    let (letter, authority) = match cmd.lang {
-        Lang::Id => (LETTER_ID, AUTHORITY_ID),
-        Lang::En => (LETTER_EN, AUTHORITY_EN),
-    };
-    env.add_template("authority", authority)?;
+    Ok(env)
+}
+
+/// The authority summary's template (built in: its work grows with the reports, unlimited).
+fn authority_environment(lang: Lang) -> Result<Environment<'static>> {
+    let mut env = base_environment()?;
+    env.add_template(
+        "authority",
+        match lang {
+            Lang::Id => AUTHORITY_ID,
+            Lang::En => AUTHORITY_EN,
+        },
+    )?;
+    Ok(env)
+}
+
+/// The letter's template: built in for `--lang`, or `--template` with [`TEMPLATE_FUEL`] per
+/// letter.
+fn letter_environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
+    let mut env = base_environment()?;
     match &cmd.template {
-        None => env.add_template("letter", letter)?,
+        None => env.add_template(
+            "letter",
+            match cmd.lang {
+                Lang::Id => LETTER_ID,
+                Lang::En => LETTER_EN,
+            },
+        )?,
         Some(path) => {
             let shown = path.display();
             let mut text = String::new();
@@ -229,20 +262,70 @@ fn environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
             if text.len() as u64 > TEMPLATE_MAX {
                 bail!("--template {shown}: larger than {TEMPLATE_MAX} bytes");
             }
-            env.add_template_owned("letter", text).map_err(|e| template_error(cmd, &e))?;
+            env.set_fuel(Some(TEMPLATE_FUEL));
+            env.add_template_owned("letter", text).map_err(|e| template_error(cmd, &e, false))?;
         }
     }
     Ok(env)
 }
 
+/// A letter as it is written, refused past `limit` bytes.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+    /// The template wrote more than `limit`.
+    over: bool,
+}
+
+impl Capped {
+    /// [`LETTER_MAX`] for a `--template`; the built-in letter is the size of what it lists.
+    fn for_letter(cmd: &NotifyCommand) -> Capped {
+        let limit = if cmd.template.is_some() { LETTER_MAX } else { usize::MAX };
+        Capped { bytes: Vec::new(), limit, over: false }
+    }
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("letter too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A template's error on one line, naming the template file, the line and the kind of error
 /// only: minijinja's detail quotes values (`{% include person.email %}` names the address), and
 /// stderr holds no identifier unmasked.
-fn template_error(cmd: &NotifyCommand, e: &minijinja::Error) -> anyhow::Error {
+/// `too_long`: the letter passed [`LETTER_MAX`].
+fn template_error(cmd: &NotifyCommand, e: &minijinja::Error, too_long: bool) -> anyhow::Error {
     let name =
         cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
     let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
-    anyhow::anyhow!("template {}{line}: {}", sanitize(&name), e.kind())
+    let name = sanitize(&name);
+    if too_long {
+        return anyhow::anyhow!(
+            "template {name}{line}: a letter would be longer than {LETTER_MAX} bytes (a loop too long?): \
+             nothing written"
+        );
+    }
+    if e.kind() == minijinja::ErrorKind::OutOfFuel {
+        return anyhow::anyhow!(
+            "template {name}{line}: one letter takes more than {TEMPLATE_FUEL} steps of work (a loop too \
+             long?): nothing written"
+        );
+    }
+    // minijinja's own words, which quote no value.
+    if e.detail().is_some_and(|d| d.contains("recursion limit")) {
+        return anyhow::anyhow!("template {name}{line}: {} (recursion limit exceeded)", e.kind());
+    }
+    anyhow::anyhow!("template {name}{line}: {}", e.kind())
 }
 
 fn lang_code(lang: Lang) -> &'static str {
@@ -446,6 +529,44 @@ mod tests {
         );
         let long = "x".repeat(1000);
         assert_eq!(letter_names([long.as_str()].into_iter())[0].len(), NAME_MAX + 3);
+    }
+
+    #[test]
+    fn the_built_in_letters_take_under_a_hundredth_of_a_template_s_fuel() {
+        // The fuel of a --template is far above what a real letter needs, even one naming fifty inputs.
+        let person = LetterPerson {
+            label: "P-001".into(),
+            name: Some("Budi".into()),
+            email: None,
+            phone: None,
+            hashed: false,
+            kinds: vec!["NIK", "nomor telepon"],
+            kind_codes: vec!["nik", "phone"],
+            fields: (0..20).map(|i| format!("`kolom_{i}`")).collect(),
+            categories: vec!["data pribadi umum", "data kesehatan"],
+            specific_categories: vec!["data kesehatan"],
+            specific: true,
+            records: 50,
+            inputs: (0..50).map(|i| format!("`bocoran/bagian-{i:03}.csv`")).collect(),
+            letter: "letters/P-001.md".into(),
+        };
+        let incident: HashMap<&str, &str> = INCIDENT_KEYS.iter().map(|k| (*k, "teks kejadian")).collect();
+        for letter in [LETTER_ID, LETTER_EN] {
+            let mut env = base_environment().unwrap();
+            env.set_fuel(Some(TEMPLATE_FUEL / 100));
+            env.add_template("letter", letter).unwrap();
+            let text = env
+                .get_template("letter")
+                .unwrap()
+                .render(minijinja::context! {
+                    person => Value::from(minijinja::value::Serde(&person)),
+                    incident => Value::from(minijinja::value::Serde(&incident)),
+                    dates => Value::from(minijinja::value::Serde(&Dates { found_at: "1".into(), today: "2".into() })),
+                    lang => "id",
+                })
+                .unwrap();
+            assert!(text.contains("bagian-049"), "{text}");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ document.querySelectorAll("section[data-table]").forEach(function (s) {
       s.querySelectorAll("thead th").forEach(function (o) { o.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", up ? "ascending" : "descending");
       var num = th.classList.contains("n");
-      var key = function (r) { var c = r.cells[col]; return num ? Number(c.dataset.n) : c.textContent.toLowerCase(); };
+      var key = function (r) { var c = r.cells[col].textContent; return num ? Number(c) : c.toLowerCase(); };
       rows.sort(function (a, b) { var x = key(a), y = key(b); var d = x < y ? -1 : x > y ? 1 : 0; return up ? d : -d; });
       var f = document.createDocumentFragment();
       rows.forEach(function (r) { f.appendChild(r); });

@@ -9,7 +9,6 @@
 //! quote up to the delimiter are kept.
 
 use super::buffer::{SplitBuffer, count_newlines};
-use super::csv_stray;
 use super::escaped::{self, Dialect};
 use super::plan::ColumnPlanner;
 use super::{
@@ -425,9 +424,6 @@ pub struct CsvSplitter {
     want_header: bool,
     /// The header row, once read.
     pub header: Option<Vec<u8>>,
-    /// How many fields the header row has, when it is one line: a quoted field whose
-    /// swallowed lines each have as many is a stray quote ([`csv_stray`]).
-    header_fields: Option<usize>,
     /// Why the header row could not be read, if it could not.
     pub header_error: Option<&'static str>,
 }
@@ -454,7 +450,6 @@ impl CsvSplitter {
             want_header: header,
             header: None,
             header_error: None,
-            header_fields: None,
         }
     }
 
@@ -533,9 +528,6 @@ impl CsvSplitter {
                     } else {
                         self.in_quotes = false;
                         pos = at + 1;
-                        if self.inner_lines >= 2 && self.stray_quote(record_start, at, batch) {
-                            pos = *record_start;
-                        }
                     }
                     continue;
                 }
@@ -602,10 +594,6 @@ impl CsvSplitter {
         }
         if self.want_header {
             self.want_header = false;
-            let line = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-            self.header_fields = (self.quote.is_some() && !line.contains(&self.newline))
-                .then(|| csv_stray::fields_of_line(line, self.delim))
-                .flatten();
             self.header = Some(bytes.to_vec());
             return;
         }
@@ -615,25 +603,6 @@ impl CsvSplitter {
         }
         batch.spans.push(span);
         self.next_record += 1;
-    }
-
-    /// When the quoted field of the record at `record_start`, closed at `at`, swallowed lines
-    /// that read as rows ([`csv_stray`]): the record (its first line) is a bad record, and
-    /// reading resumes on its second line, so the swallowed rows are records with the numbers
-    /// and lines they would have had without the stray quote. `true` when so.
-    fn stray_quote(&mut self, record_start: &mut usize, at: usize, batch: &mut Batch) -> bool {
-        let Some(fields) = self.header_fields.filter(|_| !self.line_mode && !self.want_header) else {
-            return false;
-        };
-        let record = &self.buf[*record_start..at];
-        let Some(first_end) = csv_stray::swallowed_rows(record, self.delim, self.newline, fields) else {
-            return false;
-        };
-        self.push_bad(batch, csv_stray::STRAY_QUOTE);
-        self.inner_lines = 0;
-        self.line += 1;
-        *record_start += first_end + 1;
-        true
     }
 
     /// Whether the quoted field of the record at `record_start`, open up to `at`, ran away from
@@ -852,50 +821,6 @@ mod tests {
                 (4, 7, Ok("6,7".into())),
             ]
         );
-    }
-
-    #[test]
-    fn a_stray_quote_over_rows_costs_only_its_own_row() {
-        // Regression (issue 16): `"Siti` opened a quoted field that the `"` of a later row's
-        // `Jl. "Mawar"` closed; the rows between were one field, their people never checked.
-        let input = "no,nik,nama,alamat\n1,3201014107900001,\"Siti,Bandung\n2,3201014107900002,Budi,Bogor\n\
-                     3,3201014107900003,Ani,Jl. \"Mawar\" 1\n4,3201014107900004,Dewi,\"Depok,\nJawa Barat\"\n";
-        let want = vec![
-            (1, 2, Err(csv_stray::STRAY_QUOTE)),
-            (2, 3, Ok("2,3201014107900002,Budi,Bogor".into())),
-            (3, 4, Ok("3,3201014107900003,Ani,Jl. \"Mawar\" 1".into())),
-            (4, 5, Ok("4,3201014107900004,Dewi,\"Depok,\nJawa Barat\"".into())),
-        ];
-        assert_eq!(split(input.as_bytes(), true).1, want);
-        assert_eq!(trickle(input.as_bytes(), true, MAX_RECORD_BYTES).1, want);
-        let crlf = input.replace('\n', "\r\n");
-        assert_eq!(split(crlf.as_bytes(), true).1.len(), 4);
-        assert_eq!(split(crlf.as_bytes(), true).1[2].1, 4);
-    }
-
-    #[test]
-    fn a_quoted_base64_photo_of_15790_lines_is_one_field() {
-        // The reverted rule of session 9 cut this field and lost every record after it.
-        let line = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3";
-        let photo = vec![line; 15_790].join("\n");
-        let input = format!("nik,nama,foto,tgl_lahir\n1,Siti,\"{photo}\",1990-01-01\n2,Budi,x,1991-01-01\n");
-        let (_, recs) = split(input.as_bytes(), true);
-        assert_eq!(recs.len(), 2);
-        assert!(recs[0].2.is_ok());
-        assert_eq!(recs[1], (2, 15_792, Ok("2,Budi,x,1991-01-01".into())));
-    }
-
-    #[test]
-    fn multi_line_addresses_and_notes_are_one_field() {
-        for input in [
-            "nik,nama,x,alamat\n1,Siti,a,\"Jl. Mawar 1,\nRT 02, RW 03\nBandung\"\n2,Budi,b,c\n",
-            "nik,nama,alamat\n1,Siti,\"Jl. Mawar 1,\nRT 02, RW 03, Kel. X\nBandung\"\n2,Budi,c\n",
-            "no,nik,nama,tgl,hp,email,catatan\n1,2,3,4,5,6,\"datang, pusing, demam, mual, lemas,\n3 hari, obat, tidak membaik, rujuk, RS, besok\nkontrol\"\n2,a,b,c,d,e,f\n",
-        ] {
-            let (_, recs) = split(input.as_bytes(), true);
-            assert_eq!(recs.len(), 2, "{input}");
-            assert!(recs.iter().all(|r| r.2.is_ok()), "{input}");
-        }
     }
 
     #[test]

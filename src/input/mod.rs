@@ -9,7 +9,6 @@
 pub mod archive;
 mod buffer;
 pub mod csv;
-mod csv_stray;
 pub mod decompress;
 pub mod detect;
 pub mod encoding;

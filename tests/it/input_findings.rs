@@ -1,6 +1,5 @@
 //! Input-layer findings of issue 16 (session 10): `INSERT … SET` with MySQL escapes in a
-//! statement that shows no dialect, `--map` giving one column two kinds, a JSON array of values,
-//! a CSV stray quote over rows.
+//! statement that shows no dialect, `--map` giving one column two kinds, a JSON array of values.
 
 use crate::common;
 use common::*;
@@ -103,28 +102,4 @@ fn json_array_of_values_says_nobody_in_it_is_checked() {
     let (code, _, stderr) = run(&s, &["scan"], &dump);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(!stderr.contains("JSON values"), "{stderr}");
-}
-
-#[test]
-fn a_stray_quote_over_csv_rows_loses_only_its_row() {
-    // Regression (issue 16): `"Siti` opened a field that a later row's `Jl. "Mawar"` closed; the
-    // rows between were one field and the run said CLEAR for the person in them.
-    let s = Scratch::new();
-    let dump = s.write(
-        "pasien.csv",
-        format!(
-            "no,nik,nama,alamat\n1,3201014107900009,\"Siti,Bandung\n2,{NIK},Budi,Bogor\n\
-             3,3201014107900003,Ani,Jl. \"Mawar\" 1\n"
-        ),
-    );
-    let (code, stdout, stderr) = run(&s, &["scan", "-f", "json"], &dump);
-    assert_eq!(code, Some(1), "{stderr}");
-    let report = json(stdout.as_bytes());
-    assert_eq!(report["exposures"][0]["record"], 2);
-    assert_eq!(report["exposures"][0]["line"], 3);
-    assert_eq!(report["summary"]["records"], 3);
-    assert_eq!(report["summary"]["bad_records"], 1);
-    assert!(stderr.contains("pasien.csv:2: bad record 1 skipped: stray quote"), "{stderr}");
-    let (code, _, stderr) = run(&s, &["scan", "--strict"], &dump);
-    assert_eq!(code, Some(2), "{stderr}");
 }

@@ -51,13 +51,23 @@ pub(super) fn open_ndjson(
 }
 
 /// The byte that ends an NDJSON line, decided from the input's head (its first
-/// [`super::sniff::SAMPLE_BYTES`]): a lone `\r` when the head holds a `\r` and no `\n` (old Mac
-/// software, some exports: a raw CR cannot occur inside a JSON string, so it can only end a
-/// line), else `\n`, which also ends `\r\n` lines. Read with `\n`, a CR-only file would be one bad
-/// record and scan CLEAR. A shard's byte range of the file (`shard::range`) cuts and counts lines
-/// at the byte this gives for the file's head, so its records are the unsharded scan's.
+/// [`super::sniff::SAMPLE_BYTES`]): a lone `\r` when the head holds no `\n` and its first `\r`
+/// is followed (past blanks) by the start of the next record (`{` or `[`) or by the end of the
+/// head (old Mac software, some exports), else `\n`, which also ends `\r\n` lines. A CR is also
+/// JSON whitespace (`{"a":1,\r"b":2}`), so a CR followed by anything else is not taken for a line
+/// end: a record of over 64 KiB with such a CR read as CR-ended lines lost every record. Read
+/// with `\n`, a CR-only file would be one bad record. A shard's byte range of the file
+/// (`shard::range`) cuts and counts lines at the byte this gives for the file's head, so its
+/// records are the unsharded scan's.
 pub fn ndjson_line_end(head: &[u8]) -> u8 {
-    if !head.contains(&b'\n') && head.contains(&b'\r') { b'\r' } else { b'\n' }
+    if head.contains(&b'\n') {
+        return b'\n';
+    }
+    let Some(cr) = memchr::memchr(b'\r', head) else { return b'\n' };
+    match head[cr + 1..].iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r')) {
+        None | Some(b'{' | b'[') => b'\r',
+        Some(_) => b'\n',
+    }
 }
 
 /// Plans a JSON dump (SPEC §5 1.1): the elements of a top-level array are records; in an

@@ -103,3 +103,20 @@ fn json_array_of_values_says_nobody_in_it_is_checked() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(!stderr.contains("JSON values"), "{stderr}");
 }
+
+#[test]
+fn ndjson_with_a_cr_as_json_whitespace_in_a_long_first_record_is_read_line_by_line() {
+    // Regression (hostile-C #4): a CR between two members of a first record over 64 KiB made the
+    // head hold a `\r` and no `\n`, the file was read as CR-ended lines, every record after was
+    // lost in bad records and the run said CLEAR.
+    let s = Scratch::new();
+    let photo = "x".repeat(70_000);
+    let mut text = format!("{{\"nik\":\"3201014107900002\",\r\"foto\":\"{photo}\"}}\n");
+    text.push_str(&format!("{{\"nik\":\"{NIK}\"}}\n"));
+    let dump = s.write("pasien.ndjson", text);
+    let (code, stdout, stderr) = run(&s, &["scan", "-f", "json"], &dump);
+    assert_eq!(code, Some(1), "{stderr}");
+    let report = json(stdout.as_bytes());
+    assert_eq!(report["summary"]["bad_records"], 0, "{stderr}");
+    assert_eq!(report["summary"]["records"], 2);
+}

@@ -435,6 +435,11 @@ fn ndjson_lines_end_at_a_lone_cr_only_when_the_head_has_no_lf() {
         (b"{\"a\":1}\r{\"a\":2}\n", b'\n'),
         (b"{\"a\":1}", b'\n'),
         (b"", b'\n'),
+        (b"{\"a\":1}\r \r{\"a\":2}", b'\r'),
+        (b"[1]\r[2]", b'\r'),
+        // A CR as JSON whitespace inside a long first record is no line end (hostile-C #4).
+        (b"{\"a\":1,\r\"foto\":\"xxxx", b'\n'),
+        (b"{\"a\":\r1}\r{\"a\":2}", b'\n'),
     ] {
         assert_eq!(ndjson_line_end(head), end, "{:?}", String::from_utf8_lossy(head));
     }

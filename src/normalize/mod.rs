@@ -131,25 +131,14 @@ pub fn normalize_into(kind: Kind, raw: &str, out: &mut String) -> Result<(), Inv
 }
 
 /// Appends the canonical form of `raw` as `kind` to `out` (left as it was when `raw` is
-/// invalid). NIKs, phones, dates, e-mails and plain names are written straight into `out`; the
-/// rest go through `tmp`.
+/// invalid). Every field's kind is written straight into `out`; only `name_dob` goes through
+/// `tmp`.
 pub fn normalize_append(kind: Kind, raw: &str, out: &mut String, tmp: &mut String) -> Result<(), Invalid> {
     match kind {
         Kind::Nik => nik::append_nik(raw, out),
         Kind::Phone => phone::append_phone(raw, out),
         Kind::Dob => dob::append_dob(raw, out),
-        Kind::Name => match name::plain_name(raw.as_bytes()) {
-            Some((plain, len)) => {
-                push_ascii(out, &plain[..len]);
-                Ok(())
-            }
-            None => {
-                tmp.clear();
-                name::normalize_name_general(raw, tmp)?;
-                out.push_str(tmp);
-                Ok(())
-            }
-        },
+        Kind::Name => name::append_name(raw, out),
         Kind::Email => email::append_email(raw, out),
         _ => {
             normalize_into(kind, raw, tmp)?;

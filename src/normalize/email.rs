@@ -165,9 +165,14 @@ fn ascii_parts(local: &str, domain: &str, out: &mut String, base: usize) -> Opti
         return None;
     }
     if domain.eq_ignore_ascii_case("gmail.com") || domain.eq_ignore_ascii_case("googlemail.com") {
-        let local = local.split('+').next().unwrap_or("");
-        local.split('.').for_each(|piece| out.push_str(piece));
-        out[base..].make_ascii_lowercase();
+        // The local part up to its first `+`, without dots, lowercased: on bytes (a `split` by
+        // `char` was a tenth of the e-mail column's cost).
+        let tag = memchr::memchr(b'+', local.as_bytes()).unwrap_or(local.len());
+        for &b in &local.as_bytes()[..tag] {
+            if b != b'.' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
         if out.len() == base {
             return Some(Err(Invalid("empty local part")));
         }
@@ -182,7 +187,7 @@ fn ascii_parts(local: &str, domain: &str, out: &mut String, base: usize) -> Opti
     if local.is_empty() {
         return Some(Err(Invalid("empty local part")));
     }
-    if domain.split('.').any(|label| label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))) {
+    if has_idna_label(domain.as_bytes()) {
         return None;
     }
     out.push_str(local);
@@ -190,6 +195,17 @@ fn ascii_parts(local: &str, domain: &str, out: &mut String, base: usize) -> Opti
     out.push_str(domain);
     out[base..].make_ascii_lowercase();
     Some(Ok(()))
+}
+
+/// Whether a label of an ASCII domain starts with `xn--` in any case: found with one search
+/// for the `-` pair that every such label holds, not a `split` into labels.
+fn has_idna_label(domain: &[u8]) -> bool {
+    memchr::memmem::find_iter(domain, b"--").any(|dashes| {
+        let start = dashes.wrapping_sub(2);
+        dashes >= 2
+            && domain[start..dashes].eq_ignore_ascii_case(b"xn")
+            && (start == 0 || domain[start - 1] == b'.')
+    })
 }
 
 /// A lowercase domain with IDNA labels (`xn--bcher-kva.de`) written in Unicode (`bücher.de`,
@@ -381,6 +397,28 @@ mod tests {
             }
         }
         assert!(compared > 2000, "only {compared} strings compared");
+    }
+
+    #[test]
+    fn idna_labels_are_found_at_the_start_of_a_label_only() {
+        let table = [
+            ("xn--bcher-kva.de", true),
+            ("mail.XN--BCHER-KVA.de", true),
+            ("a.Xn--zz", true),
+            ("axn--b.de", false),
+            ("xn-x--.de", false),
+            ("-xn--.de", false),
+            ("x---.de", false),
+            ("ab.xn-.de", false),
+            ("example.co.id", false),
+            ("--", false),
+        ];
+        for (domain, idna) in table {
+            let by_labels =
+                domain.split('.').any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+            assert_eq!(by_labels, idna, "{domain:?}");
+            assert_eq!(has_idna_label(domain.as_bytes()), idna, "{domain:?}");
+        }
     }
 
     #[test]

@@ -12,28 +12,46 @@ use unicode_normalization::UnicodeNormalization;
 /// exactly one `@`, a non-empty local part without whitespace, `,` or `;`, and a domain of two
 /// or more non-empty labels without whitespace.
 pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    out.clear();
+    append_email(raw, out)
+}
+
+/// [`normalize_email`] appending to `out`, which is left as it was when `raw` is invalid: the
+/// scan writes every canonical address straight into its task's buffer.
+pub(super) fn append_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
     // Bounded before and after: a canonical form must be short enough to normalize again.
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
-        out.clear();
         return Err(super::TOO_LONG);
     }
+    let base = out.len();
     normalize_bounded(raw, out)?;
-    if out.len() > super::MAX_TEXT_VALUE_BYTES {
-        out.clear();
+    if out.len() - base > super::MAX_TEXT_VALUE_BYTES {
+        out.truncate(base);
         return Err(super::TOO_LONG);
     }
     Ok(())
 }
 
-/// [`normalize_email`] of a value already known to be short.
+/// [`normalize_email`] of a value already known to be short, appended to `out`.
 fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     normalize_with(raw, out, true)
 }
 
 /// [`normalize_bounded`], through [`ascii_parts`] when `fast` and it applies; without `fast`,
-/// every value takes the general path (the proptest compares both).
+/// every value takes the general path (the proptest compares both). `out` is left as it was
+/// when `raw` is invalid.
 fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
-    out.clear();
+    let base = out.len();
+    let result = append_with(raw, out, fast);
+    if result.is_err() {
+        out.truncate(base);
+    }
+    result
+}
+
+/// [`normalize_with`], which cleans up after it.
+fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
+    let base = out.len();
     // ASCII is its own NFKC: only other text pays for the Unicode pass (`ｇｍａｉｌ` → `gmail`).
     let folded: String;
     let raw = if raw.is_ascii() {
@@ -49,21 +67,21 @@ fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid
     };
     let s = strip_wrappers(raw);
     let (local, domain) = if fast && s.is_ascii() { split_ascii(s)? } else { split_checked(s)? };
-    if fast && let Some(done) = ascii_parts(local, domain, out) {
+    if fast && let Some(done) = ascii_parts(local, domain, out, base) {
         return done;
     }
     let domain_lower = lowercase(domain);
     if domain_lower == "gmail.com" || domain_lower == "googlemail.com" {
         let local = local.split('+').next().unwrap_or("");
         out.extend(local.to_lowercase().chars().filter(|&c| c != '.'));
-        if out.is_empty() {
+        if out.len() == base {
             return Err(Invalid("empty local part"));
         }
         out.push_str("@gmail.com");
         // Dropping dots can bare what the cleanup strips (`m.ailto:x@…`, found by fuzzing):
         // clean again, so that a canonical form normalizes to itself.
-        if strip_wrappers(out).len() != out.len() {
-            let folded = std::mem::take(out);
+        if strip_wrappers(&out[base..]).len() != out.len() - base {
+            let folded = out.split_off(base);
             return normalize_bounded(&folded, out);
         }
         return Ok(());
@@ -139,24 +157,29 @@ fn split_ascii(s: &str) -> Result<(&str, &str), Invalid> {
 }
 
 /// The canonical form of an ASCII address split and checked by [`normalize_with`], lowercased
-/// straight into the empty `out` (upper-case and wrapped e-mails are most of a messy export's):
-/// no `String` per value. `None`, with `out` untouched, when the general path must decide: text
-/// that is not ASCII, or an IDNA (`xn--`) label to decode.
-fn ascii_parts(local: &str, domain: &str, out: &mut String) -> Option<Result<(), Invalid>> {
+/// straight into `out` after its first `base` bytes (upper-case and wrapped e-mails are most of
+/// a messy export's): no `String` per value. `None`, with `out` as it was, when the general path
+/// must decide: text that is not ASCII, or an IDNA (`xn--`) label to decode.
+fn ascii_parts(local: &str, domain: &str, out: &mut String, base: usize) -> Option<Result<(), Invalid>> {
     if !local.is_ascii() || !domain.is_ascii() {
         return None;
     }
     if domain.eq_ignore_ascii_case("gmail.com") || domain.eq_ignore_ascii_case("googlemail.com") {
-        let local = local.split('+').next().unwrap_or("");
-        local.split('.').for_each(|piece| out.push_str(piece));
-        out.make_ascii_lowercase();
-        if out.is_empty() {
+        // The local part up to its first `+`, without dots, lowercased: on bytes (a `split` by
+        // `char` was a tenth of the e-mail column's cost).
+        let tag = memchr::memchr(b'+', local.as_bytes()).unwrap_or(local.len());
+        for &b in &local.as_bytes()[..tag] {
+            if b != b'.' {
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+        }
+        if out.len() == base {
             return Some(Err(Invalid("empty local part")));
         }
         out.push_str("@gmail.com");
         // Dropping dots can bare what the cleanup strips: the general path cleans again.
-        if strip_wrappers(out).len() != out.len() {
-            out.clear();
+        if strip_wrappers(&out[base..]).len() != out.len() - base {
+            out.truncate(base);
             return None;
         }
         return Some(Ok(()));
@@ -164,14 +187,25 @@ fn ascii_parts(local: &str, domain: &str, out: &mut String) -> Option<Result<(),
     if local.is_empty() {
         return Some(Err(Invalid("empty local part")));
     }
-    if domain.split('.').any(|label| label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))) {
+    if has_idna_label(domain.as_bytes()) {
         return None;
     }
     out.push_str(local);
     out.push('@');
     out.push_str(domain);
-    out.make_ascii_lowercase();
+    out[base..].make_ascii_lowercase();
     Some(Ok(()))
+}
+
+/// Whether a label of an ASCII domain starts with `xn--` in any case: found with one search
+/// for the `-` pair that every such label holds, not a `split` into labels.
+fn has_idna_label(domain: &[u8]) -> bool {
+    memchr::memmem::find_iter(domain, b"--").any(|dashes| {
+        let start = dashes.wrapping_sub(2);
+        dashes >= 2
+            && domain[start..dashes].eq_ignore_ascii_case(b"xn")
+            && (start == 0 || domain[start - 1] == b'.')
+    })
 }
 
 /// A lowercase domain with IDNA labels (`xn--bcher-kva.de`) written in Unicode (`bücher.de`,
@@ -318,12 +352,14 @@ mod tests {
         fn the_ascii_fast_path_equals_the_general_path(
             raw in "[ <(\"']{0,2}(mailto:|MAILTO:|[A-Za-z]{1,6} <)?[A-Za-z0-9.+_-]{0,10}@{0,2}([A-Za-z0-9-]{0,6}|xn--bcher-kva|XN--zz)[.]{0,2}(gmail|GoogleMail|co|ID|de)[.]?(com|COM|id)?[>)\"';,. ]{0,3}"
         ) {
-            let (mut fast, mut general) = (String::new(), String::new());
+            // Appended after what the buffer holds, which an invalid value leaves as it was.
+            let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
             let fast_result = normalize_with(&raw, &mut fast, true);
             let general_result = normalize_with(&raw, &mut general, false);
             proptest::prop_assert_eq!(fast_result, general_result, "{:?}", raw);
-            if fast_result.is_ok() {
-                proptest::prop_assert_eq!(fast, general, "{:?}", raw);
+            proptest::prop_assert_eq!(&fast, &general, "{:?}", raw);
+            if fast_result.is_err() {
+                proptest::prop_assert_eq!(fast, "lain|");
             }
         }
 
@@ -340,15 +376,7 @@ mod tests {
     /// it is and as each part of an address, takes the fast path and the general path alike.
     #[test]
     fn the_fast_path_equals_the_general_path_on_the_naughty_strings() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/naughty-strings/blns.txt");
-        let path = std::env::var("LEAKCHECK_CORPORA")
-            .map(|dir| format!("{dir}/naughty-strings/blns.txt"))
-            .unwrap_or_else(|_| path.to_string());
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            assert!(std::env::var_os("LEAKCHECK_REQUIRE_CORPORA").is_none(), "{path} is missing");
-            eprintln!("note: {path} not found; corpus test skipped");
-            return;
-        };
+        let Some(text) = crate::normalize::naughty_strings() else { return };
         let mut compared = 0;
         for line in text.lines().filter(|l| !l.starts_with('#') && l.len() <= 200) {
             for raw in [
@@ -358,12 +386,10 @@ mod tests {
                 format!("<{line}@GMAIL.com>"),
                 format!("mailto:{line}"),
             ] {
-                let (mut fast, mut general) = (String::new(), String::new());
+                let (mut fast, mut general) = (String::from("x"), String::from("x"));
                 let fast_result = normalize_with(&raw, &mut fast, true);
                 assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{raw:?}");
-                if fast_result.is_ok() {
-                    assert_eq!(fast, general, "{raw:?}");
-                }
+                assert_eq!(fast, general, "{raw:?}");
                 if raw.is_ascii() {
                     assert_eq!(split_ascii(&raw), split_checked(&raw), "{raw:?}");
                 }
@@ -371,6 +397,49 @@ mod tests {
             }
         }
         assert!(compared > 2000, "only {compared} strings compared");
+    }
+
+    #[test]
+    fn idna_labels_are_found_at_the_start_of_a_label_only() {
+        let table = [
+            ("xn--bcher-kva.de", true),
+            ("mail.XN--BCHER-KVA.de", true),
+            ("a.Xn--zz", true),
+            ("axn--b.de", false),
+            ("xn-x--.de", false),
+            ("-xn--.de", false),
+            ("x---.de", false),
+            ("ab.xn-.de", false),
+            ("example.co.id", false),
+            ("--", false),
+        ];
+        for (domain, idna) in table {
+            let by_labels =
+                domain.split('.').any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+            assert_eq!(by_labels, idna, "{domain:?}");
+            assert_eq!(has_idna_label(domain.as_bytes()), idna, "{domain:?}");
+        }
+    }
+
+    #[test]
+    fn an_address_is_appended_after_what_the_buffer_holds() {
+        let table = [
+            ("MAILTO:Budi.Santoso@GMAIL.COM", Ok("budisantoso@gmail.com")),
+            ("Budi <BUDI@X.CO.ID>;", Ok("budi@x.co.id")),
+            ("m.ailto:budi@gmail.com", Ok("budi@gmail.com")), // cleaned twice
+            ("info@XN--BCHER-KVA.DE", Ok("info@bücher.de")),
+            ("<budi@@x.com>", Err(Invalid("more than one @"))),
+            ("+tag@gmail.com", Err(Invalid("empty local part"))),
+        ];
+        for (raw, want) in table {
+            let mut out = String::from("3201014107900001");
+            assert_eq!(append_email(raw, &mut out), want.map(|_| ()), "{raw:?}");
+            assert_eq!(out, format!("3201014107900001{}", want.unwrap_or("")), "{raw:?}");
+        }
+        let mut out = String::from("x");
+        let long = format!("{}@x.co.id", "b".repeat(super::super::MAX_TEXT_VALUE_BYTES));
+        assert_eq!(append_email(&long, &mut out), Err(super::super::TOO_LONG));
+        assert_eq!(out, "x");
     }
 
     #[test]

@@ -131,25 +131,15 @@ pub fn normalize_into(kind: Kind, raw: &str, out: &mut String) -> Result<(), Inv
 }
 
 /// Appends the canonical form of `raw` as `kind` to `out` (left as it was when `raw` is
-/// invalid). NIKs, phones, dates and plain names are written straight into `out`; the rest go
-/// through `tmp`.
+/// invalid). Every field's kind is written straight into `out`; only `name_dob` goes through
+/// `tmp`.
 pub fn normalize_append(kind: Kind, raw: &str, out: &mut String, tmp: &mut String) -> Result<(), Invalid> {
     match kind {
         Kind::Nik => nik::append_nik(raw, out),
         Kind::Phone => phone::append_phone(raw, out),
         Kind::Dob => dob::append_dob(raw, out),
-        Kind::Name => match name::plain_name(raw.as_bytes()) {
-            Some((plain, len)) => {
-                push_ascii(out, &plain[..len]);
-                Ok(())
-            }
-            None => {
-                tmp.clear();
-                name::normalize_name_general(raw, tmp)?;
-                out.push_str(tmp);
-                Ok(())
-            }
-        },
+        Kind::Name => name::append_name(raw, out),
+        Kind::Email => email::append_email(raw, out),
         _ => {
             normalize_into(kind, raw, tmp)?;
             out.push_str(tmp);
@@ -163,6 +153,26 @@ pub fn canonical(kind: Kind, raw: &str) -> Result<String, Invalid> {
     let mut out = String::new();
     normalize_into(kind, raw, &mut out)?;
     Ok(out)
+}
+
+/// The Big List of Naughty Strings (`../shared/corpora`, read in place; `LEAKCHECK_CORPORA`
+/// names another folder), for the tests that compare each normalizer's fast paths with its
+/// general path. `None`, with a note, when it is missing, unless `LEAKCHECK_REQUIRE_CORPORA`
+/// is set (CI), which fails the test instead.
+#[cfg(test)]
+pub(crate) fn naughty_strings() -> Option<String> {
+    let path = std::env::var("LEAKCHECK_CORPORA").map_or_else(
+        |_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/naughty-strings/blns.txt").to_string(),
+        |dir| format!("{dir}/naughty-strings/blns.txt"),
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            assert!(std::env::var_os("LEAKCHECK_REQUIRE_CORPORA").is_none(), "{path} is missing");
+            eprintln!("note: {path} not found; corpus test skipped");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -56,9 +56,18 @@ fn is_degree(token: &[u8]) -> bool {
 /// honorifics and trailing degrees dropped; tokens joined by one space.
 pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     out.clear();
-    if let Some(plain) = plain_name(raw.as_bytes()) {
-        super::push_ascii(out, &plain.0[..plain.1]);
+    append_name(raw, out)
+}
+
+/// [`normalize_name`] appending to `out`, which is left as it was when `raw` is invalid: the
+/// scan writes every canonical name straight into its task's buffer.
+pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    if let Some((plain, len)) = plain_name(raw.as_bytes()) {
+        super::push_ascii(out, &plain[..len]);
         return Ok(());
+    }
+    if raw.is_ascii() && raw.len() <= super::MAX_TEXT_VALUE_BYTES {
+        return append_ascii_name(raw.as_bytes(), out);
     }
     normalize_name_general(raw, out)
 }
@@ -97,30 +106,70 @@ pub(super) fn plain_name(raw: &[u8]) -> Option<([u8; PLAIN_MAX], usize)> {
     plain.then_some((lower, raw.len()))
 }
 
-/// [`normalize_name`] for every spelling, into an empty `out`.
+/// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`),
+/// appended to `out` in one pass over its bytes: each token is written in place, a leading
+/// honorific is taken back as soon as it ends, and trailing degrees are cut off at the end. No
+/// scratch string and no Unicode pass (ASCII is its own NFKC and NFD and has no combining
+/// marks); the same result as [`normalize_name_general`] (a proptest compares them).
+fn append_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
+    let base = out.len();
+    let split_end = honorific_dots_end(raw);
+    out.reserve(raw.len());
+    // `token` is where the token being written starts; `leading` while every token before it
+    // was an honorific (and so was taken back).
+    let (mut token, mut leading, mut pending_space) = (base, true, false);
+    for (i, &b) in raw.iter().enumerate() {
+        match b {
+            b',' => break,
+            b'.' if i < split_end => pending_space = true,
+            b'\'' | b'`' | b'.' => {}
+            b if b.is_ascii_alphabetic() => {
+                if pending_space && out.len() > token {
+                    if leading && is_honorific(&out.as_bytes()[token..]) {
+                        out.truncate(base);
+                    } else {
+                        leading = false;
+                        out.push(' ');
+                    }
+                    token = out.len();
+                }
+                pending_space = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            }
+            _ => pending_space = true,
+        }
+    }
+    if leading && is_honorific(&out.as_bytes()[token..]) {
+        out.truncate(base);
+    }
+    strip_degrees(out, base);
+    if out.len() == base {
+        return Err(NO_LETTERS);
+    }
+    Ok(())
+}
+
+/// Why a name is invalid when nothing is left of it.
+const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
+
+/// [`normalize_name`] for every spelling, appended to `out` (left as it was when invalid): the
+/// Unicode passes, then the tokens, then the titles. Non-ASCII names take it; so do ASCII ones
+/// in the tests, as the reference [`append_ascii_name`] must equal.
 pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
         return Err(super::TOO_LONG);
     }
-    if is_clean_ascii(raw.as_bytes()) {
-        // Letters and single spaces only (most names): the canonical form is the lowercase.
-        out.push_str(raw);
-        out.make_ascii_lowercase();
-    } else if raw.is_ascii() {
-        // ASCII is already NFKC and NFD and has no combining marks: skip the Unicode passes.
-        clean_ascii(raw, out);
-    } else {
-        let lowered = raw.nfkc().collect::<String>().to_lowercase();
-        let folded: String = lowered.nfd().filter(|&c| !is_combining_mark(c)).collect();
-        clean_tokens(&folded, out);
-    }
-    strip_titles(out);
-    if out.is_empty() {
-        return Err(Invalid("no letters left after removing titles and punctuation"));
+    let base = out.len();
+    let lowered = raw.nfkc().collect::<String>().to_lowercase();
+    let folded: String = lowered.nfd().filter(|&c| !is_combining_mark(c)).collect();
+    clean_tokens(&folded, out);
+    strip_titles(out, base);
+    if out.len() == base {
+        return Err(NO_LETTERS);
     }
     // NFKC may have lengthened it: a canonical form must be short enough to normalize again.
-    if out.len() > super::MAX_TEXT_VALUE_BYTES {
-        out.clear();
+    if out.len() - base > super::MAX_TEXT_VALUE_BYTES {
+        out.truncate(base);
         return Err(super::TOO_LONG);
     }
     Ok(())
@@ -142,7 +191,7 @@ pub fn is_valid_name(raw: &str) -> bool {
     }
     // `H.Se` is `h se`, not the word `hse`: dots that split honorifics end the shortcut, in a
     // name with non-ASCII letters after them too (`Prof.h,’` is `prof h`, no name at all).
-    let split_end = honorific_dots_end(raw);
+    let split_end = honorific_dots_end(bytes);
     if split_end == 0 && bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         let (mut token, mut len, mut end) = ([0u8; 5], 0usize, bytes.len());
         for (i, &b) in bytes.iter().enumerate() {
@@ -211,8 +260,8 @@ pub fn is_valid_name(raw: &str) -> bool {
 /// format characters and turning every other non-letter into a single separating space; a dot
 /// after a leading honorific separates too.
 fn clean_tokens(text: &str, out: &mut String) {
-    let split_end = honorific_dots_end(text);
-    let mut pending_space = false;
+    let split_end = honorific_dots_end(text.as_bytes());
+    let (base, mut pending_space) = (out.len(), false);
     for (i, c) in text.char_indices() {
         match c {
             ',' => break,
@@ -220,7 +269,7 @@ fn clean_tokens(text: &str, out: &mut String) {
             '\'' | '\u{2019}' | '`' | '.' => {}
             c if is_format_char(c) => {}
             c if c.is_alphabetic() => {
-                if pending_space && !out.is_empty() {
+                if pending_space && out.len() > base {
                     out.push(' ');
                 }
                 pending_space = false;
@@ -245,8 +294,7 @@ fn is_format_char(c: char) -> bool {
 /// written with a dot (`H.Budi`, `Dr.Ir.Budi`, `Prof. Dr.Budi`): dots before it separate
 /// tokens instead of joining them (SPEC §2 1.1), so the honorifics rule drops them. `0` when
 /// the text does not start with an honorific and a dot.
-fn honorific_dots_end(text: &str) -> usize {
-    let b = text.as_bytes();
+fn honorific_dots_end(b: &[u8]) -> usize {
     let (mut i, mut end) = (0, 0);
     loop {
         while b.get(i).is_some_and(|&c| c == b' ' || c == b'\t') {
@@ -277,56 +325,10 @@ fn honorific_dots_end(text: &str) -> usize {
     }
 }
 
-/// ASCII letters separated by single spaces, nothing else.
-fn is_clean_ascii(raw: &[u8]) -> bool {
-    let mut previous_space = true; // no leading space
-    for &b in raw {
-        let space = b == b' ';
-        if !(b.is_ascii_alphabetic() || space) || (space && previous_space) {
-            return false;
-        }
-        previous_space = space;
-    }
-    !previous_space // no trailing space, not empty
-}
-
-/// [`clean_tokens`] for ASCII input, on bytes (gathered in a stack buffer, copied out in runs).
-fn clean_ascii(raw: &str, out: &mut String) {
-    let split_end = honorific_dots_end(raw);
-    let mut buf = [0u8; 64];
-    let mut n = 0;
-    let mut pending_space = false;
-    let mut empty = out.is_empty();
-    let mut put = |b: u8, buf: &mut [u8; 64], n: &mut usize| {
-        if *n == buf.len() {
-            super::push_ascii(out, buf);
-            *n = 0;
-        }
-        buf[*n] = b;
-        *n += 1;
-    };
-    for (i, &b) in raw.as_bytes().iter().enumerate() {
-        match b {
-            b',' => break,
-            b'.' if i < split_end => pending_space = true,
-            b'\'' | b'`' | b'.' => {}
-            b if b.is_ascii_alphabetic() => {
-                if pending_space && !empty {
-                    put(b' ', &mut buf, &mut n);
-                }
-                pending_space = false;
-                empty = false;
-                put(b.to_ascii_lowercase(), &mut buf, &mut n);
-            }
-            _ => pending_space = true,
-        }
-    }
-    super::push_ascii(out, &buf[..n]);
-}
-
-/// Drops leading honorific and trailing degree tokens from a space-separated name in place.
-fn strip_titles(out: &mut String) {
-    let mut start = 0;
+/// Drops leading honorific and trailing degree tokens from the space-separated name that
+/// `out` holds from `base`.
+fn strip_titles(out: &mut String, base: usize) {
+    let mut start = base;
     while start < out.len() {
         let token_end =
             out.as_bytes()[start..].iter().position(|&b| b == b' ').map_or(out.len(), |i| start + i);
@@ -335,17 +337,22 @@ fn strip_titles(out: &mut String) {
         }
         start = (token_end + 1).min(out.len());
     }
+    out.drain(base..start);
+    strip_degrees(out, base);
+}
+
+/// Drops trailing degree tokens from the space-separated name that `out` holds from `base`.
+fn strip_degrees(out: &mut String, base: usize) {
     let mut end = out.len();
-    while end > start {
+    while end > base {
         let token_start =
-            out.as_bytes()[start..end].iter().rposition(|&b| b == b' ').map_or(start, |i| start + i + 1);
+            out.as_bytes()[base..end].iter().rposition(|&b| b == b' ').map_or(base, |i| base + i + 1);
         if !is_degree(&out.as_bytes()[token_start..end]) {
             break;
         }
-        end = token_start.saturating_sub(1).max(start);
+        end = token_start.saturating_sub(1).max(base);
     }
     out.truncate(end);
-    out.drain(..start);
 }
 
 #[cfg(test)]
@@ -382,6 +389,68 @@ mod tests {
             let fast_result = normalize_name(&raw, &mut fast);
             prop_assert_eq!(fast_result, normalize_name_general(&raw, &mut general));
             prop_assert_eq!(fast, general);
+        }
+
+        /// Titled ASCII names written in place give what the Unicode path gives: honorifics
+        /// with and without dots (`H.Budi`, `Prof. Dr.`), degrees with and without commas, in
+        /// any case, with apostrophes, digits, hyphens, tabs and runs of spaces, appended after
+        /// text already in the buffer (kept as it was when the name is invalid).
+        #[test]
+        fn the_ascii_titled_path_agrees_with_the_general_path(
+            raw in "[ \t]{0,2}((Prof|PROF|Dr|dr|DR|H|Hj|HJ|Ir|Drs|Dra|Bpk|Bapak|Ibu|Sdr|Sdri|Tn|Ny|Nn|An|Se|St)[.]?[ ]{0,2}){0,3}([A-Za-z'`]{1,8}[ ._0-9-]{0,2}){0,4}(,? ?(S|M|A|Sp)?[.]?(Kom|H|E|T|Pd|Md|M|Kes|Sos|Ked|IP|Si|BA|se|mm|st|sh|mt|PD)[.]?){0,3}[ ,.]{0,2}[A-Za-z. ]{0,6}|[ -~\t]{0,40}"
+        ) {
+            let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
+            let fast_result = append_name(&raw, &mut fast);
+            prop_assert_eq!(fast_result, normalize_name_general(&raw, &mut general), "{:?}", raw);
+            prop_assert_eq!(&fast, &general, "{:?}", raw);
+            if fast_result.is_err() {
+                prop_assert_eq!(fast, "lain|");
+            }
+        }
+    }
+
+    /// Every line of the Big List of Naughty Strings, alone and between titles and degrees,
+    /// takes the fast paths and the general path alike.
+    #[test]
+    fn the_fast_paths_equal_the_general_path_on_the_naughty_strings() {
+        let Some(text) = crate::normalize::naughty_strings() else { return };
+        let mut compared = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            for raw in [
+                line.to_string(),
+                format!("Dr. H. {line} Santoso, S.Kom., M.T."),
+                format!("HJ.{line} SE MM"),
+                format!("Ibu {line}"),
+                format!("{line} Budi S.Kom"),
+            ] {
+                let (mut fast, mut general) = (String::from("x"), String::from("x"));
+                assert_eq!(
+                    append_name(&raw, &mut fast),
+                    normalize_name_general(&raw, &mut general),
+                    "{raw:?}"
+                );
+                assert_eq!(fast, general, "{raw:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 2000, "only {compared} strings compared");
+    }
+
+    #[test]
+    fn a_titled_name_is_appended_after_what_the_buffer_holds() {
+        let table = [
+            ("Dr. H. Budi Santoso, S.Kom., M.T.", Ok("budi santoso")),
+            ("PROF. DR. IR. SITI NURHALIZA SE MM", Ok("siti nurhaliza")),
+            ("Hj.Siti  Nurhaliza, S.E.", Ok("siti nurhaliza")),
+            ("Bapak Ma'ruf Amin S.H", Ok("maruf amin")),
+            ("Sdr. Se", Err(NO_LETTERS)), // an honorific, then a degree: nothing is left
+            ("Dr. H., S.Kom.", Err(NO_LETTERS)),
+        ];
+        for (raw, want) in table {
+            let mut out = String::from("3201014107900001");
+            let got = append_name(raw, &mut out);
+            assert_eq!(got, want.map(|_| ()), "{raw:?}");
+            assert_eq!(out, format!("3201014107900001{}", want.unwrap_or("")), "{raw:?}");
         }
     }
 

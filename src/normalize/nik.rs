@@ -22,7 +22,35 @@ pub(super) fn append_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
         super::push_ascii(out, digits);
         return Ok(());
     }
+    // Spreadsheet spellings (`'3201…`, `3201….0`, `3201 0101 …`, `3201.0101.…`): their ASCII
+    // whitespace dropped on the stack instead of into a `String` per value.
+    let mut compact = [0u8; COMPACT_MAX];
+    if let Some(len) = compact_ascii(raw.as_bytes(), &mut compact) {
+        return push_digits(&compact[..len], out);
+    }
     append_nik_general(raw, out)
+}
+
+/// Longest NIK spelling, whitespace left out, that [`compact_ascii`] reads: 16 digits with a
+/// separator between each two, a `'` and a `.0`, with room to spare.
+const COMPACT_MAX: usize = 40;
+
+/// `raw` without its ASCII whitespace, in `buf`: the text [`append_nik_general`] reads digits
+/// from, for ASCII. `None` when the general path must decide: text that is not ASCII, a
+/// vertical tab (whitespace to `str::trim` but not to `u8::is_ascii_whitespace`, so the general
+/// path keeps it inside), or more than [`COMPACT_MAX`] bytes left.
+fn compact_ascii(raw: &[u8], buf: &mut [u8; COMPACT_MAX]) -> Option<usize> {
+    let mut len = 0;
+    for &b in raw {
+        if b >= 0x80 || b == 0x0B {
+            return None;
+        }
+        if !b.is_ascii_whitespace() {
+            *buf.get_mut(len)? = b;
+            len += 1;
+        }
+    }
+    Some(len)
 }
 
 /// [`append_nik`] for every spelling.
@@ -31,19 +59,25 @@ fn append_nik_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     // Inner whitespace is rare: only then is a copy without it made.
     let spaced = trimmed.bytes().any(|b| b.is_ascii_whitespace() || b >= 0x80);
     let compact: String;
-    let mut s = if spaced {
+    let s = if spaced {
         compact = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
         compact.as_str()
     } else {
         trimmed
     };
-    s = s.strip_prefix('\'').unwrap_or(s);
+    push_digits(s.as_bytes(), out)
+}
+
+/// Appends the 16 digits of a NIK whose whitespace is gone: one leading `'` and one trailing
+/// `.0` dropped, then `.`, `-` and `_`.
+fn push_digits(s: &[u8], out: &mut String) -> Result<(), Invalid> {
+    let s = s.strip_prefix(b"'").unwrap_or(s);
     // The `.0` goes before the dots do, or `3201….0` would become 17 digits.
-    s = s.strip_suffix(".0").unwrap_or(s);
+    let s = s.strip_suffix(b".0").unwrap_or(s);
     let mut kept = [0u8; NIK_LEN];
     let mut digits = 0usize;
     let mut other = false;
-    for &b in s.as_bytes() {
+    for &b in s {
         match b {
             b'0'..=b'9' => {
                 if digits < NIK_LEN {
@@ -56,7 +90,7 @@ fn append_nik_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
         }
     }
     if other {
-        if looks_scientific(s) {
+        if std::str::from_utf8(s).is_ok_and(looks_scientific) {
             return Err(Invalid("scientific notation has lost digits"));
         }
         return Err(Invalid("contains characters other than digits and separators"));
@@ -121,6 +155,37 @@ mod tests {
             prop_assert_eq!(append_nik(&raw, &mut fast), append_nik_general(&raw, &mut general));
             prop_assert_eq!(fast, general);
         }
+
+        /// The spreadsheet spellings read on the stack give what the general path gives, with
+        /// every kind of ASCII whitespace (vertical tab and form feed too), non-ASCII spaces,
+        /// `'`, `.0`, `e` and letters anywhere, into a buffer that already holds text.
+        #[test]
+        fn the_compact_bytes_path_agrees_with_the_general_path(
+            raw in "[0-9 .'_-]{0,3}([0-9]{1,5}[ .'\t\x0B\x0C\r\n_-]{0,2}){1,12}(\\.0|e\\+?1[0-9]|[a\u{a0}\u{3000}])?[ \t]{0,2}"
+        ) {
+            let (mut fast, mut general) = (String::from("x"), String::from("x"));
+            prop_assert_eq!(append_nik(&raw, &mut fast), append_nik_general(&raw, &mut general), "{:?}", raw);
+            prop_assert_eq!(fast, general);
+        }
+    }
+
+    /// Every line of the Big List of Naughty Strings, alone and around a NIK, takes the fast
+    /// paths and the general path alike.
+    #[test]
+    fn the_fast_paths_equal_the_general_path_on_the_naughty_strings() {
+        let Some(text) = crate::normalize::naughty_strings() else { return };
+        let mut compared = 0;
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            for raw in
+                [line.to_string(), format!("'{line}3201014107900001"), format!("3201 0141{line}07900001.0")]
+            {
+                let (mut fast, mut general) = (String::new(), String::new());
+                assert_eq!(append_nik(&raw, &mut fast), append_nik_general(&raw, &mut general), "{raw:?}");
+                assert_eq!(fast, general, "{raw:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 1000, "only {compared} strings compared");
     }
 
     fn nik(raw: &str) -> Result<String, Invalid> {

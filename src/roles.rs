@@ -194,9 +194,15 @@ impl Sniffer {
 /// with both is a usage error, never one of them ignored in silence (a false CLEAR for the
 /// people of the ignored kind).
 pub fn conflicting_maps(maps: &[ColumnMap]) -> Option<String> {
+    // A map names a JSON path whole or by its last part (and an SQL column with or without its
+    // table): `nik=kontak.hp` and `phone=hp` name one column too. Checked here, once, before any
+    // input is read: a path first seen after planning takes the first map's kind in silence.
     let same_column = |a: &ColumnMap, b: &ColumnMap| {
-        let key = header_key(&a.column);
-        a.column == b.column || (!key.is_empty() && key == header_key(&b.column))
+        let (key_a, key_b) = (header_key(&a.column), header_key(&b.column));
+        let (last_a, last_b) = (header_key(last_segment(&a.column)), header_key(last_segment(&b.column)));
+        a.column == b.column
+            || (!key_a.is_empty() && (key_a == key_b || key_a == last_b))
+            || (!key_b.is_empty() && key_b == last_a)
     };
     maps.iter().enumerate().find_map(|(i, a)| {
         maps[i + 1..].iter().find(|b| b.kind != a.kind && same_column(a, b)).map(|b| two_kinds(a, b))
@@ -367,8 +373,12 @@ mod tests {
     #[test]
     fn maps_giving_one_column_two_kinds_conflict() {
         let maps = |list: &[&str]| list.iter().map(|m| m.parse::<ColumnMap>().unwrap()).collect::<Vec<_>>();
-        let table: [(&[&str], bool); 7] = [
+        let table: [(&[&str], bool); 10] = [
             (&["nik=kode", "phone=kode"], true),
+            // A JSON path and its last part (reviewer: a path first seen after planning).
+            (&["nik=kontak.hp", "phone=hp"], true),
+            (&["phone=HP", "nik=kontak.hp"], true),
+            (&["nik=pasien.nik", "phone=keluarga.nik"], false),
             (&["nik=kode", "phone=Kode"], true),
             (&["nik=no_ktp", "email=x", "dob=No KTP"], true),
             (&["nik=kode", "nik=kode"], false),

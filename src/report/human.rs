@@ -14,8 +14,8 @@ pub const TABLE_LIMIT: usize = 1000;
 
 /// How a human report's first line starts (its headlines below), so that a reader of reports can
 /// say that a file is one (`scan -o report.json` without `--format json`).
-const HEADLINE_STARTS: [&str; 5] =
-    ["EXPOSED: ", "POSSIBLE: ", "CLEAR: ", "INCOMPLETE: ", "NOTHING CHECKED: "];
+const HEADLINE_STARTS: [&str; 6] =
+    ["EXPOSED: ", "POSSIBLE: ", "CLEAR: ", "CLEAR, BUT ", "INCOMPLETE: ", "NOTHING CHECKED: "];
 
 /// Whether `first_line` is the first line of a human report, coloured or not.
 pub fn is_human_headline(first_line: &[u8]) -> bool {

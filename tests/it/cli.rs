@@ -42,6 +42,11 @@ fn a_clear_with_bad_records_says_they_were_not_checked() {
     let headline = stdout.lines().find(|l| l.contains("CLEAR")).unwrap_or_default();
     assert!(headline.contains("CLEAR, BUT 1 BAD RECORD NOT CHECKED"), "{stdout}");
     assert!(!stdout.contains("CLEAR: none"), "{stdout}");
+    // Saved and handed to `report`, it is still known for a human report (reviewer).
+    let human = s.write("human.txt", stdout.as_bytes());
+    let out = leakcheck().args(["report", "people"]).arg(&human).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("human-readable scan report"));
 }
 
 #[test]

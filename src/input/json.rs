@@ -52,21 +52,26 @@ pub(super) fn open_ndjson(
 
 /// The byte that ends an NDJSON line, decided from the input's head (its first
 /// [`super::sniff::SAMPLE_BYTES`]): a lone `\r` when the head holds no `\n` and its first `\r`
-/// is followed (past blanks) by the start of the next record (`{` or `[`) or by the end of the
-/// head (old Mac software, some exports), else `\n`, which also ends `\r\n` lines. A CR is also
-/// JSON whitespace (`{"a":1,\r"b":2}`), so a CR followed by anything else is not taken for a line
-/// end: a record of over 64 KiB with such a CR read as CR-ended lines lost every record. Read
-/// with `\n`, a CR-only file would be one bad record. A shard's byte range of the file
-/// (`shard::range`) cuts and counts lines at the byte this gives for the file's head, so its
+/// stands between two records — the last byte before it (past blanks) ends a value (`}` or `]`)
+/// and the first after it starts one (`{` or `[`) or is the end of the head — as in files of old
+/// Mac software; else `\n`, which also ends `\r\n` lines. A CR is also JSON whitespace
+/// (`{"a":1,\r"b":2}`, `[\r{`, `:\r{`), and inside one JSON value a `}` or `]` is never
+/// followed by `{` or `[` without a comma, so only a CR between two values is taken for a line
+/// end: a first record over 64 KiB holding such a CR, read as CR-ended lines, lost every record
+/// after it. Read with `\n`, a CR-only file would be one bad record. A shard's byte range of the
+/// file (`shard::range`) cuts and counts lines at the byte this gives for the file's head, so its
 /// records are the unsharded scan's.
 pub fn ndjson_line_end(head: &[u8]) -> u8 {
     if head.contains(&b'\n') {
         return b'\n';
     }
     let Some(cr) = memchr::memchr(b'\r', head) else { return b'\n' };
-    match head[cr + 1..].iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r')) {
-        None | Some(b'{' | b'[') => b'\r',
-        Some(_) => b'\n',
+    let blank = |b: &&u8| matches!(b, b' ' | b'\t' | b'\r');
+    let before = head[..cr].iter().rev().find(|b| !blank(b));
+    let after = head[cr + 1..].iter().find(|b| !blank(b));
+    match (before, after) {
+        (Some(b'}' | b']'), None | Some(b'{' | b'[')) => b'\r',
+        _ => b'\n',
     }
 }
 

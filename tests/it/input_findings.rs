@@ -119,14 +119,20 @@ fn ndjson_with_a_cr_as_json_whitespace_in_a_long_first_record_is_read_line_by_li
     // Regression (hostile-C #4): a CR between two members of a first record over 64 KiB made the
     // head hold a `\r` and no `\n`, the file was read as CR-ended lines, every record after was
     // lost in bad records and the run said CLEAR.
+    // The reviewer's variants: a CR before a nested array's object or an object member.
     let s = Scratch::new();
     let photo = "x".repeat(70_000);
-    let mut text = format!("{{\"nik\":\"3201014107900002\",\r\"foto\":\"{photo}\"}}\n");
-    text.push_str(&format!("{{\"nik\":\"{NIK}\"}}\n"));
-    let dump = s.write("pasien.ndjson", text);
-    let (code, stdout, stderr) = run(&s, &["scan", "-f", "json"], &dump);
-    assert_eq!(code, Some(1), "{stderr}");
-    let report = json(stdout.as_bytes());
-    assert_eq!(report["summary"]["bad_records"], 0, "{stderr}");
-    assert_eq!(report["summary"]["records"], 2);
+    for first in [
+        format!("{{\"nik\":\"3201014107900002\",\r\"foto\":\"{photo}\"}}"),
+        format!("{{\"riwayat\":[\r{{\"x\":1}}],\"foto\":\"{photo}\",\"nik\":\"3171014107900002\"}}"),
+        format!("{{\"kontak\":\r{{\"hp\":\"1\"}},\"foto\":\"{photo}\"}}"),
+    ] {
+        let text = format!("{first}\n{{\"nik\":\"{NIK}\"}}\n");
+        let dump = s.write("pasien.ndjson", text);
+        let (code, stdout, stderr) = run(&s, &["scan", "-f", "json"], &dump);
+        assert_eq!(code, Some(1), "{stderr}");
+        let report = json(stdout.as_bytes());
+        assert_eq!(report["summary"]["bad_records"], 0, "{stderr}");
+        assert_eq!(report["summary"]["records"], 2);
+    }
 }

@@ -440,6 +440,11 @@ fn ndjson_lines_end_at_a_lone_cr_only_when_the_head_has_no_lf() {
         // A CR as JSON whitespace inside a long first record is no line end (hostile-C #4).
         (b"{\"a\":1,\r\"foto\":\"xxxx", b'\n'),
         (b"{\"a\":\r1}\r{\"a\":2}", b'\n'),
+        // A CR as whitespace before a nested object or array (reviewer): no line end.
+        (b"{\"riwayat\":[\r{\"x\":1}],\"foto\":\"AAAA", b'\n'),
+        (b"{\"kontak\":\r{\"hp\":\"1\"},\"foto\":\"AAAA", b'\n'),
+        (b"{\"a\":[1],\r[2]", b'\n'),
+        (b"\r{\"a\":1}", b'\n'),
     ] {
         assert_eq!(ndjson_line_end(head), end, "{:?}", String::from_utf8_lossy(head));
     }

@@ -510,7 +510,7 @@ fn with_a_baseline_every_surface_says_which_counts_are_new_and_which_already_acc
             "<b>{all_pairs}</b>pasangan terpapar (rekaman × orang): {new_pairs} baru, {old_pairs} sudah di baseline</li>"
         ),
         "id=\"charts-baseline\"".to_string(),
-        "terpapar (Baseline)</td>".to_string(),
+        "terpapar (Baseline)<td>".to_string(),
     ] {
         assert!(html.contains(&card), "{card}");
     }

@@ -1,6 +1,7 @@
 //! The hashed watchlist (SPEC §4.3), read and written: JSON Lines, a header line then one
 //! object of digests per entry. It never holds a plaintext identifier.
 
+use super::read::Stream;
 use super::{Builder, HashedEntry, WatchlistError};
 use crate::hash::{self, Digest, Hasher};
 use crate::kind::Kind;
@@ -61,13 +62,25 @@ impl EntryLine {
 }
 
 /// Reads a hashed watchlist into `builder`, after checking that its key is the scan's key.
-pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    let mut lines =
-        text.lines().enumerate().map(|(i, l)| (i as u64 + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+pub(super) fn load(
+    path: &str,
+    stream: &mut Stream<'_>,
+    builder: &mut Builder<'_>,
+) -> Result<(), WatchlistError> {
+    let mut buf = String::new();
+    // The next line that is not blank, and its number.
+    let mut next = |buf: &mut String| -> Result<Option<u64>, WatchlistError> {
+        while let Some(line_no) = stream.next_line(buf)? {
+            if !buf.trim().is_empty() {
+                return Ok(Some(line_no));
+            }
+        }
+        Ok(None)
+    };
     let line_error =
         |line: u64, reason: &str| WatchlistError::Line { path: path.into(), line, reason: reason.into() };
-    let (header_line, header) = lines.next().ok_or_else(|| line_error(1, "empty file"))?;
-    let header: Header = serde_json::from_str(header)
+    let header_line = next(&mut buf)?.ok_or_else(|| line_error(1, "empty file"))?;
+    let header: Header = serde_json::from_str(&buf)
         .map_err(|_| line_error(header_line, "not the header of a leakcheck hashed watchlist"))?;
     if header.format != FORMAT {
         return Err(line_error(header_line, "not the header of a leakcheck hashed watchlist"));
@@ -94,12 +107,12 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
         builder.source_rules = Some(header.rules.clone().unwrap_or_default());
     }
     // Lines left empty for being too long (under --lenient) were entries too.
-    let mut seen = builder.blanked;
+    let mut seen = 0;
     let mut last_line = header_line;
-    for (line_no, line) in lines {
+    while let Some(line_no) = next(&mut buf)? {
         last_line = line_no;
         seen += 1;
-        match parse_entry(line) {
+        match parse_entry(&buf) {
             Ok(entry) => {
                 builder.pending_contact.line = line_no;
                 builder.add_digests(entry.label, entry.digests);
@@ -107,6 +120,7 @@ pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<
             Err(reason) => builder.reject(path, line_no, reason.to_string())?,
         }
     }
+    seen += stream.long_lines().len() as u64;
     if seen != header.entries {
         let reason = format!(
             "the header announces {} entries but {seen} follow (is the file cut short?)",

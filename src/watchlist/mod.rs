@@ -389,9 +389,8 @@ pub(crate) struct Builder<'h> {
     relabeled: usize,
     /// `leakcheck hash` refuses lists that are already hashed.
     refuse_hashed: bool,
-    /// Lines of the list being read that were too long and left empty under `--lenient`: a
-    /// hashed list counts them among its entries.
-    blanked: u64,
+    /// Show a progress bar while a list is read (`leakcheck hash --index`, on a terminal).
+    progress: bool,
     /// Prefilter keys of every entry's canonical values; `None` once an entry came as digests.
     keys: Option<Vec<u64>>,
     /// How keys are made: unkeyed for the in-memory prefilter, as the index's value filter for
@@ -534,7 +533,7 @@ impl<'h> Builder<'h> {
             warnings: Vec::new(),
             label_prefix: String::new(),
             relabeled: 0,
-            blanked: 0,
+            progress: false,
             refuse_hashed: false,
             keys: Some(Vec::new()),
             value_key: ValueKey::Unkeyed,
@@ -704,22 +703,25 @@ fn load_file(path: &Path, builder: &mut Builder<'_>) -> Result<(), WatchlistErro
     add_read(name, std::io::Read::chain(head, file), size, builder)
 }
 
-/// Reads one watchlist (lines bounded, see [`read`]) and adds its entries.
+/// Reads one watchlist (lines bounded, see [`read`]) and adds its entries as it is read.
 fn add_read(
     name: String,
     reader: impl std::io::Read,
-    size_hint: u64,
+    size: u64,
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
     let (entries_before, skipped_before) = (builder.total, builder.skipped);
     let warnings_before = builder.warnings.len();
     let contacts_before = builder.contacts.as_ref().map_or(0, Vec::len);
-    let read = read::read(&name, reader, size_hint, builder.lenient)?;
-    builder.blanked = read.long_lines.len() as u64;
-    for line in read.long_lines {
+    let mut stream = read::Stream::new(&name, reader, builder.lenient, builder.progress.then_some(size));
+    let format = add_stream(&name, &mut stream, builder)?;
+    let (sha256, long_lines) = stream.finish()?;
+    // Lines too long to read come first among the list's warnings, by their line numbers.
+    let warnings_after = builder.warnings.len();
+    for &line in &long_lines {
         builder.reject(&name, line, read::too_long())?;
     }
-    let format = add_bytes(&name, &read.bytes, builder)?;
+    builder.warnings[warnings_before..].rotate_left(warnings_after - warnings_before);
     if let Some(contacts) = &mut builder.contacts {
         for contact in contacts.iter_mut().skip(contacts_before) {
             contact.source.clone_from(&name);
@@ -731,7 +733,7 @@ fn add_read(
             format,
             entries: builder.total - entries_before,
             keyed: builder.hasher.is_keyed(),
-            sha256: crate::hash::to_hex(&read.sha256),
+            sha256: crate::hash::to_hex(&sha256),
         });
         let first = builder.entries.len().saturating_sub(builder.total - entries_before);
         let added = builder.entries[first..].iter().map(|e| e.label.as_str());
@@ -880,11 +882,12 @@ pub fn build_index(
     let index_error = |error| WatchlistError::IndexWrite { path: dir.display().to_string(), error };
     let mut builder = Builder::new(hasher, options);
     builder.refuse_hashed = true;
-    builder.sink = Some(lcx::IndexBuilder::new(dir, lcx::RUN_BUDGET).map_err(index_error)?);
+    builder.sink = Some(lcx::IndexBuilder::new(dir, lcx::run_budget()).map_err(index_error)?);
     // No in-memory prefilter: its keys would grow with the list. The index's value filter keys
     // go to the index builder instead, keyed as the digests are.
     builder.keys = None;
     builder.value_key = ValueKey::of(hasher);
+    builder.progress = progress;
     load_files(paths, &mut builder)?;
     if let Some(error) = builder.sink_error.take() {
         return Err(index_error(error));
@@ -912,21 +915,32 @@ fn relabeled_warning(relabeled: usize) -> String {
     )
 }
 
-/// Adds the entries of one watchlist's text, whichever its layout; returns the layout's name.
-fn add_bytes(name: &str, bytes: &[u8], builder: &mut Builder<'_>) -> Result<&'static str, WatchlistError> {
+/// Text read ahead to tell a list's layout: its first 64 KiB and 1 000 lines (the layout and
+/// delimiter are told from its first 50).
+const HEAD_BYTES: usize = 64 << 10;
+const HEAD_LINES: usize = 1000;
+
+/// Adds the entries of one watchlist as it is read, whichever its layout; returns the layout's
+/// name.
+fn add_stream(
+    name: &str,
+    stream: &mut read::Stream<'_>,
+    builder: &mut Builder<'_>,
+) -> Result<&'static str, WatchlistError> {
     // Read as dumps are (SPEC §5): invalid bytes as Windows-1252, so a list Excel saved on
     // Windows matches René where the dump writes it in UTF-8.
-    let text = crate::input::encoding::record_text(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let head = stream.head(HEAD_BYTES, HEAD_LINES)?;
+    let layout = detect(head.strip_prefix('\u{feff}').unwrap_or(head));
+    stream.skip_bom()?;
     let path = || name.to_string();
-    match detect(text) {
+    match layout {
         Layout::Hashed if builder.refuse_hashed && builder.sink.is_none() => {
             Err(WatchlistError::AlreadyHashed { path: path() })
         }
-        Layout::Hashed => hashed::load(name, text, builder).map(|()| "hashed"),
+        Layout::Hashed => hashed::load(name, stream, builder).map(|()| "hashed"),
         Layout::UnknownTable => Err(WatchlistError::UnknownTable { path: path() }),
-        Layout::People(delimiter) => people::load(name, text, delimiter, builder).map(|()| "csv"),
-        Layout::Plain => plain::load(name, text, builder).map(|()| "plain"),
+        Layout::People(delimiter) => people::load(name, stream, delimiter, builder).map(|()| "csv"),
+        Layout::Plain => plain::load(name, stream, builder).map(|()| "plain"),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The CSV-of-people watchlist: a header naming identity columns, one person per row. Rows are
 //! normalized and hashed in parallel chunks and added in file order.
 
+use super::read::Stream;
 use super::{Builder, Person, WatchlistError};
 use crate::hash::{Digest, Hasher};
 use crate::kind::Kind;
@@ -36,21 +37,26 @@ struct Rejected {
     reason: String,
 }
 
+/// Bytes of the list's head sampled for the kinds of columns no header names (with
+/// [`roles::SNIFF_RECORDS`] rows, whichever comes first past this many bytes).
+const SAMPLE_BYTES: usize = 64 * 1024;
+
 pub(super) fn load(
     path: &str,
-    text: &str,
+    stream: &mut Stream<'_>,
     delimiter: u8,
     builder: &mut Builder<'_>,
 ) -> Result<(), WatchlistError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|h| h.trim().to_string()).collect();
+    // The list's first lines, read but not consumed: the sample for columns no header names.
+    let sample = stream.head(SAMPLE_BYTES, roles::SNIFF_RECORDS + 1)?.to_owned();
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).comment(Some(b'#')).from_reader(stream);
+    let headers: Vec<String> = match reader.headers() {
+        Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),
+        Err(e) => return Err(csv_error(path, &e, reader.get_mut())),
+    };
     let label_col = headers.iter().position(|h| roles::is_label(h));
-    let kinds = column_kinds(path, text, delimiter, &headers, label_col, builder);
+    let kinds = column_kinds(path, &sample, delimiter, &headers, label_col, builder);
     let plan = Plan {
         kinds,
         label_col,
@@ -74,7 +80,7 @@ pub(super) fn load(
                 Ok(true) => filled += 1,
                 Ok(false) => break,
                 Err(e) => {
-                    malformed = Some(csv_error(path, &e));
+                    malformed = Some(csv_error(path, &e, reader.get_mut()));
                     break;
                 }
             }
@@ -253,7 +259,12 @@ fn discloses(label: &str, person: &Person) -> bool {
         })
 }
 
-fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {
+/// The error for a row the CSV reader refused: the list's own read error (a NUL byte, a line too
+/// long), or a malformed row.
+fn csv_error(path: &str, e: &csv::Error, stream: &mut Stream<'_>) -> WatchlistError {
+    if stream.failed() {
+        return stream.error(std::io::Error::other("the watchlist could not be read"));
+    }
     let line = e.position().map_or(0, |p| p.line());
     WatchlistError::Line { path: path.to_string(), line, reason: "malformed CSV row".to_string() }
 }

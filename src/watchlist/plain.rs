@@ -1,5 +1,6 @@
 //! The plain watchlist: one identifier per line, kind from a `kind:` prefix or inferred.
 
+use super::read::Stream;
 use super::{Builder, Person, WatchlistError};
 use crate::kind::Kind;
 use crate::normalize;
@@ -8,10 +9,14 @@ use crate::roles;
 /// Prefixes that force a line's kind (SPEC §4).
 const PREFIXES: [Kind; 4] = [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name];
 
-pub(super) fn load(path: &str, text: &str, builder: &mut Builder<'_>) -> Result<(), WatchlistError> {
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
-        let line = line.trim();
+pub(super) fn load(
+    path: &str,
+    stream: &mut Stream<'_>,
+    builder: &mut Builder<'_>,
+) -> Result<(), WatchlistError> {
+    let mut buf = String::new();
+    while let Some(line_no) = stream.next_line(&mut buf)? {
+        let line = buf.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }

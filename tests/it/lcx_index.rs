@@ -223,3 +223,63 @@ fn a_value_many_entries_share_is_warned_about_as_with_the_jsonl_list() {
     );
     assert_eq!(same_part(&got), same_part(&want));
 }
+
+/// Person `i` of a list whose text is mostly an address the index does not keep: a NIK and an
+/// e-mail (identifiers) and 350 bytes of `alamat` (read, not indexed).
+fn wide_person(i: u64) -> String {
+    let (serial, q) = (i % 9999 + 1, i / 9999);
+    let (month, year) = (q / 100 % 12 + 1, q % 100);
+    format!("W{i},32010141{month:02}{year:02}{serial:04},p{i}@contoh.co.id,Jl. {i:0>340}\n")
+}
+
+#[test]
+fn a_list_many_times_the_memory_bound_is_indexed_within_it_from_a_stream() {
+    // Regression (issue 19): `hash --index` read the whole list's text into memory before its
+    // external sort, so a 100 M-person list (≈ 6 GB of CSV) needed 6 GB of RAM. With sort runs
+    // of 4 MB, a 234 MB list given on standard input must now be built in a small fraction of
+    // its size; and the index must be the one the in-memory sort builds from the same list.
+    use std::io::Write as _;
+    const PEOPLE: u64 = 600_000;
+    const HEADER: &str = "id,nik,email,alamat\n";
+    let text_len: usize = HEADER.len() + (0..PEOPLE).map(|i| wide_person(i).len()).sum::<usize>();
+    let s = Scratch::new();
+    let streamed = s.path("streamed.lcx");
+    let run = measured_env(
+        [("LEAKCHECK_TEST_INDEX_RUN_BUDGET", "4000000"), ("LEAKCHECK_KEY", KEY)],
+        ["hash".as_ref(), "-".as_ref(), "--index".as_ref(), "-o".as_ref(), streamed.as_os_str()],
+        |w| {
+            let mut w = std::io::BufWriter::new(w);
+            w.write_all(HEADER.as_bytes()).unwrap();
+            for i in 0..PEOPLE {
+                w.write_all(wide_person(i).as_bytes()).unwrap();
+            }
+            w.flush().unwrap();
+        },
+    );
+    assert_eq!(run.code, 0, "{}", String::from_utf8_lossy(&run.stderr));
+    let rss = run.max_rss_kib as usize * 1024;
+    assert!(text_len > 200_000_000, "{text_len}");
+    // Measured: 36 MB for the 234 MB list (before: 284 MB, the text and the sort run in memory).
+    assert!(rss * 4 < text_len, "peak RSS {rss} B for a {text_len}-byte list: not bounded");
+
+    // The same list from a file, sorted in memory in one run (the default 512 MB budget).
+    let mut text = String::with_capacity(text_len);
+    text.push_str(HEADER);
+    for i in 0..PEOPLE {
+        text.push_str(&wide_person(i));
+    }
+    let list = s.write("list.csv", &text);
+    drop(text);
+    let in_memory = s.path("in-memory.lcx");
+    leakcheck()
+        .env("LEAKCHECK_KEY", KEY)
+        .arg("hash")
+        .arg(&list)
+        .args(["--index", "-o"])
+        .arg(&in_memory)
+        .assert()
+        .success();
+    let (a, b) = (std::fs::read(&streamed).unwrap(), std::fs::read(&in_memory).unwrap());
+    assert!(a.len() > 600_000 * 2 * 20, "{}", a.len());
+    assert!(a == b, "the streamed, externally sorted index differs from the in-memory one");
+}

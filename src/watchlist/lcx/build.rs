@@ -20,8 +20,29 @@ type Record = [u8; RECORD_LEN];
 /// What [`Summed::finish`] returns.
 type Written<'a> = (Vec<u64>, [u8; 32], u64, &'a mut dyn Write);
 
-/// The default memory for sorted runs: 512 MiB, about 27 M identifiers a run.
+/// The default memory for sorted runs: 512 MiB, about 27 M identifiers a run. The merge of the
+/// runs reads them through buffers that share as much.
 pub const RUN_BUDGET: usize = 512 << 20;
+
+/// In a debug build (the tests), the run budget in bytes can be set by this variable, to prove
+/// with a small list that memory stays bounded whatever the list's size. A release build (what
+/// users run) never reads it.
+pub const TEST_BUDGET_VAR: &str = "LEAKCHECK_TEST_INDEX_RUN_BUDGET";
+
+/// [`RUN_BUDGET`], or in a debug build the value of [`TEST_BUDGET_VAR`].
+pub fn run_budget() -> usize {
+    if cfg!(debug_assertions)
+        && let Some(bytes) = std::env::var(TEST_BUDGET_VAR).ok().and_then(|v| v.parse().ok())
+    {
+        return bytes;
+    }
+    RUN_BUDGET
+}
+
+/// Each run's read buffer in the merge: the budget shared, between 64 KiB and 1 MiB.
+fn merge_buffer(budget: usize, runs: usize) -> usize {
+    (budget / runs.max(1)).clamp(64 << 10, 1 << 20)
+}
 
 /// What the index says about its digests, besides what it counts itself.
 pub struct Meta {
@@ -38,6 +59,7 @@ pub struct Meta {
 /// An index being built.
 pub struct IndexBuilder {
     dir: PathBuf,
+    budget: usize,
     run_records: usize,
     buffer: Vec<Record>,
     runs: Vec<File>,
@@ -68,6 +90,7 @@ impl IndexBuilder {
         let temp = || tempfile::tempfile_in(dir).map(|f| BufWriter::with_capacity(1 << 20, f));
         Ok(IndexBuilder {
             dir: dir.to_path_buf(),
+            budget,
             run_records: (budget / RECORD_LEN).max(1),
             buffer: Vec::new(),
             runs: Vec::new(),
@@ -172,7 +195,8 @@ impl IndexBuilder {
                 table.push(&record, &mut out)?;
             }
         } else {
-            merge(std::mem::take(&mut self.runs), |record| {
+            let buffer = merge_buffer(self.budget, self.runs.len());
+            merge(std::mem::take(&mut self.runs), buffer, |record| {
                 if let Some(bar) = &bar
                     && table.written.is_multiple_of(65536)
                 {
@@ -339,12 +363,13 @@ impl Table {
     }
 }
 
-/// Calls `each` with the records of every sorted run, in order.
-fn merge(runs: Vec<File>, mut each: impl FnMut(&Record) -> io::Result<()>) -> io::Result<()> {
+/// Calls `each` with the records of every sorted run, in order, each run read through a buffer
+/// of `buffer` bytes.
+fn merge(runs: Vec<File>, buffer: usize, mut each: impl FnMut(&Record) -> io::Result<()>) -> io::Result<()> {
     let mut readers = Vec::with_capacity(runs.len());
     for mut run in runs {
         run.rewind()?;
-        readers.push(BufReader::with_capacity(1 << 20, run));
+        readers.push(BufReader::with_capacity(buffer, run));
     }
     let next = |reader: &mut BufReader<File>| -> io::Result<Option<Record>> {
         let mut record = [0u8; RECORD_LEN];

@@ -13,7 +13,7 @@
 mod build;
 pub mod format;
 
-pub use build::{IndexBuilder, Meta, RUN_BUDGET};
+pub use build::{IndexBuilder, Meta, RUN_BUDGET, TEST_BUDGET_VAR, run_budget};
 
 use crate::hash::Digest;
 use crate::kind::KindSet;

@@ -207,9 +207,18 @@ pub fn measured(
     args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
     feed: impl FnOnce(&mut dyn std::io::Write) + Send + 'static,
 ) -> Measured {
+    measured_env(std::iter::empty::<(&str, &str)>(), args, feed)
+}
+
+/// [`measured`], with `envs` set for the run.
+pub fn measured_env(
+    envs: impl IntoIterator<Item = (impl AsRef<std::ffi::OsStr>, impl AsRef<std::ffi::OsStr>)>,
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+    feed: impl FnOnce(&mut dyn std::io::Write) + Send + 'static,
+) -> Measured {
     let result = tempfile::NamedTempFile::new().expect("result file");
     let mut cmd = std::process::Command::new("python3");
-    cmd.args(["-c", MEASURE]).arg(result.path()).arg(env!("CARGO_BIN_EXE_leakcheck")).args(args);
+    cmd.args(["-c", MEASURE]).arg(result.path()).arg(env!("CARGO_BIN_EXE_leakcheck")).args(args).envs(envs);
     let (status, stdout, stderr) = run_piped(&mut cmd, feed, |child| child.wait().expect("wait"));
     assert!(status.success(), "the measuring python3 failed: {}", String::from_utf8_lossy(&stderr));
     let text = std::fs::read_to_string(result.path()).expect("measurements");

@@ -115,6 +115,11 @@ pub(super) fn load(
 /// `No KTP / NIK`, `NIK Pasien (16 digit)`) but whose values are NIKs, phones or e-mails is
 /// read as such, with a warning naming it: left out, its people would be watched by name only
 /// and a leak of their NIKs reported CLEAR. The label column keeps its one role.
+///
+/// A watchlist row is one person, so a sniffed column must be that person's: one whose header
+/// names someone else (`NIK Ibu`, `HP Penanggung Jawab`) or whose kind a known header of the
+/// list already gives (`nik` beside `NIK/KTP`) is not used, with a warning: read as the
+/// person's, a leak of the mother's NIK would be reported as the baby's exposure.
 fn column_kinds(
     path: &str,
     text: &str,
@@ -124,6 +129,7 @@ fn column_kinds(
     builder: &mut Builder<'_>,
 ) -> Vec<Option<Kind>> {
     let mut kinds: Vec<Option<Kind>> = headers.iter().map(|h| roles::role_from_header(h)).collect();
+    let named: Vec<Kind> = kinds.iter().flatten().copied().collect();
     let unnamed: Vec<usize> = (0..headers.len())
         .filter(|&col| {
             kinds[col].is_none() && Some(col) != label_col && !roles::is_family_card(&headers[col])
@@ -148,19 +154,82 @@ fn column_kinds(
     }
     for col in unnamed {
         let Some(role) = sniffer.role(col, false) else { continue };
+        let header = &headers[col];
+        let kind = role.kind;
+        if let Some(word) = relation_word(header) {
+            builder.warnings.push(format!(
+                "watchlist {path}: column {header:?} holds {kind} values, but its header names another                  person ({word:?}): not used (a watchlist row is one person)"
+            ));
+            continue;
+        }
+        if named.contains(&kind) {
+            builder.warnings.push(format!(
+                "watchlist {path}: column {header:?} holds {kind} values, but the list already has a                  {kind} column: not used (name it {kind} if it is the same person's)"
+            ));
+            continue;
+        }
         let share = match role.source {
             roles::RoleSource::Sniffed(share) => share * 100.0,
             _ => 100.0,
         };
         builder.warnings.push(format!(
-            "watchlist {path}: column {:?} is not a header leakcheck knows, but {share:.0}% of its values \
-             are a valid {kind}: it is read as {kind} (name it {kind} to say so)",
-            headers[col],
-            kind = role.kind
+            "watchlist {path}: column {header:?} is not a header leakcheck knows, but {share:.0}% of its values \
+             are a valid {kind}: it is read as {kind} (name it {kind} to say so)"
         ));
-        kinds[col] = Some(role.kind);
+        kinds[col] = Some(kind);
     }
     kinds
+}
+
+/// Words of a header that name someone other than the row's person (Indonesian and English).
+const RELATION_WORDS: &[&str] = &[
+    "ibu",
+    "ayah",
+    "bapak",
+    "ortu",
+    "wali",
+    "penanggung",
+    "pj",
+    "keluarga",
+    "suami",
+    "istri",
+    "anak",
+    "kerabat",
+    "darurat",
+    "kakak",
+    "adik",
+    "saudara",
+    "pasangan",
+    "emergency",
+    "mother",
+    "father",
+    "parent",
+    "parents",
+    "guardian",
+    "spouse",
+    "relative",
+    "kin",
+    "husband",
+    "wife",
+];
+/// Relations written as two words.
+const RELATION_PAIRS: &[(&str, &str)] = &[("orang", "tua"), ("next", "of")];
+
+/// The relation word a header holds as a whole word, case-insensitively (`NIK_Ibu` → `ibu`;
+/// `Ibukota` holds none).
+fn relation_word(header: &str) -> Option<String> {
+    let words: Vec<String> = header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if let Some(word) = words.iter().find(|w| RELATION_WORDS.contains(&w.as_str())) {
+        return Some(word.clone());
+    }
+    words
+        .windows(2)
+        .find(|pair| RELATION_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())))
+        .map(|pair| pair.join(" "))
 }
 
 /// What every row needs to know about the file.
@@ -256,4 +325,28 @@ fn discloses(label: &str, person: &Person) -> bool {
 fn csv_error(path: &str, e: &csv::Error) -> WatchlistError {
     let line = e.position().map_or(0, |p| p.line());
     WatchlistError::Line { path: path.to_string(), line, reason: "malformed CSV row".to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relation_word;
+
+    #[test]
+    fn relation_words_are_found_as_whole_words_in_any_case() {
+        for (header, word) in [
+            ("NIK Ibu", Some("ibu")),
+            ("nik_ayah", Some("ayah")),
+            ("HP Penanggung Jawab", Some("penanggung")),
+            ("Email Ortu", Some("ortu")),
+            ("No HP Orang Tua", Some("orang tua")),
+            ("Emergency Contact", Some("emergency")),
+            ("HP PJ", Some("pj")),
+            ("NIK/KTP", None),
+            ("Ibukota", None),
+            ("Anaknya", None),
+            ("NIK Pasien (16 digit)", None),
+        ] {
+            assert_eq!(relation_word(header).as_deref(), word, "{header}");
+        }
+    }
 }

@@ -25,6 +25,8 @@ enum Row {
         digests: Vec<(Kind, Digest)>,
         keys: Vec<u64>,
         skipped: Vec<Rejected>,
+        /// Sniffed columns whose value was invalid here (left out, counted per column).
+        sniffed_invalid: Vec<usize>,
         /// Kept for `report notify` only.
         contact: Option<Box<super::Contact>>,
     },
@@ -51,8 +53,14 @@ pub(super) fn load(
         reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|h| h.trim().to_string()).collect();
     let label_col = headers.iter().position(|h| roles::is_label(h));
     let kinds = column_kinds(path, text, delimiter, &headers, label_col, builder);
+    let sniffed = kinds
+        .iter()
+        .zip(&headers)
+        .map(|(kind, h)| kind.is_some() && roles::role_from_header(h).is_none())
+        .collect();
     let plan = Plan {
         kinds,
+        sniffed,
         label_col,
         headers,
         refuse_hashed: builder.refuse_hashed,
@@ -64,6 +72,8 @@ pub(super) fn load(
     // Records are reused from chunk to chunk.
     let mut chunk = vec![csv::StringRecord::new(); CHUNK_ROWS];
     let mut first_row = 0;
+    // Invalid values of each sniffed column, left out of their people.
+    let mut sniffed_invalid = vec![0_usize; plan.headers.len()];
     loop {
         // A malformed row ends the load, but only after the rows before it (whose own errors
         // come first).
@@ -80,7 +90,7 @@ pub(super) fn load(
             }
         }
         if filled == 0 && malformed.is_none() {
-            return Ok(());
+            break;
         }
         let rows: Vec<Row> = chunk[..filled]
             .par_iter()
@@ -92,7 +102,18 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, relabeled, digests, keys, skipped, contact } => {
+                Row::Person {
+                    label,
+                    relabeled,
+                    digests,
+                    keys,
+                    skipped,
+                    sniffed_invalid: invalid,
+                    contact,
+                } => {
+                    for col in invalid {
+                        sniffed_invalid[col] += 1;
+                    }
                     if let Some(contact) = contact {
                         builder.pending_contact = *contact;
                     }
@@ -108,6 +129,17 @@ pub(super) fn load(
             return Err(error);
         }
     }
+    for (col, &count) in sniffed_invalid.iter().enumerate().filter(|(_, count)| **count > 0) {
+        builder.skipped += count;
+        builder.warnings.push(format!(
+            "watchlist {path}: column {:?}: {count} value{} not a valid {kind}, left out (the column was \
+             sniffed, not named: the rest of each row kept)",
+            plan.headers[col],
+            if count == 1 { " is" } else { "s are" },
+            kind = plan.kinds[col].map_or("value", Kind::as_str),
+        ));
+    }
+    Ok(())
 }
 
 /// Each column's kind, as a dump's columns get theirs (SPEC §5): from its header's synonym,
@@ -236,6 +268,9 @@ fn relation_word(header: &str) -> Option<String> {
 struct Plan<'h> {
     headers: Vec<String>,
     kinds: Vec<Option<Kind>>,
+    /// Columns read as a kind by sniffing their values, not by their header: an invalid value
+    /// there is left out and counted, never an error (the column may hold notes like `belum ada`).
+    sniffed: Vec<bool>,
     label_col: Option<usize>,
     refuse_hashed: bool,
     /// Keep each person's contact details (`report notify`).
@@ -255,12 +290,17 @@ impl Plan<'_> {
         }
         let mut person = Person::default();
         let mut skipped = Vec::new();
+        let mut sniffed_invalid = Vec::new();
         for (col, value) in record.iter().enumerate() {
             let Some(Some(kind)) = self.kinds.get(col) else { continue };
             if normalize::is_absent(value) {
                 continue;
             }
             if let Err(why) = person.add(*kind, value) {
+                if self.sniffed.get(col) == Some(&true) {
+                    sniffed_invalid.push(col);
+                    continue;
+                }
                 let reason = format!("column {:?}: invalid {kind}: {why}", self.headers[col]);
                 if !self.lenient {
                     return Row::Rejected { line, reason };
@@ -283,7 +323,7 @@ impl Plan<'_> {
         let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
         let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys(self.value_key));
         let contact = self.contacts.then(|| Box::new(self.contact(record, line)));
-        Row::Person { label, relabeled, digests, keys, skipped, contact }
+        Row::Person { label, relabeled, digests, keys, skipped, sniffed_invalid, contact }
     }
 
     /// The row's first name, e-mail and phone cells, as written, and its line.

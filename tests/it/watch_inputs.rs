@@ -354,3 +354,29 @@ fn a_watchlist_column_is_not_sniffed_as_a_kind_a_known_header_already_gives() {
     let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_sniffed_watchlist_column_with_an_invalid_value_skips_the_value_not_the_list() {
+    let s = Scratch::new();
+    let dump = relatives_dump(&s);
+    let mut list = String::from("nama,NIK/KTP\n");
+    for serial in 1..=20 {
+        list.push_str(&format!("Orang {serial},32010141079000{serial:02}\n"));
+    }
+    list.push_str("Bayi Baru,belum ada\n");
+    let watch = s.write("w.csv", list);
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("column \"NIK/KTP\": 1 value"), "{stderr}");
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["watchlist_skipped"], 1, "{report}");
+    assert_eq!(report["summary"]["watch_entries"], 21, "{report}");
+}

@@ -719,3 +719,38 @@ fn format_jsonl_is_ndjson() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn man_dir_writes_neither_through_nor_over_a_symbolic_link_to_a_page() {
+    let s = Scratch::new();
+    let victim = s.write("victim.txt", "precious\n");
+    let dir = s.path("man");
+    std::fs::create_dir(&dir).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("leakcheck-scan.1")).unwrap();
+    let out = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("leakcheck-scan.1") && stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(dir.join("leakcheck-scan.1")).unwrap().file_type().is_symlink());
+    // A page already there is replaced whole, not written in place through another name.
+    let other = s.path("other-name.1");
+    std::fs::remove_file(dir.join("leakcheck-scan.1")).unwrap();
+    let first = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    std::fs::hard_link(dir.join("leakcheck.1"), &other).unwrap();
+    std::fs::write(&other, "old\n").unwrap();
+    let again = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "old\n");
+}
+
+#[test]
+fn man_dir_pages_are_readable_by_all() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Scratch::new();
+    let out = leakcheck().arg("man").arg("--dir").arg(s.dir()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(s.path("leakcheck-scan.1")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o644);
+}

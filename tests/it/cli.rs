@@ -754,3 +754,43 @@ fn man_dir_pages_are_readable_by_all() {
     let mode = std::fs::metadata(s.path("leakcheck-scan.1")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o644);
 }
+
+/// Runs `args` with standard error (and standard output too when `stdout_closed`) a pipe whose
+/// reading end is closed before the run writes anything.
+fn run_with_closed_pipes(args: &[&std::ffi::OsStr], stdout_closed: bool) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakcheck"))
+        .env_remove("NO_COLOR")
+        .args(args)
+        .stdout(if stdout_closed { Stdio::piped() } else { Stdio::null() })
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_is_no_panic() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", DUMP);
+    // Warnings on standard error: values skipped under --lenient.
+    let watch = s.write("w.csv", "nik,nama\n3201014107900001,Siti Nurhaliza\n12,Ani Lestari\n");
+    let args = [dump.as_os_str(), "--watch".as_ref(), watch.as_os_str(), "--lenient".as_ref()];
+    let scan: Vec<&std::ffi::OsStr> = std::iter::once("scan".as_ref()).chain(args).collect();
+    // Warnings lost, the run goes on: exposures found, exit 1.
+    let out = run_with_closed_pipes(&scan, false);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // The reader of the report left (`| head`): a quiet exit with the code of what was read,
+    // as ripgrep's, not a panic (101).
+    let out = run_with_closed_pipes(&scan, true);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // An error with standard error closed is still its exit code.
+    let missing = s.path("missing.csv");
+    let out = run_with_closed_pipes(
+        &["scan".as_ref(), missing.as_os_str(), "--watch".as_ref(), watch.as_os_str()],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

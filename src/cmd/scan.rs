@@ -4,7 +4,7 @@ use crate::exit_codes::ExitCode;
 use crate::input::walk::{self, Skipped};
 use crate::input::{InputOptions, InputPath};
 use crate::key;
-use crate::output::{Output, RunFiles};
+use crate::output::{FileId, Output, RunFiles};
 use crate::progress::Progress;
 use crate::report::exposed::{self, Date};
 use crate::report::{self, ReportFormat, ReportOptions, Reporter, RunInfo};
@@ -365,9 +365,8 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path]) -> Result<walk::Expanded> {
 /// first, as no error: scanned twice, its every (record, entry) pair would be reported twice
 /// and the summary's counts doubled (SPEC §6).
 fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
-    use std::os::unix::fs::MetadataExt;
     let walk::Expanded { inputs, mut skipped } = expanded;
-    let mut first: HashMap<(u64, u64, Option<String>), String> = HashMap::new();
+    let mut first: HashMap<(FileId, Option<String>), String> = HashMap::new();
     let mut kept = Vec::with_capacity(inputs.len());
     for input in inputs {
         let (path, sheet) = match &input {
@@ -385,7 +384,7 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
             kept.push(input);
             continue;
         };
-        match first.entry((meta.dev(), meta.ino(), sheet)) {
+        match first.entry((FileId::of(&meta), sheet)) {
             Entry::Occupied(seen) => skipped.push(walk::Skipped {
                 path: input.display_name(),
                 reason: format!("the same file as {}, which is scanned once", seen.get()),
@@ -405,9 +404,8 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
 /// password file. Scanned as a dump, a watchlist matches itself: every person on it would be
 /// reported exposed and sent a letter (SPEC §6). Each is listed in `skipped` and warned.
 fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
-    use std::os::unix::fs::MetadataExt;
-    let identity = |meta: std::fs::Metadata| (meta.dev(), meta.ino());
-    let own: Vec<((u64, u64), &str)> = own_files(cmd)
+    let identity = |meta: std::fs::Metadata| FileId::of(&meta);
+    let own: Vec<(FileId, &str)> = own_files(cmd)
         .filter(|(path, _)| *path != Path::new("-"))
         .filter_map(|(path, what)| Some((identity(std::fs::metadata(path).ok()?), what)))
         .collect();

@@ -8,7 +8,7 @@ mod in_place;
 mod replace;
 mod target;
 
-pub use target::RunFiles;
+pub use target::{FileId, RunFiles};
 
 use anyhow::{Result, anyhow};
 use replace::Replacement;

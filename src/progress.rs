@@ -57,8 +57,8 @@ impl Progress {
     pub fn warn(&self, message: &str) {
         let line = crate::messages::warning_line(message);
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| crate::messages::stderr_line(&line)),
+            None => crate::messages::stderr_line(&line),
         }
     }
 

@@ -59,11 +59,17 @@ pub fn man_dir(cli: clap::Command, dir: &Path) -> Result<ExitCode> {
         let path = dir.join(format!("{}.1", page.get_display_name().unwrap_or(page.get_name())));
         let mut text = Vec::new();
         render_man(&page, &mut text).context("rendering the man page")?;
-        std::fs::write(&path, &text).with_context(|| format!("writing the man page {}", path.display()))?;
+        // As a report is written: never through a symbolic link planted in `dir`, never half.
+        crate::output::write_whole(&path, &text, MAN_PAGE_MODE)
+            .with_context(|| format!("writing the man page {}", path.display()))?;
         written.push_str(&format!("{}\n", path.display()));
     }
     print(written.as_bytes()).context("writing the list of man pages to standard output")
 }
+
+/// A man page created by `man --dir` is readable by all, as `install -m 644` leaves it: it holds
+/// no one's data (a report is created 0600).
+const MAN_PAGE_MODE: u32 = 0o644;
 
 /// `cli` as clap builds it for parsing: commands know their full names (`leakcheck-scan`,
 /// `leakcheck-report-people`); `leakcheck help` has no page.

@@ -29,7 +29,9 @@ pub fn run(cmd: HashCommand) -> Result<ExitCode> {
              in hours; give a key with --key-file or {} before handing this list to anyone",
             key::KEY_ENV
         )),
-        Some(KeySource::Env) => eprintln!("leakcheck: keyed with {}", key::KEY_ENV),
+        Some(KeySource::Env) => {
+            crate::messages::stderr_line(&format!("leakcheck: keyed with {}", key::KEY_ENV))
+        }
         Some(KeySource::File(_)) => {}
     };
     // Before the watchlists are read: a -o that cannot be written fails at once.
@@ -78,7 +80,7 @@ fn write_index(cmd: &HashCommand, hasher: &crate::hash::Hasher, mut output: Outp
         )
     }?;
     for warning in &warnings {
-        eprintln!("leakcheck: warning: {}", crate::report::mask::sanitize(warning));
+        crate::messages::stderr_line(&crate::messages::warning_line(warning));
     }
     output.commit()?;
     Ok(ExitCode::Clear)

@@ -4,7 +4,7 @@ use crate::exit_codes::ExitCode;
 use crate::input::walk::{self, Skipped};
 use crate::input::{InputOptions, InputPath};
 use crate::key;
-use crate::output::{Output, RunFiles};
+use crate::output::{FileId, Output, RunFiles};
 use crate::progress::Progress;
 use crate::report::exposed::{self, Date};
 use crate::report::{self, ReportFormat, ReportOptions, Reporter, RunInfo};
@@ -365,9 +365,8 @@ fn check_inputs(paths: &[PathBuf], watch: &[&Path]) -> Result<walk::Expanded> {
 /// first, as no error: scanned twice, its every (record, entry) pair would be reported twice
 /// and the summary's counts doubled (SPEC §6).
 fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
-    use std::os::unix::fs::MetadataExt;
     let walk::Expanded { inputs, mut skipped } = expanded;
-    let mut first: HashMap<(u64, u64, Option<String>), String> = HashMap::new();
+    let mut first: HashMap<(FileId, Option<String>), String> = HashMap::new();
     let mut kept = Vec::with_capacity(inputs.len());
     for input in inputs {
         let (path, sheet) = match &input {
@@ -385,7 +384,7 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
             kept.push(input);
             continue;
         };
-        match first.entry((meta.dev(), meta.ino(), sheet)) {
+        match first.entry((FileId::of(&meta), sheet)) {
             Entry::Occupied(seen) => skipped.push(walk::Skipped {
                 path: input.display_name(),
                 reason: format!("the same file as {}, which is scanned once", seen.get()),
@@ -405,12 +404,8 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
 /// password file. Scanned as a dump, a watchlist matches itself: every person on it would be
 /// reported exposed and sent a letter (SPEC §6). Each is listed in `skipped` and warned.
 fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
-    use std::os::unix::fs::MetadataExt;
-    let identity = |meta: std::fs::Metadata| (meta.dev(), meta.ino());
-    let own: Vec<((u64, u64), &str)> = (cmd.watch.iter().map(|w| (w.as_path(), "a watchlist of this run")))
-        .chain(cmd.key_file.as_deref().map(|k| (k, "the key file of this run")))
-        .chain(cmd.baseline.as_deref().map(|b| (b, "the baseline of this run")))
-        .chain(cmd.password_file.as_deref().map(|p| (p, "the password file of this run")))
+    let identity = |meta: std::fs::Metadata| FileId::of(&meta);
+    let own: Vec<(FileId, &str)> = own_files(cmd)
         .filter(|(path, _)| *path != Path::new("-"))
         .filter_map(|(path, what)| Some((identity(std::fs::metadata(path).ok()?), what)))
         .collect();
@@ -435,6 +430,16 @@ fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
     });
 }
 
+/// The files this run reads besides its inputs, each with what it is to the run: the one list
+/// that both keeps them out of the inputs ([`not_the_runs_own`]) and keeps -o off them
+/// ([`run_files`]).
+fn own_files(cmd: &ScanCommand) -> impl Iterator<Item = (&Path, &'static str)> {
+    (cmd.watch.iter().map(|w| (w.as_path(), "a watchlist of this run")))
+        .chain(cmd.key_file.as_deref().map(|k| (k, "the key file of this run")))
+        .chain(cmd.baseline.as_deref().map(|b| (b, "the baseline of this run")))
+        .chain(cmd.password_file.as_deref().map(|p| (p, "the password file of this run")))
+}
+
 /// What standard input is, when a path can name it too: a regular file (`scan - a.csv < a.csv`,
 /// `scan - /dev/stdin < a.csv` read its records twice) or a pipe (`/dev/stdin` beside `-` would
 /// read a stream already read). `None` for anything else (a terminal) or when it cannot be told.
@@ -447,7 +452,7 @@ fn stdin_metadata() -> Option<std::fs::Metadata> {
     (meta.is_file() || meta.file_type().is_fifo()).then_some(meta)
 }
 
-/// The files the run reads, which -o must not write: inputs, watchlists, key file.
+/// The files the run reads, which -o must not write: its inputs and [`own_files`].
 fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
     let inputs = inputs.iter().map(|i| match i {
         InputPath::Stdin => Path::new("-"),
@@ -455,13 +460,7 @@ fn run_files(inputs: &[InputPath], cmd: &ScanCommand) -> RunFiles {
             path.as_path()
         }
     });
-    RunFiles::of(
-        inputs
-            .chain(cmd.watch.iter().map(PathBuf::as_path))
-            .chain(cmd.key_file.as_deref())
-            .chain(cmd.baseline.as_deref())
-            .chain(cmd.password_file.as_deref()),
-    )
+    RunFiles::of(inputs.chain(own_files(cmd).map(|(path, _)| path)))
 }
 
 /// Routes scan results to the reporter, and bad-record warnings to stderr.

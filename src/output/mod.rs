@@ -8,7 +8,7 @@ mod in_place;
 mod replace;
 mod target;
 
-pub use target::RunFiles;
+pub use target::{FileId, RunFiles};
 
 use anyhow::{Result, anyhow};
 use replace::Replacement;
@@ -85,6 +85,28 @@ impl Output {
     pub fn is_stdout(&self) -> bool {
         matches!(self, Output::Stdout)
     }
+}
+
+/// Writes `bytes` as the whole of the file `path` the way `-o` writes a report: a regular file
+/// is created, or replaced through a temporary file and a rename (never written half); a
+/// symbolic link is refused, neither followed nor replaced; a FIFO or device is written in
+/// place. For files other than reports (`leakcheck man --dir`): one created gets `new_mode`
+/// (a report gets 0600); errors do not name the path.
+pub fn write_whole(path: &Path, bytes: &[u8], new_mode: u32) -> Result<()> {
+    let run = RunFiles::default();
+    let mut file = match target::classify(path).map_err(|reason| anyhow!(reason))? {
+        Target::File { dir, name, existing } => {
+            let mut replacement =
+                Replacement::new(dir, name, existing.as_deref(), run).map_err(|reason| anyhow!(reason))?;
+            replacement.set_new_file_mode(new_mode, existing.is_none());
+            replacement.file().write_all(bytes).map_err(|e| anyhow!(reason(&e)))?;
+            return replacement.commit();
+        }
+        Target::Stdout => return io::stdout().lock().write_all(bytes).map_err(|e| anyhow!(reason(&e))),
+        Target::Descriptor(fd) => in_place::open_descriptor(fd, &run).map_err(|reason| anyhow!(reason))?,
+        Target::InPlace => in_place::open_special(path, &run).map_err(|reason| anyhow!(reason))?,
+    };
+    file.write_all(bytes).map_err(|e| anyhow!(reason(&e)))
 }
 
 /// An I/O error as a message: the system's words, without the error number.

@@ -97,6 +97,14 @@ impl Replacement {
         })
     }
 
+    /// Gives a file that is created (not replaced) the permission bits `mode` instead of the
+    /// report's owner-only ones: for files that hold nobody's data (man pages).
+    pub fn set_new_file_mode(&mut self, mode: u32, created: bool) {
+        if created {
+            self.mode = mode;
+        }
+    }
+
     /// The temporary file the report is written to.
     pub fn file(&mut self) -> &mut File {
         &mut self.temp

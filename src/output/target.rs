@@ -12,8 +12,9 @@ use std::os::unix::io::RawFd;
 use std::path::{Component, Path, PathBuf};
 
 /// A file's identity: two paths (hard links, symlinks, `./x` and `x`) name one file when these
-/// are equal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// are equal. The one same-file test of the crate (inputs scanned once, the run's own files,
+/// watchlists given twice, `-o`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FileId {
     dev: u64,
     ino: u64,

@@ -606,15 +606,17 @@ fn read_once(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 /// What makes two watchlist paths one file.
 #[derive(PartialEq, Eq, Hash)]
 enum FileIdentity {
-    Inode(u64, u64),
+    Inode(crate::output::FileId),
     Path(PathBuf),
 }
 
 impl FileIdentity {
     fn of(path: &Path) -> Self {
-        use std::os::unix::fs::MetadataExt;
         let meta = if path == Path::new("-") { stdin_metadata() } else { std::fs::metadata(path).ok() };
-        meta.map_or_else(|| FileIdentity::Path(path.to_path_buf()), |m| FileIdentity::Inode(m.dev(), m.ino()))
+        meta.map_or_else(
+            || FileIdentity::Path(path.to_path_buf()),
+            |m| FileIdentity::Inode(crate::output::FileId::of(&m)),
+        )
     }
 }
 

@@ -26,6 +26,8 @@ enum Row {
         digests: Vec<(Kind, Digest)>,
         keys: Vec<u64>,
         skipped: Vec<Rejected>,
+        /// Sniffed columns whose value was invalid here (left out, counted per column).
+        sniffed_invalid: Vec<usize>,
         /// Kept for `report notify` only.
         contact: Option<Box<super::Contact>>,
     },
@@ -57,8 +59,14 @@ pub(super) fn load(
     };
     let label_col = headers.iter().position(|h| roles::is_label(h));
     let kinds = column_kinds(path, &sample, delimiter, &headers, label_col, builder);
+    let sniffed = kinds
+        .iter()
+        .zip(&headers)
+        .map(|(kind, h)| kind.is_some() && roles::role_from_header(h).is_none())
+        .collect();
     let plan = Plan {
         kinds,
+        sniffed,
         label_col,
         headers,
         refuse_hashed: builder.refuse_hashed,
@@ -70,6 +78,8 @@ pub(super) fn load(
     // Records are reused from chunk to chunk.
     let mut chunk = vec![csv::StringRecord::new(); CHUNK_ROWS];
     let mut first_row = 0;
+    // Invalid values of each sniffed column, left out of their people.
+    let mut sniffed_invalid = vec![0_usize; plan.headers.len()];
     loop {
         // A malformed row ends the load, but only after the rows before it (whose own errors
         // come first).
@@ -86,7 +96,7 @@ pub(super) fn load(
             }
         }
         if filled == 0 && malformed.is_none() {
-            return Ok(());
+            break;
         }
         let rows: Vec<Row> = chunk[..filled]
             .par_iter()
@@ -98,7 +108,18 @@ pub(super) fn load(
             match row {
                 Row::Blank => {}
                 Row::Rejected { line, reason } => builder.reject(path, line, reason)?,
-                Row::Person { label, relabeled, digests, keys, skipped, contact } => {
+                Row::Person {
+                    label,
+                    relabeled,
+                    digests,
+                    keys,
+                    skipped,
+                    sniffed_invalid: invalid,
+                    contact,
+                } => {
+                    for col in invalid {
+                        sniffed_invalid[col] += 1;
+                    }
                     if let Some(contact) = contact {
                         builder.pending_contact = *contact;
                     }
@@ -114,6 +135,17 @@ pub(super) fn load(
             return Err(error);
         }
     }
+    for (col, &count) in sniffed_invalid.iter().enumerate().filter(|(_, count)| **count > 0) {
+        builder.skipped += count;
+        builder.warnings.push(format!(
+            "watchlist {path}: column {:?}: {count} value{} not a valid {kind}, left out (the column was \
+             sniffed, not named: the rest of each row kept)",
+            plan.headers[col],
+            if count == 1 { " is" } else { "s are" },
+            kind = plan.kinds[col].map_or("value", Kind::as_str),
+        ));
+    }
+    Ok(())
 }
 
 /// Each column's kind, as a dump's columns get theirs (SPEC §5): from its header's synonym,
@@ -121,6 +153,11 @@ pub(super) fn load(
 /// `No KTP / NIK`, `NIK Pasien (16 digit)`) but whose values are NIKs, phones or e-mails is
 /// read as such, with a warning naming it: left out, its people would be watched by name only
 /// and a leak of their NIKs reported CLEAR. The label column keeps its one role.
+///
+/// A watchlist row is one person, so a sniffed column must be that person's: one whose header
+/// names someone else (`NIK Ibu`, `HP Penanggung Jawab`) or whose kind a known header of the
+/// list already gives (`nik` beside `NIK/KTP`) is not used, with a warning: read as the
+/// person's, a leak of the mother's NIK would be reported as the baby's exposure.
 fn column_kinds(
     path: &str,
     text: &str,
@@ -130,6 +167,7 @@ fn column_kinds(
     builder: &mut Builder<'_>,
 ) -> Vec<Option<Kind>> {
     let mut kinds: Vec<Option<Kind>> = headers.iter().map(|h| roles::role_from_header(h)).collect();
+    let named: Vec<Kind> = kinds.iter().flatten().copied().collect();
     let unnamed: Vec<usize> = (0..headers.len())
         .filter(|&col| {
             kinds[col].is_none() && Some(col) != label_col && !roles::is_family_card(&headers[col])
@@ -154,25 +192,91 @@ fn column_kinds(
     }
     for col in unnamed {
         let Some(role) = sniffer.role(col, false) else { continue };
+        let header = &headers[col];
+        let kind = role.kind;
+        if let Some(word) = relation_word(header) {
+            builder.warnings.push(format!(
+                "watchlist {path}: column {header:?} holds {kind} values, but its header names another                  person ({word:?}): not used (a watchlist row is one person)"
+            ));
+            continue;
+        }
+        if named.contains(&kind) {
+            builder.warnings.push(format!(
+                "watchlist {path}: column {header:?} holds {kind} values, but the list already has a                  {kind} column: not used (name it {kind} if it is the same person's)"
+            ));
+            continue;
+        }
         let share = match role.source {
             roles::RoleSource::Sniffed(share) => share * 100.0,
             _ => 100.0,
         };
         builder.warnings.push(format!(
-            "watchlist {path}: column {:?} is not a header leakcheck knows, but {share:.0}% of its values \
-             are a valid {kind}: it is read as {kind} (name it {kind} to say so)",
-            headers[col],
-            kind = role.kind
+            "watchlist {path}: column {header:?} is not a header leakcheck knows, but {share:.0}% of its values \
+             are a valid {kind}: it is read as {kind} (name it {kind} to say so)"
         ));
-        kinds[col] = Some(role.kind);
+        kinds[col] = Some(kind);
     }
     kinds
+}
+
+/// Words of a header that name someone other than the row's person (Indonesian and English).
+const RELATION_WORDS: &[&str] = &[
+    "ibu",
+    "ayah",
+    "bapak",
+    "ortu",
+    "wali",
+    "penanggung",
+    "pj",
+    "keluarga",
+    "suami",
+    "istri",
+    "anak",
+    "kerabat",
+    "darurat",
+    "kakak",
+    "adik",
+    "saudara",
+    "pasangan",
+    "emergency",
+    "mother",
+    "father",
+    "parent",
+    "parents",
+    "guardian",
+    "spouse",
+    "relative",
+    "kin",
+    "husband",
+    "wife",
+];
+/// Relations written as two words.
+const RELATION_PAIRS: &[(&str, &str)] = &[("orang", "tua"), ("next", "of")];
+
+/// The relation word a header holds as a whole word, case-insensitively (`NIK_Ibu` → `ibu`;
+/// `Ibukota` holds none).
+fn relation_word(header: &str) -> Option<String> {
+    let words: Vec<String> = header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if let Some(word) = words.iter().find(|w| RELATION_WORDS.contains(&w.as_str())) {
+        return Some(word.clone());
+    }
+    words
+        .windows(2)
+        .find(|pair| RELATION_PAIRS.contains(&(pair[0].as_str(), pair[1].as_str())))
+        .map(|pair| pair.join(" "))
 }
 
 /// What every row needs to know about the file.
 struct Plan<'h> {
     headers: Vec<String>,
     kinds: Vec<Option<Kind>>,
+    /// Columns read as a kind by sniffing their values, not by their header: an invalid value
+    /// there is left out and counted, never an error (the column may hold notes like `belum ada`).
+    sniffed: Vec<bool>,
     label_col: Option<usize>,
     refuse_hashed: bool,
     /// Keep each person's contact details (`report notify`).
@@ -192,12 +296,17 @@ impl Plan<'_> {
         }
         let mut person = Person::default();
         let mut skipped = Vec::new();
+        let mut sniffed_invalid = Vec::new();
         for (col, value) in record.iter().enumerate() {
             let Some(Some(kind)) = self.kinds.get(col) else { continue };
             if normalize::is_absent(value) {
                 continue;
             }
             if let Err(why) = person.add(*kind, value) {
+                if self.sniffed.get(col) == Some(&true) {
+                    sniffed_invalid.push(col);
+                    continue;
+                }
                 let reason = format!("column {:?}: invalid {kind}: {why}", self.headers[col]);
                 if !self.lenient {
                     return Row::Rejected { line, reason };
@@ -220,7 +329,7 @@ impl Plan<'_> {
         let label = given.filter(|_| !relabeled).map_or_else(|| format!("R{}", row + 1), str::to_string);
         let (digests, keys) = (person.digests(self.hasher), person.prefilter_keys(self.value_key));
         let contact = self.contacts.then(|| Box::new(self.contact(record, line)));
-        Row::Person { label, relabeled, digests, keys, skipped, contact }
+        Row::Person { label, relabeled, digests, keys, skipped, sniffed_invalid, contact }
     }
 
     /// The row's first name, e-mail and phone cells, as written, and its line.
@@ -267,4 +376,28 @@ fn csv_error(path: &str, e: &csv::Error, stream: &mut Stream<'_>) -> WatchlistEr
     }
     let line = e.position().map_or(0, |p| p.line());
     WatchlistError::Line { path: path.to_string(), line, reason: "malformed CSV row".to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relation_word;
+
+    #[test]
+    fn relation_words_are_found_as_whole_words_in_any_case() {
+        for (header, word) in [
+            ("NIK Ibu", Some("ibu")),
+            ("nik_ayah", Some("ayah")),
+            ("HP Penanggung Jawab", Some("penanggung")),
+            ("Email Ortu", Some("ortu")),
+            ("No HP Orang Tua", Some("orang tua")),
+            ("Emergency Contact", Some("emergency")),
+            ("HP PJ", Some("pj")),
+            ("NIK/KTP", None),
+            ("Ibukota", None),
+            ("Anaknya", None),
+            ("NIK Pasien (16 digit)", None),
+        ] {
+            assert_eq!(relation_word(header).as_deref(), word, "{header}");
+        }
+    }
 }

@@ -724,3 +724,78 @@ fn format_jsonl_is_ndjson() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn man_dir_writes_neither_through_nor_over_a_symbolic_link_to_a_page() {
+    let s = Scratch::new();
+    let victim = s.write("victim.txt", "precious\n");
+    let dir = s.path("man");
+    std::fs::create_dir(&dir).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("leakcheck-scan.1")).unwrap();
+    let out = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("leakcheck-scan.1") && stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(dir.join("leakcheck-scan.1")).unwrap().file_type().is_symlink());
+    // A page already there is replaced whole, not written in place through another name.
+    let other = s.path("other-name.1");
+    std::fs::remove_file(dir.join("leakcheck-scan.1")).unwrap();
+    let first = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    std::fs::hard_link(dir.join("leakcheck.1"), &other).unwrap();
+    std::fs::write(&other, "old\n").unwrap();
+    let again = leakcheck().arg("man").arg("--dir").arg(&dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "old\n");
+}
+
+#[test]
+fn man_dir_pages_are_readable_by_all() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let s = Scratch::new();
+    let out = leakcheck().arg("man").arg("--dir").arg(s.dir()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(s.path("leakcheck-scan.1")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o644);
+}
+
+/// Runs `args` with standard error (and standard output too when `stdout_closed`) a pipe whose
+/// reading end is closed before the run writes anything.
+fn run_with_closed_pipes(args: &[&std::ffi::OsStr], stdout_closed: bool) -> std::process::Output {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakcheck"))
+        .env_remove("NO_COLOR")
+        .args(args)
+        .stdout(if stdout_closed { Stdio::piped() } else { Stdio::null() })
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_is_no_panic() {
+    let s = Scratch::new();
+    let dump = s.write("dump.csv", DUMP);
+    // Warnings on standard error: values skipped under --lenient.
+    let watch = s.write("w.csv", "nik,nama\n3201014107900001,Siti Nurhaliza\n12,Ani Lestari\n");
+    let args = [dump.as_os_str(), "--watch".as_ref(), watch.as_os_str(), "--lenient".as_ref()];
+    let scan: Vec<&std::ffi::OsStr> = std::iter::once("scan".as_ref()).chain(args).collect();
+    // Warnings lost, the run goes on: exposures found, exit 1.
+    let out = run_with_closed_pipes(&scan, false);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // The reader of the report left (`| head`): a quiet exit with the code of what was read,
+    // as ripgrep's, not a panic (101).
+    let out = run_with_closed_pipes(&scan, true);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // An error with standard error closed is still its exit code.
+    let missing = s.path("missing.csv");
+    let out = run_with_closed_pipes(
+        &["scan".as_ref(), missing.as_os_str(), "--watch".as_ref(), watch.as_os_str()],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

@@ -312,3 +312,71 @@ fn notify_with_an_unreadable_watchlist_does_not_speak_of_lenient() {
     assert!(stderr.contains("skipped by report notify"), "{stderr}");
     assert!(!stderr.contains("--lenient"), "{stderr}");
 }
+
+/// A dump holding the mother's NIK and the guardian's phone, no identifier of the baby's.
+fn relatives_dump(s: &Scratch) -> std::path::PathBuf {
+    s.write("dump.csv", "nik,no_hp,nama\n3201014107900001,,Sari\n,0812-3456-7890,Joko\n")
+}
+
+#[test]
+fn a_watchlist_column_naming_another_person_is_not_sniffed_as_the_persons_own() {
+    let s = Scratch::new();
+    let dump = relatives_dump(&s);
+    for (list, column) in [
+        (
+            "no_rm,nama,nik,NIK Ibu,Email Ortu\nRM1,Bayi Ny Sari,3201014107900009,3201014107900001,sari@gmail.com\n",
+            "NIK Ibu",
+        ),
+        ("no_rm,nama,HP Penanggung Jawab\nRM1,Bayi Ny Sari,0812-3456-7890\n", "HP Penanggung Jawab"),
+        ("no_rm,nama,NIK_AYAH\nRM1,Bayi Ny Sari,3201014107900001\n", "NIK_AYAH"),
+        ("no_rm,nama,Kontak Orang Tua\nRM1,Bayi Ny Sari,0812-3456-7890\n", "Kontak Orang Tua"),
+    ] {
+        let watch = s.write("w.csv", list);
+        let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{column}: {stderr}");
+        assert!(stderr.contains(&format!("column {column:?}")) && stderr.contains("not used"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_watchlist_column_is_not_sniffed_as_a_kind_a_known_header_already_gives() {
+    let s = Scratch::new();
+    let dump = relatives_dump(&s);
+    // `nik` is the person's; the second NIK column (no relation word) is someone else's.
+    let watch = s.write("w.csv", "nama,nik,NIK/KTP\nBayi Ny Sari,3201014107900009,3201014107900001\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("column \"NIK/KTP\"") && stderr.contains("not used"), "{stderr}");
+    // A kind no known header gives is still sniffed.
+    let watch = s.write("w.csv", "nama,nik,HP/WA\nJoko Susilo,3201014107900009,0812-3456-7890\n");
+    let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_sniffed_watchlist_column_with_an_invalid_value_skips_the_value_not_the_list() {
+    let s = Scratch::new();
+    let dump = relatives_dump(&s);
+    let mut list = String::from("nama,NIK/KTP\n");
+    for serial in 1..=20 {
+        list.push_str(&format!("Orang {serial},32010141079000{serial:02}\n"));
+    }
+    list.push_str("Bayi Baru,belum ada\n");
+    let watch = s.write("w.csv", list);
+    let out = leakcheck()
+        .arg("scan")
+        .arg(&dump)
+        .arg("--watch")
+        .arg(&watch)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("column \"NIK/KTP\": 1 value"), "{stderr}");
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["watchlist_skipped"], 1, "{report}");
+    assert_eq!(report["summary"]["watch_entries"], 21, "{report}");
+}

@@ -1016,11 +1016,11 @@ impl Merged<'_> {
             let shortfall =
                 Shortfall { unreadable: self.unreadable, nothing_read: self.summary.records == 0 };
             if shortfall.unreadable == 0 && !shortfall.nothing_read {
-                eprintln!(
-                    "leakcheck: error: a shard's report says it is incomplete; the merged report is too"
+                crate::messages::stderr_line(
+                    "leakcheck: error: a shard's report says it is incomplete; the merged report is too",
                 );
             } else {
-                eprintln!("leakcheck: error: {shortfall}");
+                crate::messages::stderr_line(&format!("leakcheck: error: {shortfall}"));
             }
             return ExitCode::Error;
         }

@@ -189,11 +189,11 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         })?;
     out.write("authority.md", authority.as_bytes())?;
     out.commit()?;
-    eprintln!(
+    crate::messages::stderr_line(&format!(
         "leakcheck: {} letter(s), recipients.csv and authority.md written to {}",
         people.len(),
         sanitize(&cmd.output.display().to_string())
-    );
+    ));
     Ok(ExitCode::Clear)
 }
 

@@ -23,6 +23,8 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 pub use super::Lang;
 use super::{Form, category_words, kind_words};
@@ -50,6 +52,24 @@ const TEMPLATE_FUEL: u64 = 1_000_000;
 /// Longest letter a `--template` may write, in bytes: with the fuel it keeps a template from
 /// filling the disk (at most this much per exposed person).
 const LETTER_MAX: usize = 1 << 20;
+
+/// The time one letter of a `--template` may take: work that costs MiniJinja little fuel (a
+/// list doubled by `l + l` thirty times) stops here, with nothing written, instead of never.
+const TEMPLATE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Test-only: in a debug build, this variable (milliseconds) replaces [`TEMPLATE_DEADLINE`] so
+/// that tests of it finish quickly. A release build never reads it.
+pub const TEST_DEADLINE_VAR: &str = "LEAKCHECK_TEST_TEMPLATE_DEADLINE_MS";
+
+/// [`TEMPLATE_DEADLINE`], or in a debug build the value of [`TEST_DEADLINE_VAR`].
+fn template_deadline() -> Duration {
+    if cfg!(debug_assertions)
+        && let Some(ms) = std::env::var(TEST_DEADLINE_VAR).ok().and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    TEMPLATE_DEADLINE
+}
 
 const LETTER_ID: &str = include_str!("../../../templates/letter.id.md");
 const LETTER_EN: &str = include_str!("../../../templates/letter.en.md");
@@ -146,7 +166,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let names = letter_names(people.iter().map(|p| p.label.as_str()));
     let mut recipients = csv::Writer::from_writer(Vec::new());
     recipients.write_record(["label", "name", "email", "phone", "letter"])?;
-    let letter = env.get_template("letter")?;
+    let env = Arc::new(env);
     for (person, file) in people.iter().zip(&names) {
         if interrupt::requested() {
             return Err(interrupt::Interrupted.into());
@@ -154,13 +174,11 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         let contact = by_label.get(person.label.as_str()).copied().cloned().unwrap_or_default();
         let relative = format!("{}/{file}", outdir::LETTERS);
         let context = letter_person(person, &contact, cmd.lang, &relative);
-        let mut text = Capped::for_letter(&cmd);
-        letter
-            .render_captured_to(
-                minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
-                &mut text,
-            )
-            .map_err(|e| template_error(&cmd, &e, text.over))?;
+        let text = render_letter(
+            &env,
+            minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
+            &cmd,
+        )?;
         out.write(&relative, &text.bytes)?;
         let cells = [
             Some(contact.label.as_str()),
@@ -269,6 +287,50 @@ fn letter_environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
     Ok(env)
 }
 
+/// One letter rendered on a thread of its own, waited for [`template_deadline`] when it is a
+/// `--template`'s: past it the run ends with an error (the thread ends with the process) and the
+/// output directory, still temporary, is removed as on any error.
+fn render_letter(env: &Arc<Environment<'static>>, context: Value, cmd: &NotifyCommand) -> Result<Capped> {
+    let (done, finished) = mpsc::sync_channel(1);
+    let env = Arc::clone(env);
+    let mut text = Capped::for_letter(cmd);
+    std::thread::Builder::new()
+        .name("letter".into())
+        .spawn(move || {
+            let rendered =
+                env.get_template("letter").and_then(|t| t.render_captured_to(context, &mut text).map(drop));
+            // The receiver is gone only when the run already ended on the deadline.
+            let _ = done.send((rendered, text));
+        })
+        .context("starting the thread that writes the letters")?;
+    let (rendered, text) = if cmd.template.is_some() {
+        let deadline = template_deadline();
+        match finished.recv_timeout(deadline) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => bail!(
+                "template {}: one letter took more than {} s to render (a loop too long, or a list grown \
+                 too large?): nothing written",
+                template_name(cmd),
+                deadline.as_secs_f64()
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                bail!("template {}: rendering failed", template_name(cmd))
+            }
+        }
+    } else {
+        finished.recv().map_err(|_| anyhow::anyhow!("template {}: rendering failed", template_name(cmd)))?
+    };
+    rendered.map_err(|e| template_error(cmd, &e, text.over))?;
+    Ok(text)
+}
+
+/// The letter's template as errors name it: the `--template` file, sanitized.
+fn template_name(cmd: &NotifyCommand) -> String {
+    sanitize(
+        &cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string()),
+    )
+}
+
 /// A letter as it is written, refused past `limit` bytes.
 struct Capped {
     bytes: Vec<u8>,
@@ -305,10 +367,8 @@ impl std::io::Write for Capped {
 /// stderr holds no identifier unmasked.
 /// `too_long`: the letter passed [`LETTER_MAX`].
 fn template_error(cmd: &NotifyCommand, e: &minijinja::Error, too_long: bool) -> anyhow::Error {
-    let name =
-        cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
+    let name = template_name(cmd);
     let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
-    let name = sanitize(&name);
     if too_long {
         return anyhow::anyhow!(
             "template {name}{line}: a letter would be longer than {LETTER_MAX} bytes (a loop too long?): \

@@ -691,3 +691,18 @@ fn a_template_growing_a_list_past_the_fuel_stops_at_the_deadline_with_its_direct
     assert!(err.contains("one letter took more than 1.5 s to render"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
 }
+
+#[test]
+fn deeply_nested_expressions_are_refused_by_their_tags_length_instead_of_overflowing_the_stack() {
+    // Before, each aborted the process (SIGABRT, exit 134) on a stack overflow.
+    for text in [
+        format!("{{{{ {}1 }}}}\n", "not ".repeat(30_000)),
+        format!("\n{{{{ {}1 }}}}\n", "1+".repeat(300_000)),
+        format!("{{% if person{} %}}x{{% endif %}}\n", ".x".repeat(300_000)),
+    ] {
+        let err = refused_template(&text);
+        assert!(err.contains("a tag longer than 4096 bytes"), "{err}");
+        let line = if text.starts_with('\n') { ":2:" } else { ":1:" };
+        assert!(err.contains(&format!("hostile.md{line}")), "{err}");
+    }
+}

@@ -53,6 +53,12 @@ const TEMPLATE_FUEL: u64 = 1_000_000;
 /// filling the disk (at most this much per exposed person).
 const LETTER_MAX: usize = 1 << 20;
 
+/// Longest `{{ … }}` or `{% … %}` tag a `--template` may hold, in bytes: MiniJinja builds an
+/// expression (`not not … 1`, `1 + 1 + …`, `a.b.c…`) as deep as it is long and walks it
+/// recursively, so a tag of 100 KB overflowed the stack and aborted the process. The built-in
+/// letters' longest tag is under 60 bytes.
+const TAG_MAX: usize = 4 << 10;
+
 /// The time one letter of a `--template` may take: work that costs MiniJinja little fuel (a
 /// list doubled by `l + l` thirty times) stops here, with nothing written, instead of never.
 const TEMPLATE_DEADLINE: Duration = Duration::from_secs(10);
@@ -280,12 +286,23 @@ fn letter_environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
             if text.len() as u64 > TEMPLATE_MAX {
                 bail!("--template {shown}: larger than {TEMPLATE_MAX} bytes");
             }
+            if let Some(line) = long_tag(&text) {
+                bail!(
+                    "template {}:{line}: a tag longer than {TAG_MAX} bytes (a letter's tags are short): \
+                     nothing written",
+                    template_name(cmd)
+                );
+            }
             env.set_fuel(Some(TEMPLATE_FUEL));
             env.add_template_owned("letter", text).map_err(|e| template_error(cmd, &e, false))?;
         }
     }
     Ok(env)
 }
+
+/// The stack of the thread that renders a letter: the main thread's 8 MiB, which MiniJinja's
+/// recursion limits for macros and includes were measured against.
+const LETTER_STACK: usize = 8 << 20;
 
 /// One letter rendered on a thread of its own, waited for [`template_deadline`] when it is a
 /// `--template`'s: past it the run ends with an error (the thread ends with the process) and the
@@ -296,6 +313,7 @@ fn render_letter(env: &Arc<Environment<'static>>, context: Value, cmd: &NotifyCo
     let mut text = Capped::for_letter(cmd);
     std::thread::Builder::new()
         .name("letter".into())
+        .stack_size(LETTER_STACK)
         .spawn(move || {
             let rendered =
                 env.get_template("letter").and_then(|t| t.render_captured_to(context, &mut text).map(drop));
@@ -329,6 +347,47 @@ fn template_name(cmd: &NotifyCommand) -> String {
     sanitize(
         &cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string()),
     )
+}
+
+/// The line of the first `{{ … }}` or `{% … %}` tag of `text` longer than [`TAG_MAX`] bytes
+/// (one left open counts to the end), as MiniJinja's lexer reads them: a string inside a tag
+/// may hold `}}`, and a `{# … #}` comment holds no tag.
+fn long_tag(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let line = |at: usize| bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let start = i;
+        match (bytes[i], bytes[i + 1]) {
+            (b'{', b'#') => {
+                i = text[i + 2..].find("#}").map_or(bytes.len(), |end| i + 2 + end + 2);
+                continue;
+            }
+            (b'{', b'{' | b'%') => {}
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        let close = if bytes[i + 1] == b'{' { b'}' } else { b'%' };
+        i += 2;
+        let mut quote = None;
+        while i < bytes.len() {
+            match (quote, bytes[i]) {
+                (Some(_), b'\\') => i += 1,
+                (Some(q), b) if b == q => quote = None,
+                (None, b'\'' | b'"') => quote = Some(bytes[i]),
+                (None, b) if b == close && bytes.get(i + 1) == Some(&b'}') => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if i.min(bytes.len()) - start > TAG_MAX {
+            return Some(line(start));
+        }
+        i += 2;
+    }
+    None
 }
 
 /// A letter as it is written, refused past `limit` bytes.
@@ -627,6 +686,21 @@ mod tests {
                 .unwrap();
             assert!(text.contains("bagian-049"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_long_tag_is_found_by_its_line_strings_and_comments_read_as_the_lexer_does() {
+        let long = "1 + ".repeat(TAG_MAX / 4 + 1);
+        for letter in [LETTER_ID, LETTER_EN, AUTHORITY_ID, AUTHORITY_EN] {
+            assert_eq!(long_tag(letter), None);
+        }
+        assert_eq!(long_tag(&format!("a\nb {{{{ {long} }}}}")), Some(2));
+        assert_eq!(long_tag(&format!("{{% if {long} %}}")), Some(1));
+        assert_eq!(long_tag(&format!("x\n\n{{{{ {long}")), Some(3));
+        assert_eq!(long_tag(&format!("{{{{ \"}}}}\" ~ {long} }}}}")), Some(1));
+        assert_eq!(long_tag(&format!("{{{{ '\\'}}}}' ~ {long} }}}}")), Some(1));
+        assert_eq!(long_tag(&format!("{{# {{{{ #}} {long} }}}}")), None);
+        assert_eq!(long_tag(&format!("{{{{ 1 }}}} {long} {{% endif %}}")), None);
     }
 
     #[test]

@@ -706,3 +706,13 @@ fn deeply_nested_expressions_are_refused_by_their_tags_length_instead_of_overflo
         assert!(err.contains(&format!("hostile.md{line}")), "{err}");
     }
 }
+
+#[test]
+fn a_slice_step_minijinja_panics_on_is_the_templates_one_line_error() {
+    // Before, minijinja's panic ended the run with exit 101 and a backtrace.
+    for text in ["{{ [1,2,3][::-9223372036854775808] }}\n", "{{ person.kinds[::-9223372036854775808] }}\n"] {
+        let err = refused_template(text);
+        assert!(err.contains("MiniJinja failed on it"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

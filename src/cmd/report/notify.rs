@@ -308,15 +308,18 @@ const LETTER_STACK: usize = 8 << 20;
 /// `--template`'s: past it the run ends with an error (the thread ends with the process) and the
 /// output directory, still temporary, is removed as on any error.
 fn render_letter(env: &Arc<Environment<'static>>, context: Value, cmd: &NotifyCommand) -> Result<Capped> {
+    quiet_letter_panics();
     let (done, finished) = mpsc::sync_channel(1);
     let env = Arc::clone(env);
     let mut text = Capped::for_letter(cmd);
     std::thread::Builder::new()
-        .name("letter".into())
+        .name(LETTER_THREAD.into())
         .stack_size(LETTER_STACK)
         .spawn(move || {
-            let rendered =
-                env.get_template("letter").and_then(|t| t.render_captured_to(context, &mut text).map(drop));
+            // A panic inside MiniJinja (a slice step of i64::MIN negated) is this letter's error.
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                env.get_template("letter").and_then(|t| t.render_captured_to(context, &mut text).map(drop))
+            }));
             // The receiver is gone only when the run already ended on the deadline.
             let _ = done.send((rendered, text));
         })
@@ -331,16 +334,40 @@ fn render_letter(env: &Arc<Environment<'static>>, context: Value, cmd: &NotifyCo
                 template_name(cmd),
                 deadline.as_secs_f64()
             ),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                bail!("template {}: rendering failed", template_name(cmd))
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(panicked(cmd)),
         }
     } else {
-        finished.recv().map_err(|_| anyhow::anyhow!("template {}: rendering failed", template_name(cmd)))?
+        finished.recv().map_err(|_| panicked(cmd))?
     };
-    rendered.map_err(|e| template_error(cmd, &e, text.over))?;
+    rendered.map_err(|_| panicked(cmd))?.map_err(|e| template_error(cmd, &e, text.over))?;
     Ok(text)
 }
+
+/// A letter whose rendering panicked inside MiniJinja, on one line like its other errors.
+fn panicked(cmd: &NotifyCommand) -> anyhow::Error {
+    anyhow::anyhow!(
+        "template {}: MiniJinja failed on it (an internal error, such as a slice step of -9223372036854775808): \
+         nothing written",
+        template_name(cmd)
+    )
+}
+
+/// Makes the panic hook silent for the threads that render letters (their panic is reported as
+/// the template's one-line error); every other thread's panic is reported as before.
+fn quiet_letter_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(LETTER_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The name of the threads that render letters.
+const LETTER_THREAD: &str = "leakcheck-letter";
 
 /// The letter's template as errors name it: the `--template` file, sanitized.
 fn template_name(cmd: &NotifyCommand) -> String {

@@ -624,6 +624,11 @@ fn stdin_named_as_both_report_and_watchlist_is_refused_as_read_only_once_not_as_
 /// Runs notify on the demo with `template` (text) and returns its stderr, checking it failed
 /// in one line naming the template file, and wrote nothing.
 fn refused_template(text: &str) -> String {
+    refused_template_with(text, &[])
+}
+
+/// [`refused_template`] with `envs` set for the run.
+fn refused_template_with(text: &str, envs: &[(&str, &str)]) -> String {
     let s = Scratch::new();
     let report = scan_demo(&s, &["watchlist.csv"]);
     let template = s.write("hostile.md", text);
@@ -639,6 +644,7 @@ fn refused_template(text: &str) -> String {
         .arg(&template)
         .arg("-o")
         .arg(&out)
+        .envs(envs.iter().copied())
         .timeout(std::time::Duration::from_secs(60));
     let run = cmd.assert().code(2);
     eprintln!("refused after {:?}", started.elapsed());
@@ -671,4 +677,42 @@ fn a_template_writing_a_letter_of_megabytes_is_refused_before_it_fills_the_disk(
     // Before, each exposed person got a 3 MB letter.
     let err = refused_template("{{ person.label }}{{ 'x' * 3000000 }}\n");
     assert!(err.contains("longer than 1048576 bytes"), "{err}");
+}
+
+#[test]
+fn a_template_growing_a_list_past_the_fuel_stops_at_the_deadline_with_its_directory_removed() {
+    // Before, `ns.l + ns.l` cost almost no fuel: the run hung while its memory doubled each turn.
+    let started = std::time::Instant::now();
+    let err = refused_template_with(
+        "{% set ns = namespace(l=[1]) %}{% for i in range(34) %}{% set ns.l = ns.l + ns.l %}{% endfor %}\
+         {{ ns.l|sort|length }}\n",
+        &[("LEAKCHECK_TEST_TEMPLATE_DEADLINE_MS", "1500")],
+    );
+    assert!(err.contains("one letter took more than 1.5 s to render"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+}
+
+#[test]
+fn deeply_nested_expressions_are_refused_by_their_tags_length_instead_of_overflowing_the_stack() {
+    // Before, each aborted the process (SIGABRT, exit 134) on a stack overflow.
+    for text in [
+        format!("{{{{ {}1 }}}}\n", "not ".repeat(30_000)),
+        format!("\n{{{{ {}1 }}}}\n", "1+".repeat(300_000)),
+        format!("{{% if person{} %}}x{{% endif %}}\n", ".x".repeat(300_000)),
+    ] {
+        let err = refused_template(&text);
+        assert!(err.contains("a tag longer than 4096 bytes"), "{err}");
+        let line = if text.starts_with('\n') { ":2:" } else { ":1:" };
+        assert!(err.contains(&format!("hostile.md{line}")), "{err}");
+    }
+}
+
+#[test]
+fn a_slice_step_minijinja_panics_on_is_the_templates_one_line_error() {
+    // Before, minijinja's panic ended the run with exit 101 and a backtrace.
+    for text in ["{{ [1,2,3][::-9223372036854775808] }}\n", "{{ person.kinds[::-9223372036854775808] }}\n"] {
+        let err = refused_template(text);
+        assert!(err.contains("MiniJinja failed on it"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }

@@ -23,6 +23,8 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
 
 pub use super::Lang;
 use super::{Form, category_words, kind_words};
@@ -50,6 +52,30 @@ const TEMPLATE_FUEL: u64 = 1_000_000;
 /// Longest letter a `--template` may write, in bytes: with the fuel it keeps a template from
 /// filling the disk (at most this much per exposed person).
 const LETTER_MAX: usize = 1 << 20;
+
+/// Longest `{{ … }}` or `{% … %}` tag a `--template` may hold, in bytes: MiniJinja builds an
+/// expression (`not not … 1`, `1 + 1 + …`, `a.b.c…`) as deep as it is long and walks it
+/// recursively, so a tag of 100 KB overflowed the stack and aborted the process. The built-in
+/// letters' longest tag is under 60 bytes.
+const TAG_MAX: usize = 4 << 10;
+
+/// The time one letter of a `--template` may take: work that costs MiniJinja little fuel (a
+/// list doubled by `l + l` thirty times) stops here, with nothing written, instead of never.
+const TEMPLATE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Test-only: in a debug build, this variable (milliseconds) replaces [`TEMPLATE_DEADLINE`] so
+/// that tests of it finish quickly. A release build never reads it.
+pub const TEST_DEADLINE_VAR: &str = "LEAKCHECK_TEST_TEMPLATE_DEADLINE_MS";
+
+/// [`TEMPLATE_DEADLINE`], or in a debug build the value of [`TEST_DEADLINE_VAR`].
+fn template_deadline() -> Duration {
+    if cfg!(debug_assertions)
+        && let Some(ms) = std::env::var(TEST_DEADLINE_VAR).ok().and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    TEMPLATE_DEADLINE
+}
 
 const LETTER_ID: &str = include_str!("../../../templates/letter.id.md");
 const LETTER_EN: &str = include_str!("../../../templates/letter.en.md");
@@ -146,7 +172,7 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
     let names = letter_names(people.iter().map(|p| p.label.as_str()));
     let mut recipients = csv::Writer::from_writer(Vec::new());
     recipients.write_record(["label", "name", "email", "phone", "letter"])?;
-    let letter = env.get_template("letter")?;
+    let env = Arc::new(env);
     for (person, file) in people.iter().zip(&names) {
         if interrupt::requested() {
             return Err(interrupt::Interrupted.into());
@@ -154,13 +180,11 @@ pub fn run(cmd: NotifyCommand) -> Result<ExitCode> {
         let contact = by_label.get(person.label.as_str()).copied().cloned().unwrap_or_default();
         let relative = format!("{}/{file}", outdir::LETTERS);
         let context = letter_person(person, &contact, cmd.lang, &relative);
-        let mut text = Capped::for_letter(&cmd);
-        letter
-            .render_captured_to(
-                minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
-                &mut text,
-            )
-            .map_err(|e| template_error(&cmd, &e, text.over))?;
+        let text = render_letter(
+            &env,
+            minijinja::context! { person => Value::from(minijinja::value::Serde(&context)), incident => Value::from(minijinja::value::Serde(&incident)), dates => Value::from(minijinja::value::Serde(&dates)), lang => lang_code(cmd.lang) },
+            &cmd,
+        )?;
         out.write(&relative, &text.bytes)?;
         let cells = [
             Some(contact.label.as_str()),
@@ -262,11 +286,135 @@ fn letter_environment(cmd: &NotifyCommand) -> Result<Environment<'static>> {
             if text.len() as u64 > TEMPLATE_MAX {
                 bail!("--template {shown}: larger than {TEMPLATE_MAX} bytes");
             }
+            if let Some(line) = long_tag(&text) {
+                bail!(
+                    "template {}:{line}: a tag longer than {TAG_MAX} bytes (a letter's tags are short): \
+                     nothing written",
+                    template_name(cmd)
+                );
+            }
             env.set_fuel(Some(TEMPLATE_FUEL));
             env.add_template_owned("letter", text).map_err(|e| template_error(cmd, &e, false))?;
         }
     }
     Ok(env)
+}
+
+/// The stack of the thread that renders a letter: the main thread's 8 MiB, which MiniJinja's
+/// recursion limits for macros and includes were measured against.
+const LETTER_STACK: usize = 8 << 20;
+
+/// One letter rendered on a thread of its own, waited for [`template_deadline`] when it is a
+/// `--template`'s: past it the run ends with an error (the thread ends with the process) and the
+/// output directory, still temporary, is removed as on any error.
+fn render_letter(env: &Arc<Environment<'static>>, context: Value, cmd: &NotifyCommand) -> Result<Capped> {
+    quiet_letter_panics();
+    let (done, finished) = mpsc::sync_channel(1);
+    let env = Arc::clone(env);
+    let mut text = Capped::for_letter(cmd);
+    std::thread::Builder::new()
+        .name(LETTER_THREAD.into())
+        .stack_size(LETTER_STACK)
+        .spawn(move || {
+            // A panic inside MiniJinja (a slice step of i64::MIN negated) is this letter's error.
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                env.get_template("letter").and_then(|t| t.render_captured_to(context, &mut text).map(drop))
+            }));
+            // The receiver is gone only when the run already ended on the deadline.
+            let _ = done.send((rendered, text));
+        })
+        .context("starting the thread that writes the letters")?;
+    let (rendered, text) = if cmd.template.is_some() {
+        let deadline = template_deadline();
+        match finished.recv_timeout(deadline) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => bail!(
+                "template {}: one letter took more than {} s to render (a loop too long, or a list grown \
+                 too large?): nothing written",
+                template_name(cmd),
+                deadline.as_secs_f64()
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Err(panicked(cmd)),
+        }
+    } else {
+        finished.recv().map_err(|_| panicked(cmd))?
+    };
+    rendered.map_err(|_| panicked(cmd))?.map_err(|e| template_error(cmd, &e, text.over))?;
+    Ok(text)
+}
+
+/// A letter whose rendering panicked inside MiniJinja, on one line like its other errors.
+fn panicked(cmd: &NotifyCommand) -> anyhow::Error {
+    anyhow::anyhow!(
+        "template {}: MiniJinja failed on it (an internal error, such as a slice step of -9223372036854775808): \
+         nothing written",
+        template_name(cmd)
+    )
+}
+
+/// Makes the panic hook silent for the threads that render letters (their panic is reported as
+/// the template's one-line error); every other thread's panic is reported as before.
+fn quiet_letter_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(LETTER_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The name of the threads that render letters.
+const LETTER_THREAD: &str = "leakcheck-letter";
+
+/// The letter's template as errors name it: the `--template` file, sanitized.
+fn template_name(cmd: &NotifyCommand) -> String {
+    sanitize(
+        &cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string()),
+    )
+}
+
+/// The line of the first `{{ … }}` or `{% … %}` tag of `text` longer than [`TAG_MAX`] bytes
+/// (one left open counts to the end), as MiniJinja's lexer reads them: a string inside a tag
+/// may hold `}}`, and a `{# … #}` comment holds no tag.
+fn long_tag(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let line = |at: usize| bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let start = i;
+        match (bytes[i], bytes[i + 1]) {
+            (b'{', b'#') => {
+                i = text[i + 2..].find("#}").map_or(bytes.len(), |end| i + 2 + end + 2);
+                continue;
+            }
+            (b'{', b'{' | b'%') => {}
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        let close = if bytes[i + 1] == b'{' { b'}' } else { b'%' };
+        i += 2;
+        let mut quote = None;
+        while i < bytes.len() {
+            match (quote, bytes[i]) {
+                (Some(_), b'\\') => i += 1,
+                (Some(q), b) if b == q => quote = None,
+                (None, b'\'' | b'"') => quote = Some(bytes[i]),
+                (None, b) if b == close && bytes.get(i + 1) == Some(&b'}') => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        if i.min(bytes.len()) - start > TAG_MAX {
+            return Some(line(start));
+        }
+        i += 2;
+    }
+    None
 }
 
 /// A letter as it is written, refused past `limit` bytes.
@@ -305,10 +453,8 @@ impl std::io::Write for Capped {
 /// stderr holds no identifier unmasked.
 /// `too_long`: the letter passed [`LETTER_MAX`].
 fn template_error(cmd: &NotifyCommand, e: &minijinja::Error, too_long: bool) -> anyhow::Error {
-    let name =
-        cmd.template.as_ref().map_or_else(|| "the built-in letter".to_string(), |p| p.display().to_string());
+    let name = template_name(cmd);
     let line = e.line().map_or_else(String::new, |l| format!(":{l}"));
-    let name = sanitize(&name);
     if too_long {
         return anyhow::anyhow!(
             "template {name}{line}: a letter would be longer than {LETTER_MAX} bytes (a loop too long?): \
@@ -567,6 +713,21 @@ mod tests {
                 .unwrap();
             assert!(text.contains("bagian-049"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_long_tag_is_found_by_its_line_strings_and_comments_read_as_the_lexer_does() {
+        let long = "1 + ".repeat(TAG_MAX / 4 + 1);
+        for letter in [LETTER_ID, LETTER_EN, AUTHORITY_ID, AUTHORITY_EN] {
+            assert_eq!(long_tag(letter), None);
+        }
+        assert_eq!(long_tag(&format!("a\nb {{{{ {long} }}}}")), Some(2));
+        assert_eq!(long_tag(&format!("{{% if {long} %}}")), Some(1));
+        assert_eq!(long_tag(&format!("x\n\n{{{{ {long}")), Some(3));
+        assert_eq!(long_tag(&format!("{{{{ \"}}}}\" ~ {long} }}}}")), Some(1));
+        assert_eq!(long_tag(&format!("{{{{ '\\'}}}}' ~ {long} }}}}")), Some(1));
+        assert_eq!(long_tag(&format!("{{# {{{{ #}} {long} }}}}")), None);
+        assert_eq!(long_tag(&format!("{{{{ 1 }}}} {long} {{% endif %}}")), None);
     }
 
     #[test]

@@ -174,6 +174,15 @@ impl Sniffer {
         }
     }
 
+    /// The kind with the largest valid share of column `col`'s values, and that share, whether
+    /// or not it reaches [`SNIFF_MIN_SHARE`]: for saying why a column that nearly qualified was
+    /// left out.
+    pub fn best(&self, col: usize) -> Option<(Kind, f64)> {
+        let tally = self.columns.get(col).filter(|t| t.non_empty > 0)?;
+        let (i, valid) = tally.valid.iter().enumerate().max_by_key(|&(_, v)| *v)?;
+        (*valid > 0).then(|| (Kind::SNIFFED[i], *valid as f64 / tally.non_empty as f64))
+    }
+
     /// The role sniffing gives column `col`: the first strong kind (nik, email, phone) whose
     /// valid share reaches [`SNIFF_MIN_SHARE`]. `nik` is never given to a family-card column.
     pub fn role(&self, col: usize, family_card: bool) -> Option<Role> {

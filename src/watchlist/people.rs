@@ -39,6 +39,9 @@ struct Rejected {
     reason: String,
 }
 
+/// The valid share of one kind from which an unnamed column left out is warned about.
+const NEARLY_SHARE: f64 = 0.3;
+
 /// Bytes of the list's head sampled for the kinds of columns no header names (with
 /// [`roles::SNIFF_RECORDS`] rows, whichever comes first past this many bytes).
 const SAMPLE_BYTES: usize = 64 * 1024;
@@ -191,7 +194,20 @@ fn column_kinds(
         }
     }
     for col in unnamed {
-        let Some(role) = sniffer.role(col, false) else { continue };
+        let Some(role) = sniffer.role(col, false) else {
+            // A column of mostly NIKs with a few typos would be left out in silence, its
+            // people watched without them (a CLEAR for a leak of their NIKs): say so.
+            if let Some((kind, share)) = sniffer.best(col).filter(|&(_, share)| share >= NEARLY_SHARE) {
+                builder.warnings.push(format!(
+                    "watchlist {path}: column {:?} is not a header leakcheck knows and only {:.0}% of \
+                     its values are a valid {kind}, under the 80% that reads a column: not used (name it \
+                     {kind} to read it, its invalid values then reported)",
+                    headers[col],
+                    share * 100.0
+                ));
+            }
+            continue;
+        };
         let header = &headers[col];
         let kind = role.kind;
         if let Some(word) = relation_word(header) {

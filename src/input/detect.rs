@@ -232,14 +232,28 @@ fn opens_objects(head: &[u8]) -> bool {
     matches!(rest.find(|b| !b.is_ascii_whitespace()), Some(b'{' | b']') | None)
 }
 
-/// Starts with an SQL comment or statement.
+/// Starts with an SQL comment or statement, after any blank lines and MySQL `#` comment lines.
 fn looks_like_sql(text: &str) -> bool {
-    if text.starts_with("--") || text.starts_with("/*") {
+    let mut rest = text.trim_start();
+    // `mysql` client dumps and hand-edited scripts open with `# …` comment lines.
+    while rest.starts_with('#') {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after).trim_start();
+    }
+    if rest.starts_with("--") || rest.starts_with("/*") {
         return true;
     }
-    let word: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
-    SQL_STARTS.iter().any(|s| s.eq_ignore_ascii_case(&word))
-        && text[word.len()..].starts_with(|c: char| c.is_whitespace())
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    let after = &rest[word.len()..];
+    if SQL_STARTS.iter().any(|s| s.eq_ignore_ascii_case(&word)) && after.starts_with(char::is_whitespace) {
+        return true;
+    }
+    // `sqlite3 .dump` opens with `PRAGMA foreign_keys=OFF;`, psql scripts with `BEGIN;`: a whole
+    // statement on the first line, which a CSV header (`begin;end`) is not.
+    let line = rest.lines().next().unwrap_or("").trim_end();
+    let statement = line.strip_suffix(';').unwrap_or("").trim_end();
+    let bare = |s: &str| statement.eq_ignore_ascii_case(s);
+    (word.eq_ignore_ascii_case("PRAGMA") && after.starts_with(char::is_whitespace) && !statement.is_empty())
+        || ["BEGIN", "BEGIN TRANSACTION", "START TRANSACTION", "COMMIT"].iter().any(|s| bare(s))
 }
 
 #[cfg(test)]
@@ -365,5 +379,27 @@ mod tests {
     fn csv_that_mentions_sql_words_is_still_csv() {
         assert_eq!(detect(None, b"insert_date,nik\n"), Detected::Dump(Format::Csv));
         assert_eq!(detect(None, b"Set,Value\n"), Detected::Dump(Format::Csv));
+        for head in [&b"begin;end\n1;2\n"[..], b"pragma,nik\n", b"# title\nnik,nama\n", b"#,nik\n1,2\n"] {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Csv), "{head:?}");
+        }
+    }
+
+    #[test]
+    fn sql_dumps_through_a_pipe_are_sql_by_their_first_lines() {
+        let heads: [&[u8]; 9] = [
+            b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE t (a);\n",
+            b"PRAGMA foreign_keys=OFF;\nINSERT INTO p (nik) VALUES ('1');\n",
+            b"BEGIN;\nINSERT INTO t VALUES (1);\n",
+            b"begin transaction;\n",
+            b"START TRANSACTION;\nINSERT INTO t VALUES (1);\n",
+            b"# MySQL dump\n# Host: localhost\n\nINSERT INTO t VALUES (1);\n",
+            b"#\n# comment\n#\n-- more\nCREATE TABLE t (a int);\n",
+            b"\n\n  BEGIN ;\n",
+            b"\xef\xbb\xbfPRAGMA foreign_keys=OFF;\n",
+        ];
+        for head in heads {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Sql), "{head:?}");
+            assert_eq!(detect(Some("dump.txt"), head), Detected::Dump(Format::Sql), "{head:?}");
+        }
     }
 }

@@ -411,8 +411,12 @@ fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
         .chain(cmd.key_file.as_deref().map(|k| (k, "the key file of this run")))
         .chain(cmd.baseline.as_deref().map(|b| (b, "the baseline of this run")))
         .chain(cmd.password_file.as_deref().map(|p| (p, "the password file of this run")))
-        .filter(|(path, _)| *path != Path::new("-"))
-        .filter_map(|(path, what)| Some((identity(std::fs::metadata(path).ok()?), what)))
+        .filter_map(|(path, what)| {
+            // `--watch -` is standard input: the file or pipe behind it, when one is (`scan -w - dd
+            // < dd/watchlist.csv` must not scan the list as a dump of itself).
+            let meta = if path == Path::new("-") { stdin_metadata() } else { std::fs::metadata(path).ok() };
+            Some((identity(meta?), what))
+        })
         .collect();
     if own.is_empty() {
         return;

@@ -312,3 +312,38 @@ fn notify_with_an_unreadable_watchlist_does_not_speak_of_lenient() {
     assert!(stderr.contains("skipped by report notify"), "{stderr}");
     assert!(!stderr.contains("--lenient"), "{stderr}");
 }
+
+/// `scan -w - export < export/watchlist.csv` scanned the list as a dump of itself (every entry
+/// exposed): the list read through `-` is standard input's file, and is skipped as an input.
+#[test]
+fn a_watchlist_through_stdin_among_the_inputs_is_skipped() {
+    let s = Scratch::new();
+    let dir = s.path("export");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(fixture("demo/pasien.csv"), dir.join("pasien.csv")).unwrap();
+    std::fs::copy(fixture("demo/watchlist.csv"), dir.join("watchlist.csv")).unwrap();
+    let (alone, _) = scan_demo(&["watchlist.csv"]);
+    let alone = json(alone.as_bytes());
+    let run = |input: &str| {
+        // Standard input the file itself, as `< export/watchlist.csv` gives it (not a pipe).
+        Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+            .current_dir(s.dir())
+            .args(["scan", input, "--format", "json", "--watch", "-"])
+            .stdin(std::fs::File::open(dir.join("watchlist.csv")).unwrap())
+            .output()
+            .unwrap()
+    };
+    let out = run("export");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["exposed_records"], alone["summary"]["exposed_records"]);
+    assert_eq!(report["summary"]["watch_entries_exposed"], alone["summary"]["watch_entries_exposed"]);
+    assert_eq!(report["skipped"][0]["path"], "export/watchlist.csv");
+    assert_eq!(report["skipped"][0]["reason"], "a watchlist of this run");
+    // The list against itself through /dev/stdin: skipped, nothing matched.
+    let out = run("/dev/stdin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/dev/stdin: skipped, it is a watchlist of this run"), "{stderr}");
+}

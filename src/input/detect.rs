@@ -174,16 +174,38 @@ fn looks_binary(head: &[u8]) -> bool {
 fn from_content(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
+    if trimmed.starts_with('[') && opens_json(trimmed) {
         return Format::Json;
     }
-    if trimmed.starts_with('{') {
+    if trimmed.starts_with('{') && opens_json(trimmed) {
         return if looks_like_ndjson(trimmed) { Format::Ndjson } else { Format::Json };
     }
     if looks_like_sql(trimmed) {
         return Format::Sql;
     }
     Format::Csv
+}
+
+/// After its opening `[` or `{` (and blanks), the text goes on as JSON does: a value or `]` in
+/// an array, a key or `}` in an object. A CSV header in brackets (`[nik],[nama]`, SQL Server's
+/// quoting) or braces does not, and is read as CSV, as it is by its `.csv` name.
+fn opens_json(text: &str) -> bool {
+    let mut chars = text.chars();
+    let open = chars.next();
+    let rest = chars.as_str().trim_start();
+    match open {
+        Some('{') => rest.is_empty() || rest.starts_with(['"', '}']),
+        Some('[') => {
+            rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '{' | '[' | '"' | ']' | '-'))
+                || ["true", "false", "null"].iter().any(|w| {
+                    rest.strip_prefix(w).is_some_and(|after| {
+                        after.trim_start().is_empty() || after.trim_start().starts_with([',', ']'])
+                    })
+                })
+        }
+        _ => false,
+    }
 }
 
 /// The first line is a whole JSON object and the next non-blank line starts another.
@@ -381,6 +403,29 @@ mod tests {
         assert_eq!(detect(None, b"Set,Value\n"), Detected::Dump(Format::Csv));
         for head in [&b"begin;end\n1;2\n"[..], b"pragma,nik\n", b"# title\nnik,nama\n", b"#,nik\n1,2\n"] {
             assert_eq!(detect(None, head), Detected::Dump(Format::Csv), "{head:?}");
+        }
+    }
+
+    #[test]
+    fn a_bracketed_csv_header_through_a_pipe_is_csv_as_by_its_name() {
+        for head in
+            [&b"[nik],[nama]\n3174051203880003,Budi\n"[..], b"{nik},{nama}\n1,2\n", b"[null_flag],[nik]\n"]
+        {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Csv), "{head:?}");
+            assert_eq!(detect(Some("a.csv"), head), Detected::Dump(Format::Csv), "{head:?}");
+        }
+        for head in [
+            &b"[\n  {\"nik\": \"1\"}\n]"[..],
+            b"[]",
+            b"[",
+            b"[ 1, 2]",
+            b"[\"a\"]",
+            b"[null]",
+            b"{}",
+            b"{ \"a\": 1}",
+            b"[[1]]",
+        ] {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Json), "{head:?}");
         }
     }
 

@@ -30,6 +30,16 @@ pub(super) fn too_long() -> String {
 const MAX_RESERVED: u64 = 1 << 30;
 
 /// Reads `reader` (called `path` in errors) to its end, `size_hint` bytes reserved for it.
+/// The magic numbers of compressed files and archives: read as text, their first NUL byte made
+/// the error speak of binary data or UTF-16.
+const COMPRESSED: &[(&[u8], &str)] = &[
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x28\xb5\x2f\xfd", "zstd data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\0", "xz data"),
+    (b"PK\x03\x04", "a zip archive"),
+];
+
 /// Without `lenient`, the first line over [`MAX_LINE`] stops the read with an error; with it,
 /// such lines are read past and left empty.
 pub(super) fn read(
@@ -62,6 +72,9 @@ pub(super) fn read(
         }
         if first && (chunk.starts_with(b"\xff\xfe") || chunk.starts_with(b"\xfe\xff")) {
             return Err(WatchlistError::Utf16 { path: path.to_string() });
+        }
+        if first && let Some((_, what)) = COMPRESSED.iter().find(|(magic, _)| chunk.starts_with(magic)) {
+            return Err(WatchlistError::Compressed { path: path.to_string(), what });
         }
         // An index met here came through a pipe (`--watch - < list.lcx`): it is mapped in place.
         if first && super::lcx::format::is_index(chunk) {

@@ -129,7 +129,7 @@ fn a_watchlist_given_twice_is_read_once_with_a_warning() {
         let (mut twice, once) = (json(twice.as_bytes()), json(once.as_bytes()));
         assert_eq!(
             twice["warnings"][0],
-            format!("--watch {again}: the same file as watchlist.csv, which is read once")
+            format!("list {again}: the same file as watchlist.csv, which is read once")
         );
         twice["warnings"] = once["warnings"].clone();
         assert_eq!(twice, once, "--watch watchlist.csv --watch {again}");
@@ -346,4 +346,31 @@ fn a_watchlist_through_stdin_among_the_inputs_is_skipped() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("/dev/stdin: skipped, it is a watchlist of this run"), "{stderr}");
+}
+
+/// `hash a.csv ./a_link.csv` warned "--watch ./a_link.csv: …", an option hash does not have.
+#[test]
+fn hash_of_one_list_twice_names_it_a_list_not_a_watch_option() {
+    let s = Scratch::new();
+    let list = s.write("a.csv", "nik\n3174051203880003\n");
+    std::fs::hard_link(&list, s.path("a_link.csv")).unwrap();
+    let out = leakcheck().current_dir(s.dir()).args(["hash", "a.csv", "./a_link.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("list ./a_link.csv: the same file as a.csv, which is read once"), "{stderr}");
+    assert!(!stderr.contains("--watch"), "{stderr}");
+}
+
+/// A gzip-compressed watchlist was refused as "a NUL byte … UTF-16 without a byte order mark".
+#[test]
+fn a_compressed_watchlist_is_refused_as_compressed() {
+    let s = Scratch::new();
+    let dump = s.write("d.csv", "nik\n3174051203880003\n");
+    let plain = s.write("wl.txt", "3174051203880003\n");
+    assert!(Command::new("gzip").arg("-k").arg(&plain).status().unwrap().success());
+    let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(s.path("wl.txt.gz")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("gzip data: a compressed watchlist is not read: decompress it"), "{stderr}");
+    assert!(!stderr.contains("UTF-16"), "{stderr}");
 }

@@ -68,7 +68,22 @@ const SYNONYMS: &[(Kind, &[&str])] = &[
 ];
 
 /// Family-card (Kartu Keluarga) headers: 16-digit numbers shaped like NIKs that never are one.
-const FAMILY_CARD: &[&str] = &["nokk", "nomorkk", "kk"];
+/// SPEC §5 names `nokk nomorkk kk`; the spelled-out forms (`No. Kartu Keluarga`,
+/// `nomor_kartu_keluarga`, `nokartukk`) are the same column, and sniffed as NIKs they made a
+/// sibling sharing the card "exposed by NIK".
+const FAMILY_CARD: &[&str] = &[
+    "nokk",
+    "nomorkk",
+    "kk",
+    "nkk",
+    "kartukeluarga",
+    "nokartukeluarga",
+    "nomorkartukeluarga",
+    "nokartukk",
+    "nomorkartukk",
+    "familycard",
+    "familycardnumber",
+];
 
 /// Watchlist columns that give a person's label (SPEC §4).
 const LABEL: &[&str] = &["id", "label", "ref", "norm"];
@@ -446,6 +461,29 @@ mod tests {
         assert!(is_family_card("nomor_kk"));
         assert!(is_label("no_rm"));
         assert!(is_label("ID"));
+    }
+
+    #[test]
+    fn family_card_headers_spelled_out_are_family_cards() {
+        for header in [
+            "nokk",
+            "No. KK",
+            "nomor_kk",
+            "KK",
+            "No. Kartu Keluarga",
+            "no_kartu_keluarga",
+            "nomor_kartu_keluarga",
+            "kartu_keluarga",
+            "Kartu Keluarga",
+            "nokartukk",
+            "NKK",
+        ] {
+            assert!(is_family_card(header), "{header}");
+            assert_eq!(role_from_header(header), None, "{header}");
+        }
+        for header in ["nik", "No. KTP", "keluarga", "kartu", "nama_kk"] {
+            assert!(!is_family_card(header), "{header}");
+        }
     }
 
     #[test]

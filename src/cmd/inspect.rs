@@ -87,7 +87,9 @@ pub fn run(cmd: InspectCommand) -> Result<ExitCode> {
         report::write_human(&mut out, &inspections, cmd.reveal)
     };
     match written.and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::from(e).context("writing standard output"))
+        }
         _ if inspections.is_empty() => {
             Err(anyhow::anyhow!("none of the inputs could be inspected: they are not dumps"))
         }

@@ -54,6 +54,9 @@ pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     // SPEC §8: exit 1 when any value was invalid, so a script can test a value by the exit code.
     let mut all_valid = true;
+    // A write error names where it went (`> /dev/full`: "No space left on device" alone named
+    // nothing); its kind is kept so that a closed pipe stays a clean exit.
+    let to_stdout = |e: io::Error| io::Error::new(e.kind(), format!("writing standard output: {e}"));
     let result = (|| -> io::Result<()> {
         if values.is_empty() {
             let mut stdin = io::stdin().lock();
@@ -66,14 +69,15 @@ pub fn run(kind: Kind, values: &[String]) -> Result<ExitCode> {
                     let reason = format!("stdin:{number}: longer than {} MiB: not a value", MAX_LINE >> 20);
                     return Err(io::Error::new(io::ErrorKind::InvalidData, reason));
                 }
-                all_valid &= write_line(&mut out, kind, &crate::input::encoding::record_text(value))?;
+                all_valid &= write_line(&mut out, kind, &crate::input::encoding::record_text(value))
+                    .map_err(to_stdout)?;
             }
         } else {
             for value in values {
-                all_valid &= write_line(&mut out, kind, value)?;
+                all_valid &= write_line(&mut out, kind, value).map_err(to_stdout)?;
             }
         }
-        out.flush()
+        out.flush().map_err(to_stdout)
     })();
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::Clear),

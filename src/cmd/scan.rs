@@ -404,10 +404,13 @@ fn scanned_once(expanded: walk::Expanded) -> walk::Expanded {
 /// password file. Scanned as a dump, a watchlist matches itself: every person on it would be
 /// reported exposed and sent a letter (SPEC §6). Each is listed in `skipped` and warned.
 fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
-    let identity = |meta: std::fs::Metadata| FileId::of(&meta);
     let own: Vec<(FileId, &str)> = own_files(cmd)
-        .filter(|(path, _)| *path != Path::new("-"))
-        .filter_map(|(path, what)| Some((identity(std::fs::metadata(path).ok()?), what)))
+        .filter_map(|(path, what)| {
+            // `--watch -` is standard input: the file or pipe behind it, when one is (`scan -w - dd
+            // < dd/watchlist.csv` must not scan the list as a dump of itself).
+            let meta = if path == Path::new("-") { stdin_metadata() } else { std::fs::metadata(path).ok() };
+            Some((FileId::of(&meta?), what))
+        })
         .collect();
     if own.is_empty() {
         return;
@@ -419,7 +422,7 @@ fn not_the_runs_own(expanded: &mut walk::Expanded, cmd: &ScanCommand) {
                 std::fs::metadata(path).ok()
             }
         };
-        let Some(id) = meta.map(identity) else { return true };
+        let Some(id) = meta.map(|meta| FileId::of(&meta)) else { return true };
         let Some((_, what)) = own.iter().find(|(own, _)| *own == id) else { return true };
         expanded.skipped.push(walk::Skipped {
             path: input.display_name(),

@@ -174,16 +174,38 @@ fn looks_binary(head: &[u8]) -> bool {
 fn from_content(head: &[u8]) -> Format {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
+    if trimmed.starts_with('[') && opens_json(trimmed) {
         return Format::Json;
     }
-    if trimmed.starts_with('{') {
+    if trimmed.starts_with('{') && opens_json(trimmed) {
         return if looks_like_ndjson(trimmed) { Format::Ndjson } else { Format::Json };
     }
     if looks_like_sql(trimmed) {
         return Format::Sql;
     }
     Format::Csv
+}
+
+/// After its opening `[` or `{` (and blanks), the text goes on as JSON does: a value or `]` in
+/// an array, a key or `}` in an object. A CSV header in brackets (`[nik],[nama]`, SQL Server's
+/// quoting) or braces does not, and is read as CSV, as it is by its `.csv` name.
+fn opens_json(text: &str) -> bool {
+    let mut chars = text.chars();
+    let open = chars.next();
+    let rest = chars.as_str().trim_start();
+    match open {
+        Some('{') => rest.is_empty() || rest.starts_with(['"', '}']),
+        Some('[') => {
+            rest.is_empty()
+                || rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '{' | '[' | '"' | ']' | '-'))
+                || ["true", "false", "null"].iter().any(|w| {
+                    rest.strip_prefix(w).is_some_and(|after| {
+                        after.trim_start().is_empty() || after.trim_start().starts_with([',', ']'])
+                    })
+                })
+        }
+        _ => false,
+    }
 }
 
 /// The first line is a whole JSON object and the next non-blank line starts another.
@@ -232,14 +254,28 @@ fn opens_objects(head: &[u8]) -> bool {
     matches!(rest.find(|b| !b.is_ascii_whitespace()), Some(b'{' | b']') | None)
 }
 
-/// Starts with an SQL comment or statement.
+/// Starts with an SQL comment or statement, after any blank lines and MySQL `#` comment lines.
 fn looks_like_sql(text: &str) -> bool {
-    if text.starts_with("--") || text.starts_with("/*") {
+    let mut rest = text.trim_start();
+    // `mysql` client dumps and hand-edited scripts open with `# …` comment lines.
+    while rest.starts_with('#') {
+        rest = rest.split_once('\n').map_or("", |(_, after)| after).trim_start();
+    }
+    if rest.starts_with("--") || rest.starts_with("/*") {
         return true;
     }
-    let word: String = text.chars().take_while(char::is_ascii_alphabetic).collect();
-    SQL_STARTS.iter().any(|s| s.eq_ignore_ascii_case(&word))
-        && text[word.len()..].starts_with(|c: char| c.is_whitespace())
+    let word: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+    let after = &rest[word.len()..];
+    if SQL_STARTS.iter().any(|s| s.eq_ignore_ascii_case(&word)) && after.starts_with(char::is_whitespace) {
+        return true;
+    }
+    // `sqlite3 .dump` opens with `PRAGMA foreign_keys=OFF;`, psql scripts with `BEGIN;`: a whole
+    // statement on the first line, which a CSV header (`begin;end`) is not.
+    let line = rest.lines().next().unwrap_or("").trim_end();
+    let statement = line.strip_suffix(';').unwrap_or("").trim_end();
+    let bare = |s: &str| statement.eq_ignore_ascii_case(s);
+    (word.eq_ignore_ascii_case("PRAGMA") && after.starts_with(char::is_whitespace) && !statement.is_empty())
+        || ["BEGIN", "BEGIN TRANSACTION", "START TRANSACTION", "COMMIT"].iter().any(|s| bare(s))
 }
 
 #[cfg(test)]
@@ -365,5 +401,50 @@ mod tests {
     fn csv_that_mentions_sql_words_is_still_csv() {
         assert_eq!(detect(None, b"insert_date,nik\n"), Detected::Dump(Format::Csv));
         assert_eq!(detect(None, b"Set,Value\n"), Detected::Dump(Format::Csv));
+        for head in [&b"begin;end\n1;2\n"[..], b"pragma,nik\n", b"# title\nnik,nama\n", b"#,nik\n1,2\n"] {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Csv), "{head:?}");
+        }
+    }
+
+    #[test]
+    fn a_bracketed_csv_header_through_a_pipe_is_csv_as_by_its_name() {
+        for head in
+            [&b"[nik],[nama]\n3174051203880003,Budi\n"[..], b"{nik},{nama}\n1,2\n", b"[null_flag],[nik]\n"]
+        {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Csv), "{head:?}");
+            assert_eq!(detect(Some("a.csv"), head), Detected::Dump(Format::Csv), "{head:?}");
+        }
+        for head in [
+            &b"[\n  {\"nik\": \"1\"}\n]"[..],
+            b"[]",
+            b"[",
+            b"[ 1, 2]",
+            b"[\"a\"]",
+            b"[null]",
+            b"{}",
+            b"{ \"a\": 1}",
+            b"[[1]]",
+        ] {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Json), "{head:?}");
+        }
+    }
+
+    #[test]
+    fn sql_dumps_through_a_pipe_are_sql_by_their_first_lines() {
+        let heads: [&[u8]; 9] = [
+            b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE t (a);\n",
+            b"PRAGMA foreign_keys=OFF;\nINSERT INTO p (nik) VALUES ('1');\n",
+            b"BEGIN;\nINSERT INTO t VALUES (1);\n",
+            b"begin transaction;\n",
+            b"START TRANSACTION;\nINSERT INTO t VALUES (1);\n",
+            b"# MySQL dump\n# Host: localhost\n\nINSERT INTO t VALUES (1);\n",
+            b"#\n# comment\n#\n-- more\nCREATE TABLE t (a int);\n",
+            b"\n\n  BEGIN ;\n",
+            b"\xef\xbb\xbfPRAGMA foreign_keys=OFF;\n",
+        ];
+        for head in heads {
+            assert_eq!(detect(None, head), Detected::Dump(Format::Sql), "{head:?}");
+            assert_eq!(detect(Some("dump.txt"), head), Detected::Dump(Format::Sql), "{head:?}");
+        }
     }
 }

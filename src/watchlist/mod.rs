@@ -259,6 +259,10 @@ pub enum WatchlistError {
          email: or name:)"
     )]
     UnknownTable { path: String },
+    #[error(
+        "watchlist {path}: {what}: a compressed watchlist is not read: decompress it, or give it as <(zcat FILE)"
+    )]
+    Compressed { path: String, what: &'static str },
     #[error("watchlist {path}: UTF-16 text; save it as UTF-8 and try again")]
     Utf16 { path: String },
     #[error("watchlist {path}:{line}: {reason}")]
@@ -590,7 +594,7 @@ fn read_once(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     for path in paths {
         match first.entry(FileIdentity::of(path)) {
             Entry::Occupied(seen) => repeats.push(format!(
-                "--watch {}: the same file as {}, which is read once",
+                "list {}: the same file as {}, which is read once",
                 path.display(),
                 seen.get().display()
             )),

@@ -22,6 +22,16 @@ pub(super) fn too_long() -> String {
 /// its first lines.
 const HEAD_MAX: usize = 16 << 20;
 
+/// The magic numbers of compressed files and archives: read as text, their first NUL byte made
+/// the error speak of binary data or UTF-16.
+const COMPRESSED: &[(&[u8], &str)] = &[
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x28\xb5\x2f\xfd", "zstd data"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\0", "xz data"),
+    (b"PK\x03\x04", "a zip archive"),
+];
+
 /// Raw bytes read at a time.
 const CHUNK: usize = 1 << 16;
 
@@ -163,6 +173,11 @@ impl<'a> Stream<'a> {
         let chunk = &self.raw[..n];
         if self.first && (chunk.starts_with(b"\xff\xfe") || chunk.starts_with(b"\xfe\xff")) {
             return Err(WatchlistError::Utf16 { path });
+        }
+        if self.first
+            && let Some((_, what)) = COMPRESSED.iter().find(|(magic, _)| chunk.starts_with(magic))
+        {
+            return Err(WatchlistError::Compressed { path, what });
         }
         // An index met here came through a pipe (`--watch - < list.lcx`): it is mapped in place.
         if self.first && super::lcx::format::is_index(chunk) {

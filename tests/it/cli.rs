@@ -799,3 +799,25 @@ fn a_closed_stderr_or_stdout_is_no_panic() {
     );
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// `normalize …` and `inspect …` into a full disk said only "No space left on device".
+#[test]
+fn a_write_error_on_standard_output_names_it() {
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let normalize = std::process::Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .args(["normalize", "phone", "081234567890"])
+        .stdout(full())
+        .output()
+        .unwrap();
+    let inspect = std::process::Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+        .arg("inspect")
+        .arg(fixture("demo/pasien.csv"))
+        .stdout(full())
+        .output()
+        .unwrap();
+    for out in [normalize, inspect] {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("writing standard output: No space left on device"), "{stderr}");
+    }
+}

@@ -653,3 +653,18 @@ fn json_patients_nested_in_a_first_array_of_hospitals_are_the_records() {
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(report["summary"]["records"], 2, "each patient is a record, not the hospital");
 }
+
+/// A CSV header in brackets (`[nik],[nama]`) through a pipe was taken for JSON; by its `.csv`
+/// name it is CSV, and through a pipe it must be too.
+#[test]
+fn a_bracketed_csv_header_through_a_pipe_is_read_as_csv() {
+    let s = Scratch::new();
+    let watch = s.write("wl.txt", "3174051203880003\n");
+    let dump = "[nik],[nama]\n3174051203880003,Budi Santoso\n";
+    let named = s.write("dump.csv", dump);
+    leakcheck().arg("scan").arg(&named).arg("--watch").arg(&watch).assert().code(1);
+    let out = leakcheck().args(["scan", "-", "--watch"]).arg(&watch).write_stdin(dump).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("(csv, 1 record)"), "{stdout}");
+}

@@ -274,3 +274,34 @@ fn pg_dump_inserts_split_in_two_gives_every_record_and_person() {
     found.sort();
     assert_eq!(found, expected());
 }
+
+/// `sqlite3 .dump` (first line `PRAGMA foreign_keys=OFF;`) through stdin was read as CSV and
+/// said CLEAR; it must give the same exposures as the file read by its `.sql` name.
+#[test]
+fn a_sqlite_dump_through_stdin_is_read_as_sql() {
+    let rel = "producers/sqlite/dump.sql";
+    let named = scan(rel, &[]);
+    let out = leakcheck()
+        .args(["scan", "-", "--watch"])
+        .arg(fixture("producers/watchlist.csv"))
+        .args(["-f", "json", "-j2"])
+        .pipe_stdin(fixture(rel))
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let piped = json(&out.stdout);
+    let people = |r: &serde_json::Value| -> Vec<(u64, u64, String)> {
+        let mut v: Vec<_> = r["exposures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["record"].as_u64().unwrap(), e["line"].as_u64().unwrap(), e["watch"].to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!people(&named).is_empty());
+    assert_eq!(people(&piped), people(&named));
+    assert_eq!(piped["summary"]["records"], named["summary"]["records"]);
+}

@@ -129,7 +129,7 @@ fn a_watchlist_given_twice_is_read_once_with_a_warning() {
         let (mut twice, once) = (json(twice.as_bytes()), json(once.as_bytes()));
         assert_eq!(
             twice["warnings"][0],
-            format!("--watch {again}: the same file as watchlist.csv, which is read once")
+            format!("list {again}: the same file as watchlist.csv, which is read once")
         );
         twice["warnings"] = once["warnings"].clone();
         assert_eq!(twice, once, "--watch watchlist.csv --watch {again}");
@@ -399,4 +399,66 @@ fn a_watchlist_column_nearly_all_niks_but_under_the_share_is_warned_about() {
     );
     assert!(stderr.contains("name it nik to read it"), "{stderr}");
     assert!(!stderr.contains("3273011506820007"), "no identifier unmasked: {stderr}");
+}
+
+/// `scan -w - export < export/watchlist.csv` scanned the list as a dump of itself (every entry
+/// exposed): the list read through `-` is standard input's file, and is skipped as an input.
+#[test]
+fn a_watchlist_through_stdin_among_the_inputs_is_skipped() {
+    let s = Scratch::new();
+    let dir = s.path("export");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(fixture("demo/pasien.csv"), dir.join("pasien.csv")).unwrap();
+    std::fs::copy(fixture("demo/watchlist.csv"), dir.join("watchlist.csv")).unwrap();
+    let (alone, _) = scan_demo(&["watchlist.csv"]);
+    let alone = json(alone.as_bytes());
+    let run = |input: &str| {
+        // Standard input the file itself, as `< export/watchlist.csv` gives it (not a pipe).
+        Command::new(env!("CARGO_BIN_EXE_leakcheck"))
+            .current_dir(s.dir())
+            .args(["scan", input, "--format", "json", "--watch", "-"])
+            .stdin(std::fs::File::open(dir.join("watchlist.csv")).unwrap())
+            .output()
+            .unwrap()
+    };
+    let out = run("export");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let report = json(&out.stdout);
+    assert_eq!(report["summary"]["exposed_records"], alone["summary"]["exposed_records"]);
+    assert_eq!(report["summary"]["watch_entries_exposed"], alone["summary"]["watch_entries_exposed"]);
+    assert_eq!(report["skipped"][0]["path"], "export/watchlist.csv");
+    assert_eq!(report["skipped"][0]["reason"], "a watchlist of this run");
+    // The list against itself through /dev/stdin: skipped, nothing matched.
+    let out = run("/dev/stdin");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/dev/stdin: skipped, it is a watchlist of this run"), "{stderr}");
+}
+
+/// `hash a.csv ./a_link.csv` warned "--watch ./a_link.csv: …", an option hash does not have.
+#[test]
+fn hash_of_one_list_twice_names_it_a_list_not_a_watch_option() {
+    let s = Scratch::new();
+    let list = s.write("a.csv", "nik\n3174051203880003\n");
+    std::fs::hard_link(&list, s.path("a_link.csv")).unwrap();
+    let out = leakcheck().current_dir(s.dir()).args(["hash", "a.csv", "./a_link.csv"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("list ./a_link.csv: the same file as a.csv, which is read once"), "{stderr}");
+    assert!(!stderr.contains("--watch"), "{stderr}");
+}
+
+/// A gzip-compressed watchlist was refused as "a NUL byte … UTF-16 without a byte order mark".
+#[test]
+fn a_compressed_watchlist_is_refused_as_compressed() {
+    let s = Scratch::new();
+    let dump = s.write("d.csv", "nik\n3174051203880003\n");
+    let plain = s.write("wl.txt", "3174051203880003\n");
+    assert!(Command::new("gzip").arg("-k").arg(&plain).status().unwrap().success());
+    let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(s.path("wl.txt.gz")).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("gzip data: a compressed watchlist is not read: decompress it"), "{stderr}");
+    assert!(!stderr.contains("UTF-16"), "{stderr}");
 }

@@ -320,3 +320,25 @@ fn a_hashed_list_rules_out_the_same_name_with_another_birth_date_or_nik_as_its_s
         assert_eq!(labels, ["P3"], "{watch:?}");
     }
 }
+
+/// A family-card column spelled out (`No. Kartu Keluarga`, `no_kartu_keluarga`) was sniffed as
+/// NIK in the watchlist and the dump: a sibling sharing the card was "exposed by NIK".
+#[test]
+fn a_sibling_sharing_a_spelled_out_family_card_is_not_exposed() {
+    let s = Scratch::new();
+    let watch = s.write(
+        "wl.csv",
+        "id,nik,nama,No. Kartu Keluarga\nA1,3174051203880003,Budi Santoso,3174050101090012\n",
+    );
+    for header in ["no_kartu_keluarga", "nomor_kartu_keluarga", "kartu_keluarga", "nokartukk"] {
+        let dump = s
+            .write("dump.csv", format!("nik,nama,{header}\n3174054506920001,Siti Rahayu,3174050101090012\n"));
+        let out = leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{header}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+    }
+    // The person's own NIK is still found.
+    let dump =
+        s.write("dump.csv", "nik,nama,no_kartu_keluarga\n3174051203880003,Budi Santoso,3174050101090012\n");
+    leakcheck().arg("scan").arg(&dump).arg("--watch").arg(&watch).assert().code(1);
+}

@@ -527,12 +527,13 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
             let mut result = TaskResult::default();
             let WorkerScratch { text, matching, pairing } = scratch;
             matcher.begin_task(matching);
+            let run = batch.run_text(spans);
             for span in spans {
                 if let Some(reason) = span.bad {
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                     continue;
                 }
-                let record = batch.record_text(span);
+                let record = batch.record_text_in(run.as_ref(), span);
                 // Owned text is text that was not valid UTF-8.
                 result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
                 if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {

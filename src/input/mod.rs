@@ -249,6 +249,45 @@ impl Batch {
     pub fn record_text(&self, span: &Span) -> std::borrow::Cow<'_, str> {
         encoding::record_text(self.record_bytes(span))
     }
+
+    /// The bytes of a run of records (a task's), from the first one's start to the last one's
+    /// end, validated as UTF-8 at once: one SIMD pass over some 25 KB instead of a call per
+    /// record (that call's set-up was 5 % of a scan). `None` when a byte in it is not UTF-8;
+    /// then each record is read on its own with [`Batch::record_text`].
+    pub fn run_text(&self, spans: &[Span]) -> Option<RunText<'_>> {
+        let start = spans.iter().find(|s| s.bad.is_none())?.start;
+        let end = spans.iter().rfind(|s| s.bad.is_none())?.end;
+        let text = simdutf8::basic::from_utf8(self.data.get(start..end)?).ok()?;
+        Some(RunText { start, text })
+    }
+
+    /// A record's text, taken from `run` when it lies there (see [`Batch::run_text`]), else
+    /// as [`Batch::record_text`] gives it.
+    #[inline]
+    pub fn record_text_in<'a>(&'a self, run: Option<&RunText<'a>>, span: &Span) -> std::borrow::Cow<'a, str> {
+        match run.and_then(|run| run.record(span)) {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => self.record_text(span),
+        }
+    }
+}
+
+/// Records' bytes that are valid UTF-8 as a whole ([`Batch::run_text`]).
+pub struct RunText<'a> {
+    /// Where `text` starts in the batch's data.
+    start: usize,
+    text: &'a str,
+}
+
+impl<'a> RunText<'a> {
+    /// The record's text, when its bytes lie in the run (on character boundaries, as every
+    /// record of valid UTF-8 split at ASCII delimiters does).
+    #[inline]
+    fn record(&self, span: &Span) -> Option<&'a str> {
+        let from = span.start.checked_sub(self.start)?;
+        let to = span.end.checked_sub(self.start)?;
+        self.text.get(from..to)
+    }
 }
 
 /// How much one batch may hold before the splitter hands it over.
@@ -656,6 +695,62 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Each record's text read from its task's run is the text read on its own, whatever
+        /// the bytes (UTF-8 of every width, bytes that are not UTF-8, characters cut by a
+        /// record's end) and the records (gaps, bad records, spans out of order).
+        #[test]
+        fn a_record_read_from_its_run_is_the_record_read_alone(
+            pieces in proptest::collection::vec((0u8..5, proptest::prelude::any::<u8>()), 0..40),
+            cuts in proptest::collection::vec((0usize..80, 0usize..80, proptest::prelude::any::<bool>()), 0..8),
+        ) {
+            let mut data = Vec::new();
+            for (kind, byte) in pieces {
+                match kind {
+                    0 => data.push(b"ab,\n"[usize::from(byte % 4)]),
+                    1 => data.extend("é".as_bytes()),
+                    2 => data.extend("€".as_bytes()),
+                    3 => data.extend("😀".as_bytes()),
+                    _ => data.push(byte | 0x80),
+                }
+            }
+            let spans: Vec<Span> = cuts
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b, bad))| {
+                    let (start, end) = (a.min(b).min(data.len()), a.max(b).min(data.len()));
+                    if bad { Span::bad(i as u64 + 1, 1, "bad") } else { Span::new(start, end, i as u64 + 1, 1) }
+                })
+                .collect();
+            let batch = Batch { data, spans: spans.clone(), layouts: Vec::new() };
+            let run = batch.run_text(&spans);
+            for span in spans.iter().filter(|s| s.bad.is_none()) {
+                proptest::prop_assert_eq!(batch.record_text_in(run.as_ref(), span), batch.record_text(span));
+            }
+        }
+    }
+
+    #[test]
+    fn a_task_of_valid_records_is_validated_once_and_an_invalid_one_alone() {
+        let batch = |data: &[u8]| Batch {
+            data: data.to_vec(),
+            spans: vec![Span::new(0, 5, 1, 1), Span::bad(2, 2, "bad"), Span::new(5, data.len(), 3, 3)],
+            layouts: Vec::new(),
+        };
+        let valid = batch("Budi\nRené".as_bytes());
+        let run = valid.run_text(&valid.spans).expect("valid UTF-8 is one run");
+        assert_eq!(valid.record_text_in(Some(&run), &valid.spans[2]), "René");
+        assert!(matches!(
+            valid.record_text_in(Some(&run), &valid.spans[0]),
+            std::borrow::Cow::Borrowed("Budi\n")
+        ));
+        // A Windows-1252 é: no run, and the record is decoded on its own as before.
+        let invalid = batch(b"Budi\nRen\xe9");
+        assert!(invalid.run_text(&invalid.spans).is_none());
+        assert_eq!(invalid.record_text_in(None, &invalid.spans[2]), "René");
+        assert_eq!(invalid.record_text_in(None, &invalid.spans[0]), "Budi\n");
+    }
 
     #[test]
     fn null_markers_are_found_whatever_surrounds_them() {

@@ -82,8 +82,7 @@ pub fn key(kind: Kind, canonical: &[u8]) -> u64 {
         word.copy_from_slice(chunk);
         h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K).rotate_left(29);
     }
-    // The last 0–7 bytes, little-endian, without a variable-length copy.
-    let last = chunks.remainder().iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b));
+    let last = tail_word(chunks.remainder());
     h = (h ^ last).wrapping_mul(K);
     // MurmurHash3's fmix64: every input bit reaches every output bit.
     h ^= h >> 33;
@@ -91,6 +90,30 @@ pub fn key(kind: Kind, canonical: &[u8]) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+/// The last 0–7 bytes of a value as a little-endian word, zero above them: two loads that may
+/// overlap (a byte read twice lands on the same bits), not a loop over the bytes (the loop was
+/// a fifth of the key's cost on an e-mail).
+#[inline]
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    match n {
+        0 => 0,
+        1..=3 => {
+            u64::from(rest[0])
+                | u64::from(rest[n / 2]) << (8 * (n / 2))
+                | u64::from(rest[n - 1]) << (8 * (n - 1))
+        }
+        _ => {
+            let word = |at: usize| {
+                let mut b = [0u8; 4];
+                b.copy_from_slice(&rest[at..at + 4]);
+                u64::from(u32::from_le_bytes(b))
+            };
+            word(0) | word(n - 4) << (8 * (n - 4))
+        }
+    }
 }
 
 impl Prefilter {
@@ -137,6 +160,48 @@ const BLOCK_WORDS: usize = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The tail word is the bytes' little-endian value, as the byte loop it replaced gave.
+        #[test]
+        fn the_tail_word_is_the_bytes_little_endian(rest in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..8)) {
+            let by_bytes = rest.iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b));
+            proptest::prop_assert_eq!(tail_word(&rest), by_bytes);
+        }
+    }
+
+    /// The key is part of the index format (`.lcx` value filters store its bits): these
+    /// values must never change, however the function is written.
+    #[test]
+    fn keys_are_the_index_formats() {
+        let pinned = [
+            (Kind::Nik, "3201014107900001"),
+            (Kind::Phone, "+6281234567890"),
+            (Kind::Email, "budisantoso@gmail.com"),
+            (Kind::Name, "budi"),
+            (Kind::NameDob, "budi santoso|1990-07-01"),
+            (Kind::Name, ""),
+            (Kind::Name, "a"),
+            (Kind::Name, "abcdefg"),
+            (Kind::Name, "abcdefgh"),
+        ];
+        let keys: Vec<String> =
+            pinned.iter().map(|(k, v)| format!("{:016x}", key(*k, v.as_bytes()))).collect();
+        assert_eq!(
+            keys,
+            [
+                "1a3bdd6176357338",
+                "7849ef1d3592ce26",
+                "66f5f86f27e2b168",
+                "fb4c76daad98240f",
+                "dab696666f9d97e1",
+                "62f1efc9319a1ca0",
+                "f58d4baab364fa1d",
+                "fd017ffb07047aea",
+                "8987b5e8028c7d8b",
+            ]
+        );
+    }
 
     #[test]
     fn every_key_passes_and_most_others_do_not() {

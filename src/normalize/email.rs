@@ -37,7 +37,8 @@ fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
     normalize_with(raw, out, true)
 }
 
-/// [`normalize_bounded`], through [`ascii_parts`] when `fast` and it applies; without `fast`,
+/// [`normalize_bounded`], through [`append_plain_address`] or [`ascii_parts`] when `fast` and
+/// one applies; without `fast`,
 /// every value takes the general path (the proptest compares both). `out` is left as it was
 /// when `raw` is invalid.
 fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
@@ -52,7 +53,7 @@ fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid
 /// [`normalize_with`], which cleans up after it.
 fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
     let base = out.len();
-    if fast && raw.is_ascii() && append_simple(raw.as_bytes(), out) {
+    if fast && raw.is_ascii() && append_plain_address(raw.as_bytes(), out) {
         return Ok(());
     }
     // ASCII is its own NFKC: only other text pays for the Unicode pass (`ｇｍａｉｌ` → `gmail`).
@@ -85,7 +86,7 @@ fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
         // clean again, so that a canonical form normalizes to itself.
         if strip_wrappers(&out[base..]).len() != out.len() - base {
             let folded = out.split_off(base);
-            return normalize_bounded(&folded, out);
+            return normalize_with(&folded, out, fast);
         }
         return Ok(());
     }
@@ -106,7 +107,7 @@ fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
 /// nothing: no whitespace, `:`, bracket, quote or trailing `,` `;` `.`), and it is valid: its
 /// canonical form is appended to `out` and `true` returned. Anything else returns `false` with
 /// `out` untouched, and the general path decides (a proptest compares both).
-fn append_simple(raw: &[u8], out: &mut String) -> bool {
+fn append_plain_address(raw: &[u8], out: &mut String) -> bool {
     let s = strip_once(trim_bytes(raw));
     let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
         return false;
@@ -116,6 +117,7 @@ fn append_simple(raw: &[u8], out: &mut String) -> bool {
     }
     // One pass: the one `@`, the last dot, and no `..` or `--` anywhere (rare in a local part,
     // where the general path reads them).
+    // `at` stays 0 without an `@`: the core's first byte is a letter or digit, never the `@`.
     let (mut at, mut last_dot, mut previous) = (0, 0, 0u8);
     for (i, &b) in s.iter().enumerate() {
         match BYTE_CLASS[usize::from(b)] {
@@ -132,7 +134,8 @@ fn append_simple(raw: &[u8], out: &mut String) -> bool {
     }
     let (local, domain) = (&s[..at], &s[at + 1..]);
     let base = out.len();
-    // SAFETY: only ASCII bytes are written, so `out` stays valid UTF-8.
+    // SAFETY: every byte of the core is of a class of `BYTE_CLASS` other than `OTHER`, all
+    // ASCII, and only those (lowercased) and `@gmail.com` are written: `out` stays UTF-8.
     let bytes = unsafe { out.as_mut_vec() };
     if domain.eq_ignore_ascii_case(b"gmail.com") || domain.eq_ignore_ascii_case(b"googlemail.com") {
         // The local part up to its first `+`, without dots, compacted in place: it starts with
@@ -155,7 +158,7 @@ fn append_simple(raw: &[u8], out: &mut String) -> bool {
     true
 }
 
-/// [`append_simple`]'s classes of bytes: letters and digits, `_` and `+` ([`WORD`]); `.` and
+/// [`append_plain_address`]'s classes of bytes: letters and digits, `_` and `+` ([`WORD`]); `.` and
 /// `-` ([`JOINER`], never doubled); `@` ([`AT`]); anything else ([`OTHER`]).
 static BYTE_CLASS: [u8; 256] = {
     let mut class = [OTHER; 256];
@@ -197,11 +200,14 @@ fn trim_bytes(mut s: &[u8]) -> &[u8] {
 /// One round of [`strip_wrappers`] on trimmed ASCII bytes, in its order: a leading `mailto:`,
 /// the address in the last `<…>` of a trailing one, a surrounding pair of `()`, `"` or `'`,
 /// trimming after each, then every trailing `,` `;` `.` and whitespace at once (the rounds of
-/// [`strip_wrappers`] take them a run at a time, and the others cannot apply in between to
-/// text that starts with a letter or digit and ends with `,` `;` or `.`).
+/// [`strip_wrappers`] take them a run at a time). For a core [`append_plain_address`] accepts
+/// (letters, digits, `.` `_` `+` `-` and one `@`: no `:`, bracket or quote), the other rules
+/// cannot apply between those runs, so the result is what [`strip_wrappers`] leaves; for other
+/// text it may not be (`(mailto:x@y.com. ,)`), which is why that core is checked.
 fn strip_once(mut s: &[u8]) -> &[u8] {
-    if s.len() >= 7 && s[..7].eq_ignore_ascii_case(b"mailto:") {
-        s = trim_bytes(&s[7..]);
+    const MAILTO: &[u8] = b"mailto:";
+    if s.len() >= MAILTO.len() && s[..MAILTO.len()].eq_ignore_ascii_case(MAILTO) {
+        s = trim_bytes(&s[MAILTO.len()..]);
     }
     if let Some((b'>', inner)) = s.split_last()
         && let Some(open) = memchr::memrchr(b'<', inner)
@@ -494,8 +500,10 @@ mod tests {
         fn the_one_pass_path_equals_the_general_path_on_any_ascii(
             raw in "[ \t\x0B\r]{0,2}(mailto:|MailTo: |<|[(]|\"|'|[A-Za-z ]{0,5}<)?[A-Za-z0-9._+:<>()\"',; -]{0,10}@{0,2}[A-Za-z0-9.+_-]{0,10}[>)\"',;. \t\n]{0,3}",
             any in "[ -~\t\n\x0B\x0C\r]{0,20}",
+            plain in "[ \t\x0B]{0,2}(mailto: ?|MAILTO:|<|[(]|\"|'|[A-Za-z ]{0,5}<)?[A-Za-z0-9][A-Za-z0-9._+-]{0,6}@[A-Za-z0-9.-]{0,5}[.](com|COM|id|co[.]id)[>)\"',;. \t]{0,3}",
+            gmail in "[A-Za-z0-9][A-Za-z0-9._+-]{0,8}@(gmail|GMAIL|GoogleMail)[.](com|COM)",
         ) {
-            for raw in [raw, any] {
+            for raw in [raw, any, plain, gmail] {
                 let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
                 let fast_result = normalize_with(&raw, &mut fast, true);
                 proptest::prop_assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{:?}", raw);
@@ -568,7 +576,7 @@ mod tests {
         ];
         for (raw, want) in table {
             let mut out = String::from("x|");
-            let taken = append_simple(raw.as_bytes(), &mut out);
+            let taken = append_plain_address(raw.as_bytes(), &mut out);
             assert_eq!(taken.then(|| &out[2..]), want, "{raw:?}");
             if !taken {
                 assert_eq!(out, "x|", "{raw:?}");

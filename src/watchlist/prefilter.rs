@@ -182,6 +182,8 @@ mod tests {
             (Kind::NameDob, "budi santoso|1990-07-01"),
             (Kind::Name, ""),
             (Kind::Name, "a"),
+            (Kind::Name, "ab"),
+            (Kind::Name, "abc"),
             (Kind::Name, "abcdefg"),
             (Kind::Name, "abcdefgh"),
         ];
@@ -197,6 +199,8 @@ mod tests {
                 "dab696666f9d97e1",
                 "62f1efc9319a1ca0",
                 "f58d4baab364fa1d",
+                "7bf8895f321b9ce9",
+                "4c0526bd41979049",
                 "fd017ffb07047aea",
                 "8987b5e8028c7d8b",
             ]

@@ -645,11 +645,15 @@ pub(crate) struct Source {
     broken: bool,
     /// That read's error, until a batch with no record hands it over.
     error: Option<InputError>,
+    /// Where each read lands before it is appended: zeroed once, on the first read. Reading
+    /// straight into the buffer's tail zeroed [`READ_CHUNK`] bytes per read, however few came
+    /// (a pipe or decompressor handing over a few bytes at a time paid 256 KiB for each).
+    chunk: Vec<u8>,
 }
 
 impl Source {
     pub(crate) fn new(reader: Box<dyn Read + Send>, name: String) -> Self {
-        Source { reader, name, eof: false, broken: false, error: None }
+        Source { reader, name, eof: false, broken: false, error: None, chunk: Vec::new() }
     }
 
     /// Appends up to [`READ_CHUNK`] bytes to `buf`, setting `eof` at the end of the input.
@@ -659,18 +663,18 @@ impl Source {
         if self.broken {
             return false;
         }
-        let len = buf.len();
-        buf.resize(len + READ_CHUNK, 0);
+        if self.chunk.is_empty() {
+            self.chunk.resize(READ_CHUNK, 0);
+        }
         loop {
-            match self.reader.read(&mut buf[len..]) {
+            match self.reader.read(&mut self.chunk) {
                 Ok(n) => {
-                    buf.truncate(len + n);
+                    buf.extend_from_slice(&self.chunk[..n.min(READ_CHUNK)]);
                     self.eof = n == 0;
                     return true;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(error) => {
-                    buf.truncate(len);
                     self.broken = true;
                     self.error = Some(InputError::Read { input: self.name.clone(), error });
                     return false;
@@ -774,6 +778,22 @@ mod tests {
             std::borrow::Cow::Borrowed("Budi\n")
         ));
         assert_eq!(invalid.record_text_in(Some(&run), &invalid.spans[2]), "René");
+    }
+
+    /// Regression: each read zeroed 256 KiB of the buffer however few bytes it brought, so an
+    /// input arriving a byte at a time (a slow pipe; the tests' `Trickle`) cost 256 KiB of
+    /// writes per byte: 20,000 bytes took ~25 s in the test build (now milliseconds; the bound
+    /// is far above either, robust on a loaded machine).
+    #[test]
+    fn reads_of_a_few_bytes_cost_what_they_bring_not_a_whole_chunk() {
+        let input: Vec<u8> = (0..20_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut source = Source::new(Box::new(testing::Trickle(input.clone(), 0)), "t".into());
+        let mut buf = Vec::new();
+        let started = std::time::Instant::now();
+        while source.read_more(&mut buf) && !source.eof {}
+        assert_eq!(buf, input);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "20,000 one-byte reads took {took:?}");
     }
 
     #[test]

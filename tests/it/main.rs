@@ -22,6 +22,7 @@ mod corpora;
 mod csv_dumps;
 mod demo;
 mod deploy;
+mod email_idna;
 mod encodings;
 mod formats;
 mod fuzz_regressions;

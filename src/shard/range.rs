@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 /// Files larger than this (SPEC §12: 256 MiB) are cut into byte ranges.
 pub const RANGE_THRESHOLD: u64 = 256 << 20;
 
-/// Test-only: in a debug build, this variable lowers [`RANGE_THRESHOLD`] so that tests cut small
+/// Test-only: in a dev or test build, this variable lowers [`RANGE_THRESHOLD`] so that tests cut small
 /// files. A release build (what users run) never reads it, so no environment can change how a
 /// user's scan is dealt.
 pub const TEST_THRESHOLD_VAR: &str = "LEAKCHECK_TEST_RANGE_THRESHOLD";
@@ -31,10 +31,10 @@ pub const TEST_THRESHOLD_VAR: &str = "LEAKCHECK_TEST_RANGE_THRESHOLD";
 /// Bytes read at a time while looking for the end of the line a cut falls in.
 const CUT_SCAN_CHUNK: usize = 64 << 10;
 
-/// The size past which an NDJSON file is cut: [`RANGE_THRESHOLD`], or in a debug build the
+/// The size past which an NDJSON file is cut: [`RANGE_THRESHOLD`], or in a dev or test build the
 /// value of [`TEST_THRESHOLD_VAR`].
 pub fn threshold() -> u64 {
-    if cfg!(debug_assertions)
+    if cfg!(leakcheck_test_hooks)
         && let Some(bytes) = std::env::var(TEST_THRESHOLD_VAR).ok().and_then(|v| v.parse().ok())
     {
         return bytes;

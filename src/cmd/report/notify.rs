@@ -63,13 +63,13 @@ const TAG_MAX: usize = 4 << 10;
 /// list doubled by `l + l` thirty times) stops here, with nothing written, instead of never.
 const TEMPLATE_DEADLINE: Duration = Duration::from_secs(10);
 
-/// Test-only: in a debug build, this variable (milliseconds) replaces [`TEMPLATE_DEADLINE`] so
+/// Test-only: in a dev or test build, this variable (milliseconds) replaces [`TEMPLATE_DEADLINE`] so
 /// that tests of it finish quickly. A release build never reads it.
 pub const TEST_DEADLINE_VAR: &str = "LEAKCHECK_TEST_TEMPLATE_DEADLINE_MS";
 
-/// [`TEMPLATE_DEADLINE`], or in a debug build the value of [`TEST_DEADLINE_VAR`].
+/// [`TEMPLATE_DEADLINE`], or in a dev or test build the value of [`TEST_DEADLINE_VAR`].
 fn template_deadline() -> Duration {
-    if cfg!(debug_assertions)
+    if cfg!(leakcheck_test_hooks)
         && let Some(ms) = std::env::var(TEST_DEADLINE_VAR).ok().and_then(|v| v.parse().ok())
     {
         return Duration::from_millis(ms);

@@ -24,14 +24,14 @@ type Written<'a> = (Vec<u64>, [u8; 32], u64, &'a mut dyn Write);
 /// runs reads them through buffers that share as much.
 pub const RUN_BUDGET: usize = 512 << 20;
 
-/// In a debug build (the tests), the run budget in bytes can be set by this variable, to prove
+/// In a dev or test build (the tests), the run budget in bytes can be set by this variable, to prove
 /// with a small list that memory stays bounded whatever the list's size. A release build (what
 /// users run) never reads it.
 pub const TEST_BUDGET_VAR: &str = "LEAKCHECK_TEST_INDEX_RUN_BUDGET";
 
-/// [`RUN_BUDGET`], or in a debug build the value of [`TEST_BUDGET_VAR`].
+/// [`RUN_BUDGET`], or in a dev or test build the value of [`TEST_BUDGET_VAR`].
 pub fn run_budget() -> usize {
-    if cfg!(debug_assertions)
+    if cfg!(leakcheck_test_hooks)
         && let Some(bytes) = std::env::var(TEST_BUDGET_VAR).ok().and_then(|v| v.parse().ok())
     {
         return bytes;

@@ -7,46 +7,69 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Leading tokens dropped as honorifics (SPEC §2).
 fn is_honorific(token: &[u8]) -> bool {
-    matches!(
-        token,
-        b"h" | b"hj"
-            | b"dr"
-            | b"drs"
-            | b"dra"
-            | b"ir"
-            | b"prof"
-            | b"bpk"
-            | b"bapak"
-            | b"ibu"
-            | b"sdr"
-            | b"sdri"
-            | b"tn"
-            | b"ny"
-            | b"nn"
-            | b"an"
-    )
+    token.len() <= 5 && is_honorific_word(word(token))
 }
 
 /// Trailing tokens dropped as academic degrees written without a comma (SPEC §2).
 fn is_degree(token: &[u8]) -> bool {
-    matches!(
-        token,
-        b"skom"
-            | b"sh"
-            | b"se"
-            | b"st"
-            | b"spd"
-            | b"amd"
-            | b"mm"
-            | b"mt"
-            | b"mkes"
-            | b"ssos"
-            | b"sked"
-            | b"sip"
-            | b"ssi"
-            | b"mpd"
-            | b"mba"
-    )
+    token.len() <= 4 && is_degree_word(word(token))
+}
+
+/// [`is_honorific`] of a token packed into a [`word`]: one compare per honorific.
+fn is_honorific_word(token: u64) -> bool {
+    const HONORIFICS: [u64; 16] = [
+        word(b"h"),
+        word(b"hj"),
+        word(b"dr"),
+        word(b"drs"),
+        word(b"dra"),
+        word(b"ir"),
+        word(b"prof"),
+        word(b"bpk"),
+        word(b"bapak"),
+        word(b"ibu"),
+        word(b"sdr"),
+        word(b"sdri"),
+        word(b"tn"),
+        word(b"ny"),
+        word(b"nn"),
+        word(b"an"),
+    ];
+    HONORIFICS.contains(&token)
+}
+
+/// [`is_degree`] of a token packed into a [`word`].
+fn is_degree_word(token: u64) -> bool {
+    const DEGREES: [u64; 15] = [
+        word(b"skom"),
+        word(b"sh"),
+        word(b"se"),
+        word(b"st"),
+        word(b"spd"),
+        word(b"amd"),
+        word(b"mm"),
+        word(b"mt"),
+        word(b"mkes"),
+        word(b"ssos"),
+        word(b"sked"),
+        word(b"sip"),
+        word(b"ssi"),
+        word(b"mpd"),
+        word(b"mba"),
+    ];
+    DEGREES.contains(&token)
+}
+
+/// A token of at most 8 bytes as one word, its first byte lowest (an honorific or degree is at
+/// most 5 bytes, so longer tokens never equal one).
+const fn word(token: &[u8]) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < token.len() && i < 8 {
+        w |= (token[i] as u64) << (8 * i);
+        i += 1;
+    }
+    w
 }
 
 /// Normalizes a name into `out`.
@@ -62,99 +85,161 @@ pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// [`normalize_name`] appending to `out`, which is left as it was when `raw` is invalid: the
 /// scan writes every canonical name straight into its task's buffer.
 pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    if let Some((plain, len)) = plain_name(raw.as_bytes()) {
-        super::push_ascii(out, &plain[..len]);
-        return Ok(());
-    }
-    if raw.is_ascii() && raw.len() <= super::MAX_TEXT_VALUE_BYTES {
-        return append_ascii_name(raw.as_bytes(), out);
+    let bytes = raw.as_bytes();
+    if bytes.len() <= SHORT_MAX && bytes.is_ascii() {
+        return append_short_ascii_name(bytes, out);
     }
     normalize_name_general(raw, out)
 }
 
-/// Longest name [`plain_name`] reads; longer ones take the general path.
-const PLAIN_MAX: usize = 64;
-
-/// The canonical form of the usual name, read in one pass: ASCII letters in single-spaced
-/// tokens, no leading honorific, no trailing degree. `None` for anything else.
-pub(super) fn plain_name(raw: &[u8]) -> Option<([u8; PLAIN_MAX], usize)> {
-    if raw.is_empty() || raw.len() > PLAIN_MAX {
-        return None;
-    }
-    let mut lower = [0u8; PLAIN_MAX];
-    let mut first_end = raw.len();
-    let mut last_start = 0;
-    let mut after_space = true; // no leading space
-    for (i, &b) in raw.iter().enumerate() {
-        // `| 0x20` lowercases ASCII letters and maps nothing else onto a lowercase letter.
-        let folded = b | 0x20;
-        if folded.is_ascii_lowercase() {
-            lower[i] = folded;
-            after_space = false;
-        } else if b == b' ' && !after_space {
-            lower[i] = b' ';
-            after_space = true;
-            first_end = first_end.min(i);
-            last_start = i + 1;
-        } else {
-            return None;
-        }
-    }
-    let plain = !after_space // no trailing space
-        && !is_honorific(&lower[..first_end])
-        && !is_degree(&lower[last_start..raw.len()]);
-    plain.then_some((lower, raw.len()))
-}
+/// Longest name [`append_short_ascii_name`] reads, on the stack; longer ones (rare: the longest
+/// real names, with every title and degree, are about 150 bytes) take the general path.
+const SHORT_MAX: usize = 128;
 
 /// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`),
-/// appended to `out` in one pass over its bytes: each token is written in place, a leading
-/// honorific is taken back as soon as it ends, and trailing degrees are cut off at the end. No
-/// scratch string and no Unicode pass (ASCII is its own NFKC and NFD and has no combining
-/// marks); the same result as [`normalize_name_general`] (a proptest compares them).
-fn append_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
-    let base = out.len();
-    let split_end = honorific_dots_end(raw);
-    out.reserve(raw.len());
-    // `token` is where the token being written starts; `leading` while every token before it
-    // was an honorific (and so was taken back).
-    let (mut token, mut leading, mut pending_space) = (base, true, false);
-    for (i, &b) in raw.iter().enumerate() {
-        match b {
-            b',' => break,
-            b'.' if i < split_end => pending_space = true,
-            b'\'' | b'`' | b'.' => {}
-            b if b.is_ascii_alphabetic() => {
-                if pending_space && out.len() > token {
-                    if leading && is_honorific(&out.as_bytes()[token..]) {
-                        out.truncate(base);
-                    } else {
-                        leading = false;
-                        out.push(' ');
-                    }
-                    token = out.len();
+/// appended to `out`. The usual spelling, letters and single spaces, is copied folded until
+/// something else comes (`DR` in `DR. BUDI`); from there each byte is judged: letters joined,
+/// apostrophes and dots dropped (a dot after a leading honorific separates), anything else a
+/// space, nothing after a comma. Then leading honorifics and trailing degrees are cut off. No
+/// Unicode pass (ASCII is its own NFKC and NFD and has no combining marks); the same result as
+/// [`normalize_name_general`] (proptests and the naughty strings compare them).
+fn append_short_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
+    // Indexes into `buf` are masked: each is below `raw.len()`, at most SHORT_MAX.
+    const MASK: usize = SHORT_MAX - 1;
+    let mut buf = [0u8; SHORT_MAX];
+    // `first_end` is where the first token ends, `last_start` where the last one starts.
+    let (mut first_end, mut last_start, mut before_last, mut after_space) = (usize::MAX, 0, 0, true);
+    let mut i = 0;
+    // Eight bytes at a time while they are letters and single spaces (most of a name).
+    while let Some(eight) = raw.get(i..i + 8) {
+        let (folded, letters, spaces) = classify_eight(eight);
+        let doubled = spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0);
+        if letters | spaces != HIGH_BITS || doubled {
+            break;
+        }
+        buf[i..i + 8].copy_from_slice(&folded.to_le_bytes());
+        if spaces != 0 {
+            // Byte `k` of the eight is a space when bit `8k + 7` is set.
+            let last = 7 - (spaces.leading_zeros() / 8) as usize;
+            let before = spaces & !(0x80 << (8 * last));
+            first_end = first_end.min(i + (spaces.trailing_zeros() / 8) as usize);
+            before_last =
+                if before == 0 { last_start } else { i + 8 - (before.leading_zeros() / 8) as usize };
+            last_start = i + last + 1;
+        }
+        after_space = spaces >> 63 != 0;
+        i += 8;
+    }
+    while i < raw.len() {
+        let b = raw[i];
+        // `| 0x20` lowercases ASCII letters and maps nothing else onto a lowercase letter.
+        let folded = b | 0x20;
+        if folded.wrapping_sub(b'a') < 26 {
+            buf[i & MASK] = folded;
+            after_space = false;
+        } else if b == b' ' && !after_space {
+            buf[i & MASK] = b' ';
+            after_space = true;
+            first_end = first_end.min(i);
+            (before_last, last_start) = (last_start, i + 1);
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    let mut len = i;
+    if after_space && len > 0 {
+        // A space that no letter followed (yet) is not part of the name. (`first_end` may be
+        // at it: the end of the name, or of its first token once a letter follows.)
+        len -= 1;
+        last_start = before_last;
+    }
+    if i < raw.len() {
+        // Not the usual spelling: the rest is read byte by byte. Dots separate only within a
+        // leading run of honorifics, so that run is measured only when the name starts with one.
+        let first = first_end.min(len);
+        let split_end = if i == 0 || (first <= 5 && is_honorific_word(word_at(&buf, 0, first))) {
+            honorific_dots_end(raw)
+        } else {
+            0
+        };
+        let mut pending_space = after_space && i > 0;
+        for (j, &b) in raw.iter().enumerate().skip(i) {
+            let folded = b | 0x20;
+            if folded.wrapping_sub(b'a') < 26 {
+                if pending_space && len > 0 {
+                    first_end = first_end.min(len);
+                    buf[len & MASK] = b' ';
+                    len += 1;
+                    last_start = len;
                 }
                 pending_space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
+                buf[len & MASK] = folded;
+                len += 1;
+            } else {
+                match b {
+                    b',' => break,
+                    b'\'' | b'`' => {}
+                    b'.' => pending_space |= j < split_end,
+                    _ => pending_space = true,
+                }
             }
-            _ => pending_space = true,
         }
     }
-    if leading && is_honorific(&out.as_bytes()[token..]) {
-        out.truncate(base);
-    }
-    strip_degrees(out, base);
-    if out.len() == base {
+    // Titles are looked for only when the first token is an honorific or the last a degree.
+    let (first_end, last_start) = (first_end.min(len), last_start.min(len));
+    let titled = (first_end <= 5 && is_honorific_word(word_at(&buf, 0, first_end)))
+        || (len - last_start <= 4 && is_degree_word(word_at(&buf, last_start, len - last_start)));
+    let name = &buf[..len];
+    let (start, end) = if titled { without_titles(name) } else { (0, len) };
+    if end <= start {
         return Err(NO_LETTERS);
     }
+    super::push_ascii(out, &name[start..end]);
     Ok(())
+}
+
+/// The high bit of each byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight ASCII bytes read as one word: `(folded, letters, spaces)`, the bytes `| 0x20` (ASCII
+/// letters lowercased), and the high bit of each byte that is a letter, or a space. Each byte is
+/// below 0x80, so no sum below carries into the next byte.
+fn classify_eight(eight: &[u8]) -> (u64, u64, u64) {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(eight);
+    let word = u64::from_le_bytes(bytes);
+    let folded = word | 0x2020_2020_2020_2020;
+    // A folded byte is a letter when it is at least `a` (0x61 + 0x1F sets the high bit) and
+    // not past `z` (0x7B + 0x05 would).
+    let letters =
+        folded.wrapping_add(0x1F1F_1F1F_1F1F_1F1F) & !folded.wrapping_add(0x0505_0505_0505_0505) & HIGH_BITS;
+    // A byte is a space when it is 0x20, so when it is zero after `^ 0x20`.
+    let low = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ 0x2020_2020_2020_2020;
+    let spaces = !(((x & low) + low) | x) & HIGH_BITS;
+    (folded, letters, spaces)
+}
+
+/// The `len` (at most 7) bytes of `buf` from `at` as one [`word`]: one load instead of a loop.
+fn word_at(buf: &[u8; SHORT_MAX], at: usize, len: usize) -> u64 {
+    match buf.get(at..at + 8) {
+        Some(eight) => {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(eight);
+            u64::from_le_bytes(bytes) & ((1 << (8 * len)) - 1)
+        }
+        None => word(&buf[at..at + len]),
+    }
 }
 
 /// Why a name is invalid when nothing is left of it.
 const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
 
 /// [`normalize_name`] for every spelling, appended to `out` (left as it was when invalid): the
-/// Unicode passes, then the tokens, then the titles. Non-ASCII names take it; so do ASCII ones
-/// in the tests, as the reference [`append_ascii_name`] must equal.
+/// Unicode passes, then the tokens, then the titles. Non-ASCII names and ASCII ones over
+/// [`SHORT_MAX`] bytes take it; so do all names in the tests, as the reference
+/// [`append_short_ascii_name`] must equal.
 pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
         return Err(super::TOO_LONG);
@@ -297,21 +382,17 @@ fn is_format_char(c: char) -> bool {
 fn honorific_dots_end(b: &[u8]) -> usize {
     let (mut i, mut end) = (0, 0);
     loop {
-        while b.get(i).is_some_and(|&c| c == b' ' || c == b'\t') {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
             i += 1;
         }
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+        // Up to six letters, folded (`| 0x20`, as in `append_short_ascii_name`): an honorific
+        // has at most five.
+        let (start, mut token) = (i, 0u64);
+        while i < b.len() && i - start < 6 && (b[i] | 0x20).wrapping_sub(b'a') < 26 {
+            token |= u64::from(b[i] | 0x20) << (8 * (i - start));
             i += 1;
         }
-        let mut lower = [0u8; 5];
-        if i == start || i - start > lower.len() {
-            return end;
-        }
-        for (l, c) in lower.iter_mut().zip(&b[start..i]) {
-            *l = c.to_ascii_lowercase();
-        }
-        if !is_honorific(&lower[..i - start]) {
+        if i == start || i - start > 5 || !is_honorific_word(token) {
             return end;
         }
         match b.get(i) {
@@ -328,31 +409,38 @@ fn honorific_dots_end(b: &[u8]) -> usize {
 /// Drops leading honorific and trailing degree tokens from the space-separated name that
 /// `out` holds from `base`.
 fn strip_titles(out: &mut String, base: usize) {
-    let mut start = base;
-    while start < out.len() {
-        let token_end =
-            out.as_bytes()[start..].iter().position(|&b| b == b' ').map_or(out.len(), |i| start + i);
-        if !is_honorific(&out.as_bytes()[start..token_end]) {
-            break;
-        }
-        start = (token_end + 1).min(out.len());
-    }
-    out.drain(base..start);
-    strip_degrees(out, base);
+    let (start, end) = without_titles(&out.as_bytes()[base..]);
+    out.truncate(base + end);
+    out.drain(base..base + start);
 }
 
-/// Drops trailing degree tokens from the space-separated name that `out` holds from `base`.
-fn strip_degrees(out: &mut String, base: usize) {
-    let mut end = out.len();
-    while end > base {
-        let token_start =
-            out.as_bytes()[base..end].iter().rposition(|&b| b == b' ').map_or(base, |i| base + i + 1);
-        if !is_degree(&out.as_bytes()[token_start..end]) {
+/// What is left of the space-separated `name` without its leading honorifics and then its
+/// trailing degrees: `start..end` (empty when nothing is).
+fn without_titles(name: &[u8]) -> (usize, usize) {
+    let mut start = 0;
+    loop {
+        let mut end = start;
+        // (An honorific has at most 5 bytes: a longer token is not read to its end.)
+        while end < name.len() && name[end] != b' ' && end - start <= 5 {
+            end += 1;
+        }
+        if start == end || !is_honorific(&name[start..end]) {
             break;
         }
-        end = token_start.saturating_sub(1).max(base);
+        start = (end + 1).min(name.len());
     }
-    out.truncate(end);
+    let mut end = name.len();
+    while end > start {
+        let mut token = end;
+        while token > start && name[token - 1] != b' ' && end - token <= 4 {
+            token -= 1;
+        }
+        if !is_degree(&name[token..end]) {
+            break;
+        }
+        end = token.saturating_sub(1).max(start);
+    }
+    (start, end)
 }
 
 #[cfg(test)]
@@ -382,8 +470,8 @@ mod tests {
 
     proptest! {
         #[test]
-        fn the_plain_name_shortcut_agrees_with_the_general_path(
-            raw in "((Hj|hj|Dr|SH|Se|[A-Za-z]{1,7})[ .,]{0,2}){1,5}|[A-Za-z @\\[`{]{0,70}"
+        fn the_usual_spelling_agrees_with_the_general_path(
+            raw in "((Hj|hj|Dr|SH|Se|[A-Za-z]{1,7})[ .,]{0,2}){1,5}|[A-Za-z @\\[`{_^~\x7f]{0,70}|([A-Za-z]{1,9} ){25,30}[A-Za-z .,'-]{0,9}"
         ) {
             let (mut fast, mut general) = (String::new(), String::new());
             let fast_result = normalize_name(&raw, &mut fast);
@@ -434,6 +522,29 @@ mod tests {
             }
         }
         assert!(compared > 2000, "only {compared} strings compared");
+    }
+
+    /// Names of SHORT_MAX bytes take the short path, one byte more the general one: both give
+    /// the general path's answer, whatever spelling ends them.
+    #[test]
+    fn names_either_side_of_the_short_path_bound_agree() {
+        for tail in ["", " S.T.", ", S.Kom.", " Dr.", "  ", " mba", "'", " 7"] {
+            for len in SHORT_MAX - 2..=SHORT_MAX + 1 {
+                let mut raw = String::from("Dr. H.Budi");
+                while raw.len() + tail.len() < len {
+                    raw.push(if raw.len() % 7 == 0 { ' ' } else { 'x' });
+                }
+                raw.push_str(tail);
+                let (mut fast, mut general) = (String::from("x"), String::from("x"));
+                assert_eq!(
+                    append_name(&raw, &mut fast),
+                    normalize_name_general(&raw, &mut general),
+                    "{raw:?}"
+                );
+                assert_eq!(fast, general, "{raw:?}");
+                assert!(fast.starts_with("xbudi"), "{raw:?}");
+            }
+        }
     }
 
     #[test]

@@ -86,27 +86,35 @@ pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// scan writes every canonical name straight into its task's buffer.
 pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let bytes = raw.as_bytes();
-    if bytes.len() <= SHORT_MAX && bytes.is_ascii() {
-        return append_short_ascii_name(bytes, out);
+    if bytes.is_ascii() {
+        // A name in a buffer of its size's class: a 1 KiB one is not zeroed for every name.
+        if bytes.len() <= SHORT_MAX {
+            return append_ascii_name::<SHORT_MAX>(bytes, out);
+        }
+        if bytes.len() <= super::MAX_TEXT_VALUE_BYTES {
+            return append_ascii_name::<{ super::MAX_TEXT_VALUE_BYTES }>(bytes, out);
+        }
     }
     normalize_name_general(raw, out)
 }
 
-/// Longest name [`append_short_ascii_name`] reads, on the stack; longer ones (rare: the longest
-/// real names, with every title and degree, are about 150 bytes) take the general path.
+/// The buffer of the usual names (the longest real ones, with every title and degree, are
+/// about 150 bytes and take the next one).
 const SHORT_MAX: usize = 128;
 
-/// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`),
-/// appended to `out`. The usual spelling, letters and single spaces, is copied folded until
-/// something else comes (`DR` in `DR. BUDI`); from there each byte is judged: letters joined,
-/// apostrophes and dots dropped (a dot after a leading honorific separates), anything else a
-/// space, nothing after a comma. Then leading honorifics and trailing degrees are cut off. No
-/// Unicode pass (ASCII is its own NFKC and NFD and has no combining marks); the same result as
-/// [`normalize_name_general`] (proptests and the naughty strings compare them).
-fn append_short_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
-    // Indexes into `buf` are masked: each is below `raw.len()`, at most SHORT_MAX.
-    const MASK: usize = SHORT_MAX - 1;
-    let mut buf = [0u8; SHORT_MAX];
+/// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`)
+/// of at most `N` bytes (a power of two), appended to `out`. The usual spelling, letters and
+/// single spaces, is copied folded until something else comes (`DR` in `DR. BUDI`); from there
+/// each byte is judged: letters joined, apostrophes and dots dropped (a dot after a leading
+/// honorific separates), anything else a space, nothing after a comma. Then leading honorifics
+/// and trailing degrees are cut off. No Unicode pass (ASCII is its own NFKC and NFD and has no
+/// combining marks); the same result as [`normalize_name_general`] (proptests and the naughty
+/// strings compare them).
+fn append_ascii_name<const N: usize>(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
+    // Indexes into `buf` are masked: each is below `raw.len()`, at most N.
+    const { assert!(N.is_power_of_two()) };
+    let mask = N - 1;
+    let mut buf = [0u8; N];
     // `first_end` is where the first token ends, `last_start` where the last one starts.
     let (mut first_end, mut last_start, mut before_last, mut after_space) = (usize::MAX, 0, 0, true);
     let mut i = 0;
@@ -135,10 +143,10 @@ fn append_short_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> 
         // `| 0x20` lowercases ASCII letters and maps nothing else onto a lowercase letter.
         let folded = b | 0x20;
         if folded.wrapping_sub(b'a') < 26 {
-            buf[i & MASK] = folded;
+            buf[i & mask] = folded;
             after_space = false;
         } else if b == b' ' && !after_space {
-            buf[i & MASK] = b' ';
+            buf[i & mask] = b' ';
             after_space = true;
             first_end = first_end.min(i);
             (before_last, last_start) = (last_start, i + 1);
@@ -169,12 +177,12 @@ fn append_short_ascii_name(raw: &[u8], out: &mut String) -> Result<(), Invalid> 
             if folded.wrapping_sub(b'a') < 26 {
                 if pending_space && len > 0 {
                     first_end = first_end.min(len);
-                    buf[len & MASK] = b' ';
+                    buf[len & mask] = b' ';
                     len += 1;
                     last_start = len;
                 }
                 pending_space = false;
-                buf[len & MASK] = folded;
+                buf[len & mask] = folded;
                 len += 1;
             } else {
                 match b {
@@ -222,7 +230,7 @@ fn classify_eight(eight: &[u8]) -> (u64, u64, u64) {
 }
 
 /// The `len` (at most 7) bytes of `buf` from `at` as one [`word`]: one load instead of a loop.
-fn word_at(buf: &[u8; SHORT_MAX], at: usize, len: usize) -> u64 {
+fn word_at<const N: usize>(buf: &[u8; N], at: usize, len: usize) -> u64 {
     match buf.get(at..at + 8) {
         Some(eight) => {
             let mut bytes = [0u8; 8];
@@ -237,9 +245,8 @@ fn word_at(buf: &[u8; SHORT_MAX], at: usize, len: usize) -> u64 {
 const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
 
 /// [`normalize_name`] for every spelling, appended to `out` (left as it was when invalid): the
-/// Unicode passes, then the tokens, then the titles. Non-ASCII names and ASCII ones over
-/// [`SHORT_MAX`] bytes take it; so do all names in the tests, as the reference
-/// [`append_short_ascii_name`] must equal.
+/// Unicode passes, then the tokens, then the titles. Non-ASCII names take it; so do all names in
+/// the tests, as the reference [`append_ascii_name`] must equal.
 pub(super) fn normalize_name_general(raw: &str, out: &mut String) -> Result<(), Invalid> {
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
         return Err(super::TOO_LONG);
@@ -385,7 +392,7 @@ fn honorific_dots_end(b: &[u8]) -> usize {
         while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
             i += 1;
         }
-        // Up to six letters, folded (`| 0x20`, as in `append_short_ascii_name`): an honorific
+        // Up to six letters, folded (`| 0x20`, as in `append_ascii_name`): an honorific
         // has at most five.
         let (start, mut token) = (i, 0u64);
         while i < b.len() && i - start < 6 && (b[i] | 0x20).wrapping_sub(b'a') < 26 {
@@ -524,12 +531,13 @@ mod tests {
         assert!(compared > 2000, "only {compared} strings compared");
     }
 
-    /// Names of SHORT_MAX bytes take the short path, one byte more the general one: both give
-    /// the general path's answer, whatever spelling ends them.
+    /// Names either side of each buffer's size (and of the length bound) give the general
+    /// path's answer, whatever spelling ends them.
     #[test]
-    fn names_either_side_of_the_short_path_bound_agree() {
+    fn names_either_side_of_each_buffer_size_agree() {
         for tail in ["", " S.T.", ", S.Kom.", " Dr.", "  ", " mba", "'", " 7"] {
-            for len in SHORT_MAX - 2..=SHORT_MAX + 1 {
+            let bounds = [SHORT_MAX, crate::normalize::MAX_TEXT_VALUE_BYTES];
+            for len in bounds.into_iter().flat_map(|bound| bound - 2..=bound + 1) {
                 let mut raw = String::from("Dr. H.Budi");
                 while raw.len() + tail.len() < len {
                     raw.push(if raw.len() % 7 == 0 { ' ' } else { 'x' });
@@ -542,7 +550,11 @@ mod tests {
                     "{raw:?}"
                 );
                 assert_eq!(fast, general, "{raw:?}");
-                assert!(fast.starts_with("xbudi"), "{raw:?}");
+                assert_eq!(
+                    fast.starts_with("xbudi"),
+                    len <= crate::normalize::MAX_TEXT_VALUE_BYTES,
+                    "{raw:?}"
+                );
             }
         }
     }

@@ -664,7 +664,9 @@ impl Source {
             return false;
         }
         if self.chunk.is_empty() {
-            self.chunk.resize(READ_CHUNK, 0);
+            // Zeroed memory from the allocator, once per input (`resize` wrote the zeros a byte
+            // at a time in the tests' build: 86 % of a test that opens thousands of inputs).
+            self.chunk = vec![0; READ_CHUNK];
         }
         loop {
             match self.reader.read(&mut self.chunk) {

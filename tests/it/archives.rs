@@ -385,3 +385,42 @@ fn a_json_member_that_must_be_read_twice_is_not_read_and_named() {
     assert!(report["skipped"][0]["reason"].as_str().unwrap().contains("cannot be read twice"));
     assert!(!stderr.contains("3201014107900001"), "{stderr}");
 }
+
+#[test]
+fn a_compressed_tar_whose_checksum_fails_is_an_error_not_a_clear() {
+    // The tar crate stops at the blocks that end a tar; gzip's CRC, bzip2's and zstd's checksum
+    // come after them. A damaged `.tar.gz` scanned with no exposure was a CLEAR, complete.
+    let s = Scratch::new();
+    let body = std::fs::read(fixture("csv/comma.csv")).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, "pasien.csv", &body[..]).unwrap();
+    let tar = tar.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    let gz = gz.finish().unwrap();
+    let mut zst = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+    zst.include_checksum(true).unwrap();
+    zst.write_all(&tar).unwrap();
+    let zst = zst.finish().unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    bz.write_all(&tar).unwrap();
+    let bz = bz.finish().unwrap();
+    // gzip: the CRC is the trailer's first 4 bytes; zstd: the checksum is the frame's last 4;
+    // bzip2: the stream's combined CRC is in its last 5 bytes (before the padding bits).
+    for (name, mut bytes, at) in [("t.tar.gz", gz, 8), ("t.tar.zst", zst, 2), ("t.tar.bz2", bz, 3)] {
+        let whole = s.write(name, bytes.clone());
+        let (code, report, _) = scan_json(&[whole.as_os_str()]);
+        assert_eq!((code, report["summary"]["complete"].as_bool()), (1, Some(true)), "{name} whole");
+        let end = bytes.len();
+        bytes[end - at] ^= 0x55;
+        let damaged = s.write(&format!("damaged-{name}"), bytes);
+        let (code, report, stderr) = scan_json(&[damaged.as_os_str()]);
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert_eq!(report["summary"]["complete"].as_bool(), Some(false), "{name}");
+        assert!(stderr.contains(&damaged.display().to_string()), "{name}: {stderr}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Walking a `.tar` stream (the `tar` crate: ustar, GNU and pax headers, long names): one member
-//! after the other, as stored. A stream that ends inside a member, or before the blocks that end
-//! a tar, is cut: that is an error, never a silent end.
+//! after the other, as stored, then the stream to its end (a compressed tar's checksum is
+//! there). A stream that ends inside a member, or before the blocks that end a tar, is cut: that
+//! is an error, never a silent end.
 
 use super::member_path;
 use super::pump::{Archive, Pumped};
@@ -73,6 +74,13 @@ pub(super) fn walk(reader: Box<dyn Read + Send>) -> io::Result<Archive> {
                 io::ErrorKind::UnexpectedEof,
                 "the archive is cut: it ends without the blocks that end a tar",
             );
+            members.unreadable(None, error)?;
+            return Ok(());
+        }
+        // A `.tar.gz`, `.tar.bz2` or `.tar.zst` checks its bytes at the end of its compressed
+        // stream (gzip's CRC, bzip2's, zstd's checksum), past the blocks that end the tar, where
+        // the crate stops: read on to there, so that a damaged one is an error, never a CLEAR.
+        if let Err(error) = io::copy(&mut archive.into_inner(), &mut io::sink()) {
             members.unreadable(None, error)?;
         }
         Ok(())

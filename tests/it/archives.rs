@@ -424,3 +424,33 @@ fn a_compressed_tar_whose_checksum_fails_is_an_error_not_a_clear() {
         assert!(stderr.contains(&damaged.display().to_string()), "{name}: {stderr}");
     }
 }
+
+/// A zstd frame of the format before 1.0 (v0.7, magic 0xFD2FB527) holding `data` in raw blocks,
+/// as zstd 0.7 wrote them: the frame header, then blocks of at most 128 KiB, then an end block.
+fn zstd_v07_frame(data: &[u8]) -> Vec<u8> {
+    let mut frame = 0xFD2F_B527u32.to_le_bytes().to_vec();
+    frame.extend([0x00, 0x38]);
+    for block in data.chunks(100_000) {
+        let n = block.len();
+        frame.extend([0x40 | ((n >> 16) & 7) as u8, (n >> 8) as u8, n as u8]);
+        frame.extend_from_slice(block);
+    }
+    frame.extend([0xC0, 0, 0]);
+    frame
+}
+
+#[test]
+fn zstd_frames_from_before_1_0_are_read_after_a_1_x_frame() {
+    // `zstd -d` still reads them; a release build that dropped zstd's `legacy` decoders refused
+    // such a file as unreadable (found by a differential test).
+    let s = Scratch::new();
+    let csv = std::fs::read(fixture("csv/comma.csv")).unwrap();
+    let (first, rest) = csv.split_at(csv.len() / 2);
+    let mut bytes = zstd::encode_all(first, 3).unwrap();
+    bytes.extend(zstd_v07_frame(rest));
+    let path = s.write("legacy.csv.zst", bytes);
+    let (code, report, stderr) = scan_json(&[path.as_os_str()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["summary"]["complete"], true);
+    assert_eq!(exposures(&report), plain_csv_exposures(&path.display().to_string()));
+}

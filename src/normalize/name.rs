@@ -505,6 +505,15 @@ mod tests {
         }
     }
 
+    /// Asserts that `raw` appended after `x` by [`append_name`] gives what the general path
+    /// gives, and returns that.
+    fn agrees_with_the_general_path(raw: &str) -> String {
+        let (mut fast, mut general) = (String::from("x"), String::from("x"));
+        assert_eq!(append_name(raw, &mut fast), normalize_name_general(raw, &mut general), "{raw:?}");
+        assert_eq!(fast, general, "{raw:?}");
+        fast
+    }
+
     /// Every line of the Big List of Naughty Strings, alone and between titles and degrees,
     /// takes the fast paths and the general path alike.
     #[test]
@@ -519,13 +528,7 @@ mod tests {
                 format!("Ibu {line}"),
                 format!("{line} Budi S.Kom"),
             ] {
-                let (mut fast, mut general) = (String::from("x"), String::from("x"));
-                assert_eq!(
-                    append_name(&raw, &mut fast),
-                    normalize_name_general(&raw, &mut general),
-                    "{raw:?}"
-                );
-                assert_eq!(fast, general, "{raw:?}");
+                agrees_with_the_general_path(&raw);
                 compared += 1;
             }
         }
@@ -544,13 +547,7 @@ mod tests {
                     raw.push(if raw.len() % 7 == 0 { ' ' } else { 'x' });
                 }
                 raw.push_str(tail);
-                let (mut fast, mut general) = (String::from("x"), String::from("x"));
-                assert_eq!(
-                    append_name(&raw, &mut fast),
-                    normalize_name_general(&raw, &mut general),
-                    "{raw:?}"
-                );
-                assert_eq!(fast, general, "{raw:?}");
+                let fast = agrees_with_the_general_path(&raw);
                 assert_eq!(
                     fast.starts_with("xbudi"),
                     len <= crate::normalize::MAX_TEXT_VALUE_BYTES,
@@ -571,20 +568,11 @@ mod tests {
         const SEPARATORS: [&str; 7] = [" ", ".", "  ", ",", "", "'", "-"];
         let pieces: Vec<String> =
             TOKENS.iter().flat_map(|t| SEPARATORS.iter().map(move |s| format!("{t}{s}"))).collect();
-        let (mut raw, mut fast, mut general) = (String::new(), String::new(), String::new());
         let mut compared = 0;
         for a in &pieces {
             for b in &pieces {
                 for c in &pieces {
-                    raw.clear();
-                    raw.push_str(a);
-                    raw.push_str(b);
-                    raw.push_str(c);
-                    fast.clear();
-                    general.clear();
-                    let want = normalize_name_general(&raw, &mut general);
-                    assert_eq!(append_name(&raw, &mut fast), want, "{raw:?}");
-                    assert_eq!(fast, general, "{raw:?}");
+                    agrees_with_the_general_path(&format!("{a}{b}{c}"));
                     compared += 1;
                 }
             }

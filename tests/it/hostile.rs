@@ -161,6 +161,47 @@ fn interrupt_endless(args: &[&std::ffi::OsStr]) -> std::process::Output {
     out
 }
 
+/// `-j 1024` on a machine of a few CPUs starts at most four workers per CPU (`engine::workers`):
+/// a thousand idle rayon workers made a 15 MB scan 75 times slower. Counted in
+/// `/proc/PID/status` while the scan reads an endless stdin.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thousand_threads_asked_for_start_at_most_four_per_cpu() {
+    let s = Scratch::new();
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    let mut child = spawn(&[
+        "scan".as_ref(),
+        "-".as_ref(),
+        "-w".as_ref(),
+        watch.as_os_str(),
+        "-j".as_ref(),
+        "1024".as_ref(),
+    ]);
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
+        let _ = stdin.write_all(b"nik,nama\n");
+        while stdin.write_all(rows.as_bytes()).is_ok() {}
+    });
+    let status = format!("/proc/{}/status", child.id());
+    let mut most = 0;
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(25));
+        let text = std::fs::read_to_string(&status).unwrap_or_default();
+        let threads =
+            text.lines().find_map(|l| l.strip_prefix("Threads:")).map(|n| n.trim().parse::<usize>());
+        most = most.max(threads.and_then(Result::ok).unwrap_or(0));
+    }
+    interrupt(&child);
+    let out = finish(child);
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // The workers, and the main thread, the reader's and the signal handler's.
+    let bound = (4 * cpus).max(8) + 8;
+    assert!(most > 1 && most <= bound, "{most} threads on {cpus} CPUs (at most {bound})");
+}
+
 #[test]
 fn a_full_disk_is_exit_2_with_a_clear_message() {
     if !std::path::Path::new("/dev/full").exists() {

@@ -1,7 +1,7 @@
 //! Micro-benchmarks of the per-field hot path: each normalizer, hashing, the record loop
 //! (extract + normalize + hash + look up), and the CSV splitter.
 //!
-//! `cargo bench --bench hot_paths`; whole-program timings are `scripts/bench.sh`.
+//! `cargo bench --features bench --bench hot_paths`; whole-program timings are `scripts/bench.sh`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leakcheck::hash::Hasher;

@@ -12,7 +12,6 @@ mod shani;
 use crate::kind::Kind;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest as _, Sha256};
-use std::fmt::Write;
 use zeroize::{Zeroize, Zeroizing};
 
 /// A SHA-256 or HMAC-SHA256 output.
@@ -293,11 +292,20 @@ fn one_block(mut state: [u32; 8], before: usize, a: &[u8], b: &[u8]) -> Digest {
 /// Lowercase hex of a digest.
 pub fn to_hex(digest: &Digest) -> String {
     let mut s = String::with_capacity(64);
-    for b in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(s, "{b:02x}");
-    }
+    push_hex(&mut s, digest);
     s
+}
+
+/// Appends the lowercase hex of `bytes` to `out`: two digits a byte from a table, where
+/// `format!("{b:02x}")` per byte was a sixth of a scan whose every record is an exposure (each
+/// exposure's fingerprint writes 48 bytes as hex).
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(2 * bytes.len());
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xF)]));
+    }
 }
 
 /// Parses 64 hex digits (either case) into a digest.

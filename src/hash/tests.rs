@@ -125,3 +125,12 @@ fn hex_round_trips() {
     assert_eq!(from_hex("abc"), None);
     assert_eq!(from_hex(&"g".repeat(64)), None);
 }
+
+#[test]
+fn push_hex_writes_every_byte_as_format_does_after_what_the_string_holds() {
+    let bytes: Vec<u8> = (0..=255).collect();
+    let mut out = String::from("x:");
+    push_hex(&mut out, &bytes);
+    let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(out, format!("x:{expected}"));
+}

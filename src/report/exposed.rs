@@ -316,17 +316,36 @@ const FINGERPRINT_BYTES: usize = 16;
 pub fn fingerprint(label: &str, matched: KindSet, identity: &[(Kind, Digest)]) -> String {
     let mut kinds: Vec<&str> = matched.iter().map(Kind::as_str).collect();
     kinds.sort_unstable();
-    let mut values: Vec<String> =
-        identity.iter().map(|(kind, digest)| format!("{}:{}", kind.as_str(), hash::to_hex(digest))).collect();
+    let mut values: Vec<String> = identity
+        .iter()
+        .map(|(kind, digest)| {
+            let mut value = String::with_capacity(kind.as_str().len() + 1 + 2 * digest.len());
+            value.push_str(kind.as_str());
+            value.push(':');
+            hash::push_hex(&mut value, digest);
+            value
+        })
+        .collect();
     values.sort_unstable();
     let mut h = Sha256::new();
     h.update(label.as_bytes());
     h.update(b"\n");
-    h.update(kinds.join(",").as_bytes());
+    update_joined(&mut h, &kinds);
     h.update(b"\n");
-    h.update(values.join(",").as_bytes());
-    let digest = h.finalize();
-    digest[..FINGERPRINT_BYTES].iter().map(|b| format!("{b:02x}")).collect()
+    update_joined(&mut h, &values);
+    let mut fingerprint = String::with_capacity(2 * FINGERPRINT_BYTES);
+    hash::push_hex(&mut fingerprint, &h.finalize()[..FINGERPRINT_BYTES]);
+    fingerprint
+}
+
+/// Hashes `parts` joined by `,`, without joining them.
+fn update_joined(h: &mut Sha256, parts: &[impl AsRef<str>]) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update(b",");
+        }
+        h.update(part.as_ref().as_bytes());
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,20 @@ pub(super) fn load(eight: &[u8]) -> u64 {
     u64::from_le_bytes(bytes)
 }
 
+/// The last `len % 8` bytes of `s` as one word, zero above them (`0` when `len % 8` is 0): one
+/// load of the last eight bytes when `s` has eight, the word's bytes one by one otherwise.
+pub(super) fn load_tail(s: &[u8]) -> u64 {
+    let rest = s.len() % 8;
+    if rest == 0 {
+        return 0;
+    }
+    match s.len().checked_sub(8) {
+        // The eight bytes before the end hold the last `rest` at their top.
+        Some(start) => load(&s[start..]) >> (8 * (8 - rest)),
+        None => s.iter().rev().fold(0, |word, &b| word << 8 | u64::from(b)),
+    }
+}
+
 /// The bytes of `word`, each below 0x80, that are at least `lo` and at most `hi`. Adding
 /// `0x80 - lo` sets a byte's high bit when it is at least `lo`, and adding `0x7F - hi` when it
 /// is past `hi`; a byte below 0x80 plus either is at most 0xFF, so nothing carries.
@@ -59,5 +73,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_tail_is_the_last_bytes_of_a_partial_word() {
+        let s = b"abcdefghijklmnopqrs";
+        for len in 0..=s.len() {
+            let rest = len % 8;
+            let mut want = [0u8; 8];
+            want[..rest].copy_from_slice(&s[len - rest..len]);
+            assert_eq!(load_tail(&s[..len]), u64::from_le_bytes(want), "{len}");
+        }
+        assert_eq!(load(b"abcdefgh"), u64::from_le_bytes(*b"abcdefgh"));
     }
 }

@@ -153,6 +153,10 @@ fn append_core<const N: usize>(s: &[u8], out: &mut String) -> bool {
     let Some(at) = scan.valid_at() else {
         return false;
     };
+    // A domain that starts with a dot (`@.`) has an empty label.
+    if lower[at + 1] == b'.' {
+        return false;
+    }
     let mut len = s.len();
     if &lower[at + 1..len] == b"gmail.com" || &lower[at + 1..len] == b"googlemail.com" {
         // The local part starts with a letter or digit (the core does), so it is not empty,
@@ -196,12 +200,13 @@ fn fold_gmail_local(local: &mut [u8]) -> usize {
 /// high bit of each byte that is a dot or breaks a rule, and where the `@` is.
 #[derive(Default)]
 struct CoreScan {
-    /// Bytes that break a rule: outside the core's set, an `@` after another, `..`, `--`, `@.`.
+    /// Bytes that break a rule: outside the core's set, an `@` after another, `..`, `--`.
     broken: u64,
     /// All ones once an `@` has been read.
     after_at: u64,
-    /// Where the `@` is (if there are two, `broken` says so).
-    at: usize,
+    /// The `@` (if there are two, `broken` says so) and where its word starts.
+    at: u64,
+    at_word: usize,
     /// Dots after the `@`, and dots and `+` before it (Gmail's local part has to be folded).
     domain_dots: u64,
     local_marks: u64,
@@ -229,28 +234,30 @@ impl CoreScan {
             | dashes;
         self.broken |= ((word & swar::HIGH_BITS) | !allowed) & valid;
         // Each byte's previous byte (across words too): `..` and `--` are a dot or dash equal to
-        // the byte before it, `@.` a dot after an `@`.
+        // the byte before it.
         let before = ascii << 8 | self.previous >> 56;
         self.previous = ascii;
-        self.broken |= (dots | dashes) & equal_to(ascii ^ before, 0) | dots & equal_to(before, b'@');
-        // A second `@`: two in this word, or one after an earlier word's.
-        self.broken |= at & at.wrapping_sub(1) | at & self.after_at;
-        // The bytes after this word's first `@` (none when it has none), or all of them.
+        self.broken |= (dots | dashes) & equal_to(ascii ^ before, 0);
+        // The bytes after this word's first `@` (none when it has none), or all of them: an `@`
+        // among them is a second one.
         let first_at = at & at.wrapping_neg();
         let after = self.after_at | (first_at << 1).wrapping_neg();
+        self.broken |= at & after;
         self.domain_dots |= dots & after;
         self.local_marks |= (dots | pluses) & !after;
-        let here = 0usize.wrapping_sub(usize::from(at != 0));
-        self.at |= (start + (at.trailing_zeros() / 8) as usize) & here;
+        self.at |= at;
+        self.at_word |= start & 0usize.wrapping_sub(usize::from(at != 0));
         self.after_at |= 0u64.wrapping_sub(u64::from(at != 0));
         // `| 0x20` made `@` a backquote and `_` a DEL: bit 5 of those two flips back.
         folded ^ (at | underscores) >> 2
     }
 
     /// Where the one `@` is, if the core read is a valid address: nothing broken, an `@`, and a
-    /// dot after it (not right after it, and not last: the core ends with a letter or digit).
+    /// dot after it (not last: the core ends with a letter or digit; not first: the caller
+    /// checks the byte after the `@`).
     fn valid_at(&self) -> Option<usize> {
-        (self.broken == 0 && self.after_at != 0 && self.domain_dots != 0).then_some(self.at)
+        (self.broken == 0 && self.after_at != 0 && self.domain_dots != 0)
+            .then_some(self.at_word + (self.at.trailing_zeros() / 8) as usize)
     }
 }
 

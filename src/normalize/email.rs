@@ -735,6 +735,32 @@ mod tests {
         }
     }
 
+    /// Cores either side of each stack copy's size: up to 256 bytes the one-pass path takes
+    /// them, past it the general path does, and both give one canonical form.
+    #[test]
+    fn cores_either_side_of_each_stack_copy_size_agree() {
+        for domain in ["@Example.CO.ID", "@GMAIL.com", "@googlemail.com"] {
+            for len in [SHORT_CORE, LONG_CORE].into_iter().flat_map(|bound| bound - 2..=bound + 1) {
+                let mut raw = String::from("B.");
+                while raw.len() + domain.len() < len {
+                    raw.push(if raw.len() % 5 == 0 { '.' } else { 'x' });
+                }
+                raw.push_str(domain);
+                let mut fast = String::from("x|");
+                let taken = append_plain_address(raw.as_bytes(), &mut fast);
+                assert_eq!(taken, len <= LONG_CORE, "{raw:?}");
+                let mut general = String::from("x|");
+                normalize_with(&raw, &mut general, false).unwrap();
+                if taken {
+                    assert_eq!(fast, general, "{raw:?}");
+                }
+                let mut out = String::from("x|");
+                normalize_with(&raw, &mut out, true).unwrap();
+                assert_eq!(out, general, "{raw:?}");
+            }
+        }
+    }
+
     #[test]
     fn idna_labels_are_found_at_the_start_of_a_label_only() {
         let table = [

@@ -34,7 +34,8 @@ pub(super) fn load_tail(s: &[u8]) -> u64 {
     }
 }
 
-/// The bytes of `word`, each below 0x80, that are at least `lo` and at most `hi`. Adding
+/// The bytes of `word`, each below 0x80, that are at least `lo` and at most `hi` (`lo` at most
+/// `hi`, both below 0x80: the callers' constants). Adding
 /// `0x80 - lo` sets a byte's high bit when it is at least `lo`, and adding `0x7F - hi` when it
 /// is past `hi`; a byte below 0x80 plus either is at most 0xFF, so nothing carries.
 pub(super) const fn in_range(word: u64, lo: u8, hi: u8) -> u64 {

@@ -1,6 +1,6 @@
 //! E-mail addresses: cleanup, lowercase, one `@`, and Gmail's dot and `+tag` folding (SPEC §2).
 
-use super::Invalid;
+use super::{Invalid, swar};
 use unicode_normalization::UnicodeNormalization;
 
 /// Normalizes an e-mail address into `out`.
@@ -108,6 +108,9 @@ fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
 /// nothing: no whitespace, `:`, bracket, quote or trailing `,` `;` `.`), and it is valid: its
 /// canonical form is appended to `out` and `true` returned. Anything else returns `false` with
 /// `out` untouched, and the general path decides (a proptest compares both).
+///
+/// The core is read eight bytes at a time ([`CoreScan`]) into a lowercased copy on the stack: no
+/// branch per byte on where its dots and `@` are.
 fn append_plain_address(raw: &[u8], out: &mut String) -> bool {
     let s = strip_once(trim_bytes(raw));
     let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
@@ -116,82 +119,147 @@ fn append_plain_address(raw: &[u8], out: &mut String) -> bool {
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
         return false;
     }
-    // One pass: the one `@`, the last dot, and no `..` or `--` anywhere (rare in a local part,
-    // where the general path reads them).
-    // `at` stays 0 without an `@`: the core's first byte is a letter or digit, never the `@`.
-    let (mut at, mut last_dot, mut previous) = (0, 0, 0u8);
-    for (i, &b) in s.iter().enumerate() {
-        match BYTE_CLASS[usize::from(b)] {
-            WORD => {}
-            JOINER if b != previous => last_dot = if b == b'.' { i } else { last_dot },
-            AT if at == 0 => at = i,
-            _ => return false,
-        }
-        previous = b;
+    if s.len() <= SHORT_CORE {
+        append_core::<SHORT_CORE>(s, out)
+    } else if s.len() <= LONG_CORE {
+        append_core::<LONG_CORE>(s, out)
+    } else {
+        false
     }
-    // A domain with a dot, not first (the domain ends with a letter or digit, as the core does).
-    if at == 0 || last_dot <= at + 1 || s[at + 1] == b'.' {
+}
+
+/// The stack copy of the usual core (the longest of a messy export's are about 50 bytes), and of
+/// a long one (RFC 5321 allows 254): a longer one takes the general path.
+const SHORT_CORE: usize = 64;
+const LONG_CORE: usize = 256;
+
+/// [`append_plain_address`] of a core `s` (that starts and ends with a letter or digit) of at
+/// most `N` bytes, `N` a multiple of 8.
+fn append_core<const N: usize>(s: &[u8], out: &mut String) -> bool {
+    let mut lower = [0u8; N];
+    let mut scan = CoreScan::default();
+    let mut words = s.chunks_exact(8);
+    for (k, eight) in words.by_ref().enumerate() {
+        let word = scan.read(swar::load(eight), 8 * k, swar::HIGH_BITS);
+        lower[8 * k..8 * k + 8].copy_from_slice(&word.to_le_bytes());
+    }
+    let rest = words.remainder().len();
+    if rest > 0 {
+        // The tail's word starts at a multiple of 8 below `s.len()`, so it ends within `N`.
+        let start = s.len() - rest;
+        let word = scan.read(swar::load_tail(s), start, swar::HIGH_BITS >> (8 * (8 - rest)));
+        lower[start..start + 8].copy_from_slice(&word.to_le_bytes());
+    }
+    let Some(at) = scan.valid_at() else {
+        return false;
+    };
+    // A domain that starts with a dot (`@.`) has an empty label.
+    if lower[at + 1] == b'.' {
         return false;
     }
-    let (local, domain) = (&s[..at], &s[at + 1..]);
-    let base = out.len();
-    // SAFETY: every byte of the core is of a class of `BYTE_CLASS` other than `OTHER`, all
-    // ASCII, and only those (lowercased) and `@gmail.com` are written: `out` stays UTF-8.
-    let bytes = unsafe { out.as_mut_vec() };
-    if is_gmail(domain) {
+    let mut len = s.len();
+    if &lower[at + 1..len] == b"gmail.com" || &lower[at + 1..len] == b"googlemail.com" {
         // The local part starts with a letter or digit (the core does), so it is not empty,
-        // and holds nothing the cleanup would strip.
-        push_gmail_local(local, bytes);
-        bytes.extend_from_slice(b"@gmail.com");
-    } else {
-        bytes.extend_from_slice(s);
-        bytes[base..].make_ascii_lowercase();
+        // and holds nothing the cleanup would strip. `@gmail.com` fits where the domain was.
+        len = if scan.local_marks == 0 { at } else { fold_gmail_local(&mut lower[..at]) };
+        lower[len..len + GMAIL.len()].copy_from_slice(GMAIL);
+        len += GMAIL.len();
     }
+    // SAFETY: every byte of `lower` is below 0x80 (its zeros, the words [`CoreScan::read`]
+    // returns, moved by [`fold_gmail_local`], and `@gmail.com`): `out` stays UTF-8.
+    let bytes = unsafe { out.as_mut_vec() };
+    let base = bytes.len();
+    // All of the copy at once (a copy of a known size, not a call), then only the address kept.
+    bytes.extend_from_slice(&lower);
+    bytes.truncate(base + len);
     true
 }
+
+/// Gmail's canonical domain.
+const GMAIL: &[u8] = b"@gmail.com";
 
 /// Whether an ASCII domain is Gmail's, in any case (`googlemail.com` is `gmail.com`).
 fn is_gmail(domain: &[u8]) -> bool {
     domain.eq_ignore_ascii_case(b"gmail.com") || domain.eq_ignore_ascii_case(b"googlemail.com")
 }
 
-/// Appends Gmail's canonical form of a local part to `bytes`: up to its first `+`, without
-/// dots, lowercased; copied once and compacted in place (a push per byte, or a `split` by
-/// `char`, was a tenth of the e-mail column's cost). Writes only bytes of `local`, lowercased.
-fn push_gmail_local(local: &[u8], bytes: &mut Vec<u8>) {
-    let base = bytes.len();
+/// Gmail's canonical form of a lowercased local part, in place: up to its first `+`, without
+/// dots. Returns its length.
+fn fold_gmail_local(local: &mut [u8]) -> usize {
     let tag = memchr::memchr(b'+', local).unwrap_or(local.len());
-    bytes.extend_from_slice(&local[..tag]);
-    let mut end = base;
-    for i in base..bytes.len() {
-        let b = bytes[i];
-        bytes[end] = b.to_ascii_lowercase();
+    let mut end = 0;
+    for i in 0..tag {
+        let b = local[i];
+        local[end] = b;
         end += usize::from(b != b'.');
     }
-    bytes.truncate(end);
+    end
 }
 
-/// [`append_plain_address`]'s classes of bytes: letters and digits, `_` and `+` ([`WORD`]); `.` and
-/// `-` ([`JOINER`], never doubled); `@` ([`AT`]); anything else ([`OTHER`]).
-static BYTE_CLASS: [u8; 256] = {
-    let mut class = [OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() || c == b'_' || c == b'+' {
-            class[b] = WORD;
-        }
-        b += 1;
+/// What [`append_plain_address`] has read of a core, eight bytes at a time: masks with the
+/// high bit of each byte that is a dot or breaks a rule, and where the `@` is.
+#[derive(Default)]
+struct CoreScan {
+    /// Bytes that break a rule: outside the core's set, an `@` after another, `..`, `--`.
+    broken: u64,
+    /// All ones once an `@` has been read.
+    after_at: u64,
+    /// The `@` (if there are two, `broken` says so) and where its word starts.
+    at: u64,
+    at_word: usize,
+    /// Dots after the `@`, and dots and `+` before it (Gmail's local part has to be folded).
+    domain_dots: u64,
+    local_marks: u64,
+    /// The previous word's bytes (seven bits each): a pair may straddle two words.
+    previous: u64,
+}
+
+impl CoreScan {
+    /// Reads the word of the core's bytes from `start` (those of `valid`, the rest zero) and
+    /// returns it lowercased, each byte below 0x80.
+    fn read(&mut self, word: u64, start: usize, valid: u64) -> u64 {
+        use swar::{equal_to, in_range};
+        let ascii = word & swar::LOW_BITS;
+        // `| 0x20` lowercases a letter and leaves a digit, `+`, `-` and `.` as they are.
+        let folded = ascii | swar::splat(0x20);
+        let (at, dots, dashes, underscores) =
+            (equal_to(ascii, b'@'), equal_to(ascii, b'.'), equal_to(ascii, b'-'), equal_to(ascii, b'_'));
+        let pluses = equal_to(ascii, b'+');
+        let allowed = in_range(folded, b'a', b'z')
+            | in_range(ascii, b'0', b'9')
+            | pluses
+            | underscores
+            | at
+            | dots
+            | dashes;
+        self.broken |= ((word & swar::HIGH_BITS) | !allowed) & valid;
+        // Each byte's previous byte (across words too): `..` and `--` are a dot or dash equal to
+        // the byte before it.
+        let before = ascii << 8 | self.previous >> 56;
+        self.previous = ascii;
+        self.broken |= (dots | dashes) & equal_to(ascii ^ before, 0);
+        // The bytes after this word's first `@` (none when it has none), or all of them: an `@`
+        // among them is a second one.
+        let first_at = at & at.wrapping_neg();
+        let after = self.after_at | (first_at << 1).wrapping_neg();
+        self.broken |= at & after;
+        self.domain_dots |= dots & after;
+        self.local_marks |= (dots | pluses) & !after;
+        self.at |= at;
+        self.at_word |= start & 0usize.wrapping_sub(usize::from(at != 0));
+        self.after_at |= 0u64.wrapping_sub(u64::from(at != 0));
+        // `| 0x20` made `@` a backquote and `_` a DEL: bit 5 of those two flips back.
+        folded ^ (at | underscores) >> 2
     }
-    class[b'.' as usize] = JOINER;
-    class[b'-' as usize] = JOINER;
-    class[b'@' as usize] = AT;
-    class
-};
-const OTHER: u8 = 0;
-const WORD: u8 = 1;
-const JOINER: u8 = 2;
-const AT: u8 = 3;
+
+    /// Where the one `@` is, if the core read is a valid address: nothing broken, an `@`, and a
+    /// dot after it (not last: the core ends with a letter or digit; not first: the caller
+    /// checks the byte after the `@`).
+    fn valid_at(&self) -> Option<usize> {
+        (self.broken == 0 && self.after_at != 0 && self.domain_dots != 0)
+            .then_some(self.at_word + (self.at.trailing_zeros() / 8) as usize)
+    }
+}
 
 /// `str::trim` of ASCII text, on its bytes: `char::is_whitespace` of an ASCII byte is tab to
 /// carriage return and space.
@@ -308,9 +376,13 @@ fn ascii_parts(local: &str, domain: &str, out: &mut String, base: usize) -> Opti
         return None;
     }
     if is_gmail(domain.as_bytes()) {
-        // SAFETY: `local` is ASCII (checked above) and `push_gmail_local` writes only its
-        // bytes: `out` stays UTF-8.
-        push_gmail_local(local.as_bytes(), unsafe { out.as_mut_vec() });
+        // SAFETY: `local` is ASCII (checked above) and only its bytes are written: `out` stays
+        // UTF-8.
+        let bytes = unsafe { out.as_mut_vec() };
+        bytes.extend_from_slice(local.as_bytes());
+        bytes[base..].make_ascii_lowercase();
+        let len = fold_gmail_local(&mut bytes[base..]);
+        bytes.truncate(base + len);
         if out.len() == base {
             return Some(Err(Invalid("empty local part")));
         }
@@ -528,6 +600,58 @@ mod tests {
         }
     }
 
+    /// An address made of the bytes the word-at-a-time scan has masks for (`@ . - + _`, letters,
+    /// digits), with Gmail's domains and the bytes it refuses among them, 0–40 pieces long: each
+    /// falls on every position of a word and either side of a boundary between two words (a
+    /// `..`, `--` or `@.` across one), in a wrapper or bare.
+    fn boundary_address() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            12 => "[a-zA-Z0-9]",
+            3 => "[.]",
+            2 => "-",
+            1 => "[+_]",
+            2 => "@",
+            1 => "(gmail|GMAIL|GoogleMail)[.](com|COM)",
+            1 => "[ ,;:<>()%'\"\t\x7F\x00]",
+        ];
+        ("(|<|[(]|mailto:|[A-Z][a-z]{0,3} <| )", proptest::collection::vec(piece, 0..40), "(|>|[)]|;|[.]| )")
+            .prop_map(|(open, core, close)| format!("{open}{}{close}", core.concat()))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4096, ..Default::default() })]
+
+        /// The word-at-a-time scan of the one-pass path gives what the general path gives, and
+        /// leaves the buffer as it was when it declines.
+        #[test]
+        fn the_word_at_a_time_scan_equals_the_general_path_around_word_boundaries(raw in boundary_address()) {
+            let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
+            let fast_result = normalize_with(&raw, &mut fast, true);
+            proptest::prop_assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{:?}", raw);
+            proptest::prop_assert_eq!(&fast, &general, "{:?}", raw);
+            let mut plain = String::from("lain|");
+            if !append_plain_address(raw.as_bytes(), &mut plain) {
+                proptest::prop_assert_eq!(plain, "lain|", "{:?}", raw);
+            }
+        }
+    }
+
+    /// A byte over 0x7F is not part of a core the one-pass path reads, even one whose low
+    /// seven bits are a letter, `.` or `@`: it declines, and the buffer is as it was.
+    #[test]
+    fn a_byte_over_0x7f_is_declined_by_the_one_pass_path() {
+        for high in [b'a' | 0x80, b'.' | 0x80, b'@' | 0x80, 0xFF] {
+            for at in [0, 1, 4, 7, 8, 9, 15, 16] {
+                let mut raw = b"budisantoso.x@example.co.id".to_vec();
+                raw[at] = high;
+                let mut out = String::from("x|");
+                assert!(!append_plain_address(&raw, &mut out), "{raw:?}");
+                assert_eq!(out, "x|");
+            }
+        }
+    }
+
     /// Every string of the Big List of Naughty Strings (../shared/corpora, read in place), as
     /// it is and as each part of an address, takes the fast path and the general path alike.
     #[test]
@@ -581,6 +705,20 @@ mod tests {
             ("m.ailto:budi@gmail.com", None),
             ("\"Santoso, Budi\" <budi@x.com>", Some("budi@x.com")),
             ("(x@y.com) ,", None),
+            // Either side of the eight-byte words the core is read in: short, a word, two.
+            ("a@b.co", Some("a@b.co")),
+            ("abc@x.co", Some("abc@x.co")),
+            ("ABCDEFGH@X.CO.ID", Some("abcdefgh@x.co.id")),
+            ("abcdefg.@example.com", Some("abcdefg.@example.com")),
+            ("abcdefg@.example.com", None),   // `@.` across two words
+            ("abcdefg..x@example.com", None), // `..` across two words
+            ("a@bcdefgh--x.com", None),
+            ("abcdefg@x.com@y.com", None), // a second `@` in a later word
+            ("B.U_D-I+x@GMAIL.COM", Some("bu_d-i@gmail.com")),
+            ("b.u@gmail.co", Some("b.u@gmail.co")),
+            ("budi@xgmail.com", Some("budi@xgmail.com")),
+            ("budi@hotmail.com", Some("budi@hotmail.com")),
+            ("budi@mail.gmail.com", Some("budi@mail.gmail.com")),
         ];
         for (raw, want) in table {
             let mut out = String::from("x|");
@@ -593,6 +731,32 @@ mod tests {
             if let Some(want) = want {
                 normalize_with(raw, &mut general, false).unwrap();
                 assert_eq!(&general[2..], want, "{raw:?}");
+            }
+        }
+    }
+
+    /// Cores either side of each stack copy's size: up to 256 bytes the one-pass path takes
+    /// them, past it the general path does, and both give one canonical form.
+    #[test]
+    fn cores_either_side_of_each_stack_copy_size_agree() {
+        for domain in ["@Example.CO.ID", "@GMAIL.com", "@googlemail.com"] {
+            for len in [SHORT_CORE, LONG_CORE].into_iter().flat_map(|bound| bound - 2..=bound + 1) {
+                let mut raw = String::from("B.");
+                while raw.len() + domain.len() < len {
+                    raw.push(if raw.len() % 5 == 0 { '.' } else { 'x' });
+                }
+                raw.push_str(domain);
+                let mut fast = String::from("x|");
+                let taken = append_plain_address(raw.as_bytes(), &mut fast);
+                assert_eq!(taken, len <= LONG_CORE, "{raw:?}");
+                let mut general = String::from("x|");
+                normalize_with(&raw, &mut general, false).unwrap();
+                if taken {
+                    assert_eq!(fast, general, "{raw:?}");
+                }
+                let mut out = String::from("x|");
+                normalize_with(&raw, &mut out, true).unwrap();
+                assert_eq!(out, general, "{raw:?}");
             }
         }
     }

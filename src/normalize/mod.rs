@@ -11,6 +11,7 @@ pub mod epoch;
 mod name;
 mod nik;
 mod phone;
+mod swar;
 mod within;
 
 pub use dob::{normalize_dob, normalize_dob_epoch_ms, normalize_dob_json_integer};

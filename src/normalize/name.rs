@@ -1,7 +1,7 @@
 //! Person names: Unicode folding, degree and honorific stripping, one space between tokens
 //! (SPEC §2).
 
-use super::Invalid;
+use super::{Invalid, swar};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -122,7 +122,7 @@ fn append_ascii_name<const N: usize>(raw: &[u8], out: &mut String) -> Result<(),
     while let Some(eight) = raw.get(i..i + 8) {
         let (folded, letters, spaces) = classify_eight(eight);
         let doubled = spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0);
-        if letters | spaces != HIGH_BITS || doubled {
+        if letters | spaces != swar::HIGH_BITS || doubled {
             break;
         }
         buf[i..i + 8].copy_from_slice(&folded.to_le_bytes());
@@ -207,36 +207,18 @@ fn append_ascii_name<const N: usize>(raw: &[u8], out: &mut String) -> Result<(),
     Ok(())
 }
 
-/// The high bit of each byte of a word.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
 /// Eight ASCII bytes read as one word: `(folded, letters, spaces)`, the bytes `| 0x20` (ASCII
-/// letters lowercased), and the high bit of each byte that is a letter, or a space. Each byte is
-/// below 0x80, so no sum below carries into the next byte.
+/// letters lowercased), and the high bit of each byte that is a letter, or a space.
 fn classify_eight(eight: &[u8]) -> (u64, u64, u64) {
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(eight);
-    let word = u64::from_le_bytes(bytes);
-    let folded = word | 0x2020_2020_2020_2020;
-    // A folded byte is a letter when it is at least `a` (0x61 + 0x1F sets the high bit) and
-    // not past `z` (0x7B + 0x05 would).
-    let letters =
-        folded.wrapping_add(0x1F1F_1F1F_1F1F_1F1F) & !folded.wrapping_add(0x0505_0505_0505_0505) & HIGH_BITS;
-    // A byte is a space when it is 0x20, so when it is zero after `^ 0x20`.
-    let low = 0x7F7F_7F7F_7F7F_7F7F;
-    let x = word ^ 0x2020_2020_2020_2020;
-    let spaces = !(((x & low) + low) | x) & HIGH_BITS;
-    (folded, letters, spaces)
+    let word = swar::load(eight);
+    let folded = word | swar::splat(0x20);
+    (folded, swar::in_range(folded, b'a', b'z'), swar::equal_to(word, b' '))
 }
 
 /// The `len` (at most 7) bytes of `buf` from `at` as one [`word`]: one load instead of a loop.
 fn word_at<const N: usize>(buf: &[u8; N], at: usize, len: usize) -> u64 {
     match buf.get(at..at + 8) {
-        Some(eight) => {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(eight);
-            u64::from_le_bytes(bytes) & ((1 << (8 * len)) - 1)
-        }
+        Some(eight) => swar::load(eight) & ((1 << (8 * len)) - 1),
         None => word(&buf[at..at + len]),
     }
 }

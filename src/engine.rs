@@ -14,7 +14,7 @@ use rayon::prelude::*;
 pub enum EngineError {
     #[error(transparent)]
     Input(#[from] InputError),
-    #[error("cannot start {0} worker threads: {1}")]
+    #[error("cannot start worker threads ({0} of them): {1}")]
     Threads(usize, String),
     /// A signal stopped it between batches: [`crate::interrupt::Interrupted`], the one interrupt
     /// type, kept as the source so that `interrupt::is_interruption` finds it in any chain.
@@ -25,10 +25,11 @@ pub enum EngineError {
 /// A worker pool of `threads` threads, or of [`workers`] of them on this machine.
 pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
     let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let workers = workers(threads, cpus);
     rayon::ThreadPoolBuilder::new()
-        .num_threads(workers(threads, cpus))
+        .num_threads(workers)
         .build()
-        .map_err(|e| EngineError::Threads(threads, e.to_string()))
+        .map_err(|e| EngineError::Threads(workers, e.to_string()))
 }
 
 /// How many of the `threads` asked for are started on `cpus` CPUs: at least one, and at most

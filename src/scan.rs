@@ -6,7 +6,7 @@
 //! [`ScanStats::skipped`], see [`ScanStats::shortfall`]) and the inputs whose values look like no
 //! rule foresaw them ([`suspicions`], from per-kind counts summed per input as batches are emitted).
 
-use crate::engine::{EngineError, map_batch, run_batches, thread_pool};
+use crate::engine::{EngineError, map_batch, run_batches};
 use crate::hash::Hasher;
 use crate::input::walk::Skipped;
 use crate::input::{self, Batch, Extractor, InputError, InputOptions, InputPath, Span};
@@ -100,8 +100,6 @@ pub struct ScanConfig {
     /// Entries of the inputs' directories that could not be walked: the report lists them first.
     pub skipped: Vec<Skipped>,
     pub input: InputOptions,
-    /// Worker threads (at least 1).
-    pub threads: usize,
     /// Bytes read so far across inputs, for the progress bar.
     pub bytes_read: Arc<AtomicU64>,
     /// The day a record's date of birth makes its person a child or not (`--as-of`).
@@ -225,7 +223,7 @@ pub enum ScanError {
     Strict { input: String, line: u64, record: u64, reason: &'static str },
     #[error("writing the report: {0}")]
     Output(std::io::Error),
-    #[error("cannot start {0} worker threads: {1}")]
+    #[error("cannot start worker threads ({0} of them): {1}")]
     Threads(usize, String),
     /// A signal stopped the scan between batches: [`crate::interrupt::Interrupted`], the one
     /// type of an interruption, is its source, so [`crate::interrupt::is_interruption`] finds it.
@@ -337,17 +335,19 @@ impl Default for WorkerScratch {
     }
 }
 
-/// Scans every input of `config`. The stats are returned even when the scan stops early, with
-/// `complete` false, so the caller can still write an honest report.
+/// Scans every input of `config` on the workers of `pool` (the command's, which loaded the
+/// watchlist: its threads are started once). The stats are returned even when the scan stops
+/// early, with `complete` false, so the caller can still write an honest report.
 pub fn scan(
     config: &ScanConfig,
     watchlist: &Watchlist,
     hasher: &Hasher,
+    pool: &rayon::ThreadPool,
     sink: &mut dyn ScanSink,
 ) -> (ScanStats, Result<(), ScanError>) {
     let started = Instant::now();
     let mut state = Emitter::new(watchlist, config);
-    let result = thread_pool(config.threads).map_err(ScanError::from).and_then(|pool| {
+    let result = (|| {
         let matcher = Matcher { watchlist, hasher };
         for skipped in &config.skipped {
             state.skip(skipped.clone(), sink);
@@ -372,7 +372,7 @@ pub fn scan(
                     state.stats.members.push((member.to_string(), at));
                 }
                 let bytes = (config.bytes_read.as_ref(), bytes_before);
-                match scan_input(name, opened, bytes, &pool, &matcher, &mut state, sink) {
+                match scan_input(name, opened, bytes, pool, &matcher, &mut state, sink) {
                     Err(ScanError::Input(InputError::Open { input, error })) => state.skip(
                         Skipped { path: input, reason: format!("cannot be read: {error}"), error: true },
                         sink,
@@ -386,7 +386,7 @@ pub fn scan(
             }
         }
         Ok(())
-    });
+    })();
     let mut stats = state.stats;
     stats.complete = result.is_ok() && stats.shortfall().is_none();
     stats.elapsed_ms = started.elapsed().as_millis() as u64;

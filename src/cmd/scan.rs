@@ -91,11 +91,11 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         .map(|spec| spec.deal(&mut expanded, |path| crate::shard::range::cut_size(path, &cmd.input)))
         .map(|info| crate::shard::ShardInfo { strict: cmd.strict, ..info });
     let walk::Expanded { inputs, skipped } = expanded;
-    // Loaded on as many threads as the scan will use.
+    // Loaded on the workers the scan will use (one pool: two would start their threads twice,
+    // and a dropped pool's threads may outlive it for a moment).
     let pool = crate::engine::thread_pool(cmd.threads)?;
     let watchlist =
         pool.install(|| watchlist::load(&cmd.watch, &hasher, LoadOptions { lenient: cmd.lenient }))?;
-    drop(pool);
     for warning in &watchlist.warnings {
         warnings.add(warning, crate::messages::warn);
     }
@@ -147,16 +147,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
         cmd.progress && io::stderr().is_terminal() && !(to_terminal && cmd.format != ReportFormat::Human);
     let progress = Progress::new(show_bar, total, bytes_read.clone());
     let input = InputOptions { several_inputs, ..cmd.input };
-    let config = ScanConfig {
-        inputs,
-        skipped,
-        input,
-        threads: cmd.threads,
-        bytes_read,
-        as_of,
-        baseline,
-        shard: cmd.shard,
-    };
+    let config = ScanConfig { inputs, skipped, input, bytes_read, as_of, baseline, shard: cmd.shard };
 
     let (stats, result) = {
         let mut reporter = report::reporter(cmd.format, output.writer(), options);
@@ -168,7 +159,7 @@ pub fn run(cmd: ScanCommand) -> Result<ExitCode> {
             skipped: 0,
             warnings,
         };
-        let (mut stats, result) = scan::scan(&config, &watchlist, &hasher, &mut sink);
+        let (mut stats, result) = scan::scan(&config, &watchlist, &hasher, &pool, &mut sink);
         progress.finish();
         let mut warnings = sink.warnings;
         let mut warn = |message: &str| warnings.add(message, crate::messages::warn);

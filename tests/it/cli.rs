@@ -283,7 +283,7 @@ fn reports_are_byte_identical_for_any_thread_count() {
     let watch = s.write("w.txt", "3201014107900001\n32010141079 00777\n0812-0042-0294\nname:Pasien Nomor\n");
     for format in ["json", "ndjson", "csv", "human"] {
         let mut reports = Vec::new();
-        for threads in ["1", "2", "3", "8"] {
+        for threads in ["1", "2", "3", "8", "1024"] {
             let out = leakcheck()
                 .arg("scan")
                 .arg(&dump)

@@ -384,8 +384,9 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Exposed, value_name = "WHEN")]
     pub fail_on: FailOn,
 
-    /// Worker threads, for loading the watchlists and for scanning, 1 to 1024 (at most four
-    /// per CPU are started: more would only wait) [default: the number of CPUs].
+    /// Worker threads, for loading the watchlists and for scanning, 1 to 1024 (no more than
+    /// four per CPU, or eight on a small machine, are started: more would only wait) [default:
+    /// the number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 
@@ -553,8 +554,8 @@ pub struct InspectArgs {
     #[arg(long)]
     pub reveal: bool,
 
-    /// Worker threads, 1 to 1024 (at most four per CPU are started: more would only wait)
-    /// [default: the number of CPUs].
+    /// Worker threads, 1 to 1024 (no more than four per CPU, or eight on a small machine, are
+    /// started: more would only wait) [default: the number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
 

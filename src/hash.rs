@@ -298,7 +298,7 @@ pub fn to_hex(digest: &Digest) -> String {
 
 /// Appends the lowercase hex of `bytes` to `out`: two digits a byte from a table, where
 /// `format!("{b:02x}")` per byte was a sixth of a scan whose every record is an exposure (each
-/// exposure's fingerprint writes 48 bytes as hex).
+/// exposure's fingerprint writes 32 bytes as hex per identity value, and 16 of its own).
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     out.reserve(2 * bytes.len());

@@ -4,7 +4,7 @@
 //! single stream leaves the unit idle most of the time waiting on each result. The scan hashes
 //! several independent values per record, so two streams run side by side here and fill those
 //! gaps: about 1.7× the throughput of the one-at-a-time compression in the `sha2` crate (see
-//! `cargo bench --bench hot_paths -- hash`). Hand-written because no maintained crate offers
+//! `cargo bench --features bench --bench hot_paths -- hash`). Hand-written because no maintained crate offers
 //! multi-buffer SHA-256; it is checked against `sha2` on random states and blocks in the tests,
 //! and machines without the extensions take `sha2`'s compression twice.
 

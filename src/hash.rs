@@ -300,12 +300,26 @@ pub fn to_hex(digest: &Digest) -> String {
 /// `format!("{b:02x}")` per byte was a sixth of a scan whose every record is an exposure (each
 /// exposure's fingerprint writes 32 bytes as hex per identity value, and 16 of its own).
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     out.reserve(2 * bytes.len());
     for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xF)]));
+        let [hi, lo] = hex_pair(b);
+        out.push(char::from(hi));
+        out.push(char::from(lo));
     }
+}
+
+/// [`push_hex`] into bytes.
+pub fn extend_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(2 * bytes.len());
+    for &b in bytes {
+        out.extend_from_slice(&hex_pair(b));
+    }
+}
+
+/// The two lowercase hex digits of a byte.
+fn hex_pair(b: u8) -> [u8; 2] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xF)]]
 }
 
 /// Parses 64 hex digits (either case) into a digest.

@@ -4,7 +4,7 @@
 //! scan. Pure functions over names, dates and digests; never a value from the dump.
 
 use crate::hash::{self, Digest};
-use crate::kind::{Kind, KindSet};
+use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::normalize;
 use crate::report::mask;
 use crate::roles::header_key;
@@ -306,7 +306,7 @@ pub fn rfc3339(secs: i64) -> (String, Date) {
 }
 
 /// Bytes of SHA-256 a fingerprint keeps (32 hex digits).
-const FINGERPRINT_BYTES: usize = 16;
+pub const FINGERPRINT_BYTES: usize = 16;
 
 /// The fingerprint of an exposure (SPEC §7 1.1): the first 16 bytes of SHA-256 over
 /// `<label>\n<matched kinds, sorted, joined by ",">\n<"kind:hexdigest" of each identity value,
@@ -314,28 +314,68 @@ const FINGERPRINT_BYTES: usize = 16;
 /// what the record holds goes in, never where it is: the same exposure has the same fingerprint
 /// when its dump is renamed, reordered, recompressed or appended to.
 pub fn fingerprint(label: &str, matched: KindSet, identity: &[(Kind, Digest)]) -> String {
-    let mut kinds: Vec<&str> = matched.iter().map(Kind::as_str).collect();
+    let mut text = Vec::new();
+    identity_text(identity, &mut Vec::new(), &mut text);
+    let mut fingerprint = String::with_capacity(2 * FINGERPRINT_BYTES);
+    hash::push_hex(&mut fingerprint, &fingerprint_bytes(label, matched, &text));
+    fingerprint
+}
+
+/// [`fingerprint`] as bytes, from the [`identity_text`] of the record: that part is the same for
+/// every pair of a record, so a record's is written once.
+pub fn fingerprint_bytes(label: &str, matched: KindSet, identity_text: &[u8]) -> [u8; FINGERPRINT_BYTES] {
+    // The kinds' names sorted: `matched` iterates in report order, not by name.
+    let mut kinds = [""; KIND_COUNT];
+    let mut n = 0;
+    for (slot, kind) in kinds.iter_mut().zip(matched.iter()) {
+        *slot = kind.as_str();
+        n += 1;
+    }
+    let kinds = &mut kinds[..n];
     kinds.sort_unstable();
-    let mut values: Vec<String> = identity
-        .iter()
-        .map(|(kind, digest)| {
-            let mut value = String::with_capacity(kind.as_str().len() + 1 + 2 * digest.len());
-            value.push_str(kind.as_str());
-            value.push(':');
-            hash::push_hex(&mut value, digest);
-            value
-        })
-        .collect();
-    values.sort_unstable();
     let mut h = Sha256::new();
     h.update(label.as_bytes());
     h.update(b"\n");
-    update_joined(&mut h, &kinds);
+    update_joined(&mut h, kinds);
     h.update(b"\n");
-    update_joined(&mut h, &values);
-    let mut fingerprint = String::with_capacity(2 * FINGERPRINT_BYTES);
-    hash::push_hex(&mut fingerprint, &h.finalize()[..FINGERPRINT_BYTES]);
-    fingerprint
+    h.update(identity_text);
+    let mut bytes = [0; FINGERPRINT_BYTES];
+    bytes.copy_from_slice(&h.finalize()[..FINGERPRINT_BYTES]);
+    bytes
+}
+
+/// Writes into `out` the last line of a fingerprint's text: `"kind:hexdigest"` of each identity
+/// value, sorted as those strings are, joined by `,`. `sorted` is scratch.
+pub fn identity_text(identity: &[(Kind, Digest)], sorted: &mut Vec<(Kind, Digest)>, out: &mut Vec<u8>) {
+    sorted.clear();
+    sorted.extend_from_slice(identity);
+    // Two strings of one kind compare as their digests (lowercase hex keeps byte order); of two
+    // kinds, as `kind:`, where they differ before either ends (no kind name holds `:`).
+    sorted.sort_unstable_by(
+        |a, b| {
+            if a.0 == b.0 { a.1.cmp(&b.1) } else { kind_prefix(a.0).cmp(kind_prefix(b.0)) }
+        },
+    );
+    out.clear();
+    for (i, (kind, digest)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(kind_prefix(*kind));
+        hash::extend_hex(out, digest);
+    }
+}
+
+/// `kind:`, the start of an identity value's string.
+fn kind_prefix(kind: Kind) -> &'static [u8] {
+    match kind {
+        Kind::Nik => b"nik:",
+        Kind::Phone => b"phone:",
+        Kind::Email => b"email:",
+        Kind::NameDob => b"name_dob:",
+        Kind::Name => b"name:",
+        Kind::Dob => b"dob:",
+    }
 }
 
 /// Hashes `parts` joined by `,`, without joining them.
@@ -440,5 +480,28 @@ mod tests {
         assert_eq!(fingerprint("P1", matched, &[(Kind::Name, name), (Kind::Nik, nik)]), expected);
         assert_ne!(fingerprint("P2", matched, &[(Kind::Nik, nik), (Kind::Name, name)]), expected);
         assert_eq!(expected.len(), 32);
+    }
+
+    #[test]
+    fn identity_values_are_sorted_as_their_kind_and_hex_strings_are() {
+        // `name:` sorts before `name_dob:`, one kind's values by digest, repeats kept.
+        let hasher = crate::hash::Hasher::unkeyed();
+        let values = [
+            (Kind::Phone, "+6281234567890"),
+            (Kind::NameDob, "siti nurhaliza|1990-07-01"),
+            (Kind::Name, "siti nurhaliza"),
+            (Kind::Nik, "3201014107900001"),
+            (Kind::Email, "siti@example.com"),
+            (Kind::Name, "budi santoso"),
+            (Kind::NameDob, "budi santoso|1990-07-01"),
+            (Kind::Phone, "+6281234567890"),
+        ];
+        let identity: Vec<(Kind, Digest)> = values.iter().map(|(k, v)| (*k, hasher.digest(*k, v))).collect();
+        let mut strings: Vec<String> =
+            identity.iter().map(|(k, d)| format!("{k}:{}", hash::to_hex(d))).collect();
+        strings.sort();
+        let mut text = Vec::new();
+        identity_text(&identity, &mut Vec::new(), &mut text);
+        assert_eq!(String::from_utf8(text).unwrap(), strings.join(","));
     }
 }

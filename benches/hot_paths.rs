@@ -113,7 +113,7 @@ fn record_loop(c: &mut Criterion) {
                 matcher.end(&mut scratch, n + 1, n + 2).unwrap();
             }
             let mut matched = 0;
-            matcher.finish_task(&mut scratch, |_, _, pairs| matched += pairs.len());
+            matcher.finish_task(&mut scratch, |m| matched += m.pairs.len());
             matched
         })
     });

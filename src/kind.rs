@@ -110,6 +110,11 @@ impl KindSet {
         self.0 == 0
     }
 
+    /// Whether the two sets share a kind.
+    pub fn intersects(self, other: KindSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
     /// True when any kind in the set is strong, which makes a pair exposed.
     pub fn any_strong(self) -> bool {
         self.iter().any(Kind::is_strong)

@@ -9,8 +9,11 @@ use crate::kind::{KIND_COUNT, Kind, KindSet};
 use crate::normalize::{self, Invalid};
 use crate::watchlist::{EntryId, Watchlist};
 
+mod record;
+pub use record::{PairMark, RecordMatch};
+
 /// A value of the record shown in reports: as found, and canonical (for masking).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShownValue {
     pub raw: String,
     pub canonical: String,
@@ -117,13 +120,20 @@ pub struct MatchScratch {
     screening: bool,
     /// Name-only pairs of the task that the record contradicts, not reported (SPEC §6 1.1).
     contradicted: u64,
+    /// The pairs of the record being passed to `finish_task`'s caller, and its identity digests.
+    pairs: Vec<PairMark>,
+    identity: Vec<(Kind, Digest)>,
+    /// Entries the record shares more than a name with, and the contradicted name-only ones.
+    strong: Vec<EntryId>,
+    dropped: Vec<EntryId>,
 }
 
 impl MatchScratch {
     /// A scratch that only finds which records match: it does not copy the values as found,
     /// which only matching records need, and [`Matcher::finish_task`] passes those records
     /// with no pairs. Matching records are then matched again with a default scratch, which
-    /// builds their pairs; they are rare, so the scan copies almost nothing per value.
+    /// builds their pairs; they are rare in most dumps, so the scan copies almost nothing per
+    /// value.
     pub fn screening() -> Self {
         MatchScratch { screening: true, ..MatchScratch::default() }
     }
@@ -145,6 +155,10 @@ impl MatchScratch {
             + vec(&self.digests)
             + vec(&self.hits)
             + vec(&self.early)
+            + vec(&self.pairs)
+            + vec(&self.identity)
+            + vec(&self.strong)
+            + vec(&self.dropped)
             + self.hashing.heap_bytes()
     }
 
@@ -260,9 +274,9 @@ impl Matcher<'_> {
     }
 
     /// Hashes and looks up every value of the task's records, and calls `found` with each
-    /// record that forms pairs with watch entries (ordered by entry), in record order. A
-    /// [screening](MatchScratch::screening) scratch passes no pairs.
-    pub fn finish_task(&self, s: &mut MatchScratch, mut found: impl FnMut(u64, u64, Vec<Pair>)) {
+    /// record that forms pairs with watch entries (its pairs ordered by entry), in record order.
+    /// A [screening](MatchScratch::screening) scratch passes no pairs.
+    pub fn finish_task(&self, s: &mut MatchScratch, mut found: impl FnMut(&RecordMatch<'_>)) {
         // Only values that may be on the watchlist are hashed (all of them for a hashed one).
         let values = s.queries.iter().map(|q| (q.kind, &s.canonical[q.text.0..q.text.1]));
         self.watchlist.may_hold_all(values, &mut s.keys, &mut s.hashed);
@@ -282,15 +296,19 @@ impl Matcher<'_> {
             if let Some(ahead) = digests.get(i + PREFETCH_AHEAD) {
                 self.watchlist.prefetch(ahead);
             }
-            let mut entries = self.watchlist.lookup(digest).peekable();
-            if entries.peek().is_none() {
-                continue;
-            }
+            let mut entries = self.watchlist.lookup(digest);
+            let Some(first) = entries.next() else { continue };
             while s.records[record].queries.1 <= q {
                 record += 1;
             }
             let query = s.queries[q];
-            s.hits.extend(entries.map(|entry| Hit { entry, kind: query.kind, value: query.value, record }));
+            let hit = |entry| Hit { entry, kind: query.kind, value: query.value, record };
+            s.hits.push(hit(first));
+            if !s.screening {
+                // Screening only names the record: one hit says it matches (a common name
+                // shared by hundreds of entries would otherwise add hundreds).
+                s.hits.extend(entries.map(hit));
+            }
         }
         if !s.early.is_empty() {
             // After each record's queued hits, as if its pairs had been queued last (stable).
@@ -299,50 +317,87 @@ impl Matcher<'_> {
         }
         let mut hits = std::mem::take(&mut s.hits);
         for record_hits in hits.chunk_by_mut(|a, b| a.record == b.record) {
-            // Stable: a record's hits stay in value order within each entry.
-            record_hits.sort_by_key(|h| h.entry);
             let mark = s.records[record_hits[0].record];
             if s.screening {
-                found(mark.record, mark.line, Vec::new());
+                found(&RecordMatch::screened(mark));
                 continue;
             }
-            // Only records that match get here: they are rare, so every value is hashed again.
-            let identity: Vec<(Kind, Digest)> = s.queries[mark.queries.0..mark.queries.1]
-                .iter()
-                .map(|q| (q.kind, self.hasher.digest(q.kind, &s.canonical[q.text.0..q.text.1])))
-                .collect();
-            let dob = s.values[mark.values.0..mark.values.1]
-                .iter()
-                .find(|v| v.kind == Kind::Dob)
-                .map(|v| shown_value(s, v));
-            let mut contradicted = 0;
-            let pairs = record_hits
-                .chunk_by(|a, b| a.entry == b.entry)
-                .filter_map(|hits| {
-                    let mut matched: KindSet = hits.iter().map(|h| h.kind).collect();
-                    if matched.contains(Kind::NameDob) {
-                        // The name is part of `name_dob` (SPEC §6 1.1): listed and counted once.
-                        matched.remove(Kind::Name);
-                    }
-                    let entry = self.watchlist.entry(hits[0].entry);
-                    if matched == KindSet::only(Kind::Name) && contradicts(s, mark.values, entry.kinds) {
-                        contradicted += 1;
-                        return None;
-                    }
-                    Some(Pair {
-                        entry: hits[0].entry,
-                        matched,
-                        values: shown_values(s, mark.values, hits),
-                        dob: dob.clone(),
-                        identity: identity.clone(),
-                    })
-                })
-                .collect();
-            s.contradicted += contradicted;
-            found(mark.record, mark.line, pairs);
+            let kept = self.drop_contradicted(s, mark.values, record_hits);
+            let record_hits = &mut record_hits[..kept];
+            // Stable: a record's hits stay in value order within each entry.
+            record_hits.sort_by_key(|h| h.entry);
+            s.pairs.clear();
+            for hits in record_hits.chunk_by(|a, b| a.entry == b.entry) {
+                let mut matched: KindSet = hits.iter().map(|h| h.kind).collect();
+                if matched.contains(Kind::NameDob) {
+                    // The name is part of `name_dob` (SPEC §6 1.1): listed and counted once.
+                    matched.remove(Kind::Name);
+                }
+                let shown = record::shown(&s.values, mark.values, hits);
+                s.pairs.push(PairMark { entry: hits[0].entry, matched, shown });
+            }
+            self.identity(s, mark.queries);
+            found(&RecordMatch::of(s, mark));
         }
         hits.clear();
         s.hits = hits;
+    }
+
+    /// Drops the hits of the record's name-only pairs that the record contradicts (SPEC §6 1.1,
+    /// see [`record::contradiction`]) and counts those pairs, keeping the other hits in order at
+    /// the front of `hits`; returns how many are kept. A common name is held by hundreds of
+    /// entries: each of them is one check of the entry's kinds, not a pair built and dropped.
+    fn drop_contradicted(&self, s: &mut MatchScratch, values: (usize, usize), hits: &mut [Hit]) -> usize {
+        if !hits.iter().any(|h| h.kind == Kind::Name) {
+            return hits.len();
+        }
+        let contradicting = record::contradiction(&s.values[values.0..values.1], &s.canonical);
+        if contradicting.is_empty() {
+            return hits.len();
+        }
+        // An entry that shares more than the name with the record is no name-only pair.
+        s.strong.clear();
+        s.strong.extend(hits.iter().filter(|h| h.kind != Kind::Name).map(|h| h.entry));
+        s.strong.sort_unstable();
+        s.strong.dedup();
+        s.dropped.clear();
+        let mut kept = 0;
+        for i in 0..hits.len() {
+            let hit = hits[i];
+            if hit.kind == Kind::Name
+                && s.strong.binary_search(&hit.entry).is_err()
+                && self.watchlist.kinds(hit.entry).intersects(contradicting)
+            {
+                s.dropped.push(hit.entry);
+            } else {
+                hits[kept] = hit;
+                kept += 1;
+            }
+        }
+        // Two names of the record may both match an entry: one pair.
+        s.dropped.sort_unstable();
+        s.dropped.dedup();
+        s.contradicted += s.dropped.len() as u64;
+        kept
+    }
+
+    /// Fills `s.identity` with the digest of each of the record's queries, in query order:
+    /// those the task hashed are reused, the others (values no entry holds, left out by the
+    /// watchlist's prefilter) hashed now.
+    fn identity(&self, s: &mut MatchScratch, (first, end): (usize, usize)) {
+        s.identity.clear();
+        // `hashed` is in query order (see `Watchlist::may_hold_all`).
+        let mut at = s.hashed.partition_point(|&q| q < first);
+        for q in first..end {
+            let query = s.queries[q];
+            let digest = if s.hashed.get(at) == Some(&q) {
+                at += 1;
+                s.digests[at - 1]
+            } else {
+                self.hasher.digest(query.kind, &s.canonical[query.text.0..query.text.1])
+            };
+            s.identity.push((query.kind, digest));
+        }
     }
 
     /// Matches a whole record given as (kind, raw value) fields.
@@ -361,7 +416,7 @@ impl Matcher<'_> {
             self.abandon(s);
         }
         let mut pairs = Vec::new();
-        self.finish_task(s, |_, _, p| pairs = p);
+        self.finish_task(s, |m| pairs = m.owned_pairs());
         for (total, n) in invalid.iter_mut().zip(s.invalid) {
             *total += n;
         }
@@ -467,46 +522,6 @@ impl Matcher<'_> {
     }
 }
 
-/// Whether a record (its values are `record` in `s.values`) contradicts an entry holding
-/// `entry` kinds that it shares only a name with (SPEC §6 1.1): the record has a valid birth date
-/// and the entry has one, or the record has a structurally valid NIK and the entry has one. They
-/// share none, or the pair would have matched `name_dob` (the entry holds every name and date
-/// pair, and the record's name is one of its names) or `nik`. A person has one birth date and
-/// one NIK; a placeholder NIK (`0000…`) is not structurally valid and contradicts nothing.
-/// Runs only on name-only pairs, which are rare: the NIK check costs nothing per record.
-fn contradicts(s: &MatchScratch, record: (usize, usize), entry: KindSet) -> bool {
-    let values = &s.values[record.0..record.1];
-    let text = |v: &Value| &s.canonical[v.canonical.0..v.canonical.1];
-    (entry.contains(Kind::NameDob) && values.iter().any(|v| v.kind == Kind::Dob))
-        || (entry.contains(Kind::Nik)
-            && values.iter().any(|v| v.kind == Kind::Nik && normalize::is_structurally_valid_nik(text(v))))
-}
-
-/// For each shown kind, the value that matched this entry, else the record's first valid one.
-/// `record` is the range of the record's values in `s.values`.
-fn shown_values(s: &MatchScratch, record: (usize, usize), hits: &[Hit]) -> ShownValues {
-    let (first, end) = record;
-    let record = &s.values[first..end];
-    let mut shown = ShownValues::default();
-    for (slot, kind) in shown.0.iter_mut().zip(Kind::SHOWN) {
-        let matched = hits
-            .iter()
-            .find(|h| h.kind == kind || (kind == Kind::Name && h.kind == Kind::NameDob))
-            .map(|h| h.value);
-        let index = matched.or_else(|| record.iter().position(|v| v.kind == kind).map(|i| first + i));
-        *slot = index.map(|i| shown_value(s, &s.values[i]));
-    }
-    shown
-}
-
-/// A value of the task as found and canonical.
-fn shown_value(s: &MatchScratch, v: &Value) -> ShownValue {
-    ShownValue {
-        raw: s.raw[v.raw.0..v.raw.1].to_string(),
-        canonical: s.canonical[v.canonical.0..v.canonical.1].to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,6 +578,35 @@ mod tests {
             (Kind::NameDob, hasher.digest(Kind::NameDob, "siti nurhaliza|1990-07-01")),
         ];
         assert_eq!(pairs[0].identity, expected);
+    }
+
+    #[test]
+    fn a_value_no_entry_holds_is_still_in_the_identity() {
+        // The phone is on no list: the prefilter keeps it from the task's hashing, and the
+        // identity (the fingerprint's input) still has its digest, in the record's order.
+        let w = watchlist(PEOPLE);
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: &w, hasher: &hasher };
+        let record = [(Kind::Phone, "0813-0000-1111"), (Kind::Nik, "3201014107900001")];
+        let pairs = m.match_fields(record, &mut MatchScratch::default(), &mut [0; KIND_COUNT]);
+        let expected = [
+            (Kind::Phone, hasher.digest(Kind::Phone, "+6281300001111")),
+            (Kind::Nik, hasher.digest(Kind::Nik, "3201014107900001")),
+        ];
+        assert_eq!(pairs[0].identity, expected);
+    }
+
+    #[test]
+    fn a_contradicted_entry_two_names_of_a_record_match_is_one_pair_left_out() {
+        let w = watchlist(&format!("{PEOPLE}P3,,Siti Nurhaliza,02-02-1980,,\n"));
+        // Both names are P1's and P3's; the date is neither's: two pairs left out, not four.
+        let record =
+            [(Kind::Name, "Siti Nurhaliza"), (Kind::Name, "SITI NURHALIZA"), (Kind::Dob, "03-03-1970")];
+        assert_eq!(run_counting(&w, &record), (vec![], 2));
+        // The phone is P1's: P1 is exposed, by phone and name; P3 is still left out.
+        let record =
+            [(Kind::Name, "Siti Nurhaliza"), (Kind::Dob, "03-03-1970"), (Kind::Phone, "081234567890")];
+        assert_eq!(run_counting(&w, &record), (vec!["P1:phone+name".to_string()], 1));
     }
 
     #[test]
@@ -696,7 +740,7 @@ mod tests {
         assert_eq!(m.end(&mut s, 2, 2), Err(TOO_MANY_PAIRS));
         m.abandon(&mut s);
         let mut found = Vec::new();
-        m.finish_task(&mut s, |record, _, pairs| found.push((record, pairs.len())));
+        m.finish_task(&mut s, |r| found.push((r.record, r.pairs.len())));
         assert_eq!(found, [(1, 1)]);
         // Copies of one name and one date are one pair, however many: matched as usual.
         let copies: Vec<(Kind, &str)> = std::iter::repeat_n((Kind::Name, "Siti Nurhaliza"), 5000)

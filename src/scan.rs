@@ -542,7 +542,7 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 }
             }
             let mut matched = Vec::new();
-            matcher.finish_task(matching, |record, _, _| matched.push(record));
+            matcher.finish_task(matching, |m| matched.push(m.record));
             let bad = result.outcomes.len();
             // The few records that match, again, keeping what the report shows.
             for span in spans.iter().filter(|s| matched.contains(&s.record)) {
@@ -553,13 +553,13 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                     let columns = non_empty_columns(&record, layout, extractor, text);
                     // `mysql --xml` result sets have no table name: no table, not an empty one.
                     let table = layout.map(|l| l.table.clone()).filter(|t| !t.is_empty());
-                    matcher.finish_task(pairing, |record, line, pairs| {
+                    matcher.finish_task(pairing, |m| {
                         let columns = columns.clone();
                         let table = table.clone();
                         result.outcomes.push(Outcome::Pairs(MatchedRecord {
-                            record,
-                            line,
-                            pairs,
+                            record: m.record,
+                            line: m.line,
+                            pairs: m.owned_pairs(),
                             table,
                             columns,
                         }));

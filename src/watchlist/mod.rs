@@ -220,6 +220,21 @@ impl Watchlist {
         Cow::Borrowed(&self.entries[id as usize - before])
     }
 
+    /// The kinds of entry `id`'s digests ([`WatchEntry::kinds`]), without building its label.
+    pub fn kinds(&self, id: EntryId) -> KindSet {
+        let mut before = 0;
+        for list in &self.indexes {
+            if id < list.base {
+                break;
+            }
+            if ((id - list.base) as usize) < list.len() {
+                return list.index.entry(id - list.base).map_or(KindSet::default(), |(_, kinds)| kinds);
+            }
+            before += list.len();
+        }
+        self.entries.get((id as usize).wrapping_sub(before)).map_or(KindSet::default(), |e| e.kinds)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len() + self.indexes.iter().map(IndexedList::len).sum::<usize>()
     }

@@ -15,6 +15,7 @@ pub mod interrupt;
 pub mod key;
 pub mod kind;
 pub mod limits;
+pub mod matched;
 pub mod matcher;
 pub mod messages;
 pub mod normalize;

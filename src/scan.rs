@@ -11,10 +11,11 @@ use crate::hash::Hasher;
 use crate::input::walk::Skipped;
 use crate::input::{self, Batch, Extractor, InputError, InputOptions, InputPath, Span};
 use crate::kind::{KIND_COUNT, Kind, KindSet};
-use crate::matcher::{InvalidCounts, MatchScratch, Matcher, Pair, ShownValue, ShownValues, ValueCounts};
-use crate::report::exposed::{self, Categories, Category, Date};
+use crate::matched::{Describer, MatchedTask, PairReport, RecordColumns, RecordView};
+use crate::matcher::{InvalidCounts, MatchScratch, Matcher, ShownValue, ShownValues, ValueCounts};
+use crate::report::exposed::{Categories, Date};
 use crate::watchlist::Watchlist;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -245,26 +246,22 @@ impl From<EngineError> for ScanError {
 
 /// The outcome of one record that the emitter must see.
 enum Outcome {
-    Pairs(MatchedRecord),
-    Bad { record: u64, line: u64, reason: &'static str },
-}
-
-/// A record that forms pairs, with what its report rows say about it besides the pairs.
-struct MatchedRecord {
-    record: u64,
-    line: u64,
-    pairs: Vec<Pair>,
-    /// Its SQL table.
-    table: Option<String>,
-    /// The names of its non-empty columns, as the input names them, each once, with their
-    /// number where the input numbers them (CSV).
-    columns: Vec<(String, Option<usize>)>,
+    /// A record that forms pairs: its place in the task's [`MatchedTask`].
+    Pairs {
+        record: u64,
+        matched: usize,
+    },
+    Bad {
+        record: u64,
+        line: u64,
+        reason: &'static str,
+    },
 }
 
 impl Outcome {
     fn record(&self) -> u64 {
         match self {
-            Outcome::Pairs(MatchedRecord { record, .. }) | Outcome::Bad { record, .. } => *record,
+            Outcome::Pairs { record, .. } | Outcome::Bad { record, .. } => *record,
         }
     }
 }
@@ -278,6 +275,8 @@ struct TaskResult {
     /// Identity values seen per kind (valid or not), for the input's guard ([`suspicions`]).
     values: ValueCounts,
     outcomes: Vec<Outcome>,
+    /// The records that form pairs, ready for the report.
+    matched: MatchedTask,
     invalid: InvalidCounts,
     /// Name-only pairs left out because the record contradicts the entry (SPEC §6 1.1).
     contradicted: u64,
@@ -290,11 +289,18 @@ struct WorkerScratch {
     matching: MatchScratch,
     /// Builds the pairs of those records, matched again.
     pairing: MatchScratch,
+    /// The non-empty columns of the record being paired.
+    columns: RecordColumns,
+    describer: Describer,
 }
 
 impl WorkerScratch {
     fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.matching.heap_bytes() + self.pairing.heap_bytes()
+        self.text.capacity()
+            + self.matching.heap_bytes()
+            + self.pairing.heap_bytes()
+            + self.columns.heap_bytes()
+            + self.describer.heap_bytes()
     }
 }
 
@@ -331,6 +337,8 @@ impl Default for WorkerScratch {
             text: String::new(),
             matching: MatchScratch::screening(),
             pairing: MatchScratch::default(),
+            columns: RecordColumns::default(),
+            describer: Describer::default(),
         }
     }
 }
@@ -407,7 +415,6 @@ fn scan_input(
         state.skip(Skipped { path: input, reason: what.to_string(), error: unread }, sink);
         return Ok(());
     }
-    state.columns.clear();
     state.stats.inputs.push(InputStats {
         path: name,
         format: None,
@@ -434,12 +441,13 @@ fn scan_input(
     state.input_invalid = [0; KIND_COUNT];
     let first = std::mem::take(&mut dump.first);
     let extractor = dump.extractor.as_ref();
+    let as_of = state.as_of;
     let read = run_batches::<_, ScanError>(
         pool,
         dump.splitter.as_mut(),
         first,
         None,
-        |batch| process_batch(batch, extractor, matcher),
+        |batch| process_batch(batch, extractor, matcher, as_of),
         |results| {
             state.emit(&name, results, sink)?;
             sink.progress(state.stats.records);
@@ -521,11 +529,17 @@ pub fn suspicions(name: &str, values: &ValueCounts, invalid: &InvalidCounts) -> 
 pub const WARN_BAD_RECORDS: u64 = 10;
 
 /// Extracts and matches every record of a batch in parallel; results keep record order.
-fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>) -> Vec<TaskResult> {
+/// `as_of` is the day a birth date makes its person a child.
+fn process_batch(
+    batch: &Batch,
+    extractor: &dyn Extractor,
+    matcher: &Matcher<'_>,
+    as_of: Date,
+) -> Vec<TaskResult> {
     map_batch(batch, RECORDS_PER_TASK, |spans, _: &mut ()| {
         with_scratch(|scratch| {
             let mut result = TaskResult::default();
-            let WorkerScratch { text, matching, pairing } = scratch;
+            let WorkerScratch { text, matching, pairing, columns, describer } = scratch;
             matcher.begin_task(matching);
             let run = batch.run_text(spans);
             for span in spans {
@@ -536,7 +550,9 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
                 let record = batch.record_text_in(run.as_ref(), span);
                 // Owned text is text that was not valid UTF-8.
                 result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
-                if let Err(reason) = match_record(&record, batch, span, extractor, matcher, text, matching) {
+                if let Err(reason) =
+                    match_record(&record, batch.layout(span), span, extractor, matcher, text, matching)
+                {
                     matcher.abandon(matching);
                     result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 }
@@ -544,28 +560,27 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
             let mut matched = Vec::new();
             matcher.finish_task(matching, |m| matched.push(m.record));
             let bad = result.outcomes.len();
-            // The few records that match, again, keeping what the report shows.
-            for span in spans.iter().filter(|s| matched.contains(&s.record)) {
-                matcher.begin_task(pairing);
-                let record = batch.record_text(span);
-                if match_record(&record, batch, span, extractor, matcher, text, pairing).is_ok() {
-                    let layout = batch.layout(span);
-                    let columns = non_empty_columns(&record, layout, extractor, text);
-                    // `mysql --xml` result sets have no table name: no table, not an empty one.
-                    let table = layout.map(|l| l.table.clone()).filter(|t| !t.is_empty());
-                    matcher.finish_task(pairing, |m| {
-                        let columns = columns.clone();
-                        let table = table.clone();
-                        result.outcomes.push(Outcome::Pairs(MatchedRecord {
-                            record: m.record,
-                            line: m.line,
-                            pairs: m.owned_pairs(),
-                            table,
-                            columns,
-                        }));
-                    });
-                    result.contradicted += pairing.contradicted();
+            // The records that match, again, keeping what the report shows. Both lists are in
+            // record order.
+            let mut matched = matched.into_iter().peekable();
+            for span in spans {
+                if matched.next_if_eq(&span.record).is_none() {
+                    continue;
                 }
+                let record = batch.record_text(span);
+                let layout = batch.layout(span);
+                if !pair_record(&record, layout, span, extractor, matcher, text, pairing, columns) {
+                    continue;
+                }
+                let table = layout.map(|l| l.table.as_str());
+                matcher.finish_task(pairing, |m| {
+                    let before = result.matched.len();
+                    result.matched.add(m, (columns, table), describer, matcher.watchlist, as_of);
+                    if result.matched.len() > before {
+                        result.outcomes.push(Outcome::Pairs { record: m.record, matched: before });
+                    }
+                });
+                result.contradicted += pairing.contradicted();
             }
             if bad > 0 && result.outcomes.len() > bad {
                 // Bad records and matches were gathered in two passes: put them back in record order.
@@ -579,41 +594,46 @@ fn process_batch(batch: &Batch, extractor: &dyn Extractor, matcher: &Matcher<'_>
     })
 }
 
-/// The names of a matching record's columns whose value is not absent (SPEC §7 1.1 `fields`),
-/// each once, in field order; an SQL column without its table, an unnamed one `column N`.
-fn non_empty_columns(
+/// Matches a record that matched in the screening pass once more, as the only record of
+/// `scratch`'s task, and gathers its non-empty columns in `columns` (SPEC §7 1.1 `fields`): one
+/// read of the record for both. Returns whether it is matched (it was once, so it is).
+#[allow(clippy::too_many_arguments)]
+fn pair_record(
     record: &str,
     layout: Option<&input::Layout>,
+    span: &Span,
     extractor: &dyn Extractor,
+    matcher: &Matcher<'_>,
     text: &mut String,
-) -> Vec<(String, Option<usize>)> {
-    let mut names: Vec<(String, Option<usize>)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    scratch: &mut MatchScratch,
+    columns: &mut RecordColumns,
+) -> bool {
+    matcher.begin_task(scratch);
+    matcher.begin(scratch);
+    columns.clear();
     let table = layout.map(|l| l.table.as_str());
-    let mut sink = |name: &str, number: Option<usize>, _, raw: &str| {
-        if crate::normalize::is_absent(raw) {
-            return;
+    let mut sink = |name: &str, number: Option<usize>, role: Option<crate::roles::Role>, raw: &str| {
+        if let Some(role) = role {
+            matcher.add_field(role.kind, raw, scratch);
         }
-        let name = match table.and_then(|t| name.strip_prefix(t)).and_then(|n| n.strip_prefix('.')) {
-            Some(column) => match column.strip_prefix('#') {
-                Some(number) => format!("column {number}"),
-                None => column.to_string(),
-            },
-            None => name.to_string(),
-        };
-        if seen.insert(name.clone()) {
-            names.push((name, number));
-        }
+        columns.add(table, name, number, raw);
     };
-    // A record that matched was read whole once already: it reads again.
-    let _ = extractor.visit(record, layout, input::Wanted::All, text, &mut sink);
-    names
+    match extractor.visit(record, layout, input::Wanted::All, text, &mut sink) {
+        Ok(()) => matcher.end(scratch, span.record, span.line).is_ok(),
+        // No extractor fails on one of a record's values and not on its identity values alone,
+        // and this record was read without error once: should one, it is matched as it was
+        // then, with the columns read before the error.
+        Err(_) => {
+            matcher.begin_task(scratch);
+            match_record(record, layout, span, extractor, matcher, text, scratch).is_ok()
+        }
+    }
 }
 
 /// Extracts one record's fields (its text is `record`) into `scratch` as a record of its task.
 fn match_record(
     record: &str,
-    batch: &Batch,
+    layout: Option<&input::Layout>,
     span: &Span,
     extractor: &dyn Extractor,
     matcher: &Matcher<'_>,
@@ -622,13 +642,9 @@ fn match_record(
 ) -> Result<(), &'static str> {
     matcher.begin(scratch);
     let mut sink = |kind, raw: &str| matcher.add_field(kind, raw, scratch);
-    extractor.extract(record, batch.layout(span), text, &mut sink)?;
+    extractor.extract(record, layout, text, &mut sink)?;
     matcher.end(scratch, span.record, span.line)
 }
-
-/// Column names of one input kept with how reports show them and their categories; past this
-/// many (JSON records keyed by identifiers, each path new), names are worked out each time.
-const COLUMNS_CACHED: usize = crate::input::MAX_COLUMNS;
 
 /// Turns ordered task results into stats and sink calls.
 struct Emitter<'w> {
@@ -641,10 +657,63 @@ struct Emitter<'w> {
     entry_specific: Vec<bool>,
     as_of: Date,
     baseline: Option<&'w HashSet<u128>>,
-    /// The input's column names met so far: as shown, and their categories.
-    columns: HashMap<String, (String, Categories)>,
     /// The sheet of the input being scanned, when it is one.
     sheet: Option<String>,
+    /// What the exposure being emitted shows, refilled for each (its buffers kept).
+    shown: ShownBuffers,
+}
+
+/// An exposure's owned parts, reused from exposure to exposure: the values it shows, its date
+/// of birth, fields and fingerprint. A value no exposure shows keeps its buffers in `spare`.
+#[derive(Default)]
+struct ShownBuffers {
+    values: ShownValues,
+    spare: [ShownValue; 4],
+    dob: Option<ShownValue>,
+    spare_dob: ShownValue,
+    fields: Vec<String>,
+    fingerprint: String,
+}
+
+impl ShownBuffers {
+    /// Sets the fields and date of birth of `record`, the same for each of its pairs.
+    fn record(&mut self, record: &RecordView<'_>) {
+        let fields = record.fields();
+        self.fields.resize_with(fields.len(), String::new);
+        for (slot, field) in self.fields.iter_mut().zip(fields) {
+            slot.clear();
+            slot.push_str(field);
+        }
+        set_value(&mut self.dob, &mut self.spare_dob, record.dob());
+    }
+
+    /// Sets the values and fingerprint of one pair of `record`.
+    fn pair(&mut self, record: &RecordView<'_>, pair: &PairReport) {
+        for ((slot, spare), value) in self.values.0.iter_mut().zip(&mut self.spare).zip(record.shown(pair)) {
+            set_value(slot, spare, value);
+        }
+        self.fingerprint.clear();
+        crate::hash::push_hex(&mut self.fingerprint, &pair.fingerprint);
+    }
+}
+
+/// Sets `slot` to `value` (as found, canonical), its strings taken from `spare` when it had none,
+/// and given back there when it is to have none.
+fn set_value(slot: &mut Option<ShownValue>, spare: &mut ShownValue, value: Option<(&str, &str)>) {
+    match value {
+        Some((raw, canonical)) => {
+            let shown = slot.get_or_insert_with(|| std::mem::take(spare));
+            shown.raw.clear();
+            shown.raw.push_str(raw);
+            shown.canonical.clear();
+            shown.canonical.push_str(canonical);
+        }
+        None => {
+            if let Some(shown) = slot.take() {
+                *spare = shown;
+            }
+        }
+    }
 }
 
 impl<'w> Emitter<'w> {
@@ -658,50 +727,9 @@ impl<'w> Emitter<'w> {
             entry_specific: vec![false; watchlist.len()],
             as_of: config.as_of,
             baseline: config.baseline.as_ref(),
-            columns: HashMap::new(),
             sheet: None,
+            shown: ShownBuffers::default(),
         }
-    }
-
-    /// The record's fields as shown, and the categories they put it in (`general`, and `child`
-    /// from its date of birth, besides those of its columns).
-    fn describe(
-        &mut self,
-        columns: &[(String, Option<usize>)],
-        dob: Option<&ShownValue>,
-    ) -> (Vec<String>, Categories) {
-        let mut categories = Categories::default();
-        categories.insert(Category::General);
-        let mut fields = Vec::with_capacity(columns.len());
-        for (name, _) in columns {
-            let (shown, of_column) = match self.columns.get(name) {
-                Some(known) => known.clone(),
-                None => {
-                    let known = (exposed::shown_column(name), exposed::column_categories(name));
-                    if self.columns.len() < COLUMNS_CACHED {
-                        self.columns.insert(name.clone(), known.clone());
-                    }
-                    known
-                }
-            };
-            categories = categories.union(of_column);
-            fields.push(shown);
-        }
-        // A header that is an identifier is a record read as the header (a CSV without one):
-        // its other cells are a person's data too, a name or an address, and no column name.
-        if fields.iter().zip(columns).any(|(shown, (_, number))| shown == "*" && number.is_some()) {
-            categories = Categories::default();
-            categories.insert(Category::General);
-            for (shown, (_, number)) in fields.iter_mut().zip(columns) {
-                if let Some(number) = number {
-                    *shown = format!("column {}", number + 1);
-                }
-            }
-        }
-        if dob.and_then(|d| Date::parse(&d.canonical)).is_some_and(|d| exposed::is_child(d, self.as_of)) {
-            categories.insert(Category::Child);
-        }
-        (fields, categories)
     }
 
     /// Lists an input that was not scanned (or not to its end) and tells the sink.
@@ -739,8 +767,10 @@ impl<'w> Emitter<'w> {
                         sink.bad_record(&BadRecord { input, record, line, reason })?;
                     }
                     // The sink writes the report: its io errors are the report's.
-                    Outcome::Pairs(matched) => {
-                        self.pairs(input, &matched, sink).map_err(ScanError::Output)?
+                    Outcome::Pairs { matched, .. } => {
+                        if let Some(record) = result.matched.record(matched) {
+                            self.pairs(input, &record, sink).map_err(ScanError::Output)?
+                        }
                     }
                 }
             }
@@ -751,17 +781,17 @@ impl<'w> Emitter<'w> {
     fn pairs(
         &mut self,
         input: &str,
-        matched: &MatchedRecord,
+        record: &RecordView<'_>,
         sink: &mut dyn ScanSink,
     ) -> std::io::Result<()> {
         let (mut any_exposed, mut any_possible, mut any_new_exposed) = (false, false, false);
-        for pair in &matched.pairs {
-            let (fields, categories) = self.describe(&matched.columns, pair.dob.as_ref());
+        let categories = record.categories();
+        self.shown.record(record);
+        for pair in record.pairs() {
+            self.shown.pair(record, pair);
             let entry = self.watchlist.entry(pair.entry);
-            let fingerprint = exposed::fingerprint(entry.own_label(), pair.matched, &pair.identity);
-            let baseline = self.baseline.is_some_and(|known| {
-                u128::from_str_radix(&fingerprint, 16).is_ok_and(|f| known.contains(&f))
-            });
+            let baseline =
+                self.baseline.is_some_and(|known| known.contains(&u128::from_be_bytes(pair.fingerprint)));
             self.stats.baseline_exposures += u64::from(baseline);
             let confidence = Confidence::of(pair.matched);
             match confidence {
@@ -792,18 +822,18 @@ impl<'w> Emitter<'w> {
             }
             sink.exposure(&Exposure {
                 input,
-                record: matched.record,
-                line: matched.line,
+                record: record.record(),
+                line: record.line(),
                 watch: &entry.label,
                 confidence,
                 matched: pair.matched,
-                values: &pair.values,
-                table: matched.table.as_deref(),
+                values: &self.shown.values,
+                table: record.table(),
                 sheet: self.sheet.as_deref(),
-                dob: pair.dob.as_ref(),
-                fields: &fields,
+                dob: self.shown.dob.as_ref(),
+                fields: &self.shown.fields,
                 categories,
-                fingerprint: &fingerprint,
+                fingerprint: &self.shown.fingerprint,
                 baseline,
             })?;
         }

@@ -22,6 +22,28 @@ pub struct FoundIdentifier {
 /// parts between spaces or `/` are; and each word holding an `@` that is an e-mail.
 /// `P-001`, `RM000123` and `2024-01-31` hold none.
 pub fn identifiers_in(text: &str) -> Vec<FoundIdentifier> {
+    if cannot_hold_one(text) {
+        return Vec::new();
+    }
+    identifiers_in_any(text)
+}
+
+/// Fewest digits of a NIK (16) or a phone: a national number has at least 7 (SPEC §2), and the
+/// normalizers count ASCII digits only.
+const MIN_DIGITS: usize = 7;
+
+/// Whether `text` surely holds no identifier: ASCII (so no character Unicode folds into an `@`,
+/// as the e-mail normalizer's NFKC would), with no `@` and fewer than [`MIN_DIGITS`] digits.
+/// Every watch label of a report is masked through [`identifiers_in`], and most are such
+/// (`P000123`, `RM000123`, `L12`): this spares them the three normalizers and the word split.
+fn cannot_hold_one(text: &str) -> bool {
+    text.is_ascii()
+        && !text.as_bytes().contains(&b'@')
+        && text.bytes().filter(u8::is_ascii_digit).count() < MIN_DIGITS
+}
+
+/// [`identifiers_in`] without the quick answer for text that cannot hold one.
+fn identifiers_in_any(text: &str) -> Vec<FoundIdentifier> {
     if let Some((kind, canonical)) = identifier(text, &[Kind::Nik, Kind::Email, Kind::Phone]) {
         return vec![FoundIdentifier { span: 0..text.len(), kind, canonical }];
     }
@@ -154,6 +176,24 @@ mod tests {
         );
         for none in ["P-001", "RM000123", "2024-01-31", "ward 3", "Siti Nurhaliza", "a@b", ""] {
             assert_eq!(found(none), [], "{none}");
+        }
+    }
+
+    #[test]
+    fn the_shortest_phones_are_found_past_the_quick_answer() {
+        // A 7-digit fixed-line number with its trunk 0 (8 digits) or +62.
+        for phone in ["02155512", "+622155512", "P 021-555-12"] {
+            assert!(!cannot_hold_one(phone), "{phone}");
+            assert_eq!(identifiers_in(phone).len(), 1, "{phone}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_the_quick_answer_rejects_holds_none(text in "[ -~]{0,12}[0-9]{0,6}[ -?A-~]{0,12}") {
+            if cannot_hold_one(&text) {
+                proptest::prop_assert_eq!(identifiers_in_any(&text), []);
+            }
         }
     }
 }

@@ -85,23 +85,34 @@ fn mask_phone(canonical: &str) -> String {
 
 /// The local part's first character (none of a local part of 1–2) and the domain.
 fn mask_email(canonical: &str) -> String {
-    match canonical.split_once('@') {
-        Some((local, domain)) => {
-            let local = if local.chars().count() <= SHORT_LOCAL_PART {
-                stars(local.chars().count())
-            } else {
-                // An e-mail's local part may start with any character, a control one too.
-                sanitize(&first_then_stars(local, false))
-            };
-            format!("{local}@{}", host_part(domain))
+    let Some((local, domain)) = canonical.split_once('@') else {
+        return stars(canonical.chars().count());
+    };
+    let mut out = String::with_capacity(canonical.len() + 2);
+    let chars = local.chars().count();
+    match local.chars().next() {
+        Some(first) if chars > SHORT_LOCAL_PART => {
+            // An e-mail's local part may start with any character, a control one too.
+            out.push(sanitized(first));
+            push_stars(&mut out, chars - 1);
         }
-        None => stars(canonical.chars().count()),
+        _ => push_stars(&mut out, chars),
     }
+    out.push('@');
+    push_host_part(&mut out, domain);
+    out
 }
 
 /// Each token's first letter, uppercased; a one-letter token is `*`.
 fn mask_name(canonical: &str) -> String {
-    canonical.split(' ').map(|token| first_then_stars(token, true)).collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(canonical.len() + 2);
+    for (i, token) in canonical.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_first_then_stars(&mut out, token, true);
+    }
+    out
 }
 
 /// A canonical date of birth keeps its year: `1990-**-**`; anything else is all stars.
@@ -116,9 +127,10 @@ pub fn mask_dob(canonical: &str) -> String {
 
 /// The domain as far as it is made of host-name characters; anything after that (a second value
 /// pasted into the same cell, `gmail.com;0812…`) is starred, not shown.
-fn host_part(domain: &str) -> String {
+fn push_host_part(out: &mut String, domain: &str) {
     let end = domain.find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.')).unwrap_or(domain.len());
-    format!("{}{}", &domain[..end], stars(domain[end..].chars().count()))
+    out.push_str(&domain[..end]);
+    push_stars(out, domain[end..].chars().count());
 }
 
 /// Masks text of no known kind: each word keeps its first character (`Jl. Mawar` → `J** M****`);
@@ -131,42 +143,66 @@ fn stars(n: usize) -> String {
     "*".repeat(n)
 }
 
+fn push_stars(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n('*', n));
+}
+
 /// Keeps `head` characters and `tail` characters, stars in between; a value too short for that
-/// is all stars.
+/// is all stars. Written into one `String` from byte offsets: every exposure masks its NIK and
+/// phone so, and a `Vec<char>` of each was a cost of a scan whose every record is an exposure.
 fn keep_ends(s: &str, (head, tail): (usize, usize)) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= head + tail {
-        return stars(chars.len());
+    let chars = s.chars().count();
+    if chars <= head + tail {
+        return stars(chars);
     }
-    let mut out: String = chars[..head].iter().collect();
-    out.push_str(&stars(chars.len() - head - tail));
-    out.extend(&chars[chars.len() - tail..]);
+    let at = |n: usize| s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    let (head_end, tail_start) =
+        if s.is_ascii() { (head, s.len() - tail) } else { (at(head), at(chars - tail)) };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..head_end]);
+    push_stars(&mut out, chars - head - tail);
+    out.push_str(&s[tail_start..]);
     out
 }
 
 /// The first character (uppercased with `uppercase`) and a star for each other one; a value of
 /// one character is `*`, never shown whole.
 fn first_then_stars(s: &str, uppercase: bool) -> String {
+    let mut out = String::new();
+    push_first_then_stars(&mut out, s, uppercase);
+    out
+}
+
+/// [`first_then_stars`] appended to `out`.
+fn push_first_then_stars(out: &mut String, s: &str, uppercase: bool) {
     let mut chars = s.chars();
-    let Some(first) = chars.next() else { return String::new() };
+    let Some(first) = chars.next() else { return };
     let rest = chars.count();
     if rest == 0 {
-        return stars(1);
+        out.push('*');
+        return;
     }
-    let mut out = String::new();
     if uppercase {
         out.extend(first.to_uppercase());
     } else {
         out.push(first);
     }
-    out.push_str(&stars(rest));
-    out
+    push_stars(out, rest);
 }
 
 /// Replaces control characters (escape sequences, newlines, bidi overrides) with U+FFFD so text
 /// from a dump cannot drive the terminal it is printed on.
 pub fn sanitize(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() || is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
+    // Printable ASCII (most file names, labels and column names) is copied as it is.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return s.to_string();
+    }
+    s.chars().map(sanitized).collect()
+}
+
+/// A character as [`sanitize`] writes it.
+fn sanitized(c: char) -> char {
+    if c.is_control() || is_bidi_control(c) { '\u{fffd}' } else { c }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -206,7 +242,80 @@ mod tests {
         }
     }
 
+    /// The masks as they were first written (a `Vec<char>` and a `String` per part), which the
+    /// ones above must equal.
+    mod first {
+        use super::super::is_bidi_control;
+
+        pub fn sanitize(s: &str) -> String {
+            s.chars().map(|c| if c.is_control() || is_bidi_control(c) { '\u{fffd}' } else { c }).collect()
+        }
+
+        fn stars(n: usize) -> String {
+            "*".repeat(n)
+        }
+
+        pub fn keep_ends(s: &str, (head, tail): (usize, usize)) -> String {
+            let chars: Vec<char> = s.chars().collect();
+            if chars.len() <= head + tail {
+                return stars(chars.len());
+            }
+            let mut out: String = chars[..head].iter().collect();
+            out.push_str(&stars(chars.len() - head - tail));
+            out.extend(&chars[chars.len() - tail..]);
+            out
+        }
+
+        fn first_then_stars(s: &str, uppercase: bool) -> String {
+            let mut chars = s.chars();
+            let Some(first) = chars.next() else { return String::new() };
+            let rest = chars.count();
+            if rest == 0 {
+                return stars(1);
+            }
+            let mut out = String::new();
+            if uppercase {
+                out.extend(first.to_uppercase());
+            } else {
+                out.push(first);
+            }
+            out.push_str(&stars(rest));
+            out
+        }
+
+        pub fn mask_email(canonical: &str) -> String {
+            match canonical.split_once('@') {
+                Some((local, domain)) => {
+                    let local = if local.chars().count() <= 2 {
+                        stars(local.chars().count())
+                    } else {
+                        sanitize(&first_then_stars(local, false))
+                    };
+                    let end = domain
+                        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+                        .unwrap_or(domain.len());
+                    format!("{local}@{}{}", &domain[..end], stars(domain[end..].chars().count()))
+                }
+                None => stars(canonical.chars().count()),
+            }
+        }
+
+        pub fn mask_name(canonical: &str) -> String {
+            canonical.split(' ').map(|token| first_then_stars(token, true)).collect::<Vec<_>>().join(" ")
+        }
+    }
+
     proptest! {
+        #[test]
+        fn masks_write_what_they_first_wrote(text in "\\PC{0,24}|[ -~]{0,24}|[\\x00-\\x7f\u{e9}\u{202e}\u{ff20}@ ]{0,24}") {
+            prop_assert_eq!(sanitize(&text), first::sanitize(&text));
+            for keep in [NIK_KEEP, PHONE_KEEP, SHORT_PHONE_KEEP, FOREIGN_PHONE_KEEP, (0, 0), (3, 0)] {
+                prop_assert_eq!(keep_ends(&text, keep), first::keep_ends(&text, keep));
+            }
+            prop_assert_eq!(mask_email(&text), first::mask_email(&text));
+            prop_assert_eq!(mask_name(&text), first::mask_name(&text));
+        }
+
         #[test]
         fn a_masked_value_never_holds_the_whole_value((kind, raw) in raw_values()) {
             let Ok(canonical) = normalize::canonical(kind, &raw) else { return Ok(()) };

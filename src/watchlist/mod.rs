@@ -74,6 +74,10 @@ pub struct Watchlist {
     /// The entries of lists read into memory; [`Watchlist::entry`] finds an id among them
     /// after skipping the ids of the indexes before it.
     entries: Vec<WatchEntry>,
+    /// Each of `entries`' kinds, a byte apiece: read for every entry a record's common name
+    /// pairs it with ([`Watchlist::kinds`]), which a cache holds for far more entries than it
+    /// holds whole [`WatchEntry`]s.
+    kinds: Vec<KindSet>,
     /// Indexes opened with mmap (`.lcx`), in load order, each with the ids it takes.
     indexes: Vec<IndexedList>,
     index: DigestIndex,
@@ -232,7 +236,7 @@ impl Watchlist {
             }
             before += list.len();
         }
-        self.entries.get((id as usize).wrapping_sub(before)).map_or(KindSet::default(), |e| e.kinds)
+        self.kinds.get((id as usize).wrapping_sub(before)).copied().unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {
@@ -529,6 +533,7 @@ impl<'h> Builder<'h> {
             self.warnings.push(warning);
         }
         Watchlist {
+            kinds: self.entries.iter().map(|e| e.kinds).collect(),
             entries: self.entries,
             indexes: self.indexes,
             index,
@@ -1356,6 +1361,23 @@ mod index_filter_tests {
         let values =
             [(Kind::Nik, "3301014107000001".to_string()), (Kind::Nik, "3201014107000005".to_string())];
         assert_eq!(kept(&watchlist, &values), [0, 1]);
+    }
+
+    #[test]
+    fn an_entrys_kinds_are_its_entrys_whether_in_an_index_or_in_memory() {
+        // An index first, then a plain list (with and without a birth date beside the name).
+        let plain = "nik:3301014107000001\nname:Budi Santoso\n";
+        let (dir, watchlist) = indexed(20, &Hasher::unkeyed(), Some(plain));
+        let people = dir.path().join("more.csv");
+        std::fs::write(&people, "id,nama,tgl_lahir\nP1,Siti Aminah,1990-07-01\n").unwrap();
+        let lists = [dir.path().join("people.lcx"), dir.path().join("plain.txt"), people];
+        for watchlist in [watchlist, load(&lists, &Hasher::unkeyed(), LoadOptions::default()).unwrap()] {
+            assert!(watchlist.len() >= 22);
+            for id in 0..watchlist.len() as EntryId {
+                assert_eq!(watchlist.kinds(id), watchlist.entry(id).kinds, "entry {id}");
+            }
+            assert_eq!(watchlist.kinds(watchlist.len() as EntryId), KindSet::default());
+        }
     }
 
     #[test]

@@ -10,11 +10,15 @@ use crate::matcher::RecordMatch;
 use crate::report::exposed::{self, Categories, Category, Date, FINGERPRINT_BYTES};
 use crate::watchlist::{EntryId, Watchlist};
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::ops::Range;
 
 /// Column names a worker keeps with how reports show them and their categories; past this
 /// many (JSON records keyed by identifiers, each path new), the cache starts again.
 const COLUMNS_CACHED: usize = crate::input::MAX_COLUMNS;
+
+/// About what a cached column name costs besides its text: the map's slot, two `String`s.
+const CACHED_SLOT_BYTES: usize = 64;
 
 /// A record's distinct columns compared pair by pair up to this many; past it, sorted.
 const LINEAR_DEDUP_MAX: usize = 32;
@@ -60,7 +64,39 @@ pub struct RecordView<'t> {
     record: &'t RecordReport,
 }
 
+/// What a [`MatchedTask`]'s buffers hold, to reserve as much for the next task at once.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TaskSizes {
+    text: usize,
+    values: usize,
+    fields: usize,
+    pub pairs: usize,
+    records: usize,
+}
+
 impl MatchedTask {
+    /// An empty task with room for `sizes` (those of the worker's last task: its next one is
+    /// usually alike).
+    pub fn with_capacity(sizes: TaskSizes) -> Self {
+        MatchedTask {
+            text: String::with_capacity(sizes.text),
+            values: Vec::with_capacity(sizes.values),
+            fields: Vec::with_capacity(sizes.fields),
+            pairs: Vec::with_capacity(sizes.pairs),
+            records: Vec::with_capacity(sizes.records),
+        }
+    }
+
+    pub fn sizes(&self) -> TaskSizes {
+        TaskSizes {
+            text: self.text.len(),
+            values: self.values.len(),
+            fields: self.fields.len(),
+            pairs: self.pairs.len(),
+            records: self.records.len(),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.records.len()
     }
@@ -84,7 +120,7 @@ impl MatchedTask {
     pub fn add(
         &mut self,
         m: &RecordMatch<'_>,
-        (columns, table): (&RecordColumns, Option<&str>),
+        (columns, table): (Columns<'_>, Option<&str>),
         describer: &mut Describer,
         watchlist: &Watchlist,
         as_of: Date,
@@ -184,23 +220,54 @@ fn push(text: &mut String, s: &str) -> Range<usize> {
     start..text.len()
 }
 
-/// The non-empty columns of one record as an extractor visits them: the names a report uses
-/// (an SQL column without its table, an unnamed one `column N`), with their numbers where the
-/// input numbers them (CSV), in field order, repeats included. Reused record to record.
+/// The non-empty columns of a task's records as an extractor visits them: the names a report
+/// uses (an SQL column without its table, an unnamed one `column N`), with their numbers where
+/// the input numbers them (CSV), in field order, repeats included. Reused task to task.
 #[derive(Debug, Default)]
-pub struct RecordColumns {
+pub struct TaskColumns {
     text: String,
     columns: Vec<(Range<usize>, Option<usize>)>,
+    /// Each record's columns, in record order.
+    records: Vec<(u64, Range<usize>)>,
+    /// Where the record being read starts in `text` and `columns`.
+    start: (usize, usize),
 }
 
-impl RecordColumns {
+/// The columns of one record of a [`TaskColumns`].
+#[derive(Clone, Copy, Debug)]
+pub struct Columns<'a> {
+    text: &'a str,
+    columns: &'a [(Range<usize>, Option<usize>)],
+}
+
+impl Columns<'_> {
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    fn name(&self, i: usize) -> &str {
+        self.columns.get(i).and_then(|(range, _)| self.text.get(range.clone())).unwrap_or_default()
+    }
+
+    fn number(&self, i: usize) -> Option<usize> {
+        self.columns.get(i).and_then(|(_, number)| *number)
+    }
+}
+
+impl TaskColumns {
     pub fn clear(&mut self) {
         self.text.clear();
         self.columns.clear();
+        self.records.clear();
     }
 
-    /// Adds the column of one visited value, unless the value is absent. `table` is the
-    /// record's SQL table.
+    /// Starts a record.
+    pub fn begin(&mut self) {
+        self.start = (self.text.len(), self.columns.len());
+    }
+
+    /// Adds the column of one visited value of the record, unless the value is absent. `table`
+    /// is the record's SQL table.
     pub fn add(&mut self, table: Option<&str>, name: &str, number: Option<usize>, raw: &str) {
         if crate::normalize::is_absent(raw) {
             return;
@@ -219,12 +286,30 @@ impl RecordColumns {
         self.columns.push((start..self.text.len(), number));
     }
 
-    fn name(&self, i: usize) -> &str {
-        self.columns.get(i).and_then(|(range, _)| self.text.get(range.clone())).unwrap_or_default()
+    /// Ends the record begun last, numbered `record` (after the task's records before it).
+    pub fn end(&mut self, record: u64) {
+        self.records.push((record, self.start.1..self.columns.len()));
+    }
+
+    /// Forgets the record begun last (it is bad).
+    pub fn abandon(&mut self) {
+        self.text.truncate(self.start.0);
+        self.columns.truncate(self.start.1);
+    }
+
+    /// The columns of record `record` (none when it was not read).
+    pub fn of(&self, record: u64) -> Columns<'_> {
+        let columns = match self.records.binary_search_by_key(&record, |(r, _)| *r) {
+            Ok(i) => self.columns.get(self.records[i].1.clone()).unwrap_or_default(),
+            Err(_) => &[],
+        };
+        Columns { text: &self.text, columns }
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.columns.capacity() * size_of::<(Range<usize>, Option<usize>)>()
+        self.text.capacity()
+            + self.columns.capacity() * size_of::<(Range<usize>, Option<usize>)>()
+            + self.records.capacity() * size_of::<(u64, Range<usize>)>()
     }
 }
 
@@ -234,7 +319,9 @@ impl RecordColumns {
 pub struct Describer {
     /// Column names as met, with how reports show them and their categories.
     known: HashMap<String, (String, Categories), foldhash::fast::RandomState>,
-    /// The record's distinct columns, by index into its [`RecordColumns`].
+    /// About the bytes `known` holds: its names' and shown names' text, and a slot each.
+    known_bytes: usize,
+    /// The record's distinct columns, by index into its [`Columns`].
     distinct: Vec<usize>,
     order: Vec<usize>,
     /// The record's identity values sorted, and its fingerprints' last line.
@@ -245,8 +332,7 @@ pub struct Describer {
 impl Describer {
     /// Bytes its buffers and cache hold on the heap (about: a cached name counts its text).
     pub fn heap_bytes(&self) -> usize {
-        let known: usize = self.known.iter().map(|(k, (v, _))| k.capacity() + v.capacity() + 64).sum();
-        known
+        self.known_bytes
             + (self.distinct.capacity() + self.order.capacity()) * size_of::<usize>()
             + self.sorted.capacity() * size_of::<(Kind, Digest)>()
             + self.identity.capacity()
@@ -260,7 +346,7 @@ impl Describer {
     /// categories none.
     fn describe(
         &mut self,
-        columns: &RecordColumns,
+        columns: Columns<'_>,
         child: bool,
         text: &mut String,
         fields: &mut Vec<Range<usize>>,
@@ -275,13 +361,15 @@ impl Describer {
             if !self.known.contains_key(name) {
                 if self.known.len() >= COLUMNS_CACHED {
                     self.known.clear();
+                    self.known_bytes = 0;
                 }
-                let described = (exposed::shown_column(name), exposed::column_categories(name));
-                self.known.insert(name.to_string(), described);
+                let shown = exposed::shown_column(name);
+                self.known_bytes += name.len() + shown.len() + CACHED_SLOT_BYTES;
+                self.known.insert(name.to_string(), (shown, exposed::column_categories(name)));
             }
             let Some((shown, of_column)) = self.known.get(name) else { continue };
             categories = categories.union(*of_column);
-            header_is_data |= shown == "*" && columns.columns[i].1.is_some();
+            header_is_data |= shown == "*" && columns.number(i).is_some();
             fields.push(push(text, shown));
         }
         if header_is_data {
@@ -290,11 +378,10 @@ impl Describer {
             categories = Categories::default();
             categories.insert(Category::General);
             for &i in &self.distinct {
-                let range = match columns.columns[i].1 {
+                let range = match columns.number(i) {
                     Some(number) => {
                         let start = text.len();
-                        text.push_str("column ");
-                        text.push_str(itoa(number + 1, &mut [0; 20]));
+                        let _ = write!(text, "column {}", number + 1);
                         start..text.len()
                     }
                     None => push(text, self.known.get(columns.name(i)).map_or("", |(shown, _)| shown)),
@@ -309,8 +396,8 @@ impl Describer {
     }
 
     /// Fills `distinct` with the first column of each name, in field order.
-    fn dedup(&mut self, columns: &RecordColumns) {
-        let n = columns.columns.len();
+    fn dedup(&mut self, columns: Columns<'_>) {
+        let n = columns.len();
         self.distinct.clear();
         if n <= LINEAR_DEDUP_MAX {
             for i in 0..n {
@@ -333,20 +420,6 @@ impl Describer {
     }
 }
 
-/// `n` in decimal, written into `buf`.
-fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,12 +430,14 @@ mod tests {
         columns: &[(&str, Option<usize>, &str)],
         child: bool,
     ) -> (Vec<String>, Vec<&'static str>) {
-        let mut record = RecordColumns::default();
+        let mut task = TaskColumns::default();
+        task.begin();
         for (name, number, raw) in columns {
-            record.add(table, name, *number, raw);
+            task.add(table, name, *number, raw);
         }
+        task.end(7);
         let (mut text, mut fields) = (String::new(), Vec::new());
-        let categories = Describer::default().describe(&record, child, &mut text, &mut fields);
+        let categories = Describer::default().describe(task.of(7), child, &mut text, &mut fields);
         (fields.iter().map(|f| text[f.clone()].to_string()).collect(), categories.names())
     }
 

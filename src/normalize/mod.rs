@@ -19,7 +19,7 @@ pub use email::normalize_email;
 pub use name::{is_valid_name, normalize_name};
 pub use nik::{is_structurally_valid_nik, normalize_nik};
 pub use phone::{append_plain_phone, for_each_phone, normalize_phone};
-pub use within::{FoundIdentifier, identifiers_in};
+pub use within::{FoundIdentifier, cannot_hold_one, identifiers_in};
 
 use crate::kind::Kind;
 use std::fmt;

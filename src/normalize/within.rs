@@ -36,7 +36,7 @@ const MIN_DIGITS: usize = 7;
 /// as the e-mail normalizer's NFKC would), with no `@` and fewer than [`MIN_DIGITS`] digits.
 /// Every watch label of a report is masked through [`identifiers_in`], and most are such
 /// (`P000123`, `RM000123`, `L12`): this spares them the three normalizers and the word split.
-fn cannot_hold_one(text: &str) -> bool {
+pub fn cannot_hold_one(text: &str) -> bool {
     text.is_ascii()
         && !text.as_bytes().contains(&b'@')
         && text.bytes().filter(u8::is_ascii_digit).count() < MIN_DIGITS

@@ -39,6 +39,15 @@ pub fn shown_label(label: &str, reveal: bool) -> String {
 /// `3201**********01:P1`, `NIK 3201014107900003` → `NIK 3201**********03`. The rest is kept,
 /// sanitized for terminals. One function for reports and warnings alike.
 pub fn mask_label(label: &str) -> String {
+    // Most labels (`P000123`) hold none in any part: sanitizing the whole is sanitizing each.
+    if normalize::cannot_hold_one(label) {
+        return sanitize(label);
+    }
+    mask_label_parts(label)
+}
+
+/// [`mask_label`], part by part.
+fn mask_label_parts(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     for (i, part) in label.split(':').enumerate() {
         if i > 0 {
@@ -306,6 +315,11 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn a_label_masked_whole_is_masked_as_its_parts_are(label in "[ -~]{0,16}|[A-Z]{0,3}[0-9:-]{0,9}") {
+            prop_assert_eq!(mask_label(&label), mask_label_parts(&label));
+        }
+
         #[test]
         fn masks_write_what_they_first_wrote(text in "\\PC{0,24}|[ -~]{0,24}|[\\x00-\\x7f\u{e9}\u{202e}\u{ff20}@ ]{0,24}") {
             prop_assert_eq!(sanitize(&text), first::sanitize(&text));

@@ -31,9 +31,10 @@
 //!   error, could not read an input, or read no record at all: the counts are not a result to
 //!   trust, and the run exits 2).
 
+use super::exposed::{Categories, Category};
 use super::mask;
 use super::{ReportOptions, RunInfo};
-use crate::kind::Kind;
+use crate::kind::{Kind, KindSet};
 use crate::scan::{Exposure, InputStats, ScanStats};
 use crate::watchlist::WatchlistFile;
 use serde::Serialize;
@@ -100,13 +101,31 @@ pub struct JsonExposure<'a> {
     pub sheet: Option<String>,
     pub watch: String,
     pub confidence: &'static str,
-    pub matched: Vec<&'static str>,
+    pub matched: KindNames,
     pub values: JsonValues,
     pub fields: &'a [String],
-    pub categories: Vec<&'static str>,
+    pub categories: CategoryNames,
     pub fingerprint: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub baseline: bool,
+}
+
+/// The names of a set of kinds, in report order, written as a JSON array (no `Vec` per exposure).
+pub struct KindNames(pub KindSet);
+
+impl Serialize for KindNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Kind::as_str))
+    }
+}
+
+/// The names of a set of categories, in report order, written as a JSON array.
+pub struct CategoryNames(pub Categories);
+
+impl Serialize for CategoryNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Category::as_str))
+    }
 }
 
 #[derive(Serialize, Default)]
@@ -144,10 +163,10 @@ impl<'a> JsonExposure<'a> {
             sheet: e.sheet.map(mask::sanitize),
             watch: mask::shown_label(e.watch, options.reveal),
             confidence: e.confidence.as_str(),
-            matched: e.matched.iter().map(Kind::as_str).collect(),
+            matched: KindNames(e.matched),
             values,
             fields: e.fields,
-            categories: e.categories.names(),
+            categories: CategoryNames(e.categories),
             fingerprint: e.fingerprint,
             baseline: e.baseline,
         }

@@ -34,29 +34,57 @@ pub struct CsvReporter<'w> {
     options: ReportOptions,
     header_written: bool,
     deferred: Deferred,
+    /// Renders one row at a time into its buffer, which is emptied after each row: one writer for
+    /// the report, where a writer per row allocated its 8 KiB buffer for every exposure.
+    rows: csv::Writer<RowBuffer>,
+}
+
+/// What the CSV writer writes a row into. The writer lends only a shared reference to it, so the
+/// row is taken out of a `Cell` to be written on and put back empty.
+#[derive(Default)]
+struct RowBuffer(std::cell::Cell<Vec<u8>>);
+
+impl Write for RowBuffer {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.get_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<'w> CsvReporter<'w> {
     pub fn new(out: Box<dyn Write + 'w>, options: ReportOptions) -> Self {
         let deferred = Deferred::new(options.run.baseline);
-        CsvReporter { out, options, header_written: false, deferred }
+        let rows = csv::Writer::from_writer(RowBuffer::default());
+        CsvReporter { out, options, header_written: false, deferred, rows }
     }
 
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;
-            self.out.write_all(&render(HEADER)?)?;
+            write_row(&mut self.rows, HEADER, &mut self.out)?;
         }
         Ok(())
     }
 }
 
-/// One CSV row (rows are rendered one at a time: each goes to the report or waits in
-/// [`Deferred`]; only matching records make rows, so this is off the hot path).
-fn render(cells: [&str; HEADER.len()]) -> io::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(cells).map_err(into_io)?;
-    w.into_inner().map_err(|e| e.into_error())
+/// Renders one CSV row with `rows` and writes it to `to` (rows are rendered one at a time: each
+/// goes to the report or waits in [`Deferred`]).
+fn write_row(
+    rows: &mut csv::Writer<RowBuffer>,
+    cells: [&str; HEADER.len()],
+    to: &mut dyn Write,
+) -> io::Result<()> {
+    rows.write_record(cells).map_err(into_io)?;
+    rows.flush()?;
+    let mut row = rows.get_ref().0.take();
+    let written = to.write_all(&row);
+    row.clear();
+    rows.get_ref().0.set(row);
+    written
 }
 
 impl CsvReporter<'_> {
@@ -64,10 +92,10 @@ impl CsvReporter<'_> {
     /// names and watch labels alike.
     fn row(&mut self, cells: [&str; HEADER.len()], to: Option<&mut dyn Write>) -> io::Result<()> {
         let defused = cells.map(defused);
-        let row = render(std::array::from_fn(|i| defused[i].as_ref()))?;
+        let cells = std::array::from_fn(|i| defused[i].as_ref());
         match to {
-            Some(holder) => holder.write_all(&row),
-            None => self.out.write_all(&row),
+            Some(holder) => write_row(&mut self.rows, cells, holder),
+            None => write_row(&mut self.rows, cells, &mut self.out),
         }
     }
 }

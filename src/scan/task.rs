@@ -162,28 +162,23 @@ impl Task<'_> {
         let mut result = TaskResult::default();
         let WorkerScratch { text, matching, pairing, columns, describer, reserve, .. } = scratch;
         matcher.begin_task(matching);
-        let run = batch.run_text(spans);
-        for span in spans {
-            if let Some(reason) = span.bad {
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                continue;
-            }
-            let record = batch.record_text_in(run.as_ref(), span);
-            // Owned text is text that was not valid UTF-8.
-            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
-            if let Err(reason) =
-                match_record(&record, batch.layout(span), span, extractor, matcher, text, matching)
-            {
+        self.each_record(&mut result, |record, span| {
+            let matched = match_record(record, batch.layout(span), span, extractor, matcher, text, matching);
+            if matched.is_err() {
                 matcher.abandon(matching);
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
             }
-        }
+            matched
+        });
         let mut matched = Vec::new();
         matcher.finish_task(matching, |m| matched.push(m.record));
+        result.values = *matching.values_seen();
+        result.invalid = *matching.invalid();
+        result.records = spans.len() as u64;
         let found = matched.len();
-        if found > 0 {
-            result.matched = MatchedTask::with_capacity(*reserve);
+        if found == 0 {
+            return (result, 0);
         }
+        result.matched = MatchedTask::with_capacity(*reserve);
         let bad = result.outcomes.len();
         // The records that match, again, keeping what the report shows. Both lists are in
         // record order.
@@ -203,9 +198,6 @@ impl Task<'_> {
             // Bad records and matches were gathered in two passes: put them back in record order.
             result.outcomes.sort_by_key(Outcome::record);
         }
-        result.values = *matching.values_seen();
-        result.invalid = *matching.invalid();
-        result.records = spans.len() as u64;
         (result, found)
     }
 
@@ -218,27 +210,20 @@ impl Task<'_> {
         let WorkerScratch { text, pairing, columns, describer, .. } = scratch;
         matcher.begin_task(pairing);
         columns.clear();
-        let run = batch.run_text(spans);
-        for span in spans {
-            if let Some(reason) = span.bad {
-                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
-                continue;
-            }
-            let record = batch.record_text_in(run.as_ref(), span);
-            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
+        self.each_record(&mut result, |record, span| {
             matcher.begin(pairing);
             columns.begin();
-            let read = visit_record(&record, batch.layout(span), extractor, matcher, text, pairing, columns)
+            let read = visit_record(record, batch.layout(span), extractor, matcher, text, pairing, columns)
                 .and_then(|()| matcher.end(pairing, span.record, span.line));
             match read {
                 Ok(()) => columns.end(span.record),
-                Err(reason) => {
+                Err(_) => {
                     matcher.abandon(pairing);
                     columns.abandon();
-                    result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
                 }
             }
-        }
+            read
+        });
         let bad = result.outcomes.len();
         let mut found = 0;
         matcher.finish_task(pairing, |m| {
@@ -253,6 +238,28 @@ impl Task<'_> {
         result.invalid = *pairing.invalid();
         result.records = spans.len() as u64;
         (result, found)
+    }
+
+    /// Calls `read` with the text of each record of the task in order, but those the splitter
+    /// found bad; lists as bad those and the ones `read` refuses (with its reason).
+    fn each_record(
+        &self,
+        result: &mut TaskResult,
+        mut read: impl FnMut(&str, &Span) -> Result<(), &'static str>,
+    ) {
+        let run = self.batch.run_text(self.spans);
+        for span in self.spans {
+            if let Some(reason) = span.bad {
+                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+                continue;
+            }
+            let record = self.batch.record_text_in(run.as_ref(), span);
+            // Owned text is text that was not valid UTF-8.
+            result.decoded += u64::from(matches!(record, std::borrow::Cow::Owned(_)));
+            if let Err(reason) = read(&record, span) {
+                result.outcomes.push(Outcome::Bad { record: span.record, line: span.line, reason });
+            }
+        }
     }
 
     /// Adds a matched record to the task's results (unless all its pairs were contradicted).

@@ -92,6 +92,11 @@ impl KindSet {
         KindSet(kind.bit())
     }
 
+    /// The kinds of either set.
+    pub fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+
     pub fn contains(self, kind: Kind) -> bool {
         self.0 & kind.bit() != 0
     }

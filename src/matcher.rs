@@ -445,6 +445,16 @@ impl Matcher<'_> {
             s.record_invalid[kind.index()] += 1;
             return;
         }
+        if s.screening
+            && matches!(kind, Kind::Nik | Kind::Phone | Kind::Email)
+            && !self.watchlist.may_hold_kind(kind)
+        {
+            // Counted, and nothing else: no list holds such a value, so it cannot find anyone.
+            // (Names and dates stay: they form `name_dob`, and a record's count of them bounds
+            // its pairs.) Records that match are read again with every value, for the report.
+            s.canonical.truncate(start);
+            return;
+        }
         let canonical = (start, s.canonical.len());
         let value = s.values.len();
         let raw_start = s.raw.len();
@@ -607,6 +617,44 @@ mod tests {
         let record =
             [(Kind::Name, "Siti Nurhaliza"), (Kind::Dob, "03-03-1970"), (Kind::Phone, "081234567890")];
         assert_eq!(run_counting(&w, &record), (vec!["P1:phone+name".to_string()], 1));
+    }
+
+    #[test]
+    fn a_screening_pass_counts_but_does_not_query_kinds_no_list_holds() {
+        // NIKs, names and dates only: a record's phones and e-mails cannot find anyone.
+        let w = watchlist("id,nik,nama,tgl_lahir\nP1,3201014107900001,Siti Nurhaliza,01-07-1990\n");
+        assert!(w.may_hold_kind(Kind::Nik) && w.may_hold_kind(Kind::Name) && w.may_hold_kind(Kind::NameDob));
+        assert!(!w.may_hold_kind(Kind::Phone) && !w.may_hold_kind(Kind::Email));
+        let hasher = Hasher::unkeyed();
+        let m = Matcher { watchlist: &w, hasher: &hasher };
+        let record = [
+            (Kind::Nik, "3201014107900001"),
+            (Kind::Phone, "0812-3456-7890 / 12"),
+            (Kind::Email, "SITI@example.com"),
+            (Kind::Email, "not an address"),
+            (Kind::Name, "Siti Nurhaliza"),
+            (Kind::Dob, "1990-07-01"),
+        ];
+        let (mut screening, mut full) = (MatchScratch::screening(), MatchScratch::default());
+        for s in [&mut screening, &mut full] {
+            m.begin_task(s);
+            m.begin(s);
+            for (kind, raw) in record {
+                m.add_field(kind, raw, s);
+            }
+            m.end(s, 1, 1).unwrap();
+        }
+        let kinds = |s: &MatchScratch| s.queries.iter().map(|q| q.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&screening), [Kind::Nik, Kind::Name, Kind::NameDob]);
+        assert_eq!(kinds(&full), [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name, Kind::NameDob]);
+        // The same values seen and found invalid either way (the report's counts).
+        assert_eq!(screening.values_seen(), full.values_seen());
+        assert_eq!(screening.invalid(), full.invalid());
+        assert_eq!(screening.invalid()[Kind::Email.index()], 1);
+        assert_eq!(screening.invalid()[Kind::Phone.index()], 1);
+        let mut found = Vec::new();
+        m.finish_task(&mut screening, |m| found.push(m.record));
+        assert_eq!(found, [1]);
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct Watchlist {
     index: DigestIndex,
     /// Built when every in-memory entry's canonical values were known (no hashed watchlist).
     prefilter: Option<Prefilter>,
+    /// The kinds of every digest a lookup can find: those of the entries in memory, or all of
+    /// them when an index is open (its entries are not read to find out).
+    held: KindSet,
     /// How the indexes' value filters key a value (all indexes share the scan's key mode).
     index_key: ValueKey,
     /// Lines, rows and values of a row skipped under `--lenient`.
@@ -199,6 +202,13 @@ impl Watchlist {
             filter.may_contain(pair[0]) || self.indexes.iter().any(|list| list.index.may_contain(pair[1]))
         };
         kept.extend(keys.chunks_exact(2).enumerate().filter(|(_, pair)| may_hold(pair)).map(|(i, _)| i));
+    }
+
+    /// Whether a lookup of a `kind` digest can find an entry: a dump's values of a kind no list
+    /// holds (e-mails against a list of NIKs and names) need not be hashed or looked up.
+    #[inline]
+    pub fn may_hold_kind(&self, kind: Kind) -> bool {
+        self.held.contains(kind)
     }
 
     /// Starts loading what [`Watchlist::lookup`] of `digest` will read (see [`DigestIndex::prefetch`]).
@@ -532,7 +542,13 @@ impl<'h> Builder<'h> {
         {
             self.warnings.push(warning);
         }
+        let held = if self.indexes.is_empty() {
+            self.entries.iter().fold(KindSet::default(), |all, e| all.union(e.kinds))
+        } else {
+            Kind::MATCHED.into_iter().collect()
+        };
         Watchlist {
+            held,
             kinds: self.entries.iter().map(|e| e.kinds).collect(),
             entries: self.entries,
             indexes: self.indexes,

@@ -1,7 +1,7 @@
 //! Person names: Unicode folding, degree and honorific stripping, one space between tokens
 //! (SPEC §2).
 
-use super::{Invalid, swar};
+use super::{Invalid, short_name, swar};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -16,7 +16,7 @@ fn is_degree(token: &[u8]) -> bool {
 }
 
 /// [`is_honorific`] of a token packed into a [`word`]: one multiplication, one load, one compare.
-fn is_honorific_word(token: u64) -> bool {
+pub(super) fn is_honorific_word(token: u64) -> bool {
     const HONORIFICS: TitleSet = TitleSet::new(
         &[
             b"h", b"hj", b"dr", b"drs", b"dra", b"ir", b"prof", b"bpk", b"bapak", b"ibu", b"sdr", b"sdri",
@@ -28,7 +28,7 @@ fn is_honorific_word(token: u64) -> bool {
 }
 
 /// [`is_degree`] of a token packed into a [`word`].
-fn is_degree_word(token: u64) -> bool {
+pub(super) fn is_degree_word(token: u64) -> bool {
     const DEGREES: TitleSet = TitleSet::new(
         &[
             b"skom", b"sh", b"se", b"st", b"spd", b"amd", b"mm", b"mt", b"mkes", b"ssos", b"sked", b"sip",
@@ -100,6 +100,14 @@ pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// scan writes every canonical name straight into its task's buffer.
 pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let bytes = raw.as_bytes();
+    // Nearly every name: from the masks of its byte classes (`short_name`), or, when it is not
+    // ASCII, by the Unicode passes.
+    if bytes.len() <= short_name::MAX {
+        return match short_name::append_short_name(bytes, out) {
+            Some(done) => done,
+            None => normalize_name_general(raw, out),
+        };
+    }
     if bytes.is_ascii() {
         // A name in a buffer of its size's class: a 1 KiB one is not zeroed for every name.
         if bytes.len() <= SHORT_MAX {
@@ -112,18 +120,18 @@ pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     normalize_name_general(raw, out)
 }
 
-/// The buffer of the usual names (the longest real ones, with every title and degree, are
-/// about 150 bytes and take the next one).
+/// The buffer of the longer names (the longest real ones, with every title and degree, are
+/// about 150 bytes and take the next one; names of at most 64 bytes take `short_name`).
 const SHORT_MAX: usize = 128;
 
 /// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`)
-/// of at most `N` bytes (a power of two), appended to `out`. The usual spelling, letters and
-/// single spaces, is copied folded until something else comes (`DR` in `DR. BUDI`); from there
-/// each byte is judged: letters joined, apostrophes and dots dropped (a dot after a leading
-/// honorific separates), anything else a space, nothing after a comma. Then leading honorifics
-/// and trailing degrees are cut off. No Unicode pass (ASCII is its own NFKC and NFD and has no
-/// combining marks); the same result as [`normalize_name_general`] (proptests and the naughty
-/// strings compare them).
+/// of at most `N` bytes (a power of two), appended to `out` (names over 64 bytes: shorter ones
+/// take `short_name`). The usual spelling, letters and single spaces, is copied folded until
+/// something else comes (`DR` in `DR. BUDI`); from there each byte is judged: letters joined,
+/// apostrophes and dots dropped (a dot after a leading honorific separates), anything else a
+/// space, nothing after a comma. Then leading honorifics and trailing degrees are cut off. No
+/// Unicode pass (ASCII is its own NFKC and NFD and has no combining marks); the same result as
+/// [`normalize_name_general`] (proptests and the naughty strings compare them).
 fn append_ascii_name<const N: usize>(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
     // Indexes into `buf` are masked: each is below `raw.len()`, at most N.
     const { assert!(N.is_power_of_two()) };
@@ -238,7 +246,7 @@ fn word_at<const N: usize>(buf: &[u8; N], at: usize, len: usize) -> u64 {
 }
 
 /// Why a name is invalid when nothing is left of it.
-const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
+pub(super) const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
 
 /// [`normalize_name`] for every spelling, appended to `out` (left as it was when invalid): the
 /// Unicode passes, then the tokens, then the titles. Non-ASCII names take it (and ASCII ones
@@ -483,6 +491,22 @@ mod tests {
             prop_assert_eq!(fast, general);
         }
 
+        /// Names of titles, words and separators of every kind, up to past the mask path's
+        /// bound, non-ASCII pieces among them (which send a name to the general path): the
+        /// general path's answer, and the buffer as it was when the name is invalid.
+        #[test]
+        fn names_of_titles_words_and_separators_agree_with_the_general_path(
+            raw in "(([HhSs]|Hj|HJ|Dr|DR|dr|Drs|Prof|PROF|Ir|Bpk|Bapak|IBU|Sdr|Sdri|Tn|Ny|nn|An|Kom|SH|Se|ST|Pd|Amd|A|Md|M|MM|Mt|Kes|Sos|Ked|IP|Si|Mpd|MBA|[A-Za-z]{1,9}|é|’|Ｂ)[ .,'`\t0-9-]{0,2}){1,12}"
+        ) {
+            let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
+            let fast_result = append_name(&raw, &mut fast);
+            prop_assert_eq!(fast_result, normalize_name_general(&raw, &mut general), "{:?}", raw);
+            prop_assert_eq!(&fast, &general, "{:?}", raw);
+            if fast_result.is_err() {
+                prop_assert_eq!(fast, "lain|");
+            }
+        }
+
         /// Titled ASCII names written in place give what the Unicode path gives: honorifics
         /// with and without dots (`H.Budi`, `Prof. Dr.`), degrees with and without commas, in
         /// any case, with apostrophes, digits, hyphens, tabs and runs of spaces, appended after
@@ -571,12 +595,12 @@ mod tests {
         assert!(compared > 2000, "only {compared} strings compared");
     }
 
-    /// Names either side of each buffer's size (and of the length bound) give the general
-    /// path's answer, whatever spelling ends them.
+    /// Names either side of each buffer's size (the mask path's chunks and bound too, and the
+    /// length bound) give the general path's answer, whatever spelling ends them.
     #[test]
     fn names_either_side_of_each_buffer_size_agree() {
         for tail in ["", " S.T.", ", S.Kom.", " Dr.", "  ", " mba", "'", " 7"] {
-            let bounds = [SHORT_MAX, crate::normalize::MAX_TEXT_VALUE_BYTES];
+            let bounds = [16, 32, 48, short_name::MAX, SHORT_MAX, crate::normalize::MAX_TEXT_VALUE_BYTES];
             for len in bounds.into_iter().flat_map(|bound| bound - 2..=bound + 1) {
                 let mut raw = String::from("Dr. H.Budi");
                 while raw.len() + tail.len() < len {
@@ -591,6 +615,60 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every honorific and degree, in each case and with dots inside (`S.Kom`, `A.Md`), before
+    /// and after names, with dots, commas, apostrophes, backquotes, tabs, hyphens, digits and
+    /// non-ASCII letters around it, in names of every length from a few bytes to past the mask
+    /// path's bound (`short_name`, 64 bytes): the general path's answer.
+    #[test]
+    fn every_title_in_every_spelling_and_length_equals_the_general_path() {
+        const TITLES: [&str; 31] = [
+            "h", "hj", "dr", "drs", "dra", "ir", "prof", "bpk", "bapak", "ibu", "sdr", "sdri", "tn", "ny",
+            "nn", "an", "skom", "sh", "se", "st", "spd", "amd", "mm", "mt", "mkes", "ssos", "sked", "sip",
+            "ssi", "mpd", "mba",
+        ];
+        const TEMPLATES: [&str; 18] = [
+            "{t}. Budi",
+            "{t}.Budi",
+            "{t}\tBudi",
+            "{t} {t}.Budi",
+            "Budi {t}",
+            "Budi {t}.",
+            "Budi, {t}",
+            "Budi,{t}",
+            "{t}'Budi",
+            "Bu'di {t}'",
+            "{t}-Budi 7",
+            "Sité {t}",
+            "{t}. Sité",
+            " {t}.  Budi {t}",
+            "Budi\t{t} {t}",
+            "{t}`{t}.Budi",
+            "{t}..Budi",
+            "{t}.'Budi {t}.",
+        ];
+        let mut compared = 0;
+        for title in TITLES {
+            let (first, rest) = title.split_at(1);
+            for spelled in [
+                title.to_string(),
+                title.to_uppercase(),
+                format!("{}{rest}", first.to_uppercase()),
+                format!("{}.{rest}", first.to_uppercase()),
+                format!("{first}.{}.", rest.to_uppercase()),
+            ] {
+                for template in TEMPLATES {
+                    for pad in 0..60 {
+                        let filler = format!("{}{}", "Ab ".repeat(pad / 3), "x".repeat(pad % 3));
+                        let raw = template.replace("{t}", &spelled).replace("Budi", &format!("{filler}Budi"));
+                        agrees_with_the_general_path(&raw);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 31 * 5 * 18 * 60);
     }
 
     /// Every name of up to three tokens (honorifics, degrees, words of 1 to 7 letters) each

@@ -8,9 +8,11 @@
 mod dob;
 mod email;
 pub mod epoch;
+mod masks;
 mod name;
 mod nik;
 mod phone;
+mod short_name;
 mod swar;
 mod within;
 

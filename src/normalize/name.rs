@@ -1,7 +1,7 @@
 //! Person names: Unicode folding, degree and honorific stripping, one space between tokens
 //! (SPEC §2).
 
-use super::{Invalid, swar};
+use super::{Invalid, short_name, swar};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -15,49 +15,63 @@ fn is_degree(token: &[u8]) -> bool {
     token.len() <= 4 && is_degree_word(word(token))
 }
 
-/// [`is_honorific`] of a token packed into a [`word`]: one compare per honorific.
-fn is_honorific_word(token: u64) -> bool {
-    const HONORIFICS: [u64; 16] = [
-        word(b"h"),
-        word(b"hj"),
-        word(b"dr"),
-        word(b"drs"),
-        word(b"dra"),
-        word(b"ir"),
-        word(b"prof"),
-        word(b"bpk"),
-        word(b"bapak"),
-        word(b"ibu"),
-        word(b"sdr"),
-        word(b"sdri"),
-        word(b"tn"),
-        word(b"ny"),
-        word(b"nn"),
-        word(b"an"),
-    ];
-    HONORIFICS.contains(&token)
+/// [`is_honorific`] of a token packed into a [`word`]: one multiplication, one load, one compare.
+pub(super) fn is_honorific_word(token: u64) -> bool {
+    const HONORIFICS: TitleSet = TitleSet::new(
+        &[
+            b"h", b"hj", b"dr", b"drs", b"dra", b"ir", b"prof", b"bpk", b"bapak", b"ibu", b"sdr", b"sdri",
+            b"tn", b"ny", b"nn", b"an",
+        ],
+        0x07C2_7D8E_5F31_08B9,
+    );
+    HONORIFICS.contains(token)
 }
 
 /// [`is_degree`] of a token packed into a [`word`].
-fn is_degree_word(token: u64) -> bool {
-    const DEGREES: [u64; 15] = [
-        word(b"skom"),
-        word(b"sh"),
-        word(b"se"),
-        word(b"st"),
-        word(b"spd"),
-        word(b"amd"),
-        word(b"mm"),
-        word(b"mt"),
-        word(b"mkes"),
-        word(b"ssos"),
-        word(b"sked"),
-        word(b"sip"),
-        word(b"ssi"),
-        word(b"mpd"),
-        word(b"mba"),
-    ];
-    DEGREES.contains(&token)
+pub(super) fn is_degree_word(token: u64) -> bool {
+    const DEGREES: TitleSet = TitleSet::new(
+        &[
+            b"skom", b"sh", b"se", b"st", b"spd", b"amd", b"mm", b"mt", b"mkes", b"ssos", b"sked", b"sip",
+            b"ssi", b"mpd", b"mba",
+        ],
+        0xDDF6_65A3_ABF7_2FE1,
+    );
+    DEGREES.contains(token)
+}
+
+/// A set of titles as [`word`]s in a table indexed by a perfect hash, the top five bits of the
+/// word times `multiplier`: a lookup is a multiplication, a load and one compare, with no
+/// branch on the token (a compare per title, or the binary search the compiler made of them,
+/// mispredicted about three times per name of a messy export, simulated). The multipliers were found by
+/// trying odd numbers until no two titles of a set shared a slot; [`TitleSet::new`] checks that
+/// at compile time, so a title added to a set fails the build until a multiplier is found again.
+struct TitleSet {
+    table: [u64; 32],
+    multiplier: u64,
+}
+
+impl TitleSet {
+    const fn new(titles: &[&[u8]], multiplier: u64) -> Self {
+        // No word of ASCII letters is all ones: empty slots match no token.
+        let mut table = [u64::MAX; 32];
+        let mut i = 0;
+        while i < titles.len() {
+            let title = word(titles[i]);
+            let slot = Self::slot(title, multiplier);
+            assert!(table[slot] == u64::MAX, "two titles share a slot: find another multiplier");
+            table[slot] = title;
+            i += 1;
+        }
+        TitleSet { table, multiplier }
+    }
+
+    const fn slot(token: u64, multiplier: u64) -> usize {
+        (token.wrapping_mul(multiplier) >> 59) as usize
+    }
+
+    fn contains(&self, token: u64) -> bool {
+        self.table[Self::slot(token, self.multiplier)] == token
+    }
 }
 
 /// A token of at most 8 bytes as one word, its first byte lowest (an honorific or degree is at
@@ -86,6 +100,14 @@ pub fn normalize_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// scan writes every canonical name straight into its task's buffer.
 pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let bytes = raw.as_bytes();
+    // Nearly every name: from the masks of its byte classes (`short_name`), or, when it is not
+    // ASCII, by the Unicode passes.
+    if bytes.len() <= short_name::MAX {
+        return match short_name::append_short_name(bytes, out) {
+            Some(done) => done,
+            None => normalize_name_general(raw, out),
+        };
+    }
     if bytes.is_ascii() {
         // A name in a buffer of its size's class: a 1 KiB one is not zeroed for every name.
         if bytes.len() <= SHORT_MAX {
@@ -98,18 +120,18 @@ pub(super) fn append_name(raw: &str, out: &mut String) -> Result<(), Invalid> {
     normalize_name_general(raw, out)
 }
 
-/// The buffer of the usual names (the longest real ones, with every title and degree, are
-/// about 150 bytes and take the next one).
+/// The buffer of the longer names (the longest real ones, with every title and degree, are
+/// about 150 bytes and take the next one; names of at most 64 bytes take `short_name`).
 const SHORT_MAX: usize = 128;
 
 /// The canonical form of an ASCII name of any spelling (`Dr. H. BUDI SANTOSO, S.Kom., M.T.`)
-/// of at most `N` bytes (a power of two), appended to `out`. The usual spelling, letters and
-/// single spaces, is copied folded until something else comes (`DR` in `DR. BUDI`); from there
-/// each byte is judged: letters joined, apostrophes and dots dropped (a dot after a leading
-/// honorific separates), anything else a space, nothing after a comma. Then leading honorifics
-/// and trailing degrees are cut off. No Unicode pass (ASCII is its own NFKC and NFD and has no
-/// combining marks); the same result as [`normalize_name_general`] (proptests and the naughty
-/// strings compare them).
+/// of at most `N` bytes (a power of two), appended to `out` (names over 64 bytes: shorter ones
+/// take `short_name`). The usual spelling, letters and single spaces, is copied folded until
+/// something else comes (`DR` in `DR. BUDI`); from there each byte is judged: letters joined,
+/// apostrophes and dots dropped (a dot after a leading honorific separates), anything else a
+/// space, nothing after a comma. Then leading honorifics and trailing degrees are cut off. No
+/// Unicode pass (ASCII is its own NFKC and NFD and has no combining marks); the same result as
+/// [`normalize_name_general`] (proptests and the naughty strings compare them).
 fn append_ascii_name<const N: usize>(raw: &[u8], out: &mut String) -> Result<(), Invalid> {
     // Indexes into `buf` are masked: each is below `raw.len()`, at most N.
     const { assert!(N.is_power_of_two()) };
@@ -224,7 +246,7 @@ fn word_at<const N: usize>(buf: &[u8; N], at: usize, len: usize) -> u64 {
 }
 
 /// Why a name is invalid when nothing is left of it.
-const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
+pub(super) const NO_LETTERS: Invalid = Invalid("no letters left after removing titles and punctuation");
 
 /// [`normalize_name`] for every spelling, appended to `out` (left as it was when invalid): the
 /// Unicode passes, then the tokens, then the titles. Non-ASCII names take it (and ASCII ones
@@ -469,6 +491,22 @@ mod tests {
             prop_assert_eq!(fast, general);
         }
 
+        /// Names of titles, words and separators of every kind, up to past the mask path's
+        /// bound, non-ASCII pieces among them (which send a name to the general path): the
+        /// general path's answer, and the buffer as it was when the name is invalid.
+        #[test]
+        fn names_of_titles_words_and_separators_agree_with_the_general_path(
+            raw in "(([HhSs]|Hj|HJ|Dr|DR|dr|Drs|Prof|PROF|Ir|Bpk|Bapak|IBU|Sdr|Sdri|Tn|Ny|nn|An|Kom|SH|Se|ST|Pd|Amd|A|Md|M|MM|Mt|Kes|Sos|Ked|IP|Si|Mpd|MBA|[A-Za-z]{1,9}|é|’|Ｂ)[ .,'`\t0-9-]{0,2}){1,12}"
+        ) {
+            let (mut fast, mut general) = (String::from("lain|"), String::from("lain|"));
+            let fast_result = append_name(&raw, &mut fast);
+            prop_assert_eq!(fast_result, normalize_name_general(&raw, &mut general), "{:?}", raw);
+            prop_assert_eq!(&fast, &general, "{:?}", raw);
+            if fast_result.is_err() {
+                prop_assert_eq!(fast, "lain|");
+            }
+        }
+
         /// Titled ASCII names written in place give what the Unicode path gives: honorifics
         /// with and without dots (`H.Budi`, `Prof. Dr.`), degrees with and without commas, in
         /// any case, with apostrophes, digits, hyphens, tabs and runs of spaces, appended after
@@ -485,6 +523,46 @@ mod tests {
                 prop_assert_eq!(fast, "lain|");
             }
         }
+    }
+
+    /// The perfect-hash sets hold their titles and no other word: every word of one to five
+    /// lowercase letters (12.4 million), and the titles with a letter of another case, a dot
+    /// or a space, each looked up in both sets.
+    #[test]
+    fn the_title_sets_hold_exactly_their_titles() {
+        const HONORIFICS: [&str; 16] = [
+            "h", "hj", "dr", "drs", "dra", "ir", "prof", "bpk", "bapak", "ibu", "sdr", "sdri", "tn", "ny",
+            "nn", "an",
+        ];
+        const DEGREES: [&str; 15] = [
+            "skom", "sh", "se", "st", "spd", "amd", "mm", "mt", "mkes", "ssos", "sked", "sip", "ssi", "mpd",
+            "mba",
+        ];
+        let mut found = (0, 0);
+        for len in 1..=5u32 {
+            for n in 0..26u64.pow(len) {
+                let (mut token, mut rest) = (String::new(), n);
+                for _ in 0..len {
+                    token.push(char::from(b'a' + (rest % 26) as u8));
+                    rest /= 26;
+                }
+                let w = word(token.as_bytes());
+                assert_eq!(is_honorific_word(w), HONORIFICS.contains(&token.as_str()), "{token}");
+                assert_eq!(is_degree_word(w), DEGREES.contains(&token.as_str()), "{token}");
+                found.0 += usize::from(is_honorific_word(w));
+                found.1 += usize::from(is_degree_word(w));
+            }
+        }
+        assert_eq!(found, (HONORIFICS.len(), DEGREES.len()));
+        for title in HONORIFICS.iter().chain(&DEGREES) {
+            for other in [title.to_uppercase(), format!("{title}."), format!("{title} "), format!(" {title}")]
+            {
+                let w = word(other.as_bytes());
+                assert!(!is_honorific_word(w) && !is_degree_word(w), "{other:?}");
+            }
+        }
+        // An empty token (`Dr..`) is no title either (the empty slots hold all ones, no token).
+        assert!(!is_honorific_word(0) && !is_degree_word(0));
     }
 
     /// Asserts that `raw` appended after `x` by [`append_name`] gives what the general path
@@ -517,12 +595,12 @@ mod tests {
         assert!(compared > 2000, "only {compared} strings compared");
     }
 
-    /// Names either side of each buffer's size (and of the length bound) give the general
-    /// path's answer, whatever spelling ends them.
+    /// Names either side of each buffer's size (the mask path's chunks and bound too, and the
+    /// length bound) give the general path's answer, whatever spelling ends them.
     #[test]
     fn names_either_side_of_each_buffer_size_agree() {
         for tail in ["", " S.T.", ", S.Kom.", " Dr.", "  ", " mba", "'", " 7"] {
-            let bounds = [SHORT_MAX, crate::normalize::MAX_TEXT_VALUE_BYTES];
+            let bounds = [16, 32, 48, short_name::MAX, SHORT_MAX, crate::normalize::MAX_TEXT_VALUE_BYTES];
             for len in bounds.into_iter().flat_map(|bound| bound - 2..=bound + 1) {
                 let mut raw = String::from("Dr. H.Budi");
                 while raw.len() + tail.len() < len {
@@ -537,6 +615,60 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every honorific and degree, in each case and with dots inside (`S.Kom`, `A.Md`), before
+    /// and after names, with dots, commas, apostrophes, backquotes, tabs, hyphens, digits and
+    /// non-ASCII letters around it, in names of every length from a few bytes to past the mask
+    /// path's bound (`short_name`, 64 bytes): the general path's answer.
+    #[test]
+    fn every_title_in_every_spelling_and_length_equals_the_general_path() {
+        const TITLES: [&str; 31] = [
+            "h", "hj", "dr", "drs", "dra", "ir", "prof", "bpk", "bapak", "ibu", "sdr", "sdri", "tn", "ny",
+            "nn", "an", "skom", "sh", "se", "st", "spd", "amd", "mm", "mt", "mkes", "ssos", "sked", "sip",
+            "ssi", "mpd", "mba",
+        ];
+        const TEMPLATES: [&str; 18] = [
+            "{t}. Budi",
+            "{t}.Budi",
+            "{t}\tBudi",
+            "{t} {t}.Budi",
+            "Budi {t}",
+            "Budi {t}.",
+            "Budi, {t}",
+            "Budi,{t}",
+            "{t}'Budi",
+            "Bu'di {t}'",
+            "{t}-Budi 7",
+            "Sité {t}",
+            "{t}. Sité",
+            " {t}.  Budi {t}",
+            "Budi\t{t} {t}",
+            "{t}`{t}.Budi",
+            "{t}..Budi",
+            "{t}.'Budi {t}.",
+        ];
+        let mut compared = 0;
+        for title in TITLES {
+            let (first, rest) = title.split_at(1);
+            for spelled in [
+                title.to_string(),
+                title.to_uppercase(),
+                format!("{}{rest}", first.to_uppercase()),
+                format!("{}.{rest}", first.to_uppercase()),
+                format!("{first}.{}.", rest.to_uppercase()),
+            ] {
+                for template in TEMPLATES {
+                    for pad in 0..60 {
+                        let filler = format!("{}{}", "Ab ".repeat(pad / 3), "x".repeat(pad % 3));
+                        let raw = template.replace("{t}", &spelled).replace("Budi", &format!("{filler}Budi"));
+                        agrees_with_the_general_path(&raw);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 31 * 5 * 18 * 60);
     }
 
     /// Every name of up to three tokens (honorifics, degrees, words of 1 to 7 letters) each

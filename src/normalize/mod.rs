@@ -5,6 +5,7 @@
 //! (with a short reason that never repeats the value), or *absent* (empty), which callers check
 //! first with [`is_absent`].
 
+mod digit_marks;
 mod dob;
 mod email;
 pub mod epoch;

@@ -1,6 +1,7 @@
 //! NIK (Nomor Induk Kependudukan): cleanup to 16 digits, and the structural check of SPEC §2.
 
 use super::Invalid;
+use super::digit_marks::{self, Class, below, highest, lowest};
 
 /// Digits in a NIK.
 const NIK_LEN: usize = 16;
@@ -16,14 +17,22 @@ pub fn normalize_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// [`normalize_nik`] appending to `out`, which is left as it was when `raw` is invalid.
 pub(super) fn append_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
     // Most NIKs in a dump are 16 plain digits, or have the `'` or `.0` a spreadsheet adds
-    // (a fifth of a messy export's each): checked without branches per byte.
-    if let Ok(digits) = <&[u8; NIK_LEN]>::try_from(spreadsheet_core(raw.as_bytes()))
+    // (a fifth of a messy export's each): checked without branches per byte, and without one on
+    // which of the three.
+    if let Some(digits) = spreadsheet_core(raw.as_bytes())
         && digits.iter().fold(true, |all, b| all & b.is_ascii_digit())
     {
         super::push_ascii(out, digits);
         return Ok(());
     }
-    if let Some(digits) = spreadsheet_nik(raw.as_bytes()) {
+    // Separators (a third of a messy export's): read from masks of their bytes' classes, with
+    // no branch that depends on the spelling but whether the digits are one run. Longer fields
+    // are read a byte at a time.
+    let found = match nik_from_marks(raw.as_bytes()) {
+        Some(found) => found,
+        None => spreadsheet_nik(raw.as_bytes()),
+    };
+    if let Some(digits) = found {
         super::push_ascii(out, &digits);
         return Ok(());
     }
@@ -37,13 +46,19 @@ pub(super) fn append_nik(raw: &str, out: &mut String) -> Result<(), Invalid> {
 }
 
 /// `raw` without the `'` a spreadsheet writes before a number kept as text or, failing that,
-/// the `.0` it writes after one read as a float: the 16 digits of a NIK when they are all that
-/// is left (then [`spreadsheet_nik`] would read the same).
-fn spreadsheet_core(raw: &[u8]) -> &[u8] {
-    match raw {
-        [b'\'', rest @ ..] => rest,
-        _ => raw.strip_suffix(b".0").unwrap_or(raw),
+/// the `.0` it writes after one read as a float, when 16 bytes are left: the 16 digits of a NIK
+/// when they are all digits (then [`spreadsheet_nik`] would read the same). Which of the three
+/// it is is chosen without a branch.
+#[inline]
+fn spreadsheet_core(raw: &[u8]) -> Option<&[u8; NIK_LEN]> {
+    let quoted = raw.first() == Some(&b'\'');
+    let float = !quoted & raw.ends_with(b".0");
+    let start = usize::from(quoted);
+    let end = raw.len().wrapping_sub(2 * usize::from(float));
+    if end.wrapping_sub(start) != NIK_LEN {
+        return None;
     }
+    raw.get(start..end)?.try_into().ok()
 }
 
 /// The 16 digits of a valid ASCII NIK in a spreadsheet spelling (`'3201…`, `3201….0`,
@@ -76,6 +91,44 @@ fn spreadsheet_nik(raw: &[u8]) -> Option<[u8; NIK_LEN]> {
         digits -= 1;
     }
     (digits == NIK_LEN).then_some(kept)
+}
+
+/// [`spreadsheet_nik`] from masks of the classes of a field's bytes: the same answer, with no
+/// branch per byte and none on the spelling but one (whether the digits are one run, which one
+/// copy takes). `None` for a field of more than [`digit_marks::MAX`] bytes.
+#[inline]
+fn nik_from_marks(raw: &[u8]) -> Option<Option<[u8; NIK_LEN]>> {
+    const CLASSES: [Class; 6] = [
+        Class::Digits,
+        Class::AnyOf(b"0"),
+        Class::AnyOf(b"."),
+        Class::AnyOf(b".-_"),
+        // ASCII whitespace but the vertical tab.
+        Class::AnyOf(b" \t\n\x0C\r"),
+        Class::AnyOf(b"'"),
+    ];
+    let mut bytes = [0u8; 64];
+    let [digits, zeros, dots, separators, blanks, quotes] = digit_marks::classify(raw, &CLASSES, &mut bytes)?;
+    // Bytes other than whitespace: a `'` only as the first of them.
+    let seen = below(raw.len() as u32) & !blanks;
+    let allowed = digits | separators | (quotes & lowest(seen));
+    // The `0` of a trailing `.0` is no digit of the NIK: the last two bytes seen are `.0`.
+    let last = highest(seen);
+    let float = (last & zeros != 0) & (highest(seen & !last) & dots != 0);
+    let digits = digits & !(last * u64::from(float));
+    if (seen & !allowed != 0) | (digits.count_ones() != NIK_LEN as u32) {
+        return Some(None);
+    }
+    let start = digits.trailing_zeros() as usize;
+    let mut kept = [0u8; NIK_LEN];
+    if digits >> start == (1 << NIK_LEN) - 1 {
+        // One run (`3201…`, `'3201…`, `3201….0`, `3201… `): `start` is at most 16, the field
+        // being at most 32 bytes.
+        kept.copy_from_slice(&bytes[start & 31..][..NIK_LEN]);
+    } else {
+        kept = digit_marks::pick::<NIK_LEN>(&bytes, digits).0;
+    }
+    Some(Some(kept))
 }
 
 /// Longest NIK spelling, whitespace left out, that [`compact_ascii`] reads: 16 digits with a
@@ -220,6 +273,28 @@ mod tests {
         }
     }
 
+    /// The masks give what the byte-at-a-time reading gives, for any field they classify.
+    fn marks_agree(raw: &[u8]) -> Result<(), TestCaseError> {
+        if let Some(found) = nik_from_marks(raw) {
+            prop_assert_eq!(found, spreadsheet_nik(raw), "{:?}", raw);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn the_masks_read_a_nik_as_the_bytes_do(
+            spelled in "[ \t\r]{0,2}'?([0-9]{1,6}[ ._'-]{0,2}){1,8}([ ]?[.][ ]?0)?[ \t\r\x0B]{0,2}",
+            near in "[0-9]{15,17}(\\.0|\\.00|0\\.|\\.|0)?",
+            bytes in proptest::collection::vec(prop_oneof![Just(b'0'), Just(b'5'), Just(b'.'), Just(b'\''), Just(b' '), Just(b'-'), Just(b'_'), Just(b'\t'), Just(0x0Bu8), Just(0xC2u8), Just(b'e'), Just(b'(')], 0..=34),
+        ) {
+            marks_agree(spelled.as_bytes())?;
+            marks_agree(near.as_bytes())?;
+            marks_agree(&format!("'{near}").into_bytes())?;
+            marks_agree(&bytes)?;
+        }
+    }
+
     /// Every line of the Big List of Naughty Strings, alone and around a NIK, takes the fast
     /// paths and the general path alike.
     #[test]
@@ -253,13 +328,24 @@ mod tests {
         for raw in taken {
             assert_eq!(spreadsheet_nik(raw.as_bytes()), Some(*b"3201014107900001"), "{raw:?}");
         }
-        // The first check takes the two commonest alone, as `spreadsheet_nik` would.
-        for raw in ["'3201014107900001", "3201014107900001.0"] {
-            assert_eq!(spreadsheet_core(raw.as_bytes()), b"3201014107900001", "{raw:?}");
+        // The first check takes the three commonest alone, as `spreadsheet_nik` would.
+        for raw in ["3201014107900001", "'3201014107900001", "3201014107900001.0"] {
+            assert_eq!(spreadsheet_core(raw.as_bytes()), Some(b"3201014107900001"), "{raw:?}");
         }
-        for raw in ["'3201014107900001.0", "3201014107900001.0.0", "''3201014107900001", "'320101410790000.0"]
-        {
-            assert_ne!(spreadsheet_core(raw.as_bytes()).len(), NIK_LEN, "{raw:?}");
+        for raw in [
+            "'3201014107900001.0",
+            "3201014107900001.0.0",
+            "''3201014107900001",
+            "'320101410790000.0",
+            ".0",
+            "'",
+            "",
+        ] {
+            assert_ne!(spreadsheet_core(raw.as_bytes()).map(|d| d.len()), Some(NIK_LEN), "{raw:?}");
+        }
+        // The masks read them alike.
+        for raw in taken {
+            assert_eq!(nik_from_marks(raw.as_bytes()), Some(Some(*b"3201014107900001")), "{raw:?}");
         }
         let left = [
             "320101410790000.0",
@@ -272,6 +358,7 @@ mod tests {
         ];
         for raw in left {
             assert_eq!(spreadsheet_nik(raw.as_bytes()), None, "{raw:?}");
+            assert_eq!(nik_from_marks(raw.as_bytes()), Some(None), "{raw:?}");
         }
     }
 

@@ -2,6 +2,7 @@
 //! holds several numbers (SPEC §2).
 
 use super::Invalid;
+use super::digit_marks::{self, Class};
 
 /// More digits than any E.164 number plus prefixes can have; longer input is rejected early.
 const MAX_DIGITS: usize = 24;
@@ -40,7 +41,7 @@ pub(super) fn append_phone(raw: &str, out: &mut String) -> Result<(), Invalid> {
         None if looks_scientific(raw) => return Err(Invalid("scientific notation has lost digits")),
         None => general_digits(raw.as_bytes(), &mut buf)?,
     };
-    to_e164(&buf[..n], plus, out)
+    to_e164(&buf, n, plus, out)
 }
 
 /// `6.28123456789E+11`: a spreadsheet float whose last digits are lost and whose exponent
@@ -57,7 +58,7 @@ fn looks_scientific(raw: &str) -> bool {
 pub fn append_plain_phone(raw: &str, out: &mut String) -> Option<Result<(), Invalid>> {
     let mut buf = [0u8; MAX_DIGITS];
     let (n, plus) = plain_digits(drop_float_suffix(raw).as_bytes(), &mut buf)?;
-    Some(to_e164(&buf[..n], plus, out))
+    Some(to_e164(&buf, n, plus, out))
 }
 
 /// `raw` trimmed, less one trailing `.0`: a spreadsheet wrote the number as a float
@@ -71,7 +72,39 @@ fn drop_float_suffix(raw: &str) -> &str {
 /// The digits of a number written with only digits, `-`, `.`, spaces, brackets and a leading
 /// `+` (most phones in a dump), and whether it had the `+`; `None` for anything else (or too
 /// long).
+///
+/// `buf` past the digits is left as it was (zeros).
 fn plain_digits(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool)> {
+    match plain_digits_from_marks(bytes, buf) {
+        Some(found) => found,
+        None => plain_digits_by_bytes(bytes, buf),
+    }
+}
+
+/// [`plain_digits`] from masks of the classes of a field's bytes: no branch per byte, none on
+/// the spelling. `None` for a field of more than [`digit_marks::MAX`] bytes.
+#[inline]
+fn plain_digits_from_marks(raw: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<Option<(usize, bool)>> {
+    const CLASSES: [Class; 3] = [Class::Digits, Class::AnyOf(b"-. ()"), Class::AnyOf(b"+")];
+    let mut bytes = [0u8; 64];
+    let [digits, separators, pluses] = digit_marks::classify(raw, &CLASSES, &mut bytes)?;
+    // A `+` only before the first digit (with no digit the field is refused below).
+    let allowed = digits | separators | (pluses & digit_marks::below(digits.trailing_zeros() & 63));
+    let n = digits.count_ones() as usize;
+    if (digit_marks::below(raw.len() as u32) & !allowed != 0) | (n == 0) | (n > MAX_DIGITS) {
+        return Some(None);
+    }
+    // The picks past the last digit are the zeros after the field's bytes.
+    let (first, rest) = digit_marks::pick::<16>(&bytes, digits);
+    buf[..16].copy_from_slice(&first);
+    if n > 16 {
+        buf[16..].copy_from_slice(&digit_marks::pick::<{ MAX_DIGITS - 16 }>(&bytes, rest).0);
+    }
+    Some(Some((n, pluses != 0)))
+}
+
+/// [`plain_digits`] a byte at a time (for fields longer than [`digit_marks::MAX`]).
+fn plain_digits_by_bytes(bytes: &[u8], buf: &mut [u8; MAX_DIGITS]) -> Option<(usize, bool)> {
     let mut n = 0;
     let mut plus = false;
     for &b in bytes {
@@ -127,8 +160,67 @@ fn extension_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// Maps the digits (`plus`: written after a `+`) to E.164.
-fn to_e164(d: &[u8], plus: bool, out: &mut String) -> Result<(), Invalid> {
+/// Maps the `n` digits at the start of `buf` (zeros after them; `plus`: written after a `+`)
+/// to E.164.
+fn to_e164(buf: &[u8; MAX_DIGITS], n: usize, plus: bool, out: &mut String) -> Result<(), Invalid> {
+    match indonesian_national(buf, n, plus) {
+        Some(national) => {
+            out.push_str("+62");
+            super::push_ascii(out, national);
+            Ok(())
+        }
+        None => to_e164_general(&buf[..n], plus, out),
+    }
+}
+
+/// The national number of an Indonesian number that [`to_e164_general`] accepts, `None` for
+/// any other (which it then maps, or names the error of): its prefixes read from the first six
+/// digits at once, with no branch on which of `+62`, `0062`, `62`, `0` or `8` it has.
+#[inline]
+fn indonesian_national(buf: &[u8; MAX_DIGITS], n: usize, plus: bool) -> Option<&[u8]> {
+    let head = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
+    // The zeros after the digits are no digit, so no prefix reaches past them.
+    let starts_62 = head & 0xFFFF == u32::from(u16::from_le_bytes(*b"62"));
+    let via_0062 = !plus & (head == u32::from_le_bytes(*b"0062"));
+    let via_62 = starts_62 & (plus | BARE_62_DIGITS.contains(&n));
+    let country = 2 * usize::from(via_62) + 4 * usize::from(via_0062);
+    // A trunk `0` after the country code, or the `0` of a national number.
+    let trunk = usize::from(((via_62 | via_0062) | !plus) & (buf[country] == b'0'));
+    let via_8 = !plus & (buf[0] == b'8') & BARE_8_DIGITS.contains(&n);
+    let prefixed = via_62 | via_0062 | (!plus & (buf[0] == b'0')) | via_8;
+    let skip = country + trunk;
+    let len = n.wrapping_sub(skip);
+    let (first, second) = (buf[skip], buf[skip + 1]);
+    let mobile =
+        (first == b'8') & (PLAN[usize::from(second)] & MOBILE_SECOND != 0) & ID_MOBILE_DIGITS.contains(&len);
+    let fixed = (PLAN[usize::from(first)] & FIXED_FIRST != 0) & ID_FIXED_DIGITS.contains(&len);
+    (prefixed & (mobile | fixed)).then(|| &buf[skip.min(n)..n])
+}
+
+/// Bits of [`PLAN`]: the second digit of a mobile's `8x` (SPEC §2 1.1), the first digit of a
+/// fixed line.
+const MOBILE_SECOND: u8 = 1;
+const FIXED_FIRST: u8 = 2;
+
+/// The [`MOBILE_SECOND`] and [`FIXED_FIRST`] bits of each byte: a load instead of a `match`.
+static PLAN: [u8; 256] = {
+    let mut plan = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if matches!(byte, b'1' | b'2' | b'3' | b'5'..=b'9') {
+            plan[b] |= MOBILE_SECOND;
+        }
+        if matches!(byte, b'2'..=b'7' | b'9') {
+            plan[b] |= FIXED_FIRST;
+        }
+        b += 1;
+    }
+    plan
+};
+
+/// [`to_e164`] for every number, with the error of each that is none.
+fn to_e164_general(d: &[u8], plus: bool, out: &mut String) -> Result<(), Invalid> {
     let n = d.len();
     if d.is_empty() {
         return Err(Invalid("no digits"));
@@ -247,9 +339,79 @@ mod tests {
         fn the_plain_spelling_shortcut_agrees_with_the_general_path(raw in "[+]?[0-9 +()x.-]{0,26}") {
             let mut buf = [0u8; MAX_DIGITS];
             let general = general_digits(drop_float_suffix(&raw).as_bytes(), &mut buf)
-                .and_then(|(n, plus)| { let mut out = String::new(); to_e164(&buf[..n], plus, &mut out).map(|()| out) });
+                .and_then(|(n, plus)| { let mut out = String::new(); to_e164_general(&buf[..n], plus, &mut out).map(|()| out) });
             let mut fast = String::new();
             prop_assert_eq!(append_phone(&raw, &mut fast).map(|()| fast), general);
+        }
+    }
+
+    /// The masks read a field as the byte-at-a-time reading does, into the same digits.
+    fn marks_agree(raw: &[u8]) -> Result<(), TestCaseError> {
+        let (mut by_marks, mut by_bytes) = ([0u8; MAX_DIGITS], [0u8; MAX_DIGITS]);
+        if let Some(got) = plain_digits_from_marks(raw, &mut by_marks) {
+            prop_assert_eq!(got, plain_digits_by_bytes(raw, &mut by_bytes), "{:?}", raw);
+            if got.is_some() {
+                prop_assert_eq!(by_marks, by_bytes, "{:?}", raw);
+            }
+        }
+        Ok(())
+    }
+
+    /// The prefixes read at once map the digits as the general mapping does.
+    fn mappings_agree(digits: &str, plus: bool) -> Result<(), TestCaseError> {
+        let mut buf = [0u8; MAX_DIGITS];
+        let n = digits.len().min(MAX_DIGITS);
+        buf[..n].copy_from_slice(&digits.as_bytes()[..n]);
+        let (mut fast, mut general) = (String::from("x"), String::from("x"));
+        let want = to_e164_general(&buf[..n], plus, &mut general);
+        prop_assert_eq!(to_e164(&buf, n, plus, &mut fast), want, "{:?} {}", digits, plus);
+        prop_assert_eq!(fast, general, "{:?} {}", digits, plus);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn the_masks_read_a_plain_phone_as_the_bytes_do(
+            spelled in "[ +(]{0,3}(62|0062|0|8|\\+62|\\+)?([0-9]{1,5}[ .()+-]{0,2}){1,7}[ )]{0,2}",
+            bytes in proptest::collection::vec(prop_oneof![Just(b'0'), Just(b'8'), Just(b'+'), Just(b'('), Just(b')'), Just(b' '), Just(b'-'), Just(b'.'), Just(b'_'), Just(b'\t'), Just(0xC2u8), Just(b'x')], 0..=34),
+            digits in "[0-9]{17,26}",
+        ) {
+            marks_agree(spelled.as_bytes())?;
+            marks_agree(&bytes)?;
+            marks_agree(digits.as_bytes())?;
+            marks_agree(format!("+{digits}").as_bytes())?;
+        }
+
+        #[test]
+        fn the_prefixes_read_at_once_map_as_the_general_mapping_does(
+            digits in "(62|0062|0|8|00|6|620|00620|08|80|84|1|2|9)?[0-9]{0,16}",
+            plus in any::<bool>(),
+        ) {
+            mappings_agree(&digits, plus)?;
+        }
+    }
+
+    /// Every digit string of up to seven digits from the prefix-deciding ones, with and
+    /// without `+`, and each padded to every length up to 24.
+    #[test]
+    fn the_prefixes_read_at_once_map_every_short_prefix_alike() {
+        let alphabet = [b'0', b'1', b'2', b'5', b'6', b'8', b'9'];
+        let mut prefixes = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = prefixes
+                .iter()
+                .filter(|p| p.len() == prefixes.last().map_or(0, String::len))
+                .flat_map(|p| alphabet.iter().map(move |&b| format!("{p}{}", b as char)))
+                .collect();
+            prefixes.extend(longer);
+        }
+        for prefix in &prefixes {
+            for len in prefix.len()..=MAX_DIGITS {
+                let digits = format!("{prefix}{}", "3".repeat(len - prefix.len()));
+                for plus in [false, true] {
+                    mappings_agree(&digits, plus).expect("agree");
+                }
+            }
         }
     }
 

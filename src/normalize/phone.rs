@@ -165,11 +165,34 @@ fn extension_at(bytes: &[u8], i: usize) -> bool {
 fn to_e164(buf: &[u8; MAX_DIGITS], n: usize, plus: bool, out: &mut String) -> Result<(), Invalid> {
     match indonesian_national(buf, n, plus) {
         Some(national) => {
-            out.push_str("+62");
-            super::push_ascii(out, national);
+            push_indonesian(out, national);
             Ok(())
         }
         None => to_e164_general(&buf[..n], plus, out),
+    }
+}
+
+/// Appends `+62` and `national` (ASCII digits, at most [`MAX_DIGITS`]) to `out` in one
+/// fixed-size copy: a copy of the number's own length (and one per piece) called `memcpy`.
+#[inline]
+fn push_indonesian(out: &mut String, national: &[u8]) {
+    let mut e164 = [0u8; 3 + MAX_DIGITS];
+    e164[..3].copy_from_slice(b"+62");
+    let len = 3 + national.len().min(MAX_DIGITS);
+    e164[3..len].copy_from_slice(&national[..len - 3]);
+    if !e164.is_ascii() {
+        return;
+    }
+    // SAFETY: `as_mut_vec` lets `out` hold what is written into it; the bytes written are
+    // ASCII (checked above), so `out` stays UTF-8. The copy writes `e164.len()` bytes after
+    // `out`'s end into the spare capacity just reserved, and the length then grows only over
+    // the `len` bytes of them that are the number.
+    unsafe {
+        let v = out.as_mut_vec();
+        v.reserve(e164.len());
+        let end = v.len();
+        std::ptr::copy_nonoverlapping(e164.as_ptr(), v.as_mut_ptr().add(end), e164.len());
+        v.set_len(end + len);
     }
 }
 
@@ -410,6 +433,23 @@ mod tests {
                 let digits = format!("{prefix}{}", "3".repeat(len - prefix.len()));
                 for plus in [false, true] {
                     mappings_agree(&digits, plus).expect("agree");
+                }
+            }
+        }
+    }
+
+    /// The one-copy append writes `+62` and the number after what `out` holds, and nothing
+    /// past it, at every length (a `String` of any capacity, one that grows too).
+    #[test]
+    fn the_indonesian_number_is_appended_in_one_copy() {
+        for len in 0..=MAX_DIGITS {
+            let national: Vec<u8> = (0..len).map(|i| b'0' + (i % 10) as u8).collect();
+            for before in ["", "x", "+6281234567890"] {
+                for capacity in [0, before.len(), before.len() + 3 + len, 200] {
+                    let mut out = String::with_capacity(capacity);
+                    out.push_str(before);
+                    push_indonesian(&mut out, &national);
+                    assert_eq!(out, format!("{before}+62{}", String::from_utf8_lossy(&national)));
                 }
             }
         }

@@ -2,7 +2,8 @@
 //! `i` for byte `i`: SSE2 sixteen bytes at a time on x86-64 (part of its baseline, so no runtime
 //! check), eight-byte words ([`super::swar`]) elsewhere; a test holds both to one answer. No
 //! branch depends on the bytes (only on their count). What the classes mean to a name or an
-//! address is for the callers.
+//! address is for the callers (`short_name.rs`, `email.rs`); a class a caller does not read
+//! costs it nothing once inlined.
 
 /// The longest value classified: the masks are `u64`.
 pub(super) const MAX: usize = 64;
@@ -16,12 +17,22 @@ pub(super) type Padded = [u8; MAX + 32];
 pub(super) struct Classes {
     /// ASCII letters, either case.
     pub letters: u64,
-    /// Spaces and tabs.
+    pub digits: u64,
+    /// Spaces and tabs (a name's separators).
     pub blanks: u64,
+    /// Tab to carriage return and space: `char::is_whitespace` of an ASCII byte.
+    pub spaces: u64,
     pub dots: u64,
     pub commas: u64,
+    pub semicolons: u64,
     /// Apostrophes and backquotes.
     pub quotes: u64,
+    pub ats: u64,
+    pub dashes: u64,
+    pub pluses: u64,
+    pub underscores: u64,
+    /// `<`.
+    pub angles: u64,
     /// Bytes over 0x7F.
     pub non_ascii: u64,
 }
@@ -29,12 +40,29 @@ pub(super) struct Classes {
 impl std::ops::BitOrAssign for Classes {
     fn bitor_assign(&mut self, other: Classes) {
         self.letters |= other.letters;
+        self.digits |= other.digits;
         self.blanks |= other.blanks;
+        self.spaces |= other.spaces;
         self.dots |= other.dots;
         self.commas |= other.commas;
+        self.semicolons |= other.semicolons;
         self.quotes |= other.quotes;
+        self.ats |= other.ats;
+        self.dashes |= other.dashes;
+        self.pluses |= other.pluses;
+        self.underscores |= other.underscores;
+        self.angles |= other.angles;
         self.non_ascii |= other.non_ascii;
     }
+}
+
+/// What [`classify`] writes for each byte besides the masks: a name wants its letters
+/// lowercased and every other byte a space, an address all of its bytes with letters
+/// lowercased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Fold {
+    LettersOnly,
+    Lowercase,
 }
 
 /// The bits below bit `n` (at most 64).
@@ -46,40 +74,48 @@ pub(super) const fn below(n: usize) -> u64 {
     }
 }
 
-/// The classes of the bytes of `raw` (at most [`MAX`]), and `raw` written into `folded` from its
-/// start with each letter lowercased and every other byte a space. `folded` is left as it was
-/// from a multiple of 16 past `raw` on.
+/// Whether bit `at` of `mask` is set (none is past bit 63).
 #[inline]
-pub(super) fn classify(raw: &[u8], folded: &mut Padded) -> Classes {
+pub(super) fn has(mask: u64, at: usize) -> bool {
+    mask.checked_shr(at as u32).unwrap_or(0) & 1 != 0
+}
+
+/// The classes of the bytes of `raw` (at most [`MAX`]), and `raw` written into `folded` from its
+/// start with each letter lowercased and, with [`Fold::LettersOnly`], every other byte a space.
+/// `folded` is left as it was from a multiple of 16 past `raw` on.
+#[inline]
+pub(super) fn classify(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
     debug_assert!(raw.len() <= MAX);
-    // SAFETY: compiled only where SSE2 is enabled for the whole build (every x86-64 target: it
-    // is part of the baseline), so the CPU running this has it.
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    return unsafe { classify_sse2(raw, folded) };
+    return classify_sse2(raw, folded, fold);
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    return classify_swar(raw, folded);
+    return classify_swar(raw, folded, fold);
 }
 
 /// [`classify`] with SSE2, sixteen bytes at a time read straight from `raw`: the first sixteen,
 /// the next ones, and the last sixteen (overlapping the others, whose bytes they classify
 /// alike), so a value of sixteen bytes or more is not copied first. A shorter one is copied into
 /// sixteen zeros (the zeros are in no class).
+///
+/// Compiled only where SSE2 is enabled for the whole build (every x86-64 target: it is part of
+/// the baseline), so its intrinsics need no `#[target_feature]`, and both functions are inlined
+/// into each caller, which computes only the classes it reads (out of line, a name paid for
+/// an address's classes).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn classify_sse2(raw: &[u8], folded: &mut Padded) -> Classes {
+#[inline(always)]
+fn classify_sse2(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
     let len = raw.len();
     if len < 16 {
         let mut short = [0u8; 16];
         copy_short(raw, &mut short);
-        return chunk_sse2(&short, 0, folded);
+        return chunk_sse2(&short, 0, folded, fold);
     }
-    let mut c = chunk_sse2(raw, 0, folded);
+    let mut c = chunk_sse2(raw, 0, folded, fold);
     if len > 32 {
-        c |= chunk_sse2(raw, 16, folded);
-        c |= chunk_sse2(raw, 32.min(len - 16), folded);
+        c |= chunk_sse2(raw, 16, folded, fold);
+        c |= chunk_sse2(raw, 32.min(len - 16), folded, fold);
     }
-    c |= chunk_sse2(raw, len - 16, folded);
+    c |= chunk_sse2(raw, len - 16, folded, fold);
     c
 }
 
@@ -87,34 +123,52 @@ fn classify_sse2(raw: &[u8], folded: &mut Padded) -> Classes {
 /// place, and those bytes folded into `folded` from `at`: a compare per class, a `movemask` per
 /// class.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-#[inline]
-fn chunk_sse2(raw: &[u8], at: usize, folded: &mut Padded) -> Classes {
+#[inline(always)]
+fn chunk_sse2(raw: &[u8], at: usize, folded: &mut Padded, fold: Fold) -> Classes {
     use std::arch::x86_64::{
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
         _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
     };
     let (sixteen, out) = (&raw[at..at + 16], &mut folded[at % MAX..at % MAX + 16]);
-    let splat = |b: u8| _mm_set1_epi8(b as i8);
-    let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << at;
-    // SAFETY: `sixteen` and `out` are sixteen bytes; the load and the store are unaligned ones.
-    let v = unsafe { _mm_loadu_si128(sixteen.as_ptr().cast()) };
-    // `| 0x20` lowercases ASCII letters and maps nothing else onto one; the signed compares
-    // leave bytes over 0x7F out.
-    let lower = _mm_or_si128(v, splat(0x20));
-    let letters =
-        _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
-    // A letter `& 0xFF` and anything else `& 0`, then `| 0x20`: the folded letter or a space.
-    let spelled = _mm_or_si128(_mm_and_si128(v, letters), splat(b' '));
-    unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), spelled) };
-    let is = |b: u8| _mm_cmpeq_epi8(v, splat(b));
-    Classes {
-        letters: bits(letters),
-        blanks: bits(_mm_or_si128(is(b' '), is(b'\t'))),
-        dots: bits(is(b'.')),
-        commas: bits(is(b',')),
-        quotes: bits(_mm_or_si128(is(b'\''), is(b'`'))),
-        non_ascii: bits(v),
+    // SAFETY: SSE2 is enabled for the whole build (the `cfg` above), so the CPU running this has
+    // it; `sixteen` and `out` are sixteen bytes, and the load and the store are unaligned ones.
+    unsafe {
+        let splat = |b: u8| _mm_set1_epi8(b as i8);
+        let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << at;
+        let v = _mm_loadu_si128(sixteen.as_ptr().cast());
+        // `| 0x20` lowercases ASCII letters and maps nothing else onto one; the signed compares
+        // leave bytes over 0x7F out.
+        let lower = _mm_or_si128(v, splat(0x20));
+        let letters =
+            _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
+        let spelled = match fold {
+            // A letter `& 0xFF` and anything else `& 0`, then `| 0x20`: the folded letter or a space.
+            Fold::LettersOnly => _mm_or_si128(_mm_and_si128(v, letters), splat(b' ')),
+            // `| 0x20` on the letters only.
+            Fold::Lowercase => _mm_or_si128(v, _mm_and_si128(letters, splat(0x20))),
+        };
+        _mm_storeu_si128(out.as_mut_ptr().cast(), spelled);
+        let is = |b: u8| _mm_cmpeq_epi8(v, splat(b));
+        let within = |lo: u8, hi: u8| {
+            _mm_and_si128(_mm_cmpgt_epi8(v, splat(lo - 1)), _mm_cmplt_epi8(v, splat(hi + 1)))
+        };
+        let blanks = _mm_or_si128(is(b' '), is(b'\t'));
+        Classes {
+            letters: bits(letters),
+            digits: bits(within(b'0', b'9')),
+            blanks: bits(blanks),
+            spaces: bits(_mm_or_si128(within(b'\t', b'\r'), is(b' '))),
+            dots: bits(is(b'.')),
+            commas: bits(is(b',')),
+            semicolons: bits(is(b';')),
+            quotes: bits(_mm_or_si128(is(b'\''), is(b'`'))),
+            ats: bits(is(b'@')),
+            dashes: bits(is(b'-')),
+            pluses: bits(is(b'+')),
+            underscores: bits(is(b'_')),
+            angles: bits(is(b'<')),
+            non_ascii: bits(v),
+        }
     }
 }
 
@@ -140,7 +194,7 @@ fn copy_short(raw: &[u8], to: &mut [u8; 16]) {
 /// [`classify`] eight bytes at a time in a `u64`, from a zero-padded copy: each test's high
 /// bits packed into eight mask bits by one multiplication.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn classify_swar(raw: &[u8], folded: &mut Padded) -> Classes {
+pub(super) fn classify_swar(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
     use super::swar::{HIGH_BITS, LOW_BITS, equal_to, in_range, load, splat};
     let mut text = [0u8; MAX];
     text[..raw.len()].copy_from_slice(raw);
@@ -154,13 +208,25 @@ fn classify_swar(raw: &[u8], folded: &mut Padded) -> Classes {
         let letters = in_range(ascii | splat(0x20), b'a', b'z') & !high;
         // Each letter's byte all ones: `(high bit >> 7) * 0xFF`.
         let letter_bytes = (letters >> 7).wrapping_mul(0xFF);
-        folded[at..at + 8].copy_from_slice(&((word & letter_bytes) | splat(b' ')).to_le_bytes());
+        let spelled = match fold {
+            Fold::LettersOnly => (word & letter_bytes) | splat(b' '),
+            Fold::Lowercase => word | (letter_bytes & splat(0x20)),
+        };
+        folded[at..at + 8].copy_from_slice(&spelled.to_le_bytes());
         let is = |b: u8| equal_to(ascii, b) & !high;
         c.letters |= bits(letters) << at;
+        c.digits |= bits(in_range(ascii, b'0', b'9') & !high) << at;
         c.blanks |= bits(is(b' ') | is(b'\t')) << at;
+        c.spaces |= bits((in_range(ascii, b'\t', b'\r') | is(b' ')) & !high) << at;
         c.dots |= bits(is(b'.')) << at;
         c.commas |= bits(is(b',')) << at;
+        c.semicolons |= bits(is(b';')) << at;
         c.quotes |= bits(is(b'\'') | is(b'`')) << at;
+        c.ats |= bits(is(b'@')) << at;
+        c.dashes |= bits(is(b'-')) << at;
+        c.pluses |= bits(is(b'+')) << at;
+        c.underscores |= bits(is(b'_')) << at;
+        c.angles |= bits(is(b'<')) << at;
         c.non_ascii |= bits(high) << at;
     }
     c
@@ -171,32 +237,45 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// What each class is, one byte at a time.
-    fn by_bytes(raw: &[u8]) -> (Classes, Vec<u8>) {
+    /// What each class is, one byte at a time, and the bytes each [`Fold`] writes.
+    fn by_bytes(raw: &[u8]) -> (Classes, Vec<u8>, Vec<u8>) {
         let mut c = Classes::default();
-        let mut folded = Vec::new();
+        let (mut letters_only, mut lowercase) = (Vec::new(), Vec::new());
         for (i, &b) in raw.iter().enumerate() {
             let bit = 1u64 << i;
             let letter = b.is_ascii_alphabetic();
-            folded.push(if letter { b.to_ascii_lowercase() } else { b' ' });
-            c.letters |= if letter { bit } else { 0 };
-            c.blanks |= if b == b' ' || b == b'\t' { bit } else { 0 };
-            c.dots |= if b == b'.' { bit } else { 0 };
-            c.commas |= if b == b',' { bit } else { 0 };
-            c.quotes |= if b == b'\'' || b == b'`' { bit } else { 0 };
-            c.non_ascii |= if b > 0x7F { bit } else { 0 };
+            letters_only.push(if letter { b.to_ascii_lowercase() } else { b' ' });
+            lowercase.push(b.to_ascii_lowercase());
+            let set = |yes: bool| if yes { bit } else { 0 };
+            c.letters |= set(letter);
+            c.digits |= set(b.is_ascii_digit());
+            c.blanks |= set(b == b' ' || b == b'\t');
+            c.spaces |= set((b as char).is_whitespace() && b < 0x80);
+            c.dots |= set(b == b'.');
+            c.commas |= set(b == b',');
+            c.semicolons |= set(b == b';');
+            c.quotes |= set(b == b'\'' || b == b'`');
+            c.ats |= set(b == b'@');
+            c.dashes |= set(b == b'-');
+            c.pluses |= set(b == b'+');
+            c.underscores |= set(b == b'_');
+            c.angles |= set(b == b'<');
+            c.non_ascii |= set(b > 0x7F);
         }
-        (c, folded)
+        (c, letters_only, lowercase)
     }
 
-    /// Both ways (the one [`classify`] takes and the portable one) give the byte-by-byte answer.
+    /// Both ways (the one [`classify`] takes and the portable one) give the byte-by-byte answer,
+    /// with either fold.
     fn agree(raw: &[u8]) {
-        let (want, want_folded) = by_bytes(raw);
-        for (way, f) in [("classify", classify as fn(&[u8], &mut Padded) -> Classes), ("swar", classify_swar)]
-        {
-            let mut folded = [0u8; MAX + 32];
-            assert_eq!(f(raw, &mut folded), want, "{way} {raw:?}");
-            assert_eq!(folded[..raw.len()], want_folded[..], "{way} {raw:?}");
+        let (want, letters_only, lowercase) = by_bytes(raw);
+        type Way = fn(&[u8], &mut Padded, Fold) -> Classes;
+        for (way, f) in [("classify", classify as Way), ("swar", classify_swar as Way)] {
+            for (fold, want_folded) in [(Fold::LettersOnly, &letters_only), (Fold::Lowercase, &lowercase)] {
+                let mut folded = [0u8; MAX + 32];
+                assert_eq!(f(raw, &mut folded, fold), want, "{way} {fold:?} {raw:?}");
+                assert_eq!(folded[..raw.len()], want_folded[..], "{way} {fold:?} {raw:?}");
+            }
         }
     }
 
@@ -206,7 +285,7 @@ mod tests {
     #[test]
     fn every_byte_in_every_position_of_every_length_is_classified_alike() {
         for len in 1..=MAX {
-            for other in [b'a', b' ', b'.', 0x80, b'@'] {
+            for other in [b'a', b' ', b'.', 0x80, b'@', b'9', b'\r'] {
                 for at in 0..len {
                     for b in 0..=255u8 {
                         let mut raw = vec![other; len];
@@ -227,6 +306,11 @@ mod tests {
 
         #[test]
         fn any_name_like_bytes_are_classified_alike(raw in r"[A-Za-z .,'`\t@\[{\x00-\x1f\x7f-]{0,64}") {
+            agree(raw.as_bytes());
+        }
+
+        #[test]
+        fn any_address_like_bytes_are_classified_alike(raw in "[A-Za-z0-9 .,;:@_+<>()\"'\t-\r/`\\[{-]{0,64}") {
             agree(raw.as_bytes());
         }
     }

@@ -6,7 +6,7 @@
 //! little more than a plain one. It must give what `name::normalize_name_general` gives (the
 //! tests in `name.rs` compare them).
 
-use super::masks::{self, Padded, below};
+use super::masks::{self, Padded, below, has};
 use super::name::{NO_LETTERS, is_degree_word, is_honorific_word};
 use super::{Invalid, swar};
 
@@ -19,7 +19,7 @@ pub(super) const MAX: usize = masks::MAX;
 pub(super) fn append_short_name(raw: &[u8], out: &mut String) -> Option<Result<(), Invalid>> {
     debug_assert!(raw.len() <= MAX);
     let mut folded = [0u8; MAX + 32];
-    let c = masks::classify(raw, &mut folded);
+    let c = masks::classify(raw, &mut folded, masks::Fold::LettersOnly);
     if c.non_ascii != 0 {
         return None;
     }
@@ -143,12 +143,6 @@ fn last_token(word: u64) -> (u64, usize) {
     // the last byte is one, which a name's never is.)
     let through = (65 - (!word & LETTER_BITS).leading_zeros()) & 56;
     (word >> through, 8 - through as usize / 8)
-}
-
-/// Whether bit `at` (at most 64) of `mask` is set.
-#[inline]
-fn has(mask: u64, at: usize) -> bool {
-    mask.checked_shr(at as u32).unwrap_or(0) & 1 != 0
 }
 
 /// The byte length of the leading run of honorifics in the name that ends with the last one

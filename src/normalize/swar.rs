@@ -1,5 +1,5 @@
-//! Eight ASCII bytes at a time in one `u64` (SWAR): the byte tests that the one-pass name and
-//! e-mail paths share. A test's answer is a mask with the high bit of each byte that passes
+//! Eight ASCII bytes at a time in one `u64` (SWAR): the byte tests that the one-pass name path
+//! and the portable classifier of `masks.rs` share. A test's answer is a mask with the high bit of each byte that passes
 //! (bit `8k + 7` for byte `k`, little-endian); no branch depends on the bytes.
 
 /// The high bit of each byte of a word.
@@ -18,20 +18,6 @@ pub(super) fn load(eight: &[u8]) -> u64 {
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(eight);
     u64::from_le_bytes(bytes)
-}
-
-/// The last `len % 8` bytes of `s` as one word, zero above them (`0` when `len % 8` is 0): one
-/// load of the last eight bytes when `s` has eight, the word's bytes one by one otherwise.
-pub(super) fn load_tail(s: &[u8]) -> u64 {
-    let rest = s.len() % 8;
-    if rest == 0 {
-        return 0;
-    }
-    match s.len().checked_sub(8) {
-        // The eight bytes before the end hold the last `rest` at their top.
-        Some(start) => load(&s[start..]) >> (8 * (8 - rest)),
-        None => s.iter().rev().fold(0, |word, &b| word << 8 | u64::from(b)),
-    }
 }
 
 /// The bytes of `word`, each below 0x80, that are at least `lo` and at most `hi` (`lo` at most
@@ -77,14 +63,7 @@ mod tests {
     }
 
     #[test]
-    fn the_tail_is_the_last_bytes_of_a_partial_word() {
-        let s = b"abcdefghijklmnopqrs";
-        for len in 0..=s.len() {
-            let rest = len % 8;
-            let mut want = [0u8; 8];
-            want[..rest].copy_from_slice(&s[len - rest..len]);
-            assert_eq!(load_tail(&s[..len]), u64::from_le_bytes(want), "{len}");
-        }
+    fn a_load_is_little_endian() {
         assert_eq!(load(b"abcdefgh"), u64::from_le_bytes(*b"abcdefgh"));
     }
 }

@@ -423,9 +423,15 @@ impl Matcher<'_> {
         pairs
     }
 
+    // (Always inlined: out of line, each value paid for the e-mail arm's check of the list.)
+    #[inline(always)]
     fn add_value(&self, kind: Kind, raw: &str, s: &mut MatchScratch) {
         let start = s.canonical.len();
-        let result = normalize::normalize_append(kind, raw, &mut s.canonical, &mut s.tmp);
+        // An address [`Self::record_value`] only counts needs its validity, not its canonical
+        // form (asked in the e-mail arm only: other kinds pay nothing for it).
+        let screening = s.screening;
+        let validity_only = || screening && !self.watchlist.may_hold_kind(kind);
+        let result = normalize::append_or_check(kind, raw, &mut s.canonical, &mut s.tmp, validity_only);
         self.record_value(kind, raw, start, result, s);
     }
 

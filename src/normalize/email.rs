@@ -20,12 +20,35 @@ pub fn normalize_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
 /// [`normalize_email`] appending to `out`, which is left as it was when `raw` is invalid: the
 /// scan writes every canonical address straight into its task's buffer.
 pub(super) fn append_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    // Bounded before and after: a canonical form must be short enough to normalize again.
+    bounded(raw, out, append_plain_address)
+}
+
+/// Whether `raw` is a valid address: exactly [`append_email`]'s answer, its reason included,
+/// for a scan that only counts the addresses (no list holds one). The usual address is only
+/// checked, not written; `out` may have the canonical form of another appended (the caller
+/// truncates it), and is left as it was when `raw` is invalid.
+pub(super) fn check_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    bounded(raw, out, |raw, _| is_plain_address(raw))
+}
+
+/// [`append_email`], with `plain` for the usual address ([`append_plain_address`] or a check
+/// of it): bounded before and after, since a canonical form must be short enough to normalize
+/// again.
+#[inline]
+fn bounded(
+    raw: &str,
+    out: &mut String,
+    plain: impl FnOnce(&[u8], &mut String) -> bool,
+) -> Result<(), Invalid> {
     if raw.len() > super::MAX_TEXT_VALUE_BYTES {
         return Err(super::TOO_LONG);
     }
+    // (The usual address and its canonical form are at most `masks::MAX` bytes: within it.)
+    if plain(raw.as_bytes(), out) {
+        return Ok(());
+    }
     let base = out.len();
-    normalize_bounded(raw, out)?;
+    normalize_declined(raw, out, true)?;
     if out.len() - base > super::MAX_TEXT_VALUE_BYTES {
         out.truncate(base);
         return Err(super::TOO_LONG);
@@ -33,15 +56,9 @@ pub(super) fn append_email(raw: &str, out: &mut String) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// [`normalize_email`] of a value already known to be short, appended to `out`.
-fn normalize_bounded(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    normalize_with(raw, out, true)
-}
-
-/// [`normalize_bounded`], through [`append_plain_address`] or [`ascii_parts`] when `fast` and
-/// one applies; without `fast`,
-/// every value takes the general path (the proptest compares both). `out` is left as it was
-/// when `raw` is invalid.
+/// [`append_email`] of a value within the bound, through [`append_plain_address`] or
+/// [`ascii_parts`] when `fast` and one applies; without `fast`, every value takes the general
+/// path (the proptest compares both). `out` is left as it was when `raw` is invalid.
 #[inline]
 fn normalize_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
     if fast && append_plain_address(raw.as_bytes(), out) {
@@ -131,8 +148,45 @@ fn append_classified(
     out: &mut String,
     classify: impl FnOnce(&[u8], &mut Padded, Fold) -> Classes,
 ) -> bool {
-    if raw.len() > masks::MAX {
+    let Some(PlainCore { mut lower, c, core, start, end, at }) = plain_core(raw, classify) else {
         return false;
+    };
+    // The core starts and ends with a letter or digit, so `start < at < end - 1 < 64`.
+    let at = at.trailing_zeros() as usize;
+    let mut len = end - start;
+    if is_gmail_domain(&lower, at, end) {
+        // The local part starts with a letter or digit (the core does), so it is not empty,
+        // and holds nothing the cleanup would strip. `@gmail.com` fits where the domain was.
+        let marks = (c.dots | c.pluses) & core & masks::below(at);
+        let local = if marks == 0 { at - start } else { fold_gmail_local(&mut lower[start..at]) };
+        lower[start + local..start + local + GMAIL.len()].copy_from_slice(GMAIL);
+        len = local + GMAIL.len();
+    }
+    push_core(out, &lower, start, len);
+    true
+}
+
+/// Whether [`append_plain_address`] takes `raw` (and it is valid), without writing it.
+fn is_plain_address(raw: &[u8]) -> bool {
+    plain_core(raw, masks::classify).is_some()
+}
+
+/// What [`plain_core`] found: the value's lowercased bytes and classes, and its core (a mask,
+/// and its first and one-past-last byte) around the `@` (a mask).
+struct PlainCore {
+    lower: Padded,
+    c: Classes,
+    core: u64,
+    start: usize,
+    end: usize,
+    at: u64,
+}
+
+/// The core of the usual address `raw`, if [`append_plain_address`] takes it (see there).
+#[inline]
+fn plain_core(raw: &[u8], classify: impl FnOnce(&[u8], &mut Padded, Fold) -> Classes) -> Option<PlainCore> {
+    if raw.len() > masks::MAX {
+        return None;
     }
     let mut lower: Padded = [0; masks::MAX + 32];
     let c = classify(raw, &mut lower, Fold::Lowercase);
@@ -155,22 +209,7 @@ fn append_classified(
         // and `@.`, an empty first label.
         | ((pairs & core) | (at & c.dots >> 1) != 0)
         | (domain & c.dots == 0);
-    if refused {
-        return false;
-    }
-    // The core starts and ends with a letter or digit, so `start < at < end - 1 < 64`.
-    let at = at.trailing_zeros() as usize;
-    let mut len = end - start;
-    if is_gmail_domain(&lower, at, end) {
-        // The local part starts with a letter or digit (the core does), so it is not empty,
-        // and holds nothing the cleanup would strip. `@gmail.com` fits where the domain was.
-        let marks = (c.dots | c.pluses) & core & masks::below(at);
-        let local = if marks == 0 { at - start } else { fold_gmail_local(&mut lower[start..at]) };
-        lower[start + local..start + local + GMAIL.len()].copy_from_slice(GMAIL);
-        len = local + GMAIL.len();
-    }
-    push_core(out, &lower, start, len);
-    true
+    (!refused).then_some(PlainCore { lower, c, core, start, end, at })
 }
 
 /// Whether the domain of the lowercased core, from after its `@` at `at` to `end` (`at < end`,
@@ -580,6 +619,8 @@ mod tests {
                 let fast_result = normalize_with(&raw, &mut fast, true);
                 proptest::prop_assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{:?}", raw);
                 proptest::prop_assert_eq!(&fast, &general, "{:?}", raw);
+                let mut checked = String::new();
+                proptest::prop_assert_eq!(check_email(&raw, &mut checked), fast_result, "{:?}", raw);
             }
         }
 
@@ -623,8 +664,16 @@ mod tests {
             proptest::prop_assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{:?}", raw);
             proptest::prop_assert_eq!(&fast, &general, "{:?}", raw);
             let mut plain = String::from("lain|");
-            if !append_plain_address(raw.as_bytes(), &mut plain) {
-                proptest::prop_assert_eq!(plain, "lain|", "{:?}", raw);
+            let taken = append_plain_address(raw.as_bytes(), &mut plain);
+            if !taken {
+                proptest::prop_assert_eq!(&plain, "lain|", "{:?}", raw);
+            }
+            // The check alone: the same answer and reason, the buffer as it was when invalid.
+            proptest::prop_assert_eq!(is_plain_address(raw.as_bytes()), taken, "{:?}", raw);
+            let mut checked = String::from("lain|");
+            proptest::prop_assert_eq!(check_email(&raw, &mut checked), append_email(&raw, &mut plain), "{:?}", raw);
+            if fast_result.is_err() {
+                proptest::prop_assert_eq!(checked, "lain|", "{:?}", raw);
             }
         }
 
@@ -677,6 +726,7 @@ mod tests {
                 let fast_result = normalize_with(&raw, &mut fast, true);
                 assert_eq!(fast_result, normalize_with(&raw, &mut general, false), "{raw:?}");
                 assert_eq!(fast, general, "{raw:?}");
+                assert_eq!(check_email(&raw, &mut String::new()), fast_result, "{raw:?}");
                 if raw.is_ascii() {
                     assert_eq!(split_ascii(&raw), split_checked(&raw), "{raw:?}");
                 }

@@ -137,12 +137,29 @@ pub fn normalize_into(kind: Kind, raw: &str, out: &mut String) -> Result<(), Inv
 /// Appends the canonical form of `raw` as `kind` to `out` (left as it was when `raw` is
 /// invalid). Every field's kind is written straight into `out`; only `name_dob` goes through
 /// `tmp`.
+#[inline]
 pub fn normalize_append(kind: Kind, raw: &str, out: &mut String, tmp: &mut String) -> Result<(), Invalid> {
+    append_or_check(kind, raw, out, tmp, || false)
+}
+
+/// [`normalize_append`], except that an e-mail address is only checked when `validity_only`
+/// says so (asked only of e-mail addresses, for a pass that only counts them: no list holds
+/// one). The answer is [`normalize_append`]'s, its reason included; a checked address may or may
+/// not be appended to `out` (the caller truncates it).
+#[inline(always)]
+pub fn append_or_check(
+    kind: Kind,
+    raw: &str,
+    out: &mut String,
+    tmp: &mut String,
+    validity_only: impl FnOnce() -> bool,
+) -> Result<(), Invalid> {
     match kind {
         Kind::Nik => nik::append_nik(raw, out),
         Kind::Phone => phone::append_phone(raw, out),
         Kind::Dob => dob::append_dob(raw, out),
         Kind::Name => name::append_name(raw, out),
+        Kind::Email if validity_only() => email::check_email(raw, out),
         Kind::Email => email::append_email(raw, out),
         _ => {
             normalize_into(kind, raw, tmp)?;

@@ -1,6 +1,6 @@
 //! E-mail addresses: cleanup, lowercase, one `@`, and Gmail's dot and `+tag` folding (SPEC §2).
 
-use super::masks::{self, Classes, Fold, Padded};
+use super::masks::{self, AddressClasses, Padded};
 use super::{Invalid, swar};
 use unicode_normalization::UnicodeNormalization;
 
@@ -127,7 +127,7 @@ fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
 }
 
 /// The usual address of a messy export: ASCII of at most [`masks::MAX`] bytes, read from the
-/// masks of its byte classes ([`masks::classify`]). One round of [`strip_wrappers`] on the
+/// masks of its byte classes ([`masks::classify_address`]). One round of [`strip_wrappers`] on the
 /// masks ([`strip_once`]) leaves a core; when that is letters, digits, `.`, `_`, `+` and `-`
 /// around one `@`, starts and ends with a letter or digit, and has a domain of non-empty labels
 /// with a dot and no `--` (so no IDNA label), it is what [`strip_wrappers`] leaves (a second
@@ -137,7 +137,7 @@ fn append_with(raw: &str, out: &mut String, fast: bool) -> Result<(), Invalid> {
 ///
 /// No branch depends on where the wrappers, dots and `@` are: each rule is a test of bits.
 fn append_plain_address(raw: &[u8], out: &mut String) -> bool {
-    append_classified(raw, out, masks::classify)
+    append_classified(raw, out, masks::classify_address)
 }
 
 /// [`append_plain_address`] with the classifier `classify` (the tests hand it the portable one
@@ -146,7 +146,7 @@ fn append_plain_address(raw: &[u8], out: &mut String) -> bool {
 fn append_classified(
     raw: &[u8],
     out: &mut String,
-    classify: impl FnOnce(&[u8], &mut Padded, Fold) -> Classes,
+    classify: impl FnOnce(&[u8], &mut Padded) -> AddressClasses,
 ) -> bool {
     let Some(PlainCore { mut lower, c, core, start, end, at }) = plain_core(raw, classify) else {
         return false;
@@ -157,7 +157,7 @@ fn append_classified(
     if is_gmail_domain(&lower, at, end) {
         // The local part starts with a letter or digit (the core does), so it is not empty,
         // and holds nothing the cleanup would strip. `@gmail.com` fits where the domain was.
-        let marks = (c.dots | c.pluses) & core & masks::below(at);
+        let marks = c.marks & core & masks::below(at);
         let local = if marks == 0 { at - start } else { fold_gmail_local(&mut lower[start..at]) };
         lower[start + local..start + local + GMAIL.len()].copy_from_slice(GMAIL);
         len = local + GMAIL.len();
@@ -168,14 +168,14 @@ fn append_classified(
 
 /// Whether [`append_plain_address`] takes `raw` (and it is valid), without writing it.
 fn is_plain_address(raw: &[u8]) -> bool {
-    plain_core(raw, masks::classify).is_some()
+    plain_core(raw, masks::classify_address).is_some()
 }
 
 /// What [`plain_core`] found: the value's lowercased bytes and classes, and its core (a mask,
 /// and its first and one-past-last byte) around the `@` (a mask).
 struct PlainCore {
     lower: Padded,
-    c: Classes,
+    c: AddressClasses,
     core: u64,
     start: usize,
     end: usize,
@@ -184,22 +184,21 @@ struct PlainCore {
 
 /// The core of the usual address `raw`, if [`append_plain_address`] takes it (see there).
 #[inline]
-fn plain_core(raw: &[u8], classify: impl FnOnce(&[u8], &mut Padded, Fold) -> Classes) -> Option<PlainCore> {
+fn plain_core(raw: &[u8], classify: impl FnOnce(&[u8], &mut Padded) -> AddressClasses) -> Option<PlainCore> {
     if raw.len() > masks::MAX {
         return None;
     }
     let mut lower: Padded = [0; masks::MAX + 32];
-    let c = classify(raw, &mut lower, Fold::Lowercase);
+    let c = classify(raw, &mut lower);
     let core = strip_once(raw.len(), &lower, &c);
     let (start, end) = (core.trailing_zeros() as usize, end_of(core));
-    let alnum = c.letters | c.digits;
-    let allowed = alnum | c.dots | c.ats | c.dashes | c.pluses | c.underscores;
+    let (alnum, allowed) = (c.alnum, c.allowed);
     let at = c.ats & core;
     // The bits above the `@` (the lowest, when there are two: then the core is refused).
     let domain = (at << 1).wrapping_neg() & core;
     let pairs = (c.dots & c.dots >> 1) | (c.dashes & c.dashes >> 1);
     // (`|` rather than `||`: one branch on all the rules, not one per rule.)
-    let refused = (c.non_ascii != 0)
+    let refused = c.non_ascii
         | (core & !allowed != 0)
         | !masks::has(alnum, start)
         | !masks::has(alnum, end.wrapping_sub(1))
@@ -291,7 +290,7 @@ fn fold_gmail_local(local: &mut [u8]) -> usize {
 /// Each step keeps or drops bits of a mask under a condition, without a branch on it. An empty
 /// value gives 0.
 #[inline]
-fn strip_once(len: usize, lower: &Padded, c: &Classes) -> u64 {
+fn strip_once(len: usize, lower: &Padded, c: &AddressClasses) -> u64 {
     // All ones when `yes`.
     let all_if = |yes: bool| 0u64.wrapping_sub(u64::from(yes));
     // (Indices `& 63`: an empty mask's last byte wraps, and 63 is within `lower`.)
@@ -318,7 +317,7 @@ fn strip_once(len: usize, lower: &Padded, c: &Classes) -> u64 {
             span = trimmed(span & !(all_if(pair) & (1 << a | 1 << z)), c.spaces);
         }
     }
-    let kept = span & !(c.spaces | c.commas | c.semicolons | c.dots);
+    let kept = span & !c.trailing;
     span & masks::below(end_of(kept))
 }
 
@@ -688,7 +687,7 @@ mod tests {
         ) {
             let (mut here, mut portable) = (String::from("lain|"), String::from("lain|"));
             let taken = append_plain_address(raw.as_bytes(), &mut here);
-            proptest::prop_assert_eq!(taken, append_classified(raw.as_bytes(), &mut portable, masks::classify_swar), "{:?}", raw);
+            proptest::prop_assert_eq!(taken, append_classified(raw.as_bytes(), &mut portable, |raw, lower| AddressClasses::of(&masks::classify_swar(raw, lower, masks::Fold::Lowercase))), "{:?}", raw);
             proptest::prop_assert_eq!(here, portable, "{:?}", raw);
         }
     }

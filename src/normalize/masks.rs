@@ -62,6 +62,9 @@ impl std::ops::BitOrAssign for Classes {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Fold {
     LettersOnly,
+    /// (An address's classes take it on the portable path only: SSE2 folds in
+    /// [`classify_address`] itself.)
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2", not(test)), allow(dead_code))]
     Lowercase,
 }
 
@@ -172,6 +175,157 @@ fn chunk_sse2(raw: &[u8], at: usize, folded: &mut Padded, fold: Fold) -> Classes
     }
 }
 
+/// The classes an address reads ([`classify_address`]), each merged before its `movemask`: the
+/// unions it tests are one mask each, and the classes it reads only in them are none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct AddressClasses {
+    /// Letters and digits.
+    pub alnum: u64,
+    /// What the usual address is made of: letters, digits, `.`, `@`, `-`, `+` and `_`.
+    pub allowed: u64,
+    /// As in [`Classes::spaces`].
+    pub spaces: u64,
+    pub dots: u64,
+    pub ats: u64,
+    pub dashes: u64,
+    /// `<`.
+    pub angles: u64,
+    /// `.` and `+` (what Gmail's folding drops or stops at).
+    pub marks: u64,
+    /// What is stripped from an address's end: whitespace, `,`, `;` and `.`.
+    pub trailing: u64,
+    /// Whether any byte is over 0x7F.
+    pub non_ascii: bool,
+}
+
+impl AddressClasses {
+    /// The address's classes from all of a value's ones.
+    #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
+    pub(super) fn of(c: &Classes) -> Self {
+        let alnum = c.letters | c.digits;
+        AddressClasses {
+            alnum,
+            allowed: alnum | c.dots | c.ats | c.dashes | c.pluses | c.underscores,
+            spaces: c.spaces,
+            dots: c.dots,
+            ats: c.ats,
+            dashes: c.dashes,
+            angles: c.angles,
+            marks: c.dots | c.pluses,
+            trailing: c.spaces | c.commas | c.semicolons | c.dots,
+            non_ascii: c.non_ascii != 0,
+        }
+    }
+}
+
+/// [`classify`] for an address, with [`Fold::Lowercase`]: its classes merged
+/// ([`AddressClasses`]).
+#[inline]
+pub(super) fn classify_address(raw: &[u8], folded: &mut Padded) -> AddressClasses {
+    debug_assert!(raw.len() <= MAX);
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    return classify_address_sse2(raw, folded);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    return AddressClasses::of(&classify_swar(raw, folded, Fold::Lowercase));
+}
+
+/// [`classify_address`] with SSE2, its chunks as in [`classify_sse2`]; whether a byte is over
+/// 0x7F is one `movemask` of all the chunks' bytes `|`-ed.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn classify_address_sse2(raw: &[u8], folded: &mut Padded) -> AddressClasses {
+    use std::arch::x86_64::{_mm_movemask_epi8, _mm_or_si128};
+    let len = raw.len();
+    let (mut c, mut high);
+    if len < 16 {
+        let mut short = [0u8; 16];
+        copy_short(raw, &mut short);
+        (c, high) = address_chunk_sse2(&short, 0, folded);
+    } else {
+        (c, high) = address_chunk_sse2(raw, 0, folded);
+        let mut more = |c: &mut AddressClasses, at: usize| {
+            let (d, v) = address_chunk_sse2(raw, at, folded);
+            // SAFETY: SSE2 is enabled for the whole build (the `cfg` above).
+            high = unsafe { _mm_or_si128(high, v) };
+            c.merge(&d);
+        };
+        if len > 32 {
+            more(&mut c, 16);
+            more(&mut c, 32.min(len - 16));
+        }
+        more(&mut c, len - 16);
+    }
+    // SAFETY: as above.
+    c.non_ascii = unsafe { _mm_movemask_epi8(high) } != 0;
+    c
+}
+
+impl AddressClasses {
+    /// `self` with `other`'s bits too (`non_ascii` is left alone).
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[inline(always)]
+    fn merge(&mut self, other: &AddressClasses) {
+        self.alnum |= other.alnum;
+        self.allowed |= other.allowed;
+        self.spaces |= other.spaces;
+        self.dots |= other.dots;
+        self.ats |= other.ats;
+        self.dashes |= other.dashes;
+        self.angles |= other.angles;
+        self.marks |= other.marks;
+        self.trailing |= other.trailing;
+    }
+}
+
+/// [`chunk_sse2`] for an address ([`Fold::Lowercase`]): its classes merged, but for
+/// `non_ascii` (false), and the sixteen bytes read.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn address_chunk_sse2(
+    raw: &[u8],
+    at: usize,
+    folded: &mut Padded,
+) -> (AddressClasses, std::arch::x86_64::__m128i) {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+    };
+    let (sixteen, out) = (&raw[at..at + 16], &mut folded[at % MAX..at % MAX + 16]);
+    // SAFETY: as in `chunk_sse2`: SSE2 is enabled for the whole build, `sixteen` and `out` are
+    // sixteen bytes, and the load and the store are unaligned ones.
+    unsafe {
+        let splat = |b: u8| _mm_set1_epi8(b as i8);
+        let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << at;
+        let v = _mm_loadu_si128(sixteen.as_ptr().cast());
+        let lower = _mm_or_si128(v, splat(0x20));
+        let letters =
+            _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
+        _mm_storeu_si128(out.as_mut_ptr().cast(), _mm_or_si128(v, _mm_and_si128(letters, splat(0x20))));
+        let is = |b: u8| _mm_cmpeq_epi8(v, splat(b));
+        let within = |lo: u8, hi: u8| {
+            _mm_and_si128(_mm_cmpgt_epi8(v, splat(lo - 1)), _mm_cmplt_epi8(v, splat(hi + 1)))
+        };
+        let or = |a, b| _mm_or_si128(a, b);
+        let alnum = or(letters, within(b'0', b'9'));
+        let (dots, ats, dashes) = (is(b'.'), is(b'@'), is(b'-'));
+        let marks = or(dots, is(b'+'));
+        let spaces = or(within(b'\t', b'\r'), is(b' '));
+        let classes = AddressClasses {
+            alnum: bits(alnum),
+            allowed: bits(or(or(alnum, marks), or(or(ats, dashes), is(b'_')))),
+            spaces: bits(spaces),
+            dots: bits(dots),
+            ats: bits(ats),
+            dashes: bits(dashes),
+            angles: bits(is(b'<')),
+            marks: bits(marks),
+            trailing: bits(or(or(spaces, dots), or(is(b','), is(b';')))),
+            non_ascii: false,
+        };
+        (classes, v)
+    }
+}
+
 /// `raw` (under sixteen bytes) copied to the start of `to`, in two overlapping copies of eight
 /// or four bytes (a copy of `raw`'s size would call `memcpy`).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -279,6 +433,15 @@ mod tests {
         }
     }
 
+    /// [`classify_address`] gives [`AddressClasses::of`] the byte-by-byte classes, and the
+    /// lowercased bytes.
+    fn agree_address(raw: &[u8]) {
+        let (want, _, lowercase) = by_bytes(raw);
+        let mut folded = [0u8; MAX + 32];
+        assert_eq!(classify_address(raw, &mut folded), AddressClasses::of(&want), "{raw:?}");
+        assert_eq!(folded[..raw.len()], lowercase[..], "{raw:?}");
+    }
+
     /// Every byte value in every position of a value of every length, among neighbours of
     /// several classes (a carry or a sign must not leak into the next byte; the overlapping
     /// chunks and the short copies must put each byte in its place).
@@ -291,17 +454,20 @@ mod tests {
                         let mut raw = vec![other; len];
                         raw[at] = b;
                         agree(&raw);
+                        agree_address(&raw);
                     }
                 }
             }
         }
         agree(b"");
+        agree_address(b"");
     }
 
     proptest! {
         #[test]
         fn any_bytes_are_classified_alike(raw in proptest::collection::vec(any::<u8>(), 0..=MAX)) {
             agree(&raw);
+            agree_address(&raw);
         }
 
         #[test]
@@ -312,6 +478,7 @@ mod tests {
         #[test]
         fn any_address_like_bytes_are_classified_alike(raw in "[A-Za-z0-9 .,;:@_+<>()\"'\t-\r/`\\[{-]{0,64}") {
             agree(raw.as_bytes());
+            agree_address(raw.as_bytes());
         }
     }
 

@@ -109,7 +109,7 @@ fn classify_sse2<const K: usize>(raw: &[u8], classes: &[Class; K], bytes: &mut B
     };
     if len < 16 {
         let mut short = [0u8; 16];
-        copy_short(raw, &mut short);
+        super::masks::copy_short(raw, &mut short);
         let v = load(&short);
         store(0, v);
         add(v, 0);
@@ -121,25 +121,6 @@ fn classify_sse2<const K: usize>(raw: &[u8], classes: &[Class; K], bytes: &mut B
         add(last, len - 16);
     }
     masks
-}
-
-/// `raw` (under sixteen bytes) copied to the start of `to`, in two overlapping copies of eight
-/// or four bytes (a copy of `raw`'s size would call `memcpy`).
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline(always)]
-fn copy_short(raw: &[u8], to: &mut [u8; 16]) {
-    let len = raw.len();
-    if len >= 8 {
-        to[..8].copy_from_slice(&raw[..8]);
-        to[len - 8..len].copy_from_slice(&raw[len - 8..]);
-    } else if len >= 4 {
-        to[..4].copy_from_slice(&raw[..4]);
-        to[len - 4..len].copy_from_slice(&raw[len - 4..]);
-    } else {
-        for (to, &b) in to.iter_mut().zip(raw) {
-            *to = b;
-        }
-    }
 }
 
 /// [`classify`] a byte at a time (at most [`MAX`] bytes).

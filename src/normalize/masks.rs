@@ -328,9 +328,10 @@ fn address_chunk_sse2(
 
 /// `raw` (under sixteen bytes) copied to the start of `to`, in two overlapping copies of eight
 /// or four bytes (a copy of `raw`'s size would call `memcpy`).
+/// Shared with [`super::digit_marks`].
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[inline]
-fn copy_short(raw: &[u8], to: &mut [u8; 16]) {
+#[inline(always)]
+pub(super) fn copy_short(raw: &[u8], to: &mut [u8; 16]) {
     let len = raw.len();
     if len >= 8 {
         to[..8].copy_from_slice(&raw[..8]);

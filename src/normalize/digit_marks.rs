@@ -31,9 +31,11 @@ impl Class {
     }
 }
 
-/// The bits below bit `n` (below 64: a field's length or a bit of its masks).
+/// The bits below bit `n`, for `n` below 64 (a field's length or a bit of its masks). Unlike
+/// [`super::masks::below`], which gives all ones for 64, `n` is taken modulo 64.
 #[inline]
 pub(super) const fn below(n: u32) -> u64 {
+    debug_assert!(n < 64);
     (1u64 << (n & 63)) - 1
 }
 
@@ -50,7 +52,8 @@ pub(super) const fn highest(m: u64) -> u64 {
 }
 
 /// The masks of `raw`'s bytes in each of `classes` (none past its end), with `raw` copied to
-/// the start of `bytes` (whose other bytes are left as they were); `None` when `raw` has more
+/// the start of `bytes` (the SSE2 path also writes zeros after a field of under sixteen bytes,
+/// up to byte 16; the bytes after those are left as they were); `None` when `raw` has more
 /// than [`MAX`] bytes.
 #[inline(always)]
 pub(super) fn classify<const K: usize>(

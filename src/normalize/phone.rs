@@ -181,6 +181,10 @@ fn push_indonesian(out: &mut String, national: &[u8]) {
     let len = 3 + national.len().min(MAX_DIGITS);
     e164[3..len].copy_from_slice(&national[..len - 3]);
     if !e164.is_ascii() {
+        // Not reached (`national` is digits), but never an empty number called valid: the
+        // safe way, byte by byte.
+        out.push_str("+62");
+        out.extend(national.iter().map(|&b| char::from(b)));
         return;
     }
     // SAFETY: `as_mut_vec` lets `out` hold what is written into it; the bytes written are
@@ -197,7 +201,7 @@ fn push_indonesian(out: &mut String, national: &[u8]) {
 }
 
 /// The national number of an Indonesian number that [`to_e164_general`] accepts, `None` for
-/// any other (which it then maps, or names the error of): its prefixes read from the first six
+/// any other (which it then maps, or names the error of): its prefixes read from the first seven
 /// digits at once, with no branch on which of `+62`, `0062`, `62`, `0` or `8` it has.
 #[inline]
 fn indonesian_national(buf: &[u8; MAX_DIGITS], n: usize, plus: bool) -> Option<&[u8]> {
@@ -414,8 +418,9 @@ mod tests {
         }
     }
 
-    /// Every digit string of up to seven digits from the prefix-deciding ones, with and
-    /// without `+`, and each padded to every length up to 24.
+    /// Every digit string of up to five digits from 0 1 2 5 6 8 9, with and without `+`, and
+    /// each padded to every length up to 24 (other first digits are left to the proptest
+    /// above).
     #[test]
     fn the_prefixes_read_at_once_map_every_short_prefix_alike() {
         let alphabet = [b'0', b'1', b'2', b'5', b'6', b'8', b'9'];

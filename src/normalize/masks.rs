@@ -122,6 +122,29 @@ fn classify_sse2(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
     c
 }
 
+/// The sixteen bytes of `raw` from `at`, and the mask of its ASCII letters (either case): the
+/// start of [`chunk_sse2`] and [`address_chunk_sse2`].
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn load_letters(raw: &[u8], at: usize) -> (std::arch::x86_64::__m128i, std::arch::x86_64::__m128i) {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_or_si128, _mm_set1_epi8,
+    };
+    let sixteen = &raw[at..at + 16];
+    // SAFETY: SSE2 is enabled for the whole build (the `cfg` above), so the CPU running this has
+    // it; `sixteen` is sixteen bytes, and the load is an unaligned one.
+    unsafe {
+        let splat = |b: u8| _mm_set1_epi8(b as i8);
+        let v = _mm_loadu_si128(sixteen.as_ptr().cast());
+        // `| 0x20` lowercases ASCII letters and maps nothing else onto one; the signed compares
+        // leave bytes over 0x7F out.
+        let lower = _mm_or_si128(v, splat(0x20));
+        let letters =
+            _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
+        (v, letters)
+    }
+}
+
 /// The classes of the sixteen bytes of `raw` from `at` (at most `MAX - 16`), shifted to their
 /// place, and those bytes folded into `folded` from `at`: a compare per class, a `movemask` per
 /// class.
@@ -129,21 +152,16 @@ fn classify_sse2(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
 #[inline(always)]
 fn chunk_sse2(raw: &[u8], at: usize, folded: &mut Padded, fold: Fold) -> Classes {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
     };
-    let (sixteen, out) = (&raw[at..at + 16], &mut folded[at % MAX..at % MAX + 16]);
+    let out = &mut folded[at % MAX..at % MAX + 16];
+    let (v, letters) = load_letters(raw, at);
     // SAFETY: SSE2 is enabled for the whole build (the `cfg` above), so the CPU running this has
-    // it; `sixteen` and `out` are sixteen bytes, and the load and the store are unaligned ones.
+    // it; `out` is sixteen bytes, and the store is an unaligned one.
     unsafe {
         let splat = |b: u8| _mm_set1_epi8(b as i8);
         let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << at;
-        let v = _mm_loadu_si128(sixteen.as_ptr().cast());
-        // `| 0x20` lowercases ASCII letters and maps nothing else onto one; the signed compares
-        // leave bytes over 0x7F out.
-        let lower = _mm_or_si128(v, splat(0x20));
-        let letters =
-            _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
         let spelled = match fold {
             // A letter `& 0xFF` and anything else `& 0`, then `| 0x20`: the folded letter or a space.
             Fold::LettersOnly => _mm_or_si128(_mm_and_si128(v, letters), splat(b' ')),
@@ -287,19 +305,16 @@ fn address_chunk_sse2(
     folded: &mut Padded,
 ) -> (AddressClasses, std::arch::x86_64::__m128i) {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_storeu_si128,
     };
-    let (sixteen, out) = (&raw[at..at + 16], &mut folded[at % MAX..at % MAX + 16]);
-    // SAFETY: as in `chunk_sse2`: SSE2 is enabled for the whole build, `sixteen` and `out` are
-    // sixteen bytes, and the load and the store are unaligned ones.
+    let out = &mut folded[at % MAX..at % MAX + 16];
+    let (v, letters) = load_letters(raw, at);
+    // SAFETY: as in `chunk_sse2`: SSE2 is enabled for the whole build, `out` is sixteen bytes,
+    // and the store is an unaligned one.
     unsafe {
         let splat = |b: u8| _mm_set1_epi8(b as i8);
         let bits = |v| u64::from(_mm_movemask_epi8(v) as u16) << at;
-        let v = _mm_loadu_si128(sixteen.as_ptr().cast());
-        let lower = _mm_or_si128(v, splat(0x20));
-        let letters =
-            _mm_and_si128(_mm_cmpgt_epi8(lower, splat(b'a' - 1)), _mm_cmplt_epi8(lower, splat(b'z' + 1)));
         _mm_storeu_si128(out.as_mut_ptr().cast(), _mm_or_si128(v, _mm_and_si128(letters, splat(0x20))));
         let is = |b: u8| _mm_cmpeq_epi8(v, splat(b));
         let within = |lo: u8, hi: u8| {

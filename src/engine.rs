@@ -99,13 +99,21 @@ pub fn run_batches<T: Send, E: From<EngineError>>(
 }
 
 /// Runs `f` on slices of `chunk` records of a batch in parallel, each worker with its own
-/// scratch `S`; the results keep record order.
+/// scratch `S`; the results keep record order. Each slice done is a [`crate::interrupt::beat`].
 pub fn map_batch<S: Default, T: Send>(
     batch: &Batch,
     chunk: usize,
     f: impl Fn(&[Span], &mut S) -> T + Sync,
 ) -> Vec<T> {
-    batch.spans.par_chunks(chunk.max(1)).map_init(S::default, |scratch, spans| f(spans, scratch)).collect()
+    batch
+        .spans
+        .par_chunks(chunk.max(1))
+        .map_init(S::default, |scratch, spans| {
+            let done = f(spans, scratch);
+            crate::interrupt::beat();
+            done
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,20 +1,24 @@
 //! Ctrl-C (SIGINT), and the SIGTERM and SIGHUP that CI cancellation, `timeout` and a closed
 //! terminal send: the scan stops at the next batch and exits 128 + the signal's number (130
 //! for Ctrl-C) with no `-o` file left behind. A run blocked where it cannot check (reading a
-//! quiet stdin, loading a watchlist) is ended by the handler itself after a grace period, or at
-//! once on a second signal, after it has removed the temporary report files still pending.
+//! quiet stdin, loading a watchlist) is ended by the handler itself once a grace period passes
+//! with no batch work done, or at once on a second signal, after it has removed the temporary
+//! report files still pending. A run still working through its batch is left to reach the check.
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Exit code of a run ended by Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_CODE: u8 = 130;
 
-/// How long the handler waits for the run to stop on its own.
+/// How long the handler waits for a run that does no batch work to stop on its own.
 const GRACE: Duration = Duration::from_secs(2);
+
+/// Batch work done so far ([`beat`]): the handler does not end a run while it grows.
+static BEATS: AtomicU64 = AtomicU64::new(0);
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 
@@ -37,12 +41,33 @@ pub fn install() {
             CODE.store(128 + signal as u8, Ordering::SeqCst);
             // The grace period runs on its own thread so that a second signal ends at once.
             let _ = std::thread::Builder::new().name("grace".into()).spawn(|| {
-                std::thread::sleep(GRACE);
+                wait_while_busy(|| std::thread::sleep(GRACE), || BEATS.load(Ordering::Relaxed));
                 end_now();
             });
         }
     });
     drop(spawned);
+}
+
+/// Returns after a grace period (`sleep`) in which `beats` did not grow. A busy run reaches its
+/// check between batches; ended sooner, under load a batch of exposures took longer than the
+/// grace period and a report on stdout was cut in the middle of a line.
+fn wait_while_busy(mut sleep: impl FnMut(), beats: impl Fn() -> u64) {
+    let mut seen = beats();
+    loop {
+        sleep();
+        let now = beats();
+        if now == seen {
+            return;
+        }
+        seen = now;
+    }
+}
+
+/// Records batch work done (a part of a batch processed or emitted): a run that does it will
+/// check [`requested`] at its next batch, so the handler gives it the time to get there.
+pub fn beat() {
+    BEATS.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The exit code for a run stopped by a signal: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP.
@@ -160,6 +185,27 @@ mod tests {
         let other: anyhow::Error = crate::scan::ScanError::Threads(2, "no".into()).into();
         assert!(!is_interruption(&other));
         assert!(!is_interruption(&anyhow::anyhow!("interrupted")));
+    }
+
+    #[test]
+    fn the_grace_period_ends_only_after_one_without_batch_work() {
+        use std::cell::Cell;
+        // Work is done during the first three grace periods, none during the fourth.
+        let (periods, beats) = (Cell::new(0), Cell::new(0));
+        wait_while_busy(
+            || {
+                periods.set(periods.get() + 1);
+                if periods.get() <= 3 {
+                    beats.set(beats.get() + 5);
+                }
+            },
+            || beats.get(),
+        );
+        assert_eq!(periods.get(), 4);
+        // A run blocked from the start is ended after one.
+        let periods = Cell::new(0);
+        wait_while_busy(|| periods.set(periods.get() + 1), || 7);
+        assert_eq!(periods.get(), 1);
     }
 
     #[test]

@@ -113,6 +113,8 @@ impl<'w> Emitter<'w> {
         sink: &mut dyn ScanSink,
     ) -> Result<(), ScanError> {
         for result in results {
+            // Writing a batch of exposures can outlast the signal handler's grace period.
+            crate::interrupt::beat();
             self.stats.records += result.records;
             self.stats.contradicted_name_matches += result.contradicted;
             if let Some(i) = self.stats.inputs.last_mut() {

@@ -187,12 +187,7 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
-        let _ = stdin.write_all(b"nik,nama\n");
-        while stdin.write_all(rows.as_bytes()).is_ok() {}
-    });
+    let feeder = feed_endless_exposures(child.stdin.take().unwrap());
     // Read all along, so that the scan is busy with a batch (not blocked on a full pipe) when
     // the signal comes.
     let mut stdout = child.stdout.take().unwrap();
@@ -215,12 +210,7 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
 /// run's own check between batches can stop it in time.
 fn interrupt_endless(args: &[&std::ffi::OsStr]) -> std::process::Output {
     let mut child = spawn(args);
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
-        let _ = stdin.write_all(b"nik,nama\n");
-        while stdin.write_all(rows.as_bytes()).is_ok() {}
-    });
+    let feeder = feed_endless_exposures(child.stdin.take().unwrap());
     std::thread::sleep(Duration::from_millis(500));
     interrupt(&child);
     let out = finish(child);
@@ -244,12 +234,7 @@ fn a_thousand_threads_asked_for_start_at_most_four_per_cpu() {
         "-j".as_ref(),
         "1024".as_ref(),
     ]);
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
-        let _ = stdin.write_all(b"nik,nama\n");
-        while stdin.write_all(rows.as_bytes()).is_ok() {}
-    });
+    let feeder = feed_endless_exposures(child.stdin.take().unwrap());
     let status = format!("/proc/{}/status", child.id());
     let mut most = 0;
     for _ in 0..40 {

@@ -7,7 +7,6 @@ use common::*;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -305,13 +304,8 @@ fn sigkill_mid_scan_leaves_no_file_behind() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
     // An endless dump of exposed, unmasked records: the report grows as long as it runs.
-    let feeder = std::thread::spawn(move || {
-        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
-        let _ = stdin.write_all(b"nik,nama\n");
-        while stdin.write_all(rows.as_bytes()).is_ok() {}
-    });
+    let feeder = feed_endless_exposures(child.stdin.take().unwrap());
     let dir = fs::canonicalize(s.dir()).unwrap();
     let started = Instant::now();
     while !(has_file_open_under(child.id(), &dir) || fs::read_dir(&dir).unwrap().count() > 1) {

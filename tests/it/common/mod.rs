@@ -97,6 +97,18 @@ pub fn csv_rows(report: &[u8]) -> Vec<Row> {
         .collect()
 }
 
+/// Writes an endless dump to `stdin` on a thread until the process stops reading: a header,
+/// then one record again and again whose NIK is `3201014107900001` (a watchlist of that NIK
+/// makes every record an exposure, so a report grows as long as the scan runs).
+pub fn feed_endless_exposures(mut stdin: std::process::ChildStdin) -> std::thread::JoinHandle<()> {
+    use std::io::Write;
+    std::thread::spawn(move || {
+        let rows = "3201014107900001,Budi Santoso\n".repeat(10_000);
+        let _ = stdin.write_all(b"nik,nama\n");
+        while stdin.write_all(rows.as_bytes()).is_ok() {}
+    })
+}
+
 /// Parses a `--format json` report.
 pub fn json(report: &[u8]) -> serde_json::Value {
     serde_json::from_slice(report).expect("report is one JSON document")

@@ -113,6 +113,12 @@ impl<'w> Emitter<'w> {
         sink: &mut dyn ScanSink,
     ) -> Result<(), ScanError> {
         for result in results {
+            // A signal stops the run at the next task's records, not the batch's end: a batch of
+            // exposures is tens of MB of JSON, which a slow reader of stdout takes minutes to
+            // drain while each task's write beats (ignoring Ctrl-C). The report stays whole.
+            if crate::interrupt::requested() {
+                return Err(crate::interrupt::Interrupted.into());
+            }
             // Writing a batch of exposures can outlast the signal handler's grace period.
             crate::interrupt::beat();
             self.stats.records += result.records;

@@ -206,6 +206,56 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     assert!(report["summary"]["records"].as_u64().unwrap() > 0);
 }
 
+/// A report read slowly (a slow terminal, `| pv -L 80k`, ssh): the scan writes each task's
+/// records as fast as the reader takes them, so its beats never let the grace period end it,
+/// and a batch of exposures (tens of MB of JSON) took minutes to drain after Ctrl-C. It stops at
+/// the next task's records instead, with a whole report.
+#[test]
+fn ctrl_c_on_a_scan_whose_report_is_read_slowly_stops_soon_with_a_whole_report() {
+    let s = Scratch::new();
+    let watch = s.write("watch.txt", "3201014107900001\n");
+    // A file, whose batches are whole ones (4 MB, 35 MB of JSON); a pipe's can be smaller.
+    let dump =
+        s.write("dump.csv", format!("nik,nama\n{}", "3201014107900001,Budi Santoso\n".repeat(200_000)));
+    let mut child = spawn(&[
+        "scan".as_ref(),
+        dump.as_os_str(),
+        "-w".as_ref(),
+        watch.as_os_str(),
+        "-f".as_ref(),
+        "json".as_ref(),
+    ]);
+    let mut stdout = child.stdout.take().unwrap();
+    let (started, seen) = std::sync::mpsc::channel();
+    // About 80 KB/s, to the end.
+    let reader = std::thread::spawn(move || {
+        let mut report = Vec::new();
+        let mut chunk = [0; 8192];
+        loop {
+            match std::io::Read::read(&mut stdout, &mut chunk) {
+                Ok(0) | Err(_) => break report,
+                Ok(n) => report.extend_from_slice(&chunk[..n]),
+            }
+            if report.len() > 256 << 10 {
+                let _ = started.send(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    // Once the scan is well into its second batch (the first is the 1,000 records sniffed, some
+    // 90 KB of JSON), not while it starts.
+    seen.recv_timeout(Duration::from_secs(60)).expect("no report within 60 s");
+    let signalled = std::time::Instant::now();
+    interrupt(&child);
+    let out = finish(child);
+    let took = signalled.elapsed();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    let report = json(&reader.join().unwrap());
+    assert_eq!(report["summary"]["complete"], false);
+    assert!(report["summary"]["records"].as_u64().unwrap() > 0);
+}
+
 /// Runs the binary on an endless dump on stdin and presses Ctrl-C after half a second: only the
 /// run's own check between batches can stop it in time.
 fn interrupt_endless(args: &[&std::ffi::OsStr]) -> std::process::Output {

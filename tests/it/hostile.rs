@@ -154,7 +154,8 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let allowed = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).unwrap();
     let cpu = allowed.trim().split([',', '-']).next().unwrap().to_string();
-    /// Busy loops, killed however the test ends.
+    /// Busy loops, killed however the test ends; each also ends once the test process is gone
+    /// (a harness that kills it on a timeout runs no destructor).
     struct Hogs(Vec<Child>);
     impl Drop for Hogs {
         fn drop(&mut self) {
@@ -169,14 +170,14 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         command.args(["-c", &cpu]).arg(program);
         command
     };
-    let _hogs = Hogs(
-        (0..6)
-            .map(|_| {
-                let mut hog = on_cpu("sh".as_ref());
-                hog.args(["-c", "while :; do :; done"]).spawn().expect("taskset (util-linux)")
-            })
-            .collect(),
-    );
+    // Pushed one by one, so that a spawn that fails leaves the ones before it to be killed.
+    let mut hogs = Hogs(Vec::new());
+    for _ in 0..6 {
+        let mut hog = on_cpu("sh".as_ref());
+        // `taskset` becomes `sh`, whose parent is this process.
+        hog.args(["-c", "while kill -0 $PPID 2>/dev/null; do :; done"]);
+        hogs.0.push(hog.spawn().expect("taskset (util-linux)"));
+    }
     let s = Scratch::new();
     let watch = s.write("watch.txt", "3201014107900001\n");
     let mut child = on_cpu(env!("CARGO_BIN_EXE_leakcheck").as_ref())

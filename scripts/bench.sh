@@ -586,12 +586,14 @@ for ((i = 0; i < ${#C_KIND[@]}; i++)); do
             cmp -s "$LOGS/$tag.truth-sorted" "$LOGS/$tag.exposures" ||
                 fail_check "$what: exposures (watch,record,line,matched) differ from $truth;" \
                     "see: diff $LOGS/$tag.truth-sorted $LOGS/$tag.exposures"
-            # The same input and watchlist must give the same report at any thread count, keyed or
-            # not, apart from when it started and how long it took (report 1.1's started_at).
-            jq -S 'del(.summary.elapsed_ms, .started_at)' "$report" >"$LOGS/$tag.report"
-            group="${C_BYTES[i]}-${C_WATCH[i]}"
+            # The same input and watchlist must give the same report at any thread count, plain or
+            # hashed, apart from when it started and how long it took (report 1.1's started_at)
+            # and which list file it read (report 1.1's watchlists: path, format, SHA-256). Keyed
+            # runs are compared with keyed ones: SPEC §7 keys their fingerprints.
+            jq -S 'del(.summary.elapsed_ms, .started_at, .watchlists)' "$report" >"$LOGS/$tag.report"
+            group="${C_BYTES[i]}-${C_WATCH[i]}-keyed=$(jq '[.watchlists[].keyed] | any' "$report")"
             if [[ -n ${FIRST_REPORT[$group]:-} ]] && ! cmp -s "${FIRST_REPORT[$group]}" "$LOGS/$tag.report"; then
-                fail_check "$what: report differs from ${FIRST_REPORT[$group]} (beyond elapsed_ms and started_at)"
+                fail_check "$what: report differs from ${FIRST_REPORT[$group]} (beyond elapsed_ms, started_at and watchlists)"
             fi
             FIRST_REPORT[$group]=${FIRST_REPORT[$group]:-$LOGS/$tag.report}
             ;;

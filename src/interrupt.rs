@@ -1,5 +1,6 @@
 //! Ctrl-C (SIGINT), and the SIGTERM and SIGHUP that CI cancellation, `timeout` and a closed
-//! terminal send: the scan stops at the next batch and exits 128 + the signal's number (130
+//! terminal send: the scan stops when the batch it is processing is done (or, while it writes a
+//! batch's report, before the next task's records) and exits 128 + the signal's number (130
 //! for Ctrl-C) with no `-o` file left behind. A run blocked where it cannot check (reading a
 //! quiet stdin, loading a watchlist) is ended by the handler itself once a grace period passes
 //! with no batch work done, or at once on a second signal, after it has removed the temporary
@@ -65,7 +66,8 @@ fn wait_while_busy(mut sleep: impl FnMut(), beats: impl Fn() -> u64) {
 }
 
 /// Records batch work done (a part of a batch processed or emitted): a run that does it will
-/// check [`requested`] at its next batch, so the handler gives it the time to get there.
+/// check [`requested`] at its next batch (or task, while reporting), so the handler gives it the
+/// time to get there.
 pub fn beat() {
     BEATS.fetch_add(1, Ordering::Relaxed);
 }

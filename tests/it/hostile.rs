@@ -144,7 +144,7 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     assert!(out.stdout.is_empty());
 }
 
-/// A scan starved of CPU (six busy loops share its one CPU) still works through its batch
+/// A scan starved of CPU (four busy loops share its one CPU) still works through its batch
 /// when Ctrl-C comes, which takes longer than the handler's 2 s grace period: the handler waits
 /// while the batch work goes on, so the report on stdout is whole. It was cut mid-line before
 /// (a loaded CI machine did that to the test above), always so here.
@@ -172,7 +172,7 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     };
     // Pushed one by one, so that a spawn that fails leaves the ones before it to be killed.
     let mut hogs = Hogs(Vec::new());
-    for _ in 0..6 {
+    for _ in 0..4 {
         let mut hog = on_cpu("sh".as_ref());
         // `taskset` becomes `sh`, whose parent is this process.
         hog.args(["-c", "while kill -0 $PPID 2>/dev/null; do :; done"]);
@@ -189,15 +189,33 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         .spawn()
         .unwrap();
     let feeder = feed_endless_exposures(child.stdin.take().unwrap());
-    // Read all along, so that the scan is busy with a batch (not blocked on a full pipe) when
-    // the signal comes.
+    // Read all along, so that the scan is not blocked on a full pipe. Ctrl-C comes while it
+    // processes a batch (the report is quiet then, each batch's records written after it):
+    // once the report is past its first batch (1,000 records sniffed, some 90 KB of JSON) and
+    // nothing came for 300 ms.
     let mut stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut report = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut report).unwrap();
-        report
+    let read = std::sync::Arc::new(std::sync::Mutex::new((0usize, std::time::Instant::now())));
+    let reader = std::thread::spawn({
+        let read = read.clone();
+        move || {
+            let mut report = Vec::new();
+            let mut chunk = [0; 8192];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut stdout, &mut chunk) {
+                report.extend_from_slice(&chunk[..n]);
+                *read.lock().unwrap() = (report.len(), std::time::Instant::now());
+            }
+            report
+        }
     });
-    std::thread::sleep(Duration::from_secs(1));
+    let waiting = std::time::Instant::now();
+    loop {
+        let (bytes, last) = *read.lock().unwrap();
+        if bytes > 256 << 10 && last.elapsed() > Duration::from_millis(300) {
+            break;
+        }
+        assert!(waiting.elapsed() < Duration::from_secs(60), "no batch processed within 60 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     interrupt(&child);
     let out = finish(child);
     feeder.join().unwrap();

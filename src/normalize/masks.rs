@@ -97,8 +97,9 @@ pub(super) fn classify(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
 
 /// [`classify`] with SSE2, sixteen bytes at a time read straight from `raw`: the first sixteen,
 /// the next ones, and the last sixteen (overlapping the others, whose bytes they classify
-/// alike), so a value of sixteen bytes or more is not copied first. A shorter one is copied into
-/// sixteen zeros (the zeros are in no class).
+/// alike), so a value of sixteen bytes or more is not copied first: two chunks up to 32 bytes,
+/// three up to 48, four up to [`MAX`]. A shorter one is copied into sixteen zeros (the zeros are
+/// in no class).
 ///
 /// Compiled only where SSE2 is enabled for the whole build (every x86-64 target: it is part of
 /// the baseline), so its intrinsics need no `#[target_feature]`, and both functions are inlined
@@ -116,7 +117,10 @@ fn classify_sse2(raw: &[u8], folded: &mut Padded, fold: Fold) -> Classes {
     let mut c = chunk_sse2(raw, 0, folded, fold);
     if len > 32 {
         c |= chunk_sse2(raw, 16, folded, fold);
-        c |= chunk_sse2(raw, 32.min(len - 16), folded, fold);
+    }
+    // (Up to 48 bytes, the chunk from 32 would be the last one: it is classified once.)
+    if len > 48 {
+        c |= chunk_sse2(raw, 32, folded, fold);
     }
     c |= chunk_sse2(raw, len - 16, folded, fold);
     c
@@ -269,7 +273,9 @@ fn classify_address_sse2(raw: &[u8], folded: &mut Padded) -> AddressClasses {
         };
         if len > 32 {
             more(&mut c, 16);
-            more(&mut c, 32.min(len - 16));
+        }
+        if len > 48 {
+            more(&mut c, 32);
         }
         more(&mut c, len - 16);
     }

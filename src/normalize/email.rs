@@ -166,9 +166,16 @@ fn append_classified(
     true
 }
 
-/// Whether [`append_plain_address`] takes `raw` (and it is valid), without writing it.
+/// Whether [`append_plain_address`] takes `raw` (and it is valid), without writing it: its own
+/// copy of [`plain_core`], which computes only what the answer reads (no Gmail marks) and
+/// returns nothing else (not the 96 lowercased bytes and the masks that [`append_classified`]
+/// reads). Out of line: the scan's per-field chain does not pay for its stack frame.
+#[inline(never)]
+#[allow(clippy::redundant_closure)]
 fn is_plain_address(raw: &[u8]) -> bool {
-    plain_core(raw, masks::classify_address).is_some()
+    // (A closure, not the function's name: passed by name, it was called out of line, through
+    // its `FnOnce` shim.)
+    core_of(raw, |raw, lower| masks::classify_address(raw, lower)).is_some()
 }
 
 /// What [`plain_core`] found: the value's lowercased bytes and classes, and its core (a mask,
@@ -185,6 +192,12 @@ struct PlainCore {
 /// The core of the usual address `raw`, if [`append_plain_address`] takes it (see there).
 #[inline]
 fn plain_core(raw: &[u8], classify: impl FnOnce(&[u8], &mut Padded) -> AddressClasses) -> Option<PlainCore> {
+    core_of(raw, classify)
+}
+
+/// [`plain_core`], inlined into each caller: the compiler drops what a caller does not read.
+#[inline(always)]
+fn core_of(raw: &[u8], classify: impl FnOnce(&[u8], &mut Padded) -> AddressClasses) -> Option<PlainCore> {
     if raw.len() > masks::MAX {
         return None;
     }
@@ -289,7 +302,7 @@ fn fold_gmail_local(local: &mut [u8]) -> usize {
 ///
 /// Each step keeps or drops bits of a mask under a condition, without a branch on it. An empty
 /// value gives 0.
-#[inline]
+#[inline(always)]
 fn strip_once(len: usize, lower: &Padded, c: &AddressClasses) -> u64 {
     // All ones when `yes`.
     let all_if = |yes: bool| 0u64.wrapping_sub(u64::from(yes));

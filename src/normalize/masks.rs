@@ -242,7 +242,7 @@ impl AddressClasses {
 
 /// [`classify`] for an address, with [`Fold::Lowercase`]: its classes merged
 /// ([`AddressClasses`]).
-#[inline]
+#[inline(always)]
 pub(super) fn classify_address(raw: &[u8], folded: &mut Padded) -> AddressClasses {
     debug_assert!(raw.len() <= MAX);
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]

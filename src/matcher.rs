@@ -430,8 +430,21 @@ impl Matcher<'_> {
         // An address [`Self::record_value`] only counts needs its validity, not its canonical
         // form (asked in the e-mail arm only: other kinds pay nothing for it).
         let screening = s.screening;
-        let validity_only = || screening && !self.watchlist.may_hold_kind(kind);
+        let mut only_counted = false;
+        let validity_only = || {
+            only_counted = screening && !self.watchlist.may_hold_kind(kind);
+            only_counted
+        };
         let result = normalize::append_or_check(kind, raw, &mut s.canonical, &mut s.tmp, validity_only);
+        if only_counted {
+            // What `record_value` does with such an address, without its call: counted, and
+            // nothing kept. (`only_counted` is a constant `false` on the other kinds' arms, so
+            // the compiler sends them straight to `record_value`.)
+            s.record_seen[kind.index()] += 1;
+            s.record_invalid[kind.index()] += u64::from(result.is_err());
+            s.canonical.truncate(start);
+            return;
+        }
         self.record_value(kind, raw, start, result, s);
     }
 
@@ -638,6 +651,8 @@ mod tests {
             (Kind::Phone, "0812-3456-7890 / 12"),
             (Kind::Email, "SITI@example.com"),
             (Kind::Email, "not an address"),
+            // Valid through the general path (an IDNA domain), which writes its canonical form.
+            (Kind::Email, "Siti <SITI@xn--bcher-kva.de>"),
             (Kind::Name, "Siti Nurhaliza"),
             (Kind::Dob, "1990-07-01"),
         ];
@@ -652,12 +667,18 @@ mod tests {
         }
         let kinds = |s: &MatchScratch| s.queries.iter().map(|q| q.kind).collect::<Vec<_>>();
         assert_eq!(kinds(&screening), [Kind::Nik, Kind::Name, Kind::NameDob]);
-        assert_eq!(kinds(&full), [Kind::Nik, Kind::Phone, Kind::Email, Kind::Name, Kind::NameDob]);
+        assert_eq!(
+            kinds(&full),
+            [Kind::Nik, Kind::Phone, Kind::Email, Kind::Email, Kind::Name, Kind::NameDob]
+        );
         // The same values seen and found invalid either way (the report's counts).
         assert_eq!(screening.values_seen(), full.values_seen());
         assert_eq!(screening.invalid(), full.invalid());
         assert_eq!(screening.invalid()[Kind::Email.index()], 1);
         assert_eq!(screening.invalid()[Kind::Phone.index()], 1);
+        assert_eq!(screening.values_seen()[Kind::Email.index()], 3);
+        // An address only counted leaves nothing behind in the task's text.
+        assert!(!screening.canonical.contains('@'), "{}", screening.canonical);
         let mut found = Vec::new();
         m.finish_task(&mut screening, |m| found.push(m.record));
         assert_eq!(found, [1]);

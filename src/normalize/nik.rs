@@ -94,8 +94,8 @@ fn spreadsheet_nik(raw: &[u8]) -> Option<[u8; NIK_LEN]> {
 }
 
 /// [`spreadsheet_nik`] from masks of the classes of a field's bytes: the same answer, with no
-/// branch per byte and none on the spelling but one (whether the digits are one run, which one
-/// copy takes). `None` for a field of more than [`digit_marks::MAX`] bytes.
+/// branch per byte and none on the spelling (but on more than five runs of digits). `None` for
+/// a field of more than [`digit_marks::MAX`] bytes.
 #[inline]
 fn nik_from_marks(raw: &[u8]) -> Option<Option<[u8; NIK_LEN]>> {
     const CLASSES: [Class; 6] = [
@@ -119,16 +119,9 @@ fn nik_from_marks(raw: &[u8]) -> Option<Option<[u8; NIK_LEN]>> {
     if (seen & !allowed != 0) | (digits.count_ones() != NIK_LEN as u32) {
         return Some(None);
     }
-    let start = digits.trailing_zeros() as usize;
-    let mut kept = [0u8; NIK_LEN];
-    if digits >> start == (1 << NIK_LEN) - 1 {
-        // One run (`3201…`, `'3201…`, `3201….0`, `3201… `): `start` is at most 16, the field
-        // being at most 32 bytes.
-        kept.copy_from_slice(&bytes[start & 31..][..NIK_LEN]);
-    } else {
-        kept = digit_marks::pick::<NIK_LEN>(&bytes, digits).0;
-    }
-    Some(Some(kept))
+    // A run of digits at a time: one for `3201… `, four or five for the grouped spellings,
+    // with no branch on which.
+    Some(Some(digit_marks::pick_runs::<NIK_LEN>(&bytes, digits)))
 }
 
 /// Longest NIK spelling, whitespace left out, that [`compact_ascii`] reads: 16 digits with a

@@ -158,16 +158,17 @@ pub(super) fn pick<const N: usize>(bytes: &Bytes, mask: u64) -> ([u8; N], u64) {
 /// groups (`32.73.08.200259.0263`, `3273 0820 0259 0263`) has at most five.
 const RUNS: usize = 5;
 
-/// [`pick`] of all `N` (at most sixteen) bits of `mask` (which has `N`, within the first
-/// [`MAX`] bytes), a run of set bits at a time: sixteen bytes copied from each run's start to
-/// where the bytes so far end (what follows a run is overwritten by the next), for
-/// [`RUNS`] runs, whether the mask has them or not (a missing run copies nothing that is
-/// kept). A mask of more runs is left to [`pick`]; that is the only branch. A run of digits
-/// costs what one byte costs [`pick`].
+/// [`pick`] of the bits of `mask` (within the first [`MAX`] bytes) when it has `N` (at most
+/// sixteen), else `None`; a run of set bits at a time: sixteen bytes copied from each run's
+/// start to where the bytes so far end (what follows a run is overwritten by the next), for
+/// [`RUNS`] runs, whether the mask has them or not (a missing run copies nothing that is kept),
+/// and the bits counted as the runs' lengths. A mask of more runs is left to [`pick`]; that is
+/// the only branch but the caller's on the answer. A run of digits costs what one byte costs
+/// [`pick`].
 #[inline(always)]
-pub(super) fn pick_runs<const N: usize>(bytes: &Bytes, mask: u64) -> [u8; N] {
+pub(super) fn pick_runs<const N: usize>(bytes: &Bytes, mask: u64) -> Option<[u8; N]> {
     const { assert!(N <= 16) };
-    debug_assert!(mask.count_ones() as usize == N && mask >> MAX == 0, "{mask:#x}");
+    debug_assert!(mask >> MAX == 0, "{mask:#x}");
     // Room for sixteen bytes from any index below 32.
     let mut out = [0u8; 48];
     let (mut m, mut len) = (mask, 0usize);
@@ -183,20 +184,21 @@ pub(super) fn pick_runs<const N: usize>(bytes: &Bytes, mask: u64) -> [u8; N] {
         m &= m.wrapping_add(m & m.wrapping_neg());
     }
     if m != 0 {
-        pick_into(bytes, mask, &mut out);
+        len = pick_into(bytes, mask, &mut out);
     }
     let mut kept = [0u8; N];
     kept.copy_from_slice(&out[..N]);
-    kept
+    (len == N).then_some(kept)
 }
 
-/// [`pick`] of the sixteen lowest bits of `mask` into `out`, out of line: the bytes picked one
-/// at a time reach the caller through memory, as its runs' copies do, and not as sixteen
-/// values it would then pack into words a byte at a time.
+/// [`pick`] of the sixteen lowest bits of `mask` into `out`, and how many bits `mask` has, out
+/// of line: the bytes picked one at a time reach the caller through memory, as its runs'
+/// copies do, and not as sixteen values it would then pack into words a byte at a time.
 #[cold]
 #[inline(never)]
-fn pick_into(bytes: &Bytes, mask: u64, out: &mut [u8; 48]) {
+fn pick_into(bytes: &Bytes, mask: u64, out: &mut [u8; 48]) -> usize {
     out[..16].copy_from_slice(&pick::<16>(bytes, mask).0);
+    mask.count_ones() as usize
 }
 
 #[cfg(test)]
@@ -271,12 +273,15 @@ mod tests {
             let n = sixteen.count_ones();
             let (want, _) = pick::<16>(&bytes, sixteen);
             match n {
-                16 => prop_assert_eq!(pick_runs::<16>(&bytes, sixteen), want),
-                11 => prop_assert_eq!(&pick_runs::<11>(&bytes, sixteen)[..], &want[..11]),
-                4 => prop_assert_eq!(&pick_runs::<4>(&bytes, sixteen)[..], &want[..4]),
-                0 => prop_assert_eq!(&pick_runs::<0>(&bytes, sixteen)[..], &want[..0]),
+                16 => prop_assert_eq!(pick_runs::<16>(&bytes, sixteen), Some(want)),
+                11 => prop_assert_eq!(pick_runs::<11>(&bytes, sixteen).map(|k| k.to_vec()), Some(want[..11].to_vec())),
+                4 => prop_assert_eq!(pick_runs::<4>(&bytes, sixteen).map(|k| k.to_vec()), Some(want[..4].to_vec())),
+                0 => prop_assert_eq!(pick_runs::<0>(&bytes, sixteen), Some([])),
                 _ => {}
             }
+            // A mask of another count of bits, of few runs or many, is refused.
+            prop_assert_eq!(pick_runs::<16>(&bytes, digits).is_some(), digits.count_ones() == 16);
+            prop_assert_eq!(pick_runs::<11>(&bytes, digits).is_some(), digits.count_ones() == 11);
         }
     }
 
@@ -297,7 +302,8 @@ mod tests {
             } else {
                 digits
             };
-            assert_eq!(&pick_runs::<16>(&bytes, digits), b"3201014107900001", "{raw:?}");
+            assert_eq!(pick_runs::<16>(&bytes, digits), Some(*b"3201014107900001"), "{raw:?}");
+            assert_eq!(pick_runs::<16>(&bytes, digits & (digits - 1)), None, "{raw:?}");
         }
     }
 

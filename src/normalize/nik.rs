@@ -116,12 +116,13 @@ fn nik_from_marks(raw: &[u8]) -> Option<Option<[u8; NIK_LEN]>> {
     let last = highest(seen);
     let float = (last & zeros != 0) & (highest(seen & !last) & dots != 0);
     let digits = digits & !(last * u64::from(float));
-    if (seen & !allowed != 0) | (digits.count_ones() != NIK_LEN as u32) {
+    // A run of digits at a time: one for `3201… `, four or five for the grouped spellings,
+    // with no branch on which; `None` unless there are 16.
+    let kept = digit_marks::pick_runs::<NIK_LEN>(&bytes, digits);
+    if seen & !allowed != 0 {
         return Some(None);
     }
-    // A run of digits at a time: one for `3201… `, four or five for the grouped spellings,
-    // with no branch on which.
-    Some(Some(digit_marks::pick_runs::<NIK_LEN>(&bytes, digits)))
+    Some(kept)
 }
 
 /// Longest NIK spelling, whitespace left out, that [`compact_ascii`] reads: 16 digits with a

@@ -144,25 +144,23 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     assert!(out.stdout.is_empty());
 }
 
-/// A scan starved of CPU (four busy loops share its one CPU) still works through its batch
-/// when Ctrl-C comes, which takes longer than the handler's 2 s grace period: the handler waits
-/// while the batch work goes on, so the report on stdout is whole. It was cut mid-line before
-/// (a loaded CI machine did that to the test above), always so here.
+/// A scan starved of CPU (at `nice 10`, it shares its one CPU with a busy loop) still works
+/// through its batch when Ctrl-C comes, which takes longer than the handler's 2 s grace period:
+/// the handler waits while the batch work goes on, so the report on stdout is whole. It was cut
+/// mid-line before (a loaded CI machine did that to the test above), always so here.
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let allowed = status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).unwrap();
     let cpu = allowed.trim().split([',', '-']).next().unwrap().to_string();
-    /// Busy loops, killed however the test ends; each also ends once the test process is gone
+    /// A busy loop, killed however the test ends; it also ends once the test process is gone
     /// (a harness that kills it on a timeout runs no destructor).
-    struct Hogs(Vec<Child>);
-    impl Drop for Hogs {
+    struct Hog(Child);
+    impl Drop for Hog {
         fn drop(&mut self) {
-            for hog in &mut self.0 {
-                let _ = hog.kill();
-                let _ = hog.wait();
-            }
+            let _ = self.0.kill();
+            let _ = self.0.wait();
         }
     }
     let on_cpu = |program: &std::ffi::OsStr| {
@@ -170,18 +168,11 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         command.args(["-c", &cpu]).arg(program);
         command
     };
-    // Pushed one by one, so that a spawn that fails leaves the ones before it to be killed.
-    let mut hogs = Hogs(Vec::new());
-    for _ in 0..4 {
-        let mut hog = on_cpu("sh".as_ref());
-        // `taskset` becomes `sh`, whose parent is this process.
-        hog.args(["-c", "while kill -0 $PPID 2>/dev/null; do :; done"]);
-        hogs.0.push(hog.spawn().expect("taskset (util-linux)"));
-    }
     let s = Scratch::new();
     let watch = s.write("watch.txt", "3201014107900001\n");
-    let mut child = on_cpu(env!("CARGO_BIN_EXE_leakcheck").as_ref())
-        .args(["scan".as_ref(), "-".as_ref(), "-w".as_ref(), watch.as_os_str()])
+    let mut child = on_cpu("nice".as_ref())
+        .args(["-n", "10", env!("CARGO_BIN_EXE_leakcheck"), "scan", "-", "-w"])
+        .arg(&watch)
         .args(["-f", "json", "-j", "1"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -189,10 +180,10 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         .spawn()
         .unwrap();
     let feeder = feed_endless_exposures(child.stdin.take().unwrap());
-    // Read all along, so that the scan is not blocked on a full pipe. Ctrl-C comes while it
-    // processes a batch (the report is quiet then, each batch's records written after it):
-    // once the report is past its first batch (1,000 records sniffed, some 90 KB of JSON) and
-    // nothing came for 300 ms.
+    // Read all along, so that the scan is not blocked on a full pipe. Once the report holds
+    // some of its first batch (1,000 records sniffed, some 90 KB of JSON), the busy loop starts;
+    // Ctrl-C comes while the scan processes the next batch (the report is quiet then, each
+    // batch's records written after it): once nothing came for 300 ms.
     let mut stdout = child.stdout.take().unwrap();
     let read = std::sync::Arc::new(std::sync::Mutex::new((0usize, std::time::Instant::now())));
     let reader = std::thread::spawn({
@@ -208,9 +199,15 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
         }
     });
     let waiting = std::time::Instant::now();
+    let mut hog = None;
     loop {
         let (bytes, last) = *read.lock().unwrap();
-        if bytes > 256 << 10 && last.elapsed() > Duration::from_millis(300) {
+        if bytes > 64 << 10 && hog.is_none() {
+            let mut busy = on_cpu("sh".as_ref());
+            // `taskset` becomes `sh`, whose parent is this process.
+            busy.args(["-c", "while kill -0 $PPID 2>/dev/null; do :; done"]);
+            hog = Some(Hog(busy.spawn().expect("taskset (util-linux)")));
+        } else if hog.is_some() && last.elapsed() > Duration::from_millis(300) {
             break;
         }
         assert!(waiting.elapsed() < Duration::from_secs(60), "no batch processed within 60 s");
@@ -218,6 +215,7 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     }
     interrupt(&child);
     let out = finish(child);
+    drop(hog);
     feeder.join().unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
     let report = json(&reader.join().unwrap());

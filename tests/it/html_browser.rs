@@ -441,22 +441,47 @@ fn big_report(scratch: &Scratch) -> PathBuf {
     scratch.write("big.json", report)
 }
 
+/// The big report's page in `lang`, and its people and exposure counts: 12,000 each, by
+/// construction (asking `report people` took a second of CPU: issue 20).
+fn big_page(scratch: &Scratch, lang: &str) -> (PathBuf, usize, usize) {
+    let report = big_report(scratch);
+    let html = scratch.path("big.html");
+    leakcheck()
+        .args(["report", "html"])
+        .arg(&report)
+        .arg("-o")
+        .arg(&html)
+        .args(["--lang", lang])
+        .assert()
+        .success();
+    (html, 12_000, 12_000)
+}
+
+/// The time from the start of the page's navigation to its load event, as the page measures it
+/// (Navigation Timing): not the DevTools round trips around it.
+fn load_time(b: &mut Browser) -> Duration {
+    let ms = b.eval("performance.getEntriesByType('navigation')[0].loadEventStart").as_f64().unwrap();
+    Duration::from_secs_f64(ms / 1000.0)
+}
+
 #[test]
 fn a_page_of_twelve_thousand_exposures_opens_in_under_two_seconds_with_ten_thousand_rows() {
     let Some(chromium) = chromium() else { return };
     let scratch = Scratch::new();
-    let report = big_report(&scratch);
-    let (html, people, exposures) = page(&scratch, &report, "en");
-    assert_eq!((people, exposures), (12_000, 12_000));
+    let (html, people, exposures) = big_page(&scratch, "en");
     eprintln!("page: {} bytes", std::fs::metadata(&html).unwrap().len());
     let mut b = Browser::start(&chromium);
-    // A first load warms the browser up (its first page pays for starting its renderer).
-    b.open(&html);
-    let took = check_page(&mut b, &html, people, exposures);
-    eprintln!("load event after {took:?}");
+    // A first load warms the browser up (its first page pays for starting its renderer): a
+    // small page of the same directory (a file URL) does, at a fraction of the big one's time.
+    b.open(&scratch.write("warm.html", "<!DOCTYPE html><title>warm</title><p>warm"));
+    let wall = check_page(&mut b, &html, people, exposures);
+    let took = load_time(&mut b);
+    eprintln!("load event after {took:?} (in the page; {wall:?} around the browser)");
     // Issue 18's "under 2 s" is judged on a quiet machine only (LEAKCHECK_STRICT_TIMING=1, see
     // BENCHMARKS.md): in `cargo test` the other tests share the CPUs with Chromium, and a wall
-    // clock there measures them too. A page 7× over the budget fails anywhere.
+    // clock there measures them too. A page 7× over the budget fails anywhere. The time is the
+    // page's own (navigation start to load event), so the pipe and the test's threads waiting
+    // for a core add nothing to it.
     assert!(took < OPENS_IN * 7, "the page took {took:?} to load");
     match overloaded() {
         None if std::env::var("LEAKCHECK_STRICT_TIMING").as_deref() == Ok("1") => {
@@ -484,8 +509,7 @@ fn rows_below_the_fold_are_not_laid_out_when_the_big_page_opens() {
     // window. Rows now are laid out as they scroll into view (content-visibility).
     let Some(chromium) = chromium() else { return };
     let scratch = Scratch::new();
-    let report = big_report(&scratch);
-    let (html, _, _) = page(&scratch, &report, "id");
+    let (html, _, _) = big_page(&scratch, "id");
     let mut b = Browser::start(&chromium);
     b.open(&html);
     let laid_out = "[...document.querySelectorAll('tbody tr:first-child td:first-child, \

@@ -18,6 +18,21 @@ pub const EXIT_CODE: u8 = 130;
 /// How long the handler waits for a run that does no batch work to stop on its own.
 const GRACE: Duration = Duration::from_secs(2);
 
+/// In a dev or test build, the grace period in milliseconds instead of [`GRACE`]: a test of a
+/// run ended by the handler need not wait 2 s, and a test that a second signal does not wait
+/// for it can make the wait long enough to tell the two apart on a loaded machine.
+pub const TEST_GRACE_VAR: &str = "LEAKCHECK_TEST_GRACE_MS";
+
+/// [`GRACE`], or in a dev or test build the value of [`TEST_GRACE_VAR`].
+fn grace() -> Duration {
+    if cfg!(leakcheck_test_hooks)
+        && let Some(ms) = std::env::var(TEST_GRACE_VAR).ok().and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    GRACE
+}
+
 /// Batch work done so far ([`beat`]): the handler does not end a run while it grows.
 static BEATS: AtomicU64 = AtomicU64::new(0);
 
@@ -41,8 +56,9 @@ pub fn install() {
             }
             CODE.store(128 + signal as u8, Ordering::SeqCst);
             // The grace period runs on its own thread so that a second signal ends at once.
-            let _ = std::thread::Builder::new().name("grace".into()).spawn(|| {
-                wait_while_busy(|| std::thread::sleep(GRACE), || BEATS.load(Ordering::Relaxed));
+            let grace = grace();
+            let _ = std::thread::Builder::new().name("grace".into()).spawn(move || {
+                wait_while_busy(|| std::thread::sleep(grace), || BEATS.load(Ordering::Relaxed));
                 end_now();
             });
         }

@@ -242,7 +242,7 @@ fn ctrl_c_on_a_scan_whose_report_is_read_slowly_stops_soon_with_a_whole_report()
     ]);
     let mut stdout = child.stdout.take().unwrap();
     let (started, seen) = std::sync::mpsc::channel();
-    // About 80 KB/s, to the end.
+    // At once up to 256 KB, then about 160 KB/s to the end: slowly from the signal on.
     let reader = std::thread::spawn(move || {
         let mut report = Vec::new();
         let mut chunk = [0; 8192];
@@ -253,8 +253,8 @@ fn ctrl_c_on_a_scan_whose_report_is_read_slowly_stops_soon_with_a_whole_report()
             }
             if report.len() > 256 << 10 {
                 let _ = started.send(());
+                std::thread::sleep(Duration::from_millis(50));
             }
-            std::thread::sleep(Duration::from_millis(100));
         }
     });
     // Once the scan is well into its second batch (the first is the 1,000 records sniffed, some

@@ -142,10 +142,11 @@ fn ctrl_c_mid_scan_stops_at_the_next_batch_with_an_incomplete_summary() {
     assert!(out.stdout.is_empty());
 }
 
-/// A scan starved of CPU (at `nice 10`, it shares its one CPU with a busy loop) still works
-/// through its batch when Ctrl-C comes, which takes longer than the handler's 2 s grace period:
-/// the handler waits while the batch work goes on, so the report on stdout is whole. It was cut
-/// mid-line before (a loaded CI machine did that to the test above), always so here.
+/// A scan starved of CPU (at `nice 7`, it shares its one CPU with a busy loop) still works
+/// through its batch when Ctrl-C comes, which takes longer than the handler's grace period (made
+/// 1 s here, half the real one, for a test half as long): the handler waits while the batch work
+/// goes on, so the report on stdout is whole. It was cut mid-line before (a loaded CI machine did
+/// that to the test above), always so here.
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
@@ -169,7 +170,8 @@ fn ctrl_c_on_a_starved_scan_waits_for_its_batch_and_writes_a_whole_report() {
     let s = Scratch::new();
     let watch = s.write("watch.txt", "3201014107900001\n");
     let mut child = on_cpu("nice".as_ref())
-        .args(["-n", "10", env!("CARGO_BIN_EXE_leakcheck"), "scan", "-", "-w"])
+        .env("LEAKCHECK_TEST_GRACE_MS", "1000")
+        .args(["-n", "7", env!("CARGO_BIN_EXE_leakcheck"), "scan", "-", "-w"])
         .arg(&watch)
         .args(["-f", "json", "-j", "1"])
         .stdin(Stdio::piped())

@@ -229,7 +229,7 @@ fn measured_scan(path: &std::path::Path) -> (Measured, serde_json::Value) {
 }
 
 #[test]
-fn shared_strings_just_under_the_part_limit_are_not_read_when_their_strings_would_not_fit() {
+fn shared_strings_under_the_part_limit_are_not_read_when_their_strings_would_not_fit() {
     // Regression (issue 20): 14.9 M one-letter strings, 242 MiB of XML, under the 256 MiB part
     // limit, were read: calamine holds each string as a `String` of its own, 1.3 GB in all.
     // Issue 20 (test time): the fewest such strings refused, 4,784,128 (78 MiB of XML, 17 bytes

@@ -25,12 +25,7 @@ pub const TEST_GRACE_VAR: &str = "LEAKCHECK_TEST_GRACE_MS";
 
 /// [`GRACE`], or in a dev or test build the value of [`TEST_GRACE_VAR`].
 fn grace() -> Duration {
-    if cfg!(leakcheck_test_hooks)
-        && let Some(ms) = std::env::var(TEST_GRACE_VAR).ok().and_then(|v| v.parse().ok())
-    {
-        return Duration::from_millis(ms);
-    }
-    GRACE
+    crate::test_hook::value(TEST_GRACE_VAR).map_or(GRACE, Duration::from_millis)
 }
 
 /// Batch work done so far ([`beat`]): the handler does not end a run while it grows.

@@ -27,4 +27,5 @@ pub mod report;
 pub mod roles;
 pub mod scan;
 pub mod shard;
+pub mod test_hook;
 pub mod watchlist;

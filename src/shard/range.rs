@@ -34,12 +34,7 @@ const CUT_SCAN_CHUNK: usize = 64 << 10;
 /// The size past which an NDJSON file is cut: [`RANGE_THRESHOLD`], or in a dev or test build the
 /// value of [`TEST_THRESHOLD_VAR`].
 pub fn threshold() -> u64 {
-    if cfg!(leakcheck_test_hooks)
-        && let Some(bytes) = std::env::var(TEST_THRESHOLD_VAR).ok().and_then(|v| v.parse().ok())
-    {
-        return bytes;
-    }
-    RANGE_THRESHOLD
+    crate::test_hook::value(TEST_THRESHOLD_VAR).unwrap_or(RANGE_THRESHOLD)
 }
 
 /// Part `part` (0-based) of the `parts` ranges of a file of `size` bytes: what a shard is dealt.

@@ -69,12 +69,7 @@ pub const TEST_DEADLINE_VAR: &str = "LEAKCHECK_TEST_TEMPLATE_DEADLINE_MS";
 
 /// [`TEMPLATE_DEADLINE`], or in a dev or test build the value of [`TEST_DEADLINE_VAR`].
 fn template_deadline() -> Duration {
-    if cfg!(leakcheck_test_hooks)
-        && let Some(ms) = std::env::var(TEST_DEADLINE_VAR).ok().and_then(|v| v.parse().ok())
-    {
-        return Duration::from_millis(ms);
-    }
-    TEMPLATE_DEADLINE
+    crate::test_hook::value(TEST_DEADLINE_VAR).map_or(TEMPLATE_DEADLINE, Duration::from_millis)
 }
 
 const LETTER_ID: &str = include_str!("../../../templates/letter.id.md");

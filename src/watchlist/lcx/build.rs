@@ -31,12 +31,7 @@ pub const TEST_BUDGET_VAR: &str = "LEAKCHECK_TEST_INDEX_RUN_BUDGET";
 
 /// [`RUN_BUDGET`], or in a dev or test build the value of [`TEST_BUDGET_VAR`].
 pub fn run_budget() -> usize {
-    if cfg!(leakcheck_test_hooks)
-        && let Some(bytes) = std::env::var(TEST_BUDGET_VAR).ok().and_then(|v| v.parse().ok())
-    {
-        return bytes;
-    }
-    RUN_BUDGET
+    crate::test_hook::value(TEST_BUDGET_VAR).unwrap_or(RUN_BUDGET)
 }
 
 /// Each run's read buffer in the merge: the budget shared, between 64 KiB and 1 MiB.

@@ -4,8 +4,8 @@
 //! The leak is CSV, NDJSON, JSON, a MySQL dump or a PostgreSQL dump (`--format`); every
 //! format holds the same records in the same order, so only the truth's `line`s differ.
 //!
-//! std only, no crates: it builds as `cargo run --release --example gendump -- …` and with
-//! plain `rustc -O examples/gendump.rs` (any edition). The same arguments give byte-identical
+//! std only, no crates: it builds as `cargo run --release --features examples --example gendump
+//! -- …` and with plain `rustc -O examples/gendump.rs` (any edition). The same arguments give byte-identical
 //! files on every platform: a hand-written SplitMix64, no hash-map iteration, no clock in
 //! the output.
 //!

@@ -1,8 +1,9 @@
 //! `genlist` — writes the synthetic CSV-of-people watchlist of `scripts/bench-index.sh`
 //! (`id,nik,no_hp,email`, three identifiers a person, each person's own) to standard output or
 //! a file, fast enough for 10⁸ people (≈ 6 GB) in well under a minute; with `--dump MB`, the
-//! script's dump instead. std only: it builds as `cargo run --release --example genlist -- N
-//! [OUT]` and with plain `rustc -O`. Byte for byte what the script's former python generators
+//! script's dump instead. std only: it builds as
+//! `cargo run --release --features examples --example genlist -- N [OUT]` and with plain
+//! `rustc -O`. Byte for byte what the script's former python generators
 //! wrote: person `i` is `W{i}`, a valid NIK of province 32 made from `i`, phone
 //! `08{1 + i / 10⁸}{i mod 10⁸, 8 digits}`, `p{i}@contoh.co.id`; dump record `r` is a person of
 //! province 33 (no one on the list), except every 10 000th: one of the list's first 1 000 people.

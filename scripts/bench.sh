@@ -253,8 +253,8 @@ fi
 if ((SKIP_BUILD == 0)); then
     note "cargo build --release"
     cargo build --release
-    note "cargo build --release --example gendump"
-    cargo build --release --example gendump
+    note "cargo build --release --features examples --example gendump"
+    cargo build --release --features examples --example gendump
 fi
 [[ -x $LEAKCHECK ]] || die "$LEAKCHECK does not exist (build failed, or --skip-build without a build)"
 

@@ -78,8 +78,9 @@ pub(super) fn load(
         hasher: builder.hasher,
         value_key: builder.value_key,
     };
-    // Records are reused from chunk to chunk.
-    let mut chunk = vec![csv::StringRecord::new(); CHUNK_ROWS];
+    // Records are reused from chunk to chunk, and made as rows need them: a list of ten people
+    // makes ten, not CHUNK_ROWS (a fresh record is an allocation).
+    let mut chunk: Vec<csv::StringRecord> = Vec::new();
     let mut first_row = 0;
     // Invalid values of each sniffed column, left out of their people.
     let mut sniffed_invalid = vec![0_usize; plan.headers.len()];
@@ -89,6 +90,9 @@ pub(super) fn load(
         let mut malformed = None;
         let mut filled = 0;
         while filled < CHUNK_ROWS {
+            if filled == chunk.len() {
+                chunk.push(csv::StringRecord::new());
+            }
             match reader.read_record(&mut chunk[filled]) {
                 Ok(true) => filled += 1,
                 Ok(false) => break,

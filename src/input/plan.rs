@@ -12,6 +12,9 @@ pub(crate) struct ColumnPlanner {
     naming: Naming,
     /// Column names: the header, or paths as records name them; `None` without a header.
     names: Option<Vec<String>>,
+    /// Whether each name gives its column a role by itself (a synonym): such a column is not
+    /// sniffed. Worked out once per name, not once per sampled value.
+    named: Vec<bool>,
     /// Where each name is, for formats whose records name their columns (JSON paths).
     index: HashMap<String, usize>,
     sniffer: Sniffer,
@@ -26,9 +29,11 @@ impl ColumnPlanner {
     /// as `naming` says.
     pub(crate) fn new(names: Option<Vec<String>>, naming: Naming) -> Self {
         let width = names.as_ref().map_or(0, Vec::len);
+        let named = names.iter().flatten().map(|name| gives_role(name, naming)).collect();
         ColumnPlanner {
             naming,
             names,
+            named,
             index: HashMap::new(),
             sniffer: Sniffer::default(),
             width,
@@ -48,6 +53,7 @@ impl ColumnPlanner {
             return None;
         }
         names.push(name.to_string());
+        self.named.push(gives_role(name, self.naming));
         self.index.insert(name.to_string(), names.len() - 1);
         self.width = self.width.max(names.len());
         Some(names.len() - 1)
@@ -62,14 +68,7 @@ impl ColumnPlanner {
         }
         self.width = self.width.max(col + 1);
         let Some(value) = value else { return };
-        let named = self.names.as_ref().and_then(|n| n.get(col)).is_some_and(|name| {
-            let name = match self.naming {
-                Naming::Whole => name.as_str(),
-                Naming::DottedPath => roles::last_segment(name),
-            };
-            roles::role_from_header(name).is_some()
-        });
-        if !named {
+        if !self.named.get(col).copied().unwrap_or(false) {
             self.sniffer.observe(col, value);
         }
     }
@@ -103,6 +102,15 @@ impl ColumnPlanner {
     pub(crate) fn into_names(self) -> Option<Vec<String>> {
         self.names
     }
+}
+
+/// Whether a column called `name` has a role by its name alone.
+fn gives_role(name: &str, naming: Naming) -> bool {
+    let name = match naming {
+        Naming::Whole => name,
+        Naming::DottedPath => roles::last_segment(name),
+    };
+    roles::role_from_header(name).is_some()
 }
 
 /// A table's columns planned (SQL tables, `<table_data>` of XML dumps): each column's name as

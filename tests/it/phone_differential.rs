@@ -1,11 +1,25 @@
-//! Differential test of the phone normalizer (SPEC §2) against Google's libphonenumber metadata
-//! (the `phonenumber` crate): a generated corpus of Indonesian phone spellings goes through both,
-//! and every disagreement must be one of the deliberate [`Deviation`]s below; any other fails.
+//! Differential test of the phone normalizer (SPEC §2) against Google's libphonenumber metadata:
+//! a generated corpus of Indonesian phone spellings goes through leakcheck, and every
+//! disagreement with libphonenumber's reading of the same spelling must be one of the deliberate
+//! [`Deviation`]s below; any other fails.
+//!
+//! libphonenumber's readings (the `phonenumber` crate's, version in the table's header) are
+//! recorded in fixtures/phone/libphonenumber.tsv by scripts/phone-oracle, a package of its own:
+//! compiling the crate cost `cargo test` ≈ 21 CPU-s (issue 20). .ci/run checks on every run that
+//! the oracle still writes that table byte for byte. The test generates its corpus itself and
+//! fails when the table's numbers or spellings are not that corpus (a stale table). To
+//! regenerate it (after changing the corpus, or for another `phonenumber` version), from the
+//! repository's root:
+//!
+//! 1. `LEAKCHECK_PHONE_CORPUS=write cargo test --test it phone_differential::` writes the corpus
+//!    to the table, its answers `?`;
+//! 2. `cargo run --locked --manifest-path scripts/phone-oracle/Cargo.toml -- --write
+//!    fixtures/phone/libphonenumber.tsv` fills in libphonenumber's answers.
 
+use crate::common::fixture;
 use leakcheck::normalize::normalize_phone;
-use phonenumber::metadata::DATABASE;
-use phonenumber::{Mode, Type, country};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// Where leakcheck deliberately reads an Indonesian phone differently from libphonenumber
 /// (region `ID`). Each is a rule of SPEC §2; the differential test allows a disagreement only
@@ -181,37 +195,159 @@ fn ours(raw: &str) -> Option<String> {
     normalize_phone(raw, &mut out).ok().map(|()| out)
 }
 
-/// libphonenumber's reading of `raw` when it is a valid number, `None` otherwise.
-fn theirs(raw: &str) -> Option<phonenumber::PhoneNumber> {
-    let number = phonenumber::parse(Some(country::ID), raw).ok()?;
-    number.is_valid().then_some(number)
+/// libphonenumber's readings of the `+62…` form of one national number and of its spellings,
+/// as recorded in the table.
+struct Recorded {
+    /// The national number (after +62).
+    number: String,
+    /// The E.164 form and type (`Mobile`, `TollFree`…: phonenumber's `Type`) of `+62<number>`
+    /// when libphonenumber finds it valid.
+    lib: Option<(String, String)>,
+    /// Each spelling, with its E.164 form when libphonenumber finds it valid.
+    spellings: Vec<(String, Option<String>)>,
 }
 
-/// A number's E.164 form.
-fn e164(number: &phonenumber::PhoneNumber) -> String {
-    number.format().mode(Mode::E164).to_string()
+/// The generated corpus: each national number with its spellings and the deviation each may show.
+type Corpus = [(String, Vec<(String, Option<Deviation>)>)];
+
+/// The table of libphonenumber's readings (the module's doc says how it is made).
+const TABLE: &str = "phone/libphonenumber.tsv";
+
+/// How to regenerate the table, for the messages of a stale one.
+const REGENERATE: &str = "regenerate it (tests/it/phone_differential.rs's doc): \
+     `LEAKCHECK_PHONE_CORPUS=write cargo test --test it phone_differential::`, then \
+     `cargo run --locked --manifest-path scripts/phone-oracle/Cargo.toml -- --write fixtures/phone/libphonenumber.tsv`";
+
+/// phonenumber's `Type`s, by name.
+const TYPES: [&str; 17] = [
+    "FixedLine",
+    "Mobile",
+    "FixedLineOrMobile",
+    "TollFree",
+    "PremiumRate",
+    "SharedCost",
+    "PersonalNumber",
+    "Voip",
+    "Pager",
+    "Uan",
+    "Emergency",
+    "Voicemail",
+    "ShortCode",
+    "StandardRate",
+    "Carrier",
+    "NoInternational",
+    "Unknown",
+];
+
+/// The table's readings, in its order; `Err` names the line that is not the table's format.
+fn read_table(text: &str) -> Result<Vec<Recorded>, String> {
+    let mut table: Vec<Recorded> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let at = || format!("line {}: {line:?}", i + 1);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cells: Vec<&str> = line.split('\t').collect();
+        if cells.contains(&"?") {
+            return Err(format!("{}: no answer yet (the oracle has not filled it in)", at()));
+        }
+        let e164 = |cell: &str| match cell {
+            "-" => Ok(None),
+            e if e.starts_with('+') && e[1..].bytes().all(|b| b.is_ascii_digit()) => Ok(Some(e.to_string())),
+            _ => Err(format!("{}: {cell:?} is no E.164 number", at())),
+        };
+        match cells[..] {
+            ["", raw, answer] => {
+                let Some(number) = table.last_mut() else {
+                    return Err(format!("{}: a spelling before any number", at()));
+                };
+                let answer = match answer {
+                    "=" => Some(
+                        number
+                            .lib
+                            .as_ref()
+                            .ok_or_else(|| format!("{}: `=` of an invalid number", at()))?
+                            .0
+                            .clone(),
+                    ),
+                    _ => e164(answer)?,
+                };
+                number.spellings.push((raw.to_string(), answer));
+            }
+            [number, e, kind] if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => {
+                let lib = match (e164(e)?, kind) {
+                    (None, "-") => None,
+                    (Some(e), kind) if TYPES.contains(&kind) => Some((e, kind.to_string())),
+                    _ => return Err(format!("{}: an E.164 form needs a type, and only it", at())),
+                };
+                table.push(Recorded { number: number.to_string(), lib, spellings: Vec::new() });
+            }
+            _ => return Err(format!("{}: neither a number's line nor a spelling's", at())),
+        }
+    }
+    Ok(table)
+}
+
+/// The corpus as the table writes it, with no answers (`?`), for the oracle to fill in.
+fn corpus_table(corpus: &Corpus) -> String {
+    let mut out = String::from(
+        "# The corpus of tests/it/phone_differential.rs, without libphonenumber's answers: fill them in\n\
+         # with `cargo run --locked --manifest-path scripts/phone-oracle/Cargo.toml -- --write fixtures/phone/libphonenumber.tsv`.\n",
+    );
+    for (n, spellings) in corpus {
+        writeln!(out, "{n}\t?\t?").unwrap();
+        for (raw, _) in spellings {
+            assert!(
+                !raw.contains(['\t', '\n']),
+                "{raw:?}: a spelling with a tab or a newline breaks the table"
+            );
+            writeln!(out, "\t{raw}\t?").unwrap();
+        }
+    }
+    out
+}
+
+/// That the table holds exactly the generated corpus's numbers and spellings, in order.
+fn check_corpus(corpus: &Corpus, table: &[Recorded]) -> Result<(), String> {
+    let path = fixture(TABLE);
+    let stale = |what: String| format!("{} is stale: {what}; {REGENERATE}", path.display());
+    if corpus.len() != table.len() {
+        return Err(stale(format!("{} numbers, the corpus has {}", table.len(), corpus.len())));
+    }
+    for ((n, spellings), recorded) in corpus.iter().zip(table) {
+        if *n != recorded.number {
+            return Err(stale(format!("number {:?} where the corpus has {n:?}", recorded.number)));
+        }
+        let ours = spellings.iter().map(|(raw, _)| Some(raw.as_str()));
+        let theirs = recorded.spellings.iter().map(|(raw, _)| Some(raw.as_str()));
+        // The first spelling that differs (`None`: one list is shorter).
+        let differ = ours.chain([None]).zip(theirs.chain([None])).find(|(a, b)| a != b);
+        if let Some((ours, theirs)) = differ {
+            return Err(stale(format!("a spelling of {n} is {theirs:?} where the corpus has {ours:?}")));
+        }
+    }
+    Ok(())
 }
 
 /// Whether leakcheck and libphonenumber disagree on the national number itself (written
-/// `+62…`), and which deviation explains it; `Err` when none does. With it, leakcheck's and
-/// libphonenumber's E.164 forms of the number. The number's type (which tries the number
-/// against each type's pattern) is asked once, of the `+62…` form of each valid number: asked
-/// of every spelling too, where only the E.164 form is compared, it was half the test's time
-/// (issue 20).
-#[allow(clippy::type_complexity)]
-fn number_deviation(n: &str) -> Result<(Option<String>, Option<String>, Option<Deviation>), String> {
-    let plus_62 = format!("+62{n}");
-    let (mine, number) = (ours(&plus_62), theirs(&plus_62));
-    let lib = number.as_ref().map(|number| (e164(number), number.number_type(&DATABASE)));
-    let deviation = number_level(n, &mine, &lib)?;
-    Ok((mine, lib.map(|(e164, _)| e164), deviation))
+/// `+62…`), and which deviation explains it; `Err` when none does. With it, leakcheck's form of
+/// the number. `lib` is libphonenumber's E.164 form and type of the number (the type, which
+/// tries the number against each type's pattern, was asked once, of the `+62…` form of each
+/// valid number: asked of every spelling too it was half the live test's time, issue 20).
+fn number_deviation(
+    n: &str,
+    lib: &Option<(String, String)>,
+) -> Result<(Option<String>, Option<Deviation>), String> {
+    let mine = ours(&format!("+62{n}"));
+    let deviation = number_level(n, &mine, lib)?;
+    Ok((mine, deviation))
 }
 
 /// [`number_deviation`]'s deviation, from leakcheck's form and libphonenumber's form and type.
 fn number_level(
     n: &str,
     mine: &Option<String>,
-    lib: &Option<(String, Type)>,
+    lib: &Option<(String, String)>,
 ) -> Result<Option<Deviation>, String> {
     match (mine, lib) {
         (Some(m), Some((l, _))) if m == l => Ok(None),
@@ -221,20 +357,21 @@ fn number_level(
             Ok(Some(Deviation::AreaCodePattern))
         }
         // A number for a service, not a person.
-        (
-            None,
-            Some((
-                _,
-                Type::TollFree
-                | Type::PremiumRate
-                | Type::SharedCost
-                | Type::Uan
-                | Type::Voip
-                | Type::Voicemail
-                | Type::Pager
-                | Type::PersonalNumber,
-            )),
-        ) => Ok(Some(Deviation::ServiceNumber)),
+        (None, Some((_, kind)))
+            if matches!(
+                kind.as_str(),
+                "TollFree"
+                    | "PremiumRate"
+                    | "SharedCost"
+                    | "Uan"
+                    | "Voip"
+                    | "Voicemail"
+                    | "Pager"
+                    | "PersonalNumber"
+            ) =>
+        {
+            Ok(Some(Deviation::ServiceNumber))
+        }
         _ => Err(format!("+62{n}: leakcheck {mine:?}, libphonenumber {lib:?}")),
     }
 }
@@ -245,11 +382,32 @@ const NUMBERS: usize = 1000;
 #[test]
 fn indonesian_phones_agree_with_libphonenumber_but_for_the_listed_deviations() {
     let mut rng = Rng(0x1eac_c4ec_0015);
+    let corpus: Vec<_> = national_numbers(&mut rng, NUMBERS)
+        .into_iter()
+        .map(|n| {
+            let spellings = spellings(&mut rng, &n);
+            (n, spellings)
+        })
+        .collect();
+    let path = fixture(TABLE);
+    if std::env::var_os("LEAKCHECK_PHONE_CORPUS").is_some_and(|v| v == "write") {
+        std::fs::write(&path, corpus_table(&corpus)).expect("write the corpus");
+        eprintln!(
+            "wrote the corpus to {}; now fill in the answers with scripts/phone-oracle",
+            path.display()
+        );
+        return;
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let table = read_table(&text).unwrap_or_else(|e| panic!("{}: {e}; {REGENERATE}", path.display()));
+    check_corpus(&corpus, &table).unwrap_or_else(|e| panic!("{e}"));
+
     let mut seen: BTreeMap<Deviation, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut spelled = 0;
-    for n in national_numbers(&mut rng, NUMBERS) {
-        let (expected, lib_number, number_level) = match number_deviation(&n) {
+    for ((n, spellings), recorded) in corpus.iter().zip(&table) {
+        let lib_number = recorded.lib.as_ref().map(|(e164, _)| e164.clone());
+        let (expected, number_level) = match number_deviation(n, &recorded.lib) {
             Ok(read) => read,
             Err(e) => {
                 failures.push(e);
@@ -259,11 +417,12 @@ fn indonesian_phones_agree_with_libphonenumber_but_for_the_listed_deviations() {
         if let Some(d) = number_level {
             *seen.entry(d).or_default() += 1;
         }
-        for (raw, form) in spellings(&mut rng, &n) {
+        for ((raw, form), (_, lib)) in spellings.iter().zip(&recorded.spellings) {
             spelled += 1;
-            let (mine, lib) = (ours(&raw), theirs(&raw).map(|number| e164(&number)));
+            let (raw, form, lib) = (raw.as_str(), *form, lib.clone());
+            let mine = ours(raw);
             // Every spelling of one number is that number for leakcheck (or invalid alike).
-            let expected = if spec_reads_as_plus_62(&raw) { expected.clone() } else { None };
+            let expected = if spec_reads_as_plus_62(raw) { expected.clone() } else { None };
             if mine != expected {
                 failures.push(format!("{raw:?}: leakcheck {mine:?}, its +62 form {expected:?}"));
                 continue;
@@ -273,7 +432,7 @@ fn indonesian_phones_agree_with_libphonenumber_but_for_the_listed_deviations() {
             }
             // Both read the spelling as the number, and libphonenumber reads the number
             // otherwise: the number's deviation; else the spelling's.
-            let as_number = spec_reads_as_plus_62(&raw) && lib == lib_number;
+            let as_number = spec_reads_as_plus_62(raw) && lib == lib_number;
             let deviation = if as_number { number_level } else { form };
             match deviation {
                 Some(d) => *seen.entry(d).or_default() += 1,

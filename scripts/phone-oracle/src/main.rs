@@ -90,7 +90,25 @@ fn fill(input: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// The `phonenumber` version this oracle is built with, as its Cargo.lock pins it.
+fn locked_version() -> Option<&'static str> {
+    let (lock, entry) = (include_str!("../Cargo.lock"), "name = \"phonenumber\"\nversion = \"");
+    let rest = &lock[lock.find(entry)? + entry.len()..];
+    rest.get(..rest.find('"')?)
+}
+
 fn main() -> ExitCode {
+    // The header names the version: a `phonenumber` bumped without it would write a table whose
+    // header is wrong while every check passes.
+    match locked_version() {
+        Some(version) if HEADER.contains(&format!(" {version} ")) => {}
+        version => {
+            eprintln!(
+                "phone-oracle: HEADER does not name the phonenumber version of Cargo.lock ({version:?})"
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (write, path) = match args.as_slice() {
         [path] => (false, path),

@@ -12,7 +12,7 @@
 //! repository's root:
 //!
 //! 1. `LEAKCHECK_PHONE_CORPUS=write cargo test --test it phone_differential::` writes the corpus
-//!    to the table, its answers `?`;
+//!    to the table, its answers `?` (the test then fails, saying so);
 //! 2. `cargo run --locked --manifest-path scripts/phone-oracle/Cargo.toml -- --write
 //!    fixtures/phone/libphonenumber.tsv` fills in libphonenumber's answers.
 
@@ -392,11 +392,14 @@ fn indonesian_phones_agree_with_libphonenumber_but_for_the_listed_deviations() {
     let path = fixture(TABLE);
     if std::env::var_os("LEAKCHECK_PHONE_CORPUS").is_some_and(|v| v == "write") {
         std::fs::write(&path, corpus_table(&corpus)).expect("write the corpus");
-        eprintln!(
-            "wrote the corpus to {}; now fill in the answers with scripts/phone-oracle",
+        // A failure, not a pass: its message is shown (a passing test's output is not), and a
+        // run with the variable left set does not pass while it overwrites the table.
+        panic!(
+            "LEAKCHECK_PHONE_CORPUS=write: wrote the corpus to {}, its answers `?`; now fill them in: \
+             cargo run --locked --manifest-path scripts/phone-oracle/Cargo.toml -- --write {}",
+            path.display(),
             path.display()
         );
-        return;
     }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let table = read_table(&text).unwrap_or_else(|e| panic!("{}: {e}; {REGENERATE}", path.display()));

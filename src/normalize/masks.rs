@@ -481,7 +481,7 @@ mod tests {
     /// and no 8-byte word holds two of them, so each sees only `other`s around it, as if it were
     /// alone, in 2.3 times fewer values (issue 20: this was the suite's slowest unit test). The
     /// k-th of them is byte `b + 97k`: a chunk's answer also written in the next chunk's place
-    /// would meet a byte of another class there, not the same byte.
+    /// meets another byte there, for most `b` one of another class, not the same byte.
     #[test]
     fn every_byte_in_every_position_of_every_length_is_classified_alike() {
         // The byte-by-byte answer of a value that is `other` but for the bytes put in it, from

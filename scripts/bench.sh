@@ -48,6 +48,8 @@ Rows (T = each of --threads, REF_T = the largest; REF = the reference watchlist,
 second-smallest size, 100000 by default):
   leakcheck             scan dump.csv --watch watchlist-N.csv --format json -o ... --threads T,
                         for every N and T
+  baseline              with --baseline BIN: BIN's scan of dump.csv, for every N and T, in the
+                        same rounds (its report is checked against the truth too)
   leakcheck keyed       the same with --key-file bench.key (HMAC-SHA256), watchlist REF, every T
   leakcheck hashed list, leakcheck hashed keyed list
                         watchlist REF hashed with `leakcheck hash` (unkeyed, and keyed with
@@ -93,6 +95,10 @@ Options:
       --no-install      do not install missing DuckDB (pip) or ripgrep (apt-get): skip them
       --regen           regenerate the data even if it is up to date
       --skip-build      use the binaries already in target/release
+  -B, --baseline BIN    also time BIN (another build of leakcheck, e.g. v0.1's) on the clean
+                        CSV rows, in the same rounds; the lines below the table give this
+                        build's records/s against it. On a shared VM whose speed drifts, this
+                        is how "no slower than before" is measured rather than by MB/s
   -f, --format F        csv (default) runs the suite. ndjson json mysql pgcopy instead run
                         the single-format benchmark of before: leakcheck at each --threads
                         with watchlist.F.csv (K people), grep -F/rg -F with its raw values;
@@ -145,6 +151,7 @@ BENCH=${BENCH_DIR:-}
 INSTALL=1
 REGEN=0
 SKIP_BUILD=0
+BASELINE=
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -164,6 +171,7 @@ while [[ $# -gt 0 ]]; do
         --no-install) INSTALL=0; shift ;;
         --regen) REGEN=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
+        -B | --baseline) BASELINE=${2:?"$1 needs a value"}; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -226,6 +234,11 @@ for part in $SKIP; do
     esac
 done
 skipped() { [[ " $SKIP " == *" $1 "* ]]; }
+if [[ -n $BASELINE ]]; then
+    [[ -x $BASELINE && ! -d $BASELINE ]] || die "--baseline: $BASELINE is not an executable file"
+    BASELINE=$(realpath "$BASELINE")
+    ((CLASSIC == 0)) || die "--baseline needs the csv suite"
+fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -407,6 +420,17 @@ for n in "${SIZE_LIST[@]}"; do
         add_scan "lc-$n-$t" leakcheck "$DUMP" "$n" "$t" "$TRUTH"
     done
 done
+if [[ -n $BASELINE ]]; then
+    # Its report is checked against the truth like leakcheck's, but not compared byte for byte
+    # with this build's: an older build writes an older report.
+    for n in "${SIZE_LIST[@]}"; do
+        for t in $THREADS; do
+            out=$LOGS/report-base-$n-$t.json
+            add "base-$n-$t" baseline "baseline" "$n" "$t" "$DUMP_BYTES" "$TRUTH" "$out" "0 1" -- \
+                "$BASELINE" scan "$DUMP" --watch "$(watch_file "$n")" --format json --threads "$t" -o "$out"
+        done
+    done
+fi
 if ((CLASSIC == 0)); then
     if ! skipped keyed; then
         for t in $THREADS; do
@@ -529,7 +553,7 @@ run_one() {
 }
 for ((r = 1; r <= RUNS; r++)); do
     for ((i = 0; i < ${#C_KIND[@]}; i++)); do
-        if [[ ${C_KIND[i]} == leakcheck ]]; then rm -f "${C_OUT[i]}"; fi
+        if [[ ${C_KIND[i]} == leakcheck || ${C_KIND[i]} == baseline ]]; then rm -f "${C_OUT[i]}"; fi
         run_one "$i" "$r"
     done
 done
@@ -562,7 +586,7 @@ command -v jq >/dev/null || note "jq is not installed: leakcheck reports get onl
 for ((i = 0; i < ${#C_KIND[@]}; i++)); do
     tag=${C_TAG[i]} truth=${C_TRUTH[i]}
     case "${C_KIND[i]}" in
-        leakcheck)
+        leakcheck | baseline)
             report=${C_OUT[i]} what="${C_TOOL[i]} watchlist=${C_WATCH[i]} threads=${C_THREADS[i]}"
             [[ -s $report ]] || { fail_check "$what: no report $report"; FOUND[i]="?"; continue; }
             if ! command -v jq >/dev/null; then
@@ -583,6 +607,15 @@ for ((i = 0; i < ${#C_KIND[@]}; i++)); do
                 sort >"$LOGS/$tag.exposures"
             tail -n +2 "$truth" | jq -rR 'split(",") | .[3] |= (split("+") | sort | join("+")) | join(",")' |
                 sort >"$LOGS/$tag.truth-sorted"
+            if [[ ${C_KIND[i]} == baseline ]]; then
+                # An older build may name other kinds (before rules 1.1 a name that matched
+                # with its birth date was listed as `name` too): the people and records count.
+                for f in truth-sorted exposures; do cut -d, -f1-3 "$LOGS/$tag.$f" >"$LOGS/$tag.$f.who"; done
+                cmp -s "$LOGS/$tag.truth-sorted.who" "$LOGS/$tag.exposures.who" ||
+                    fail_check "$what: exposures (watch,record,line) differ from $truth;" \
+                        "see: diff $LOGS/$tag.truth-sorted.who $LOGS/$tag.exposures.who"
+                continue
+            fi
             cmp -s "$LOGS/$tag.truth-sorted" "$LOGS/$tag.exposures" ||
                 fail_check "$what: exposures (watch,record,line,matched) differ from $truth;" \
                     "see: diff $LOGS/$tag.truth-sorted $LOGS/$tag.exposures"
@@ -630,6 +663,19 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
 med_of() { local i=${IDX[$1]:-}; [[ -n $i ]] && echo "${MED[i]}"; }
 fmt_int() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
+# paired KEY_A KEY_B SCALE — row A's speed against row B's round by round (SCALE × B's seconds /
+# A's seconds in the same round, so a slow minute of the VM, which both rows of a round share,
+# cancels out): "median (lowest–highest)" of the rounds' ratios, or n/a.
+paired() {
+    local a=${IDX[$1]:-} b=${IDX[$2]:-}
+    [[ -n $a && -n $b ]] || { echo n/a; return; }
+    awk -v sa="${SECS[a]}" -v sb="${SECS[b]}" -v k="$3" 'BEGIN {
+        n = split(sa, x, " "); if (split(sb, y, " ") != n || n == 0) { print "n/a"; exit }
+        for (r = 1; r <= n; r++) { if (x[r] <= 0) { print "n/a"; exit } v[r] = k * y[r] / x[r] }
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+        m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        printf "%.2f (%.2f–%.2f)", m, v[1], v[n] }'
+}
 
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem_gb=$(awk '/^MemTotal:/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)
@@ -680,6 +726,17 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
             line="$line $(people "$n") $(ratio "$(med_of "lc-$n-$MIN_T")" "$(med_of "lc-$n-$REF_T")")×,"
         done
         echo "${line%,}"
+    fi
+    if [[ -n $BASELINE ]]; then
+        echo "- this build / baseline clean CSV records/s, same rounds (median of the rounds' ratios," \
+            "lowest–highest; baseline: $BASELINE, $("$BASELINE" --version 2>/dev/null | sed -n 1p)):"
+        for n in "${SIZE_LIST[@]}"; do
+            line="  - watchlist $(people "$n"):"
+            for t in $THREADS; do
+                line="$line $(paired "lc-$n-$t" "base-$n-$t" 1)× at $t thread$(plural "$t"),"
+            done
+            echo "${line%,}"
+        done
     fi
     if [[ -n ${IDX[keyed-$REF_SIZE-$REF_T]:-} ]]; then
         line="- keyed (HMAC) / unkeyed time, watchlist $(people "$REF_SIZE"):"
@@ -733,6 +790,12 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
                 'BEGIN { if (ms > 0 && cs > 0 && cr > 0) printf "%.2f", (mr / ms) / (cr / cs); else print "n/a" }')× at $t thread$(plural "$t"),"
         done
         echo "${line%,}; messy CSV: $(fmt_int "$MESSY_RECORDS") records in $(fmt_int "$(stat -c %s "$BENCH/dump.messy.csv")") bytes"
+        # The same runs paired by round: each round's messy run against its clean run.
+        line="- the same, round by round (median of the rounds' ratios, lowest–highest):"
+        for t in $THREADS; do
+            line="$line $(paired "messy-$REF_SIZE-$t" "lc-$REF_SIZE-$t" "$(awk -v m="$MESSY_RECORDS" -v c="$RECORDS" 'BEGIN { printf "%.9f", m / c }')")× at $t thread$(plural "$t"),"
+        done
+        echo "${line%,}"
         # A messy record is longer and has one identity column more (the e-mail): per byte, the
         # same runs show what the spellings cost apart from the record's size.
         line="- messy / clean CSV MB/s, same runs (per byte rather than per record):"

@@ -5,7 +5,8 @@
 # ten columns with an e-mail, most values spelled as exports spell them); the time to load the
 # 1M watchlist;
 # next to `grep -F` and `rg -F` with the watchlist's raw NIKs and phones, and next to what a
-# careful analyst would write in DuckDB (scripts/bench_duckdb.py). Prints a markdown table.
+# careful analyst would write in DuckDB (scripts/bench_duckdb.py), and, with --baseline-bin,
+# next to another build of leakcheck. Prints a markdown table.
 #
 # Every watchlist holds the same planted people, so one ground truth (target/bench/truth.csv,
 # from gendump --truth-out) serves every row: each tool's row says how many of the planted
@@ -23,7 +24,8 @@ Usage: scripts/bench.sh [options]
 Builds leakcheck (cargo build --release) and examples/gendump, generates the data below
 into DIR (target/bench by default) unless it is already there with the same parameters,
 warms the page cache, then runs every configuration RUNS times, round-robin (run 1 of
-each, then run 2 of each, ...; so a slow minute of the shared VM hits all alike), and
+each, then run 2 of each, ...; so a slow minute of the shared VM hits all alike; a row
+compared with a clean row runs next to it, and every other round runs backwards), and
 prints a markdown table of medians on stdout, also kept in DIR/results.md.
 
 Data (all deterministic):
@@ -48,8 +50,9 @@ Rows (T = each of --threads, REF_T = the largest; REF = the reference watchlist,
 second-smallest size, 100000 by default):
   leakcheck             scan dump.csv --watch watchlist-N.csv --format json -o ... --threads T,
                         for every N and T
-  baseline              with --baseline BIN: BIN's scan of dump.csv, for every N and T, in the
-                        same rounds (its report is checked against the truth too)
+  baseline              with --baseline-bin BIN: BIN's scan of dump.csv, for every N and T; its
+                        report is checked against the truth by watch, record and line (an
+                        older build may name other kinds in `matched`)
   leakcheck keyed       the same with --key-file bench.key (HMAC-SHA256), watchlist REF, every T
   leakcheck hashed list, leakcheck hashed keyed list
                         watchlist REF hashed with `leakcheck hash` (unkeyed, and keyed with
@@ -95,10 +98,13 @@ Options:
       --no-install      do not install missing DuckDB (pip) or ripgrep (apt-get): skip them
       --regen           regenerate the data even if it is up to date
       --skip-build      use the binaries already in target/release
-  -B, --baseline BIN    also time BIN (another build of leakcheck, e.g. v0.1's) on the clean
-                        CSV rows, in the same rounds; the lines below the table give this
-                        build's records/s against it. On a shared VM whose speed drifts, this
-                        is how "no slower than before" is measured rather than by MB/s
+  -B, --baseline-bin BIN
+                        also time BIN (another build of leakcheck, e.g. v0.1's: a path or a
+                        command on PATH) on every clean CSV row, each of its runs next to
+                        this build's; the lines below the table give this build's records/s
+                        against it. On a shared VM whose speed drifts, this is how "no slower
+                        than before" is measured rather than by MB/s. It doubles the clean
+                        rows' time (the 1M list's too)
   -f, --format F        csv (default) runs the suite. ndjson json mysql pgcopy instead run
                         the single-format benchmark of before: leakcheck at each --threads
                         with watchlist.F.csv (K people), grep -F/rg -F with its raw values;
@@ -114,7 +120,7 @@ Examples:
 
 Exit status: 0 all ran and every leakcheck report matched the ground truth; 2 a tool
 failed or bad usage (leakcheck exiting 1 = "exposures found" is success); 3 the table was
-printed but a leakcheck report disagreed with the ground truth.
+printed but a report (this build's or the baseline's) disagreed with the ground truth.
 EOF
 }
 
@@ -171,7 +177,7 @@ while [[ $# -gt 0 ]]; do
         --no-install) INSTALL=0; shift ;;
         --regen) REGEN=1; shift ;;
         --skip-build) SKIP_BUILD=1; shift ;;
-        -B | --baseline) BASELINE=${2:?"$1 needs a value"}; shift 2 ;;
+        -B | --baseline-bin) [[ -n ${2:-} ]] || die "$1 needs a value"; BASELINE=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
     esac
@@ -234,10 +240,20 @@ for part in $SKIP; do
     esac
 done
 skipped() { [[ " $SKIP " == *" $1 "* ]]; }
+BASELINE_ID=
 if [[ -n $BASELINE ]]; then
-    [[ -x $BASELINE && ! -d $BASELINE ]] || die "--baseline: $BASELINE is not an executable file"
-    BASELINE=$(realpath "$BASELINE")
-    ((CLASSIC == 0)) || die "--baseline needs the csv suite"
+    ((CLASSIC == 0)) || die "--baseline-bin needs the csv suite"
+    if [[ $BASELINE != */* ]]; then
+        found=$(command -v -- "$BASELINE") || die "--baseline-bin: $BASELINE is not on PATH"
+        BASELINE=$found
+    fi
+    [[ -f $BASELINE && -x $BASELINE ]] || die "--baseline-bin: $BASELINE is not an executable file"
+    # Absolute (the script changes directory), but a symlink keeps the name it was given.
+    [[ $BASELINE == /* ]] || BASELINE=$PWD/$BASELINE
+    BASELINE_ID=$("$BASELINE" --version 2>/dev/null | sed -n 1p) || true
+    [[ $BASELINE_ID == "leakcheck "* ]] ||
+        die "--baseline-bin: $BASELINE --version does not print 'leakcheck ...': not a leakcheck build"
+    BASELINE_ID="$BASELINE_ID, sha256 $(sha256sum "$BASELINE" | cut -c1-12)"
 fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -393,7 +409,7 @@ printf '%s\n' 'nik,nama,tgl_lahir,no_hp,jenis_kelamin,alamat,kota,faskes,kelas' 
 
 # --- (d) configurations ---------------------------------------------------------------------
 # Parallel arrays, one entry per configuration, in table order.
-C_KIND=() C_TOOL=() C_WATCH=() C_THREADS=() C_BYTES=() C_TRUTH=() C_OUT=() C_OK=() C_CMD=() C_TAG=()
+C_KIND=() C_TOOL=() C_WATCH=() C_THREADS=() C_BYTES=() C_TRUTH=() C_OUT=() C_OK=() C_CMD=() C_TAG=() C_KEY=()
 # Records of a row's input where it is not dump.csv's RECORDS (the messy rows).
 C_RECS=()
 declare -A IDX=()
@@ -401,6 +417,7 @@ declare -A IDX=()
 add() {
     local i=${#C_KIND[@]}
     IDX[$1]=$i
+    C_KEY[i]=$1
     C_KIND[i]=$2 C_TOOL[i]=$3 C_WATCH[i]=$4 C_THREADS[i]=$5 C_BYTES[i]=$6 C_TRUTH[i]=$7 C_OUT[i]=$8 C_OK[i]=$9
     shift 10
     C_CMD[i]=$(printf '%q ' "$@")
@@ -551,8 +568,28 @@ run_one() {
     note "run $r/$RUNS ${C_TOOL[i]} watchlist=${C_WATCH[i]} threads=${C_THREADS[i]}: ${e}s," \
         "peak RSS $((m / 1024)) MB, exit $rc"
 }
+# The order of a round: the table's, but for the rows compared with a clean row, which run next
+# to it (its baseline before it, the messy row after it), so that the runs of a pair are seconds
+# apart; every other round runs backwards, so neither side of a pair always runs first.
+ORDER=()
+declare -A PLACED=()
+for ((i = 0; i < ${#C_KIND[@]}; i++)); do
+    [[ -z ${PLACED[$i]:-} ]] || continue
+    group=("$i")
+    if [[ ${C_KEY[i]} == lc-* ]]; then
+        pair=${C_KEY[i]#lc-}
+        if [[ -n ${IDX[base-$pair]:-} ]]; then group=("${IDX[base-$pair]}" "${group[@]}"); fi
+        if [[ -n ${IDX[messy-$pair]:-} ]]; then group+=("${IDX[messy-$pair]}"); fi
+    fi
+    for j in "${group[@]}"; do
+        ORDER+=("$j")
+        PLACED[$j]=1
+    done
+done
 for ((r = 1; r <= RUNS; r++)); do
-    for ((i = 0; i < ${#C_KIND[@]}; i++)); do
+    for ((k = 0; k < ${#ORDER[@]}; k++)); do
+        i=${ORDER[k]}
+        if ((r % 2 == 0)); then i=${ORDER[${#ORDER[@]} - 1 - k]}; fi
         if [[ ${C_KIND[i]} == leakcheck || ${C_KIND[i]} == baseline ]]; then rm -f "${C_OUT[i]}"; fi
         run_one "$i" "$r"
     done
@@ -569,7 +606,11 @@ for ((i = 0; i < ${#C_KIND[@]}; i++)); do MED[i]=$(median "${SECS[i]}"); done
 
 # --- (g) ground truth ---------------------------------------------------------------------------
 CHECK_FAILURES=()
+# The rows whose check failed (ROW is the row being checked): their ratios are marked.
+declare -A BAD=()
+ROW=
 fail_check() {
+    if [[ -n $ROW ]]; then BAD[$ROW]=1; fi
     CHECK_FAILURES+=("$*")
     echo "bench.sh: CHECK FAILED: $*" >&2
 }
@@ -584,7 +625,7 @@ declare -A FIRST_REPORT=()
 FOUND=()
 command -v jq >/dev/null || note "jq is not installed: leakcheck reports get only a summary check"
 for ((i = 0; i < ${#C_KIND[@]}; i++)); do
-    tag=${C_TAG[i]} truth=${C_TRUTH[i]}
+    tag=${C_TAG[i]} truth=${C_TRUTH[i]} ROW=$i
     case "${C_KIND[i]}" in
         leakcheck | baseline)
             report=${C_OUT[i]} what="${C_TOOL[i]} watchlist=${C_WATCH[i]} threads=${C_THREADS[i]}"
@@ -595,27 +636,46 @@ for ((i = 0; i < ${#C_KIND[@]}; i++)); do
                 FOUND[i]="${got:-?}/$EXPECTED?"
                 continue
             fi
+            FOUND[i]="?"
+            # A report from another build (--baseline-bin) may be anything: checked before use.
+            if ! jq -e '(.summary | type == "object") and (.exposures | type == "array")' "$report" >/dev/null 2>&1; then
+                fail_check "$what: $report is not a JSON report with a summary and exposures"
+                continue
+            fi
             tail -n +2 "$truth" | cut -d, -f2 | sort -u >"$LOGS/$tag.truth-records"
-            jq -r '.exposures[] | select(.confidence == "exposed") | .record' "$report" | sort -u >"$LOGS/$tag.found"
+            jq -r '.exposures[] | select(.confidence == "exposed") | .record' "$report" 2>/dev/null |
+                sort -u >"$LOGS/$tag.found" || true
             FOUND[i]=$(found_of "$LOGS/$tag.truth-records" "$LOGS/$tag.found")
-            got=$(jq -r '.summary | "\(.exposed_records) \(.watch_entries_exposed) \(.possible_records)"' "$report") ||
-                { fail_check "$what: $report is not the JSON report"; continue; }
+            got=$(jq -r '.summary | "\(.exposed_records) \(.watch_entries_exposed) \(.possible_records)"' "$report")
             [[ $got == "$EXPECTED $EXPECTED 0" ]] ||
                 fail_check "$what: exposed_records watch_entries_exposed possible_records = $got, expected $EXPECTED $EXPECTED 0"
-            # Kinds are compared as sets: SPEC §7 does not fix the order of `matched`.
-            jq -r '.exposures[] | "\(.watch),\(.record),\(.line),\(.matched | sort | join("+"))"' "$report" |
-                sort >"$LOGS/$tag.exposures"
+            # The whole list loaded and the whole dump read: a build that did less would look fast.
+            got=$(jq -r '.summary | "\(.watch_entries) \(.watchlist_skipped) \(.complete)"' "$report")
+            [[ $got == "${C_WATCH[i]} 0 true" ]] ||
+                fail_check "$what: watch_entries watchlist_skipped complete = $got, expected ${C_WATCH[i]} 0 true"
+            want=${C_RECS[i]:-$RECORDS}
+            if [[ -n $want ]]; then
+                got=$(jq -r '.summary.records' "$report")
+                [[ $got == "$want" ]] || fail_check "$what: records = $got, expected $want"
+            fi
             tail -n +2 "$truth" | jq -rR 'split(",") | .[3] |= (split("+") | sort | join("+")) | join(",")' |
                 sort >"$LOGS/$tag.truth-sorted"
             if [[ ${C_KIND[i]} == baseline ]]; then
                 # An older build may name other kinds (before rules 1.1 a name that matched
                 # with its birth date was listed as `name` too): the people and records count.
-                for f in truth-sorted exposures; do cut -d, -f1-3 "$LOGS/$tag.$f" >"$LOGS/$tag.$f.who"; done
-                cmp -s "$LOGS/$tag.truth-sorted.who" "$LOGS/$tag.exposures.who" ||
+                cut -d, -f1-3 "$LOGS/$tag.truth-sorted" >"$LOGS/$tag.truth-sorted.who"
+                if ! jq -r '.exposures[] | "\(.watch),\(.record),\(.line)"' "$report" 2>/dev/null |
+                    sort >"$LOGS/$tag.exposures.who"; then
+                    fail_check "$what: $report: exposures without watch, record and line"
+                elif ! cmp -s "$LOGS/$tag.truth-sorted.who" "$LOGS/$tag.exposures.who"; then
                     fail_check "$what: exposures (watch,record,line) differ from $truth;" \
                         "see: diff $LOGS/$tag.truth-sorted.who $LOGS/$tag.exposures.who"
+                fi
                 continue
             fi
+            # Kinds are compared as sets: SPEC §7 does not fix the order of `matched`.
+            jq -r '.exposures[] | "\(.watch),\(.record),\(.line),\(.matched | sort | join("+"))"' "$report" |
+                sort >"$LOGS/$tag.exposures"
             cmp -s "$LOGS/$tag.truth-sorted" "$LOGS/$tag.exposures" ||
                 fail_check "$what: exposures (watch,record,line,matched) differ from $truth;" \
                     "see: diff $LOGS/$tag.truth-sorted $LOGS/$tag.exposures"
@@ -664,17 +724,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b <= 0) pri
 med_of() { local i=${IDX[$1]:-}; [[ -n $i ]] && echo "${MED[i]}"; }
 fmt_int() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
 # paired KEY_A KEY_B SCALE — row A's speed against row B's round by round (SCALE × B's seconds /
-# A's seconds in the same round, so a slow minute of the VM, which both rows of a round share,
-# cancels out): "median (lowest–highest)" of the rounds' ratios, or n/a.
+# A's seconds in the same round; the two run one after the other, so what the VM's drift does
+# to both is left out, not what it does within seconds): "median (lowest–highest)" of the
+# rounds' ratios, or n/a.
 paired() {
     local a=${IDX[$1]:-} b=${IDX[$2]:-}
     [[ -n $a && -n $b ]] || { echo n/a; return; }
-    awk -v sa="${SECS[a]}" -v sb="${SECS[b]}" -v k="$3" 'BEGIN {
-        n = split(sa, x, " "); if (split(sb, y, " ") != n || n == 0) { print "n/a"; exit }
+    awk -v sa="${SECS[a]}" -v sb="${SECS[b]}" -v k="$3" -v bad="${BAD[$a]:-}${BAD[$b]:-}" 'BEGIN {
+        n = split(sa, x, " "); if (split(sb, y, " ") != n || n == 0 || !(k > 0)) { print "n/a"; exit }
+        if (bad != "") { print "n/a (a report check failed)"; exit }
         for (r = 1; r <= n; r++) { if (x[r] <= 0) { print "n/a"; exit } v[r] = k * y[r] / x[r] }
         for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
         m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-        printf "%.2f (%.2f–%.2f)", m, v[1], v[n] }'
+        printf "%.2f× (%.2f–%.2f)", m, v[1], v[n] }'
 }
 
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -728,12 +790,12 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
         echo "${line%,}"
     fi
     if [[ -n $BASELINE ]]; then
-        echo "- this build / baseline clean CSV records/s, same rounds (median of the rounds' ratios," \
-            "lowest–highest; baseline: $BASELINE, $("$BASELINE" --version 2>/dev/null | sed -n 1p)):"
+        echo "- this build / baseline clean CSV records/s, each run next to the other (median of the" \
+            "rounds' ratios, lowest–highest; baseline: $BASELINE, $BASELINE_ID):"
         for n in "${SIZE_LIST[@]}"; do
             line="  - watchlist $(people "$n"):"
             for t in $THREADS; do
-                line="$line $(paired "lc-$n-$t" "base-$n-$t" 1)× at $t thread$(plural "$t"),"
+                line="$line $(paired "lc-$n-$t" "base-$n-$t" 1) at $t thread$(plural "$t"),"
             done
             echo "${line%,}"
         done
@@ -793,7 +855,7 @@ if ((HAVE_DUCKDB == 1)); then versions="$versions; duckdb $(python3 -c 'import d
         # The same runs paired by round: each round's messy run against its clean run.
         line="- the same, round by round (median of the rounds' ratios, lowest–highest):"
         for t in $THREADS; do
-            line="$line $(paired "messy-$REF_SIZE-$t" "lc-$REF_SIZE-$t" "$(awk -v m="$MESSY_RECORDS" -v c="$RECORDS" 'BEGIN { printf "%.9f", m / c }')")× at $t thread$(plural "$t"),"
+            line="$line $(paired "messy-$REF_SIZE-$t" "lc-$REF_SIZE-$t" "$(awk -v m="$MESSY_RECORDS" -v c="$RECORDS" 'BEGIN { if (m > 0 && c > 0) printf "%.9f", m / c }')") at $t thread$(plural "$t"),"
         done
         echo "${line%,}"
         # A messy record is longer and has one identity column more (the e-mail): per byte, the

@@ -909,7 +909,9 @@ mod tests {
         // SAFETY: clock_gettime writes one timespec through a valid, exclusive pointer.
         let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
         assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-        std::time::Duration::new(ts.tv_sec.unsigned_abs(), ts.tv_nsec.unsigned_abs() as u32)
+        // (`try_from`: `tv_sec` and `tv_nsec` are 32 bits wide on a 32-bit target.)
+        let secs = u64::try_from(ts.tv_sec).expect("a thread's CPU time is not negative");
+        std::time::Duration::new(secs, u32::try_from(ts.tv_nsec).expect("nanoseconds below 10^9"))
     }
 
     #[test]

@@ -306,7 +306,11 @@ impl ColumnMap {
     /// the header of that exact name, else column N; other names match a header exactly, by its
     /// key, or by the key of a JSON path's last segment.
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
-        let number = |n: &str| n.parse::<usize>().ok().filter(|&n| n >= 1).map(|n| n - 1);
+        // A number too large for a `usize` is a column past any input's (not "no such column").
+        let number = |n: &str| {
+            let n = if n.is_empty() { None } else { Some(n.parse::<usize>().unwrap_or(usize::MAX)) };
+            n.filter(|&n| n >= 1).map(|n| n - 1)
+        };
         if let Some(n) = self.column.strip_prefix('#').filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
             return number(n);
         }
@@ -365,7 +369,16 @@ pub fn assign_roles_named(
             } else {
                 format!("the input has {column_count}")
             };
-            return Err(format!("--map {}={}: there is no column {} ({has})", map.kind, map.column, i + 1));
+            // A column given by number, as written: one past a `usize` became `usize::MAX`
+            // (`find`). A header that is a number names its own column.
+            let digits = map.column.strip_prefix('#').unwrap_or(&map.column);
+            let header = headers.is_some_and(|h| h.contains(&map.column)) && !map.column.starts_with('#');
+            let column = if !header && digits.bytes().all(|b| b.is_ascii_digit()) {
+                digits.trim_start_matches('0').to_string()
+            } else {
+                (i + 1).to_string()
+            };
+            return Err(format!("--map {}={}: there is no column {column} ({has})", map.kind, map.column));
         }
         if let Some(other) = maps[..n].iter().find(|m| m.kind != map.kind && m.find(headers) == Some(i)) {
             return Err(two_kinds(other, map));
@@ -544,6 +557,12 @@ mod tests {
         let roles = assign_roles(None, &by_number, &s, 4).unwrap();
         let too_far = ["nik=18446744073709551615".parse::<ColumnMap>().unwrap()];
         assert!(assign_roles(None, &too_far, &s, 4).unwrap_err().contains("the input has 4"));
+        // Past a 64-bit `usize` too (and past a 32-bit one, which the line above is there).
+        for column in ["99999999999999999999999999", "#99999999999999999999999999"] {
+            let huge = [format!("nik={column}").parse::<ColumnMap>().unwrap()];
+            let err = assign_roles(None, &huge, &s, 4).unwrap_err();
+            assert!(err.contains("there is no column 99999999999999999999999999 (the input has 4)"), "{err}");
+        }
         assert_eq!(roles[1].map(|r| r.kind), Some(Kind::Name));
     }
 

@@ -308,7 +308,10 @@ impl ColumnMap {
     pub fn find(&self, headers: Option<&[String]>) -> Option<usize> {
         // A number too large for a `usize` is a column past any input's (not "no such column").
         let number = |n: &str| {
-            let n = if n.is_empty() { None } else { Some(n.parse::<usize>().unwrap_or(usize::MAX)) };
+            let n = match n.parse::<usize>() {
+                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Some(usize::MAX),
+                n => n.ok(),
+            };
             n.filter(|&n| n >= 1).map(|n| n - 1)
         };
         if let Some(n) = self.column.strip_prefix('#').filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
@@ -557,7 +560,7 @@ mod tests {
         let roles = assign_roles(None, &by_number, &s, 4).unwrap();
         let too_far = ["nik=18446744073709551615".parse::<ColumnMap>().unwrap()];
         assert!(assign_roles(None, &too_far, &s, 4).unwrap_err().contains("the input has 4"));
-        // Past a 64-bit `usize` too (and past a 32-bit one, which the line above is there).
+        // Past a 64-bit `usize` too (on a 32-bit target, the number above is past it already).
         for column in ["99999999999999999999999999", "#99999999999999999999999999"] {
             let huge = [format!("nik={column}").parse::<ColumnMap>().unwrap()];
             let err = assign_roles(None, &huge, &s, 4).unwrap_err();

@@ -299,6 +299,16 @@ impl ColumnMap {
         self.used.load(Ordering::Relaxed)
     }
 
+    /// What to add to "no such column" for a map to column 0 (`0`, `#000`): a new user's slip.
+    pub fn zero_hint(&self) -> &'static str {
+        let digits = self.column.strip_prefix('#').unwrap_or(&self.column);
+        if !digits.is_empty() && digits.bytes().all(|b| b == b'0') {
+            " (columns are numbered from 1)"
+        } else {
+            ""
+        }
+    }
+
     pub fn forget_use(&self) {
         self.used.store(false, Ordering::Relaxed);
     }
@@ -364,8 +374,9 @@ pub fn assign_roles_named(
     let mut roles: Vec<Option<Role>> = vec![None; column_count];
     let mut mapped = vec![false; column_count];
     for (n, map) in maps.iter().enumerate() {
-        let i =
-            map.find(headers).ok_or_else(|| format!("--map {}={}: no such column", map.kind, map.column))?;
+        let i = map
+            .find(headers)
+            .ok_or_else(|| format!("--map {}={}: no such column{}", map.kind, map.column, map.zero_hint()))?;
         if i >= column_count {
             let has = if column_count == crate::limits::MAX_COLUMNS {
                 format!("only the first {column_count} columns are read")
@@ -560,6 +571,10 @@ mod tests {
         let roles = assign_roles(None, &by_number, &s, 4).unwrap();
         let too_far = ["nik=18446744073709551615".parse::<ColumnMap>().unwrap()];
         assert!(assign_roles(None, &too_far, &s, 4).unwrap_err().contains("the input has 4"));
+        for zero in ["nik=0", "nik=#000"] {
+            let err = assign_roles(None, &[zero.parse::<ColumnMap>().unwrap()], &s, 4).unwrap_err();
+            assert!(err.ends_with("no such column (columns are numbered from 1)"), "{err}");
+        }
         // Past a 64-bit `usize` too (on a 32-bit target, the number above is past it already).
         for column in ["99999999999999999999999999", "#99999999999999999999999999"] {
             let huge = [format!("nik={column}").parse::<ColumnMap>().unwrap()];

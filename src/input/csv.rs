@@ -128,7 +128,12 @@ pub(super) fn plan_delimited(
     let mut warnings: Vec<String> = missing
         .iter()
         .map(|m| {
-            format!("{name}: --map {}={}: no such column; this file is read without it", m.kind, m.column)
+            format!(
+                "{name}: --map {}={}: no such column{}; this file is read without it",
+                m.kind,
+                m.column,
+                m.zero_hint()
+            )
         })
         .collect();
     if too_wide {

@@ -67,6 +67,8 @@ pub(super) fn open(
     }
     // Columns past MAX_COLUMNS are not read (memory stays bounded): said once, not silently.
     let mut too_wide = false;
+    // A `--map` naming a header past them: the first such map and its column.
+    let mut mapped_past: Option<(&ColumnMap, usize)> = None;
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
@@ -76,10 +78,28 @@ pub(super) fn open(
                 names.push(f.trim().to_string());
             } else {
                 too_wide = true;
+                if mapped_past.is_none() {
+                    mapped_past = options.maps.iter().find(|m| m.column == f.trim()).map(|m| (m, col));
+                }
             }
         });
         names
     });
+    // Unless a header that is read has the name too, the map would otherwise name no column, or
+    // (a name that is a number) the column of that number: a role on the wrong column, silently.
+    if let Some((map, col)) = mapped_past
+        && !headers.as_ref().is_some_and(|h| h.contains(&map.column))
+    {
+        return Err(InputError::Columns {
+            input: name,
+            message: format!(
+                "--map {}={}: that header is column {}, past the first {MAX_COLUMNS} columns, which are all that is read",
+                map.kind,
+                map.column,
+                col + 1
+            ),
+        });
+    }
     let (columns, mut warnings) =
         plan_delimited(&name, headers, too_wide, &first, delimiter, is_escaped, options)?;
     if let Some(warning) = splitter.late_warning() {

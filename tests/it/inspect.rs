@@ -552,6 +552,38 @@ fn columns_past_the_limit_are_told() {
     let out = leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=4100"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only the first 4096 columns are read"));
+    // A header past the limit named by `--map`: said, not taken for column 7 (`007`) or for no
+    // column (`c4100`); a read header of the same name is still taken.
+    let mut header = header;
+    header[4104] = "007".into();
+    let dump = s.write(
+        "wide2.csv",
+        format!(
+            "{}
+{}
+",
+            header.join(","),
+            vec!["x"; width].join(",")
+        ),
+    );
+    let watch = s.write("w.txt", "3201010101010001\n");
+    for (map, column) in [("nik=007", 4105), ("phone=c4100", 4101)] {
+        let out = leakcheck()
+            .arg("scan")
+            .arg(&dump)
+            .arg("--watch")
+            .arg(&watch)
+            .args(["--map", map])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let told = format!("--map {map}: that header is column {column}, past the first 4096 columns");
+        assert!(stderr.contains(&told), "{stderr}");
+    }
+    let out =
+        leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=c7", "-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Third cold test: `#N` names column N beside a header named `#2`; SQL table names are masked

@@ -299,6 +299,21 @@ impl ColumnMap {
         self.used.load(Ordering::Relaxed)
     }
 
+    /// Whether the map names a column by number (`#N`), never by a header.
+    pub fn is_column_number(&self) -> bool {
+        self.column.strip_prefix('#').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// Whether [`find`](Self::find) takes one of `headers` for the map by its name (not the
+    /// column of a number).
+    pub fn names_header_among(&self, headers: &[String]) -> bool {
+        if self.column.bytes().all(|b| b.is_ascii_digit()) {
+            headers.contains(&self.column)
+        } else {
+            !self.is_column_number() && self.find(Some(headers)).is_some()
+        }
+    }
+
     /// What to add to "no such column" for a map to column 0 (`0`, `#000`): a new user's slip.
     pub fn zero_hint(&self) -> &'static str {
         let digits = self.column.strip_prefix('#').unwrap_or(&self.column);

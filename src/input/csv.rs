@@ -67,8 +67,8 @@ pub(super) fn open(
     }
     // Columns past MAX_COLUMNS are not read (memory stays bounded): said once, not silently.
     let mut too_wide = false;
-    // A `--map` naming a header past them: the first such map and its column.
-    let mut mapped_past: Option<(&ColumnMap, usize)> = None;
+    // The column of the first header past them that each `--map` names, if any.
+    let mut mapped_past: Vec<Option<usize>> = vec![None; options.maps.len()];
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
@@ -78,30 +78,54 @@ pub(super) fn open(
                 names.push(f.trim().to_string());
             } else {
                 too_wide = true;
-                if mapped_past.is_none() {
-                    mapped_past = options.maps.iter().find(|m| m.column == f.trim()).map(|m| (m, col));
+                for (past, map) in mapped_past.iter_mut().zip(&options.maps) {
+                    if past.is_none() && map.column == f.trim() {
+                        *past = Some(col);
+                    }
                 }
             }
         });
         names
     });
-    // Unless a header that is read has the name too, the map would otherwise name no column, or
-    // (a name that is a number) the column of that number: a role on the wrong column, silently.
-    if let Some((map, col)) = mapped_past
-        && !headers.as_ref().is_some_and(|h| h.contains(&map.column))
+    // Such a map, unless a header that is read has its name, would name no column, or (a name
+    // that is a number) the column of that number: a role on the wrong column, silently. `#N`
+    // is always column N.
+    let read = headers.as_deref().unwrap_or(&[]);
+    let past: Vec<(usize, &ColumnMap, usize)> = (options.maps.iter().enumerate().zip(mapped_past))
+        .filter_map(|((i, map), col)| col.map(|col| (i, map, col)))
+        .filter(|(_, map, _)| !map.is_column_number() && !map.names_header_among(read))
+        .collect();
+    let told = |map: &ColumnMap, col: usize| {
+        format!(
+            "--map {}={}: that header is column {}, past the first {MAX_COLUMNS} columns, which are all that is read",
+            map.kind,
+            map.column,
+            col + 1
+        )
+    };
+    if let Some(&(_, map, col)) = past.first()
+        && !options.several_inputs
     {
-        return Err(InputError::Columns {
-            input: name,
-            message: format!(
-                "--map {}={}: that header is column {}, past the first {MAX_COLUMNS} columns, which are all that is read",
-                map.kind,
-                map.column,
-                col + 1
-            ),
-        });
+        return Err(InputError::Columns { input: name, message: told(map, col) });
     }
+    // With several inputs, as for a map that names no column of this one: said, and the file is
+    // read without it.
+    let past_warnings: Vec<String> = past
+        .iter()
+        .map(|&(_, map, col)| format!("{name}: {}; this file is read without it", told(map, col)))
+        .collect();
+    let without = (!past.is_empty()).then(|| {
+        let mut own = options.clone();
+        own.maps = (options.maps.iter().enumerate())
+            .filter(|(i, _)| !past.iter().any(|(p, _, _)| p == i))
+            .map(|(_, map)| map.clone())
+            .collect();
+        own
+    });
+    let options = without.as_ref().unwrap_or(options);
     let (columns, mut warnings) =
         plan_delimited(&name, headers, too_wide, &first, delimiter, is_escaped, options)?;
+    warnings.extend(past_warnings);
     if let Some(warning) = splitter.late_warning() {
         warnings.push(warning);
     }

@@ -556,34 +556,54 @@ fn columns_past_the_limit_are_told() {
     // column (`c4100`); a read header of the same name is still taken.
     let mut header = header;
     header[4104] = "007".into();
-    let dump = s.write(
-        "wide2.csv",
-        format!(
-            "{}
-{}
-",
-            header.join(","),
-            vec!["x"; width].join(",")
-        ),
-    );
+    let wide = |file: &str, header: &[String]| {
+        s.write(file, format!("{}\n{}\n", header.join(","), vec!["x"; width].join(",")))
+    };
+    let dump = wide("wide2.csv", &header);
     let watch = s.write("w.txt", "3201010101010001\n");
     for (map, column) in [("nik=007", 4105), ("phone=c4100", 4101)] {
-        let out = leakcheck()
-            .arg("scan")
-            .arg(&dump)
-            .arg("--watch")
-            .arg(&watch)
-            .args(["--map", map])
-            .output()
-            .unwrap();
+        let mut scan = leakcheck();
+        let out =
+            scan.arg("scan").arg(&dump).arg("--watch").arg(&watch).args(["--map", map]).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         let told = format!("--map {map}: that header is column {column}, past the first 4096 columns");
         assert!(stderr.contains(&told), "{stderr}");
     }
-    let out =
-        leakcheck().arg("inspect").arg(&dump).args(["--map", "phone=c7", "-f", "json"]).output().unwrap();
+    let inspect = |dump: &std::path::Path, maps: &[&str]| {
+        let mut cmd = leakcheck();
+        cmd.arg("inspect").arg(dump).args(["-f", "json"]);
+        for map in maps {
+            cmd.args(["--map", map]);
+        }
+        cmd.output().unwrap()
+    };
+    let out = inspect(&dump, &["phone=c7"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // Every map is checked: `007` is read (column 2) as well as past the limit, `008` only past
+    // it. `#7` is column 7 even beside a header `#7` past the limit.
+    header[1] = "007".into();
+    header[4105] = "008".into();
+    header[4102] = "#7".into();
+    let dump = wide("wide3.csv", &header);
+    let out = inspect(&dump, &["nik=007", "phone=008"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--map phone=008: that header is column 4106, past"), "{stderr}");
+    let out = inspect(&dump, &["nik=#7"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let column = &report["inputs"][0]["columns"][6];
+    assert_eq!(column["role"], "nik", "{column}");
+    // With several inputs the file is read without the map, said, like a map to no column.
+    let narrow = s.write("narrow.csv", "nomor,008\nx,3201010101010001\n");
+    let mut scan = leakcheck();
+    scan.arg("scan").arg(&dump).arg(&narrow).arg("--watch").arg(&watch);
+    let out = scan.args(["--map", "nik=008", "--format", "json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("wide3.csv: --map nik=008: that header is column 4106, past"), "{stderr}");
+    assert!(stderr.contains("this file is read without it"), "{stderr}");
 }
 
 /// Third cold test: `#N` names column N beside a header named `#2`; SQL table names are masked

@@ -299,19 +299,36 @@ impl ColumnMap {
         self.used.load(Ordering::Relaxed)
     }
 
-    /// Whether the map names a column by number (`#N`), never by a header.
-    pub fn is_column_number(&self) -> bool {
-        self.column.strip_prefix('#').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    /// The column [`find`](Self::find) would take over the whole header, when that is one of
+    /// `past` (columns past the ones read, with their names), not one of `read` (the first
+    /// columns' names): its rules in its order, an exact name first.
+    pub fn found_past(&self, read: &[String], past: &[(usize, String)]) -> Option<usize> {
+        if self.by_number() || read.contains(&self.column) {
+            return None;
+        }
+        if let Some(&(col, _)) = past.iter().find(|(_, h)| *h == self.column) {
+            return Some(col);
+        }
+        if self.column.bytes().all(|b| b.is_ascii_digit()) {
+            // Else the column of that number.
+            return None;
+        }
+        let key = header_key(&self.column);
+        let rules: [fn(&str) -> &str; 2] = [|h| h, last_segment];
+        for rule in rules {
+            if read.iter().any(|h| header_key(rule(h)) == key) {
+                return None;
+            }
+            if let Some(&(col, _)) = past.iter().find(|(_, h)| header_key(rule(h)) == key) {
+                return Some(col);
+            }
+        }
+        None
     }
 
-    /// Whether [`find`](Self::find) takes one of `headers` for the map by its name (not the
-    /// column of a number).
-    pub fn names_header_among(&self, headers: &[String]) -> bool {
-        if self.column.bytes().all(|b| b.is_ascii_digit()) {
-            headers.contains(&self.column)
-        } else {
-            !self.is_column_number() && self.find(Some(headers)).is_some()
-        }
+    /// `#N` (or a bare `#`): a column number, never a header (`find`).
+    fn by_number(&self) -> bool {
+        self.column.strip_prefix('#').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
     }
 
     /// What to add to "no such column" for a map to column 0 (`0`, `#000`): a new user's slip.
@@ -353,6 +370,40 @@ impl ColumnMap {
             .or_else(|| headers.iter().position(|h| header_key(h) == key))
             .or_else(|| headers.iter().position(|h| header_key(last_segment(h)) == key))
     }
+}
+
+/// The `--map`s' names, to tell whether a header could be the one [`ColumnMap::find`] takes
+/// for one of them (by its name, its key or its last segment's key; never for a `#N` map),
+/// without allocating per header: a header row may have millions.
+pub struct MapNames<'a> {
+    /// Each map's name, and its key unless the name is a number.
+    names: Vec<(&'a str, Option<String>)>,
+}
+
+impl<'a> MapNames<'a> {
+    pub fn new(maps: &'a [ColumnMap]) -> Self {
+        let names = (maps.iter().filter(|m| !m.by_number()))
+            .map(|m| {
+                let number = m.column.bytes().all(|b| b.is_ascii_digit());
+                (m.column.as_str(), (!number).then(|| header_key(&m.column)))
+            })
+            .collect();
+        MapNames { names }
+    }
+
+    pub fn may_name(&self, header: &str) -> bool {
+        self.names.iter().any(|(name, key)| {
+            header == *name
+                || key.as_deref().is_some_and(|k| has_key(header, k) || has_key(last_segment(header), k))
+        })
+    }
+}
+
+/// Whether `header_key(header) == key`, without making the key.
+fn has_key(header: &str, key: &str) -> bool {
+    let mut key = key.chars();
+    header.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).all(|c| key.next() == Some(c))
+        && key.next().is_none()
 }
 
 /// The last segment of a dotted JSON path (`pasien.kontak.hp` → `hp`).
@@ -597,6 +648,25 @@ mod tests {
             assert!(err.contains("there is no column 99999999999999999999999999 (the input has 4)"), "{err}");
         }
         assert_eq!(roles[1].map(|r| r.kind), Some(Kind::Name));
+    }
+
+    #[test]
+    fn has_key_is_header_key_without_the_string() {
+        for header in
+            ["Nomor Induk", "nomor_induk", "NOMOR-INDUK ", "nomorinduk2", "", "  ", "İbu", "ẞ", "a.b.c"]
+        {
+            for other in ["Nomor Induk", "nomorinduk2", "", "ibu", "i̇bu", "ss", "ẞ", "abc"] {
+                let key = header_key(other);
+                assert_eq!(has_key(header, &key), header_key(header) == key, "{header:?} {key:?}");
+            }
+        }
+        let maps = ["nik=Nomor Induk", "phone=007", "email=#5"].map(|m| m.parse::<ColumnMap>().unwrap());
+        let names = MapNames::new(&maps);
+        for (header, named) in
+            [("NOMOR_INDUK", true), ("pasien.nomor induk", true), ("007", true), ("7", false), ("#5", false)]
+        {
+            assert_eq!(names.may_name(header), named, "{header}");
+        }
     }
 
     #[test]

@@ -67,8 +67,9 @@ pub(super) fn open(
     }
     // Columns past MAX_COLUMNS are not read (memory stays bounded): said once, not silently.
     let mut too_wide = false;
-    // The column of the first header past them that each `--map` names, if any.
-    let mut mapped_past: Vec<Option<usize>> = vec![None; options.maps.len()];
+    // The headers past them that a `--map` may name, with their columns.
+    let mut named_past: Vec<(usize, String)> = Vec::new();
+    let map_names = roles::MapNames::new(&options.maps);
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
@@ -78,22 +79,19 @@ pub(super) fn open(
                 names.push(f.trim().to_string());
             } else {
                 too_wide = true;
-                for (past, map) in mapped_past.iter_mut().zip(&options.maps) {
-                    if past.is_none() && map.column == f.trim() {
-                        *past = Some(col);
-                    }
+                if map_names.may_name(f.trim()) {
+                    named_past.push((col, f.trim().to_string()));
                 }
             }
         });
         names
     });
-    // Such a map, unless a header that is read has its name, would name no column, or (a name
-    // that is a number) the column of that number: a role on the wrong column, silently. `#N`
-    // is always column N.
+    // A map that the whole header would give one of those columns, read as it is, would name no
+    // column, a column read by a weaker rule (a key, where the exact name is past them), or (a
+    // name that is a number) the column of that number: a role on the wrong column, silently.
     let read = headers.as_deref().unwrap_or(&[]);
-    let past: Vec<(usize, &ColumnMap, usize)> = (options.maps.iter().enumerate().zip(mapped_past))
-        .filter_map(|((i, map), col)| col.map(|col| (i, map, col)))
-        .filter(|(_, map, _)| !map.is_column_number() && !map.names_header_among(read))
+    let past: Vec<(usize, &ColumnMap, usize)> = (options.maps.iter().enumerate())
+        .filter_map(|(i, map)| map.found_past(read, &named_past).map(|col| (i, map, col)))
         .collect();
     let told = |map: &ColumnMap, col: usize| {
         format!(

@@ -595,6 +595,22 @@ fn columns_past_the_limit_are_told() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let column = &report["inputs"][0]["columns"][6];
     assert_eq!(column["role"], "nik", "{column}");
+    // The whole header's rules in their order: an exact name past the limit before a key that
+    // is read; a key past it when none is read.
+    header[2] = "nomor_induk".into();
+    header[4101] = "Nomor Induk".into();
+    header[4100] = "NO HP".into();
+    let keyed = wide("wide4.csv", &header);
+    for (map, column) in [("nik=Nomor Induk", 4102), ("phone=no_hp", 4101)] {
+        let out = inspect(&keyed, &[map]);
+        assert_eq!(out.status.code(), Some(2), "{map}");
+        let told = format!("--map {map}: that header is column {column}, past");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(&told),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     // With several inputs the file is read without the map, said, like a map to no column.
     let narrow = s.write("narrow.csv", "nomor,008\nx,3201010101010001\n");
     let mut scan = leakcheck();

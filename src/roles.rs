@@ -299,33 +299,6 @@ impl ColumnMap {
         self.used.load(Ordering::Relaxed)
     }
 
-    /// The column [`find`](Self::find) would take over the whole header, when that is one of
-    /// `past` (columns past the ones read, with their names), not one of `read` (the first
-    /// columns' names): its rules in its order, an exact name first.
-    pub fn found_past(&self, read: &[String], past: &[(usize, String)]) -> Option<usize> {
-        if self.by_number() || read.contains(&self.column) {
-            return None;
-        }
-        if let Some(&(col, _)) = past.iter().find(|(_, h)| *h == self.column) {
-            return Some(col);
-        }
-        if self.column.bytes().all(|b| b.is_ascii_digit()) {
-            // Else the column of that number.
-            return None;
-        }
-        let key = header_key(&self.column);
-        let rules: [fn(&str) -> &str; 2] = [|h| h, last_segment];
-        for rule in rules {
-            if read.iter().any(|h| header_key(rule(h)) == key) {
-                return None;
-            }
-            if let Some(&(col, _)) = past.iter().find(|(_, h)| header_key(rule(h)) == key) {
-                return Some(col);
-            }
-        }
-        None
-    }
-
     /// `#N` (or a bare `#`): a column number, never a header (`find`).
     fn by_number(&self) -> bool {
         self.column.strip_prefix('#').is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
@@ -372,30 +345,73 @@ impl ColumnMap {
     }
 }
 
-/// The `--map`s' names, to tell whether a header could be the one [`ColumnMap::find`] takes
-/// for one of them (by its name, its key or its last segment's key; never for a `#N` map),
-/// without allocating per header: a header row may have millions.
-pub struct MapNames<'a> {
-    /// Each map's name, and its key unless the name is a number.
-    names: Vec<(&'a str, Option<String>)>,
+/// What a header row past the columns that are read holds for the `--map`s (memory stays
+/// bounded: the row may have millions of names): for each map, the first such column that
+/// [`ColumnMap::find`] could take by each of its rules, in its order — the exact name, the
+/// key, the last segment's key. Never for a `#N` map.
+pub struct PastHeaders<'a> {
+    maps: &'a [ColumnMap],
+    /// Each map's key, unless it names a column by number (`#N`, or a number that no header has).
+    keys: Vec<Option<String>>,
+    first: Vec<[Option<usize>; 3]>,
 }
 
-impl<'a> MapNames<'a> {
+impl<'a> PastHeaders<'a> {
     pub fn new(maps: &'a [ColumnMap]) -> Self {
-        let names = (maps.iter().filter(|m| !m.by_number()))
+        let keys = maps
+            .iter()
             .map(|m| {
-                let number = m.column.bytes().all(|b| b.is_ascii_digit());
-                (m.column.as_str(), (!number).then(|| header_key(&m.column)))
+                let number = m.by_number() || m.column.bytes().all(|b| b.is_ascii_digit());
+                (!number).then(|| header_key(&m.column))
             })
             .collect();
-        MapNames { names }
+        PastHeaders { maps, keys, first: vec![[None; 3]; maps.len()] }
     }
 
-    pub fn may_name(&self, header: &str) -> bool {
-        self.names.iter().any(|(name, key)| {
-            header == *name
-                || key.as_deref().is_some_and(|k| has_key(header, k) || has_key(last_segment(header), k))
-        })
+    /// Notes the header `header` of column `col`, past the columns read. Keys are compared
+    /// without allocating.
+    pub fn see(&mut self, col: usize, header: &str) {
+        for ((map, key), first) in self.maps.iter().zip(&self.keys).zip(&mut self.first) {
+            if map.by_number() {
+                continue;
+            }
+            if first[0].is_none() && header == map.column {
+                first[0] = Some(col);
+            }
+            let Some(key) = key else { continue };
+            if first[1].is_none() && has_key(header, key) {
+                first[1] = Some(col);
+            }
+            // (A name without a dot is its own last segment: the key rule has seen it.)
+            if first[2].is_none() && header.contains('.') && has_key(last_segment(header), key) {
+                first[2] = Some(col);
+            }
+        }
+    }
+
+    /// The column of the header past the ones read that `find` would take for map `i` over the
+    /// whole header row, when it would take one of those: its rules in its order over `read`
+    /// (the names of the columns read) and the columns seen.
+    pub fn found(&self, i: usize, read: &[String]) -> Option<usize> {
+        let (map, first) = (&self.maps[i], self.first[i]);
+        if map.by_number() || read.contains(&map.column) {
+            return None;
+        }
+        if first[0].is_some() {
+            return first[0];
+        }
+        // A number that no header has is the column of that number.
+        let key = self.keys[i].as_deref()?;
+        if read.iter().any(|h| has_key(h, key)) {
+            return None;
+        }
+        if first[1].is_some() {
+            return first[1];
+        }
+        if read.iter().any(|h| has_key(last_segment(h), key)) {
+            return None;
+        }
+        first[2]
     }
 }
 
@@ -660,13 +676,38 @@ mod tests {
                 assert_eq!(has_key(header, &key), header_key(header) == key, "{header:?} {key:?}");
             }
         }
-        let maps = ["nik=Nomor Induk", "phone=007", "email=#5"].map(|m| m.parse::<ColumnMap>().unwrap());
-        let names = MapNames::new(&maps);
-        for (header, named) in
-            [("NOMOR_INDUK", true), ("pasien.nomor induk", true), ("007", true), ("7", false), ("#5", false)]
-        {
-            assert_eq!(names.may_name(header), named, "{header}");
+    }
+
+    #[test]
+    fn past_headers_keep_the_first_column_of_each_rule_and_follow_finds_order() {
+        let maps =
+            ["nik=Nomor Induk", "phone=007", "email=#5", "name=hp"].map(|m| m.parse::<ColumnMap>().unwrap());
+        let mut past = PastHeaders::new(&maps);
+        for (col, header) in [
+            (5000, "NOMOR_INDUK"),
+            (5001, "Nomor Induk"),
+            (5002, "007"),
+            (5003, "#5"),
+            (5004, "x.HP"),
+            (5005, "Nomor Induk"),
+        ] {
+            past.see(col, header);
         }
+        assert_eq!(
+            past.first,
+            [[Some(5001), Some(5000), None], [Some(5002), None, None], [None; 3], [None, None, Some(5004)]]
+        );
+        let read = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // An exact name past the columns read comes before a key that is read.
+        assert_eq!(past.found(0, &read(&["nomor_induk"])), Some(5001));
+        assert_eq!(past.found(0, &read(&["Nomor Induk"])), None);
+        assert_eq!(past.found(1, &read(&[])), Some(5002));
+        assert_eq!(past.found(1, &read(&["007"])), None);
+        assert_eq!(past.found(2, &read(&[])), None, "#5 is column 5");
+        // A key read comes before a last segment past them.
+        assert_eq!(past.found(3, &read(&["HP"])), None);
+        assert_eq!(past.found(3, &read(&["kontak.hp"])), None);
+        assert_eq!(past.found(3, &read(&["nama"])), Some(5004));
     }
 
     #[test]

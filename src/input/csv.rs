@@ -67,9 +67,8 @@ pub(super) fn open(
     }
     // Columns past MAX_COLUMNS are not read (memory stays bounded): said once, not silently.
     let mut too_wide = false;
-    // The headers past them that a `--map` may name, with their columns.
-    let mut named_past: Vec<(usize, String)> = Vec::new();
-    let map_names = roles::MapNames::new(&options.maps);
+    // What the headers past them hold for the `--map`s.
+    let mut past_headers = roles::PastHeaders::new(&options.maps);
     let headers: Option<Vec<String>> = splitter.header.as_deref().map(|h| {
         let mut names = Vec::new();
         let mut scratch = String::new();
@@ -79,9 +78,7 @@ pub(super) fn open(
                 names.push(f.trim().to_string());
             } else {
                 too_wide = true;
-                if map_names.may_name(f.trim()) {
-                    named_past.push((col, f.trim().to_string()));
-                }
+                past_headers.see(col, f.trim());
             }
         });
         names
@@ -91,7 +88,7 @@ pub(super) fn open(
     // name that is a number) the column of that number: a role on the wrong column, silently.
     let read = headers.as_deref().unwrap_or(&[]);
     let past: Vec<(usize, &ColumnMap, usize)> = (options.maps.iter().enumerate())
-        .filter_map(|(i, map)| map.found_past(read, &named_past).map(|col| (i, map, col)))
+        .filter_map(|(i, map)| past_headers.found(i, read).map(|col| (i, map, col)))
         .collect();
     let told = |map: &ColumnMap, col: usize| {
         format!(

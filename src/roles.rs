@@ -329,8 +329,8 @@ impl ColumnMap {
             };
             n.filter(|&n| n >= 1).map(|n| n - 1)
         };
-        if let Some(n) = self.column.strip_prefix('#').filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
-            return number(n);
+        if self.by_number() {
+            return number(&self.column[1..]);
         }
         let exact = headers.and_then(|h| h.iter().position(|h| h == &self.column));
         if self.column.bytes().all(|b| b.is_ascii_digit()) {
@@ -465,11 +465,10 @@ pub fn assign_roles_named(
             } else {
                 format!("the input has {column_count}")
             };
-            // A column given by number, as written: one past a `usize` became `usize::MAX`
-            // (`find`). A header that is a number names its own column.
+            // Only a number takes a column past the input's (a header is one of its columns):
+            // named as written, since one past a `usize` became `usize::MAX` (`find`).
             let digits = map.column.strip_prefix('#').unwrap_or(&map.column);
-            let header = headers.is_some_and(|h| h.contains(&map.column)) && !map.column.starts_with('#');
-            let column = if !header && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let column = if digits.bytes().all(|b| b.is_ascii_digit()) {
                 digits.trim_start_matches('0').to_string()
             } else {
                 (i + 1).to_string()
